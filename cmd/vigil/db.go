@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// loadConfig reads VIGIL_* variables into a Config and registers --data on
+// fs. Call validate after fs.Parse.
+func loadConfig(e *env, fs *flag.FlagSet) (*config.Config, error) {
+	c, err := config.FromEnv(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	c.Flags(fs)
+	return &c, nil
+}
+
+// openDB opens the configured database. A brand-new database is migrated;
+// one with an older schema is refused until `vigil migrate` runs.
+func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
+	db, err := store.Open(ctx, c.DSN())
+	if err != nil {
+		return nil, err
+	}
+	have, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if have == 0 {
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openKeyring loads (or creates) the master key.
+func openKeyring(c *config.Config) (*seal.Keyring, error) {
+	k, err := seal.LoadOrCreate(c.MasterKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return k, nil
+}

@@ -1,0 +1,161 @@
+// Package config holds Vigil's settings, read once from flags and VIGIL_*
+// environment variables and validated before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is every setting a Vigil process needs. It is built once in main
+// and passed down; nothing reads the environment after that.
+type Config struct {
+	// Addr is the listen address of the HTTP server.
+	Addr string
+	// DataDir holds the SQLite file, the master key, the log signing key and
+	// attachments.
+	DataDir string
+	// Database is a PostgreSQL URL (postgres://…) or empty for the SQLite
+	// file in DataDir.
+	Database string
+	// MasterKeyFile is the file holding the key that wraps every report's
+	// data key. It is created with mode 0600 on first run.
+	MasterKeyFile string
+	// LogKeyFile is the file holding the Ed25519 key that signs ledger
+	// checkpoints.
+	LogKeyFile string
+	// LogOrigin names the ledger in its checkpoints.
+	LogOrigin string
+	// BodyLimit is the largest request body the API accepts, in bytes.
+	BodyLimit int64
+	// PublicRate is how many requests a second one client may make to the
+	// public endpoints (report, track, check).
+	PublicRate float64
+	// SessionTTL is how long a staff session lasts without activity.
+	SessionTTL time.Duration
+	// SecureCookies marks cookies Secure; off only for plain-HTTP development.
+	SecureCookies bool
+	// Migrate lets serve bring the schema up to date instead of refusing.
+	Migrate bool
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "./vigil-data",
+		LogOrigin:     "vigil.example/log",
+		BodyLimit:     1 << 20,
+		PublicRate:    5,
+		SessionTTL:    30 * time.Minute,
+		SecureCookies: true,
+	}
+}
+
+// Getenv looks up an environment variable; os.Getenv in production.
+type Getenv func(string) string
+
+// FromEnv returns Defaults overridden by VIGIL_* variables. Flags registered
+// with [Config.Flags] then override these.
+func FromEnv(getenv Getenv) (Config, error) {
+	c := Defaults()
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str("VIGIL_ADDR", &c.Addr)
+	str("VIGIL_DATA", &c.DataDir)
+	str("VIGIL_DATABASE", &c.Database)
+	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
+	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
+	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	if v := getenv("VIGIL_SECURE_COOKIES"); v != "" {
+		switch strings.ToLower(v) {
+		case "1", "true", "yes", "on":
+			c.SecureCookies = true
+		case "0", "false", "no", "off":
+			c.SecureCookies = false
+		default:
+			return c, fmt.Errorf("config: VIGIL_SECURE_COOKIES: %q is not a boolean", v)
+		}
+	}
+	return c, nil
+}
+
+// Flags registers the settings shared by every subcommand that touches the
+// database (--data) on fs.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (env VIGIL_DATA)")
+}
+
+// ServeFlags registers the settings only the server uses on fs.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env VIGIL_ADDR)")
+	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body in bytes")
+	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
+	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
+}
+
+// Validate checks the configuration once and fills paths derived from
+// DataDir.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data: must not be empty"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr: %q is not host:port", c.Addr))
+	}
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
+		errs = append(errs, fmt.Errorf("VIGIL_DATABASE: want postgres://… or sqlite:PATH, got %q", redact(c.Database)))
+	}
+	if c.BodyLimit < 1024 {
+		errs = append(errs, fmt.Errorf("--body-limit: %d is below 1024 bytes", c.BodyLimit))
+	}
+	if c.PublicRate <= 0 {
+		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.MasterKeyFile == "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
+	}
+	if c.LogKeyFile == "" {
+		c.LogKeyFile = filepath.Join(c.DataDir, "log.key")
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// DSN is the database to open: the PostgreSQL URL, or the SQLite file in the
+// data directory.
+func (c *Config) DSN() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, "vigil.db")
+}
+
+// redact hides a password in a database URL before it is shown.
+func redact(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return dsn[:scheme+3] + userinfo[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// Redacted returns the DSN with any password hidden, for logs.
+func (c *Config) Redacted() string { return redact(c.DSN()) }

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+const caseCols = `id, org_id, title, status, urgency, assignee_id, due_at, created_by, created_at, updated_at, version`
+
+func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
+	var c Case
+	var assignee sql.NullString
+	if err := row.Scan(&c.ID, &c.OrgID, &c.Title, &c.Status, &c.Urgency, &assignee, &c.DueAt, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt, &c.Version); err != nil {
+		return nil, err
+	}
+	c.AssigneeID = assignee.String
+	return &c, nil
+}
+
+// PutCase inserts a case.
+func (q Q) PutCase(ctx context.Context, c *Case) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		c.ID, c.OrgID, c.Title, c.Status, c.Urgency, nullString(c.AssigneeID), c.DueAt, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version)
+	if err != nil {
+		return fmt.Errorf("store: put case: %w", err)
+	}
+	return nil
+}
+
+// GetCase returns the case with id.
+func (q Q) GetCase(ctx context.Context, id string) (*Case, error) {
+	c, err := scanCase(q.q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get case: %w", err)
+	}
+	return c, nil
+}
+
+// UpdateCase writes c if its stored version is still prevVersion, and
+// ErrConflict otherwise. c.Version must already be prevVersion+1.
+func (q Q) UpdateCase(ctx context.Context, c *Case, prevVersion int) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE cases SET title = $1, status = $2, urgency = $3, assignee_id = $4, due_at = $5, updated_at = $6, version = $7 WHERE id = $8 AND version = $9`,
+		c.Title, c.Status, c.Urgency, nullString(c.AssigneeID), c.DueAt, c.UpdatedAt, c.Version, c.ID, prevVersion)
+	if err != nil {
+		return fmt.Errorf("store: update case: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: update case: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: case %s version %d: %w", c.ID, prevVersion, ErrConflict)
+	}
+	return nil
+}
+
+// AddCaseReport links a report to a case; linking twice is not an error.
+func (q Q) AddCaseReport(ctx context.Context, caseID, reportID string, at int64) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO case_reports (case_id, report_id, added_at) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, caseID, reportID, at)
+	if err != nil {
+		return fmt.Errorf("store: add report to case: %w", err)
+	}
+	return nil
+}
+
+// CaseReportIDs returns the ids of a case's reports.
+func (q Q) CaseReportIDs(ctx context.Context, caseID string) ([]string, error) {
+	return q.strings(ctx, `SELECT report_id FROM case_reports WHERE case_id = $1 ORDER BY report_id`, caseID)
+}
+
+// ReportCaseIDs returns the ids of the cases a report belongs to.
+func (q Q) ReportCaseIDs(ctx context.Context, reportID string) ([]string, error) {
+	return q.strings(ctx, `SELECT case_id FROM case_reports WHERE report_id = $1 ORDER BY case_id`, reportID)
+}
+
+func (q Q) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CaseFilter narrows ListCases. Zero fields do not filter.
+type CaseFilter struct {
+	OrgID string
+	// ReferredTo lists only cases referred to this organisation.
+	ReferredTo string
+	Status     string
+	AssigneeID string
+	Urgency    string
+	Before     string
+	Limit      int
+}
+
+// ListCases returns cases newest first.
+func (q Q) ListCases(ctx context.Context, f CaseFilter) ([]*Case, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.OrgID != "" {
+		add("org_id = ?", f.OrgID)
+	}
+	if f.ReferredTo != "" {
+		add("id IN (SELECT case_id FROM referrals WHERE to_org_id = ?)", f.ReferredTo)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.AssigneeID != "" {
+		add("assignee_id = ?", f.AssigneeID)
+	}
+	if f.Urgency != "" {
+		add("urgency = ?", f.Urgency)
+	}
+	if f.Before != "" {
+		add("id < ?", f.Before)
+	}
+	query := `SELECT ` + caseCols + ` FROM cases`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	args = append(args, limit)
+	query += ` ORDER BY id DESC LIMIT $` + strconv.Itoa(len(args))
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list cases: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+const referralCols = `id, case_id, from_org_id, to_org_id, shared, note, status, response, responded_by, created_by, created_at, responded_at, version`
+
+func scanReferral(row interface{ Scan(...any) error }) (*Referral, error) {
+	var r Referral
+	var shared string
+	if err := row.Scan(&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &shared, &r.Note, &r.Status, &r.Response, &r.RespondedBy, &r.CreatedBy, &r.CreatedAt, &r.RespondedAt, &r.Version); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(shared), &r.Shared); err != nil {
+		return nil, fmt.Errorf("referral %s shared: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+// PutReferral inserts a referral.
+func (q Q) PutReferral(ctx context.Context, r *Referral) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO referrals (`+referralCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+		r.ID, r.CaseID, r.FromOrgID, r.ToOrgID, mustJSON(nonNil(r.Shared)), r.Note, r.Status, r.Response, r.RespondedBy, r.CreatedBy, r.CreatedAt, r.RespondedAt, r.Version)
+	if err != nil {
+		return fmt.Errorf("store: put referral: %w", err)
+	}
+	return nil
+}
+
+// GetReferral returns the referral with id.
+func (q Q) GetReferral(ctx context.Context, id string) (*Referral, error) {
+	r, err := scanReferral(q.q.QueryRowContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: referral %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get referral: %w", err)
+	}
+	return r, nil
+}
+
+// ListReferrals returns the referrals of a case (caseID) or to an
+// organisation (toOrgID), oldest first.
+func (q Q) ListReferrals(ctx context.Context, caseID, toOrgID string) ([]*Referral, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE ($1 = '' OR case_id = $1) AND ($2 = '' OR to_org_id = $2) ORDER BY id`, caseID, toOrgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list referrals: %w", err)
+	}
+	defer rows.Close()
+	var out []*Referral
+	for rows.Next() {
+		r, err := scanReferral(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list referrals: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UpdateReferral writes r if its stored version is still prevVersion.
+func (q Q) UpdateReferral(ctx context.Context, r *Referral, prevVersion int) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE referrals SET status = $1, response = $2, responded_by = $3, responded_at = $4, version = $5 WHERE id = $6 AND version = $7`,
+		r.Status, r.Response, r.RespondedBy, r.RespondedAt, r.Version, r.ID, prevVersion)
+	if err != nil {
+		return fmt.Errorf("store: update referral: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: update referral: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: referral %s version %d: %w", r.ID, prevVersion, ErrConflict)
+	}
+	return nil
+}
+
+// PutAuditEvent appends an audit event.
+func (q Q) PutAuditEvent(ctx context.Context, e *AuditEvent) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+		e.ID, e.At, e.ActorID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail)
+	if err != nil {
+		return fmt.Errorf("store: put audit event: %w", err)
+	}
+	return nil
+}
+
+// AuditFilter narrows ListAuditEvents.
+type AuditFilter struct {
+	ActorOrgID   string
+	ResourceType string
+	ResourceID   string
+	Action       string
+	Before       string
+	Limit        int
+}
+
+// ListAuditEvents returns audit events newest first.
+func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail FROM audit_events
+		WHERE ($1 = '' OR actor_org_id = $1) AND ($2 = '' OR resource_type = $2) AND ($3 = '' OR resource_id = $3) AND ($4 = '' OR action = $4) AND ($5 = '' OR id < $5)
+		ORDER BY id DESC LIMIT $6`, f.ActorOrgID, f.ResourceType, f.ResourceID, f.Action, f.Before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []*AuditEvent
+	for rows.Next() {
+		var e AuditEvent
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorOrgID, &e.Action, &e.ResourceType, &e.ResourceID, &e.Reason, &e.Detail); err != nil {
+			return nil, fmt.Errorf("store: list audit events: %w", err)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// PutLedgerEntry queues a ledger entry (LeafIndex is ignored: new entries
+// are pending).
+func (q Q) PutLedgerEntry(ctx context.Context, e *LedgerEntry) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO ledger_entries (id, kind, record_id, version, entry, leaf_index, received_at) VALUES ($1,$2,$3,$4,$5,NULL,$6)`,
+		e.ID, e.Kind, e.RecordID, e.Version, e.Entry, e.ReceivedAt)
+	if err != nil {
+		return fmt.Errorf("store: put ledger entry: %w", err)
+	}
+	return nil
+}

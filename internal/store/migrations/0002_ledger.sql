@@ -1,0 +1,1 @@
+-- 0002_ledger: the testimony ledger (Merkle tree state, checkpoints). Filled in by the package that owns it.

@@ -1,0 +1,1 @@
+-- 0003_watchlist: watch lists and screening hits. Filled in by the package that owns it.

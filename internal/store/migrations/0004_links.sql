@@ -1,0 +1,1 @@
+-- 0004_links: the identifier link index. Filled in by the package that owns it.

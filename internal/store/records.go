@@ -1,0 +1,196 @@
+package store
+
+// The records below are rows as stored. Services translate them to API shapes;
+// sealed fields are ciphertext here and never leave a service unopened.
+
+// Organisation is an NGO, police unit, embassy, hotline or newsroom.
+type Organisation struct {
+	ID      string
+	Name    string
+	Kind    string
+	Country string
+	// ReceivesPublic marks the organisation that receives reports filed by
+	// the public on this instance.
+	ReceivesPublic bool
+	CreatedAt      int64
+}
+
+// User is a staff account; it belongs to one organisation and has one role.
+type User struct {
+	ID           string
+	OrgID        string
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	TOTPSecret   string
+	Disabled     bool
+	CreatedAt    int64
+}
+
+// Token is an API token; only its SHA-256 hash is stored.
+type Token struct {
+	ID        string
+	UserID    string
+	Name      string
+	Hash      []byte
+	CreatedAt int64
+	ExpiresAt int64
+	Revoked   bool
+}
+
+// Session is a staff login; only the hash of its cookie value is stored.
+type Session struct {
+	Hash      []byte
+	UserID    string
+	CreatedAt int64
+	SeenAt    int64
+	ExpiresAt int64
+}
+
+// Victim is what is known of one victim without identifying them. Names,
+// passport numbers and contacts are in the report's sealed part.
+type Victim struct {
+	Nationality string `json:"nationality,omitempty"`
+	AgeBand     string `json:"age_band,omitempty"`
+	Gender      string `json:"gender,omitempty"`
+	StillHeld   bool   `json:"still_held"`
+}
+
+// PlaceRef is a place named in a report, resolved against the gazetteer
+// where possible.
+type PlaceRef struct {
+	Name    string `json:"name"`
+	PlaceID string `json:"place_id,omitempty"`
+	Country string `json:"country,omitempty"`
+}
+
+// Subject is a person or company a report names as involved on the
+// perpetrators' side (recruiter, boss, company, casino). Subjects are screened
+// against watch lists; they are not sealed.
+type Subject struct {
+	Name string `json:"name"`
+	// Type is "person", "company" or "" when not known.
+	Type string `json:"type,omitempty"`
+	Role string `json:"role,omitempty"`
+}
+
+// Report is what one person told us once.
+type Report struct {
+	ID            string
+	OrgID         string
+	TrackingCode  string
+	SecretHash    []byte
+	Channel       string
+	Language      string
+	Country       string
+	IncidentTypes []string
+	Victims       []Victim
+	Places        []PlaceRef
+	Subjects      []Subject
+	Urgent        bool
+	Status        string
+	// Sealed is the report's identifying part, encrypted with its data key.
+	Sealed     []byte
+	ErasedAt   int64
+	CreatedBy  string
+	ReceivedAt int64
+	UpdatedAt  int64
+}
+
+// Statement is the words of one person at one time; its text lives in
+// append-only versions.
+type Statement struct {
+	ID            string
+	ReportID      string
+	Kind          string
+	RecantsID     string
+	Language      string
+	Source        string
+	TakenBy       string
+	Circumstances string
+	CreatedBy     string
+	CreatedAt     int64
+}
+
+// StatementVersion is one version of a statement's text. Text and Salt are
+// sealed with the report's data key.
+type StatementVersion struct {
+	StatementID string
+	Version     int
+	Text        []byte
+	Salt        []byte
+	CreatedBy   string
+	CreatedAt   int64
+}
+
+// Attachment is a file attached to a report, stored outside the database
+// under its SHA-256. Name and Salt are sealed.
+type Attachment struct {
+	ID        string
+	ReportID  string
+	SHA256    string
+	MediaType string
+	Size      int64
+	Name      []byte
+	Salt      []byte
+	CreatedAt int64
+}
+
+// Case groups reports about the same victims or events.
+type Case struct {
+	ID         string
+	OrgID      string
+	Title      string
+	Status     string
+	Urgency    string
+	AssigneeID string
+	DueAt      int64
+	CreatedBy  string
+	CreatedAt  int64
+	UpdatedAt  int64
+	// Version counts updates; it is the case's ETag.
+	Version int
+}
+
+// Referral passes a case to a partner organisation with the fields it shares.
+type Referral struct {
+	ID          string
+	CaseID      string
+	FromOrgID   string
+	ToOrgID     string
+	Shared      []string
+	Note        string
+	Status      string
+	Response    string
+	RespondedBy string
+	CreatedBy   string
+	CreatedAt   int64
+	RespondedAt int64
+	Version     int
+}
+
+// AuditEvent records a change or a read of sealed data.
+type AuditEvent struct {
+	ID           string
+	At           int64
+	ActorID      string
+	ActorOrgID   string
+	Action       string
+	ResourceType string
+	ResourceID   string
+	Reason       string
+	Detail       string
+}
+
+// LedgerEntry is a commitment queued for, or integrated into, the testimony
+// ledger. LeafIndex is -1 while the entry waits for the sequencer.
+type LedgerEntry struct {
+	ID         string
+	Kind       string
+	RecordID   string
+	Version    int
+	Entry      []byte
+	LeafIndex  int64
+	ReceivedAt int64
+}

@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+const reportCols = `id, org_id, tracking_code, secret_hash, channel, language, country, incident_types, victims, places, subjects, urgent, status, sealed, erased_at, created_by, received_at, updated_at`
+
+func scanReport(row interface{ Scan(...any) error }) (*Report, error) {
+	var r Report
+	var types, victims, places, subjects string
+	var urgent int
+	if err := row.Scan(&r.ID, &r.OrgID, &r.TrackingCode, &r.SecretHash, &r.Channel, &r.Language, &r.Country,
+		&types, &victims, &places, &subjects, &urgent, &r.Status, &r.Sealed, &r.ErasedAt, &r.CreatedBy, &r.ReceivedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.Urgent = urgent != 0
+	if err := json.Unmarshal([]byte(types), &r.IncidentTypes); err != nil {
+		return nil, fmt.Errorf("report %s incident_types: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(victims), &r.Victims); err != nil {
+		return nil, fmt.Errorf("report %s victims: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(places), &r.Places); err != nil {
+		return nil, fmt.Errorf("report %s places: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(subjects), &r.Subjects); err != nil {
+		return nil, fmt.Errorf("report %s subjects: %w", r.ID, err)
+	}
+	return &r, nil
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only slices of plain structs reach here; they always marshal.
+		panic(fmt.Sprintf("store: marshal %T: %v", v, err))
+	}
+	return string(b)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// PutReport inserts a report.
+func (q Q) PutReport(ctx context.Context, r *Report) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+		r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
+		mustJSON(nonNil(r.IncidentTypes)), mustJSON(nonNil(r.Victims)), mustJSON(nonNil(r.Places)), mustJSON(nonNil(r.Subjects)), b2i(r.Urgent), r.Status,
+		r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt)
+	if isUnique(err) {
+		return fmt.Errorf("store: report %s: %w", r.ID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: put report: %w", err)
+	}
+	return nil
+}
+
+// GetReport returns the report with id.
+func (q Q) GetReport(ctx context.Context, id string) (*Report, error) {
+	r, err := scanReport(q.q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: report %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get report: %w", err)
+	}
+	return r, nil
+}
+
+// GetReportByTrackingCode returns the report with a tracking code.
+func (q Q) GetReportByTrackingCode(ctx context.Context, code string) (*Report, error) {
+	r, err := scanReport(q.q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE tracking_code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: report: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get report by tracking code: %w", err)
+	}
+	return r, nil
+}
+
+// ReportFilter narrows ListReports. Zero fields do not filter.
+type ReportFilter struct {
+	OrgID        string
+	Status       string
+	Language     string
+	IncidentType string
+	Urgent       *bool
+	CaseID       string
+	// Before is the keyset cursor: only reports with a smaller id.
+	Before string
+	Limit  int
+}
+
+// ListReports returns reports newest first, at most f.Limit of them.
+func (q Q) ListReports(ctx context.Context, f ReportFilter) ([]*Report, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.OrgID != "" {
+		add("org_id = ?", f.OrgID)
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.Language != "" {
+		add("language = ?", f.Language)
+	}
+	if f.IncidentType != "" {
+		add("incident_types LIKE ?", `%"`+f.IncidentType+`"%`)
+	}
+	if f.Urgent != nil {
+		add("urgent = ?", b2i(*f.Urgent))
+	}
+	if f.CaseID != "" {
+		add("id IN (SELECT report_id FROM case_reports WHERE case_id = ?)", f.CaseID)
+	}
+	if f.Before != "" {
+		add("id < ?", f.Before)
+	}
+	query := `SELECT ` + reportCols + ` FROM reports`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	args = append(args, limit)
+	query += ` ORDER BY id DESC LIMIT $` + strconv.Itoa(len(args))
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list reports: %w", err)
+	}
+	defer rows.Close()
+	var out []*Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list reports: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetReportStatus changes a report's status.
+func (q Q) SetReportStatus(ctx context.Context, id, status string, at int64) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3`, status, at, id)
+	if err != nil {
+		return fmt.Errorf("store: set report status: %w", err)
+	}
+	return oneRow(res, "report", id)
+}
+
+// MarkReportErased records that a report's data key was destroyed and drops
+// its sealed part.
+func (q Q) MarkReportErased(ctx context.Context, id string, at int64) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE reports SET sealed = NULL, erased_at = $1, updated_at = $1 WHERE id = $2`, at, id)
+	if err != nil {
+		return fmt.Errorf("store: mark report erased: %w", err)
+	}
+	return oneRow(res, "report", id)
+}
+
+// PutDataKey stores a report's wrapped data key.
+func (q Q) PutDataKey(ctx context.Context, reportID string, wrapped []byte, at int64) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO data_keys (report_id, wrapped, created_at) VALUES ($1,$2,$3)`, reportID, wrapped, at)
+	if err != nil {
+		return fmt.Errorf("store: put data key: %w", err)
+	}
+	return nil
+}
+
+// GetDataKey returns a report's wrapped data key, or ErrNotFound once it has
+// been destroyed.
+func (q Q) GetDataKey(ctx context.Context, reportID string) ([]byte, error) {
+	var w []byte
+	err := q.q.QueryRowContext(ctx, `SELECT wrapped FROM data_keys WHERE report_id = $1`, reportID).Scan(&w)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: data key of %s: %w", reportID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get data key: %w", err)
+	}
+	return w, nil
+}
+
+// DeleteDataKey destroys a report's data key.
+func (q Q) DeleteDataKey(ctx context.Context, reportID string) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM data_keys WHERE report_id = $1`, reportID)
+	if err != nil {
+		return fmt.Errorf("store: delete data key: %w", err)
+	}
+	return oneRow(res, "data key", reportID)
+}
+
+// CountReports returns how many reports are stored.
+func (q Q) CountReports(ctx context.Context) (int64, error) {
+	var n int64
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count reports: %w", err)
+	}
+	return n, nil
+}

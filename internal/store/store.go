@@ -1,0 +1,338 @@
+// Package store holds Vigil's SQL: one schema and one set of queries that run
+// unchanged on SQLite (modernc.org/sqlite, pure Go) and PostgreSQL (pgx).
+// Services own transactions and call the methods of [Q] inside them.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Sentinel errors every method returns wrapped, never nil results with nil
+// errors.
+var (
+	// ErrNotFound means the row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a uniqueness or version check failed.
+	ErrConflict = errors.New("conflict")
+	// ErrStaleSchema means the database needs `vigil migrate`.
+	ErrStaleSchema = errors.New("database schema is out of date: run `vigil migrate`")
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The engines Vigil runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open database: a writer and a reader pool. With SQLite the writer
+// is one connection (BEGIN IMMEDIATE) and readers share the WAL; with
+// PostgreSQL both are the same pool.
+type DB struct {
+	Engine Engine
+	w      *sql.DB
+	r      *sql.DB
+}
+
+// Open connects to dsn: "postgres://…" for PostgreSQL, "sqlite:PATH" (or a
+// bare path) for SQLite. The SQLite file's directory is created if missing.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: connect postgres: %w", err)
+		}
+		return &DB{Engine: Postgres, w: db, r: db}, nil
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", dir, err)
+		}
+	}
+	// busy_timeout first so the other pragmas wait rather than fail.
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	w, err := sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	if err := os.Chmod(path, 0o600); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
+	}
+	return &DB{Engine: SQLite, w: w, r: r}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Q runs Vigil's queries on a pool or inside a transaction. Every query
+// method of the store is a method of Q.
+type Q struct {
+	q      querier
+	engine Engine
+}
+
+// Read returns a Q on the reader pool, for queries outside a transaction.
+func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine} }
+
+// Tx runs fn in one write transaction, committing if fn returns nil and
+// rolling back otherwise.
+func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(Q{q: tx, engine: db.Engine}); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Engine reports which engine q runs on.
+func (q Q) Engine() Engine { return q.engine }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.r.PingContext(ctx)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		if !ok || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("store: migration %s: bad number: %w", e.Name(), err)
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("store: read migration %s: %w", e.Name(), err)
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("store: migration %s: want number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// dialect rewrites the few type names that differ between the engines.
+func (db *DB) dialect(s string) string {
+	if db.Engine == Postgres {
+		s = strings.ReplaceAll(s, " BLOB", " BYTEA")
+	}
+	return s
+}
+
+const createSchemaVersion = `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at BIGINT NOT NULL)`
+
+// SchemaVersion returns the applied schema version and the version this
+// binary wants.
+func (db *DB) SchemaVersion(ctx context.Context) (have, want int, err error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, 0, err
+	}
+	want = len(ms)
+	var v sql.NullInt64
+	err = db.w.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&v)
+	if err != nil {
+		// No table yet: nothing applied.
+		return 0, want, nil
+	}
+	return int(v.Int64), want, nil
+}
+
+// CheckSchema returns ErrStaleSchema unless every migration is applied.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	have, want, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if have < want {
+		return fmt.Errorf("store: schema version %d, want %d: %w", have, want, ErrStaleSchema)
+	}
+	if have > want {
+		return fmt.Errorf("store: schema version %d is newer than this binary knows (%d)", have, want)
+	}
+	return nil
+}
+
+// Migrate applies every migration not yet applied, each in one transaction.
+// With PostgreSQL an advisory lock keeps two processes from migrating at once.
+func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, err
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	defer conn.Close()
+	if db.Engine == Postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7215001)`); err != nil {
+			return 0, fmt.Errorf("store: migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7215001)`)
+	}
+	if _, err := conn.ExecContext(ctx, createSchemaVersion); err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	var have sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&have); err != nil {
+		return 0, fmt.Errorf("store: migrate: read version: %w", err)
+	}
+	for _, m := range ms {
+		if m.version <= int(have.Int64) {
+			continue
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
+		}
+		for _, stmt := range splitSQL(db.dialect(m.sql)) {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)`, m.version, Now()); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("store: migrate %s: record: %w", m.name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, fmt.Errorf("store: migrate %s: commit: %w", m.name, err)
+		}
+		applied++
+	}
+	return applied, nil
+}
+
+// splitSQL splits a migration into statements at semicolons that end a line,
+// dropping comment lines.
+func splitSQL(s string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteString("\n")
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+			cur.Reset()
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// Now is the current time as the store keeps it: Unix microseconds, UTC.
+func Now() int64 { return time.Now().UnixMicro() }
+
+// Time converts a stored time to time.Time (zero for 0).
+func Time(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// isUnique reports whether err is a uniqueness violation on either engine.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505") || strings.Contains(s, "duplicate key value")
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

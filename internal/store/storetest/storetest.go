@@ -1,0 +1,93 @@
+// Package storetest gives tests a fresh, migrated database on each engine.
+// PostgreSQL is reached at VIGIL_TEST_POSTGRES (default
+// postgres://postgres@127.0.0.1:5432/postgres); each test gets a database of
+// its own, dropped at the end. When PostgreSQL cannot be reached the
+// PostgreSQL half is skipped, except under CI (CI=true), where it fails.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// AdminURL is the PostgreSQL server the tests use.
+func AdminURL() string {
+	if u := os.Getenv("VIGIL_TEST_POSTGRES"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// Engines runs fn once per engine as a subtest named after it.
+func Engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			fn(t, Open(t, e))
+		})
+	}
+}
+
+// Open returns a fresh migrated database of engine e, closed when the test
+// ends.
+func Open(t testing.TB, e store.Engine) *store.DB {
+	t.Helper()
+	dsn := DSN(t, e)
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", e, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", e, err)
+	}
+	return db
+}
+
+// DSN returns the DSN of a fresh, empty database of engine e (for tests that
+// run a subcommand or a server against it).
+func DSN(t testing.TB, e store.Engine) string {
+	t.Helper()
+	if e == store.SQLite {
+		return "sqlite:" + filepath.Join(t.TempDir(), "vigil.db")
+	}
+	admin := AdminURL()
+	adm, err := sql.Open("pgx", admin)
+	if err == nil {
+		err = adm.PingContext(context.Background())
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL at %s is not reachable in CI: %v", admin, err)
+		}
+		t.Skipf("PostgreSQL not reachable (%v); set VIGIL_TEST_POSTGRES or start it", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "vigil_test_" + hex.EncodeToString(b)
+	if _, err := adm.Exec(`CREATE DATABASE ` + name); err != nil {
+		adm.Close()
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		adm.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `'`)
+		adm.Exec(`DROP DATABASE IF EXISTS ` + name)
+		adm.Close()
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("parse %s: %v", admin, err)
+	}
+	u.Path = "/" + name
+	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
+}

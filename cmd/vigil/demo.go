@@ -2,10 +2,48 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/server"
 )
 
-// runDemo is not built yet.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	return errors.New("demo: not implemented yet")
+	fs := newFlags(e, "demo")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	keys, err := openKeyring(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, cfg, db, keys, e.log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	loaded, creds, err := demo.LoadIfEmpty(ctx, srv, demo.Options{})
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		return fmt.Errorf("demo: the database already holds data; use an empty --data directory")
+	}
+	fmt.Fprintf(e.stdout, "demo data loaded into %s\npassword for every demo account: %s\n", cfg.DSN(), demo.Password)
+	for _, c := range creds {
+		fmt.Fprintf(e.stdout, "  %-13s %s\n", c.Role, c.Email)
+	}
+	return nil
 }

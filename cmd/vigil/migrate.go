@@ -2,10 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+
+	"github.com/vigil-project/vigil/internal/store"
 )
 
-// runMigrate is not built yet.
 func runMigrate(ctx context.Context, e *env, args []string) error {
-	return errors.New("migrate: not implemented yet")
+	fs := newFlags(e, "migrate")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DSN())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	have, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "applied %d migration(s); schema version %d\n", n, have)
+	return nil
 }

@@ -3,9 +3,67 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
-// runServe is not built yet.
 func runServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("serve: not implemented yet")
+	fs := newFlags(e, "serve")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	cfg.ServeFlags(fs)
+	withDemo := fs.Bool("demo", false, "load the demo data set if the database is empty")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if cfg.Migrate {
+		db, err := store.Open(ctx, cfg.DSN())
+		if err != nil {
+			return err
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return err
+		}
+		db.Close()
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, store.ErrStaleSchema) {
+			return fmt.Errorf("%w (or start with --migrate)", err)
+		}
+		return err
+	}
+	defer db.Close()
+	keys, err := openKeyring(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, cfg, db, keys, e.log)
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		loaded, creds, err := demo.LoadIfEmpty(ctx, srv, demo.Options{})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if loaded {
+			fmt.Fprintln(e.stderr, "vigil: demo data loaded. Demo accounts (password for all:", demo.Password+"):")
+			for _, c := range creds {
+				fmt.Fprintf(e.stderr, "  %-13s %s\n", c.Role, c.Email)
+			}
+		}
+	}
+	return srv.ListenAndServe(ctx, func(addr string) {
+		fmt.Fprintf(e.stderr, "vigil: listening on http://%s\n", addr)
+	})
 }

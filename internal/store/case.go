@@ -288,3 +288,36 @@ func (q Q) PutLedgerEntry(ctx context.Context, e *LedgerEntry) error {
 	}
 	return nil
 }
+
+// LeafIndexes returns, for each record ID, the leaf index of each version's
+// statement entry (integrated entries only).
+func (q Q) LeafIndexes(ctx context.Context, recordIDs []string) (map[string]map[int]int64, error) {
+	out := map[string]map[int]int64{}
+	if len(recordIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(recordIDs))
+	ph := make([]string, len(recordIDs))
+	for i, id := range recordIDs {
+		args[i] = id
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT record_id, version, leaf_index FROM ledger_entries WHERE kind = 'statement' AND leaf_index IS NOT NULL AND record_id IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: leaf indexes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var v int
+		var idx int64
+		if err := rows.Scan(&id, &v, &idx); err != nil {
+			return nil, fmt.Errorf("store: leaf indexes: %w", err)
+		}
+		if out[id] == nil {
+			out[id] = map[int]int64{}
+		}
+		out[id][v] = idx
+	}
+	return out, rows.Err()
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -308,6 +309,12 @@ func splitSQL(s string) []string {
 		out = append(out, cur.String())
 	}
 	return out
+}
+
+// NewID returns a new time-ordered record ID (UUIDv7): ordering by ID orders
+// by creation time, which keyset pagination relies on.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
 }
 
 // Now is the current time as the store keeps it: Unix microseconds, UTC.

@@ -1,0 +1,286 @@
+// Package api is Vigil's JSON API under /api/v1: thin handlers that parse,
+// authenticate and call the services, with one error shape
+// {"error":{"code","message","field"}} and an OpenAPI 3.1 document at
+// /api/openapi.json.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the API's OpenAPI 3.1 document.
+func OpenAPI() []byte { return openAPI }
+
+// Handler handles one route for an authenticated (or public) actor.
+type Handler func(w http.ResponseWriter, r *http.Request, a auth.Actor) error
+
+// Route is one entry of the route table. Action is the policy action the
+// route performs; the policy matrix test walks this table.
+type Route struct {
+	Method  string
+	Pattern string
+	Action  auth.Action
+	// Public routes need no account and are rate-limited per client.
+	Public  bool
+	Handler Handler
+}
+
+// Services are what the API calls.
+type Services struct {
+	Intake   *intake.Service
+	Casework *casework.Service
+	Staff    *staff.Service
+	DB       *store.DB
+}
+
+// API serves the JSON API.
+type API struct {
+	svc       Services
+	log       *slog.Logger
+	metrics   *metrics.Registry
+	bodyLimit int64
+	public    *limiter
+	extra     []Route
+}
+
+// Options configure an API.
+type Options struct {
+	BodyLimit  int64
+	PublicRate float64
+	Metrics    *metrics.Registry
+	// Extra routes from other packages (ledger proofs, links, screening,
+	// lure check), added to the table.
+	Extra []Route
+}
+
+// New returns the API.
+func New(svc Services, logger *slog.Logger, opt Options) *API {
+	if opt.BodyLimit == 0 {
+		opt.BodyLimit = 1 << 20
+	}
+	if opt.PublicRate == 0 {
+		opt.PublicRate = 5
+	}
+	if opt.Metrics == nil {
+		opt.Metrics = metrics.New()
+	}
+	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
+		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1), extra: opt.Extra}
+}
+
+// Routes is the route table.
+func (api *API) Routes() []Route {
+	rs := []Route{
+		{"POST", "/api/v1/reports", auth.SubmitReport, true, api.submitReport},
+		{"GET", "/api/v1/track/{code}", auth.TrackReport, true, api.track},
+		{"GET", "/api/v1/reports", auth.ListReports, false, api.listReports},
+		{"GET", "/api/v1/reports/{id}", auth.ReadReport, false, api.getReport},
+		{"POST", "/api/v1/reports/{id}/reveal", auth.RevealSealed, false, api.reveal},
+		{"POST", "/api/v1/reports/{id}/erase", auth.EraseReport, false, api.erase},
+		{"POST", "/api/v1/reports/{id}/statements", auth.AddStatement, false, api.addStatement},
+		{"POST", "/api/v1/reports/{id}/statements/{sid}/versions", auth.AddStatement, false, api.addVersion},
+		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
+		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
+		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
+		{"PATCH", "/api/v1/cases/{id}", auth.UpdateCase, false, api.updateCase},
+		{"POST", "/api/v1/cases/{id}/referrals", auth.ReferCase, false, api.refer},
+		{"GET", "/api/v1/referrals", auth.ListReferrals, false, api.listReferrals},
+		{"GET", "/api/v1/referrals/{id}", auth.ReadReferral, false, api.getReferral},
+		{"POST", "/api/v1/referrals/{id}/response", auth.RespondReferral, false, api.respond},
+		{"GET", "/api/v1/organisations", auth.ReadOrgs, false, api.listOrgs},
+		{"POST", "/api/v1/organisations", auth.ManageOrgs, false, api.createOrg},
+		{"GET", "/api/v1/users", auth.ManageUsers, false, api.listUsers},
+		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
+		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
+		{"GET", "/api/v1/me", "", false, api.me},
+	}
+	return append(rs, api.extra...)
+}
+
+// Mount adds every route, /healthz, /metrics and /api/openapi.json to mux.
+func (api *API) Mount(mux *http.ServeMux) {
+	for _, rt := range api.Routes() {
+		mux.Handle(rt.Method+" "+rt.Pattern, api.wrap(rt))
+	}
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openAPI)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := api.svc.DB.Ping(ctx); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		api.metrics.WriteTo(w)
+	})
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "not_found", Message: "no such API route: " + r.Method + " " + r.URL.Path}})
+	})
+}
+
+// statusWriter remembers the status for metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (api *API) wrap(rt Route) http.Handler {
+	label := rt.Method + " " + rt.Pattern
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				api.log.ErrorContext(r.Context(), "api: panic", "route", label, "panic", p)
+				if sw.status == 0 {
+					writeError(sw, r, api.log, errors.New("panic"))
+				}
+			}
+			api.metrics.Add("vigil_http_requests_total", metrics.Labels("route", label, "code", strconv.Itoa(sw.status)), 1)
+			api.metrics.Observe("vigil_http_request_duration_seconds", metrics.Labels("route", label), time.Since(start))
+		}()
+		a, err := api.authenticate(r)
+		if err != nil && !(rt.Public && errors.Is(err, invalid.ErrUnauthenticated)) {
+			writeError(sw, r, api.log, err)
+			return
+		}
+		if rt.Public {
+			if a.Public() && !api.public.allow(r) {
+				sw.Header().Set("Retry-After", "1")
+				writeError(sw, r, api.log, errRateLimited)
+				return
+			}
+		} else if a.Public() {
+			writeError(sw, r, api.log, invalid.ErrUnauthenticated)
+			return
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, api.bodyLimit+1)
+		if err := rt.Handler(sw, r, a); err != nil {
+			writeError(sw, r, api.log, err)
+		}
+	})
+}
+
+// SessionCookie is the name of the staff session cookie.
+const SessionCookie = "vigil_session"
+
+// authenticate finds the actor: a bearer token, else a session cookie, else
+// the public. A present but invalid credential is an error.
+func (api *API) authenticate(r *http.Request) (auth.Actor, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return auth.Actor{}, invalid.ErrUnauthenticated
+		}
+		return api.svc.Staff.TokenActor(r.Context(), strings.TrimSpace(tok))
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return api.svc.Staff.SessionActor(r.Context(), c.Value)
+	}
+	return auth.Actor{}, invalid.ErrUnauthenticated
+}
+
+// Authenticate is authenticate for other packages' handlers (the pages).
+func (api *API) Authenticate(r *http.Request) (auth.Actor, error) { return api.authenticate(r) }
+
+// WriteError writes err in the API's error shape (for other packages'
+// handlers).
+func (api *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, api.log, err)
+}
+
+// Decode is decodeJSON with the API's body limit, for other packages'
+// handlers.
+func (api *API) Decode(r *http.Request, dst any) error { return decodeJSON(r, api.bodyLimit, dst) }
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
+
+// Page is a page of a keyset-paginated list.
+type Page[T any] struct {
+	Items []T `json:"items"`
+	// NextCursor, when present, fetches the next page as ?cursor=….
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// pageParams reads ?limit= and ?cursor=.
+func pageParams(r *http.Request) (limit int, cursor string, err error) {
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			return 0, "", invalid.Field("limit", "invalid_value", "must be a whole number from 1 to 500")
+		}
+		limit = n
+	}
+	cursor = r.URL.Query().Get("cursor")
+	if len(cursor) > 64 {
+		return 0, "", invalid.Field("cursor", "invalid_value", "is not a cursor from a previous page")
+	}
+	return limit, cursor, nil
+}
+
+func page[T any](items []T, limit int, id func(T) string) Page[T] {
+	p := Page[T]{Items: items}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if len(items) == limit && limit > 0 {
+		p.NextCursor = id(items[len(items)-1])
+	}
+	return p
+}
+
+// etag formats a version as a strong ETag.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// ifMatch reads the If-Match header as a version.
+func ifMatch(r *http.Request) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, invalid.ErrPreconditionRequired
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v < 1 {
+		return 0, invalid.Field("If-Match", "invalid_value", "%q is not an ETag from this API", h)
+	}
+	return v, nil
+}

@@ -1,0 +1,372 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+func (api *API) submitReport(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var sub intake.Submission
+	if err := decodeJSON(r, api.bodyLimit, &sub); err != nil {
+		return err
+	}
+	ack, err := api.svc.Intake.Submit(r.Context(), a, &sub)
+	if err != nil {
+		return err
+	}
+	api.metrics.Add("vigil_reports_received_total", "", 1)
+	w.Header().Set("Location", "/api/v1/reports/"+ack.ID)
+	writeJSON(w, http.StatusCreated, ack)
+	return nil
+}
+
+// trackSecret reads the tracking secret from the X-Tracking-Secret header
+// (preferred: it stays out of logs) or the secret query parameter.
+func trackSecret(r *http.Request) (string, error) {
+	s := r.Header.Get("X-Tracking-Secret")
+	if s == "" {
+		s = r.URL.Query().Get("secret")
+	}
+	if s == "" {
+		return "", invalid.Field("secret", "required", "send the secret you were given with the tracking code (X-Tracking-Secret header)")
+	}
+	if len(s) > 100 {
+		return "", invalid.Field("secret", "invalid_value", "is not a tracking secret")
+	}
+	return s, nil
+}
+
+func (api *API) track(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	secret, err := trackSecret(r)
+	if err != nil {
+		return err
+	}
+	code := strings.ToUpper(r.PathValue("code"))
+	if len(code) > 40 {
+		return invalid.Field("code", "invalid_value", "is not a tracking code")
+	}
+	st, err := api.svc.Intake.Track(r.Context(), code, secret)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func boolParam(r *http.Request, name string) (*bool, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	switch s {
+	case "true", "1":
+		t := true
+		return &t, nil
+	case "false", "0":
+		f := false
+		return &f, nil
+	}
+	return nil, invalid.Field(name, "invalid_value", "must be true or false")
+}
+
+func (api *API) listReports(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	urgent, err := boolParam(r, "urgent")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	rs, err := api.svc.Intake.List(r.Context(), a, intake.ListFilter{Status: q.Get("status"), Language: q.Get("language"),
+		IncidentType: q.Get("incident_type"), Urgent: urgent, Before: cursor, Limit: limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(rs, limit, func(v *intake.ReportView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) getReport(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	v, err := api.svc.Intake.Get(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// ReasonIn carries the reason for an audited action.
+type ReasonIn struct {
+	Reason string `json:"reason"`
+}
+
+func (api *API) reveal(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in ReasonIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	s, err := api.svc.Intake.Reveal(r.Context(), a, r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s)
+	return nil
+}
+
+func (api *API) erase(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in ReasonIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if err := api.svc.Intake.Erase(r.Context(), a, r.PathValue("id"), in.Reason); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (api *API) addStatement(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in intake.StatementIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Intake.AddStatement(r.Context(), a, r.PathValue("id"), &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// VersionIn is a corrected text for a statement.
+type VersionIn struct {
+	Text string `json:"text"`
+}
+
+func (api *API) addVersion(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in VersionIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Intake.AddVersion(r.Context(), a, r.PathValue("id"), r.PathValue("sid"), in.Text)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (api *API) createCase(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in casework.CaseIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Casework.Create(r.Context(), a, &in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+v.ID)
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (api *API) listCases(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	cs, err := api.svc.Casework.List(r.Context(), a, casework.ListFilter{Status: q.Get("status"), AssigneeID: q.Get("assignee_id"),
+		Urgency: q.Get("urgency"), Before: cursor, Limit: limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(cs, limit, func(v *casework.CaseView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) getCase(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	v, err := api.svc.Casework.Get(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (api *API) updateCase(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var p casework.Patch
+	if err := decodeJSON(r, api.bodyLimit, &p); err != nil {
+		return err
+	}
+	ver, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	v, err := api.svc.Casework.Update(r.Context(), a, r.PathValue("id"), ver, &p)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (api *API) refer(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in casework.ReferralIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Casework.Refer(r.Context(), a, r.PathValue("id"), &in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (api *API) listReferrals(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	refs, err := api.svc.Casework.Referrals(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(refs, 0, func(v *casework.ReferralView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) getReferral(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	v, err := api.svc.Casework.GetReferral(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (api *API) respond(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in casework.ResponseIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	ver := 0
+	if r.Header.Get("If-Match") != "" {
+		v, err := ifMatch(r)
+		if err != nil {
+			return err
+		}
+		ver = v
+	}
+	v, err := api.svc.Casework.Respond(r.Context(), a, r.PathValue("id"), ver, &in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v.Version))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (api *API) listOrgs(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	os, err := api.svc.Staff.ListOrgs(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(os, 0, func(v *staff.OrgView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) createOrg(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in staff.OrgIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Staff.CreateOrg(r.Context(), a, &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (api *API) listUsers(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	us, err := api.svc.Staff.ListUsers(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(us, 0, func(v *staff.UserView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) createUser(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in staff.UserIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Staff.CreateUser(r.Context(), a, &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// AuditView is an audit event as the API shows it.
+type AuditView struct {
+	ID           string    `json:"id"`
+	At           time.Time `json:"at"`
+	ActorID      string    `json:"actor_id"`
+	Action       string    `json:"action"`
+	ResourceType string    `json:"resource_type"`
+	ResourceID   string    `json:"resource_id"`
+	Reason       string    `json:"reason,omitempty"`
+}
+
+func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	if !auth.Can(a, auth.ReadAudit, auth.Resource{OrgID: a.OrgID}) {
+		return invalid.ErrForbidden
+	}
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := store.AuditFilter{ResourceType: q.Get("resource_type"), ResourceID: q.Get("resource_id"), Action: q.Get("action"), Before: cursor, Limit: limit}
+	if a.Role != auth.Admin {
+		f.ActorOrgID = a.OrgID
+	}
+	evs, err := api.svc.DB.Read().ListAuditEvents(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]AuditView, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, AuditView{ID: e.ID, At: store.Time(e.At), ActorID: e.ActorID, Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Reason: e.Reason})
+	}
+	writeJSON(w, http.StatusOK, page(out, limit, func(v AuditView) string { return v.ID }))
+	return nil
+}
+
+// MeView is the signed-in actor.
+type MeView struct {
+	UserID string `json:"user_id"`
+	OrgID  string `json:"org_id"`
+	Role   string `json:"role"`
+}
+
+func (api *API) me(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role)})
+	return nil
+}

@@ -1,0 +1,661 @@
+// Package casework turns reports into cases and moves them through triage,
+// assignment, referral to partners and closure. Access is decided by
+// auth.Can; a case an actor may not read does not exist for it.
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Case statuses, in workflow order.
+const (
+	StatusNew        = "new"
+	StatusTriaged    = "triaged"
+	StatusInProgress = "in_progress"
+	StatusReferred   = "referred"
+	StatusResolved   = "resolved"
+	StatusClosed     = "closed"
+)
+
+// Statuses lists the case statuses.
+var Statuses = []string{StatusNew, StatusTriaged, StatusInProgress, StatusReferred, StatusResolved, StatusClosed}
+
+// transitions lists the statuses each status may move to.
+var transitions = map[string][]string{
+	StatusNew:        {StatusTriaged, StatusInProgress, StatusClosed},
+	StatusTriaged:    {StatusInProgress, StatusReferred, StatusResolved, StatusClosed},
+	StatusInProgress: {StatusReferred, StatusResolved, StatusClosed},
+	StatusReferred:   {StatusInProgress, StatusResolved, StatusClosed},
+	StatusResolved:   {StatusInProgress, StatusClosed},
+	StatusClosed:     {},
+}
+
+// Urgencies, most urgent first, with the time each allows before a case is
+// overdue.
+const (
+	UrgencyCritical = "critical"
+	UrgencyHigh     = "high"
+	UrgencyNormal   = "normal"
+	UrgencyLow      = "low"
+)
+
+// Urgencies lists the urgencies.
+var Urgencies = []string{UrgencyCritical, UrgencyHigh, UrgencyNormal, UrgencyLow}
+
+// Deadlines is how long a case of each urgency may wait before it is
+// overdue and escalated.
+var Deadlines = map[string]time.Duration{
+	UrgencyCritical: 24 * time.Hour,
+	UrgencyHigh:     72 * time.Hour,
+	UrgencyNormal:   14 * 24 * time.Hour,
+	UrgencyLow:      30 * 24 * time.Hour,
+}
+
+// Referral statuses.
+const (
+	RefPending   = "pending"
+	RefAccepted  = "accepted"
+	RefDeclined  = "declined"
+	RefCompleted = "completed"
+)
+
+// Service runs casework.
+type Service struct {
+	db     *store.DB
+	intake *intake.Service
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New returns a casework service; it shows reports through intake's views.
+func New(db *store.DB, in *intake.Service, logger *slog.Logger) *Service {
+	return &Service{db: db, intake: in, log: logger, now: time.Now}
+}
+
+// CaseView is a case as one actor may see it.
+type CaseView struct {
+	ID         string               `json:"id"`
+	OrgID      string               `json:"org_id,omitempty"`
+	Title      string               `json:"title"`
+	Status     string               `json:"status"`
+	Urgency    string               `json:"urgency"`
+	AssigneeID string               `json:"assignee_id,omitempty"`
+	DueAt      *time.Time           `json:"due_at,omitempty"`
+	Overdue    bool                 `json:"overdue"`
+	CreatedAt  time.Time            `json:"created_at"`
+	UpdatedAt  time.Time            `json:"updated_at"`
+	Version    int                  `json:"version"`
+	ReportIDs  []string             `json:"report_ids"`
+	Reports    []*intake.ReportView `json:"reports,omitempty"`
+	Referrals  []*ReferralView      `json:"referrals,omitempty"`
+}
+
+// ReferralView is a referral as one actor may see it.
+type ReferralView struct {
+	ID          string     `json:"id"`
+	CaseID      string     `json:"case_id"`
+	FromOrgID   string     `json:"from_org_id"`
+	ToOrgID     string     `json:"to_org_id"`
+	Shared      []string   `json:"shared"`
+	Note        string     `json:"note,omitempty"`
+	Status      string     `json:"status"`
+	Response    string     `json:"response,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	RespondedAt *time.Time `json:"responded_at,omitempty"`
+	Version     int        `json:"version"`
+}
+
+func referralView(r *store.Referral) *ReferralView {
+	v := &ReferralView{ID: r.ID, CaseID: r.CaseID, FromOrgID: r.FromOrgID, ToOrgID: r.ToOrgID, Shared: r.Shared,
+		Note: r.Note, Status: r.Status, Response: r.Response, CreatedAt: store.Time(r.CreatedAt), Version: r.Version}
+	if r.Shared == nil {
+		v.Shared = []string{}
+	}
+	if r.RespondedAt != 0 {
+		t := store.Time(r.RespondedAt)
+		v.RespondedAt = &t
+	}
+	return v
+}
+
+// caseResource is what access to a case depends on.
+func caseResource(ctx context.Context, q store.Q, a auth.Actor, c *store.Case) (auth.Resource, []*store.Referral, error) {
+	res := auth.Resource{OrgID: c.OrgID}
+	refs, err := q.ListReferrals(ctx, c.ID, "")
+	if err != nil {
+		return res, nil, err
+	}
+	for _, r := range refs {
+		res.ReferredTo = append(res.ReferredTo, r.ToOrgID)
+		if r.ToOrgID == a.OrgID {
+			for _, f := range r.Shared {
+				if !slices.Contains(res.Shared, f) {
+					res.Shared = append(res.Shared, f)
+				}
+			}
+		}
+	}
+	return res, refs, nil
+}
+
+// load returns a case a may do act to; not found if a may not read it.
+func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, act auth.Action) (*store.Case, auth.Resource, []*store.Referral, error) {
+	c, err := q.GetCase(ctx, id)
+	if err != nil {
+		return nil, auth.Resource{}, nil, err
+	}
+	res, refs, err := caseResource(ctx, q, a, c)
+	if err != nil {
+		return nil, res, nil, err
+	}
+	if !auth.Can(a, auth.ReadCase, res) {
+		return nil, res, nil, fmt.Errorf("case %s: %w", id, store.ErrNotFound)
+	}
+	if !auth.Can(a, act, res) {
+		return nil, res, nil, invalid.ErrForbidden
+	}
+	return c, res, refs, nil
+}
+
+func (s *Service) view(c *store.Case, reportIDs []string) *CaseView {
+	v := &CaseView{ID: c.ID, OrgID: c.OrgID, Title: c.Title, Status: c.Status, Urgency: c.Urgency, AssigneeID: c.AssigneeID,
+		CreatedAt: store.Time(c.CreatedAt), UpdatedAt: store.Time(c.UpdatedAt), Version: c.Version, ReportIDs: reportIDs}
+	if v.ReportIDs == nil {
+		v.ReportIDs = []string{}
+	}
+	if c.DueAt != 0 {
+		t := store.Time(c.DueAt)
+		v.DueAt = &t
+		v.Overdue = c.Status != StatusResolved && c.Status != StatusClosed && s.now().After(t)
+	}
+	return v
+}
+
+// CaseIn creates a case from reports.
+type CaseIn struct {
+	ReportIDs []string `json:"report_ids"`
+	Title     string   `json:"title"`
+	// Urgency defaults to critical when a victim is still held, else normal.
+	Urgency    string `json:"urgency,omitempty"`
+	AssigneeID string `json:"assignee_id,omitempty"`
+}
+
+func checkText(field, s string, max int, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return invalid.Field(field, "required", "is required")
+	}
+	if !utf8.ValidString(s) {
+		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
+	}
+	return nil
+}
+
+func checkEnum(field, v string, allowed []string) error {
+	if !slices.Contains(allowed, v) {
+		return invalid.Field(field, "invalid_value", "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// Create makes a case from one or more reports of a's organisation.
+func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseView, error) {
+	if len(in.ReportIDs) == 0 {
+		return nil, invalid.Field("report_ids", "required", "name at least one report")
+	}
+	if len(in.ReportIDs) > 100 {
+		return nil, invalid.Field("report_ids", "too_many", "at most 100 reports per case")
+	}
+	if err := checkText("title", in.Title, 200, true); err != nil {
+		return nil, err
+	}
+	if in.Urgency != "" {
+		if err := checkEnum("urgency", in.Urgency, Urgencies); err != nil {
+			return nil, err
+		}
+	}
+	if !auth.Can(a, auth.CreateCase, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	now := s.now().UTC()
+	c := &store.Case{ID: store.NewID(), OrgID: a.OrgID, Title: strings.TrimSpace(in.Title), Status: StatusNew, Urgency: in.Urgency,
+		CreatedBy: a.UserID, CreatedAt: now.UnixMicro(), UpdatedAt: now.UnixMicro(), Version: 1}
+	var ids []string
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		urgent := false
+		for i, rid := range in.ReportIDs {
+			r, err := q.GetReport(ctx, rid)
+			if err != nil || r.OrgID != a.OrgID {
+				return invalid.Field(fmt.Sprintf("report_ids[%d]", i), "not_found", "no report %q in your organisation", rid)
+			}
+			urgent = urgent || r.Urgent
+			if !slices.Contains(ids, rid) {
+				ids = append(ids, rid)
+			}
+		}
+		if c.Urgency == "" {
+			c.Urgency = UrgencyNormal
+			if urgent {
+				c.Urgency = UrgencyCritical
+			}
+		}
+		c.DueAt = now.Add(Deadlines[c.Urgency]).UnixMicro()
+		if in.AssigneeID != "" {
+			if err := s.checkAssignee(ctx, q, a, in.AssigneeID); err != nil {
+				return err
+			}
+			c.AssigneeID = in.AssigneeID
+		}
+		if err := q.PutCase(ctx, c); err != nil {
+			return err
+		}
+		for _, rid := range ids {
+			if err := q.AddCaseReport(ctx, c.ID, rid, now.UnixMicro()); err != nil {
+				return err
+			}
+			if err := q.SetReportStatus(ctx, rid, intake.StatusInReview, now.UnixMicro()); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, q, a, "case.create", "case", c.ID, "", map[string]any{"reports": ids})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(c, ids), nil
+}
+
+func (s *Service) checkAssignee(ctx context.Context, q store.Q, a auth.Actor, userID string) error {
+	u, err := q.GetUser(ctx, userID)
+	if err != nil || u.OrgID != a.OrgID || u.Disabled {
+		return invalid.Field("assignee_id", "not_found", "no active user %q in your organisation", userID)
+	}
+	if u.Role == string(auth.Admin) || u.Role == string(auth.Partner) {
+		return invalid.Field("assignee_id", "invalid", "a %s cannot be assigned cases", u.Role)
+	}
+	return nil
+}
+
+// Get returns a case with its reports (as a may see them) and referrals (a
+// partner sees only its own).
+func (s *Service) Get(ctx context.Context, a auth.Actor, id string) (*CaseView, error) {
+	q := s.db.Read()
+	c, _, refs, err := s.load(ctx, q, a, id, auth.ReadCase)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := q.CaseReportIDs(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := s.view(c, ids)
+	if a.Role == auth.Partner {
+		v.OrgID, v.AssigneeID = "", ""
+	}
+	for _, rid := range ids {
+		r, err := q.GetReport(ctx, rid)
+		if err != nil {
+			return nil, err
+		}
+		rv, err := s.intake.View(ctx, a, r, true)
+		if err != nil {
+			return nil, err
+		}
+		v.Reports = append(v.Reports, rv)
+	}
+	for _, r := range refs {
+		if a.Role == auth.Partner && r.ToOrgID != a.OrgID {
+			continue
+		}
+		v.Referrals = append(v.Referrals, referralView(r))
+	}
+	return v, nil
+}
+
+// ListFilter narrows List.
+type ListFilter struct {
+	Status     string
+	AssigneeID string
+	Urgency    string
+	Before     string
+	Limit      int
+}
+
+// List returns the cases a may see: its organisation's, or for a partner
+// those referred to its organisation.
+func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*CaseView, error) {
+	if !auth.Can(a, auth.ListCases, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	if f.Status != "" {
+		if err := checkEnum("status", f.Status, Statuses); err != nil {
+			return nil, err
+		}
+	}
+	if f.Urgency != "" {
+		if err := checkEnum("urgency", f.Urgency, Urgencies); err != nil {
+			return nil, err
+		}
+	}
+	cf := store.CaseFilter{Status: f.Status, AssigneeID: f.AssigneeID, Urgency: f.Urgency, Before: f.Before, Limit: f.Limit}
+	if a.Role == auth.Partner {
+		cf.ReferredTo = a.OrgID
+	} else {
+		cf.OrgID = a.OrgID
+	}
+	q := s.db.Read()
+	cs, err := q.ListCases(ctx, cf)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*CaseView, 0, len(cs))
+	for _, c := range cs {
+		ids, err := q.CaseReportIDs(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		v := s.view(c, ids)
+		if a.Role == auth.Partner {
+			v.OrgID, v.AssigneeID = "", ""
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Patch changes a case. Nil fields stay as they are.
+type Patch struct {
+	Title      *string `json:"title,omitempty"`
+	Status     *string `json:"status,omitempty"`
+	Urgency    *string `json:"urgency,omitempty"`
+	AssigneeID *string `json:"assignee_id,omitempty"`
+}
+
+// Update applies p to a case if its version is still ifMatch.
+func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch int, p *Patch) (*CaseView, error) {
+	if p.Title != nil {
+		if err := checkText("title", *p.Title, 200, true); err != nil {
+			return nil, err
+		}
+	}
+	if p.Status != nil {
+		if err := checkEnum("status", *p.Status, Statuses); err != nil {
+			return nil, err
+		}
+	}
+	if p.Urgency != nil {
+		if err := checkEnum("urgency", *p.Urgency, Urgencies); err != nil {
+			return nil, err
+		}
+	}
+	if p.Title == nil && p.Status == nil && p.Urgency == nil && p.AssigneeID == nil {
+		return nil, invalid.Field("", "empty", "nothing to change: give title, status, urgency or assignee_id")
+	}
+	now := s.now().UTC()
+	var out *store.Case
+	var ids []string
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		act := auth.UpdateCase
+		if p.Title == nil && p.Status == nil && p.Urgency == nil {
+			act = auth.AssignCase
+		}
+		c, _, _, err := s.load(ctx, q, a, id, act)
+		if err != nil {
+			return err
+		}
+		if p.AssigneeID != nil && !auth.Can(a, auth.AssignCase, auth.Resource{OrgID: c.OrgID}) {
+			return invalid.ErrForbidden
+		}
+		if c.Version != ifMatch {
+			return invalid.ErrPrecondition
+		}
+		prev := *c
+		changes := map[string]any{}
+		if p.Title != nil {
+			c.Title = strings.TrimSpace(*p.Title)
+			changes["title"] = true
+		}
+		if p.Status != nil && *p.Status != c.Status {
+			if !slices.Contains(transitions[c.Status], *p.Status) {
+				return invalid.Field("status", "invalid_transition", "a %s case cannot become %s (allowed: %s)", c.Status, *p.Status, strings.Join(transitions[c.Status], ", "))
+			}
+			changes["status"] = []string{c.Status, *p.Status}
+			c.Status = *p.Status
+		}
+		if p.Urgency != nil && *p.Urgency != c.Urgency {
+			changes["urgency"] = []string{c.Urgency, *p.Urgency}
+			c.Urgency = *p.Urgency
+			c.DueAt = store.Time(c.CreatedAt).Add(Deadlines[c.Urgency]).UnixMicro()
+		}
+		if p.AssigneeID != nil && *p.AssigneeID != c.AssigneeID {
+			if *p.AssigneeID != "" {
+				if err := s.checkAssignee(ctx, q, a, *p.AssigneeID); err != nil {
+					return err
+				}
+			}
+			changes["assignee"] = []string{c.AssigneeID, *p.AssigneeID}
+			c.AssigneeID = *p.AssigneeID
+		}
+		c.UpdatedAt = now.UnixMicro()
+		c.Version = prev.Version + 1
+		if err := q.UpdateCase(ctx, c, prev.Version); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.ErrPrecondition
+			}
+			return err
+		}
+		if ids, err = q.CaseReportIDs(ctx, id); err != nil {
+			return err
+		}
+		if c.Status != prev.Status {
+			if err := setReportStatus(ctx, q, ids, c.Status, now); err != nil {
+				return err
+			}
+		}
+		out = c
+		return audit.Record(ctx, q, a, "case.update", "case", id, "", changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.view(out, ids), nil
+}
+
+// setReportStatus mirrors a case's status on its reports, in the coarse
+// terms a reporter sees when tracking.
+func setReportStatus(ctx context.Context, q store.Q, reportIDs []string, caseStatus string, now time.Time) error {
+	st := intake.StatusInReview
+	switch caseStatus {
+	case StatusReferred:
+		st = intake.StatusReferred
+	case StatusResolved, StatusClosed:
+		st = intake.StatusClosed
+	}
+	for _, rid := range reportIDs {
+		if err := q.SetReportStatus(ctx, rid, st, now.UnixMicro()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReferralIn refers a case to a partner organisation.
+type ReferralIn struct {
+	ToOrgID string   `json:"to_org_id"`
+	Shared  []string `json:"shared"`
+	Note    string   `json:"note,omitempty"`
+}
+
+// Refer refers a case to another organisation, sharing the listed fields.
+func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *ReferralIn) (*ReferralView, error) {
+	if in.ToOrgID == "" {
+		return nil, invalid.Field("to_org_id", "required", "is required")
+	}
+	for i, f := range in.Shared {
+		if err := checkEnum(fmt.Sprintf("shared[%d]", i), f, intake.ShareableFields); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkText("note", in.Note, 2000, false); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	ref := &store.Referral{ID: store.NewID(), CaseID: caseID, FromOrgID: a.OrgID, ToOrgID: in.ToOrgID, Shared: in.Shared,
+		Note: in.Note, Status: RefPending, CreatedBy: a.UserID, CreatedAt: now.UnixMicro(), Version: 1}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		c, _, refs, err := s.load(ctx, q, a, caseID, auth.ReferCase)
+		if err != nil {
+			return err
+		}
+		if c.Status == StatusClosed {
+			return invalid.Field("case", "closed", "a closed case cannot be referred")
+		}
+		if in.ToOrgID == c.OrgID {
+			return invalid.Field("to_org_id", "invalid", "a case cannot be referred to its own organisation")
+		}
+		if _, err := q.GetOrganisation(ctx, in.ToOrgID); err != nil {
+			return invalid.Field("to_org_id", "not_found", "no organisation %q", in.ToOrgID)
+		}
+		for _, r := range refs {
+			if r.ToOrgID == in.ToOrgID && (r.Status == RefPending || r.Status == RefAccepted) {
+				return invalid.Field("to_org_id", "duplicate", "the case is already referred to that organisation")
+			}
+		}
+		if err := q.PutReferral(ctx, ref); err != nil {
+			return err
+		}
+		if c.Status != StatusReferred {
+			prev := c.Version
+			c.Status, c.Version, c.UpdatedAt = StatusReferred, c.Version+1, now.UnixMicro()
+			if err := q.UpdateCase(ctx, c, prev); err != nil {
+				return err
+			}
+			ids, err := q.CaseReportIDs(ctx, caseID)
+			if err != nil {
+				return err
+			}
+			if err := setReportStatus(ctx, q, ids, StatusReferred, now); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, q, a, "case.refer", "case", caseID, "", map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return referralView(ref), nil
+}
+
+// Referrals lists the referrals made to a's organisation (partners) or made
+// by it (staff).
+func (s *Service) Referrals(ctx context.Context, a auth.Actor) ([]*ReferralView, error) {
+	if !auth.Can(a, auth.ListReferrals, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	q := s.db.Read()
+	var refs []*store.Referral
+	var err error
+	if a.Role == auth.Partner {
+		refs, err = q.ListReferrals(ctx, "", a.OrgID)
+	} else {
+		var all []*store.Referral
+		all, err = q.ListReferrals(ctx, "", "")
+		for _, r := range all {
+			if r.FromOrgID == a.OrgID {
+				refs = append(refs, r)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ReferralView, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, referralView(r))
+	}
+	return out, nil
+}
+
+// GetReferral returns one referral a may read.
+func (s *Service) GetReferral(ctx context.Context, a auth.Actor, id string) (*ReferralView, error) {
+	q := s.db.Read()
+	r, err := q.GetReferral(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeReferral(a, r) {
+		return nil, fmt.Errorf("referral %s: %w", id, store.ErrNotFound)
+	}
+	return referralView(r), nil
+}
+
+func canSeeReferral(a auth.Actor, r *store.Referral) bool {
+	if a.Role == auth.Partner {
+		return auth.Can(a, auth.ReadReferral, auth.Resource{OrgID: r.FromOrgID, ReferredTo: []string{r.ToOrgID}})
+	}
+	return auth.Can(a, auth.ReadReferral, auth.Resource{OrgID: r.FromOrgID})
+}
+
+// ResponseIn is a partner's answer to a referral.
+type ResponseIn struct {
+	Status   string `json:"status"`
+	Response string `json:"response"`
+}
+
+// Respond records the partner's answer to a referral.
+func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch int, in *ResponseIn) (*ReferralView, error) {
+	if err := checkEnum("status", in.Status, []string{RefAccepted, RefDeclined, RefCompleted}); err != nil {
+		return nil, err
+	}
+	if err := checkText("response", in.Response, 5000, in.Status == RefDeclined); err != nil {
+		return nil, err
+	}
+	var out *store.Referral
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		r, err := q.GetReferral(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !canSeeReferral(a, r) {
+			return fmt.Errorf("referral %s: %w", id, store.ErrNotFound)
+		}
+		if !auth.Can(a, auth.RespondReferral, auth.Resource{OrgID: r.FromOrgID, ReferredTo: []string{r.ToOrgID}}) || a.OrgID != r.ToOrgID {
+			return invalid.ErrForbidden
+		}
+		if ifMatch != 0 && r.Version != ifMatch {
+			return invalid.ErrPrecondition
+		}
+		if r.Status == RefCompleted || r.Status == RefDeclined {
+			return invalid.Field("status", "closed", "the referral is already %s", r.Status)
+		}
+		prev := r.Version
+		r.Status, r.Response, r.RespondedBy, r.RespondedAt, r.Version = in.Status, in.Response, a.UserID, store.Now(), r.Version+1
+		if err := q.UpdateReferral(ctx, r, prev); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.ErrPrecondition
+			}
+			return err
+		}
+		out = r
+		return audit.Record(ctx, q, a, "referral.respond", "referral", id, "", map[string]string{"status": in.Status})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return referralView(out), nil
+}

@@ -1,0 +1,437 @@
+// Package intake receives reports: it validates them, seals identifying
+// fields, stores the report with its first statements and queues their
+// ledger entries in one transaction, and answers with a tracking code, a
+// secret and a ledger receipt. Concurrent submissions share transactions
+// (group commit), so durability costs one fsync per batch, not per report.
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Ledger is what intake needs of the testimony ledger.
+type Ledger interface {
+	// Notify wakes the sequencer after new entries were committed.
+	Notify()
+	// Receipt waits until entryID is integrated and covered by a published
+	// checkpoint, and returns its receipt.
+	Receipt(ctx context.Context, entryID string) (any, error)
+}
+
+// Stored is called after reports are durably stored, for follow-up work
+// (identifier extraction, screening, lure scoring).
+type Stored func(ctx context.Context, reportIDs []string)
+
+// Service is the intake service. Start must be called before Submit; Close
+// stops the batcher after the submissions already queued are written.
+type Service struct {
+	db     *store.DB
+	keys   *seal.Keyring
+	ledger Ledger
+	stored Stored
+	log    *slog.Logger
+	// ReceiptWait bounds how long Submit waits for a ledger receipt; after
+	// it the answer carries no receipt and the reporter fetches it later.
+	ReceiptWait time.Duration
+
+	queue     chan *pending
+	wg        sync.WaitGroup
+	startOnce sync.Once
+	// mu guards closed.
+	mu     sync.RWMutex
+	closed bool
+}
+
+// New returns an intake service. ledger and stored may be nil.
+func New(db *store.DB, keys *seal.Keyring, l Ledger, stored Stored, logger *slog.Logger) *Service {
+	return &Service{
+		db: db, keys: keys, ledger: l, stored: stored, log: logger,
+		ReceiptWait: 5 * time.Second,
+		queue:       make(chan *pending, 4096),
+	}
+}
+
+// MaxBatch is the most submissions one transaction carries.
+const MaxBatch = 256
+
+// Start runs the group-commit batcher until Close. Calling it again does
+// nothing.
+func (s *Service) Start() {
+	s.startOnce.Do(func() {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.batcher()
+		}()
+	})
+}
+
+// Close stops accepting submissions, writes those already queued and waits
+// for the batcher to end.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+// pending is one submission waiting for the batcher: the writes to run and
+// where to send the outcome.
+type pending struct {
+	write func(ctx context.Context, q store.Q) error
+	done  chan error
+}
+
+func (s *Service) batcher() {
+	ctx := context.Background()
+	for first := range s.queue {
+		batch := []*pending{first}
+	fill:
+		for len(batch) < MaxBatch {
+			select {
+			case p, ok := <-s.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		s.commit(ctx, batch)
+	}
+}
+
+// commit writes a batch in one transaction. If that fails, each submission
+// is retried alone so one bad submission cannot sink the others.
+func (s *Service) commit(ctx context.Context, batch []*pending) {
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		for _, p := range batch {
+			if err := p.write(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || len(batch) == 1 {
+		if s.ledger != nil && err == nil {
+			s.ledger.Notify()
+		}
+		for _, p := range batch {
+			p.done <- err
+		}
+		return
+	}
+	s.log.Warn("intake: batch failed, retrying one by one", "size", len(batch), "err", err)
+	for _, p := range batch {
+		err := s.db.Tx(ctx, func(q store.Q) error { return p.write(ctx, q) })
+		if err == nil && s.ledger != nil {
+			s.ledger.Notify()
+		}
+		p.done <- err
+	}
+}
+
+// enqueue hands write to the batcher and waits until it is durable.
+func (s *Service) enqueue(ctx context.Context, write func(ctx context.Context, q store.Q) error) error {
+	p := &pending{write: write, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return errors.New("intake: shutting down")
+	}
+	select {
+	case s.queue <- p:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	// The write happens whatever ctx does now; wait for its outcome so an
+	// acknowledged report is always a stored one.
+	return <-p.done
+}
+
+// Ack is the answer to a submission. Secret is shown to the reporter once
+// and never stored in clear.
+type Ack struct {
+	ID           string `json:"id"`
+	TrackingCode string `json:"tracking_code"`
+	Secret       string `json:"secret"`
+	Status       string `json:"status"`
+	ReceivedAt   string `json:"received_at"`
+	// Receipt is the ledger receipt for the first statement; absent if the
+	// ledger did not answer in time (fetch it later with the tracking code).
+	Receipt any `json:"receipt,omitempty"`
+}
+
+// sealedPart is the identifying part of a report, stored encrypted.
+type sealedPart struct {
+	Reporter *Reporter      `json:"reporter,omitempty"`
+	Victims  []sealedVictim `json:"victims,omitempty"`
+}
+
+type sealedVictim struct {
+	Name     string `json:"name,omitempty"`
+	Passport string `json:"passport,omitempty"`
+	Contact  string `json:"contact,omitempty"`
+}
+
+// Statement kinds.
+const (
+	KindTestimony   = "testimony"
+	KindRecantation = "recantation"
+	KindThirdParty  = "third_party"
+	KindJobAd       = "job_ad"
+	KindNote        = "note"
+)
+
+// StatementKinds lists the kinds a statement can have.
+var StatementKinds = []string{KindTestimony, KindRecantation, KindThirdParty, KindJobAd, KindNote}
+
+// Report statuses, as the reporter sees them when tracking.
+const (
+	StatusReceived = "received"
+	StatusInReview = "in_review"
+	StatusReferred = "referred"
+	StatusClosed   = "closed"
+)
+
+// Submit files a report. actor is the public (zero Actor) for public intake
+// or a staff member registering a report that came by phone or chat.
+func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*Ack, error) {
+	if err := sub.Validate(); err != nil {
+		return nil, err
+	}
+	if !a.Public() && !auth.Can(a, auth.CreateReport, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	if a.Public() && sub.Channel != "web" {
+		sub.Channel = "api"
+	}
+	orgID := a.OrgID
+	if a.Public() {
+		org, err := s.db.Read().PublicIntakeOrganisation(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("intake: %w", err)
+		}
+		orgID = org.ID
+	}
+	now := time.Now().UTC()
+	id := store.NewID()
+	secret, secretHash, err := auth.NewSecret("")
+	if err != nil {
+		return nil, err
+	}
+	code, err := newTrackingCode()
+	if err != nil {
+		return nil, err
+	}
+	dk, wrapped, err := s.keys.NewDataKey(id)
+	if err != nil {
+		return nil, err
+	}
+	sp := sealedPart{Reporter: sub.Reporter}
+	hasSealed := sub.Reporter != nil
+	r := &store.Report{
+		ID: id, OrgID: orgID, TrackingCode: code, SecretHash: secretHash,
+		Channel: sub.Channel, Language: sub.Language, Country: sub.Country,
+		IncidentTypes: sub.IncidentTypes, Status: StatusReceived, CreatedBy: a.UserID,
+		ReceivedAt: now.UnixMicro(), UpdatedAt: now.UnixMicro(),
+	}
+	for _, v := range sub.Victims {
+		r.Victims = append(r.Victims, store.Victim{Nationality: v.Nationality, AgeBand: v.AgeBand, Gender: v.Gender, StillHeld: v.StillHeld})
+		sp.Victims = append(sp.Victims, sealedVictim{Name: v.Name, Passport: v.Passport, Contact: v.Contact})
+		if v.Name != "" || v.Passport != "" || v.Contact != "" {
+			hasSealed = true
+		}
+		if v.StillHeld {
+			r.Urgent = true
+		}
+	}
+	for _, p := range sub.Places {
+		r.Places = append(r.Places, store.PlaceRef{Name: p.Name})
+	}
+	for _, su := range sub.Subjects {
+		r.Subjects = append(r.Subjects, store.Subject{Name: su.Name, Type: su.Type, Role: su.Role})
+	}
+	if hasSealed {
+		b, err := json.Marshal(sp)
+		if err != nil {
+			return nil, fmt.Errorf("intake: seal: %w", err)
+		}
+		r.Sealed = dk.Seal(b, sealedContext(id))
+	}
+	first := newStatement(dk, id, KindTestimony, "", sub.Language, sub.Narrative, a.UserID, now)
+	stmts := []*statementWrite{first}
+	if sub.JobAd != "" {
+		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))
+	}
+	err = s.enqueue(ctx, func(ctx context.Context, q store.Q) error {
+		if err := q.PutReport(ctx, r); err != nil {
+			return err
+		}
+		if err := q.PutDataKey(ctx, id, wrapped, r.ReceivedAt); err != nil {
+			return err
+		}
+		for _, st := range stmts {
+			if err := st.put(ctx, q); err != nil {
+				return err
+			}
+		}
+		if !a.Public() {
+			return audit.Record(ctx, q, a, "report.create", "report", id, "", map[string]string{"channel": r.Channel})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("intake: store report: %w", err)
+	}
+	if s.stored != nil {
+		s.stored(context.WithoutCancel(ctx), []string{id})
+	}
+	ack := &Ack{ID: id, TrackingCode: code, Secret: secret, Status: r.Status, ReceivedAt: now.Format(time.RFC3339)}
+	if s.ledger != nil {
+		wctx, cancel := context.WithTimeout(ctx, s.ReceiptWait)
+		rc, err := s.ledger.Receipt(wctx, first.entry.ID)
+		cancel()
+		if err != nil {
+			s.log.Warn("intake: no ledger receipt in time", "report", id, "err", err)
+		} else {
+			ack.Receipt = rc
+		}
+	}
+	return ack, nil
+}
+
+func sealedContext(reportID string) string { return "report:" + reportID + ":sealed" }
+
+func versionContext(statementID string, version int, part string) string {
+	return "statement:" + statementID + ":v" + strconv.Itoa(version) + ":" + part
+}
+
+// statementWrite is a statement (or a new version of one) ready to store,
+// with its ledger entry.
+type statementWrite struct {
+	stmt    *store.Statement // nil when only a version is added
+	version *store.StatementVersion
+	entries []*store.LedgerEntry
+	entry   *store.LedgerEntry // the version's own entry
+	salt    []byte             // the version's salt, in clear until sealed
+}
+
+func newStatement(dk *seal.DataKey, reportID, kind, recantsID, lang, text, by string, now time.Time) *statementWrite {
+	st := &store.Statement{ID: store.NewID(), ReportID: reportID, Kind: kind, RecantsID: recantsID, Language: lang, CreatedBy: by, CreatedAt: now.UnixMicro()}
+	w := newVersion(dk, st.ID, 1, text, by, now)
+	w.stmt = st
+	if recantsID != "" {
+		// The recantation link is committed too, so the log shows which
+		// statement was recanted, not only that a new one exists.
+		salt := w.salt
+		e := ledger.NewEntry(ledger.KindRecantation, st.ID, 1, salt, []byte("recants:"+recantsID), now)
+		w.entries = append(w.entries, &store.LedgerEntry{ID: store.NewID(), Kind: e.Kind, RecordID: st.ID, Version: 1, Entry: e.Marshal(), ReceivedAt: now.UnixMicro()})
+	}
+	return w
+}
+
+func newVersion(dk *seal.DataKey, statementID string, version int, text, by string, now time.Time) *statementWrite {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		panic(fmt.Sprintf("intake: random salt: %v", err))
+	}
+	e := ledger.NewEntry(ledger.KindStatement, statementID, version, salt, []byte(text), now)
+	le := &store.LedgerEntry{ID: store.NewID(), Kind: e.Kind, RecordID: statementID, Version: version, Entry: e.Marshal(), ReceivedAt: now.UnixMicro()}
+	return &statementWrite{
+		version: &store.StatementVersion{
+			StatementID: statementID, Version: version,
+			Text:      dk.Seal([]byte(text), versionContext(statementID, version, "text")),
+			Salt:      dk.Seal(salt, versionContext(statementID, version, "salt")),
+			CreatedBy: by, CreatedAt: now.UnixMicro(),
+		},
+		entries: []*store.LedgerEntry{le},
+		entry:   le,
+		salt:    salt,
+	}
+}
+
+func (w *statementWrite) put(ctx context.Context, q store.Q) error {
+	if w.stmt != nil {
+		if err := q.PutStatement(ctx, w.stmt); err != nil {
+			return err
+		}
+	}
+	if err := q.PutStatementVersion(ctx, w.version); err != nil {
+		return err
+	}
+	for _, e := range w.entries {
+		if err := q.PutLedgerEntry(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// trackingAlphabet is Crockford's base 32: no I, L, O or U to misread.
+const trackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// newTrackingCode returns a code like VG-7K3M-9QXP-2HRD (60 random bits).
+func newTrackingCode() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("intake: tracking code: %w", err)
+	}
+	out := []byte("VG-")
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, trackingAlphabet[c&31])
+	}
+	return string(out), nil
+}
+
+// TrackStatus is all the public learns when tracking a report.
+type TrackStatus struct {
+	TrackingCode string `json:"tracking_code"`
+	Status       string `json:"status"`
+	// LastAction is the date (not the time) of the last change.
+	LastAction string `json:"last_action"`
+}
+
+// ErrNoSuchReport is what tracking answers for a wrong code or secret alike.
+var ErrNoSuchReport = fmt.Errorf("no report with that tracking code and secret: %w", store.ErrNotFound)
+
+// Track returns the status of the report with code, if secret matches.
+func (s *Service) Track(ctx context.Context, code, secret string) (*TrackStatus, error) {
+	r, err := s.db.Read().GetReportByTrackingCode(ctx, code)
+	want := auth.HashSecret(secret)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, ErrNoSuchReport
+		}
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(r.SecretHash, want) != 1 {
+		return nil, ErrNoSuchReport
+	}
+	return &TrackStatus{TrackingCode: r.TrackingCode, Status: r.Status, LastAction: store.Time(r.UpdatedAt).Format("2006-01-02")}, nil
+}

@@ -1,0 +1,536 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Fields a referral can share with a partner. A partner sees a report's id,
+// status, language, urgency and date, and of the rest only what is shared.
+const (
+	ShareIncidentTypes = "incident_types"
+	ShareVictims       = "victims"
+	SharePlaces        = "places"
+	ShareSubjects      = "subjects"
+	ShareStatements    = "statements"
+	ShareIdentity      = auth.SharedIdentity
+)
+
+// ShareableFields lists what a referral can share.
+var ShareableFields = []string{ShareIncidentTypes, ShareVictims, SharePlaces, ShareSubjects, ShareStatements, ShareIdentity}
+
+// ReportView is a report as one actor may see it.
+type ReportView struct {
+	ID            string           `json:"id"`
+	OrgID         string           `json:"org_id,omitempty"`
+	TrackingCode  string           `json:"tracking_code,omitempty"`
+	Channel       string           `json:"channel,omitempty"`
+	Language      string           `json:"language"`
+	Country       string           `json:"country,omitempty"`
+	IncidentTypes []string         `json:"incident_types,omitempty"`
+	Victims       []VictimView     `json:"victims,omitempty"`
+	Places        []store.PlaceRef `json:"places,omitempty"`
+	Subjects      []store.Subject  `json:"subjects,omitempty"`
+	Urgent        bool             `json:"urgent"`
+	Status        string           `json:"status"`
+	Erased        bool             `json:"erased"`
+	// HasSealed says whether there are sealed fields to reveal.
+	HasSealed  bool            `json:"has_sealed"`
+	ReceivedAt time.Time       `json:"received_at"`
+	CaseIDs    []string        `json:"case_ids"`
+	Statements []StatementView `json:"statements,omitempty"`
+	// Shared lists the fields a partner was given; empty for staff of the
+	// owning organisation, who see everything but sealed fields.
+	Shared []string `json:"shared,omitempty"`
+}
+
+// VictimView is a victim without identity; IdentitySealed says whether a
+// name, passport or contact is sealed for this victim.
+type VictimView struct {
+	store.Victim
+	IdentitySealed bool `json:"identity_sealed"`
+}
+
+// StatementView is a statement with its full version history.
+type StatementView struct {
+	ID            string        `json:"id"`
+	Kind          string        `json:"kind"`
+	RecantsID     string        `json:"recants_id,omitempty"`
+	Language      string        `json:"language"`
+	Source        string        `json:"source,omitempty"`
+	TakenBy       string        `json:"taken_by,omitempty"`
+	Circumstances string        `json:"circumstances,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+	Versions      []VersionView `json:"versions"`
+}
+
+// VersionView is one version of a statement's text. LeafIndex is the
+// version's leaf in the testimony ledger, once integrated.
+type VersionView struct {
+	Version   int       `json:"version"`
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+	LeafIndex *int64    `json:"leaf_index,omitempty"`
+}
+
+// Sealed is a report's identifying part, returned only by Reveal.
+type Sealed struct {
+	Reporter *Reporter      `json:"reporter,omitempty"`
+	Victims  []sealedVictim `json:"victims,omitempty"`
+}
+
+// Access computes what a report's access depends on: its owner, the
+// organisations its cases are referred to, and the fields those referrals
+// share with the actor's organisation.
+func Access(ctx context.Context, q store.Q, a auth.Actor, r *store.Report) (auth.Resource, []string, error) {
+	res := auth.Resource{OrgID: r.OrgID}
+	caseIDs, err := q.ReportCaseIDs(ctx, r.ID)
+	if err != nil {
+		return res, nil, err
+	}
+	for _, cid := range caseIDs {
+		refs, err := q.ListReferrals(ctx, cid, "")
+		if err != nil {
+			return res, nil, err
+		}
+		for _, ref := range refs {
+			if ref.Status == "withdrawn" {
+				continue
+			}
+			res.ReferredTo = append(res.ReferredTo, ref.ToOrgID)
+			if ref.ToOrgID == a.OrgID {
+				for _, f := range ref.Shared {
+					if !slices.Contains(res.Shared, f) {
+						res.Shared = append(res.Shared, f)
+					}
+				}
+			}
+		}
+	}
+	return res, caseIDs, nil
+}
+
+// load returns a report the actor may do act to. A report the actor may not
+// even read is reported as not found, so its existence is not revealed.
+func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, act auth.Action) (*store.Report, auth.Resource, []string, error) {
+	r, err := q.GetReport(ctx, id)
+	if err != nil {
+		return nil, auth.Resource{}, nil, err
+	}
+	res, caseIDs, err := Access(ctx, q, a, r)
+	if err != nil {
+		return nil, res, nil, err
+	}
+	if !auth.Can(a, auth.ReadReport, res) {
+		return nil, res, nil, fmt.Errorf("report %s: %w", id, store.ErrNotFound)
+	}
+	if !auth.Can(a, act, res) {
+		return nil, res, nil, invalid.ErrForbidden
+	}
+	return r, res, caseIDs, nil
+}
+
+// Get returns a report as a may see it.
+func (s *Service) Get(ctx context.Context, a auth.Actor, id string) (*ReportView, error) {
+	q := s.db.Read()
+	r, res, caseIDs, err := s.load(ctx, q, a, id, auth.ReadReport)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, q, a, r, res, caseIDs, true)
+}
+
+// View builds the view of an already-authorised report (for callers such as
+// casework that checked access themselves).
+func (s *Service) View(ctx context.Context, a auth.Actor, r *store.Report, withStatements bool) (*ReportView, error) {
+	q := s.db.Read()
+	res, caseIDs, err := Access(ctx, q, a, r)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(a, auth.ReadReport, res) {
+		return nil, fmt.Errorf("report %s: %w", r.ID, store.ErrNotFound)
+	}
+	return s.view(ctx, q, a, r, res, caseIDs, withStatements)
+}
+
+func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Report, res auth.Resource, caseIDs []string, withStatements bool) (*ReportView, error) {
+	partner := a.Role == auth.Partner
+	shares := func(f string) bool { return !partner || slices.Contains(res.Shared, f) }
+	v := &ReportView{
+		ID: r.ID, Language: r.Language, Urgent: r.Urgent, Status: r.Status,
+		Erased: r.ErasedAt != 0, HasSealed: r.Sealed != nil, ReceivedAt: store.Time(r.ReceivedAt),
+		CaseIDs: nonNilStrings(caseIDs),
+	}
+	if partner {
+		v.Shared = res.Shared
+		v.HasSealed = v.HasSealed && shares(ShareIdentity)
+	} else {
+		v.OrgID, v.TrackingCode, v.Channel, v.Country = r.OrgID, r.TrackingCode, r.Channel, r.Country
+	}
+	if shares(ShareIncidentTypes) {
+		v.IncidentTypes = r.IncidentTypes
+	}
+	if shares(ShareVictims) {
+		for _, vi := range r.Victims {
+			v.Victims = append(v.Victims, VictimView{Victim: vi, IdentitySealed: r.Sealed != nil})
+		}
+	}
+	if shares(SharePlaces) {
+		v.Places = r.Places
+	}
+	if shares(ShareSubjects) {
+		v.Subjects = r.Subjects
+	}
+	if withStatements && shares(ShareStatements) {
+		st, err := s.statements(ctx, q, r)
+		if err != nil {
+			return nil, err
+		}
+		v.Statements = st
+	}
+	return v, nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// dataKey opens a report's data key; ErrDestroyed after erasure.
+func (s *Service) dataKey(ctx context.Context, q store.Q, reportID string) (*seal.DataKey, error) {
+	w, err := q.GetDataKey(ctx, reportID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, seal.ErrDestroyed
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.keys.Unwrap(reportID, w)
+}
+
+// statements returns a report's statements with every version opened. After
+// erasure the texts read as empty and the history stays.
+func (s *Service) statements(ctx context.Context, q store.Q, r *store.Report) ([]StatementView, error) {
+	stmts, err := q.ListStatements(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	dk, err := s.dataKey(ctx, q, r.ID)
+	if err != nil && !errors.Is(err, seal.ErrDestroyed) {
+		return nil, err
+	}
+	ids := make([]string, len(stmts))
+	for i, st := range stmts {
+		ids[i] = st.ID
+	}
+	leaves, err := q.LeafIndexes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StatementView, 0, len(stmts))
+	for _, st := range stmts {
+		vs, err := q.ListStatementVersions(ctx, st.ID)
+		if err != nil {
+			return nil, err
+		}
+		sv := StatementView{ID: st.ID, Kind: st.Kind, RecantsID: st.RecantsID, Language: st.Language, Source: st.Source,
+			TakenBy: st.TakenBy, Circumstances: st.Circumstances, CreatedAt: store.Time(st.CreatedAt), Versions: []VersionView{}}
+		for _, ver := range vs {
+			vv := VersionView{Version: ver.Version, CreatedAt: store.Time(ver.CreatedAt)}
+			if idx, ok := leaves[st.ID][ver.Version]; ok {
+				vv.LeafIndex = &idx
+			}
+			if dk != nil {
+				text, err := dk.Open(ver.Text, versionContext(st.ID, ver.Version, "text"))
+				if err != nil {
+					return nil, fmt.Errorf("intake: open statement %s v%d: %w", st.ID, ver.Version, err)
+				}
+				vv.Text = string(text)
+			}
+			sv.Versions = append(sv.Versions, vv)
+		}
+		out = append(out, sv)
+	}
+	return out, nil
+}
+
+// StatementText returns the latest text of each statement of a report of a
+// given kind (for follow-up work such as extraction and lure scoring; no
+// access check: callers are internal jobs).
+func (s *Service) StatementText(ctx context.Context, reportID string) (map[string]string, error) {
+	q := s.db.Read()
+	r, err := q.GetReport(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.statements(ctx, q, r)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, v := range views {
+		if n := len(v.Versions); n > 0 {
+			out[v.ID+":"+v.Kind] = v.Versions[n-1].Text
+		}
+	}
+	return out, nil
+}
+
+// Reveal opens a report's sealed fields for a, recording who, when and why.
+func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (*Sealed, error) {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 5 {
+		return nil, invalid.Field("reason", "required", "say why you need to see the sealed fields (at least 5 characters)")
+	}
+	if err := checkString("reason", reason, 1000); err != nil {
+		return nil, err
+	}
+	var out Sealed
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		r, _, _, err := s.load(ctx, q, a, id, auth.RevealSealed)
+		if err != nil {
+			return err
+		}
+		if r.Sealed != nil {
+			dk, err := s.dataKey(ctx, q, id)
+			if err != nil {
+				return err
+			}
+			b, err := dk.Open(r.Sealed, sealedContext(id))
+			if err != nil {
+				return fmt.Errorf("intake: open sealed part of %s: %w", id, err)
+			}
+			if err := json.Unmarshal(b, &out); err != nil {
+				return fmt.Errorf("intake: sealed part of %s: %w", id, err)
+			}
+		}
+		return audit.Record(ctx, q, a, "report.reveal", "report", id, reason, nil)
+	})
+	if err != nil {
+		if errors.Is(err, seal.ErrDestroyed) {
+			return nil, fmt.Errorf("report %s was erased: %w", id, store.ErrNotFound)
+		}
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Erase destroys a report's data key on request: its sealed fields and
+// statement texts become unreadable; the report, its history and its ledger
+// entries stay, consistent.
+func (s *Service) Erase(ctx context.Context, a auth.Actor, id, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 5 {
+		return invalid.Field("reason", "required", "say why the report is erased (at least 5 characters)")
+	}
+	return s.db.Tx(ctx, func(q store.Q) error {
+		r, _, _, err := s.load(ctx, q, a, id, auth.EraseReport)
+		if err != nil {
+			return err
+		}
+		if r.ErasedAt != 0 {
+			return nil
+		}
+		if err := q.DeleteDataKey(ctx, id); err != nil {
+			return err
+		}
+		if err := q.MarkReportErased(ctx, id, store.Now()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "report.erase", "report", id, reason, nil)
+	})
+}
+
+// StatementIn is a new statement: further testimony, a recantation (with
+// RecantsID), a third-party source such as a medical record, or a note.
+type StatementIn struct {
+	Kind          string `json:"kind"`
+	RecantsID     string `json:"recants_id,omitempty"`
+	Language      string `json:"language"`
+	Text          string `json:"text"`
+	Source        string `json:"source,omitempty"`
+	TakenBy       string `json:"taken_by,omitempty"`
+	Circumstances string `json:"circumstances,omitempty"`
+}
+
+func (in *StatementIn) validate() error {
+	if err := checkEnum("kind", in.Kind, StatementKinds); err != nil {
+		return err
+	}
+	var err error
+	if in.Language, err = NormaliseLanguage("language", in.Language); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		return invalid.Field("text", "required", "is required")
+	}
+	if err := checkString("text", in.Text, MaxNarrative); err != nil {
+		return err
+	}
+	for f, v := range map[string]string{"source": in.Source, "taken_by": in.TakenBy, "circumstances": in.Circumstances} {
+		if err := checkString(f, v, 2000); err != nil {
+			return err
+		}
+	}
+	if in.Kind == KindRecantation && in.RecantsID == "" {
+		return invalid.Field("recants_id", "required", "a recantation must name the statement it recants")
+	}
+	if in.Kind != KindRecantation && in.RecantsID != "" {
+		return invalid.Field("recants_id", "invalid", "only a recantation names a statement it recants")
+	}
+	return nil
+}
+
+// AddStatement adds a statement to a report. Nothing existing changes: a
+// recantation stands beside the statement it recants.
+func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID string, in *StatementIn) (*StatementView, error) {
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	var w *statementWrite
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		r, _, _, err := s.load(ctx, q, a, reportID, auth.AddStatement)
+		if err != nil {
+			return err
+		}
+		if in.RecantsID != "" {
+			old, err := q.GetStatement(ctx, in.RecantsID)
+			if err != nil || old.ReportID != r.ID {
+				return invalid.Field("recants_id", "not_found", "no statement %q in this report", in.RecantsID)
+			}
+		}
+		dk, err := s.dataKey(ctx, q, r.ID)
+		if err != nil {
+			if errors.Is(err, seal.ErrDestroyed) {
+				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
+			}
+			return err
+		}
+		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
+		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances = in.Source, in.TakenBy, in.Circumstances
+		if err := w.put(ctx, q); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, "", map[string]string{"statement": w.stmt.ID, "kind": in.Kind})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.ledger != nil {
+		s.ledger.Notify()
+	}
+	if s.stored != nil {
+		s.stored(context.WithoutCancel(ctx), []string{reportID})
+	}
+	return &StatementView{ID: w.stmt.ID, Kind: w.stmt.Kind, RecantsID: w.stmt.RecantsID, Language: w.stmt.Language,
+		Source: w.stmt.Source, TakenBy: w.stmt.TakenBy, Circumstances: w.stmt.Circumstances, CreatedAt: now,
+		Versions: []VersionView{{Version: 1, Text: in.Text, CreatedAt: now}}}, nil
+}
+
+// AddVersion appends a corrected version of a statement's text. Earlier
+// versions stay readable and committed.
+func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statementID, text string) (*VersionView, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, invalid.Field("text", "required", "is required")
+	}
+	if err := checkString("text", text, MaxNarrative); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	var version int
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		r, _, _, err := s.load(ctx, q, a, reportID, auth.AddStatement)
+		if err != nil {
+			return err
+		}
+		st, err := q.GetStatement(ctx, statementID)
+		if err != nil || st.ReportID != r.ID {
+			return fmt.Errorf("statement %s: %w", statementID, store.ErrNotFound)
+		}
+		vs, err := q.ListStatementVersions(ctx, statementID)
+		if err != nil {
+			return err
+		}
+		version = len(vs) + 1
+		dk, err := s.dataKey(ctx, q, r.ID)
+		if err != nil {
+			if errors.Is(err, seal.ErrDestroyed) {
+				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
+			}
+			return err
+		}
+		w := newVersion(dk, statementID, version, text, a.UserID, now)
+		if err := w.put(ctx, q); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, "", map[string]any{"statement": statementID, "version": version})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.ledger != nil {
+		s.ledger.Notify()
+	}
+	return &VersionView{Version: version, Text: text, CreatedAt: now}, nil
+}
+
+// ListFilter narrows List.
+type ListFilter struct {
+	Status       string
+	Language     string
+	IncidentType string
+	Urgent       *bool
+	Before       string
+	Limit        int
+}
+
+// List returns the reports of a's organisation, newest first, without
+// statements.
+func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*ReportView, error) {
+	if !auth.Can(a, auth.ListReports, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	if f.Status != "" {
+		if err := checkEnum("status", f.Status, []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed}); err != nil {
+			return nil, err
+		}
+	}
+	if f.IncidentType != "" {
+		if err := checkEnum("incident_type", f.IncidentType, IncidentTypes); err != nil {
+			return nil, err
+		}
+	}
+	q := s.db.Read()
+	rs, err := q.ListReports(ctx, store.ReportFilter{OrgID: a.OrgID, Status: f.Status, Language: f.Language, IncidentType: f.IncidentType, Urgent: f.Urgent, Before: f.Before, Limit: f.Limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ReportView, 0, len(rs))
+	for _, r := range rs {
+		caseIDs, err := q.ReportCaseIDs(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.view(ctx, q, a, r, auth.Resource{OrgID: r.OrgID}, caseIDs, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

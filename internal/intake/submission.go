@@ -1,0 +1,258 @@
+package intake
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+
+	"github.com/vigil-project/vigil/internal/invalid"
+)
+
+// Submission is a report as the public, a partner system or intake staff
+// send it. Identifying fields (reporter, victims' names, passports and
+// contacts) are sealed before anything is stored.
+type Submission struct {
+	// Language is the BCP 47 tag of the narrative (en, zh, km, th, vi, …).
+	Language string `json:"language"`
+	// Channel is how the report arrived: web, api, phone, chat, email,
+	// walk_in or import. Public submissions default to api.
+	Channel string `json:"channel,omitempty"`
+	// Country is where the reporter is (ISO 3166-1 alpha-2); it is the
+	// default region for phone numbers in the text.
+	Country       string      `json:"country,omitempty"`
+	Narrative     string      `json:"narrative"`
+	IncidentTypes []string    `json:"incident_types,omitempty"`
+	Reporter      *Reporter   `json:"reporter,omitempty"`
+	Victims       []VictimIn  `json:"victims,omitempty"`
+	Places        []PlaceIn   `json:"places,omitempty"`
+	Subjects      []SubjectIn `json:"subjects,omitempty"`
+	// JobAd is the text of a job advertisement or recruiter chat, if the
+	// reporter has one.
+	JobAd string `json:"job_ad,omitempty"`
+}
+
+// Reporter is how to reach the person reporting. Sealed.
+type Reporter struct {
+	Name         string `json:"name,omitempty"`
+	Contact      string `json:"contact,omitempty"`
+	Relationship string `json:"relationship,omitempty"`
+	// SafeToContact says whether the reporter may be contacted back.
+	SafeToContact *bool `json:"safe_to_contact,omitempty"`
+}
+
+// VictimIn is one victim. Name, passport and contact are sealed.
+type VictimIn struct {
+	Name        string `json:"name,omitempty"`
+	Passport    string `json:"passport,omitempty"`
+	Contact     string `json:"contact,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
+	AgeBand     string `json:"age_band,omitempty"`
+	Gender      string `json:"gender,omitempty"`
+	StillHeld   bool   `json:"still_held,omitempty"`
+}
+
+// PlaceIn is a place named by the reporter.
+type PlaceIn struct {
+	Name string `json:"name"`
+}
+
+// SubjectIn is a person or company on the perpetrators' side.
+type SubjectIn struct {
+	Name string `json:"name"`
+	Type string `json:"type,omitempty"`
+	Role string `json:"role,omitempty"`
+}
+
+// IncidentTypes are the kinds of incident a report can describe.
+var IncidentTypes = []string{
+	"deceptive_recruitment", "confinement", "forced_criminality", "violence", "extortion_ransom",
+	"trafficking_onward", "organ_blood_harvesting", "fraud_victim", "passport_confiscation", "other",
+}
+
+// Channels are the ways a report can arrive.
+var Channels = []string{"web", "api", "phone", "chat", "email", "walk_in", "import"}
+
+// AgeBands are the age bands a victim can be given in.
+var AgeBands = []string{"under_18", "18_25", "26_35", "36_50", "over_50"}
+
+// Genders are the genders a victim can be given as.
+var Genders = []string{"female", "male", "other", "unknown"}
+
+// SubjectTypes are the kinds of subject.
+var SubjectTypes = []string{"person", "company", "vessel", "unknown"}
+
+// Limits on a submission. Longer input is refused, not cut.
+const (
+	MaxNarrative = 20000
+	MaxName      = 200
+	MaxContact   = 500
+	MaxVictims   = 50
+	MaxPlaces    = 30
+	MaxSubjects  = 50
+)
+
+func checkString(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
+	}
+	if strings.ContainsRune(s, 0) {
+		return invalid.Field(field, "invalid", "contains a NUL character")
+	}
+	return nil
+}
+
+func checkEnum(field, v string, allowed []string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return invalid.Field(field, "invalid_value", "%q is not one of %s", v, strings.Join(allowed, ", "))
+}
+
+// NormaliseLanguage checks a BCP 47 tag and returns its canonical form.
+func NormaliseLanguage(field, tag string) (string, error) {
+	if tag == "" {
+		return "", invalid.Field(field, "required", "is required (a language tag such as en, zh, km, th or vi)")
+	}
+	if len(tag) > 35 {
+		return "", invalid.Field(field, "too_long", "is not a language tag")
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return "", invalid.Field(field, "invalid_value", "%q is not a BCP 47 language tag", tag)
+	}
+	return t.String(), nil
+}
+
+// NormaliseCountry checks an ISO 3166-1 alpha-2 code and returns it in
+// upper case.
+func NormaliseCountry(field, code string) (string, error) {
+	if code == "" {
+		return "", nil
+	}
+	if len(code) != 2 {
+		return "", invalid.Field(field, "invalid_value", "%q is not an ISO 3166-1 alpha-2 country code", code)
+	}
+	r, err := language.ParseRegion(code)
+	if err != nil || !r.IsCountry() {
+		return "", invalid.Field(field, "invalid_value", "%q is not an ISO 3166-1 alpha-2 country code", code)
+	}
+	return r.String(), nil
+}
+
+// Validate checks s and normalises it in place. The first problem found is
+// returned as an *invalid.Error naming the field.
+func (s *Submission) Validate() error {
+	var err error
+	if s.Language, err = NormaliseLanguage("language", s.Language); err != nil {
+		return err
+	}
+	if s.Channel == "" {
+		s.Channel = "api"
+	}
+	if err := checkEnum("channel", s.Channel, Channels); err != nil {
+		return err
+	}
+	if s.Country, err = NormaliseCountry("country", s.Country); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s.Narrative) == "" {
+		return invalid.Field("narrative", "required", "is required: tell us what happened")
+	}
+	if err := checkString("narrative", s.Narrative, MaxNarrative); err != nil {
+		return err
+	}
+	if err := checkString("job_ad", s.JobAd, MaxNarrative); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, t := range s.IncidentTypes {
+		if err := checkEnum(fmt.Sprintf("incident_types[%d]", i), t, IncidentTypes); err != nil {
+			return err
+		}
+		if seen[t] {
+			return invalid.Field(fmt.Sprintf("incident_types[%d]", i), "duplicate", "%q is listed twice", t)
+		}
+		seen[t] = true
+	}
+	if r := s.Reporter; r != nil {
+		if err := checkString("reporter.name", r.Name, MaxName); err != nil {
+			return err
+		}
+		if err := checkString("reporter.contact", r.Contact, MaxContact); err != nil {
+			return err
+		}
+		if err := checkString("reporter.relationship", r.Relationship, MaxName); err != nil {
+			return err
+		}
+	}
+	if len(s.Victims) > MaxVictims {
+		return invalid.Field("victims", "too_many", "has %d entries; at most %d allowed", len(s.Victims), MaxVictims)
+	}
+	for i := range s.Victims {
+		v := &s.Victims[i]
+		f := fmt.Sprintf("victims[%d]", i)
+		if err := checkString(f+".name", v.Name, MaxName); err != nil {
+			return err
+		}
+		if err := checkString(f+".passport", v.Passport, MaxName); err != nil {
+			return err
+		}
+		if err := checkString(f+".contact", v.Contact, MaxContact); err != nil {
+			return err
+		}
+		if v.Nationality, err = NormaliseCountry(f+".nationality", v.Nationality); err != nil {
+			return err
+		}
+		if v.AgeBand != "" {
+			if err := checkEnum(f+".age_band", v.AgeBand, AgeBands); err != nil {
+				return err
+			}
+		}
+		if v.Gender != "" {
+			if err := checkEnum(f+".gender", v.Gender, Genders); err != nil {
+				return err
+			}
+		}
+	}
+	if len(s.Places) > MaxPlaces {
+		return invalid.Field("places", "too_many", "has %d entries; at most %d allowed", len(s.Places), MaxPlaces)
+	}
+	for i, p := range s.Places {
+		f := fmt.Sprintf("places[%d].name", i)
+		if strings.TrimSpace(p.Name) == "" {
+			return invalid.Field(f, "required", "is required")
+		}
+		if err := checkString(f, p.Name, MaxName); err != nil {
+			return err
+		}
+	}
+	if len(s.Subjects) > MaxSubjects {
+		return invalid.Field("subjects", "too_many", "has %d entries; at most %d allowed", len(s.Subjects), MaxSubjects)
+	}
+	for i := range s.Subjects {
+		sub := &s.Subjects[i]
+		f := fmt.Sprintf("subjects[%d]", i)
+		if strings.TrimSpace(sub.Name) == "" {
+			return invalid.Field(f+".name", "required", "is required")
+		}
+		if err := checkString(f+".name", sub.Name, MaxName); err != nil {
+			return err
+		}
+		if sub.Type != "" {
+			if err := checkEnum(f+".type", sub.Type, SubjectTypes); err != nil {
+				return err
+			}
+		}
+		if err := checkString(f+".role", sub.Role, MaxName); err != nil {
+			return err
+		}
+	}
+	return nil
+}

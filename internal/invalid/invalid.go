@@ -1,0 +1,50 @@
+// Package invalid describes input a service refuses: which field, why, and
+// the HTTP status family it belongs to. Handlers turn it into the API's one
+// error shape; the CLI prints it.
+package invalid
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is input refused because of one field.
+type Error struct {
+	// Field names the field in the request, e.g. "victims[0].nationality".
+	Field string
+	// Code is a stable machine-readable reason, e.g. "required", "too_long".
+	Code string
+	// Message is a safe, human-readable sentence.
+	Message string
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// Field returns an Error for field.
+func Field(field, code, format string, args ...any) error {
+	return &Error{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// As returns the Error in err's chain, if any.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Sentinels for refusals that are not about one field.
+var (
+	// ErrForbidden means the actor may see the resource but not do this.
+	ErrForbidden = errors.New("forbidden")
+	// ErrUnauthenticated means the request carries no valid credentials.
+	ErrUnauthenticated = errors.New("authentication required")
+	// ErrPrecondition means an If-Match version no longer matches.
+	ErrPrecondition = errors.New("the resource changed since you read it")
+	// ErrPreconditionRequired means an update came without If-Match.
+	ErrPreconditionRequired = errors.New("If-Match header required")
+)

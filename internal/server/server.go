@@ -1,0 +1,135 @@
+// Package server assembles a running Vigil: it opens the keys, builds the
+// services, mounts the API, the public log and the pages on one mux, and
+// runs the background workers until its context ends.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Server is an assembled Vigil.
+type Server struct {
+	Cfg      *config.Config
+	DB       *store.DB
+	Keys     *seal.Keyring
+	Intake   *intake.Service
+	Casework *casework.Service
+	Staff    *staff.Service
+	API      *api.API
+	Metrics  *metrics.Registry
+	Log      *slog.Logger
+
+	handler http.Handler
+	// bg tracks background goroutines started by Start.
+	bg sync.WaitGroup
+}
+
+// New builds a server on an open database.
+func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
+	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
+	s.Intake = intake.New(db, keys, nil, nil, logger)
+	s.Casework = casework.New(db, s.Intake, logger)
+	s.Staff = staff.New(db, cfg.SessionTTL)
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, DB: db}, logger,
+		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
+	mux := http.NewServeMux()
+	s.API.Mount(mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/report", http.StatusSeeOther)
+	})
+	s.handler = securityHeaders(mux)
+	s.Metrics.Help("vigil_http_requests_total", "HTTP requests by route and status code.")
+	s.Metrics.Help("vigil_http_request_duration_seconds", "HTTP request latency by route.")
+	return s, nil
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Start starts the background workers (the intake batcher).
+func (s *Server) Start(ctx context.Context) {
+	s.Intake.Start()
+}
+
+// Close stops the background workers after their queued work is done.
+func (s *Server) Close() {
+	s.Intake.Close()
+	s.bg.Wait()
+}
+
+// securityHeaders sets the headers every response carries: a strict
+// Content-Security-Policy with no third-party host, no sniffing, no framing,
+// no referrer.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ListenAndServe serves on cfg.Addr until ctx ends, then shuts down
+// gracefully: in-flight requests finish (up to 30 s), then the background
+// workers drain. ready, if not nil, receives the bound address.
+func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.Cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen %s: %w", s.Cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	s.Start(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.Log.Info("vigil: serving", "addr", ln.Addr().String(), "database", s.Cfg.Redacted(), "engine", s.DB.Engine)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		s.Close()
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.Log.Info("vigil: shutting down; finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	s.Close()
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	s.Log.Info("vigil: stopped")
+	return nil
+}

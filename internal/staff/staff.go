@@ -1,0 +1,445 @@
+// Package staff manages organisations, staff accounts, API tokens and
+// sessions, and turns credentials into an auth.Actor.
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Organisation kinds.
+var OrgKinds = []string{"ngo", "hotline", "police", "embassy", "newsroom", "government", "other"}
+
+// Service manages staff. The zero Actor passed as "system" (from the CLI,
+// which has the data directory and so full control) bypasses the policy.
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+	// SessionTTL is how long a session lives without activity.
+	SessionTTL time.Duration
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// New returns a staff service.
+func New(db *store.DB, sessionTTL time.Duration) *Service {
+	return &Service{db: db, now: time.Now, SessionTTL: sessionTTL}
+}
+
+// System is the actor for CLI operations run by whoever holds the data
+// directory.
+var System = auth.Actor{UserID: "system", Role: auth.Admin, OrgID: "system"}
+
+func (s *Service) allowed(a auth.Actor, act auth.Action) bool {
+	return a == System || auth.Can(a, act, auth.Resource{OrgID: a.OrgID})
+}
+
+// OrgIn creates an organisation.
+type OrgIn struct {
+	Name           string `json:"name"`
+	Kind           string `json:"kind"`
+	Country        string `json:"country,omitempty"`
+	ReceivesPublic bool   `json:"receives_public,omitempty"`
+}
+
+// OrgView is an organisation as the API shows it.
+type OrgView struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	Kind           string    `json:"kind"`
+	Country        string    `json:"country,omitempty"`
+	ReceivesPublic bool      `json:"receives_public"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func orgView(o *store.Organisation) *OrgView {
+	return &OrgView{ID: o.ID, Name: o.Name, Kind: o.Kind, Country: o.Country, ReceivesPublic: o.ReceivesPublic, CreatedAt: store.Time(o.CreatedAt)}
+}
+
+func checkText(field, s string, max int) error {
+	if strings.TrimSpace(s) == "" {
+		return invalid.Field(field, "required", "is required")
+	}
+	if !utf8.ValidString(s) {
+		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
+	}
+	return nil
+}
+
+// CreateOrg adds an organisation.
+func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgView, error) {
+	if !s.allowed(a, auth.ManageOrgs) {
+		return nil, invalid.ErrForbidden
+	}
+	if err := checkText("name", in.Name, 200); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(OrgKinds, in.Kind) {
+		return nil, invalid.Field("kind", "invalid_value", "%q is not one of %s", in.Kind, strings.Join(OrgKinds, ", "))
+	}
+	if len(in.Country) > 2 {
+		return nil, invalid.Field("country", "invalid_value", "%q is not an ISO 3166-1 alpha-2 code", in.Country)
+	}
+	o := &store.Organisation{ID: store.NewID(), Name: strings.TrimSpace(in.Name), Kind: in.Kind, Country: strings.ToUpper(in.Country),
+		ReceivesPublic: in.ReceivesPublic, CreatedAt: store.Now()}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutOrganisation(ctx, o); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.Field("name", "duplicate", "an organisation named %q exists", o.Name)
+			}
+			return err
+		}
+		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, "", map[string]string{"name": o.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return orgView(o), nil
+}
+
+// ListOrgs lists organisations (every staff member may see their names, to
+// refer cases).
+func (s *Service) ListOrgs(ctx context.Context, a auth.Actor) ([]*OrgView, error) {
+	if !s.allowed(a, auth.ReadOrgs) {
+		return nil, invalid.ErrForbidden
+	}
+	os, err := s.db.Read().ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*OrgView, 0, len(os))
+	for _, o := range os {
+		out = append(out, orgView(o))
+	}
+	return out, nil
+}
+
+// FindOrg returns an organisation by id or exact name (for the CLI).
+func (s *Service) FindOrg(ctx context.Context, idOrName string) (*OrgView, error) {
+	os, err := s.db.Read().ListOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range os {
+		if o.ID == idOrName || strings.EqualFold(o.Name, idOrName) {
+			return orgView(o), nil
+		}
+	}
+	return nil, fmt.Errorf("organisation %q: %w", idOrName, store.ErrNotFound)
+}
+
+// UserIn creates a staff account.
+type UserIn struct {
+	OrgID    string `json:"org_id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
+}
+
+// UserView is a user as the API shows it; never the password hash.
+type UserView struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled"`
+	TOTP      bool      `json:"totp_enabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func userView(u *store.User) *UserView {
+	return &UserView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, TOTP: u.TOTPSecret != "", CreatedAt: store.Time(u.CreatedAt)}
+}
+
+// CreateUser adds a staff account.
+func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*UserView, error) {
+	if !s.allowed(a, auth.ManageUsers) {
+		return nil, invalid.ErrForbidden
+	}
+	addr, err := mail.ParseAddress(in.Email)
+	if err != nil || addr.Address != in.Email || len(in.Email) > 254 {
+		return nil, invalid.Field("email", "invalid_value", "%q is not an e-mail address", in.Email)
+	}
+	if err := checkText("name", in.Name, 200); err != nil {
+		return nil, err
+	}
+	if !auth.ValidRole(in.Role) {
+		return nil, invalid.Field("role", "invalid_value", "%q is not one of admin, coordinator, investigator, intake, partner", in.Role)
+	}
+	if len(in.Password) < auth.MinPasswordLen {
+		return nil, invalid.Field("password", "too_short", "must be at least %d characters", auth.MinPasswordLen)
+	}
+	if len(in.Password) > 1024 {
+		return nil, invalid.Field("password", "too_long", "must be at most 1024 bytes")
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &store.User{ID: store.NewID(), OrgID: in.OrgID, Email: strings.ToLower(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: hash, CreatedAt: store.Now()}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if _, err := q.GetOrganisation(ctx, in.OrgID); err != nil {
+			return invalid.Field("org_id", "not_found", "no organisation %q", in.OrgID)
+		}
+		if err := q.PutUser(ctx, u); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.Field("email", "duplicate", "a user with e-mail %q exists", u.Email)
+			}
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.create", "user", u.ID, "", map[string]string{"role": u.Role, "org": u.OrgID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
+}
+
+// ListUsers lists users: an admin sees all; other staff their
+// organisation's (to assign cases).
+func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, error) {
+	org := ""
+	if !s.allowed(a, auth.ManageUsers) {
+		if a.Public() || a.Role == auth.Partner {
+			return nil, invalid.ErrForbidden
+		}
+		org = a.OrgID
+	}
+	us, err := s.db.Read().ListUsers(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*UserView, 0, len(us))
+	for _, u := range us {
+		out = append(out, userView(u))
+	}
+	return out, nil
+}
+
+// SetDisabled disables or re-enables a user by id or e-mail.
+func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) error {
+	if !s.allowed(a, auth.ManageUsers) {
+		return invalid.ErrForbidden
+	}
+	return s.db.Tx(ctx, func(q store.Q) error {
+		u, err := q.GetUser(ctx, idOrEmail)
+		if errors.Is(err, store.ErrNotFound) {
+			u, err = q.GetUserByEmail(ctx, strings.ToLower(idOrEmail))
+		}
+		if err != nil {
+			return err
+		}
+		if err := q.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", map[string]bool{"disabled": disabled})
+	})
+}
+
+// EnableTOTP creates a TOTP secret for a user and returns its otpauth URL
+// and secret, to enrol an authenticator app.
+func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (url, secret string, err error) {
+	if !s.allowed(a, auth.ManageUsers) {
+		return "", "", invalid.ErrForbidden
+	}
+	u, err := s.db.Read().GetUserByEmail(ctx, strings.ToLower(email))
+	if err != nil {
+		return "", "", err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Vigil", AccountName: u.Email})
+	if err != nil {
+		return "", "", fmt.Errorf("staff: totp: %w", err)
+	}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.SetUserTOTP(ctx, u.ID, key.Secret()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, "", nil)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	return key.URL(), key.Secret(), nil
+}
+
+// CreateToken makes an API token for a user (by id or e-mail); the token is
+// returned once and only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name string, ttl time.Duration) (string, error) {
+	if err := checkText("name", name, 100); err != nil {
+		return "", err
+	}
+	secret, hash, err := auth.NewSecret(auth.TokenPrefix)
+	if err != nil {
+		return "", err
+	}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		u, err := q.GetUser(ctx, idOrEmail)
+		if errors.Is(err, store.ErrNotFound) {
+			u, err = q.GetUserByEmail(ctx, strings.ToLower(idOrEmail))
+		}
+		if err != nil {
+			return err
+		}
+		if a != System && a.UserID != u.ID && !s.allowed(a, auth.ManageUsers) {
+			return invalid.ErrForbidden
+		}
+		t := &store.Token{ID: store.NewID(), UserID: u.ID, Name: name, Hash: hash, CreatedAt: store.Now()}
+		if ttl > 0 {
+			t.ExpiresAt = s.now().Add(ttl).UnixMicro()
+		}
+		if err := q.PutToken(ctx, t); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "token.create", "user", u.ID, "", map[string]string{"token": t.ID, "name": name})
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// actorOf returns the actor for an active user.
+func actorOf(u *store.User) (auth.Actor, error) {
+	if u.Disabled {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	return auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, nil
+}
+
+// TokenActor authenticates a bearer token.
+func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, error) {
+	if !strings.HasPrefix(token, auth.TokenPrefix) || len(token) > 100 {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	q := s.db.Read()
+	t, err := q.GetTokenByHash(ctx, auth.HashSecret(token))
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return auth.Actor{}, invalid.ErrUnauthenticated
+		}
+		return auth.Actor{}, err
+	}
+	if t.Revoked || (t.ExpiresAt != 0 && s.now().UnixMicro() > t.ExpiresAt) {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	u, err := q.GetUser(ctx, t.UserID)
+	if err != nil {
+		return auth.Actor{}, err
+	}
+	return actorOf(u)
+}
+
+// ErrSecondFactor means the password was right and a TOTP code is needed.
+var ErrSecondFactor = errors.New("a one-time code from your authenticator app is required")
+
+// Login checks a password (and TOTP code, when the user has one) and opens
+// a session; the returned value goes in the session cookie.
+func (s *Service) Login(ctx context.Context, email, password, code string) (string, auth.Actor, error) {
+	u, err := s.db.Read().GetUserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		// Spend the same time as a real check, so timing does not tell
+		// which e-mail addresses exist.
+		auth.CheckPassword(s.dummyHash(), password)
+		return "", auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	if err := auth.CheckPassword(u.PasswordHash, password); err != nil {
+		return "", auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	a, err := actorOf(u)
+	if err != nil {
+		return "", auth.Actor{}, err
+	}
+	if u.TOTPSecret != "" {
+		if code == "" {
+			return "", auth.Actor{}, ErrSecondFactor
+		}
+		if !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
+			return "", auth.Actor{}, invalid.ErrUnauthenticated
+		}
+	}
+	secret, hash, err := auth.NewSecret("")
+	if err != nil {
+		return "", auth.Actor{}, err
+	}
+	now := s.now()
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutSession(ctx, &store.Session{Hash: hash, UserID: u.ID, CreatedAt: now.UnixMicro(), SeenAt: now.UnixMicro(), ExpiresAt: now.Add(s.SessionTTL).UnixMicro()}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", nil)
+	})
+	if err != nil {
+		return "", auth.Actor{}, err
+	}
+	return secret, a, nil
+}
+
+// dummyHash returns a real hash to check against when the e-mail is
+// unknown; it is made on first use.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = auth.HashPassword("no such user, no such password")
+	})
+	return s.dummy
+}
+
+// SessionActor authenticates a session cookie value and slides its expiry.
+func (s *Service) SessionActor(ctx context.Context, value string) (auth.Actor, error) {
+	if value == "" || len(value) > 100 {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	h := auth.HashSecret(value)
+	sess, err := s.db.Read().GetSession(ctx, h)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return auth.Actor{}, invalid.ErrUnauthenticated
+		}
+		return auth.Actor{}, err
+	}
+	now := s.now()
+	if now.UnixMicro() > sess.ExpiresAt {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	u, err := s.db.Read().GetUser(ctx, sess.UserID)
+	if err != nil {
+		return auth.Actor{}, err
+	}
+	a, err := actorOf(u)
+	if err != nil {
+		return a, err
+	}
+	// Slide the expiry at most once a minute, to keep reads cheap.
+	if now.UnixMicro()-sess.SeenAt > int64(time.Minute/time.Microsecond) {
+		if err := s.db.Tx(ctx, func(q store.Q) error {
+			return q.TouchSession(ctx, h, now.UnixMicro(), now.Add(s.SessionTTL).UnixMicro())
+		}); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, value string) error {
+	return s.db.Tx(ctx, func(q store.Q) error { return q.DeleteSession(ctx, auth.HashSecret(value)) })
+}

@@ -35,33 +35,33 @@ type Action string
 
 // The actions. Every API route and page names exactly one.
 const (
-	SubmitReport   Action = "report.submit"    // public intake
-	TrackReport    Action = "report.track"     // public, with the secret
-	CheckPublic    Action = "public.check"     // public aggregate checks
-	CreateReport   Action = "report.create"    // staff intake by phone, chat, e-mail
-	ListReports    Action = "report.list"      //
-	ReadReport     Action = "report.read"      //
-	RevealSealed   Action = "report.reveal"    // open sealed fields, audited
-	AddStatement   Action = "report.statement" // add a statement, recantation or correction
-	EraseReport    Action = "report.erase"     // destroy the data key
-	CreateCase     Action = "case.create"      //
-	ListCases      Action = "case.list"        //
-	ReadCase       Action = "case.read"        //
-	UpdateCase     Action = "case.update"      // status, urgency, title
-	AssignCase     Action = "case.assign"      //
-	ReferCase      Action = "case.refer"       //
-	ListReferrals  Action = "referral.list"    //
-	ReadReferral   Action = "referral.read"    //
+	SubmitReport    Action = "report.submit"    // public intake
+	TrackReport     Action = "report.track"     // public, with the secret
+	CheckPublic     Action = "public.check"     // public aggregate checks
+	CreateReport    Action = "report.create"    // staff intake by phone, chat, e-mail
+	ListReports     Action = "report.list"      //
+	ReadReport      Action = "report.read"      //
+	RevealSealed    Action = "report.reveal"    // open sealed fields, audited
+	AddStatement    Action = "report.statement" // add a statement, recantation or correction
+	EraseReport     Action = "report.erase"     // destroy the data key
+	CreateCase      Action = "case.create"      //
+	ListCases       Action = "case.list"        //
+	ReadCase        Action = "case.read"        //
+	UpdateCase      Action = "case.update"      // status, urgency, title
+	AssignCase      Action = "case.assign"      //
+	ReferCase       Action = "case.refer"       //
+	ListReferrals   Action = "referral.list"    //
+	ReadReferral    Action = "referral.read"    //
 	RespondReferral Action = "referral.respond" //
-	ManageOrgs     Action = "org.manage"       //
-	ReadOrgs       Action = "org.read"         // names of organisations, to refer to
-	ManageUsers    Action = "user.manage"      //
-	ReadAudit      Action = "audit.read"       //
-	ReadStats      Action = "stats.read"       //
-	ReadLinks      Action = "links.read"       //
-	RunScreen      Action = "screen.run"       //
-	ReviewScreen   Action = "screen.review"    //
-	ManageLists    Action = "watchlist.manage" //
+	ManageOrgs      Action = "org.manage"       //
+	ReadOrgs        Action = "org.read"         // names of organisations, to refer to
+	ManageUsers     Action = "user.manage"      //
+	ReadAudit       Action = "audit.read"       //
+	ReadStats       Action = "stats.read"       //
+	ReadLinks       Action = "links.read"       //
+	RunScreen       Action = "screen.run"       //
+	ReviewScreen    Action = "screen.review"    //
+	ManageLists     Action = "watchlist.manage" //
 )
 
 // Resource is what an action is done to, as far as access depends on it.

@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/web"
 )
 
 // Server is an assembled Vigil.
@@ -50,9 +51,9 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/report", http.StatusSeeOther)
-	})
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger}); err != nil {
+		return nil, fmt.Errorf("server: pages: %w", err)
+	}
 	s.handler = securityHeaders(mux)
 	s.Metrics.Help("vigil_http_requests_total", "HTTP requests by route and status code.")
 	s.Metrics.Help("vigil_http_request_duration_seconds", "HTTP request latency by route.")

@@ -107,7 +107,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/referrals/{id}/response", auth.RespondReferral, false, api.respond},
 		{"GET", "/api/v1/organisations", auth.ReadOrgs, false, api.listOrgs},
 		{"POST", "/api/v1/organisations", auth.ManageOrgs, false, api.createOrg},
-		{"GET", "/api/v1/users", auth.ManageUsers, false, api.listUsers},
+		{"GET", "/api/v1/users", auth.ReadUsers, false, api.listUsers},
 		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
 		{"GET", "/api/v1/me", "", false, api.me},

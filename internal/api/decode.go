@@ -78,9 +78,9 @@ func jsonError(body []byte, err error) error {
 	case errors.As(err, &typ):
 		// The decoder's own field path has no array indexes; the path at
 		// the offending value's offset does.
-		field := pathAt(body, int(typ.Offset)-1)
-		if field == "" {
-			field = typ.Field
+		field := typ.Field
+		if field != "" {
+			field = pathAt(body, int(typ.Offset)-1)
 		}
 		return &requestError{http.StatusBadRequest, "wrong_type", field, fmt.Sprintf("%s: got a JSON %s, want %s", orBody(field), typ.Value, jsonType(typ.Type.Kind().String()))}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

@@ -56,6 +56,7 @@ const (
 	ManageOrgs      Action = "org.manage"       //
 	ReadOrgs        Action = "org.read"         // names of organisations, to refer to
 	ManageUsers     Action = "user.manage"      //
+	ReadUsers       Action = "user.read"        // colleagues, to assign cases
 	ReadAudit       Action = "audit.read"       //
 	ReadStats       Action = "stats.read"       //
 	ReadLinks       Action = "links.read"       //
@@ -85,12 +86,12 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
-		ReadAudit, ReadStats, ReadLinks, RunScreen, ReviewScreen, ReadOrgs},
+		ReadAudit, ReadStats, ReadLinks, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, RunScreen, ReviewScreen, ReadStats, ReadOrgs},
+		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
-		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs},
-	Admin:   {ManageOrgs, ReadOrgs, ManageUsers, ReadAudit, ManageLists, ReadStats},
+		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers},
+	Admin:   {ManageOrgs, ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 }
 

@@ -305,6 +305,9 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 		if err != nil {
 			return err
 		}
+		if r.ErasedAt != 0 {
+			return seal.ErrDestroyed
+		}
 		if r.Sealed != nil {
 			dk, err := s.dataKey(ctx, q, id)
 			if err != nil {

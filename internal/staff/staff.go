@@ -220,7 +220,7 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, error) {
 	org := ""
 	if !s.allowed(a, auth.ManageUsers) {
-		if a.Public() || a.Role == auth.Partner {
+		if !s.allowed(a, auth.ReadUsers) {
 			return nil, invalid.ErrForbidden
 		}
 		org = a.OrgID

@@ -1,0 +1,190 @@
+package api_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/intake"
+)
+
+type scope string
+
+const (
+	own      scope = "own"      // the actor's organisation owns the resource
+	other    scope = "other"    // another organisation owns it; not referred to the actor's
+	referred scope = "referred" // another organisation owns it and referred it to the actor's
+)
+
+var allScopes = []scope{own, other, referred}
+
+// allowed is the access matrix, written out by hand from DESIGN.md's table
+// of who may see what (not computed from auth.Can): for each route, the
+// scopes each role may act in. A role missing from a row is denied
+// everywhere. Routes without a resource in the path are tried once (as own).
+var allowed = map[string]map[auth.Role][]scope{
+	// Signed in, posting a report registers it for the actor's organisation:
+	// intake's and coordinators' work. Anyone may still report anonymously.
+	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}},
+	"GET /api/v1/track/{code}":                            {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
+	"GET /api/v1/reports":                                 {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"GET /api/v1/reports/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
+	"POST /api/v1/reports/{id}/reveal":                    {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Partner: {referred}},
+	"POST /api/v1/reports/{id}/erase":                     {auth.Coordinator: {own}},
+	"POST /api/v1/reports/{id}/statements":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/statements/{sid}/versions": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
+	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
+	"PATCH /api/v1/cases/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/cases/{id}/referrals":                   {auth.Coordinator: {own}, auth.Intake: {own}},
+	"GET /api/v1/referrals":                               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/referrals/{id}":                          {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
+	"POST /api/v1/referrals/{id}/response":                {auth.Partner: {referred}},
+	"GET /api/v1/organisations":                           {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"POST /api/v1/organisations":                          {auth.Admin: {own}},
+	"GET /api/v1/users":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/users":                                  {auth.Admin: {own}},
+	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}},
+	"GET /api/v1/me":                                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+}
+
+// fixture is one resource set per scope for an actor's organisation.
+type fixture struct {
+	report, statement, caseID, referral, tracking, secret string
+}
+
+// world builds organisations home (the actor's), other, third and
+// builds, for each scope, a report in a case with a referral:
+// own: owned by home, referred to third; other: owned by other, referred
+// to third; referred: owned by other, referred to home, sharing everything.
+func world(t *testing.T, e *env, home string) map[scope]fixture {
+	t.Helper()
+	ctx := context.Background()
+	make := func(ownerOrg, referTo string) fixture {
+		coord := e.users["coordinator@"+ownerOrg+".test"]
+		ack, err := e.intake.Submit(ctx, coord, &intake.Submission{Language: "en", Narrative: "n", Reporter: &intake.Reporter{Name: "PLANT"},
+			Victims: []intake.VictimIn{{Name: "V", StillHeld: true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rv, err := e.intake.Get(ctx, coord, ack.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err := e.casework.Create(ctx, coord, &casework.CaseIn{ReportIDs: []string{ack.ID}, Title: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := e.casework.Refer(ctx, coord, cv.ID, &casework.ReferralIn{ToOrgID: e.orgs[referTo], Shared: intake.ShareableFields})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret}
+	}
+	return map[scope]fixture{
+		own:      make(home, "third"),
+		other:    make("other", "third"),
+		referred: make("other", home),
+	}
+}
+
+// request returns the path, body and headers that exercise route on f.
+func request(e *env, route string, f fixture, assignee string, home string) (string, any, []string) {
+	_, pattern, _ := strings.Cut(route, " ")
+	path := strings.NewReplacer("{id}", "", "{sid}", f.statement, "{code}", f.tracking).Replace(pattern)
+	id := f.report
+	switch {
+	case strings.HasPrefix(pattern, "/api/v1/cases/{id}"):
+		id = f.caseID
+	case strings.HasPrefix(pattern, "/api/v1/referrals/{id}"):
+		id = f.referral
+	}
+	if strings.Contains(pattern, "{id}") {
+		path = strings.Replace(pattern, "{id}", id, 1)
+		path = strings.NewReplacer("{sid}", f.statement).Replace(path)
+	}
+	referTo := e.orgs["fourth"]
+	switch route {
+	case "POST /api/v1/reports":
+		return path, publicReport, nil
+	case "GET /api/v1/track/{code}":
+		return path, nil, []string{"X-Tracking-Secret", f.secret}
+	case "POST /api/v1/reports/{id}/reveal", "POST /api/v1/reports/{id}/erase":
+		return path, map[string]string{"reason": "matrix test"}, nil
+	case "POST /api/v1/reports/{id}/statements":
+		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
+	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
+		return path, map[string]string{"text": "corrected"}, nil
+	case "POST /api/v1/cases":
+		return path, map[string]any{"report_ids": []string{f.report}, "title": "t"}, nil
+	case "PATCH /api/v1/cases/{id}":
+		return path, map[string]string{"status": "in_progress"}, []string{"If-Match", `"2"`}
+	case "POST /api/v1/cases/{id}/referrals":
+		return path, map[string]any{"to_org_id": referTo, "shared": []string{"places"}}, nil
+	case "POST /api/v1/referrals/{id}/response":
+		return path, map[string]string{"status": "accepted", "response": "ok"}, nil
+	case "POST /api/v1/organisations":
+		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
+	case "POST /api/v1/users":
+		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
+	}
+	return path, nil, nil
+}
+
+func TestPolicyMatrix(t *testing.T) {
+	routes := api.New(api.Services{}, slog.New(slog.DiscardHandler), api.Options{}).Routes()
+	for _, rt := range routes {
+		if _, ok := allowed[rt.Method+" "+rt.Pattern]; !ok {
+			t.Errorf("route %s %s has no row in the access matrix", rt.Method, rt.Pattern)
+		}
+	}
+	engines(t, func(t *testing.T, e *env) {
+		all := []auth.Role{auth.Admin, auth.Coordinator, auth.Investigator, auth.Intake, auth.Partner}
+		e.org("home", true, all...)
+		e.org("other", false, auth.Coordinator)
+		e.org("third", false, auth.Coordinator)
+		e.org("fourth", false)
+		cells := 0
+		for _, rt := range routes {
+			route := rt.Method + " " + rt.Pattern
+			scopes := allScopes
+			if !strings.Contains(rt.Pattern, "{") {
+				scopes = []scope{own}
+			}
+			for _, role := range all {
+				// A fresh world per route and role: some cells change state.
+				w := world(t, e, "home")
+				email := string(role) + "@home.test"
+				for _, sc := range scopes {
+					f := w[sc]
+					path, body, headers := request(e, route, f, "", "home")
+					res := e.do(email, rt.Method, rt.Pattern, path, body, headers...)
+					want := slices.Contains(allowed[route][role], sc)
+					got := res.status >= 200 && res.status < 300
+					denied := res.status == http.StatusForbidden || res.status == http.StatusNotFound ||
+						(res.status == http.StatusUnprocessableEntity && res.errorCode() == "not_found")
+					cells++
+					switch {
+					case want && !got:
+						t.Errorf("%s as %s on %s: %d %s, want allowed", route, role, sc, res.status, res.body)
+					case !want && !denied:
+						t.Errorf("%s as %s on %s: %d %s, want denied (403/404)", route, role, sc, res.status, res.body)
+					}
+					// A partner must never learn that a case it cannot see
+					// exists: not 403 but 404.
+					if !want && role == auth.Partner && sc != referred && strings.Contains(rt.Pattern, "{id}") && res.status != http.StatusNotFound {
+						t.Errorf("%s as partner on %s: %d, want 404", route, sc, res.status)
+					}
+				}
+			}
+		}
+		t.Logf("%d cells checked", cells)
+	})
+}

@@ -2,10 +2,61 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/loadgen"
 )
 
-// runBench is not built yet.
 func runBench(ctx context.Context, e *env, args []string) error {
-	return errors.New("bench: not implemented yet")
+	if len(args) == 0 {
+		return fmt.Errorf("bench: want intake or ceiling: %w", errUsage)
+	}
+	switch args[0] {
+	case "intake":
+		fs := newFlags(e, "bench intake")
+		var opt loadgen.Options
+		fs.StringVar(&opt.URL, "url", "http://127.0.0.1:8080", "base URL of a running vigil serve")
+		fs.StringVar(&opt.Token, "token", "", "bearer token (empty: post as the public; start the server with a high --public-rate)")
+		fs.IntVar(&opt.Clients, "clients", 64, "concurrent clients")
+		fs.DurationVar(&opt.Duration, "duration", 30*time.Second, "how long to measure")
+		fs.DurationVar(&opt.Warmup, "warmup", 3*time.Second, "unmeasured warm-up")
+		fs.IntVar(&opt.Max, "max", 0, "stop after this many requests (0: no limit)")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		res, err := loadgen.Intake(ctx, opt)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "intake, %d clients: %s\n", opt.Clients, res)
+		return nil
+	case "ceiling":
+		fs := newFlags(e, "bench ceiling")
+		cfg, err := loadConfig(e, fs)
+		if err != nil {
+			return err
+		}
+		batch := fs.Int("batch", 256, "rows per transaction")
+		size := fs.Int("row-bytes", 3000, "bytes per row (a stored report with its statement and ledger entry is about this)")
+		d := fs.Duration("duration", 10*time.Second, "how long to measure")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+		db, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		rps, err := db.Ceiling(ctx, *batch, *size, *d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "ceiling (%s, batched INSERT of %d rows of %d bytes per transaction): %.0f rows/s\n", db.Engine, *batch, *size, rps)
+		return nil
+	}
+	return fmt.Errorf("bench: unknown %q (want intake or ceiling): %w", args[0], errUsage)
 }

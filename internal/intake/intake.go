@@ -17,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -70,15 +69,23 @@ func New(db *store.DB, keys *seal.Keyring, l Ledger, stored Stored, logger *slog
 // MaxBatch is the most submissions one transaction carries.
 const MaxBatch = 256
 
-// Start runs the group-commit batcher until Close. Calling it again does
-// nothing.
+// Start runs the group-commit batchers until Close. Calling it again does
+// nothing. SQLite has one writer, so it gets one batcher; PostgreSQL
+// commits concurrent transactions in parallel, so it gets several, which
+// keeps batches (and so latency) small under load.
 func (s *Service) Start() {
 	s.startOnce.Do(func() {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.batcher()
-		}()
+		n := 1
+		if s.db.Engine == store.Postgres {
+			n = 2
+		}
+		for range n {
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.batcher()
+			}()
+		}
 	})
 }
 
@@ -94,11 +101,11 @@ func (s *Service) Close() {
 	s.wg.Wait()
 }
 
-// pending is one submission waiting for the batcher: the writes to run and
+// pending is one submission waiting for the batcher: the rows to write and
 // where to send the outcome.
 type pending struct {
-	write func(ctx context.Context, q store.Q) error
-	done  chan error
+	rows *store.Intake
+	done chan error
 }
 
 func (s *Service) batcher() {
@@ -121,17 +128,15 @@ func (s *Service) batcher() {
 	}
 }
 
-// commit writes a batch in one transaction. If that fails, each submission
-// is retried alone so one bad submission cannot sink the others.
+// commit writes a batch in one transaction, one multi-row INSERT per table.
+// If that fails, each submission is retried alone so one bad submission
+// cannot sink the others.
 func (s *Service) commit(ctx context.Context, batch []*pending) {
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		for _, p := range batch {
-			if err := p.write(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	rows := make([]*store.Intake, len(batch))
+	for i, p := range batch {
+		rows[i] = p.rows
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error { return q.PutIntake(ctx, rows) })
 	if err == nil || len(batch) == 1 {
 		if s.ledger != nil && err == nil {
 			s.ledger.Notify()
@@ -143,7 +148,7 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	}
 	s.log.Warn("intake: batch failed, retrying one by one", "size", len(batch), "err", err)
 	for _, p := range batch {
-		err := s.db.Tx(ctx, func(q store.Q) error { return p.write(ctx, q) })
+		err := s.db.Tx(ctx, func(q store.Q) error { return q.PutIntake(ctx, []*store.Intake{p.rows}) })
 		if err == nil && s.ledger != nil {
 			s.ledger.Notify()
 		}
@@ -151,9 +156,9 @@ func (s *Service) commit(ctx context.Context, batch []*pending) {
 	}
 }
 
-// enqueue hands write to the batcher and waits until it is durable.
-func (s *Service) enqueue(ctx context.Context, write func(ctx context.Context, q store.Q) error) error {
-	p := &pending{write: write, done: make(chan error, 1)}
+// enqueue hands rows to the batcher and waits until they are durable.
+func (s *Service) enqueue(ctx context.Context, rows *store.Intake) error {
+	p := &pending{rows: rows, done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -286,23 +291,15 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 	if sub.JobAd != "" {
 		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))
 	}
-	err = s.enqueue(ctx, func(ctx context.Context, q store.Q) error {
-		if err := q.PutReport(ctx, r); err != nil {
-			return err
-		}
-		if err := q.PutDataKey(ctx, id, wrapped, r.ReceivedAt); err != nil {
-			return err
-		}
-		for _, st := range stmts {
-			if err := st.put(ctx, q); err != nil {
-				return err
-			}
-		}
-		if !a.Public() {
-			return audit.Record(ctx, q, a, "report.create", "report", id, "", map[string]string{"channel": r.Channel})
-		}
-		return nil
-	})
+	rows := &store.Intake{Report: r, DataKey: wrapped}
+	for _, st := range stmts {
+		st.addTo(rows)
+	}
+	if !a.Public() {
+		rows.Audit = append(rows.Audit, &store.AuditEvent{ID: store.NewID(), At: r.ReceivedAt, ActorID: a.UserID, ActorOrgID: a.OrgID,
+			Action: "report.create", ResourceType: "report", ResourceID: id, Detail: `{"channel":"` + r.Channel + `"}`})
+	}
+	err = s.enqueue(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("intake: store report: %w", err)
 	}
@@ -371,6 +368,15 @@ func newVersion(dk *seal.DataKey, statementID string, version int, text, by stri
 		entry:   le,
 		salt:    salt,
 	}
+}
+
+// addTo adds w's rows to a batched intake.
+func (w *statementWrite) addTo(in *store.Intake) {
+	if w.stmt != nil {
+		in.Statements = append(in.Statements, w.stmt)
+	}
+	in.Versions = append(in.Versions, w.version)
+	in.Entries = append(in.Entries, w.entries...)
 }
 
 func (w *statementWrite) put(ctx context.Context, q store.Q) error {

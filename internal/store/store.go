@@ -343,3 +343,35 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// Ceiling measures the database's own limit for durable inserts of rows the
+// size of a report: a bare loop of batched INSERTs (batch rows per
+// transaction) into a scratch table, for d. It returns rows per second. The
+// scratch table is dropped afterwards.
+func (db *DB) Ceiling(ctx context.Context, batch int, rowBytes int, d time.Duration) (float64, error) {
+	if _, err := db.w.ExecContext(ctx, db.dialect(`CREATE TABLE IF NOT EXISTS bench_ceiling (id TEXT PRIMARY KEY, body BLOB NOT NULL)`)); err != nil {
+		return 0, fmt.Errorf("store: ceiling: %w", err)
+	}
+	defer db.w.ExecContext(context.WithoutCancel(ctx), `DROP TABLE bench_ceiling`)
+	body := make([]byte, rowBytes)
+	for i := range body {
+		body[i] = byte('a' + i%26)
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start) < d {
+		err := db.Tx(ctx, func(q Q) error {
+			for i := 0; i < batch; i++ {
+				if _, err := q.q.ExecContext(ctx, `INSERT INTO bench_ceiling (id, body) VALUES ($1, $2)`, NewID(), body); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("store: ceiling: %w", err)
+		}
+		n += batch
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}

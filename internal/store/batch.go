@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// maxParams keeps one statement under both engines' bind-parameter limits
+// (SQLite 32766, PostgreSQL 65535).
+const maxParams = 30000
+
+// insertMany inserts rows into table with one multi-row INSERT per chunk:
+// one round trip for many rows, which group commit depends on.
+func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	per := max(1, maxParams/width)
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(len(rows), start+per)]
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + cols + ") VALUES ")
+		args := make([]any, 0, len(chunk)*width)
+		for i, row := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range row {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(len(args) + j + 1))
+			}
+			b.WriteByte(')')
+			args = append(args, row...)
+		}
+		if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
+			if isUnique(err) {
+				return fmt.Errorf("store: insert into %s: %w", table, ErrConflict)
+			}
+			return fmt.Errorf("store: insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// Intake is everything one submitted report writes; PutIntake writes many
+// of them with one statement per table.
+type Intake struct {
+	Report     *Report
+	DataKey    []byte
+	Statements []*Statement
+	Versions   []*StatementVersion
+	Entries    []*LedgerEntry
+	Audit      []*AuditEvent
+}
+
+// PutIntake stores a batch of submissions.
+func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
+	var reports, keys, stmts, versions, entries, audits [][]any
+	for _, in := range batch {
+		r := in.Report
+		reports = append(reports, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
+			mustJSON(nonNil(r.IncidentTypes)), mustJSON(nonNil(r.Victims)), mustJSON(nonNil(r.Places)), mustJSON(nonNil(r.Subjects)), b2i(r.Urgent), r.Status,
+			r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt})
+		keys = append(keys, []any{r.ID, in.DataKey, r.ReceivedAt})
+		for _, s := range in.Statements {
+			stmts = append(stmts, []any{s.ID, s.ReportID, s.Kind, nullString(s.RecantsID), s.Language, s.Source, s.TakenBy, s.Circumstances, s.CreatedBy, s.CreatedAt})
+		}
+		for _, v := range in.Versions {
+			versions = append(versions, []any{v.StatementID, v.Version, v.Text, v.Salt, v.CreatedBy, v.CreatedAt})
+		}
+		for _, e := range in.Entries {
+			entries = append(entries, []any{e.ID, e.Kind, e.RecordID, e.Version, e.Entry, e.ReceivedAt})
+		}
+		for _, e := range in.Audit {
+			audits = append(audits, []any{e.ID, e.At, e.ActorID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail})
+		}
+	}
+	steps := []struct {
+		table, cols string
+		rows        [][]any
+	}{
+		{"reports", reportCols, reports},
+		{"data_keys", "report_id, wrapped, created_at", keys},
+		{"statements", statementCols, stmts},
+		{"statement_versions", "statement_id, version, text, salt, created_by, created_at", versions},
+		{"ledger_entries", "id, kind, record_id, version, entry, received_at", entries},
+		{"audit_events", "id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail", audits},
+	}
+	for _, s := range steps {
+		if err := q.insertMany(ctx, s.table, s.cols, s.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+package extract_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/extract"
+)
+
+// TestNoQuadraticBlowUp feeds Text large inputs made of one pattern repeated,
+// the shape an attacker would send to make a worker spin: each must take
+// about linear time. The bound is generous so that a loaded machine passes;
+// a quadratic scan of a megabyte takes minutes.
+func TestNoQuadraticBlowUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	patterns := []string{
+		"wx:abc123 ", "A Ltd ", "account 1111111111 ", "https://x.com/TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t ",
+		"@aaaaa ", "a.b.", "1-1-1-", "[.](.)", "a", "0", "０", "a@", "@a", "Line: ", "บริษัท ",
+		"012 345 678 ", "my brother ", "ID ", "Co., Ltd. ", "西港", "+855 ", "hxxp://a[.]com/ ",
+	}
+	for _, p := range patterns {
+		text := strings.Repeat(p, (1<<20)/len(p))
+		start := time.Now()
+		hits := extract.Text(text, extract.Options{Region: "KH"})
+		if d := time.Since(start); d > 15*time.Second {
+			t.Errorf("Text(%q × %d) took %v (%d hits)", p, len(text)/len(p), d, len(hits))
+		}
+	}
+}

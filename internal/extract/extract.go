@@ -1,0 +1,298 @@
+// Package extract finds identifiers — phone numbers, e-mail addresses, URLs
+// and domains, messaging handles, crypto wallets, bank accounts, passport
+// numbers, company names and places — in free text written in English,
+// Chinese, Khmer, Thai, Vietnamese or Indonesian, and normalises them so that
+// reports sharing one can be linked.
+//
+// What one occurrence yields:
+//   - a URL with a scheme, a path or "www." gives a url hit and a domain hit
+//     (its registrable domain) over the same span; a bare host gives a domain
+//     hit only; an e-mail address gives an email hit only;
+//   - a profile link of Telegram, WhatsApp, LINE, Facebook, Instagram or
+//     TikTok gives the handle only (wa.me links also a phone);
+//   - a phone number after a WhatsApp, WeChat or LINE label gives the phone
+//     and the account, whose value is the phone in E.164;
+//   - an "@name" is a Telegram username unless a nearby label names another
+//     network; a wallet inside an explorer link is reported besides the link;
+//   - a place name inside another identifier is not a mention.
+//
+// National phone numbers are read in Options.Region only (plus mainland
+// China mobile numbers, which are usually written without +86); without a
+// region, only labelled numbers valid in exactly one nearby country are read.
+//
+// Everything here is a pure function of its input: no I/O, no database, no
+// mutable package state.
+package extract
+
+import (
+	"cmp"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/gazetteer"
+)
+
+// Kind is the kind of an identifier.
+type Kind string
+
+// Kinds of identifier, with the form of their normalised Value.
+const (
+	KindPhone       Kind = "phone"        // E.164: +85512345678
+	KindEmail       Kind = "email"        // lower case: name@example.com
+	KindURL         Kind = "url"          // scheme://host[:port][path]: https://example.com/jobs
+	KindDomain      Kind = "domain"       // registrable domain: example.com
+	KindTelegram    Kind = "telegram"     // @username, lower case; or t.me/+invite
+	KindWhatsApp    Kind = "whatsapp"     // E.164 phone of the account
+	KindLine        Kind = "line"         // LINE ID, lower case (official accounts keep their @)
+	KindWeChat      Kind = "wechat"       // WeChat ID, lower case, or E.164 phone
+	KindFacebook    Kind = "facebook"     // profile name (lower case), numeric ID, or groups/name
+	KindInstagram   Kind = "instagram"    // @username, lower case
+	KindTikTok      Kind = "tiktok"       // @username, lower case
+	KindBTC         Kind = "btc"          // base58 as written; bech32 lower case
+	KindETH         Kind = "eth"          // 0x + 40 lower-case hex digits
+	KindTRON        Kind = "tron"         // base58 as written
+	KindIBAN        Kind = "iban"         // compact, upper case
+	KindBankAccount Kind = "bank_account" // digits only
+	KindPassport    Kind = "passport"     // upper case letters and digits
+	KindCompany     Kind = "company"      // lower case, punctuation dropped, legal suffix canonical
+	KindPlace       Kind = "place"        // gazetteer place ID: sihanoukville
+)
+
+// Kinds returns every Kind, in a stable order.
+func Kinds() []Kind {
+	return []Kind{
+		KindPhone, KindEmail, KindURL, KindDomain, KindTelegram, KindWhatsApp, KindLine, KindWeChat,
+		KindFacebook, KindInstagram, KindTikTok, KindBTC, KindETH, KindTRON, KindIBAN, KindBankAccount,
+		KindPassport, KindCompany, KindPlace,
+	}
+}
+
+// Role is what an identifier is used for, as told by the words around it.
+type Role string
+
+// Roles. The zero Role means the text does not say.
+const (
+	RoleNone          Role = ""
+	RoleRecruiter     Role = "recruiter"
+	RoleCompound      Role = "compound"
+	RolePayment       Role = "payment"
+	RoleVictimContact Role = "victim_contact"
+)
+
+// Hit is one identifier found in a text.
+type Hit struct {
+	Kind  Kind
+	Value string // normalised; valid UTF-8
+	// Start and End are the byte offsets of the identifier as written in the
+	// input, obfuscations included: input[Start:End].
+	Start, End int
+	// Confidence is how sure the extractor is, from 0 to 1: checksummed
+	// wallets and international phone numbers score high, unlabelled guesses
+	// and obfuscated forms lower.
+	Confidence float64
+	Role       Role
+}
+
+// Options tune Text.
+type Options struct {
+	// Region is the ISO 3166-1 alpha-2 code used to read phone numbers
+	// written without a country code, usually the report's country.
+	Region string
+	// Places is the gazetteer for place mentions; nil means
+	// gazetteer.Default().
+	Places *gazetteer.Gazetteer
+	// NoPlaces turns place detection off.
+	NoPlaces bool
+}
+
+// maxInput is the largest text Text looks at; longer input is cut (on a rune
+// boundary) so that one huge upload cannot stall a worker.
+const maxInput = 8 << 20
+
+// Text returns the identifiers found in text, ordered by Start. The same
+// identifier found by two routes at the same span is reported once.
+func Text(text string, opts Options) []Hit {
+	if len(text) > maxInput {
+		cut := maxInput
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	s := newScanner(text, opts.Region)
+	s.keywords()
+	s.tokens()
+	s.labels()
+	s.phones()
+	s.roles()
+	hits := s.mapped()
+	if !opts.NoPlaces {
+		g := opts.Places
+		if g == nil {
+			g = gazetteer.Default()
+		}
+		// A place name inside a handle, an address or a company name
+		// ("t.me/otres_boss", "hr@kaibo-group.com") is not a mention.
+		hits = tidy(hits)
+		others, reach, j := len(hits), 0, 0 // reach: the furthest end of hits[:j]
+		for _, m := range g.Find(text) {
+			for j < others && hits[j].Start < m.End {
+				reach = max(reach, hits[j].End)
+				j++
+			}
+			if reach > m.Start {
+				continue
+			}
+			hits = append(hits, Hit{Kind: KindPlace, Value: m.ID, Start: m.Start, End: m.End, Confidence: 0.8})
+		}
+	}
+	return tidy(hits)
+}
+
+// tidy sorts hits and drops exact duplicates.
+func tidy(hits []Hit) []Hit {
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		if a.Kind != b.Kind {
+			return cmp.Compare(a.Kind, b.Kind)
+		}
+		return cmp.Compare(a.Value, b.Value)
+	})
+	return slices.CompactFunc(hits, func(a, b Hit) bool {
+		return a.Kind == b.Kind && a.Value == b.Value && a.Start == b.Start && a.End == b.End
+	})
+}
+
+// scanner holds the state of one call to Text. Offsets in hits, kws and
+// claims are in the normalised view t until mapped() converts them.
+type scanner struct {
+	src      string // the input
+	t        string // the view: full-width folded, obfuscations undone
+	maps     []*spanMap
+	region   string
+	kws      []keyword // keyword occurrences in t, by start
+	hits     []Hit
+	claims   []span    // parts of t already taken by a hit, by start
+	maxClaim int       // length of the longest claim
+	run      *phoneRun // scratch space of phoneAt, made on first use
+	hitSpans []span    // see inHit
+}
+
+// span is a part of the view taken by a hit of some kind.
+type span struct {
+	start, end int
+	kind       Kind
+}
+
+func newScanner(text, region string) *scanner {
+	s := &scanner{src: text, region: upperASCII(region)}
+	s.t, s.maps = view(text)
+	if len(s.t) > 4096 { // short texts grow their few slices as they go
+		s.kws = make([]keyword, 0, len(s.t)/64)
+		s.hits = make([]Hit, 0, len(s.t)/128)
+		s.claims = make([]span, 0, len(s.t)/128)
+	}
+	return s
+}
+
+func (s *scanner) add(h Hit) {
+	s.hits = append(s.hits, h)
+	s.claim(h.Start, h.End, h.Kind)
+}
+
+// claim records that [start, end) is taken, keeping claims sorted by start.
+// Hits arrive nearly in order, so the insertion is near the end.
+func (s *scanner) claim(start, end int, kind Kind) {
+	i := len(s.claims)
+	for i > 0 && s.claims[i-1].start > start {
+		i--
+	}
+	s.claims = slices.Insert(s.claims, i, span{start, end, kind})
+	s.maxClaim = max(s.maxClaim, end-start)
+}
+
+// claimed reports whether [start, end) overlaps a claimed span.
+func (s *scanner) claimed(start, end int) bool {
+	return s.claimedBy(start, end, nil)
+}
+
+// claimedBy reports whether [start, end) overlaps a claimed span whose kind
+// is not ignored.
+func (s *scanner) claimedBy(start, end int, ignore func(Kind) bool) bool {
+	i, _ := slices.BinarySearchFunc(s.claims, end, func(c span, e int) int { return c.start - e })
+	for i--; i >= 0; i-- {
+		c := s.claims[i]
+		if c.start+s.maxClaim <= start {
+			break // no claim is long enough to reach start
+		}
+		if c.end > start && (ignore == nil || !ignore(c.kind)) {
+			return true
+		}
+	}
+	return false
+}
+
+// mapped returns the hits with spans converted to offsets in the input.
+func (s *scanner) mapped() []Hit {
+	out := s.hits
+	for i := range out {
+		out[i].Start, out[i].End = s.toSrc(out[i].Start, out[i].End)
+	}
+	return out
+}
+
+// toSrc converts a span of the view to a span of the input.
+func (s *scanner) toSrc(start, end int) (int, int) {
+	for i := len(s.maps) - 1; i >= 0; i-- {
+		start, end = s.maps[i].start(start), s.maps[i].end(end)
+	}
+	return start, end
+}
+
+// obfuscated reports whether the view differs from the input in [start, end).
+func (s *scanner) obfuscated(start, end int) bool {
+	a, b := s.toSrc(start, end)
+	return b-a != end-start || s.src[a:b] != s.t[start:end]
+}
+
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+
+// at returns t[i], or 0 outside t.
+func at(t string, i int) byte {
+	if i >= 0 && i < len(t) {
+		return t[i]
+	}
+	return 0
+}

@@ -1,0 +1,215 @@
+package extract_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/extract"
+)
+
+// hitString renders a hit with the text it covers, for comparisons.
+func hitString(text string, h extract.Hit) string {
+	s := fmt.Sprintf("%s:%s@%q", h.Kind, h.Value, text[h.Start:h.End])
+	if h.Role != extract.RoleNone {
+		s += "/" + string(h.Role)
+	}
+	return s
+}
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, region, text string
+		want               []string // hitString of each hit, places excluded
+	}{
+		{"phone international", "KH", "call +855 12 345 678 now", []string{`phone:+85512345678@"+855 12 345 678"`}},
+		{"phone national", "KH", "call 012345678 now", []string{`phone:+85512345678@"012345678"`}},
+		{"phone 00", "KH", "call 00855 12 345 678 now", []string{`phone:+85512345678@"00855 12 345 678"`}},
+		{"phone full-width", "KH", "电话：０１２３４５６７８", []string{`phone:+85512345678@"０１２３４５６７８"`}},
+		{"phone Khmer digits", "KH", "លេខ ០១២ ៣៤៥ ៦៧៨", []string{`phone:+85512345678@"០១២ ៣៤៥ ៦៧៨"`}},
+		{"phone Thai digits", "TH", "โทร ๐๘๑ ๒๓๔ ๕๖๗๘", []string{`phone:+66812345678@"๐๘๑ ๒๓๔ ๕๖๗๘"`}},
+		{"phone parentheses and dashes", "KH", "(+855) 12-345-678 or (012) 345.678", []string{
+			`phone:+85512345678@"+855) 12-345-678"`, `phone:+85512345678@"(012) 345.678"`}},
+		{"two phones", "KH", "012345678 098765432", []string{`phone:+85512345678@"012345678"`, `phone:+85598765432@"098765432"`}},
+		{"China mobile", "KH", "手机 13812345678", []string{`phone:+8613812345678@"13812345678"`}},
+		{"no phone in dates prices times", "KH", "2024-05-12 10:30, 1,250,000 riel, v2.3.14, 12.05.2024, order 20231105-8841", nil},
+		{"no phone without region", "", "call 012345678", nil},
+		{"email", "", "mail John.Doe@Example.com.", []string{`email:john.doe@example.com@"John.Doe@Example.com"`}},
+		{"email obfuscated", "", "hr [at] jobs [dot] net", []string{`email:hr@jobs.net@"hr [at] jobs [dot] net"`}},
+		{"email is not a handle", "", "a@b.co and name@gmail.com", []string{`email:a@b.co@"a@b.co"`, `email:name@gmail.com@"name@gmail.com"`}},
+		{"url and domain", "", "see https://Jobs.Example.co.uk/a?b=1.", []string{
+			`domain:example.co.uk@"https://Jobs.Example.co.uk/a?b=1"`, `url:https://jobs.example.co.uk/a?b=1@"https://Jobs.Example.co.uk/a?b=1"`}},
+		{"url obfuscated", "", "hxxps://bad[.]top/x", []string{`domain:bad.top@"hxxps://bad[.]top/x"`, `url:https://bad.top/x@"hxxps://bad[.]top/x"`}},
+		{"domain spaced", "", "visit example . com today", []string{`domain:example.com@"example . com"`}},
+		{"domain ideographic stop", "", "网站golden888。com", []string{`domain:golden888.com@"golden888。com"`}},
+		{"no domain in prose", "", "e.g. the U.S. Mr.Smith said it. Then file.zip and Co.Ltd and 3.14", nil},
+		{"telegram forms agree", "", "@HR_Team01 t.me/hr_team01 https://telegram.me/HR_TEAM01", []string{
+			`telegram:@hr_team01@"@HR_Team01"`, `telegram:@hr_team01@"t.me/hr_team01"`, `telegram:@hr_team01@"https://telegram.me/HR_TEAM01"`}},
+		{"telegram labelled", "", "飞机：kk_boss88", []string{`telegram:@kk_boss88@"kk_boss88"`}},
+		{"whatsapp link", "KH", "wa.me/85512345678", []string{`phone:+85512345678@"wa.me/85512345678"`, `whatsapp:+85512345678@"wa.me/85512345678"`}},
+		{"whatsapp label", "KH", "WhatsApp: 012 345 678", []string{`phone:+85512345678@"012 345 678"`, `whatsapp:+85512345678@"012 345 678"`}},
+		{"line", "", "Line: somchai.k and LINE ID @shop123 and line.me/ti/p/~jobs_th", []string{
+			`line:somchai.k@"somchai.k"`, `line:@shop123@"@shop123"`, `line:jobs_th@"line.me/ti/p/~jobs_th"`}},
+		{"line in prose", "", "stand in line for hours; deadline abc123", nil},
+		{"wechat", "CN", "微信号：wxid_abc123 V信: zhang-san88 vx:lisi_2024", []string{
+			`wechat:wxid_abc123@"wxid_abc123"`, `wechat:zhang-san88@"zhang-san88"`, `wechat:lisi_2024@"lisi_2024"`}},
+		{"social profiles", "", "facebook.com/jobs.asia instagram.com/asia_jobs https://www.tiktok.com/@asia.jobs", []string{
+			`facebook:jobs.asia@"facebook.com/jobs.asia"`, `instagram:@asia_jobs@"instagram.com/asia_jobs"`, `tiktok:@asia.jobs@"https://www.tiktok.com/@asia.jobs"`}},
+		{"wallets", "", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", []string{
+			`tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t@"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"/payment`,
+			`btc:1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2@"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"/payment`,
+			`btc:bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4@"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4"/payment`,
+			`eth:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed@"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"/payment`}},
+		{"bad checksums", "", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6T 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", nil},
+		{"iban", "", "IBAN GB82 WEST 1234 5698 7654 32.", []string{`iban:GB82WEST12345698765432@"GB82 WEST 1234 5698 7654 32"/payment`}},
+		{"passport", "", "护照号码：E12345678", []string{`passport:E12345678@"E12345678"`}},
+		{"bank account", "", "Account number: 001 234 567 890", []string{`bank_account:001234567890@"001 234 567 890"/payment`}},
+		{"companies", "", "He worked for Golden Fortune Technology Co., Ltd. and 金贝科技有限公司 and PT Maju Jaya.", []string{
+			`company:golden fortune technology co ltd@"Golden Fortune Technology Co., Ltd."`,
+			`company:金贝科技有限公司@"金贝科技有限公司"`,
+			`company:pt maju jaya@"PT Maju Jaya"`}},
+		{"roles", "KH", "my brother's number is 012 345 678. The agent uses @agent_kh01. Send USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t. 我的电话 13812345678", []string{
+			`phone:+85512345678@"012 345 678"/victim_contact`,
+			`telegram:@agent_kh01@"@agent_kh01"/recruiter`,
+			`tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t@"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"/payment`,
+			`phone:+8613812345678@"13812345678"/victim_contact`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, h := range extract.Text(tt.text, extract.Options{Region: tt.region, NoPlaces: true}) {
+				got = append(got, hitString(tt.text, h))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Text(%q)\n got %q\nwant %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTextPlaces(t *testing.T) {
+	text := "They moved him from 西港 to Shwe Kokko; his Telegram is t.me/otres_boss."
+	var got []string
+	for _, h := range extract.Text(text, extract.Options{}) {
+		if h.Kind == extract.KindPlace {
+			got = append(got, h.Value+"@"+text[h.Start:h.End])
+		}
+	}
+	want := []string{"sihanoukville@西港", "shwe-kokko@Shwe Kokko"}
+	if !slices.Equal(got, want) {
+		t.Errorf("places = %q, want %q", got, want)
+	}
+	for _, h := range extract.Text(text, extract.Options{NoPlaces: true}) {
+		if h.Kind == extract.KindPlace {
+			t.Errorf("NoPlaces: got %v", h)
+		}
+	}
+}
+
+func TestTextConfidence(t *testing.T) {
+	conf := func(text string, kind extract.Kind) float64 {
+		for _, h := range extract.Text(text, extract.Options{Region: "KH"}) {
+			if h.Kind == kind {
+				return h.Confidence
+			}
+		}
+		return 0
+	}
+	if a, b := conf("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", extract.KindETH), conf("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", extract.KindETH); !(a > b && b > 0) {
+		t.Errorf("checksummed ETH %.2f, lower-case %.2f: want checksummed higher", a, b)
+	}
+	if a, b := conf("https://example.com/a", extract.KindURL), conf("hxxps://example[.]com/a", extract.KindURL); !(a > b && b > 0) {
+		t.Errorf("plain URL %.2f, obfuscated %.2f: want plain higher", a, b)
+	}
+}
+
+func TestTextLargeInput(t *testing.T) {
+	text := strings.Repeat("汉字 and 012 345 678 ", 1<<15)
+	hits := extract.Text(text, extract.Options{Region: "KH"})
+	if len(hits) != 1<<15 {
+		t.Errorf("got %d hits, want %d", len(hits), 1<<15)
+	}
+}
+
+func TestQuery(t *testing.T) {
+	tests := []struct {
+		q, region string
+		kind      extract.Kind
+		value     string
+	}{
+		{"+855 12 345 678", "", extract.KindPhone, "+85512345678"},
+		{"012345678", "KH", extract.KindPhone, "+85512345678"},
+		{"00855-12-345-678", "", extract.KindPhone, "+85512345678"},
+		{"０１２ ３４５ ６７８", "KH", extract.KindPhone, "+85512345678"},
+		{"@HR_Team01", "", extract.KindTelegram, "@hr_team01"},
+		{"hr_team01", "", extract.KindTelegram, "@hr_team01"},
+		{"https://t.me/hr_team01", "", extract.KindTelegram, "@hr_team01"},
+		{"t.me/hr_team01", "", extract.KindTelegram, "@hr_team01"},
+		{"wa.me/85512345678", "", extract.KindWhatsApp, "+85512345678"},
+		{"https://Example.com/Jobs", "", extract.KindURL, "https://example.com/Jobs"},
+		{"example.com", "", extract.KindDomain, "example.com"},
+		{"Name@Example.com", "", extract.KindEmail, "name@example.com"},
+		{"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "", extract.KindTRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"},
+		{"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "", extract.KindETH, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"},
+		{"GB82 WEST 1234 5698 7654 32", "", extract.KindIBAN, "GB82WEST12345698765432"},
+	}
+	for _, tt := range tests {
+		h, ok := extract.Query(tt.q, tt.region)
+		if !ok || h.Kind != tt.kind || h.Value != tt.value {
+			t.Errorf("Query(%q, %q) = %s %q, %v; want %s %q", tt.q, tt.region, h.Kind, h.Value, ok, tt.kind, tt.value)
+		}
+	}
+	for _, q := range []string{"", "   ", "hello world", "@ab", "12", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6T", strings.Repeat("a", 3000), "\xff\xfe"} {
+		if h, ok := extract.Query(q, "KH"); ok {
+			t.Errorf("Query(%q) = %s %q, want no identifier", q, h.Kind, h.Value)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		kind      extract.Kind
+		q, region string
+		value     string
+	}{
+		{extract.KindPhone, "012 345 678", "KH", "+85512345678"},
+		{extract.KindPhone, "081-234-5678", "TH", "+66812345678"},
+		{extract.KindWhatsApp, "+62 812 3456 7890", "", "+6281234567890"},
+		{extract.KindTelegram, "@Name_One", "", "@name_one"},
+		{extract.KindTelegram, "https://t.me/name_one", "", "@name_one"},
+		{extract.KindLine, "@Shop123", "", "@shop123"},
+		{extract.KindLine, "somchai.k", "", "somchai.k"},
+		{extract.KindWeChat, "WXID_abc123", "", "wxid_abc123"},
+		{extract.KindWeChat, "13812345678", "CN", "+8613812345678"},
+		{extract.KindInstagram, "asia_jobs", "", "@asia_jobs"},
+		{extract.KindFacebook, "Jobs.Asia", "", "jobs.asia"},
+		{extract.KindBTC, "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4", "", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"},
+		{extract.KindIBAN, "de89 3704 0044 0532 0130 00", "", "DE89370400440532013000"},
+		{extract.KindBankAccount, "001-234-567", "", "001234567"},
+		{extract.KindPassport, "e12345678", "", "E12345678"},
+		{extract.KindCompany, "Golden  Fortune Co., Ltd.", "", "golden fortune co ltd"},
+		{extract.KindPlace, "妙瓦底", "", "myawaddy"},
+		{extract.KindURL, "hxxp://bad[.]top/x", "", "http://bad.top/x"},
+		{extract.KindDomain, "www.Example.co.uk", "", "example.co.uk"},
+		{extract.KindEmail, "A@B.com", "", "a@b.com"},
+	}
+	for _, tt := range tests {
+		h, ok := extract.Normalize(tt.kind, tt.q, tt.region)
+		if !ok || h.Value != tt.value || h.Kind != tt.kind {
+			t.Errorf("Normalize(%s, %q, %q) = %s %q, %v; want %q", tt.kind, tt.q, tt.region, h.Kind, h.Value, ok, tt.value)
+		}
+	}
+	for _, tt := range []struct {
+		kind extract.Kind
+		q    string
+	}{
+		{extract.KindPhone, "12345"}, {extract.KindTelegram, "@ab"}, {extract.KindETH, "0x123"},
+		{extract.KindTRON, "T123"}, {extract.KindIBAN, "GB00WEST12345698765432"}, {extract.KindPlace, "Paris"},
+		{extract.Kind("nonsense"), "abc"},
+	} {
+		if h, ok := extract.Normalize(tt.kind, tt.q, "KH"); ok {
+			t.Errorf("Normalize(%s, %q) = %q, want failure", tt.kind, tt.q, h.Value)
+		}
+	}
+}

@@ -1,0 +1,357 @@
+package extract
+
+// kwClass is a set of meanings a keyword has. Keywords are labels that tell
+// what the next identifier is ("微信:", "Passport No."), legal forms that make
+// a company name, and the words that tell an identifier's role.
+type kwClass uint32
+
+const (
+	kwPhone kwClass = 1 << iota
+	kwWhatsApp
+	kwTelegram
+	kwLine
+	kwWeChat
+	kwInstagram
+	kwTikTok
+	kwOtherSocial // twitter, facebook: an @name after it is not Telegram
+	kwPassport
+	kwBank
+	kwCompanySuffix // "Co., Ltd.", "有限公司": the name comes before
+	kwCompanyPrefix // "PT", "Công ty", "ក្រុមហ៊ុន": the name comes after
+	kwThaiCompany   // "บริษัท": the name runs to "จำกัด"
+	kwRoleRecruiter
+	kwRolePayment
+	kwRoleVictim
+	kwRoleCompound
+
+	kwRoles    = kwRoleRecruiter | kwRolePayment | kwRoleVictim | kwRoleCompound
+	kwHandles  = kwWhatsApp | kwTelegram | kwLine | kwWeChat | kwInstagram | kwTikTok | kwOtherSocial
+	kwLabelled = kwHandles | kwPassport | kwBank
+)
+
+// keywordList is every keyword with its meanings. ASCII letters match in
+// any case; a keyword that starts (ends) with an ASCII letter or digit must
+// start (end) a word.
+var keywordList = []struct {
+	word  string
+	class kwClass
+}{
+	// Phone labels.
+	{"tel", kwPhone}, {"tel.", kwPhone}, {"telp", kwPhone}, {"phone", kwPhone}, {"phone number", kwPhone},
+	{"phone no", kwPhone}, {"mobile", kwPhone}, {"mobile number", kwPhone}, {"hotline", kwPhone}, {"call", kwPhone},
+	{"cell", kwPhone}, {"contact", kwPhone}, {"number", kwPhone}, {"hp", kwPhone}, {"no hp", kwPhone}, {"no. hp", kwPhone},
+	{"nomor", kwPhone}, {"nomor hp", kwPhone}, {"telepon", kwPhone}, {"sđt", kwPhone}, {"sdt", kwPhone},
+	{"số điện thoại", kwPhone}, {"điện thoại", kwPhone}, {"gọi", kwPhone}, {"số", kwPhone},
+	{"电话", kwPhone}, {"電話", kwPhone}, {"手机", kwPhone}, {"手機", kwPhone}, {"手机号", kwPhone}, {"号码", kwPhone},
+	{"联系电话", kwPhone}, {"电话号码", kwPhone}, {"联系方式", kwPhone},
+	{"เบอร์", kwPhone}, {"เบอร์โทร", kwPhone}, {"โทร", kwPhone}, {"ทีเอ็ม", kwPhone},
+	{"ទូរស័ព្ទ", kwPhone}, {"លេខទូរស័ព្ទ", kwPhone}, {"លេខ", kwPhone},
+
+	// Messaging labels.
+	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
+	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone},
+	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone},
+	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
+	{"纸飞机", kwTelegram}, {"电报", kwTelegram}, {"เทเลแกรม", kwTelegram}, {"តេឡេក្រាម", kwTelegram},
+	{"line", kwLine}, {"line id", kwLine}, {"id line", kwLine}, {"ไลน์", kwLine}, {"ไอดีไลน์", kwLine},
+	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine},
+	{"wechat", kwWeChat}, {"we chat", kwWeChat}, {"weixin", kwWeChat}, {"wx", kwWeChat}, {"vx", kwWeChat},
+	{"v信", kwWeChat}, {"微信", kwWeChat}, {"微信号", kwWeChat}, {"薇信", kwWeChat}, {"威信", kwWeChat},
+	{"加微", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat},
+	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram},
+	{"tiktok", kwTikTok}, {"tik tok", kwTikTok},
+	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial},
+
+	// Documents and accounts.
+	{"passport", kwPassport}, {"passport no", kwPassport}, {"passport number", kwPassport}, {"护照", kwPassport},
+	{"護照", kwPassport}, {"护照号", kwPassport}, {"护照号码", kwPassport}, {"លិខិតឆ្លងដែន", kwPassport},
+	{"หนังสือเดินทาง", kwPassport}, {"hộ chiếu", kwPassport}, {"ho chieu", kwPassport}, {"paspor", kwPassport},
+	{"nomor paspor", kwPassport},
+	{"account number", kwBank | kwRolePayment}, {"account no", kwBank | kwRolePayment},
+	{"acc no", kwBank | kwRolePayment}, {"acct", kwBank | kwRolePayment}, {"a/c", kwBank | kwRolePayment},
+	{"bank account", kwBank | kwRolePayment}, {"账号", kwBank}, {"帐号", kwBank}, {"银行卡", kwBank | kwRolePayment},
+	{"银行卡号", kwBank | kwRolePayment}, {"卡号", kwBank | kwRolePayment}, {"银行账户", kwBank | kwRolePayment},
+	{"เลขบัญชี", kwBank | kwRolePayment}, {"บัญชี", kwBank | kwRolePayment},
+	{"số tài khoản", kwBank | kwRolePayment}, {"stk", kwBank | kwRolePayment}, {"tài khoản", kwBank | kwRolePayment},
+	{"rekening", kwBank | kwRolePayment}, {"no rek", kwBank | kwRolePayment}, {"norek", kwBank | kwRolePayment},
+	{"no. rek", kwBank | kwRolePayment}, {"nomor rekening", kwBank | kwRolePayment},
+	{"លេខគណនី", kwBank | kwRolePayment}, {"គណនី", kwBank | kwRolePayment},
+
+	// Companies.
+	{"co., ltd", kwCompanySuffix}, {"co.,ltd", kwCompanySuffix}, {"co. ltd", kwCompanySuffix},
+	{"co ltd", kwCompanySuffix}, {"co. ,ltd", kwCompanySuffix}, {"company limited", kwCompanySuffix},
+	{"company ltd", kwCompanySuffix}, {"limited", kwCompanySuffix}, {"ltd", kwCompanySuffix},
+	{"group", kwCompanySuffix}, {"inc", kwCompanySuffix}, {"corporation", kwCompanySuffix},
+	{"corp", kwCompanySuffix}, {"llc", kwCompanySuffix}, {"pte ltd", kwCompanySuffix}, {"pte. ltd", kwCompanySuffix},
+	{"sdn bhd", kwCompanySuffix}, {"plc", kwCompanySuffix},
+	{"有限公司", kwCompanySuffix}, {"有限責任公司", kwCompanySuffix}, {"有限责任公司", kwCompanySuffix},
+	{"集团", kwCompanySuffix}, {"集團", kwCompanySuffix},
+	{"pt", kwCompanyPrefix}, {"pt.", kwCompanyPrefix}, {"cv", kwCompanyPrefix}, {"công ty", kwCompanyPrefix},
+	{"ក្រុមហ៊ុន", kwCompanyPrefix}, {"บริษัท", kwThaiCompany},
+
+	// Roles: recruiter.
+	{"recruiter", kwRoleRecruiter}, {"recruiting", kwRoleRecruiter}, {"recruitment", kwRoleRecruiter},
+	{"agent", kwRoleRecruiter}, {"agents", kwRoleRecruiter}, {"agency", kwRoleRecruiter}, {"broker", kwRoleRecruiter},
+	{"hr", kwRoleRecruiter}, {"human resources", kwRoleRecruiter}, {"contact us", kwRoleRecruiter | kwPhone},
+	{"apply", kwRoleRecruiter}, {"job", kwRoleRecruiter}, {"jobs", kwRoleRecruiter}, {"việc làm", kwRoleRecruiter},
+	{"ការងារ", kwRoleRecruiter}, {"岗位", kwRoleRecruiter}, {"apply now", kwRoleRecruiter}, {"hiring", kwRoleRecruiter},
+	{"vacancy", kwRoleRecruiter}, {"interview", kwRoleRecruiter}, {"job offer", kwRoleRecruiter},
+	{"招聘", kwRoleRecruiter}, {"中介", kwRoleRecruiter}, {"人事", kwRoleRecruiter}, {"应聘", kwRoleRecruiter},
+	{"高薪", kwRoleRecruiter}, {"招人", kwRoleRecruiter}, {"诚聘", kwRoleRecruiter}, {"联系我们", kwRoleRecruiter},
+	{"咨询", kwRoleRecruiter}, {"蛇头", kwRoleRecruiter},
+	{"ฝ่ายบุคคล", kwRoleRecruiter}, {"สมัครงาน", kwRoleRecruiter}, {"รับสมัคร", kwRoleRecruiter},
+	{"นายหน้า", kwRoleRecruiter}, {"สนใจติดต่อ", kwRoleRecruiter},
+	{"tuyển dụng", kwRoleRecruiter}, {"tuyển", kwRoleRecruiter}, {"môi giới", kwRoleRecruiter},
+	{"ứng tuyển", kwRoleRecruiter}, {"lowongan", kwRoleRecruiter}, {"loker", kwRoleRecruiter},
+	{"agen", kwRoleRecruiter}, {"perekrut", kwRoleRecruiter}, {"calo", kwRoleRecruiter}, {"sponsor", kwRoleRecruiter},
+	{"ជ្រើសរើស", kwRoleRecruiter}, {"ភ្នាក់ងារ", kwRoleRecruiter}, {"មេខ្យល់", kwRoleRecruiter},
+
+	// Roles: payment.
+	{"usdt", kwRolePayment}, {"ransom", kwRolePayment}, {"pay", kwRolePayment}, {"paid", kwRolePayment},
+	{"payment", kwRolePayment}, {"deposit", kwRolePayment}, {"transfer", kwRolePayment}, {"send", kwRolePayment},
+	{"wallet", kwRolePayment}, {"bitcoin", kwRolePayment}, {"btc", kwRolePayment}, {"trc20", kwRolePayment},
+	{"trc-20", kwRolePayment}, {"erc20", kwRolePayment}, {"erc-20", kwRolePayment}, {"fee", kwRolePayment},
+	{"赎金", kwRolePayment}, {"贖金", kwRolePayment}, {"转账", kwRolePayment}, {"打款", kwRolePayment},
+	{"付款", kwRolePayment}, {"钱包", kwRolePayment}, {"汇款", kwRolePayment}, {"交钱", kwRolePayment},
+	{"赔偿", kwRolePayment}, {"赔钱", kwRolePayment}, {"转到", kwRolePayment}, {"打到", kwRolePayment},
+	{"ค่าไถ่", kwRolePayment}, {"โอนเงิน", kwRolePayment}, {"โอน", kwRolePayment}, {"กระเป๋าเงิน", kwRolePayment},
+	{"จ่าย", kwRolePayment},
+	{"tiền chuộc", kwRolePayment}, {"chuyển khoản", kwRolePayment}, {"chuyển tiền", kwRolePayment},
+	{"chuyển", kwRolePayment}, {"ví", kwRolePayment}, {"trả", kwRolePayment},
+	{"tebusan", kwRolePayment}, {"bayar", kwRolePayment}, {"tebus", kwRolePayment}, {"dompet", kwRolePayment},
+	{"kirim", kwRolePayment},
+	{"លុយលោះ", kwRolePayment}, {"ផ្ទេរប្រាក់", kwRolePayment}, {"បង់ប្រាក់", kwRolePayment}, {"ផ្ញើលុយ", kwRolePayment},
+	{"បង់", kwRolePayment}, {"ផ្ទេរ", kwRolePayment},
+
+	// Roles: the victim's or the family's own contact.
+	{"my brother", kwRoleVictim}, {"my sister", kwRoleVictim}, {"my son", kwRoleVictim},
+	{"my daughter", kwRoleVictim}, {"my husband", kwRoleVictim}, {"my wife", kwRoleVictim},
+	{"my father", kwRoleVictim}, {"my mother", kwRoleVictim}, {"my cousin", kwRoleVictim},
+	{"my nephew", kwRoleVictim}, {"my niece", kwRoleVictim}, {"my friend", kwRoleVictim},
+	{"my number", kwRoleVictim}, {"my phone", kwRoleVictim}, {"my whatsapp", kwRoleVictim | kwWhatsApp | kwPhone},
+	{"my telegram", kwRoleVictim | kwTelegram}, {"my line", kwRoleVictim}, {"my email", kwRoleVictim},
+	{"my e-mail", kwRoleVictim}, {"my mom", kwRoleVictim}, {"my dad", kwRoleVictim},
+	{"reach me", kwRoleVictim}, {"call me", kwRoleVictim | kwPhone}, {"contact me", kwRoleVictim | kwPhone},
+	{"我的电话", kwRoleVictim | kwPhone}, {"我的手机", kwRoleVictim | kwPhone}, {"我的微信", kwRoleVictim | kwWeChat},
+	{"我的号码", kwRoleVictim | kwPhone}, {"我弟弟", kwRoleVictim}, {"我哥哥", kwRoleVictim}, {"我儿子", kwRoleVictim},
+	{"我女儿", kwRoleVictim}, {"我老公", kwRoleVictim}, {"我丈夫", kwRoleVictim}, {"我妻子", kwRoleVictim},
+	{"我老婆", kwRoleVictim}, {"我妹妹", kwRoleVictim}, {"我姐姐", kwRoleVictim}, {"家人", kwRoleVictim},
+	{"联系我", kwRoleVictim}, {"我爸", kwRoleVictim}, {"我妈", kwRoleVictim}, {"我表弟", kwRoleVictim},
+	{"我朋友", kwRoleVictim}, {"我侄子", kwRoleVictim},
+	{"น้องชาย", kwRoleVictim}, {"พี่ชาย", kwRoleVictim}, {"ลูกชาย", kwRoleVictim}, {"ลูกสาว", kwRoleVictim},
+	{"สามี", kwRoleVictim}, {"ภรรยา", kwRoleVictim}, {"น้องสาว", kwRoleVictim}, {"พี่สาว", kwRoleVictim},
+	{"เบอร์ของฉัน", kwRoleVictim | kwPhone}, {"เบอร์ผม", kwRoleVictim | kwPhone}, {"เบอร์ฉัน", kwRoleVictim | kwPhone},
+	{"ติดต่อฉัน", kwRoleVictim}, {"ติดต่อผม", kwRoleVictim}, {"ครอบครัว", kwRoleVictim},
+	{"em trai", kwRoleVictim}, {"anh trai", kwRoleVictim}, {"con trai", kwRoleVictim}, {"con gái", kwRoleVictim},
+	{"chồng tôi", kwRoleVictim}, {"vợ tôi", kwRoleVictim}, {"em gái", kwRoleVictim}, {"chị gái", kwRoleVictim},
+	{"số của tôi", kwRoleVictim | kwPhone}, {"số tôi", kwRoleVictim | kwPhone}, {"liên hệ tôi", kwRoleVictim},
+	{"gia đình", kwRoleVictim}, {"bố tôi", kwRoleVictim}, {"mẹ tôi", kwRoleVictim}, {"cháu tôi", kwRoleVictim},
+	{"adik saya", kwRoleVictim}, {"kakak saya", kwRoleVictim}, {"anak saya", kwRoleVictim},
+	{"suami saya", kwRoleVictim}, {"istri saya", kwRoleVictim}, {"nomor saya", kwRoleVictim | kwPhone},
+	{"hubungi saya", kwRoleVictim | kwPhone}, {"keluarga", kwRoleVictim}, {"ibu saya", kwRoleVictim},
+	{"ayah saya", kwRoleVictim}, {"sepupu saya", kwRoleVictim},
+	{"ប្អូនប្រុស", kwRoleVictim}, {"បងប្រុស", kwRoleVictim}, {"កូនប្រុស", kwRoleVictim}, {"កូនស្រី", kwRoleVictim},
+	{"ប្តី", kwRoleVictim}, {"ប្រពន្ធ", kwRoleVictim}, {"ប្អូនស្រី", kwRoleVictim}, {"លេខខ្ញុំ", kwRoleVictim | kwPhone},
+	{"គ្រួសារ", kwRoleVictim}, {"ម្តាយ", kwRoleVictim},
+
+	// Roles: the compound and its people.
+	{"compound", kwRoleCompound}, {"boss", kwRoleCompound}, {"the boss", kwRoleCompound},
+	{"manager", kwRoleCompound}, {"supervisor", kwRoleCompound}, {"guard", kwRoleCompound},
+	{"guards", kwRoleCompound}, {"team leader", kwRoleCompound},
+	{"园区", kwRoleCompound}, {"園區", kwRoleCompound}, {"老板", kwRoleCompound}, {"主管", kwRoleCompound},
+	{"组长", kwRoleCompound}, {"保安", kwRoleCompound}, {"ศูนย์", kwRoleCompound}, {"เจ้านาย", kwRoleCompound},
+	{"หัวหน้า", kwRoleCompound}, {"ตึก", kwRoleCompound}, {"ông chủ", kwRoleCompound}, {"quản lý", kwRoleCompound},
+	{"khu", kwRoleCompound}, {"bos", kwRoleCompound}, {"mandor", kwRoleCompound}, {"ថៅកែ", kwRoleCompound},
+	{"មេក្រុម", kwRoleCompound}, {"អគារ", kwRoleCompound},
+}
+
+// keyword is one keyword occurrence in the view.
+type keyword struct {
+	start, end int
+	class      kwClass
+	word       string // the keyword as listed (lower case)
+}
+
+// kwTrie is a byte trie over the lower-cased keywords. The root's children
+// are in a table because every word start probes it.
+type kwTrie struct {
+	root  [256]int32
+	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin keyword
+	wide  [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other keyword
+	nodes []kwNode
+}
+
+// hash6 hashes the first six bytes of s (len(s) >= 6) to 16 bits.
+func hash6(s string) uint16 {
+	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40
+	return uint16((v * 0x9E3779B97F4A7C15) >> 48)
+}
+
+// mayStart reports cheaply whether a keyword can start at t[i].
+func (k *kwTrie) mayStart(t string, i int) bool {
+	if t[i] >= 0x80 {
+		if i+6 > len(t) {
+			return false
+		}
+		h := hash6(t[i:])
+		return k.wide[h/64]&(1<<(h%64)) != 0
+	}
+	if i+1 >= len(t) {
+		return false
+	}
+	c0, c1 := t[i], t[i+1]
+	if c0 >= 'A' && c0 <= 'Z' {
+		c0 += 'a' - 'A'
+	}
+	if c1 >= 'A' && c1 <= 'Z' {
+		c1 += 'a' - 'A'
+	}
+	p := uint16(c0)<<8 | uint16(c1)
+	return k.pairs[p/64]&(1<<(p%64)) != 0
+}
+
+type kwNode struct {
+	next  []kwEdge
+	entry int32 // index into keywordList of the keyword ending here, -1 if none
+}
+
+type kwEdge struct {
+	b    byte
+	node int32
+}
+
+var keywords = func() *kwTrie {
+	t := &kwTrie{nodes: []kwNode{{entry: -1}}}
+	for i, k := range keywordList {
+		w := lowerASCII(k.word)
+		n := int32(0)
+		for j := 0; j < len(w); j++ {
+			n = t.child(n, w[j], true)
+		}
+		if e := t.nodes[n].entry; e >= 0 {
+			panic("extract: duplicate keyword " + k.word + " / " + keywordList[e].word)
+		}
+		t.nodes[n].entry = int32(i)
+		switch {
+		case w[0] < 0x80:
+			p := uint16(w[0])<<8 | uint16(w[1])
+			t.pairs[p/64] |= 1 << (p % 64)
+		case len(w) >= 6:
+			h := hash6(w)
+			t.wide[h/64] |= 1 << (h % 64)
+		default:
+			panic("extract: keyword " + k.word + " is too short")
+		}
+	}
+	return t
+}()
+
+func (t *kwTrie) child(n int32, b byte, create bool) int32 {
+	if n == 0 {
+		if c := t.root[b]; c != 0 || !create {
+			return c
+		}
+	} else {
+		for _, e := range t.nodes[n].next {
+			if e.b == b {
+				return e.node
+			}
+		}
+		if !create {
+			return 0
+		}
+	}
+	c := int32(len(t.nodes))
+	t.nodes = append(t.nodes, kwNode{entry: -1})
+	if n == 0 {
+		t.root[b] = c
+	} else {
+		t.nodes[n].next = append(t.nodes[n].next, kwEdge{b, c})
+	}
+	return c
+}
+
+// keywords finds keyword occurrences in the view, leftmost-longest.
+func (s *scanner) keywords() {
+	t := s.t
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c >= 0x80 && c < 0xC0 {
+			i++
+			continue
+		}
+		if isAlnum(c) && i > 0 && (isAlnum(t[i-1]) || t[i-1] == '_') {
+			i++
+			continue
+		}
+		if !keywords.mayStart(t, i) {
+			i++
+			continue
+		}
+		end, entry := keywords.longest(t, i)
+		if entry < 0 {
+			i++
+			continue
+		}
+		k := keywordList[entry]
+		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, word: k.word})
+		i = end
+	}
+}
+
+func (t *kwTrie) longest(text string, start int) (end, entry int) {
+	end, entry = -1, -1
+	n := int32(0)
+	for i := start; i < len(text); i++ {
+		c := text[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n = t.child(n, c, false)
+		if n == 0 {
+			break
+		}
+		e := t.nodes[n].entry
+		if e < 0 {
+			continue
+		}
+		if (isAlnum(text[i]) || isLetter(keywordList[e].word[0])) && i+1 < len(text) && (isAlnum(text[i+1]) || text[i+1] == '_') {
+			continue // ends inside a word
+		}
+		if i+1 < len(text) && text[i+1] >= 0x80 && text[i+1] < 0xC0 {
+			continue // ends inside a character
+		}
+		end, entry = i+1, int(e)
+	}
+	return end, entry
+}
+
+// kwBefore returns the keyword of class c nearest before pos that ends no
+// more than gap bytes before it, with only the bytes allowed by sep between.
+func (s *scanner) kwBefore(pos int, c kwClass, gap int, sep func(from, to int) bool) (keyword, bool) {
+	for i := s.kwIndexBefore(pos); i >= 0; i-- {
+		k := s.kws[i]
+		if pos-k.end > gap {
+			break
+		}
+		if k.class&c != 0 && (sep == nil || sep(k.end, pos)) {
+			return k, true
+		}
+	}
+	return keyword{}, false
+}
+
+// kwIndexBefore returns the index of the last keyword ending at or before
+// pos, or -1.
+func (s *scanner) kwIndexBefore(pos int) int {
+	lo, hi := 0, len(s.kws)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if s.kws[m].end <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}

@@ -1,0 +1,522 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// labelGapWords may stand between a label and its value.
+var labelGapWords = []string{
+	"ID", "Id", "id", "No.", "no.", "NO.", "No", "no", "NO", "number", "Number", "num", "only", "Only",
+	"号码", "号", "號", "是", "为", "码", "账号", "is", "là", "คือ", "adalah", "số", "nomor", "nya",
+	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của",
+}
+
+// skipLabelGap skips separators, filler words and role words ("WhatsApp
+// only:", "ไลน์ไอดีของหัวหน้า:", "微信号是") after a label ending at p. explicit
+// tells whether a colon, "=", "ID" or similar was among them.
+func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
+	t := s.t
+	limit := min(len(t), p+40)
+	ki := s.kwIndexBefore(p) + 1
+	for p < limit {
+		switch t[p] {
+		case ' ', '\t', '-', '#', '.':
+			p++
+			continue
+		case ':', '=':
+			p++
+			explicit = true
+			continue
+		}
+		for ki < len(s.kws) && s.kws[ki].start < p {
+			ki++
+		}
+		if ki < len(s.kws) && s.kws[ki].start == p && s.kws[ki].class&kwRoles != 0 && s.kws[ki].class&kwLabelled == 0 &&
+			!isIDByte(at(t, s.kws[ki].end)) {
+			p = s.kws[ki].end
+			continue
+		}
+		matched := false
+		for _, w := range labelGapWords {
+			if strings.HasPrefix(t[p:], w) {
+				e := p + len(w)
+				if isLetter(w[len(w)-1]) && e < len(t) && isAlnum(t[e]) {
+					continue
+				}
+				p = e
+				matched, explicit = true, true
+				break
+			}
+		}
+		if !matched {
+			break
+		}
+	}
+	return p, explicit
+}
+
+// isIDByte reports whether c can continue an account name.
+func isIDByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '-' }
+
+// labelGap reports whether the text from a label's end to pos is only what
+// skipLabelGap skips.
+func (s *scanner) labelGap(from, pos int) bool {
+	q, _ := s.skipLabelGap(from)
+	return q >= pos
+}
+
+// notIDs are words that follow a label but are no account name.
+var notIDs = map[string]bool{
+	"please": true, "contact": true, "same": true, "number": true, "account": true, "group": true,
+	"official": true, "only": true, "chat": true, "message": true, "call": true, "and": true, "the": true,
+	"with": true, "here": true, "below": true, "above": true, "this": true, "that": true, "them": true,
+	"him": true, "her": true, "me": true, "us": true, "or": true, "for": true, "to": true, "is": true,
+	"id": true, "app": true, "message:": true, "blocked": true, "deleted": true, "unknown": true,
+	"username": true, "channel": true, "now": true, "today": true, "agent": true, "recruiter": true,
+}
+
+// labels extracts identifiers that are told only by a label before them:
+// messaging IDs, passports, bank accounts, and company names.
+func (s *scanner) labels() {
+	for idx, k := range s.kws {
+		switch {
+		case k.class&kwHandles != 0 && k.class&kwOtherSocial == 0:
+			s.labelledHandle(k)
+		case k.class&kwPassport != 0:
+			s.passport(k)
+		case k.class&kwBank != 0:
+			s.bankAccount(k)
+		}
+		if k.class&(kwCompanySuffix|kwCompanyPrefix|kwThaiCompany) != 0 {
+			s.company(idx)
+		}
+	}
+	// "บริษัท Asia Star Group จำกัด" is one company, not two: drop company
+	// names inside longer ones.
+	var companies []span
+	for _, h := range s.hits {
+		if h.Kind == KindCompany {
+			companies = append(companies, span{start: h.Start, end: h.End})
+		}
+	}
+	if len(companies) < 2 {
+		return
+	}
+	slices.SortFunc(companies, func(a, b span) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
+	inner := map[span]bool{}
+	reach := companies[0]
+	for _, c := range companies[1:] {
+		if c.end <= reach.end && c != reach {
+			inner[c] = true
+		} else if c.end > reach.end {
+			reach = c
+		}
+	}
+	s.hits = slices.DeleteFunc(s.hits, func(h Hit) bool {
+		return h.Kind == KindCompany && inner[span{start: h.Start, end: h.End}]
+	})
+}
+
+// labelledHandle reads an account name after a messaging label: "微信：
+// zhang_88", "LINE ID: somchai.k", "Telegram - hr_kh01".
+func (s *scanner) labelledHandle(k keyword) {
+	t := s.t
+	p, explicit := s.skipLabelGap(k.end)
+	if p >= len(t) || !isLetter(t[p]) {
+		return // '@' names are read by the word scanner, digits by the phone scanner
+	}
+	if isLetter(k.word[len(k.word)-1]) && len(k.word) <= 4 && !explicit {
+		return // "line", "wx", "tg", "ig" must be followed by ':' or "ID"
+	}
+	e := p
+	for e < len(t) && e-p <= 64 && isIDByte(t[e]) {
+		e++
+	}
+	for e > p && (t[e-1] == '.' || t[e-1] == '-') {
+		e--
+	}
+	if e < len(t) && (t[e] == '@' || t[e] >= 0x80 && isLetterRune(t[e:])) {
+		// part of an e-mail address, or glued to a word in Latin script
+		if t[e] == '@' || !isCJKRune(t[e:]) {
+			return
+		}
+	}
+	name := t[p:e]
+	if s.claimed(p, e) || notIDs[lowerASCII(name)] {
+		return
+	}
+	plain := strings.IndexFunc(name, func(r rune) bool { return r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' }) < 0
+	if plain && !explicit {
+		return
+	}
+	kind := KindTelegram
+	switch {
+	case k.class&kwLine != 0:
+		kind = KindLine
+	case k.class&kwWeChat != 0:
+		kind = KindWeChat
+	case k.class&kwInstagram != 0:
+		kind = KindInstagram
+	case k.class&kwTikTok != 0:
+		kind = KindTikTok
+	case k.class&kwWhatsApp != 0:
+		return // WhatsApp accounts are phone numbers
+	}
+	v, ok := handleValue(kind, name)
+	if !ok {
+		return
+	}
+	conf := 0.85
+	if plain {
+		conf = 0.6
+	}
+	s.add(Hit{Kind: kind, Value: v, Start: p, End: e, Confidence: conf})
+}
+
+func isLetterRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
+}
+
+func isCJKRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Thai, r) || unicode.Is(unicode.Khmer, r)
+}
+
+// passport reads a passport number after a label: "Passport No. E12345678".
+func (s *scanner) passport(k keyword) {
+	t := s.t
+	p, _ := s.skipLabelGap(k.end)
+	e := p
+	letters, digits := 0, 0
+	for e < len(t) && e-p <= 12 && isAlnum(t[e]) {
+		if isDigit(t[e]) {
+			digits++
+		} else {
+			letters++
+		}
+		e++
+	}
+	if n := e - p; n < 6 || n > 10 || digits < 5 || letters > 3 || s.claimed(p, e) {
+		return
+	}
+	s.add(Hit{Kind: KindPassport, Value: upperASCII(t[p:e]), Start: p, End: e, Confidence: 0.75})
+}
+
+// bankAccount reads an account number after a label, allowing a bank's name
+// between them: "ABA account no: 000 123 456", "BCA no rek 1234567890".
+func (s *scanner) bankAccount(k keyword) {
+	t := s.t
+	p := k.end
+	limit := min(len(t), p+48)
+	for p < limit && !isDigit(t[p]) {
+		if t[p] == '\n' {
+			return
+		}
+		p++
+	}
+	if p >= limit || !phoneLeftOK(t, p) {
+		return
+	}
+	var b strings.Builder
+	e := p
+	for q := p; q < len(t) && q-p <= 48; {
+		if isDigit(t[q]) {
+			b.WriteByte(t[q])
+			q++
+			e = q
+			continue
+		}
+		if (t[q] == ' ' || t[q] == '-') && isDigit(at(t, q+1)) {
+			q++
+			continue
+		}
+		break
+	}
+	if n := b.Len(); n < 8 || n > 20 || !phoneRightOK(t, e) || s.claimed(p, e) {
+		return
+	}
+	s.add(Hit{Kind: KindBankAccount, Value: b.String(), Start: p, End: e, Confidence: 0.65, Role: RolePayment})
+}
+
+// suffixCanon maps English legal forms to one spelling so that "Co., Ltd."
+// and "Company Limited" link.
+var suffixCanon = map[string]string{
+	"co., ltd": "co ltd", "co.,ltd": "co ltd", "co. ltd": "co ltd", "co ltd": "co ltd", "co. ,ltd": "co ltd",
+	"company limited": "co ltd", "company ltd": "co ltd", "limited": "ltd", "ltd": "ltd", "group": "group",
+	"inc": "inc", "corporation": "corp", "corp": "corp", "llc": "llc", "pte ltd": "pte ltd",
+	"pte. ltd": "pte ltd", "sdn bhd": "sdn bhd", "plc": "plc",
+}
+
+// nameStopWords end a company name read backwards from its legal form.
+var nameStopWords = map[string]bool{
+	"The": true, "A": true, "An": true, "Our": true, "We": true, "This": true, "That": true, "In": true,
+	"At": true, "For": true, "From": true, "With": true, "By": true, "To": true, "And": true, "My": true,
+	"His": true, "Her": true, "Their": true, "Your": true, "Its": true, "Called": true, "Named": true,
+	"I": true, "He": true, "She": true, "They": true, "Is": true, "Was": true, "Of": true, "On": true,
+	"Dear": true, "Hello": true, "Hi": true, "Join": true, "Contact": true, "Company": true,
+}
+
+// companyPunct turns the punctuation of legal forms into spaces.
+var companyPunct = strings.NewReplacer(".", " ", ",", " ", "，", " ")
+
+// vietForms are the legal forms written after "Công ty".
+var vietForms = []string{"TNHH", "Cổ phần", "CP", "MTV", "Một thành viên", "Trách nhiệm hữu hạn"}
+
+// hanStop end a Chinese company name read backwards from 有限公司 or 集团.
+const hanStop = "在的是到去了和与被叫为从向进入家个那这我他她你们说把给让由于对跟找做将就也都还"
+
+// company reads a company name around the legal-form keyword s.kws[idx].
+func (s *scanner) company(idx int) {
+	t := s.t
+	k := s.kws[idx]
+	// "ABC Group Co., Ltd.": let the last legal form take the whole name.
+	if idx+1 < len(s.kws) && s.kws[idx+1].class&kwCompanySuffix != 0 && strings.TrimSpace(t[k.end:s.kws[idx+1].start]) == "" {
+		return
+	}
+	switch {
+	case k.class&kwThaiCompany != 0:
+		rest := t[k.end:min(len(t), k.end+120)]
+		j := strings.Index(rest, "จำกัด")
+		if j <= 0 || strings.ContainsAny(rest[:j], "\n,.") {
+			return
+		}
+		name := strings.TrimSpace(rest[:j])
+		if name == "" {
+			return
+		}
+		end := k.end + j + len("จำกัด")
+		s.companyHit(k.start, end, name+" co ltd")
+	case k.class&kwCompanyPrefix != 0:
+		s.companyAfter(k)
+	case isLetter(k.word[0]):
+		s.companyEnglish(k)
+	default:
+		s.companyHan(k)
+	}
+}
+
+func (s *scanner) companyHit(start, end int, name string) {
+	if s.claimed(start, end) {
+		return
+	}
+	v := strings.ToLower(name)
+	v = companyPunct.Replace(v)
+	v = strings.Join(strings.Fields(v), " ")
+	if v == "" || !utf8.ValidString(v) {
+		return
+	}
+	s.hits = append(s.hits, Hit{Kind: KindCompany, Value: v, Start: start, End: end, Confidence: 0.6})
+}
+
+// companyEnglish reads capitalised words backwards from a legal form:
+// "Golden Fortune Technology Co., Ltd.".
+func (s *scanner) companyEnglish(k keyword) {
+	t := s.t
+	if !(t[k.start] >= 'A' && t[k.start] <= 'Z') {
+		return // "limited", "group" in running text
+	}
+	start := k.start
+	words := 0
+	for words < 6 {
+		p := start
+		if p == 0 || t[p-1] != ' ' {
+			break
+		}
+		p--
+		ws := p
+		for ws > 0 && (isAlnum(t[ws-1]) || t[ws-1] == '&' || t[ws-1] == '-' || t[ws-1] == '\'') {
+			ws--
+		}
+		w := t[ws:p]
+		if w == "" || !(w[0] >= 'A' && w[0] <= 'Z' || isDigit(w[0]) || w == "&") || nameStopWords[w] {
+			break
+		}
+		start = ws
+		words++
+	}
+	if words == 0 {
+		return
+	}
+	end := k.end
+	if at(t, end) == '.' {
+		end++
+	}
+	canon := suffixCanon[k.word]
+	s.companyHit(start, end, t[start:k.start]+" "+canon)
+}
+
+// companyHan reads Han characters backwards from 有限公司 or 集团.
+func (s *scanner) companyHan(k keyword) {
+	t := s.t
+	start := k.start
+	n := 0
+	for start > 0 && n < 14 {
+		r, size := utf8.DecodeLastRuneInString(t[:start])
+		if !(unicode.Is(unicode.Han, r) || r < 0x80 && isAlnum(byte(r))) || strings.ContainsRune(hanStop, r) {
+			break
+		}
+		start -= size
+		n++
+	}
+	if n < 2 {
+		return
+	}
+	s.companyHit(start, k.end, t[start:k.end])
+}
+
+// companyAfter reads the name after a legal form that comes first: "PT Maju
+// Jaya", "Công ty TNHH Ánh Dương", "ក្រុមហ៊ុន ABC".
+func (s *scanner) companyAfter(k keyword) {
+	t := s.t
+	word := k.word
+	if word == "pt" || word == "pt." || word == "cv" {
+		if !(t[k.start] >= 'A' && t[k.start] <= 'Z' && t[k.start+1] >= 'A' && t[k.start+1] <= 'Z') {
+			return // only "PT" and "CV" in capitals
+		}
+	}
+	p := k.end
+	for p < len(t) && t[p] == ' ' {
+		p++
+	}
+	// Capitalised words, after an optional Vietnamese form: TNHH, CP, Cổ phần.
+	if word == "công ty" {
+		for again := true; again; {
+			again = false
+			for _, f := range vietForms {
+				if len(t)-p > len(f) && strings.EqualFold(t[p:p+len(f)], f) && t[p+len(f)] == ' ' {
+					p += len(f) + 1
+					again = true
+				}
+			}
+		}
+	}
+	e, words := p, 0
+	for words < 6 && e < len(t) {
+		ws := e
+		for e < len(t) {
+			r, size := utf8.DecodeRuneInString(t[e:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '&' && r != '-' {
+				break
+			}
+			e += size
+		}
+		w := t[ws:e]
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			e = ws
+			break
+		}
+		words++
+		if e < len(t) && t[e] == ' ' && e+1 < len(t) && t[e+1] != ' ' {
+			e++
+			continue
+		}
+		break
+	}
+	if words == 0 {
+		return
+	}
+	// "ក្រុមហ៊ុន Golden Sky Co., Ltd.": the legal form after the name wins.
+	for _, n := range s.kws {
+		if n.start >= p && n.start <= e && n.class&kwCompanySuffix != 0 {
+			return
+		}
+	}
+	name := strings.TrimRight(t[k.start:e], " ")
+	s.companyHit(k.start, k.start+len(name), name)
+}
+
+// roleBefore and roleAfter bound how far (in characters) a role keyword may
+// be from a hit.
+const (
+	roleBefore = 80
+	roleAfter  = 30
+)
+
+// roles gives each hit the role of the nearest role keyword before it on the
+// same line, or else shortly after it; wallets, IBANs and bank accounts
+// default to payment.
+func (s *scanner) roles() {
+	// Words inside identifiers ("t.me/jobs_asia") tell no role.
+	s.hitSpans = make([]span, len(s.hits))
+	for i, h := range s.hits {
+		s.hitSpans[i] = span{start: h.Start, end: h.End}
+	}
+	slices.SortFunc(s.hitSpans, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(s.hitSpans); i++ {
+		s.hitSpans[i].end = max(s.hitSpans[i].end, s.hitSpans[i-1].end) // running maximum
+	}
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.Kind == KindPlace || h.Kind == KindCompany {
+			continue
+		}
+		if r := s.roleNear(h.Start, h.End); r != RoleNone {
+			h.Role = r
+			continue
+		}
+		switch h.Kind {
+		case KindBTC, KindETH, KindTRON, KindIBAN, KindBankAccount:
+			h.Role = RolePayment
+		}
+	}
+}
+
+func (s *scanner) roleNear(start, end int) Role {
+	t := s.t
+	for i := s.kwIndexBefore(start); i >= 0; i-- {
+		k := s.kws[i]
+		if start-k.end > 4*roleBefore || utf8.RuneCountInString(t[k.end:start]) > roleBefore {
+			break
+		}
+		if strings.Contains(t[k.end:start], "\n") {
+			break
+		}
+		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+			return r
+		}
+	}
+	for i := s.kwIndexBefore(end) + 1; i < len(s.kws); i++ {
+		k := s.kws[i]
+		if k.start < end {
+			continue
+		}
+		if utf8.RuneCountInString(t[end:k.start]) > roleAfter || strings.ContainsAny(t[end:k.start], "\n,;.!?，。；！？") {
+			break
+		}
+		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+			return r
+		}
+	}
+	return RoleNone
+}
+
+// inHit reports whether pos lies inside a hit; roles sets up hitSpans,
+// sorted by start with ends replaced by their running maximum.
+func (s *scanner) inHit(pos int) bool {
+	i, _ := slices.BinarySearchFunc(s.hitSpans, pos+1, func(sp span, p int) int { return sp.start - p })
+	return i > 0 && s.hitSpans[i-1].end > pos
+}
+
+func roleOf(c kwClass) Role {
+	switch {
+	case c&kwRoleVictim != 0:
+		return RoleVictimContact
+	case c&kwRolePayment != 0:
+		return RolePayment
+	case c&kwRoleRecruiter != 0:
+		return RoleRecruiter
+	case c&kwRoleCompound != 0:
+		return RoleCompound
+	}
+	return RoleNone
+}

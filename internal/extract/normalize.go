@@ -1,0 +1,319 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+)
+
+// The view: before extraction, the text is rewritten so that one set of
+// scanners sees one form of each identifier. Full-width ASCII (common in
+// Chinese text: "１２３", "：", "＠") becomes ASCII, and the usual
+// obfuscations — "hxxp", "[.]", "(dot)", "[at]", "example . com" — are undone.
+// Each rewrite records where its bytes came from, so that spans can be
+// reported in the input's offsets.
+
+// seg records that view bytes [vs, ve) came from source bytes [ss, se).
+// If unit is not 0, each view byte came from unit source bytes, in order
+// (runs of full-width characters are one seg); else the seg is one rewrite.
+type seg struct{ vs, ve, ss, se, unit int }
+
+// spanMap maps offsets of a rewritten string back to its source. Between
+// segments the two advance together.
+type spanMap struct{ segs []seg }
+
+// start maps a span start: inside a rewrite, the start of its source.
+func (m *spanMap) start(v int) int {
+	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs > v }) - 1
+	if i < 0 {
+		return v
+	}
+	g := m.segs[i]
+	if v < g.ve {
+		return g.ss + (v-g.vs)*g.unit
+	}
+	return g.se + v - g.ve
+}
+
+// end maps an exclusive span end: inside a rewrite, the end of its source.
+func (m *spanMap) end(v int) int {
+	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs >= v }) - 1
+	if i < 0 {
+		return v
+	}
+	g := m.segs[i]
+	if v <= g.ve {
+		if g.unit != 0 {
+			return g.ss + (v-g.vs)*g.unit
+		}
+		return g.se
+	}
+	return g.se + v - g.ve
+}
+
+// rewriter builds a rewritten copy of src lazily: nothing is allocated until
+// the first replacement.
+type rewriter struct {
+	src     string
+	b       strings.Builder
+	started bool
+	segs    []seg
+	copied  int // src[:copied] is in b
+}
+
+// replace replaces src[ss:se] (ss >= copied) with repl, which is not empty.
+func (w *rewriter) replace(ss, se int, repl string) {
+	w.replaceUnit(ss, se, repl, 0)
+}
+
+// replaceUnit is replace; unit, if not 0, is the number of source bytes of
+// each byte of repl, so that consecutive replacements can share a seg.
+func (w *rewriter) replaceUnit(ss, se int, repl string, unit int) {
+	if !w.started {
+		w.started = true
+		w.b.Grow(len(w.src))
+		w.segs = make([]seg, 0, 16)
+	}
+	w.b.WriteString(w.src[w.copied:ss])
+	vs := w.b.Len()
+	w.b.WriteString(repl)
+	if n := len(w.segs); unit != 0 && n > 0 && w.segs[n-1].unit == unit && w.segs[n-1].se == ss && w.segs[n-1].ve == vs {
+		w.segs[n-1].ve, w.segs[n-1].se = w.b.Len(), se
+	} else {
+		w.segs = append(w.segs, seg{vs, w.b.Len(), ss, se, unit})
+	}
+	w.copied = se
+}
+
+func (w *rewriter) finish() (string, *spanMap) {
+	if !w.started {
+		return w.src, nil
+	}
+	w.b.WriteString(w.src[w.copied:])
+	return w.b.String(), &spanMap{w.segs}
+}
+
+// view returns the text scanners look at and the maps back to text, the
+// last applied last.
+func view(text string) (string, []*spanMap) {
+	var maps []*spanMap
+	t, m := foldWidth(text)
+	if m != nil {
+		maps = append(maps, m)
+	}
+	t, m = deobfuscate(t)
+	if m != nil {
+		maps = append(maps, m)
+	}
+	return t, maps
+}
+
+// foldWidth turns full-width ASCII (U+FF01..U+FF5E) into ASCII, the
+// ideographic space into a space, and an ideographic full stop between ASCII
+// letters or digits ("example。com") into a dot.
+func foldWidth(s string) (string, *spanMap) {
+	w := rewriter{src: s}
+	nextEF, nextE3 := -1, -1 // next 0xEF and 0xE3 at or after i, found lazily
+	for i := 0; i+2 < len(s); i++ {
+		if nextEF < i {
+			if nextEF = strings.IndexByte(s[i:], 0xEF); nextEF < 0 {
+				nextEF = len(s)
+			} else {
+				nextEF += i
+			}
+		}
+		if nextE3 < i {
+			if nextE3 = strings.IndexByte(s[i:], 0xE3); nextE3 < 0 {
+				nextE3 = len(s)
+			} else {
+				nextE3 += i
+			}
+		}
+		if i = min(nextEF, nextE3); i+2 >= len(s) {
+			break
+		}
+		switch s[i] {
+		case 0xEF:
+			c1, c2 := s[i+1], s[i+2]
+			var r rune
+			switch {
+			case c1 == 0xBC && c2 >= 0x81 && c2 <= 0xBF:
+				r = 0xFF00 + rune(c2-0x80)
+			case c1 == 0xBD && c2 >= 0x80 && c2 <= 0x9E:
+				r = 0xFF40 + rune(c2-0x80)
+			default:
+				continue
+			}
+			w.replaceUnit(i, i+3, asciiStrings[r-0xFEE0], 3)
+			i += 2
+		case 0xE3:
+			if s[i+1] != 0x80 {
+				continue
+			}
+			switch {
+			case s[i+2] == 0x80:
+				w.replaceUnit(i, i+3, " ", 3)
+				i += 2
+			case s[i+2] == 0x82 && i > 0 && isAlnum(s[i-1]) && i+3 < len(s) && isLetter(s[i+3]):
+				w.replace(i, i+3, ".")
+				i += 2
+			}
+		}
+	}
+	return w.finish()
+}
+
+// asciiStrings holds each printable ASCII character as a string.
+var asciiStrings = func() (t [128]string) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = string(rune(c))
+	}
+	return t
+}()
+
+// spacedTLDs are the top-level domains accepted after a spaced or spelled-out
+// dot ("example . com", "example dot com"); ordinary words are left out.
+var spacedTLDs = map[string]bool{
+	"com": true, "net": true, "org": true, "info": true, "xyz": true, "top": true, "vip": true,
+	"cc": true, "io": true, "biz": true, "asia": true, "shop": true, "site": true, "online": true,
+	"club": true, "app": true, "icu": true, "kh": true, "cn": true, "vn": true, "th": true,
+	"la": true, "mm": true, "ph": true, "tk": true, "ml": true, "cf": true, "gq": true,
+}
+
+// deobfuscate undoes the usual ways of hiding URLs and e-mail addresses.
+func deobfuscate(s string) (string, *spanMap) {
+	w := rewriter{src: s}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			continue
+		}
+		switch c := s[i]; c {
+		case '[', '(', '{', '<':
+			if end, repl := bracketed(s, i); end > 0 {
+				ss, se := i, end
+				if repl == "." || repl == "@" {
+					for ss > w.copied && s[ss-1] == ' ' {
+						ss--
+					}
+					for se < len(s) && s[se] == ' ' {
+						se++
+					}
+				}
+				w.replace(ss, se, repl)
+				i = se - 1
+			}
+		case 'h', 'H':
+			if i+4 <= len(s) && (i == 0 || !isLetter(s[i-1])) &&
+				s[i+1]|0x20 == 'x' && s[i+2]|0x20 == 'x' && s[i+3]|0x20 == 'p' {
+				n := at(s, i+4)
+				if n == 's' || n == 'S' {
+					n = at(s, i+5)
+				}
+				if n == ':' || n == '[' || n == '(' {
+					w.replace(i, i+4, "http")
+					i += 3
+				}
+			}
+		case ' ', '.':
+			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
+				continue
+			}
+			j := i
+			for j < len(s) && s[j] == ' ' {
+				j++
+			}
+			switch {
+			case j < len(s) && s[j] == '.' && (j > i || at(s, j+1) == ' '):
+				j++
+			case j > i && j+3 < len(s) && (s[j:j+3] == "dot" || s[j:j+3] == "DOT") && s[j+3] == ' ':
+				j += 3
+			default:
+				continue
+			}
+			k := j
+			for k < len(s) && s[k] == ' ' {
+				k++
+			}
+			if !spacedTLDAt(s, k) {
+				continue
+			}
+			w.replace(i, k, ".")
+			i = k - 1
+		}
+	}
+	return w.finish()
+}
+
+// spacedTLDAt reports whether s[k:] starts with a label in spacedTLDs, all
+// lower or all upper case, that ends a word.
+func spacedTLDAt(s string, k int) bool {
+	e := k
+	for e < len(s) && isLetter(s[e]) {
+		e++
+	}
+	if e-k < 2 || e-k > 6 || isAlnum(at(s, e)) || at(s, e) == '_' {
+		return false
+	}
+	label := s[k:e]
+	if l := lowerASCII(label); label != l && label != upperASCII(label) {
+		return false
+	} else {
+		label = l
+	}
+	return spacedTLDs[label]
+}
+
+// bracketed recognises "[.]", "(dot)", "{at}", "[:]", "[://]", "[/]" and
+// the like at s[i] and returns the end of the bracket and its meaning.
+func bracketed(s string, i int) (end int, repl string) {
+	var closer byte
+	switch s[i] {
+	case '[':
+		closer = ']'
+	case '(':
+		closer = ')'
+	case '{':
+		closer = '}'
+	case '<':
+		closer = '>'
+	}
+	j := i + 1
+	for j < len(s) && j-i <= 6 && s[j] != closer {
+		j++
+	}
+	if j >= len(s) || s[j] != closer {
+		return 0, ""
+	}
+	inner := s[i+1 : j]
+	for len(inner) > 0 && inner[0] == ' ' {
+		inner = inner[1:]
+	}
+	for len(inner) > 0 && inner[len(inner)-1] == ' ' {
+		inner = inner[:len(inner)-1]
+	}
+	switch lowerASCII(inner) {
+	case ".", "dot":
+		repl = "."
+	case "@", "at":
+		repl = "@"
+	case ":", "://", "/":
+		if i > 0 && isLetter(s[i-1]) {
+			return j + 1, inner
+		}
+		return 0, ""
+	default:
+		return 0, ""
+	}
+	// A dot or at sign must join two words: "example[.]com", "me (at) x".
+	p := i - 1
+	for p >= 0 && s[p] == ' ' {
+		p--
+	}
+	n := j + 1
+	for n < len(s) && s[n] == ' ' {
+		n++
+	}
+	if p < 0 || n >= len(s) || !(isAlnum(s[p]) || s[p] == '_' || s[p] == '-') || !isAlnum(s[n]) {
+		return 0, ""
+	}
+	return j + 1, repl
+}

@@ -1,0 +1,500 @@
+package extract
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// parsePhone parses a phone number written with ASCII digits and an
+// optional leading '+' and returns it in E.164 if it is a valid number.
+func parsePhone(num, region string) (string, bool) {
+	if v, ok, done := parsePhoneFast(num, region); done {
+		return v, ok
+	}
+	n, err := phonenumbers.Parse(num, region)
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+// trunkZero are the calling codes, with their regions, whose national
+// numbers are written with a leading 0 that is dropped after the country
+// code (and never kept, unlike Italy's): for these, parsePhoneFast checks a
+// number without phonenumbers.Parse, whose regular expressions cost more
+// than everything else Text does.
+var trunkZero = map[int32]string{855: "KH", 66: "TH", 84: "VN", 95: "MM", 856: "LA", 86: "CN", 62: "ID", 60: "MY", 63: "PH"}
+
+var trunkZeroRegions = func() map[string]int32 {
+	m := make(map[string]int32, len(trunkZero))
+	for cc, r := range trunkZero {
+		m[r] = cc
+	}
+	return m
+}()
+
+// parsePhoneFast validates num directly against the metadata when its
+// country is one of trunkZero; done is false when it cannot tell.
+func parsePhoneFast(num, region string) (v string, ok, done bool) {
+	var cc int32
+	var national string
+	if d, intl := strings.CutPrefix(num, "+"); intl {
+		for l := 1; l <= 3 && l < len(d); l++ {
+			if _, known := trunkZero[atoi32(d[:l])]; known {
+				cc, national = atoi32(d[:l]), d[l:]
+				break
+			}
+		}
+		if cc == 0 {
+			return "", false, false
+		}
+	} else {
+		if cc = trunkZeroRegions[region]; cc == 0 || strings.HasPrefix(num, "00") {
+			return "", false, false
+		}
+		national = num
+	}
+	national = strings.TrimPrefix(national, "0")
+	if len(national) < 4 || len(national) > 14 || national[0] == '0' {
+		return "", false, true
+	}
+	val := validators()[trunkZero[cc]]
+	if val == nil {
+		return "", false, false
+	}
+	if !val.valid(national) {
+		return "", false, true
+	}
+	return "+" + strconv.Itoa(int(cc)) + national, true, true
+}
+
+// numberDesc is one number description of a region's metadata, compiled.
+type numberDesc struct {
+	lengths []int32 // possible lengths of national numbers; empty: any
+	pattern *regexp.Regexp
+}
+
+func (d *numberDesc) match(national string) bool {
+	if d == nil {
+		return false
+	}
+	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(national))) {
+		return false
+	}
+	return d.pattern.MatchString(national)
+}
+
+// validator decides what phonenumbers.IsValidNumber decides for the
+// national numbers of one region, from the same metadata, without building
+// two strings and taking a lock per pattern as the library does.
+type validator struct {
+	general              *numberDesc
+	types                []*numberDesc // every type but mobile, fixed line last
+	mobile               *numberDesc
+	sameMobileFixedLines bool
+}
+
+func (v *validator) valid(national string) bool {
+	if !v.general.match(national) {
+		return false
+	}
+	for _, d := range v.types {
+		if d.match(national) {
+			return true
+		}
+	}
+	return !v.sameMobileFixedLines && v.mobile.match(national)
+}
+
+// validators compiles, once, the validators of the trunkZero regions.
+var validators = sync.OnceValue(func() map[string]*validator {
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return nil
+	}
+	compile := func(d *phonenumbers.PhoneNumberDesc) *numberDesc {
+		if d == nil {
+			return nil
+		}
+		re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+		if err != nil {
+			return nil
+		}
+		return &numberDesc{lengths: d.PossibleLength, pattern: re}
+	}
+	out := make(map[string]*validator)
+	for _, m := range coll.GetMetadata() {
+		if trunkZeroRegions[m.GetId()] == 0 {
+			continue
+		}
+		v := &validator{general: compile(m.GetGeneralDesc()), mobile: compile(m.GetMobile()), sameMobileFixedLines: m.GetSameMobileAndFixedLinePattern()}
+		for _, d := range []*phonenumbers.PhoneNumberDesc{
+			m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(), m.GetPersonalNumber(),
+			m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine(),
+		} {
+			if c := compile(d); c != nil {
+				v.types = append(v.types, c)
+			}
+		}
+		if v.general != nil {
+			out[m.GetId()] = v
+		}
+	}
+	return out
+})
+
+func atoi32(s string) int32 {
+	n := int32(0)
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int32(s[i]-'0')
+	}
+	return n
+}
+
+// fallbackRegions are tried, for a number labelled as a phone, when the
+// default region does not make it valid: the countries of the compounds and
+// of most of their victims.
+var fallbackRegions = []string{"KH", "TH", "VN", "MM", "LA", "CN", "ID", "MY", "PH"}
+
+// regionCodes are the country calling codes that a number written without
+// '+' may start with when it is grouped like "855 12 345 678".
+var regionCodes = map[string]bool{"855": true, "66": true, "84": true, "95": true, "856": true, "86": true, "62": true, "60": true, "63": true, "886": true, "852": true}
+
+// digitAt returns the value of the decimal digit at t[i] in ASCII, Khmer,
+// Thai, Lao or Myanmar script, and its length in bytes; -1 if none.
+func digitAt(t string, i int) (int, int) {
+	c := t[i]
+	if c >= '0' && c <= '9' {
+		return int(c - '0'), 1
+	}
+	if i+2 >= len(t) {
+		return -1, 0
+	}
+	c1, c2 := t[i+1], t[i+2]
+	switch {
+	case c == 0xE1 && c1 == 0x9F && c2 >= 0xA0 && c2 <= 0xA9: // Khmer ០-៩
+		return int(c2 - 0xA0), 3
+	case c == 0xE0 && c1 == 0xB9 && c2 >= 0x90 && c2 <= 0x99: // Thai ๐-๙
+		return int(c2 - 0x90), 3
+	case c == 0xE0 && c1 == 0xBB && c2 >= 0x90 && c2 <= 0x99: // Lao ໐-໙
+		return int(c2 - 0x90), 3
+	case c == 0xE1 && c1 == 0x81 && c2 >= 0x80 && c2 <= 0x89: // Myanmar ၀-၉
+		return int(c2 - 0x80), 3
+	}
+	return -1, 0
+}
+
+// phoneStart marks the bytes a phone number can start with.
+var phoneStart = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['+'], t['('], t[0xE0], t[0xE1] = true, true, true, true
+	return t
+}()
+
+// sepLen returns the length of a separator inside a phone number at t[i]:
+// space, no-break space, hyphen, en dash, dot or parenthesis; 0 if none.
+func sepLen(t string, i int) int {
+	switch t[i] {
+	case ' ', '-', '.', '(', ')':
+		return 1
+	case 0xC2:
+		if at(t, i+1) == 0xA0 {
+			return 2
+		}
+	case 0xE2:
+		if at(t, i+1) == 0x80 && (at(t, i+2) == 0x93 || at(t, i+2) == 0x90 || at(t, i+2) == 0x91) {
+			return 3
+		}
+	}
+	return 0
+}
+
+// phoneRun is a run of digits and separators that may be a phone number.
+type phoneRun struct {
+	start, end int
+	plus       bool
+	nd, ng     int                        // digits and groups so far
+	digits     [maxPhoneDigits + 1]byte   // ASCII
+	groupsA    [maxPhoneDigits + 1]int    // digits in each group
+	endsA      [maxPhoneDigits + 1]int    // end offset in t of each group
+	sepsA      [maxPhoneDigits + 1]string // separator before each group after the first
+	groups     []int                      // groupsA[:ng], and so on
+	ends       []int
+	seps       []string
+}
+
+// maxPhoneDigits bounds a run; longer runs of digits are not phone numbers.
+const maxPhoneDigits = 18
+
+// readPhoneRun reads the run starting at t[i] ('+', '(' or a digit).
+func readPhoneRun(r *phoneRun, t string, i int) bool {
+	*r = phoneRun{start: i}
+	p := i
+	if t[p] == '+' {
+		r.plus = true
+		p++
+		if p < len(t) && t[p] == ' ' {
+			p++
+		}
+	}
+	if p < len(t) && t[p] == '(' {
+		p++
+	}
+	group := 0
+	for p < len(t) {
+		if d, n := digitAt(t, p); n > 0 {
+			if r.nd == maxPhoneDigits {
+				r.end = p
+				return false
+			}
+			r.digits[r.nd] = byte('0' + d)
+			r.nd++
+			group++
+			p += n
+			continue
+		}
+		// A short run of separators followed by a digit continues the number.
+		q := p
+		for q < len(t) && q-p < 4 {
+			n := sepLen(t, q)
+			if n == 0 {
+				break
+			}
+			q += n
+		}
+		if q == p || q >= len(t) || group == 0 || strings.Count(t[p:q], " ") > 1 && t[p:q] != " - " {
+			break
+		}
+		if _, n := digitAt(t, q); n == 0 {
+			break
+		}
+		r.groupsA[r.ng], r.endsA[r.ng], r.sepsA[r.ng] = group, p, t[p:q]
+		r.ng++
+		group = 0
+		p = q
+	}
+	if group > 0 {
+		r.groupsA[r.ng], r.endsA[r.ng] = group, p
+		r.ng++
+	}
+	r.end = p
+	r.groups, r.ends, r.seps = r.groupsA[:r.ng], r.endsA[:r.ng], r.sepsA[:r.ng]
+	return r.ng > 0
+}
+
+// phoneLeftOK reports whether a phone number may start at t[i]: not inside a
+// word, an amount, a URL or another number.
+func phoneLeftOK(t string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := t[i-1]
+	if isAlnum(c) || strings.IndexByte("_/#$@=&%\\", c) >= 0 {
+		return false
+	}
+	if (c == '.' || c == ',' || c == '-' || c == ':' || c == '+') && i >= 2 && isAlnum(t[i-2]) {
+		return c == ':' && isLetter(t[i-2]) // "Tel:012..." but not "10:30" or "No.5"
+	}
+	if c >= 0x80 {
+		// A digit of another script right before: part of a longer number.
+		for k := max(0, i-3); k < i; k++ {
+			if _, n := digitAt(t, k); n > 0 && k+n == i {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// phoneRightOK reports whether a phone number may end at t[e].
+func phoneRightOK(t string, e int) bool {
+	if e >= len(t) {
+		return true
+	}
+	c := t[e]
+	if isAlnum(c) || c == '_' || c == '@' || c == '%' {
+		return false
+	}
+	if strings.IndexByte(".,:/", c) >= 0 && isDigit(at(t, e+1)) {
+		return false
+	}
+	return true
+}
+
+// looksLikeDate reports whether the groups of a run read as a date: 2-2-4,
+// 4-2-2 or 2-2-2 with dots, dashes or slashes.
+func (r *phoneRun) looksLikeDate(k int) bool {
+	if k != 3 {
+		return false
+	}
+	for _, s := range r.seps[:k-1] {
+		if strings.TrimSpace(s) != "." && strings.TrimSpace(s) != "-" && strings.TrimSpace(s) != "/" {
+			return false
+		}
+	}
+	g := r.groups
+	return g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2) || g[0] == 4 && g[1] <= 2 && g[2] <= 2
+}
+
+// phoneAt tries to read a phone number at t[i]. It returns the E.164 value,
+// the span, the confidence, and where scanning should resume.
+func (s *scanner) phoneAt(i int, labelled bool) (value string, start, end int, conf float64, next int) {
+	t := s.t
+	if s.run == nil {
+		s.run = new(phoneRun)
+	}
+	r := s.run
+	if !readPhoneRun(r, t, i) {
+		return "", 0, 0, 0, max(r.end, i+1)
+	}
+	if !phoneLeftOK(t, i) {
+		return "", 0, 0, 0, r.end
+	}
+	next = i + 1
+	if len(r.ends) > 0 {
+		next = r.ends[0]
+	}
+	// Try the whole run, then drop trailing groups: "call 012 345 678 2
+	// times", "012345678 098765432".
+	for k := len(r.groups); k >= 1; k-- {
+		n := 0
+		for _, g := range r.groups[:k] {
+			n += g
+		}
+		e := r.ends[k-1]
+		if k < len(r.groups) && strings.TrimSpace(r.seps[k-1]) != "" {
+			continue // only a space splits two numbers: "012345678 098765432"
+		}
+		if n < 8 || !phoneRightOK(t, e) || r.looksLikeDate(k) {
+			continue
+		}
+		if k == len(r.groups) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
+			e++ // "(+855) 12 345 678)" is rare; "(012 345 678)" is not
+		}
+		v, c := s.readPhone(r, k, string(r.digits[:n]), labelled)
+		if v != "" {
+			return v, i, e, c, e
+		}
+	}
+	return "", 0, 0, 0, next
+}
+
+// readPhone interprets the first k groups of a run.
+func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string, float64) {
+	switch {
+	case r.plus:
+		if v, ok := parsePhone("+"+d, ""); ok {
+			return v, 0.95
+		}
+		return "", 0
+	case strings.HasPrefix(d, "00"):
+		if v, ok := parsePhone("+"+d[2:], ""); ok {
+			return v, 0.9
+		}
+		if s.region != "" && s.region != "KH" && trunkZeroRegions[s.region] != 0 {
+			// Other international prefixes: Thailand's 001, Vietnam's 00x.
+			if v, ok := parsePhone(d, s.region); ok {
+				return v, 0.9
+			}
+		}
+		return "", 0
+	case d[0] == '0':
+		if s.region != "" {
+			if v, ok := parsePhone(d, s.region); ok {
+				if labelled {
+					return v, 0.9
+				}
+				return v, 0.85
+			}
+		}
+		if !labelled || s.region != "" {
+			return "", 0 // a national number is read in the report's country only
+		}
+		var found string
+		for _, reg := range fallbackRegions {
+			if reg == s.region {
+				continue
+			}
+			if v, ok := parsePhone(d, reg); ok {
+				if found != "" && found != v {
+					return "", 0 // valid in two countries: cannot tell
+				}
+				found = v
+			}
+		}
+		return found, 0.6
+	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && (k == 1 || slices.Equal(r.groups[:k], []int{3, 4, 4})):
+		// A mainland China mobile number, written without +86 as usual.
+		if v, ok := parsePhone(d, "CN"); ok {
+			if s.region == "CN" || labelled {
+				return v, 0.85
+			}
+			return v, 0.75
+		}
+	}
+	// A country code written without '+': only when labelled, or grouped so
+	// that the first group is a country code of the region.
+	if labelled || k > 1 && regionCodes[d[:r.groups[0]]] {
+		if v, ok := parsePhone("+"+d, ""); ok {
+			return v, 0.7
+		}
+	}
+	return "", 0
+}
+
+// phones finds phone numbers outside the spans other extractors claimed.
+func (s *scanner) phones() {
+	t := s.t
+	for i := 0; i < len(t); {
+		if !phoneStart[t[i]] {
+			i++
+			continue
+		}
+		if t[i] >= 0xE0 {
+			if _, n := digitAt(t, i); n == 0 {
+				i++
+				continue
+			}
+		}
+		if (t[i] == '+' || t[i] == '(') && i+1 < len(t) {
+			if _, n := digitAt(t, i+1); n == 0 && !(t[i+1] == ' ' && i+2 < len(t) && isDigit(t[i+2])) && !(t[i] == '(' && t[i+1] == '+') {
+				i++
+				continue
+			}
+		}
+		if s.claimed(i, i+1) {
+			i++
+			continue
+		}
+		labelled := s.phoneLabelled(i)
+		v, start, end, conf, next := s.phoneAt(i, labelled)
+		if v != "" && !s.claimed(start, end) {
+			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
+			if k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 40, s.labelGap); ok {
+				kind := KindWhatsApp
+				switch {
+				case k.class&kwWeChat != 0:
+					kind = KindWeChat
+				case k.class&kwLine != 0:
+					kind = KindLine
+				}
+				s.hits = append(s.hits, Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
+			}
+		}
+		i = max(next, i+1)
+	}
+}
+
+// phoneLabelled reports whether a phone label ("Tel", "电话", "เบอร์") comes
+// shortly before pos on the same line.
+func (s *scanner) phoneLabelled(pos int) bool {
+	k, ok := s.kwBefore(pos, kwPhone, 40, nil)
+	return ok && !strings.Contains(s.t[k.end:pos], "\n")
+}

@@ -1,0 +1,373 @@
+// Package gazetteer knows the places that matter to scam-compound and
+// trafficking reports — cities, compounds, border crossings, special economic
+// zones — with coordinates and their names in local scripts, and finds them in
+// free text.
+//
+// A Gazetteer is immutable once built and safe for concurrent use.
+package gazetteer
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind is the kind of a place.
+type Kind string
+
+// Kinds of place.
+const (
+	KindCity           Kind = "city"
+	KindCompound       Kind = "compound"
+	KindBorderCrossing Kind = "border_crossing"
+	KindSEZ            Kind = "sez"
+	KindRegion         Kind = "region"
+)
+
+func (k Kind) valid() bool {
+	switch k {
+	case KindCity, KindCompound, KindBorderCrossing, KindSEZ, KindRegion:
+		return true
+	}
+	return false
+}
+
+// Place is one known place. Coordinates are approximate (a few kilometres)
+// and in WGS 84 degrees.
+type Place struct {
+	ID      string   `json:"id"`      // slug, e.g. "sihanoukville"
+	Name    string   `json:"name"`    // English name
+	Country string   `json:"country"` // ISO 3166-1 alpha-2
+	Kind    Kind     `json:"kind"`
+	Lat     float64  `json:"lat"`
+	Lon     float64  `json:"lon"`
+	Aliases []string `json:"aliases"` // other names, in any script
+}
+
+func (p Place) clone() Place {
+	p.Aliases = slices.Clone(p.Aliases)
+	return p
+}
+
+// Match is a mention of a place in a text.
+type Match struct {
+	ID string // the place's ID; Lookup(ID) returns it
+	// Start and End are the byte offsets of the mention in the text.
+	Start, End int
+}
+
+// Gazetteer is a set of places with an index of their names.
+type Gazetteer struct {
+	places []Place
+	byKey  map[string]int // folded name, alias or ID -> index in places
+	trie   trie           // folded names and aliases, for Find
+}
+
+//go:embed places.json
+var placesJSON []byte
+
+var defaultGazetteer = sync.OnceValue(func() *Gazetteer {
+	g, err := Parse(placesJSON)
+	if err != nil {
+		panic("gazetteer: embedded places.json: " + err.Error())
+	}
+	return g
+})
+
+// Default returns the gazetteer built from the places shipped with Vigil.
+// It is parsed once, on first use, and shared: callers must not modify it.
+func Default() *Gazetteer { return defaultGazetteer() }
+
+// Parse builds a gazetteer from a JSON array of places, in the format of the
+// embedded places.json.
+func Parse(data []byte) (*Gazetteer, error) {
+	var places []Place
+	if err := json.Unmarshal(data, &places); err != nil {
+		return nil, fmt.Errorf("gazetteer: parse: %w", err)
+	}
+	return New(places)
+}
+
+// New builds a gazetteer from places. IDs must be unique and non-empty, kinds
+// known, coordinates in range; a name or alias may not belong to two places.
+func New(places []Place) (*Gazetteer, error) {
+	g := &Gazetteer{
+		places: make([]Place, 0, len(places)),
+		byKey:  make(map[string]int),
+		trie:   newTrie(),
+	}
+	for _, p := range places {
+		if p.ID == "" || p.Name == "" {
+			return nil, fmt.Errorf("gazetteer: place %q: missing id or name", p.ID)
+		}
+		if !p.Kind.valid() {
+			return nil, fmt.Errorf("gazetteer: place %q: unknown kind %q", p.ID, p.Kind)
+		}
+		if p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180 {
+			return nil, fmt.Errorf("gazetteer: place %q: coordinates out of range", p.ID)
+		}
+		if len(p.Country) != 2 {
+			return nil, fmt.Errorf("gazetteer: place %q: country %q is not ISO 3166 alpha-2", p.ID, p.Country)
+		}
+		i := len(g.places)
+		g.places = append(g.places, p.clone())
+		names := append([]string{p.ID, p.Name}, p.Aliases...)
+		for _, n := range names {
+			k := fold(n)
+			if k == "" {
+				return nil, fmt.Errorf("gazetteer: place %q: empty alias", p.ID)
+			}
+			if j, ok := g.byKey[k]; ok && j != i {
+				return nil, fmt.Errorf("gazetteer: name %q belongs to both %q and %q", n, g.places[j].ID, p.ID)
+			}
+			g.byKey[k] = i
+		}
+		for _, n := range append([]string{p.Name}, p.Aliases...) {
+			g.trie.add(matchKey(n), i)
+		}
+	}
+	return g, nil
+}
+
+// All returns every place, in the order they were given.
+func (g *Gazetteer) All() []Place {
+	out := make([]Place, len(g.places))
+	for i, p := range g.places {
+		out[i] = p.clone()
+	}
+	return out
+}
+
+// Lookup finds a place by its ID, name or any alias, ignoring case,
+// Latin diacritics, spaces, hyphens, dots and apostrophes.
+func (g *Gazetteer) Lookup(name string) (Place, bool) {
+	i, ok := g.byKey[fold(name)]
+	if !ok {
+		return Place{}, false
+	}
+	return g.places[i].clone(), true
+}
+
+// Find returns the places mentioned in text, leftmost-longest and without
+// overlaps, in order of appearance. Latin names match whole words, ignoring
+// ASCII case, with any spaces or hyphens between their words; names in other
+// scripts match exactly.
+func (g *Gazetteer) Find(text string) []Match {
+	var out []Match
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= 0x80 && c < 0xC0 { // UTF-8 continuation byte: never a start
+			i++
+			continue
+		}
+		if isASCIIAlnum(c) && i > 0 && isASCIIAlnum(text[i-1]) {
+			i++
+			continue
+		}
+		if !g.trie.mayStart(text, i) {
+			i++
+			continue
+		}
+		if end, idx := g.trie.longest(text, i); idx >= 0 {
+			out = append(out, Match{ID: g.places[idx].ID, Start: i, End: end})
+			i = end
+			continue
+		}
+		i++
+	}
+	return out
+}
+
+// fold makes the lookup key of a name.
+func fold(s string) string {
+	s = norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0x300 && r <= 0x36F: // Latin combining diacritics
+		case r == 'đ' || r == 'Đ':
+			b.WriteByte('d')
+		case r == ' ' || r == '-' || r == '.' || r == '\'' || r == '’' || r == '_' || r == '\u00A0':
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// matchKey makes the key under which a name is put in the trie: ASCII
+// lower-cased, ASCII spaces and hyphens dropped (Find skips them in text).
+func matchKey(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '-':
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// isASCIIAlnum reports whether c is an ASCII letter, digit or underscore:
+// a byte that continues a Latin word.
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// trie is a byte trie over match keys. Node 0 is the root; the root's
+// children are in a direct table because every text position probes it.
+type trie struct {
+	root  [256]int32           // child of the root per byte, 0 if none
+	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin key
+	wide  [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other key
+	short bool                 // some non-Latin key is shorter than six bytes: wide cannot be used
+	nodes []node
+}
+
+type node struct {
+	next  []edge
+	place int  // index of the place whose name ends here, -1 if none
+	latin bool // the name ending here ends with an ASCII letter or digit
+}
+
+type edge struct {
+	b    byte
+	node int32
+}
+
+func newTrie() trie {
+	return trie{nodes: []node{{place: -1}}}
+}
+
+func (t *trie) add(key string, place int) {
+	if key == "" {
+		return
+	}
+	n := int32(0)
+	for i := 0; i < len(key); i++ {
+		n = t.child(n, key[i], true)
+	}
+	t.nodes[n].place = place
+	t.nodes[n].latin = isASCIIAlnum(key[len(key)-1])
+	switch {
+	case key[0] < 0x80 && len(key) >= 2:
+		p := uint16(key[0])<<8 | uint16(key[1])
+		t.pairs[p/64] |= 1 << (p % 64)
+	case key[0] >= 0x80 && len(key) >= 6:
+		h := hash6(key)
+		t.wide[h/64] |= 1 << (h % 64)
+	default:
+		t.short = true
+	}
+}
+
+// hash6 hashes the first six bytes of s (len(s) >= 6) to 16 bits.
+func hash6(s string) uint16 {
+	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40
+	return uint16((v * 0x9E3779B97F4A7C15) >> 48)
+}
+
+// mayStart reports cheaply whether a key can start at text[i]: whether
+// some key starts with its first two bytes (ASCII lower-cased, a space or
+// hyphen after a Latin letter skipped).
+func (t *trie) mayStart(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	if text[i] >= 0x80 && !t.short {
+		if i+6 > len(text) {
+			return false
+		}
+		h := hash6(text[i:])
+		return t.wide[h/64]&(1<<(h%64)) != 0
+	}
+	c0, c1 := lowerByte(text[i]), text[i+1]
+	if (c1 == ' ' || c1 == '-') && isASCIIAlnum(c0) && i+2 < len(text) {
+		c1 = text[i+2]
+	}
+	p := uint16(c0)<<8 | uint16(lowerByte(c1))
+	return t.pairs[p/64]&(1<<(p%64)) != 0
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func (t *trie) child(n int32, b byte, create bool) int32 {
+	if n == 0 {
+		if c := t.root[b]; c != 0 || !create {
+			return c
+		}
+	} else {
+		for _, e := range t.nodes[n].next {
+			if e.b == b {
+				return e.node
+			}
+		}
+		if !create {
+			return 0
+		}
+	}
+	c := int32(len(t.nodes))
+	t.nodes = append(t.nodes, node{place: -1})
+	if n == 0 {
+		t.root[b] = c
+	} else {
+		t.nodes[n].next = append(t.nodes[n].next, edge{b, c})
+	}
+	return c
+}
+
+// longest returns the end of the longest name matching text at start and the
+// index of its place, or -1.
+func (t *trie) longest(text string, start int) (end, place int) {
+	end, place = -1, -1
+	n := int32(0)
+	for i := start; i < len(text); i++ {
+		c := text[i]
+		if (c == ' ' || c == '-') && i > start && isASCIIAlnum(text[i-1]) {
+			continue // spaces and hyphens inside Latin names are optional
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n = t.child(n, c, false)
+		if n == 0 {
+			break
+		}
+		nd := &t.nodes[n]
+		if nd.place < 0 {
+			continue
+		}
+		if nd.latin && i+1 < len(text) && isASCIIAlnum(text[i+1]) {
+			continue // a Latin name must end a word
+		}
+		if !utf8.RuneStart(byteAt(text, i+1)) {
+			continue
+		}
+		end, place = i+1, nd.place
+	}
+	return end, place
+}
+
+func byteAt(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}

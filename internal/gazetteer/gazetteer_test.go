@@ -1,0 +1,166 @@
+package gazetteer_test
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/gazetteer"
+)
+
+func TestDefaultHasRequiredPlaces(t *testing.T) {
+	g := gazetteer.Default()
+	for _, id := range []string{
+		"sihanoukville", "phnom-penh", "bavet", "poipet", "myawaddy", "shwe-kokko", "kk-park",
+		"golden-triangle-sez", "tachileik", "laukkaing", "mae-sot", "bokor", "kampot", "koh-kong", "otres",
+	} {
+		p, ok := g.Lookup(id)
+		if !ok {
+			t.Errorf("Lookup(%q) found nothing", id)
+			continue
+		}
+		if p.ID != id || p.Lat == 0 || p.Lon == 0 || len(p.Aliases) == 0 {
+			t.Errorf("Lookup(%q) = %+v, want complete place", id, p)
+		}
+	}
+	if n := len(g.All()); n < 25 {
+		t.Errorf("len(All()) = %d, want at least 25", n)
+	}
+}
+
+func TestLookup(t *testing.T) {
+	g := gazetteer.Default()
+	tests := []struct{ name, want string }{
+		{"Sihanoukville", "sihanoukville"},
+		{"sihanoukville", "sihanoukville"},
+		{"SIHANOUKVILLE", "sihanoukville"},
+		{"西港", "sihanoukville"},
+		{"ក្រុងព្រះសីហនុ", "sihanoukville"},
+		{"สีหนุวิลล์", "sihanoukville"},
+		{"Xihanuke", "sihanoukville"},
+		{"Kampong Som", "sihanoukville"},
+		{"phnom-penh", "phnom-penh"},
+		{"Phnom Penh", "phnom-penh"},
+		{"Phnom Pênh", "phnom-penh"},
+		{"phnompenh", "phnom-penh"},
+		{"金边", "phnom-penh"},
+		{"巴域", "bavet"},
+		{"巴韦", "bavet"},
+		{"波贝", "poipet"},
+		{"妙瓦底", "myawaddy"},
+		{"水沟谷", "shwe-kokko"},
+		{"亚太城", "shwe-kokko"},
+		{"shwe kokko", "shwe-kokko"},
+		{"KK Park", "kk-park"},
+		{"金三角经济特区", "golden-triangle-sez"},
+		{"Tachileik", "tachileik"},
+		{"果敢", "kokang"},
+		{"老街", "laukkaing"},
+		{"Mae Sot", "mae-sot"},
+		{"mộc bài", "moc-bai"},
+		{"Moc Bai", "moc-bai"},
+		{"O'Smach", "o-smach"},
+		{"osmach", "o-smach"},
+		{"Sài Gòn", "ho-chi-minh-city"},
+		{"saigon", "ho-chi-minh-city"},
+	}
+	for _, tt := range tests {
+		p, ok := g.Lookup(tt.name)
+		if !ok || p.ID != tt.want {
+			t.Errorf("Lookup(%q) = %q, %v; want %q", tt.name, p.ID, ok, tt.want)
+		}
+	}
+	for _, name := range []string{"", "Paris", "Huione", "西", "Park"} {
+		if p, ok := g.Lookup(name); ok {
+			t.Errorf("Lookup(%q) = %q, want not found", name, p.ID)
+		}
+	}
+}
+
+func TestLookupDoesNotShareAliases(t *testing.T) {
+	g := gazetteer.Default()
+	p, _ := g.Lookup("bavet")
+	p.Aliases[0] = "changed"
+	q, _ := g.Lookup("bavet")
+	if q.Aliases[0] == "changed" {
+		t.Fatal("Lookup returned a place sharing its aliases with the gazetteer")
+	}
+}
+
+func TestFind(t *testing.T) {
+	g := gazetteer.Default()
+	tests := []struct {
+		text string
+		want []string // "id:mention"
+	}{
+		{"They took him from Phnom Penh to Sihanoukville by car.", []string{"phnom-penh:Phnom Penh", "sihanoukville:Sihanoukville"}},
+		{"我在西港被关了三个月，后来被卖到妙瓦底。", []string{"sihanoukville:西港", "myawaddy:妙瓦底"}},
+		{"He is in KK Park near Myawaddy", []string{"kk-park:KK Park", "myawaddy:Myawaddy"}},
+		{"he crossed at mae-sot last night", []string{"mae-sot:mae-sot"}},
+		{"金三角经济特区的园区", []string{"golden-triangle-sez:金三角经济特区"}},
+		{"ខ្ញុំនៅក្រុងព្រះសីហនុ", []string{"sihanoukville:ក្រុងព្រះសីហនុ"}},
+		{"ถูกพาไปที่สีหนุวิลล์", []string{"sihanoukville:สีหนุวิลล์"}},
+		{"a Golden Triangle SEZ casino", []string{"golden-triangle-sez:Golden Triangle SEZ"}},
+		{"Bokor Mountain and Kampot", []string{"bokor:Bokor Mountain", "kampot:Kampot"}},
+		{"Bavetville and Kampotx are not places", nil},
+		{"xBavet", nil},
+		{"online", nil},
+		{"KK公司", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range g.Find(tt.text) {
+			if m.Start < 0 || m.End > len(tt.text) || m.Start >= m.End {
+				t.Fatalf("Find(%q): bad span %d:%d", tt.text, m.Start, m.End)
+			}
+			got = append(got, m.ID+":"+tt.text[m.Start:m.End])
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Find(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestNewRejectsBadPlaces(t *testing.T) {
+	ok := gazetteer.Place{ID: "a", Name: "A", Country: "KH", Kind: gazetteer.KindCity, Lat: 1, Lon: 1}
+	bad := []gazetteer.Place{
+		{Name: "A", Country: "KH", Kind: gazetteer.KindCity},
+		{ID: "a", Name: "A", Country: "KH", Kind: "planet"},
+		{ID: "a", Name: "A", Country: "KH", Kind: gazetteer.KindCity, Lat: 91},
+		{ID: "a", Name: "A", Country: "KHM", Kind: gazetteer.KindCity},
+		{ID: "b", Name: "B", Country: "KH", Kind: gazetteer.KindCity, Aliases: []string{"a"}},
+	}
+	for i, p := range bad {
+		places := []gazetteer.Place{p}
+		if i == len(bad)-1 {
+			places = []gazetteer.Place{ok, p}
+		}
+		if _, err := gazetteer.New(places); err == nil {
+			t.Errorf("New(%+v) succeeded, want error", places)
+		}
+	}
+	if _, err := gazetteer.Parse([]byte("{")); err == nil {
+		t.Error("Parse of broken JSON succeeded")
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{"Phnom Penh", "西港妙瓦底", "Shwe - Kokko", "KK Park", "\xe5\xb1", "Mae Sot-"} {
+		f.Add(s)
+	}
+	g := gazetteer.Default()
+	f.Fuzz(func(t *testing.T, text string) {
+		prev := 0
+		for _, m := range g.Find(text) {
+			if m.Start < prev || m.End <= m.Start || m.End > len(text) {
+				t.Fatalf("Find(%q): bad span %d:%d after %d", text, m.Start, m.End, prev)
+			}
+			if utf8.ValidString(text) && !utf8.ValidString(text[m.Start:m.End]) {
+				t.Fatalf("Find(%q): span %d:%d splits a rune", text, m.Start, m.End)
+			}
+			prev = m.End
+		}
+		g.Lookup(text)
+	})
+}

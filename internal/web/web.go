@@ -1,21 +1,44 @@
 // Package web serves Vigil's pages: the public reporting, receipt, tracking
 // and check pages, and the staff workspace. Everything is server-rendered
 // from embedded templates; nothing is loaded from a third-party host.
+//
+// Pages work without JavaScript. The little script there is (leave quickly,
+// copy, select all, the network view) is served from /static/ under the
+// strict Content-Security-Policy the server sets: no inline script or style.
 package web
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
-// Deps are what the pages use: the same services the API calls.
+// Deps are what the pages use: the same services the API calls. The
+// interfaces at the end are hooks for services that may not exist yet; a nil
+// hook renders nothing.
 type Deps struct {
 	Cfg      *config.Config
 	DB       *store.DB
@@ -24,9 +47,552 @@ type Deps struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Log      *slog.Logger
+
+	// KeyFingerprints names each key (master key, ledger signing key) and
+	// its fingerprint, for the admin page.
+	KeyFingerprints map[string]string
+	// Receipts gives the reporter the ledger receipt to download.
+	Receipts ReceiptSource
+	// Checker answers the public check page.
+	Checker Checker
+	// Links lists a report's identifiers and how many other reports share
+	// each (the case page and the network view).
+	Links Links
+	// Screening lists a report's screening hits.
+	Screening Screening
+	// Lure scores a report's job ad.
+	Lure Lure
+}
+
+// ReceiptSource returns the ledger receipt for a report's first statement,
+// as the JSON file the reporter downloads, when code and secret match.
+type ReceiptSource interface {
+	ReceiptFor(ctx context.Context, trackingCode, secret string) ([]byte, error)
+}
+
+// Checker answers a public check of a phone number, handle, URL, wallet or
+// pasted job ad, in coarse aggregate terms.
+type Checker interface {
+	Check(ctx context.Context, query string) (*CheckAnswer, error)
+}
+
+// CheckAnswer is the public answer to a check.
+type CheckAnswer struct {
+	// Kind is what the query was read as: phone, email, url, handle,
+	// wallet, job_ad or unknown.
+	Kind string
+	// Normalised is the query as matched (e.g. +85512345678).
+	Normalised string
+	// Band is the coarse number of reports mentioning it: none, few
+	// (1–4) or many (5+). Never an exact count.
+	Band string
+	// Lure is the job ad's lure score, for a pasted ad.
+	Lure *LureScore
+}
+
+// Links is the link index as the case page uses it.
+type Links interface {
+	ReportIdentifiers(ctx context.Context, a auth.Actor, reportID string) ([]Identifier, error)
+}
+
+// Identifier is one identifier found in a report.
+type Identifier struct {
+	ID    string
+	Kind  string // phone, email, url, telegram, wallet …
+	Value string // normalised
+	Role  string
+	// OtherReports is how many other reports mention it.
+	OtherReports int
+}
+
+// Screening is the screening service as the case page uses it.
+type Screening interface {
+	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]ScreenHit, error)
+}
+
+// ScreenHit is one match of a report's subject or identifier against a
+// watch list.
+type ScreenHit struct {
+	List   string // e.g. "OFAC SDN"
+	Name   string // the listed name
+	Match  string // what in the report matched
+	Score  float64
+	Status string // pending, confirmed, dismissed
+}
+
+// Lure scores job ads.
+type Lure interface {
+	ReportLure(ctx context.Context, a auth.Actor, reportID string) (*LureScore, error)
+}
+
+// LureScore is a job ad's score with the indicators that raised it.
+type LureScore struct {
+	Score      float64 // 0..1
+	Indicators []LureIndicator
+}
+
+// LureIndicator is one sign of a lure in a job ad.
+type LureIndicator struct {
+	Code   string // e.g. "salary_too_high"; the page translates "lure.<code>" when it can
+	Label  string // English fallback
+	Weight float64
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// site serves the pages. It is immutable after Mount.
+type site struct {
+	d       Deps
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	locales map[string]*Locale
+	// assets maps a hashed static path to its content; assetURL maps a
+	// plain name ("app.css") to its hashed path.
+	assets   map[string]asset
+	assetURL map[string]string
+	cop      *http.CrossOriginProtection
+	limit    *limiter
+	stats    *statsCache
+}
+
+type asset struct {
+	body  []byte
+	ctype string
 }
 
 // Mount adds the pages to mux. It fails if a template is missing or broken.
 func Mount(mux *http.ServeMux, d Deps) error {
+	s, err := newSite(d)
+	if err != nil {
+		return err
+	}
+	s.routes(mux)
+	return nil
+}
+
+func newSite(d Deps) (*site, error) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Cfg == nil {
+		c := config.Defaults()
+		d.Cfg = &c
+	}
+	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate), stats: &statsCache{}}
+	var err error
+	if s.locales, err = loadLocales(); err != nil {
+		return nil, err
+	}
+	if err := s.loadAssets(); err != nil {
+		return nil, err
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *site) loadAssets() error {
+	s.assets, s.assetURL = map[string]asset{}, map[string]string{}
+	return fs.WalkDir(staticFS, "static", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		ext := path.Ext(p)
+		if ext != ".js" && ext != ".css" && ext != ".svg" {
+			return nil
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		hashed := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		ct := mime.TypeByExtension(ext)
+		if ext == ".js" {
+			ct = "text/javascript; charset=utf-8"
+		}
+		s.assets[hashed] = asset{body: b, ctype: ct}
+		s.assetURL[name] = hashed
+		return nil
+	})
+}
+
+// pageNames are the templates each page is parsed from, beside the layout.
+var pageNames = []string{
+	"report", "receipt", "track", "check", "weather", "error",
+	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account",
+}
+
+func (s *site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) (string, error) {
+			u, ok := s.assetURL[name]
+			if !ok {
+				return "", fmt.Errorf("web: no static asset %q", name)
+			}
+			return u, nil
+		},
+		"has":      func(v url.Values, key, val string) bool { return slices.Contains(v[key], val) },
+		"contains": func(list []string, v string) bool { return slices.Contains(list, v) },
+		"short":    func(id string) string { return shortID(id) },
+		"add":      func(a, b int) int { return a + b },
+		"svg":      func(s string) template.HTML { return template.HTML(s) },
+		"join":     strings.Join,
+		"list":     func(xs ...string) []string { return xs },
+		"pct":      func(f float64) float64 { return f * 100 },
+		"dict2": func(l *Locale, st intake.StatementView) map[string]any {
+			return map[string]any{"L": l, "S": st}
+		},
+		"rb": func(l *Locale, b *reportBlock, caseID string, errs map[string]string) map[string]any {
+			return map[string]any{"L": l, "B": b, "CaseID": caseID, "Errors": errs}
+		},
+	}
+}
+
+func (s *site) parseTemplates() error {
+	s.pages = map[string]*template.Template{}
+	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return fmt.Errorf("web: templates: %w", err)
+	}
+	for _, name := range pageNames {
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return fmt.Errorf("web: template %s defines no content", name)
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
+
+// shortID is the last eight characters of an ID, enough to tell records
+// apart on a page (UUIDv7's first characters are the time).
+func shortID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[len(id)-8:]
+}
+
+// view is what every template gets.
+type view struct {
+	L     *Locale
+	Title string
+	// Public pages have a neutral title, a leave-quickly control and no
+	// staff navigation.
+	Public bool
+	Path   string
+	// Langs are the language-switch links (public pages).
+	Langs []langLink
+	Actor auth.Actor
+	User  string
+	Nav   []navItem
+	// Errors maps a form field to its localised message; Error is a
+	// message for the whole page.
+	Errors map[string]string
+	Error  string
+	Notice string
+	Form   url.Values
+	Data   any
+}
+
+type langLink struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+type navItem struct {
+	Key, URL string
+	Current  bool
+}
+
+// req is one request as a page handler sees it.
+type req struct {
+	r     *http.Request
+	L     *Locale
+	actor auth.Actor
+	// user is the signed-in staff member's name and e-mail.
+	user, email string
+}
+
+func (q *req) ctx() context.Context { return q.r.Context() }
+
+// pageFunc handles a page; a returned error becomes an error page.
+type pageFunc func(w http.ResponseWriter, q *req) error
+
+// statusError is an error page with a status and a locale key.
+type statusError struct {
+	status int
+	key    string
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("%d %s", e.status, e.key) }
+
+var (
+	errNotFound  = &statusError{http.StatusNotFound, "err.not_found"}
+	errForbidden = &statusError{http.StatusForbidden, "err.forbidden"}
+)
+
+// public wraps a public page: language, no-store, cross-origin check on
+// writes.
+func (s *site) public(h pageFunc) http.Handler {
+	return s.wrap(false, false, h)
+}
+
+// staffPage wraps a staff page: a session is required; partners get 404
+// unless partnerOK.
+func (s *site) staffPage(partnerOK bool, h pageFunc) http.Handler {
+	return s.wrap(true, partnerOK, h)
+}
+
+func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		q := &req{r: r}
+		q.L = s.negotiate(w, r)
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.ErrorContext(r.Context(), "web: panic", "path", r.URL.Path, "panic", p)
+				s.errorPage(w, q, errors.New("panic"))
+			}
+		}()
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := s.cop.Check(r); err != nil {
+				s.errorPage(w, q, &statusError{http.StatusForbidden, "err.cross_origin"})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, s.d.Cfg.BodyLimit)
+		}
+		if needActor {
+			a, err := s.sessionActor(r)
+			if err != nil {
+				if r.Method == http.MethodGet {
+					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					return
+				}
+				s.errorPage(w, q, &statusError{http.StatusUnauthorized, "err.signed_out"})
+				return
+			}
+			q.actor = a
+			if u, err := s.d.DB.Read().GetUser(r.Context(), a.UserID); err == nil {
+				q.user, q.email = u.Name, u.Email
+			}
+			if a.Role == auth.Partner && !partnerOK {
+				s.errorPage(w, q, errNotFound)
+				return
+			}
+		}
+		if err := h(w, q); err != nil {
+			s.errorPage(w, q, err)
+		}
+	})
+}
+
+// sessionActor authenticates the session cookie only: pages do not take
+// bearer tokens.
+func (s *site) sessionActor(r *http.Request) (auth.Actor, error) {
+	c, err := r.Cookie(api.SessionCookie)
+	if err != nil || c.Value == "" {
+		return auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	return s.d.Staff.SessionActor(r.Context(), c.Value)
+}
+
+// errorPage renders err as a page in the reader's language. Causes of
+// server faults are logged, never shown.
+func (s *site) errorPage(w http.ResponseWriter, q *req, err error) {
+	status, key := http.StatusInternalServerError, "err.internal"
+	var se *statusError
+	switch {
+	case errors.As(err, &se):
+		status, key = se.status, se.key
+	case errors.Is(err, store.ErrNotFound):
+		status, key = http.StatusNotFound, "err.not_found"
+	case errors.Is(err, invalid.ErrForbidden):
+		status, key = http.StatusForbidden, "err.forbidden"
+	case errors.Is(err, invalid.ErrUnauthenticated):
+		status, key = http.StatusUnauthorized, "err.signed_out"
+	case errors.Is(err, invalid.ErrPrecondition):
+		status, key = http.StatusConflict, "err.changed"
+	default:
+		if fe, ok := invalid.As(err); ok {
+			status = http.StatusUnprocessableEntity
+			v := s.newView(q, "err.title")
+			v.Error = s.fieldMessage(q.L, fe)
+			v.Public = q.actor.Public()
+			s.render(w, q, status, "error", v)
+			return
+		}
+		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
+	}
+	v := s.newView(q, "err.title")
+	v.Public = q.actor.Public()
+	v.Error = q.L.T(key)
+	s.render(w, q, status, "error", v)
+}
+
+// fieldMessage is the localised message for a refused field.
+func (s *site) fieldMessage(l *Locale, fe *invalid.Error) string {
+	if m, ok := l.lookup("err.code." + fe.Code); ok {
+		return m
+	}
+	return l.T("err.code.invalid")
+}
+
+// newView starts a view for q.
+func (s *site) newView(q *req, titleKey string) *view {
+	v := &view{L: q.L, Path: q.r.URL.Path, Actor: q.actor, Errors: map[string]string{}, Form: url.Values{}}
+	if titleKey != "" {
+		v.Title = q.L.T(titleKey)
+	}
+	if !q.actor.Public() {
+		v.Nav = s.nav(q)
+		v.User = q.user
+	}
+	return v
+}
+
+// publicView starts a view for a public page: neutral title, language
+// links.
+func (s *site) publicView(q *req) *view {
+	v := s.newView(q, "title.neutral")
+	v.Public = true
+	for _, code := range localeOrder {
+		l := s.locales[code]
+		u := *q.r.URL
+		qs := url.Values{"lang": {code}}
+		u.RawQuery = qs.Encode()
+		if q.r.Method != http.MethodGet {
+			u.Path = q.r.URL.Path
+		}
+		v.Langs = append(v.Langs, langLink{Code: code, Name: l.Name, URL: u.RequestURI(), Current: code == q.L.Code})
+	}
+	return v
+}
+
+func (s *site) nav(q *req) []navItem {
+	a := q.actor
+	own := auth.Resource{OrgID: a.OrgID}
+	var items []navItem
+	add := func(key, u string) {
+		items = append(items, navItem{Key: key, URL: u, Current: strings.HasPrefix(q.r.URL.Path, u)})
+	}
+	if a.Role == auth.Partner {
+		add("nav.referrals", "/app/referrals")
+	} else {
+		if auth.Can(a, auth.ListReports, own) {
+			add("nav.triage", "/app/triage")
+		}
+		if auth.Can(a, auth.ListCases, own) {
+			add("nav.cases", "/app/cases")
+		}
+		if auth.Can(a, auth.ReadStats, own) {
+			add("nav.map", "/app/map")
+			add("nav.stats", "/app/stats")
+		}
+		if auth.Can(a, auth.ManageUsers, own) {
+			add("nav.admin", "/app/admin")
+		}
+	}
+	add("nav.account", "/app/account")
+	return items
+}
+
+// render executes a page template into a buffer first, so a template error
+// becomes a clean 500 rather than half a page.
+func (s *site) render(w http.ResponseWriter, q *req, status int, name string, v *view) {
+	t := s.pages[name]
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.log.ErrorContext(q.ctx(), "web: render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", q.L.Code)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (s *site) serveStatic(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.assets[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.ctype)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(a.body)
+}
+
+func (s *site) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/", s.serveStatic)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/report", http.StatusSeeOther)
+	})
+	// Public pages.
+	mux.Handle("GET /report", s.public(s.reportForm))
+	mux.Handle("POST /report", s.public(s.reportSubmit))
+	mux.Handle("GET /receipt/{code}", s.public(s.receipt))
+	mux.Handle("POST /receipt/ledger", s.public(s.receiptDownload))
+	mux.Handle("GET /track", s.public(s.trackForm))
+	mux.Handle("POST /track", s.public(s.trackSubmit))
+	mux.Handle("GET /check", s.public(s.checkForm))
+	mux.Handle("POST /check", s.public(s.checkSubmit))
+	mux.Handle("GET /weather", s.public(s.weather))
+	// Staff.
+	mux.Handle("GET /login", s.public(s.loginForm))
+	mux.Handle("POST /login", s.public(s.loginSubmit))
+	mux.Handle("POST /logout", s.staffPage(true, s.logout))
+	mux.Handle("GET /app", s.staffPage(true, s.home))
+	mux.Handle("GET /app/{$}", s.staffPage(true, s.home))
+	mux.Handle("GET /app/account", s.staffPage(true, s.account))
+	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
+	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
+	mux.Handle("GET /app/triage", s.staffPage(false, s.triage))
+	mux.Handle("POST /app/triage/assign", s.staffPage(false, s.triageAssign))
+	mux.Handle("GET /app/cases", s.staffPage(false, s.cases))
+	mux.Handle("GET /app/cases/{id}", s.staffPage(true, s.casePage))
+	mux.Handle("POST /app/cases/{id}/assign", s.staffPage(false, s.caseAssign))
+	mux.Handle("POST /app/cases/{id}/status", s.staffPage(false, s.caseStatus))
+	mux.Handle("POST /app/cases/{id}/refer", s.staffPage(false, s.caseRefer))
+	mux.Handle("POST /app/cases/{id}/reveal", s.staffPage(true, s.caseReveal))
+	mux.Handle("GET /app/cases/{id}/network", s.staffPage(false, s.network))
+	mux.Handle("GET /app/cases/{id}/graph.json", s.staffPage(false, s.graphJSON))
+	mux.Handle("GET /app/reports/{id}", s.staffPage(false, s.reportPage))
+	mux.Handle("GET /app/referrals", s.staffPage(true, s.referrals))
+	mux.Handle("POST /app/referrals/{id}/respond", s.staffPage(true, s.respond))
+	mux.Handle("GET /app/map", s.staffPage(false, s.mapPage))
+	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))
+	mux.Handle("GET /app/stats/{chart}", s.staffPage(false, s.statsCSV))
+	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))
+	mux.Handle("POST /app/admin/orgs", s.staffPage(false, s.adminCreateOrg))
+	mux.Handle("POST /app/admin/users", s.staffPage(false, s.adminCreateUser))
+	mux.Handle("POST /app/admin/users/{id}/disabled", s.staffPage(false, s.adminDisableUser))
+	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
+	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
+}
+
+// displayZone is the time zone pages show times in: Indochina Time, where
+// most users work. Stored times stay UTC.
+var displayZone = time.FixedZone("ICT", 7*3600)
+
+// redirect answers a form post with 303 See Other.
+func redirect(w http.ResponseWriter, q *req, to string) error {
+	http.Redirect(w, q.r, to, http.StatusSeeOther)
 	return nil
 }

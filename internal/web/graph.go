@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/casework"
+)
+
+// graphNode and graphEdge are cytoscape.js elements.
+type graphNode struct {
+	Data struct {
+		ID    string `json:"id"`
+		Label string `json:"label"`
+		Kind  string `json:"kind"`
+		URL   string `json:"url,omitempty"`
+	} `json:"data"`
+}
+
+type graphEdge struct {
+	Data struct {
+		ID     string `json:"id"`
+		Source string `json:"source"`
+		Target string `json:"target"`
+		Label  string `json:"label,omitempty"`
+	} `json:"data"`
+}
+
+// graph is a case's network: the case, its reports, and the places,
+// subjects and identifiers the reports name.
+type graph struct {
+	Nodes []graphNode `json:"nodes"`
+	Edges []graphEdge `json:"edges"`
+	seen  map[string]bool
+}
+
+func (g *graph) node(id, label, kind, url string) {
+	if g.seen[id] {
+		return
+	}
+	g.seen[id] = true
+	var n graphNode
+	n.Data.ID, n.Data.Label, n.Data.Kind, n.Data.URL = id, label, kind, url
+	g.Nodes = append(g.Nodes, n)
+}
+
+func (g *graph) edge(from, to, label string) {
+	id := from + ">" + to
+	if g.seen[id] {
+		return
+	}
+	g.seen[id] = true
+	var e graphEdge
+	e.Data.ID, e.Data.Source, e.Data.Target, e.Data.Label = id, from, to, label
+	g.Edges = append(g.Edges, e)
+}
+
+func (s *site) buildGraph(q *req, c *casework.CaseView) *graph {
+	g := &graph{Nodes: []graphNode{}, Edges: []graphEdge{}, seen: map[string]bool{}}
+	caseNode := "case:" + c.ID
+	g.node(caseNode, c.Title, "case", "/app/cases/"+c.ID)
+	for _, r := range c.Reports {
+		rn := "report:" + r.ID
+		g.node(rn, q.L.T("case.report")+" "+shortID(r.ID), "report", "")
+		g.edge(caseNode, rn, "")
+		for _, p := range r.Places {
+			key := placeKey(p.Name)
+			pn := "place:" + key
+			label := p.Name
+			if k := label; k != key {
+				label = p.Name
+			}
+			g.node(pn, label, "place", "")
+			g.edge(rn, pn, "")
+		}
+		for _, su := range r.Subjects {
+			sn := "subject:" + su.Name
+			g.node(sn, su.Name, "subject", "")
+			g.edge(rn, sn, su.Role)
+		}
+		s.addIdentifiers(q, g, rn, r.ID)
+	}
+	return g
+}
+
+// addIdentifiers is the hook that adds a report's identifiers (phones,
+// handles, wallets …) to the graph, from the link index when it is there.
+// Identifiers shared by reports join them in the picture.
+func (s *site) addIdentifiers(q *req, g *graph, reportNode, reportID string) {
+	if s.d.Links == nil {
+		return
+	}
+	ids, err := s.d.Links.ReportIdentifiers(q.ctx(), q.actor, reportID)
+	if err != nil {
+		s.log.WarnContext(q.ctx(), "web: graph identifiers", "report", reportID, "err", err)
+		return
+	}
+	for _, id := range ids {
+		key := id.ID
+		if key == "" {
+			key = id.Kind + ":" + id.Value
+		}
+		n := "identifier:" + key
+		g.node(n, id.Value, "identifier", "")
+		g.edge(reportNode, n, id.Role)
+	}
+}
+
+func (s *site) network(w http.ResponseWriter, q *req) error {
+	c, err := s.d.Casework.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := s.newView(q, "network.title")
+	v.Data = c
+	s.render(w, q, http.StatusOK, "network", v)
+	return nil
+}
+
+func (s *site) graphJSON(w http.ResponseWriter, q *req) error {
+	c, err := s.d.Casework.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	api.WriteJSON(w, http.StatusOK, s.buildGraph(q, c))
+	return nil
+}

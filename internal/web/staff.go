@@ -1,0 +1,585 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/gazetteer"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// TriageLimit is how many reports the triage queue shows at once.
+const TriageLimit = 100
+
+// triageView is the triage queue's data.
+type triageView struct {
+	Reports       []*intake.ReportView
+	Users         []*staff.UserView
+	Languages     []string
+	IncidentTypes []string
+	CanAssign     bool
+	Done          string
+}
+
+// assignable lists the colleagues a case can be assigned to.
+func (s *site) assignable(q *req) ([]*staff.UserView, error) {
+	us, err := s.d.Staff.ListUsers(q.ctx(), q.actor)
+	if err != nil {
+		return nil, err
+	}
+	var out []*staff.UserView
+	for _, u := range us {
+		if u.OrgID == q.actor.OrgID && !u.Disabled && u.Role != string(auth.Admin) && u.Role != string(auth.Partner) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// triage lists new reports (not yet in a case), those with someone still
+// held first.
+func (s *site) triage(w http.ResponseWriter, q *req) error {
+	if !auth.Can(q.actor, auth.ListReports, auth.Resource{OrgID: q.actor.OrgID}) {
+		return errForbidden
+	}
+	f := q.r.URL.Query()
+	lf := intake.ListFilter{Status: intake.StatusReceived, Language: f.Get("language"), IncidentType: f.Get("incident_type")}
+	if lf.IncidentType != "" && !slices.Contains(intake.IncidentTypes, lf.IncidentType) {
+		lf.IncidentType = ""
+	}
+	t, fl := true, false
+	lf.Urgent, lf.Limit = &t, TriageLimit
+	urgent, err := s.d.Intake.List(q.ctx(), q.actor, lf)
+	if err != nil {
+		return err
+	}
+	rows := urgent
+	if f.Get("urgent") != "1" && len(rows) < TriageLimit {
+		lf.Urgent, lf.Limit = &fl, TriageLimit-len(rows)
+		rest, err := s.d.Intake.List(q.ctx(), q.actor, lf)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, rest...)
+	}
+	if place := strings.TrimSpace(f.Get("place")); place != "" {
+		rows = slices.DeleteFunc(rows, func(r *intake.ReportView) bool { return !mentionsPlace(r.Places, place) })
+	}
+	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes,
+		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done")}
+	if tv.CanAssign {
+		if tv.Users, err = s.assignable(q); err != nil {
+			return err
+		}
+	}
+	v := s.newView(q, "triage.title")
+	v.Form = f
+	v.Data = tv
+	if tv.Done != "" {
+		v.Notice = q.L.T("triage.done", tv.Done)
+	}
+	s.render(w, q, http.StatusOK, "triage", v)
+	return nil
+}
+
+// mentionsPlace reports whether one of places is the place named (in any of
+// its names), or contains the text.
+func mentionsPlace(places []store.PlaceRef, name string) bool {
+	want, known := gazetteer.Default().Lookup(name)
+	for _, p := range places {
+		if known {
+			if got, ok := gazetteer.Default().Lookup(p.Name); ok && got.ID == want.ID {
+				return true
+			}
+		}
+		if strings.Contains(strings.ToLower(p.Name), strings.ToLower(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// triageAssign makes cases from the selected reports: one case each, or
+// one case for all, assigned to the chosen colleague.
+func (s *site) triageAssign(w http.ResponseWriter, q *req) error {
+	if err := q.r.ParseForm(); err != nil {
+		return err
+	}
+	f := q.r.PostForm
+	ids := f["report"]
+	if len(ids) == 0 {
+		return redirect(w, q, "/app/triage")
+	}
+	assignee := f.Get("assignee")
+	title := strings.TrimSpace(f.Get("title"))
+	var groups [][]string
+	if f.Get("mode") == "one" {
+		groups = [][]string{ids}
+	} else {
+		for _, id := range ids {
+			groups = append(groups, []string{id})
+		}
+	}
+	var made []string
+	for _, g := range groups {
+		t := title
+		if t == "" {
+			t = s.defaultTitle(q, g[0])
+		}
+		c, err := s.d.Casework.Create(q.ctx(), q.actor, &casework.CaseIn{ReportIDs: g, Title: t, AssigneeID: assignee})
+		if err != nil {
+			if fe, ok := invalid.As(err); ok {
+				v := s.newView(q, "triage.title")
+				v.Error = s.fieldMessage(q.L, fe)
+				s.render(w, q, http.StatusUnprocessableEntity, "error", v)
+				return nil
+			}
+			return err
+		}
+		made = append(made, c.ID)
+	}
+	if len(made) == 1 {
+		return redirect(w, q, "/app/cases/"+made[0]+"?done=created")
+	}
+	return redirect(w, q, "/app/triage?done="+strconv.Itoa(len(made)))
+}
+
+// defaultTitle names a new case after its first report's place and date.
+func (s *site) defaultTitle(q *req, reportID string) string {
+	r, err := s.d.Intake.Get(q.ctx(), q.actor, reportID)
+	if err != nil {
+		return q.L.T("case.default_title", shortID(reportID), "")
+	}
+	var places []string
+	for _, p := range r.Places {
+		places = append(places, p.Name)
+	}
+	return q.L.T("case.default_title", shortID(reportID), strings.Join(places, ", "))
+}
+
+// casesView is the case list's data.
+type casesView struct {
+	Cases     []*casework.CaseView
+	UserNames map[string]string
+	Statuses  []string
+}
+
+func (s *site) cases(w http.ResponseWriter, q *req) error {
+	f := q.r.URL.Query()
+	lf := casework.ListFilter{Limit: 200}
+	if st := f.Get("status"); slices.Contains(casework.Statuses, st) {
+		lf.Status = st
+	}
+	if f.Get("mine") == "1" {
+		lf.AssigneeID = q.actor.UserID
+	}
+	cs, err := s.d.Casework.List(q.ctx(), q.actor, lf)
+	if err != nil {
+		return err
+	}
+	names, err := s.userNames(q)
+	if err != nil {
+		return err
+	}
+	v := s.newView(q, "cases.title")
+	v.Form = f
+	v.Data = &casesView{Cases: cs, UserNames: names, Statuses: casework.Statuses}
+	s.render(w, q, http.StatusOK, "cases", v)
+	return nil
+}
+
+func (s *site) userNames(q *req) (map[string]string, error) {
+	out := map[string]string{}
+	if !auth.Can(q.actor, auth.ReadUsers, auth.Resource{OrgID: q.actor.OrgID}) {
+		return out, nil
+	}
+	us, err := s.d.Staff.ListUsers(q.ctx(), q.actor)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		out[u.ID] = u.Name
+	}
+	return out, nil
+}
+
+func (s *site) orgNames(q *req) ([]*staff.OrgView, map[string]string, error) {
+	os, err := s.d.Staff.ListOrgs(q.ctx(), q.actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := map[string]string{}
+	for _, o := range os {
+		m[o.ID] = o.Name
+	}
+	return os, m, nil
+}
+
+// caseView is the case page's data. C is nil on the page of a report that
+// is not yet in a case.
+type caseView struct {
+	C         *casework.CaseView
+	Reports   []*reportBlock
+	Users     []*staff.UserView
+	UserNames map[string]string
+	Orgs      []*staff.OrgView
+	OrgNames  map[string]string
+	Shareable []string
+	Statuses  []string
+	History   []historyItem
+	Partner   bool
+	CanAssign bool
+	CanUpdate bool
+	CanRefer  bool
+	CanCreate bool
+	CanLinks  bool
+}
+
+// reportBlock is one report on the case page.
+type reportBlock struct {
+	R    *intake.ReportView
+	Rows []stmtRow
+	// Revealed holds the sealed fields, only in the response to a reveal.
+	Revealed    *intake.Sealed
+	CanReveal   bool
+	Places      []placeInfo
+	Identifiers []Identifier
+	Hits        []ScreenHit
+	Lure        *LureScore
+	// Hooks says which optional services are present.
+	Hooks map[string]bool
+}
+
+// stmtRow is a statement with the recantations of it beside it.
+type stmtRow struct {
+	Main intake.StatementView
+	Side []intake.StatementView
+}
+
+type placeInfo struct {
+	Name, Known, Country string
+}
+
+// historyItem is one audited change of the case.
+type historyItem struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Detail string
+	Reason string
+}
+
+// statementRows puts each recantation beside the statement it recants.
+func statementRows(st []intake.StatementView) []stmtRow {
+	var rows []stmtRow
+	idx := map[string]int{}
+	for _, s := range st {
+		if s.RecantsID != "" {
+			if i, ok := idx[s.RecantsID]; ok {
+				rows[i].Side = append(rows[i].Side, s)
+				continue
+			}
+		}
+		idx[s.ID] = len(rows)
+		rows = append(rows, stmtRow{Main: s})
+	}
+	return rows
+}
+
+func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.Sealed) *reportBlock {
+	b := &reportBlock{R: r, Rows: statementRows(r.Statements), Revealed: revealed[r.ID],
+		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screening != nil, "lure": s.d.Lure != nil}}
+	b.CanReveal = r.HasSealed && !r.Erased && (q.actor.Role == auth.Partner || auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}))
+	for _, p := range r.Places {
+		pi := placeInfo{Name: p.Name}
+		if g, ok := gazetteer.Default().Lookup(p.Name); ok {
+			pi.Known, pi.Country = g.Name, g.Country
+		}
+		b.Places = append(b.Places, pi)
+	}
+	ctx := q.ctx()
+	if s.d.Links != nil && q.actor.Role != auth.Partner {
+		if ids, err := s.d.Links.ReportIdentifiers(ctx, q.actor, r.ID); err == nil {
+			b.Identifiers = ids
+		} else {
+			s.log.WarnContext(ctx, "web: identifiers", "report", r.ID, "err", err)
+		}
+	}
+	if s.d.Screening != nil && q.actor.Role != auth.Partner {
+		if hits, err := s.d.Screening.ReportHits(ctx, q.actor, r.ID); err == nil {
+			b.Hits = hits
+		} else {
+			s.log.WarnContext(ctx, "web: screening hits", "report", r.ID, "err", err)
+		}
+	}
+	if s.d.Lure != nil && q.actor.Role != auth.Partner {
+		if ls, err := s.d.Lure.ReportLure(ctx, q.actor, r.ID); err == nil {
+			b.Lure = ls
+		} else {
+			s.log.WarnContext(ctx, "web: lure score", "report", r.ID, "err", err)
+		}
+	}
+	return b
+}
+
+// loadCase builds the case page's data.
+func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (*caseView, error) {
+	c, err := s.d.Casework.Get(q.ctx(), q.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	a := q.actor
+	own := auth.Resource{OrgID: c.OrgID}
+	cv := &caseView{C: c, Partner: a.Role == auth.Partner, Shareable: intake.ShareableFields, Statuses: casework.Statuses}
+	for _, r := range c.Reports {
+		cv.Reports = append(cv.Reports, s.block(q, r, revealed))
+	}
+	if cv.Orgs, cv.OrgNames, err = s.orgNames(q); err != nil {
+		return nil, err
+	}
+	if cv.Partner {
+		return cv, nil
+	}
+	cv.CanAssign = auth.Can(a, auth.AssignCase, own)
+	cv.CanUpdate = auth.Can(a, auth.UpdateCase, own)
+	cv.CanRefer = auth.Can(a, auth.ReferCase, own)
+	cv.CanLinks = true
+	if cv.UserNames, err = s.userNames(q); err != nil {
+		return nil, err
+	}
+	if cv.CanAssign {
+		if cv.Users, err = s.assignable(q); err != nil {
+			return nil, err
+		}
+	}
+	cv.Orgs = slices.DeleteFunc(slices.Clone(cv.Orgs), func(o *staff.OrgView) bool { return o.ID == a.OrgID })
+	cv.History, err = s.history(q, c, cv.UserNames)
+	return cv, err
+}
+
+// history reads the case's audit trail (status changes, assignment,
+// referrals) and the reveals of its reports, newest first. The case was
+// already authorised by Casework.Get.
+func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([]historyItem, error) {
+	rd := s.d.DB.Read()
+	evs, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "case", ResourceID: c.ID, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for _, rid := range c.ReportIDs {
+		more, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "report", ResourceID: rid, Action: "report.reveal", Limit: 20})
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, more...)
+	}
+	slices.SortFunc(evs, func(a, b *store.AuditEvent) int { return strings.Compare(b.ID, a.ID) })
+	out := make([]historyItem, 0, len(evs))
+	for _, e := range evs {
+		who := names[e.ActorID]
+		if who == "" {
+			who = shortID(e.ActorID)
+		}
+		d := e.Detail
+		for id, n := range names {
+			d = strings.ReplaceAll(d, id, n)
+		}
+		out = append(out, historyItem{At: store.Time(e.At), Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
+	}
+	return out, nil
+}
+
+func (s *site) renderCase(w http.ResponseWriter, q *req, id string, revealed map[string]*intake.Sealed, status int, edit func(v *view)) error {
+	cv, err := s.loadCase(q, id, revealed)
+	if err != nil {
+		return err
+	}
+	v := s.newView(q, "")
+	v.Title = cv.C.Title
+	v.Data = cv
+	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
+		v.Notice = q.L.TOr("case.done.", done)
+	}
+	if edit != nil {
+		edit(v)
+	}
+	s.render(w, q, status, "case", v)
+	return nil
+}
+
+func (s *site) casePage(w http.ResponseWriter, q *req) error {
+	return s.renderCase(w, q, q.r.PathValue("id"), nil, http.StatusOK, nil)
+}
+
+// actionError re-renders the case page with the error of a refused action,
+// or returns err when it is not a refusal.
+func (s *site) actionError(w http.ResponseWriter, q *req, id, field string, err error) error {
+	msg := ""
+	status := http.StatusUnprocessableEntity
+	if fe, ok := invalid.As(err); ok {
+		msg = s.fieldMessage(q.L, fe)
+		if fe.Message != "" && q.L.Code == "en" {
+			msg = fe.Error()
+		}
+	} else if errors.Is(err, invalid.ErrPrecondition) {
+		msg, status = q.L.T("err.changed"), http.StatusConflict
+	} else if errors.Is(err, invalid.ErrForbidden) {
+		msg, status = q.L.T("err.forbidden"), http.StatusForbidden
+	} else {
+		return err
+	}
+	return s.renderCase(w, q, id, nil, status, func(v *view) {
+		v.Errors[field] = msg
+		v.Error = msg
+	})
+}
+
+func formVersion(q *req) int {
+	n, _ := strconv.Atoi(q.r.PostFormValue("version"))
+	return n
+}
+
+func (s *site) caseAssign(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	assignee := q.r.PostFormValue("assignee")
+	if _, err := s.d.Casework.Update(q.ctx(), q.actor, id, formVersion(q), &casework.Patch{AssigneeID: &assignee}); err != nil {
+		return s.actionError(w, q, id, "assignee", err)
+	}
+	return redirect(w, q, "/app/cases/"+id+"?done=assigned")
+}
+
+func (s *site) caseStatus(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	p := &casework.Patch{}
+	if st := q.r.PostFormValue("status"); st != "" {
+		p.Status = &st
+	}
+	if u := q.r.PostFormValue("urgency"); u != "" {
+		p.Urgency = &u
+	}
+	if _, err := s.d.Casework.Update(q.ctx(), q.actor, id, formVersion(q), p); err != nil {
+		return s.actionError(w, q, id, "status", err)
+	}
+	return redirect(w, q, "/app/cases/"+id+"?done=updated")
+}
+
+func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	if err := q.r.ParseForm(); err != nil {
+		return err
+	}
+	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note"))}
+	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
+		return s.actionError(w, q, id, "refer", err)
+	}
+	return redirect(w, q, "/app/cases/"+id+"?done=referred")
+}
+
+// caseReveal opens a report's sealed fields, audited, and shows them in
+// this response only.
+func (s *site) caseReveal(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	rid := q.r.PostFormValue("report")
+	sealed, err := s.d.Intake.Reveal(q.ctx(), q.actor, rid, q.r.PostFormValue("reason"))
+	if err != nil {
+		return s.actionError(w, q, id, "reason:"+rid, err)
+	}
+	return s.renderCase(w, q, id, map[string]*intake.Sealed{rid: sealed}, http.StatusOK, func(v *view) {
+		v.Notice = q.L.T("case.done.revealed")
+	})
+}
+
+// reportPage shows a report not yet in a case, with the form to make one.
+func (s *site) reportPage(w http.ResponseWriter, q *req) error {
+	r, err := s.d.Intake.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if len(r.CaseIDs) > 0 {
+		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
+	}
+	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
+	if cv.CanCreate {
+		if cv.Users, err = s.assignable(q); err != nil {
+			return err
+		}
+	}
+	v := s.newView(q, "report.page_title")
+	v.Data = cv
+	s.render(w, q, http.StatusOK, "case", v)
+	return nil
+}
+
+// referralsView is the referral list's data.
+type referralsView struct {
+	Referrals []*casework.ReferralView
+	Titles    map[string]string
+	OrgNames  map[string]string
+	Partner   bool
+}
+
+func (s *site) referrals(w http.ResponseWriter, q *req) error {
+	refs, err := s.d.Casework.Referrals(q.ctx(), q.actor)
+	if err != nil {
+		return err
+	}
+	_, orgs, err := s.orgNames(q)
+	if err != nil {
+		return err
+	}
+	titles := map[string]string{}
+	for _, r := range refs {
+		if _, ok := titles[r.CaseID]; ok {
+			continue
+		}
+		if c, err := s.d.Casework.Get(q.ctx(), q.actor, r.CaseID); err == nil {
+			titles[r.CaseID] = c.Title
+		}
+	}
+	v := s.newView(q, "referrals.title")
+	v.Data = &referralsView{Referrals: refs, Titles: titles, OrgNames: orgs, Partner: q.actor.Role == auth.Partner}
+	s.render(w, q, http.StatusOK, "referrals", v)
+	return nil
+}
+
+func (s *site) respond(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	ref, err := s.d.Casework.GetReferral(q.ctx(), q.actor, id)
+	if err != nil {
+		return err
+	}
+	in := &casework.ResponseIn{Status: q.r.PostFormValue("status"), Response: strings.TrimSpace(q.r.PostFormValue("response"))}
+	if _, err := s.d.Casework.Respond(q.ctx(), q.actor, id, formVersion(q), in); err != nil {
+		return s.actionError(w, q, ref.CaseID, "respond:"+id, err)
+	}
+	return redirect(w, q, "/app/cases/"+ref.CaseID+"?done=responded")
+}
+
+// refusal is the localised message for an error a service refused input
+// with; ok is false for other errors.
+func (s *site) refusal(q *req, err error) (string, bool) {
+	if fe, ok := invalid.As(err); ok {
+		if q.L.Code == "en" {
+			return fe.Error(), true
+		}
+		return s.fieldMessage(q.L, fe), true
+	}
+	switch {
+	case errors.Is(err, invalid.ErrForbidden):
+		return q.L.T("err.forbidden"), true
+	case errors.Is(err, store.ErrConflict):
+		return q.L.T("err.conflict"), true
+	case errors.Is(err, store.ErrNotFound):
+		return q.L.T("err.not_found"), true
+	}
+	return "", false
+}

@@ -1,0 +1,34 @@
+// The network view of a case: cytoscape.js (vendored) drawing the graph
+// served by /app/cases/{id}/graph.json.
+(function () {
+  "use strict";
+  var el = document.getElementById("graph");
+  if (!el || typeof cytoscape !== "function") { return; }
+  var colours = { "case": "#17324a", report: "#1f5f8b", place: "#b3261e", subject: "#8a4b00", identifier: "#6b3fa0" };
+  fetch(el.getAttribute("data-src"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+    .then(function (g) {
+      var cy = cytoscape({
+        container: el,
+        elements: { nodes: g.nodes, edges: g.edges },
+        layout: { name: "cose", animate: false, padding: 30 },
+        style: [
+          { selector: "node", style: {
+            "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 140,
+            "text-valign": "bottom", "text-margin-y": 4, "width": 22, "height": 22,
+            "background-color": function (n) { return colours[n.data("kind")] || "#555"; } } },
+          { selector: "node[kind = 'case']", style: { "shape": "round-rectangle", "width": 34, "height": 34 } },
+          { selector: "node[kind = 'place']", style: { "shape": "diamond" } },
+          { selector: "node[kind = 'identifier']", style: { "shape": "hexagon" } },
+          { selector: "edge", style: { "width": 1.5, "line-color": "#9a9a9a", "curve-style": "bezier",
+            "label": "data(label)", "font-size": 9, "color": "#4a4a4a" } }
+        ]
+      });
+      cy.on("tap", "node", function (ev) {
+        var u = ev.target.data("url");
+        if (u) { location.href = u; }
+      });
+      el.setAttribute("data-ready", "true");
+    })
+    .catch(function () { el.textContent = "—"; });
+})();

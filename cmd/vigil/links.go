@@ -2,10 +2,45 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/server"
 )
 
-// runLinks is not built yet.
 func runLinks(ctx context.Context, e *env, args []string) error {
-	return errors.New("links: not implemented yet")
+	if len(args) == 0 || args[0] != "rebuild" {
+		return fmt.Errorf("links: want rebuild: %w", errUsage)
+	}
+	fs := newFlags(e, "links rebuild")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	keys, err := openKeyring(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(ctx, cfg, db, keys, e.log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	reports, clusters, err := srv.Links.Rebuild(ctx)
+	if err != nil {
+		return fmt.Errorf("links rebuild: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "rebuilt the link index: %d reports, %d clusters, in %v\n", reports, clusters, time.Since(start).Round(time.Millisecond))
+	return nil
 }

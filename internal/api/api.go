@@ -18,6 +18,8 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -48,6 +50,8 @@ type Services struct {
 	Intake   *intake.Service
 	Casework *casework.Service
 	Staff    *staff.Service
+	Links    *links.Service
+	Lure     *lure.Scorer
 	DB       *store.DB
 }
 
@@ -111,6 +115,11 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"GET", "/api/v1/check", auth.CheckPublic, true, api.check},
+		{"POST", "/api/v1/lure/score", auth.CheckPublic, true, api.lureScore},
+		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
+		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
+		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
 	}
 	return append(rs, api.extra...)
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -29,6 +31,7 @@ type env struct {
 	intake   *intake.Service
 	casework *casework.Service
 	staff    *staff.Service
+	links    *links.Service
 	api      *api.API
 	mux      *http.ServeMux
 	// tokens maps a user's e-mail to an API token.
@@ -51,7 +54,12 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Cleanup(in.Close)
 	e := &env{t: t, db: db, keys: keys, intake: in, casework: casework.New(db, in, log), staff: staff.New(db, 0),
 		tokens: map[string]string{}, users: map[string]auth.Actor{}, orgs: map[string]string{}}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, DB: db}, log, api.Options{PublicRate: 1000})
+	e.links = links.New(db, keys, in, log)
+	sc, err := lure.New(lure.WithLookup(e.links))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, DB: db}, log, api.Options{PublicRate: 1000})
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

@@ -52,6 +52,11 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/users":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/users":                                  {auth.Admin: {own}},
 	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}},
+	"GET /api/v1/check":                                   {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
+	"POST /api/v1/lure/score":                             {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
+	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 }
 
@@ -130,6 +135,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]any{"to_org_id": referTo, "shared": []string{"places"}}, nil
 	case "POST /api/v1/referrals/{id}/response":
 		return path, map[string]string{"status": "accepted", "response": "ok"}, nil
+	case "GET /api/v1/check":
+		return path + "?q=%2B85512345678", nil, nil
+	case "POST /api/v1/lure/score":
+		return path, map[string]string{"text": "Customer service in Sihanoukville, $1500/month, flight paid, contact Telegram"}, nil
 	case "POST /api/v1/organisations":
 		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
 	case "POST /api/v1/users":

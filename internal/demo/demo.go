@@ -155,6 +155,10 @@ func Load(ctx context.Context, srv *server.Server, opt Options) (*Result, []Cred
 	}); err != nil {
 		return nil, nil, fmt.Errorf("referral: %w", err)
 	}
+	// Link the reports now, so the demo opens with its clusters in place.
+	if err := srv.Jobs.Drain(ctx); err != nil {
+		return nil, nil, fmt.Errorf("linking: %w", err)
+	}
 	return res, creds, nil
 }
 

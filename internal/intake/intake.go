@@ -45,6 +45,9 @@ type Service struct {
 	ledger Ledger
 	stored Stored
 	log    *slog.Logger
+	// FollowUps are the job kinds queued for every new or changed report
+	// (set before Start).
+	FollowUps []string
 	// ReceiptWait bounds how long Submit waits for a ledger receipt; after
 	// it the answer carries no receipt and the reporter fetches it later.
 	ReceiptWait time.Duration
@@ -291,7 +294,7 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 	if sub.JobAd != "" {
 		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))
 	}
-	rows := &store.Intake{Report: r, DataKey: wrapped}
+	rows := &store.Intake{Report: r, DataKey: wrapped, Jobs: s.jobs(id)}
 	for _, st := range stmts {
 		st.addTo(rows)
 	}
@@ -394,6 +397,15 @@ func (w *statementWrite) put(ctx context.Context, q store.Q) error {
 		}
 	}
 	return nil
+}
+
+// jobs returns the follow-up jobs for a report.
+func (s *Service) jobs(reportID string) []*store.Job {
+	out := make([]*store.Job, 0, len(s.FollowUps))
+	for _, k := range s.FollowUps {
+		out = append(out, &store.Job{ID: store.NewID(), Kind: k, ReportID: reportID})
+	}
+	return out
 }
 
 // trackingAlphabet is Crockford's base 32: no I, L, O or U to misread.

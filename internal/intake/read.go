@@ -429,6 +429,9 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
+		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, "", map[string]string{"statement": w.stmt.ID, "kind": in.Kind})
 	})
 	if err != nil {
@@ -481,6 +484,9 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
+		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, "", map[string]any{"statement": statementID, "version": version})
 	})
 	if err != nil {
@@ -488,6 +494,9 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 	}
 	if s.ledger != nil {
 		s.ledger.Notify()
+	}
+	if s.stored != nil {
+		s.stored(context.WithoutCancel(ctx), []string{reportID})
 	}
 	return &VersionView{Version: version, Text: text, CreatedAt: now}, nil
 }
@@ -536,4 +545,35 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// SealedForProcessing opens a report's sealed part for internal follow-up
+// work (linking victims' contacts through a blind index). It is not a
+// reveal: nothing of it may leave the process, so it is not audited. It
+// returns nil for an erased report.
+func (s *Service) SealedForProcessing(ctx context.Context, reportID string) (*Sealed, error) {
+	q := s.db.Read()
+	r, err := q.GetReport(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Sealed == nil || r.ErasedAt != 0 {
+		return nil, nil
+	}
+	dk, err := s.dataKey(ctx, q, reportID)
+	if errors.Is(err, seal.ErrDestroyed) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := dk.Open(r.Sealed, sealedContext(reportID))
+	if err != nil {
+		return nil, fmt.Errorf("intake: open sealed part of %s: %w", reportID, err)
+	}
+	var out Sealed
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("intake: sealed part of %s: %w", reportID, err)
+	}
+	return &out, nil
 }

@@ -17,6 +17,9 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/jobs"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -32,26 +35,51 @@ type Server struct {
 	Intake   *intake.Service
 	Casework *casework.Service
 	Staff    *staff.Service
+	Links    *links.Service
+	Jobs     *jobs.Runner
+	Lure     *lure.Scorer
 	API      *api.API
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 
 	handler http.Handler
-	// bg tracks background goroutines started by Start.
-	bg sync.WaitGroup
+	// bg tracks background goroutines started by Start; stop ends them.
+	bg   sync.WaitGroup
+	stop context.CancelFunc
 }
+
+// Job kinds.
+const (
+	JobLinks = "links"
+)
 
 // New builds a server on an open database.
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
-	s.Intake = intake.New(db, keys, nil, nil, logger)
+	s.Intake = intake.New(db, keys, nil, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
+	s.Intake.FollowUps = []string{JobLinks}
 	s.Casework = casework.New(db, s.Intake, logger)
 	s.Staff = staff.New(db, cfg.SessionTTL)
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, DB: db}, logger,
+	s.Links = links.New(db, keys, s.Intake, logger)
+	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process}, logger)
+	var err error
+	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
+		return nil, fmt.Errorf("server: lure model: %w", err)
+	}
+	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
+	if err != nil {
+		return nil, fmt.Errorf("server: lure model: %w", err)
+	}
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, DB: db}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger}); err != nil {
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
+		KeyFingerprints: map[string]string{"master key": keys.Fingerprint()},
+		Links:           webLinks{s.Links},
+		Checker:         webChecker{l: s.Links, lure: publicLure},
+		Lure:            webLure{in: s.Intake, lure: s.Lure},
+	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}
 	s.handler = securityHeaders(mux)
@@ -66,11 +94,23 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Start starts the background workers (the intake batcher).
 func (s *Server) Start(ctx context.Context) {
 	s.Intake.Start()
+	if s.stop != nil {
+		return
+	}
+	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		s.Jobs.Run(ctx)
+	}()
 }
 
 // Close stops the background workers after their queued work is done.
 func (s *Server) Close() {
 	s.Intake.Close()
+	if s.stop != nil {
+		s.stop()
+	}
 	s.bg.Wait()
 }
 

@@ -58,11 +58,14 @@ type Intake struct {
 	Versions   []*StatementVersion
 	Entries    []*LedgerEntry
 	Audit      []*AuditEvent
+	// Jobs are follow-ups (linking, screening, lure scoring), queued in the
+	// same transaction so a crash loses none.
+	Jobs []*Job
 }
 
 // PutIntake stores a batch of submissions.
 func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
-	var reports, keys, stmts, versions, entries, audits [][]any
+	var reports, keys, stmts, versions, entries, audits, jobs [][]any
 	for _, in := range batch {
 		r := in.Report
 		reports = append(reports, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
@@ -78,6 +81,9 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		for _, e := range in.Entries {
 			entries = append(entries, []any{e.ID, e.Kind, e.RecordID, e.Version, e.Entry, e.ReceivedAt})
 		}
+		for _, j := range in.Jobs {
+			jobs = append(jobs, []any{j.ID, j.Kind, j.ReportID, r.ReceivedAt})
+		}
 		for _, e := range in.Audit {
 			audits = append(audits, []any{e.ID, e.At, e.ActorID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail})
 		}
@@ -92,6 +98,7 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		{"statement_versions", "statement_id, version, text, salt, created_by, created_at", versions},
 		{"ledger_entries", "id, kind, record_id, version, entry, received_at", entries},
 		{"audit_events", "id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail", audits},
+		{"jobs", "id, kind, report_id, run_after", jobs},
 	}
 	for _, s := range steps {
 		if err := q.insertMany(ctx, s.table, s.cols, s.rows); err != nil {

@@ -1,0 +1,128 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
+)
+
+// maxAdBytes bounds a job ad sent to the lure check.
+const maxAdBytes = 64 << 10
+
+func (api *API) check(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	ans, err := api.svc.Links.Check(r.Context(), r.URL.Query().Get("q"), r.URL.Query().Get("country"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+// LureIn is a job ad to score.
+type LureIn struct {
+	Text string `json:"text"`
+	// Lang is the language of the reasons in the answer (en, zh, km, th,
+	// vi); English when empty.
+	Lang string `json:"lang,omitempty"`
+}
+
+func (api *API) lureScore(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in LureIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Text) == "" {
+		return invalid.Field("text", "required", "paste the job ad or recruiter message")
+	}
+	if len(in.Text) > maxAdBytes || !utf8.ValidString(in.Text) {
+		return invalid.Field("text", "too_long", "at most %d bytes of UTF-8 text", maxAdBytes)
+	}
+	switch in.Lang {
+	case "", "en", "zh", "km", "th", "vi":
+	default:
+		return invalid.Field("lang", "invalid_value", "%q is not one of en, zh, km, th, vi", in.Lang)
+	}
+	sc := api.svc.Lure
+	if sc == nil {
+		return invalid.Field("text", "unavailable", "the lure check is not configured")
+	}
+	res, err := sc.Score(r.Context(), in.Text, in.Lang)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, invalid.Field(name, "invalid_value", "must be a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+func (api *API) reportIdentifiers(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	ids, err := api.svc.Links.ReportIdentifiers(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(ids)})
+	return nil
+}
+
+func toAny[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func (api *API) network(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	depth, err := intParam(r, "depth", 2, 1, 6)
+	if err != nil {
+		return err
+	}
+	max, err := intParam(r, "max", 100, 2, 1000)
+	if err != nil {
+		return err
+	}
+	n, err := api.svc.Links.Network(r.Context(), a, r.PathValue("id"), depth, max)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, n)
+	return nil
+}
+
+func (api *API) topIdentifiers(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	limit, err := intParam(r, "limit", 20, 1, 200)
+	if err != nil {
+		return err
+	}
+	to := time.Now().Add(time.Hour)
+	from := to.AddDate(0, -3, 0)
+	if s := r.URL.Query().Get("since"); s != "" {
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			return invalid.Field("since", "invalid_value", "want a month as YYYY-MM")
+		}
+		from = t
+	}
+	top, err := api.svc.Links.Top(r.Context(), a, from, to, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(top)})
+	return nil
+}

@@ -1,0 +1,123 @@
+// Package jobs runs follow-up work queued in the database (linking,
+// screening, lure scoring of a report). Jobs are rows written in the same
+// transaction as the report, so a restart loses none; a failed job is
+// retried with backoff and given up after MaxAttempts.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Handler does one kind of job for one report.
+type Handler func(ctx context.Context, reportID string) error
+
+// MaxAttempts is how often a job is tried before it is given up.
+const MaxAttempts = 5
+
+// Runner claims and runs jobs. Run is its lifetime: it returns when its
+// context ends, after the job in hand finishes.
+type Runner struct {
+	db       *store.DB
+	handlers map[string]Handler
+	log      *slog.Logger
+	wake     chan struct{}
+	// Lease is how long a claimed job is hidden from other runners.
+	Lease time.Duration
+}
+
+// New returns a runner for the given handlers.
+func New(db *store.DB, handlers map[string]Handler, logger *slog.Logger) *Runner {
+	return &Runner{db: db, handlers: handlers, log: logger, wake: make(chan struct{}, 1), Lease: 2 * time.Minute}
+}
+
+// Kinds lists the job kinds this runner handles, in a fixed order.
+func (r *Runner) Kinds() []string {
+	ks := make([]string, 0, len(r.handlers))
+	for k := range r.handlers {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Notify wakes the runner; it never blocks.
+func (r *Runner) Notify() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run processes jobs until ctx ends, waking on Notify and every second.
+func (r *Runner) Run(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		for {
+			n, err := r.Once(ctx, 32)
+			if err != nil && ctx.Err() == nil {
+				r.log.Error("jobs: claim", "err", err)
+			}
+			if n == 0 || ctx.Err() != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Once claims up to n due jobs and runs them; it returns how many it ran.
+func (r *Runner) Once(ctx context.Context, n int) (int, error) {
+	if len(r.handlers) == 0 {
+		return 0, nil
+	}
+	now := time.Now()
+	var claimed []*store.Job
+	err := r.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		claimed, err = q.ClaimJobs(ctx, r.Kinds(), n, now.UnixMicro(), now.Add(r.Lease).UnixMicro())
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range claimed {
+		err := r.handlers[j.Kind](ctx, j.ReportID)
+		failure, retry := "", int64(0)
+		if err != nil {
+			failure = err.Error()
+			if j.Attempts+1 < MaxAttempts {
+				retry = time.Now().Add(time.Duration(1<<j.Attempts) * 5 * time.Second).UnixMicro()
+			}
+			r.log.Warn("jobs: failed", "kind", j.Kind, "report", j.ReportID, "attempt", j.Attempts+1, "err", err)
+		}
+		if err := r.db.Tx(ctx, func(q store.Q) error { return q.FinishJob(ctx, j.ID, time.Now().UnixMicro(), failure, retry) }); err != nil {
+			return 0, fmt.Errorf("jobs: finish %s: %w", j.ID, err)
+		}
+	}
+	return len(claimed), nil
+}
+
+// Drain runs jobs until none is due (for the demo loader and tests).
+func (r *Runner) Drain(ctx context.Context) error {
+	for {
+		n, err := r.Once(ctx, 64)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+	}
+}

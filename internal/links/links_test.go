@@ -1,0 +1,130 @@
+package links_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"reflect"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/jobs"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+func TestClustersAndCheck(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		log := slog.New(slog.DiscardHandler)
+		keys, _ := seal.New(bytes.Repeat([]byte{3}, seal.KeySize))
+		in := intake.New(db, keys, nil, nil, log)
+		in.FollowUps = []string{"links"}
+		in.Start()
+		defer in.Close()
+		ls := links.New(db, keys, in, log)
+		runner := jobs.New(db, map[string]jobs.Handler{"links": ls.Process}, log)
+		st := staff.New(db, 0)
+		org, _ := st.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline", ReceivesPublic: true})
+		u, _ := st.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "i@h.test", Name: "I", Role: "investigator", Password: "long enough password"})
+		inv := auth.Actor{UserID: u.ID, OrgID: org.ID, Role: auth.Investigator}
+
+		subs := []*intake.Submission{
+			{Language: "en", Country: "KH", Narrative: "The recruiter called from +855 12 345 678 and said the job is in Sihanoukville.", IncidentTypes: []string{"deceptive_recruitment"}},
+			{Language: "km", Country: "KH", Narrative: "មេខ្យល់ប្រើលេខ 012345678 និង Telegram t.me/golden_job_kh ។", IncidentTypes: []string{"confinement"}},
+			{Language: "zh", Country: "CN", Narrative: "对方的飞机号是 @golden_job_kh，让我们打钱。", IncidentTypes: []string{"extortion_ransom"}},
+			// A victim's own number: linked blind, never counted by a check.
+			{Language: "en", Country: "KH", Narrative: "Please call my brother, his number is +855 97 555 0101.", Victims: []intake.VictimIn{{Contact: "+855 97 555 0101"}}},
+			{Language: "en", Country: "TH", Narrative: "Unrelated: the agent used LINE ID: agent.bkk.77"},
+		}
+		var ids []string
+		for _, s := range subs {
+			ack, err := in.Submit(ctx, auth.Actor{}, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, ack.ID)
+		}
+		if err := runner.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clusters, err := ls.Clusters(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if clusters[ids[0]] != ids[0] || clusters[ids[1]] != ids[0] || clusters[ids[2]] != ids[0] {
+			t.Errorf("the three recruiter reports are not one cluster named by the first: %v", clusters)
+		}
+		if clusters[ids[4]] != ids[4] || clusters[ids[3]] != ids[3] {
+			t.Errorf("unrelated reports joined a cluster: %v", clusters)
+		}
+		for _, q := range []string{"+855 12 345 678", "012 345 678", "+85512345678", "00855 12 345 678"} {
+			ans, err := ls.Check(ctx, q, "KH")
+			if err != nil {
+				t.Fatalf("check %q: %v", q, err)
+			}
+			if ans.Kind != "phone" && ans.Kind != "whatsapp" || !ans.Reported || ans.Reports != 2 {
+				t.Errorf("check %q = %+v, want a phone in 2 reports", q, ans)
+			}
+		}
+		for _, q := range []string{"@golden_job_kh", "t.me/golden_job_kh", "https://t.me/golden_job_kh"} {
+			ans, err := ls.Check(ctx, q, "")
+			if err != nil || ans.Kind != "telegram" || ans.Reports != 2 || ans.FirstSeen == "" || len(ans.Categories) != 2 {
+				t.Errorf("check %q = %+v, %v; want telegram in 2 reports", q, ans, err)
+			}
+		}
+		if ans, err := ls.Check(ctx, "+855 97 555 0101", ""); err != nil || ans.Reported || ans.Reports != 0 {
+			t.Errorf("a victim's number is counted by the check: %+v, %v", ans, err)
+		}
+		if _, err := ls.Check(ctx, "hello there how are you", ""); err == nil {
+			t.Error("a sentence was accepted as an identifier")
+		}
+		idv, err := ls.ReportIdentifiers(ctx, inv, ids[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sawPhone bool
+		for _, v := range idv {
+			if v.Kind == "phone" && v.Value == "+85512345678" {
+				sawPhone = true
+				if v.OtherReports != 1 || len(v.ReportIDs) != 1 || v.ReportIDs[0] != ids[0] {
+					t.Errorf("phone in report 2: %+v", v)
+				}
+			}
+		}
+		if !sawPhone {
+			t.Errorf("report 2 identifiers lack the phone: %+v", idv)
+		}
+		net, err := ls.Network(ctx, inv, ids[0], 4, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports := 0
+		for _, n := range net.Nodes {
+			if n.Type == "report" {
+				reports++
+			}
+		}
+		if reports != 3 {
+			t.Errorf("network around report 1 has %d reports, want 3: %+v", reports, net)
+		}
+		if _, err := ls.Network(ctx, auth.Actor{UserID: "x", OrgID: "other", Role: auth.Investigator}, ids[0], 2, 10); err == nil {
+			t.Error("another organisation read the network")
+		}
+		// A rebuild from scratch gives the same clusters.
+		if _, _, err := ls.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		again, err := ls.Clusters(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(clusters, again) {
+			t.Errorf("rebuild changed the clusters:\nincremental %v\nrebuild     %v", clusters, again)
+		}
+	})
+}

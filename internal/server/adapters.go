@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
+	"github.com/vigil-project/vigil/internal/web"
+)
+
+// coarseLookup tells the public lure check only whether an identifier was
+// reported, never in how many reports.
+type coarseLookup struct{ l lure.IdentifierLookup }
+
+func (c coarseLookup) ReportsFor(ctx context.Context, kind, value string) (int, error) {
+	n, err := c.l.ReportsFor(ctx, kind, value)
+	return min(n, 1), err
+}
+
+// webLinks adapts the link service to the case page.
+type webLinks struct{ l *links.Service }
+
+func (w webLinks) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID string) ([]web.Identifier, error) {
+	ids, err := w.l.ReportIdentifiers(ctx, a, reportID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.Identifier, 0, len(ids))
+	for _, i := range ids {
+		if i.Value == "" {
+			continue // a victim's contact
+		}
+		out = append(out, web.Identifier{ID: i.Kind + ":" + i.Value, Kind: i.Kind, Value: i.Value, Role: i.Role, OtherReports: i.OtherReports})
+	}
+	return out, nil
+}
+
+// webChecker answers the public check page: an identifier in coarse bands,
+// or a pasted job ad with its lure score.
+type webChecker struct {
+	l    *links.Service
+	lure *lure.Scorer
+}
+
+func band(n int) string {
+	switch {
+	case n == 0:
+		return "none"
+	case n < 5:
+		return "few"
+	}
+	return "many"
+}
+
+func (w webChecker) Check(ctx context.Context, query string) (*web.CheckAnswer, error) {
+	if _, ok := extract.Query(query, ""); ok {
+		ans, err := w.l.Check(ctx, query, "")
+		if err != nil {
+			return nil, err
+		}
+		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: band(ans.Reports)}, nil
+	}
+	if len(query) < 40 {
+		return &web.CheckAnswer{Kind: "unknown", Band: "none"}, nil
+	}
+	res, err := w.lure.Score(ctx, query, "")
+	if err != nil {
+		return nil, err
+	}
+	return &web.CheckAnswer{Kind: "job_ad", Band: "none", Lure: lureScore(res)}, nil
+}
+
+func lureScore(res lure.Result) *web.LureScore {
+	ls := &web.LureScore{Score: res.Probability}
+	for _, in := range res.Indicators {
+		ls.Indicators = append(ls.Indicators, web.LureIndicator{Code: in.Code, Label: in.Code, Weight: in.Weight})
+	}
+	return ls
+}
+
+// webLure scores the job ad attached to a report when the case page shows
+// it (scoring takes a fraction of a millisecond, so it is not stored).
+type webLure struct {
+	in   *intake.Service
+	lure *lure.Scorer
+}
+
+func (w webLure) ReportLure(ctx context.Context, a auth.Actor, reportID string) (*web.LureScore, error) {
+	v, err := w.in.Get(ctx, a, reportID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range v.Statements {
+		if st.Kind == intake.KindJobAd && len(st.Versions) > 0 {
+			res, err := w.lure.Score(ctx, st.Versions[len(st.Versions)-1].Text, v.Language)
+			if err != nil {
+				return nil, err
+			}
+			return lureScore(res), nil
+		}
+	}
+	return nil, nil
+}

@@ -74,3 +74,28 @@ func ParseEntry(b []byte) (Entry, error) {
 	}
 	return e, nil
 }
+
+// StatementEntry is the entry for version of a statement: the content is
+// the statement text's UTF-8 bytes exactly as stored, the salt the version's
+// random salt.
+func StatementEntry(statementID string, version int, salt, text []byte, received time.Time) Entry {
+	return NewEntry(KindStatement, statementID, version, salt, text, received)
+}
+
+// RecantationContent is what a recantation link commits to: the recanted
+// statement's ID.
+func RecantationContent(recantedID string) []byte {
+	return []byte("recants:" + recantedID)
+}
+
+// RecantationEntry is the entry linking the recanting statement to the one
+// it recants, salted with the recanting statement's version-1 salt.
+func RecantationEntry(statementID, recantedID string, salt []byte, received time.Time) Entry {
+	return NewEntry(KindRecantation, statementID, 1, salt, RecantationContent(recantedID), received)
+}
+
+// AttachmentEntry is the entry for an attachment: the content is the file's
+// bytes, the salt the attachment's random salt.
+func AttachmentEntry(attachmentID string, salt, content []byte, received time.Time) Entry {
+	return NewEntry(KindAttachment, attachmentID, 1, salt, content, received)
+}

@@ -6,8 +6,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The testimony ledger's tables (migration 0002): ledger_tiles holds the
@@ -187,38 +189,28 @@ func (q Q) SetLedgerState(ctx context.Context, prevSize int64, s *LedgerState) e
 	return nil
 }
 
-// sequenceQuery gives the oldest pending entries (by ID) consecutive leaf
-// indexes from $1 in one statement and returns them. The inner LIMIT keeps
-// the window function to the batch, and the partial index
-// ledger_entries_queue holds only pending rows.
-const sequenceQuery = `UPDATE ledger_entries SET leaf_index = $1 + s.rn - 1
-FROM (SELECT p.pid, row_number() OVER (ORDER BY p.pid) AS rn
-      FROM (SELECT id AS pid FROM ledger_entries WHERE leaf_index IS NULL ORDER BY id LIMIT $2) AS p) AS s
-WHERE ledger_entries.id = s.pid
-RETURNING id, entry, leaf_index`
-
 // SequenceLedgerEntries assigns leaf indexes start, start+1, … to at most
-// limit pending entries, oldest ID first, and returns them ordered by leaf
-// index. Run it after LockLedgerState in the same transaction.
-func (q Q) SequenceLedgerEntries(ctx context.Context, start int64, limit int) ([]LedgerLeaf, error) {
-	rows, err := q.q.QueryContext(ctx, sequenceQuery, start, limit)
+// limit pending entries and returns them ordered by leaf index. Run it after
+// LockLedgerState in the same transaction. Pending entries are taken in
+// index order, which is about arrival order; within a batch leaves follow
+// entry IDs. Each engine gets the statements its planner handles best: both
+// must look pending rows up through an index and touch only those rows,
+// however large the table and whatever its statistics say.
+//
+// floor, when not empty, skips pending entries with smaller IDs (see
+// LedgerQueueFloor); SQLite ignores it.
+func (q Q) SequenceLedgerEntries(ctx context.Context, start int64, limit int, floor string) ([]LedgerLeaf, error) {
+	var out []LedgerLeaf
+	var err error
+	if q.engine == Postgres {
+		out, err = q.sequencePostgres(ctx, start, limit, floor)
+	} else {
+		out, err = q.sequenceSQLite(ctx, start, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: sequence ledger entries: %w", err)
 	}
-	defer rows.Close()
-	out := make([]LedgerLeaf, 0, min(limit, 1024))
-	for rows.Next() {
-		var l LedgerLeaf
-		if err := rows.Scan(&l.ID, &l.Entry, &l.Index); err != nil {
-			return nil, fmt.Errorf("store: sequence ledger entries: %w", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: sequence ledger entries: %w", err)
-	}
-	// RETURNING has no defined order; indexes are dense from start, so
-	// place each leaf at its offset.
+	// Place each leaf at its offset, checking the indexes are dense.
 	sorted := make([]LedgerLeaf, len(out))
 	for _, l := range out {
 		off := l.Index - start
@@ -230,10 +222,98 @@ func (q Q) SequenceLedgerEntries(ctx context.Context, start int64, limit int) ([
 	return sorted, nil
 }
 
-// HasPendingLedgerEntries reports whether any entry waits for the sequencer.
-func (q Q) HasPendingLedgerEntries(ctx context.Context) (bool, error) {
+// sequenceSQLite numbers a batch and updates it in one statement: the batch
+// is materialised first and each row is then found by primary key.
+func (q Q) sequenceSQLite(ctx context.Context, start int64, limit int) ([]LedgerLeaf, error) {
+	rows, err := q.q.QueryContext(ctx, `UPDATE ledger_entries SET leaf_index = $1 + s.rn - 1
+		FROM (SELECT p.pid, row_number() OVER (ORDER BY p.pid) AS rn
+		      FROM (SELECT id AS pid FROM ledger_entries WHERE leaf_index IS NULL LIMIT $2) AS p) AS s
+		WHERE ledger_entries.id = s.pid
+		RETURNING id, entry, leaf_index`, start, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]LedgerLeaf, 0, min(limit, 1024))
+	for rows.Next() {
+		var l LedgerLeaf
+		if err := rows.Scan(&l.ID, &l.Entry, &l.Index); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// sequencePostgres reads a batch through the queue index from floor on, then
+// updates it from arrays, which the planner joins by primary key (a subquery
+// join can turn into a sequential scan when statistics overestimate the
+// queue).
+func (q Q) sequencePostgres(ctx context.Context, start int64, limit int, floor string) ([]LedgerLeaf, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, entry FROM ledger_entries WHERE leaf_index IS NULL AND id >= $1 ORDER BY id LIMIT $2`, floor, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LedgerLeaf, 0, min(limit, 1024))
+	for rows.Next() {
+		var l LedgerLeaf
+		if err := rows.Scan(&l.ID, &l.Entry); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	slices.SortFunc(out, func(a, b LedgerLeaf) int { return strings.Compare(a.ID, b.ID) })
+	ids := make([]string, len(out))
+	idx := make([]int64, len(out))
+	for i := range out {
+		out[i].Index = start + int64(i)
+		ids[i], idx[i] = out[i].ID, out[i].Index
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE ledger_entries AS e SET leaf_index = u.idx
+		FROM unnest($1::text[], $2::bigint[]) AS u(id, idx)
+		WHERE e.id = u.id AND e.leaf_index IS NULL`, ids, idx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if n != int64(len(out)) {
+		return nil, fmt.Errorf("%d of %d entries were no longer pending: %w", n, len(out), ErrConflict)
+	}
+	return out, nil
+}
+
+// LedgerQueueFloor returns the smallest ID NewID can have produced at t or
+// later. On PostgreSQL, integrating an entry leaves a dead index entry
+// behind for the queue until vacuum; scanning the queue from a recent floor
+// skips them. An entry whose ID is below the floor (its transaction took
+// longer than the slack the caller allows, or its ID is not a UUIDv7) is
+// found by the next scan without a floor, which the sequencer runs
+// periodically.
+func LedgerQueueFloor(t time.Time) string {
+	ms := uint64(t.UnixMilli())
+	return fmt.Sprintf("%08x-%04x", ms>>16, ms&0xffff)
+}
+
+// HasPendingLedgerEntries reports whether any entry with an ID of at least
+// floor ("" for any) waits for the sequencer. SQLite ignores floor.
+func (q Q) HasPendingLedgerEntries(ctx context.Context, floor string) (bool, error) {
 	var one int
-	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM ledger_entries WHERE leaf_index IS NULL LIMIT 1`).Scan(&one)
+	query := `SELECT 1 FROM ledger_entries WHERE leaf_index IS NULL LIMIT 1`
+	args := []any{}
+	if q.engine == Postgres {
+		query = `SELECT 1 FROM ledger_entries WHERE leaf_index IS NULL AND id >= $1 ORDER BY id LIMIT 1`
+		args = append(args, floor)
+	}
+	err := q.q.QueryRowContext(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -252,23 +332,35 @@ func (q Q) CountPendingLedgerEntries(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// PutLedgerTiles writes tiles, replacing stored ones. A stored tile is only
-// ever replaced by a tile at least as wide (tiles grow, never shrink);
-// ErrConflict otherwise.
+// PutLedgerTiles writes tiles, replacing stored ones, in one statement. A
+// stored tile is only ever replaced by a tile at least as wide (tiles grow,
+// never shrink); ErrConflict otherwise.
 func (q Q) PutLedgerTiles(ctx context.Context, tiles []LedgerTile) error {
-	for _, t := range tiles {
-		res, err := q.q.ExecContext(ctx, `INSERT INTO ledger_tiles (level, idx, hashes) VALUES ($1, $2, $3)
-			ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes WHERE length(ledger_tiles.hashes) <= length(excluded.hashes)`,
-			t.Level, t.Index, t.Hashes)
+	for len(tiles) > 0 {
+		chunk := tiles[:min(len(tiles), 300)]
+		tiles = tiles[len(chunk):]
+		var b strings.Builder
+		args := make([]any, 0, 3*len(chunk))
+		b.WriteString(`INSERT INTO ledger_tiles (level, idx, hashes) VALUES `)
+		for i, t := range chunk {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			n := 3 * i
+			fmt.Fprintf(&b, "($%d,$%d,$%d)", n+1, n+2, n+3)
+			args = append(args, t.Level, t.Index, t.Hashes)
+		}
+		b.WriteString(` ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes WHERE length(ledger_tiles.hashes) <= length(excluded.hashes)`)
+		res, err := q.q.ExecContext(ctx, b.String(), args...)
 		if err != nil {
-			return fmt.Errorf("store: put ledger tile %d/%d: %w", t.Level, t.Index, err)
+			return fmt.Errorf("store: put ledger tiles: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return fmt.Errorf("store: put ledger tile %d/%d: %w", t.Level, t.Index, err)
+			return fmt.Errorf("store: put ledger tiles: %w", err)
 		}
-		if n != 1 {
-			return fmt.Errorf("store: ledger tile %d/%d would shrink: %w", t.Level, t.Index, ErrConflict)
+		if n != int64(len(chunk)) {
+			return fmt.Errorf("store: put ledger tiles: a stored tile would shrink: %w", ErrConflict)
 		}
 	}
 	return nil

@@ -1,0 +1,307 @@
+package ledger
+
+import (
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// Cache lifetimes of the public read API. Tiles and entry bundles (full or
+// partial) never change once they can be served, so they are immutable; the
+// checkpoint changes with every batch.
+const (
+	cacheImmutable  = "public, max-age=31536000, immutable"
+	cacheCheckpoint = "public, max-age=2"
+	cacheKey        = "public, max-age=3600"
+	cacheNone       = "no-store"
+)
+
+// Handler serves the log's public read API in the C2SP tlog-tiles layout:
+// GET /log/checkpoint, /log/tile/<L>/<N>[.p/<W>], /log/tile/entries/<N>[.p/<W>]
+// and the note verifier key as plain text at /log/vkey. Mount it at /log/.
+// Only what the latest checkpoint covers is served.
+func (l *Log) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /log/checkpoint", l.serveCheckpoint)
+	mux.HandleFunc("GET /log/vkey", l.serveVerifierKey)
+	mux.HandleFunc("GET /log/tile/{path...}", l.serveTile)
+	return mux
+}
+
+func (l *Log) serveCheckpoint(w http.ResponseWriter, r *http.Request) {
+	h, err := l.latest(r.Context(), 0)
+	if err != nil {
+		plainError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", cacheCheckpoint)
+	w.Write([]byte(h.note))
+}
+
+func (l *Log) serveVerifierKey(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", cacheKey)
+	w.Write([]byte(l.VerifierKey() + "\n"))
+}
+
+func (l *Log) serveTile(w http.ResponseWriter, r *http.Request) {
+	t, err := ParseTilePath("tile/" + r.PathValue("path"))
+	if err != nil {
+		w.Header().Set("Cache-Control", cacheNone)
+		http.Error(w, "malformed tile path", http.StatusNotFound)
+		return
+	}
+	h, err := l.latest(r.Context(), 0)
+	if err != nil {
+		plainError(w, err)
+		return
+	}
+	if tileWidthAt(t.Level, t.Index, h.size) < t.Width {
+		w.Header().Set("Cache-Control", cacheNone)
+		http.Error(w, "no such tile in the latest checkpoint", http.StatusNotFound)
+		return
+	}
+	var body []byte
+	if t.Level == EntriesLevel {
+		body, err = l.entryBundle(r, t)
+	} else {
+		body, err = l.hashTile(r, t)
+	}
+	if err != nil {
+		l.log.Error("ledger: serve tile", "path", t.Path(), "err", err)
+		plainError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Cache-Control", cacheImmutable)
+	if t.Level == EntriesLevel {
+		w.Header().Set("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			gz := gzip.NewWriter(w)
+			gz.Write(body)
+			gz.Close()
+			return
+		}
+	}
+	w.Write(body)
+}
+
+// hashTile returns the first t.Width hashes of the stored tile.
+func (l *Log) hashTile(r *http.Request, t Tile) ([]byte, error) {
+	id := store.LedgerTileID{Level: t.Level, Index: t.Index}
+	tiles, err := l.readTiles(r.Context(), map[store.LedgerTileID]int{id: t.Width})
+	if err != nil {
+		return nil, err
+	}
+	return tiles[id].data[:t.Width*HashSize], nil
+}
+
+// entryBundle encodes entries [N·256, N·256+W) as big-endian uint16
+// length-prefixed records.
+func (l *Log) entryBundle(r *http.Request, t Tile) ([]byte, error) {
+	start := t.Index * TileWidth
+	leaves, err := l.db.Read().LedgerLeaves(r.Context(), start, start+int64(t.Width))
+	if err != nil {
+		return nil, err
+	}
+	var b []byte
+	for _, leaf := range leaves {
+		if len(leaf.Entry) > 0xFFFF {
+			return nil, fmt.Errorf("ledger: entry %d is %d bytes, too long for a bundle", leaf.Index, len(leaf.Entry))
+		}
+		b = binary.BigEndian.AppendUint16(b, uint16(len(leaf.Entry)))
+		b = append(b, leaf.Entry...)
+	}
+	return b, nil
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") && !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") {
+			return true
+		}
+	}
+	return false
+}
+
+// plainError answers a failure of the plain-text routes: 404 for what does
+// not exist (yet), 500 otherwise.
+func plainError(w http.ResponseWriter, err error) {
+	w.Header().Set("Cache-Control", cacheNone)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// ProofResponse is the JSON answer of the proof routes. Proof hashes are
+// base64. Checkpoint is the signed checkpoint when the proof is against the
+// latest tree size.
+type ProofResponse struct {
+	Index      *int64   `json:"index,omitempty"`
+	Size       *int64   `json:"size,omitempty"`
+	From       *int64   `json:"from,omitempty"`
+	To         *int64   `json:"to,omitempty"`
+	Proof      [][]byte `json:"proof"`
+	Checkpoint string   `json:"checkpoint,omitempty"`
+}
+
+// InclusionHandler serves GET ?index=I[&size=N]: the inclusion proof of
+// leaf I in the tree of size N (default: the latest checkpoint's). Malformed
+// parameters answer 400; a leaf or size beyond the latest checkpoint 404.
+func (l *Log) InclusionHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		index, ok := sizeParam(w, q.Get("index"), "index", true)
+		if !ok {
+			return
+		}
+		h, err := l.latest(r.Context(), 0)
+		if err != nil {
+			jsonFailure(w, err)
+			return
+		}
+		size, ok := sizeParam(w, q.Get("size"), "size", false)
+		if !ok {
+			return
+		}
+		if q.Get("size") == "" {
+			size = h.size
+		}
+		if size > h.size {
+			jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("tree size %d is beyond the latest checkpoint (%d)", size, h.size), "size")
+			return
+		}
+		if index >= size {
+			jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("leaf %d is not in the tree of size %d", index, size), "index")
+			return
+		}
+		p, err := l.InclusionProof(r.Context(), index, size)
+		if err != nil {
+			l.log.Error("ledger: inclusion proof", "index", index, "size", size, "err", err)
+			jsonFailure(w, err)
+			return
+		}
+		resp := ProofResponse{Index: &index, Size: &size, Proof: nonNilProof(p)}
+		if size == h.size {
+			resp.Checkpoint = h.note
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
+}
+
+// ConsistencyHandler serves GET ?from=A[&to=B]: the consistency proof from
+// the tree of size A to the tree of size B (default: the latest
+// checkpoint's). Malformed or reversed sizes answer 400; a size beyond the
+// latest checkpoint 404.
+func (l *Log) ConsistencyHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		from, ok := sizeParam(w, q.Get("from"), "from", true)
+		if !ok {
+			return
+		}
+		to, ok := sizeParam(w, q.Get("to"), "to", false)
+		if !ok {
+			return
+		}
+		h, err := l.latest(r.Context(), 0)
+		if err != nil {
+			jsonFailure(w, err)
+			return
+		}
+		if q.Get("to") == "" {
+			to = h.size
+		}
+		if to > h.size {
+			jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("tree size %d is beyond the latest checkpoint (%d)", to, h.size), "to")
+			return
+		}
+		if from > to {
+			jsonError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("from (%d) is larger than to (%d)", from, to), "from")
+			return
+		}
+		p, err := l.ConsistencyProof(r.Context(), from, to)
+		if err != nil {
+			l.log.Error("ledger: consistency proof", "from", from, "to", to, "err", err)
+			jsonFailure(w, err)
+			return
+		}
+		resp := ProofResponse{From: &from, To: &to, Proof: nonNilProof(p)}
+		if to == h.size {
+			resp.Checkpoint = h.note
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
+}
+
+func nonNilProof(p [][]byte) [][]byte {
+	if p == nil {
+		return [][]byte{}
+	}
+	return p
+}
+
+// sizeParam parses a non-negative decimal query parameter, answering 400 and
+// returning false when it is malformed (or missing and required).
+func sizeParam(w http.ResponseWriter, s, field string, required bool) (int64, bool) {
+	if s == "" {
+		if required {
+			jsonError(w, http.StatusBadRequest, "invalid", field+" is required", field)
+			return 0, false
+		}
+		return 0, true
+	}
+	n, ok := canonicalUint(s, 1<<63-1)
+	if !ok {
+		jsonError(w, http.StatusBadRequest, "invalid", field+" must be a non-negative decimal integer", field)
+		return 0, false
+	}
+	return int64(n), true
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func jsonError(w http.ResponseWriter, status int, code, message, field string) {
+	w.Header().Set("Cache-Control", cacheNone)
+	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: message, Field: field}})
+}
+
+func jsonFailure(w http.ResponseWriter, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		jsonError(w, http.StatusNotFound, "not_found", "no checkpoint published yet", "")
+		return
+	}
+	jsonError(w, http.StatusInternalServerError, "internal", "internal error", "")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}

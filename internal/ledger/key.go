@@ -1,0 +1,139 @@
+package ledger
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Key is the log's checkpoint signing key: an Ed25519 key in the signed-note
+// format, named after the log's origin.
+type Key struct {
+	signer   note.Signer
+	verifier note.Verifier
+	vkey     string
+}
+
+// LoadOrCreateKey reads the signing key from path, creating it for origin
+// (mode 0600) on first run. The key must be named origin: a log keeps its
+// origin for life, so a changed origin is refused rather than silently
+// starting a second log. The file is kept outside the database so that
+// someone holding only a database dump cannot sign checkpoints.
+func LoadOrCreateKey(path, origin string) (*Key, error) {
+	k, err := LoadKey(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createKey(path, origin)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.Origin() != origin {
+		return nil, fmt.Errorf("ledger: log key %s signs for origin %q, but the configured origin is %q", path, k.Origin(), origin)
+	}
+	return k, nil
+}
+
+// LoadKey reads an existing signing key from path. A key file readable by
+// group or others is refused. The error wraps fs.ErrNotExist when there is
+// no file.
+func LoadKey(path string) (*Key, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read log key: %w", err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: stat log key: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("ledger: log key %s has mode %v: want 0600", path, st.Mode().Perm())
+	}
+	k, err := ParseKey(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: log key %s: %w", path, err)
+	}
+	return k, nil
+}
+
+func createKey(path, origin string) (*Key, error) {
+	skey, _, err := note.GenerateKey(rand.Reader, origin)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: generate log key for origin %q: %w", origin, err)
+	}
+	k, err := ParseKey(skey)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: generate log key for origin %q: %w", origin, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("ledger: create log key dir: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: create log key %s: %w", path, err)
+	}
+	if _, err := f.WriteString(skey + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ledger: write log key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ledger: sync log key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("ledger: close log key: %w", err)
+	}
+	return k, nil
+}
+
+// ParseKey parses an encoded note signer key ("PRIVATE+KEY+name+hash+data")
+// holding an Ed25519 key.
+func ParseKey(skey string) (*Key, error) {
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: parse signing key: %w", err)
+	}
+	// The verifier key is not stored; derive it from the seed.
+	parts := strings.SplitN(skey, "+", 5)
+	if len(parts) != 5 {
+		return nil, errors.New("ledger: parse signing key: malformed")
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return nil, errors.New("ledger: parse signing key: not an Ed25519 key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	vkey, err := note.NewEd25519VerifierKey(signer.Name(), pub)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: derive verifier key: %w", err)
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: derive verifier key: %w", err)
+	}
+	if verifier.KeyHash() != signer.KeyHash() {
+		return nil, errors.New("ledger: parse signing key: key hash does not match")
+	}
+	return &Key{signer: signer, verifier: verifier, vkey: vkey}, nil
+}
+
+// Origin is the log's origin, the first line of every checkpoint; it is
+// also the key's name.
+func (k *Key) Origin() string { return k.signer.Name() }
+
+// Signer signs checkpoints.
+func (k *Key) Signer() note.Signer { return k.signer }
+
+// Verifier checks checkpoint signatures.
+func (k *Key) Verifier() note.Verifier { return k.verifier }
+
+// VerifierKey is the public verifier key in note format
+// ("origin+hash+data"), as served at /log/vkey and embedded in receipts.
+func (k *Key) VerifierKey() string { return k.vkey }

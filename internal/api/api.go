@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -52,6 +53,7 @@ type Services struct {
 	Staff    *staff.Service
 	Links    *links.Service
 	Lure     *lure.Scorer
+	Screen   *screen.Service
 	DB       *store.DB
 }
 
@@ -120,6 +122,9 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
 		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
 		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
+		{"POST", "/api/v1/screen", auth.RunScreen, false, api.screenName},
+		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
+		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},
 	}
 	return append(rs, api.extra...)
 }

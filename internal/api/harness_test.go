@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -32,6 +33,7 @@ type env struct {
 	casework *casework.Service
 	staff    *staff.Service
 	links    *links.Service
+	screen   *screen.Service
 	api      *api.API
 	mux      *http.ServeMux
 	// tokens maps a user's e-mail to an API token.
@@ -59,7 +61,11 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, DB: db}, log, api.Options{PublicRate: 1000})
+	e.screen = screen.New(db, log)
+	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, DB: db}, log, api.Options{PublicRate: 1000})
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

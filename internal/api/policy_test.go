@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 type scope string
@@ -57,12 +58,15 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/screen":                                 {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 }
 
 // fixture is one resource set per scope for an actor's organisation.
 type fixture struct {
-	report, statement, caseID, referral, tracking, secret string
+	report, statement, caseID, referral, tracking, secret, hit string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -75,7 +79,7 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 	make := func(ownerOrg, referTo string) fixture {
 		coord := e.users["coordinator@"+ownerOrg+".test"]
 		ack, err := e.intake.Submit(ctx, coord, &intake.Submission{Language: "en", Narrative: "n", Reporter: &intake.Reporter{Name: "PLANT"},
-			Victims: []intake.VictimIn{{Name: "V", StillHeld: true}}})
+			Victims: []intake.VictimIn{{Name: "V", StillHeld: true}}, Subjects: []intake.SubjectIn{{Name: "Try Pheap", Type: "person"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +95,11 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret}
+		hits, err := e.screen.ScreenReport(ctx, ack.ID, []store.Subject{{Name: "Try Pheap", Type: "person"}})
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("screening fixture: %v, %d hits", err, len(hits))
+		}
+		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID}
 	}
 	return map[scope]fixture{
 		own:      make(home, "third"),
@@ -135,6 +143,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]any{"to_org_id": referTo, "shared": []string{"places"}}, nil
 	case "POST /api/v1/referrals/{id}/response":
 		return path, map[string]string{"status": "accepted", "response": "ok"}, nil
+	case "POST /api/v1/screen":
+		return path, map[string]string{"name": "Try Pheap"}, nil
+	case "POST /api/v1/screening/{id}/review":
+		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
 	case "GET /api/v1/check":
 		return path + "?q=%2B85512345678", nil, nil
 	case "POST /api/v1/lure/score":

@@ -54,7 +54,10 @@ func LoadIfEmpty(ctx context.Context, srv *server.Server, opt Options) (bool, []
 
 // Load creates the demo data set.
 func Load(ctx context.Context, srv *server.Server, opt Options) (*Result, []Credential, error) {
-	srv.Intake.Start()
+	srv.Start(ctx)
+	if _, err := srv.Screen.LoadDemo(ctx); err != nil {
+		return nil, nil, fmt.Errorf("demo watch list: %w", err)
+	}
 	res := &Result{Orgs: map[string]string{}, Users: map[string]string{}, Reports: map[string]string{}, Cases: map[string]string{}}
 	orgs := []struct {
 		key string

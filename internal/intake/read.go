@@ -577,3 +577,24 @@ func (s *Service) SealedForProcessing(ctx context.Context, reportID string) (*Se
 	}
 	return &out, nil
 }
+
+// FirstStatement returns the first statement of the report with a tracking
+// code, if secret matches (for the reporter's receipt download).
+func (s *Service) FirstStatement(ctx context.Context, code, secret string) (string, error) {
+	if _, err := s.Track(ctx, code, secret); err != nil {
+		return "", err
+	}
+	q := s.db.Read()
+	r, err := q.GetReportByTrackingCode(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	st, err := q.ListStatements(ctx, r.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(st) == 0 {
+		return "", ErrNoSuchReport
+	}
+	return st[0].ID, nil
+}

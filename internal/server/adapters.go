@@ -2,12 +2,16 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -103,4 +107,62 @@ func (w webLure) ReportLure(ctx context.Context, a auth.Actor, reportID string) 
 		}
 	}
 	return nil, nil
+}
+
+// intakeLedger adapts the ledger to what intake needs.
+type intakeLedger struct{ l *ledger.Log }
+
+func (a intakeLedger) Notify() { a.l.Notify() }
+
+func (a intakeLedger) Receipt(ctx context.Context, entryID string) (any, error) {
+	r, err := a.l.Receipt(ctx, entryID)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// webReceipts gives the reporter the ledger receipt of the report's first
+// statement.
+type webReceipts struct {
+	in *intake.Service
+	l  *ledger.Log
+}
+
+func (w webReceipts) ReceiptFor(ctx context.Context, code, secret string) ([]byte, error) {
+	stmt, err := w.in.FirstStatement(ctx, code, secret)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	r, err := w.l.ReceiptForRecord(ctx, ledger.KindStatement, stmt, 1)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(r, "", "  ")
+}
+
+// webScreening shows a report's screening hits on the case page.
+type webScreening struct {
+	in *intake.Service
+	s  *screen.Service
+}
+
+func (w webScreening) ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]web.ScreenHit, error) {
+	if _, err := w.in.Get(ctx, a, reportID); err != nil {
+		return nil, err
+	}
+	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
+		return nil, nil
+	}
+	hits, err := w.s.Hits(ctx, []string{reportID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.ScreenHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, web.ScreenHit{List: h.List, Name: h.EntryName, Match: h.Subject, Score: h.Score, Status: h.Status})
+	}
+	return out, nil
 }

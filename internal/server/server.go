@@ -18,9 +18,11 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -38,6 +40,8 @@ type Server struct {
 	Links    *links.Service
 	Jobs     *jobs.Runner
 	Lure     *lure.Scorer
+	Ledger   *ledger.Log
+	Screen   *screen.Service
 	API      *api.API
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
@@ -50,19 +54,41 @@ type Server struct {
 
 // Job kinds.
 const (
-	JobLinks = "links"
+	JobLinks  = "links"
+	JobScreen = "screen"
 )
+
+// screenReport screens the subjects a report names against every loaded
+// watch list.
+func (s *Server) screenReport(ctx context.Context, reportID string) error {
+	r, err := s.DB.Read().GetReport(ctx, reportID)
+	if err != nil {
+		return err
+	}
+	_, err = s.Screen.ScreenReport(ctx, reportID, r.Subjects)
+	return err
+}
 
 // New builds a server on an open database.
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
-	s.Intake = intake.New(db, keys, nil, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
-	s.Intake.FollowUps = []string{JobLinks}
+	logKey, err := ledger.LoadOrCreateKey(cfg.LogKeyFile, cfg.LogOrigin)
+	if err != nil {
+		return nil, fmt.Errorf("server: ledger key: %w", err)
+	}
+	if s.Ledger, err = ledger.New(db, logKey, logger); err != nil {
+		return nil, fmt.Errorf("server: ledger: %w", err)
+	}
+	s.Screen = screen.New(db, logger)
+	if err := s.Screen.Load(ctx); err != nil {
+		return nil, fmt.Errorf("server: watch lists: %w", err)
+	}
+	s.Intake = intake.New(db, keys, intakeLedger{s.Ledger}, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
+	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Casework = casework.New(db, s.Intake, logger)
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
-	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process}, logger)
-	var err error
+	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport}, logger)
 	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
@@ -70,12 +96,17 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, DB: db}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, DB: db}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
+	mux.Handle("/log/", s.Ledger.Handler())
+	mux.Handle("GET /log/proof/inclusion", s.Ledger.InclusionHandler())
+	mux.Handle("GET /log/proof/consistency", s.Ledger.ConsistencyHandler())
 	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
-		KeyFingerprints: map[string]string{"master key": keys.Fingerprint()},
+		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
+		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
+		Screening:       webScreening{in: s.Intake, s: s.Screen},
 		Links:           webLinks{s.Links},
 		Checker:         webChecker{l: s.Links, lure: publicLure},
 		Lure:            webLure{in: s.Intake, lure: s.Lure},
@@ -98,10 +129,16 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(1)
+	s.bg.Add(2)
 	go func() {
 		defer s.bg.Done()
 		s.Jobs.Run(ctx)
+	}()
+	go func() {
+		defer s.bg.Done()
+		if err := s.Ledger.Run(ctx); err != nil {
+			s.Log.Error("server: ledger sequencer stopped", "err", err)
+		}
 	}()
 }
 

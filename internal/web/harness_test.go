@@ -40,6 +40,10 @@ func newEnv(t testing.TB) *env {
 	cfg := config.Defaults()
 	cfg.SecureCookies = false
 	cfg.PublicRate = 200
+	cfg.DataDir = t.TempDir()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := server.New(ctx, &cfg, db, keys, logger)
 	if err != nil {

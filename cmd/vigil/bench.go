@@ -10,11 +10,11 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake or ceiling: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check or ceiling: %w", errUsage)
 	}
 	switch args[0] {
-	case "intake":
-		fs := newFlags(e, "bench intake")
+	case "intake", "check":
+		fs := newFlags(e, "bench "+args[0])
 		var opt loadgen.Options
 		fs.StringVar(&opt.URL, "url", "http://127.0.0.1:8080", "base URL of a running vigil serve")
 		fs.StringVar(&opt.Token, "token", "", "bearer token (empty: post as the public; start the server with a high --public-rate)")
@@ -25,11 +25,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		res, err := loadgen.Intake(ctx, opt)
+		drive := loadgen.Intake
+		if args[0] == "check" {
+			drive = loadgen.Check
+		}
+		res, err := drive(ctx, opt)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "intake, %d clients: %s\n", opt.Clients, res)
+		fmt.Fprintf(e.stdout, "%s, %d clients: %s\n", args[0], opt.Clients, res)
 		return nil
 	case "ceiling":
 		fs := newFlags(e, "bench ceiling")
@@ -58,5 +62,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "ceiling (%s, batched INSERT of %d rows of %d bytes per transaction): %.0f rows/s\n", db.Engine, *batch, *size, rps)
 		return nil
 	}
-	return fmt.Errorf("bench: unknown %q (want intake or ceiling): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check or ceiling): %w", args[0], errUsage)
 }

@@ -92,19 +92,32 @@ func (r *Runner) Once(ctx context.Context, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for _, j := range claimed {
-		err := r.handlers[j.Kind](ctx, j.ReportID)
-		failure, retry := "", int64(0)
-		if err != nil {
-			failure = err.Error()
+	type outcome struct {
+		failure string
+		retry   int64
+	}
+	outcomes := make([]outcome, len(claimed))
+	for i, j := range claimed {
+		if err := r.handlers[j.Kind](ctx, j.ReportID); err != nil {
+			outcomes[i].failure = err.Error()
 			if j.Attempts+1 < MaxAttempts {
-				retry = time.Now().Add(time.Duration(1<<j.Attempts) * 5 * time.Second).UnixMicro()
+				outcomes[i].retry = time.Now().Add(time.Duration(1<<j.Attempts) * 5 * time.Second).UnixMicro()
 			}
 			r.log.Warn("jobs: failed", "kind", j.Kind, "report", j.ReportID, "attempt", j.Attempts+1, "err", err)
 		}
-		if err := r.db.Tx(ctx, func(q store.Q) error { return q.FinishJob(ctx, j.ID, time.Now().UnixMicro(), failure, retry) }); err != nil {
-			return 0, fmt.Errorf("jobs: finish %s: %w", j.ID, err)
+	}
+	// One transaction (one fsync) marks the whole batch.
+	err = r.db.Tx(ctx, func(q store.Q) error {
+		now := time.Now().UnixMicro()
+		for i, j := range claimed {
+			if err := q.FinishJob(ctx, j.ID, now, outcomes[i].failure, outcomes[i].retry); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("jobs: finish: %w", err)
 	}
 	return len(claimed), nil
 }

@@ -55,6 +55,29 @@ func reportBody(rng *rand.Rand) []byte {
 
 // Intake posts reports to /api/v1/reports from opt.Clients clients.
 func Intake(ctx context.Context, opt Options) (Result, error) {
+	return run(ctx, opt, func(ctx context.Context, rng *rand.Rand) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, "POST", opt.URL+"/api/v1/reports", bytes.NewReader(reportBody(rng)))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	})
+}
+
+// Check asks the public check about recruiter phone numbers and handles of
+// the kind Intake files (about half of them reported, half not).
+func Check(ctx context.Context, opt Options) (Result, error) {
+	return run(ctx, opt, func(ctx context.Context, rng *rand.Rand) (*http.Request, error) {
+		q := fmt.Sprintf("%%2B855%%2012%%20%03d%%20%03d", rng.IntN(1000), rng.IntN(1000))
+		if rng.IntN(2) == 0 {
+			q = fmt.Sprintf("%%40recruit_%d", rng.IntN(1000))
+		}
+		return http.NewRequestWithContext(ctx, "GET", opt.URL+"/api/v1/check?q="+q, nil)
+	})
+}
+
+// run drives requests made by build from opt.Clients clients.
+func run(ctx context.Context, opt Options, build func(context.Context, *rand.Rand) (*http.Request, error)) (Result, error) {
 	if opt.Clients < 1 {
 		return Result{}, fmt.Errorf("loadgen: clients must be at least 1")
 	}
@@ -83,12 +106,11 @@ func Intake(ctx context.Context, opt Options) (Result, error) {
 				if opt.Max > 0 && sent.Add(1) > int64(opt.Max) {
 					break
 				}
-				req, err := http.NewRequestWithContext(ctx, "POST", opt.URL+"/api/v1/reports", bytes.NewReader(reportBody(rng)))
+				req, err := build(ctx, rng)
 				if err != nil {
 					localErr++
 					break
 				}
-				req.Header.Set("Content-Type", "application/json")
 				if opt.Token != "" {
 					req.Header.Set("Authorization", "Bearer "+opt.Token)
 				}

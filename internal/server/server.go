@@ -129,11 +129,15 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(2)
-	go func() {
-		defer s.bg.Done()
-		s.Jobs.Run(ctx)
-	}()
+	// Two job workers: extraction and screening are CPU work that can use
+	// both cores while the other worker waits on the database.
+	s.bg.Add(3)
+	for range 2 {
+		go func() {
+			defer s.bg.Done()
+			s.Jobs.Run(ctx)
+		}()
+	}
 	go func() {
 		defer s.bg.Done()
 		if err := s.Ledger.Run(ctx); err != nil {

@@ -225,8 +225,7 @@ func (s *Service) Rebuild(ctx context.Context) (reports, clusters int, err error
 		return 0, 0, err
 	}
 	parent := map[string]string{}
-	var find func(string) string
-	find = func(x string) string {
+	find := func(x string) string {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

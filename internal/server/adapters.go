@@ -8,6 +8,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
@@ -162,7 +163,22 @@ func (w webScreening) ReportHits(ctx context.Context, a auth.Actor, reportID str
 	}
 	out := make([]web.ScreenHit, 0, len(hits))
 	for _, h := range hits {
-		out = append(out, web.ScreenHit{List: h.List, Name: h.EntryName, Match: h.Subject, Score: h.Score, Status: h.Status})
+		out = append(out, web.ScreenHit{ID: h.ID, Why: h.Why, List: h.List, Name: h.EntryName, Match: h.Subject, Score: h.Score, Status: h.Status})
 	}
 	return out, nil
+}
+
+// Review confirms or dismisses a hit; it is as visible as its report.
+func (w webScreening) Review(ctx context.Context, a auth.Actor, hitID, decision, note string) error {
+	h, err := w.s.Hit(ctx, hitID)
+	if err != nil {
+		return err
+	}
+	if _, err := w.in.Get(ctx, a, h.ReportID); err != nil {
+		return err
+	}
+	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
+		return invalid.ErrForbidden
+	}
+	return w.s.Review(ctx, hitID, decision, note, a)
 }

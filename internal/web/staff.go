@@ -484,6 +484,20 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/cases/"+id+"?done=referred")
 }
 
+// caseScreenReview confirms or dismisses a screening hit of a report in
+// the case.
+func (s *site) caseScreenReview(w http.ResponseWriter, q *req) error {
+	id := q.r.PathValue("id")
+	if s.d.Screening == nil {
+		return s.actionError(w, q, id, "note", invalid.ErrForbidden)
+	}
+	hit := q.r.PostFormValue("hit")
+	if err := s.d.Screening.Review(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), strings.TrimSpace(q.r.PostFormValue("note"))); err != nil {
+		return s.actionError(w, q, id, "note:"+hit, err)
+	}
+	return redirect(w, q, "/app/cases/"+id+"?done=reviewed")
+}
+
 // caseReveal opens a report's sealed fields, audited, and shows them in
 // this response only.
 func (s *site) caseReveal(w http.ResponseWriter, q *req) error {

@@ -108,11 +108,16 @@ type Identifier struct {
 // Screening is the screening service as the case page uses it.
 type Screening interface {
 	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]ScreenHit, error)
+	// Review confirms or dismisses a hit (decision "confirmed" or
+	// "dismissed"; a dismissal needs a note). It is audited.
+	Review(ctx context.Context, a auth.Actor, hitID, decision, note string) error
 }
 
 // ScreenHit is one match of a report's subject or identifier against a
 // watch list.
 type ScreenHit struct {
+	ID     string
+	Why    string // the score's explanation
 	List   string // e.g. "OFAC SDN"
 	Name   string // the listed name
 	Match  string // what in the report matched
@@ -571,6 +576,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/cases/{id}/status", s.staffPage(false, s.caseStatus))
 	mux.Handle("POST /app/cases/{id}/refer", s.staffPage(false, s.caseRefer))
 	mux.Handle("POST /app/cases/{id}/reveal", s.staffPage(true, s.caseReveal))
+	mux.Handle("POST /app/cases/{id}/screening", s.staffPage(false, s.caseScreenReview))
 	mux.Handle("GET /app/cases/{id}/network", s.staffPage(false, s.network))
 	mux.Handle("GET /app/cases/{id}/graph.json", s.staffPage(false, s.graphJSON))
 	mux.Handle("GET /app/reports/{id}", s.staffPage(false, s.reportPage))

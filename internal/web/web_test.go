@@ -437,3 +437,36 @@ func TestLoginWithTOTP(t *testing.T) {
 		t.Errorf("after enrolment, login without a code: status %d, want 401", p.status)
 	}
 }
+
+// TestScreeningReviewOnCasePage: the Try Pheap hit shows on the case page,
+// and an investigator dismisses it there (a dismissal needs a note).
+func TestScreeningReviewOnCasePage(t *testing.T) {
+	e := newEnv(t)
+	inv := e.login(t, "investigator@hotline.demo")
+	path := "/app/cases/" + e.demo.Cases["golden"]
+	p := e.do(t, inv, "GET", path+"?lang=en", nil)
+	if !strings.Contains(p.body, "TRY, Pheap") {
+		t.Fatalf("golden case page lacks the Try Pheap screening hit")
+	}
+	m := regexp.MustCompile(`name="hit" value="([^"]+)"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatal("no review form for the hit")
+	}
+	checkLabels(t, path, p.body)
+	bad := e.do(t, inv, "POST", path+"/screening?lang=en", url.Values{"hit": {m[1]}, "decision": {"dismissed"}})
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Errorf("dismissal without a note: status %d, want 422", bad.status)
+	}
+	ok := e.do(t, inv, "POST", path+"/screening?lang=en", url.Values{"hit": {m[1]}, "decision": {"dismissed"}, "note": {"Same name, different person: the reporter described a woman of 30."}})
+	if ok.status != http.StatusSeeOther {
+		t.Fatalf("dismissal: status %d, want 303", ok.status)
+	}
+	p = e.do(t, inv, "GET", path+"?lang=en", nil)
+	if !strings.Contains(p.body, ">dismissed<") {
+		t.Error("the hit does not show as dismissed after review")
+	}
+	partner := e.login(t, "partner@embassy.demo")
+	if r := e.do(t, partner, "POST", path+"/screening?lang=en", url.Values{"hit": {m[1]}, "decision": {"confirmed"}}); r.status != http.StatusNotFound {
+		t.Errorf("a partner of another organisation reviewed a hit: status %d, want 404", r.status)
+	}
+}

@@ -44,13 +44,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		batch := fs.Int("batch", 256, "rows per transaction")
 		size := fs.Int("row-bytes", 3000, "bytes per row (a stored report with its statement and ledger entry is about this)")
 		d := fs.Duration("duration", 10*time.Second, "how long to measure")
-		if err := parseFlags(fs, args[1:]); err != nil {
-			return err
-		}
-		if err := cfg.Validate(); err != nil {
-			return err
-		}
-		db, err := openDB(ctx, cfg)
+		db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/server"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -53,4 +54,26 @@ func openKeyring(c *config.Config) (*seal.Keyring, error) {
 		return nil, fmt.Errorf("master key: %w", err)
 	}
 	return k, nil
+}
+
+// parseAndOpen parses args into fs, validates c and opens the database: the
+// start of every subcommand that touches the data directory.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args []string) (*store.DB, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return openDB(ctx, c)
+}
+
+// openServer assembles a server (services, keys, workers not started) on an
+// open database, for subcommands that use the services.
+func openServer(ctx context.Context, e *env, c *config.Config, db *store.DB) (*server.Server, error) {
+	keys, err := openKeyring(c)
+	if err != nil {
+		return nil, err
+	}
+	return server.New(ctx, c, db, keys, e.log)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/vigil-project/vigil/internal/demo"
-	"github.com/vigil-project/vigil/internal/server"
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -14,22 +13,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, err := parseAndOpen(ctx, fs, cfg, args)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	keys, err := openKeyring(cfg)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(ctx, cfg, db, keys, e.log)
+	srv, err := openServer(ctx, e, cfg, db)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/vigil-project/vigil/internal/server"
 )
 
 func runLinks(ctx context.Context, e *env, args []string) error {
@@ -17,22 +15,12 @@ func runLinks(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	keys, err := openKeyring(cfg)
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(ctx, cfg, db, keys, e.log)
+	srv, err := openServer(ctx, e, cfg, db)
 	if err != nil {
 		return err
 	}

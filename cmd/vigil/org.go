@@ -23,13 +23,7 @@ func runOrg(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&in.Kind, "kind", "ngo", "ngo, hotline, police, embassy, newsroom, government or other")
 		fs.StringVar(&in.Country, "country", "", "ISO 3166-1 alpha-2 country code")
 		fs.BoolVar(&in.ReceivesPublic, "receives-public", false, "this organisation receives reports filed by the public")
-		if err := parseFlags(fs, args[1:]); err != nil {
-			return err
-		}
-		if err := cfg.Validate(); err != nil {
-			return err
-		}
-		db, err := openDB(ctx, cfg)
+		db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 		if err != nil {
 			return err
 		}
@@ -46,13 +40,7 @@ func runOrg(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := parseFlags(fs, args[1:]); err != nil {
-			return err
-		}
-		if err := cfg.Validate(); err != nil {
-			return err
-		}
-		db, err := openDB(ctx, cfg)
+		db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 		if err != nil {
 			return err
 		}

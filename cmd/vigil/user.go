@@ -31,13 +31,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable or totp): %w", sub, errUsage)
 	}
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 	if err != nil {
 		return err
 	}

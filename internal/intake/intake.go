@@ -45,6 +45,9 @@ type Service struct {
 	ledger Ledger
 	stored Stored
 	log    *slog.Logger
+	// AttachmentsDir is where attachment files are kept, each sealed with
+	// its report's data key and named by the attachment's ID.
+	AttachmentsDir string
 	// FollowUps are the job kinds queued for every new or changed report
 	// (set before Start).
 	FollowUps []string

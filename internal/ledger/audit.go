@@ -3,6 +3,8 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +25,7 @@ type AuditOptions struct {
 	Keyring *seal.Keyring
 	// Verifier is the log's key; the stored checkpoint must verify with it.
 	Verifier note.Verifier
-	// AttachmentsDir holds attachment files named by their SHA-256.
+	// AttachmentsDir holds attachment files, sealed and named by their ID.
 	AttachmentsDir string
 	// Checkpoints are signed checkpoints seen earlier (by a mirror, a
 	// witness, a reporter's receipt); the stored tree must agree with each.
@@ -201,9 +203,20 @@ func (a *recordAuditor) check(r *store.LedgerAuditRecord) {
 			fail(fmt.Sprintf("the attachment's file name %q is not a SHA-256", r.SHA256))
 			return
 		}
-		content, err = os.ReadFile(filepath.Join(a.opts.AttachmentsDir, r.SHA256))
+		// Files are sealed with the report's data key and named by the
+		// attachment's ID; the record keeps the plaintext's SHA-256.
+		sealedFile, err := os.ReadFile(filepath.Join(a.opts.AttachmentsDir, r.RecordID))
 		if err != nil {
 			fail("the attachment's file cannot be read: " + err.Error())
+			return
+		}
+		content, err = dk.Open(sealedFile, "attachment:"+r.RecordID+":file")
+		if err != nil {
+			fail("the sealed attachment file does not open (altered or replaced)")
+			return
+		}
+		if sum := sha256.Sum256(content); hex.EncodeToString(sum[:]) != r.SHA256 {
+			fail("the attachment's content does not match its recorded SHA-256")
 			return
 		}
 	}

@@ -122,16 +122,17 @@ func newFixture(t *testing.T, e store.Engine) *fixture {
 		if err := putEntry(ctx, q, ledger.RecantationEntry(f.recant, f.stmt, salt, now)); err != nil {
 			return err
 		}
-		// An attachment, stored under its SHA-256.
+		// An attachment, sealed with the report's key and stored under its
+		// ID; the record keeps the plaintext's SHA-256.
 		content := []byte("%PDF-1.4 contract with a recruitment agency")
 		sum := sha256.Sum256(content)
 		f.attHash = hex.EncodeToString(sum[:])
-		if err := os.WriteFile(filepath.Join(f.dir, f.attHash), content, 0o600); err != nil {
+		f.attach = store.NewID()
+		if err := os.WriteFile(filepath.Join(f.dir, f.attach), f.dk.Seal(content, "attachment:"+f.attach+":file"), 0o600); err != nil {
 			return err
 		}
 		asalt := make([]byte, 16)
 		rand.Read(asalt)
-		f.attach = store.NewID()
 		if err := q.PutAttachment(ctx, &store.Attachment{ID: f.attach, ReportID: f.report, SHA256: f.attHash, MediaType: "application/pdf",
 			Size: int64(len(content)), Salt: f.dk.Seal(asalt, "attachment:"+f.attach+":salt"), CreatedAt: now.UnixMicro()}); err != nil {
 			return err
@@ -233,10 +234,10 @@ func TestAudit(t *testing.T) {
 					f.exec(t, `UPDATE statements SET recants_id = $1 WHERE id = $2`, f.recant, f.recant)
 				}, []string{"recantation RECANT v1 (leaf 3): the stored record no longer matches"}},
 				{"attachment file replaced", func(t *testing.T, f *fixture) {
-					if err := os.WriteFile(filepath.Join(f.dir, f.attHash), []byte("another file"), 0o600); err != nil {
+					if err := os.WriteFile(filepath.Join(f.dir, f.attach), f.dk.Seal([]byte("another file"), "attachment:"+f.attach+":file"), 0o600); err != nil {
 						t.Fatal(err)
 					}
-				}, []string{"attachment ATTACH v1 (leaf 4): the stored record no longer matches"}},
+				}, []string{"attachment ATTACH v1 (leaf 4): the attachment's content does not match its recorded SHA-256"}},
 				{"ledger entry rewritten", func(t *testing.T, f *fixture) {
 					e := ledger.StatementEntry(f.stmt, 1, []byte("salt"), []byte("They never took our passports."), time.Now())
 					f.exec(t, `UPDATE ledger_entries SET entry = $1 WHERE record_id = $2 AND version = 1 AND kind = 'statement'`, e.Marshal(), f.stmt)

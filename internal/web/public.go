@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -61,10 +62,64 @@ func (s *site) reportForm(w http.ResponseWriter, q *req) error {
 // receipt page, once, so the secret never appears in a URL.
 const receiptCookie = "vigil_receipt"
 
+// MaxAttachments is how many files the report form takes.
+const MaxAttachments = 3
+
+// formFile is an attachment read from the report form.
+type formFile struct {
+	name string
+	data []byte
+}
+
+// readAttachments reads and checks the form's files before anything is
+// stored, so a bad file never leaves a half-filed report.
+func readAttachments(r *http.Request) ([]formFile, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []formFile
+	for _, fh := range r.MultipartForm.File["attachment"] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		if len(out) == MaxAttachments {
+			return nil, invalid.Field("attachment", "too_many", "at most %d files", MaxAttachments)
+		}
+		if fh.Size > intake.MaxAttachment {
+			return nil, invalid.Field("attachment", "too_large", "%q is larger than %d bytes", fh.Filename, intake.MaxAttachment)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, invalid.Field("attachment", "unreadable", "%q could not be read", fh.Filename)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, intake.MaxAttachment+1))
+		f.Close()
+		if err != nil {
+			return nil, invalid.Field("attachment", "unreadable", "%q could not be read", fh.Filename)
+		}
+		if _, err := intake.CheckAttachment("attachment", data); err != nil {
+			return nil, err
+		}
+		out = append(out, formFile{name: fh.Filename, data: data})
+	}
+	return out, nil
+}
+
 func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
-	if err := q.r.ParseForm(); err != nil {
+	var err error
+	if strings.HasPrefix(q.r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = q.r.ParseMultipartForm(2 << 20)
+	} else {
+		err = q.r.ParseForm()
+	}
+	if err != nil {
 		return &statusError{http.StatusRequestEntityTooLarge, "err.too_large"}
 	}
+	defer func() {
+		if q.r.MultipartForm != nil {
+			q.r.MultipartForm.RemoveAll()
+		}
+	}()
 	f := q.r.PostForm
 	v := s.publicView(q)
 	v.Form = f
@@ -74,8 +129,11 @@ func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 		s.render(w, q, http.StatusTooManyRequests, "report", v)
 		return nil
 	}
-	sub := submissionFrom(f, q.L.Code)
-	ack, err := s.d.Intake.Submit(q.ctx(), auth.Actor{}, sub)
+	files, err := readAttachments(q.r)
+	var ack *intake.Ack
+	if err == nil {
+		ack, err = s.d.Intake.Submit(q.ctx(), auth.Actor{}, submissionFrom(f, q.L.Code))
+	}
 	if err != nil {
 		fe, ok := invalid.As(err)
 		if !ok {
@@ -91,6 +149,13 @@ func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 		}
 		s.render(w, q, http.StatusUnprocessableEntity, "report", v)
 		return nil
+	}
+	for _, ff := range files {
+		// The report is stored; a file that fails now is logged, and the
+		// reporter can still send it later with the tracking code.
+		if _, err := s.d.Intake.AttachWithSecret(q.ctx(), ack.TrackingCode, ack.Secret, ff.name, ff.data); err != nil {
+			s.log.ErrorContext(q.ctx(), "web: attachment", "report", ack.ID, "err", err)
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: ack.TrackingCode + "|" + ack.Secret, Path: "/receipt/",
 		MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.d.Cfg.SecureCookies})
@@ -129,7 +194,7 @@ func submissionFrom(f url.Values, lang string) *intake.Submission {
 // form's input name ("victim_nationality"); "" for the page as a whole.
 func formField(field string) string {
 	switch {
-	case field == "narrative", field == "job_ad":
+	case field == "narrative", field == "job_ad", field == "attachment":
 		return field
 	case strings.HasPrefix(field, "places"):
 		return "place"

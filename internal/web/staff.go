@@ -254,6 +254,7 @@ type reportBlock struct {
 	Places      []placeInfo
 	Identifiers []Identifier
 	Hits        []ScreenHit
+	Attachments []intake.AttachmentView
 	Lure        *LureScore
 	// Hooks says which optional services are present.
 	Hooks map[string]bool
@@ -307,6 +308,11 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 		b.Places = append(b.Places, pi)
 	}
 	ctx := q.ctx()
+	if as, err := s.d.Intake.Attachments(ctx, q.actor, r.ID); err == nil {
+		b.Attachments = as
+	} else {
+		s.log.WarnContext(ctx, "web: attachments", "report", r.ID, "err", err)
+	}
 	if s.d.Links != nil && q.actor.Role != auth.Partner {
 		if ids, err := s.d.Links.ReportIdentifiers(ctx, q.actor, r.ID); err == nil {
 			b.Identifiers = ids
@@ -482,6 +488,24 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 		return s.actionError(w, q, id, "refer", err)
 	}
 	return redirect(w, q, "/app/cases/"+id+"?done=referred")
+}
+
+// attachment serves an attachment's content to staff who may read its
+// report; each download is audited. The content is served as a download,
+// never rendered inline.
+func (s *site) attachment(w http.ResponseWriter, q *req) error {
+	av, data, err := s.d.Intake.OpenAttachment(q.ctx(), q.actor, q.r.PathValue("rid"), q.r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}[av.MediaType]
+	h := w.Header()
+	h.Set("Content-Type", av.MediaType)
+	h.Set("Content-Disposition", `attachment; filename="attachment-`+av.ID[len(av.ID)-8:]+ext+`"`)
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "no-store")
+	_, err = w.Write(data)
+	return err
 }
 
 // caseScreenReview confirms or dismisses a screening hit of a report in

@@ -378,7 +378,12 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				s.errorPage(w, q, &statusError{http.StatusForbidden, "err.cross_origin"})
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, s.d.Cfg.BodyLimit)
+			limit := s.d.Cfg.BodyLimit
+			if r.URL.Path == "/report" {
+				// The report form may carry attachments.
+				limit += MaxAttachments * intake.MaxAttachment
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if needActor {
 			a, err := s.sessionActor(r)
@@ -577,6 +582,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/cases/{id}/refer", s.staffPage(false, s.caseRefer))
 	mux.Handle("POST /app/cases/{id}/reveal", s.staffPage(true, s.caseReveal))
 	mux.Handle("POST /app/cases/{id}/screening", s.staffPage(false, s.caseScreenReview))
+	mux.Handle("GET /app/reports/{rid}/attachments/{aid}", s.staffPage(true, s.attachment))
 	mux.Handle("GET /app/cases/{id}/network", s.staffPage(false, s.network))
 	mux.Handle("GET /app/cases/{id}/graph.json", s.staffPage(false, s.graphJSON))
 	mux.Handle("GET /app/reports/{id}", s.staffPage(false, s.reportPage))

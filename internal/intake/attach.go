@@ -1,0 +1,228 @@
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// MaxAttachment is the largest attachment accepted, in bytes.
+const MaxAttachment = 10 << 20
+
+// AttachmentTypes are the media types accepted, as detected from the
+// content (never from the name or the client's claim).
+var AttachmentTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+
+// AttachmentView describes an attachment without its content.
+type AttachmentView struct {
+	ID        string    `json:"id"`
+	MediaType string    `json:"media_type"`
+	Size      int64     `json:"size"`
+	SHA256    string    `json:"sha256"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CheckAttachment checks an attachment before anything is stored: its size
+// and its type as detected from the content. It returns the media type.
+func CheckAttachment(field string, data []byte) (string, error) {
+	if len(data) == 0 {
+		return "", invalid.Field(field, "empty_file", "the file is empty")
+	}
+	if len(data) > MaxAttachment {
+		return "", invalid.Field(field, "too_large", "the file is %d bytes; at most %d allowed", len(data), MaxAttachment)
+	}
+	mt := http.DetectContentType(data)
+	if i := len(mt); i > 0 {
+		if j := indexByte(mt, ';'); j >= 0 {
+			mt = mt[:j]
+		}
+	}
+	if !slices.Contains(AttachmentTypes, mt) {
+		return "", invalid.Field(field, "unsupported_type", "the file is %s; send a photo (JPEG, PNG, GIF, WebP) or a PDF", mt)
+	}
+	return mt, nil
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func attachmentContext(id, part string) string { return "attachment:" + id + ":" + part }
+
+// Attach adds a file to a report, for staff who may add statements to it.
+func (s *Service) Attach(ctx context.Context, a auth.Actor, reportID, name string, data []byte) (*AttachmentView, error) {
+	if _, _, _, err := s.load(ctx, s.db.Read(), a, reportID, auth.AddStatement); err != nil {
+		return nil, err
+	}
+	return s.attach(ctx, a, reportID, name, data)
+}
+
+// AttachWithSecret adds a file to a report for its reporter, who proves it
+// with the tracking code and secret.
+func (s *Service) AttachWithSecret(ctx context.Context, code, secret, name string, data []byte) (*AttachmentView, error) {
+	if _, err := s.Track(ctx, code, secret); err != nil {
+		return nil, err
+	}
+	r, err := s.db.Read().GetReportByTrackingCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return s.attach(ctx, auth.Actor{}, r.ID, name, data)
+}
+
+// attach seals the file with the report's data key, writes it under the
+// attachment's ID, and stores its record and ledger entry in one
+// transaction. The file is written (and synced) first, so a committed
+// record always has its file.
+func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name string, data []byte) (*AttachmentView, error) {
+	mt, err := CheckAttachment("attachment", data)
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.ValidString(name) || len(name) > 255 {
+		name = "attachment"
+	}
+	if s.AttachmentsDir == "" {
+		return nil, errors.New("intake: no attachments directory configured")
+	}
+	q := s.db.Read()
+	dk, err := s.dataKey(ctx, q, reportID)
+	if err != nil {
+		if errors.Is(err, seal.ErrDestroyed) {
+			return nil, invalid.Field("report", "erased", "the report was erased; nothing can be added")
+		}
+		return nil, err
+	}
+	now := time.Now().UTC()
+	id := store.NewID()
+	sum := sha256.Sum256(data)
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, fmt.Errorf("intake: random salt: %w", err)
+	}
+	if err := os.MkdirAll(s.AttachmentsDir, 0o700); err != nil {
+		return nil, fmt.Errorf("intake: attachments dir: %w", err)
+	}
+	path := filepath.Join(s.AttachmentsDir, id)
+	if err := writeSynced(path, dk.Seal(data, attachmentContext(id, "file"))); err != nil {
+		return nil, err
+	}
+	e := ledger.AttachmentEntry(id, salt, data, now)
+	rec := &store.Attachment{ID: id, ReportID: reportID, SHA256: hex.EncodeToString(sum[:]), MediaType: mt, Size: int64(len(data)),
+		Name: dk.Seal([]byte(name), attachmentContext(id, "name")), Salt: dk.Seal(salt, attachmentContext(id, "salt")), CreatedAt: now.UnixMicro()}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutAttachment(ctx, rec); err != nil {
+			return err
+		}
+		if err := q.PutLedgerEntry(ctx, &store.LedgerEntry{ID: store.NewID(), Kind: e.Kind, RecordID: id, Version: 1, Entry: e.Marshal(), ReceivedAt: now.UnixMicro()}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "attachment.add", "report", reportID, "", map[string]any{"attachment": id, "media_type": mt, "size": len(data)})
+	})
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	if s.ledger != nil {
+		s.ledger.Notify()
+	}
+	return &AttachmentView{ID: id, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now}, nil
+}
+
+func writeSynced(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("intake: write attachment: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("intake: write attachment: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("intake: sync attachment: %w", err)
+	}
+	return f.Close()
+}
+
+// Attachments lists a report's attachments.
+func (s *Service) Attachments(ctx context.Context, a auth.Actor, reportID string) ([]AttachmentView, error) {
+	q := s.db.Read()
+	if _, _, _, err := s.load(ctx, q, a, reportID, auth.ReadReport); err != nil {
+		return nil, err
+	}
+	as, err := q.ListAttachments(ctx, reportID)
+	if err != nil {
+		return nil, err
+	}
+	out := []AttachmentView{}
+	for _, at := range as {
+		out = append(out, AttachmentView{ID: at.ID, MediaType: at.MediaType, Size: at.Size, SHA256: at.SHA256, CreatedAt: store.Time(at.CreatedAt)})
+	}
+	return out, nil
+}
+
+// OpenAttachment returns an attachment's content for an actor who may read
+// its report (partners only when the referral shares statements). Each
+// download is audited.
+func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id string) (*AttachmentView, []byte, error) {
+	q := s.db.Read()
+	_, res, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Role == auth.Partner && !slices.Contains(res.Shared, ShareStatements) {
+		return nil, nil, invalid.ErrForbidden
+	}
+	as, err := q.ListAttachments(ctx, reportID)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx := slices.IndexFunc(as, func(x *store.Attachment) bool { return x.ID == id })
+	if idx < 0 {
+		return nil, nil, fmt.Errorf("attachment %s: %w", id, store.ErrNotFound)
+	}
+	at := as[idx]
+	dk, err := s.dataKey(ctx, q, reportID)
+	if err != nil {
+		if errors.Is(err, seal.ErrDestroyed) {
+			return nil, nil, fmt.Errorf("attachment %s was erased: %w", id, store.ErrNotFound)
+		}
+		return nil, nil, err
+	}
+	sealed, err := os.ReadFile(filepath.Join(s.AttachmentsDir, id))
+	if err != nil {
+		return nil, nil, fmt.Errorf("intake: read attachment %s: %w", id, err)
+	}
+	data, err := dk.Open(sealed, attachmentContext(id, "file"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("intake: open attachment %s: %w", id, err)
+	}
+	if err := s.db.Tx(ctx, func(q store.Q) error {
+		return audit.Record(ctx, q, a, "attachment.read", "report", reportID, "", map[string]string{"attachment": id})
+	}); err != nil {
+		return nil, nil, err
+	}
+	return &AttachmentView{ID: at.ID, MediaType: at.MediaType, Size: at.Size, SHA256: at.SHA256, CreatedAt: store.Time(at.CreatedAt)}, data, nil
+}

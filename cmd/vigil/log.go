@@ -104,13 +104,7 @@ func runLogCheckpoint(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, err := parseAndOpen(ctx, fs, cfg, args)
 	if err != nil {
 		return err
 	}

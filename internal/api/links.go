@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
 )
 
 // maxAdBytes bounds a job ad sent to the lure check.
@@ -76,16 +77,8 @@ func (api *API) reportIdentifiers(w http.ResponseWriter, r *http.Request, a auth
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(ids)})
+	writeJSON(w, http.StatusOK, Page[links.IdentifierView]{Items: ids})
 	return nil
-}
-
-func toAny[T any](s []T) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 func (api *API) network(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -123,6 +116,6 @@ func (api *API) topIdentifiers(w http.ResponseWriter, r *http.Request, a auth.Ac
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(top)})
+	writeJSON(w, http.StatusOK, Page[links.TopView]{Items: top})
 	return nil
 }

@@ -31,23 +31,20 @@ func (api *API) screenName(w http.ResponseWriter, r *http.Request, a auth.Actor)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(ms)})
+	writeJSON(w, http.StatusOK, page(ms, 0, func(screen.Match) string { return "" }))
 	return nil
 }
 
 func (api *API) reportScreening(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	id := r.PathValue("id")
-	if _, err := api.svc.Intake.Get(r.Context(), a, id); err != nil {
+	if _, err := api.svc.Intake.Authorize(r.Context(), a, id, auth.ReviewScreen); err != nil {
 		return err
-	}
-	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
 	}
 	hits, err := api.svc.Screen.Hits(r.Context(), []string{id})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, Page[any]{Items: toAny(hits)})
+	writeJSON(w, http.StatusOK, page(hits, 0, func(screen.Hit) string { return "" }))
 	return nil
 }
 
@@ -68,11 +65,8 @@ func (api *API) reviewHit(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 		return err
 	}
 	// The hit is as visible as its report.
-	if _, err := api.svc.Intake.Get(r.Context(), a, h.ReportID); err != nil {
+	if _, err := api.svc.Intake.Authorize(r.Context(), a, h.ReportID, auth.ReviewScreen); err != nil {
 		return err
-	}
-	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
 	}
 	if err := api.svc.Screen.Review(r.Context(), h.ID, in.Decision, in.Note, a); err != nil {
 		return err

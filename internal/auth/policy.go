@@ -77,6 +77,21 @@ type Resource struct {
 	Shared []string
 }
 
+// AddReferral records that the resource is referred to toOrg, sharing
+// fields. The shared fields count only when toOrg is the actor's
+// organisation: they are what that actor, as a partner, may see.
+func (r *Resource) AddReferral(a Actor, toOrg string, shared []string) {
+	r.ReferredTo = append(r.ReferredTo, toOrg)
+	if toOrg != a.OrgID {
+		return
+	}
+	for _, f := range shared {
+		if !slices.Contains(r.Shared, f) {
+			r.Shared = append(r.Shared, f)
+		}
+	}
+}
+
 // SharedIdentity is the referral field that lets a partner reveal victims'
 // identities (a police unit that must find a person still held).
 const SharedIdentity = "victim_identity"

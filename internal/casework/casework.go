@@ -139,14 +139,7 @@ func caseResource(ctx context.Context, q store.Q, a auth.Actor, c *store.Case) (
 		return res, nil, err
 	}
 	for _, r := range refs {
-		res.ReferredTo = append(res.ReferredTo, r.ToOrgID)
-		if r.ToOrgID == a.OrgID {
-			for _, f := range r.Shared {
-				if !slices.Contains(res.Shared, f) {
-					res.Shared = append(res.Shared, f)
-				}
-			}
-		}
+		res.AddReferral(a, r.ToOrgID, r.Shared)
 	}
 	return res, refs, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -47,25 +48,11 @@ func CheckAttachment(field string, data []byte) (string, error) {
 	if len(data) > MaxAttachment {
 		return "", invalid.Field(field, "too_large", "the file is %d bytes; at most %d allowed", len(data), MaxAttachment)
 	}
-	mt := http.DetectContentType(data)
-	if i := len(mt); i > 0 {
-		if j := indexByte(mt, ';'); j >= 0 {
-			mt = mt[:j]
-		}
-	}
+	mt, _, _ := strings.Cut(http.DetectContentType(data), ";")
 	if !slices.Contains(AttachmentTypes, mt) {
 		return "", invalid.Field(field, "unsupported_type", "the file is %s; send a photo (JPEG, PNG, GIF, WebP) or a PDF", mt)
 	}
 	return mt, nil
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 func attachmentContext(id, part string) string { return "attachment:" + id + ":" + part }

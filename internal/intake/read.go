@@ -105,17 +105,7 @@ func Access(ctx context.Context, q store.Q, a auth.Actor, r *store.Report) (auth
 			return res, nil, err
 		}
 		for _, ref := range refs {
-			if ref.Status == "withdrawn" {
-				continue
-			}
-			res.ReferredTo = append(res.ReferredTo, ref.ToOrgID)
-			if ref.ToOrgID == a.OrgID {
-				for _, f := range ref.Shared {
-					if !slices.Contains(res.Shared, f) {
-						res.Shared = append(res.Shared, f)
-					}
-				}
-			}
+			res.AddReferral(a, ref.ToOrgID, ref.Shared)
 		}
 	}
 	return res, caseIDs, nil
@@ -139,6 +129,14 @@ func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, 
 		return nil, res, nil, invalid.ErrForbidden
 	}
 	return r, res, caseIDs, nil
+}
+
+// Authorize checks that a may do act to a report, without opening any of
+// it: not found if a may not even read it, forbidden if a may read it but
+// not do act.
+func (s *Service) Authorize(ctx context.Context, a auth.Actor, reportID string, act auth.Action) (*store.Report, error) {
+	r, _, _, err := s.load(ctx, s.db.Read(), a, reportID, act)
+	return r, err
 }
 
 // Get returns a report as a may see it.

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
@@ -312,22 +311,7 @@ func month(us int64) string {
 
 // readable checks a may read the report's links.
 func (s *Service) readable(ctx context.Context, a auth.Actor, reportID string) (*store.Report, error) {
-	q := s.db.Read()
-	r, err := q.GetReport(ctx, reportID)
-	if err != nil {
-		return nil, err
-	}
-	res, _, err := intake.Access(ctx, q, a, r)
-	if err != nil {
-		return nil, err
-	}
-	if !auth.Can(a, auth.ReadReport, res) {
-		return nil, fmt.Errorf("report %s: %w", reportID, store.ErrNotFound)
-	}
-	if !auth.Can(a, auth.ReadLinks, res) {
-		return nil, invalid.ErrForbidden
-	}
-	return r, nil
+	return s.intake.Authorize(ctx, a, reportID, auth.ReadLinks)
 }
 
 // ReportIdentifiers lists a report's identifiers with their counts

@@ -8,7 +8,6 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
@@ -151,7 +150,7 @@ type webScreening struct {
 }
 
 func (w webScreening) ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]web.ScreenHit, error) {
-	if _, err := w.in.Get(ctx, a, reportID); err != nil {
+	if _, err := w.in.Authorize(ctx, a, reportID, auth.ReadReport); err != nil {
 		return nil, err
 	}
 	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
@@ -174,11 +173,8 @@ func (w webScreening) Review(ctx context.Context, a auth.Actor, hitID, decision,
 	if err != nil {
 		return err
 	}
-	if _, err := w.in.Get(ctx, a, h.ReportID); err != nil {
+	if _, err := w.in.Authorize(ctx, a, h.ReportID, auth.ReviewScreen); err != nil {
 		return err
-	}
-	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
 	}
 	return w.s.Review(ctx, hitID, decision, note, a)
 }

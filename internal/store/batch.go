@@ -12,8 +12,9 @@ import (
 const maxParams = 30000
 
 // insertMany inserts rows into table with one multi-row INSERT per chunk:
-// one round trip for many rows, which group commit depends on.
-func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any) error {
+// one round trip for many rows, which group commit depends on. suffix, if
+// not empty, ends each statement (e.g. "ON CONFLICT DO NOTHING").
+func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suffix ...string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -38,6 +39,9 @@ func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any) err
 			}
 			b.WriteByte(')')
 			args = append(args, row...)
+		}
+		for _, s := range suffix {
+			b.WriteString(" " + s)
 		}
 		if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
 			if isUnique(err) {

@@ -109,32 +109,7 @@ func (q Q) PutOccurrences(ctx context.Context, occ []*Occurrence) error {
 	for i, o := range occ {
 		rows[i] = []any{o.IdentifierID, o.ReportID, o.OrgID, o.Role, o.Confidence, o.SeenAt}
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	// insertMany with ON CONFLICT: build it here, it is the only upsert.
-	var b strings.Builder
-	b.WriteString(`INSERT INTO identifier_occurrences (identifier_id, report_id, org_id, role, confidence, seen_at) VALUES `)
-	var args []any
-	for i, r := range rows {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j := range r {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("$" + strconv.Itoa(len(args)+j+1))
-		}
-		b.WriteByte(')')
-		args = append(args, r...)
-	}
-	b.WriteString(` ON CONFLICT DO NOTHING`)
-	if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("store: put occurrences: %w", err)
-	}
-	return nil
+	return q.insertMany(ctx, "identifier_occurrences", "identifier_id, report_id, org_id, role, confidence, seen_at", rows, "ON CONFLICT DO NOTHING")
 }
 
 // RefreshIdentifier recomputes an identifier's aggregates from its

@@ -67,7 +67,8 @@ type Intake struct {
 	Jobs []*Job
 }
 
-// PutIntake stores a batch of submissions.
+// PutIntake stores a batch of submissions, and adds them to the statistics
+// roll-up and the incident-type index in the same transaction.
 func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 	var reports, keys, stmts, versions, entries, audits, jobs [][]any
 	for _, in := range batch {
@@ -109,5 +110,9 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 			return err
 		}
 	}
-	return nil
+	rs := make([]*Report, len(batch))
+	for i, in := range batch {
+		rs[i] = in.Report
+	}
+	return q.indexReports(ctx, rs)
 }

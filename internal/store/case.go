@@ -22,14 +22,16 @@ func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 	return &c, nil
 }
 
-// PutCase inserts a case.
+// PutCase inserts a case and counts it in the statistics roll-up.
 func (q Q) PutCase(ctx context.Context, c *Case) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
 		c.ID, c.OrgID, c.Title, c.Status, c.Urgency, nullString(c.AssigneeID), c.DueAt, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version)
 	if err != nil {
 		return fmt.Errorf("store: put case: %w", err)
 	}
-	return nil
+	n := statCounts{}
+	n.addCase(c.OrgID, c.CreatedAt)
+	return q.addStats(ctx, n)
 }
 
 // GetCase returns the case with id.

@@ -52,7 +52,8 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// PutReport inserts a report.
+// PutReport inserts a report, counted in the statistics roll-up and the
+// incident-type index like PutIntake's.
 func (q Q) PutReport(ctx context.Context, r *Report) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
 		r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
@@ -64,7 +65,7 @@ func (q Q) PutReport(ctx context.Context, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("store: put report: %w", err)
 	}
-	return nil
+	return q.indexReports(ctx, []*Report{r})
 }
 
 // GetReport returns the report with id.
@@ -104,7 +105,11 @@ type ReportFilter struct {
 	Limit  int
 }
 
-// ListReports returns reports newest first, at most f.Limit of them.
+// ListReports returns reports newest first, at most f.Limit of them. With
+// an incident type it reads report_incident_types, which holds copies of the
+// other filters' columns so that its indexes (organisation, status, type,
+// [language,] urgency, id) serve the triage queue's filters and paging
+// without scanning.
 func (q Q) ListReports(ctx context.Context, f ReportFilter) ([]*Report, error) {
 	var where []string
 	var args []any
@@ -112,28 +117,38 @@ func (q Q) ListReports(ctx context.Context, f ReportFilter) ([]*Report, error) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
 	}
+	// t is the table the org, status, urgency and id filters and the order
+	// apply to: the index when filtering by incident type, else reports.
+	t, from := "r", `reports r`
+	if f.IncidentType != "" {
+		t, from = "t", `report_incident_types t JOIN reports r ON r.id = t.report_id`
+	}
 	if f.OrgID != "" {
-		add("org_id = ?", f.OrgID)
+		add(t+".org_id = ?", f.OrgID)
 	}
 	if f.Status != "" {
-		add("status = ?", f.Status)
+		add(t+".status = ?", f.Status)
 	}
 	if f.Language != "" {
-		add("language = ?", f.Language)
+		add(t+".language = ?", f.Language)
 	}
 	if f.IncidentType != "" {
-		add("incident_types LIKE ?", `%"`+f.IncidentType+`"%`)
+		add("t.incident_type = ?", f.IncidentType)
 	}
 	if f.Urgent != nil {
-		add("urgent = ?", b2i(*f.Urgent))
+		add(t+".urgent = ?", b2i(*f.Urgent))
 	}
 	if f.CaseID != "" {
-		add("id IN (SELECT report_id FROM case_reports WHERE case_id = ?)", f.CaseID)
+		add("r.id IN (SELECT report_id FROM case_reports WHERE case_id = ?)", f.CaseID)
+	}
+	id := "r.id"
+	if t == "t" {
+		id = "t.report_id"
 	}
 	if f.Before != "" {
-		add("id < ?", f.Before)
+		add(id+" < ?", f.Before)
 	}
-	query := `SELECT ` + reportCols + ` FROM reports`
+	query := `SELECT r.` + strings.ReplaceAll(reportCols, ", ", ", r.") + ` FROM ` + from
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -142,7 +157,7 @@ func (q Q) ListReports(ctx context.Context, f ReportFilter) ([]*Report, error) {
 		limit = 50
 	}
 	args = append(args, limit)
-	query += ` ORDER BY id DESC LIMIT $` + strconv.Itoa(len(args))
+	query += ` ORDER BY ` + id + ` DESC LIMIT $` + strconv.Itoa(len(args))
 	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list reports: %w", err)
@@ -165,7 +180,13 @@ func (q Q) SetReportStatus(ctx context.Context, id, status string, at int64) err
 	if err != nil {
 		return fmt.Errorf("store: set report status: %w", err)
 	}
-	return oneRow(res, "report", id)
+	if err := oneRow(res, "report", id); err != nil {
+		return err
+	}
+	if _, err := q.q.ExecContext(ctx, `UPDATE report_incident_types SET status = $1 WHERE report_id = $2`, status, id); err != nil {
+		return fmt.Errorf("store: set report status: %w", err)
+	}
+	return nil
 }
 
 // MarkReportErased records that a report's data key was destroyed and drops

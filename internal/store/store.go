@@ -276,6 +276,12 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 				return applied, fmt.Errorf("store: migrate %s: %w", m.name, err)
 			}
 		}
+		if fill := migrationFill(m.name); fill != nil {
+			if err := fill(ctx, Q{q: tx, engine: db.Engine}); err != nil {
+				tx.Rollback()
+				return applied, fmt.Errorf("store: migrate %s: fill: %w", m.name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)`, m.version, Now()); err != nil {
 			tx.Rollback()
 			return applied, fmt.Errorf("store: migrate %s: record: %w", m.name, err)
@@ -286,6 +292,17 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// migrationFill returns the Go step a migration runs after its SQL, in the
+// same transaction, or nil: for data the SQL cannot compute the same way on
+// both engines.
+func migrationFill(name string) func(context.Context, Q) error {
+	switch name {
+	case "0007_stats.sql":
+		return fillStats
+	}
+	return nil
 }
 
 // splitSQL splits a migration into statements at semicolons that end a line,

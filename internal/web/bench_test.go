@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -41,11 +42,16 @@ func loadReports(b *testing.B, e *env, n int) {
 }
 
 // BenchmarkPages measures the server time of each staff page for a
-// signed-in coordinator, with 100,000 reports loaded once for all of them:
+// signed-in coordinator, with 100,000 reports loaded once for all of them,
+// on SQLite (or PostgreSQL with VIGIL_BENCH_ENGINE=postgres):
 //
 //	go test ./internal/web -run '^$' -bench Pages -benchtime 20x
 func BenchmarkPages(b *testing.B) {
-	e := newEnv(b)
+	engine := store.SQLite
+	if os.Getenv("VIGIL_BENCH_ENGINE") == "postgres" {
+		engine = store.Postgres
+	}
+	e := newEnvOn(b, engine)
 	t0 := time.Now()
 	loadReports(b, e, 100_000)
 	b.Logf("loaded 100,000 reports in %v", time.Since(t0).Round(time.Millisecond))
@@ -68,6 +74,9 @@ func BenchmarkPages(b *testing.B) {
 		{"TriagePage", "/app/triage"},
 		{"TriagePageUrgentOnly", "/app/triage?urgent=1"},
 		{"TriagePageRareFilter", "/app/triage?language=km&incident_type=confinement&urgent=1"},
+		{"TriagePageIncidentType", "/app/triage?incident_type=forced_criminality"},
+		{"TriagePageIncidentTypeUrgentOnly", "/app/triage?incident_type=forced_criminality&urgent=1"},
+		{"TriagePageAbsentIncidentType", "/app/triage?incident_type=violence"},
 		{"CasePage", "/app/cases/" + e.demo.Cases["golden"]},
 		{"CaseListPage", "/app/cases"},
 		{"StatsPage", "/app/stats"},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // graphNode and graphEdge are cytoscape.js elements.
@@ -64,7 +65,7 @@ func (s *site) buildGraph(q *req, c *casework.CaseView) *graph {
 		g.node(rn, q.L.T("case.report")+" "+shortID(r.ID), "report", "")
 		g.edge(caseNode, rn, "")
 		for _, p := range r.Places {
-			key := placeKey(p.Name)
+			key := store.PlaceKey(p.Name)
 			pn := "place:" + key
 			label := p.Name
 			if k := label; k != key {

@@ -20,7 +20,8 @@ import (
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
-// env is a running Vigil with the demo data, on a fresh SQLite database.
+// env is a running Vigil with the demo data, on a fresh database (SQLite
+// unless made by newEnvOn).
 type env struct {
 	srv  *server.Server
 	ts   *httptest.Server
@@ -29,8 +30,14 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvOn(t, store.SQLite)
+}
+
+// newEnvOn is newEnv on a database of engine e.
+func newEnvOn(t testing.TB, e store.Engine) *env {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite)
+	db := storetest.Open(t, e)
 	master := make([]byte, 32)
 	rand.Read(master)
 	keys, err := seal.New(master)

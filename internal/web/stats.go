@@ -3,14 +3,12 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -28,127 +26,40 @@ type bar struct {
 	Count      int64
 }
 
-// stats is an organisation's statistics at one time.
+// stats is an organisation's statistics: the bars of each chart.
 type stats struct {
-	At     time.Time
 	Charts map[string][]bar
 }
 
-// statsCache keeps each organisation's statistics for a minute: they are
-// aggregates over every report and need not be fresher.
-type statsCache struct {
-	mu sync.Mutex
-	// byOrg holds the last computed stats per organisation.
-	byOrg map[string]*stats
+// chartDims maps each chart to its dimension in the store's roll-up.
+var chartDims = map[string]string{
+	"reports_by_month": store.DimReportMonth,
+	"cases_by_month":   store.DimCaseMonth,
+	"nationality":      store.DimNationality,
+	"incident_type":    store.DimIncidentType,
+	"place":            store.DimPlace,
 }
 
-// StatsTTL is how long statistics are reused.
-const StatsTTL = time.Minute
-
+// orgStats reads an organisation's statistics from the roll-up the store
+// keeps up to date as reports and cases are written: a few hundred rows,
+// so they are read fresh on every request rather than cached.
 func (s *site) orgStats(ctx context.Context, orgID string) (*stats, error) {
-	s.stats.mu.Lock()
-	st := s.stats.byOrg[orgID]
-	s.stats.mu.Unlock()
-	if st != nil && time.Since(st.At) < StatsTTL {
-		return st, nil
-	}
-	st, err := computeStats(ctx, s.d.DB.Read(), orgID)
+	rows, err := s.d.DB.Read().Stats(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	s.stats.mu.Lock()
-	if s.stats.byOrg == nil {
-		s.stats.byOrg = map[string]*stats{}
-	}
-	s.stats.byOrg[orgID] = st
-	s.stats.mu.Unlock()
-	return st, nil
-}
-
-func computeStats(ctx context.Context, q store.Q, orgID string) (*stats, error) {
-	st := &stats{At: time.Now(), Charts: map[string][]bar{}}
-	months := func(days []store.Group) []bar {
-		m := map[string]int64{}
-		for _, g := range days {
-			d, _ := strconv.ParseInt(g.Value, 10, 64)
-			m[time.Unix(d*86400, 0).UTC().Format("2006-01")] += g.Count
+	byDim := map[string]map[string]int64{}
+	for _, r := range rows {
+		if byDim[r.Dim] == nil {
+			byDim[r.Dim] = map[string]int64{}
 		}
-		return sorted(m, true)
+		byDim[r.Dim][r.Key] += r.Count
 	}
-	days, err := q.ReportDays(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	st.Charts["reports_by_month"] = months(days)
-	if days, err = q.CaseDays(ctx, orgID); err != nil {
-		return nil, err
-	}
-	st.Charts["cases_by_month"] = months(days)
-
-	spread := func(column string, keys func(raw string) ([]string, error)) ([]bar, error) {
-		gs, err := q.ReportGroups(ctx, orgID, column)
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]int64{}
-		for _, g := range gs {
-			ks, err := keys(g.Value)
-			if err != nil {
-				return nil, fmt.Errorf("web: statistics %s: %w", column, err)
-			}
-			for _, k := range ks {
-				m[k] += g.Count
-			}
-		}
-		return sorted(m, false), nil
-	}
-	if st.Charts["incident_type"], err = spread("incident_types", func(raw string) ([]string, error) {
-		var ts []string
-		return ts, json.Unmarshal([]byte(raw), &ts)
-	}); err != nil {
-		return nil, err
-	}
-	if st.Charts["nationality"], err = spread("victims", func(raw string) ([]string, error) {
-		var vs []store.Victim
-		if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, v := range vs {
-			n := v.Nationality
-			if n == "" {
-				n = "unknown"
-			}
-			out = append(out, n)
-		}
-		return out, nil
-	}); err != nil {
-		return nil, err
-	}
-	if st.Charts["place"], err = spread("places", func(raw string) ([]string, error) {
-		var ps []store.PlaceRef
-		if err := json.Unmarshal([]byte(raw), &ps); err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, p := range ps {
-			out = append(out, placeKey(p.Name))
-		}
-		slices.Sort(out)
-		return slices.Compact(out), nil
-	}); err != nil {
-		return nil, err
+	st := &stats{Charts: map[string][]bar{}}
+	for chart, dim := range chartDims {
+		st.Charts[chart] = sorted(byDim[dim], strings.HasSuffix(chart, "_by_month"))
 	}
 	return st, nil
-}
-
-// placeKey is a place's gazetteer ID, or its name as typed when the
-// gazetteer does not know it.
-func placeKey(name string) string {
-	if p, ok := gazetteer.Default().Lookup(name); ok {
-		return p.ID
-	}
-	return strings.TrimSpace(name)
 }
 
 // sorted turns counts into bars: by key (months) or by count, largest first.

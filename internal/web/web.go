@@ -161,7 +161,6 @@ type site struct {
 	assetURL map[string]string
 	cop      *http.CrossOriginProtection
 	limit    *limiter
-	stats    *statsCache
 }
 
 type asset struct {
@@ -187,7 +186,7 @@ func newSite(d Deps) (*site, error) {
 		c := config.Defaults()
 		d.Cfg = &c
 	}
-	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate), stats: &statsCache{}}
+	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate)}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
 		return nil, err

@@ -6,12 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pquerna/otp/totp"
-
-	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/staff"
-	"github.com/vigil-project/vigil/internal/store"
 )
 
 // accountView is the account page's data.
@@ -23,11 +20,11 @@ type accountView struct {
 }
 
 func (s *site) accountData(q *req) (*accountView, error) {
-	u, err := s.d.DB.Read().GetUser(q.ctx(), q.actor.UserID)
+	u, err := s.d.Staff.Me(q.ctx(), q.actor)
 	if err != nil {
 		return nil, err
 	}
-	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTPSecret != ""}, nil
+	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTP}, nil
 }
 
 func (s *site) account(w http.ResponseWriter, q *req) error {
@@ -45,17 +42,15 @@ func (s *site) account(w http.ResponseWriter, q *req) error {
 }
 
 // totpStart makes a new TOTP secret and shows it; nothing is stored until a
-// code from the app confirms it, so a half-done enrolment locks no one out.
+// code from the app confirms it.
 func (s *site) totpStart(w http.ResponseWriter, q *req) error {
 	av, err := s.accountData(q)
 	if err != nil {
 		return err
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Vigil", AccountName: av.Email})
-	if err != nil {
+	if av.URL, av.Secret, err = s.d.Staff.NewTOTP(q.ctx(), q.actor); err != nil {
 		return err
 	}
-	av.Secret, av.URL = key.Secret(), key.URL()
 	v := s.newView(q, "account.title")
 	v.Data = av
 	s.render(w, q, http.StatusOK, "account", v)
@@ -63,40 +58,26 @@ func (s *site) totpStart(w http.ResponseWriter, q *req) error {
 }
 
 func (s *site) totpConfirm(w http.ResponseWriter, q *req) error {
-	secret := strings.TrimSpace(q.r.PostFormValue("secret"))
-	code := strings.TrimSpace(q.r.PostFormValue("code"))
-	if len(secret) < 16 || len(secret) > 64 || !totp.Validate(code, secret) {
+	secret := q.r.PostFormValue("secret")
+	err := s.d.Staff.EnrolTOTP(q.ctx(), q.actor, secret, q.r.PostFormValue("code"))
+	if _, bad := invalid.As(err); bad {
 		av, err := s.accountData(q)
 		if err != nil {
 			return err
 		}
-		key, err := totp.Generate(totp.GenerateOpts{Issuer: "Vigil", AccountName: av.Email, Secret: []byte(secret)})
-		if err == nil {
-			av.URL = key.URL()
+		if url, err := s.d.Staff.TOTPURL(q.ctx(), q.actor, secret); err == nil {
+			av.Secret, av.URL = strings.TrimSpace(secret), url
 		}
-		av.Secret = secret
 		v := s.newView(q, "account.title")
 		v.Data = av
 		v.Errors["code"] = q.L.T("account.bad_code")
 		s.render(w, q, http.StatusUnprocessableEntity, "account", v)
 		return nil
 	}
-	if err := enrolTOTP(q, s.d.DB, secret); err != nil {
+	if err != nil {
 		return err
 	}
 	return redirect(w, q, "/app/account?done=totp")
-}
-
-// enrolTOTP stores a confirmed TOTP secret for the signed-in user, audited.
-// TODO(lead): move into staff as Service.EnrolTOTP(ctx, a, secret, code);
-// staff.EnableTOTP is admin-only and stores an unconfirmed secret.
-func enrolTOTP(q *req, db *store.DB, secret string) error {
-	return db.Tx(q.ctx(), func(tx store.Q) error {
-		if err := tx.SetUserTOTP(q.ctx(), q.actor.UserID, secret); err != nil {
-			return err
-		}
-		return audit.Record(q.ctx(), tx, q.actor, "user.totp", "user", q.actor.UserID, "", nil)
-	})
 }
 
 // adminView is the admin page's data.

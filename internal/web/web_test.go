@@ -426,8 +426,13 @@ func TestLoginWithTOTP(t *testing.T) {
 	if m == nil {
 		t.Fatalf("enrol: no secret shown (status %d)", p.status)
 	}
-	if p := e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {"123456"}}); p.status != http.StatusUnprocessableEntity {
+	p = e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {"123456"}})
+	if p.status != http.StatusUnprocessableEntity {
 		t.Errorf("enrol with a wrong code: status %d", p.status)
+	}
+	// Shown again after a wrong code, the otpauth URL holds the same secret.
+	if u := regexp.MustCompile(`secret=([A-Z2-7]+)`).FindStringSubmatch(p.body); u == nil || u[1] != m[1] {
+		t.Errorf("enrol with a wrong code: otpauth URL secret %v, want %s", u, m[1])
 	}
 	code, _ = totp.GenerateCode(m[1], time.Now())
 	if p := e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {code}}); p.status != http.StatusSeeOther {

@@ -143,7 +143,38 @@ func (q Q) indexReports(ctx context.Context, reports []*Report) error {
 	if err := q.addStats(ctx, c); err != nil {
 		return err
 	}
-	return q.insertMany(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports))
+	return q.insertIncidentTypes(ctx, reports)
+}
+
+// incidentTypesPerStatement bounds the rows of one INSERT into
+// report_incident_types: SQLite looks up each $N parameter by name in a
+// list, so parsing a statement costs the square of its parameters.
+const incidentTypesPerStatement = 100
+
+// insertIncidentTypes writes the report_incident_types rows of reports just
+// inserted. Only the report ID and the type are sent; the copied columns
+// are read from the reports rows, which keeps the statements small.
+func (q Q) insertIncidentTypes(ctx context.Context, reports []*Report) error {
+	var pairs []any
+	for _, row := range incidentTypeRows(reports) {
+		pairs = append(pairs, row[0], row[3])
+	}
+	for start := 0; start < len(pairs); start += 2 * incidentTypesPerStatement {
+		chunk := pairs[start:min(len(pairs), start+2*incidentTypesPerStatement)]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO report_incident_types (` + incidentTypeCols + `) SELECT v.column1, r.org_id, r.status, v.column2, r.urgent, r.language FROM (VALUES `)
+		for i := 0; i < len(chunk); i += 2 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "($%d, $%d)", i+1, i+2)
+		}
+		b.WriteString(`) AS v JOIN reports r ON r.id = v.column1`)
+		if _, err := q.q.ExecContext(ctx, b.String(), chunk...); err != nil {
+			return fmt.Errorf("store: insert into report_incident_types: %w", err)
+		}
+	}
+	return nil
 }
 
 // Stats returns an organisation's statistics from the roll-up, sorted by

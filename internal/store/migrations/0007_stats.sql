@@ -14,20 +14,22 @@ CREATE TABLE report_stats (
     key    TEXT NOT NULL,
     count  BIGINT NOT NULL,
     PRIMARY KEY (org_id, dim, key)
-);
+) WITHOUT ROWID;
 
 -- report_incident_types has one row per report and incident type, with the
--- report's organisation, status, urgency and language copied so that its
--- indexes serve the triage queue's filters and its paging by report id:
--- with and without a language.
+-- report's organisation, status, urgency and language copied so that one
+-- index serves the triage queue's filters and its paging by report id. The
+-- language ends the index so that it is checked in the index (a second index
+-- with the language before the id cost a third of the intake's write time).
+-- WITHOUT ROWID (SQLite only; it is dropped for PostgreSQL) saves one b-tree
+-- per row; like the roll-up it is derived data, without foreign keys.
 CREATE TABLE report_incident_types (
-    report_id     TEXT NOT NULL REFERENCES reports(id),
+    report_id     TEXT NOT NULL,
     org_id        TEXT NOT NULL,
     status        TEXT NOT NULL,
     incident_type TEXT NOT NULL,
     urgent        INTEGER NOT NULL,
     language      TEXT NOT NULL,
     PRIMARY KEY (report_id, incident_type)
-);
-CREATE INDEX report_incident_types_triage ON report_incident_types(org_id, status, incident_type, urgent, report_id);
-CREATE INDEX report_incident_types_language ON report_incident_types(org_id, status, incident_type, language, urgent, report_id);
+) WITHOUT ROWID;
+CREATE INDEX report_incident_types_triage ON report_incident_types(org_id, status, incident_type, urgent, report_id, language);

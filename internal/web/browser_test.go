@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -189,6 +192,26 @@ func (b *browser) logout() {
 	b.submit("form.logout button", "#email")
 }
 
+// localeText is the text of key in the locale file of lang.
+func localeText(t *testing.T, lang, key string) string {
+	t.Helper()
+	return readLocale(t, lang)[key]
+}
+
+// screenshotPNG writes a small PNG named for lang to attach to a report.
+func screenshotPNG(t *testing.T, lang string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "screenshot-"+lang+".png")
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // reports are what the browser test files in each language.
 var browserReports = map[string]struct{ narrative, place, ad string }{
 	"en": {"My cousin took a job as a translator. Now he is locked in a building in Poipet and they want $5,000 to let him go.", "Poipet", ""},
@@ -233,6 +256,16 @@ func TestBrowser(t *testing.T) {
 			if r.ad != "" {
 				b.set("#job_ad", r.ad)
 			}
+			// The file picker is labelled in the page's language, and shows
+			// the chosen file's name.
+			if got, want := b.text(`label[for=attachment].button`), localeText(t, lang, "report.choose_files"); got != want {
+				t.Errorf("%s: file button %q, want %q", lang, got, want)
+			}
+			b.do(chromedp.SetUploadFiles(chromedp.CSS("#attachment"), []string{screenshotPNG(t, lang)}))
+			if got := b.text("#attachment-names"); got != "screenshot-"+lang+".png" {
+				t.Errorf("%s: chosen files shown as %q", lang, got)
+			}
+			b.shot("public-" + lang + "-report-filled")
 			b.submit("form.report-form button.primary", "#secret")
 			code, secret := b.text("#code"), b.text("#secret")
 			if !strings.HasPrefix(code, "VG-") || len(secret) < 20 {

@@ -20,23 +20,26 @@ import (
 
 var langs = []string{"en", "zh", "km", "th", "vi"}
 
+// readLocale reads the locale file of code as keys and texts.
+func readLocale(t *testing.T, code string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("locales", code+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s.json: %v", code, err)
+	}
+	return m
+}
+
 // TestMissingTranslations fails when a locale lacks a key English has, or
 // has a key English lacks.
 func TestMissingTranslations(t *testing.T) {
-	read := func(code string) map[string]string {
-		b, err := os.ReadFile(filepath.Join("locales", code+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]string
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s.json: %v", code, err)
-		}
-		return m
-	}
-	en := read("en")
+	en := readLocale(t, "en")
 	for _, code := range langs[1:] {
-		m := read(code)
+		m := readLocale(t, code)
 		for k, v := range en {
 			got, ok := m[k]
 			if !ok || strings.TrimSpace(got) == "" {

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var body = document.body;
+  document.documentElement.classList.add("js");
 
   // Public pages: keep what the page is about out of the browser history.
   // The history entry is renamed to the neutral page, so Back and the
@@ -21,6 +22,17 @@
       location.replace(leave.getAttribute("href"));
     });
   }
+
+  // File pickers: show the chosen files' names beside the page's own
+  // button (the native control is hidden by the stylesheet).
+  Array.prototype.forEach.call(document.querySelectorAll("input.file-native"), function (input) {
+    var names = document.getElementById(input.id + "-names");
+    if (!names) { return; }
+    input.addEventListener("change", function () {
+      var list = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      names.textContent = list.length ? list.join(", ") : names.getAttribute("data-none");
+    });
+  });
 
   // Copy buttons: data-copy names the element whose text to copy.
   Array.prototype.forEach.call(document.querySelectorAll("button.copy"), function (b) {

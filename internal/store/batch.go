@@ -34,8 +34,14 @@ func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suf
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(len(args) + j + 1))
+				if q.engine == SQLite {
+					// SQLite looks a numbered parameter up in a list of
+					// all of them: thousands of $N make parsing quadratic.
+					b.WriteByte('?')
+				} else {
+					b.WriteByte('$')
+					b.WriteString(strconv.Itoa(len(args) + j + 1))
+				}
 			}
 			b.WriteByte(')')
 			args = append(args, row...)

@@ -25,10 +25,10 @@ func runLinks(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	reports, clusters, err := srv.Links.Rebuild(ctx)
+	st, err := srv.Links.Rebuild(ctx)
 	if err != nil {
 		return fmt.Errorf("links rebuild: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "rebuilt the link index: %d reports, %d clusters, in %v\n", reports, clusters, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "rebuilt the link index in %v: %s\n", time.Since(start).Round(time.Millisecond), st)
 	return nil
 }

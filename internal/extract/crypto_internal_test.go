@@ -293,3 +293,19 @@ func FuzzView(f *testing.F) {
 		}
 	})
 }
+
+func TestEncodedAddressesValidate(t *testing.T) {
+	for i := range 50 {
+		var h [20]byte
+		for j := range h {
+			h[j] = byte(i*31 + j*7)
+		}
+		if a := TRONAddress(h); !isTRON(a) {
+			t.Errorf("TRONAddress(%x) = %s, not a valid TRON address", h, a)
+		}
+		a := ETHAddress(h)
+		if valid, checksummed := ethChecksum(a); !valid || !checksummed {
+			t.Errorf("ETHAddress(%x) = %s: valid %v, checksummed %v", h, a, valid, checksummed)
+		}
+	}
+}

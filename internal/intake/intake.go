@@ -248,6 +248,43 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 		orgID = org.ID
 	}
 	now := time.Now().UTC()
+	b, err := s.build(a, orgID, sub, now)
+	if err != nil {
+		return nil, err
+	}
+	r := b.rows.Report
+	b.rows.Jobs = s.jobs(r.ID)
+	if err := s.enqueue(ctx, b.rows); err != nil {
+		return nil, fmt.Errorf("intake: store report: %w", err)
+	}
+	if s.stored != nil {
+		s.stored(context.WithoutCancel(ctx), []string{r.ID})
+	}
+	ack := &Ack{ID: r.ID, TrackingCode: r.TrackingCode, Secret: b.secret, Status: r.Status, ReceivedAt: now.Format(time.RFC3339)}
+	if s.ledger != nil {
+		wctx, cancel := context.WithTimeout(ctx, s.ReceiptWait)
+		rc, err := s.ledger.Receipt(wctx, b.first.entry.ID)
+		cancel()
+		if err != nil {
+			s.log.Warn("intake: no ledger receipt in time", "report", r.ID, "err", err)
+		} else {
+			ack.Receipt = rc
+		}
+	}
+	return ack, nil
+}
+
+// built is a submission turned into the rows to store: sealed, with its
+// ledger entries, and the secret to show the reporter once.
+type built struct {
+	rows   *store.Intake
+	secret string
+	first  *statementWrite
+}
+
+// build seals a validated submission into rows for organisation orgID,
+// received at now. It queues no follow-up jobs.
+func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Time) (*built, error) {
 	id := store.NewID()
 	secret, secretHash, err := auth.NewSecret("")
 	if err != nil {
@@ -297,7 +334,7 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 	if sub.JobAd != "" {
 		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))
 	}
-	rows := &store.Intake{Report: r, DataKey: wrapped, Jobs: s.jobs(id)}
+	rows := &store.Intake{Report: r, DataKey: wrapped}
 	for _, st := range stmts {
 		st.addTo(rows)
 	}
@@ -305,25 +342,7 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 		rows.Audit = append(rows.Audit, &store.AuditEvent{ID: store.NewID(), At: r.ReceivedAt, ActorID: a.UserID, ActorOrgID: a.OrgID,
 			Action: "report.create", ResourceType: "report", ResourceID: id, Detail: `{"channel":"` + r.Channel + `"}`})
 	}
-	err = s.enqueue(ctx, rows)
-	if err != nil {
-		return nil, fmt.Errorf("intake: store report: %w", err)
-	}
-	if s.stored != nil {
-		s.stored(context.WithoutCancel(ctx), []string{id})
-	}
-	ack := &Ack{ID: id, TrackingCode: code, Secret: secret, Status: r.Status, ReceivedAt: now.Format(time.RFC3339)}
-	if s.ledger != nil {
-		wctx, cancel := context.WithTimeout(ctx, s.ReceiptWait)
-		rc, err := s.ledger.Receipt(wctx, first.entry.ID)
-		cancel()
-		if err != nil {
-			s.log.Warn("intake: no ledger receipt in time", "report", id, "err", err)
-		} else {
-			ack.Receipt = rc
-		}
-	}
-	return ack, nil
+	return &built{rows: rows, secret: secret, first: first}, nil
 }
 
 func sealedContext(reportID string) string { return "report:" + reportID + ":sealed" }

@@ -51,6 +51,7 @@ func identifierID(kind, value string) string {
 
 // found is one identifier of a report, ready to store.
 type found struct {
+	id          string // identifierID(kind, value)
 	kind, value string
 	blind       bool
 	role        string
@@ -65,6 +66,17 @@ func (s *Service) extractReport(ctx context.Context, r *store.Report) ([]found, 
 	if err != nil {
 		return nil, err
 	}
+	sealed, err := s.intake.SealedForProcessing(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.find(r.Country, r.Subjects, texts, sealed), nil
+}
+
+// find is the extraction itself, on a report's opened content: the same
+// for a new report and for a rebuild, so both give the same index. It
+// returns the identifiers in id order, each once.
+func (s *Service) find(country string, subjects []store.Subject, texts map[string]string, sealed *intake.Sealed) []found {
 	keys := make([]string, 0, len(texts))
 	for k := range texts {
 		keys = append(keys, k)
@@ -72,13 +84,13 @@ func (s *Service) extractReport(ctx context.Context, r *store.Report) ([]found, 
 	sort.Strings(keys)
 	byKey := map[string]found{}
 	add := func(f found) {
-		k := f.kind + "\x00" + f.value
-		if old, ok := byKey[k]; ok && old.confidence >= f.confidence && (old.role != "" || f.role == "") {
+		f.id = identifierID(f.kind, f.value)
+		if old, ok := byKey[f.id]; ok && old.confidence >= f.confidence && (old.role != "" || f.role == "") {
 			return
 		}
-		byKey[k] = f
+		byKey[f.id] = f
 	}
-	opt := extract.Options{Region: r.Country, NoPlaces: true}
+	opt := extract.Options{Region: country, NoPlaces: true}
 	for _, k := range keys {
 		for _, h := range extract.Text(texts[k], opt) {
 			f := found{kind: string(h.Kind), value: h.Value, role: string(h.Role), confidence: h.Confidence}
@@ -88,16 +100,12 @@ func (s *Service) extractReport(ctx context.Context, r *store.Report) ([]found, 
 			add(f)
 		}
 	}
-	for _, sub := range r.Subjects {
+	for _, sub := range subjects {
 		if sub.Type == "company" {
-			if h, ok := extract.Normalize(extract.KindCompany, sub.Name, r.Country); ok {
+			if h, ok := extract.Normalize(extract.KindCompany, sub.Name, country); ok {
 				add(found{kind: string(h.Kind), value: h.Value, role: "recruiter", confidence: 0.9})
 			}
 		}
-	}
-	sealed, err := s.intake.SealedForProcessing(ctx, r.ID)
-	if err != nil {
-		return nil, err
 	}
 	if sealed != nil {
 		var contacts []string
@@ -120,8 +128,8 @@ func (s *Service) extractReport(ctx context.Context, r *store.Report) ([]found, 
 	for _, f := range byKey {
 		out = append(out, f)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].kind+out[i].value < out[j].kind+out[j].value })
-	return out, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
 }
 
 // Process indexes a report's identifiers and updates the clusters. It is
@@ -135,70 +143,91 @@ func (s *Service) Process(ctx context.Context, reportID string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Tx(ctx, func(q store.Q) error {
-		if err := s.store(ctx, q, r, fs); err != nil {
-			return err
-		}
-		return s.cluster(ctx, q, r.ID)
-	})
+	return s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, r, fs) })
 }
 
-func (s *Service) store(ctx context.Context, q store.Q, r *store.Report, fs []found) error {
-	now := store.Now()
-	occ := make([]*store.Occurrence, 0, len(fs))
-	for _, f := range fs {
-		id := identifierID(f.kind, f.value)
-		if err := q.EnsureIdentifier(ctx, id, f.kind, f.value, f.blind); err != nil {
-			return err
+// link adds a report's identifiers to the index and joins the report to the
+// cluster of every report it shares a linking identifier with. Its cost
+// does not grow with how often an identifier was seen: aggregates are
+// updated by increment, and one other report per identifier finds its
+// cluster (every report sharing an identifier is in one cluster).
+func (s *Service) link(ctx context.Context, q store.Q, r *store.Report, fs []found) error {
+	if err := q.LockLinks(ctx); err != nil {
+		return err
+	}
+	prev, err := q.GetReportLink(ctx, r.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	have := map[string]bool{}
+	var refs []store.LinkRef
+	if prev != nil {
+		refs = prev.Identifiers
+		for _, ref := range refs {
+			have[ref.IdentifierID] = true
 		}
-		occ = append(occ, &store.Occurrence{IdentifierID: id, ReportID: r.ID, OrgID: r.OrgID, Role: f.role, Confidence: f.confidence, SeenAt: now})
+	}
+	var news []*store.Identifier
+	var occ []*store.Occurrence
+	for _, f := range fs {
+		if have[f.id] {
+			continue
+		}
+		news = append(news, &store.Identifier{ID: f.id, Kind: f.kind, Value: f.value, Blind: f.blind})
+		occ = append(occ, &store.Occurrence{IdentifierID: f.id, ReportID: r.ID, OrgID: r.OrgID, Role: f.role, Confidence: f.confidence})
+		refs = append(refs, store.LinkRef{IdentifierID: f.id, Role: f.role})
+	}
+	if prev != nil && len(news) == 0 {
+		return nil
+	}
+	if err := q.EnsureIdentifiers(ctx, news); err != nil {
+		return err
 	}
 	if err := q.PutOccurrences(ctx, occ); err != nil {
 		return err
 	}
-	for _, o := range occ {
-		if err := q.RefreshIdentifier(ctx, o.IdentifierID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// cluster joins a report to the clusters of the reports it shares linking
-// identifiers with. A cluster is named by its earliest report's id, so the
-// incremental result equals a rebuild's.
-func (s *Service) cluster(ctx context.Context, q store.Q, reportID string) error {
-	occ, err := q.ReportOccurrences(ctx, reportID)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for _, o := range occ {
-		ids = append(ids, o.IdentifierID)
+	ids := make([]string, len(news))
+	for i, n := range news {
+		ids[i] = n.ID
 	}
 	idents, err := q.GetIdentifiers(ctx, ids)
 	if err != nil {
 		return err
 	}
-	var link []string
 	for _, i := range idents {
-		if linking(i.Kind) {
-			link = append(link, i.ID)
+		if i.Blind {
+			continue // a victim's contact: never counted
+		}
+		seen, err := q.SeenInOrg(ctx, i.ID, r.OrgID, r.ID)
+		if err != nil {
+			return err
+		}
+		addReport(i, r.ReceivedAt, !seen, r.IncidentTypes)
+		if err := q.SetAggregates(ctx, i); err != nil {
+			return err
 		}
 	}
-	others, err := q.ReportsSharing(ctx, reportID, link, 100000)
+
+	into := r.ID
+	var others []string
+	for _, f := range fs {
+		if !linking(f.kind) {
+			continue
+		}
+		other, err := q.OtherReportWith(ctx, f.id, r.ID)
+		if err != nil {
+			return err
+		}
+		if other != "" {
+			others = append(others, other)
+		}
+	}
+	clusters, err := q.ClustersOf(ctx, append(others, r.ID))
 	if err != nil {
 		return err
 	}
-	clusters, err := q.ClustersOf(ctx, append(others, reportID))
-	if err != nil {
-		return err
-	}
-	into := reportID
 	for _, c := range clusters {
-		if c < into {
-			into = c
-		}
+		into = min(into, c)
 	}
 	var from []string
 	for _, c := range clusters {
@@ -209,77 +238,29 @@ func (s *Service) cluster(ctx context.Context, q store.Q, reportID string) error
 	if err := q.MergeClusters(ctx, into, from); err != nil {
 		return err
 	}
-	return q.SetCluster(ctx, reportID, into, store.Now())
+	sort.Slice(refs, func(i, j int) bool { return refs[i].IdentifierID < refs[j].IdentifierID })
+	return q.PutReportLink(ctx, &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs})
 }
 
-// Rebuild recomputes the whole index from the reports: it extracts every
-// report again, then computes the clusters as connected components in
-// memory. It returns how many reports and clusters it found.
-func (s *Service) Rebuild(ctx context.Context) (reports, clusters int, err error) {
-	ids, err := s.db.Read().AllReportIDs(ctx)
-	if err != nil {
-		return 0, 0, err
+// addReport counts one more report in an identifier's aggregates: the
+// report's time, whether its organisation is new to the identifier, and
+// its incident types (kept sorted, so incremental linking and a rebuild
+// agree).
+func addReport(i *store.Identifier, at int64, newOrg bool, types []string) {
+	i.ReportCount++
+	if newOrg {
+		i.OrgCount++
 	}
-	if err := s.db.Tx(ctx, func(q store.Q) error { return q.ClearLinks(ctx) }); err != nil {
-		return 0, 0, err
+	if i.FirstSeen == 0 || at < i.FirstSeen {
+		i.FirstSeen = at
 	}
-	parent := map[string]string{}
-	find := func(x string) string {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	union := func(a, b string) {
-		ra, rb := find(a), find(b)
-		if ra == rb {
-			return
-		}
-		if rb < ra {
-			ra, rb = rb, ra
-		}
-		parent[rb] = ra // the root is always the smallest id
-	}
-	firstWith := map[string]string{} // identifier → first report seen with it
-	for _, id := range ids {
-		r, err := s.db.Read().GetReport(ctx, id)
-		if err != nil {
-			return 0, 0, err
-		}
-		fs, err := s.extractReport(ctx, r)
-		if err != nil {
-			return 0, 0, err
-		}
-		if err := s.db.Tx(ctx, func(q store.Q) error { return s.store(ctx, q, r, fs) }); err != nil {
-			return 0, 0, err
-		}
-		parent[id] = id
-		for _, f := range fs {
-			if !linking(f.kind) {
-				continue
-			}
-			iid := identifierID(f.kind, f.value)
-			if first, ok := firstWith[iid]; ok {
-				union(first, id)
-			} else {
-				firstWith[iid] = id
-			}
+	i.LastSeen = max(i.LastSeen, at)
+	for _, t := range types {
+		if !slices.Contains(i.Categories, t) {
+			i.Categories = append(i.Categories, t)
 		}
 	}
-	roots := map[string]bool{}
-	err = s.db.Tx(ctx, func(q store.Q) error {
-		now := store.Now()
-		for _, id := range ids {
-			root := find(id)
-			roots[root] = true
-			if err := q.SetCluster(ctx, id, root, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(ids), len(roots), err
+	slices.Sort(i.Categories)
 }
 
 // Clusters returns report id → cluster id (for tests and the rebuild check).
@@ -322,15 +303,18 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 		return nil, err
 	}
 	q := s.db.Read()
-	occ, err := q.ReportOccurrences(ctx, reportID)
+	l, err := q.GetReportLink(ctx, reportID)
+	if errors.Is(err, store.ErrNotFound) {
+		return []IdentifierView{}, nil // not linked yet
+	}
 	if err != nil {
 		return nil, err
 	}
 	roles := map[string]string{}
 	var ids []string
-	for _, o := range occ {
-		roles[o.IdentifierID] = o.Role
-		ids = append(ids, o.IdentifierID)
+	for _, ref := range l.Identifiers {
+		roles[ref.IdentifierID] = ref.Role
+		ids = append(ids, ref.IdentifierID)
 	}
 	idents, err := q.GetIdentifiers(ctx, ids)
 	if err != nil {
@@ -339,31 +323,32 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 	out := []IdentifierView{}
 	for _, i := range idents {
 		v := IdentifierView{Kind: i.Kind, Value: i.Value, Role: roles[i.ID], FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen), ReportIDs: []string{}}
-		all, err := q.IdentifierOccurrences(ctx, i.ID, 10000)
+		if i.Blind {
+			// A victim's contact keeps no aggregates: count its few
+			// occurrences; its value is matched, never shown.
+			v.Value = ""
+			if v.OtherReports, v.OtherOrgs, err = q.CountOccurrences(ctx, i.ID, r.ID, r.OrgID, 10000); err != nil {
+				return nil, err
+			}
+		} else {
+			// The aggregates count this report and its organisation.
+			v.OtherReports, v.OtherOrgs = max(0, i.ReportCount-1), max(0, i.OrgCount-1)
+		}
+		own, err := q.OrgOccurrences(ctx, i.ID, a.OrgID, r.ID, maxOwnReports)
 		if err != nil {
 			return nil, err
 		}
-		orgs := map[string]bool{}
-		for _, o := range all {
-			if o.ReportID == reportID {
-				continue
-			}
-			v.OtherReports++
-			if o.OrgID != r.OrgID {
-				orgs[o.OrgID] = true
-			}
-			if o.OrgID == a.OrgID {
-				v.ReportIDs = append(v.ReportIDs, o.ReportID)
-			}
-		}
-		v.OtherOrgs = len(orgs)
-		if i.Blind {
-			v.Value = "" // a victim's contact: matched, never shown
+		for _, o := range own {
+			v.ReportIDs = append(v.ReportIDs, o.ReportID)
 		}
 		out = append(out, v)
 	}
 	return out, nil
 }
+
+// maxOwnReports bounds the list of the caller's own other reports per
+// identifier.
+const maxOwnReports = 50
 
 // Node and Edge make the network around a report for a graph view.
 type Node struct {
@@ -424,17 +409,21 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 		return nil, err
 	}
 	for hop := 0; hop < depth && len(frontier) > 0; hop += 2 {
+		linksOf, err := q.GetReportLinks(ctx, frontier)
+		if err != nil {
+			return nil, err
+		}
 		var next []string
 		for _, rid := range frontier {
-			occ, err := q.ReportOccurrences(ctx, rid)
-			if err != nil {
-				return nil, err
+			l := linksOf[rid]
+			if l == nil {
+				continue
 			}
 			var ids []string
 			roles := map[string]string{}
-			for _, o := range occ {
-				ids = append(ids, o.IdentifierID)
-				roles[o.IdentifierID] = o.Role
+			for _, ref := range l.Identifiers {
+				ids = append(ids, ref.IdentifierID)
+				roles[ref.IdentifierID] = ref.Role
 			}
 			idents, err := q.GetIdentifiers(ctx, ids)
 			if err != nil {

@@ -17,6 +17,36 @@ import (
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
+// indexState is what the link index holds, minus the times it was written.
+type indexState struct {
+	Identifiers []store.Identifier
+	Refs        map[string][]store.LinkRef
+	Clusters    map[string]string
+}
+
+func snapshot(t *testing.T, db *store.DB, reportIDs []string) indexState {
+	t.Helper()
+	ctx := context.Background()
+	q := db.Read()
+	idents, err := q.AllIdentifiers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := q.GetReportLinks(ctx, reportIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := indexState{Refs: map[string][]store.LinkRef{}, Clusters: map[string]string{}}
+	for _, i := range idents {
+		st.Identifiers = append(st.Identifiers, *i)
+	}
+	for id, l := range links {
+		st.Refs[id] = l.Identifiers
+		st.Clusters[id] = l.ClusterID
+	}
+	return st
+}
+
 func TestClustersAndCheck(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -115,9 +145,15 @@ func TestClustersAndCheck(t *testing.T) {
 		if _, err := ls.Network(ctx, auth.Actor{UserID: "x", OrgID: "other", Role: auth.Investigator}, ids[0], 2, 10); err == nil {
 			t.Error("another organisation read the network")
 		}
-		// A rebuild from scratch gives the same clusters.
-		if _, _, err := ls.Rebuild(ctx); err != nil {
+		// A rebuild from scratch gives the same clusters, identifiers,
+		// aggregates and per-report identifier lists.
+		before := snapshot(t, db, ids)
+		rs, err := ls.Rebuild(ctx)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if rs.Reports != len(ids) || rs.Clusters != 3 {
+			t.Errorf("rebuild stats %+v, want %d reports in 3 clusters", rs, len(ids))
 		}
 		again, err := ls.Clusters(ctx)
 		if err != nil {
@@ -125,6 +161,17 @@ func TestClustersAndCheck(t *testing.T) {
 		}
 		if !reflect.DeepEqual(clusters, again) {
 			t.Errorf("rebuild changed the clusters:\nincremental %v\nrebuild     %v", clusters, again)
+		}
+		after := snapshot(t, db, ids)
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("rebuild changed the index:\nincremental %+v\nrebuild     %+v", before, after)
+		}
+		// Linking a report again adds nothing.
+		if err := ls.Process(ctx, ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		if again := snapshot(t, db, ids); !reflect.DeepEqual(after, again) {
+			t.Errorf("linking a report twice changed the index:\nonce  %+v\ntwice %+v", after, again)
 		}
 	})
 }

@@ -30,7 +30,47 @@ type Occurrence struct {
 	OrgID        string
 	Role         string
 	Confidence   float64
-	SeenAt       int64
+}
+
+// LinkRef is one of a report's identifiers with its role there.
+type LinkRef struct {
+	IdentifierID string
+	Role         string
+}
+
+// ReportLink is a linked report: its cluster and its identifiers.
+type ReportLink struct {
+	ReportID    string
+	ClusterID   string
+	LinkedAt    int64
+	Identifiers []LinkRef // in IdentifierID order
+}
+
+// EncodeRefs is the stored form of a report's identifiers.
+func EncodeRefs(refs []LinkRef) string {
+	var b strings.Builder
+	for i, r := range refs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(r.IdentifierID)
+		b.WriteByte(':')
+		b.WriteString(r.Role)
+	}
+	return b.String()
+}
+
+func decodeRefs(s string) []LinkRef {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, " ")
+	out := make([]LinkRef, len(parts))
+	for i, p := range parts {
+		id, role, _ := strings.Cut(p, ":")
+		out[i] = LinkRef{IdentifierID: id, Role: role}
+	}
+	return out
 }
 
 const identifierCols = `id, kind, value, blind, report_count, org_count, first_seen, last_seen, categories`
@@ -49,13 +89,32 @@ func scanIdentifier(row interface{ Scan(...any) error }) (*Identifier, error) {
 	return &i, nil
 }
 
-// EnsureIdentifier inserts an identifier row if it does not exist.
-func (q Q) EnsureIdentifier(ctx context.Context, id, kind, value string, blind bool) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO identifiers (id, kind, value, blind) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`, id, kind, value, b2i(blind))
-	if err != nil {
-		return fmt.Errorf("store: ensure identifier: %w", err)
+// linksLockKey is the link index's PostgreSQL advisory lock (7215001 is
+// the migrations', ledgerLockKey the sequencer's).
+const linksLockKey = 7215003
+
+// LockLinks serialises writers of the link index until the transaction
+// ends: on PostgreSQL a transaction-scoped advisory lock (two link jobs
+// sharing an identifier must see each other's occurrences to put their
+// reports in one cluster); SQLite has one writer anyway.
+func (q Q) LockLinks(ctx context.Context) error {
+	if q.engine != Postgres {
+		return nil
+	}
+	if _, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, linksLockKey); err != nil {
+		return fmt.Errorf("store: lock links: %w", err)
 	}
 	return nil
+}
+
+// EnsureIdentifiers inserts the identifiers that do not exist yet (their
+// aggregates start at zero).
+func (q Q) EnsureIdentifiers(ctx context.Context, ids []*Identifier) error {
+	rows := make([][]any, len(ids))
+	for i, id := range ids {
+		rows[i] = []any{id.ID, id.Kind, id.Value, b2i(id.Blind)}
+	}
+	return q.insertMany(ctx, "identifiers", "id, kind, value, blind", rows, "ON CONFLICT DO NOTHING")
 }
 
 // GetIdentifier returns the identifier of kind with value.
@@ -70,7 +129,7 @@ func (q Q) GetIdentifier(ctx context.Context, kind, value string) (*Identifier, 
 	return i, nil
 }
 
-// GetIdentifiers returns identifiers by id.
+// GetIdentifiers returns identifiers by id, in kind and value order.
 func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -92,6 +151,16 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 	return out, rows.Err()
 }
 
+// SetAggregates writes an identifier's aggregates.
+func (q Q) SetAggregates(ctx context.Context, i *Identifier) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE identifiers SET report_count = $1, org_count = $2, first_seen = $3, last_seen = $4, categories = $5 WHERE id = $6`,
+		i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories)), i.ID)
+	if err != nil {
+		return fmt.Errorf("store: set aggregates of %s: %w", i.ID, err)
+	}
+	return nil
+}
+
 func placeholders(vals []string, from int) (string, []any) {
 	ph := make([]string, len(vals))
 	args := make([]any, len(vals))
@@ -102,72 +171,91 @@ func placeholders(vals []string, from int) (string, []any) {
 	return strings.Join(ph, ","), args
 }
 
+// occurrenceCols are identifier_occurrences' columns, key first.
+var occurrenceCols = []string{"identifier_id", "org_id", "report_id", "role", "confidence"}
+
+func occurrenceRow(o *Occurrence) []any {
+	return []any{o.IdentifierID, o.OrgID, o.ReportID, o.Role, o.Confidence}
+}
+
 // PutOccurrences records identifiers found in a report; seeing the same
 // identifier in the same report again keeps the first.
 func (q Q) PutOccurrences(ctx context.Context, occ []*Occurrence) error {
 	rows := make([][]any, len(occ))
 	for i, o := range occ {
-		rows[i] = []any{o.IdentifierID, o.ReportID, o.OrgID, o.Role, o.Confidence, o.SeenAt}
+		rows[i] = occurrenceRow(o)
 	}
-	return q.insertMany(ctx, "identifier_occurrences", "identifier_id, report_id, org_id, role, confidence, seen_at", rows, "ON CONFLICT DO NOTHING")
+	return q.insertMany(ctx, "identifier_occurrences", strings.Join(occurrenceCols, ", "), rows, "ON CONFLICT DO NOTHING")
 }
 
-// RefreshIdentifier recomputes an identifier's aggregates from its
-// occurrences and their reports. Occurrences with role victim_contact are
-// not counted.
-func (q Q) RefreshIdentifier(ctx context.Context, id string) error {
-	var reports, orgs int
-	var first, last sql.NullInt64
-	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT o.org_id), MIN(r.received_at), MAX(r.received_at)
-		FROM identifier_occurrences o JOIN reports r ON r.id = o.report_id
-		WHERE o.identifier_id = $1 AND o.role <> 'victim_contact'`, id).Scan(&reports, &orgs, &first, &last)
+// SeenInOrg reports whether an identifier occurs in another report of the
+// organisation.
+func (q Q) SeenInOrg(ctx context.Context, identifierID, orgID, exceptReport string) (bool, error) {
+	var one int
+	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM identifier_occurrences WHERE identifier_id = $1 AND org_id = $2 AND report_id <> $3 LIMIT 1`,
+		identifierID, orgID, exceptReport).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
-		return fmt.Errorf("store: refresh identifier: %w", err)
+		return false, fmt.Errorf("store: seen in organisation: %w", err)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT r.incident_types FROM identifier_occurrences o JOIN reports r ON r.id = o.report_id
-		WHERE o.identifier_id = $1 AND o.role <> 'victim_contact'`, id)
-	if err != nil {
-		return fmt.Errorf("store: refresh identifier: %w", err)
-	}
-	seen := map[string]bool{}
-	cats := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: refresh identifier: %w", err)
-		}
-		var types []string
-		json.Unmarshal([]byte(s), &types)
-		for _, t := range types {
-			if !seen[t] {
-				seen[t] = true
-				cats = append(cats, t)
-			}
-		}
-	}
-	rows.Close()
-	_, err = q.q.ExecContext(ctx, `UPDATE identifiers SET report_count = $1, org_count = $2, first_seen = $3, last_seen = $4, categories = $5 WHERE id = $6`,
-		reports, orgs, first.Int64, last.Int64, mustJSON(cats), id)
-	if err != nil {
-		return fmt.Errorf("store: refresh identifier: %w", err)
-	}
-	return nil
+	return true, nil
 }
 
-// ReportOccurrences returns the occurrences in a report.
-func (q Q) ReportOccurrences(ctx context.Context, reportID string) ([]*Occurrence, error) {
-	return q.occurrences(ctx, `WHERE report_id = $1 ORDER BY identifier_id`, reportID)
+// OtherReportWith returns one report other than reportID that has the
+// identifier, or "" if there is none. Every report sharing an identifier is
+// in one cluster, so one is enough to find it.
+func (q Q) OtherReportWith(ctx context.Context, identifierID, reportID string) (string, error) {
+	var id string
+	err := q.q.QueryRowContext(ctx, `SELECT report_id FROM identifier_occurrences WHERE identifier_id = $1 AND report_id <> $2 LIMIT 1`,
+		identifierID, reportID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: other report with identifier: %w", err)
+	}
+	return id, nil
 }
 
 // IdentifierOccurrences returns up to limit occurrences of an identifier,
-// newest report first.
+// in key order (organisation, then report).
 func (q Q) IdentifierOccurrences(ctx context.Context, identifierID string, limit int) ([]*Occurrence, error) {
-	return q.occurrences(ctx, `WHERE identifier_id = $1 ORDER BY report_id DESC LIMIT $2`, identifierID, limit)
+	return q.occurrences(ctx, `WHERE identifier_id = $1 ORDER BY org_id, report_id LIMIT $2`, identifierID, limit)
+}
+
+// OrgOccurrences returns up to limit occurrences of an identifier in one
+// organisation's reports other than exceptReport, newest report first.
+func (q Q) OrgOccurrences(ctx context.Context, identifierID, orgID, exceptReport string, limit int) ([]*Occurrence, error) {
+	return q.occurrences(ctx, `WHERE identifier_id = $1 AND org_id = $2 AND report_id <> $3 ORDER BY report_id DESC LIMIT $4`, identifierID, orgID, exceptReport, limit)
+}
+
+// CountOccurrences counts an identifier's occurrences in reports other
+// than exceptReport, and in organisations other than exceptOrg, reading at
+// most limit occurrences (for blind identifiers, which keep no
+// aggregates).
+func (q Q) CountOccurrences(ctx context.Context, identifierID, exceptReport, exceptOrg string, limit int) (reports, orgs int, err error) {
+	occ, err := q.IdentifierOccurrences(ctx, identifierID, limit)
+	if err != nil {
+		return 0, 0, err
+	}
+	seen := map[string]bool{}
+	for _, o := range occ {
+		if o.ReportID == exceptReport {
+			continue
+		}
+		reports++
+		if o.OrgID != exceptOrg && !seen[o.OrgID] {
+			seen[o.OrgID] = true
+			orgs++
+		}
+	}
+	return reports, orgs, nil
 }
 
 func (q Q) occurrences(ctx context.Context, where string, args ...any) ([]*Occurrence, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, report_id, org_id, role, confidence, seen_at FROM identifier_occurrences `+where, args...)
+	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, org_id, report_id, role, confidence FROM identifier_occurrences `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: occurrences: %w", err)
 	}
@@ -175,7 +263,7 @@ func (q Q) occurrences(ctx context.Context, where string, args ...any) ([]*Occur
 	var out []*Occurrence
 	for rows.Next() {
 		var o Occurrence
-		if err := rows.Scan(&o.IdentifierID, &o.ReportID, &o.OrgID, &o.Role, &o.Confidence, &o.SeenAt); err != nil {
+		if err := rows.Scan(&o.IdentifierID, &o.OrgID, &o.ReportID, &o.Role, &o.Confidence); err != nil {
 			return nil, fmt.Errorf("store: occurrences: %w", err)
 		}
 		out = append(out, &o)
@@ -183,28 +271,54 @@ func (q Q) occurrences(ctx context.Context, where string, args ...any) ([]*Occur
 	return out, rows.Err()
 }
 
-// ReportsSharing returns the other reports that share any of the
-// identifiers (at most limit).
-func (q Q) ReportsSharing(ctx context.Context, reportID string, identifierIDs []string, limit int) ([]string, error) {
-	if len(identifierIDs) == 0 {
-		return nil, nil
+// GetReportLinks returns the link rows of reports (missing ones are left
+// out), keyed by report id.
+func (q Q) GetReportLinks(ctx context.Context, reportIDs []string) (map[string]*ReportLink, error) {
+	out := map[string]*ReportLink{}
+	if len(reportIDs) == 0 {
+		return out, nil
 	}
-	ph, args := placeholders(identifierIDs, 3)
-	return q.strings(ctx, `SELECT DISTINCT report_id FROM identifier_occurrences WHERE report_id <> $1 AND identifier_id IN (`+ph+`) ORDER BY report_id LIMIT $2`,
-		append([]any{reportID, limit}, args...)...)
+	ph, args := placeholders(reportIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, linked_at, identifiers FROM report_links WHERE report_id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: report links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l ReportLink
+		var refs string
+		if err := rows.Scan(&l.ReportID, &l.ClusterID, &l.LinkedAt, &refs); err != nil {
+			return nil, fmt.Errorf("store: report links: %w", err)
+		}
+		l.Identifiers = decodeRefs(refs)
+		out[l.ReportID] = &l
+	}
+	return out, rows.Err()
 }
 
-// ClusterOf returns a report's cluster id, or "" if it is not linked yet.
-func (q Q) ClusterOf(ctx context.Context, reportID string) (string, error) {
-	var c string
-	err := q.q.QueryRowContext(ctx, `SELECT cluster_id FROM report_links WHERE report_id = $1`, reportID).Scan(&c)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+// GetReportLink returns a report's link row (ErrNotFound before it is
+// linked).
+func (q Q) GetReportLink(ctx context.Context, reportID string) (*ReportLink, error) {
+	m, err := q.GetReportLinks(ctx, []string{reportID})
 	if err != nil {
-		return "", fmt.Errorf("store: cluster of: %w", err)
+		return nil, err
 	}
-	return c, nil
+	l, ok := m[reportID]
+	if !ok {
+		return nil, fmt.Errorf("store: report link %s: %w", reportID, ErrNotFound)
+	}
+	return l, nil
+}
+
+// PutReportLink writes a report's link row.
+func (q Q) PutReportLink(ctx context.Context, l *ReportLink) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO report_links (report_id, cluster_id, linked_at, identifiers) VALUES ($1,$2,$3,$4)
+		ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at, identifiers = excluded.identifiers`,
+		l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers))
+	if err != nil {
+		return fmt.Errorf("store: put report link: %w", err)
+	}
+	return nil
 }
 
 // ClustersOf returns the distinct clusters of reports.
@@ -224,16 +338,6 @@ func (q Q) MergeClusters(ctx context.Context, into string, from []string) error 
 	ph, args := placeholders(from, 2)
 	if _, err := q.q.ExecContext(ctx, `UPDATE report_links SET cluster_id = $1 WHERE cluster_id IN (`+ph+`)`, append([]any{into}, args...)...); err != nil {
 		return fmt.Errorf("store: merge clusters: %w", err)
-	}
-	return nil
-}
-
-// SetCluster sets a report's cluster.
-func (q Q) SetCluster(ctx context.Context, reportID, clusterID string, at int64) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO report_links (report_id, cluster_id, linked_at) VALUES ($1,$2,$3)
-		ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at`, reportID, clusterID, at)
-	if err != nil {
-		return fmt.Errorf("store: set cluster: %w", err)
 	}
 	return nil
 }
@@ -261,14 +365,65 @@ func (q Q) AllClusters(ctx context.Context) (map[string]string, error) {
 	return out, rows.Err()
 }
 
-// ClearLinks deletes the whole link index (for a rebuild).
+// AllIdentifiers returns every identifier (for tests comparing a rebuild
+// with incremental linking).
+func (q Q) AllIdentifiers(ctx context.Context) ([]*Identifier, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: all identifiers: %w", err)
+	}
+	defer rows.Close()
+	var out []*Identifier
+	for rows.Next() {
+		i, err := scanIdentifier(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: all identifiers: %w", err)
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// ClearLinks empties the link index (for a rebuild): TRUNCATE on
+// PostgreSQL (readers of these tables wait for the rebuild to commit),
+// DELETE on SQLite (whose readers keep seeing the old index until then).
 func (q Q) ClearLinks(ctx context.Context) error {
-	for _, t := range []string{"report_links", "identifier_occurrences", "identifiers"} {
+	tables := []string{"report_links", "identifier_occurrences", "identifiers"}
+	if q.engine == Postgres {
+		if _, err := q.q.ExecContext(ctx, `TRUNCATE `+strings.Join(tables, ", ")); err != nil {
+			return fmt.Errorf("store: clear links: %w", err)
+		}
+		return nil
+	}
+	for _, t := range tables {
 		if _, err := q.q.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return fmt.Errorf("store: clear %s: %w", t, err)
 		}
 	}
 	return nil
+}
+
+// CopyIdentifiers bulk-loads identifiers with their aggregates into an
+// emptied index (inside [DB.Bulk]).
+func (q Q) CopyIdentifiers(ctx context.Context, ids []*Identifier) error {
+	return q.CopyRows(ctx, "identifiers", strings.Split(identifierCols, ", "), len(ids), func(n int) []any {
+		i := ids[n]
+		return []any{i.ID, i.Kind, i.Value, b2i(i.Blind), i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories))}
+	})
+}
+
+// CopyOccurrences bulk-loads occurrences (inside [DB.Bulk]); row(n) gives
+// the n-th. Given in key order they load fastest.
+func (q Q) CopyOccurrences(ctx context.Context, n int, row func(n int) *Occurrence) error {
+	return q.CopyRows(ctx, "identifier_occurrences", occurrenceCols, n, func(n int) []any { return occurrenceRow(row(n)) })
+}
+
+// CopyReportLinks bulk-loads report link rows (inside [DB.Bulk]).
+func (q Q) CopyReportLinks(ctx context.Context, links []*ReportLink) error {
+	return q.CopyRows(ctx, "report_links", []string{"report_id", "cluster_id", "linked_at", "identifiers"}, len(links), func(n int) []any {
+		l := links[n]
+		return []any{l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers)}
+	})
 }
 
 // TopIdentifiers returns the identifiers seen in the most reports whose
@@ -291,9 +446,10 @@ func (q Q) TopIdentifiers(ctx context.Context, from, to int64, limit int) ([]*Id
 	return out, rows.Err()
 }
 
-// AllReportIDs returns every report id, oldest first.
-func (q Q) AllReportIDs(ctx context.Context) ([]string, error) {
-	return q.strings(ctx, `SELECT id FROM reports ORDER BY id`)
+// UnlinkedReports returns the reports not in the link index, oldest
+// first.
+func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {
+	return q.strings(ctx, `SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM report_links l WHERE l.report_id = r.id) ORDER BY r.id`)
 }
 
 // Job is a queued follow-up.

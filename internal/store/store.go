@@ -127,6 +127,9 @@ type querier interface {
 type Q struct {
 	q      querier
 	engine Engine
+	// conn is set inside [DB.Bulk] on PostgreSQL, where CopyRows uses COPY
+	// on the transaction's connection.
+	conn *sql.Conn
 }
 
 // Read returns a Q on the reader pool, for queries outside a transaction.
@@ -199,6 +202,7 @@ func migrations() ([]migration, error) {
 func (db *DB) dialect(s string) string {
 	if db.Engine == Postgres {
 		s = strings.ReplaceAll(s, " BLOB", " BYTEA")
+		s = strings.ReplaceAll(s, ") WITHOUT ROWID;", ");")
 	}
 	return s
 }

@@ -1,0 +1,126 @@
+package demo_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+func newServer(t *testing.T, db *store.DB) *server.Server {
+	t.Helper()
+	ctx := context.Background()
+	master := make([]byte, 32)
+	rand.Read(master)
+	keys, err := seal.New(master)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	if _, _, err := demo.Load(ctx, srv, demo.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// indexOf is the link index minus the times it was written.
+func indexOf(t *testing.T, db *store.DB) ([]*store.Identifier, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	idents, err := db.Read().AllIdentifiers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters, err := db.Read().AllClusters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idents, clusters
+}
+
+// TestBulkThenIncremental loads generated reports in bulk, links more one
+// by one as jobs would, and checks a rebuild from scratch gives the same
+// identifiers, aggregates and clusters — on both engines.
+func TestBulkThenIncremental(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := newServer(t, db)
+		res, err := demo.Bulk(ctx, srv, demo.BulkOptions{Reports: 2000, Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		demoReports := 8
+		if got := res.Links.Reports; got < 2000+demoReports-2 {
+			t.Errorf("the rebuild saw %d reports, want %d", got, 2000+demoReports)
+		}
+		if per := float64(res.Links.Occurrences) / float64(res.Links.Reports); per < 3 || per > 8 {
+			t.Errorf("%.1f identifier occurrences per report, want a realistic 3 to 8", per)
+		}
+		if res.Links.Clusters >= res.Links.Reports/2 || res.Links.Clusters < res.Networks/4 {
+			t.Errorf("%d clusters for %d reports from %d networks: the generator's networks did not link", res.Links.Clusters, res.Links.Reports, res.Networks)
+		}
+		// A network's recruiter handle is found however it was written.
+		ans, err := srv.Links.Check(ctx, "@recruit_0", "")
+		if err != nil || !ans.Reported || ans.Reports < 10 {
+			t.Errorf("check @recruit_0 = %+v, %v; want the largest network's handle in many reports", ans, err)
+		}
+
+		// More reports, linked one at a time.
+		gen := demo.NewGenerator(99, 200, time.Now().AddDate(-1, 0, 0), time.Now())
+		orgs, err := db.Read().ListOrganisations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []intake.BulkItem
+		for range 200 {
+			sub, at := gen.Next()
+			items = append(items, intake.BulkItem{OrgID: orgs[len(items)%len(orgs)].ID, At: at, Sub: sub})
+		}
+		ids, err := srv.Intake.SubmitBulk(ctx, items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if err := srv.Links.Process(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		identsInc, clustersInc := indexOf(t, db)
+		if _, err := srv.Links.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		identsReb, clustersReb := indexOf(t, db)
+		if !reflect.DeepEqual(clustersInc, clustersReb) {
+			t.Errorf("clusters differ between incremental linking and a rebuild")
+		}
+		if len(identsInc) != len(identsReb) {
+			t.Fatalf("%d identifiers incrementally, %d after a rebuild", len(identsInc), len(identsReb))
+		}
+		for i := range identsInc {
+			if !reflect.DeepEqual(identsInc[i], identsReb[i]) {
+				t.Errorf("identifier differs:\nincremental %+v\nrebuild     %+v", identsInc[i], identsReb[i])
+				break
+			}
+		}
+	})
+}

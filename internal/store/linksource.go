@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// LinkSource is what the link index is computed from for one report: the
+// open fields it needs, the report's wrapped data key (nil after erasure)
+// and the sealed text of each statement's latest version.
+type LinkSource struct {
+	ID, OrgID, Country string
+	IncidentTypes      []string
+	Subjects           []Subject
+	Sealed             []byte
+	ErasedAt           int64
+	ReceivedAt         int64
+	Wrapped            []byte
+	Texts              []SealedText
+}
+
+// SealedText is the latest version of one statement, still sealed.
+type SealedText struct {
+	StatementID string
+	Kind        string
+	Version     int
+	Text        []byte
+}
+
+// ScanLinkSources calls fn for every report, in id order, with its wrapped
+// key and its statements' latest texts. It streams: two ordered cursors
+// (reports, statement versions) merged as they are read.
+func (q Q) ScanLinkSources(ctx context.Context, fn func(*LinkSource) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type text struct {
+		reportID string
+		t        SealedText
+	}
+	texts := make(chan []text, 16)
+	textErr := make(chan error, 1)
+	go func() {
+		defer close(texts)
+		rows, err := q.q.QueryContext(ctx, `SELECT s.report_id, s.id, s.kind, v.version, v.text
+			FROM statements s JOIN statement_versions v ON v.statement_id = s.id ORDER BY s.report_id, s.id, v.version`)
+		if err != nil {
+			textErr <- fmt.Errorf("store: scan statements: %w", err)
+			return
+		}
+		defer rows.Close()
+		batch := make([]text, 0, 256)
+		for rows.Next() {
+			var t text
+			if err := rows.Scan(&t.reportID, &t.t.StatementID, &t.t.Kind, &t.t.Version, &t.t.Text); err != nil {
+				textErr <- fmt.Errorf("store: scan statements: %w", err)
+				return
+			}
+			batch = append(batch, t)
+			if len(batch) == cap(batch) {
+				select {
+				case texts <- batch:
+				case <-ctx.Done():
+					return
+				}
+				batch = make([]text, 0, 256)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			textErr <- fmt.Errorf("store: scan statements: %w", err)
+			return
+		}
+		if len(batch) > 0 {
+			select {
+			case texts <- batch:
+			case <-ctx.Done():
+			}
+		}
+		textErr <- nil
+	}()
+
+	rows, err := q.q.QueryContext(ctx, `SELECT r.id, r.org_id, r.country, r.incident_types, r.subjects, r.sealed, r.erased_at, r.received_at, k.wrapped
+		FROM reports r LEFT JOIN data_keys k ON k.report_id = r.id ORDER BY r.id`)
+	if err != nil {
+		return fmt.Errorf("store: scan reports: %w", err)
+	}
+	defer rows.Close()
+	var pending []text // texts read but not yet handed out
+	more := true
+	next := func() (text, bool) {
+		for len(pending) == 0 && more {
+			pending, more = <-texts
+		}
+		if len(pending) == 0 {
+			return text{}, false
+		}
+		return pending[0], true
+	}
+	for rows.Next() {
+		var s LinkSource
+		var types, subjects string
+		if err := rows.Scan(&s.ID, &s.OrgID, &s.Country, &types, &subjects, &s.Sealed, &s.ErasedAt, &s.ReceivedAt, &s.Wrapped); err != nil {
+			return fmt.Errorf("store: scan reports: %w", err)
+		}
+		if err := json.Unmarshal([]byte(types), &s.IncidentTypes); err != nil {
+			return fmt.Errorf("store: report %s incident_types: %w", s.ID, err)
+		}
+		if err := json.Unmarshal([]byte(subjects), &s.Subjects); err != nil {
+			return fmt.Errorf("store: report %s subjects: %w", s.ID, err)
+		}
+		for t, ok := next(); ok && t.reportID <= s.ID; t, ok = next() {
+			pending = pending[1:]
+			if t.reportID < s.ID {
+				continue // a statement of no report: not linked
+			}
+			if n := len(s.Texts); n > 0 && s.Texts[n-1].StatementID == t.t.StatementID {
+				s.Texts[n-1] = t.t // a later version
+			} else {
+				s.Texts = append(s.Texts, t.t)
+			}
+		}
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: scan reports: %w", err)
+	}
+	cancel()
+	for range texts {
+	}
+	if more {
+		return nil // stopped early by cancel: the text reader's error is moot
+	}
+	return <-textErr
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,10 +106,10 @@ const incidentTypeCols = "report_id, org_id, status, incident_type, urgent, lang
 
 const upsertStats = `ON CONFLICT (org_id, dim, key) DO UPDATE SET count = report_stats.count + excluded.count`
 
-// addStats adds counts to the roll-up: one multi-row upsert per chunk, rows
-// in key order.
+// addStats adds counts to the roll-up: multi-row upserts, rows in key order
+// (also across statements).
 func (q Q) addStats(ctx context.Context, c statCounts) error {
-	if err := q.insertMany(ctx, "report_stats", "org_id, dim, key, count", c.rows(), upsertStats); err != nil {
+	if err := q.insertSmall(ctx, "report_stats", "org_id, dim, key, count", c.rows(), upsertStats); err != nil {
 		return fmt.Errorf("store: statistics: %w", err)
 	}
 	return nil
@@ -143,35 +144,20 @@ func (q Q) indexReports(ctx context.Context, reports []*Report) error {
 	if err := q.addStats(ctx, c); err != nil {
 		return err
 	}
-	return q.insertIncidentTypes(ctx, reports)
+	return q.insertSmall(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports))
 }
 
-// incidentTypesPerStatement bounds the rows of one INSERT into
+// rowsPerStatement bounds the rows of one INSERT into report_stats or
 // report_incident_types: SQLite looks up each $N parameter by name in a
 // list, so parsing a statement costs the square of its parameters.
-const incidentTypesPerStatement = 100
+const rowsPerStatement = 50
 
-// insertIncidentTypes writes the report_incident_types rows of reports just
-// inserted. Only the report ID and the type are sent; the copied columns
-// are read from the reports rows, which keeps the statements small.
-func (q Q) insertIncidentTypes(ctx context.Context, reports []*Report) error {
-	var pairs []any
-	for _, row := range incidentTypeRows(reports) {
-		pairs = append(pairs, row[0], row[3])
-	}
-	for start := 0; start < len(pairs); start += 2 * incidentTypesPerStatement {
-		chunk := pairs[start:min(len(pairs), start+2*incidentTypesPerStatement)]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO report_incident_types (` + incidentTypeCols + `) SELECT v.column1, r.org_id, r.status, v.column2, r.urgent, r.language FROM (VALUES `)
-		for i := 0; i < len(chunk); i += 2 {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "($%d, $%d)", i+1, i+2)
-		}
-		b.WriteString(`) AS v JOIN reports r ON r.id = v.column1`)
-		if _, err := q.q.ExecContext(ctx, b.String(), chunk...); err != nil {
-			return fmt.Errorf("store: insert into report_incident_types: %w", err)
+// insertSmall is insertMany in statements of at most rowsPerStatement rows,
+// in the order given.
+func (q Q) insertSmall(ctx context.Context, table, cols string, rows [][]any, suffix ...string) error {
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		if err := q.insertMany(ctx, table, cols, rows[start:min(len(rows), start+rowsPerStatement)], suffix...); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -203,7 +189,7 @@ func (q Q) Stats(ctx context.Context, orgID string) ([]Stat, error) {
 // cases, reading every one of them: what Stats must equal. It is for tests
 // and checks; pages read Stats.
 func (q Q) RecountStats(ctx context.Context, orgID string) ([]Stat, error) {
-	c, _, err := q.recount(ctx, orgID)
+	c, err := q.recount(ctx, orgID, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -215,42 +201,61 @@ func (q Q) RecountStats(ctx context.Context, orgID string) ([]Stat, error) {
 	return out, nil
 }
 
+// recountPage is how many reports recount holds in memory at once.
+const recountPage = 5000
+
 // recount reads the reports and cases of orgID (of every organisation when
-// orgID is empty) and returns their statistics and their incident-type
-// index rows.
-func (q Q) recount(ctx context.Context, orgID string) (statCounts, [][]any, error) {
+// orgID is empty) and returns their statistics. It reads the reports a page
+// at a time, in id order, and calls page (if not nil) with each page.
+func (q Q) recount(ctx context.Context, orgID string, page func([]*Report) error) (statCounts, error) {
+	c := statCounts{}
+	after := ""
+	for {
+		where, args := " WHERE id > $1", []any{after}
+		if orgID != "" {
+			where, args = " WHERE org_id = $2 AND id > $1", []any{after, orgID}
+		}
+		var reports []*Report
+		err := q.each(ctx, `SELECT id, org_id, status, urgent, language, received_at, incident_types, victims, places FROM reports`+where+` ORDER BY id LIMIT `+strconv.Itoa(recountPage), args, func(scan func(...any) error) error {
+			r := &Report{}
+			var urgent int
+			var types, victims, places string
+			if err := scan(&r.ID, &r.OrgID, &r.Status, &urgent, &r.Language, &r.ReceivedAt, &types, &victims, &places); err != nil {
+				return err
+			}
+			r.Urgent = urgent != 0
+			for _, f := range []struct {
+				raw string
+				v   any
+			}{{types, &r.IncidentTypes}, {victims, &r.Victims}, {places, &r.Places}} {
+				if err := json.Unmarshal([]byte(f.raw), f.v); err != nil {
+					return fmt.Errorf("report %s: %w", r.ID, err)
+				}
+			}
+			reports = append(reports, r)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: recount statistics: %w", err)
+		}
+		for _, r := range reports {
+			c.addReport(r)
+		}
+		if page != nil && len(reports) > 0 {
+			if err := page(reports); err != nil {
+				return nil, err
+			}
+		}
+		if len(reports) < recountPage {
+			break
+		}
+		after = reports[len(reports)-1].ID
+	}
 	where, args := "", []any{}
 	if orgID != "" {
 		where, args = " WHERE org_id = $1", []any{orgID}
 	}
-	var reports []*Report
-	err := q.each(ctx, `SELECT id, org_id, status, urgent, language, received_at, incident_types, victims, places FROM reports`+where, args, func(scan func(...any) error) error {
-		r := &Report{}
-		var urgent int
-		var types, victims, places string
-		if err := scan(&r.ID, &r.OrgID, &r.Status, &urgent, &r.Language, &r.ReceivedAt, &types, &victims, &places); err != nil {
-			return err
-		}
-		r.Urgent = urgent != 0
-		for _, f := range []struct {
-			raw string
-			v   any
-		}{{types, &r.IncidentTypes}, {victims, &r.Victims}, {places, &r.Places}} {
-			if err := json.Unmarshal([]byte(f.raw), f.v); err != nil {
-				return fmt.Errorf("report %s: %w", r.ID, err)
-			}
-		}
-		reports = append(reports, r)
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: recount statistics: %w", err)
-	}
-	c := statCounts{}
-	for _, r := range reports {
-		c.addReport(r)
-	}
-	err = q.each(ctx, `SELECT org_id, created_at FROM cases`+where, args, func(scan func(...any) error) error {
+	err := q.each(ctx, `SELECT org_id, created_at FROM cases`+where, args, func(scan func(...any) error) error {
 		var org string
 		var at int64
 		if err := scan(&org, &at); err != nil {
@@ -260,9 +265,9 @@ func (q Q) recount(ctx context.Context, orgID string) (statCounts, [][]any, erro
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: recount statistics: %w", err)
+		return nil, fmt.Errorf("store: recount statistics: %w", err)
 	}
-	return c, incidentTypeRows(reports), nil
+	return c, nil
 }
 
 // each runs query and calls fn with the scanner of every row.
@@ -286,12 +291,11 @@ func (q Q) each(ctx context.Context, query string, args []any, fn func(scan func
 // because the place key comes from the gazetteer and the two engines spell
 // JSON functions differently.
 func fillStats(ctx context.Context, q Q) error {
-	c, types, err := q.recount(ctx, "")
+	c, err := q.recount(ctx, "", func(reports []*Report) error {
+		return q.insertSmall(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports))
+	})
 	if err != nil {
 		return err
 	}
-	if err := q.addStats(ctx, c); err != nil {
-		return err
-	}
-	return q.insertMany(ctx, "report_incident_types", incidentTypeCols, types)
+	return q.addStats(ctx, c)
 }

@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check or ceiling: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, network, link or ceiling: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check":
@@ -55,6 +55,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "ceiling (%s, batched INSERT of %d rows of %d bytes per transaction): %.0f rows/s\n", db.Engine, *batch, *size, rps)
 		return nil
+	case "network":
+		return benchNetwork(ctx, e, args[1:])
+	case "link":
+		return benchLink(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check or ceiling): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, network, link or ceiling): %w", args[0], errUsage)
 }

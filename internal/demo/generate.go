@@ -104,16 +104,16 @@ func (g *Generator) Next() (*intake.Submission, time.Time) {
 	country := map[string]string{"en": "ID", "zh": "CN", "km": "KH", "th": "TH", "vi": "VN"}[lang]
 	phone := g.phone(nw, lang)
 	var extra []string
-	if rng.IntN(2) == 0 || nw.line == "" && nw.wallet == "" && nw.company == "" {
+	if rng.IntN(5) < 3 || nw.line == "" && nw.wallet == "" && nw.company == "" {
 		extra = append(extra, g.mention(lang, "phone", nw.phoneTHOrKH(rng)))
 	}
-	if nw.wallet != "" && rng.IntN(2) == 0 {
+	if nw.wallet != "" && rng.IntN(5) < 3 {
 		extra = append(extra, g.mention(lang, "wallet", nw.wallet))
 	}
-	if nw.company != "" && rng.IntN(2) == 0 {
+	if nw.company != "" && rng.IntN(5) < 3 {
 		extra = append(extra, g.mention(lang, "company", nw.company))
 	}
-	if nw.line != "" && rng.IntN(2) == 0 {
+	if nw.line != "" && rng.IntN(5) < 3 {
 		extra = append(extra, g.mention(lang, "line", nw.line))
 	}
 	if rng.IntN(200) == 0 {
@@ -142,13 +142,21 @@ func (g *Generator) Next() (*intake.Submission, time.Time) {
 		b.WriteString(e)
 	}
 	heldNow := rng.IntN(3) > 0
+	reporterContact := fmt.Sprintf("reporter.%d.%d@example.org", g.n, rng.IntN(1_000_000))
+	if rng.IntN(5) < 3 {
+		reporterContact += fmt.Sprintf(", LINE or phone +66 8%d %03d %04d", rng.IntN(10), rng.IntN(1000), rng.IntN(10000))
+	}
+	victimContact := ""
+	if rng.IntN(2) == 0 {
+		victimContact = fmt.Sprintf("+855 %d %03d %03d", 70+rng.IntN(30), rng.IntN(1000), rng.IntN(1000))
+	}
 	sub := &intake.Submission{
 		Language: lang, Channel: "web", Country: country,
 		Narrative:     b.String(),
 		IncidentTypes: generatedTypes[rng.IntN(len(generatedTypes))],
-		Reporter:      &intake.Reporter{Name: fmt.Sprintf("Reporter %d", g.n), Contact: fmt.Sprintf("reporter.%d.%d@example.org", g.n, rng.IntN(1_000_000))},
+		Reporter:      &intake.Reporter{Name: fmt.Sprintf("Reporter %d", g.n), Contact: reporterContact},
 		Victims: []intake.VictimIn{{
-			Name: fmt.Sprintf("Victim %d", g.n), Nationality: nationalities[rng.IntN(len(nationalities))],
+			Name: fmt.Sprintf("Victim %d", g.n), Contact: victimContact, Nationality: nationalities[rng.IntN(len(nationalities))],
 			AgeBand: []string{"18_25", "26_35", "36_50"}[rng.IntN(3)], StillHeld: heldNow,
 		}},
 		Places: []intake.PlaceIn{{Name: nw.place}},

@@ -43,7 +43,8 @@ func linking(kind string) bool {
 	return kind != string(extract.KindPlace) && kind != string(extract.KindDomain)
 }
 
-// identifierID is the stable id of an identifier.
+// identifierID is the stable id of an identifier, derived from its kind and
+// value: the identifiers table needs no second index to find one.
 func identifierID(kind, value string) string {
 	h := sha256.Sum256([]byte(kind + "\x00" + value))
 	return hex.EncodeToString(h[:16])
@@ -135,15 +136,26 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 // Process indexes a report's identifiers and updates the clusters. It is
 // idempotent: processing a report again adds only what is new.
 func (s *Service) Process(ctx context.Context, reportID string) error {
+	_, _, err := s.ProcessTimed(ctx, reportID)
+	return err
+}
+
+// ProcessTimed is Process, saying how long reading and extracting the
+// report took and how long the index update (its transaction) took.
+func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, update time.Duration, err error) {
+	start := time.Now()
 	r, err := s.db.Read().GetReport(ctx, reportID)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	fs, err := s.extractReport(ctx, r)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	return s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, r, fs) })
+	extract = time.Since(start)
+	start = time.Now()
+	err = s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, r, fs) })
+	return extract, time.Since(start), err
 }
 
 // link adds a report's identifiers to the index and joins the report to the
@@ -538,7 +550,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
 	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Categories: []string{}}
-	i, err := s.db.Read().GetIdentifier(ctx, string(h.Kind), h.Value)
+	i, err := s.db.Read().GetIdentifier(ctx, identifierID(string(h.Kind), h.Value))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return ans, nil
@@ -555,7 +567,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 // ReportsFor counts the reports an identifier appears in (not as a victim's
 // contact): the lure check's link-index signal.
 func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, error) {
-	i, err := s.db.Read().GetIdentifier(ctx, kind, value)
+	i, err := s.db.Read().GetIdentifier(ctx, identifierID(kind, value))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return 0, nil

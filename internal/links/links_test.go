@@ -166,6 +166,39 @@ func TestClustersAndCheck(t *testing.T) {
 		if !reflect.DeepEqual(before, after) {
 			t.Errorf("rebuild changed the index:\nincremental %+v\nrebuild     %+v", before, after)
 		}
+		// A rebuild of a right index writes nothing.
+		if rs, err := ls.Rebuild(ctx); err != nil || rs.Changed != (store.SyncStats{}) {
+			t.Errorf("rebuild of an index that was right changed %+v (%v)", rs.Changed, err)
+		}
+		// A damaged index is repaired: a lost occurrence, a wrong count,
+		// a stray identifier and a report moved to another cluster.
+		damage := []string{
+			`DELETE FROM identifier_occurrences WHERE report_id = '` + ids[2] + `' AND role <> 'victim_contact'`,
+			`UPDATE identifiers SET report_count = 99`,
+			`INSERT INTO identifiers (id, kind, value) VALUES ('stray', 'phone', '+10000000000')`,
+			`UPDATE report_links SET cluster_id = 'elsewhere' WHERE report_id = '` + ids[1] + `'`,
+		}
+		if err := db.Tx(ctx, func(q store.Q) error {
+			for _, d := range damage {
+				if err := q.Exec(ctx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rs, err = ls.Rebuild(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs.Changed.Inserted == 0 || rs.Changed.Updated == 0 || rs.Changed.Deleted != 1 {
+			t.Errorf("repair wrote %+v; want inserts (lost occurrences), updates (counts, cluster) and one delete (the stray)", rs.Changed)
+		}
+		if again := snapshot(t, db, ids); !reflect.DeepEqual(after, again) {
+			t.Errorf("rebuild did not repair the index:\nright    %+v\nrepaired %+v", after, again)
+		}
+
 		// Linking a report again adds nothing.
 		if err := ls.Process(ctx, ids[1]); err != nil {
 			t.Fatal(err)

@@ -21,11 +21,15 @@ type RebuildStats struct {
 	Read, Write time.Duration
 	// Relinked counts reports filed during the rebuild and linked after it.
 	Relinked int
+	// Changed counts the rows the rebuild had to write: none when the index
+	// was right, every row when it was empty.
+	Changed store.SyncStats
 }
 
 func (st RebuildStats) String() string {
-	return fmt.Sprintf("%d reports, %d identifiers, %d occurrences, %d clusters (read and extract %v, write %v, %d filed meanwhile and linked after)",
-		st.Reports, st.Identifiers, st.Occurrences, st.Clusters, st.Read.Round(time.Millisecond), st.Write.Round(time.Millisecond), st.Relinked)
+	return fmt.Sprintf("%d reports, %d identifiers, %d occurrences, %d clusters (read and extract %v, compare and write %v: %d rows inserted, %d updated, %d deleted; %d filed meanwhile and linked after)",
+		st.Reports, st.Identifiers, st.Occurrences, st.Clusters, st.Read.Round(time.Millisecond), st.Write.Round(time.Millisecond),
+		st.Changed.Inserted, st.Changed.Updated, st.Changed.Deleted, st.Relinked)
 }
 
 // extracted is one report's identifiers, from a worker.
@@ -57,8 +61,10 @@ type rebuildOcc struct {
 // report is read, opened and extracted on every core (the same extraction
 // as for a new report); identifiers, their aggregates, occurrences and
 // clusters (connected components, union-find) are computed in memory; and
-// the index is replaced in one transaction (COPY on PostgreSQL), so readers
-// see the old index or the new one, never half of either. Reports filed
+// the stored index is made equal to it in one transaction — compared table
+// by table in key order, so only what differs is written (COPY on
+// PostgreSQL) — and readers see the old index or the new one, never half of
+// either. Reports filed
 // while it ran are linked after it, one by one.
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats
@@ -210,25 +216,19 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	st.Read = time.Since(start)
 
 	start = time.Now()
+	o := &store.Occurrence{}
+	ix := &store.LinkIndex{Identifiers: identsByRank, Links: links, Occurrences: len(occs), Occurrence: func(n int) *store.Occurrence {
+		c := occs[n]
+		*o = store.Occurrence{IdentifierID: idents[c.ident].ID, OrgID: orgs[c.org], ReportID: reports[c.report].id, Role: c.role, Confidence: float64(c.conf)}
+		return o
+	}}
 	err := s.db.Bulk(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
 		}
-		if err := q.ClearLinks(ctx); err != nil {
-			return err
-		}
-		if err := q.CopyIdentifiers(ctx, identsByRank); err != nil {
-			return err
-		}
-		o := &store.Occurrence{}
-		if err := q.CopyOccurrences(ctx, len(occs), func(n int) *store.Occurrence {
-			c := occs[n]
-			*o = store.Occurrence{IdentifierID: idents[c.ident].ID, OrgID: orgs[c.org], ReportID: reports[c.report].id, Role: c.role, Confidence: float64(c.conf)}
-			return o
-		}); err != nil {
-			return err
-		}
-		return q.CopyReportLinks(ctx, links)
+		var err error
+		st.Changed, err = q.SyncLinks(ctx, ix)
+		return err
 	})
 	if err != nil {
 		return st, fmt.Errorf("links: rebuild: write: %w", err)

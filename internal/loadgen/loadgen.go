@@ -76,6 +76,19 @@ func Check(ctx context.Context, opt Options) (Result, error) {
 	})
 }
 
+// Network asks for the network around reports (depth 2, at most 100
+// nodes), each request a report drawn from reportIDs; opt.Token must read
+// their links.
+func Network(ctx context.Context, opt Options, reportIDs []string) (Result, error) {
+	if len(reportIDs) == 0 {
+		return Result{}, fmt.Errorf("loadgen: network: no reports to ask about")
+	}
+	return run(ctx, opt, func(ctx context.Context, rng *rand.Rand) (*http.Request, error) {
+		id := reportIDs[rng.IntN(len(reportIDs))]
+		return http.NewRequestWithContext(ctx, "GET", opt.URL+"/api/v1/reports/"+id+"/network?depth=2&max=100", nil)
+	})
+}
+
 // run drives requests made by build from opt.Clients clients.
 func run(ctx context.Context, opt Options, build func(context.Context, *rand.Rand) (*http.Request, error)) (Result, error) {
 	if opt.Clients < 1 {
@@ -150,9 +163,18 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 	if len(lat) == 0 {
 		return r, fmt.Errorf("loadgen: no request was acknowledged (statuses %v, %d errors)", statuses, errs)
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1]
+	r.P50, r.P90, r.P99, r.Max = Percentiles(lat)
 	r.PerSecond = float64(len(lat)) / elapsed.Seconds()
 	return r, nil
+}
+
+// Percentiles sorts lat and returns its 50th, 90th and 99th percentiles
+// and its maximum (zero for none).
+func Percentiles(lat []time.Duration) (p50, p90, p99, max time.Duration) {
+	if len(lat) == 0 {
+		return 0, 0, 0, 0
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	return pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1]
 }

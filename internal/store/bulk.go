@@ -13,18 +13,23 @@ import (
 )
 
 // bulkCacheKiB is SQLite's page cache during a bulk load (the default is
-// 2 MiB, far too small for building a million-row index).
-const bulkCacheKiB = 256 << 10
+// 2 MiB, far too small for building a million-row index: pages spill to the
+// WAL and are read back again and again).
+const bulkCacheKiB = 1 << 20
 
 // Bulk runs fn in one write transaction meant for loading many rows with
 // [Q.CopyRows]: COPY on PostgreSQL, prepared multi-row INSERTs on SQLite
 // with a large page cache. It commits if fn returns nil.
 func (db *DB) Bulk(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine != Postgres {
-		if _, err := db.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
-			return fmt.Errorf("store: bulk: %w", err)
+		// A large page cache; statement journals in memory, not in a
+		// temporary file written page by page.
+		for _, p := range []string{fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB), `PRAGMA temp_store = MEMORY`} {
+			if _, err := db.w.ExecContext(ctx, p); err != nil {
+				return fmt.Errorf("store: bulk: %s: %w", p, err)
+			}
 		}
-		defer db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+		defer db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT`)
 		return db.Tx(ctx, fn)
 	}
 	// database/sql hides a transaction's connection, and COPY needs it: run

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/loadgen"
+	"github.com/vigil-project/vigil/internal/staff"
+)
+
+// benchNetwork drives GET /api/v1/reports/{id}/network against a running
+// server, for reports of the user's organisation drawn from the database.
+func benchNetwork(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "bench network")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	var opt loadgen.Options
+	fs.StringVar(&opt.URL, "url", "http://127.0.0.1:8080", "base URL of a running vigil serve on the same database")
+	user := fs.String("user", "investigator@hotline.demo", "whose reports to ask about (an API token is made for this user)")
+	sample := fs.Int("sample", 1000, "how many of the organisation's reports to draw")
+	fs.IntVar(&opt.Clients, "clients", 16, "concurrent clients")
+	fs.DurationVar(&opt.Duration, "duration", 10*time.Second, "how long to measure")
+	fs.DurationVar(&opt.Warmup, "warmup", 2*time.Second, "unmeasured warm-up")
+	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.Read().GetUserByEmail(ctx, *user)
+	if err != nil {
+		return fmt.Errorf("bench network: user %s: %w", *user, err)
+	}
+	ids, err := db.Read().SampleReports(ctx, u.OrgID, *sample)
+	if err != nil {
+		return err
+	}
+	if opt.Token, err = staff.New(db, time.Hour).CreateToken(ctx, staff.System, *user, "bench network", time.Hour); err != nil {
+		return fmt.Errorf("bench network: %w", err)
+	}
+	res, err := loadgen.Network(ctx, opt, ids)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "network (depth 2, at most 100 nodes) of %d sampled reports, %d clients: %s\n", len(ids), opt.Clients, res)
+	return nil
+}
+
+// benchLink files generated reports into a database and links each one as
+// the follow-up job would, timing the extraction and the index update.
+func benchLink(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "bench link")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	n := fs.Int("reports", 500, "how many new reports to file and link")
+	seed := fs.Uint64("seed", 2, "seed of the generated reports")
+	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *n < 1 {
+		return fmt.Errorf("bench link: --reports must be at least 1: %w", errUsage)
+	}
+	srv, err := openServer(ctx, e, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	org, err := db.Read().PublicIntakeOrganisation(ctx)
+	if err != nil {
+		return fmt.Errorf("bench link: %w", err)
+	}
+	// The network sizes of a data set about 20 times larger than n, so the
+	// new reports mostly join existing networks' identifiers.
+	gen := demo.NewGenerator(*seed, *n*20, time.Now().AddDate(0, -1, 0), time.Now())
+	items := make([]intake.BulkItem, *n)
+	for i := range items {
+		sub, at := gen.Next()
+		items[i] = intake.BulkItem{OrgID: org.ID, At: at, Sub: sub}
+	}
+	ids, err := srv.Intake.SubmitBulk(ctx, items)
+	if err != nil {
+		return err
+	}
+	var extract, update []time.Duration
+	for _, id := range ids {
+		x, u, err := srv.Links.ProcessTimed(ctx, id)
+		if err != nil {
+			return fmt.Errorf("bench link: %w", err)
+		}
+		extract, update = append(extract, x), append(update, u)
+	}
+	p50, p90, p99, top := loadgen.Percentiles(update)
+	fmt.Fprintf(e.stdout, "link %d new reports on %s: index update (one transaction) p50 %v p90 %v p99 %v max %v\n", len(ids), db.Engine, p50, p90, p99, top)
+	p50, p90, p99, top = loadgen.Percentiles(extract)
+	fmt.Fprintf(e.stdout, "  read and extract before it: p50 %v p90 %v p99 %v max %v\n", p50, p90, p99, top)
+	return nil
+}

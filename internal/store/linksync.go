@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// LinkIndex is a link index computed from scratch, each part in key order,
+// ready to replace what is stored.
+type LinkIndex struct {
+	Identifiers []*Identifier // by id
+	// Occurrence returns the n-th of Occurrences occurrences, in
+	// (identifier, organisation, report) order. It may reuse its result.
+	Occurrences int
+	Occurrence  func(n int) *Occurrence
+	Links       []*ReportLink // by report id
+}
+
+// SyncStats counts the rows SyncLinks changed.
+type SyncStats struct {
+	Inserted, Updated, Deleted int
+}
+
+func (s SyncStats) add(o SyncStats) SyncStats {
+	return SyncStats{s.Inserted + o.Inserted, s.Updated + o.Updated, s.Deleted + o.Deleted}
+}
+
+// SyncLinks makes the stored link index equal to ix (inside [DB.Bulk],
+// after [Q.LockLinks]). It reads each table once in key order, merges it
+// with ix and writes only the difference, so a rebuild of an index that
+// was right writes nothing, and one into an empty index is a bulk load in
+// key order.
+func (q Q) SyncLinks(ctx context.Context, ix *LinkIndex) (SyncStats, error) {
+	var total SyncStats
+	st, err := q.syncIdentifiers(ctx, ix.Identifiers)
+	if err != nil {
+		return total, err
+	}
+	total = total.add(st)
+	if st, err = q.syncOccurrences(ctx, ix); err != nil {
+		return total, err
+	}
+	total = total.add(st)
+	st, err = q.syncReportLinks(ctx, ix.Links)
+	return total.add(st), err
+}
+
+// diff merges stored keys (read in order by next) with n computed ones: it
+// returns the positions of computed rows to insert and to update (same
+// differs) and the stored keys to delete.
+func diff(n int, key func(i int) string, next func() (string, bool, error), same func(i int) bool) (ins, upd []int, del []string, err error) {
+	i := 0
+	for {
+		k, ok, err := next()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if !ok {
+			break
+		}
+		for i < n && key(i) < k {
+			ins = append(ins, i)
+			i++
+		}
+		if i < n && key(i) == k {
+			if !same(i) {
+				upd = append(upd, i)
+			}
+			i++
+			continue
+		}
+		del = append(del, k)
+	}
+	for ; i < n; i++ {
+		ins = append(ins, i)
+	}
+	return ins, upd, del, nil
+}
+
+func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers ORDER BY id`)
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
+	}
+	var cur *Identifier
+	ins, upd, del, err := diff(len(ids), func(i int) string { return ids[i].ID }, func() (string, bool, error) {
+		if !rows.Next() {
+			return "", false, rows.Err()
+		}
+		cur, err = scanIdentifier(rows)
+		if err != nil {
+			return "", false, err
+		}
+		return cur.ID, true, nil
+	}, func(i int) bool { return sameIdentifier(cur, ids[i]) })
+	rows.Close()
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
+	}
+	if err := q.deleteKeys(ctx, "identifiers", []string{"id"}, del); err != nil {
+		return SyncStats{}, err
+	}
+	for _, i := range upd {
+		if err := q.SetAggregates(ctx, ids[i]); err != nil {
+			return SyncStats{}, err
+		}
+	}
+	if err := q.CopyIdentifiers(ctx, pick(ids, ins)); err != nil {
+		return SyncStats{}, err
+	}
+	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+}
+
+func sameIdentifier(a, b *Identifier) bool {
+	return a.Kind == b.Kind && a.Value == b.Value && a.Blind == b.Blind && a.ReportCount == b.ReportCount && a.OrgCount == b.OrgCount &&
+		a.FirstSeen == b.FirstSeen && a.LastSeen == b.LastSeen && strings.Join(a.Categories, "\x00") == strings.Join(b.Categories, "\x00")
+}
+
+func pick[T any](all []T, at []int) []T {
+	out := make([]T, len(at))
+	for k, i := range at {
+		out[k] = all[i]
+	}
+	return out
+}
+
+func occurrenceKey(o *Occurrence) string {
+	return o.IdentifierID + "\x00" + o.OrgID + "\x00" + o.ReportID
+}
+
+func (q Q) syncOccurrences(ctx context.Context, ix *LinkIndex) (SyncStats, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, org_id, report_id, role, confidence FROM identifier_occurrences ORDER BY identifier_id, org_id, report_id`)
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+	}
+	var cur Occurrence
+	ins, upd, del, err := diff(ix.Occurrences, func(i int) string { return occurrenceKey(ix.Occurrence(i)) }, func() (string, bool, error) {
+		if !rows.Next() {
+			return "", false, rows.Err()
+		}
+		if err := rows.Scan(&cur.IdentifierID, &cur.OrgID, &cur.ReportID, &cur.Role, &cur.Confidence); err != nil {
+			return "", false, err
+		}
+		return occurrenceKey(&cur), true, nil
+	}, func(i int) bool {
+		o := ix.Occurrence(i)
+		// Confidence is stored as a REAL, single precision on PostgreSQL.
+		return o.Role == cur.Role && float32(o.Confidence) == float32(cur.Confidence)
+	})
+	rows.Close()
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+	}
+	if err := q.deleteKeys(ctx, "identifier_occurrences", []string{"identifier_id", "org_id", "report_id"}, del); err != nil {
+		return SyncStats{}, err
+	}
+	for _, i := range upd {
+		o := ix.Occurrence(i)
+		if _, err := q.q.ExecContext(ctx, `UPDATE identifier_occurrences SET role = $1, confidence = $2 WHERE identifier_id = $3 AND org_id = $4 AND report_id = $5`,
+			o.Role, o.Confidence, o.IdentifierID, o.OrgID, o.ReportID); err != nil {
+			return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+		}
+	}
+	if err := q.CopyOccurrences(ctx, len(ins), func(n int) *Occurrence { return ix.Occurrence(ins[n]) }); err != nil {
+		return SyncStats{}, err
+	}
+	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+}
+
+func (q Q) syncReportLinks(ctx context.Context, links []*ReportLink) (SyncStats, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, identifiers FROM report_links ORDER BY report_id`)
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync report links: %w", err)
+	}
+	var id, cluster, refs string
+	ins, upd, del, err := diff(len(links), func(i int) string { return links[i].ReportID }, func() (string, bool, error) {
+		if !rows.Next() {
+			return "", false, rows.Err()
+		}
+		if err := rows.Scan(&id, &cluster, &refs); err != nil {
+			return "", false, err
+		}
+		return id, true, nil
+	}, func(i int) bool { return links[i].ClusterID == cluster && EncodeRefs(links[i].Identifiers) == refs })
+	rows.Close()
+	if err != nil {
+		return SyncStats{}, fmt.Errorf("store: sync report links: %w", err)
+	}
+	if err := q.deleteKeys(ctx, "report_links", []string{"report_id"}, del); err != nil {
+		return SyncStats{}, err
+	}
+	for _, i := range upd {
+		if err := q.PutReportLink(ctx, links[i]); err != nil {
+			return SyncStats{}, err
+		}
+	}
+	if err := q.CopyReportLinks(ctx, pick(links, ins)); err != nil {
+		return SyncStats{}, err
+	}
+	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+}
+
+// deleteKeys deletes rows by key; a key joins its columns with NUL.
+func (q Q) deleteKeys(ctx context.Context, table string, cols []string, keys []string) error {
+	where := make([]string, len(cols))
+	for i, c := range cols {
+		where[i] = fmt.Sprintf("%s = $%d", c, i+1)
+	}
+	text := `DELETE FROM ` + table + ` WHERE ` + strings.Join(where, " AND ")
+	for _, k := range keys {
+		parts := strings.Split(k, "\x00")
+		args := make([]any, len(parts))
+		for i, p := range parts {
+			args[i] = p
+		}
+		if _, err := q.q.ExecContext(ctx, text, args...); err != nil {
+			return fmt.Errorf("store: delete from %s: %w", table, err)
+		}
+	}
+	return nil
+}

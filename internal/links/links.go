@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
@@ -192,58 +193,67 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.Report, fs []fou
 	if prev != nil && len(news) == 0 {
 		return nil
 	}
-	if err := q.EnsureIdentifiers(ctx, news); err != nil {
+	// Aggregates: read the identifiers that exist, count this report in,
+	// and write them all back in one statement (new ones start at zero).
+	ids := make([]string, len(news))
+	for k, n := range news {
+		ids[k] = n.ID
+	}
+	existing, err := q.GetIdentifiers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*store.Identifier{}
+	for _, i := range existing {
+		byID[i.ID] = i
+	}
+	var counted []string
+	for k, n := range news {
+		if i, ok := byID[n.ID]; ok {
+			news[k] = i
+		}
+		if !n.Blind { // a victim's contact is never counted
+			counted = append(counted, n.ID)
+		}
+	}
+	seen, err := q.SeenInOrg(ctx, counted, r.OrgID, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, i := range news {
+		if !i.Blind {
+			addReport(i, r.ReceivedAt, !seen[i.ID], r.IncidentTypes)
+		}
+	}
+	if err := q.PutIdentifiers(ctx, news); err != nil {
 		return err
 	}
 	if err := q.PutOccurrences(ctx, occ); err != nil {
 		return err
 	}
-	ids := make([]string, len(news))
-	for i, n := range news {
-		ids[i] = n.ID
-	}
-	idents, err := q.GetIdentifiers(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, i := range idents {
-		if i.Blind {
-			continue // a victim's contact: never counted
-		}
-		seen, err := q.SeenInOrg(ctx, i.ID, r.OrgID, r.ID)
-		if err != nil {
-			return err
-		}
-		addReport(i, r.ReceivedAt, !seen, r.IncidentTypes)
-		if err := q.SetAggregates(ctx, i); err != nil {
-			return err
-		}
-	}
 
-	into := r.ID
-	var others []string
+	// Clusters: every report sharing an identifier is in one cluster, so
+	// one other report per identifier names it.
+	var linkIDs []string
 	for _, f := range fs {
-		if !linking(f.kind) {
-			continue
-		}
-		other, err := q.OtherReportWith(ctx, f.id, r.ID)
-		if err != nil {
-			return err
-		}
-		if other != "" {
-			others = append(others, other)
+		if linking(f.kind) {
+			linkIDs = append(linkIDs, f.id)
 		}
 	}
-	clusters, err := q.ClustersOf(ctx, append(others, r.ID))
+	clusters, err := q.ClustersSharing(ctx, r.ID, linkIDs)
 	if err != nil {
 		return err
 	}
+	if prev != nil {
+		clusters = append(clusters, prev.ClusterID)
+	}
+	into := r.ID
 	for _, c := range clusters {
 		into = min(into, c)
 	}
 	var from []string
 	for _, c := range clusters {
-		if c != into {
+		if c != into && !slices.Contains(from, c) {
 			from = append(from, c)
 		}
 	}
@@ -402,17 +412,9 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 	q := s.db.Read()
 	net := &Network{Nodes: []Node{}, Edges: []Edge{}}
 	seen := map[string]bool{}
+	// Report nodes are labelled at the end, all in one query.
 	addReport := func(id string) error {
-		r, err := q.GetReport(ctx, id)
-		if err != nil {
-			return err
-		}
-		own := r.OrgID == a.OrgID
-		label := "report in another organisation"
-		if own {
-			label = "report " + store.Time(r.ReceivedAt).Format("2006-01-02") + " (" + r.Language + ")"
-		}
-		net.Nodes = append(net.Nodes, Node{ID: "r:" + id, Type: "report", Label: label, Own: own})
+		net.Nodes = append(net.Nodes, Node{ID: "r:" + id, Type: "report"})
 		return nil
 	}
 	frontier := []string{reportID}
@@ -449,7 +451,7 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 				if !seen[nid] {
 					if len(net.Nodes) >= max {
 						net.Truncated = true
-						return net, nil
+						return s.labelReports(ctx, q, a, net)
 					}
 					seen[nid] = true
 					net.Nodes = append(net.Nodes, Node{ID: nid, Type: i.Kind, Label: i.Value})
@@ -470,7 +472,7 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 					if !seen[rn] {
 						if len(net.Nodes) >= max {
 							net.Truncated = true
-							return net, nil
+							return s.labelReports(ctx, q, a, net)
 						}
 						seen[rn] = true
 						if err := addReport(o.ReportID); err != nil {
@@ -485,6 +487,37 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 			}
 		}
 		frontier = next
+	}
+	return s.labelReports(ctx, q, a, net)
+}
+
+// labelReports labels a network's report nodes: the date and language of
+// the caller's own reports, nothing of other organisations'.
+func (s *Service) labelReports(ctx context.Context, q store.Q, a auth.Actor, net *Network) (*Network, error) {
+	var ids []string
+	for _, n := range net.Nodes {
+		if n.Type == "report" {
+			ids = append(ids, strings.TrimPrefix(n.ID, "r:"))
+		}
+	}
+	reports, err := q.GetReports(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for k, n := range net.Nodes {
+		if n.Type != "report" {
+			continue
+		}
+		r, ok := reports[strings.TrimPrefix(n.ID, "r:")]
+		if !ok {
+			return nil, fmt.Errorf("links: network: report %s: %w", n.ID, store.ErrNotFound)
+		}
+		n.Own = r.OrgID == a.OrgID
+		n.Label = "report in another organisation"
+		if n.Own {
+			n.Label = "report " + store.Time(r.ReceivedAt).Format("2006-01-02") + " (" + r.Language + ")"
+		}
+		net.Nodes[k] = n
 	}
 	return net, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -107,14 +108,19 @@ func (q Q) LockLinks(ctx context.Context) error {
 	return nil
 }
 
-// EnsureIdentifiers inserts the identifiers that do not exist yet (their
-// aggregates start at zero).
-func (q Q) EnsureIdentifiers(ctx context.Context, ids []*Identifier) error {
+// PutIdentifiers writes identifiers with their aggregates, inserting the
+// new ones, in one statement.
+func (q Q) PutIdentifiers(ctx context.Context, ids []*Identifier) error {
 	rows := make([][]any, len(ids))
-	for i, id := range ids {
-		rows[i] = []any{id.ID, id.Kind, id.Value, b2i(id.Blind)}
+	for k, i := range ids {
+		rows[k] = identifierRow(i)
 	}
-	return q.insertMany(ctx, "identifiers", "id, kind, value, blind", rows, "ON CONFLICT DO NOTHING")
+	return q.insertMany(ctx, "identifiers", identifierCols, rows, `ON CONFLICT (id) DO UPDATE SET report_count = excluded.report_count,
+		org_count = excluded.org_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, categories = excluded.categories`)
+}
+
+func identifierRow(i *Identifier) []any {
+	return []any{i.ID, i.Kind, i.Value, b2i(i.Blind), i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories))}
 }
 
 // GetIdentifier returns an identifier by id. An identifier's id is derived
@@ -189,35 +195,60 @@ func (q Q) PutOccurrences(ctx context.Context, occ []*Occurrence) error {
 	return q.insertMany(ctx, "identifier_occurrences", strings.Join(occurrenceCols, ", "), rows, "ON CONFLICT DO NOTHING")
 }
 
-// SeenInOrg reports whether an identifier occurs in another report of the
-// organisation.
-func (q Q) SeenInOrg(ctx context.Context, identifierID, orgID, exceptReport string) (bool, error) {
-	var one int
-	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM identifier_occurrences WHERE identifier_id = $1 AND org_id = $2 AND report_id <> $3 LIMIT 1`,
-		identifierID, orgID, exceptReport).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+// SeenInOrg tells which of the identifiers occur in another report of
+// the organisation: one statement, one indexed probe per identifier.
+func (q Q) SeenInOrg(ctx context.Context, identifierIDs []string, orgID, exceptReport string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(identifierIDs) == 0 {
+		return out, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("store: seen in organisation: %w", err)
+	cols := make([]string, len(identifierIDs))
+	for k := range identifierIDs {
+		cols[k] = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM identifier_occurrences WHERE identifier_id = $%d AND org_id = $1 AND report_id <> $2) THEN 1 ELSE 0 END`, k+3)
 	}
-	return true, nil
+	_, args := placeholders(identifierIDs, 3)
+	seen := make([]int, len(identifierIDs))
+	dest := make([]any, len(seen))
+	for k := range seen {
+		dest[k] = &seen[k]
+	}
+	if err := q.q.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), append([]any{orgID, exceptReport}, args...)...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("store: seen in organisation: %w", err)
+	}
+	for k, id := range identifierIDs {
+		out[id] = seen[k] != 0
+	}
+	return out, nil
 }
 
-// OtherReportWith returns one report other than reportID that has the
-// identifier, or "" if there is none. Every report sharing an identifier is
-// in one cluster, so one is enough to find it.
-func (q Q) OtherReportWith(ctx context.Context, identifierID, reportID string) (string, error) {
-	var id string
-	err := q.q.QueryRowContext(ctx, `SELECT report_id FROM identifier_occurrences WHERE identifier_id = $1 AND report_id <> $2 LIMIT 1`,
-		identifierID, reportID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+// ClustersSharing returns the clusters of the reports other than reportID
+// that have any of the identifiers. Every report sharing an identifier is
+// in one cluster, so one other report per identifier is enough: one
+// statement, one indexed probe per identifier.
+func (q Q) ClustersSharing(ctx context.Context, reportID string, identifierIDs []string) ([]string, error) {
+	if len(identifierIDs) == 0 {
+		return nil, nil
 	}
-	if err != nil {
-		return "", fmt.Errorf("store: other report with identifier: %w", err)
+	cols := make([]string, len(identifierIDs))
+	for k := range identifierIDs {
+		cols[k] = fmt.Sprintf(`COALESCE((SELECT l.cluster_id FROM report_links l WHERE l.report_id = (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = $%d AND o.report_id <> $1 LIMIT 1)), '')`, k+2)
 	}
-	return id, nil
+	_, args := placeholders(identifierIDs, 2)
+	found := make([]string, len(identifierIDs))
+	dest := make([]any, len(found))
+	for k := range found {
+		dest[k] = &found[k]
+	}
+	if err := q.q.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), append([]any{reportID}, args...)...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("store: clusters sharing identifiers: %w", err)
+	}
+	var out []string
+	for _, c := range found {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // IdentifierOccurrences returns up to limit occurrences of an identifier,
@@ -322,15 +353,6 @@ func (q Q) PutReportLink(ctx context.Context, l *ReportLink) error {
 	return nil
 }
 
-// ClustersOf returns the distinct clusters of reports.
-func (q Q) ClustersOf(ctx context.Context, reportIDs []string) ([]string, error) {
-	if len(reportIDs) == 0 {
-		return nil, nil
-	}
-	ph, args := placeholders(reportIDs, 1)
-	return q.strings(ctx, `SELECT DISTINCT cluster_id FROM report_links WHERE report_id IN (`+ph+`)`, args...)
-}
-
 // MergeClusters relabels every report of the clusters from to cluster into.
 func (q Q) MergeClusters(ctx context.Context, into string, from []string) error {
 	if len(from) == 0 {
@@ -417,10 +439,7 @@ func (q Q) CopyIdentifiers(ctx context.Context, ids []*Identifier) error {
 }
 
 func (q Q) copyIdentifiers(ctx context.Context, ids []*Identifier) error {
-	return q.CopyRows(ctx, "identifiers", strings.Split(identifierCols, ", "), len(ids), func(n int) []any {
-		i := ids[n]
-		return []any{i.ID, i.Kind, i.Value, b2i(i.Blind), i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories))}
-	})
+	return q.CopyRows(ctx, "identifiers", strings.Split(identifierCols, ", "), len(ids), func(n int) []any { return identifierRow(ids[n]) })
 }
 
 // CopyOccurrences bulk-loads occurrences (inside [DB.Bulk]); row(n) gives
@@ -542,4 +561,27 @@ func (q Q) PendingJobs(ctx context.Context) (int, error) {
 // random (for load generators).
 func (q Q) SampleReports(ctx context.Context, orgID string, n int) ([]string, error) {
 	return q.strings(ctx, `SELECT id FROM reports WHERE org_id = $1 ORDER BY random() LIMIT $2`, orgID, n)
+}
+
+// GetReports returns reports by id (missing ones are left out), keyed by
+// id.
+func (q Q) GetReports(ctx context.Context, ids []string) (map[string]*Report, error) {
+	out := map[string]*Report{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(ids, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: get reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: get reports: %w", err)
+		}
+		out[r.ID] = r
+	}
+	return out, rows.Err()
 }

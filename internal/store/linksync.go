@@ -83,17 +83,25 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 	if err != nil {
 		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
 	}
-	var cur *Identifier
+	// The stored row is compared as stored: its categories as JSON text,
+	// not decoded (two million identifiers make that count).
+	var cur Identifier
+	var blind int
+	var cats string
 	ins, upd, del, err := diff(len(ids), func(i int) string { return ids[i].ID }, func() (string, bool, error) {
 		if !rows.Next() {
 			return "", false, rows.Err()
 		}
-		cur, err = scanIdentifier(rows)
-		if err != nil {
+		if err := rows.Scan(&cur.ID, &cur.Kind, &cur.Value, &blind, &cur.ReportCount, &cur.OrgCount, &cur.FirstSeen, &cur.LastSeen, &cats); err != nil {
 			return "", false, err
 		}
+		cur.Blind = blind != 0
 		return cur.ID, true, nil
-	}, func(i int) bool { return sameIdentifier(cur, ids[i]) })
+	}, func(i int) bool {
+		n := ids[i]
+		return cur.Kind == n.Kind && cur.Value == n.Value && cur.Blind == n.Blind && cur.ReportCount == n.ReportCount && cur.OrgCount == n.OrgCount &&
+			cur.FirstSeen == n.FirstSeen && cur.LastSeen == n.LastSeen && cats == mustJSON(nonNil(n.Categories))
+	})
 	rows.Close()
 	if err != nil {
 		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
@@ -110,11 +118,6 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 		return SyncStats{}, err
 	}
 	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
-}
-
-func sameIdentifier(a, b *Identifier) bool {
-	return a.Kind == b.Kind && a.Value == b.Value && a.Blind == b.Blind && a.ReportCount == b.ReportCount && a.OrgCount == b.OrgCount &&
-		a.FirstSeen == b.FirstSeen && a.LastSeen == b.LastSeen && strings.Join(a.Categories, "\x00") == strings.Join(b.Categories, "\x00")
 }
 
 func pick[T any](all []T, at []int) []T {

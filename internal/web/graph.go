@@ -101,8 +101,15 @@ func (s *site) addIdentifiers(q *req, g *graph, reportNode, reportID string) {
 		if key == "" {
 			key = id.Kind + ":" + id.Value
 		}
+		label := id.Value
+		switch id.Kind {
+		case "phone", "email", "url", "domain", "telegram":
+			// The value says what it is.
+		default:
+			label = id.Kind + " " + id.Value // whatsapp +855…, line …, tron T…
+		}
 		n := "identifier:" + key
-		g.node(n, id.Value, "identifier", "")
+		g.node(n, label, "identifier", "")
 		g.edge(reportNode, n, id.Role)
 	}
 }

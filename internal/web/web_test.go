@@ -327,6 +327,11 @@ func TestStaffPages(t *testing.T) {
 	if g.status != 200 || !strings.Contains(g.body, `"kind":"place"`) {
 		t.Errorf("graph.json: status %d", g.status)
 	}
+	// Identifiers say what they are where the value does not; the
+	// reporters' own contacts (linked blind) have no node.
+	if !strings.Contains(g.body, `"label":"@golden_job_kh"`) || !strings.Contains(g.body, `"label":"whatsapp +85512345678"`) || strings.Contains(g.body, `"label":""`) {
+		t.Errorf("graph.json: want the recruiter's handle and WhatsApp and no blind contact:\n%s", g.body)
+	}
 	// Admin only for admins.
 	if p := e.do(t, coord, "GET", "/app/admin", nil); p.status != http.StatusForbidden {
 		t.Errorf("coordinator /app/admin: status %d, want 403", p.status)

@@ -11,19 +11,31 @@
       var cy = cytoscape({
         container: el,
         elements: { nodes: g.nodes, edges: g.edges },
-        layout: { name: "cose", animate: false, padding: 30 },
+        // Spread out: the default repulsion packs a case's few dozen nodes so
+        // tightly that their labels overlap once the graph is fitted.
+        layout: { name: "cose", animate: false, padding: 30, randomize: false, numIter: 2000,
+          nodeRepulsion: function () { return 600000; }, idealEdgeLength: function () { return 110; },
+          nodeOverlap: 40, componentSpacing: 120, gravity: 40 },
         style: [
           { selector: "node", style: {
             "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 140,
             "text-valign": "bottom", "text-margin-y": 4, "width": 22, "height": 22,
+            "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 2,
             "background-color": function (n) { return colours[n.data("kind")] || "#555"; } } },
           { selector: "node[kind = 'case']", style: { "shape": "round-rectangle", "width": 34, "height": 34 } },
           { selector: "node[kind = 'place']", style: { "shape": "diamond" } },
           { selector: "node[kind = 'identifier']", style: { "shape": "hexagon" } },
-          { selector: "edge", style: { "width": 1.5, "line-color": "#9a9a9a", "curve-style": "bezier",
-            "label": "data(label)", "font-size": 9, "color": "#4a4a4a" } }
+          // An edge's role (recruiter, payment …) shows while the pointer is
+          // on it or on one of its ends, not all at once.
+          { selector: "edge", style: { "width": 1.5, "line-color": "#9a9a9a", "curve-style": "bezier" } },
+          { selector: "edge.show", style: { "label": "data(label)", "font-size": 10, "color": "#333333",
+            "text-background-color": "#ffffff", "text-background-opacity": 0.9, "line-color": "#555555", "width": 2.5 } }
         ]
       });
+      cy.on("mouseover", "node", function (ev) { ev.target.connectedEdges().addClass("show"); });
+      cy.on("mouseout", "node", function (ev) { ev.target.connectedEdges().removeClass("show"); });
+      cy.on("mouseover", "edge", function (ev) { ev.target.addClass("show"); });
+      cy.on("mouseout", "edge", function (ev) { ev.target.removeClass("show"); });
       cy.on("tap", "node", function (ev) {
         var u = ev.target.data("url");
         if (u) { location.href = u; }

@@ -233,6 +233,11 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("links: rebuild: write: %w", err)
 	}
+	if st.Changed.Inserted+st.Changed.Deleted > 100_000 {
+		if err := s.db.AnalyzeLinks(ctx); err != nil {
+			return st, err
+		}
+	}
 	st.Write = time.Since(start)
 
 	// Reports filed while the rebuild read were linked by their jobs into

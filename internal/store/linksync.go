@@ -223,3 +223,17 @@ func (q Q) deleteKeys(ctx context.Context, table string, cols []string, keys []s
 	}
 	return nil
 }
+
+// AnalyzeLinks refreshes the planner's statistics of the link index on
+// PostgreSQL after a large load: until autovacuum gets to it, a planner with
+// no statistics took 1.8 ms to plan each public check at a million reports.
+// SQLite's queries here are key look-ups that need none.
+func (db *DB) AnalyzeLinks(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	if _, err := db.w.ExecContext(ctx, `ANALYZE identifiers, identifier_occurrences, report_links`); err != nil {
+		return fmt.Errorf("store: analyze link index: %w", err)
+	}
+	return nil
+}

@@ -64,8 +64,7 @@ type rebuildOcc struct {
 // the stored index is made equal to it in one transaction — compared table
 // by table in key order, so only what differs is written (COPY on
 // PostgreSQL) — and readers see the old index or the new one, never half of
-// either. Reports filed
-// while it ran are linked after it, one by one.
+// either. Reports filed while it ran are linked after it, one by one.
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats
 	start := time.Now()

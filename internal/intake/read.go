@@ -266,28 +266,6 @@ func (s *Service) statements(ctx context.Context, q store.Q, r *store.Report) ([
 	return out, nil
 }
 
-// StatementText returns the latest text of each statement of a report of a
-// given kind (for follow-up work such as extraction and lure scoring; no
-// access check: callers are internal jobs).
-func (s *Service) StatementText(ctx context.Context, reportID string) (map[string]string, error) {
-	q := s.db.Read()
-	r, err := q.GetReport(ctx, reportID)
-	if err != nil {
-		return nil, err
-	}
-	views, err := s.statements(ctx, q, r)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, v := range views {
-		if n := len(v.Versions); n > 0 {
-			out[v.ID+":"+v.Kind] = v.Versions[n-1].Text
-		}
-	}
-	return out, nil
-}
-
 // Reveal opens a report's sealed fields for a, recording who, when and why.
 func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (*Sealed, error) {
 	reason = strings.TrimSpace(reason)
@@ -543,37 +521,6 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// SealedForProcessing opens a report's sealed part for internal follow-up
-// work (linking victims' contacts through a blind index). It is not a
-// reveal: nothing of it may leave the process, so it is not audited. It
-// returns nil for an erased report.
-func (s *Service) SealedForProcessing(ctx context.Context, reportID string) (*Sealed, error) {
-	q := s.db.Read()
-	r, err := q.GetReport(ctx, reportID)
-	if err != nil {
-		return nil, err
-	}
-	if r.Sealed == nil || r.ErasedAt != 0 {
-		return nil, nil
-	}
-	dk, err := s.dataKey(ctx, q, reportID)
-	if errors.Is(err, seal.ErrDestroyed) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	b, err := dk.Open(r.Sealed, sealedContext(reportID))
-	if err != nil {
-		return nil, fmt.Errorf("intake: open sealed part of %s: %w", reportID, err)
-	}
-	var out Sealed
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("intake: sealed part of %s: %w", reportID, err)
-	}
-	return &out, nil
 }
 
 // FirstStatement returns the first statement of the report with a tracking

@@ -8,17 +8,17 @@ import (
 )
 
 // Opened is a report's content opened for internal follow-up work (the
-// link index's bulk rebuild): its statements' latest texts, keyed
-// "statement id:kind" as StatementText keys them, and its sealed part (nil
-// if it has none or it was erased). Like SealedForProcessing it is not a
-// reveal: nothing of it may leave the process.
+// link index): its statements' latest texts, keyed "statement id:kind",
+// and its sealed part (nil if it has none or it was erased). It is not a
+// reveal: nothing of it may leave the process, so it is not audited.
 type Opened struct {
 	Texts  map[string]string
 	Sealed *Sealed
 }
 
-// OpenSource opens a report read by store.ScanLinkSources. It needs no
-// database access, so many can be opened in parallel.
+// OpenSource opens a report read by store.GetLinkSource or
+// store.ScanLinkSources. It needs no database access, so many can be opened
+// in parallel.
 func (s *Service) OpenSource(src *store.LinkSource) (*Opened, error) {
 	out := &Opened{Texts: map[string]string{}}
 	if src.Wrapped == nil {

@@ -60,22 +60,9 @@ type found struct {
 	confidence  float64
 }
 
-// extractReport finds every identifier of a report: in its statements
-// (testimony, job ads, notes), its subjects, and — through the blind index
-// — its reporter's and victims' contacts.
-func (s *Service) extractReport(ctx context.Context, r *store.Report) ([]found, error) {
-	texts, err := s.intake.StatementText(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := s.intake.SealedForProcessing(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	return s.find(r.Country, r.Subjects, texts, sealed), nil
-}
-
-// find is the extraction itself, on a report's opened content: the same
+// find finds every identifier of a report in its opened content: its
+// statements (testimony, job ads, notes), its subjects, and — through the
+// blind index — its reporter's and victims' contacts. The same code runs
 // for a new report and for a rebuild, so both give the same index. It
 // returns the identifiers in id order, each once.
 func (s *Service) find(country string, subjects []store.Subject, texts map[string]string, sealed *intake.Sealed) []found {
@@ -145,17 +132,18 @@ func (s *Service) Process(ctx context.Context, reportID string) error {
 // report took and how long the index update (its transaction) took.
 func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, update time.Duration, err error) {
 	start := time.Now()
-	r, err := s.db.Read().GetReport(ctx, reportID)
+	src, err := s.db.Read().GetLinkSource(ctx, reportID)
 	if err != nil {
 		return 0, 0, err
 	}
-	fs, err := s.extractReport(ctx, r)
+	opened, err := s.intake.OpenSource(src)
 	if err != nil {
 		return 0, 0, err
 	}
+	fs := s.find(src.Country, src.Subjects, opened.Texts, opened.Sealed)
 	extract = time.Since(start)
 	start = time.Now()
-	err = s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, r, fs) })
+	err = s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })
 	return extract, time.Since(start), err
 }
 
@@ -164,7 +152,7 @@ func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, u
 // does not grow with how often an identifier was seen: aggregates are
 // updated by increment, and one other report per identifier finds its
 // cluster (every report sharing an identifier is in one cluster).
-func (s *Service) link(ctx context.Context, q store.Q, r *store.Report, fs []found) error {
+func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs []found) error {
 	if err := q.LockLinks(ctx); err != nil {
 		return err
 	}

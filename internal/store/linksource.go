@@ -32,6 +32,30 @@ type SealedText struct {
 // key and its statements' latest texts. It streams: two ordered cursors
 // (reports, statement versions) merged as they are read.
 func (q Q) ScanLinkSources(ctx context.Context, fn func(*LinkSource) error) error {
+	return q.scanLinkSources(ctx, "", fn)
+}
+
+// GetLinkSource returns one report's link source (for linking a new
+// report: the same reads as a rebuild's, for one report).
+func (q Q) GetLinkSource(ctx context.Context, reportID string) (*LinkSource, error) {
+	var out *LinkSource
+	err := q.scanLinkSources(ctx, reportID, func(s *LinkSource) error { out = s; return nil })
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, fmt.Errorf("store: report %s: %w", reportID, ErrNotFound)
+	}
+	return out, nil
+}
+
+// scanLinkSources streams every report's link source, or only reportID's
+// when it is not empty.
+func (q Q) scanLinkSources(ctx context.Context, reportID string, fn func(*LinkSource) error) error {
+	textWhere, reportWhere, args := "", "", []any{}
+	if reportID != "" {
+		textWhere, reportWhere, args = ` WHERE s.report_id = $1`, ` WHERE r.id = $1`, []any{reportID}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type text struct {
@@ -43,7 +67,7 @@ func (q Q) ScanLinkSources(ctx context.Context, fn func(*LinkSource) error) erro
 	go func() {
 		defer close(texts)
 		rows, err := q.q.QueryContext(ctx, `SELECT s.report_id, s.id, s.kind, v.version, v.text
-			FROM statements s JOIN statement_versions v ON v.statement_id = s.id ORDER BY s.report_id, s.id, v.version`)
+			FROM statements s JOIN statement_versions v ON v.statement_id = s.id`+textWhere+` ORDER BY s.report_id, s.id, v.version`, args...)
 		if err != nil {
 			textErr <- fmt.Errorf("store: scan statements: %w", err)
 			return
@@ -80,7 +104,7 @@ func (q Q) ScanLinkSources(ctx context.Context, fn func(*LinkSource) error) erro
 	}()
 
 	rows, err := q.q.QueryContext(ctx, `SELECT r.id, r.org_id, r.country, r.incident_types, r.subjects, r.sealed, r.erased_at, r.received_at, k.wrapped
-		FROM reports r LEFT JOIN data_keys k ON k.report_id = r.id ORDER BY r.id`)
+		FROM reports r LEFT JOIN data_keys k ON k.report_id = r.id`+reportWhere+` ORDER BY r.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: scan reports: %w", err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/seal"
@@ -47,13 +46,10 @@ func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 	return db, nil
 }
 
-// openKeyring loads (or creates) the master key.
-func openKeyring(c *config.Config) (*seal.Keyring, error) {
-	k, err := seal.LoadOrCreate(c.MasterKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("master key: %w", err)
-	}
-	return k, nil
+// openKeyring opens the master key for db: created on the first run only,
+// refused when it is missing or is not the key db's data is sealed under.
+func openKeyring(ctx context.Context, c *config.Config, db *store.DB) (*seal.Keyring, error) {
+	return seal.Open(ctx, c.MasterKeyFile, db)
 }
 
 // parseAndOpen parses args into fs, validates c and opens the database: the
@@ -71,7 +67,7 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args 
 // openServer assembles a server (services, keys, workers not started) on an
 // open database, for subcommands that use the services.
 func openServer(ctx context.Context, e *env, c *config.Config, db *store.DB) (*server.Server, error) {
-	keys, err := openKeyring(c)
+	keys, err := openKeyring(ctx, c, db)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	keys, err := openKeyring(cfg)
+	keys, err := openKeyring(ctx, cfg, db)
 	if err != nil {
 		return err
 	}

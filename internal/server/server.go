@@ -73,7 +73,7 @@ func (s *Server) screenReport(ctx context.Context, reportID string) error {
 // New builds a server on an open database.
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
-	logKey, err := ledger.LoadOrCreateKey(cfg.LogKeyFile, cfg.LogOrigin)
+	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, cfg.LogOrigin)
 	if err != nil {
 		return nil, fmt.Errorf("server: ledger key: %w", err)
 	}

@@ -24,7 +24,7 @@ func loadConfig(e *env, fs *flag.FlagSet) (*config.Config, error) {
 // openDB opens the configured database. A brand-new database is migrated;
 // one with an older schema is refused until `vigil migrate` runs.
 func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
-	db, err := store.Open(ctx, c.DSN())
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +44,12 @@ func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openStore opens the configured database as it is, with the configured
+// pool size.
+func openStore(ctx context.Context, c *config.Config) (*store.DB, error) {
+	return store.OpenWith(ctx, c.DSN(), store.Options{MaxConns: c.DBMaxConns})
 }
 
 // openKeyring opens the master key for db: created on the first run only,

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/vigil-project/vigil/internal/store"
 )
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
@@ -19,7 +17,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DSN())
+	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

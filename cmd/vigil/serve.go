@@ -25,7 +25,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.Migrate {
-		db, err := store.Open(ctx, cfg.DSN())
+		db, err := openStore(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +43,9 @@ type Config struct {
 	SecureCookies bool
 	// Migrate lets serve bring the schema up to date instead of refusing.
 	Migrate bool
+	// DBMaxConns caps the process's database connections (the PostgreSQL
+	// pool, or the SQLite readers). Zero means store.DefaultMaxConns.
+	DBMaxConns int
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -75,6 +79,13 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	if v := getenv("VIGIL_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_DB_MAX_CONNS: %q is not a whole number", v)
+		}
+		c.DBMaxConns = n
+	}
 	if v := getenv("VIGIL_SECURE_COOKIES"); v != "" {
 		switch strings.ToLower(v) {
 		case "1", "true", "yes", "on":
@@ -89,9 +100,10 @@ func FromEnv(getenv Getenv) (Config, error) {
 }
 
 // Flags registers the settings shared by every subcommand that touches the
-// database (--data) on fs.
+// database (--data, --db-max-conns) on fs.
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (env VIGIL_DATA)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", c.DBMaxConns, "most database connections this process opens (env VIGIL_DB_MAX_CONNS; default 4 per core, at least 4)")
 }
 
 // ServeFlags registers the settings only the server uses on fs.
@@ -121,6 +133,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.DBMaxConns < 0 || c.DBMaxConns > 10000 {
+		errs = append(errs, fmt.Errorf("--db-max-conns: %d is not from 1 to 10000 (0: the default)", c.DBMaxConns))
 	}
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")

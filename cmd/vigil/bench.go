@@ -49,6 +49,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer db.Close()
+		if err := db.LockExclusive(); err != nil {
+			return err
+		}
 		rps, err := db.Ceiling(ctx, *batch, *size, *d)
 		if err != nil {
 			return err

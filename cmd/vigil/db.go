@@ -71,8 +71,12 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args 
 }
 
 // openServer assembles a server (services, keys, workers not started) on an
-// open database, for subcommands that use the services.
+// open database, for subcommands that use the services. Like serve, they
+// refuse to run beside a server on the same SQLite database.
 func openServer(ctx context.Context, e *env, c *config.Config, db *store.DB) (*server.Server, error) {
+	if err := db.LockExclusive(); err != nil {
+		return nil, err
+	}
 	keys, err := openKeyring(ctx, c, db)
 	if err != nil {
 		return nil, err

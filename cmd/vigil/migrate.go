@@ -22,6 +22,11 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// A server checks the schema when it starts: migrating under it is
+	// refused.
+	if err := db.LockExclusive(); err != nil {
+		return err
+	}
 	n, err := db.Migrate(ctx)
 	if err != nil {
 		return err

@@ -29,6 +29,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := db.LockExclusive(); err != nil {
+			db.Close()
+			return err
+		}
 		if _, err := db.Migrate(ctx); err != nil {
 			db.Close()
 			return err
@@ -43,6 +47,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// One server per SQLite database: a second one would fight the first
+	// for the write lock.
+	if err := db.LockExclusive(); err != nil {
+		return err
+	}
 	keys, err := openKeyring(ctx, cfg, db)
 	if err != nil {
 		return err

@@ -53,6 +53,10 @@ type DB struct {
 	Engine Engine
 	w      *sql.DB
 	r      *sql.DB
+	// path is the SQLite file.
+	path string
+	// lock is the directory lock held since LockExclusive, or nil.
+	lock *os.File
 }
 
 // Options tune an open database.
@@ -134,7 +138,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
 	}
-	return &DB{Engine: SQLite, w: w, r: r}, nil
+	return &DB{Engine: SQLite, w: w, r: r, path: path}, nil
 }
 
 // sqlitePageSize is the page size of a new SQLite file: four times
@@ -163,11 +167,15 @@ func createSQLite(ctx context.Context, path string) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close closes both pools and releases the directory lock.
 func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
+		db.lock = nil
 	}
 	return err
 }

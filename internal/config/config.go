@@ -7,10 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/clientip"
 )
 
 // Config is every setting a Vigil process needs. It is built once in main
@@ -43,6 +47,13 @@ type Config struct {
 	SecureCookies bool
 	// Migrate lets serve bring the schema up to date instead of refusing.
 	Migrate bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when finding a request's client (see package clientip).
+	// Empty: the header is ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsToken is the bearer token that reads /metrics. Empty: /metrics
+	// is not served.
+	MetricsToken string
 	// DBMaxConns caps the process's database connections (the PostgreSQL
 	// pool, or the SQLite readers). Zero means store.DefaultMaxConns.
 	DBMaxConns int
@@ -79,6 +90,21 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	str("VIGIL_METRICS_TOKEN", &c.MetricsToken)
+	if f := getenv("VIGIL_METRICS_TOKEN_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_METRICS_TOKEN_FILE: %w", err)
+		}
+		c.MetricsToken = strings.TrimSpace(string(b))
+	}
+	if v := getenv("VIGIL_TRUSTED_PROXIES"); v != "" {
+		ps, err := clientip.ParsePrefixes(v)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_TRUSTED_PROXIES: %w", err)
+		}
+		c.TrustedProxies = ps
+	}
 	if v := getenv("VIGIL_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -113,6 +139,11 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
+	fs.Func("trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env VIGIL_TRUSTED_PROXIES)", func(s string) error {
+		ps, err := clientip.ParsePrefixes(s)
+		c.TrustedProxies = ps
+		return err
+	})
 }
 
 // Validate checks the configuration once and fills paths derived from
@@ -133,6 +164,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		errs = append(errs, fmt.Errorf("VIGIL_METRICS_TOKEN: %d characters is too short to guess-proof; use at least 32 (e.g. openssl rand -hex 32)", len(c.MetricsToken)))
 	}
 	if c.DBMaxConns < 0 || c.DBMaxConns > 10000 {
 		errs = append(errs, fmt.Errorf("--db-max-conns: %d is not from 1 to 10000 (0: the default)", c.DBMaxConns))

@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
 	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, DB: db}, logger,
-		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
+		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
 	mux.Handle("/log/", s.Ledger.Handler())

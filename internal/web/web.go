@@ -186,7 +186,7 @@ func newSite(d Deps) (*site, error) {
 		c := config.Defaults()
 		d.Cfg = &c
 	}
-	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate)}
+	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate, d.Cfg.TrustedProxies)}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
 		return nil, err

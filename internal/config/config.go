@@ -57,6 +57,18 @@ type Config struct {
 	// DBMaxConns caps the process's database connections (the PostgreSQL
 	// pool, or the SQLite readers). Zero means store.DefaultMaxConns.
 	DBMaxConns int
+	// HTTPMaxConns caps the server's open connections; those over it are
+	// closed at once. Zero means half the file-descriptor limit, at most
+	// 4096.
+	HTTPMaxConns int
+	// HTTPMaxConnsPerClient caps the open connections of one client
+	// address (an IPv6 /64); trusted proxies count only in HTTPMaxConns.
+	HTTPMaxConnsPerClient int
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound
+	// how long a connection may take to send its request headers, its
+	// whole request, to receive the answer, and how long it may stay open
+	// idle between requests.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -69,6 +81,12 @@ func Defaults() Config {
 		PublicRate:    5,
 		SessionTTL:    30 * time.Minute,
 		SecureCookies: true,
+
+		HTTPMaxConnsPerClient: 64,
+		ReadHeaderTimeout:     5 * time.Second,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           60 * time.Second,
 	}
 }
 
@@ -105,12 +123,18 @@ func FromEnv(getenv Getenv) (Config, error) {
 		}
 		c.TrustedProxies = ps
 	}
-	if v := getenv("VIGIL_DB_MAX_CONNS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return c, fmt.Errorf("config: VIGIL_DB_MAX_CONNS: %q is not a whole number", v)
+	for name, dst := range map[string]*int{
+		"VIGIL_DB_MAX_CONNS":              &c.DBMaxConns,
+		"VIGIL_HTTP_MAX_CONNS":            &c.HTTPMaxConns,
+		"VIGIL_HTTP_MAX_CONNS_PER_CLIENT": &c.HTTPMaxConnsPerClient,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return c, fmt.Errorf("config: %s: %q is not a whole number", name, v)
+			}
+			*dst = n
 		}
-		c.DBMaxConns = n
 	}
 	if v := getenv("VIGIL_SECURE_COOKIES"); v != "" {
 		switch strings.ToLower(v) {
@@ -139,6 +163,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
+	fs.IntVar(&c.HTTPMaxConns, "http-max-conns", c.HTTPMaxConns, "most open HTTP connections (env VIGIL_HTTP_MAX_CONNS; default half the file-descriptor limit, at most 4096)")
+	fs.IntVar(&c.HTTPMaxConnsPerClient, "http-max-conns-per-client", c.HTTPMaxConnsPerClient, "most open HTTP connections from one client address (env VIGIL_HTTP_MAX_CONNS_PER_CLIENT)")
 	fs.Func("trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env VIGIL_TRUSTED_PROXIES)", func(s string) error {
 		ps, err := clientip.ParsePrefixes(s)
 		c.TrustedProxies = ps
@@ -170,6 +196,18 @@ func (c *Config) Validate() error {
 	}
 	if c.DBMaxConns < 0 || c.DBMaxConns > 10000 {
 		errs = append(errs, fmt.Errorf("--db-max-conns: %d is not from 1 to 10000 (0: the default)", c.DBMaxConns))
+	}
+	if c.HTTPMaxConns < 0 {
+		errs = append(errs, fmt.Errorf("--http-max-conns: %d is negative", c.HTTPMaxConns))
+	}
+	if c.HTTPMaxConnsPerClient < 1 {
+		errs = append(errs, fmt.Errorf("--http-max-conns-per-client: %d is below 1", c.HTTPMaxConnsPerClient))
+	}
+	for _, d := range []time.Duration{c.ReadHeaderTimeout, c.ReadTimeout, c.WriteTimeout, c.IdleTimeout} {
+		if d <= 0 {
+			errs = append(errs, errors.New("HTTP timeouts must be positive"))
+			break
+		}
 	}
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")

@@ -41,6 +41,9 @@ type Config struct {
 	// PublicRate is how many requests a second one client may make to the
 	// public endpoints (report, track, check).
 	PublicRate float64
+	// LogRate is how many requests a second one client may make to the
+	// public log (/log/: checkpoint, tiles, proofs).
+	LogRate float64
 	// SessionTTL is how long a staff session lasts without activity.
 	SessionTTL time.Duration
 	// SecureCookies marks cookies Secure; off only for plain-HTTP development.
@@ -79,6 +82,7 @@ func Defaults() Config {
 		LogOrigin:     "vigil.example/log",
 		BodyLimit:     1 << 20,
 		PublicRate:    5,
+		LogRate:       20,
 		SessionTTL:    30 * time.Minute,
 		SecureCookies: true,
 
@@ -108,6 +112,13 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	if v := getenv("VIGIL_LOG_RATE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_LOG_RATE: %q is not a number", v)
+		}
+		c.LogRate = f
+	}
 	str("VIGIL_METRICS_TOKEN", &c.MetricsToken)
 	if f := getenv("VIGIL_METRICS_TOKEN_FILE"); f != "" {
 		b, err := os.ReadFile(f)
@@ -161,6 +172,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env VIGIL_ADDR)")
 	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body in bytes")
 	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
+	fs.Float64Var(&c.LogRate, "log-rate", c.LogRate, "requests per second per client on the public log /log/ (env VIGIL_LOG_RATE)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
 	fs.IntVar(&c.HTTPMaxConns, "http-max-conns", c.HTTPMaxConns, "most open HTTP connections (env VIGIL_HTTP_MAX_CONNS; default half the file-descriptor limit, at most 4096)")
@@ -190,6 +202,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.LogRate <= 0 {
+		errs = append(errs, fmt.Errorf("--log-rate: must be positive"))
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		errs = append(errs, fmt.Errorf("VIGIL_METRICS_TOKEN: %d characters is too short to guess-proof; use at least 32 (e.g. openssl rand -hex 32)", len(c.MetricsToken)))

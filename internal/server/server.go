@@ -103,9 +103,13 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
-	mux.Handle("/log/", s.Ledger.Handler())
-	mux.Handle("GET /log/proof/inclusion", s.Ledger.InclusionHandler())
-	mux.Handle("GET /log/proof/consistency", s.Ledger.ConsistencyHandler())
+	// The public log is rate-limited per client; its full tiles and entry
+	// bundles are immutable, so a caching proxy in front absorbs most of
+	// it.
+	logLimit := api.LimitClients(cfg.LogRate, cfg.TrustedProxies)
+	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
+	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
+	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
 	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -21,11 +22,10 @@ import (
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
-// start runs a server on a loopback port with the settings edit makes and
-// returns its address; it stops when the test ends.
-func start(t *testing.T, edit func(*config.Config)) string {
+// newServer builds a server on a fresh SQLite database with the settings
+// edit makes (the address a free loopback port).
+func newServer(t *testing.T, edit func(*config.Config)) (*server.Server, *config.Config) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	cfg := config.Defaults()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
@@ -34,14 +34,23 @@ func start(t *testing.T, edit func(*config.Config)) string {
 		t.Fatal(err)
 	}
 	db := storetest.Open(t, store.SQLite)
-	keys, err := seal.Open(ctx, filepath.Join(cfg.DataDir, "master.key"), db)
+	keys, err := seal.Open(context.Background(), filepath.Join(cfg.DataDir, "master.key"), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.DiscardHandler))
+	srv, err := server.New(context.Background(), &cfg, db, keys, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, &cfg
+}
+
+// start runs a server on a loopback port with the settings edit makes and
+// returns its address; it stops when the test ends.
+func start(t *testing.T, edit func(*config.Config)) string {
+	t.Helper()
+	srv, _ := newServer(t, edit)
+	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- srv.ListenAndServe(ctx, func(a string) { addr <- a }) }()
@@ -237,5 +246,37 @@ func TestConnectionCaps(t *testing.T) {
 	}
 	if !closedWithin([]net.Conn{c}, 5*time.Second)[0] {
 		t.Error("an idle keep-alive connection is still open 5 s after its answer; the idle timeout is 500 ms")
+	}
+}
+
+// TestLogRateLimit: the public log and its proofs share one bucket per
+// client; a limited answer says when to retry and is never cached.
+func TestLogRateLimit(t *testing.T) {
+	srv, _ := newServer(t, func(c *config.Config) { c.LogRate = 1 })
+	get := func(peer, path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.RemoteAddr = peer
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	paths := []string{"/log/checkpoint", "/log/vkey", "/log/tile/0/000", "/log/proof/inclusion?index=0", "/log/proof/consistency?from=0"}
+	limited := 0
+	for i := range 10 {
+		rec := get("192.0.2.1:1000", paths[i%len(paths)])
+		if rec.Code != http.StatusTooManyRequests {
+			continue
+		}
+		limited++
+		if rec.Header().Get("Retry-After") == "" || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("429 headers: %v", rec.Header())
+		}
+	}
+	// A burst is 5 at one request a second.
+	if limited != 5 {
+		t.Errorf("%d of 10 quick requests to the log from one client limited, want 5", limited)
+	}
+	if rec := get("192.0.2.2:1000", "/log/vkey"); rec.Code != 200 {
+		t.Errorf("another client: %d, want 200", rec.Code)
 	}
 }

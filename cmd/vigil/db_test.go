@@ -4,82 +4,63 @@ import (
 	"context"
 	"flag"
 	"io"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 // TestDBMaxConns checks that VIGIL_DB_MAX_CONNS (and --db-max-conns over
 // it) caps the connections a process opens, on both engines: twelve
 // concurrent slow queries share the configured three connections.
 func TestDBMaxConns(t *testing.T) {
-	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(engine), func(t *testing.T) {
-			dir := t.TempDir()
-			dsn := storetest.DSN(t, engine)
-			if engine == store.SQLite {
-				dsn = "sqlite:" + filepath.Join(dir, "vigil.db")
+	engineDirs(t, func(t *testing.T, engine store.Engine, dir, dsn string) {
+		open := func(maxConns string, args ...string) *store.DB {
+			t.Helper()
+			e := &env{getenv: envWith(dir, dsn, "VIGIL_DB_MAX_CONNS", maxConns)}
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			cfg, err := loadConfig(e, fs)
+			if err != nil {
+				t.Fatal(err)
 			}
-			open := func(maxConns string, args ...string) *store.DB {
-				t.Helper()
-				e := &env{getenv: func(k string) string {
-					switch k {
-					case "VIGIL_DATA":
-						return dir
-					case "VIGIL_DATABASE":
-						return dsn
-					case "VIGIL_DB_MAX_CONNS":
-						return maxConns
-					}
-					return ""
-				}}
-				fs := flag.NewFlagSet("test", flag.ContinueOnError)
-				fs.SetOutput(io.Discard)
-				cfg, err := loadConfig(e, fs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				db, err := parseAndOpen(context.Background(), fs, cfg, args)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				return db
+			db, err := parseAndOpen(context.Background(), fs, cfg, args)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if got, want := open("").Stats().MaxOpenConnections, max(4, 4*runtime.GOMAXPROCS(0)); got != want {
-				t.Errorf("default pool = %d connections, want %d", got, want)
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		if got, want := open("").Stats().MaxOpenConnections, max(4, 4*runtime.GOMAXPROCS(0)); got != want {
+			t.Errorf("default pool = %d connections, want %d", got, want)
+		}
+		if got := open("7", "--db-max-conns", "5").Stats().MaxOpenConnections; got != 5 {
+			t.Errorf("--db-max-conns 5 over VIGIL_DB_MAX_CONNS=7: pool = %d, want 5", got)
+		}
+		db := open("3")
+		slow := `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300000) SELECT 1 FROM (SELECT count(*) FROM n) c`
+		if engine == store.Postgres {
+			slow = `SELECT pg_sleep(0.05)`
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 12)
+		for range 12 {
+			wg.Go(func() { errs <- db.Read().Exec(context.Background(), slow) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
 			}
-			if got := open("7", "--db-max-conns", "5").Stats().MaxOpenConnections; got != 5 {
-				t.Errorf("--db-max-conns 5 over VIGIL_DB_MAX_CONNS=7: pool = %d, want 5", got)
-			}
-			db := open("3")
-			slow := `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 300000) SELECT 1 FROM (SELECT count(*) FROM n) c`
-			if engine == store.Postgres {
-				slow = `SELECT pg_sleep(0.05)`
-			}
-			var wg sync.WaitGroup
-			errs := make(chan error, 12)
-			for range 12 {
-				wg.Go(func() { errs <- db.Read().Exec(context.Background(), slow) })
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			st := db.Stats()
-			if st.MaxOpenConnections != 3 || st.OpenConnections > 3 || st.WaitCount == 0 {
-				t.Errorf("VIGIL_DB_MAX_CONNS=3: pool max %d, open %d, waits %d; want max 3, at most 3 open and some queries waiting", st.MaxOpenConnections, st.OpenConnections, st.WaitCount)
-			}
-		})
-	}
+		}
+		st := db.Stats()
+		if st.MaxOpenConnections != 3 || st.OpenConnections > 3 || st.WaitCount == 0 {
+			t.Errorf("VIGIL_DB_MAX_CONNS=3: pool max %d, open %d, waits %d; want max 3, at most 3 open and some queries waiting", st.MaxOpenConnections, st.OpenConnections, st.WaitCount)
+		}
+	})
 	wantRefused(t, "VIGIL_DB_MAX_CONNS", "many", "VIGIL_DB_MAX_CONNS")
 	wantRefused(t, "VIGIL_DB_MAX_CONNS", "-1", "--db-max-conns")
 }

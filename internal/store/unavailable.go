@@ -38,7 +38,7 @@ func IsUnavailable(err error) bool {
 	if errors.As(err, &pg) {
 		switch {
 		case strings.HasPrefix(pg.Code, "08"), // connection exception
-			pg.Code == "53300",                       // too many connections
+			pg.Code == "53300",                     // too many connections
 			pg.Code == "57P01", pg.Code == "57P02", // admin or crash shutdown
 			pg.Code == "57P03": // cannot connect now (starting up)
 			return true

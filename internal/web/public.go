@@ -287,8 +287,9 @@ func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 }
 
 // reportError shows the report form again with what was typed and why it
-// was not filed: a field to fix (422, or 413 for too much), or the database
-// unavailable (503: nothing was saved, try again in a minute).
+// was not filed: a field to fix (422, or 413 for too much), the database
+// unavailable (503: nothing was saved, try again in a minute), or a fault
+// of ours (500).
 func (s *site) reportError(w http.ResponseWriter, q *req, v *view, p *reportPost, err error) error {
 	var se *statusError
 	status := http.StatusUnprocessableEntity
@@ -316,7 +317,10 @@ func (s *site) reportError(w http.ResponseWriter, q *req, v *view, p *reportPost
 			v.Error = q.L.T("err.check_fields")
 		}
 	default:
-		return err
+		// A fault of ours: logged, and what was typed is still shown.
+		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
+		status = http.StatusInternalServerError
+		v.Error = q.L.T("err.internal")
 	}
 	if p.filesChosen {
 		v.Notice = q.L.T("report.files_again")

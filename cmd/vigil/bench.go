@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, network, link or ceiling: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, network, link, upload or ceiling: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check":
@@ -59,6 +59,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchNetwork(ctx, e, args[1:])
 	case "link":
 		return benchLink(ctx, e, args[1:])
+	case "upload":
+		return benchUpload(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, network, link or ceiling): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, upload or ceiling): %w", args[0], errUsage)
 }

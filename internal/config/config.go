@@ -6,8 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +44,15 @@ type Config struct {
 	SecureCookies bool
 	// Migrate lets serve bring the schema up to date instead of refusing.
 	Migrate bool
+	// AttachClientHourly is how many bytes of attachments one client
+	// address (an IPv6 /64) may send through the public form in an hour.
+	AttachClientHourly int64
+	// AttachHourly is how many bytes of public attachments the server
+	// takes in an hour from everyone together.
+	AttachHourly int64
+	// MinFreeDisk is the free space below which attachments are refused
+	// (reports are still taken).
+	MinFreeDisk int64
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -54,6 +65,10 @@ func Defaults() Config {
 		PublicRate:    5,
 		SessionTTL:    30 * time.Minute,
 		SecureCookies: true,
+
+		AttachClientHourly: 30 << 20,
+		AttachHourly:       500 << 20,
+		MinFreeDisk:        1 << 30,
 	}
 }
 
@@ -75,6 +90,15 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	for name, dst := range map[string]*int64{"VIGIL_ATTACH_CLIENT_HOURLY": &c.AttachClientHourly, "VIGIL_ATTACH_HOURLY": &c.AttachHourly, "VIGIL_MIN_FREE_DISK": &c.MinFreeDisk} {
+		if v := getenv(name); v != "" {
+			n, err := ParseBytes(v)
+			if err != nil {
+				return c, fmt.Errorf("config: %s: %w", name, err)
+			}
+			*dst = n
+		}
+	}
 	if v := getenv("VIGIL_SECURE_COOKIES"); v != "" {
 		switch strings.ToLower(v) {
 		case "1", "true", "yes", "on":
@@ -103,6 +127,27 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
 }
 
+// ParseBytes reads a size: a whole number of bytes, optionally followed by
+// KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024).
+func ParseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size (e.g. 30MiB, 1GiB or a number of bytes)", s)
+	}
+	return n * mult, nil
+}
+
 // Validate checks the configuration once and fills paths derived from
 // DataDir.
 func (c *Config) Validate() error {
@@ -121,6 +166,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.AttachClientHourly < 0 || c.AttachHourly < 0 || c.MinFreeDisk < 0 {
+		errs = append(errs, errors.New("VIGIL_ATTACH_CLIENT_HOURLY, VIGIL_ATTACH_HOURLY, VIGIL_MIN_FREE_DISK: must not be negative"))
 	}
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")

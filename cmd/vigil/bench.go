@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, network, link, ceiling or slowloris: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, network, link, upload, ceiling or slowloris: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check":
@@ -62,8 +62,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchNetwork(ctx, e, args[1:])
 	case "link":
 		return benchLink(ctx, e, args[1:])
+	case "upload":
+		return benchUpload(ctx, e, args[1:])
 	case "slowloris":
 		return benchSlowloris(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, ceiling or slowloris): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, upload, ceiling or slowloris): %w", args[0], errUsage)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/screen"
@@ -102,6 +103,9 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	if opt.Metrics == nil {
 		opt.Metrics = metrics.New()
 	}
+	// Every failing request logs; during an outage that is thousands a
+	// second of the same line.
+	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
 		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1, clientip.New(opt.TrustedProxies)), extra: opt.Extra,
 		cop: http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}

@@ -48,13 +48,19 @@ func Status(err error) (int, ErrorDetail) {
 		return http.StatusPreconditionFailed, ErrorDetail{Code: "precondition_failed", Message: "the resource changed since you read it; read it again", Field: "If-Match"}
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, ErrorDetail{Code: "conflict", Message: "this conflicts with what is stored"}
+	case store.IsUnavailable(err):
+		return http.StatusServiceUnavailable, ErrorDetail{Code: "unavailable", Message: "the database is unavailable, so nothing was saved; please try again in a minute"}
 	case errors.Is(err, errRateLimited):
 		return http.StatusTooManyRequests, ErrorDetail{Code: "rate_limited", Message: "too many requests; wait a moment and try again"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, ErrorDetail{Code: "unavailable", Message: "the request was cancelled or took too long"}
 	}
-	return http.StatusInternalServerError, ErrorDetail{Code: "internal", Message: "something went wrong on our side; nothing you sent was lost"}
+	return http.StatusInternalServerError, ErrorDetail{Code: "internal", Message: "something went wrong on our side; it was logged"}
 }
+
+// RetryAfterOutage is the Retry-After, in seconds, of an answer refused
+// because the database is unavailable.
+const RetryAfterOutage = "60"
 
 func notFoundMessage(err error) string {
 	var nf interface{ NotFoundMessage() string }
@@ -67,6 +73,9 @@ func notFoundMessage(err error) string {
 // writeError sends err in the error shape and logs server faults.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := Status(err)
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", RetryAfterOutage)
+	}
 	if status >= 500 {
 		log.ErrorContext(r.Context(), "api: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

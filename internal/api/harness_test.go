@@ -46,11 +46,16 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, slog.New(slog.DiscardHandler), api.Options{PublicRate: 1000})
+}
+
+// newEnvWith is newEnv with the API's logger and options.
+func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *env {
+	t.Helper()
 	keys, err := seal.New(bytes.Repeat([]byte{9}, seal.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
 	in := intake.New(db, keys, nil, nil, log)
 	in.Start()
 	t.Cleanup(in.Close)
@@ -65,7 +70,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, DB: db}, log, api.Options{PublicRate: 1000})
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, DB: db}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"os"
@@ -72,6 +73,15 @@ type Config struct {
 	// whole request, to receive the answer, and how long it may stay open
 	// idle between requests.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// AttachClientHourly is how many bytes of attachments one client
+	// address (an IPv6 /64) may send through the public form in an hour.
+	AttachClientHourly int64
+	// AttachHourly is how many bytes of public attachments the server
+	// takes in an hour from everyone together.
+	AttachHourly int64
+	// MinFreeDisk is the free space below which attachments are refused
+	// (reports are still taken).
+	MinFreeDisk int64
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -91,6 +101,9 @@ func Defaults() Config {
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           60 * time.Second,
+		AttachClientHourly:    30 << 20,
+		AttachHourly:          500 << 20,
+		MinFreeDisk:           1 << 30,
 	}
 }
 
@@ -147,6 +160,15 @@ func FromEnv(getenv Getenv) (Config, error) {
 			*dst = n
 		}
 	}
+	for name, dst := range map[string]*int64{"VIGIL_ATTACH_CLIENT_HOURLY": &c.AttachClientHourly, "VIGIL_ATTACH_HOURLY": &c.AttachHourly, "VIGIL_MIN_FREE_DISK": &c.MinFreeDisk} {
+		if v := getenv(name); v != "" {
+			n, err := ParseBytes(v)
+			if err != nil {
+				return c, fmt.Errorf("config: %s: %w", name, err)
+			}
+			*dst = n
+		}
+	}
 	if v := getenv("VIGIL_SECURE_COOKIES"); v != "" {
 		switch strings.ToLower(v) {
 		case "1", "true", "yes", "on":
@@ -182,6 +204,27 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 		c.TrustedProxies = ps
 		return err
 	})
+}
+
+// ParseBytes reads a size: a whole number of bytes, optionally followed by
+// KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024).
+func ParseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a size (e.g. 30MiB, 1GiB or a number of bytes)", s)
+	}
+	return n * mult, nil
 }
 
 // Validate checks the configuration once and fills paths derived from
@@ -223,6 +266,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, errors.New("HTTP timeouts must be positive"))
 			break
 		}
+	}
+	if c.AttachClientHourly < 0 || c.AttachHourly < 0 || c.MinFreeDisk < 0 {
+		errs = append(errs, errors.New("VIGIL_ATTACH_CLIENT_HOURLY, VIGIL_ATTACH_HOURLY, VIGIL_MIN_FREE_DISK: must not be negative"))
 	}
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")

@@ -7,11 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -37,22 +35,48 @@ type AttachmentView struct {
 	Size      int64     `json:"size"`
 	SHA256    string    `json:"sha256"`
 	CreatedAt time.Time `json:"created_at"`
+	// Clean says whether a copy without metadata can be opened (images;
+	// not PDFs).
+	Clean bool `json:"clean"`
+	// Original says whether the actor who listed it may open the original,
+	// metadata and all.
+	Original bool `json:"original"`
 }
 
-// CheckAttachment checks an attachment before anything is stored: its size
-// and its type as detected from the content. It returns the media type.
-func CheckAttachment(field string, data []byte) (string, error) {
+// CheckAttachment checks an attachment before anything is stored: its
+// size, its type as detected from the content (never from the name or the
+// client's claim), and that the whole file is that type and nothing else.
+// It returns the media type.
+func (s *Service) CheckAttachment(ctx context.Context, field string, data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", invalid.Field(field, "empty_file", "the file is empty")
 	}
 	if len(data) > MaxAttachment {
 		return "", invalid.Field(field, "too_large", "the file is %d bytes; at most %d allowed", len(data), MaxAttachment)
 	}
-	mt, _, _ := strings.Cut(http.DetectContentType(data), ";")
-	if !slices.Contains(AttachmentTypes, mt) {
+	mt := sniff(data)
+	if !accepted(mt) {
 		return "", invalid.Field(field, "unsupported_type", "the file is %s; send a photo (JPEG, PNG, GIF, WebP) or a PDF", mt)
 	}
+	release, err := s.decodeSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	if err := checkContent(field, mt, data); err != nil {
+		return "", err
+	}
 	return mt, nil
+}
+
+// decodeSlot waits for one of the slots images are decoded in.
+func (s *Service) decodeSlot(ctx context.Context) (func(), error) {
+	select {
+	case s.decoding <- struct{}{}:
+		return func() { <-s.decoding }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func attachmentContext(id, part string) string { return "attachment:" + id + ":" + part }
@@ -83,7 +107,7 @@ func (s *Service) AttachWithSecret(ctx context.Context, code, secret, name strin
 // transaction. The file is written (and synced) first, so a committed
 // record always has its file.
 func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name string, data []byte) (*AttachmentView, error) {
-	mt, err := CheckAttachment("attachment", data)
+	mt, err := s.CheckAttachment(ctx, "attachment", data)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +136,11 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name strin
 		return nil, fmt.Errorf("intake: attachments dir: %w", err)
 	}
 	path := filepath.Join(s.AttachmentsDir, id)
-	if err := writeSynced(path, dk.Seal(data, attachmentContext(id, "file"))); err != nil {
+	sealed := dk.Seal(data, attachmentContext(id, "file"))
+	if err := s.checkDisk(int64(len(sealed))); err != nil {
+		return nil, err
+	}
+	if err := writeSynced(path, sealed); err != nil {
 		return nil, err
 	}
 	e := ledger.AttachmentEntry(id, salt, data, now)
@@ -134,7 +162,7 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name strin
 	if s.ledger != nil {
 		s.ledger.Notify()
 	}
-	return &AttachmentView{ID: id, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now}, nil
+	return &AttachmentView{ID: id, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now, Clean: mt != "application/pdf"}, nil
 }
 
 func writeSynced(path string, b []byte) error {
@@ -156,7 +184,8 @@ func writeSynced(path string, b []byte) error {
 // Attachments lists a report's attachments.
 func (s *Service) Attachments(ctx context.Context, a auth.Actor, reportID string) ([]AttachmentView, error) {
 	q := s.db.Read()
-	if _, _, _, err := s.load(ctx, q, a, reportID, auth.ReadReport); err != nil {
+	r, _, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
+	if err != nil {
 		return nil, err
 	}
 	as, err := q.ListAttachments(ctx, reportID)
@@ -165,21 +194,66 @@ func (s *Service) Attachments(ctx context.Context, a auth.Actor, reportID string
 	}
 	out := []AttachmentView{}
 	for _, at := range as {
-		out = append(out, AttachmentView{ID: at.ID, MediaType: at.MediaType, Size: at.Size, SHA256: at.SHA256, CreatedAt: store.Time(at.CreatedAt)})
+		v := attachmentView(at)
+		v.Original = mayOpenOriginal(a, r)
+		out = append(out, v)
 	}
 	return out, nil
 }
 
-// OpenAttachment returns an attachment's content for an actor who may read
-// its report (partners only when the referral shares statements). Each
-// download is audited.
+func attachmentView(at *store.Attachment) AttachmentView {
+	return AttachmentView{ID: at.ID, MediaType: at.MediaType, Size: at.Size, SHA256: at.SHA256, CreatedAt: store.Time(at.CreatedAt),
+		Clean: at.MediaType != "application/pdf"}
+}
+
+// mayOpenOriginal says whether a may open r's attachments as received,
+// metadata and all: a photo's EXIF can hold where it was taken, so this is
+// as sensitive as the sealed fields. Only the owning organisation's staff
+// who may reveal those (coordinators and investigators) may; a partner
+// never, whatever the referral shares.
+func mayOpenOriginal(a auth.Actor, r *store.Report) bool {
+	return a.Role != auth.Partner && auth.Can(a, auth.RevealSealed, auth.Resource{OrgID: r.OrgID})
+}
+
+// OpenAttachment returns a copy of an attachment without its metadata, for
+// an actor who may read its report (partners only when the referral shares
+// statements). Images are re-encoded from their pixels; a PDF has no such
+// copy (ErrNoCleanCopy). Each opening is audited.
 func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id string) (*AttachmentView, []byte, error) {
+	at, data, err := s.openAttachment(ctx, a, reportID, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	release, err := s.decodeSlot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
+	mt, clean, err := cleanCopy(at.MediaType, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	at.MediaType, at.Size = mt, int64(len(clean))
+	return at, clean, nil
+}
+
+// OpenOriginal returns an attachment exactly as it was received and
+// sealed, metadata included, to the owning organisation's coordinators and
+// investigators; it is audited as such.
+func (s *Service) OpenOriginal(ctx context.Context, a auth.Actor, reportID, id string) (*AttachmentView, []byte, error) {
+	return s.openAttachment(ctx, a, reportID, id, true)
+}
+
+func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id string, original bool) (*AttachmentView, []byte, error) {
 	q := s.db.Read()
-	_, res, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
+	r, res, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
 	if err != nil {
 		return nil, nil, err
 	}
 	if a.Role == auth.Partner && !slices.Contains(res.Shared, ShareStatements) {
+		return nil, nil, invalid.ErrForbidden
+	}
+	if original && !mayOpenOriginal(a, r) {
 		return nil, nil, invalid.ErrForbidden
 	}
 	as, err := q.ListAttachments(ctx, reportID)
@@ -190,7 +264,11 @@ func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id
 	if idx < 0 {
 		return nil, nil, fmt.Errorf("attachment %s: %w", id, store.ErrNotFound)
 	}
-	at := as[idx]
+	at := attachmentView(as[idx])
+	at.Original = mayOpenOriginal(a, r)
+	if !original && !at.Clean {
+		return nil, nil, ErrNoCleanCopy
+	}
 	dk, err := s.dataKey(ctx, q, reportID)
 	if err != nil {
 		if errors.Is(err, seal.ErrDestroyed) {
@@ -206,10 +284,14 @@ func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id
 	if err != nil {
 		return nil, nil, fmt.Errorf("intake: open attachment %s: %w", id, err)
 	}
+	action := "attachment.read"
+	if original {
+		action = "attachment.read_original"
+	}
 	if err := s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, "attachment.read", "report", reportID, "", map[string]string{"attachment": id})
+		return audit.Record(ctx, q, a, action, "report", reportID, "", map[string]string{"attachment": id})
 	}); err != nil {
 		return nil, nil, err
 	}
-	return &AttachmentView{ID: at.ID, MediaType: at.MediaType, Size: at.Size, SHA256: at.SHA256, CreatedAt: store.Time(at.CreatedAt)}, data, nil
+	return &at, data, nil
 }

@@ -54,6 +54,18 @@ type Service struct {
 	// ReceiptWait bounds how long Submit waits for a ledger receipt; after
 	// it the answer carries no receipt and the reporter fetches it later.
 	ReceiptWait time.Duration
+	// Uploads limits the attachments the public may send (set before
+	// serving).
+	Uploads UploadLimits
+	// FreeSpace measures the free space of the file system holding a
+	// directory (the attachments' watermark); tests replace it.
+	FreeSpace func(dir string) (int64, error)
+
+	// quota counts public uploads over the last hour.
+	quota *quota
+	// decoding holds a slot for each image being decoded, so that a few
+	// large pictures at once cannot take all the memory.
+	decoding chan struct{}
 
 	queue     chan *pending
 	wg        sync.WaitGroup
@@ -68,6 +80,9 @@ func New(db *store.DB, keys *seal.Keyring, l Ledger, stored Stored, logger *slog
 	return &Service{
 		db: db, keys: keys, ledger: l, stored: stored, log: logger,
 		ReceiptWait: 5 * time.Second,
+		FreeSpace:   freeSpace,
+		quota:       newQuota(),
+		decoding:    make(chan struct{}, 2),
 		queue:       make(chan *pending, 4096),
 	}
 }

@@ -88,6 +88,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake = intake.New(db, keys, intakeLedger{s.Ledger}, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
+	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Casework = casework.New(db, s.Intake, logger)
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)

@@ -36,6 +36,12 @@ func newEnv(t testing.TB) *env {
 // newEnvOn is newEnv on a database of engine e.
 func newEnvOn(t testing.TB, e store.Engine) *env {
 	t.Helper()
+	return newEnvCfg(t, e, nil)
+}
+
+// newEnvCfg is newEnvOn with the configuration changed by mod.
+func newEnvCfg(t testing.TB, e store.Engine, mod func(*config.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, e)
 	master := make([]byte, 32)
@@ -48,6 +54,12 @@ func newEnvOn(t testing.TB, e store.Engine) *env {
 	cfg.SecureCookies = false
 	cfg.PublicRate = 200
 	cfg.DataDir = t.TempDir()
+	// The tests do not depend on the machine's free space; the watermark's
+	// own test sets it.
+	cfg.MinFreeDisk = 0
+	if mod != nil {
+		mod(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

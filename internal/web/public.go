@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,81 +66,232 @@ const receiptCookie = "vigil_receipt"
 // MaxAttachments is how many files the report form takes.
 const MaxAttachments = 3
 
-// formFile is an attachment read from the report form.
-type formFile struct {
-	name string
-	data []byte
+// reportInputs are the report form's text inputs and the most bytes each
+// may carry (a character is at most 4 bytes of UTF-8). Anything longer is
+// refused, naming the input, before more of the body is read.
+var reportInputs = map[string]int{
+	"narrative": 4 * intake.MaxNarrative, "job_ad": 4 * intake.MaxNarrative, "place": 4 * intake.MaxPlaces * intake.MaxName,
+	"reporter_name": 4 * intake.MaxName, "reporter_contact": 4 * intake.MaxContact, "relationship": 4 * intake.MaxName,
+	"victim_name": 4 * intake.MaxName, "victim_nationality": 16, "victim_age_band": 32, "victim_gender": 32,
+	"incident_type": 64, "still_held": 16, "safe_to_contact": 16,
 }
 
-// readAttachments reads and checks the form's files before anything is
-// stored, so a bad file never leaves a half-filed report.
-func readAttachments(r *http.Request) ([]formFile, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
+// Other limits on a posted report form: bytes of an input it does not
+// have (read and dropped) and how many parts it may have in all.
+const (
+	maxOtherInput = 1 << 10
+	maxFormParts  = 64
+)
+
+// reportPost is what the report form sent.
+type reportPost struct {
+	form url.Values
+	// uploads are the files received and checked, not yet stored.
+	uploads []*intake.Upload
+	// refused is why files were left out while the report goes on (an
+	// intake.Refused* reason), or "".
+	refused string
+	// filesChosen says whether the reporter sent any file: if the form is
+	// shown again, they must choose the files again.
+	filesChosen bool
+}
+
+func (p *reportPost) release() {
+	for _, u := range p.uploads {
+		u.Release()
 	}
-	var out []formFile
-	for _, fh := range r.MultipartForm.File["attachment"] {
-		if fh.Size == 0 && fh.Filename == "" {
+}
+
+// readReportForm reads the posted report form a part at a time: each text
+// input up to its limit, each file through intake.ReceiveUpload (which
+// counts it against the upload quotas as it arrives and checks it in full).
+// Nothing is written to disk. The returned post is never nil, so what was
+// typed can be shown again whatever the error.
+func (s *site) readReportForm(q *req) (*reportPost, error) {
+	p := &reportPost{form: url.Values{}}
+	r := q.r
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(nil, r.Body, s.d.Cfg.BodyLimit)
+		if err := r.ParseForm(); err != nil {
+			return p, &statusError{http.StatusRequestEntityTooLarge, "err.too_large"}
+		}
+		for k, vs := range r.PostForm {
+			if _, ok := reportInputs[k]; ok {
+				p.form[k] = vs
+			}
+		}
+		return p, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return p, &statusError{http.StatusBadRequest, "err.code.invalid"}
+	}
+	var text int64
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return p, nil
+		}
+		if err != nil {
+			return p, bodyError(err)
+		}
+		if n == maxFormParts {
+			return p, &statusError{http.StatusRequestEntityTooLarge, "err.too_large"}
+		}
+		name := part.FormName()
+		if name == "attachment" {
+			if err := s.readFile(q, p, part); err != nil {
+				return p, err
+			}
 			continue
 		}
-		if len(out) == MaxAttachments {
-			return nil, invalid.Field("attachment", "too_many", "at most %d files", MaxAttachments)
+		limit, known := reportInputs[name]
+		if !known {
+			limit = maxOtherInput
 		}
-		if fh.Size > intake.MaxAttachment {
-			return nil, invalid.Field("attachment", "too_large", "%q is larger than %d bytes", fh.Filename, intake.MaxAttachment)
-		}
-		f, err := fh.Open()
+		b, err := io.ReadAll(io.LimitReader(part, int64(limit)+1))
 		if err != nil {
-			return nil, invalid.Field("attachment", "unreadable", "%q could not be read", fh.Filename)
+			return p, bodyError(err)
 		}
-		data, err := io.ReadAll(io.LimitReader(f, intake.MaxAttachment+1))
-		f.Close()
-		if err != nil {
-			return nil, invalid.Field("attachment", "unreadable", "%q could not be read", fh.Filename)
+		text += int64(len(b))
+		if len(b) > limit {
+			if known {
+				p.form.Add(name, strings.ToValidUTF8(string(b[:limit]), ""))
+			}
+			return p, oversize{invalid.Field(name, "too_long", "is longer than %d bytes", limit)}
 		}
-		if _, err := intake.CheckAttachment("attachment", data); err != nil {
-			return nil, err
+		if text > s.d.Cfg.BodyLimit {
+			return p, &statusError{http.StatusRequestEntityTooLarge, "err.too_large"}
 		}
-		out = append(out, formFile{name: fh.Filename, data: data})
+		if known {
+			p.form.Add(name, string(b))
+		}
 	}
-	return out, nil
 }
 
-func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
-	var err error
-	if strings.HasPrefix(q.r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = q.r.ParseMultipartForm(2 << 20)
-	} else {
-		err = q.r.ParseForm()
+// readFile receives one file of the report form. Once a quota or the disk
+// watermark refuses a file, the later ones are skipped unread (the reader
+// moves past them) and the report goes on without them.
+func (s *site) readFile(q *req, p *reportPost, part *multipart.Part) error {
+	name := part.FileName()
+	if name == "" {
+		// An empty file input still sends a part.
+		if _, err := io.Copy(io.Discard, io.LimitReader(part, 1)); err != nil {
+			return bodyError(err)
+		}
+		return nil
+	}
+	p.filesChosen = true
+	if len(p.uploads) == MaxAttachments {
+		return invalid.Field("attachment", "too_many", "at most %d files", MaxAttachments)
+	}
+	if p.refused != "" {
+		return nil
+	}
+	up, err := s.d.Intake.ReceiveUpload(q.ctx(), s.limit.ip.Key(q.r), "attachment", name, part)
+	if re, ok := intake.AsRefused(err); ok {
+		p.refused = re.Reason
+		return nil
 	}
 	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return bodyError(err)
+		}
+		return err
+	}
+	p.uploads = append(p.uploads, up)
+	return nil
+}
+
+// oversize marks a field refused for its size while the form was read:
+// 413, where the same refusal after reading would be 422.
+type oversize struct{ err error }
+
+func (e oversize) Error() string { return e.err.Error() }
+func (e oversize) Unwrap() error { return e.err }
+
+// bodyError is the page for a body that could not be read: too large, or
+// broken off.
+func bodyError(err error) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
 		return &statusError{http.StatusRequestEntityTooLarge, "err.too_large"}
 	}
-	defer func() {
-		if q.r.MultipartForm != nil {
-			q.r.MultipartForm.RemoveAll()
-		}
-	}()
-	f := q.r.PostForm
+	return &statusError{http.StatusBadRequest, "err.code.unreadable"}
+}
+
+// refusedFailed is the receipt's reason when a file could not be stored
+// for a fault on our side.
+const refusedFailed = "failed"
+
+func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 	v := s.publicView(q)
-	v.Form = f
 	v.Data = s.reportFormData()
+	// The limit comes before the body is read: a refused post costs
+	// nothing, and the connection is closed rather than drained.
 	if !s.limit.allow(q.r) {
-		v.Error = q.L.T("err.rate_limited")
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "60")
+		v.Error = q.L.T("err.rate_limited_report")
 		s.render(w, q, http.StatusTooManyRequests, "report", v)
 		return nil
 	}
-	files, err := readAttachments(q.r)
-	var ack *intake.Ack
-	if err == nil {
-		ack, err = s.d.Intake.Submit(q.ctx(), auth.Actor{}, submissionFrom(f, q.L.Code))
-	}
+	p, err := s.readReportForm(q)
+	v.Form = p.form
 	if err != nil {
-		fe, ok := invalid.As(err)
-		if !ok {
-			return err
+		p.release()
+		// What is left of the body is not read.
+		w.Header().Set("Connection", "close")
+		return s.reportError(w, q, v, p, err)
+	}
+	ctx := q.ctx()
+	ack, err := s.d.Intake.Submit(ctx, auth.Actor{}, submissionFrom(p.form, q.L.Code))
+	if err != nil {
+		p.release()
+		return s.reportError(w, q, v, p, err)
+	}
+	refused := p.refused
+	for _, up := range p.uploads {
+		// The report is stored; a file that fails now is left out and the
+		// receipt says so.
+		if _, err := s.d.Intake.AttachUpload(ctx, ack.TrackingCode, ack.Secret, up); err != nil {
+			if re, ok := intake.AsRefused(err); ok {
+				refused = re.Reason
+			} else {
+				s.log.ErrorContext(ctx, "web: attachment", "report", ack.ID, "err", err)
+				refused = refusedFailed
+			}
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: ack.TrackingCode + "|" + ack.Secret + "|" + refused, Path: "/receipt/",
+		MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.d.Cfg.SecureCookies})
+	return redirect(w, q, "/receipt/"+url.PathEscape(ack.TrackingCode))
+}
+
+// reportError shows the report form again with what was typed and why it
+// was not filed: a field to fix (422, or 413 for too much), the database
+// unavailable (503: nothing was saved, try again in a minute), or a fault
+// of ours (500).
+func (s *site) reportError(w http.ResponseWriter, q *req, v *view, p *reportPost, err error) error {
+	var se *statusError
+	status := http.StatusUnprocessableEntity
+	switch fe, isField := invalid.As(err); {
+	case store.IsUnavailable(err):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", api.RetryAfterOutage)
+		v.Error = q.L.T("err.unavailable_report")
+	case errors.As(err, &se):
+		status = se.status
+		v.Error = q.L.T(se.key)
+	case isField:
+		if errors.As(err, new(oversize)) || fe.Code == "too_large" {
+			status = http.StatusRequestEntityTooLarge
 		}
 		field := formField(fe.Field)
+		if _, ok := reportInputs[fe.Field]; ok {
+			field = fe.Field
+		}
 		msg := s.fieldMessage(q.L, fe)
 		if field == "" {
 			v.Error = msg
@@ -147,19 +299,17 @@ func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 			v.Errors[field] = msg
 			v.Error = q.L.T("err.check_fields")
 		}
-		s.render(w, q, http.StatusUnprocessableEntity, "report", v)
-		return nil
+	default:
+		// A fault of ours: logged, and what was typed is still shown.
+		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
+		status = http.StatusInternalServerError
+		v.Error = q.L.T("err.internal")
 	}
-	for _, ff := range files {
-		// The report is stored; a file that fails now is logged, and the
-		// reporter can still send it later with the tracking code.
-		if _, err := s.d.Intake.AttachWithSecret(q.ctx(), ack.TrackingCode, ack.Secret, ff.name, ff.data); err != nil {
-			s.log.ErrorContext(q.ctx(), "web: attachment", "report", ack.ID, "err", err)
-		}
+	if p.filesChosen {
+		v.Notice = q.L.T("report.files_again")
 	}
-	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: ack.TrackingCode + "|" + ack.Secret, Path: "/receipt/",
-		MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.d.Cfg.SecureCookies})
-	return redirect(w, q, "/receipt/"+url.PathEscape(ack.TrackingCode))
+	s.render(w, q, status, "report", v)
+	return nil
 }
 
 // submissionFrom builds a submission from the report form.
@@ -220,17 +370,28 @@ type receiptView struct {
 	LastAction   string
 	// Download says whether the ledger receipt can be downloaded.
 	Download bool
+	// Refused is why the files sent with the report were not stored (one
+	// of refusedReasons), or "".
+	Refused string
 }
+
+// refusedReasons are the reasons a receipt can give for files left out;
+// each has a message "receipt.files_refused.<reason>".
+var refusedReasons = []string{intake.RefusedClientQuota, intake.RefusedHourlyQuota, intake.RefusedDiskSpace, refusedFailed}
 
 func (s *site) receipt(w http.ResponseWriter, q *req) error {
 	code := q.r.PathValue("code")
 	v := s.publicView(q)
 	rv := &receiptView{Code: code}
 	if c, err := q.r.Cookie(receiptCookie); err == nil {
-		if cc, secret, ok := strings.Cut(c.Value, "|"); ok && cc == code {
+		if cc, rest, ok := strings.Cut(c.Value, "|"); ok && cc == code {
+			secret, refused, _ := strings.Cut(rest, "|")
 			if st, err := s.d.Intake.Track(q.ctx(), code, secret); err == nil {
 				rv.Secret, rv.Status, rv.LastAction = secret, st.Status, st.LastAction
 				rv.Download = s.d.Receipts != nil
+				if slices.Contains(refusedReasons, refused) {
+					rv.Refused = refused
+				}
 			}
 		}
 		// Shown once: the secret leaves the browser with this page.

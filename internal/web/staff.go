@@ -490,21 +490,39 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/cases/"+id+"?done=referred")
 }
 
-// attachment serves an attachment's content to staff who may read its
-// report; each download is audited. The content is served as a download,
-// never rendered inline.
+// attachment serves a copy of an attachment without its metadata (no
+// EXIF, so no GPS position) to staff who may read its report; each download
+// is audited. The content is served as a download, never rendered inline.
 func (s *site) attachment(w http.ResponseWriter, q *req) error {
 	av, data, err := s.d.Intake.OpenAttachment(q.ctx(), q.actor, q.r.PathValue("rid"), q.r.PathValue("aid"))
+	if errors.Is(err, intake.ErrNoCleanCopy) {
+		return &statusError{http.StatusNotFound, "case.no_clean_copy"}
+	}
 	if err != nil {
 		return err
 	}
+	return serveAttachment(w, av, data, "")
+}
+
+// attachmentOriginal serves an attachment exactly as received, metadata
+// and all, to the owning organisation's coordinators and investigators; it
+// is audited as an opening of the original.
+func (s *site) attachmentOriginal(w http.ResponseWriter, q *req) error {
+	av, data, err := s.d.Intake.OpenOriginal(q.ctx(), q.actor, q.r.PathValue("rid"), q.r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	return serveAttachment(w, av, data, "-original")
+}
+
+func serveAttachment(w http.ResponseWriter, av *intake.AttachmentView, data []byte, suffix string) error {
 	ext := map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}[av.MediaType]
 	h := w.Header()
 	h.Set("Content-Type", av.MediaType)
-	h.Set("Content-Disposition", `attachment; filename="attachment-`+av.ID[len(av.ID)-8:]+ext+`"`)
+	h.Set("Content-Disposition", `attachment; filename="attachment-`+av.ID[len(av.ID)-8:]+suffix+ext+`"`)
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "no-store")
-	_, err = w.Write(data)
+	_, err := w.Write(data)
 	return err
 }
 

@@ -32,6 +32,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -186,7 +187,9 @@ func newSite(d Deps) (*site, error) {
 		c := config.Defaults()
 		d.Cfg = &c
 	}
-	s := &site{d: d, log: d.Log, cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate, d.Cfg.TrustedProxies)}
+	// Every failing page logs; during an outage that is the same line
+	// thousands of times a second.
+	s := &site{d: d, log: slog.New(logthrottle.New(d.Log.Handler(), logthrottle.Options{})), cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate, d.Cfg.TrustedProxies)}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
 		return nil, err
@@ -379,8 +382,9 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 			}
 			limit := s.d.Cfg.BodyLimit
 			if r.URL.Path == "/report" {
-				// The report form may carry attachments.
-				limit += MaxAttachments * intake.MaxAttachment
+				// The report form may carry attachments (and their parts'
+				// headers).
+				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -435,6 +439,10 @@ func (s *site) errorPage(w http.ResponseWriter, q *req, err error) {
 		status, key = http.StatusUnauthorized, "err.signed_out"
 	case errors.Is(err, invalid.ErrPrecondition):
 		status, key = http.StatusConflict, "err.changed"
+	case store.IsUnavailable(err):
+		status, key = http.StatusServiceUnavailable, "err.unavailable"
+		w.Header().Set("Retry-After", api.RetryAfterOutage)
+		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
 	default:
 		if fe, ok := invalid.As(err); ok {
 			status = http.StatusUnprocessableEntity
@@ -582,6 +590,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/cases/{id}/reveal", s.staffPage(true, s.caseReveal))
 	mux.Handle("POST /app/cases/{id}/screening", s.staffPage(false, s.caseScreenReview))
 	mux.Handle("GET /app/reports/{rid}/attachments/{aid}", s.staffPage(true, s.attachment))
+	mux.Handle("POST /app/reports/{rid}/attachments/{aid}/original", s.staffPage(false, s.attachmentOriginal))
 	mux.Handle("GET /app/cases/{id}/network", s.staffPage(false, s.network))
 	mux.Handle("GET /app/cases/{id}/graph.json", s.staffPage(false, s.graphJSON))
 	mux.Handle("GET /app/reports/{id}", s.staffPage(false, s.reportPage))

@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, network, link, upload or ceiling: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, network, link, upload, ceiling or slowloris: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check":
@@ -49,6 +49,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer db.Close()
+		if err := db.LockExclusive(); err != nil {
+			return err
+		}
 		rps, err := db.Ceiling(ctx, *batch, *size, *d)
 		if err != nil {
 			return err
@@ -61,6 +64,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchLink(ctx, e, args[1:])
 	case "upload":
 		return benchUpload(ctx, e, args[1:])
+	case "slowloris":
+		return benchSlowloris(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, upload or ceiling): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, upload, ceiling or slowloris): %w", args[0], errUsage)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/seal"
@@ -25,7 +24,7 @@ func loadConfig(e *env, fs *flag.FlagSet) (*config.Config, error) {
 // openDB opens the configured database. A brand-new database is migrated;
 // one with an older schema is refused until `vigil migrate` runs.
 func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
-	db, err := store.Open(ctx, c.DSN())
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -47,13 +46,16 @@ func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 	return db, nil
 }
 
-// openKeyring loads (or creates) the master key.
-func openKeyring(c *config.Config) (*seal.Keyring, error) {
-	k, err := seal.LoadOrCreate(c.MasterKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("master key: %w", err)
-	}
-	return k, nil
+// openStore opens the configured database as it is, with the configured
+// pool size.
+func openStore(ctx context.Context, c *config.Config) (*store.DB, error) {
+	return store.OpenWith(ctx, c.DSN(), store.Options{MaxConns: c.DBMaxConns})
+}
+
+// openKeyring opens the master key for db: created on the first run only,
+// refused when it is missing or is not the key db's data is sealed under.
+func openKeyring(ctx context.Context, c *config.Config, db *store.DB) (*seal.Keyring, error) {
+	return seal.Open(ctx, c.MasterKeyFile, db)
 }
 
 // parseAndOpen parses args into fs, validates c and opens the database: the
@@ -69,9 +71,13 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args 
 }
 
 // openServer assembles a server (services, keys, workers not started) on an
-// open database, for subcommands that use the services.
+// open database, for subcommands that use the services. Like serve, they
+// refuse to run beside a server on the same SQLite database.
 func openServer(ctx context.Context, e *env, c *config.Config, db *store.DB) (*server.Server, error) {
-	keys, err := openKeyring(c)
+	if err := db.LockExclusive(); err != nil {
+		return nil, err
+	}
+	keys, err := openKeyring(ctx, c, db)
 	if err != nil {
 		return nil, err
 	}

@@ -73,14 +73,14 @@ func runLogAudit(ctx context.Context, e *env, args []string) error {
 		}
 		opts.Checkpoints = append(opts.Checkpoints, b)
 	}
-	if opts.Keyring, err = openKeyring(cfg); err != nil {
-		return fmt.Errorf("log audit: %w", err)
-	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if opts.Keyring, err = openKeyring(ctx, cfg, db); err != nil {
+		return fmt.Errorf("log audit: %w", err)
+	}
 	rep, err := ledger.Audit(ctx, db, opts)
 	if err != nil {
 		return fmt.Errorf("log audit: %w", err)

@@ -28,7 +28,7 @@ func TestLogAudit(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := seal.LoadOrCreate(filepath.Join(dir, "master.key"))
+	keys, err := seal.Open(ctx, filepath.Join(dir, "master.key"), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/vigil-project/vigil/internal/store"
 )
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
@@ -19,11 +17,16 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DSN())
+	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// A server checks the schema when it starts: migrating under it is
+	// refused.
+	if err := db.LockExclusive(); err != nil {
+		return err
+	}
 	n, err := db.Migrate(ctx)
 	if err != nil {
 		return err

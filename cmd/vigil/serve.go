@@ -25,8 +25,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.Migrate {
-		db, err := store.Open(ctx, cfg.DSN())
+		db, err := openStore(ctx, cfg)
 		if err != nil {
+			return err
+		}
+		if err := db.LockExclusive(); err != nil {
+			db.Close()
 			return err
 		}
 		if _, err := db.Migrate(ctx); err != nil {
@@ -43,7 +47,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	keys, err := openKeyring(cfg)
+	// One server per SQLite database: a second one would fight the first
+	// for the write lock.
+	if err := db.LockExclusive(); err != nil {
+		return err
+	}
+	keys, err := openKeyring(ctx, cfg, db)
 	if err != nil {
 		return err
 	}

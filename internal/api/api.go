@@ -6,16 +6,19 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -66,6 +69,11 @@ type API struct {
 	bodyLimit int64
 	public    *limiter
 	extra     []Route
+	// cop refuses cross-origin writes that carry the session cookie.
+	cop *http.CrossOriginProtection
+	// metricsToken is the bearer token that reads /metrics; empty: the
+	// route answers 404.
+	metricsToken string
 }
 
 // Options configure an API.
@@ -73,6 +81,12 @@ type Options struct {
 	BodyLimit  int64
 	PublicRate float64
 	Metrics    *metrics.Registry
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client for the rate limits (see package clientip).
+	TrustedProxies []netip.Prefix
+	// MetricsToken is the bearer token a scraper sends to read /metrics.
+	// Empty: /metrics is not served (404).
+	MetricsToken string
 	// Extra routes from other packages (ledger proofs, links, screening,
 	// lure check), added to the table.
 	Extra []Route
@@ -93,7 +107,8 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	// second of the same line.
 	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
-		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1), extra: opt.Extra}
+		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1, clientip.New(opt.TrustedProxies)), extra: opt.Extra,
+		cop: http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
 }
 
 // Routes is the route table.
@@ -151,10 +166,7 @@ func (api *API) Mount(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		api.metrics.WriteTo(w)
-	})
+	mux.HandleFunc("GET /metrics", api.serveMetrics)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "not_found", Message: "no such API route: " + r.Method + " " + r.URL.Path}})
 	})
@@ -195,6 +207,10 @@ func (api *API) wrap(rt Route) http.Handler {
 			api.metrics.Add("vigil_http_requests_total", metrics.Labels("route", label, "code", strconv.Itoa(sw.status)), 1)
 			api.metrics.Observe("vigil_http_request_duration_seconds", metrics.Labels("route", label), time.Since(start))
 		}()
+		if err := api.sameOrigin(r); err != nil {
+			writeError(sw, r, api.log, err)
+			return
+		}
 		a, err := api.authenticate(r)
 		if err != nil && !(rt.Public && errors.Is(err, invalid.ErrUnauthenticated)) {
 			writeError(sw, r, api.log, err)
@@ -219,6 +235,47 @@ func (api *API) wrap(rt Route) http.Handler {
 
 // SessionCookie is the name of the staff session cookie.
 const SessionCookie = "vigil_session"
+
+// sameOrigin refuses a state-changing request that carries the session
+// cookie unless the browser says it comes from this site (Sec-Fetch-Site,
+// else Origin): a page elsewhere must not act with a signed-in staff
+// member's session. A bearer token is exempt (another site cannot make a
+// browser send one), and so is a request without the cookie.
+func (api *API) sameOrigin(r *http.Request) error {
+	if r.Header.Get("Authorization") != "" {
+		return nil
+	}
+	if _, err := r.Cookie(SessionCookie); err != nil {
+		return nil
+	}
+	if err := api.cop.Check(r); err != nil {
+		return errCrossOrigin
+	}
+	return nil
+}
+
+// errCrossOrigin is a refused cross-origin write.
+var errCrossOrigin = &requestError{http.StatusForbidden, "cross_origin", "", "a request from another site cannot act with your session; use Vigil's own pages or an API token"}
+
+// serveMetrics writes the metrics in the Prometheus text format to a
+// scraper that sends the metrics token. /metrics shows intake volume and
+// reveal counts, so without a configured token it does not exist (404),
+// and a wrong or missing token is 401.
+func (api *API) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if api.metricsToken == "" {
+		http.NotFound(w, r)
+		return
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(api.metricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="vigil metrics"`)
+		http.Error(w, "send the metrics token as a bearer token", http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	api.metrics.WriteTo(w)
+}
 
 // authenticate finds the actor: a bearer token, else a session cookie, else
 // the public. A present but invalid credential is an error.

@@ -28,13 +28,12 @@ func (e *requestError) Error() string { return e.message }
 // one JSON value, no unknown fields, the right types. Every refusal names
 // the field it is about.
 func decodeJSON(r *http.Request, limit int64, dst any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		// curl -d sends application/x-www-form-urlencoded unless told
-		// otherwise; the body is still parsed as JSON.
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "application/x-www-form-urlencoded" && mt != "text/plain") {
-			return &requestError{http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send the body as application/json"}
-		}
+	// Only JSON: a form or text/plain body is what a page on another site
+	// can send without asking (curl -d needs -H 'Content-Type:
+	// application/json').
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return &requestError{http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send the body as application/json (Content-Type: application/json)"}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {

@@ -560,8 +560,8 @@ func TestServeOpenAPI(t *testing.T) {
 	if rec := get("/healthz"); rec.Code != 200 {
 		t.Errorf("GET /healthz: %d %s", rec.Code, rec.Body)
 	}
-	if rec := get("/metrics"); rec.Code != 200 {
-		t.Errorf("GET /metrics: %d %s", rec.Code, rec.Body)
+	if rec := get("/metrics"); rec.Code != 404 {
+		t.Errorf("GET /metrics without a metrics token configured: %d %s, want 404", rec.Code, rec.Body)
 	}
 	db.Close()
 	if rec := get("/healthz"); rec.Code != 503 {

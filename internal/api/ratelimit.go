@@ -2,21 +2,26 @@ package api
 
 import (
 	"errors"
-	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vigil-project/vigil/internal/clientip"
 )
 
 var errRateLimited = errors.New("rate limited")
 
-// limiter keeps one token bucket per client address for the public
-// endpoints. Buckets idle for ten minutes are dropped.
+// limiter keeps one token bucket per client for the public endpoints.
+// Buckets idle for ten minutes are dropped.
 type limiter struct {
 	rate  rate.Limit
 	burst int
+	// ip finds the client (its address, or the one a trusted proxy
+	// forwarded).
+	ip *clientip.Resolver
 	// mu guards clients and lastSweep.
 	mu        sync.Mutex
 	clients   map[string]*client
@@ -28,23 +33,13 @@ type client struct {
 	seen time.Time
 }
 
-func newLimiter(perSecond float64, burst int) *limiter {
-	return &limiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*client{}, lastSweep: time.Now()}
-}
-
-// clientKey is the client's address without the port. Vigil does not trust
-// X-Forwarded-For: behind a proxy, the proxy must limit.
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+func newLimiter(perSecond float64, burst int, ip *clientip.Resolver) *limiter {
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, ip: ip, clients: map[string]*client{}, lastSweep: time.Now()}
 }
 
 func (l *limiter) allow(r *http.Request) bool {
 	now := time.Now()
-	key := clientKey(r)
+	key := l.ip.Key(r)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > time.Minute {
@@ -62,4 +57,25 @@ func (l *limiter) allow(r *http.Request) bool {
 	}
 	c.seen = now
 	return c.lim.AllowN(now, 1)
+}
+
+// LimitClients returns a middleware that lets each client (its address,
+// or the one a trusted proxy forwarded) make perSecond requests a second,
+// in bursts of four seconds' worth, to all the handlers it wraps together;
+// past that it answers 429 with Retry-After, never cached. It guards routes
+// that need no account and cost a database read each, such as the public
+// log.
+func LimitClients(perSecond float64, trusted []netip.Prefix) func(http.Handler) http.Handler {
+	l := newLimiter(perSecond, int(perSecond*4)+1, clientip.New(trusted))
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !l.allow(r) {
+				w.Header().Set("Retry-After", "1")
+				w.Header().Set("Cache-Control", "no-store")
+				http.Error(w, "too many requests; wait a moment and try again", http.StatusTooManyRequests)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 }

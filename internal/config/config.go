@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/clientip"
 )
 
 // Config is every setting a Vigil process needs. It is built once in main
@@ -38,12 +42,37 @@ type Config struct {
 	// PublicRate is how many requests a second one client may make to the
 	// public endpoints (report, track, check).
 	PublicRate float64
+	// LogRate is how many requests a second one client may make to the
+	// public log (/log/: checkpoint, tiles, proofs).
+	LogRate float64
 	// SessionTTL is how long a staff session lasts without activity.
 	SessionTTL time.Duration
 	// SecureCookies marks cookies Secure; off only for plain-HTTP development.
 	SecureCookies bool
 	// Migrate lets serve bring the schema up to date instead of refusing.
 	Migrate bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when finding a request's client (see package clientip).
+	// Empty: the header is ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsToken is the bearer token that reads /metrics. Empty: /metrics
+	// is not served.
+	MetricsToken string
+	// DBMaxConns caps the process's database connections (the PostgreSQL
+	// pool, or the SQLite readers). Zero means store.DefaultMaxConns.
+	DBMaxConns int
+	// HTTPMaxConns caps the server's open connections; those over it are
+	// closed at once. Zero means half the file-descriptor limit, at most
+	// 4096.
+	HTTPMaxConns int
+	// HTTPMaxConnsPerClient caps the open connections of one client
+	// address (an IPv6 /64); trusted proxies count only in HTTPMaxConns.
+	HTTPMaxConnsPerClient int
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound
+	// how long a connection may take to send its request headers, its
+	// whole request, to receive the answer, and how long it may stay open
+	// idle between requests.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// AttachClientHourly is how many bytes of attachments one client
 	// address (an IPv6 /64) may send through the public form in an hour.
 	AttachClientHourly int64
@@ -63,12 +92,18 @@ func Defaults() Config {
 		LogOrigin:     "vigil.example/log",
 		BodyLimit:     1 << 20,
 		PublicRate:    5,
+		LogRate:       20,
 		SessionTTL:    30 * time.Minute,
 		SecureCookies: true,
 
-		AttachClientHourly: 30 << 20,
-		AttachHourly:       500 << 20,
-		MinFreeDisk:        1 << 30,
+		HTTPMaxConnsPerClient: 64,
+		ReadHeaderTimeout:     5 * time.Second,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		AttachClientHourly:    30 << 20,
+		AttachHourly:          500 << 20,
+		MinFreeDisk:           1 << 30,
 	}
 }
 
@@ -90,6 +125,41 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	if v := getenv("VIGIL_LOG_RATE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_LOG_RATE: %q is not a number", v)
+		}
+		c.LogRate = f
+	}
+	str("VIGIL_METRICS_TOKEN", &c.MetricsToken)
+	if f := getenv("VIGIL_METRICS_TOKEN_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_METRICS_TOKEN_FILE: %w", err)
+		}
+		c.MetricsToken = strings.TrimSpace(string(b))
+	}
+	if v := getenv("VIGIL_TRUSTED_PROXIES"); v != "" {
+		ps, err := clientip.ParsePrefixes(v)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_TRUSTED_PROXIES: %w", err)
+		}
+		c.TrustedProxies = ps
+	}
+	for name, dst := range map[string]*int{
+		"VIGIL_DB_MAX_CONNS":              &c.DBMaxConns,
+		"VIGIL_HTTP_MAX_CONNS":            &c.HTTPMaxConns,
+		"VIGIL_HTTP_MAX_CONNS_PER_CLIENT": &c.HTTPMaxConnsPerClient,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return c, fmt.Errorf("config: %s: %q is not a whole number", name, v)
+			}
+			*dst = n
+		}
+	}
 	for name, dst := range map[string]*int64{"VIGIL_ATTACH_CLIENT_HOURLY": &c.AttachClientHourly, "VIGIL_ATTACH_HOURLY": &c.AttachHourly, "VIGIL_MIN_FREE_DISK": &c.MinFreeDisk} {
 		if v := getenv(name); v != "" {
 			n, err := ParseBytes(v)
@@ -113,9 +183,10 @@ func FromEnv(getenv Getenv) (Config, error) {
 }
 
 // Flags registers the settings shared by every subcommand that touches the
-// database (--data) on fs.
+// database (--data, --db-max-conns) on fs.
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (env VIGIL_DATA)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", c.DBMaxConns, "most database connections this process opens (env VIGIL_DB_MAX_CONNS; default 4 per core, at least 4)")
 }
 
 // ServeFlags registers the settings only the server uses on fs.
@@ -123,8 +194,16 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env VIGIL_ADDR)")
 	fs.Int64Var(&c.BodyLimit, "body-limit", c.BodyLimit, "largest request body in bytes")
 	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
+	fs.Float64Var(&c.LogRate, "log-rate", c.LogRate, "requests per second per client on the public log /log/ (env VIGIL_LOG_RATE)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
+	fs.IntVar(&c.HTTPMaxConns, "http-max-conns", c.HTTPMaxConns, "most open HTTP connections (env VIGIL_HTTP_MAX_CONNS; default half the file-descriptor limit, at most 4096)")
+	fs.IntVar(&c.HTTPMaxConnsPerClient, "http-max-conns-per-client", c.HTTPMaxConnsPerClient, "most open HTTP connections from one client address (env VIGIL_HTTP_MAX_CONNS_PER_CLIENT)")
+	fs.Func("trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env VIGIL_TRUSTED_PROXIES)", func(s string) error {
+		ps, err := clientip.ParsePrefixes(s)
+		c.TrustedProxies = ps
+		return err
+	})
 }
 
 // ParseBytes reads a size: a whole number of bytes, optionally followed by
@@ -166,6 +245,27 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicRate <= 0 {
 		errs = append(errs, fmt.Errorf("--public-rate: must be positive"))
+	}
+	if c.LogRate <= 0 {
+		errs = append(errs, fmt.Errorf("--log-rate: must be positive"))
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		errs = append(errs, fmt.Errorf("VIGIL_METRICS_TOKEN: %d characters is too short to guess-proof; use at least 32 (e.g. openssl rand -hex 32)", len(c.MetricsToken)))
+	}
+	if c.DBMaxConns < 0 || c.DBMaxConns > 10000 {
+		errs = append(errs, fmt.Errorf("--db-max-conns: %d is not from 1 to 10000 (0: the default)", c.DBMaxConns))
+	}
+	if c.HTTPMaxConns < 0 {
+		errs = append(errs, fmt.Errorf("--http-max-conns: %d is negative", c.HTTPMaxConns))
+	}
+	if c.HTTPMaxConnsPerClient < 1 {
+		errs = append(errs, fmt.Errorf("--http-max-conns-per-client: %d is below 1", c.HTTPMaxConnsPerClient))
+	}
+	for _, d := range []time.Duration{c.ReadHeaderTimeout, c.ReadTimeout, c.WriteTimeout, c.IdleTimeout} {
+		if d <= 0 {
+			errs = append(errs, errors.New("HTTP timeouts must be positive"))
+			break
+		}
 	}
 	if c.AttachClientHourly < 0 || c.AttachHourly < 0 || c.MinFreeDisk < 0 {
 		errs = append(errs, errors.New("VIGIL_ATTACH_CLIENT_HOURLY, VIGIL_ATTACH_HOURLY, VIGIL_MIN_FREE_DISK: must not be negative"))

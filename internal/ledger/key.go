@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // Key is the log's checkpoint signing key: an Ed25519 key in the signed-note
@@ -23,10 +26,12 @@ type Key struct {
 }
 
 // LoadOrCreateKey reads the signing key from path, creating it for origin
-// (mode 0600) on first run. The key must be named origin: a log keeps its
-// origin for life, so a changed origin is refused rather than silently
-// starting a second log. The file is kept outside the database so that
-// someone holding only a database dump cannot sign checkpoints.
+// (mode 0600) if there is none. It does not look at a database: a server
+// opens its key with [OpenKey]; this is for tools and tests that start a
+// new log. The key must be named origin: a log keeps its origin for life,
+// so a changed origin is refused rather than silently starting a second
+// log. The file is kept outside the database so that someone holding only
+// a database dump cannot sign checkpoints.
 func LoadOrCreateKey(path, origin string) (*Key, error) {
 	k, err := LoadKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -37,6 +42,68 @@ func LoadOrCreateKey(path, origin string) (*Key, error) {
 	}
 	if k.Origin() != origin {
 		return nil, fmt.Errorf("ledger: log key %s signs for origin %q, but the configured origin is %q", path, k.Origin(), origin)
+	}
+	return k, nil
+}
+
+// ErrKeyMissing means the log key file is missing for a log that already
+// has a key.
+var ErrKeyMissing = errors.New("ledger: log key missing")
+
+// verifierKeyName is the instance setting that records the log's verifier
+// key in the database.
+const verifierKeyName = "log_verifier_key"
+
+// OpenKey returns the signing key in path for the log in db. On the first
+// run (no recorded key and no checkpoint) it creates the key for origin and
+// records its verifier key in db. After that it never creates a key: a new
+// key would fork the log's signatures, so a missing file is [ErrKeyMissing]
+// and a key whose verifier key differs from the recorded one is refused,
+// both naming the file and the expected verifier key. A log from before
+// keys were recorded gets its key recorded here; [New] checks it against the
+// stored checkpoint.
+func OpenKey(ctx context.Context, db *store.DB, path, origin string) (*Key, error) {
+	want, recorded, err := db.InstanceValue(ctx, verifierKeyName)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read the recorded log key: %w", err)
+	}
+	k, err := LoadKey(path)
+	created := false
+	if errors.Is(err, fs.ErrNotExist) {
+		if recorded {
+			return nil, fmt.Errorf("ledger: log key file %s is missing, and this log's checkpoints are signed by the key %s: restore that file from your key backup (or point VIGIL_LOG_KEY_FILE at it); a new key would fork the log's signatures: %w", path, want, ErrKeyMissing)
+		}
+		if _, err := db.Read().GetLedgerState(ctx); err == nil {
+			return nil, fmt.Errorf("ledger: log key file %s is missing, and this log already has a signed checkpoint: restore that file from your key backup (or point VIGIL_LOG_KEY_FILE at it); a new key would fork the log's signatures: %w", path, ErrKeyMissing)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("ledger: open key: %w", err)
+		}
+		if k, err = createKey(path, origin); errors.Is(err, fs.ErrExist) {
+			// Another process sharing the data directory created it
+			// first.
+			k, err = LoadKey(path)
+		} else {
+			created = err == nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.Origin() != origin {
+		return nil, fmt.Errorf("ledger: log key %s signs for origin %q, but the configured origin is %q", path, k.Origin(), origin)
+	}
+	if !recorded {
+		if want, err = db.ClaimInstanceValue(ctx, verifierKeyName, k.VerifierKey()); err != nil {
+			return nil, fmt.Errorf("ledger: record the log key: %w", err)
+		}
+		if want != k.VerifierKey() && created {
+			// Another process recorded its own new key first; this one
+			// signed nothing.
+			os.Remove(path)
+		}
+	}
+	if want != k.VerifierKey() {
+		return nil, fmt.Errorf("ledger: log key file %s has verifier key %s, but this log's checkpoints are signed by the key %s: restore that file from your key backup (or point VIGIL_LOG_KEY_FILE at it)", path, k.VerifierKey(), want)
 	}
 	return k, nil
 }

@@ -51,8 +51,8 @@ func TestIndependentCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, hdr, body := get(t, h, "/log/checkpoint")
-			if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/plain") {
-				t.Fatalf("checkpoint: %d %q", code, hdr.Get("Content-Type"))
+			if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/plain") || hdr.Get("Cache-Control") != "public, max-age=2" {
+				t.Fatalf("checkpoint: %d %q %q", code, hdr.Get("Content-Type"), hdr.Get("Cache-Control"))
 			}
 			cp, _, _, err := flog.ParseCheckpoint(body, testOrigin, key.Verifier())
 			if err != nil {
@@ -110,9 +110,14 @@ func TestIndependentCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := "/log/tile/" + strings.TrimPrefix(tile.Path(), "tile/8/")
-			code, _, got := get(t, h, p)
+			code, hdr, got := get(t, h, p)
 			if code != 200 || !bytes.Equal(got, want) {
 				t.Fatalf("%s: %d, tile differs from tlog's", p, code)
+			}
+			// A tile's URL names its width, so its bytes never change,
+			// full or partial: a proxy may keep it for good.
+			if cc := hdr.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+				t.Fatalf("%s: Cache-Control %q", p, cc)
 			}
 		}
 		// A tlog client reading our tiles authenticates them against the

@@ -5,6 +5,7 @@
 package seal
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -36,36 +37,108 @@ type Keyring struct {
 	fp    string
 }
 
-// LoadOrCreate reads the master key from path (hex), creating it with mode
-// 0600 if the file does not exist. A key file readable by group or others is
-// refused.
-func LoadOrCreate(path string) (*Keyring, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key := make([]byte, KeySize)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("seal: generate master key: %w", err)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("seal: create key dir: %w", err)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("seal: create master key %s: %w", path, err)
-		}
-		if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("seal: write master key: %w", err)
-		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("seal: sync master key: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return nil, fmt.Errorf("seal: close master key: %w", err)
-		}
-		return New(key)
+// ErrKeyMissing means the master key file is missing for a database that
+// already has data sealed under a master key.
+var ErrKeyMissing = errors.New("seal: master key missing")
+
+// ErrWrongKey means the master key file is not the key the database's data
+// is sealed under.
+var ErrWrongKey = errors.New("seal: wrong master key")
+
+// fingerprintName is the instance setting that records the master key's
+// fingerprint in the database.
+const fingerprintName = "master_key_fingerprint"
+
+// Binding is the database's side of the master key: the fingerprint it
+// recorded, and what it holds sealed under the key. *store.DB implements it.
+type Binding interface {
+	// InstanceValue returns a recorded instance setting; ok is false when
+	// there is none.
+	InstanceValue(ctx context.Context, name string) (value string, ok bool, err error)
+	// ClaimInstanceValue records value unless a value is recorded already,
+	// and returns the recorded one.
+	ClaimInstanceValue(ctx context.Context, name, value string) (string, error)
+	// SampleDataKey returns one stored wrapped data key; ok is false when
+	// there is none.
+	SampleDataKey(ctx context.Context) (id string, wrapped []byte, ok bool, err error)
+	// HasReports reports whether any report was ever stored.
+	HasReports(ctx context.Context) (bool, error)
+}
+
+// Open returns the keyring of the master key in path for the database db.
+// On the first run (a database with no report and no recorded key) it
+// creates the key with mode 0600 and records its fingerprint in db. After
+// that it never creates a key: a missing key file is [ErrKeyMissing] and a
+// key with another fingerprint is [ErrWrongKey], both naming the file and
+// the fingerprint the database expects. A database from before fingerprints
+// were recorded gets its fingerprint recorded once the key has opened one
+// of its data keys.
+func Open(ctx context.Context, path string, db Binding) (*Keyring, error) {
+	want, recorded, err := db.InstanceValue(ctx, fingerprintName)
+	if err != nil {
+		return nil, fmt.Errorf("seal: read the recorded master key fingerprint: %w", err)
 	}
+	k, err := Load(path)
+	created := false
+	if errors.Is(err, fs.ErrNotExist) {
+		if recorded {
+			return nil, fmt.Errorf("seal: master key file %s is missing, and this database's reports are sealed under the master key with fingerprint %s: restore that file from your key backup (or point VIGIL_MASTER_KEY_FILE at it); Vigil does not create a new key for a database that has one: %w", path, want, ErrKeyMissing)
+		}
+		has, herr := db.HasReports(ctx)
+		if herr != nil {
+			return nil, fmt.Errorf("seal: %w", herr)
+		}
+		if has {
+			return nil, fmt.Errorf("seal: master key file %s is missing, and this database already holds reports sealed under a master key: restore that file from your key backup (or point VIGIL_MASTER_KEY_FILE at it); Vigil does not create a new key for a database that has data: %w", path, ErrKeyMissing)
+		}
+		if k, err = create(path); errors.Is(err, fs.ErrExist) {
+			// Another process sharing the data directory created it
+			// first.
+			k, err = Load(path)
+		} else {
+			created = err == nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if recorded {
+		if want != k.fp {
+			return nil, wrongKey(path, k.fp, want)
+		}
+		return k, nil
+	}
+	if id, wrapped, ok, err := db.SampleDataKey(ctx); err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	} else if ok {
+		if _, err := k.Unwrap(id, wrapped); err != nil {
+			return nil, fmt.Errorf("seal: master key file %s (fingerprint %s) does not open the data key of report %s: it is not the key this database's reports are sealed under; restore the right file: %w", path, k.fp, id, ErrWrongKey)
+		}
+	}
+	stored, err := db.ClaimInstanceValue(ctx, fingerprintName, k.fp)
+	if err != nil {
+		return nil, fmt.Errorf("seal: record the master key fingerprint: %w", err)
+	}
+	if stored != k.fp {
+		// Another process recorded its own new key first: nothing was
+		// sealed under this one.
+		if created {
+			os.Remove(path)
+		}
+		return nil, wrongKey(path, k.fp, stored)
+	}
+	return k, nil
+}
+
+func wrongKey(path, have, want string) error {
+	return fmt.Errorf("seal: master key file %s has fingerprint %s, but this database's reports are sealed under the master key with fingerprint %s: restore that file from your key backup (or point VIGIL_MASTER_KEY_FILE at it): %w", path, have, want, ErrWrongKey)
+}
+
+// Load reads the master key from path (hex). A key file readable by group
+// or others is refused. The error wraps fs.ErrNotExist when there is no
+// file. Servers use [Open], which also checks the key against the database.
+func Load(path string) (*Keyring, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("seal: read master key: %w", err)
 	}
@@ -79,6 +152,34 @@ func LoadOrCreate(path string) (*Keyring, error) {
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil {
 		return nil, fmt.Errorf("seal: master key %s: not hex: %w", path, err)
+	}
+	return New(key)
+}
+
+// create writes a new random master key to path with mode 0600. It fails
+// (wrapping fs.ErrExist) rather than overwrite a file.
+func create(path string) (*Keyring, error) {
+	key := make([]byte, KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("seal: generate master key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("seal: create key dir: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("seal: create master key %s: %w", path, err)
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("seal: write master key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("seal: sync master key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("seal: close master key: %w", err)
 	}
 	return New(key)
 }

@@ -2,39 +2,155 @@ package seal_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
-func TestLoadOrCreate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "keys", "master.key")
-	k1, err := seal.LoadOrCreate(path)
+// TestOpen checks that a master key is made only for a database that has
+// none, and that a missing or different key is refused, naming the file and
+// the expected fingerprint, on both engines.
+func TestOpen(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		path := filepath.Join(dir, "keys", "master.key")
+		k1, err := seal.Open(ctx, path, db)
+		if err != nil {
+			t.Fatalf("first run: %v", err)
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode().Perm(); got != 0o600 {
+			t.Errorf("mode = %v, want 0600", got)
+		}
+		if fp, ok, err := db.InstanceValue(ctx, "master_key_fingerprint"); err != nil || !ok || fp != k1.Fingerprint() {
+			t.Errorf("recorded fingerprint = %q, %v, %v; want %s", fp, ok, err, k1.Fingerprint())
+		}
+		k2, err := seal.Open(ctx, path, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k1.Fingerprint() != k2.Fingerprint() {
+			t.Errorf("reopened key has fingerprint %s, want %s", k2.Fingerprint(), k1.Fingerprint())
+		}
+
+		// A key file for another installation is refused.
+		other := filepath.Join(dir, "other.key")
+		writeKey(t, other, 3)
+		_, err = seal.Open(ctx, other, db)
+		wantRefusal(t, err, seal.ErrWrongKey, other, k1.Fingerprint())
+
+		// A missing key is refused and not replaced.
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		_, err = seal.Open(ctx, path, db)
+		wantRefusal(t, err, seal.ErrKeyMissing, path, k1.Fingerprint())
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a refused start left a key file: %v", err)
+		}
+
+		if err := os.Chmod(other, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := seal.Load(other); err == nil {
+			t.Error("a world-readable master key was accepted")
+		}
+	})
+}
+
+// TestOpenUnrecorded checks a database sealed before fingerprints were
+// recorded: the right key is accepted and recorded, a wrong or missing one
+// refused.
+func TestOpenUnrecorded(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		right := filepath.Join(dir, "right.key")
+		k := writeKey(t, right, 4)
+		putSealedReport(t, db, k)
+
+		_, err := seal.Open(ctx, filepath.Join(dir, "missing.key"), db)
+		wantRefusal(t, err, seal.ErrKeyMissing, filepath.Join(dir, "missing.key"), "")
+		if _, err := os.Stat(filepath.Join(dir, "missing.key")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a refused start made a key file: %v", err)
+		}
+		wrong := filepath.Join(dir, "wrong.key")
+		writeKey(t, wrong, 5)
+		_, err = seal.Open(ctx, wrong, db)
+		wantRefusal(t, err, seal.ErrWrongKey, wrong, "")
+		if _, ok, _ := db.InstanceValue(ctx, "master_key_fingerprint"); ok {
+			t.Error("a wrong key's fingerprint was recorded")
+		}
+
+		if _, err := seal.Open(ctx, right, db); err != nil {
+			t.Fatalf("the right key: %v", err)
+		}
+		if fp, _, _ := db.InstanceValue(ctx, "master_key_fingerprint"); fp != k.Fingerprint() {
+			t.Errorf("recorded fingerprint = %q, want %s", fp, k.Fingerprint())
+		}
+	})
+}
+
+func wantRefusal(t *testing.T, err, want error, path, fingerprint string) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("got %v, want %v", err, want)
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), fingerprint) {
+		t.Errorf("error %q does not name the file %s and the fingerprint %q", err, path, fingerprint)
+	}
+}
+
+// writeKey writes a master key of repeated b to path and returns it.
+func writeKey(t *testing.T, path string, b byte) *seal.Keyring {
+	t.Helper()
+	raw := bytes.Repeat([]byte{b}, seal.KeySize)
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(raw)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := seal.New(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := os.Stat(path)
+	return k
+}
+
+// putSealedReport stores a report with a data key wrapped by k, as a
+// database written before fingerprints were recorded holds.
+func putSealedReport(t *testing.T, db *store.DB, k *seal.Keyring) {
+	t.Helper()
+	ctx := context.Background()
+	now := store.Now()
+	err := db.Tx(ctx, func(q store.Q) error {
+		org := &store.Organisation{ID: store.NewID(), Name: "Hotline", Kind: "hotline", CreatedAt: now}
+		if err := q.PutOrganisation(ctx, org); err != nil {
+			return err
+		}
+		rep := &store.Report{ID: store.NewID(), OrgID: org.ID, TrackingCode: "T1", SecretHash: []byte("h"), Channel: "web", Language: "en", Status: "new", ReceivedAt: now, UpdatedAt: now}
+		if err := q.PutReport(ctx, rep); err != nil {
+			return err
+		}
+		_, wrapped, err := k.NewDataKey(rep.ID)
+		if err != nil {
+			return err
+		}
+		return q.PutDataKey(ctx, rep.ID, wrapped, now)
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if got := st.Mode().Perm(); got != 0o600 {
-		t.Errorf("mode = %v, want 0600", got)
-	}
-	k2, err := seal.LoadOrCreate(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k1.Fingerprint() != k2.Fingerprint() {
-		t.Errorf("reloaded key has fingerprint %s, want %s", k2.Fingerprint(), k1.Fingerprint())
-	}
-	if err := os.Chmod(path, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seal.LoadOrCreate(path); err == nil {
-		t.Error("a world-readable master key was accepted")
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
@@ -73,7 +74,7 @@ func (s *Server) screenReport(ctx context.Context, reportID string) error {
 // New builds a server on an open database.
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
-	logKey, err := ledger.LoadOrCreateKey(cfg.LogKeyFile, cfg.LogOrigin)
+	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, cfg.LogOrigin)
 	if err != nil {
 		return nil, fmt.Errorf("server: ledger key: %w", err)
 	}
@@ -100,12 +101,16 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
 	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, DB: db}, logger,
-		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics})
+		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
-	mux.Handle("/log/", s.Ledger.Handler())
-	mux.Handle("GET /log/proof/inclusion", s.Ledger.InclusionHandler())
-	mux.Handle("GET /log/proof/consistency", s.Ledger.ConsistencyHandler())
+	// The public log is rate-limited per client; its full tiles and entry
+	// bundles are immutable, so a caching proxy in front absorbs most of
+	// it.
+	logLimit := api.LimitClients(cfg.LogRate, cfg.TrustedProxies)
+	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
+	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
+	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
 	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
@@ -174,27 +179,45 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// ListenAndServe serves on cfg.Addr until ctx ends, then shuts down
-// gracefully: in-flight requests finish (up to 30 s), then the background
-// workers drain. ready, if not nil, receives the bound address.
+// maxConns is the total connection cap: the configured one, else half the
+// file-descriptor limit (the rest is for the database, attachments and
+// logs), at most 4096 and at least 64.
+func maxConns(configured int) int {
+	if configured > 0 {
+		return configured
+	}
+	n := 4096
+	if fd := fdLimit(); fd > 0 {
+		n = min(n, fd/2)
+	}
+	return max(n, 64)
+}
+
+// ListenAndServe serves on cfg.Addr, with the connection caps and timeouts
+// of cfg, until ctx ends, then shuts down gracefully: in-flight requests
+// finish (up to 30 s), then the background workers drain. ready, if not
+// nil, receives the bound address.
 func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", s.Cfg.Addr)
+	tcp, err := net.Listen("tcp", s.Cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("server: listen %s: %w", s.Cfg.Addr, err)
 	}
+	total := maxConns(s.Cfg.HTTPMaxConns)
+	ln := newConnLimit(tcp, s.Cfg.HTTPMaxConnsPerClient, total, clientip.New(s.Cfg.TrustedProxies), s.Log, s.Metrics)
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.Cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.Cfg.ReadTimeout,
+		WriteTimeout:      s.Cfg.WriteTimeout,
+		IdleTimeout:       s.Cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
 	s.Start(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	s.Log.Info("vigil: serving", "addr", ln.Addr().String(), "database", s.Cfg.Redacted(), "engine", s.DB.Engine)
+	s.Log.Info("vigil: serving", "addr", ln.Addr().String(), "database", s.Cfg.Redacted(), "engine", s.DB.Engine,
+		"max_conns", total, "max_conns_per_client", s.Cfg.HTTPMaxConnsPerClient)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,18 +53,46 @@ type DB struct {
 	Engine Engine
 	w      *sql.DB
 	r      *sql.DB
+	// path is the SQLite file.
+	path string
+	// lock is the directory lock held since LockExclusive, or nil.
+	lock *os.File
 }
 
-// Open connects to dsn: "postgres://…" for PostgreSQL, "sqlite:PATH" (or a
-// bare path) for SQLite. The SQLite file's directory is created if missing.
+// Options tune an open database.
+type Options struct {
+	// MaxConns is the most connections the process opens: the PostgreSQL
+	// pool, or the SQLite reader pool beside its one writer. Zero means
+	// [DefaultMaxConns].
+	MaxConns int
+}
+
+// DefaultMaxConns is the default connection cap: four per core the process
+// may use, at least four. Several servers share one PostgreSQL, whose
+// max_connections (100 by default) must cover all of them.
+func DefaultMaxConns() int {
+	return max(4, 4*runtime.GOMAXPROCS(0))
+}
+
+// Open connects to dsn with the default [Options].
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith connects to dsn: "postgres://…" for PostgreSQL, "sqlite:PATH" (or
+// a bare path) for SQLite. The SQLite file's directory is created if
+// missing.
+func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = DefaultMaxConns()
+	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(32)
-		db.SetMaxIdleConns(32)
+		db.SetMaxOpenConns(opt.MaxConns)
+		db.SetMaxIdleConns(opt.MaxConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
@@ -102,14 +131,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
+	r.SetMaxOpenConns(opt.MaxConns)
+	r.SetMaxIdleConns(opt.MaxConns)
 	if err := os.Chmod(path, 0o600); err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
 	}
-	return &DB{Engine: SQLite, w: w, r: r}, nil
+	return &DB{Engine: SQLite, w: w, r: r, path: path}, nil
 }
 
 // sqlitePageSize is the page size of a new SQLite file: four times
@@ -138,11 +167,15 @@ func createSQLite(ctx context.Context, path string) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close closes both pools and releases the directory lock.
 func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
+		db.lock = nil
 	}
 	return err
 }
@@ -188,6 +221,10 @@ func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 
 // Engine reports which engine q runs on.
 func (q Q) Engine() Engine { return q.engine }
+
+// Stats are the pool statistics of the reader pool (on PostgreSQL the one
+// pool).
+func (db *DB) Stats() sql.DBStats { return db.r.Stats() }
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error {

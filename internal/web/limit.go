@@ -1,19 +1,22 @@
 package web
 
 import (
-	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vigil-project/vigil/internal/clientip"
 )
 
-// limiter limits form posts on public pages per client address. It does not
-// trust X-Forwarded-For: behind a proxy, the proxy must limit.
+// limiter limits form posts on public pages per client: its address, or
+// the one a trusted proxy forwarded (package clientip).
 type limiter struct {
 	rate  rate.Limit
 	burst int
+	ip    *clientip.Resolver
 	// mu guards clients and swept.
 	mu      sync.Mutex
 	clients map[string]*rate.Limiter
@@ -21,19 +24,18 @@ type limiter struct {
 	swept   time.Time
 }
 
-func newLimiter(perSecond float64) *limiter {
+// newLimiter returns a limiter of perSecond posts per client, believing
+// X-Forwarded-For from the trusted proxies only.
+func newLimiter(perSecond float64, trusted []netip.Prefix) *limiter {
 	if perSecond <= 0 {
 		perSecond = 5
 	}
-	return &limiter{rate: rate.Limit(perSecond), burst: int(perSecond*4) + 1,
+	return &limiter{rate: rate.Limit(perSecond), burst: int(perSecond*4) + 1, ip: clientip.New(trusted),
 		clients: map[string]*rate.Limiter{}, seen: map[string]time.Time{}, swept: time.Now()}
 }
 
 func (l *limiter) allow(r *http.Request) bool {
-	key, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		key = r.RemoteAddr
-	}
+	key := l.ip.Key(r)
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()

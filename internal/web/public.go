@@ -4,9 +4,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -104,21 +102,6 @@ func (p *reportPost) release() {
 	}
 }
 
-// uploadClient is the key a client's uploads are counted under: its
-// address, or for IPv6 its /64, which one subscriber usually holds whole.
-func uploadClient(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && !ip.Is4In6() {
-		if p, err := ip.Prefix(64); err == nil {
-			return p.String()
-		}
-	}
-	return host
-}
-
 // readReportForm reads the posted report form a part at a time: each text
 // input up to its limit, each file through intake.ReceiveUpload (which
 // counts it against the upload quotas as it arrives and checks it in full).
@@ -205,7 +188,7 @@ func (s *site) readFile(q *req, p *reportPost, part *multipart.Part) error {
 	if p.refused != "" {
 		return nil
 	}
-	up, err := s.d.Intake.ReceiveUpload(q.ctx(), uploadClient(q.r), "attachment", name, part)
+	up, err := s.d.Intake.ReceiveUpload(q.ctx(), s.limit.ip.Key(q.r), "attachment", name, part)
 	if re, ok := intake.AsRefused(err); ok {
 		p.refused = re.Reason
 		return nil

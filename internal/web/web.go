@@ -189,7 +189,7 @@ func newSite(d Deps) (*site, error) {
 	}
 	// Every failing page logs; during an outage that is the same line
 	// thousands of times a second.
-	s := &site{d: d, log: slog.New(logthrottle.New(d.Log.Handler(), logthrottle.Options{})), cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate)}
+	s := &site{d: d, log: slog.New(logthrottle.New(d.Log.Handler(), logthrottle.Options{})), cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate, d.Cfg.TrustedProxies)}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
 		return nil, err

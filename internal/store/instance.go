@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// InstanceValue returns the instance setting name (a row of the instance
+// table, such as the master key's fingerprint); ok is false when it was
+// never recorded.
+func (db *DB) InstanceValue(ctx context.Context, name string) (value string, ok bool, err error) {
+	err = db.w.QueryRowContext(ctx, `SELECT value FROM instance WHERE name = $1`, name).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("store: instance %s: %w", name, err)
+	}
+	return value, true, nil
+}
+
+// ClaimInstanceValue records value for the setting name unless one is
+// recorded already, and returns the recorded value: value when this call
+// recorded it, the earlier one otherwise. Of two processes claiming at
+// once, exactly one wins.
+func (db *DB) ClaimInstanceValue(ctx context.Context, name, value string) (string, error) {
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, name, value, Now()); err != nil {
+		return "", fmt.Errorf("store: claim instance %s: %w", name, err)
+	}
+	stored, ok, err := db.InstanceValue(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", fmt.Errorf("store: claim instance %s: %w", name, ErrNotFound)
+	}
+	return stored, nil
+}
+
+// SampleDataKey returns one report's wrapped data key (the oldest); ok is
+// false when no data key is stored.
+func (db *DB) SampleDataKey(ctx context.Context) (reportID string, wrapped []byte, ok bool, err error) {
+	err = db.w.QueryRowContext(ctx, `SELECT report_id, wrapped FROM data_keys ORDER BY report_id LIMIT 1`).Scan(&reportID, &wrapped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, fmt.Errorf("store: sample data key: %w", err)
+	}
+	return reportID, wrapped, true, nil
+}
+
+// HasReports reports whether any report was ever stored, erased ones
+// included: their blind indexes were computed with the master key.
+func (db *DB) HasReports(ctx context.Context) (bool, error) {
+	var n int
+	err := db.w.QueryRowContext(ctx, `SELECT 1 FROM reports LIMIT 1`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: any report: %w", err)
+	}
+	return true, nil
+}

@@ -11,7 +11,9 @@ import (
 // accounts, and the operator's first admin.
 func TestAccountRules(t *testing.T) {
 	const home, other = "home", "other"
-	actor := func(role auth.Role) auth.Actor { return auth.Actor{UserID: string(role) + "-id", OrgID: home, Role: role} }
+	actor := func(role auth.Role) auth.Actor {
+		return auth.Actor{UserID: string(role) + "-id", OrgID: home, Role: role}
+	}
 	account := func(org string, role auth.Role) auth.Resource {
 		return auth.Resource{OrgID: org, Account: &auth.Account{UserID: org + "-" + string(role), Role: role}}
 	}

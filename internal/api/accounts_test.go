@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -284,6 +285,42 @@ func TestDisableUserRoute(t *testing.T) {
 		for _, u := range page.Items {
 			if u.OrgID != e.orgs["hotline"] {
 				t.Errorf("the hotline admin lists %s of another organisation", u.Email)
+			}
+		}
+	})
+}
+
+// TestCasesOnlyForCaseworkers: a case is assigned only to someone who may
+// read it, never to an integration account or the operator.
+func TestCasesOnlyForCaseworkers(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Coordinator, auth.Investigator, roleIntegration, roleOperator)
+		ctx := context.Background()
+		coord := e.users["coordinator@hotline.test"]
+		ack, err := e.intake.Submit(ctx, coord, &intake.Submission{Language: "en", Narrative: "n"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err := e.casework.Create(ctx, coord, &casework.CaseIn{ReportIDs: []string{ack.ID}, Title: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		version := cv.Version
+		for _, tt := range []struct {
+			who  string
+			want int
+		}{
+			{"integration@hotline.test", http.StatusUnprocessableEntity},
+			{"operator@hotline.test", http.StatusUnprocessableEntity},
+			{"investigator@hotline.test", http.StatusOK},
+		} {
+			res := e.do("coordinator@hotline.test", "PATCH", "/api/v1/cases/{id}", "/api/v1/cases/"+cv.ID, map[string]string{"assignee_id": e.users[tt.who].UserID},
+				"If-Match", `"`+strconv.Itoa(version)+`"`)
+			if res.status != tt.want {
+				t.Errorf("assign to %s: %d %s, want %d", tt.who, res.status, res.body, tt.want)
+			}
+			if res.status == http.StatusOK {
+				version++
 			}
 		}
 	})

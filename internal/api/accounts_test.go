@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -18,24 +19,13 @@ const (
 	roleOperator    = auth.Role("operator")
 )
 
-type auditPage struct {
-	Items []struct {
-		ActorID      string `json:"actor_id"`
-		ActorOrgID   string `json:"actor_org_id"`
-		OrgID        string `json:"org_id"`
-		Action       string `json:"action"`
-		ResourceType string `json:"resource_type"`
-		ResourceID   string `json:"resource_id"`
-	} `json:"items"`
-}
-
-func (e *env) audit(email, query string) auditPage {
+func (e *env) audit(email, query string) api.Page[api.AuditView] {
 	e.t.Helper()
 	res := e.do(email, "GET", "/api/v1/audit", "/api/v1/audit?limit=500"+query, nil)
 	if res.status != http.StatusOK {
 		e.t.Fatalf("audit as %s: %d %s", email, res.status, res.body)
 	}
-	var p auditPage
+	var p api.Page[api.AuditView]
 	res.decode(e.t, &p)
 	return p
 }

@@ -250,11 +250,9 @@ func roleList() string {
 // ListUsers lists the users of a's organisation (its admins manage them,
 // its staff assign cases to them); System lists everyone.
 func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, error) {
-	org := a.OrgID
-	if a == System {
-		org = ""
-	} else if !auth.Can(a, auth.ReadUsers, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+	org, err := listScope(a, auth.ReadUsers)
+	if err != nil {
+		return nil, err
 	}
 	us, err := s.db.Read().ListUsers(ctx, org)
 	if err != nil {
@@ -265,6 +263,18 @@ func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, err
 		out = append(out, userView(u))
 	}
 	return out, nil
+}
+
+// listScope is the organisation whose accounts or tokens a lists for act:
+// its own, or every one ("") for System.
+func listScope(a auth.Actor, act auth.Action) (string, error) {
+	if a == System {
+		return "", nil
+	}
+	if !auth.Can(a, act, auth.Resource{OrgID: a.OrgID}) {
+		return "", invalid.ErrForbidden
+	}
+	return a.OrgID, nil
 }
 
 // account finds the user with id or e-mail idOrEmail on whom a wants to do
@@ -507,11 +517,9 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 // included: its own, and an admin's organisation's integration accounts';
 // System lists every token.
 func (s *Service) ListTokens(ctx context.Context, a auth.Actor) ([]*TokenView, error) {
-	org := a.OrgID
-	if a == System {
-		org = ""
-	} else if !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+	org, err := listScope(a, auth.ManageTokens)
+	if err != nil {
+		return nil, err
 	}
 	q := s.db.Read()
 	us, err := q.ListUsers(ctx, org)

@@ -39,9 +39,11 @@ func benchNetwork(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if opt.Token, err = staff.New(db, time.Hour).CreateToken(ctx, staff.System, *user, "bench network", time.Hour); err != nil {
+	tok, err := staff.New(db, time.Hour).CreateToken(ctx, staff.System, *user, "bench network", time.Hour)
+	if err != nil {
 		return fmt.Errorf("bench network: %w", err)
 	}
+	opt.Token = tok.Token
 	res, err := loadgen.Network(ctx, opt, ids)
 	if err != nil {
 		return err

@@ -41,6 +41,11 @@ func TestCLI(t *testing.T) {
 		{"token", "", []string{"token", "create", "--user", "i@h.test"}, "", false},
 		{"token unknown user", "", []string{"token", "create", "--user", "nobody@h.test"}, "not found", false},
 		{"token no user", "", []string{"token", "create"}, "--user", true},
+		{"user add integration", "", []string{"user", "add", "--org", "Hotline", "--email", "bot@h.test", "--name", "Bot", "--role", "integration"}, "", false},
+		{"token for integration", "", []string{"token", "create", "--user", "bot@h.test", "--ttl", "24h"}, "", false},
+		{"token revoke no id", "", []string{"token", "revoke"}, "token id", true},
+		{"token revoke unknown", "", []string{"token", "revoke", "no-such-token"}, "not found", false},
+		{"token unknown subcommand", "", []string{"token", "mint"}, "unknown subcommand", true},
 		{"disable", "", []string{"user", "disable", "j@h.test"}, "", false},
 		{"version", "", []string{"version"}, "", false},
 	}
@@ -60,6 +65,18 @@ func TestCLI(t *testing.T) {
 	out, err = runCmd(t, getenv, "", "user", "list")
 	if err != nil || !strings.Contains(out, "i@h.test\tinvestigator") || !strings.Contains(out, "j@h.test\tintake\t"+orgID+"\tdisabled") {
 		t.Errorf("user list = %q, %v", out, err)
+	}
+	// Tokens: listed with their user, revoked by id.
+	out, err = runCmd(t, getenv, "", "token", "list")
+	if err != nil || strings.Count(out, "\n") != 2 || !strings.Contains(out, "\ti@h.test\tcli\tactive\t") || !strings.Contains(out, "\tbot@h.test\tcli\tactive\t") {
+		t.Fatalf("token list = %q, %v", out, err)
+	}
+	id, _, _ := strings.Cut(out, "\t")
+	if _, err := runCmd(t, getenv, "", "token", "revoke", id); err != nil {
+		t.Fatalf("token revoke: %v", err)
+	}
+	if out, err = runCmd(t, getenv, "", "token", "list"); err != nil || !strings.HasPrefix(out, id+"\ti@h.test\tcli\trevoked\t") {
+		t.Errorf("token list after revoking = %q, %v", out, err)
 	}
 	// A bad VIGIL_DATABASE is refused with the variable named.
 	bad := func(k string) string {

@@ -40,7 +40,7 @@ func commands() map[string]command {
 		"migrate":   {"bring the database schema up to date", runMigrate},
 		"user":      {"add, list or disable staff accounts", runUser},
 		"org":       {"add or list organisations", runOrg},
-		"token":     {"create API tokens for integrations", runToken},
+		"token":     {"create, list or revoke API tokens", runToken},
 		"demo":      {"load the multilingual demo data set", runDemo},
 		"bench":     {"load generators against a running server", runBench},
 		"version":   {"print the version", runVersion},

@@ -8,23 +8,38 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 )
 
+// runToken creates, lists and revokes API tokens as System (whoever holds
+// the data directory); each creation and revocation is audited in the
+// user's organisation's trail as the system's.
 func runToken(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("token: want create: %w", errUsage)
+	if len(args) == 0 {
+		return fmt.Errorf("token: want create, list or revoke: %w", errUsage)
 	}
-	fs := newFlags(e, "token create")
+	sub := args[0]
+	fs := newFlags(e, "token "+sub)
 	cfg, err := loadConfig(e, fs)
 	if err != nil {
 		return err
 	}
-	user := fs.String("user", "", "user id or e-mail (required)")
-	name := fs.String("name", "cli", "what the token is for")
-	ttl := fs.Duration("ttl", 0, "lifetime, e.g. 720h (0: no expiry)")
+	var user, name *string
+	var ttl *time.Duration
+	switch sub {
+	case "create":
+		user = fs.String("user", "", "user id or e-mail (required)")
+		name = fs.String("name", "cli", "what the token is for")
+		ttl = fs.Duration("ttl", 0, "lifetime, e.g. 720h (0: no expiry)")
+	case "list", "revoke":
+	default:
+		return fmt.Errorf("token: unknown subcommand %q (want create, list or revoke): %w", sub, errUsage)
+	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	if *user == "" {
+	switch {
+	case sub == "create" && *user == "":
 		return fmt.Errorf("token create: --user is required: %w", errUsage)
+	case sub == "revoke" && fs.NArg() != 1:
+		return fmt.Errorf("token revoke: give one token id: %w", errUsage)
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -34,10 +49,37 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	tok, err := staff.New(db, time.Hour).CreateToken(ctx, staff.System, *user, *name, *ttl)
-	if err != nil {
-		return fmt.Errorf("token create: %w", err)
+	svc := staff.New(db, cfg.SessionTTL)
+	switch sub {
+	case "create":
+		t, err := svc.CreateToken(ctx, staff.System, *user, *name, *ttl)
+		if err != nil {
+			return fmt.Errorf("token create: %w", err)
+		}
+		fmt.Fprintln(e.stdout, t.Token)
+	case "list":
+		ts, err := svc.ListTokens(ctx, staff.System)
+		if err != nil {
+			return fmt.Errorf("token list: %w", err)
+		}
+		now := time.Now()
+		for _, t := range ts {
+			state, expires := "active", "never"
+			if !t.ExpiresAt.IsZero() {
+				expires = t.ExpiresAt.Format(time.RFC3339)
+				if now.After(t.ExpiresAt) {
+					state = "expired"
+				}
+			}
+			if t.Revoked {
+				state = "revoked"
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\texpires %s\n", t.ID, t.UserEmail, t.Name, state, t.CreatedAt.Format(time.RFC3339), expires)
+		}
+	case "revoke":
+		if err := svc.RevokeToken(ctx, staff.System, fs.Arg(0)); err != nil {
+			return fmt.Errorf("token revoke: %w", err)
+		}
 	}
-	fmt.Fprintln(e.stdout, tok)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/staff"
 )
 
@@ -25,7 +26,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case "add":
 		fs.StringVar(&in.Email, "email", "", "e-mail address (required)")
 		fs.StringVar(&in.Name, "name", "", "full name (required)")
-		fs.StringVar(&in.Role, "role", "", "admin, coordinator, investigator, intake or partner (required)")
+		fs.StringVar(&in.Role, "role", "", "integration, partner, intake, investigator, coordinator, admin or operator (required)")
 		fs.StringVar(&org, "org", "", "organisation id or name (required)")
 	case "list", "disable", "enable", "totp":
 	default:
@@ -45,12 +46,15 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		}
 		in.OrgID = o.ID
 		// The password comes on standard input, never as a flag (it would
-		// stay in the shell history and the process list).
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return fmt.Errorf("user add: read the password from standard input: %w", err)
+		// stay in the shell history and the process list). An integration
+		// account has none: it uses API tokens.
+		if in.Role != string(auth.Integration) {
+			line, err := bufio.NewReader(e.stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return fmt.Errorf("user add: read the password from standard input: %w", err)
+			}
+			in.Password = strings.TrimRight(line, "\r\n")
 		}
-		in.Password = strings.TrimRight(line, "\r\n")
 		v, err := svc.CreateUser(ctx, staff.System, &in)
 		if err != nil {
 			return fmt.Errorf("user add: %w", err)
@@ -72,7 +76,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		if fs.NArg() != 1 {
 			return fmt.Errorf("user %s: give one user id or e-mail: %w", sub, errUsage)
 		}
-		if err := svc.SetDisabled(ctx, staff.System, fs.Arg(0), sub == "disable"); err != nil {
+		if _, err := svc.SetDisabled(ctx, staff.System, fs.Arg(0), sub == "disable"); err != nil {
 			return fmt.Errorf("user %s: %w", sub, err)
 		}
 	case "totp":

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -323,37 +324,100 @@ func (api *API) createUser(w http.ResponseWriter, r *http.Request, a auth.Actor)
 	return nil
 }
 
+// UserPatch changes a staff account: today, disables or re-enables it.
+type UserPatch struct {
+	Disabled *bool `json:"disabled"`
+}
+
+func (api *API) patchUser(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in UserPatch
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if in.Disabled == nil {
+		return invalid.Field("disabled", "required", "is required")
+	}
+	v, err := api.svc.Staff.SetDisabled(r.Context(), a, r.PathValue("id"), *in.Disabled)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// TokenIn asks for an API token.
+type TokenIn struct {
+	// UserID is the account the token acts as: "" for the caller; an
+	// admin may name its organisation's integration accounts.
+	UserID string `json:"user_id,omitempty"`
+	Name   string `json:"name"`
+	// ExpiresInDays is the token's lifetime (0: until revoked).
+	ExpiresInDays int `json:"expires_in_days,omitempty"`
+}
+
+func (api *API) createToken(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in TokenIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if in.ExpiresInDays < 0 || in.ExpiresInDays > 3650 {
+		return invalid.Field("expires_in_days", "invalid_value", "must be a whole number from 0 to 3650")
+	}
+	t, err := api.svc.Staff.CreateToken(r.Context(), a, in.UserID, in.Name, time.Duration(in.ExpiresInDays)*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (api *API) listTokens(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	ts, err := api.svc.Staff.ListTokens(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page(ts, 0, func(v *staff.TokenView) string { return v.ID }))
+	return nil
+}
+
+func (api *API) revokeToken(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	if err := api.svc.Staff.RevokeToken(r.Context(), a, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // AuditView is an audit event as the API shows it.
 type AuditView struct {
-	ID           string    `json:"id"`
-	At           time.Time `json:"at"`
-	ActorID      string    `json:"actor_id"`
-	Action       string    `json:"action"`
-	ResourceType string    `json:"resource_type"`
-	ResourceID   string    `json:"resource_id"`
-	Reason       string    `json:"reason,omitempty"`
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	// ActorOrgID is the actor's organisation: another one's when a partner
+	// acted on a referred case or an operator on an organisation.
+	ActorOrgID   string `json:"actor_org_id"`
+	OrgID        string `json:"org_id"`
+	Action       string `json:"action"`
+	ResourceType string `json:"resource_type"`
+	ResourceID   string `json:"resource_id"`
+	Reason       string `json:"reason,omitempty"`
 }
 
 func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	if !auth.Can(a, auth.ReadAudit, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
-	}
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	f := store.AuditFilter{ResourceType: q.Get("resource_type"), ResourceID: q.Get("resource_id"), Action: q.Get("action"), Before: cursor, Limit: limit}
-	if a.Role != auth.Admin {
-		f.ActorOrgID = a.OrgID
-	}
-	evs, err := api.svc.DB.Read().ListAuditEvents(r.Context(), f)
+	evs, err := audit.List(r.Context(), api.svc.DB.Read(), a, f)
 	if err != nil {
 		return err
 	}
 	out := make([]AuditView, 0, len(evs))
 	for _, e := range evs {
-		out = append(out, AuditView{ID: e.ID, At: store.Time(e.At), ActorID: e.ActorID, Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Reason: e.Reason})
+		out = append(out, AuditView{ID: e.ID, At: store.Time(e.At), ActorID: e.ActorID, ActorOrgID: e.ActorOrgID, OrgID: e.OrgID,
+			Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Reason: e.Reason})
 	}
 	writeJSON(w, http.StatusOK, page(out, limit, func(v AuditView) string { return v.ID }))
 	return nil

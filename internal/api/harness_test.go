@@ -88,7 +88,11 @@ func (e *env) org(short string, public bool, roles ...auth.Role) {
 	e.orgs[short] = o.ID
 	for _, r := range roles {
 		email := string(r) + "@" + short + ".test"
-		u, err := e.staff.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: o.ID, Email: email, Name: string(r), Role: string(r), Password: "correct horse battery"})
+		pw := "correct horse battery"
+		if r == auth.Integration {
+			pw = "" // token only
+		}
+		u, err := e.staff.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: o.ID, Email: email, Name: string(r), Role: string(r), Password: pw})
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -96,7 +100,7 @@ func (e *env) org(short string, public bool, roles ...auth.Role) {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		e.tokens[email] = tok
+		e.tokens[email] = tok.Token
 		e.users[email] = auth.Actor{UserID: u.ID, OrgID: o.ID, Role: r}
 	}
 }

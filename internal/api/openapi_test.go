@@ -324,6 +324,8 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"ReferralView", reflect.TypeFor[casework.ReferralView](), true},
 		{"OrgView", reflect.TypeFor[staff.OrgView](), true},
 		{"UserView", reflect.TypeFor[staff.UserView](), true},
+		{"TokenView", reflect.TypeFor[staff.TokenView](), true},
+		{"NewToken", reflect.TypeFor[staff.NewToken](), true},
 		{"AuditView", reflect.TypeFor[api.AuditView](), true},
 		{"MeView", reflect.TypeFor[api.MeView](), true},
 		{"ReportPage", reflect.TypeFor[api.Page[*intake.ReportView]](), true},
@@ -342,6 +344,8 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"ResponseIn", reflect.TypeFor[casework.ResponseIn](), false},
 		{"OrgIn", reflect.TypeFor[staff.OrgIn](), false},
 		{"UserIn", reflect.TypeFor[staff.UserIn](), false},
+		{"UserPatch", reflect.TypeFor[api.UserPatch](), false},
+		{"TokenIn", reflect.TypeFor[api.TokenIn](), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
@@ -413,7 +417,8 @@ func jsonFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name, slices.Contains(strings.Split(opts, ","), "omitempty")})
+		o := strings.Split(opts, ",")
+		out = append(out, jsonField{name, slices.Contains(o, "omitempty") || slices.Contains(o, "omitzero")})
 	}
 	return out
 }

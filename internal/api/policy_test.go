@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -29,11 +30,20 @@ var allScopes = []scope{own, other, referred}
 // of who may see what (not computed from auth.Can): for each route, the
 // scopes each role may act in. A role missing from a row is denied
 // everywhere. Routes without a resource in the path are tried once (as own).
+//
+// Organisations are the instance operator's to create, not an
+// organisation's admin's. An admin lists and manages its own organisation's
+// accounts only; the operator lists none (it creates a first admin:
+// TestOperatorAccounts) and its audit view is the organisation-management
+// events. Everyone but an integration account lists and makes its own
+// tokens; the token revoked in the matrix belongs to an integration account
+// of the scope's organisation: only that organisation's admin revokes it.
 var allowed = map[string]map[auth.Role][]scope{
 	// Signed in, posting a report registers it for the actor's organisation:
-	// intake's and coordinators' work. Anyone may still report anonymously.
-	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}},
-	"GET /api/v1/track/{code}":                            {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
+	// intake's and coordinators' work, and integration accounts' (another
+	// system's staff intake). Anyone may still report anonymously.
+	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}, auth.Integration: {own}},
+	"GET /api/v1/track/{code}":                            everyone(allScopes),
 	"GET /api/v1/reports":                                 {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/reports/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/reports/{id}/reveal":                    {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Partner: {referred}},
@@ -48,25 +58,53 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/referrals":                               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/referrals/{id}":                          {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/referrals/{id}/response":                {auth.Partner: {referred}},
-	"GET /api/v1/organisations":                           {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
-	"POST /api/v1/organisations":                          {auth.Admin: {own}},
+	"GET /api/v1/organisations":                           {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}, auth.Operator: {own}},
+	"POST /api/v1/organisations":                          {auth.Operator: {own}},
 	"GET /api/v1/users":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/users":                                  {auth.Admin: {own}},
-	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}},
-	"GET /api/v1/check":                                   {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
-	"POST /api/v1/lure/score":                             {auth.Admin: allScopes, auth.Coordinator: allScopes, auth.Intake: allScopes, auth.Investigator: allScopes, auth.Partner: allScopes},
+	"PATCH /api/v1/users/{id}":                            {auth.Admin: {own}},
+	"GET /api/v1/tokens":                                  allBut(auth.Integration),
+	"POST /api/v1/tokens":                                 allBut(auth.Integration),
+	"DELETE /api/v1/tokens/{id}":                          {auth.Admin: {own}},
+	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
+	"GET /api/v1/check":                                   everyone(allScopes),
+	"POST /api/v1/lure/score":                             everyone(allScopes),
 	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screen":                                 {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/me":                                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/me":                                      everyone([]scope{own}),
+}
+
+// matrixRoles are the roles the matrix tries, written out (not auth.Roles):
+// a new role must be added here and to every row by hand.
+var matrixRoles = []auth.Role{auth.Admin, auth.Coordinator, auth.Investigator, auth.Intake, auth.Partner, auth.Integration, auth.Operator}
+
+// everyone allows every role in scopes.
+func everyone(scopes []scope) map[auth.Role][]scope {
+	m := map[auth.Role][]scope{}
+	for _, r := range matrixRoles {
+		m[r] = scopes
+	}
+	return m
+}
+
+// allBut allows every role but one, in its own organisation.
+func allBut(no auth.Role) map[auth.Role][]scope {
+	m := everyone([]scope{own})
+	delete(m, no)
+	return m
 }
 
 // fixture is one resource set per scope for an actor's organisation.
 type fixture struct {
 	report, statement, caseID, referral, tracking, secret, hit string
+	// user is an account of the scope's organisation (home, other, third);
+	// token an API token of an integration account of it (home, other,
+	// other).
+	user, token string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -101,11 +139,34 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID}
 	}
-	return map[scope]fixture{
+	// account makes an integration account in org (no password: cheap)
+	// and returns its id; token makes a token for org's integration@.
+	account := func(org string) string {
+		u, err := e.staff.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: e.orgs[org], Email: "u-" + store.NewID() + "@" + org + ".test", Name: "u", Role: string(auth.Integration)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	token := func(org string) string {
+		tok, err := e.staff.CreateToken(ctx, staff.System, "integration@"+org+".test", "matrix", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.ID
+	}
+	fs := map[scope]fixture{
 		own:      make(home, "third"),
 		other:    make("other", "third"),
 		referred: make("other", home),
 	}
+	for sc, org := range map[scope]string{own: home, other: "other", referred: "third"} {
+		f := fs[sc]
+		f.user = account(org)
+		f.token = token(map[scope]string{own: home, other: "other", referred: "other"}[sc])
+		fs[sc] = f
+	}
+	return fs
 }
 
 // request returns the path, body and headers that exercise route on f.
@@ -118,6 +179,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.caseID
 	case strings.HasPrefix(pattern, "/api/v1/referrals/{id}"):
 		id = f.referral
+	case strings.HasPrefix(pattern, "/api/v1/users/{id}"):
+		id = f.user
+	case strings.HasPrefix(pattern, "/api/v1/tokens/{id}"):
+		id = f.token
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -153,6 +218,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"text": "Customer service in Sihanoukville, $1500/month, flight paid, contact Telegram"}, nil
 	case "POST /api/v1/organisations":
 		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
+	case "PATCH /api/v1/users/{id}":
+		return path, map[string]bool{"disabled": true}, nil
+	case "POST /api/v1/tokens":
+		return path, map[string]string{"name": "matrix"}, nil
 	case "POST /api/v1/users":
 		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
 	}
@@ -167,9 +236,9 @@ func TestPolicyMatrix(t *testing.T) {
 		}
 	}
 	engines(t, func(t *testing.T, e *env) {
-		all := []auth.Role{auth.Admin, auth.Coordinator, auth.Investigator, auth.Intake, auth.Partner}
+		all := matrixRoles
 		e.org("home", true, all...)
-		e.org("other", false, auth.Coordinator)
+		e.org("other", false, auth.Coordinator, auth.Integration)
 		e.org("third", false, auth.Coordinator)
 		e.org("fourth", false)
 		cells := 0
@@ -199,8 +268,9 @@ func TestPolicyMatrix(t *testing.T) {
 						t.Errorf("%s as %s on %s: %d %s, want denied (403/404)", route, role, sc, res.status, res.body)
 					}
 					// A partner must never learn that a case it cannot see
-					// exists: not 403 but 404.
-					if !want && role == auth.Partner && sc != referred && strings.Contains(rt.Pattern, "{id}") && res.status != http.StatusNotFound {
+					// exists: not 403 but 404. (Account routes refuse a
+					// partner before they look anything up.)
+					if !want && role == auth.Partner && sc != referred && strings.Contains(rt.Pattern, "{id}") && !strings.HasPrefix(rt.Pattern, "/api/v1/users/") && res.status != http.StatusNotFound {
 						t.Errorf("%s as partner on %s: %d, want 404", route, sc, res.status)
 					}
 				}

@@ -5,17 +5,22 @@ import "slices"
 // Role is what a staff member does.
 type Role string
 
-// The roles, as in DESIGN.md.
+// The roles, as in DESIGN.md, and two for accounts that are not case
+// workers: an organisation's integration accounts (other systems that file
+// reports, with API tokens and no password) and the instance's operators.
 const (
 	Admin        Role = "admin"
 	Coordinator  Role = "coordinator"
 	Investigator Role = "investigator"
 	Intake       Role = "intake"
 	Partner      Role = "partner"
+	Integration  Role = "integration"
+	Operator     Role = "operator"
 )
 
-// Roles lists every role.
-var Roles = []Role{Admin, Coordinator, Investigator, Intake, Partner}
+// Roles lists every role, the least privileged first (a form that offers
+// roles selects the first by default).
+var Roles = []Role{Integration, Partner, Intake, Investigator, Coordinator, Admin, Operator}
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool { return slices.Contains(Roles, Role(r)) }
@@ -53,11 +58,13 @@ const (
 	ListReferrals   Action = "referral.list"    //
 	ReadReferral    Action = "referral.read"    //
 	RespondReferral Action = "referral.respond" //
-	ManageOrgs      Action = "org.manage"       //
+	ManageOrgs      Action = "org.manage"       // create organisations: the instance's operators
 	ReadOrgs        Action = "org.read"         // names of organisations, to refer to
-	ManageUsers     Action = "user.manage"      //
+	ManageUsers     Action = "user.manage"      // create, disable and enable accounts (see Resource.Account)
 	ReadUsers       Action = "user.read"        // colleagues, to assign cases
-	ReadAudit       Action = "audit.read"       //
+	ManageTokens    Action = "token.manage"     // create, list and revoke API tokens (see Resource.Account)
+	ReadAudit       Action = "audit.read"       // the organisation's audit trail
+	ReadOrgAudit    Action = "audit.orgs"       // every organisation's organisation-management events
 	ReadStats       Action = "stats.read"       //
 	ReadLinks       Action = "links.read"       //
 	RunScreen       Action = "screen.run"       //
@@ -75,6 +82,20 @@ type Resource struct {
 	// Shared lists the fields the referrals to the actor's organisation
 	// share; it matters only for partners.
 	Shared []string
+	// Account is the staff account that ManageUsers or ManageTokens acts
+	// on, in organisation OrgID. Nil asks whether the actor may do the
+	// action at all: to some account of OrgID (ManageUsers), to its own
+	// (ManageTokens).
+	Account *Account
+	// NoAdmin says that OrgID has no enabled admin: only then may an
+	// operator create one. The zero value is the safe one.
+	NoAdmin bool
+}
+
+// Account is a staff account as far as the policy looks at it.
+type Account struct {
+	UserID string
+	Role   Role
 }
 
 // AddReferral records that the resource is referred to toOrg, sharing
@@ -106,12 +127,33 @@ var ownOrg = map[Role][]Action{
 		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
 		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers},
-	Admin:   {ManageOrgs, ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
+	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
+	// An integration account files reports for its organisation (staff
+	// intake from another system) and reads nothing back.
+	Integration: {CreateReport},
 }
+
+// adminManages lists the roles whose accounts an admin creates, disables
+// and enables in its own organisation: every role but Operator, whose
+// accounts only the command line (whoever holds the data directory) makes.
+var adminManages = []Role{Integration, Partner, Intake, Investigator, Coordinator, Admin}
 
 // Can decides every access in Vigil: whether actor a may do act to r. It is
 // pure: it looks at nothing but its arguments.
+//
+// Beyond the table above:
+//   - API tokens: every account but an integration account manages its own;
+//     an admin also those of its own organisation's integration accounts,
+//     and no one else's, so no one can act as another person.
+//   - Accounts: an admin manages its own organisation's accounts, operators
+//     excepted; no one manages another organisation's.
+//   - Operators run the instance: they create organisations, read their
+//     names and their organisation-management audit events, and create an
+//     organisation's admin while it has no enabled admin. They read no
+//     report, case, referral, statistic, user list or organisation's audit
+//     trail.
+//   - Partners: see partnerCan.
 func Can(a Actor, act Action, r Resource) bool {
 	switch act {
 	case SubmitReport, TrackReport, CheckPublic:
@@ -120,13 +162,47 @@ func Can(a Actor, act Action, r Resource) bool {
 	if a.Public() || a.OrgID == "" {
 		return false
 	}
-	if a.Role == Partner {
+	if act == ManageTokens {
+		return tokenCan(a, r)
+	}
+	switch a.Role {
+	case Partner:
 		return partnerCan(a, act, r)
+	case Operator:
+		return operatorCan(act, r)
 	}
 	if r.OrgID != "" && r.OrgID != a.OrgID {
 		return false
 	}
+	if act == ManageUsers && r.Account != nil && !slices.Contains(adminManages, r.Account.Role) {
+		return false
+	}
 	return slices.Contains(ownOrg[a.Role], act)
+}
+
+// tokenCan decides ManageTokens: one's own tokens (an integration account's
+// are its admin's to manage), and an admin's own organisation's
+// integration accounts'.
+func tokenCan(a Actor, r Resource) bool {
+	if r.OrgID != "" && r.OrgID != a.OrgID {
+		return false
+	}
+	if r.Account == nil || r.Account.UserID == a.UserID {
+		return a.Role != Integration
+	}
+	return a.Role == Admin && r.Account.Role == Integration
+}
+
+// operatorCan is the operator's whole world: organisations, their
+// management events, and a first admin for an organisation without one.
+func operatorCan(act Action, r Resource) bool {
+	switch act {
+	case ManageOrgs, ReadOrgs, ReadOrgAudit:
+		return true
+	case ManageUsers:
+		return r.Account != nil && r.Account.Role == Admin && r.NoAdmin
+	}
+	return false
 }
 
 // partnerCan is the partner's whole world: the cases referred to its

@@ -278,7 +278,9 @@ func (s *Service) checkAssignee(ctx context.Context, q store.Q, a auth.Actor, us
 	if err != nil || u.OrgID != a.OrgID || u.Disabled {
 		return invalid.Field("assignee_id", "not_found", "no active user %q in your organisation", userID)
 	}
-	if u.Role == string(auth.Admin) || u.Role == string(auth.Partner) {
+	// Only someone who may read the case can work on it: not an admin,
+	// partner, integration account or operator.
+	if !auth.Can(auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, auth.ReadCase, auth.Resource{OrgID: u.OrgID}) {
 		return invalid.Field("assignee_id", "invalid", "a %s cannot be assigned cases", u.Role)
 	}
 	return nil

@@ -1,5 +1,6 @@
 // Package demo loads a realistic, multilingual demo data set: a hotline,
-// an NGO, a police unit and an embassy with staff in every role, and
+// an NGO, a police unit and an embassy with staff in every role (the
+// hotline also hosts the instance's operator), and
 // reports in English, Chinese, Khmer, Thai and Vietnamese about deceptive
 // recruitment and confinement in Sihanoukville, Bavet, Poipet and Myawaddy.
 // Several reports share the same recruiter phone number (written three
@@ -84,15 +85,25 @@ func Load(ctx context.Context, srv *server.Server, opt Options) (*Result, []Cred
 		{"police", "partner@police.demo", "Lt. Sokha (police liaison)", "partner"},
 		{"embassy", "partner@embassy.demo", "Consul Wulan (embassy liaison)", "partner"},
 		{"ngo", "coordinator@ngo.demo", "Nattaya Coordinator", "coordinator"},
+		{"hotline", "operator@hotline.demo", "Instance Operator", "operator"},
+		// An integration account (the hotline's call-centre system) has no
+		// password: its admin makes API tokens for it.
+		{"hotline", "callcentre@hotline.demo", "Call-centre system", "integration"},
 	}
 	var creds []Credential
 	for _, u := range users {
-		v, err := srv.Staff.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: res.Orgs[u.org], Email: u.email, Name: u.name, Role: u.role, Password: Password})
+		in := &staff.UserIn{OrgID: res.Orgs[u.org], Email: u.email, Name: u.name, Role: u.role, Password: Password}
+		if u.role == string(auth.Integration) {
+			in.Password = ""
+		}
+		v, err := srv.Staff.CreateUser(ctx, staff.System, in)
 		if err != nil {
 			return nil, nil, fmt.Errorf("user %s: %w", u.email, err)
 		}
 		res.Users[u.email] = v.ID
-		creds = append(creds, Credential{Role: u.role, Email: u.email})
+		if in.Password != "" {
+			creds = append(creds, Credential{Role: u.role, Email: u.email})
+		}
 	}
 	public := auth.Actor{}
 	for _, r := range reports() {

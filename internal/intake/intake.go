@@ -354,7 +354,7 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 		st.addTo(rows)
 	}
 	if !a.Public() {
-		rows.Audit = append(rows.Audit, &store.AuditEvent{ID: store.NewID(), At: r.ReceivedAt, ActorID: a.UserID, ActorOrgID: a.OrgID,
+		rows.Audit = append(rows.Audit, &store.AuditEvent{ID: store.NewID(), At: r.ReceivedAt, ActorID: a.UserID, ActorOrgID: a.OrgID, OrgID: r.OrgID,
 			Action: "report.create", ResourceType: "report", ResourceID: id, Detail: `{"channel":"` + r.Channel + `"}`})
 	}
 	return &built{rows: rows, secret: secret, first: first}, nil

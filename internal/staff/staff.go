@@ -172,9 +172,17 @@ func userView(u *store.User) *UserView {
 	return &UserView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, TOTP: u.TOTPSecret != "", CreatedAt: store.Time(u.CreatedAt)}
 }
 
-// CreateUser adds a staff account.
+// CreateUser adds a staff account. An admin adds accounts to its own
+// organisation; an operator adds an admin to an organisation that has no
+// enabled admin. An integration account has no password (it cannot sign
+// in): it uses API tokens its admins make.
 func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*UserView, error) {
-	if !s.allowed(a, auth.ManageUsers) {
+	if !auth.ValidRole(in.Role) {
+		return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", in.Role, roleList())
+	}
+	role := auth.Role(in.Role)
+	// Refuse first what no state of the organisation would allow.
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: true}) {
 		return nil, invalid.ErrForbidden
 	}
 	addr, err := mail.ParseAddress(in.Email)
@@ -184,29 +192,44 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 	if err := checkText("name", in.Name, 200); err != nil {
 		return nil, err
 	}
-	if !auth.ValidRole(in.Role) {
-		return nil, invalid.Field("role", "invalid_value", "%q is not one of admin, coordinator, investigator, intake, partner", in.Role)
-	}
-	if len(in.Password) < auth.MinPasswordLen {
-		return nil, invalid.Field("password", "too_short", "must be at least %d characters", auth.MinPasswordLen)
-	}
-	if len(in.Password) > 1024 {
-		return nil, invalid.Field("password", "too_long", "must be at most 1024 bytes")
-	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return nil, err
+	hash := ""
+	if role == auth.Integration {
+		if in.Password != "" {
+			return nil, invalid.Field("password", "not_allowed", "an integration account has no password: it uses API tokens")
+		}
+	} else {
+		if len(in.Password) < auth.MinPasswordLen {
+			return nil, invalid.Field("password", "too_short", "must be at least %d characters", auth.MinPasswordLen)
+		}
+		if len(in.Password) > 1024 {
+			return nil, invalid.Field("password", "too_long", "must be at most 1024 bytes")
+		}
+		if hash, err = auth.HashPassword(in.Password); err != nil {
+			return nil, err
+		}
 	}
 	u := &store.User{ID: store.NewID(), OrgID: in.OrgID, Email: strings.ToLower(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: hash, CreatedAt: store.Now()}
 	err = s.db.Tx(ctx, func(q store.Q) error {
 		if _, err := q.GetOrganisation(ctx, in.OrgID); err != nil {
 			return invalid.Field("org_id", "not_found", "no organisation %q", in.OrgID)
 		}
+		admins, err := q.CountAdmins(ctx, in.OrgID)
+		if err != nil {
+			return err
+		}
+		if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: admins == 0}) {
+			return invalid.ErrForbidden
+		}
 		if err := q.PutUser(ctx, u); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return invalid.Field("email", "duplicate", "a user with e-mail %q exists", u.Email)
 			}
 			return err
+		}
+		if a.Role == auth.Operator {
+			// An operator's one act inside an organisation is an
+			// organisation-management event, in the operators' view too.
+			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, "", map[string]string{"user": u.ID})
 		}
 		return audit.Record(ctx, q, a, "user.create", "user", u.ID, "", map[string]string{"role": u.Role, "org": u.OrgID})
 	})
@@ -216,15 +239,20 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 	return userView(u), nil
 }
 
-// ListUsers lists users: an admin sees all; other staff their
-// organisation's (to assign cases).
+func roleList() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ListUsers lists the users of a's organisation (its admins manage them,
+// its staff assign cases to them); System lists everyone.
 func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, error) {
-	org := ""
-	if !s.allowed(a, auth.ManageUsers) {
-		if !s.allowed(a, auth.ReadUsers) {
-			return nil, invalid.ErrForbidden
-		}
-		org = a.OrgID
+	org, err := listScope(a, auth.ReadUsers)
+	if err != nil {
+		return nil, err
 	}
 	us, err := s.db.Read().ListUsers(ctx, org)
 	if err != nil {
@@ -237,24 +265,73 @@ func (s *Service) ListUsers(ctx context.Context, a auth.Actor) ([]*UserView, err
 	return out, nil
 }
 
-// SetDisabled disables or re-enables a user by id or e-mail.
-func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) error {
-	if !s.allowed(a, auth.ManageUsers) {
-		return invalid.ErrForbidden
+// listScope is the organisation whose accounts or tokens a lists for act:
+// its own, or every one ("") for System.
+func listScope(a auth.Actor, act auth.Action) (string, error) {
+	if a == System {
+		return "", nil
 	}
-	return s.db.Tx(ctx, func(q store.Q) error {
-		u, err := q.GetUser(ctx, idOrEmail)
-		if errors.Is(err, store.ErrNotFound) {
-			u, err = q.GetUserByEmail(ctx, strings.ToLower(idOrEmail))
-		}
-		if err != nil {
+	if !auth.Can(a, act, auth.Resource{OrgID: a.OrgID}) {
+		return "", invalid.ErrForbidden
+	}
+	return a.OrgID, nil
+}
+
+// account finds the user with id or e-mail idOrEmail on whom a wants to do
+// act (ManageUsers or ManageTokens). A user a may not act on is not found
+// when it is in another organisation, so that organisation's accounts
+// cannot be enumerated, and forbidden in a's own.
+func (s *Service) account(ctx context.Context, q store.Q, a auth.Actor, act auth.Action, idOrEmail string) (*store.User, error) {
+	u, err := q.GetUser(ctx, idOrEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		u, err = q.GetUserByEmail(ctx, strings.ToLower(idOrEmail))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a == System || auth.Can(a, act, auth.Resource{OrgID: u.OrgID, Account: &auth.Account{UserID: u.ID, Role: auth.Role(u.Role)}}) {
+		return u, nil
+	}
+	if u.OrgID != a.OrgID || act == auth.ManageTokens {
+		return nil, fmt.Errorf("staff: user %q: %w", idOrEmail, store.ErrNotFound)
+	}
+	return nil, invalid.ErrForbidden
+}
+
+// SetDisabled disables or re-enables a user by id or e-mail. Disabling
+// ends the user's sessions and revokes its API tokens for good:
+// re-enabling brings neither back.
+func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) (*UserView, error) {
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	var u *store.User
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
 			return err
 		}
 		if err := q.SetUserDisabled(ctx, u.ID, disabled); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", map[string]bool{"disabled": disabled})
+		u.Disabled = disabled
+		detail := map[string]any{"disabled": disabled}
+		if disabled {
+			if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
+				return err
+			}
+			n, err := q.RevokeUserTokens(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			detail["tokens_revoked"] = n
+		}
+		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", detail)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
 }
 
 // EnableTOTP creates a TOTP secret for a user and returns its otpauth URL
@@ -361,26 +438,64 @@ func (s *Service) EnrolTOTP(ctx context.Context, a auth.Actor, secret, code stri
 	})
 }
 
-// CreateToken makes an API token for a user (by id or e-mail); the token is
-// returned once and only its hash is kept.
-func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name string, ttl time.Duration) (string, error) {
+// TokenView is an API token as the API shows it; never the token itself
+// or its hash.
+type TokenView struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	UserEmail string    `json:"user_email"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	Revoked   bool      `json:"revoked"`
+}
+
+// NewToken is a token just made: the token itself, shown this once, and
+// its view.
+type NewToken struct {
+	Token string `json:"token"`
+	TokenView
+}
+
+func tokenView(t *store.Token, u *store.User) TokenView {
+	return TokenView{ID: t.ID, UserID: t.UserID, UserEmail: u.Email, Name: t.Name, CreatedAt: store.Time(t.CreatedAt), ExpiresAt: store.Time(t.ExpiresAt), Revoked: t.Revoked}
+}
+
+// CreateToken makes an API token for a user (by id or e-mail; "" for a
+// itself), valid for ttl (0: until revoked). Everyone but an integration
+// account makes tokens for itself; an admin also for its own
+// organisation's integration accounts; System for anyone. No one else's:
+// another user is not found. The token is returned once and only its hash
+// is kept. The event goes into the user's organisation's trail, with a as
+// the actor.
+func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name string, ttl time.Duration) (*NewToken, error) {
+	if a != System && !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	if idOrEmail == "" {
+		if a == System {
+			return nil, invalid.Field("user_id", "required", "is required")
+		}
+		idOrEmail = a.UserID
+	}
 	if err := checkText("name", name, 100); err != nil {
-		return "", err
+		return nil, err
+	}
+	if ttl < 0 {
+		return nil, invalid.Field("expires_in_days", "invalid_value", "must not be negative")
 	}
 	secret, hash, err := auth.NewSecret(auth.TokenPrefix)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	var out *NewToken
 	err = s.db.Tx(ctx, func(q store.Q) error {
-		u, err := q.GetUser(ctx, idOrEmail)
-		if errors.Is(err, store.ErrNotFound) {
-			u, err = q.GetUserByEmail(ctx, strings.ToLower(idOrEmail))
-		}
+		u, err := s.account(ctx, q, a, auth.ManageTokens, idOrEmail)
 		if err != nil {
 			return err
 		}
-		if a != System && a.UserID != u.ID && !s.allowed(a, auth.ManageUsers) {
-			return invalid.ErrForbidden
+		if u.Disabled {
+			return invalid.Field("user_id", "disabled", "the account is disabled")
 		}
 		t := &store.Token{ID: store.NewID(), UserID: u.ID, Name: name, Hash: hash, CreatedAt: store.Now()}
 		if ttl > 0 {
@@ -389,12 +504,70 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 		if err := q.PutToken(ctx, t); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "token.create", "user", u.ID, "", map[string]string{"token": t.ID, "name": name})
+		out = &NewToken{Token: secret, TokenView: tokenView(t, u)}
+		return audit.Record(ctx, q, a, "token.create", "token", t.ID, "", map[string]string{"user": u.ID, "name": name})
 	})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return secret, nil
+	return out, nil
+}
+
+// ListTokens lists the API tokens a manages, revoked and expired ones
+// included: its own, and an admin's organisation's integration accounts';
+// System lists every token.
+func (s *Service) ListTokens(ctx context.Context, a auth.Actor) ([]*TokenView, error) {
+	org, err := listScope(a, auth.ManageTokens)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.Read()
+	us, err := q.ListUsers(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	users := make(map[string]*store.User, len(us))
+	for _, u := range us {
+		users[u.ID] = u
+	}
+	ts, err := q.ListTokens(ctx, org, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []*TokenView{}
+	for _, t := range ts {
+		u := users[t.UserID]
+		if u == nil || (a != System && !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: u.OrgID, Account: &auth.Account{UserID: u.ID, Role: auth.Role(u.Role)}})) {
+			continue
+		}
+		v := tokenView(t, u)
+		out = append(out, &v)
+	}
+	return out, nil
+}
+
+// RevokeToken revokes an API token for good, audited; revoking a revoked
+// token does nothing. A token a may not manage is not found.
+func (s *Service) RevokeToken(ctx context.Context, a auth.Actor, id string) error {
+	if a != System && !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: a.OrgID}) {
+		return invalid.ErrForbidden
+	}
+	return s.db.Tx(ctx, func(q store.Q) error {
+		t, err := q.GetToken(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.account(ctx, q, a, auth.ManageTokens, t.UserID); err != nil {
+			return err
+		}
+		if t.Revoked {
+			return nil
+		}
+		if err := q.RevokeToken(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "token.revoke", "token", id, "", map[string]string{"user": t.UserID})
+	})
 }
 
 // actorOf returns the actor for an active user.

@@ -96,7 +96,7 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 			jobs = append(jobs, []any{j.ID, j.Kind, j.ReportID, r.ReceivedAt})
 		}
 		for _, e := range in.Audit {
-			audits = append(audits, []any{e.ID, e.At, e.ActorID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail})
+			audits = append(audits, auditRow(e))
 		}
 	}
 	steps := []struct {
@@ -108,7 +108,7 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		{"statements", statementCols, stmts},
 		{"statement_versions", "statement_id, version, text, salt, created_by, created_at", versions},
 		{"ledger_entries", "id, kind, record_id, version, entry, received_at", entries},
-		{"audit_events", "id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail", audits},
+		{"audit_events", auditCols, audits},
 		{"jobs", "id, kind, report_id, run_after", jobs},
 	}
 	for _, s := range steps {

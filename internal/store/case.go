@@ -238,17 +238,63 @@ func (q Q) UpdateReferral(ctx context.Context, r *Referral, prevVersion int) err
 
 // PutAuditEvent appends an audit event.
 func (q Q) PutAuditEvent(ctx context.Context, e *AuditEvent) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_events (id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-		e.ID, e.At, e.ActorID, e.ActorOrgID, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, auditRow(e)...)
 	if err != nil {
 		return fmt.Errorf("store: put audit event: %w", err)
 	}
 	return nil
 }
 
+const auditCols = `id, at, actor_id, actor_org_id, org_id, action, resource_type, resource_id, reason, detail`
+
+// auditRow is e's values in auditCols' order. An event without an
+// organisation is filed under the actor's.
+func auditRow(e *AuditEvent) []any {
+	org := e.OrgID
+	if org == "" {
+		org = e.ActorOrgID
+	}
+	return []any{e.ID, e.At, e.ActorID, e.ActorOrgID, org, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail}
+}
+
+// auditOrgQueries find the organisation that owns a resource, by resource
+// type (the types audit events name).
+var auditOrgQueries = map[string]string{
+	"report":        `SELECT org_id FROM reports WHERE id = $1`,
+	"case":          `SELECT org_id FROM cases WHERE id = $1`,
+	"referral":      `SELECT from_org_id FROM referrals WHERE id = $1`,
+	"screening_hit": `SELECT r.org_id FROM screening_hits h JOIN reports r ON r.id = h.report_id WHERE h.id = $1`,
+	"user":          `SELECT org_id FROM users WHERE id = $1`,
+	"token":         `SELECT u.org_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
+	"organisation":  `SELECT id FROM organisations WHERE id = $1`,
+}
+
+// AuditOrg returns the organisation that owns the resource an audit event
+// names; ErrNotFound for an unknown type or a missing resource.
+func (q Q) AuditOrg(ctx context.Context, resourceType, resourceID string) (string, error) {
+	query, ok := auditOrgQueries[resourceType]
+	if !ok {
+		return "", fmt.Errorf("store: audit organisation of %s: %w", resourceType, ErrNotFound)
+	}
+	var org string
+	err := q.q.QueryRowContext(ctx, query, resourceID).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: audit organisation of %s %s: %w", resourceType, resourceID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: audit organisation: %w", err)
+	}
+	return org, nil
+}
+
 // AuditFilter narrows ListAuditEvents.
 type AuditFilter struct {
-	ActorOrgID   string
+	// OrgID keeps the organisation's trail: events on its resources and
+	// events by its members.
+	OrgID string
+	// Instance keeps the instance's events: those on organisations
+	// themselves and those that belong to no organisation.
+	Instance     bool
 	ResourceType string
 	ResourceID   string
 	Action       string
@@ -262,9 +308,10 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT id, at, actor_id, actor_org_id, action, resource_type, resource_id, reason, detail FROM audit_events
-		WHERE ($1 = '' OR actor_org_id = $1) AND ($2 = '' OR resource_type = $2) AND ($3 = '' OR resource_id = $3) AND ($4 = '' OR action = $4) AND ($5 = '' OR id < $5)
-		ORDER BY id DESC LIMIT $6`, f.ActorOrgID, f.ResourceType, f.ResourceID, f.Action, f.Before, limit)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_events
+		WHERE ($1 = '' OR org_id = $1 OR actor_org_id = $1) AND ($2 = 0 OR resource_type = 'organisation' OR org_id = '')
+		AND ($3 = '' OR resource_type = $3) AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR action = $5) AND ($6 = '' OR id < $6)
+		ORDER BY id DESC LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit events: %w", err)
 	}
@@ -272,7 +319,7 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	var out []*AuditEvent
 	for rows.Next() {
 		var e AuditEvent
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorOrgID, &e.Action, &e.ResourceType, &e.ResourceID, &e.Reason, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorOrgID, &e.OrgID, &e.Action, &e.ResourceType, &e.ResourceID, &e.Reason, &e.Detail); err != nil {
 			return nil, fmt.Errorf("store: list audit events: %w", err)
 		}
 		out = append(out, &e)

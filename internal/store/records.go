@@ -172,10 +172,13 @@ type Referral struct {
 
 // AuditEvent records a change or a read of sealed data.
 type AuditEvent struct {
-	ID           string
-	At           int64
-	ActorID      string
-	ActorOrgID   string
+	ID         string
+	At         int64
+	ActorID    string
+	ActorOrgID string
+	// OrgID owns the resource: the event is in that organisation's trail
+	// ("" when it has none; ActorOrgID is stored then).
+	OrgID        string
 	Action       string
 	ResourceType string
 	ResourceID   string

@@ -99,20 +99,90 @@ func (q Q) PutToken(ctx context.Context, t *Token) error {
 	return nil
 }
 
-// GetTokenByHash returns the token whose hash is h.
-func (q Q) GetTokenByHash(ctx context.Context, h []byte) (*Token, error) {
+const tokenCols = `id, user_id, name, hash, created_at, expires_at, revoked`
+
+func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
 	var t Token
 	var rev int
-	err := q.q.QueryRowContext(ctx, `SELECT id, user_id, name, hash, created_at, expires_at, revoked FROM api_tokens WHERE hash = $1`, h).
-		Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.ExpiresAt, &rev)
+	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.ExpiresAt, &rev); err != nil {
+		return nil, err
+	}
+	t.Revoked = rev != 0
+	return &t, nil
+}
+
+func (q Q) getToken(ctx context.Context, where string, arg any) (*Token, error) {
+	t, err := scanToken(q.q.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: token: %w", ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: get token: %w", err)
 	}
-	t.Revoked = rev != 0
-	return &t, nil
+	return t, nil
+}
+
+// GetTokenByHash returns the token whose hash is h.
+func (q Q) GetTokenByHash(ctx context.Context, h []byte) (*Token, error) {
+	return q.getToken(ctx, `hash = $1`, h)
+}
+
+// GetToken returns the token with id.
+func (q Q) GetToken(ctx context.Context, id string) (*Token, error) {
+	return q.getToken(ctx, `id = $1`, id)
+}
+
+// ListTokens returns, oldest first, the tokens of one user (userID), of
+// an organisation's users (orgID), or of everyone (both "").
+func (q Q) ListTokens(ctx context.Context, orgID, userID string) ([]*Token, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.user_id, t.name, t.hash, t.created_at, t.expires_at, t.revoked
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE ($1 = '' OR u.org_id = $1) AND ($2 = '' OR t.user_id = $2) ORDER BY t.id`, orgID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes a token for good.
+func (q Q) RevokeToken(ctx context.Context, id string) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE api_tokens SET revoked = 1 WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("store: revoke token: %w", err)
+	}
+	return oneRow(res, "token", id)
+}
+
+// RevokeUserTokens revokes every token of a user for good and returns how
+// many were still live.
+func (q Q) RevokeUserTokens(ctx context.Context, userID string) (int64, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE api_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	return n, nil
+}
+
+// CountAdmins returns how many enabled admins an organisation has.
+func (q Q) CountAdmins(ctx context.Context, orgID string) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE org_id = $1 AND role = 'admin' AND disabled = 0`, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count admins: %w", err)
+	}
+	return n, nil
 }
 
 // PutSession inserts a session.
@@ -144,6 +214,18 @@ func (q Q) TouchSession(ctx context.Context, h []byte, seen, expires int64) erro
 	_, err := q.q.ExecContext(ctx, `UPDATE sessions SET seen_at = $1, expires_at = $2 WHERE hash = $3`, seen, expires, h)
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user except the one whose
+// hash is exceptHash (nil: every one).
+func (q Q) DeleteUserSessions(ctx context.Context, userID string, exceptHash []byte) error {
+	if exceptHash == nil {
+		exceptHash = []byte{}
+	}
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND hash <> $2`, userID, exceptHash); err != nil {
+		return fmt.Errorf("store: delete sessions: %w", err)
 	}
 	return nil
 }

@@ -80,31 +80,73 @@ func (s *site) totpConfirm(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/account?done=totp")
 }
 
-// adminView is the admin page's data.
+// adminView is the admin page's data: for an admin, its own
+// organisation's accounts and integration tokens; for an operator, the
+// organisations and the form for an organisation's first admin.
 type adminView struct {
-	Orgs         []*staff.OrgView
-	OrgNames     map[string]string
-	Users        []*staff.UserView
+	Orgs     []*staff.OrgView
+	OrgNames map[string]string
+	// CanOrgs: the actor creates organisations (an operator).
+	CanOrgs bool
+	// UserOrgs are the organisations the actor adds accounts to.
+	UserOrgs []*staff.OrgView
+	// Users are the accounts the actor manages (an admin's organisation's).
+	Users []*staff.UserView
+	// Roles are the roles the actor may give, least privileged first.
 	Roles        []auth.Role
 	OrgKinds     []string
 	Fingerprints map[string]string
+	// Integrations are the enabled integration accounts the actor makes
+	// tokens for; Tokens the tokens it manages.
+	Integrations []*staff.UserView
+	Tokens       []*staff.TokenView
 	// Token is a new API token, shown once.
 	Token string
 }
 
+// canAdmin reports whether a may open the admin page: an admin manages its
+// organisation's accounts, an operator the organisations.
+func canAdmin(a auth.Actor) bool {
+	own := auth.Resource{OrgID: a.OrgID}
+	return auth.Can(a, auth.ManageUsers, own) || auth.Can(a, auth.ManageOrgs, own)
+}
+
 func (s *site) adminData(q *req) (*adminView, error) {
-	if !auth.Can(q.actor, auth.ManageUsers, auth.Resource{OrgID: q.actor.OrgID}) {
+	a := q.actor
+	if !canAdmin(a) {
 		return nil, errForbidden
 	}
 	orgs, names, err := s.orgNames(q)
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.d.Staff.ListUsers(q.ctx(), q.actor)
-	if err != nil {
+	av := &adminView{Orgs: orgs, OrgNames: names, OrgKinds: staff.OrgKinds, Fingerprints: s.d.KeyFingerprints,
+		CanOrgs: auth.Can(a, auth.ManageOrgs, auth.Resource{OrgID: a.OrgID})}
+	for _, r := range auth.Roles {
+		if auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: r}, NoAdmin: true}) {
+			av.Roles = append(av.Roles, r)
+		}
+	}
+	for _, o := range orgs {
+		if av.CanOrgs || o.ID == a.OrgID {
+			av.UserOrgs = append(av.UserOrgs, o)
+		}
+	}
+	if !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
+		return av, nil
+	}
+	if av.Users, err = s.d.Staff.ListUsers(q.ctx(), a); err != nil {
 		return nil, err
 	}
-	return &adminView{Orgs: orgs, OrgNames: names, Users: users, Roles: auth.Roles, OrgKinds: staff.OrgKinds, Fingerprints: s.d.KeyFingerprints}, nil
+	for _, u := range av.Users {
+		if u.Role == string(auth.Integration) && !u.Disabled {
+			av.Integrations = append(av.Integrations, u)
+		}
+	}
+	if av.Tokens, err = s.d.Staff.ListTokens(q.ctx(), a); err != nil {
+		return nil, err
+	}
+	return av, nil
 }
 
 func (s *site) admin(w http.ResponseWriter, q *req) error {
@@ -162,7 +204,7 @@ func (s *site) adminCreateUser(w http.ResponseWriter, q *req) error {
 
 func (s *site) adminDisableUser(w http.ResponseWriter, q *req) error {
 	disabled := q.r.PostFormValue("disabled") == "yes"
-	if err := s.d.Staff.SetDisabled(q.ctx(), q.actor, q.r.PathValue("id"), disabled); err != nil {
+	if _, err := s.d.Staff.SetDisabled(q.ctx(), q.actor, q.r.PathValue("id"), disabled); err != nil {
 		return s.adminRefused(w, q, "users", err)
 	}
 	return redirect(w, q, "/app/admin?done=disabled")
@@ -181,10 +223,17 @@ func (s *site) adminCreateToken(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return err
 	}
-	av.Token = tok
+	av.Token = tok.Token
 	v := s.newView(q, "admin.title")
 	v.Data = av
 	v.Notice = q.L.T("admin.done.token")
 	s.render(w, q, http.StatusOK, "admin", v)
 	return nil
+}
+
+func (s *site) adminRevokeToken(w http.ResponseWriter, q *req) error {
+	if err := s.d.Staff.RevokeToken(q.ctx(), q.actor, q.r.PathValue("id")); err != nil {
+		return s.adminRefused(w, q, "tokens", err)
+	}
+	return redirect(w, q, "/app/admin?done=revoked")
 }

@@ -586,7 +586,7 @@ func (s *site) home(w http.ResponseWriter, q *req) error {
 	switch q.actor.Role {
 	case auth.Partner:
 		return redirect(w, q, "/app/referrals")
-	case auth.Admin:
+	case auth.Admin, auth.Operator:
 		return redirect(w, q, "/app/admin")
 	}
 	return redirect(w, q, "/app/triage")

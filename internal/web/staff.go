@@ -38,7 +38,7 @@ func (s *site) assignable(q *req) ([]*staff.UserView, error) {
 	}
 	var out []*staff.UserView
 	for _, u := range us {
-		if u.OrgID == q.actor.OrgID && !u.Disabled && u.Role != string(auth.Admin) && u.Role != string(auth.Partner) {
+		if u.OrgID == q.actor.OrgID && !u.Disabled && auth.Can(auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, auth.ReadCase, auth.Resource{OrgID: u.OrgID}) {
 			out = append(out, u)
 		}
 	}

@@ -519,7 +519,7 @@ func (s *site) nav(q *req) []navItem {
 			add("nav.map", "/app/map")
 			add("nav.stats", "/app/stats")
 		}
-		if auth.Can(a, auth.ManageUsers, own) {
+		if canAdmin(a) {
 			add("nav.admin", "/app/admin")
 		}
 	}
@@ -604,6 +604,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/users", s.staffPage(false, s.adminCreateUser))
 	mux.Handle("POST /app/admin/users/{id}/disabled", s.staffPage(false, s.adminDisableUser))
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
+	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 

@@ -338,11 +338,11 @@ func TestStaffPages(t *testing.T) {
 	}
 	admin := e.login(t, "admin@hotline.demo")
 	p = e.do(t, admin, "GET", "/app/admin", nil)
-	if p.status != 200 || !strings.Contains(p.body, "partner@police.demo") {
+	if p.status != 200 || !strings.Contains(p.body, "intake@hotline.demo") {
 		t.Fatalf("admin: status %d", p.status)
 	}
 	checkLabels(t, "/app/admin", p.body)
-	tok := e.do(t, admin, "POST", "/app/admin/tokens", url.Values{"user": {e.demo.Users["intake@hotline.demo"]}, "name": {"import script"}, "days": {"30"}})
+	tok := e.do(t, admin, "POST", "/app/admin/tokens", url.Values{"user": {e.demo.Users["callcentre@hotline.demo"]}, "name": {"import script"}, "days": {"30"}})
 	if tok.status != 200 || !strings.Contains(tok.body, `id="new-token"`) {
 		t.Errorf("token: status %d", tok.status)
 	}

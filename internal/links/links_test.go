@@ -175,7 +175,7 @@ func TestClustersAndCheck(t *testing.T) {
 		damage := []string{
 			`DELETE FROM identifier_occurrences WHERE report_id = '` + ids[2] + `' AND role <> 'victim_contact'`,
 			`UPDATE identifiers SET report_count = 99`,
-			`INSERT INTO identifiers (id, kind, value) VALUES ('stray', 'phone', '+10000000000')`,
+			`INSERT INTO identifiers (id, kind, sealed_value) VALUES ('stray', 'phone', '')`,
 			`UPDATE report_links SET cluster_id = 'elsewhere' WHERE report_id = '` + ids[1] + `'`,
 		}
 		if err := db.Tx(ctx, func(q store.Q) error {

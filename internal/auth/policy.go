@@ -60,6 +60,7 @@ const (
 	ReadAudit       Action = "audit.read"       //
 	ReadStats       Action = "stats.read"       //
 	ReadLinks       Action = "links.read"       //
+	MarkIdentifier  Action = "identifier.side"  // say an identifier is victim- or recruiter-side, audited
 	RunScreen       Action = "screen.run"       //
 	ReviewScreen    Action = "screen.review"    //
 	ManageLists     Action = "watchlist.manage" //
@@ -101,9 +102,9 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
-		ReadAudit, ReadStats, ReadLinks, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
+		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
 		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers},
 	Admin:   {ManageOrgs, ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},

@@ -15,7 +15,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -687,4 +689,69 @@ func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, erro
 		return 0, err
 	}
 	return i.ReportCount, nil
+}
+
+// SideIn is a staff member's word on an identifier.
+type SideIn struct {
+	// Side is "victim" (a reporter's, victim's or family's contact: never
+	// public) or "recruiter" (confirmed as the recruiter's: public unless a
+	// report or any organisation says it is a victim's).
+	Side   string `json:"side"`
+	Reason string `json:"reason"`
+}
+
+// SideView is an identifier's side after a staff member's word.
+type SideView struct {
+	ID     string `json:"id"`
+	Side   string `json:"side"`
+	Public bool   `json:"public"`
+}
+
+// SetSide records a's organisation's word on an identifier: victim-side,
+// which withdraws it from the public check for good, or recruiter-side,
+// which lets the check answer for it unless a report has it as a
+// reporter's or victim's contact or any organisation marked it
+// victim-side. The caller must be allowed MarkIdentifier on a report of
+// its own organisation that names the identifier (not found otherwise);
+// the word is audited with its reason. Victim-side wins over recruiter-side
+// whoever says it, so no organisation can expose what another protects.
+func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string, in *SideIn) (*SideView, error) {
+	if in.Side != store.SideVictim && in.Side != store.SideRecruiter {
+		return nil, invalid.Field("side", "invalid_value", "want victim or recruiter")
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
+		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")
+	}
+	if len(identifierID) != 32 || strings.Trim(identifierID, "0123456789abcdef") != "" || a.OrgID == "" {
+		return nil, fmt.Errorf("identifier %q: %w", identifierID, store.ErrNotFound)
+	}
+	// Any report of the caller's organisation naming it will do: access
+	// to one is access to the identifier.
+	own, err := s.db.Read().OrgOccurrences(ctx, identifierID, a.OrgID, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(own) == 0 {
+		return nil, fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
+	}
+	if _, err := s.intake.Authorize(ctx, a, own[0].ReportID, auth.MarkIdentifier); err != nil {
+		return nil, err
+	}
+	var out *SideView
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutIdentifierSide(ctx, &store.IdentifierSide{IdentifierID: identifierID, OrgID: a.OrgID, Side: in.Side, SetBy: a.UserID, SetAt: store.Now()}); err != nil {
+			return err
+		}
+		i, err := q.GetIdentifier(ctx, identifierID)
+		if err != nil {
+			return err
+		}
+		out = &SideView{ID: i.ID, Side: side(i), Public: i.Public()}
+		return audit.Record(ctx, q, a, "identifier.side", "identifier", identifierID, reason, map[string]string{"side": in.Side})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,4 +91,31 @@ func DSN(t testing.TB, e store.Engine) string {
 	}
 	u.Path = "/" + name
 	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
+}
+
+// Raw returns what someone holding the database's files reads: the SQLite
+// file with its WAL, or a pg_dump of the PostgreSQL database at dsn.
+func Raw(t testing.TB, e store.Engine, dsn string) []byte {
+	t.Helper()
+	if e == store.Postgres {
+		out, err := exec.Command("pg_dump", "--data-only", "--inserts", dsn).Output()
+		if err != nil {
+			t.Fatalf("pg_dump: %v", err)
+		}
+		return out
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	files, _ := filepath.Glob(path + "*")
+	if len(files) == 0 {
+		t.Fatalf("no SQLite files at %s", path)
+	}
+	var raw []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	return raw
 }

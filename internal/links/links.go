@@ -665,7 +665,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
 	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Categories: []string{}}
-	i, err := s.db.Read().GetPublicIdentifier(ctx, s.keys.BlindIndex(string(h.Kind), h.Value))
+	i, err := s.publicIdentifier(ctx, string(h.Kind), h.Value)
 	if errors.Is(err, store.ErrNotFound) {
 		return ans, nil
 	}
@@ -678,10 +678,30 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	return ans, nil
 }
 
+// publicIdentifier returns the identifier of kind and value if it is
+// public, and store.ErrNotFound if not, as if it were not indexed: one
+// read by its blind index.
+func (s *Service) publicIdentifier(ctx context.Context, kind, value string) (*store.Identifier, error) {
+	q := s.db.Read()
+	i, err := q.GetIdentifier(ctx, s.keys.BlindIndex(kind, value))
+	if err != nil {
+		return nil, err
+	}
+	if i.Side != store.SideVictim {
+		if i.Staff, err = q.StaffSide(ctx, i.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !i.Public() {
+		return nil, fmt.Errorf("links: identifier %s: %w", i.ID, store.ErrNotFound)
+	}
+	return i, nil
+}
+
 // ReportsFor counts the reports a public identifier appears in (0 for any
 // other, as Check): the lure check's link-index signal.
 func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, error) {
-	i, err := s.db.Read().GetPublicIdentifier(ctx, s.keys.BlindIndex(kind, value))
+	i, err := s.publicIdentifier(ctx, kind, value)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}
@@ -743,11 +763,14 @@ func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string
 		if err := q.PutIdentifierSide(ctx, &store.IdentifierSide{IdentifierID: identifierID, OrgID: a.OrgID, Side: in.Side, SetBy: a.UserID, SetAt: store.Now()}); err != nil {
 			return err
 		}
-		i, err := q.GetIdentifier(ctx, identifierID)
+		is, err := q.GetIdentifiers(ctx, []string{identifierID})
 		if err != nil {
 			return err
 		}
-		out = &SideView{ID: i.ID, Side: side(i), Public: i.Public()}
+		if len(is) != 1 {
+			return fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
+		}
+		out = &SideView{ID: identifierID, Side: side(is[0]), Public: is[0].Public()}
 		return audit.Record(ctx, q, a, "identifier.side", "identifier", identifierID, reason, map[string]string{"side": in.Side})
 	})
 	if err != nil {

@@ -1,8 +1,11 @@
 // Package links extracts identifiers (phones, handles, wallets, URLs,
 // companies …) from every report, keeps an index of where each appears, and
 // groups reports that share them into clusters, so networks of recruiters
-// become visible. Victims' own contact details are indexed only through a
-// keyed hash and never counted by the public check.
+// become visible. No identifier is stored in plaintext: each is found by its
+// blind index (a keyed hash) and its value is sealed. The public check
+// answers only for an identifier a report's text marks as the recruiter's
+// (or staff confirm), never for one any report has as a reporter's or
+// victim's contact, nor one staff marked victim-side.
 package links
 
 import (

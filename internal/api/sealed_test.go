@@ -23,16 +23,7 @@ import (
 func TestPlantedStringsNotAtRest(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := storetest.DSN(t, engine)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db, dsn := storetest.OpenDSN(t, engine)
 			e := newEnv(t, db)
 			e.org("hotline", true, auth.Investigator)
 			tag := fmt.Sprintf("%x", os.Getpid())
@@ -89,15 +80,7 @@ func TestPlantedIdentifiersNotAtRest(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, engine)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db, dsn := storetest.OpenDSN(t, engine)
 			e := newEnv(t, db)
 			e.org("hotline", true, auth.Investigator)
 			n := os.Getpid() % 1000000

@@ -42,6 +42,14 @@ func Engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // ends.
 func Open(t testing.TB, e store.Engine) *store.DB {
 	t.Helper()
+	db, _ := OpenDSN(t, e)
+	return db
+}
+
+// OpenDSN is Open, also returning the database's DSN (for tests that read
+// its files, see Raw).
+func OpenDSN(t testing.TB, e store.Engine) (*store.DB, string) {
+	t.Helper()
 	dsn := DSN(t, e)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
@@ -52,7 +60,7 @@ func Open(t testing.TB, e store.Engine) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", e, err)
 	}
-	return db
+	return db, dsn
 }
 
 // DSN returns the DSN of a fresh, empty database of engine e (for tests that

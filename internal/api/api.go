@@ -145,6 +145,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
 		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
 		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
+		{"POST", "/api/v1/identifiers/{id}/side", auth.MarkIdentifier, false, api.setIdentifierSide},
 		{"POST", "/api/v1/screen", auth.RunScreen, false, api.screenName},
 		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
 		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},

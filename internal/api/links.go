@@ -119,3 +119,16 @@ func (api *API) topIdentifiers(w http.ResponseWriter, r *http.Request, a auth.Ac
 	writeJSON(w, http.StatusOK, Page[links.TopView]{Items: top})
 	return nil
 }
+
+func (api *API) setIdentifierSide(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in links.SideIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	v, err := api.svc.Links.SetSide(r.Context(), a, r.PathValue("id"), &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}

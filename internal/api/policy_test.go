@@ -72,6 +72,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/identifiers/{id}/side":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screen":                                 {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -105,6 +106,8 @@ type fixture struct {
 	// token an API token of an integration account of it (home, other,
 	// other).
 	user, token string
+	// identifier is a phone number named only by this scope's report.
+	identifier string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -114,9 +117,9 @@ type fixture struct {
 func world(t *testing.T, e *env, home string) map[scope]fixture {
 	t.Helper()
 	ctx := context.Background()
-	make := func(ownerOrg, referTo string) fixture {
+	make := func(ownerOrg, referTo, phone string) fixture {
 		coord := e.users["coordinator@"+ownerOrg+".test"]
-		ack, err := e.intake.Submit(ctx, coord, &intake.Submission{Language: "en", Narrative: "n", Reporter: &intake.Reporter{Name: "PLANT"},
+		ack, err := e.intake.Submit(ctx, coord, &intake.Submission{Language: "en", Narrative: "The recruiter called from " + phone, Reporter: &intake.Reporter{Name: "PLANT"},
 			Victims: []intake.VictimIn{{Name: "V", StillHeld: true}}, Subjects: []intake.SubjectIn{{Name: "Try Pheap", Type: "person"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +140,15 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil || len(hits) == 0 {
 			t.Fatalf("screening fixture: %v, %d hits", err, len(hits))
 		}
-		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID}
+		if err := e.links.Process(ctx, ack.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := e.links.ReportIdentifiers(ctx, coord, ack.ID)
+		if err != nil || len(ids) != 1 {
+			t.Fatalf("identifier fixture: %v, %+v", err, ids)
+		}
+		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID,
+			identifier: ids[0].ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -156,9 +167,9 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		return tok.ID
 	}
 	fs := map[scope]fixture{
-		own:      make(home, "third"),
-		other:    make("other", "third"),
-		referred: make("other", home),
+		own:      make(home, "third", "+855 12 300 001"),
+		other:    make("other", "third", "+855 12 300 002"),
+		referred: make("other", home, "+855 12 300 003"),
 	}
 	for sc, org := range map[scope]string{own: home, other: "other", referred: "third"} {
 		f := fs[sc]
@@ -183,6 +194,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.user
 	case strings.HasPrefix(pattern, "/api/v1/tokens/{id}"):
 		id = f.token
+	case strings.HasPrefix(pattern, "/api/v1/identifiers/{id}"):
+		id = f.identifier
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -210,6 +223,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"status": "accepted", "response": "ok"}, nil
 	case "POST /api/v1/screen":
 		return path, map[string]string{"name": "Try Pheap"}, nil
+	case "POST /api/v1/identifiers/{id}/side":
+		return path, map[string]string{"side": "victim", "reason": "matrix test"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
 	case "GET /api/v1/check":

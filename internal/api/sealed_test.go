@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -23,16 +23,7 @@ import (
 func TestPlantedStringsNotAtRest(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := storetest.DSN(t, engine)
-			db, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db, dsn := storetest.OpenDSN(t, engine)
 			e := newEnv(t, db)
 			e.org("hotline", true, auth.Investigator)
 			tag := fmt.Sprintf("%x", os.Getpid())
@@ -65,33 +56,88 @@ func TestPlantedStringsNotAtRest(t *testing.T) {
 				}
 			}
 
-			var raw []byte
-			if engine == store.SQLite {
-				path := strings.TrimPrefix(dsn, "sqlite:")
-				files, _ := filepath.Glob(path + "*")
-				if len(files) == 0 {
-					t.Fatalf("no SQLite files at %s", path)
-				}
-				for _, f := range files {
-					b, err := os.ReadFile(f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					raw = append(raw, b...)
-				}
-			} else {
-				out, err := exec.Command("pg_dump", "--data-only", "--inserts", dsn).Output()
-				if err != nil {
-					t.Fatalf("pg_dump: %v", err)
-				}
-				raw = out
-			}
+			raw := storetest.Raw(t, engine, dsn)
 			if !bytes.Contains(raw, []byte("Poipet")) {
 				t.Fatalf("the raw database does not hold the report's open fields; the test would prove nothing")
 			}
 			for f, s := range planted {
 				if bytes.Contains(raw, []byte(s)) {
 					t.Errorf("%s (%q) found in the raw database", f, s)
+				}
+			}
+		})
+	}
+}
+
+// TestPlantedIdentifiersNotAtRest plants a unique phone number and e-mail
+// address in a reporter's contact field and in another report's narrative,
+// and a second number in a narrative before a victim's contact field, runs
+// the links job after each report, and finds none of them in the raw
+// SQLite files (database, WAL) or a pg_dump. The public check and the lure
+// check never answer for them, whichever report named them first; the
+// staff view shows the number from the narrative, so it was indexed.
+func TestPlantedIdentifiersNotAtRest(t *testing.T) {
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			ctx := context.Background()
+			db, dsn := storetest.OpenDSN(t, engine)
+			e := newEnv(t, db)
+			e.org("hotline", true, auth.Investigator)
+			n := os.Getpid() % 1000000
+			phone1, phone2 := fmt.Sprintf("+855 12 %03d %03d", n/1000, n%1000), fmt.Sprintf("+855 77 %03d %03d", n/1000, n%1000)
+			norm1, norm2 := fmt.Sprintf("+85512%06d", n), fmt.Sprintf("+85577%06d", n)
+			email := fmt.Sprintf("plant-%x@example.org", os.Getpid())
+			file := func(sub map[string]any) string {
+				t.Helper()
+				sub["language"], sub["country"] = "en", "KH"
+				res := e.do("", "POST", "/api/v1/reports", "/api/v1/reports", sub)
+				var ack intake.Ack
+				res.decode(t, &ack)
+				if res.status != 201 {
+					t.Fatalf("submit: %d %s", res.status, res.body)
+				}
+				if err := e.links.Process(ctx, ack.ID); err != nil {
+					t.Fatal(err)
+				}
+				return ack.ID
+			}
+			recruiter := "The recruiter called from %s and wrote from %s about a job in Poipet."
+			// The contacts first, then a narrative naming them.
+			file(map[string]any{"narrative": "Please help my brother.", "reporter": map[string]string{"contact": phone1 + ", " + email}, "places": []map[string]string{{"name": "Poipet"}}})
+			narrative := file(map[string]any{"narrative": fmt.Sprintf(recruiter, phone1, email)})
+			// A narrative first, then a victim's contact.
+			file(map[string]any{"narrative": fmt.Sprintf(recruiter, phone2, "the same chat")})
+			file(map[string]any{"narrative": "My son is held.", "victims": []map[string]any{{"contact": phone2, "still_held": true}}})
+
+			for _, q := range []string{phone1, norm1, email, phone2, norm2} {
+				res := e.do("", "GET", "/api/v1/check", "/api/v1/check?q="+url.QueryEscape(q), nil)
+				var ans links.CheckAnswer
+				res.decode(t, &ans)
+				if res.status != 200 || ans.Reported || ans.Reports != 0 {
+					t.Errorf("public check of %s: %d %s; want not reported", q, res.status, res.body)
+				}
+			}
+			ad := fmt.Sprintf("Customer service job in Poipet, $1500 a month, contact %s or %s", phone1, phone2)
+			if res := e.do("", "POST", "/api/v1/lure/score", "/api/v1/lure/score", map[string]string{"text": ad}); res.status != 200 || bytes.Contains(res.body, []byte("identifier_reported")) {
+				t.Errorf("lure check of an ad with victims' numbers: %d %s; want no identifier reported", res.status, res.body)
+			}
+			idv := e.do("investigator@hotline.test", "GET", "/api/v1/reports/{id}/identifiers", "/api/v1/reports/"+narrative+"/identifiers", nil)
+			for _, s := range []string{norm1, email} {
+				if !bytes.Contains(idv.body, []byte(s)) {
+					t.Fatalf("the narrative's identifiers lack %s: %s", s, idv.body)
+				}
+			}
+			if !bytes.Contains(idv.body, []byte(`"side":"victim"`)) {
+				t.Errorf("the narrative's identifiers do not show the contacts as victim-side: %s", idv.body)
+			}
+
+			raw := storetest.Raw(t, engine, dsn)
+			if !bytes.Contains(raw, []byte("Poipet")) {
+				t.Fatalf("the raw database does not hold the report's open fields; the test would prove nothing")
+			}
+			for _, s := range []string{norm1, norm2, strings.TrimPrefix(norm1, "+"), strings.TrimPrefix(norm2, "+"), email} {
+				if bytes.Contains(raw, []byte(s)) {
+					t.Errorf("%q found in the raw database", s)
 				}
 			}
 		})

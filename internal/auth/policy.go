@@ -67,6 +67,7 @@ const (
 	ReadOrgAudit    Action = "audit.orgs"       // every organisation's organisation-management events
 	ReadStats       Action = "stats.read"       //
 	ReadLinks       Action = "links.read"       //
+	MarkIdentifier  Action = "identifier.side"  // say an identifier is victim- or recruiter-side, audited
 	RunScreen       Action = "screen.run"       //
 	ReviewScreen    Action = "screen.review"    //
 	ManageLists     Action = "watchlist.manage" //
@@ -122,9 +123,9 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
-		ReadAudit, ReadStats, ReadLinks, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
+		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
 		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},

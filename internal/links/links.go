@@ -1,22 +1,26 @@
 // Package links extracts identifiers (phones, handles, wallets, URLs,
 // companies …) from every report, keeps an index of where each appears, and
 // groups reports that share them into clusters, so networks of recruiters
-// become visible. Victims' own contact details are indexed only through a
-// keyed hash and never counted by the public check.
+// become visible. No identifier is stored in plaintext: each is found by its
+// blind index (a keyed hash) and its value is sealed. The public check
+// answers only for an identifier a report's text marks as the recruiter's
+// (or staff confirm), never for one any report has as a reporter's or
+// victim's contact, nor one staff marked victim-side.
 package links
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -44,27 +48,53 @@ func linking(kind string) bool {
 	return kind != string(extract.KindPlace) && kind != string(extract.KindDomain)
 }
 
-// identifierID is the stable id of an identifier, derived from its kind and
-// value: the identifiers table needs no second index to find one.
-func identifierID(kind, value string) string {
-	h := sha256.Sum256([]byte(kind + "\x00" + value))
-	return hex.EncodeToString(h[:16])
-}
-
 // found is one identifier of a report, ready to store.
 type found struct {
-	id          string // identifierID(kind, value)
-	kind, value string
-	blind       bool
+	id          string // the blind index of kind and value
+	kind, value string // value in plaintext: sealed before it is stored
 	role        string
 	confidence  float64
 }
 
+// sideOf is what an occurrence's role says of an identifier's side: a
+// contact (a reporter's or victim's contact field, or text such as "my
+// number") is victim-side; text that marks the recruiter or the compound is
+// recruiter-side; anything else (a payment, no role) says nothing.
+func sideOf(role string) string {
+	switch extract.Role(role) {
+	case extract.RoleVictimContact:
+		return store.SideVictim
+	case extract.RoleRecruiter, extract.RoleCompound:
+		return store.SideRecruiter
+	}
+	return ""
+}
+
+// joinSide is the side of an identifier seen with sides a and b: victim
+// over recruiter over nothing, whatever the order the reports came in.
+func joinSide(a, b string) string {
+	switch {
+	case a == store.SideVictim || b == store.SideVictim:
+		return store.SideVictim
+	case a == store.SideRecruiter || b == store.SideRecruiter:
+		return store.SideRecruiter
+	}
+	return ""
+}
+
+// identifier is a new identifier row for f, its value sealed.
+func (s *Service) identifier(f found) *store.Identifier {
+	return &store.Identifier{ID: f.id, Kind: f.kind, Sealed: s.keys.SealIdentifier(f.id, f.value)}
+}
+
 // find finds every identifier of a report in its opened content: its
-// statements (testimony, job ads, notes), its subjects, and — through the
-// blind index — its reporter's and victims' contacts. The same code runs
-// for a new report and for a rebuild, so both give the same index. It
-// returns the identifiers in id order, each once.
+// statements (testimony, job ads, notes), its subjects, and its reporter's
+// and victims' contacts. An identifier's id is its blind index, the same
+// whichever of them names it, so a victim's contact written in another
+// report's narrative is the same identifier. The same code runs for a new
+// report and for a rebuild, so both give the same index. It returns the
+// identifiers in id order, each once; one that is a contact anywhere in
+// the report keeps the contact role.
 func (s *Service) find(country string, subjects []store.Subject, texts map[string]string, sealed *intake.Sealed) []found {
 	keys := make([]string, 0, len(texts))
 	for k := range texts {
@@ -72,27 +102,31 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 	}
 	sort.Strings(keys)
 	byKey := map[string]found{}
+	contact := string(extract.RoleVictimContact)
 	add := func(f found) {
-		f.id = identifierID(f.kind, f.value)
-		if old, ok := byKey[f.id]; ok && old.confidence >= f.confidence && (old.role != "" || f.role == "") {
-			return
+		f.id = s.keys.BlindIndex(f.kind, f.value)
+		if old, ok := byKey[f.id]; ok {
+			if old.role == contact || f.role == contact {
+				old.role, old.confidence = contact, max(old.confidence, f.confidence)
+				byKey[f.id] = old
+				return
+			}
+			if old.confidence >= f.confidence && (old.role != "" || f.role == "") {
+				return
+			}
 		}
 		byKey[f.id] = f
 	}
 	opt := extract.Options{Region: country, NoPlaces: true}
 	for _, k := range keys {
 		for _, h := range extract.Text(texts[k], opt) {
-			f := found{kind: string(h.Kind), value: h.Value, role: string(h.Role), confidence: h.Confidence}
-			if h.Role == extract.RoleVictimContact {
-				f.value, f.blind = s.keys.BlindIndex(f.kind, h.Value), true
-			}
-			add(f)
+			add(found{kind: string(h.Kind), value: h.Value, role: string(h.Role), confidence: h.Confidence})
 		}
 	}
 	for _, sub := range subjects {
 		if sub.Type == "company" {
 			if h, ok := extract.Normalize(extract.KindCompany, sub.Name, country); ok {
-				add(found{kind: string(h.Kind), value: h.Value, role: "recruiter", confidence: 0.9})
+				add(found{kind: string(h.Kind), value: h.Value, role: string(extract.RoleRecruiter), confidence: 0.9})
 			}
 		}
 	}
@@ -109,7 +143,7 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 				continue
 			}
 			for _, h := range extract.Text(c, opt) {
-				add(found{kind: string(h.Kind), value: s.keys.BlindIndex(string(h.Kind), h.Value), blind: true, role: string(extract.RoleVictimContact), confidence: h.Confidence})
+				add(found{kind: string(h.Kind), value: h.Value, role: contact, confidence: h.Confidence})
 			}
 		}
 	}
@@ -168,24 +202,25 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 			have[ref.IdentifierID] = true
 		}
 	}
-	var news []*store.Identifier
+	var news []found
 	var occ []*store.Occurrence
 	for _, f := range fs {
 		if have[f.id] {
 			continue
 		}
-		news = append(news, &store.Identifier{ID: f.id, Kind: f.kind, Value: f.value, Blind: f.blind})
+		news = append(news, f)
 		occ = append(occ, &store.Occurrence{IdentifierID: f.id, ReportID: r.ID, OrgID: r.OrgID, Role: f.role, Confidence: f.confidence})
 		refs = append(refs, store.LinkRef{IdentifierID: f.id, Role: f.role})
 	}
 	if prev != nil && len(news) == 0 {
 		return nil
 	}
-	// Aggregates: read the identifiers that exist, count this report in,
-	// and write them all back in one statement (new ones start at zero).
+	// Aggregates and sides: read the identifiers that exist, count this
+	// report in, and write them all back in one statement (new ones start
+	// at zero, their values sealed).
 	ids := make([]string, len(news))
 	for k, n := range news {
-		ids[k] = n.ID
+		ids[k] = n.id
 	}
 	existing, err := q.GetIdentifiers(ctx, ids)
 	if err != nil {
@@ -195,25 +230,21 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	for _, i := range existing {
 		byID[i.ID] = i
 	}
-	var counted []string
-	for k, n := range news {
-		if i, ok := byID[n.ID]; ok {
-			news[k] = i
-		}
-		if !n.Blind { // a victim's contact is never counted
-			counted = append(counted, n.ID)
-		}
-	}
-	seen, err := q.SeenInOrg(ctx, counted, r.OrgID, r.ID)
+	seen, err := q.SeenInOrg(ctx, ids, r.OrgID, r.ID)
 	if err != nil {
 		return err
 	}
-	for _, i := range news {
-		if !i.Blind {
-			addReport(i, r.ReceivedAt, !seen[i.ID], r.IncidentTypes)
+	idents := make([]*store.Identifier, len(news))
+	for k, n := range news {
+		i, ok := byID[n.id]
+		if !ok {
+			i = s.identifier(n)
 		}
+		i.Side = joinSide(i.Side, sideOf(n.role))
+		addReport(i, r.ReceivedAt, !seen[n.id], r.IncidentTypes)
+		idents[k] = i
 	}
-	if err := q.PutIdentifiers(ctx, news); err != nil {
+	if err := q.PutIdentifiers(ctx, idents); err != nil {
 		return err
 	}
 	if err := q.PutOccurrences(ctx, occ); err != nil {
@@ -280,9 +311,19 @@ func (s *Service) Clusters(ctx context.Context) (map[string]string, error) {
 
 // IdentifierView is an identifier of a report with where else it appears.
 type IdentifierView struct {
-	Kind  string `json:"kind"`
+	// ID names the identifier (for POST /api/v1/identifiers/{id}/side).
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// Value is empty when the identifier is a contact in this report: a
+	// contact field is read only through an audited reveal.
 	Value string `json:"value"`
 	Role  string `json:"role,omitempty"`
+	// Side is "victim" when a report or staff say it is a reporter's or
+	// victim's contact, else "recruiter" when a report's text or staff
+	// mark it as the recruiter's, else "". Public says whether the public
+	// check answers for it: only for a recruiter-side one.
+	Side   string `json:"side"`
+	Public bool   `json:"public"`
 	// OtherReports counts the other reports it appears in, in any
 	// organisation; OtherOrgs the organisations besides the report's.
 	OtherReports int    `json:"other_reports"`
@@ -300,13 +341,34 @@ func month(us int64) string {
 	return store.Time(us).Format("2006-01")
 }
 
+// side is an identifier's side as staff see it: what reports and staff
+// say together.
+func side(i *store.Identifier) string {
+	switch {
+	case i.VictimSide():
+		return store.SideVictim
+	case i.Public():
+		return store.SideRecruiter
+	}
+	return ""
+}
+
+// open opens an identifier's sealed value.
+func (s *Service) open(i *store.Identifier) (string, error) {
+	v, err := s.keys.OpenIdentifier(i.ID, i.Sealed)
+	if err != nil {
+		return "", fmt.Errorf("links: %w", err)
+	}
+	return v, nil
+}
+
 // readable checks a may read the report's links.
 func (s *Service) readable(ctx context.Context, a auth.Actor, reportID string) (*store.Report, error) {
 	return s.intake.Authorize(ctx, a, reportID, auth.ReadLinks)
 }
 
 // ReportIdentifiers lists a report's identifiers with their counts
-// elsewhere. Victims' contacts show as kind only (their value is sealed).
+// elsewhere. The report's own contacts show as kind only.
 func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID string) ([]IdentifierView, error) {
 	r, err := s.readable(ctx, a, reportID)
 	if err != nil {
@@ -332,17 +394,13 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 	}
 	out := []IdentifierView{}
 	for _, i := range idents {
-		v := IdentifierView{Kind: i.Kind, Value: i.Value, Role: roles[i.ID], FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen), ReportIDs: []string{}}
-		if i.Blind {
-			// A victim's contact keeps no aggregates: count its few
-			// occurrences; its value is matched, never shown.
-			v.Value = ""
-			if v.OtherReports, v.OtherOrgs, err = q.CountOccurrences(ctx, i.ID, r.ID, r.OrgID, 10000); err != nil {
+		v := IdentifierView{ID: i.ID, Kind: i.Kind, Role: roles[i.ID], Side: side(i), Public: i.Public(), FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen),
+			// The aggregates count this report and its organisation.
+			OtherReports: max(0, i.ReportCount-1), OtherOrgs: max(0, i.OrgCount-1), ReportIDs: []string{}}
+		if v.Role != string(extract.RoleVictimContact) {
+			if v.Value, err = s.open(i); err != nil {
 				return nil, err
 			}
-		} else {
-			// The aggregates count this report and its organisation.
-			v.OtherReports, v.OtherOrgs = max(0, i.ReportCount-1), max(0, i.OrgCount-1)
 		}
 		own, err := q.OrgOccurrences(ctx, i.ID, a.OrgID, r.ID, maxOwnReports)
 		if err != nil {
@@ -353,6 +411,12 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 		}
 		out = append(out, v)
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Value < out[j].Value
+	})
 	return out, nil
 }
 
@@ -386,7 +450,8 @@ type Network struct {
 
 // Network returns the reports and identifiers within depth hops of a
 // report (report → identifier → report is two hops), at most max nodes.
-// Victims' contacts are left out.
+// Victim-side identifiers are left out; an identifier is labelled with its
+// value only when it is public or in a report of the caller's organisation.
 func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, depth, max int) (*Network, error) {
 	if _, err := s.readable(ctx, a, reportID); err != nil {
 		return nil, err
@@ -400,6 +465,7 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 	q := s.db.Read()
 	net := &Network{Nodes: []Node{}, Edges: []Edge{}}
 	seen := map[string]bool{}
+	idents := map[string]*store.Identifier{} // identifier nodes, by node id
 	// Report nodes are labelled at the end, all in one query.
 	addReport := func(id string) error {
 		net.Nodes = append(net.Nodes, Node{ID: "r:" + id, Type: "report"})
@@ -427,22 +493,23 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 				ids = append(ids, ref.IdentifierID)
 				roles[ref.IdentifierID] = ref.Role
 			}
-			idents, err := q.GetIdentifiers(ctx, ids)
+			of, err := q.GetIdentifiers(ctx, ids)
 			if err != nil {
 				return nil, err
 			}
-			for _, i := range idents {
-				if i.Blind || !linking(i.Kind) {
+			for _, i := range of {
+				if i.VictimSide() || !linking(i.Kind) {
 					continue
 				}
 				nid := "i:" + i.ID
 				if !seen[nid] {
 					if len(net.Nodes) >= max {
 						net.Truncated = true
-						return s.labelReports(ctx, q, a, net)
+						return s.label(ctx, q, a, net, idents)
 					}
 					seen[nid] = true
-					net.Nodes = append(net.Nodes, Node{ID: nid, Type: i.Kind, Label: i.Value})
+					idents[nid] = i
+					net.Nodes = append(net.Nodes, Node{ID: nid, Type: i.Kind})
 				}
 				net.Edges = append(net.Edges, Edge{From: "r:" + rid, To: nid, Role: roles[i.ID]})
 				if hop+1 >= depth {
@@ -460,7 +527,7 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 					if !seen[rn] {
 						if len(net.Nodes) >= max {
 							net.Truncated = true
-							return s.labelReports(ctx, q, a, net)
+							return s.label(ctx, q, a, net, idents)
 						}
 						seen[rn] = true
 						if err := addReport(o.ReportID); err != nil {
@@ -476,24 +543,46 @@ func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, de
 		}
 		frontier = next
 	}
-	return s.labelReports(ctx, q, a, net)
+	return s.label(ctx, q, a, net, idents)
 }
 
-// labelReports labels a network's report nodes: the date and language of
-// the caller's own reports, nothing of other organisations'.
-func (s *Service) labelReports(ctx context.Context, q store.Q, a auth.Actor, net *Network) (*Network, error) {
-	var ids []string
+// label labels a network's nodes: the date and language of the caller's
+// own reports, nothing of other organisations'; an identifier's value when
+// it is public or in one of the caller's organisation's reports (which
+// the caller may read), else only that it is in another organisation's.
+func (s *Service) label(ctx context.Context, q store.Q, a auth.Actor, net *Network, idents map[string]*store.Identifier) (*Network, error) {
+	var ids, private []string
 	for _, n := range net.Nodes {
 		if n.Type == "report" {
 			ids = append(ids, strings.TrimPrefix(n.ID, "r:"))
+		} else if i := idents[n.ID]; !i.Public() {
+			private = append(private, i.ID)
 		}
 	}
 	reports, err := q.GetReports(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
+	own := map[string]bool{}
+	for len(private) > 0 {
+		chunk := private[:min(len(private), 500)]
+		private = private[len(chunk):]
+		seen, err := q.SeenInOrg(ctx, chunk, a.OrgID, "")
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(own, seen)
+	}
 	for k, n := range net.Nodes {
 		if n.Type != "report" {
+			i := idents[n.ID]
+			n.Label = "in another organisation's report"
+			if i.Public() || own[i.ID] {
+				if n.Label, err = s.open(i); err != nil {
+					return nil, err
+				}
+			}
+			net.Nodes[k] = n
 			continue
 		}
 		r, ok := reports[strings.TrimPrefix(n.ID, "r:")]
@@ -521,8 +610,8 @@ type TopView struct {
 	Categories []string `json:"categories"`
 }
 
-// Top returns the identifiers seen in the most reports, last seen in
-// [from, to).
+// Top returns the public identifiers (those the public check answers for)
+// seen in the most reports, last seen in [from, to).
 func (s *Service) Top(ctx context.Context, a auth.Actor, from, to time.Time, limit int) ([]TopView, error) {
 	if !auth.Can(a, auth.ReadLinks, auth.Resource{OrgID: a.OrgID}) {
 		return nil, invalid.ErrForbidden
@@ -533,7 +622,11 @@ func (s *Service) Top(ctx context.Context, a auth.Actor, from, to time.Time, lim
 	}
 	out := []TopView{}
 	for _, i := range ids {
-		out = append(out, TopView{Kind: i.Kind, Value: i.Value, Reports: i.ReportCount, Orgs: i.OrgCount, FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen), Categories: i.Categories})
+		v, err := s.open(i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TopView{Kind: i.Kind, Value: v, Reports: i.ReportCount, Orgs: i.OrgCount, FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen), Categories: i.Categories})
 	}
 	return out, nil
 }
@@ -552,8 +645,12 @@ type CheckAnswer struct {
 
 // Check normalises a public query (a phone in any format, a handle, a URL,
 // a wallet) and answers in aggregate. region (ISO 3166-1 alpha-2, may be
-// empty) reads phone numbers written without a country code. Victims' contacts are indexed only
-// blind, so a check can never count or reveal them.
+// empty) reads phone numbers written without a country code. It answers
+// only for a public identifier: one a report's text marks as the
+// recruiter's, or staff confirmed, and that no report or staff member says
+// is a reporter's or victim's contact. For any other — a victim's number
+// mentioned in someone else's narrative included — it answers as for an
+// identifier never reported.
 func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
@@ -571,32 +668,116 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
 	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Categories: []string{}}
-	i, err := s.db.Read().GetIdentifier(ctx, identifierID(string(h.Kind), h.Value))
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return ans, nil
-		}
-		return nil, err
-	}
-	if i.Blind || i.ReportCount == 0 {
+	i, err := s.publicIdentifier(ctx, string(h.Kind), h.Value)
+	if errors.Is(err, store.ErrNotFound) {
 		return ans, nil
 	}
-	ans.Reported, ans.Reports, ans.FirstSeen, ans.LastSeen, ans.Categories = true, i.ReportCount, month(i.FirstSeen), month(i.LastSeen), i.Categories
+	if err != nil {
+		return nil, err
+	}
+	if i.ReportCount > 0 {
+		ans.Reported, ans.Reports, ans.FirstSeen, ans.LastSeen, ans.Categories = true, i.ReportCount, month(i.FirstSeen), month(i.LastSeen), i.Categories
+	}
 	return ans, nil
 }
 
-// ReportsFor counts the reports an identifier appears in (not as a victim's
-// contact): the lure check's link-index signal.
-func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, error) {
-	i, err := s.db.Read().GetIdentifier(ctx, identifierID(kind, value))
+// publicIdentifier returns the identifier of kind and value if it is
+// public, and store.ErrNotFound if not, as if it were not indexed: one
+// read by its blind index.
+func (s *Service) publicIdentifier(ctx context.Context, kind, value string) (*store.Identifier, error) {
+	q := s.db.Read()
+	i, err := q.GetIdentifier(ctx, s.keys.BlindIndex(kind, value))
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return 0, nil
-		}
-		return 0, err
+		return nil, err
 	}
-	if i.Blind {
+	if i.Side != store.SideVictim {
+		if i.Staff, err = q.StaffSide(ctx, i.ID); err != nil {
+			return nil, err
+		}
+	}
+	if !i.Public() {
+		return nil, fmt.Errorf("links: identifier %s: %w", i.ID, store.ErrNotFound)
+	}
+	return i, nil
+}
+
+// ReportsFor counts the reports a public identifier appears in (0 for any
+// other, as Check): the lure check's link-index signal.
+func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, error) {
+	i, err := s.publicIdentifier(ctx, kind, value)
+	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
 	}
+	if err != nil {
+		return 0, err
+	}
 	return i.ReportCount, nil
+}
+
+// SideIn is a staff member's word on an identifier.
+type SideIn struct {
+	// Side is "victim" (a reporter's, victim's or family's contact: never
+	// public) or "recruiter" (confirmed as the recruiter's: public unless a
+	// report or any organisation says it is a victim's).
+	Side   string `json:"side"`
+	Reason string `json:"reason"`
+}
+
+// SideView is an identifier's side after a staff member's word.
+type SideView struct {
+	ID     string `json:"id"`
+	Side   string `json:"side"`
+	Public bool   `json:"public"`
+}
+
+// SetSide records a's organisation's word on an identifier: victim-side,
+// which withdraws it from the public check for good, or recruiter-side,
+// which lets the check answer for it unless a report has it as a
+// reporter's or victim's contact or any organisation marked it
+// victim-side. The caller must be allowed MarkIdentifier on a report of
+// its own organisation that names the identifier (not found otherwise);
+// the word is audited with its reason. Victim-side wins over recruiter-side
+// whoever says it, so no organisation can expose what another protects.
+func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string, in *SideIn) (*SideView, error) {
+	if in.Side != store.SideVictim && in.Side != store.SideRecruiter {
+		return nil, invalid.Field("side", "invalid_value", "want victim or recruiter")
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
+		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")
+	}
+	if len(identifierID) != 32 || strings.Trim(identifierID, "0123456789abcdef") != "" || a.OrgID == "" {
+		return nil, fmt.Errorf("identifier %q: %w", identifierID, store.ErrNotFound)
+	}
+	// Any report of the caller's organisation naming it will do: access
+	// to one is access to the identifier.
+	own, err := s.db.Read().OrgOccurrences(ctx, identifierID, a.OrgID, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(own) == 0 {
+		return nil, fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
+	}
+	if _, err := s.intake.Authorize(ctx, a, own[0].ReportID, auth.MarkIdentifier); err != nil {
+		return nil, err
+	}
+	var out *SideView
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutIdentifierSide(ctx, &store.IdentifierSide{IdentifierID: identifierID, OrgID: a.OrgID, Side: in.Side, SetBy: a.UserID, SetAt: store.Now()}); err != nil {
+			return err
+		}
+		is, err := q.GetIdentifiers(ctx, []string{identifierID})
+		if err != nil {
+			return err
+		}
+		if len(is) != 1 {
+			return fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
+		}
+		out = &SideView{ID: identifierID, Side: side(is[0]), Public: is[0].Public()}
+		return audit.Record(ctx, q, a, "identifier.side", "identifier", identifierID, reason, map[string]string{"side": in.Side})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

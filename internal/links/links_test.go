@@ -1,18 +1,12 @@
 package links_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"reflect"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
-	"github.com/vigil-project/vigil/internal/jobs"
-	"github.com/vigil-project/vigil/internal/links"
-	"github.com/vigil-project/vigil/internal/seal"
-	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -50,18 +44,8 @@ func snapshot(t *testing.T, db *store.DB, reportIDs []string) indexState {
 func TestClustersAndCheck(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		log := slog.New(slog.DiscardHandler)
-		keys, _ := seal.New(bytes.Repeat([]byte{3}, seal.KeySize))
-		in := intake.New(db, keys, nil, nil, log)
-		in.FollowUps = []string{"links"}
-		in.Start()
-		defer in.Close()
-		ls := links.New(db, keys, in, log)
-		runner := jobs.New(db, map[string]jobs.Handler{"links": ls.Process}, log)
-		st := staff.New(db, 0)
-		org, _ := st.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline", ReceivesPublic: true})
-		u, _ := st.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "i@h.test", Name: "I", Role: "investigator", Password: "long enough password"})
-		inv := auth.Actor{UserID: u.ID, OrgID: org.ID, Role: auth.Investigator}
+		w := newWorld(t, db)
+		in, ls, runner, inv := w.in, w.links, w.runner, w.actors["investigator@hotline"]
 
 		subs := []*intake.Submission{
 			{Language: "en", Country: "KH", Narrative: "The recruiter called from +855 12 345 678 and said the job is in Sihanoukville.", IncidentTypes: []string{"deceptive_recruitment"}},
@@ -175,7 +159,7 @@ func TestClustersAndCheck(t *testing.T) {
 		damage := []string{
 			`DELETE FROM identifier_occurrences WHERE report_id = '` + ids[2] + `' AND role <> 'victim_contact'`,
 			`UPDATE identifiers SET report_count = 99`,
-			`INSERT INTO identifiers (id, kind, value) VALUES ('stray', 'phone', '+10000000000')`,
+			`INSERT INTO identifiers (id, kind, sealed_value) VALUES ('stray', 'phone', '')`,
 			`UPDATE report_links SET cluster_id = 'elsewhere' WHERE report_id = '` + ids[1] + `'`,
 		}
 		if err := db.Tx(ctx, func(q store.Q) error {

@@ -128,8 +128,9 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 				if !ok {
 					ii = int32(len(idents))
 					identIdx[f.id] = ii
-					idents = append(idents, &store.Identifier{ID: f.id, Kind: f.kind, Value: f.value, Blind: f.blind})
+					idents = append(idents, s.identifier(f))
 				}
+				idents[ii].Side = joinSide(idents[ii].Side, sideOf(f.role))
 				rr.refs[k] = store.LinkRef{IdentifierID: f.id, Role: f.role}
 				occs = append(occs, rebuildOcc{ident: ii, report: ri, org: oi, conf: float32(f.confidence), role: f.role})
 			}
@@ -174,11 +175,9 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 			hi++
 		}
 		ident := idents[occs[lo].ident]
-		if !ident.Blind {
-			for k := lo; k < hi; k++ {
-				r := reports[occs[k].report]
-				addReport(ident, r.receivedAt, k == lo || occs[k].org != occs[k-1].org, r.types)
-			}
+		for k := lo; k < hi; k++ {
+			r := reports[occs[k].report]
+			addReport(ident, r.receivedAt, k == lo || occs[k].org != occs[k-1].org, r.types)
 		}
 		if linking(ident.Kind) {
 			root := find(reportRank[occs[lo].report])

@@ -35,6 +35,11 @@ type Keyring struct {
 	wrap  cipher.AEAD
 	index []byte // HMAC key for blind indexes, derived from the master key
 	fp    string
+	// ident seals the link index's identifier values; identNonce derives
+	// their nonces (see SealIdentifier). Both are derived from the master
+	// key.
+	ident      cipher.AEAD
+	identNonce []byte
 }
 
 // ErrKeyMissing means the master key file is missing for a database that
@@ -196,7 +201,19 @@ func New(master []byte) (*Keyring, error) {
 	mac := hmac.New(sha256.New, master)
 	mac.Write([]byte("vigil blind index v1"))
 	fp := sha256.Sum256(append([]byte("vigil key fingerprint v1"), master...))
-	return &Keyring{wrap: aead, index: mac.Sum(nil), fp: hex.EncodeToString(fp[:8])}, nil
+	k := &Keyring{wrap: aead, index: mac.Sum(nil), fp: hex.EncodeToString(fp[:8])}
+	if k.ident, err = newAEAD(derive(master, "vigil link index seal v1")); err != nil {
+		return nil, err
+	}
+	k.identNonce = derive(master, "vigil link index nonce v1")
+	return k, nil
+}
+
+// derive derives a 32-byte key for one purpose from the master key.
+func derive(master []byte, purpose string) []byte {
+	mac := hmac.New(sha256.New, master)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
 }
 
 // Fingerprint identifies the master key without revealing it.
@@ -297,4 +314,29 @@ func (k *Keyring) BlindIndex(kind, normalised string) string {
 	mac.Write([]byte{0})
 	mac.Write([]byte(normalised))
 	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// SealIdentifier seals an identifier's normalised value for the link index,
+// bound to the identifier's id (its blind index). Unlike a report's sealed
+// fields it is deterministic — the nonce is a keyed hash of the id and the
+// value, as in SIV — so the index computed twice (a new report linked, or
+// a rebuild) holds the same bytes and a rebuild rewrites nothing. That
+// tells equal values apart from different ones, which the id, a keyed hash
+// of the value, tells anyway.
+func (k *Keyring) SealIdentifier(id, value string) []byte {
+	mac := hmac.New(sha256.New, k.identNonce)
+	mac.Write([]byte(id))
+	mac.Write([]byte{0})
+	mac.Write([]byte(value))
+	nonce := mac.Sum(nil)[:k.ident.NonceSize()]
+	return k.ident.Seal(nonce, nonce, []byte(value), []byte("identifier:"+id))
+}
+
+// OpenIdentifier opens a value SealIdentifier sealed for id.
+func (k *Keyring) OpenIdentifier(id string, sealed []byte) (string, error) {
+	b, err := openWith(k.ident, sealed, []byte("identifier:"+id))
+	if err != nil {
+		return "", fmt.Errorf("seal: identifier %s: %w", id, err)
+	}
+	return string(b), nil
 }

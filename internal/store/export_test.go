@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // RefillStats empties the statistics roll-up and the incident-type index
 // and fills them again the way migration 0007 does, for tests of that fill.
@@ -13,4 +17,20 @@ func (db *DB) RefillStats(ctx context.Context) error {
 		}
 		return fillStats(ctx, q)
 	})
+}
+
+// MigrateBefore applies the migrations before the one whose name ends in
+// suffix, for tests of that migration on a database as it was.
+func (db *DB) MigrateBefore(ctx context.Context, suffix string) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	for k, m := range ms {
+		if strings.HasSuffix(m.name, suffix) {
+			_, err := db.migrate(ctx, k)
+			return err
+		}
+	}
+	return fmt.Errorf("store: no migration named *%s", suffix)
 }

@@ -11,18 +11,52 @@ import (
 	"strings"
 )
 
-// Identifier is a normalised identifier with its aggregates.
+// Identifier is a normalised identifier with its aggregates. Its value is
+// never stored in plaintext: ID is its blind index (a keyed hash of kind and
+// value) and Sealed its value sealed under a key derived from the master
+// key (see links).
 type Identifier struct {
-	ID          string
-	Kind        string
-	Value       string
-	Blind       bool
+	ID     string
+	Kind   string
+	Sealed []byte
+	// Side is what the reports say: SideVictim once any report has it as a
+	// reporter's or victim's contact, else SideRecruiter once any text marks
+	// it as the recruiter's, else "".
+	Side        string
 	ReportCount int
 	OrgCount    int
 	FirstSeen   int64
 	LastSeen    int64
 	Categories  []string
+	// Staff is what staff said, read with it and never written with it:
+	// SideVictim if any organisation marked it victim-side, else
+	// SideRecruiter if any confirmed it as the recruiter's, else "".
+	Staff string
 }
+
+// The sides of an identifier.
+const (
+	SideVictim    = "victim"
+	SideRecruiter = "recruiter"
+)
+
+// Public reports whether the public check may answer for i: recruiter-side
+// by its text or by staff, and victim-side by neither. publicWhere says the
+// same in SQL, for lists.
+func (i *Identifier) Public() bool {
+	return i.Side != SideVictim && i.Staff != SideVictim && (i.Side == SideRecruiter || i.Staff == SideRecruiter)
+}
+
+// VictimSide reports whether a report or staff say i is a victim's or a
+// reporter's contact.
+func (i *Identifier) VictimSide() bool { return i.Side == SideVictim || i.Staff == SideVictim }
+
+// staffSide is the Staff column of a read: the largest side any
+// organisation gave ('victim' sorts after 'recruiter', so victim wins).
+const staffSide = `COALESCE((SELECT MAX(s.side) FROM identifier_sides s WHERE s.identifier_id = identifiers.id), '')`
+
+// publicWhere is Identifier.Public as a condition on identifiers.
+const publicWhere = `side <> 'victim' AND ` + staffSide + ` <> 'victim' AND (side = 'recruiter' OR ` + staffSide + ` = 'recruiter')`
 
 // Occurrence is one identifier in one report.
 type Occurrence struct {
@@ -74,16 +108,18 @@ func decodeRefs(s string) []LinkRef {
 	return out
 }
 
-const identifierCols = `id, kind, value, blind, report_count, org_count, first_seen, last_seen, categories`
+// identifierCols are the stored columns of identifiers, key first.
+const identifierCols = `id, kind, sealed_value, side, report_count, org_count, first_seen, last_seen, categories`
+
+// identifierRead reads identifierCols and what staff said.
+const identifierRead = identifierCols + `, ` + staffSide
 
 func scanIdentifier(row interface{ Scan(...any) error }) (*Identifier, error) {
 	var i Identifier
-	var blind int
 	var cats string
-	if err := row.Scan(&i.ID, &i.Kind, &i.Value, &blind, &i.ReportCount, &i.OrgCount, &i.FirstSeen, &i.LastSeen, &cats); err != nil {
+	if err := row.Scan(&i.ID, &i.Kind, &i.Sealed, &i.Side, &i.ReportCount, &i.OrgCount, &i.FirstSeen, &i.LastSeen, &cats, &i.Staff); err != nil {
 		return nil, err
 	}
-	i.Blind = blind != 0
 	if err := json.Unmarshal([]byte(cats), &i.Categories); err != nil {
 		return nil, fmt.Errorf("identifier %s categories: %w", i.ID, err)
 	}
@@ -115,18 +151,21 @@ func (q Q) PutIdentifiers(ctx context.Context, ids []*Identifier) error {
 	for k, i := range ids {
 		rows[k] = identifierRow(i)
 	}
-	return q.insertMany(ctx, "identifiers", identifierCols, rows, `ON CONFLICT (id) DO UPDATE SET report_count = excluded.report_count,
+	return q.insertMany(ctx, "identifiers", identifierCols, rows, `ON CONFLICT (id) DO UPDATE SET side = excluded.side, report_count = excluded.report_count,
 		org_count = excluded.org_count, first_seen = excluded.first_seen, last_seen = excluded.last_seen, categories = excluded.categories`)
 }
 
 func identifierRow(i *Identifier) []any {
-	return []any{i.ID, i.Kind, i.Value, b2i(i.Blind), i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories))}
+	return []any{i.ID, i.Kind, i.Sealed, i.Side, i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories))}
 }
 
-// GetIdentifier returns an identifier by id. An identifier's id is derived
-// from its kind and value, so this is also the look-up by kind and value.
+// GetIdentifier returns an identifier by id, without what staff said
+// (Staff is left empty: see StaffSide). An identifier's id is its blind
+// index, so this is also the look-up by kind and value. It is the public
+// check's read, kept to one table: SQLite spends more time parsing a
+// subquery than reading the row.
 func (q Q) GetIdentifier(ctx context.Context, id string) (*Identifier, error) {
-	i, err := scanIdentifier(q.q.QueryRowContext(ctx, `SELECT `+identifierCols+` FROM identifiers WHERE id = $1`, id))
+	i, err := scanIdentifier(q.q.QueryRowContext(ctx, `SELECT `+identifierCols+`, '' FROM identifiers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: identifier: %w", ErrNotFound)
 	}
@@ -136,13 +175,22 @@ func (q Q) GetIdentifier(ctx context.Context, id string) (*Identifier, error) {
 	return i, nil
 }
 
-// GetIdentifiers returns identifiers by id, in kind and value order.
+// StaffSide returns what staff said of an identifier (Identifier.Staff).
+func (q Q) StaffSide(ctx context.Context, id string) (string, error) {
+	var side string
+	if err := q.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(side), '') FROM identifier_sides WHERE identifier_id = $1`, id).Scan(&side); err != nil {
+		return "", fmt.Errorf("store: staff side: %w", err)
+	}
+	return side, nil
+}
+
+// GetIdentifiers returns identifiers by id, in kind and id order.
 func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	ph, args := placeholders(ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers WHERE id IN (`+ph+`) ORDER BY kind, value`, args...)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE id IN (`+ph+`) ORDER BY kind, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get identifiers: %w", err)
 	}
@@ -158,12 +206,56 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 	return out, rows.Err()
 }
 
-// SetAggregates writes an identifier's aggregates.
-func (q Q) SetAggregates(ctx context.Context, i *Identifier) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE identifiers SET report_count = $1, org_count = $2, first_seen = $3, last_seen = $4, categories = $5 WHERE id = $6`,
-		i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories)), i.ID)
+// UpdateIdentifier writes an identifier's columns other than its id.
+func (q Q) UpdateIdentifier(ctx context.Context, i *Identifier) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE identifiers SET kind = $1, sealed_value = $2, side = $3, report_count = $4, org_count = $5, first_seen = $6, last_seen = $7, categories = $8
+		WHERE id = $9`, i.Kind, i.Sealed, i.Side, i.ReportCount, i.OrgCount, i.FirstSeen, i.LastSeen, mustJSON(nonNil(i.Categories)), i.ID)
 	if err != nil {
-		return fmt.Errorf("store: set aggregates of %s: %w", i.ID, err)
+		return fmt.Errorf("store: update identifier %s: %w", i.ID, err)
+	}
+	return nil
+}
+
+// IdentifierSide is what one organisation's staff said of an identifier.
+type IdentifierSide struct {
+	IdentifierID string
+	OrgID        string
+	Side         string // SideVictim or SideRecruiter
+	SetBy        string // user id
+	SetAt        int64
+}
+
+// PutIdentifierSide records an organisation's word on an identifier,
+// replacing what it said before. It is not derived data: a rebuild keeps
+// it.
+func (q Q) PutIdentifierSide(ctx context.Context, s *IdentifierSide) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO identifier_sides (identifier_id, org_id, side, set_by, set_at) VALUES ($1,$2,$3,$4,$5)
+		ON CONFLICT (identifier_id, org_id) DO UPDATE SET side = excluded.side, set_by = excluded.set_by, set_at = excluded.set_at`,
+		s.IdentifierID, s.OrgID, s.Side, s.SetBy, s.SetAt)
+	if err != nil {
+		return fmt.Errorf("store: put identifier side: %w", err)
+	}
+	return nil
+}
+
+// fillRelink queues a links job for every report, after migration 0008
+// emptied the link index, so a running server links them all again by
+// itself. "links" is the job kind of server.JobLinks.
+func fillRelink(ctx context.Context, q Q) error {
+	ids, err := q.strings(ctx, `SELECT id FROM reports ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	now := Now()
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(len(ids), start+1000)]
+		jobs := make([]*Job, len(chunk))
+		for k, id := range chunk {
+			jobs[k] = &Job{ID: NewID(), Kind: "links", ReportID: id}
+		}
+		if err := q.PutJobs(ctx, jobs, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -261,29 +353,6 @@ func (q Q) IdentifierOccurrences(ctx context.Context, identifierID string, limit
 // organisation's reports other than exceptReport, newest report first.
 func (q Q) OrgOccurrences(ctx context.Context, identifierID, orgID, exceptReport string, limit int) ([]*Occurrence, error) {
 	return q.occurrences(ctx, `WHERE identifier_id = $1 AND org_id = $2 AND report_id <> $3 ORDER BY report_id DESC LIMIT $4`, identifierID, orgID, exceptReport, limit)
-}
-
-// CountOccurrences counts an identifier's occurrences in reports other
-// than exceptReport, and in organisations other than exceptOrg, reading at
-// most limit occurrences (for blind identifiers, which keep no
-// aggregates).
-func (q Q) CountOccurrences(ctx context.Context, identifierID, exceptReport, exceptOrg string, limit int) (reports, orgs int, err error) {
-	occ, err := q.IdentifierOccurrences(ctx, identifierID, limit)
-	if err != nil {
-		return 0, 0, err
-	}
-	seen := map[string]bool{}
-	for _, o := range occ {
-		if o.ReportID == exceptReport {
-			continue
-		}
-		reports++
-		if o.OrgID != exceptOrg && !seen[o.OrgID] {
-			seen[o.OrgID] = true
-			orgs++
-		}
-	}
-	return reports, orgs, nil
 }
 
 func (q Q) occurrences(ctx context.Context, where string, args ...any) ([]*Occurrence, error) {
@@ -391,7 +460,7 @@ func (q Q) AllClusters(ctx context.Context) (map[string]string, error) {
 // AllIdentifiers returns every identifier (for tests comparing a rebuild
 // with incremental linking).
 func (q Q) AllIdentifiers(ctx context.Context) ([]*Identifier, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers ORDER BY id`)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: all identifiers: %w", err)
 	}
@@ -407,13 +476,13 @@ func (q Q) AllIdentifiers(ctx context.Context) ([]*Identifier, error) {
 	return out, rows.Err()
 }
 
-// identifierIndexes are the secondary indexes of identifiers, as migration
-// 0006 creates them: CopyIdentifiers drops them and builds them again after
-// loading many, which sorts once instead of inserting random keys one by
-// one.
+// identifierIndexes are the secondary indexes of identifiers, as the
+// migrations create them: CopyIdentifiers drops them and builds them again
+// after loading many, which sorts once instead of inserting random keys one
+// by one.
 // TestRebuildKeepsSchema checks the two stay the same.
 var identifierIndexes = []struct{ name, create string }{
-	{"identifiers_by_last_seen", `CREATE INDEX identifiers_by_last_seen ON identifiers(last_seen) WHERE blind = 0`},
+	{"identifiers_by_last_seen", `CREATE INDEX identifiers_by_last_seen ON identifiers(last_seen) WHERE side <> 'victim'`},
 }
 
 // CopyIdentifiers bulk-loads identifiers with their aggregates into an
@@ -456,10 +525,10 @@ func (q Q) CopyReportLinks(ctx context.Context, links []*ReportLink) error {
 	})
 }
 
-// TopIdentifiers returns the identifiers seen in the most reports whose
-// last sighting is in [from, to), excluding blind ones.
+// TopIdentifiers returns the public identifiers (Identifier.Public) seen in
+// the most reports whose last sighting is in [from, to).
 func (q Q) TopIdentifiers(ctx context.Context, from, to int64, limit int) ([]*Identifier, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers WHERE blind = 0 AND report_count > 1 AND last_seen >= $1 AND last_seen < $2
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE `+publicWhere+` AND report_count > 1 AND last_seen >= $1 AND last_seen < $2
 		AND kind NOT IN ('place', 'domain') ORDER BY report_count DESC, id LIMIT $3`, from, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: top identifiers: %w", err)

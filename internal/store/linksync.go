@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -84,22 +85,21 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
 	}
 	// The stored row is compared as stored: its categories as JSON text,
-	// not decoded (two million identifiers make that count).
+	// not decoded (two million identifiers make that count). A sealed value
+	// is deterministic, so an unchanged one compares equal.
 	var cur Identifier
-	var blind int
 	var cats string
 	ins, upd, del, err := diff(len(ids), func(i int) string { return ids[i].ID }, func() (string, bool, error) {
 		if !rows.Next() {
 			return "", false, rows.Err()
 		}
-		if err := rows.Scan(&cur.ID, &cur.Kind, &cur.Value, &blind, &cur.ReportCount, &cur.OrgCount, &cur.FirstSeen, &cur.LastSeen, &cats); err != nil {
+		if err := rows.Scan(&cur.ID, &cur.Kind, &cur.Sealed, &cur.Side, &cur.ReportCount, &cur.OrgCount, &cur.FirstSeen, &cur.LastSeen, &cats); err != nil {
 			return "", false, err
 		}
-		cur.Blind = blind != 0
 		return cur.ID, true, nil
 	}, func(i int) bool {
 		n := ids[i]
-		return cur.Kind == n.Kind && cur.Value == n.Value && cur.Blind == n.Blind && cur.ReportCount == n.ReportCount && cur.OrgCount == n.OrgCount &&
+		return cur.Kind == n.Kind && bytes.Equal(cur.Sealed, n.Sealed) && cur.Side == n.Side && cur.ReportCount == n.ReportCount && cur.OrgCount == n.OrgCount &&
 			cur.FirstSeen == n.FirstSeen && cur.LastSeen == n.LastSeen && cats == mustJSON(nonNil(n.Categories))
 	})
 	rows.Close()
@@ -110,7 +110,7 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 		return SyncStats{}, err
 	}
 	for _, i := range upd {
-		if err := q.SetAggregates(ctx, ids[i]); err != nil {
+		if err := q.UpdateIdentifier(ctx, ids[i]); err != nil {
 			return SyncStats{}, err
 		}
 	}

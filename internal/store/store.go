@@ -113,7 +113,10 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	// mmap: pages are read from the OS page cache in place rather than
 	// copied by a system call each (a scan of a million reports spent most
 	// of its time in pread without it).
-	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=mmap_size(17179869184)"
+	// secure_delete: deleted rows and freed pages are overwritten with
+	// zeros, so what was deleted (a destroyed data key, the plaintext link
+	// index migration 0008 drops) does not linger in the file.
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=mmap_size(17179869184)&_pragma=secure_delete(1)"
 	w, err := sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
@@ -313,9 +316,18 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 // Migrate applies every migration not yet applied, each in one transaction.
 // With PostgreSQL an advisory lock keeps two processes from migrating at once.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	return db.migrate(ctx, -1)
+}
+
+// migrate applies the migrations not yet applied up to version upTo (every
+// one when upTo < 0).
+func (db *DB) migrate(ctx context.Context, upTo int) (applied int, err error) {
 	ms, err := migrations()
 	if err != nil {
 		return 0, err
+	}
+	if upTo >= 0 && upTo < len(ms) {
+		ms = ms[:upTo]
 	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
@@ -332,6 +344,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, fmt.Errorf("store: migrate: %w", err)
 	}
 	var have sql.NullInt64
+	vacuum := false
 	if err := conn.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&have); err != nil {
 		return 0, fmt.Errorf("store: migrate: read version: %w", err)
 	}
@@ -363,17 +376,38 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			return applied, fmt.Errorf("store: migrate %s: commit: %w", m.name, err)
 		}
 		applied++
+		if db.Engine == SQLite && migrationVacuum(m.name) {
+			vacuum = true
+		}
+	}
+	if vacuum {
+		// Rewrite the file without free pages and empty the WAL, so no
+		// page the migration dropped survives in either.
+		for _, stmt := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+			if _, err := conn.ExecContext(ctx, stmt); err != nil {
+				return applied, fmt.Errorf("store: migrate: %s (the migrations are applied; run it again by hand): %w", stmt, err)
+			}
+		}
 	}
 	return applied, nil
+}
+
+// migrationVacuum reports whether a migration removed data that must not
+// linger in free pages, so a SQLite file is vacuumed after it. It is keyed
+// by the name without its number.
+func migrationVacuum(name string) bool {
+	return strings.HasSuffix(name, "_sealed_identifiers.sql")
 }
 
 // migrationFill returns the Go step a migration runs after its SQL, in the
 // same transaction, or nil: for data the SQL cannot compute the same way on
 // both engines.
 func migrationFill(name string) func(context.Context, Q) error {
-	switch name {
-	case "0007_stats.sql":
+	switch {
+	case name == "0007_stats.sql":
 		return fillStats
+	case strings.HasSuffix(name, "_sealed_identifiers.sql"):
+		return fillRelink
 	}
 	return nil
 }

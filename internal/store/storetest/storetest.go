@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,6 +42,14 @@ func Engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // ends.
 func Open(t testing.TB, e store.Engine) *store.DB {
 	t.Helper()
+	db, _ := OpenDSN(t, e)
+	return db
+}
+
+// OpenDSN is Open, also returning the database's DSN (for tests that read
+// its files, see Raw).
+func OpenDSN(t testing.TB, e store.Engine) (*store.DB, string) {
+	t.Helper()
 	dsn := DSN(t, e)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
@@ -51,7 +60,7 @@ func Open(t testing.TB, e store.Engine) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", e, err)
 	}
-	return db
+	return db, dsn
 }
 
 // DSN returns the DSN of a fresh, empty database of engine e (for tests that
@@ -90,4 +99,31 @@ func DSN(t testing.TB, e store.Engine) string {
 	}
 	u.Path = "/" + name
 	return strings.Replace(u.String(), "postgresql://", "postgres://", 1)
+}
+
+// Raw returns what someone holding the database's files reads: the SQLite
+// file with its WAL, or a pg_dump of the PostgreSQL database at dsn.
+func Raw(t testing.TB, e store.Engine, dsn string) []byte {
+	t.Helper()
+	if e == store.Postgres {
+		out, err := exec.Command("pg_dump", "--data-only", "--inserts", dsn).Output()
+		if err != nil {
+			t.Fatalf("pg_dump: %v", err)
+		}
+		return out
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	files, _ := filepath.Glob(path + "*")
+	if len(files) == 0 {
+		t.Fatalf("no SQLite files at %s", path)
+	}
+	var raw []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	return raw
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -48,6 +49,8 @@ func Status(err error) (int, ErrorDetail) {
 		return http.StatusPreconditionFailed, ErrorDetail{Code: "precondition_failed", Message: "the resource changed since you read it; read it again", Field: "If-Match"}
 	case errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, ErrorDetail{Code: "conflict", Message: "this conflicts with what is stored"}
+	case errors.Is(err, auth.ErrBusy):
+		return http.StatusServiceUnavailable, ErrorDetail{Code: "busy", Message: "too many sign-ins at once; try again in a few seconds"}
 	case store.IsUnavailable(err):
 		return http.StatusServiceUnavailable, ErrorDetail{Code: "unavailable", Message: "the database is unavailable, so nothing was saved; please try again in a minute"}
 	case errors.Is(err, errRateLimited):

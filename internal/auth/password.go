@@ -15,14 +15,18 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters (RFC 9106 second recommended option, with less memory
-// to keep logins fast on small machines).
+// Argon2id parameters: OWASP's recommended minimum (19 MiB, two passes,
+// one lane). Hashes made with other parameters still check, and
+// [NeedsRehash] tells the caller to store a new one.
 const (
 	argonTime    = 2
-	argonMemory  = 64 * 1024
-	argonThreads = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
 	argonKeyLen  = 32
 )
+
+// ArgonMemoryBytes is the memory one password check takes.
+const ArgonMemoryBytes = argonMemory * 1024
 
 // ErrBadPassword means the password does not match.
 var ErrBadPassword = errors.New("auth: wrong password")
@@ -43,6 +47,16 @@ func HashPassword(password string) (string, error) {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// NeedsRehash reports whether hash was made with other parameters than
+// HashPassword uses today.
+func NeedsRehash(hash string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return true
+	}
+	return parts[3] != fmt.Sprintf("m=%d,t=%d,p=%d", argonMemory, argonTime, argonThreads)
 }
 
 // CheckPassword compares password with a hash made by HashPassword.

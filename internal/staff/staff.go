@@ -33,13 +33,18 @@ type Service struct {
 	// SessionTTL is how long a session lives without activity.
 	SessionTTL time.Duration
 
+	// Hasher bounds the password checks in flight (logins); past it a
+	// login answers auth.ErrBusy.
+	Hasher *auth.Hasher
+
 	dummyOnce sync.Once
 	dummy     string
 }
 
-// New returns a staff service.
+// New returns a staff service whose password checks are bounded by a
+// Hasher sized to the machine, waiting at most two seconds for a slot.
 func New(db *store.DB, sessionTTL time.Duration) *Service {
-	return &Service{db: db, now: time.Now, SessionTTL: sessionTTL}
+	return &Service{db: db, now: time.Now, SessionTTL: sessionTTL, Hasher: auth.NewHasher(0, 2*time.Second)}
 }
 
 // System is the actor for CLI operations run by whoever holds the data
@@ -609,13 +614,24 @@ var ErrSecondFactor = errors.New("a one-time code from your authenticator app is
 func (s *Service) Login(ctx context.Context, email, password, code string) (string, auth.Actor, error) {
 	u, err := s.db.Read().GetUserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
-		// Spend the same time as a real check, so timing does not tell
-		// which e-mail addresses exist.
-		auth.CheckPassword(s.dummyHash(), password)
+		// Spend the same time (and the same slot) as a real check, so
+		// timing does not tell which e-mail addresses exist.
+		if err := s.Hasher.Check(ctx, s.dummyHash(), password); errors.Is(err, auth.ErrBusy) {
+			return "", auth.Actor{}, err
+		}
 		return "", auth.Actor{}, invalid.ErrUnauthenticated
 	}
-	if err := auth.CheckPassword(u.PasswordHash, password); err != nil {
+	if err := s.Hasher.Check(ctx, u.PasswordHash, password); err != nil {
+		if errors.Is(err, auth.ErrBusy) {
+			return "", auth.Actor{}, err
+		}
 		return "", auth.Actor{}, invalid.ErrUnauthenticated
+	}
+	// A hash made with older parameters is replaced now that the password
+	// is known to be right; a failure here does not stop the login.
+	var rehash string
+	if auth.NeedsRehash(u.PasswordHash) {
+		rehash, _ = s.Hasher.Hash(ctx, password)
 	}
 	a, err := actorOf(u)
 	if err != nil {
@@ -637,6 +653,11 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 	err = s.db.Tx(ctx, func(q store.Q) error {
 		if err := q.PutSession(ctx, &store.Session{Hash: hash, UserID: u.ID, CreatedAt: now.UnixMicro(), SeenAt: now.UnixMicro(), ExpiresAt: now.Add(s.SessionTTL).UnixMicro()}); err != nil {
 			return err
+		}
+		if rehash != "" {
+			if err := q.SetUserPassword(ctx, u.ID, rehash); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", nil)
 	})

@@ -2,12 +2,15 @@ package staff_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"golang.org/x/crypto/argon2"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -103,4 +106,78 @@ func TestEnrolTOTP(t *testing.T) {
 			t.Errorf("audit of the enrolment: %d events (%v), want 1 by the user", len(evs), err)
 		}
 	})
+}
+
+// TestLoginRehashesAndBusy: a login with a hash made with the old argon2id
+// parameters stores a new one; when every hashing slot is taken the login
+// answers auth.ErrBusy instead of computing (issue 11, finding 1).
+func TestLoginRehashesAndBusy(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := staff.New(db, time.Hour)
+		org, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "ana@hotline.test", Name: "Ana", Role: "intake", Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A hash as the old parameters made it (64 MiB, t=2, p=2).
+		old := oldHash(t, password)
+		if err := db.Tx(ctx, func(q store.Q) error { return q.SetUserPassword(ctx, u.ID, old) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Login(ctx, "ana@hotline.test", password, ""); err != nil {
+			t.Fatalf("login with an old hash: %v", err)
+		}
+		got, err := db.Read().GetUser(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.PasswordHash == old || auth.NeedsRehash(got.PasswordHash) {
+			t.Errorf("hash after login %s: want a new one with today's parameters", got.PasswordHash)
+		}
+		if _, _, err := s.Login(ctx, "ana@hotline.test", password, ""); err != nil {
+			t.Fatalf("login with the new hash: %v", err)
+		}
+
+		s.Hasher = auth.NewHasher(1, 10*time.Millisecond)
+		hold := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			// Keep the only slot: a wrong password still hashes.
+			defer close(done)
+			for {
+				select {
+				case <-hold:
+					return
+				default:
+					s.Login(ctx, "ana@hotline.test", "wrong password here", "")
+				}
+			}
+		}()
+		busy := false
+		for range 200 {
+			if _, _, err := s.Login(ctx, "nobody@hotline.test", "whatever password", ""); errors.Is(err, auth.ErrBusy) {
+				busy = true
+				break
+			}
+		}
+		close(hold)
+		<-done
+		if !busy {
+			t.Error("no login answered ErrBusy while the only slot was taken")
+		}
+	})
+}
+
+// oldHash makes an argon2id hash with the parameters Vigil used before
+// (64 MiB, t=2, p=2).
+func oldHash(t *testing.T, pw string) string {
+	t.Helper()
+	salt := []byte("0123456789abcdef")
+	key := argon2.IDKey([]byte(pw), salt, 2, 64*1024, 2, 32)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, 64*1024, 2, 2, b64.EncodeToString(salt), b64.EncodeToString(key))
 }

@@ -89,6 +89,15 @@ func (q Q) SetUserTOTP(ctx context.Context, id, secret string) error {
 	return oneRow(res, "user", id)
 }
 
+// SetUserPassword stores a user's new password hash.
+func (q Q) SetUserPassword(ctx context.Context, id, hash string) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
+	if err != nil {
+		return fmt.Errorf("store: set password: %w", err)
+	}
+	return oneRow(res, "user", id)
+}
+
 // PutToken inserts an API token.
 func (q Q) PutToken(ctx context.Context, t *Token) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, hash, created_at, expires_at, revoked) VALUES ($1,$2,$3,$4,$5,$6,$7)`,

@@ -544,6 +544,11 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 	}
 	value, _, err := s.d.Staff.Login(q.ctx(), q.r.PostFormValue("email"), q.r.PostFormValue("password"), q.r.PostFormValue("code"))
 	switch {
+	case errors.Is(err, auth.ErrBusy):
+		w.Header().Set("Retry-After", "5")
+		v.Error = q.L.T("login.busy")
+		s.render(w, q, http.StatusServiceUnavailable, "login", v)
+		return nil
 	case errors.Is(err, staff.ErrSecondFactor):
 		v.Errors["code"] = q.L.T("login.need_code")
 		s.render(w, q, http.StatusUnauthorized, "login", v)

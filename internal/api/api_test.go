@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // publicReport is the document other clients post (issue #2).
@@ -75,9 +77,26 @@ func TestReferralFlow(t *testing.T) {
 		if res.status != 200 {
 			t.Fatalf("investigator closes: %d %s", res.status, res.body)
 		}
+		// Reopening a closed case needs a reason, and is audited (issue 11).
 		res = e.do("investigator@hotline.test", "PATCH", "/api/v1/cases/{id}", caseURL, map[string]any{"status": "in_progress"}, "If-Match", `"3"`)
+		if res.status != 422 || !strings.Contains(string(res.body), `"field":"reason"`) {
+			t.Errorf("reopening a closed case without a reason: %d %s, want 422 naming reason", res.status, res.body)
+		}
+		res = e.do("investigator@hotline.test", "PATCH", "/api/v1/cases/{id}", caseURL, map[string]any{"status": "resolved", "reason": "x"}, "If-Match", `"3"`)
 		if res.status != 422 || res.errorCode() != "invalid_transition" {
-			t.Errorf("reopening a closed case: %d %s, want 422 invalid_transition", res.status, res.body)
+			t.Errorf("closed to resolved: %d %s, want 422 invalid_transition", res.status, res.body)
+		}
+		res = e.do("investigator@hotline.test", "PATCH", "/api/v1/cases/{id}", caseURL, map[string]any{"status": "in_progress", "reason": "She called again: still held"}, "If-Match", `"3"`)
+		if res.status != 200 || !strings.Contains(string(res.body), `"in_progress"`) {
+			t.Fatalf("reopening with a reason: %d %s", res.status, res.body)
+		}
+		res = e.do("", "GET", "/api/v1/track/{code}", "/api/v1/track/"+ack.TrackingCode, nil, "X-Tracking-Secret", ack.Secret)
+		if !strings.Contains(string(res.body), `"in_review"`) {
+			t.Errorf("tracking after reopening: %s, want in_review", res.body)
+		}
+		evs, err := e.db.Read().ListAuditEvents(context.Background(), store.AuditFilter{Action: "case.reopen", ResourceID: cv.ID})
+		if err != nil || len(evs) != 1 || evs[0].Reason != "She called again: still held" || evs[0].ActorID != inv.UserID {
+			t.Errorf("case.reopen audit: %d events (%v), want 1 by the investigator with the reason", len(evs), err)
 		}
 
 		// A second case for the referral.

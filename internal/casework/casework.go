@@ -40,7 +40,8 @@ var transitions = map[string][]string{
 	StatusInProgress: {StatusReferred, StatusResolved, StatusClosed},
 	StatusReferred:   {StatusInProgress, StatusResolved, StatusClosed},
 	StatusResolved:   {StatusInProgress, StatusClosed},
-	StatusClosed:     {},
+	// A closed case reopens only with a reason (Patch.Reason), audited.
+	StatusClosed: {StatusTriaged, StatusInProgress},
 }
 
 // Urgencies, most urgent first, with the time each allows before a case is
@@ -379,6 +380,9 @@ type Patch struct {
 	Status     *string `json:"status,omitempty"`
 	Urgency    *string `json:"urgency,omitempty"`
 	AssigneeID *string `json:"assignee_id,omitempty"`
+	// Reason says why a closed case is reopened; required then, and
+	// recorded in the audit trail.
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Update applies p to a case if its version is still ifMatch.
@@ -425,9 +429,19 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			c.Title = strings.TrimSpace(*p.Title)
 			changes["title"] = true
 		}
+		reopen := ""
 		if p.Status != nil && *p.Status != c.Status {
 			if !slices.Contains(transitions[c.Status], *p.Status) {
 				return invalid.Field("status", "invalid_transition", "a %s case cannot become %s (allowed: %s)", c.Status, *p.Status, strings.Join(transitions[c.Status], ", "))
+			}
+			if c.Status == StatusClosed {
+				if p.Reason == nil {
+					return invalid.Field("reason", "required", "reopening a closed case needs a reason")
+				}
+				if err := checkText("reason", *p.Reason, 1000, true); err != nil {
+					return err
+				}
+				reopen = strings.TrimSpace(*p.Reason)
 			}
 			changes["status"] = []string{c.Status, *p.Status}
 			c.Status = *p.Status
@@ -463,6 +477,11 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			}
 		}
 		out = c
+		if reopen != "" {
+			if err := audit.Record(ctx, q, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, q, a, "case.update", "case", id, "", changes)
 	})
 	if err != nil {

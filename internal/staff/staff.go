@@ -606,26 +606,28 @@ func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, err
 	return actorOf(u)
 }
 
-// ErrSecondFactor means the password was right and a TOTP code is needed.
-var ErrSecondFactor = errors.New("a one-time code from your authenticator app is required")
-
 // Login checks a password (and TOTP code, when the user has one) and opens
-// a session; the returned value goes in the session cookie.
+// a session; the returned value goes in the session cookie. A wrong e-mail,
+// a wrong password, a missing or wrong code and a disabled account all get
+// the same invalid.ErrUnauthenticated, and each is audited as
+// session.login_failed (with why, for the account's organisation; never
+// the password or the code).
 func (s *Service) Login(ctx context.Context, email, password, code string) (string, auth.Actor, error) {
-	u, err := s.db.Read().GetUserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	email = strings.ToLower(strings.TrimSpace(email))
+	u, err := s.db.Read().GetUserByEmail(ctx, email)
 	if err != nil {
 		// Spend the same time (and the same slot) as a real check, so
 		// timing does not tell which e-mail addresses exist.
 		if err := s.Hasher.Check(ctx, s.dummyHash(), password); errors.Is(err, auth.ErrBusy) {
 			return "", auth.Actor{}, err
 		}
-		return "", auth.Actor{}, invalid.ErrUnauthenticated
+		return "", auth.Actor{}, s.loginFailed(ctx, nil, "unknown_account")
 	}
 	if err := s.Hasher.Check(ctx, u.PasswordHash, password); err != nil {
 		if errors.Is(err, auth.ErrBusy) {
 			return "", auth.Actor{}, err
 		}
-		return "", auth.Actor{}, invalid.ErrUnauthenticated
+		return "", auth.Actor{}, s.loginFailed(ctx, u, "password")
 	}
 	// A hash made with older parameters is replaced now that the password
 	// is known to be right; a failure here does not stop the login.
@@ -635,15 +637,10 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 	}
 	a, err := actorOf(u)
 	if err != nil {
-		return "", auth.Actor{}, err
+		return "", auth.Actor{}, s.loginFailed(ctx, u, "disabled")
 	}
-	if u.TOTPSecret != "" {
-		if code == "" {
-			return "", auth.Actor{}, ErrSecondFactor
-		}
-		if !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
-			return "", auth.Actor{}, invalid.ErrUnauthenticated
-		}
+	if u.TOTPSecret != "" && !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
+		return "", auth.Actor{}, s.loginFailed(ctx, u, "code")
 	}
 	secret, hash, err := auth.NewSecret("")
 	if err != nil {
@@ -665,6 +662,25 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 		return "", auth.Actor{}, err
 	}
 	return secret, a, nil
+}
+
+// loginFailed audits a failed login and returns the one answer every
+// failure gets. u is nil for an unknown e-mail address, whose event belongs
+// to no organisation (the instance's operators see it). The client address
+// is rate-limited before Login is called, which bounds how fast failures
+// can fill the trail.
+func (s *Service) loginFailed(ctx context.Context, u *store.User, why string) error {
+	a, id := auth.Actor{}, ""
+	if u != nil {
+		a, id = auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, u.ID
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		return audit.Record(ctx, q, a, "session.login_failed", "user", id, "", map[string]string{"why": why})
+	})
+	if err != nil {
+		return fmt.Errorf("staff: audit failed login: %w", err)
+	}
+	return invalid.ErrUnauthenticated
 }
 
 // dummyHash returns a real hash to check against when the e-mail is

@@ -14,7 +14,6 @@ import (
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
-	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -548,10 +547,6 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 		w.Header().Set("Retry-After", "5")
 		v.Error = q.L.T("login.busy")
 		s.render(w, q, http.StatusServiceUnavailable, "login", v)
-		return nil
-	case errors.Is(err, staff.ErrSecondFactor):
-		v.Errors["code"] = q.L.T("login.need_code")
-		s.render(w, q, http.StatusUnauthorized, "login", v)
 		return nil
 	case errors.Is(err, invalid.ErrUnauthenticated):
 		v.Error = q.L.T("login.failed")

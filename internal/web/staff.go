@@ -472,6 +472,9 @@ func (s *site) caseStatus(w http.ResponseWriter, q *req) error {
 	if u := q.r.PostFormValue("urgency"); u != "" {
 		p.Urgency = &u
 	}
+	if r := q.r.PostFormValue("reason"); r != "" {
+		p.Reason = &r
+	}
 	if _, err := s.d.Casework.Update(q.ctx(), q.actor, id, formVersion(q), p); err != nil {
 		return s.actionError(w, q, id, "status", err)
 	}

@@ -401,13 +401,16 @@ func TestLoginWithTOTP(t *testing.T) {
 	}
 	c := e.client(t)
 	form := url.Values{"email": {"investigator@hotline.demo"}, "password": {demo.Password}}
+	// A right password without the code gets the page a wrong password
+	// gets: nothing tells the password was right (issue 11).
 	p := e.do(t, c, "POST", "/login", form)
-	if p.status != http.StatusUnauthorized || !strings.Contains(p.body, "code from your authenticator app") {
-		t.Fatalf("login without code: status %d, want 401 asking for the code", p.status)
+	wrongPW := e.do(t, c, "POST", "/login", url.Values{"email": {"investigator@hotline.demo"}, "password": {"not the password"}})
+	if p.status != http.StatusUnauthorized || p.body != wrongPW.body || !strings.Contains(p.body, "Wrong e-mail, password or code") {
+		t.Fatalf("login without code: status %d, want 401 with the same page as a wrong password", p.status)
 	}
 	form.Set("code", "000000")
-	if p := e.do(t, c, "POST", "/login", form); p.status != http.StatusUnauthorized {
-		t.Errorf("login with a wrong code: status %d", p.status)
+	if p := e.do(t, c, "POST", "/login", form); p.status != http.StatusUnauthorized || p.body != wrongPW.body {
+		t.Errorf("login with a wrong code: status %d, want the wrong-password page", p.status)
 	}
 	code, _ := totp.GenerateCode(secret, time.Now())
 	form.Set("code", code)

@@ -28,15 +28,7 @@ const password = "correct horse battery staple"
 func TestEnrolTOTP(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := staff.New(db, time.Hour)
-		org, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "ana@hotline.test", Name: "Ana", Role: "intake", Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, org, u := hotlineAna(t, db)
 		me := auth.Actor{UserID: u.ID, Role: auth.Role(u.Role), OrgID: org.ID}
 		link, secret, err := s.NewTOTP(ctx, me)
 		if err != nil {
@@ -115,15 +107,7 @@ func TestEnrolTOTP(t *testing.T) {
 func TestLoginRehashesAndBusy(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := staff.New(db, time.Hour)
-		org, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "ana@hotline.test", Name: "Ana", Role: "intake", Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, _, u := hotlineAna(t, db)
 		// A hash as the old parameters made it (64 MiB, t=2, p=2).
 		old := oldHash(t, password)
 		if err := db.Tx(ctx, func(q store.Q) error { return q.SetUserPassword(ctx, u.ID, old) }); err != nil {
@@ -191,15 +175,7 @@ func oldHash(t *testing.T, pw string) string {
 func TestLoginFailuresOneAnswerAudited(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := staff.New(db, time.Hour)
-		org, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "ana@hotline.test", Name: "Ana", Role: "intake", Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, org, u := hotlineAna(t, db)
 		me := auth.Actor{UserID: u.ID, Role: auth.Role(u.Role), OrgID: org.ID}
 		_, secret, err := s.NewTOTP(ctx, me)
 		if err != nil {
@@ -243,4 +219,21 @@ func TestLoginFailuresOneAnswerAudited(t *testing.T) {
 			t.Errorf("%d failures in Ana's organisation's trail, want 3", mine)
 		}
 	})
+}
+
+// hotlineAna makes a staff service on db, an organisation "Hotline" and
+// its intake user ana@hotline.test with password.
+func hotlineAna(t *testing.T, db *store.DB) (*staff.Service, *staff.OrgView, *staff.UserView) {
+	t.Helper()
+	ctx := context.Background()
+	s := staff.New(db, time.Hour)
+	org, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Hotline", Kind: "hotline"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "ana@hotline.test", Name: "Ana", Role: "intake", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, org, u
 }

@@ -100,7 +100,8 @@ func TestReferralFlow(t *testing.T) {
 		}
 
 		// A second case for the referral.
-		res = e.do("intake@hotline.test", "POST", "/api/v1/cases", "/api/v1/cases", map[string]any{"report_ids": []string{ack.ID}, "title": "Referral"})
+		const internalTitle = "Nguyen Van A held in KK Park"
+		res = e.do("intake@hotline.test", "POST", "/api/v1/cases", "/api/v1/cases", map[string]any{"report_ids": []string{ack.ID}, "title": internalTitle})
 		res.decode(t, &cv)
 		caseURL = "/api/v1/cases/" + cv.ID
 		res = e.do("intake@hotline.test", "POST", "/api/v1/cases/{id}/referrals", caseURL+"/referrals",
@@ -114,6 +115,12 @@ func TestReferralFlow(t *testing.T) {
 		res = e.do("partner@police.test", "GET", "/api/v1/cases/{id}", caseURL, nil)
 		if res.status != 200 {
 			t.Fatalf("police reads referred case: %d %s", res.status, res.body)
+		}
+		// The internal title often holds a name: a partner never sees it
+		// (issue 11), in the case or the list.
+		list := e.do("partner@police.test", "GET", "/api/v1/cases", "/api/v1/cases", nil)
+		if strings.Contains(string(res.body), internalTitle) || strings.Contains(string(list.body), internalTitle) || list.status != 200 {
+			t.Errorf("the partner sees the internal title: %s / %d %s", res.body, list.status, list.body)
 		}
 		var pv casework.CaseView
 		res.decode(t, &pv)

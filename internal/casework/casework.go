@@ -178,6 +178,15 @@ func (s *Service) view(c *store.Case, reportIDs []string) *CaseView {
 	return v
 }
 
+// forPartner strips from a case view what a partner must not see: the
+// owner's organisation, the assignee, and the internal title, which often
+// holds a victim's name (issue 11). The partner sees a neutral title made
+// from the case ID's random tail instead.
+func forPartner(v *CaseView) {
+	v.OrgID, v.AssigneeID = "", ""
+	v.Title = "Case " + v.ID[max(0, len(v.ID)-8):]
+}
+
 // CaseIn creates a case from reports.
 type CaseIn struct {
 	ReportIDs []string `json:"report_ids"`
@@ -301,7 +310,7 @@ func (s *Service) Get(ctx context.Context, a auth.Actor, id string) (*CaseView, 
 	}
 	v := s.view(c, ids)
 	if a.Role == auth.Partner {
-		v.OrgID, v.AssigneeID = "", ""
+		forPartner(v)
 	}
 	for _, rid := range ids {
 		r, err := q.GetReport(ctx, rid)
@@ -367,7 +376,7 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Case
 		}
 		v := s.view(c, ids)
 		if a.Role == auth.Partner {
-			v.OrgID, v.AssigneeID = "", ""
+			forPartner(v)
 		}
 		out = append(out, v)
 	}

@@ -23,6 +23,7 @@ func runOrg(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&in.Kind, "kind", "ngo", "ngo, hotline, police, embassy, newsroom, government or other")
 		fs.StringVar(&in.Country, "country", "", "ISO 3166-1 alpha-2 country code")
 		fs.BoolVar(&in.ReceivesPublic, "receives-public", false, "this organisation receives reports filed by the public")
+		fs.BoolVar(&in.TOTPOptional, "totp-optional", false, "let its admins and coordinators sign in without an authenticator app (by default they must set one up at their first sign-in)")
 		db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 		if err != nil {
 			return err

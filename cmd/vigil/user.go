@@ -12,7 +12,7 @@ import (
 
 func runUser(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: want add, list, disable or totp: %w", errUsage)
+		return fmt.Errorf("user: want add, list, disable, enable, totp or unlock: %w", errUsage)
 	}
 	sub := args[0]
 	fs := newFlags(e, "user "+sub)
@@ -28,9 +28,9 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&in.Name, "name", "", "full name (required)")
 		fs.StringVar(&in.Role, "role", "", "integration, partner, intake, investigator, coordinator, admin or operator (required)")
 		fs.StringVar(&org, "org", "", "organisation id or name (required)")
-	case "list", "disable", "enable", "totp":
+	case "list", "disable", "enable", "totp", "unlock":
 	default:
-		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable or totp): %w", sub, errUsage)
+		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable, totp or unlock): %w", sub, errUsage)
 	}
 	db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 	if err != nil {
@@ -88,6 +88,13 @@ func runUser(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("user totp: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "secret: %s\nurl: %s\n", secret, url)
+	case "unlock":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("user unlock: give one user id or e-mail: %w", errUsage)
+		}
+		if err := svc.Unlock(ctx, staff.System, fs.Arg(0)); err != nil {
+			return fmt.Errorf("user unlock: %w", err)
+		}
 	}
 	return nil
 }

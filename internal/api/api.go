@@ -132,6 +132,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/referrals/{id}/response", auth.RespondReferral, false, api.respond},
 		{"GET", "/api/v1/organisations", auth.ReadOrgs, false, api.listOrgs},
 		{"POST", "/api/v1/organisations", auth.ManageOrgs, false, api.createOrg},
+		{"PATCH", "/api/v1/organisations/{id}", auth.ManageUsers, false, api.patchOrg},
 		{"GET", "/api/v1/users", auth.ReadUsers, false, api.listUsers},
 		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
 		{"PATCH", "/api/v1/users/{id}", auth.ManageUsers, false, api.patchUser},
@@ -140,6 +141,7 @@ func (api *API) Routes() []Route {
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/check", auth.CheckPublic, true, api.check},
 		{"POST", "/api/v1/lure/score", auth.CheckPublic, true, api.lureScore},
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
@@ -231,15 +233,16 @@ func (api *API) wrap(rt Route) http.Handler {
 			writeError(sw, r, api.log, invalid.ErrUnauthenticated)
 			return
 		}
+		if a.MustEnrolTOTP && rt.Pattern != "/api/v1/me" {
+			writeError(sw, r, api.log, errEnrolTOTP)
+			return
+		}
 		r.Body = http.MaxBytesReader(sw, r.Body, api.bodyLimit+1)
 		if err := rt.Handler(sw, r, a); err != nil {
 			writeError(sw, r, api.log, err)
 		}
 	})
 }
-
-// SessionCookie is the name of the staff session cookie.
-const SessionCookie = "vigil_session"
 
 // sameOrigin refuses a state-changing request that carries the session
 // cookie unless the browser says it comes from this site (Sec-Fetch-Site,
@@ -250,7 +253,7 @@ func (api *API) sameOrigin(r *http.Request) error {
 	if r.Header.Get("Authorization") != "" {
 		return nil
 	}
-	if _, err := r.Cookie(SessionCookie); err != nil {
+	if _, err := r.Cookie(staff.SessionCookie); err != nil {
 		return nil
 	}
 	if err := api.cop.Check(r); err != nil {
@@ -258,6 +261,9 @@ func (api *API) sameOrigin(r *http.Request) error {
 	}
 	return nil
 }
+
+// errEnrolTOTP refuses a session that must set up a second factor first.
+var errEnrolTOTP = &requestError{http.StatusForbidden, "second_factor_required", "", "your organisation requires a second factor for your role: set up an authenticator app on your account page first"}
 
 // errCrossOrigin is a refused cross-origin write.
 var errCrossOrigin = &requestError{http.StatusForbidden, "cross_origin", "", "a request from another site cannot act with your session; use Vigil's own pages or an API token"}
@@ -292,7 +298,7 @@ func (api *API) authenticate(r *http.Request) (auth.Actor, error) {
 		}
 		return api.svc.Staff.TokenActor(r.Context(), strings.TrimSpace(tok))
 	}
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+	if c, err := r.Cookie(staff.SessionCookie); err == nil && c.Value != "" {
 		return api.svc.Staff.SessionActor(r.Context(), c.Value)
 	}
 	return auth.Actor{}, invalid.ErrUnauthenticated

@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -31,7 +32,7 @@ func TestCrossOriginCookieWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cookie := api.SessionCookie + "=" + session
+		cookie := staff.SessionCookie + "=" + session
 		path := "/api/v1/reports/" + ack.ID + "/reveal"
 		reveal := func(email, body string, headers ...string) response {
 			t.Helper()

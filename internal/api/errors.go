@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -36,7 +38,10 @@ func Status(err error) (int, ErrorDetail) {
 	if fe, ok := invalid.As(err); ok {
 		return http.StatusUnprocessableEntity, ErrorDetail{Code: fe.Code, Message: fe.Error(), Field: fe.Field}
 	}
+	var locked *auth.LockedError
 	switch {
+	case errors.As(err, &locked):
+		return http.StatusTooManyRequests, ErrorDetail{Code: "locked", Message: "too many failed sign-ins for this account; wait and try again", Field: "current_password"}
 	case errors.Is(err, invalid.ErrUnauthenticated):
 		return http.StatusUnauthorized, ErrorDetail{Code: "unauthenticated", Message: "sign in or send a valid API token"}
 	case errors.Is(err, invalid.ErrForbidden):
@@ -76,6 +81,10 @@ func notFoundMessage(err error) string {
 // writeError sends err in the error shape and logs server faults.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	status, detail := Status(err)
+	var locked *auth.LockedError
+	if errors.As(err, &locked) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(time.Until(locked.Until).Seconds()))))
+	}
 	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", RetryAfterOutage)
 	}

@@ -302,6 +302,28 @@ func (api *API) createOrg(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	return nil
 }
 
+// OrgPatch changes an organisation's settings: today, whether its admins
+// and coordinators may sign in without a second factor.
+type OrgPatch struct {
+	TOTPOptional *bool `json:"totp_optional"`
+}
+
+func (api *API) patchOrg(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in OrgPatch
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if in.TOTPOptional == nil {
+		return invalid.Field("totp_optional", "required", "is required")
+	}
+	v, err := api.svc.Staff.SetTOTPOptional(r.Context(), a, r.PathValue("id"), *in.TOTPOptional)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
 func (api *API) listUsers(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	us, err := api.svc.Staff.ListUsers(r.Context(), a)
 	if err != nil {
@@ -428,9 +450,36 @@ type MeView struct {
 	UserID string `json:"user_id"`
 	OrgID  string `json:"org_id"`
 	Role   string `json:"role"`
+	// MustEnrolTOTP: this session may do nothing until a second factor is
+	// set up (on the account page).
+	MustEnrolTOTP bool `json:"must_enrol_totp,omitempty"`
 }
 
 func (api *API) me(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role)})
+	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role), MustEnrolTOTP: a.MustEnrolTOTP})
+	return nil
+}
+
+// PasswordIn changes the caller's own password.
+type PasswordIn struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// changePassword changes the caller's password and ends its other
+// sessions (all of them when the caller uses a token).
+func (api *API) changePassword(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in PasswordIn
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	session := ""
+	if c, err := r.Cookie(staff.SessionCookie); err == nil && r.Header.Get("Authorization") == "" {
+		session = c.Value
+	}
+	if err := api.svc.Staff.ChangePassword(r.Context(), a, session, in.CurrentPassword, in.NewPassword); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -77,6 +77,10 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                      everyone([]scope{own}),
+	// Everyone with a password changes their own; an integration account
+	// has none.
+	"POST /api/v1/me/password":         allBut(auth.Integration),
+	"PATCH /api/v1/organisations/{id}": {auth.Admin: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -108,6 +112,8 @@ type fixture struct {
 	user, token string
 	// identifier is a phone number named only by this scope's report.
 	identifier string
+	// org is the scope's organisation (home, other, third).
+	org string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -174,6 +180,7 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 	for sc, org := range map[scope]string{own: home, other: "other", referred: "third"} {
 		f := fs[sc]
 		f.user = account(org)
+		f.org = e.orgs[org]
 		f.token = token(map[scope]string{own: home, other: "other", referred: "other"}[sc])
 		fs[sc] = f
 	}
@@ -196,6 +203,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.token
 	case strings.HasPrefix(pattern, "/api/v1/identifiers/{id}"):
 		id = f.identifier
+	case strings.HasPrefix(pattern, "/api/v1/organisations/{id}"):
+		id = f.org
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -235,6 +244,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
 	case "PATCH /api/v1/users/{id}":
 		return path, map[string]bool{"disabled": true}, nil
+	case "PATCH /api/v1/organisations/{id}":
+		return path, map[string]bool{"totp_optional": true}, nil
+	case "POST /api/v1/me/password":
+		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
 	case "POST /api/v1/users":
@@ -285,7 +298,7 @@ func TestPolicyMatrix(t *testing.T) {
 					// A partner must never learn that a case it cannot see
 					// exists: not 403 but 404. (Account routes refuse a
 					// partner before they look anything up.)
-					if !want && role == auth.Partner && sc != referred && strings.Contains(rt.Pattern, "{id}") && !strings.HasPrefix(rt.Pattern, "/api/v1/users/") && res.status != http.StatusNotFound {
+					if !want && role == auth.Partner && sc != referred && strings.Contains(rt.Pattern, "{id}") && !strings.HasPrefix(rt.Pattern, "/api/v1/users/") && !strings.HasPrefix(rt.Pattern, "/api/v1/organisations/") && res.status != http.StatusNotFound {
 						t.Errorf("%s as partner on %s: %d, want 404", route, sc, res.status)
 					}
 				}

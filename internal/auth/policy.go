@@ -30,6 +30,11 @@ type Actor struct {
 	UserID string
 	OrgID  string
 	Role   Role
+	// MustEnrolTOTP marks a session opened with a password alone by an
+	// account whose organisation requires a second factor for its role
+	// (NeedsSecondFactor): until it sets one up it may do nothing but that
+	// (its own account page), and Can refuses it everything else.
+	MustEnrolTOTP bool
 }
 
 // Public reports whether a is the anonymous public.
@@ -155,12 +160,13 @@ var adminManages = []Role{Integration, Partner, Intake, Investigator, Coordinato
 //     report, case, referral, statistic, user list or organisation's audit
 //     trail.
 //   - Partners: see partnerCan.
+//   - A session that must still set up a second factor may do nothing.
 func Can(a Actor, act Action, r Resource) bool {
 	switch act {
 	case SubmitReport, TrackReport, CheckPublic:
 		return true
 	}
-	if a.Public() || a.OrgID == "" {
+	if a.Public() || a.OrgID == "" || a.MustEnrolTOTP {
 		return false
 	}
 	if act == ManageTokens {

@@ -22,14 +22,20 @@ import (
 	"github.com/vigil-project/vigil/internal/store"
 )
 
+// SessionCookie is the name of the staff session cookie, which holds the
+// value Login returns.
+const SessionCookie = "vigil_session"
+
 // Organisation kinds.
 var OrgKinds = []string{"ngo", "hotline", "police", "embassy", "newsroom", "government", "other"}
 
 // Service manages staff. The zero Actor passed as "system" (from the CLI,
 // which has the data directory and so full control) bypasses the policy.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db *store.DB
+	// Now is the clock (sessions, tokens, TOTP steps, lockouts); tests
+	// move it.
+	Now func() time.Time
 	// SessionTTL is how long a session lives without activity.
 	SessionTTL time.Duration
 
@@ -44,7 +50,7 @@ type Service struct {
 // New returns a staff service whose password checks are bounded by a
 // Hasher sized to the machine, waiting at most two seconds for a slot.
 func New(db *store.DB, sessionTTL time.Duration) *Service {
-	return &Service{db: db, now: time.Now, SessionTTL: sessionTTL, Hasher: auth.NewHasher(0, 2*time.Second)}
+	return &Service{db: db, Now: time.Now, SessionTTL: sessionTTL, Hasher: auth.NewHasher(0, 2*time.Second)}
 }
 
 // System is the actor for CLI operations run by whoever holds the data
@@ -61,6 +67,9 @@ type OrgIn struct {
 	Kind           string `json:"kind"`
 	Country        string `json:"country,omitempty"`
 	ReceivesPublic bool   `json:"receives_public,omitempty"`
+	// TOTPOptional lets the organisation's admins and coordinators sign
+	// in without a second factor; by default they must set one up.
+	TOTPOptional bool `json:"totp_optional,omitempty"`
 }
 
 // OrgView is an organisation as the API shows it.
@@ -70,11 +79,13 @@ type OrgView struct {
 	Kind           string    `json:"kind"`
 	Country        string    `json:"country,omitempty"`
 	ReceivesPublic bool      `json:"receives_public"`
+	TOTPOptional   bool      `json:"totp_optional"`
 	CreatedAt      time.Time `json:"created_at"`
 }
 
 func orgView(o *store.Organisation) *OrgView {
-	return &OrgView{ID: o.ID, Name: o.Name, Kind: o.Kind, Country: o.Country, ReceivesPublic: o.ReceivesPublic, CreatedAt: store.Time(o.CreatedAt)}
+	return &OrgView{ID: o.ID, Name: o.Name, Kind: o.Kind, Country: o.Country, ReceivesPublic: o.ReceivesPublic,
+		TOTPOptional: o.TOTPOptional, CreatedAt: store.Time(o.CreatedAt)}
 }
 
 func checkText(field, s string, max int) error {
@@ -105,7 +116,7 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 		return nil, invalid.Field("country", "invalid_value", "%q is not an ISO 3166-1 alpha-2 code", in.Country)
 	}
 	o := &store.Organisation{ID: store.NewID(), Name: strings.TrimSpace(in.Name), Kind: in.Kind, Country: strings.ToUpper(in.Country),
-		ReceivesPublic: in.ReceivesPublic, CreatedAt: store.Now()}
+		ReceivesPublic: in.ReceivesPublic, TOTPOptional: in.TOTPOptional, CreatedAt: store.Now()}
 	err := s.db.Tx(ctx, func(q store.Q) error {
 		if err := q.PutOrganisation(ctx, o); err != nil {
 			if errors.Is(err, store.ErrConflict) {
@@ -114,6 +125,30 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 			return err
 		}
 		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, "", map[string]string{"name": o.Name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return orgView(o), nil
+}
+
+// SetTOTPOptional says whether an organisation's admins, coordinators and
+// operators may sign in without a second factor; its own admins decide,
+// audited as org.totp.
+func (s *Service) SetTOTPOptional(ctx context.Context, a auth.Actor, orgID string, optional bool) (*OrgView, error) {
+	if a != System && (orgID != a.OrgID || !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: orgID})) {
+		return nil, invalid.ErrForbidden
+	}
+	var o *store.Organisation
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.SetOrgTOTPOptional(ctx, orgID, optional); err != nil {
+			return err
+		}
+		var err error
+		if o, err = q.GetOrganisation(ctx, orgID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "org.totp", "organisation", orgID, "", map[string]bool{"totp_optional": optional})
 	})
 	if err != nil {
 		return nil, err
@@ -203,11 +238,8 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 			return nil, invalid.Field("password", "not_allowed", "an integration account has no password: it uses API tokens")
 		}
 	} else {
-		if len(in.Password) < auth.MinPasswordLen {
-			return nil, invalid.Field("password", "too_short", "must be at least %d characters", auth.MinPasswordLen)
-		}
-		if len(in.Password) > 1024 {
-			return nil, invalid.Field("password", "too_long", "must be at most 1024 bytes")
+		if err := checkPassword("password", in.Password); err != nil {
+			return nil, err
 		}
 		if hash, err = auth.HashPassword(in.Password); err != nil {
 			return nil, err
@@ -339,6 +371,25 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 	return userView(u), nil
 }
 
+// Unlock forgets the failed sign-ins of a user (by id or e-mail), ending
+// a lockout early; audited as user.unlock. An admin unlocks its own
+// organisation's accounts.
+func (s *Service) Unlock(ctx context.Context, a auth.Actor, idOrEmail string) error {
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
+		return invalid.ErrForbidden
+	}
+	return s.db.Tx(ctx, func(q store.Q) error {
+		u, err := s.account(ctx, q, a, auth.ManageUsers, idOrEmail)
+		if err != nil {
+			return err
+		}
+		if err := q.ClearLoginThrottle(ctx, auth.ThrottleKey(u.Email)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.unlock", "user", u.ID, "", nil)
+	})
+}
+
 // EnableTOTP creates a TOTP secret for a user and returns its otpauth URL
 // and secret, to enrol an authenticator app.
 func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (url, secret string, err error) {
@@ -367,10 +418,7 @@ func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (u
 
 // Me returns the signed-in user's own account.
 func (s *Service) Me(ctx context.Context, a auth.Actor) (*UserView, error) {
-	if a.UserID == "" || a == System {
-		return nil, invalid.ErrForbidden
-	}
-	u, err := s.db.Read().GetUser(ctx, a.UserID)
+	u, err := s.self(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -422,25 +470,116 @@ func decodeTOTPSecret(secret string) ([]byte, error) {
 }
 
 // EnrolTOTP makes secret (from NewTOTP) the signed-in user's second factor
-// once code, from the authenticator app, shows the app has it; audited. A
-// wrong code is an *invalid.Error on field "code" and stores nothing.
-func (s *Service) EnrolTOTP(ctx context.Context, a auth.Actor, secret, code string) error {
-	if a.UserID == "" || a == System {
-		return invalid.ErrForbidden
+// once password is theirs and code, from the authenticator app, shows the
+// app has it; audited. The code's time step counts as used, so it cannot
+// also sign in. A wrong password or code is an *invalid.Error on field
+// "password" or "code" and stores nothing; a wrong password counts as a
+// failed sign-in (see Login).
+func (s *Service) EnrolTOTP(ctx context.Context, a auth.Actor, password, secret, code string) error {
+	u, err := s.self(ctx, a)
+	if err != nil {
+		return err
 	}
 	secret = strings.TrimSpace(secret)
 	if _, err := decodeTOTPSecret(secret); err != nil {
 		return err
 	}
-	if !totp.Validate(strings.TrimSpace(code), secret) {
+	if err := s.confirmPassword(ctx, u, password); err != nil {
+		return err
+	}
+	step, ok := auth.TOTPStep(secret, code, s.Now())
+	if !ok {
 		return invalid.Field("code", "invalid_value", "the code does not match the secret")
 	}
 	return s.db.Tx(ctx, func(q store.Q) error {
-		if err := q.SetUserTOTP(ctx, a.UserID, secret); err != nil {
+		if err := q.SetUserTOTP(ctx, u.ID, secret); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.totp", "user", a.UserID, "", nil)
+		if _, err := q.UseTOTPStep(ctx, u.ID, step); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, "", nil)
 	})
+}
+
+// ChangePassword replaces the signed-in user's password once current is
+// theirs, and ends every other session of theirs (session is the value of
+// the one asking, which stays); audited. A wrong current password is an
+// *invalid.Error on "current_password" and counts as a failed sign-in.
+func (s *Service) ChangePassword(ctx context.Context, a auth.Actor, session, current, next string) error {
+	u, err := s.self(ctx, a)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash == "" {
+		// An integration account has no password: it uses API tokens.
+		return invalid.ErrForbidden
+	}
+	if err := checkPassword("new_password", next); err != nil {
+		return err
+	}
+	if err := s.confirmPassword(ctx, u, current); err != nil {
+		var fe *invalid.Error
+		if errors.As(err, &fe) && fe.Field == "password" {
+			return invalid.Field("current_password", fe.Code, "%s", fe.Message)
+		}
+		return err
+	}
+	if next == current {
+		return invalid.Field("new_password", "unchanged", "is the same as the current password")
+	}
+	hash, err := s.Hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.SetUserPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := q.DeleteUserSessions(ctx, u.ID, auth.HashSecret(session)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "user.password", "user", u.ID, "", nil)
+	})
+}
+
+// self returns the signed-in user's own account (a session's, a token's).
+func (s *Service) self(ctx context.Context, a auth.Actor) (*store.User, error) {
+	if a.UserID == "" || a == System {
+		return nil, invalid.ErrForbidden
+	}
+	return s.db.Read().GetUser(ctx, a.UserID)
+}
+
+// checkPassword checks a new password's length.
+func checkPassword(field, pw string) error {
+	if len(pw) < auth.MinPasswordLen {
+		return invalid.Field(field, "too_short", "must be at least %d characters", auth.MinPasswordLen)
+	}
+	if len(pw) > 1024 {
+		return invalid.Field(field, "too_long", "must be at most 1024 bytes")
+	}
+	return nil
+}
+
+// confirmPassword checks that password is u's before a change to its
+// credentials. A wrong one is an *invalid.Error on "password" and counts
+// as a failed sign-in, so a stolen session cannot guess the password
+// faster than the sign-in form; while the address is locked the answer is
+// *auth.LockedError and nothing is checked.
+func (s *Service) confirmPassword(ctx context.Context, u *store.User, password string) error {
+	key := auth.ThrottleKey(u.Email)
+	if err := s.checkLock(ctx, u, key); err != nil {
+		return err
+	}
+	err := s.Hasher.Check(ctx, u.PasswordHash, password)
+	if err == nil || errors.Is(err, auth.ErrBusy) {
+		return err
+	}
+	if err := s.loginFailed(ctx, u, key, "reauth_password"); !errors.Is(err, invalid.ErrUnauthenticated) {
+		return err
+	}
+	return invalid.Field("password", "wrong", "is not your password")
 }
 
 // TokenView is an API token as the API shows it; never the token itself
@@ -504,7 +643,7 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 		}
 		t := &store.Token{ID: store.NewID(), UserID: u.ID, Name: name, Hash: hash, CreatedAt: store.Now()}
 		if ttl > 0 {
-			t.ExpiresAt = s.now().Add(ttl).UnixMicro()
+			t.ExpiresAt = s.Now().Add(ttl).UnixMicro()
 		}
 		if err := q.PutToken(ctx, t); err != nil {
 			return err
@@ -583,6 +722,23 @@ func actorOf(u *store.User) (auth.Actor, error) {
 	return auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, nil
 }
 
+// sessionActorOf returns the actor of a session of an active user: with
+// MustEnrolTOTP when its role needs a second factor, it has none, and its
+// organisation requires one. API tokens are not held to this: a token is
+// made by a session that passed it, or by the command line.
+func (s *Service) sessionActorOf(ctx context.Context, q store.Q, u *store.User) (auth.Actor, error) {
+	a, err := actorOf(u)
+	if err != nil || u.TOTPSecret != "" || !auth.NeedsSecondFactor(a.Role) {
+		return a, err
+	}
+	o, err := q.GetOrganisation(ctx, u.OrgID)
+	if err != nil {
+		return auth.Actor{}, err
+	}
+	a.MustEnrolTOTP = !o.TOTPOptional
+	return a, nil
+}
+
 // TokenActor authenticates a bearer token.
 func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, error) {
 	if !strings.HasPrefix(token, auth.TokenPrefix) || len(token) > 100 {
@@ -596,7 +752,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, err
 		}
 		return auth.Actor{}, err
 	}
-	if t.Revoked || (t.ExpiresAt != 0 && s.now().UnixMicro() > t.ExpiresAt) {
+	if t.Revoked || (t.ExpiresAt != 0 && s.Now().UnixMicro() > t.ExpiresAt) {
 		return auth.Actor{}, invalid.ErrUnauthenticated
 	}
 	u, err := q.GetUser(ctx, t.UserID)
@@ -608,26 +764,43 @@ func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, err
 
 // Login checks a password (and TOTP code, when the user has one) and opens
 // a session; the returned value goes in the session cookie. A wrong e-mail,
-// a wrong password, a missing or wrong code and a disabled account all get
-// the same invalid.ErrUnauthenticated, and each is audited as
+// a wrong password, a missing, wrong or reused code and a disabled account
+// all get the same invalid.ErrUnauthenticated, and each is audited as
 // session.login_failed (with why, for the account's organisation; never
 // the password or the code).
+//
+// Failures are counted per e-mail address, known or not: from the
+// auth.FreeFailures-th in a row the address is locked for a while that
+// doubles with each further failure (auth.LockFor), and Login answers
+// *auth.LockedError, before any password is checked, until it ends.
+//
+// An admin, coordinator or operator without a second factor, in an
+// organisation that requires one, gets a session whose actor has
+// MustEnrolTOTP set: it can only set one up.
 func (s *Service) Login(ctx context.Context, email, password, code string) (string, auth.Actor, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	u, err := s.db.Read().GetUserByEmail(ctx, email)
-	if err != nil {
+	key := auth.ThrottleKey(email)
+	q := s.db.Read()
+	u, err := q.GetUserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", auth.Actor{}, err
+	}
+	if err := s.checkLock(ctx, u, key); err != nil {
+		return "", auth.Actor{}, err
+	}
+	if u == nil {
 		// Spend the same time (and the same slot) as a real check, so
 		// timing does not tell which e-mail addresses exist.
 		if err := s.Hasher.Check(ctx, s.dummyHash(), password); errors.Is(err, auth.ErrBusy) {
 			return "", auth.Actor{}, err
 		}
-		return "", auth.Actor{}, s.loginFailed(ctx, nil, "unknown_account")
+		return "", auth.Actor{}, s.loginFailed(ctx, nil, key, "unknown_account")
 	}
 	if err := s.Hasher.Check(ctx, u.PasswordHash, password); err != nil {
 		if errors.Is(err, auth.ErrBusy) {
 			return "", auth.Actor{}, err
 		}
-		return "", auth.Actor{}, s.loginFailed(ctx, u, "password")
+		return "", auth.Actor{}, s.loginFailed(ctx, u, key, "password")
 	}
 	// A hash made with older parameters is replaced now that the password
 	// is known to be right; a failure here does not stop the login.
@@ -635,19 +808,35 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 	if auth.NeedsRehash(u.PasswordHash) {
 		rehash, _ = s.Hasher.Hash(ctx, password)
 	}
-	a, err := actorOf(u)
-	if err != nil {
-		return "", auth.Actor{}, s.loginFailed(ctx, u, "disabled")
+	a, err := s.sessionActorOf(ctx, q, u)
+	if errors.Is(err, invalid.ErrUnauthenticated) {
+		return "", auth.Actor{}, s.loginFailed(ctx, u, key, "disabled")
 	}
-	if u.TOTPSecret != "" && !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
-		return "", auth.Actor{}, s.loginFailed(ctx, u, "code")
+	if err != nil {
+		return "", auth.Actor{}, err
+	}
+	var step int64
+	if u.TOTPSecret != "" {
+		var ok bool
+		if step, ok = auth.TOTPStep(u.TOTPSecret, code, s.Now()); !ok {
+			return "", auth.Actor{}, s.loginFailed(ctx, u, key, "code")
+		}
 	}
 	secret, hash, err := auth.NewSecret("")
 	if err != nil {
 		return "", auth.Actor{}, err
 	}
-	now := s.now()
+	now := s.Now()
 	err = s.db.Tx(ctx, func(q store.Q) error {
+		if step != 0 {
+			fresh, err := q.UseTOTPStep(ctx, u.ID, step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errCodeReused
+			}
+		}
 		if err := q.PutSession(ctx, &store.Session{Hash: hash, UserID: u.ID, CreatedAt: now.UnixMicro(), SeenAt: now.UnixMicro(), ExpiresAt: now.Add(s.SessionTTL).UnixMicro()}); err != nil {
 			return err
 		}
@@ -656,20 +845,81 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", nil)
+		if err := q.ClearLoginThrottle(ctx, key); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", map[string]bool{"must_enrol_totp": a.MustEnrolTOTP})
 	})
+	if errors.Is(err, errCodeReused) {
+		return "", auth.Actor{}, s.loginFailed(ctx, u, key, "code_reused")
+	}
 	if err != nil {
 		return "", auth.Actor{}, err
 	}
 	return secret, a, nil
 }
 
-// loginFailed audits a failed login and returns the one answer every
-// failure gets. u is nil for an unknown e-mail address, whose event belongs
-// to no organisation (the instance's operators see it). The client address
-// is rate-limited before Login is called, which bounds how fast failures
-// can fill the trail.
-func (s *Service) loginFailed(ctx context.Context, u *store.User, why string) error {
+// errCodeReused is a TOTP code whose time step a sign-in used already.
+var errCodeReused = errors.New("staff: totp code already used")
+
+// checkLock answers *auth.LockedError while key is locked, auditing the
+// refused attempt (u is nil for an unknown address).
+func (s *Service) checkLock(ctx context.Context, u *store.User, key []byte) error {
+	th, err := s.db.Read().GetLoginThrottle(ctx, key)
+	if err != nil {
+		return err
+	}
+	if th.LockedUntil <= s.Now().UnixMicro() {
+		return nil
+	}
+	if err := s.auditFailure(ctx, u, "locked"); err != nil {
+		return err
+	}
+	return &auth.LockedError{Until: time.UnixMicro(th.LockedUntil)}
+}
+
+// loginFailed audits a failed login, counts it against key, and returns
+// the one answer every failure gets, or *auth.LockedError when this
+// failure locks the address. u is nil for an unknown e-mail address, whose
+// event belongs to no organisation (the instance's operators see it). The
+// client address is rate-limited before Login is called, which bounds how
+// fast failures can fill the trail.
+func (s *Service) loginFailed(ctx context.Context, u *store.User, key []byte, why string) error {
+	locked, err := s.countFailure(ctx, key)
+	if err != nil {
+		return err
+	}
+	if err := s.auditFailure(ctx, u, why); err != nil {
+		return err
+	}
+	if locked != nil {
+		return locked
+	}
+	return invalid.ErrUnauthenticated
+}
+
+// countFailure counts a failed password or code under key; it returns a
+// *auth.LockedError when that failure locks key.
+func (s *Service) countFailure(ctx context.Context, key []byte) (*auth.LockedError, error) {
+	now := s.Now()
+	var n int
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		n, err = q.AddLoginFailure(ctx, key, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro(), func(failures int) int64 {
+			return auth.LockFor(failures).Microseconds()
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("staff: count failed login: %w", err)
+	}
+	if d := auth.LockFor(n); d > 0 {
+		return &auth.LockedError{Until: now.Add(d)}, nil
+	}
+	return nil, nil
+}
+
+func (s *Service) auditFailure(ctx context.Context, u *store.User, why string) error {
 	a, id := auth.Actor{}, ""
 	if u != nil {
 		a, id = auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, u.ID
@@ -680,7 +930,7 @@ func (s *Service) loginFailed(ctx context.Context, u *store.User, why string) er
 	if err != nil {
 		return fmt.Errorf("staff: audit failed login: %w", err)
 	}
-	return invalid.ErrUnauthenticated
+	return nil
 }
 
 // dummyHash returns a real hash to check against when the e-mail is
@@ -705,15 +955,16 @@ func (s *Service) SessionActor(ctx context.Context, value string) (auth.Actor, e
 		}
 		return auth.Actor{}, err
 	}
-	now := s.now()
+	now := s.Now()
 	if now.UnixMicro() > sess.ExpiresAt {
 		return auth.Actor{}, invalid.ErrUnauthenticated
 	}
-	u, err := s.db.Read().GetUser(ctx, sess.UserID)
+	q := s.db.Read()
+	u, err := q.GetUser(ctx, sess.UserID)
 	if err != nil {
 		return auth.Actor{}, err
 	}
-	a, err := actorOf(u)
+	a, err := s.sessionActorOf(ctx, q, u)
 	if err != nil {
 		return a, err
 	}

@@ -53,20 +53,22 @@ func TestEnrolTOTP(t *testing.T) {
 			wrong = "111111"
 		}
 		for _, tt := range []struct {
-			name         string
-			actor        auth.Actor
-			secret, code string
-			field        string // the *invalid.Error's field, or "forbidden"
+			name                   string
+			actor                  auth.Actor
+			password, secret, code string
+			field                  string // the *invalid.Error's field, or "forbidden"
 		}{
-			{"wrong code", me, secret, wrong, "code"},
-			{"empty code", me, secret, "", "code"},
-			{"not base32", me, "not a secret!", good, "secret"},
-			{"too short", me, "ABCDEFGH", good, "secret"},
-			{"the system actor", staff.System, secret, good, "forbidden"},
-			{"no user", auth.Actor{}, secret, good, "forbidden"},
+			{"wrong code", me, password, secret, wrong, "code"},
+			{"empty code", me, password, secret, "", "code"},
+			{"wrong password", me, "not my password at all", secret, good, "password"},
+			{"no password", me, "", secret, good, "password"},
+			{"not base32", me, password, "not a secret!", good, "secret"},
+			{"too short", me, password, "ABCDEFGH", good, "secret"},
+			{"the system actor", staff.System, password, secret, good, "forbidden"},
+			{"no user", auth.Actor{}, password, secret, good, "forbidden"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				err := s.EnrolTOTP(ctx, tt.actor, tt.secret, tt.code)
+				err := s.EnrolTOTP(ctx, tt.actor, tt.password, tt.secret, tt.code)
 				if tt.field == "forbidden" {
 					if !errors.Is(err, invalid.ErrForbidden) {
 						t.Errorf("got %v, want ErrForbidden", err)
@@ -82,7 +84,7 @@ func TestEnrolTOTP(t *testing.T) {
 		if _, _, err := s.Login(ctx, u.Email, password, ""); err != nil {
 			t.Fatalf("login without a second factor: %v", err)
 		}
-		if err := s.EnrolTOTP(ctx, me, " "+secret+" ", " "+good+" "); err != nil {
+		if err := s.EnrolTOTP(ctx, me, password, " "+secret+" ", " "+good+" "); err != nil {
 			t.Fatalf("enrol with the right code: %v", err)
 		}
 		if v, err := s.Me(ctx, me); err != nil || !v.TOTP {
@@ -91,8 +93,16 @@ func TestEnrolTOTP(t *testing.T) {
 		if _, _, err := s.Login(ctx, u.Email, password, ""); !errors.Is(err, invalid.ErrUnauthenticated) {
 			t.Errorf("login without a code after enrolment: got %v, want ErrUnauthenticated (the same as a wrong password)", err)
 		}
-		if _, _, err := s.Login(ctx, u.Email, password, good); err != nil {
-			t.Errorf("login with a code: %v", err)
+		// The code that confirmed the enrolment was used: it does not
+		// also sign in. The next step's code does, once.
+		if _, _, err := s.Login(ctx, u.Email, password, good); !errors.Is(err, invalid.ErrUnauthenticated) {
+			t.Errorf("login with the enrolment's code: got %v, want ErrUnauthenticated", err)
+		}
+		later := time.Now().Add(auth.TOTPPeriod * time.Second)
+		s.Now = func() time.Time { return later }
+		next, _ := totp.GenerateCode(secret, later)
+		if _, _, err := s.Login(ctx, u.Email, password, next); err != nil {
+			t.Errorf("login with the next code: %v", err)
 		}
 		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{ResourceType: "user", ResourceID: u.ID, Action: "user.totp"})
 		if err != nil || len(evs) != 1 || evs[0].ActorID != u.ID {
@@ -131,20 +141,21 @@ func TestLoginRehashesAndBusy(t *testing.T) {
 		hold := make(chan struct{})
 		done := make(chan struct{})
 		go func() {
-			// Keep the only slot: a wrong password still hashes.
+			// Keep the only slot: an unknown address still hashes (a new
+			// one each time, so that none is locked out).
 			defer close(done)
-			for {
+			for i := 0; ; i++ {
 				select {
 				case <-hold:
 					return
 				default:
-					s.Login(ctx, "ana@hotline.test", "wrong password here", "")
+					s.Login(ctx, fmt.Sprintf("someone%d@hotline.test", i), "wrong password here", "")
 				}
 			}
 		}()
 		busy := false
-		for range 200 {
-			if _, _, err := s.Login(ctx, "nobody@hotline.test", "whatever password", ""); errors.Is(err, auth.ErrBusy) {
+		for i := range 200 {
+			if _, _, err := s.Login(ctx, fmt.Sprintf("nobody%d@hotline.test", i), "whatever password", ""); errors.Is(err, auth.ErrBusy) {
 				busy = true
 				break
 			}
@@ -182,9 +193,14 @@ func TestLoginFailuresOneAnswerAudited(t *testing.T) {
 			t.Fatal(err)
 		}
 		good, _ := totp.GenerateCode(secret, time.Now())
-		if err := s.EnrolTOTP(ctx, me, secret, good); err != nil {
+		if err := s.EnrolTOTP(ctx, me, password, secret, good); err != nil {
 			t.Fatal(err)
 		}
+		// The next step's code, so that the enrolment's is not the one
+		// sent (that one is refused as used).
+		later := time.Now().Add(auth.TOTPPeriod * time.Second)
+		s.Now = func() time.Time { return later }
+		good, _ = totp.GenerateCode(secret, later)
 		wrong := "000000"
 		if wrong == good {
 			wrong = "111111"

@@ -7,22 +7,22 @@ import (
 	"fmt"
 )
 
-const orgCols = `id, name, kind, country, receives_public, created_at`
+const orgCols = `id, name, kind, country, receives_public, totp_optional, created_at`
 
 func scanOrg(row interface{ Scan(...any) error }) (*Organisation, error) {
 	var o Organisation
-	var rp int
-	if err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Country, &rp, &o.CreatedAt); err != nil {
+	var rp, opt int
+	if err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Country, &rp, &opt, &o.CreatedAt); err != nil {
 		return nil, err
 	}
-	o.ReceivesPublic = rp != 0
+	o.ReceivesPublic, o.TOTPOptional = rp != 0, opt != 0
 	return &o, nil
 }
 
 // PutOrganisation inserts an organisation; ErrConflict if the name is taken.
 func (q Q) PutOrganisation(ctx context.Context, o *Organisation) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgCols+`) VALUES ($1,$2,$3,$4,$5,$6)`,
-		o.ID, o.Name, o.Kind, o.Country, b2i(o.ReceivesPublic), o.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+		o.ID, o.Name, o.Kind, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.CreatedAt)
 	if isUnique(err) {
 		return fmt.Errorf("store: organisation %q: %w", o.Name, ErrConflict)
 	}
@@ -73,4 +73,14 @@ func (q Q) ListOrganisations(ctx context.Context) ([]*Organisation, error) {
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// SetOrgTOTPOptional says whether an organisation lets its admins,
+// coordinators and operators sign in without a second factor.
+func (q Q) SetOrgTOTPOptional(ctx context.Context, id string, optional bool) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE organisations SET totp_optional = $1 WHERE id = $2`, b2i(optional), id)
+	if err != nil {
+		return fmt.Errorf("store: set organisation totp: %w", err)
+	}
+	return oneRow(res, "organisation", id)
 }

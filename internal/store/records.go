@@ -12,7 +12,10 @@ type Organisation struct {
 	// ReceivesPublic marks the organisation that receives reports filed by
 	// the public on this instance.
 	ReceivesPublic bool
-	CreatedAt      int64
+	// TOTPOptional lets the roles that need a second factor
+	// (auth.NeedsSecondFactor) sign in without one; off by default.
+	TOTPOptional bool
+	CreatedAt    int64
 }
 
 // User is a staff account; it belongs to one organisation and has one role.
@@ -24,8 +27,10 @@ type User struct {
 	Role         string
 	PasswordHash string
 	TOTPSecret   string
-	Disabled     bool
-	CreatedAt    int64
+	// TOTPStep is the last TOTP time step a sign-in used.
+	TOTPStep  int64
+	Disabled  bool
+	CreatedAt int64
 }
 
 // Token is an API token; only its SHA-256 hash is stored.

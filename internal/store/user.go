@@ -7,12 +7,12 @@ import (
 	"fmt"
 )
 
-const userCols = `id, org_id, email, name, role, password_hash, totp_secret, disabled, created_at`
+const userCols = `id, org_id, email, name, role, password_hash, totp_secret, totp_step, disabled, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var dis int
-	if err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &dis, &u.CreatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPStep, &dis, &u.CreatedAt); err != nil {
 		return nil, err
 	}
 	u.Disabled = dis != 0
@@ -21,8 +21,8 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 
 // PutUser inserts a user; ErrConflict if the e-mail is taken.
 func (q Q) PutUser(ctx context.Context, u *User) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, b2i(u.Disabled), u.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPStep, b2i(u.Disabled), u.CreatedAt)
 	if isUnique(err) {
 		return fmt.Errorf("store: user %q: %w", u.Email, ErrConflict)
 	}
@@ -96,6 +96,21 @@ func (q Q) SetUserPassword(ctx context.Context, id, hash string) error {
 		return fmt.Errorf("store: set password: %w", err)
 	}
 	return oneRow(res, "user", id)
+}
+
+// UseTOTPStep records that a sign-in used the TOTP code of step; false,
+// and nothing changed, when that step or a later one was used already
+// (a replayed code, or a race with another sign-in using the same one).
+func (q Q) UseTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET totp_step = $1 WHERE id = $2 AND totp_step < $1`, step, id)
+	if err != nil {
+		return false, fmt.Errorf("store: use totp step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: use totp step: %w", err)
+	}
+	return n == 1, nil
 }
 
 // PutToken inserts an API token.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ import (
 type accountView struct {
 	Name, Email, Role string
 	TOTP              bool
+	// MustEnrol: the organisation requires a second factor of this role
+	// and the account has none; nothing else opens until it does.
+	MustEnrol bool
 	// Secret and URL are set while enrolling a new authenticator.
 	Secret, URL string
 }
@@ -24,7 +28,51 @@ func (s *site) accountData(q *req) (*accountView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTP}, nil
+	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTP, MustEnrol: q.actor.MustEnrolTOTP}, nil
+}
+
+// accountPage renders the account page with av, the notice and the field
+// errors given.
+func (s *site) accountPage(w http.ResponseWriter, q *req, status int, av *accountView, notice string, errs map[string]string) {
+	v := s.newView(q, "account.title")
+	v.Data = av
+	v.Notice = notice
+	for k, e := range errs {
+		v.Errors[k] = e
+	}
+	s.render(w, q, status, "account", v)
+}
+
+// minutesUntil is the whole minutes, at least one, until t: what a
+// locked-out user is told to wait.
+func minutesUntil(t time.Time) int {
+	return max(1, int(time.Until(t).Round(time.Minute)/time.Minute))
+}
+
+// fieldErrors turns the errors a credential change may answer into the
+// account page's field errors; ok is false for any other error.
+func fieldErrors(q *req, err error) (errs map[string]string, status int, ok bool) {
+	var locked *auth.LockedError
+	if errors.As(err, &locked) {
+		return map[string]string{"password": q.L.T("login.locked", minutesUntil(locked.Until))}, http.StatusTooManyRequests, true
+	}
+	fe, bad := invalid.As(err)
+	if !bad {
+		return nil, 0, false
+	}
+	key := map[string]string{"password": "account.bad_password", "current_password": "account.bad_password",
+		"code": "account.bad_code"}[fe.Field]
+	if fe.Field == "new_password" {
+		key = "account.new_password_" + fe.Code
+	}
+	if !q.L.Has(key) {
+		return nil, 0, false
+	}
+	msg := q.L.T(key)
+	if fe.Code == "too_short" {
+		msg = q.L.T(key, auth.MinPasswordLen)
+	}
+	return map[string]string{fe.Field: msg}, http.StatusUnprocessableEntity, true
 }
 
 func (s *site) account(w http.ResponseWriter, q *req) error {
@@ -32,12 +80,16 @@ func (s *site) account(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return err
 	}
-	v := s.newView(q, "account.title")
-	v.Data = av
-	if q.r.URL.Query().Get("done") == "totp" {
-		v.Notice = q.L.T("account.totp_on")
+	notice := ""
+	switch {
+	case q.r.URL.Query().Get("done") == "totp":
+		notice = q.L.T("account.totp_on")
+	case q.r.URL.Query().Get("done") == "password":
+		notice = q.L.T("account.password_changed")
+	case av.MustEnrol:
+		notice = q.L.T("account.need_totp")
 	}
-	s.render(w, q, http.StatusOK, "account", v)
+	s.accountPage(w, q, http.StatusOK, av, notice, nil)
 	return nil
 }
 
@@ -51,16 +103,16 @@ func (s *site) totpStart(w http.ResponseWriter, q *req) error {
 	if av.URL, av.Secret, err = s.d.Staff.NewTOTP(q.ctx(), q.actor); err != nil {
 		return err
 	}
-	v := s.newView(q, "account.title")
-	v.Data = av
-	s.render(w, q, http.StatusOK, "account", v)
+	s.accountPage(w, q, http.StatusOK, av, "", nil)
 	return nil
 }
 
+// totpConfirm turns the second factor on once the password and a code
+// from the app check out.
 func (s *site) totpConfirm(w http.ResponseWriter, q *req) error {
 	secret := q.r.PostFormValue("secret")
-	err := s.d.Staff.EnrolTOTP(q.ctx(), q.actor, secret, q.r.PostFormValue("code"))
-	if _, bad := invalid.As(err); bad {
+	err := s.d.Staff.EnrolTOTP(q.ctx(), q.actor, q.r.PostFormValue("password"), secret, q.r.PostFormValue("code"))
+	if errs, status, ok := fieldErrors(q, err); ok {
 		av, err := s.accountData(q)
 		if err != nil {
 			return err
@@ -68,16 +120,41 @@ func (s *site) totpConfirm(w http.ResponseWriter, q *req) error {
 		if url, err := s.d.Staff.TOTPURL(q.ctx(), q.actor, secret); err == nil {
 			av.Secret, av.URL = strings.TrimSpace(secret), url
 		}
-		v := s.newView(q, "account.title")
-		v.Data = av
-		v.Errors["code"] = q.L.T("account.bad_code")
-		s.render(w, q, http.StatusUnprocessableEntity, "account", v)
+		s.accountPage(w, q, status, av, "", errs)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	return redirect(w, q, "/app/account?done=totp")
+}
+
+// passwordChange changes the password once the current one checks out,
+// ending the account's other sessions.
+func (s *site) passwordChange(w http.ResponseWriter, q *req) error {
+	next := q.r.PostFormValue("new_password")
+	var err error
+	if next != q.r.PostFormValue("repeat_password") {
+		err = invalid.Field("new_password", "mismatch", "the two new passwords differ")
+	} else {
+		session := ""
+		if c, cerr := q.r.Cookie(staff.SessionCookie); cerr == nil {
+			session = c.Value
+		}
+		err = s.d.Staff.ChangePassword(q.ctx(), q.actor, session, q.r.PostFormValue("current_password"), next)
+	}
+	if errs, status, ok := fieldErrors(q, err); ok {
+		av, err := s.accountData(q)
+		if err != nil {
+			return err
+		}
+		s.accountPage(w, q, status, av, "", errs)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, q, "/app/account?done=password")
 }
 
 // adminView is the admin page's data: for an admin, its own
@@ -102,6 +179,9 @@ type adminView struct {
 	Tokens       []*staff.TokenView
 	// Token is a new API token, shown once.
 	Token string
+	// TOTPOptional: the admin's organisation lets its admins and
+	// coordinators sign in without a second factor.
+	TOTPOptional bool
 }
 
 // canAdmin reports whether a may open the admin page: an admin manages its
@@ -137,6 +217,11 @@ func (s *site) adminData(q *req) (*adminView, error) {
 	}
 	if av.Users, err = s.d.Staff.ListUsers(q.ctx(), a); err != nil {
 		return nil, err
+	}
+	for _, o := range orgs {
+		if o.ID == a.OrgID {
+			av.TOTPOptional = o.TOTPOptional
+		}
 	}
 	for _, u := range av.Users {
 		if u.Role == string(auth.Integration) && !u.Disabled {
@@ -208,6 +293,16 @@ func (s *site) adminDisableUser(w http.ResponseWriter, q *req) error {
 		return s.adminRefused(w, q, "users", err)
 	}
 	return redirect(w, q, "/app/admin?done=disabled")
+}
+
+// adminTOTP sets whether the admin's organisation requires a second
+// factor of its admins and coordinators.
+func (s *site) adminTOTP(w http.ResponseWriter, q *req) error {
+	optional := q.r.PostFormValue("totp") == "optional"
+	if _, err := s.d.Staff.SetTOTPOptional(q.ctx(), q.actor, q.actor.OrgID, optional); err != nil {
+		return s.adminRefused(w, q, "users", err)
+	}
+	return redirect(w, q, "/app/admin?done=totp")
 }
 
 func (s *site) adminCreateToken(w http.ResponseWriter, q *req) error {

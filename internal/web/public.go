@@ -7,13 +7,16 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -541,8 +544,14 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 		s.render(w, q, http.StatusTooManyRequests, "login", v)
 		return nil
 	}
-	value, _, err := s.d.Staff.Login(q.ctx(), q.r.PostFormValue("email"), q.r.PostFormValue("password"), q.r.PostFormValue("code"))
+	value, a, err := s.d.Staff.Login(q.ctx(), q.r.PostFormValue("email"), q.r.PostFormValue("password"), q.r.PostFormValue("code"))
+	var locked *auth.LockedError
 	switch {
+	case errors.As(err, &locked):
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(time.Until(locked.Until)/time.Second))))
+		v.Error = q.L.T("login.locked", minutesUntil(locked.Until))
+		s.render(w, q, http.StatusTooManyRequests, "login", v)
+		return nil
 	case errors.Is(err, auth.ErrBusy):
 		w.Header().Set("Retry-After", "5")
 		v.Error = q.L.T("login.busy")
@@ -556,6 +565,9 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 		return err
 	}
 	http.SetCookie(w, s.sessionCookie(value, 0))
+	if a.MustEnrolTOTP {
+		return redirect(w, q, "/app/account")
+	}
 	next := f.Get("next")
 	if !strings.HasPrefix(next, "/app") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
 		next = "/app"
@@ -567,12 +579,12 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 // Secure unless configured off; it lives as long as the browser session and
 // the server ends it after SessionTTL without activity.
 func (s *site) sessionCookie(value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: api.SessionCookie, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+	return &http.Cookie{Name: staff.SessionCookie, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.d.Cfg.SecureCookies}
 }
 
 func (s *site) logout(w http.ResponseWriter, q *req) error {
-	if c, err := q.r.Cookie(api.SessionCookie); err == nil {
+	if c, err := q.r.Cookie(staff.SessionCookie); err == nil {
 		if err := s.d.Staff.Logout(q.ctx(), c.Value); err != nil {
 			return err
 		}

@@ -406,6 +406,16 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				s.errorPage(w, q, errNotFound)
 				return
 			}
+			if a.MustEnrolTOTP && !strings.HasPrefix(r.URL.Path, "/app/account") && r.URL.Path != "/logout" {
+				// Until the second factor its organisation requires is
+				// set up, the account page is the one page there is.
+				if r.Method == http.MethodGet {
+					http.Redirect(w, r, "/app/account", http.StatusSeeOther)
+					return
+				}
+				s.errorPage(w, q, &statusError{http.StatusForbidden, "account.need_totp"})
+				return
+			}
 		}
 		if err := h(w, q); err != nil {
 			s.errorPage(w, q, err)
@@ -416,7 +426,7 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 // sessionActor authenticates the session cookie only: pages do not take
 // bearer tokens.
 func (s *site) sessionActor(r *http.Request) (auth.Actor, error) {
-	c, err := r.Cookie(api.SessionCookie)
+	c, err := r.Cookie(staff.SessionCookie)
 	if err != nil || c.Value == "" {
 		return auth.Actor{}, invalid.ErrUnauthenticated
 	}
@@ -580,6 +590,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/account", s.staffPage(true, s.account))
 	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
 	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
+	mux.Handle("POST /app/account/password", s.staffPage(true, s.passwordChange))
 	mux.Handle("GET /app/triage", s.staffPage(false, s.triage))
 	mux.Handle("POST /app/triage/assign", s.staffPage(false, s.triageAssign))
 	mux.Handle("GET /app/cases", s.staffPage(false, s.cases))
@@ -603,6 +614,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/orgs", s.staffPage(false, s.adminCreateOrg))
 	mux.Handle("POST /app/admin/users", s.staffPage(false, s.adminCreateUser))
 	mux.Handle("POST /app/admin/users/{id}/disabled", s.staffPage(false, s.adminDisableUser))
+	mux.Handle("POST /app/admin/totp", s.staffPage(false, s.adminTOTP))
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))

@@ -437,7 +437,12 @@ func TestLoginWithTOTP(t *testing.T) {
 	if m == nil {
 		t.Fatalf("enrol: no secret shown (status %d)", p.status)
 	}
-	p = e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {"123456"}})
+	code, _ = totp.GenerateCode(m[1], time.Now())
+	p = e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {code}, "password": {"not my password"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "That is not your password") {
+		t.Errorf("enrol with a wrong password: status %d, want 422 saying so", p.status)
+	}
+	p = e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {"123456"}, "password": {demo.Password}})
 	if p.status != http.StatusUnprocessableEntity {
 		t.Errorf("enrol with a wrong code: status %d", p.status)
 	}
@@ -446,7 +451,7 @@ func TestLoginWithTOTP(t *testing.T) {
 		t.Errorf("enrol with a wrong code: otpauth URL secret %v, want %s", u, m[1])
 	}
 	code, _ = totp.GenerateCode(m[1], time.Now())
-	if p := e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {code}}); p.status != http.StatusSeeOther {
+	if p := e.do(t, me, "POST", "/app/account/totp/confirm", url.Values{"secret": {m[1]}, "code": {code}, "password": {demo.Password}}); p.status != http.StatusSeeOther {
 		t.Fatalf("enrol: status %d", p.status)
 	}
 	if p := e.do(t, e.client(t), "POST", "/login", url.Values{"email": {"coordinator@hotline.demo"}, "password": {demo.Password}}); p.status != http.StatusUnauthorized {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
@@ -68,7 +69,6 @@ type API struct {
 	metrics   *metrics.Registry
 	bodyLimit int64
 	public    *limiter
-	extra     []Route
 	// cop refuses cross-origin writes that carry the session cookie.
 	cop *http.CrossOriginProtection
 	// metricsToken is the bearer token that reads /metrics; empty: the
@@ -87,9 +87,6 @@ type Options struct {
 	// MetricsToken is the bearer token a scraper sends to read /metrics.
 	// Empty: /metrics is not served (404).
 	MetricsToken string
-	// Extra routes from other packages (ledger proofs, links, screening,
-	// lure check), added to the table.
-	Extra []Route
 }
 
 // New returns the API.
@@ -107,8 +104,8 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	// second of the same line.
 	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
-		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1, clientip.New(opt.TrustedProxies)), extra: opt.Extra,
-		cop: http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
+		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1, clientip.New(opt.TrustedProxies)),
+		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
 }
 
 // Routes is the route table.
@@ -152,7 +149,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
 		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},
 	}
-	return append(rs, api.extra...)
+	return rs
 }
 
 // Mount adds every route, /healthz, /metrics and /api/openapi.json to mux.
@@ -263,10 +260,10 @@ func (api *API) sameOrigin(r *http.Request) error {
 }
 
 // errEnrolTOTP refuses a session that must set up a second factor first.
-var errEnrolTOTP = &requestError{http.StatusForbidden, "second_factor_required", "", "your organisation requires a second factor for your role: set up an authenticator app on your account page first"}
+var errEnrolTOTP = answer.Refuse(http.StatusForbidden, "second_factor_required", "", "your organisation requires a second factor for your role: set up an authenticator app on your account page first")
 
 // errCrossOrigin is a refused cross-origin write.
-var errCrossOrigin = &requestError{http.StatusForbidden, "cross_origin", "", "a request from another site cannot act with your session; use Vigil's own pages or an API token"}
+var errCrossOrigin = answer.Refuse(http.StatusForbidden, "cross_origin", "", "a request from another site cannot act with your session; use Vigil's own pages or an API token")
 
 // serveMetrics writes the metrics in the Prometheus text format to a
 // scraper that sends the metrics token. /metrics shows intake volume and
@@ -303,22 +300,6 @@ func (api *API) authenticate(r *http.Request) (auth.Actor, error) {
 	}
 	return auth.Actor{}, invalid.ErrUnauthenticated
 }
-
-// Authenticate is authenticate for other packages' handlers (the pages).
-func (api *API) Authenticate(r *http.Request) (auth.Actor, error) { return api.authenticate(r) }
-
-// WriteError writes err in the API's error shape (for other packages'
-// handlers).
-func (api *API) WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	writeError(w, r, api.log, err)
-}
-
-// Decode is decodeJSON with the API's body limit, for other packages'
-// handlers.
-func (api *API) Decode(r *http.Request, dst any) error { return decodeJSON(r, api.bodyLimit, dst) }
-
-// WriteJSON writes v as JSON with status.
-func WriteJSON(w http.ResponseWriter, status int, v any) { writeJSON(w, status, v) }
 
 // Page is a page of a keyset-paginated list.
 type Page[T any] struct {

@@ -11,18 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/answer"
 )
-
-// requestError is a refusal before the service sees the input: bad JSON,
-// too big, wrong media type.
-type requestError struct {
-	status  int
-	code    string
-	field   string
-	message string
-}
-
-func (e *requestError) Error() string { return e.message }
 
 // decodeJSON reads r's body into dst strictly: at most limit bytes, UTF-8,
 // one JSON value, no unknown fields, the right types. Every refusal names
@@ -33,14 +24,14 @@ func decodeJSON(r *http.Request, limit int64, dst any) error {
 	// application/json').
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return &requestError{http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send the body as application/json (Content-Type: application/json)"}
+		return answer.Refuse(http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send the body as application/json (Content-Type: application/json)")
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return &requestError{http.StatusBadRequest, "unreadable_body", "", "the request body could not be read"}
+		return answer.Refuse(http.StatusBadRequest, "unreadable_body", "", "the request body could not be read")
 	}
 	if int64(len(body)) > limit {
-		return &requestError{http.StatusRequestEntityTooLarge, "too_large", "", fmt.Sprintf("the request body is larger than %d bytes", limit)}
+		return answer.Refuse(http.StatusRequestEntityTooLarge, "too_large", "", fmt.Sprintf("the request body is larger than %d bytes", limit))
 	}
 	return decodeBytes(body, dst)
 }
@@ -48,11 +39,11 @@ func decodeJSON(r *http.Request, limit int64, dst any) error {
 // decodeBytes is decodeJSON after the body is read; fuzzed directly.
 func decodeBytes(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return &requestError{http.StatusBadRequest, "empty_body", "", "the request body is empty; send a JSON object"}
+		return answer.Refuse(http.StatusBadRequest, "empty_body", "", "the request body is empty; send a JSON object")
 	}
 	if !utf8.Valid(body) {
 		off := invalidUTF8Offset(body)
-		return &requestError{http.StatusBadRequest, "invalid_utf8", pathAt(body, off), fmt.Sprintf("the body is not valid UTF-8 (byte %d)", off)}
+		return answer.Refuse(http.StatusBadRequest, "invalid_utf8", pathAt(body, off), fmt.Sprintf("the body is not valid UTF-8 (byte %d)", off))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -60,10 +51,10 @@ func decodeBytes(body []byte, dst any) error {
 		return jsonError(body, err)
 	}
 	if dec.More() {
-		return &requestError{http.StatusBadRequest, "malformed_json", "", "the body holds more than one JSON value"}
+		return answer.Refuse(http.StatusBadRequest, "malformed_json", "", "the body holds more than one JSON value")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &requestError{http.StatusBadRequest, "malformed_json", "", "unexpected data after the JSON value"}
+		return answer.Refuse(http.StatusBadRequest, "malformed_json", "", "unexpected data after the JSON value")
 	}
 	return nil
 }
@@ -73,7 +64,7 @@ func jsonError(body []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return &requestError{http.StatusBadRequest, "malformed_json", pathAt(body, int(syn.Offset)), fmt.Sprintf("malformed JSON at byte %d: %s", syn.Offset, syn.Error())}
+		return answer.Refuse(http.StatusBadRequest, "malformed_json", pathAt(body, int(syn.Offset)), fmt.Sprintf("malformed JSON at byte %d: %s", syn.Offset, syn.Error()))
 	case errors.As(err, &typ):
 		// The decoder's own field path has no array indexes; the path at
 		// the offending value's offset does.
@@ -81,14 +72,14 @@ func jsonError(body []byte, err error) error {
 		if field != "" {
 			field = pathAt(body, int(typ.Offset)-1)
 		}
-		return &requestError{http.StatusBadRequest, "wrong_type", field, fmt.Sprintf("%s: got a JSON %s, want %s", orBody(field), typ.Value, jsonType(typ.Type.Kind().String()))}
+		return answer.Refuse(http.StatusBadRequest, "wrong_type", field, fmt.Sprintf("%s: got a JSON %s, want %s", orBody(field), typ.Value, jsonType(typ.Type.Kind().String())))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return &requestError{http.StatusBadRequest, "malformed_json", "", "the JSON value ends too early"}
+		return answer.Refuse(http.StatusBadRequest, "malformed_json", "", "the JSON value ends too early")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return &requestError{http.StatusBadRequest, "unknown_field", name, fmt.Sprintf("unknown field %q", name)}
+		return answer.Refuse(http.StatusBadRequest, "unknown_field", name, fmt.Sprintf("unknown field %q", name))
 	}
-	return &requestError{http.StatusBadRequest, "malformed_json", "", "the body is not valid JSON for this request: " + err.Error()}
+	return answer.Refuse(http.StatusBadRequest, "malformed_json", "", "the body is not valid JSON for this request: "+err.Error())
 }
 
 func orBody(field string) string {

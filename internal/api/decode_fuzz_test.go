@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 )
@@ -38,9 +39,9 @@ func FuzzDecodeReport(f *testing.F) {
 			if status < 400 || status >= 500 || detail.Message == "" {
 				t.Fatalf("refusal %v mapped to %d %+v", err, status, detail)
 			}
-			var re *requestError
-			if errors.As(err, &re) && re.status != http.StatusBadRequest {
-				t.Fatalf("decodeBytes refusal with status %d", re.status)
+			var re *answer.Refusal
+			if errors.As(err, &re) && re.Status != http.StatusBadRequest {
+				t.Fatalf("decodeBytes refusal with status %d", re.Status)
 			}
 		}
 		// pathAt must cope with any offset into any body.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -9,10 +8,12 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/clientip"
 )
 
-var errRateLimited = errors.New("rate limited")
+// errRateLimited refuses a client past its rate.
+var errRateLimited = answer.Refuse(http.StatusTooManyRequests, "rate_limited", "", "too many requests; wait a moment and try again")
 
 // limiter keeps one token bucket per client for the public endpoints.
 // Buckets idle for ten minutes are dropped.

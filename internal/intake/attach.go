@@ -81,14 +81,6 @@ func (s *Service) decodeSlot(ctx context.Context) (func(), error) {
 
 func attachmentContext(id, part string) string { return "attachment:" + id + ":" + part }
 
-// Attach adds a file to a report, for staff who may add statements to it.
-func (s *Service) Attach(ctx context.Context, a auth.Actor, reportID, name string, data []byte) (*AttachmentView, error) {
-	if _, _, _, err := s.load(ctx, s.db.Read(), a, reportID, auth.AddStatement); err != nil {
-		return nil, err
-	}
-	return s.attach(ctx, a, reportID, name, data)
-}
-
 // AttachWithSecret adds a file to a report for its reporter, who proves it
 // with the tracking code and secret.
 func (s *Service) AttachWithSecret(ctx context.Context, code, secret, name string, data []byte) (*AttachmentView, error) {

@@ -4,12 +4,12 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -138,11 +138,11 @@ func acceptsGzip(r *http.Request) bool {
 // not exist (yet), 500 otherwise.
 func plainError(w http.ResponseWriter, err error) {
 	w.Header().Set("Cache-Control", cacheNone)
-	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "not found", http.StatusNotFound)
-		return
+	a := answer.Of(err)
+	if a.RetryAfter != "" {
+		w.Header().Set("Retry-After", a.RetryAfter)
 	}
-	http.Error(w, "internal error", http.StatusInternalServerError)
+	http.Error(w, a.Message, a.Status)
 }
 
 // ProofResponse is the JSON answer of the proof routes. Proof hashes are
@@ -286,12 +286,17 @@ func jsonError(w http.ResponseWriter, status int, code, message, field string) {
 	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: message, Field: field}})
 }
 
+// jsonFailure answers a failure of the proof routes as package answer
+// decides for the API (503 with Retry-After while the database is down).
 func jsonFailure(w http.ResponseWriter, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		jsonError(w, http.StatusNotFound, "not_found", "no checkpoint published yet", "")
-		return
+	a := answer.Of(err)
+	if a.Code == "not_found" {
+		a.Message = "no checkpoint published yet"
 	}
-	jsonError(w, http.StatusInternalServerError, "internal", "internal error", "")
+	if a.RetryAfter != "" {
+		w.Header().Set("Retry-After", a.RetryAfter)
+	}
+	jsonError(w, a.Status, a.Code, a.Message, a.Field)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

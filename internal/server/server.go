@@ -111,7 +111,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
 	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
 	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, API: s.API, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       webScreening{in: s.Intake, s: s.Screen},

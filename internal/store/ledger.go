@@ -405,28 +405,6 @@ func (q Q) GetLedgerTiles(ctx context.Context, ids []LedgerTileID) (map[LedgerTi
 	return out, nil
 }
 
-// EachLedgerTile calls fn for every stored tile of level, in index order.
-func (q Q) EachLedgerTile(ctx context.Context, level int, fn func(t LedgerTile) error) error {
-	rows, err := q.q.QueryContext(ctx, `SELECT idx, hashes FROM ledger_tiles WHERE level = $1 ORDER BY idx`, level)
-	if err != nil {
-		return fmt.Errorf("store: ledger tiles: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t := LedgerTile{Level: level}
-		if err := rows.Scan(&t.Index, &t.Hashes); err != nil {
-			return fmt.Errorf("store: ledger tiles: %w", err)
-		}
-		if err := fn(t); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: ledger tiles: %w", err)
-	}
-	return nil
-}
-
 // LedgerLeaves returns the integrated entries with leaf indexes in
 // [start, end), ordered by index. A gap is an error.
 func (q Q) LedgerLeaves(ctx context.Context, start, end int64) ([]LedgerLeaf, error) {

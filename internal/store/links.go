@@ -434,11 +434,6 @@ func (q Q) MergeClusters(ctx context.Context, into string, from []string) error 
 	return nil
 }
 
-// ClusterReports returns the reports of a cluster (at most limit).
-func (q Q) ClusterReports(ctx context.Context, clusterID string, limit int) ([]string, error) {
-	return q.strings(ctx, `SELECT report_id FROM report_links WHERE cluster_id = $1 ORDER BY report_id LIMIT $2`, clusterID, limit)
-}
-
 // AllClusters returns report id → cluster id for every linked report.
 func (q Q) AllClusters(ctx context.Context) (map[string]string, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id FROM report_links`)
@@ -615,15 +610,6 @@ func (q Q) FinishJob(ctx context.Context, id string, now int64, failure string, 
 		return fmt.Errorf("store: finish job: %w", err)
 	}
 	return nil
-}
-
-// PendingJobs counts jobs not done.
-func (q Q) PendingJobs(ctx context.Context) (int, error) {
-	var n int
-	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE done_at = 0`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: pending jobs: %w", err)
-	}
-	return n, nil
 }
 
 // SampleReports returns up to n reports of an organisation drawn at

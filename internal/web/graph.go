@@ -1,9 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
-	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -65,13 +65,8 @@ func (s *site) buildGraph(q *req, c *casework.CaseView) *graph {
 		g.node(rn, q.L.T("case.report")+" "+shortID(r.ID), "report", "")
 		g.edge(caseNode, rn, "")
 		for _, p := range r.Places {
-			key := store.PlaceKey(p.Name)
-			pn := "place:" + key
-			label := p.Name
-			if k := label; k != key {
-				label = p.Name
-			}
-			g.node(pn, label, "place", "")
+			pn := "place:" + store.PlaceKey(p.Name)
+			g.node(pn, p.Name, "place", "")
 			g.edge(rn, pn, "")
 		}
 		for _, su := range r.Subjects {
@@ -130,6 +125,7 @@ func (s *site) graphJSON(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return err
 	}
-	api.WriteJSON(w, http.StatusOK, s.buildGraph(q, c))
-	return nil
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(s.buildGraph(q, c))
 }

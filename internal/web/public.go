@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -281,7 +281,7 @@ func (s *site) reportError(w http.ResponseWriter, q *req, v *view, p *reportPost
 	switch fe, isField := invalid.As(err); {
 	case store.IsUnavailable(err):
 		status = http.StatusServiceUnavailable
-		w.Header().Set("Retry-After", api.RetryAfterOutage)
+		w.Header().Set("Retry-After", answer.RetryOutage)
 		v.Error = q.L.T("err.unavailable_report")
 	case errors.As(err, &se):
 		status = se.status

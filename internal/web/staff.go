@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -429,20 +430,11 @@ func (s *site) casePage(w http.ResponseWriter, q *req) error {
 // actionError re-renders the case page with the error of a refused action,
 // or returns err when it is not a refusal.
 func (s *site) actionError(w http.ResponseWriter, q *req, id, field string, err error) error {
-	msg := ""
-	status := http.StatusUnprocessableEntity
-	if fe, ok := invalid.As(err); ok {
-		msg = s.fieldMessage(q.L, fe)
-		if fe.Message != "" && q.L.Code == "en" {
-			msg = fe.Error()
-		}
-	} else if errors.Is(err, invalid.ErrPrecondition) {
-		msg, status = q.L.T("err.changed"), http.StatusConflict
-	} else if errors.Is(err, invalid.ErrForbidden) {
-		msg, status = q.L.T("err.forbidden"), http.StatusForbidden
-	} else {
+	msg, ok := s.refusal(q, err)
+	if !ok {
 		return err
 	}
+	status := answer.Of(err).Status
 	return s.renderCase(w, q, id, nil, status, func(v *view) {
 		v.Errors[field] = msg
 		v.Error = msg
@@ -626,19 +618,12 @@ func (s *site) respond(w http.ResponseWriter, q *req) error {
 // refusal is the localised message for an error a service refused input
 // with; ok is false for other errors.
 func (s *site) refusal(q *req, err error) (string, bool) {
-	if fe, ok := invalid.As(err); ok {
-		if q.L.Code == "en" {
-			return fe.Error(), true
-		}
-		return s.fieldMessage(q.L, fe), true
+	if fe, ok := invalid.As(err); ok && q.L.Code == "en" {
+		return fe.Error(), true
 	}
-	switch {
-	case errors.Is(err, invalid.ErrForbidden):
-		return q.L.T("err.forbidden"), true
-	case errors.Is(err, store.ErrConflict):
-		return q.L.T("err.conflict"), true
-	case errors.Is(err, store.ErrNotFound):
-		return q.L.T("err.not_found"), true
+	a := answer.Of(err)
+	if a.Fault() || a.Status == http.StatusUnauthorized {
+		return "", false
 	}
-	return "", false
+	return s.message(q, err, a), true
 }

@@ -26,7 +26,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
@@ -43,7 +43,6 @@ import (
 type Deps struct {
 	Cfg      *config.Config
 	DB       *store.DB
-	API      *api.API
 	Intake   *intake.Service
 	Casework *casework.Service
 	Staff    *staff.Service
@@ -436,38 +435,59 @@ func (s *site) sessionActor(r *http.Request) (auth.Actor, error) {
 // errorPage renders err as a page in the reader's language. Causes of
 // server faults are logged, never shown.
 func (s *site) errorPage(w http.ResponseWriter, q *req, err error) {
-	status, key := http.StatusInternalServerError, "err.internal"
-	var se *statusError
-	switch {
-	case errors.As(err, &se):
-		status, key = se.status, se.key
-	case errors.Is(err, store.ErrNotFound):
-		status, key = http.StatusNotFound, "err.not_found"
-	case errors.Is(err, invalid.ErrForbidden):
-		status, key = http.StatusForbidden, "err.forbidden"
-	case errors.Is(err, invalid.ErrUnauthenticated):
-		status, key = http.StatusUnauthorized, "err.signed_out"
-	case errors.Is(err, invalid.ErrPrecondition):
-		status, key = http.StatusConflict, "err.changed"
-	case store.IsUnavailable(err):
-		status, key = http.StatusServiceUnavailable, "err.unavailable"
-		w.Header().Set("Retry-After", api.RetryAfterOutage)
-		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
-	default:
-		if fe, ok := invalid.As(err); ok {
-			status = http.StatusUnprocessableEntity
-			v := s.newView(q, "err.title")
-			v.Error = s.fieldMessage(q.L, fe)
-			v.Public = q.actor.Public()
-			s.render(w, q, status, "error", v)
-			return
-		}
-		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
-	}
+	status, msg := s.explain(w, q, err)
 	v := s.newView(q, "err.title")
 	v.Public = q.actor.Public()
-	v.Error = q.L.T(key)
+	v.Error = msg
 	s.render(w, q, status, "error", v)
+}
+
+// answerKeys are the page messages of the answers whose locale key is not
+// "err." and the code.
+var answerKeys = map[string]string{
+	"unauthenticated":        "err.signed_out",
+	"precondition_failed":    "err.changed",
+	"precondition_required":  "err.changed",
+	"busy":                   "login.busy",
+	"second_factor_required": "account.need_totp",
+}
+
+// explain decides, as package answer does for the API, the status of a
+// page refused or failed with err and its message in q's language; it sets
+// Retry-After and logs server faults. A page's own refusal (statusError)
+// keeps its own message.
+func (s *site) explain(w http.ResponseWriter, q *req, err error) (int, string) {
+	var se *statusError
+	if errors.As(err, &se) {
+		return se.status, q.L.T(se.key)
+	}
+	a := answer.Of(err)
+	if a.RetryAfter != "" {
+		w.Header().Set("Retry-After", a.RetryAfter)
+	}
+	if a.Fault() {
+		s.log.ErrorContext(q.ctx(), "web: page failed", "method", q.r.Method, "path", q.r.URL.Path, "code", a.Code, "err", err)
+	}
+	return a.Status, s.message(q, err, a)
+}
+
+// message is answer a, given for err, in q's language.
+func (s *site) message(q *req, err error, a answer.Answer) string {
+	if fe, ok := invalid.As(err); ok {
+		return s.fieldMessage(q.L, fe)
+	}
+	var locked *auth.LockedError
+	if errors.As(err, &locked) {
+		return q.L.T("login.locked", minutesUntil(locked.Until))
+	}
+	key, ok := answerKeys[a.Code]
+	if !ok {
+		key = "err." + a.Code
+	}
+	if a.Fault() || !q.L.Has(key) {
+		key = "err.internal"
+	}
+	return q.L.T(key)
 }
 
 // fieldMessage is the localised message for a refused field.

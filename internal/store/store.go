@@ -289,11 +289,21 @@ func (db *DB) SchemaVersion(ctx context.Context) (have, want int, err error) {
 		return 0, 0, err
 	}
 	want = len(ms)
-	var v sql.NullInt64
-	err = db.w.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&v)
-	if err != nil {
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`
+	if db.Engine == Postgres {
+		exists = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'`
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, exists).Scan(&n); err != nil {
+		return 0, want, fmt.Errorf("store: schema version: %w", err)
+	}
+	if n == 0 {
 		// No table yet: nothing applied.
 		return 0, want, nil
+	}
+	var v sql.NullInt64
+	if err := db.w.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&v); err != nil {
+		return 0, want, fmt.Errorf("store: schema version: %w", err)
 	}
 	return int(v.Int64), want, nil
 }

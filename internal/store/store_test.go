@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -308,4 +309,30 @@ func TestStatementsAppendOnly(t *testing.T) {
 			t.Errorf("statements = %+v, %v", st, err)
 		}
 	})
+}
+
+// TestSchemaVersionTellsNoTableFromFailure: a database with no schema yet
+// is version 0; a database that cannot be read is an error, not version 0
+// (before, any error read as "nothing applied", so a server could be told
+// to migrate a database it merely could not reach).
+func TestSchemaVersionTellsNoTableFromFailure(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, want, err := db.SchemaVersion(ctx)
+	if err != nil || have != 0 || want == 0 {
+		t.Fatalf("fresh database: have %d want %d err %v; want 0, the migrations, nil", have, want, err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if have, want, err := db.SchemaVersion(ctx); err != nil || have != want {
+		t.Fatalf("migrated: have %d want %d err %v", have, want, err)
+	}
+	db.Close()
+	if _, _, err := db.SchemaVersion(ctx); err == nil {
+		t.Error("a closed database answered a schema version without an error")
+	}
 }

@@ -72,6 +72,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
+	srv.WarnSetup(ctx)
 	return srv.ListenAndServe(ctx, func(addr string) {
 		fmt.Fprintf(e.stderr, "vigil: listening on http://%s\n", addr)
 	})

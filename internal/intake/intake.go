@@ -13,10 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -242,6 +244,12 @@ const (
 	StatusClosed   = "closed"
 )
 
+// ErrNotAccepting refuses a public report while no organisation on this
+// instance receives public reports (a new server before its setup): 503,
+// nothing stored, and the form keeps what was typed.
+var ErrNotAccepting = answer.Refuse(http.StatusServiceUnavailable, "not_accepting_reports", "",
+	"this service does not take reports from the public yet, so nothing was saved; please reach the organisation that gave you this address another way")
+
 // Submit files a report. actor is the public (zero Actor) for public intake
 // or a staff member registering a report that came by phone or chat.
 func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*Ack, error) {
@@ -257,6 +265,10 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 	orgID := a.OrgID
 	if a.Public() {
 		org, err := s.db.Read().PublicIntakeOrganisation(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			s.log.WarnContext(ctx, "intake: a public report was refused: no organisation receives public reports (vigil org add --receives-public)")
+			return nil, ErrNotAccepting
+		}
 		if err != nil {
 			return nil, fmt.Errorf("intake: %w", err)
 		}

@@ -127,6 +127,15 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	return s, nil
 }
 
+// WarnSetup logs, once at start, what keeps the instance from doing its
+// job: today, that no organisation receives public reports, so every
+// public report is refused.
+func (s *Server) WarnSetup(ctx context.Context) {
+	if _, err := s.DB.Read().PublicIntakeOrganisation(ctx); errors.Is(err, store.ErrNotFound) {
+		s.Log.WarnContext(ctx, "server: no organisation receives public reports, so the public form and POST /api/v1/reports refuse every report (503 not_accepting_reports) until one does: vigil org add --receives-public")
+	}
+}
+
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -165,14 +174,18 @@ func (s *Server) Close() {
 
 // securityHeaders sets the headers every response carries: a strict
 // Content-Security-Policy with no third-party host, no sniffing, no framing,
-// no referrer.
+// and no referrer to another site. Within the site the browser keeps its
+// origin (Referrer-Policy same-origin): with no-referrer it posts forms with
+// "Origin: null", and on plain HTTP at a LAN address, where it sends no
+// Sec-Fetch-Site either, the cross-site check could not tell Vigil's own
+// forms from another site's and refused them.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		next.ServeHTTP(w, r)

@@ -283,6 +283,9 @@ func (s *site) reportError(w http.ResponseWriter, q *req, v *view, p *reportPost
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", answer.RetryOutage)
 		v.Error = q.L.T("err.unavailable_report")
+	case errors.Is(err, intake.ErrNotAccepting):
+		status = http.StatusServiceUnavailable
+		v.Error = q.L.T("err.not_accepting_report")
 	case errors.As(err, &se):
 		status = se.status
 		v.Error = q.L.T(se.key)

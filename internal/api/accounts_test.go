@@ -235,6 +235,11 @@ func TestTokenRoutes(t *testing.T) {
 		if res := e.do("", "GET", "/api/v1/me", "/api/v1/me", nil, bearer...); res.status != http.StatusUnauthorized {
 			t.Errorf("the revoked token: %d, want 401", res.status)
 		}
+		// Public routes too: a revoked token is refused, not served as the
+		// public (issue 14).
+		if res := e.do("", "GET", "/api/v1/check", "/api/v1/check?q=%2B85512345678", nil, bearer...); res.status != http.StatusUnauthorized {
+			t.Errorf("the revoked token on the public check: %d, want 401", res.status)
+		}
 		if res := e.do("intake@hotline.test", "POST", list, list, map[string]any{"name": "x", "expires_in_days": -1}); res.status != http.StatusUnprocessableEntity {
 			t.Errorf("a negative lifetime: %d, want 422", res.status)
 		}

@@ -216,7 +216,11 @@ func (api *API) wrap(rt Route) http.Handler {
 			return
 		}
 		a, err := api.authenticate(r)
-		if err != nil && !(rt.Public && errors.Is(err, invalid.ErrUnauthenticated)) {
+		// A public route serves a stale session cookie as the public, but
+		// never a bad or revoked token: its holder is told, not silently
+		// served as someone else.
+		staleCookie := rt.Public && errors.Is(err, invalid.ErrUnauthenticated) && r.Header.Get("Authorization") == ""
+		if err != nil && !staleCookie {
 			writeError(sw, r, api.log, err)
 			return
 		}

@@ -346,9 +346,14 @@ func (api *API) createUser(w http.ResponseWriter, r *http.Request, a auth.Actor)
 	return nil
 }
 
-// UserPatch changes a staff account: today, disables or re-enables it.
+// UserPatch changes a staff account: disables or re-enables it, gives it
+// another role, removes its second factor (a lost phone), or ends a
+// lockout after failed sign-ins. At least one is required.
 type UserPatch struct {
-	Disabled *bool `json:"disabled"`
+	Disabled  *bool   `json:"disabled,omitempty"`
+	Role      *string `json:"role,omitempty"`
+	ResetTOTP bool    `json:"reset_totp,omitempty"`
+	Unlock    bool    `json:"unlock,omitempty"`
 }
 
 func (api *API) patchUser(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -356,12 +361,37 @@ func (api *API) patchUser(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	if in.Disabled == nil {
-		return invalid.Field("disabled", "required", "is required")
+	if in.Disabled == nil && in.Role == nil && !in.ResetTOTP && !in.Unlock {
+		return invalid.Field("disabled", "required", "send at least one of disabled, role, reset_totp, unlock")
 	}
-	v, err := api.svc.Staff.SetDisabled(r.Context(), a, r.PathValue("id"), *in.Disabled)
-	if err != nil {
-		return err
+	ctx, id := r.Context(), r.PathValue("id")
+	var v *staff.UserView
+	var err error
+	if in.Role != nil {
+		if v, err = api.svc.Staff.SetRole(ctx, a, id, *in.Role); err != nil {
+			return err
+		}
+	}
+	if in.ResetTOTP {
+		if v, err = api.svc.Staff.ResetTOTP(ctx, a, id); err != nil {
+			return err
+		}
+	}
+	if in.Unlock {
+		if err := api.svc.Staff.Unlock(ctx, a, id); err != nil {
+			return err
+		}
+	}
+	if in.Disabled != nil {
+		if v, err = api.svc.Staff.SetDisabled(ctx, a, id, *in.Disabled); err != nil {
+			return err
+		}
+	}
+	if v == nil {
+		// Only unlocked: answer the account as it is.
+		if v, err = api.svc.Staff.User(ctx, a, id); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil

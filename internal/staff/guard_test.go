@@ -287,3 +287,77 @@ func TestChangePassword(t *testing.T) {
 		locked(t, "five wrong current passwords", err)
 	})
 }
+
+// TestAdminRunsTheTeam: an admin changes a colleague's role (not its own,
+// never to or from operator, not in another organisation) and resets a
+// lost second factor, which ends the user's sessions; the user then must
+// enrol again where the organisation requires it. Each is audited.
+func TestAdminRunsTheTeam(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, org, ana := hotlineAna(t, db)
+		other, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Other", Kind: "ngo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(orgID, email, role string) *staff.UserView {
+			u, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: orgID, Email: email, Name: role, Role: role, Password: password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		admin := mk(org.ID, "admin@hotline.test", "admin")
+		stranger := mk(other.ID, "intake@other.test", "intake")
+		a := auth.Actor{UserID: admin.ID, OrgID: org.ID, Role: auth.Admin}
+		for _, tt := range []struct {
+			name, who, role string
+			want            string // "ok", "forbidden", "not_found" or a field
+		}{
+			{"promote", ana.ID, "coordinator", "ok"},
+			{"to operator", ana.ID, "operator", "forbidden"},
+			{"own role", admin.ID, "intake", "role"},
+			{"another organisation's", stranger.ID, "coordinator", "not_found"},
+			{"unknown role", ana.ID, "boss", "role"},
+			{"person to integration", ana.ID, "integration", "role"},
+		} {
+			_, err := s.SetRole(ctx, a, tt.who, tt.role)
+			fe, isField := invalid.As(err)
+			switch {
+			case tt.want == "ok" && err != nil,
+				tt.want == "forbidden" && !errors.Is(err, invalid.ErrForbidden),
+				tt.want == "not_found" && !errors.Is(err, store.ErrNotFound),
+				tt.want != "ok" && tt.want != "forbidden" && tt.want != "not_found" && (!isField || fe.Field != tt.want):
+				t.Errorf("%s: %v, want %s", tt.name, err, tt.want)
+			}
+		}
+		value, ca, err := s.Login(ctx, "ana@hotline.test", password, "")
+		if err != nil || ca.Role != auth.Coordinator || !ca.MustEnrolTOTP {
+			t.Fatalf("ana after promotion: %+v, %v; want a coordinator who must enrol", ca, err)
+		}
+		_, secret, _ := s.NewTOTP(ctx, ca)
+		code, _ := totp.GenerateCode(secret, time.Now())
+		if err := s.EnrolTOTP(ctx, ca, password, secret, code); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ResetTOTP(ctx, a, admin.ID); err == nil {
+			t.Error("an admin reset its own second factor through the admin route")
+		}
+		v, err := s.ResetTOTP(ctx, a, "ana@hotline.test")
+		if err != nil || v.TOTP {
+			t.Fatalf("reset: %+v, %v", v, err)
+		}
+		if _, err := s.SessionActor(ctx, value); !errors.Is(err, invalid.ErrUnauthenticated) {
+			t.Errorf("ana's session after the reset: %v, want ended", err)
+		}
+		if _, ca, err := s.Login(ctx, "ana@hotline.test", password, ""); err != nil || !ca.MustEnrolTOTP {
+			t.Errorf("ana after the reset: %+v, %v; want signed in to enrol again", ca, err)
+		}
+		for _, action := range []string{"user.role", "user.totp_reset"} {
+			evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{Action: action, Limit: 10})
+			if err != nil || len(evs) != 1 || evs[0].ActorID != admin.ID || evs[0].OrgID != org.ID {
+				t.Errorf("%s audit: %+v (%v)", action, evs, err)
+			}
+		}
+	})
+}

@@ -371,6 +371,92 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 	return userView(u), nil
 }
 
+// User returns an account a manages, by id or e-mail.
+func (s *Service) User(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	u, err := s.account(ctx, s.db.Read(), a, auth.ManageUsers, idOrEmail)
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
+}
+
+// SetRole gives a user (by id or e-mail) another role, audited as
+// user.role with the old and the new. An admin changes the roles of its
+// own organisation's accounts among those it may create; no one makes or
+// unmakes an operator but the command line; an admin cannot demote itself
+// (another admin must, so an organisation is never left without one by a
+// slip). The new role applies to the user's next request.
+func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role string) (*UserView, error) {
+	if !auth.ValidRole(role) {
+		return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", role, roleList())
+	}
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: auth.Role(role)}}) {
+		return nil, invalid.ErrForbidden
+	}
+	var u *store.User
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
+			return err
+		}
+		if u.ID == a.UserID {
+			return invalid.Field("role", "own_account", "an admin cannot change its own role; ask another admin")
+		}
+		if (u.Role == string(auth.Integration)) != (role == string(auth.Integration)) {
+			return invalid.Field("role", "invalid_value", "an integration account (no password) and a person's account cannot become each other")
+		}
+		if u.Role == role {
+			return nil
+		}
+		if err := q.SetUserRole(ctx, u.ID, role); err != nil {
+			return err
+		}
+		old := u.Role
+		u.Role = role
+		return audit.Record(ctx, q, a, "user.role", "user", u.ID, "", map[string]string{"from": old, "to": role})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
+}
+
+// ResetTOTP removes a user's second factor (a lost phone), ends its
+// sessions, and audits user.totp_reset. At its next sign-in the user signs
+// in with the password alone and, where its organisation requires a second
+// factor of its role, can do nothing until it enrols a new one. An admin
+// resets its own organisation's accounts, not its own.
+func (s *Service) ResetTOTP(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
+	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	var u *store.User
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
+			return err
+		}
+		if u.ID == a.UserID {
+			return invalid.Field("reset_totp", "own_account", "replace your own authenticator on your account page")
+		}
+		if err := q.SetUserTOTP(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
+			return err
+		}
+		u.TOTPSecret = ""
+		return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, "", nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
+}
+
 // Unlock forgets the failed sign-ins of a user (by id or e-mail), ending
 // a lockout early; audited as user.unlock. An admin unlocks its own
 // organisation's accounts.

@@ -80,6 +80,15 @@ func (q Q) SetUserDisabled(ctx context.Context, id string, disabled bool) error 
 	return oneRow(res, "user", id)
 }
 
+// SetUserRole changes a user's role.
+func (q Q) SetUserRole(ctx context.Context, id, role string) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2`, role, id)
+	if err != nil {
+		return fmt.Errorf("store: set role: %w", err)
+	}
+	return oneRow(res, "user", id)
+}
+
 // SetUserTOTP stores a user's TOTP secret ("" removes it).
 func (q Q) SetUserTOTP(ctx context.Context, id, secret string) error {
 	res, err := q.q.ExecContext(ctx, `UPDATE users SET totp_secret = $1 WHERE id = $2`, secret, id)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -254,10 +255,8 @@ func (s *site) adminRefused(w http.ResponseWriter, q *req, field string, err err
 	if err2 != nil {
 		return err2
 	}
-	msg := ""
-	if fe, ok := s.refusal(q, err); ok {
-		msg = fe
-	} else {
+	msg, ok := s.refusal(q, err)
+	if !ok {
 		return err
 	}
 	v := s.newView(q, "admin.title")
@@ -265,7 +264,7 @@ func (s *site) adminRefused(w http.ResponseWriter, q *req, field string, err err
 	v.Form = q.r.PostForm
 	v.Errors[field] = msg
 	v.Error = msg
-	s.render(w, q, http.StatusUnprocessableEntity, "admin", v)
+	s.render(w, q, answer.Of(err).Status, "admin", v)
 	return nil
 }
 
@@ -293,6 +292,27 @@ func (s *site) adminDisableUser(w http.ResponseWriter, q *req) error {
 		return s.adminRefused(w, q, "users", err)
 	}
 	return redirect(w, q, "/app/admin?done=disabled")
+}
+
+// adminUserAct changes one account from the admin page: its role, its
+// lost second factor, or a lockout.
+func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
+	id, act := q.r.PathValue("id"), q.r.PathValue("act")
+	var err error
+	switch act {
+	case "role":
+		_, err = s.d.Staff.SetRole(q.ctx(), q.actor, id, q.r.PostFormValue("role"))
+	case "totp-reset":
+		_, err = s.d.Staff.ResetTOTP(q.ctx(), q.actor, id)
+	case "unlock":
+		err = s.d.Staff.Unlock(q.ctx(), q.actor, id)
+	default:
+		return errNotFound
+	}
+	if err != nil {
+		return s.adminRefused(w, q, "users", err)
+	}
+	return redirect(w, q, "/app/admin?done="+act)
 }
 
 // adminTOTP sets whether the admin's organisation requires a second

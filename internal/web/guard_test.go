@@ -108,3 +108,50 @@ func TestPasswordChangePage(t *testing.T) {
 		t.Errorf("another session after the change: status %d to %q, want sent to sign in", p.status, p.header.Get("Location"))
 	}
 }
+
+// TestAdminTeamPage: the hotline admin changes an investigator's role,
+// resets a lost authenticator (the user re-enrols where required) and
+// unlocks a locked account from the admin page.
+func TestAdminTeamPage(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login(t, "admin@hotline.demo")
+	inv := e.demo.Users["investigator@hotline.demo"]
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+inv+"/role", url.Values{"role": {"coordinator"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("change role: status %d\n%s", p.status, p.body)
+	}
+	c := e.login(t, "investigator@hotline.demo")
+	if p := e.do(t, c, "GET", "/app/account?lang=en", nil); !strings.Contains(p.body, "Coordinator") {
+		t.Error("the account page does not show the new role")
+	}
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+inv+"/role", url.Values{"role": {"operator"}}); p.status != http.StatusForbidden {
+		t.Errorf("make an operator: status %d, want 403", p.status)
+	}
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+e.demo.Users["admin@hotline.demo"]+"/role", url.Values{"role": {"intake"}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("demote oneself: status %d, want 422", p.status)
+	}
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+e.demo.Users["coordinator@ngo.demo"]+"/role", url.Values{"role": {"intake"}}); p.status != http.StatusNotFound {
+		t.Errorf("another organisation's account: status %d, want 404", p.status)
+	}
+	// A lost phone: the admin removes the authenticator, the user's
+	// sessions end, and it signs in again with the password alone.
+	if _, _, err := e.srv.Staff.EnableTOTP(t.Context(), staff.System, "investigator@hotline.demo"); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+inv+"/totp-reset", url.Values{}); p.status != http.StatusSeeOther {
+		t.Fatalf("reset authenticator: status %d", p.status)
+	}
+	if p := e.do(t, c, "GET", "/app/triage", nil); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/login") {
+		t.Errorf("the user's session after the reset: status %d to %q, want sent to sign in", p.status, p.header.Get("Location"))
+	}
+	// Locked after five wrong passwords, unlocked by the admin.
+	for range auth.FreeFailures {
+		e.do(t, e.client(t), "POST", "/login", url.Values{"email": {"investigator@hotline.demo"}, "password": {"wrong wrong wrong"}})
+	}
+	if p := e.do(t, e.client(t), "POST", "/login", url.Values{"email": {"investigator@hotline.demo"}, "password": {demo.Password}}); p.status != http.StatusTooManyRequests {
+		t.Fatalf("locked: status %d, want 429", p.status)
+	}
+	if p := e.do(t, admin, "POST", "/app/admin/users/"+inv+"/unlock", url.Values{}); p.status != http.StatusSeeOther {
+		t.Fatalf("unlock: status %d", p.status)
+	}
+	e.login(t, "investigator@hotline.demo")
+}

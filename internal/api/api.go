@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -59,6 +60,7 @@ type Services struct {
 	Links    *links.Service
 	Lure     *lure.Scorer
 	Screen   *screen.Service
+	Notify   *notify.Service
 	DB       *store.DB
 }
 
@@ -139,6 +141,9 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
+		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
+		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},
+		{"POST", "/api/v1/notifications/{id}/read", "", false, api.readNotifications},
 		{"GET", "/api/v1/check", auth.CheckPublic, true, api.check},
 		{"POST", "/api/v1/lure/score", auth.CheckPublic, true, api.lureScore},
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},

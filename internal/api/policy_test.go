@@ -81,6 +81,12 @@ var allowed = map[string]map[auth.Role][]scope{
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
 	"PATCH /api/v1/organisations/{id}": {auth.Admin: {own}},
+	// Everyone reads and marks its own notifications. The matrix's ids are
+	// no one's notifications, so marking one is never allowed here;
+	// TestNotifications covers one's own and another's.
+	"GET /api/v1/notifications":            everyone([]scope{own}),
+	"POST /api/v1/notifications/read":      everyone([]scope{own}),
+	"POST /api/v1/notifications/{id}/read": {},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):

@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -275,6 +276,9 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 				return err
 			}
 		}
+		if err := notify.Add(ctx, q, a, c.AssigneeID, notify.CaseAssigned, "case", c.ID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, a, "case.create", "case", c.ID, "", map[string]any{"reports": ids})
 	})
 	if err != nil {
@@ -486,6 +490,11 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			}
 		}
 		out = c
+		if c.AssigneeID != prev.AssigneeID {
+			if err := notify.Add(ctx, q, a, c.AssigneeID, notify.CaseAssigned, "case", c.ID); err != nil {
+				return err
+			}
+		}
 		if reopen != "" {
 			if err := audit.Record(ctx, q, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
 				return err
@@ -675,6 +684,19 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch 
 			return err
 		}
 		out = r
+		// The referring case's assignee is told, or its creator while no
+		// one is assigned.
+		c, err := q.GetCase(ctx, r.CaseID)
+		if err != nil {
+			return err
+		}
+		who := c.AssigneeID
+		if who == "" {
+			who = c.CreatedBy
+		}
+		if err := notify.Add(ctx, q, a, who, notify.ReferralAnswered, "case", c.ID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, a, "referral.respond", "referral", id, "", map[string]string{"status": in.Status})
 	})
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -45,6 +46,7 @@ type Server struct {
 	Ledger   *ledger.Log
 	Screen   *screen.Service
 	API      *api.API
+	Notify   *notify.Service
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 
@@ -90,6 +92,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Casework = casework.New(db, s.Intake, logger)
+	s.Notify = notify.New(db)
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport}, logger)
@@ -100,7 +103,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, DB: db}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Notify: s.Notify, DB: db}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -111,7 +114,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
 	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
 	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Log: logger,
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       webScreening{in: s.Intake, s: s.Screen},

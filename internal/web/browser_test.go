@@ -91,7 +91,7 @@ func newBrowser(t *testing.T, base string) *browser {
 			b.mu.Unlock()
 		}
 	}))
-	ctx, cancelT := context.WithTimeout(ctx, 100*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 240*time.Second)
 	t.Cleanup(func() {
 		cancelT()
 		cancelC()

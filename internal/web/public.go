@@ -572,7 +572,7 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 		return redirect(w, q, "/app/account")
 	}
 	next := f.Get("next")
-	if !strings.HasPrefix(next, "/app") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if !isLocalPath(next) {
 		next = "/app"
 	}
 	return redirect(w, q, next)

@@ -33,6 +33,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/logthrottle"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -46,6 +47,7 @@ type Deps struct {
 	Intake   *intake.Service
 	Casework *casework.Service
 	Staff    *staff.Service
+	Notify   *notify.Service
 	Log      *slog.Logger
 
 	// KeyFingerprints names each key (master key, ledger signing key) and
@@ -232,7 +234,7 @@ func (s *site) loadAssets() error {
 // pageNames are the templates each page is parsed from, beside the layout.
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
-	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account",
+	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -244,14 +246,15 @@ func (s *site) funcs() template.FuncMap {
 			}
 			return u, nil
 		},
-		"has":      func(v url.Values, key, val string) bool { return slices.Contains(v[key], val) },
-		"contains": func(list []string, v string) bool { return slices.Contains(list, v) },
-		"short":    func(id string) string { return shortID(id) },
-		"add":      func(a, b int) int { return a + b },
-		"svg":      func(s string) template.HTML { return template.HTML(s) },
-		"join":     strings.Join,
-		"list":     func(xs ...string) []string { return xs },
-		"pct":      func(f float64) float64 { return f * 100 },
+		"has":       func(v url.Values, key, val string) bool { return slices.Contains(v[key], val) },
+		"contains":  func(list []string, v string) bool { return slices.Contains(list, v) },
+		"short":     func(id string) string { return shortID(id) },
+		"add":       func(a, b int) int { return a + b },
+		"svg":       func(s string) template.HTML { return template.HTML(s) },
+		"join":      strings.Join,
+		"hasPrefix": strings.HasPrefix,
+		"list":      func(xs ...string) []string { return xs },
+		"pct":       func(f float64) float64 { return f * 100 },
 		"dict2": func(l *Locale, st intake.StatementView) map[string]any {
 			return map[string]any{"L": l, "S": st}
 		},
@@ -305,6 +308,8 @@ type view struct {
 	Actor auth.Actor
 	User  string
 	Nav   []navItem
+	// Unread counts the staff member's unread notifications (the bell).
+	Unread int
 	// Errors maps a form field to its localised message; Error is a
 	// message for the whole page.
 	Errors map[string]string
@@ -507,6 +512,10 @@ func (s *site) newView(q *req, titleKey string) *view {
 	if !q.actor.Public() {
 		v.Nav = s.nav(q)
 		v.User = q.user
+		if s.d.Notify != nil {
+			// A failure here costs the bell's number, not the page.
+			v.Unread, _ = s.d.Notify.Unread(q.ctx(), q.actor)
+		}
 	}
 	return v
 }
@@ -608,6 +617,9 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app", s.staffPage(true, s.home))
 	mux.Handle("GET /app/{$}", s.staffPage(true, s.home))
 	mux.Handle("GET /app/account", s.staffPage(true, s.account))
+	mux.Handle("GET /app/notifications", s.staffPage(true, s.notifications))
+	mux.Handle("POST /app/notifications/read", s.staffPage(true, s.notificationsRead))
+	mux.Handle("POST /app/notifications/{id}/read", s.staffPage(true, s.notificationsRead))
 	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
 	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
 	mux.Handle("POST /app/account/password", s.staffPage(true, s.passwordChange))

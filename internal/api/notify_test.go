@@ -1,0 +1,63 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/intake"
+)
+
+// TestNotifications: when the police answer a referral, the hotline's
+// case creator is told (no one is assigned), and only they; marking
+// another user's notification is not found; marking all read empties the
+// count.
+func TestNotifications(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Intake, auth.Coordinator)
+		e.org("police", false, auth.Partner)
+		var ack intake.Ack
+		e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport).decode(t, &ack)
+		var cv casework.CaseView
+		e.do("intake@hotline.test", "POST", "/api/v1/cases", "/api/v1/cases", map[string]any{"report_ids": []string{ack.ID}, "title": "t"}).decode(t, &cv)
+		var ref casework.ReferralView
+		res := e.do("intake@hotline.test", "POST", "/api/v1/cases/{id}/referrals", "/api/v1/cases/"+cv.ID+"/referrals", map[string]any{"to_org_id": e.orgs["police"], "shared": []string{"places"}})
+		res.decode(t, &ref)
+		if res.status != http.StatusCreated {
+			t.Fatalf("refer: %d %s", res.status, res.body)
+		}
+		if res := e.do("partner@police.test", "POST", "/api/v1/referrals/{id}/response", "/api/v1/referrals/"+ref.ID+"/response", map[string]string{"status": "accepted", "response": "on it"}); res.status != http.StatusOK {
+			t.Fatalf("respond: %d %s", res.status, res.body)
+		}
+		list := func(email string) api.NotificationList {
+			var l api.NotificationList
+			res := e.do(email, "GET", "/api/v1/notifications", "/api/v1/notifications", nil)
+			if res.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", email, res.status, res.body)
+			}
+			res.decode(t, &l)
+			return l
+		}
+		mine := list("intake@hotline.test")
+		if mine.Unread != 1 || len(mine.Items) != 1 || mine.Items[0].Kind != "referral.answered" || mine.Items[0].ObjectID != cv.ID || mine.Items[0].ActorID != e.users["partner@police.test"].UserID {
+			t.Fatalf("the case creator's notifications: %+v", mine)
+		}
+		for _, other := range []string{"coordinator@hotline.test", "partner@police.test"} {
+			if l := list(other); l.Unread != 0 || len(l.Items) != 0 {
+				t.Errorf("%s is told too: %+v", other, l)
+			}
+		}
+		path := "/api/v1/notifications/" + mine.Items[0].ID + "/read"
+		if res := e.do("coordinator@hotline.test", "POST", "/api/v1/notifications/{id}/read", path, nil); res.status != http.StatusNotFound {
+			t.Errorf("another user marks it: %d, want 404", res.status)
+		}
+		if res := e.do("intake@hotline.test", "POST", "/api/v1/notifications/read", "/api/v1/notifications/read", nil); res.status != http.StatusNoContent {
+			t.Fatalf("mark all: %d %s", res.status, res.body)
+		}
+		if l := list("intake@hotline.test"); l.Unread != 0 || !l.Items[0].Read {
+			t.Errorf("after marking all read: %+v", l)
+		}
+	})
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/screen"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -59,6 +60,7 @@ type Services struct {
 	Links    *links.Service
 	Lure     *lure.Scorer
 	Screen   *screen.Service
+	Search   *search.Service
 	DB       *store.DB
 }
 
@@ -148,6 +150,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/screen", auth.RunScreen, false, api.screenName},
 		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
 		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},
+		{"GET", "/api/v1/search", auth.Search, false, api.search},
 	}
 	return rs
 }

@@ -1,0 +1,4 @@
+-- 0012: a placeholder that keeps the migrations contiguous on the search
+-- branch, whose own migration is numbered 0014 while other branches add
+-- 0012 and 0013. It does nothing; drop it when the branches are merged and
+-- renumbered.

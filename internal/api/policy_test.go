@@ -81,6 +81,9 @@ var allowed = map[string]map[auth.Role][]scope{
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
 	"PATCH /api/v1/organisations/{id}": {auth.Admin: {own}},
+	// Search is for those who read reports or cases; each result is then
+	// checked (TestSearchScopes).
+	"GET /api/v1/search": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -236,6 +239,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"side": "victim", "reason": "matrix test"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
+	case "GET /api/v1/search":
+		return path + "?q=" + f.report, nil, nil
 	case "GET /api/v1/check":
 		return path + "?q=%2B85512345678", nil, nil
 	case "POST /api/v1/lure/score":

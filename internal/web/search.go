@@ -61,4 +61,3 @@ func (s *site) searchPage(w http.ResponseWriter, q *req) error {
 func canSearch(a auth.Actor) bool {
 	return !a.Public() && auth.Can(a, auth.Search, auth.Resource{OrgID: a.OrgID})
 }
-

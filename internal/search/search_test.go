@@ -25,7 +25,7 @@ import (
 // organisations: home (coordinator, investigator, intake, admin), other
 // (coordinator) and police (partner).
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	dsn    string
 	in     *intake.Service
@@ -36,7 +36,7 @@ type world struct {
 	orgs   map[string]string
 }
 
-func newWorld(t *testing.T, e store.Engine) *world {
+func newWorld(t testing.TB, e store.Engine) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, dsn := storetest.OpenDSN(t, e)

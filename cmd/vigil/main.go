@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"verify":    {"check a ledger receipt offline", runVerify},
 		"log":       {"audit the testimony ledger", runLog},
 		"links":     {"rebuild the identifier link index", runLinks},
+		"search":    {"rebuild the search index", runSearch},
 		"watchlist": {"import sanctions and watch lists", runWatchlist},
 		"screen":    {"screen names from stdin against a watch list", runScreen},
 		"lure":      {"score, train and evaluate the lure-check model", runLure},

@@ -28,6 +28,7 @@ import (
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -61,6 +62,7 @@ type Services struct {
 	Lure     *lure.Scorer
 	Screen   *screen.Service
 	Notify   *notify.Service
+	Search   *search.Service
 	DB       *store.DB
 }
 
@@ -153,6 +155,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/screen", auth.RunScreen, false, api.screenName},
 		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
 		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},
+		{"GET", "/api/v1/search", auth.Search, false, api.search},
 	}
 	return rs
 }

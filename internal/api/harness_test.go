@@ -20,6 +20,7 @@ import (
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
@@ -58,9 +59,12 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 		t.Fatal(err)
 	}
 	in := intake.New(db, keys, nil, nil, log)
+	cw := casework.New(db, in, log)
+	srch := search.New(db, keys, in, cw, log)
+	in.Index = srch
 	in.Start()
 	t.Cleanup(in.Close)
-	e := &env{t: t, db: db, keys: keys, intake: in, casework: casework.New(db, in, log), staff: staff.New(db, 0),
+	e := &env{t: t, db: db, keys: keys, intake: in, casework: cw, staff: staff.New(db, 0),
 		tokens: map[string]string{}, users: map[string]auth.Actor{}, orgs: map[string]string{}}
 	e.links = links.New(db, keys, in, log)
 	sc, err := lure.New(lure.WithLookup(e.links))
@@ -71,7 +75,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Notify: notify.New(db), DB: db}, log, opt)
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), DB: db}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

@@ -87,6 +87,9 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/notifications":            everyone([]scope{own}),
 	"POST /api/v1/notifications/read":      everyone([]scope{own}),
 	"POST /api/v1/notifications/{id}/read": {},
+	// Search is for those who read reports or cases; each result is then
+	// checked (TestSearchScopes).
+	"GET /api/v1/search": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -242,6 +245,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"side": "victim", "reason": "matrix test"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
+	case "GET /api/v1/search":
+		return path + "?q=" + f.report, nil, nil
 	case "GET /api/v1/check":
 		return path + "?q=%2B85512345678", nil, nil
 	case "POST /api/v1/lure/score":

@@ -76,6 +76,7 @@ const (
 	RunScreen       Action = "screen.run"       //
 	ReviewScreen    Action = "screen.review"    //
 	ManageLists     Action = "watchlist.manage" //
+	Search          Action = "search"           // search reports and cases; each result is checked with ReadReport or ReadCase
 )
 
 // Resource is what an action is done to, as far as access depends on it.
@@ -128,11 +129,11 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
-		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers},
+		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
-		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers},
+		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers, Search},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff
@@ -218,7 +219,7 @@ func operatorCan(act Action, r Resource) bool {
 func partnerCan(a Actor, act Action, r Resource) bool {
 	referred := slices.Contains(r.ReferredTo, a.OrgID)
 	switch act {
-	case ListCases, ListReferrals, ReadOrgs:
+	case ListCases, ListReferrals, ReadOrgs, Search:
 		return r.OrgID == "" || r.OrgID == a.OrgID
 	case ReadCase, ReadReport, ReadReferral:
 		return referred

@@ -62,6 +62,10 @@ type Service struct {
 	// FreeSpace measures the free space of the file system holding a
 	// directory (the attachments' watermark); tests replace it.
 	FreeSpace func(dir string) (int64, error)
+	// Index computes the search index's rows of new statements and
+	// reports, stored in the same transaction (set before Start; nil keeps
+	// no index).
+	Index Indexer
 
 	// quota counts public uploads over the last hour.
 	quota *quota
@@ -365,6 +369,12 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 	for _, st := range stmts {
 		st.addTo(rows)
 	}
+	texts := []string{sub.Narrative, sub.JobAd}
+	subjects := make([]string, len(sub.Subjects))
+	for i, su := range sub.Subjects {
+		subjects[i] = su.Name
+	}
+	rows.Search = s.searchTerms(orgID, id, texts, subjects)
 	if !a.Public() {
 		rows.Audit = append(rows.Audit, &store.AuditEvent{ID: store.NewID(), At: r.ReceivedAt, ActorID: a.UserID, ActorOrgID: a.OrgID, OrgID: r.OrgID,
 			Action: "report.create", ResourceType: "report", ResourceID: id, Detail: `{"channel":"` + r.Channel + `"}`})

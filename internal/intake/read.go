@@ -330,6 +330,10 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, id, reason string) er
 		if err := q.MarkReportErased(ctx, id, store.Now()); err != nil {
 			return err
 		}
+		// The search index's hashes of the report's words go with its key.
+		if err := q.DeleteSearchTerms(ctx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, q, a, "report.erase", "report", id, reason, nil)
 	})
 }
@@ -405,6 +409,9 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
+		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{in.Text}, nil)); err != nil {
+			return err
+		}
 		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
 			return err
 		}
@@ -458,6 +465,9 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 		}
 		w := newVersion(dk, statementID, version, text, a.UserID, now)
 		if err := w.put(ctx, q); err != nil {
+			return err
+		}
+		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{text}, nil)); err != nil {
 			return err
 		}
 		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,6 +41,9 @@ type Keyring struct {
 	// key.
 	ident      cipher.AEAD
 	identNonce []byte
+	// search is the root of the search index's per-organisation term
+	// keys (see SearchHasher), derived from the master key.
+	search []byte
 }
 
 // ErrKeyMissing means the master key file is missing for a database that
@@ -206,6 +210,7 @@ func New(master []byte) (*Keyring, error) {
 		return nil, err
 	}
 	k.identNonce = derive(master, "vigil link index nonce v1")
+	k.search = derive(master, "vigil search index v1")
 	return k, nil
 }
 
@@ -339,4 +344,39 @@ func (k *Keyring) OpenIdentifier(id string, sealed []byte) (string, error) {
 		return "", fmt.Errorf("seal: identifier %s: %w", id, err)
 	}
 	return string(b), nil
+}
+
+// SearchHasher computes the search index's terms for one organisation: a
+// keyed hash (HMAC-SHA-256, truncated to 16 bytes) of a field name and a
+// normalised term, under a key derived from the master key and the
+// organisation's ID. Like [Keyring.BlindIndex] it allows equality look-ups
+// without storing the term; unlike it, the key differs per organisation,
+// so equal words in two organisations' reports give unrelated hashes and
+// the index cannot be joined across organisations. A SearchHasher is not
+// safe for concurrent use; make one per goroutine.
+type SearchHasher struct {
+	mac hash.Hash
+	buf []byte
+}
+
+// SearchHasher returns the term hasher of organisation orgID.
+func (k *Keyring) SearchHasher(orgID string) *SearchHasher {
+	key := hmac.New(sha256.New, k.search)
+	key.Write([]byte("org\x00"))
+	key.Write([]byte(orgID))
+	return &SearchHasher{mac: hmac.New(sha256.New, key.Sum(nil))}
+}
+
+// SearchTermSize is the size in bytes of a search term hash.
+const SearchTermSize = 16
+
+// Term returns the keyed hash of term in field ("t" for text, "s" for a
+// subject's name, …).
+func (h *SearchHasher) Term(field, term string) []byte {
+	h.mac.Reset()
+	h.mac.Write([]byte(field))
+	h.mac.Write([]byte{0})
+	h.mac.Write([]byte(term))
+	h.buf = h.mac.Sum(h.buf[:0])
+	return append([]byte(nil), h.buf[:SearchTermSize]...)
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/web"
@@ -41,6 +42,7 @@ type Server struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Links    *links.Service
+	Search   *search.Service
 	Jobs     *jobs.Runner
 	Lure     *lure.Scorer
 	Ledger   *ledger.Log
@@ -93,6 +95,8 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Casework = casework.New(db, s.Intake, logger)
 	s.Notify = notify.New(db)
+	s.Search = search.New(db, keys, s.Intake, s.Casework, logger)
+	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport}, logger)
@@ -103,7 +107,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Notify: s.Notify, DB: db}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, DB: db}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -121,6 +125,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Links:           webLinks{s.Links},
 		Checker:         webChecker{l: s.Links, lure: publicLure},
 		Lure:            webLure{in: s.Intake, lure: s.Lure},
+		Search:          s.Search,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

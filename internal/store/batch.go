@@ -71,12 +71,15 @@ type Intake struct {
 	// Jobs are follow-ups (linking, screening, lure scoring), queued in the
 	// same transaction so a crash loses none.
 	Jobs []*Job
+	// Search are the report's rows of the search index (keyed hashes of
+	// its terms), written in the same transaction.
+	Search []SearchTerm
 }
 
 // PutIntake stores a batch of submissions, and adds them to the statistics
 // roll-up and the incident-type index in the same transaction.
 func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
-	var reports, keys, stmts, versions, entries, audits, jobs [][]any
+	var reports, keys, stmts, versions, entries, audits, jobs, terms [][]any
 	for _, in := range batch {
 		r := in.Report
 		reports = append(reports, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
@@ -98,6 +101,9 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		for _, e := range in.Audit {
 			audits = append(audits, auditRow(e))
 		}
+		for _, t := range in.Search {
+			terms = append(terms, []any{t.Term, t.ReportID})
+		}
 	}
 	steps := []struct {
 		table, cols string
@@ -115,6 +121,9 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		if err := q.insertMany(ctx, s.table, s.cols, s.rows); err != nil {
 			return err
 		}
+	}
+	if err := q.insertMany(ctx, "search_terms", "term, report_id", terms, "ON CONFLICT DO NOTHING"); err != nil {
+		return err
 	}
 	rs := make([]*Report, len(batch))
 	for i, in := range batch {

@@ -64,6 +64,9 @@ type Deps struct {
 	Screening Screening
 	// Lure scores a report's job ad.
 	Lure Lure
+	// Search finds reports and cases (the search box and page); nil shows
+	// no search.
+	Search Searcher
 }
 
 // ReceiptSource returns the ledger receipt for a report's first statement,
@@ -235,6 +238,8 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
+	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account",
+	"search",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -253,6 +258,7 @@ func (s *site) funcs() template.FuncMap {
 		"svg":       func(s string) template.HTML { return template.HTML(s) },
 		"join":      strings.Join,
 		"hasPrefix": strings.HasPrefix,
+		"canSearch": func(a auth.Actor) bool { return s.d.Search != nil && canSearch(a) },
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"dict2": func(l *Locale, st intake.StatementView) map[string]any {
@@ -638,6 +644,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/cases/{id}/graph.json", s.staffPage(false, s.graphJSON))
 	mux.Handle("GET /app/reports/{id}", s.staffPage(false, s.reportPage))
 	mux.Handle("GET /app/referrals", s.staffPage(true, s.referrals))
+	mux.Handle("GET /app/search", s.staffPage(true, s.searchPage))
 	mux.Handle("POST /app/referrals/{id}/respond", s.staffPage(true, s.respond))
 	mux.Handle("GET /app/map", s.staffPage(false, s.mapPage))
 	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SearchTerm is one row of the search index: a report has a term. Term is
+// a keyed hash (seal.SearchHasher), never the term itself.
+type SearchTerm struct {
+	Term     []byte
+	ReportID string
+}
+
+// PutSearchTerms adds rows to the search index; rows it has already are
+// left as they are.
+func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
+	rows := make([][]any, len(ts))
+	for i, t := range ts {
+		rows[i] = []any{t.Term, t.ReportID}
+	}
+	return q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING")
+}
+
+// DeleteSearchTerms removes a report's rows from the search index (when it
+// is erased).
+func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id = $1`, reportID); err != nil {
+		return fmt.Errorf("store: delete search terms: %w", err)
+	}
+	return nil
+}
+
+// ClearSearchIndex empties the search index (a rebuild's first step, in
+// its transaction).
+func (q Q) ClearSearchIndex(ctx context.Context) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms`); err != nil {
+		return fmt.Errorf("store: clear search index: %w", err)
+	}
+	return nil
+}
+
+// CountSearchTerms returns how many rows the search index has.
+func (q Q) CountSearchTerms(ctx context.Context) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_terms`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count search terms: %w", err)
+	}
+	return n, nil
+}
+
+// termDrivingCap bounds how far SearchReports counts a term's reports to
+// choose the rarest term.
+const termDrivingCap = 2000
+
+// SearchReports returns the reports that have every one of terms, newest
+// first, with ids before before ("" for no bound), at most limit. It walks
+// the rarest term's reports newest first and probes the others, so it
+// reads about limit rows when the terms go together, whatever their
+// frequency.
+func (q Q) SearchReports(ctx context.Context, terms [][]byte, before string, limit int) ([]string, error) {
+	if len(terms) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	drive := 0
+	if len(terms) > 1 {
+		best := -1
+		for i, t := range terms {
+			var n int
+			err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = $1 LIMIT `+strconv.Itoa(termDrivingCap)+`) c`, t).Scan(&n)
+			if err != nil {
+				return nil, fmt.Errorf("store: search: %w", err)
+			}
+			if n == 0 {
+				return nil, nil
+			}
+			if best < 0 || n < best {
+				best, drive = n, i
+			}
+		}
+	}
+	args := []any{terms[drive]}
+	var b strings.Builder
+	b.WriteString(`SELECT t0.report_id FROM search_terms t0 WHERE t0.term = $1`)
+	if before != "" {
+		args = append(args, before)
+		b.WriteString(` AND t0.report_id < $` + strconv.Itoa(len(args)))
+	}
+	for i, t := range terms {
+		if i == drive {
+			continue
+		}
+		args = append(args, t)
+		fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM search_terms t%d WHERE t%d.term = $%d AND t%d.report_id = t0.report_id)`, i+1, i+1, len(args), i+1)
+	}
+	b.WriteString(` ORDER BY t0.report_id DESC LIMIT ` + strconv.Itoa(limit))
+	out, err := q.strings(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	return out, nil
+}
+
+// ReportsWithTerms returns which of reportIDs have every one of terms.
+func (q Q) ReportsWithTerms(ctx context.Context, terms [][]byte, reportIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(terms) == 0 || len(reportIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(reportIDs, 1)
+	tph := make([]string, len(terms))
+	for i, t := range terms {
+		args = append(args, t)
+		tph[i] = "$" + strconv.Itoa(len(args))
+	}
+	ids, err := q.strings(ctx, `SELECT report_id FROM search_terms WHERE report_id IN (`+ph+`) AND term IN (`+strings.Join(tph, ",")+`)
+		GROUP BY report_id HAVING COUNT(*) = `+strconv.Itoa(len(terms)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// ReportsByIdentifiers returns the reports of organisation orgID in which
+// the link index found any of identifierIDs, newest first, with ids before
+// before ("" for no bound), at most limit.
+func (q Q) ReportsByIdentifiers(ctx context.Context, orgID string, identifierIDs []string, before string, limit int) ([]string, error) {
+	if len(identifierIDs) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	ph, args := placeholders(identifierIDs, 2)
+	args = append([]any{orgID}, args...)
+	cond := ""
+	if before != "" {
+		args = append(args, before)
+		cond = ` AND report_id < $` + strconv.Itoa(len(args))
+	}
+	out, err := q.strings(ctx, `SELECT DISTINCT report_id FROM identifier_occurrences WHERE org_id = $1 AND identifier_id IN (`+ph+`)`+cond+
+		` ORDER BY report_id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search identifiers: %w", err)
+	}
+	return out, nil
+}
+
+// ReportsWithIdentifiers returns which of reportIDs the link index found
+// any of identifierIDs in.
+func (q Q) ReportsWithIdentifiers(ctx context.Context, identifierIDs, reportIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(identifierIDs) == 0 || len(reportIDs) == 0 {
+		return out, nil
+	}
+	ph, args := placeholders(identifierIDs, 1)
+	rph, rargs := placeholders(reportIDs, len(args)+1)
+	ids, err := q.strings(ctx, `SELECT DISTINCT report_id FROM identifier_occurrences WHERE identifier_id IN (`+ph+`) AND report_id IN (`+rph+`)`, append(args, rargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search identifiers: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// IDsInRange returns the ids of organisation orgID's reports (table
+// "reports") or cases ("cases") in [lo, hi), newest first, before before
+// ("" for no bound), at most limit: the ids that start with a prefix, given
+// as the prefix and the prefix followed by a character above every id
+// character.
+func (q Q) IDsInRange(ctx context.Context, table, orgID, lo, hi, before string, limit int) ([]string, error) {
+	if table != "reports" && table != "cases" {
+		return nil, fmt.Errorf("store: ids in range: no table %q", table)
+	}
+	args := []any{orgID, lo, hi}
+	cond := ""
+	if before != "" {
+		args = append(args, before)
+		cond = ` AND id < $4`
+	}
+	out, err := q.strings(ctx, `SELECT id FROM `+table+` WHERE org_id = $1 AND id >= $2 AND id < $3`+cond+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: ids in range: %w", err)
+	}
+	return out, nil
+}
+
+// ReferredCases returns the ids of the cases referred to organisation
+// orgID, with the ids of their reports.
+func (q Q) ReferredCases(ctx context.Context, orgID string) (map[string][]string, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT r.case_id, cr.report_id FROM referrals r JOIN case_reports cr ON cr.case_id = r.case_id WHERE r.to_org_id = $1`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: referred cases: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var c, r string
+		if err := rows.Scan(&c, &r); err != nil {
+			return nil, fmt.Errorf("store: referred cases: %w", err)
+		}
+		out[c] = append(out[c], r)
+	}
+	return out, rows.Err()
+}
+
+// DeleteErasedSearchTerms removes the rows of every erased report.
+func (q Q) DeleteErasedSearchTerms(ctx context.Context) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id IN (SELECT id FROM reports WHERE erased_at <> 0)`); err != nil {
+		return fmt.Errorf("store: delete erased search terms: %w", err)
+	}
+	return nil
+}

@@ -61,6 +61,9 @@ func runLogAudit(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	if err := checkExists(cfg); err != nil {
+		return err
+	}
 	verifier, err := logVerifier(cfg, *vkeyFlag)
 	if err != nil {
 		return fmt.Errorf("log audit: %w", err)

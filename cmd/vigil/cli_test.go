@@ -33,6 +33,7 @@ func TestCLI(t *testing.T) {
 		{name: "log checkpoint without a database", args: []string{"log", "checkpoint", "--data", empty}, code: 1, msg: noDB},
 		{name: "links rebuild without a database", args: []string{"links", "rebuild", "--data", empty}, code: 1, msg: noDB},
 		{name: "watchlist list without a database", args: []string{"watchlist", "list", "--data", empty}, code: 1, msg: noDB},
+		{name: "backup without a database", args: []string{"backup", "--data", empty, "--out", filepath.Join(t.TempDir(), "b.tar")}, code: 1, msg: noDB},
 		{name: "screen without a database", args: []string{"screen", "--data", empty}, code: 1, msg: noDB},
 	} {
 		tt.run(t, getenv)
@@ -72,6 +73,8 @@ func TestCLI(t *testing.T) {
 		{name: "serve --help", args: []string{"serve", "--help"}, code: 0, out: "-addr"},
 		{name: "token create --help", args: []string{"token", "create", "--help"}, code: 0, out: "-user"},
 		{name: "verify --help", args: []string{"verify", "--help"}, code: 0, out: "RECEIPT.json"},
+		{name: "help backup", args: []string{"help", "backup"}, code: 0, out: "usage: vigil backup [--data DIR] --out FILE"},
+		{name: "restore --help", args: []string{"restore", "--help"}, code: 0, out: "usage: vigil restore --data NEWDIR FILE"},
 		{name: "help nothing", args: []string{"help", "frobnicate"}, code: 2, msg: `help: unknown command "frobnicate"`},
 		// Called wrongly: exit 2, with what was wrong.
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, msg: `unknown command "frobnicate"`, errOut: "vigil help"},
@@ -85,6 +88,8 @@ func TestCLI(t *testing.T) {
 		{name: "token revoke no id", args: []string{"token", "revoke"}, code: 2, msg: "token revoke: give one token id"},
 		{name: "token unknown subcommand", args: []string{"token", "mint"}, code: 2, msg: `token: unknown subcommand "mint"`},
 		{name: "token list extra argument", args: []string{"token", "list", "x"}, code: 2, msg: `token list: unexpected argument "x"`},
+		{name: "backup without --out", args: []string{"backup"}, code: 2, msg: "backup: --out FILE is required"},
+		{name: "restore without file", args: []string{"restore", "--data", t.TempDir()}, code: 2, msg: "restore: give one backup FILE"},
 		// Refused: exit 1, saying why.
 		{name: "org bad kind", args: []string{"org", "add", "--name", "X", "--kind", "church"}, code: 1, msg: "kind"},
 		{name: "org duplicate", args: []string{"org", "add", "--name", "Hotline", "--kind", "ngo"}, code: 1, msg: "exists"},

@@ -24,6 +24,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	log    *slog.Logger
+	// progress is when long commands report progress; zero: the default.
+	progress progressTiming
 }
 
 // command is one subcommand: its one-line summary and the function that runs it.
@@ -49,6 +51,8 @@ func commands() map[string]command {
 		"watchlist": {"import sanctions and watch lists", runWatchlist},
 		"screen":    {"screen names from stdin against a watch list", runScreen},
 		"lure":      {"score, train and evaluate the lure-check model", runLure},
+		"backup":    {"write a consistent snapshot of a SQLite data directory (keys excluded)", runBackup},
+		"restore":   {"restore a backup into a new data directory and audit it", runRestore},
 	}
 }
 

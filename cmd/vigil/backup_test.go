@@ -290,12 +290,14 @@ func TestRestoreRefuses(t *testing.T) {
 	tw.Write([]byte("x"))
 	tw.Close()
 
-	nonEmpty := t.TempDir()
+	nonEmpty, keysOnly := t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(nonEmpty, "notes.txt"), []byte("x"))
+	writeFile(t, filepath.Join(keysOnly, "master.key"), readFile(t, filepath.Join(dir, "master.key")))
 	for _, c := range []struct {
 		name, dir, file, want string
 	}{
 		{"non-empty directory", nonEmpty, good, "is not empty (it holds notes.txt)"},
+		{"keys already in the directory", keysOnly, good, "point VIGIL_MASTER_KEY_FILE and VIGIL_LOG_KEY_FILE at them"},
 		{"altered attachment", "", write("altered.tar", altered), "attachments/01test: SHA-256"},
 		{"no manifest", "", write("cut.tar", noManifest.Bytes()), "no manifest.json"},
 		{"cut short", "", write("short.tar", raw[:len(raw)/2]), "it was cut short"},

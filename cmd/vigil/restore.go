@@ -72,9 +72,23 @@ func emptyDir(dir string) error {
 		return fmt.Errorf("--data %s: %w", dir, err)
 	}
 	if len(ents) > 0 {
-		return fmt.Errorf("--data %s is not empty (it holds %s%s): restore only into a new or empty directory, never over data", dir, ents[0].Name(), more(len(ents)-1))
+		hint := ""
+		if onlyKeys(ents) {
+			hint = "; to have restore run the full audit, keep the key copies elsewhere and point VIGIL_MASTER_KEY_FILE and VIGIL_LOG_KEY_FILE at them, or copy them in after the restore"
+		}
+		return fmt.Errorf("--data %s is not empty (it holds %s%s): restore only into a new or empty directory, never over data%s", dir, ents[0].Name(), more(len(ents)-1), hint)
 	}
 	return nil
+}
+
+// onlyKeys reports whether every entry is a .key file.
+func onlyKeys(ents []os.DirEntry) bool {
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".key") {
+			return false
+		}
+	}
+	return true
 }
 
 func more(n int) string {

@@ -206,7 +206,10 @@ func writeBackup(ctx context.Context, e *env, cfg *config.Config, db *store.DB, 
 	var w io.Writer = bw
 	var gz *gzip.Writer
 	if strings.HasSuffix(out, ".gz") || strings.HasSuffix(out, ".tgz") {
-		gz = gzip.NewWriter(bw)
+		// BestSpeed: much of the database is sealed (incompressible)
+		// bytes. On 100,000 demo reports (442 MiB) it took 13 s for
+		// 206 MB, the default level 33 s for 181 MB.
+		gz, _ = gzip.NewWriterLevel(bw, gzip.BestSpeed)
 		w = gz
 	}
 	tw := tar.NewWriter(w)

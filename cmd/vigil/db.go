@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/seal"
@@ -21,9 +25,64 @@ func loadConfig(e *env, fs *flag.FlagSet) (*config.Config, error) {
 	return &c, nil
 }
 
-// openDB opens the configured database. A brand-new database is migrated;
-// one with an older schema is refused until `vigil migrate` runs.
+// errNoDatabase means a command that needs an existing database found none.
+var errNoDatabase = errors.New("no Vigil database")
+
+// openDB opens the configured database, which must exist: only serve,
+// migrate and demo create one (with createDB). Nothing is created on disk
+// when it is missing. One with an older schema is refused until
+// `vigil migrate` runs.
 func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
+	if err := checkExists(c); err != nil {
+		return nil, err
+	}
+	db, err := openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	have, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if have == 0 {
+		where := "in " + c.DataDir + " (vigil.db has no schema)"
+		if db.Engine == store.Postgres {
+			where = "in the PostgreSQL database of VIGIL_DATABASE (it has no Vigil schema)"
+		}
+		db.Close()
+		return nil, fmt.Errorf("%w %s; run vigil migrate or vigil serve first", errNoDatabase, where)
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkExists refuses a SQLite database file that does not exist, naming
+// the data directory the command looked in.
+func checkExists(c *config.Config) error {
+	path, ok := strings.CutPrefix(c.DSN(), "sqlite:")
+	if !ok {
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("open the database: %w", err)
+	}
+	where := "in " + c.DataDir
+	if c.Database != "" {
+		where = "at " + path
+	}
+	return fmt.Errorf("%w %s; use --data DIR (or run vigil migrate / vigil serve first)", errNoDatabase, where)
+}
+
+// createDB opens the configured database, creating it (and the data
+// directory) if there is none; a brand-new one is migrated. For serve and
+// demo.
+func createDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 	db, err := openStore(ctx, c)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,9 @@ import (
 // concurrent slow queries share the configured three connections.
 func TestDBMaxConns(t *testing.T) {
 	engineDirs(t, func(t *testing.T, engine store.Engine, dir, dsn string) {
+		if _, err := runCmd(t, envWith(dir, dsn), "", "migrate"); err != nil {
+			t.Fatal(err)
+		}
 		open := func(maxConns string, args ...string) *store.DB {
 			t.Helper()
 			e := &env{getenv: envWith(dir, dsn, "VIGIL_DB_MAX_CONNS", maxConns)}

@@ -16,14 +16,20 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	reports := fs.Int("reports", 0, "also add this many generated reports (for scale tests), linked with one bulk rebuild")
 	seed := fs.Uint64("seed", 1, "seed of the generated reports (the same seed gives the same reports)")
-	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *reports < 0 {
+		return fmt.Errorf("demo: --reports must be 0 or more: %w", errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := createDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *reports < 0 {
-		return fmt.Errorf("demo: --reports must be 0 or more: %w", errUsage)
-	}
 	srv, err := openServer(ctx, e, cfg, db)
 	if err != nil {
 		return err

@@ -61,18 +61,30 @@ func runLogAudit(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	verifier, err := logVerifier(cfg, *vkeyFlag)
-	if err != nil {
-		return fmt.Errorf("log audit: %w", err)
-	}
-	opts := ledger.AuditOptions{Verifier: verifier, AttachmentsDir: filepath.Join(cfg.DataDir, "attachments")}
+	var seen [][]byte
 	for _, name := range cps {
 		b, err := os.ReadFile(name)
 		if err != nil {
-			return fmt.Errorf("log audit: %w", err)
+			return fmt.Errorf("log audit: --checkpoint: %w", err)
 		}
-		opts.Checkpoints = append(opts.Checkpoints, b)
+		seen = append(seen, b)
 	}
+	return ledgerAudit(ctx, e, cfg, *vkeyFlag, seen)
+}
+
+// ledgerAudit runs the ledger audit of the configured data directory and
+// prints its findings: the work of `vigil log audit`, which restore runs
+// too. vkey is the log's verifier key, or "" for the one of the log key
+// file; checkpoints are signed checkpoints seen earlier.
+func ledgerAudit(ctx context.Context, e *env, cfg *config.Config, vkey string, checkpoints [][]byte) error {
+	if err := checkExists(cfg); err != nil {
+		return err
+	}
+	verifier, err := logVerifier(cfg, vkey)
+	if err != nil {
+		return fmt.Errorf("log audit: %w", err)
+	}
+	opts := ledger.AuditOptions{Verifier: verifier, AttachmentsDir: filepath.Join(cfg.DataDir, "attachments"), Checkpoints: checkpoints}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 )
 
@@ -25,6 +24,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	log    *slog.Logger
+	// progress is when long commands report progress; zero: the default.
+	progress progressTiming
 }
 
 // command is one subcommand: its one-line summary and the function that runs it.
@@ -51,6 +52,8 @@ func commands() map[string]command {
 		"watchlist": {"import sanctions and watch lists", runWatchlist},
 		"screen":    {"screen names from stdin against a watch list", runScreen},
 		"lure":      {"score, train and evaluate the lure-check model", runLure},
+		"backup":    {"write a consistent snapshot of a SQLite data directory (keys excluded)", runBackup},
+		"restore":   {"restore a backup into a new data directory and audit it", runRestore},
 	}
 }
 
@@ -69,63 +72,48 @@ func main() {
 	err := run(ctx, e, os.Args[1:])
 	stop()
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
 		fmt.Fprintln(os.Stderr, "vigil:", err)
-		if errors.Is(err, errUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
 	}
+	os.Exit(exitCode(err))
 }
 
-// run dispatches args to a subcommand.
+// run dispatches args to a subcommand. Help (vigil, vigil help CMD, vigil
+// CMD --help, a group without a subcommand) goes to stdout and returns nil.
 func run(ctx context.Context, e *env, args []string) error {
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr, cmds)
-		if len(args) == 0 {
-			return fmt.Errorf("no command given: %w", errUsage)
+	if len(args) == 0 || isHelp(args[0]) {
+		if len(args) > 0 && args[0] == "help" {
+			return runHelp(ctx, e, cmds, args[1:])
 		}
+		usage(e.stdout, cmds)
 		return nil
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
-		usage(e.stderr, cmds)
+		fmt.Fprintf(e.stderr, "vigil: unknown command %q; run vigil help for the list\n", args[0])
 		return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
 	}
-	return c.run(ctx, e, args[1:])
-}
-
-func usage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+	d := docs()[args[0]]
+	if len(d.subs) > 0 && (len(args) == 1 || isHelp(args[1])) {
+		groupUsage(e.stdout, args[0], c, d)
+		return nil
 	}
-	sort.Strings(names)
-	fmt.Fprintln(w, "usage: vigil <command> [flags]")
-	fmt.Fprintln(w)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	err := c.run(ctx, e, args[1:])
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil
+	case errors.Is(err, errUsage) && len(d.subs) > 0 && !knownSub(d, args[1]):
+		groupUsage(e.stderr, args[0], c, d)
 	}
+	return err
 }
 
-// newFlags returns a FlagSet for a subcommand that reports errors instead of
-// exiting, writing its usage to the env's stderr.
-func newFlags(e *env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("vigil "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	return fs
-}
-
-// parseFlags parses args into fs and wraps a parse failure as a usage error.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+// knownSub reports whether d lists the subcommand name.
+func knownSub(d doc, name string) bool {
+	for _, s := range d.subs {
+		if s.name == name {
+			return true
 		}
-		return fmt.Errorf("%s: %w: %w", fs.Name(), errUsage, err)
 	}
-	return nil
+	return false
 }

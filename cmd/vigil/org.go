@@ -41,6 +41,7 @@ func runOrg(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		asJSON := fs.Bool("json", false, "print a JSON array (for scripts)")
 		db, err := parseAndOpen(ctx, fs, cfg, args[1:])
 		if err != nil {
 			return err
@@ -48,7 +49,10 @@ func runOrg(ctx context.Context, e *env, args []string) error {
 		defer db.Close()
 		os, err := staff.New(db, cfg.SessionTTL).ListOrgs(ctx, staff.System)
 		if err != nil {
-			return err
+			return fmt.Errorf("org list: %w", err)
+		}
+		if *asJSON {
+			return printJSON(e, orEmpty(os))
 		}
 		for _, o := range os {
 			pub := ""

@@ -32,6 +32,9 @@ func runWith(t *testing.T, dir, stdin string, args ...string) (string, string, e
 
 func TestScreenCommand(t *testing.T) {
 	dir := t.TempDir()
+	if _, _, err := runWith(t, dir, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := runWith(t, dir, "Try Pheap\n", "screen"); err == nil || !strings.Contains(err.Error(), "no watch lists") {
 		t.Fatalf("screen without lists: got %v", err)
 	}
@@ -100,6 +103,9 @@ func TestScreenCommandSDN(t *testing.T) {
 		t.Skipf("SDN snapshot not found: %v", err)
 	}
 	dir := t.TempDir()
+	if _, _, err := runWith(t, dir, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
 	out, _, err := runWith(t, dir, "", "watchlist", "import", "--list", "sdn", "--format", "ofac-csv", sdnSnapshot)
 	if err != nil || !strings.HasPrefix(out, "sdn: new version 1, 7379 entries: 7379 added") {
 		t.Fatalf("import: %q, %v", out, err)

@@ -39,7 +39,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		db.Close()
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := createDB(ctx, cfg)
 	if err != nil {
 		if errors.Is(err, store.ErrStaleSchema) {
 			return fmt.Errorf("%w (or start with --migrate)", err)

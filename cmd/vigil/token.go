@@ -23,12 +23,15 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	}
 	var user, name *string
 	var ttl *time.Duration
+	var asJSON bool
 	switch sub {
 	case "create":
 		user = fs.String("user", "", "user id or e-mail (required)")
 		name = fs.String("name", "cli", "what the token is for")
 		ttl = fs.Duration("ttl", 0, "lifetime, e.g. 720h (0: no expiry)")
-	case "list", "revoke":
+	case "list":
+		fs.BoolVar(&asJSON, "json", false, "print a JSON array (for scripts)")
+	case "revoke":
 	default:
 		return fmt.Errorf("token: unknown subcommand %q (want create, list or revoke): %w", sub, errUsage)
 	}
@@ -39,7 +42,9 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	case sub == "create" && *user == "":
 		return fmt.Errorf("token create: --user is required: %w", errUsage)
 	case sub == "revoke" && fs.NArg() != 1:
-		return fmt.Errorf("token revoke: give one token id: %w", errUsage)
+		return fmt.Errorf("token revoke: give one token id (vigil token revoke TOKEN-ID; token list shows them): %w", errUsage)
+	case sub != "revoke" && fs.NArg() > 0:
+		return fmt.Errorf("token %s: unexpected argument %q: %w", sub, fs.Arg(0), errUsage)
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -61,6 +66,9 @@ func runToken(ctx context.Context, e *env, args []string) error {
 		ts, err := svc.ListTokens(ctx, staff.System)
 		if err != nil {
 			return fmt.Errorf("token list: %w", err)
+		}
+		if asJSON {
+			return printJSON(e, orEmpty(ts))
 		}
 		now := time.Now()
 		for _, t := range ts {

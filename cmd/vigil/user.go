@@ -3,8 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -22,17 +26,32 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	}
 	var in staff.UserIn
 	var org string
+	var asJSON bool
 	switch sub {
 	case "add":
 		fs.StringVar(&in.Email, "email", "", "e-mail address (required)")
 		fs.StringVar(&in.Name, "name", "", "full name (required)")
 		fs.StringVar(&in.Role, "role", "", "integration, partner, intake, investigator, coordinator, admin or operator (required)")
 		fs.StringVar(&org, "org", "", "organisation id or name (required)")
-	case "list", "disable", "enable", "totp", "unlock":
+	case "list":
+		fs.BoolVar(&asJSON, "json", false, "print a JSON array (for scripts)")
+	case "disable", "enable", "totp", "unlock":
 	default:
 		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable, totp or unlock): %w", sub, errUsage)
 	}
-	db, err := parseAndOpen(ctx, fs, cfg, args[1:])
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	switch {
+	case (sub == "add" || sub == "list") && fs.NArg() > 0:
+		return fmt.Errorf("user %s: unexpected argument %q: %w", sub, fs.Arg(0), errUsage)
+	case sub != "add" && sub != "list" && fs.NArg() != 1:
+		return fmt.Errorf("user %s: give one e-mail or user id (vigil user %s EMAIL)%s: %w", sub, sub, flagsAfter(fs.Args()), errUsage)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -49,11 +68,9 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		// stay in the shell history and the process list). An integration
 		// account has none: it uses API tokens.
 		if in.Role != string(auth.Integration) {
-			line, err := bufio.NewReader(e.stdin).ReadString('\n')
-			if err != nil && line == "" {
-				return fmt.Errorf("user add: read the password from standard input: %w", err)
+			if in.Password, err = readPassword(e, in.Email); err != nil {
+				return fmt.Errorf("user add: %w", err)
 			}
-			in.Password = strings.TrimRight(line, "\r\n")
 		}
 		v, err := svc.CreateUser(ctx, staff.System, &in)
 		if err != nil {
@@ -63,7 +80,10 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case "list":
 		us, err := svc.ListUsers(ctx, staff.System)
 		if err != nil {
-			return err
+			return fmt.Errorf("user list: %w", err)
+		}
+		if asJSON {
+			return printJSON(e, orEmpty(us))
 		}
 		for _, u := range us {
 			state := "active"
@@ -73,28 +93,48 @@ func runUser(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, u.OrgID, state)
 		}
 	case "disable", "enable":
-		if fs.NArg() != 1 {
-			return fmt.Errorf("user %s: give one user id or e-mail: %w", sub, errUsage)
-		}
 		if _, err := svc.SetDisabled(ctx, staff.System, fs.Arg(0), sub == "disable"); err != nil {
 			return fmt.Errorf("user %s: %w", sub, err)
 		}
 	case "totp":
-		if fs.NArg() != 1 {
-			return fmt.Errorf("user totp: give one e-mail: %w", errUsage)
-		}
 		url, secret, err := svc.EnableTOTP(ctx, staff.System, fs.Arg(0))
 		if err != nil {
 			return fmt.Errorf("user totp: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "secret: %s\nurl: %s\n", secret, url)
 	case "unlock":
-		if fs.NArg() != 1 {
-			return fmt.Errorf("user unlock: give one user id or e-mail: %w", errUsage)
-		}
 		if err := svc.Unlock(ctx, staff.System, fs.Arg(0)); err != nil {
 			return fmt.Errorf("user unlock: %w", err)
 		}
 	}
 	return nil
+}
+
+// readPassword reads a new password: from a terminal without echo, asked
+// twice; otherwise the first line of standard input (for scripts and pipes).
+func readPassword(e *env, email string) (string, error) {
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("read the password from standard input (its first line): %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	fmt.Fprintf(e.stderr, "Password for %s (not shown): ", email)
+	p1, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", fmt.Errorf("read the password from the terminal: %w", err)
+	}
+	fmt.Fprint(e.stderr, "The same password again: ")
+	p2, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return "", fmt.Errorf("read the password from the terminal: %w", err)
+	}
+	if string(p1) != string(p2) {
+		return "", errors.New("the two passwords differ; nothing was changed")
+	}
+	return string(p1), nil
 }

@@ -22,10 +22,6 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 	vkeyFlag := fs.String("vkey", "", "the log's verifier key (origin+hash+key), or a file holding it; default: the key in the receipt, which you must then compare with the log's published key")
 	contentFile := fs.String("content", "", "file with the exact content (e.g. the statement text) to check against the entry's commitment")
 	saltHex := fs.String("salt", "", "the entry's salt in hex (with --content)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: vigil verify [--vkey KEY] [--content FILE --salt HEX] receipt.json")
-		fs.PrintDefaults()
-	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -27,10 +27,6 @@ func runWatchlist(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&list, "list", "", "name of the list to create or update (required)")
 		fs.StringVar(&format, "format", "", "one of "+strings.Join(screen.Formats, ", ")+" (required)")
 		fs.BoolVar(&all, "all", false, "print every added, changed and removed entry, not the first 20 of each")
-		fs.Usage = func() {
-			fmt.Fprintln(e.stderr, "usage: vigil watchlist import --data DIR --list NAME --format FORMAT PATH")
-			fs.PrintDefaults()
-		}
 	case "versions":
 		fs.StringVar(&list, "list", "", "name of the list (required)")
 	case "demo", "list":

@@ -116,6 +116,22 @@ func Audit(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, 
 	return rep, nil
 }
 
+// AuditTree runs the tree half of [Audit] alone: it recomputes the Merkle
+// tree from the stored leaves and checks it against the stored tiles, the
+// latest signed checkpoint and any checkpoints given. It needs the log's
+// verifier key but not the master key, so a restored backup can be checked
+// before its keys are back; Keyring and AttachmentsDir are not used.
+func AuditTree(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, error) {
+	if opts.Verifier == nil {
+		return nil, errors.New("ledger: audit: a verifier is required")
+	}
+	rep := &AuditReport{}
+	if err := auditTree(ctx, db, opts, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
 func (r *AuditReport) fail(kind, recordID string, version int, leaf int64, reason string) {
 	r.Failures = append(r.Failures, AuditFailure{Kind: kind, RecordID: recordID, Version: version, LeafIndex: leaf, Reason: reason})
 }

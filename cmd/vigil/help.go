@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// doc is how a command is called: a leaf's arguments, or a group's
+// subcommands. Commands without one still run; their help is the summary
+// and their flags.
+type doc struct {
+	// args follow "vigil NAME" for a command without subcommands.
+	args string
+	// subs are a group's subcommands, in the order they are listed.
+	subs []subDoc
+	// more is printed after the usage lines.
+	more string
+}
+
+// subDoc is one subcommand of a group: its arguments (required ones bare,
+// optional ones in brackets) and what it does.
+type subDoc struct {
+	name, args, summary string
+}
+
+// docs describes every command's arguments, by command name.
+func docs() map[string]doc {
+	return map[string]doc{
+		"serve":   {args: "[--data DIR] [--addr HOST:PORT] [--migrate] [--demo] [flags]", more: "Creates the data directory, the database and the keys on the first run."},
+		"migrate": {args: "[--data DIR]", more: "Creates the database if there is none; refused while a server runs on it."},
+		"demo":    {args: "[--data DIR] [--reports N] [--seed N]", more: "Loads demo data into an empty (or new) database."},
+		"version": {args: ""},
+		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
+		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
+		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
+		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent. Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
+		"user": {subs: []subDoc{
+			{"add", "--org ORG --email EMAIL --name NAME --role ROLE", "add an account; the password is asked on the terminal (no echo) or read from the first line of standard input"},
+			{"list", "[--json]", "list accounts: id, e-mail, role, organisation, state"},
+			{"disable", "EMAIL", "disable an account (EMAIL or user id); its sessions and tokens stop working"},
+			{"enable", "EMAIL", "enable a disabled account (EMAIL or user id)"},
+			{"totp", "EMAIL", "set up an authenticator app for an account; prints the secret and its otpauth URL"},
+			{"unlock", "EMAIL", "end the lockout of an account after failed sign-ins (EMAIL or user id)"},
+		}},
+		"org": {subs: []subDoc{
+			{"add", "--name NAME [--kind KIND] [--country CC] [--receives-public]", "add an organisation; prints its id"},
+			{"list", "[--json]", "list organisations"},
+		}},
+		"token": {subs: []subDoc{
+			{"create", "--user EMAIL [--name NAME] [--ttl DURATION]", "create an API token for a user; prints the token once"},
+			{"list", "[--json]", "list tokens (never the tokens themselves)"},
+			{"revoke", "TOKEN-ID", "revoke a token by the id token list shows"},
+		}},
+		"log": {subs: []subDoc{
+			{"audit", "[--vkey KEY] [--checkpoint FILE]...", "recompute every record's commitment and check the tree against its signed checkpoint"},
+			{"checkpoint", "", "print the latest signed checkpoint"},
+			{"vkey", "", "print the log's verifier key, for publishing"},
+		}},
+		"links": {subs: []subDoc{
+			{"rebuild", "", "rebuild the identifier link index from the reports"},
+		}},
+		"search": {subs: []subDoc{
+			{"rebuild", "", "rebuild the search index (keyed term hashes) from every report; run once after upgrading"},
+		}},
+		"watchlist": {subs: []subDoc{
+			{"import", "--list NAME --format FORMAT PATH", "create or update a watch list from a file"},
+			{"demo", "", "load the demo watch list"},
+			{"list", "", "list the watch lists"},
+			{"versions", "--list NAME", "list the versions of a watch list"},
+		}},
+		"lure": {subs: []subDoc{
+			{"score", "[--lang LANG] [--model FILE] [AD.txt]", "score one job ad (the file, or standard input); prints JSON"},
+			{"train", "--in ADS.csv --out MODEL", "train a lure-check model on labelled ads"},
+			{"eval", "--in ADS.csv [--model FILE] [--json]", "evaluate a model on labelled ads"},
+		}},
+		"bench": {subs: []subDoc{
+			{"intake", "[--url URL] [--clients N] [--duration D]", "post reports to a running server and measure"},
+			{"check", "[--url URL] [--clients N] [--duration D]", "run public lure checks against a running server and measure"},
+			{"network", "[--data DIR] [flags]", "measure network queries of the link index"},
+			{"link", "[--data DIR] [flags]", "measure link lookups"},
+			{"upload", "[--url URL] [flags]", "upload attachments to a running server and measure"},
+			{"ceiling", "[--data DIR] [--batch N] [--row-bytes N] [--duration D]", "measure the database's raw insert ceiling"},
+			{"slowloris", "[--url URL] [flags]", "hold slow connections against a running server"},
+		}},
+	}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// usage writes the top-level help: the commands, the data directory and
+// the environment.
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprint(w, `vigil runs Vigil: intake of reports on scam compounds and labour trafficking,
+casework, the testimony ledger, link analysis, screening and the lure check.
+
+usage: vigil COMMAND [SUBCOMMAND] [flags] [arguments]
+
+commands:
+`)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, n := range names {
+		fmt.Fprintf(tw, "  %s\t%s\n", n, cmds[n].summary)
+	}
+	tw.Flush()
+	fmt.Fprint(w, `
+Run "vigil help COMMAND" or "vigil COMMAND --help" for its subcommands, arguments and flags.
+
+data directory:
+  --data DIR   every command that uses the database takes it (default ./vigil-data,
+               relative to the directory vigil runs in; or set VIGIL_DATA). It holds
+               vigil.db (the SQLite database), master.key (the key every report is sealed
+               under), log.key (the key that signs the ledger) and attachments/.
+               Only serve, migrate and demo create a database; other commands refuse
+               a directory without one. Back up master.key and log.key apart from the data.
+
+environment (flags override it):
+`)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, v := range envDocs() {
+		fmt.Fprintf(tw, "  %s\t%s\n", v[0], v[1])
+	}
+	tw.Flush()
+	fmt.Fprint(w, `
+Results go to standard output, logs and progress to standard error. Exit status:
+0 success, 1 failure, 2 the command was called wrongly.
+`)
+}
+
+// envDocs names every VIGIL_* variable internal/config reads, with what it
+// sets (a test checks none is missing).
+func envDocs() [][2]string {
+	return [][2]string{
+		{"VIGIL_DATA", "data directory (--data; default ./vigil-data)"},
+		{"VIGIL_DATABASE", "postgres://USER@HOST/DB to use PostgreSQL, or sqlite:PATH (default: DIR/vigil.db)"},
+		{"VIGIL_MASTER_KEY_FILE", "master key file (default DIR/master.key)"},
+		{"VIGIL_LOG_KEY_FILE", "ledger signing key file (default DIR/log.key)"},
+		{"VIGIL_LOG_ORIGIN", "the ledger's name in its checkpoints (default vigil.example/log)"},
+		{"VIGIL_ADDR", "serve's listen address (--addr; default 127.0.0.1:8080)"},
+		{"VIGIL_SECURE_COOKIES", "mark cookies Secure (default true; false only for plain-HTTP development)"},
+		{"VIGIL_TRUSTED_PROXIES", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+		{"VIGIL_LOG_RATE", "requests a second per client on the public log /log/ (default 20)"},
+		{"VIGIL_METRICS_TOKEN", "bearer token that reads /metrics (at least 32 characters; unset: no /metrics)"},
+		{"VIGIL_METRICS_TOKEN_FILE", "file holding that token"},
+		{"VIGIL_DB_MAX_CONNS", "most database connections per process (--db-max-conns)"},
+		{"VIGIL_HTTP_MAX_CONNS", "most open HTTP connections (--http-max-conns)"},
+		{"VIGIL_HTTP_MAX_CONNS_PER_CLIENT", "most open HTTP connections per client address (default 64)"},
+		{"VIGIL_ATTACH_CLIENT_HOURLY", "attachment bytes one client may send an hour (default 30MiB)"},
+		{"VIGIL_ATTACH_HOURLY", "attachment bytes the server takes an hour (default 500MiB)"},
+		{"VIGIL_MIN_FREE_DISK", "free space below which attachments are refused (default 1GiB)"},
+	}
+}
+
+// groupUsage writes a group's subcommands.
+func groupUsage(w io.Writer, name string, c command, d doc) {
+	fmt.Fprintf(w, "usage: vigil %s SUBCOMMAND [flags]\n\n%s\n\nsubcommands:\n", name, c.summary)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range d.subs {
+		fmt.Fprintf(tw, "  vigil %s %s\t%s\n", name, strings.TrimSpace(s.name+" "+s.args), s.summary)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nRun \"vigil %s SUBCOMMAND --help\" for its flags.\n", name)
+}
+
+// synopsis returns the usage line of a command ("user disable") from docs,
+// or "" when there is none.
+func synopsis(name string) (line, more string) {
+	group, sub, _ := strings.Cut(name, " ")
+	d, ok := docs()[group]
+	if !ok {
+		return "", ""
+	}
+	if sub == "" {
+		return strings.TrimSpace("vigil " + group + " " + d.args), d.more
+	}
+	for _, s := range d.subs {
+		if s.name == sub {
+			return strings.TrimSpace("vigil " + name + " " + s.args), s.summary
+		}
+	}
+	return "", ""
+}
+
+// flagOutput is a FlagSet's output: while parseFlags parses, what the flag
+// package prints is held, then written to stdout when help was asked for
+// and to stderr otherwise. Outside parsing it writes to stderr.
+type flagOutput struct {
+	stdout, stderr io.Writer
+	parsing        bool
+	buf            bytes.Buffer
+}
+
+// Write holds p while parsing and writes it to stderr otherwise.
+func (o *flagOutput) Write(p []byte) (int, error) {
+	if o.parsing {
+		return o.buf.Write(p)
+	}
+	return o.stderr.Write(p)
+}
+
+// newFlags returns a FlagSet for a subcommand that reports errors instead of
+// exiting. Its usage starts with the command's synopsis from docs; --help
+// prints it to stdout, a flag error to stderr.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("vigil "+name, flag.ContinueOnError)
+	fs.SetOutput(&flagOutput{stdout: e.stdout, stderr: e.stderr})
+	fs.Usage = func() {
+		w := fs.Output()
+		line, more := synopsis(name)
+		if line == "" {
+			line = "vigil " + name + " [flags]"
+		}
+		fmt.Fprintf(w, "usage: %s\n", line)
+		if more != "" {
+			fmt.Fprintf(w, "\n%s\n", more)
+		}
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintln(w, "\nflags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args into fs and wraps a parse failure as a usage error.
+// A help request returns flag.ErrHelp after printing the usage to stdout.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	o, _ := fs.Output().(*flagOutput)
+	if o != nil {
+		o.parsing = true
+	}
+	err := fs.Parse(args)
+	if o != nil {
+		o.parsing = false
+		w := o.stderr
+		if errors.Is(err, flag.ErrHelp) {
+			w = o.stdout
+		}
+		w.Write(o.buf.Bytes())
+		o.buf.Reset()
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%s: %w: %w", fs.Name(), errUsage, err)
+	}
+	return nil
+}
+
+// runHelp answers "vigil help [COMMAND [SUBCOMMAND]]".
+func runHelp(ctx context.Context, e *env, cmds map[string]command, args []string) error {
+	if len(args) == 0 {
+		usage(e.stdout, cmds)
+		return nil
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		return fmt.Errorf("help: unknown command %q (run vigil help for the list): %w", args[0], errUsage)
+	}
+	if d := docs()[args[0]]; len(d.subs) > 0 && len(args) == 1 {
+		groupUsage(e.stdout, args[0], c, d)
+		return nil
+	}
+	// A command's help is its own --help.
+	if err := c.run(ctx, e, append(args[1:], "--help")); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+// flagsAfter explains arguments that look like flags after the first
+// argument, where the flag package stops reading flags.
+func flagsAfter(args []string) string {
+	for _, a := range args[min(1, len(args)):] {
+		if strings.HasPrefix(a, "-") {
+			return fmt.Sprintf("; %s came after an argument: flags go before the arguments", a)
+		}
+	}
+	return ""
+}
+
+// printJSON writes v to stdout as indented JSON, for scripts.
+func printJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// orEmpty is s, or an empty slice for nil (so that JSON has [], not null).
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// exitCode is the process's exit status for err.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	return 1
+}

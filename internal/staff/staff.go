@@ -335,10 +335,11 @@ func (s *Service) account(ctx context.Context, q store.Q, a auth.Actor, act auth
 	return nil, invalid.ErrForbidden
 }
 
-// SetDisabled disables or re-enables a user by id or e-mail. Disabling
-// ends the user's sessions and revokes its API tokens for good:
-// re-enabling brings neither back.
-func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) (*UserView, error) {
+// onAccount runs change on the account (by id or e-mail) that admin a
+// manages, in one transaction, and returns the account as change left it.
+// A user a may not manage is forbidden, or not found in another
+// organisation (see account).
+func (s *Service) onAccount(ctx context.Context, a auth.Actor, idOrEmail string, change func(q store.Q, u *store.User) error) (*UserView, error) {
 	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
 		return nil, invalid.ErrForbidden
 	}
@@ -348,6 +349,19 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
 			return err
 		}
+		return change(q, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return userView(u), nil
+}
+
+// SetDisabled disables or re-enables a user by id or e-mail. Disabling
+// ends the user's sessions and revokes its API tokens for good:
+// re-enabling brings neither back.
+func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) (*UserView, error) {
+	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
 		if err := q.SetUserDisabled(ctx, u.ID, disabled); err != nil {
 			return err
 		}
@@ -365,30 +379,19 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 		}
 		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", detail)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return userView(u), nil
 }
 
 // User returns an account a manages, by id or e-mail.
 func (s *Service) User(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
-	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
-	}
-	u, err := s.account(ctx, s.db.Read(), a, auth.ManageUsers, idOrEmail)
-	if err != nil {
-		return nil, err
-	}
-	return userView(u), nil
+	return s.onAccount(ctx, a, idOrEmail, func(store.Q, *store.User) error { return nil })
 }
 
 // SetRole gives a user (by id or e-mail) another role, audited as
 // user.role with the old and the new. An admin changes the roles of its
 // own organisation's accounts among those it may create; no one makes or
-// unmakes an operator but the command line; an admin cannot demote itself
-// (another admin must, so an organisation is never left without one by a
-// slip). The new role applies to the user's next request.
+// unmakes an operator but the command line; an admin cannot change its
+// own role (another admin must, so an organisation is never left without
+// one by a slip). The new role applies to the user's next request.
 func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role string) (*UserView, error) {
 	if !auth.ValidRole(role) {
 		return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", role, roleList())
@@ -396,12 +399,7 @@ func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role str
 	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: auth.Role(role)}}) {
 		return nil, invalid.ErrForbidden
 	}
-	var u *store.User
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		var err error
-		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
-			return err
-		}
+	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
 		if u.ID == a.UserID {
 			return invalid.Field("role", "own_account", "an admin cannot change its own role; ask another admin")
 		}
@@ -418,10 +416,6 @@ func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role str
 		u.Role = role
 		return audit.Record(ctx, q, a, "user.role", "user", u.ID, "", map[string]string{"from": old, "to": role})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return userView(u), nil
 }
 
 // ResetTOTP removes a user's second factor (a lost phone), ends its
@@ -430,15 +424,7 @@ func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role str
 // factor of its role, can do nothing until it enrols a new one. An admin
 // resets its own organisation's accounts, not its own.
 func (s *Service) ResetTOTP(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
-	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
-	}
-	var u *store.User
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		var err error
-		if u, err = s.account(ctx, q, a, auth.ManageUsers, idOrEmail); err != nil {
-			return err
-		}
+	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
 		if u.ID == a.UserID {
 			return invalid.Field("reset_totp", "own_account", "replace your own authenticator on your account page")
 		}
@@ -451,29 +437,19 @@ func (s *Service) ResetTOTP(ctx context.Context, a auth.Actor, idOrEmail string)
 		u.TOTPSecret = ""
 		return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, "", nil)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return userView(u), nil
 }
 
 // Unlock forgets the failed sign-ins of a user (by id or e-mail), ending
 // a lockout early; audited as user.unlock. An admin unlocks its own
 // organisation's accounts.
 func (s *Service) Unlock(ctx context.Context, a auth.Actor, idOrEmail string) error {
-	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
-	}
-	return s.db.Tx(ctx, func(q store.Q) error {
-		u, err := s.account(ctx, q, a, auth.ManageUsers, idOrEmail)
-		if err != nil {
-			return err
-		}
+	_, err := s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
 		if err := q.ClearLoginThrottle(ctx, auth.ThrottleKey(u.Email)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "user.unlock", "user", u.ID, "", nil)
 	})
+	return err
 }
 
 // EnableTOTP creates a TOTP secret for a user and returns its otpauth URL

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
@@ -59,6 +60,8 @@ type Services struct {
 	Lure     *lure.Scorer
 	Screen   *screen.Service
 	DB       *store.DB
+	// Reasons opens the sealed reasons of the audit trail (the keyring).
+	Reasons audit.Sealer
 }
 
 // API serves the JSON API.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -94,7 +95,7 @@ func TestReferralFlow(t *testing.T) {
 		if !strings.Contains(string(res.body), `"in_review"`) {
 			t.Errorf("tracking after reopening: %s, want in_review", res.body)
 		}
-		evs, err := e.db.Read().ListAuditEvents(context.Background(), store.AuditFilter{Action: "case.reopen", ResourceID: cv.ID})
+		evs, err := audit.List(context.Background(), e.db.Read(), e.keys, e.users["coordinator@hotline.test"], store.AuditFilter{Action: "case.reopen", ResourceID: cv.ID})
 		if err != nil || len(evs) != 1 || evs[0].Reason != "She called again: still held" || evs[0].ActorID != inv.UserID {
 			t.Errorf("case.reopen audit: %d events (%v), want 1 by the investigator with the reason", len(evs), err)
 		}

@@ -59,7 +59,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	in := intake.New(db, keys, nil, nil, log)
 	in.Start()
 	t.Cleanup(in.Close)
-	e := &env{t: t, db: db, keys: keys, intake: in, casework: casework.New(db, in, log), staff: staff.New(db, 0),
+	e := &env{t: t, db: db, keys: keys, intake: in, casework: casework.New(db, keys, in, log), staff: staff.New(db, 0),
 		tokens: map[string]string{}, users: map[string]auth.Actor{}, orgs: map[string]string{}}
 	e.links = links.New(db, keys, in, log)
 	sc, err := lure.New(lure.WithLookup(e.links))
@@ -70,7 +70,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, DB: db}, log, opt)
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, DB: db, Reasons: keys}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

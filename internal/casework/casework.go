@@ -75,15 +75,19 @@ const (
 
 // Service runs casework.
 type Service struct {
-	db     *store.DB
-	intake *intake.Service
-	log    *slog.Logger
-	now    func() time.Time
+	db *store.DB
+	// reasons seals the reasons recorded in the audit trail (reopening a
+	// case) and opens them for the case's history.
+	reasons audit.Sealer
+	intake  *intake.Service
+	log     *slog.Logger
+	now     func() time.Time
 }
 
-// New returns a casework service; it shows reports through intake's views.
-func New(db *store.DB, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, intake: in, log: logger, now: time.Now}
+// New returns a casework service; it shows reports through intake's views
+// and seals audit reasons with reasons (the keyring).
+func New(db *store.DB, reasons audit.Sealer, in *intake.Service, logger *slog.Logger) *Service {
+	return &Service{db: db, reasons: reasons, intake: in, log: logger, now: time.Now}
 }
 
 // CaseView is a case as one actor may see it.
@@ -275,7 +279,7 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.create", "case", c.ID, "", map[string]any{"reports": ids})
+		return audit.Record(ctx, q, a, "case.create", "case", c.ID, map[string]any{"reports": ids})
 	})
 	if err != nil {
 		return nil, err
@@ -487,11 +491,11 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 		}
 		out = c
 		if reopen != "" {
-			if err := audit.Record(ctx, q, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
+			if err := audit.RecordReason(ctx, q, s.reasons, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.update", "case", id, "", changes)
+		return audit.Record(ctx, q, a, "case.update", "case", id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -576,7 +580,7 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.refer", "case", caseID, "", map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
+		return audit.Record(ctx, q, a, "case.refer", "case", caseID, map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
 	})
 	if err != nil {
 		return nil, err
@@ -675,7 +679,7 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch 
 			return err
 		}
 		out = r
-		return audit.Record(ctx, q, a, "referral.respond", "referral", id, "", map[string]string{"status": in.Status})
+		return audit.Record(ctx, q, a, "referral.respond", "referral", id, map[string]string{"status": in.Status})
 	})
 	if err != nil {
 		return nil, err

@@ -113,7 +113,7 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 			}
 			return err
 		}
-		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, "", map[string]string{"name": o.Name})
+		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, map[string]string{"name": o.Name})
 	})
 	if err != nil {
 		return nil, err
@@ -234,9 +234,9 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 		if a.Role == auth.Operator {
 			// An operator's one act inside an organisation is an
 			// organisation-management event, in the operators' view too.
-			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, "", map[string]string{"user": u.ID})
+			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, map[string]string{"user": u.ID})
 		}
-		return audit.Record(ctx, q, a, "user.create", "user", u.ID, "", map[string]string{"role": u.Role, "org": u.OrgID})
+		return audit.Record(ctx, q, a, "user.create", "user", u.ID, map[string]string{"role": u.Role, "org": u.OrgID})
 	})
 	if err != nil {
 		return nil, err
@@ -331,7 +331,7 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 			}
 			detail["tokens_revoked"] = n
 		}
-		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", detail)
+		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, detail)
 	})
 	if err != nil {
 		return nil, err
@@ -357,7 +357,7 @@ func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (u
 		if err := q.SetUserTOTP(ctx, u.ID, key.Secret()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, nil)
 	})
 	if err != nil {
 		return "", "", err
@@ -439,7 +439,7 @@ func (s *Service) EnrolTOTP(ctx context.Context, a auth.Actor, secret, code stri
 		if err := q.SetUserTOTP(ctx, a.UserID, secret); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.totp", "user", a.UserID, "", nil)
+		return audit.Record(ctx, q, a, "user.totp", "user", a.UserID, nil)
 	})
 }
 
@@ -510,7 +510,7 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 			return err
 		}
 		out = &NewToken{Token: secret, TokenView: tokenView(t, u)}
-		return audit.Record(ctx, q, a, "token.create", "token", t.ID, "", map[string]string{"user": u.ID, "name": name})
+		return audit.Record(ctx, q, a, "token.create", "token", t.ID, map[string]string{"user": u.ID, "name": name})
 	})
 	if err != nil {
 		return nil, err
@@ -571,7 +571,7 @@ func (s *Service) RevokeToken(ctx context.Context, a auth.Actor, id string) erro
 		if err := q.RevokeToken(ctx, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "token.revoke", "token", id, "", map[string]string{"user": t.UserID})
+		return audit.Record(ctx, q, a, "token.revoke", "token", id, map[string]string{"user": t.UserID})
 	})
 }
 
@@ -656,7 +656,7 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "session.login", "user", u.ID, nil)
 	})
 	if err != nil {
 		return "", auth.Actor{}, err
@@ -675,7 +675,7 @@ func (s *Service) loginFailed(ctx context.Context, u *store.User, why string) er
 		a, id = auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, u.ID
 	}
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, "session.login_failed", "user", id, "", map[string]string{"why": why})
+		return audit.Record(ctx, q, a, "session.login_failed", "user", id, map[string]string{"why": why})
 	})
 	if err != nil {
 		return fmt.Errorf("staff: audit failed login: %w", err)

@@ -182,8 +182,16 @@ type AuditEvent struct {
 	Action       string
 	ResourceType string
 	ResourceID   string
-	Reason       string
-	Detail       string
+	// SealedReason is the reason the actor gave, sealed under a key derived
+	// from the master key and bound to ID (see package audit); nil when
+	// none was given.
+	SealedReason []byte
+	// Reason is never written: PutAuditEvent refuses an event with one. A
+	// reader gets it from package audit, which opens SealedReason; the
+	// store fills it only for a reason stored in plaintext before
+	// migration 0011 and not yet sealed.
+	Reason string
+	Detail string
 }
 
 // LedgerEntry is a commitment queued for, or integrated into, the testimony

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -387,6 +388,9 @@ func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([
 			return nil, err
 		}
 		evs = append(evs, more...)
+	}
+	if err := audit.OpenReasons(s.d.Reasons, evs); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(evs, func(a, b *store.AuditEvent) int { return strings.Compare(b.ID, a.ID) })
 	out := make([]historyItem, 0, len(evs))

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
@@ -48,6 +49,9 @@ type Deps struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Log      *slog.Logger
+	// Reasons opens the sealed reasons of the audit trail a case page's
+	// history shows (the keyring).
+	Reasons audit.Sealer
 
 	// KeyFingerprints names each key (master key, ledger signing key) and
 	// its fingerprint, for the admin page.

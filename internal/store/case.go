@@ -164,12 +164,12 @@ func (q Q) ListCases(ctx context.Context, f CaseFilter) ([]*Case, error) {
 	return out, rows.Err()
 }
 
-const referralCols = `id, case_id, from_org_id, to_org_id, shared, note, status, response, responded_by, created_by, created_at, responded_at, version`
+const referralCols = `id, case_id, from_org_id, to_org_id, shared, note, partner_title, status, response, responded_by, created_by, created_at, responded_at, version`
 
 func scanReferral(row interface{ Scan(...any) error }) (*Referral, error) {
 	var r Referral
 	var shared string
-	if err := row.Scan(&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &shared, &r.Note, &r.Status, &r.Response, &r.RespondedBy, &r.CreatedBy, &r.CreatedAt, &r.RespondedAt, &r.Version); err != nil {
+	if err := row.Scan(&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &shared, &r.Note, &r.PartnerTitle, &r.Status, &r.Response, &r.RespondedBy, &r.CreatedBy, &r.CreatedAt, &r.RespondedAt, &r.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(shared), &r.Shared); err != nil {
@@ -180,8 +180,8 @@ func scanReferral(row interface{ Scan(...any) error }) (*Referral, error) {
 
 // PutReferral inserts a referral.
 func (q Q) PutReferral(ctx context.Context, r *Referral) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO referrals (`+referralCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-		r.ID, r.CaseID, r.FromOrgID, r.ToOrgID, mustJSON(nonNil(r.Shared)), r.Note, r.Status, r.Response, r.RespondedBy, r.CreatedBy, r.CreatedAt, r.RespondedAt, r.Version)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO referrals (`+referralCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+		r.ID, r.CaseID, r.FromOrgID, r.ToOrgID, mustJSON(nonNil(r.Shared)), r.Note, r.PartnerTitle, r.Status, r.Response, r.RespondedBy, r.CreatedBy, r.CreatedAt, r.RespondedAt, r.Version)
 	if err != nil {
 		return fmt.Errorf("store: put referral: %w", err)
 	}

@@ -155,19 +155,22 @@ type Case struct {
 
 // Referral passes a case to a partner organisation with the fields it shares.
 type Referral struct {
-	ID          string
-	CaseID      string
-	FromOrgID   string
-	ToOrgID     string
-	Shared      []string
-	Note        string
-	Status      string
-	Response    string
-	RespondedBy string
-	CreatedBy   string
-	CreatedAt   int64
-	RespondedAt int64
-	Version     int
+	ID        string
+	CaseID    string
+	FromOrgID string
+	ToOrgID   string
+	Shared    []string
+	Note      string
+	// PartnerTitle is the title the partner sees for the case, written by
+	// the referrer; "" for none (the partner sees a neutral one).
+	PartnerTitle string
+	Status       string
+	Response     string
+	RespondedBy  string
+	CreatedBy    string
+	CreatedAt    int64
+	RespondedAt  int64
+	Version      int
 }
 
 // AuditEvent records a change or a read of sealed data.

@@ -490,7 +490,9 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	if err := q.r.ParseForm(); err != nil {
 		return err
 	}
-	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note"))}
+	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note")),
+		// An empty field is no title: the partner sees a neutral one.
+		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title"))}
 	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
 		return s.actionError(w, q, id, "refer", err)
 	}

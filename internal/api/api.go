@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
@@ -64,6 +65,8 @@ type Services struct {
 	Notify   *notify.Service
 	Search   *search.Service
 	DB       *store.DB
+	// Reasons opens the sealed reasons of the audit trail (the keyring).
+	Reasons audit.Sealer
 }
 
 // API serves the JSON API.

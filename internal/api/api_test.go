@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
@@ -94,7 +95,7 @@ func TestReferralFlow(t *testing.T) {
 		if !strings.Contains(string(res.body), `"in_review"`) {
 			t.Errorf("tracking after reopening: %s, want in_review", res.body)
 		}
-		evs, err := e.db.Read().ListAuditEvents(context.Background(), store.AuditFilter{Action: "case.reopen", ResourceID: cv.ID})
+		evs, err := audit.List(context.Background(), e.db.Read(), e.keys, e.users["coordinator@hotline.test"], store.AuditFilter{Action: "case.reopen", ResourceID: cv.ID})
 		if err != nil || len(evs) != 1 || evs[0].Reason != "She called again: still held" || evs[0].ActorID != inv.UserID {
 			t.Errorf("case.reopen audit: %d events (%v), want 1 by the investigator with the reason", len(evs), err)
 		}
@@ -124,6 +125,10 @@ func TestReferralFlow(t *testing.T) {
 		}
 		var pv casework.CaseView
 		res.decode(t, &pv)
+		// No partner title was written: the partner sees the neutral one.
+		if neutral := "Case " + cv.ID[len(cv.ID)-8:]; pv.Title != neutral {
+			t.Errorf("the partner sees title %q; want the neutral %q", pv.Title, neutral)
+		}
 		r0 := pv.Reports[0]
 		if len(r0.Places) != 1 || len(r0.Statements) != 1 || r0.IncidentTypes != nil || r0.Victims != nil || r0.TrackingCode != "" || pv.AssigneeID != "" {
 			t.Errorf("police sees more or less than shared: %s", res.body)
@@ -158,6 +163,43 @@ func TestReferralFlow(t *testing.T) {
 		res = e.do("", "GET", "/api/v1/track/{code}", "/api/v1/track/"+ack.TrackingCode, nil, "X-Tracking-Secret", ack.Secret)
 		if !strings.Contains(string(res.body), `"referred"`) {
 			t.Errorf("tracking after referral: %s", res.body)
+		}
+
+		// The referrer writes the title the partner sees (issue 11): given,
+		// it is checked like other free text.
+		referrals := caseURL + "/referrals"
+		for _, bad := range []string{"   ", strings.Repeat("x", 201), "a\x00b"} {
+			res = e.do("intake@hotline.test", "POST", "/api/v1/cases/{id}/referrals", referrals,
+				map[string]any{"to_org_id": e.orgs["embassy"], "shared": []string{"places"}, "partner_title": bad})
+			if res.status != 422 || !strings.Contains(string(res.body), `"field":"partner_title"`) {
+				t.Errorf("partner title %q: %d %s; want 422 naming partner_title", bad, res.status, res.body)
+			}
+		}
+		const partnerTitle = "Passport held, Sihanoukville compound"
+		res = e.do("intake@hotline.test", "POST", "/api/v1/cases/{id}/referrals", referrals,
+			map[string]any{"to_org_id": e.orgs["embassy"], "shared": []string{"places"}, "partner_title": "  " + partnerTitle + " "})
+		var eref casework.ReferralView
+		res.decode(t, &eref)
+		if res.status != 201 || eref.PartnerTitle != partnerTitle {
+			t.Fatalf("refer with a partner title: %d %s", res.status, res.body)
+		}
+		res = e.do("partner@embassy.test", "GET", "/api/v1/cases/{id}", caseURL, nil)
+		res.decode(t, &pv)
+		list = e.do("partner@embassy.test", "GET", "/api/v1/cases", "/api/v1/cases", nil)
+		var pl struct {
+			Items []casework.CaseView `json:"items"`
+		}
+		list.decode(t, &pl)
+		if res.status != 200 || pv.Title != partnerTitle || len(pl.Items) != 1 || pl.Items[0].Title != partnerTitle {
+			t.Errorf("the embassy sees %d %q, listed %s; want the partner title %q", res.status, pv.Title, list.body, partnerTitle)
+		}
+		if strings.Contains(string(res.body), internalTitle) || strings.Contains(string(list.body), internalTitle) {
+			t.Errorf("the embassy sees the internal title: %s / %s", res.body, list.body)
+		}
+		// Each partner sees the title written for its own organisation.
+		res = e.do("partner@police.test", "GET", "/api/v1/cases/{id}", caseURL, nil)
+		if strings.Contains(string(res.body), partnerTitle) || strings.Contains(string(res.body), internalTitle) {
+			t.Errorf("the police sees another partner's or the internal title: %s", res.body)
 		}
 	})
 }

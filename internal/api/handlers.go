@@ -462,7 +462,7 @@ func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	}
 	q := r.URL.Query()
 	f := store.AuditFilter{ResourceType: q.Get("resource_type"), ResourceID: q.Get("resource_id"), Action: q.Get("action"), Before: cursor, Limit: limit}
-	evs, err := audit.List(r.Context(), api.svc.DB.Read(), a, f)
+	evs, err := audit.List(r.Context(), api.svc.DB.Read(), api.svc.Reasons, a, f)
 	if err != nil {
 		return err
 	}

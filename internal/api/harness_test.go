@@ -59,7 +59,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 		t.Fatal(err)
 	}
 	in := intake.New(db, keys, nil, nil, log)
-	cw := casework.New(db, in, log)
+	cw := casework.New(db, keys, in, log)
 	srch := search.New(db, keys, in, cw, log)
 	in.Index = srch
 	in.Start()
@@ -75,7 +75,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), DB: db}, log, opt)
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), DB: db, Reasons: keys}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

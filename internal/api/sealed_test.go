@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/links"
@@ -16,17 +17,22 @@ import (
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
-// TestPlantedStringsNotAtRest plants unique strings in every sealed field,
-// then reads the raw SQLite files (database, WAL) and a pg_dump, and finds
-// none of them. The same strings come back through an audited reveal, so
-// the planting itself worked.
+// TestPlantedStringsNotAtRest plants unique strings in every sealed field
+// and in the reasons given for revealing and erasing, then reads the raw
+// SQLite files (database, WAL) and a pg_dump, and finds none of them. The
+// same strings come back through an audited reveal and an admin's reading
+// of the audit trail (the erase reason too, after the report's data key is
+// gone), so the planting itself worked.
 func TestPlantedStringsNotAtRest(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			db, dsn := storetest.OpenDSN(t, engine)
 			e := newEnv(t, db)
-			e.org("hotline", true, auth.Investigator)
+			e.org("hotline", true, auth.Investigator, auth.Admin, auth.Coordinator)
 			tag := fmt.Sprintf("%x", os.Getpid())
+			revealReason := "PLANT-REVEAL-REASON-" + tag + " checking Sokha's brother's phone"
+			eraseReason := "PLANT-ERASE-REASON-" + tag + " Sokha asked us to"
+			reasons := map[string]string{"reveal reason": "PLANT-REVEAL-REASON-" + tag, "erase reason": "PLANT-ERASE-REASON-" + tag}
 			planted := map[string]string{
 				"reporter.name":       "PLANT-RN-" + tag,
 				"reporter.contact":    "PLANT-RC-" + tag,
@@ -46,7 +52,7 @@ func TestPlantedStringsNotAtRest(t *testing.T) {
 			if res.status != 201 {
 				t.Fatalf("submit: %d %s", res.status, res.body)
 			}
-			rv := e.do("investigator@hotline.test", "POST", "/api/v1/reports/{id}/reveal", "/api/v1/reports/"+ack.ID+"/reveal", map[string]string{"reason": "planted-string test"})
+			rv := e.do("investigator@hotline.test", "POST", "/api/v1/reports/{id}/reveal", "/api/v1/reports/"+ack.ID+"/reveal", map[string]string{"reason": revealReason})
 			for f, s := range planted {
 				if f == "narrative" || f == "job_ad" {
 					continue
@@ -56,11 +62,38 @@ func TestPlantedStringsNotAtRest(t *testing.T) {
 				}
 			}
 
+			// A second report, erased with a reason.
+			res = e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport)
+			var erased intake.Ack
+			res.decode(t, &erased)
+			if res := e.do("coordinator@hotline.test", "POST", "/api/v1/reports/{id}/erase", "/api/v1/reports/"+erased.ID+"/erase", map[string]string{"reason": eraseReason}); res.status != 204 {
+				t.Fatalf("erase: %d %s", res.status, res.body)
+			}
+			// The admin reads both reasons in the trail.
+			trail := e.do("admin@hotline.test", "GET", "/api/v1/audit", "/api/v1/audit?limit=500", nil)
+			var evs struct {
+				Items []api.AuditView `json:"items"`
+			}
+			trail.decode(t, &evs)
+			got := map[string]string{}
+			for _, ev := range evs.Items {
+				got[ev.Action+" "+ev.ResourceID] = ev.Reason
+			}
+			if got["report.reveal "+ack.ID] != revealReason || got["report.erase "+erased.ID] != eraseReason {
+				t.Errorf("the admin's trail: reveal reason %q, erase reason %q; want %q, %q",
+					got["report.reveal "+ack.ID], got["report.erase "+erased.ID], revealReason, eraseReason)
+			}
+
 			raw := storetest.Raw(t, engine, dsn)
 			if !bytes.Contains(raw, []byte("Poipet")) {
 				t.Fatalf("the raw database does not hold the report's open fields; the test would prove nothing")
 			}
 			for f, s := range planted {
+				if bytes.Contains(raw, []byte(s)) {
+					t.Errorf("%s (%q) found in the raw database", f, s)
+				}
+			}
+			for f, s := range reasons {
 				if bytes.Contains(raw, []byte(s)) {
 					t.Errorf("%s (%q) found in the raw database", f, s)
 				}

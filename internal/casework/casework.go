@@ -76,15 +76,19 @@ const (
 
 // Service runs casework.
 type Service struct {
-	db     *store.DB
-	intake *intake.Service
-	log    *slog.Logger
-	now    func() time.Time
+	db *store.DB
+	// reasons seals the reasons recorded in the audit trail (reopening a
+	// case) and opens them for the case's history.
+	reasons audit.Sealer
+	intake  *intake.Service
+	log     *slog.Logger
+	now     func() time.Time
 }
 
-// New returns a casework service; it shows reports through intake's views.
-func New(db *store.DB, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, intake: in, log: logger, now: time.Now}
+// New returns a casework service; it shows reports through intake's views
+// and seals audit reasons with reasons (the keyring).
+func New(db *store.DB, reasons audit.Sealer, in *intake.Service, logger *slog.Logger) *Service {
+	return &Service{db: db, reasons: reasons, intake: in, log: logger, now: time.Now}
 }
 
 // CaseView is a case as one actor may see it.
@@ -107,22 +111,25 @@ type CaseView struct {
 
 // ReferralView is a referral as one actor may see it.
 type ReferralView struct {
-	ID          string     `json:"id"`
-	CaseID      string     `json:"case_id"`
-	FromOrgID   string     `json:"from_org_id"`
-	ToOrgID     string     `json:"to_org_id"`
-	Shared      []string   `json:"shared"`
-	Note        string     `json:"note,omitempty"`
-	Status      string     `json:"status"`
-	Response    string     `json:"response,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	RespondedAt *time.Time `json:"responded_at,omitempty"`
-	Version     int        `json:"version"`
+	ID        string   `json:"id"`
+	CaseID    string   `json:"case_id"`
+	FromOrgID string   `json:"from_org_id"`
+	ToOrgID   string   `json:"to_org_id"`
+	Shared    []string `json:"shared"`
+	Note      string   `json:"note,omitempty"`
+	// PartnerTitle is the title the partner sees for the case, as the
+	// referrer wrote it; empty when none was written.
+	PartnerTitle string     `json:"partner_title,omitempty"`
+	Status       string     `json:"status"`
+	Response     string     `json:"response,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	RespondedAt  *time.Time `json:"responded_at,omitempty"`
+	Version      int        `json:"version"`
 }
 
 func referralView(r *store.Referral) *ReferralView {
 	v := &ReferralView{ID: r.ID, CaseID: r.CaseID, FromOrgID: r.FromOrgID, ToOrgID: r.ToOrgID, Shared: r.Shared,
-		Note: r.Note, Status: r.Status, Response: r.Response, CreatedAt: store.Time(r.CreatedAt), Version: r.Version}
+		Note: r.Note, PartnerTitle: r.PartnerTitle, Status: r.Status, Response: r.Response, CreatedAt: store.Time(r.CreatedAt), Version: r.Version}
 	if r.Shared == nil {
 		v.Shared = []string{}
 	}
@@ -181,11 +188,28 @@ func (s *Service) view(c *store.Case, reportIDs []string) *CaseView {
 
 // forPartner strips from a case view what a partner must not see: the
 // owner's organisation, the assignee, and the internal title, which often
-// holds a victim's name (issue 11). The partner sees a neutral title made
-// from the case ID's random tail instead.
-func forPartner(v *CaseView) {
+// holds a victim's name (issue 11). The partner sees title instead — the
+// title the referrer wrote for it (see partnerTitle) — or, when there is
+// none, a neutral title made from the case ID's random tail.
+func forPartner(v *CaseView, title string) {
 	v.OrgID, v.AssigneeID = "", ""
-	v.Title = "Case " + v.ID[max(0, len(v.ID)-8):]
+	if title == "" {
+		title = "Case " + v.ID[max(0, len(v.ID)-8):]
+	}
+	v.Title = title
+}
+
+// partnerTitle is the title the referrer wrote for org in the latest of
+// refs (in ID order, so in time order) made to org: a new referral's
+// title, or its lack of one, replaces an older one's.
+func partnerTitle(refs []*store.Referral, org string) string {
+	title := ""
+	for _, r := range refs {
+		if r.ToOrgID == org {
+			title = r.PartnerTitle
+		}
+	}
+	return title
 }
 
 // CaseIn creates a case from reports.
@@ -206,6 +230,9 @@ func checkText(field, s string, max int, required bool) error {
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
+	}
+	if strings.ContainsRune(s, 0) {
+		return invalid.Field(field, "invalid", "contains a NUL character")
 	}
 	return nil
 }
@@ -279,7 +306,7 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 		if err := notify.Add(ctx, q, a, c.AssigneeID, notify.CaseAssigned, "case", c.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "case.create", "case", c.ID, "", map[string]any{"reports": ids})
+		return audit.Record(ctx, q, a, "case.create", "case", c.ID, map[string]any{"reports": ids})
 	})
 	if err != nil {
 		return nil, err
@@ -314,7 +341,7 @@ func (s *Service) Get(ctx context.Context, a auth.Actor, id string) (*CaseView, 
 	}
 	v := s.view(c, ids)
 	if a.Role == auth.Partner {
-		forPartner(v)
+		forPartner(v, partnerTitle(refs, a.OrgID))
 	}
 	for _, rid := range ids {
 		r, err := q.GetReport(ctx, rid)
@@ -372,6 +399,17 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Case
 	if err != nil {
 		return nil, err
 	}
+	// A partner's titles: those written for it, by case.
+	titles := map[string]string{}
+	if a.Role == auth.Partner {
+		refs, err := q.ListReferrals(ctx, "", a.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range refs {
+			titles[r.CaseID] = r.PartnerTitle
+		}
+	}
 	out := make([]*CaseView, 0, len(cs))
 	for _, c := range cs {
 		ids, err := q.CaseReportIDs(ctx, c.ID)
@@ -380,7 +418,7 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Case
 		}
 		v := s.view(c, ids)
 		if a.Role == auth.Partner {
-			forPartner(v)
+			forPartner(v, titles[c.ID])
 		}
 		out = append(out, v)
 	}
@@ -496,11 +534,11 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			}
 		}
 		if reopen != "" {
-			if err := audit.Record(ctx, q, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
+			if err := audit.RecordReason(ctx, q, s.reasons, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.update", "case", id, "", changes)
+		return audit.Record(ctx, q, a, "case.update", "case", id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -531,6 +569,9 @@ type ReferralIn struct {
 	ToOrgID string   `json:"to_org_id"`
 	Shared  []string `json:"shared"`
 	Note    string   `json:"note,omitempty"`
+	// PartnerTitle is the title the partner sees for the case instead of
+	// the internal one; optional (a neutral title when empty).
+	PartnerTitle string `json:"partner_title,omitempty"`
 }
 
 // Refer refers a case to another organisation, sharing the listed fields.
@@ -546,9 +587,16 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 	if err := checkText("note", in.Note, 2000, false); err != nil {
 		return nil, err
 	}
+	// Given, it must say something: a blank title is refused, not taken
+	// for none.
+	if in.PartnerTitle != "" {
+		if err := checkText("partner_title", in.PartnerTitle, 200, true); err != nil {
+			return nil, err
+		}
+	}
 	now := s.now().UTC()
 	ref := &store.Referral{ID: store.NewID(), CaseID: caseID, FromOrgID: a.OrgID, ToOrgID: in.ToOrgID, Shared: in.Shared,
-		Note: in.Note, Status: RefPending, CreatedBy: a.UserID, CreatedAt: now.UnixMicro(), Version: 1}
+		Note: in.Note, PartnerTitle: strings.TrimSpace(in.PartnerTitle), Status: RefPending, CreatedBy: a.UserID, CreatedAt: now.UnixMicro(), Version: 1}
 	err := s.db.Tx(ctx, func(q store.Q) error {
 		c, _, refs, err := s.load(ctx, q, a, caseID, auth.ReferCase)
 		if err != nil {
@@ -585,7 +633,7 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.refer", "case", caseID, "", map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
+		return audit.Record(ctx, q, a, "case.refer", "case", caseID, map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
 	})
 	if err != nil {
 		return nil, err
@@ -697,7 +745,7 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch 
 		if err := notify.Add(ctx, q, a, who, notify.ReferralAnswered, "case", c.ID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "referral.respond", "referral", id, "", map[string]string{"status": in.Status})
+		return audit.Record(ctx, q, a, "referral.respond", "referral", id, map[string]string{"status": in.Status})
 	})
 	if err != nil {
 		return nil, err

@@ -169,7 +169,8 @@ func Load(ctx context.Context, srv *server.Server, opt Options) (*Result, []Cred
 	}
 	if _, err := srv.Casework.Refer(ctx, coordinator, res.Cases["golden"], &casework.ReferralIn{
 		ToOrgID: res.Orgs["police"], Shared: []string{intake.ShareIncidentTypes, intake.ShareVictims, intake.SharePlaces, intake.ShareSubjects, intake.ShareStatements, intake.ShareIdentity},
-		Note: "Two victims still held; recruiter numbers and handle attached. Please confirm receipt.",
+		Note:         "Two victims still held; recruiter numbers and handle attached. Please confirm receipt.",
+		PartnerTitle: "Recruitment network, Sihanoukville compound: two victims held",
 	}); err != nil {
 		return nil, nil, fmt.Errorf("referral: %w", err)
 	}

@@ -145,7 +145,7 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name strin
 		if err := q.PutLedgerEntry(ctx, &store.LedgerEntry{ID: store.NewID(), Kind: e.Kind, RecordID: id, Version: 1, Entry: e.Marshal(), ReceivedAt: now.UnixMicro()}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "attachment.add", "report", reportID, "", map[string]any{"attachment": id, "media_type": mt, "size": len(data)})
+		return audit.Record(ctx, q, a, "attachment.add", "report", reportID, map[string]any{"attachment": id, "media_type": mt, "size": len(data)})
 	})
 	if err != nil {
 		os.Remove(path)
@@ -281,7 +281,7 @@ func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id
 		action = "attachment.read_original"
 	}
 	if err := s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, action, "report", reportID, "", map[string]string{"attachment": id})
+		return audit.Record(ctx, q, a, action, "report", reportID, map[string]string{"attachment": id})
 	}); err != nil {
 		return nil, nil, err
 	}

@@ -297,7 +297,7 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 				return fmt.Errorf("intake: sealed part of %s: %w", id, err)
 			}
 		}
-		return audit.Record(ctx, q, a, "report.reveal", "report", id, reason, nil)
+		return audit.RecordReason(ctx, q, s.keys, a, "report.reveal", "report", id, reason, nil)
 	})
 	if err != nil {
 		if errors.Is(err, seal.ErrDestroyed) {
@@ -334,7 +334,7 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, id, reason string) er
 		if err := q.DeleteSearchTerms(ctx, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "report.erase", "report", id, reason, nil)
+		return audit.RecordReason(ctx, q, s.keys, a, "report.erase", "report", id, reason, nil)
 	})
 }
 
@@ -415,7 +415,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, "", map[string]string{"statement": w.stmt.ID, "kind": in.Kind})
+		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, map[string]string{"statement": w.stmt.ID, "kind": in.Kind})
 	})
 	if err != nil {
 		return nil, err
@@ -473,7 +473,7 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, "", map[string]any{"statement": statementID, "version": version})
+		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, map[string]any{"statement": statementID, "version": version})
 	})
 	if err != nil {
 		return nil, err

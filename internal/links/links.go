@@ -774,7 +774,7 @@ func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string
 			return fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
 		}
 		out = &SideView{ID: identifierID, Side: side(is[0]), Public: is[0].Public()}
-		return audit.Record(ctx, q, a, "identifier.side", "identifier", identifierID, reason, map[string]string{"side": in.Side})
+		return audit.RecordReason(ctx, q, s.keys, a, "identifier.side", "identifier", identifierID, reason, map[string]string{"side": in.Side})
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -27,6 +28,7 @@ import (
 type world struct {
 	t      *testing.T
 	db     *store.DB
+	keys   *seal.Keyring
 	in     *intake.Service
 	links  *links.Service
 	runner *jobs.Runner
@@ -44,7 +46,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	in.Start()
 	t.Cleanup(in.Close)
 	ls := links.New(db, keys, in, log)
-	w := &world{t: t, db: db, in: in, links: ls, runner: jobs.New(db, map[string]jobs.Handler{"links": ls.Process}, log), actors: map[string]auth.Actor{}}
+	w := &world{t: t, db: db, keys: keys, in: in, links: ls, runner: jobs.New(db, map[string]jobs.Handler{"links": ls.Process}, log), actors: map[string]auth.Actor{}}
 	st := staff.New(db, 0)
 	for _, o := range []struct {
 		name   string
@@ -255,6 +257,9 @@ func TestStaffSides(t *testing.T) {
 
 		// Audited, with the reason, in the actor's organisation's trail.
 		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{OrgID: inv.OrgID, ResourceType: "identifier", Action: "identifier.side"})
+		if err == nil {
+			err = audit.OpenReasons(w.keys, evs)
+		}
 		if err != nil || len(evs) != 3 || evs[0].Reason != "confirmed on the phone" || evs[0].ActorID != inv.UserID {
 			t.Errorf("audit: %d events (%v), want 3 by the investigator with the reason", len(evs), err)
 		}

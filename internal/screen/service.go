@@ -661,8 +661,9 @@ func (s *Service) Review(ctx context.Context, hitID, decision, note string, revi
 		if err := q.UpdateScreeningHit(ctx, h); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, reviewer, "screening_hit."+decision, "screening_hit", h.ID, "",
+		return audit.Record(ctx, q, reviewer, "screening_hit."+decision, "screening_hit", h.ID,
 			map[string]string{"report_id": h.ReportID, "list": h.List, "entry_id": h.EntryID, "entry_hash": h.EntryHash})
+
 	})
 	if err != nil {
 		return fmt.Errorf("screen: review %s: %w", hitID, err)

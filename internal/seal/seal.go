@@ -44,6 +44,10 @@ type Keyring struct {
 	// search is the root of the search index's per-organisation term
 	// keys (see SearchHasher), derived from the master key.
 	search []byte
+	// audit seals the reasons of audit events (see SealAudit), under a key
+	// derived from the master key: not a report's data key, so erasing a
+	// report leaves the reason given for erasing it readable.
+	audit cipher.AEAD
 }
 
 // ErrKeyMissing means the master key file is missing for a database that
@@ -211,6 +215,9 @@ func New(master []byte) (*Keyring, error) {
 	}
 	k.identNonce = derive(master, "vigil link index nonce v1")
 	k.search = derive(master, "vigil search index v1")
+	if k.audit, err = newAEAD(derive(master, "vigil audit reason seal v1")); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 
@@ -379,4 +386,20 @@ func (h *SearchHasher) Term(field, term string) []byte {
 	h.mac.Write([]byte(term))
 	h.buf = h.mac.Sum(h.buf[:0])
 	return append([]byte(nil), h.buf[:SearchTermSize]...)
+}
+
+// SealAudit seals the reason an audit event gives (why a report was
+// revealed, erased, a case reopened), bound to the event's id so a sealed
+// reason cannot be moved to another event unnoticed.
+func (k *Keyring) SealAudit(eventID, reason string) []byte {
+	return sealWith(k.audit, []byte(reason), []byte("audit:"+eventID))
+}
+
+// OpenAudit opens a reason SealAudit sealed for eventID.
+func (k *Keyring) OpenAudit(eventID string, sealed []byte) (string, error) {
+	b, err := openWith(k.audit, sealed, []byte("audit:"+eventID))
+	if err != nil {
+		return "", fmt.Errorf("seal: reason of audit event %s: %w", eventID, err)
+	}
+	return string(b), nil
 }

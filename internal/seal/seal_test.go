@@ -240,6 +240,31 @@ func TestSealIdentifier(t *testing.T) {
 	}
 }
 
+// TestSealAudit checks that an audit reason is sealed (no plaintext),
+// opens only for its own event and under the master key it was sealed
+// with, and does not depend on any report's data key.
+func TestSealAudit(t *testing.T) {
+	k1, _ := seal.New(bytes.Repeat([]byte{1}, seal.KeySize))
+	k2, _ := seal.New(bytes.Repeat([]byte{2}, seal.KeySize))
+	const reason = "checking Sokha's brother's phone"
+	a := k1.SealAudit("ev1", reason)
+	if bytes.Contains(a, []byte("Sokha")) {
+		t.Fatalf("sealed reason holds the plaintext: %q", a)
+	}
+	if v, err := k1.OpenAudit("ev1", a); err != nil || v != reason {
+		t.Errorf("open = %q, %v", v, err)
+	}
+	if _, err := k1.OpenAudit("ev2", a); !errors.Is(err, seal.ErrTampered) {
+		t.Errorf("a reason moved to another event opened: %v", err)
+	}
+	if _, err := k2.OpenAudit("ev1", a); !errors.Is(err, seal.ErrTampered) {
+		t.Errorf("another key opened the reason: %v", err)
+	}
+	if v, err := k1.OpenAudit("ev1", k1.SealAudit("ev1", "")); err != nil || v != "" {
+		t.Errorf("empty reason: %q, %v", v, err)
+	}
+}
+
 // BenchmarkIdentifier is what the link index pays per new identifier: its
 // blind index (the id) and its sealed value.
 func BenchmarkIdentifier(b *testing.B) {

@@ -46,7 +46,7 @@ func newWorld(t testing.TB, e store.Engine) *world {
 		t.Fatal(err)
 	}
 	in := intake.New(db, keys, nil, nil, log)
-	cw := casework.New(db, in, log)
+	cw := casework.New(db, keys, in, log)
 	s := search.New(db, keys, in, cw, log)
 	in.Index = s
 	in.Start()

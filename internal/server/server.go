@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/api"
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
@@ -78,6 +79,11 @@ func (s *Server) screenReport(ctx context.Context, reportID string) error {
 // New builds a server on an open database.
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
+	// Audit reasons stored in plaintext by a version before migration 0011
+	// are sealed before anything is served.
+	if err := audit.SealStoredReasons(ctx, db, keys, logger); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, cfg.LogOrigin)
 	if err != nil {
 		return nil, fmt.Errorf("server: ledger key: %w", err)
@@ -93,7 +99,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
-	s.Casework = casework.New(db, s.Intake, logger)
+	s.Casework = casework.New(db, keys, s.Intake, logger)
 	s.Notify = notify.New(db)
 	s.Search = search.New(db, keys, s.Intake, s.Casework, logger)
 	s.Intake.Index = s.Search
@@ -107,7 +113,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, DB: db}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -118,7 +124,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
 	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
 	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       webScreening{in: s.Intake, s: s.Screen},

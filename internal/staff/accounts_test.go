@@ -1,6 +1,7 @@
 package staff_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
@@ -24,6 +26,16 @@ type accounts struct {
 	hotline, ngo                             string
 	admin, intake, integ, operator, ngoCoord auth.Actor
 	ngoInteg                                 auth.Actor
+}
+
+// testKeys is a keyring to open audit reasons with.
+func testKeys(t *testing.T) *seal.Keyring {
+	t.Helper()
+	k, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func newAccounts(t *testing.T, db *store.DB) *accounts {
@@ -161,7 +173,7 @@ func TestTokenCreationAudited(t *testing.T) {
 			made[tok.ID] = c.actor
 		}
 		trail := func(reader auth.Actor) map[string]*store.AuditEvent {
-			evs, err := audit.List(ctx, db.Read(), reader, store.AuditFilter{Action: "token.create"})
+			evs, err := audit.List(ctx, db.Read(), testKeys(t), reader, store.AuditFilter{Action: "token.create"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -310,7 +322,7 @@ func TestOperatorAccounts(t *testing.T) {
 			t.Error("operator disabled a coordinator")
 		}
 		// Its audit view: the organisation-management events, no others.
-		evs, err := audit.List(ctx, db.Read(), w.operator, store.AuditFilter{})
+		evs, err := audit.List(ctx, db.Read(), testKeys(t), w.operator, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -435,7 +447,7 @@ func TestRevokeToken(t *testing.T) {
 		if err != nil || len(ts) != 1 || !ts[0].Revoked {
 			t.Errorf("intake's tokens after revoking: %+v, %v; want one, revoked", ts, err)
 		}
-		evs, err := audit.List(ctx, db.Read(), w.admin, store.AuditFilter{Action: "token.revoke"})
+		evs, err := audit.List(ctx, db.Read(), testKeys(t), w.admin, store.AuditFilter{Action: "token.revoke"})
 		if err != nil || len(evs) != 2 {
 			t.Errorf("the hotline's token.revoke events: %d, %v; want 2 (one per token, none for the repeat)", len(evs), err)
 		}

@@ -124,7 +124,7 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 			}
 			return err
 		}
-		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, "", map[string]string{"name": o.Name})
+		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, map[string]string{"name": o.Name})
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (s *Service) SetTOTPOptional(ctx context.Context, a auth.Actor, orgID strin
 		if o, err = q.GetOrganisation(ctx, orgID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "org.totp", "organisation", orgID, "", map[string]bool{"totp_optional": optional})
+		return audit.Record(ctx, q, a, "org.totp", "organisation", orgID, map[string]bool{"totp_optional": optional})
 	})
 	if err != nil {
 		return nil, err
@@ -266,9 +266,9 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 		if a.Role == auth.Operator {
 			// An operator's one act inside an organisation is an
 			// organisation-management event, in the operators' view too.
-			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, "", map[string]string{"user": u.ID})
+			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, map[string]string{"user": u.ID})
 		}
-		return audit.Record(ctx, q, a, "user.create", "user", u.ID, "", map[string]string{"role": u.Role, "org": u.OrgID})
+		return audit.Record(ctx, q, a, "user.create", "user", u.ID, map[string]string{"role": u.Role, "org": u.OrgID})
 	})
 	if err != nil {
 		return nil, err
@@ -377,7 +377,7 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail strin
 			}
 			detail["tokens_revoked"] = n
 		}
-		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, "", detail)
+		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, detail)
 	})
 }
 
@@ -414,7 +414,7 @@ func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role str
 		}
 		old := u.Role
 		u.Role = role
-		return audit.Record(ctx, q, a, "user.role", "user", u.ID, "", map[string]string{"from": old, "to": role})
+		return audit.Record(ctx, q, a, "user.role", "user", u.ID, map[string]string{"from": old, "to": role})
 	})
 }
 
@@ -435,7 +435,7 @@ func (s *Service) ResetTOTP(ctx context.Context, a auth.Actor, idOrEmail string)
 			return err
 		}
 		u.TOTPSecret = ""
-		return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, nil)
 	})
 }
 
@@ -447,7 +447,7 @@ func (s *Service) Unlock(ctx context.Context, a auth.Actor, idOrEmail string) er
 		if err := q.ClearLoginThrottle(ctx, auth.ThrottleKey(u.Email)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.unlock", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.unlock", "user", u.ID, nil)
 	})
 	return err
 }
@@ -470,7 +470,7 @@ func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (u
 		if err := q.SetUserTOTP(ctx, u.ID, key.Secret()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, nil)
 	})
 	if err != nil {
 		return "", "", err
@@ -560,7 +560,7 @@ func (s *Service) EnrolTOTP(ctx context.Context, a auth.Actor, password, secret,
 		if _, err := q.UseTOTPStep(ctx, u.ID, step); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.totp", "user", u.ID, nil)
 	})
 }
 
@@ -601,7 +601,7 @@ func (s *Service) ChangePassword(ctx context.Context, a auth.Actor, session, cur
 		if err := q.DeleteUserSessions(ctx, u.ID, auth.HashSecret(session)); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "user.password", "user", u.ID, "", nil)
+		return audit.Record(ctx, q, a, "user.password", "user", u.ID, nil)
 	})
 }
 
@@ -711,7 +711,7 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 			return err
 		}
 		out = &NewToken{Token: secret, TokenView: tokenView(t, u)}
-		return audit.Record(ctx, q, a, "token.create", "token", t.ID, "", map[string]string{"user": u.ID, "name": name})
+		return audit.Record(ctx, q, a, "token.create", "token", t.ID, map[string]string{"user": u.ID, "name": name})
 	})
 	if err != nil {
 		return nil, err
@@ -772,7 +772,7 @@ func (s *Service) RevokeToken(ctx context.Context, a auth.Actor, id string) erro
 		if err := q.RevokeToken(ctx, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "token.revoke", "token", id, "", map[string]string{"user": t.UserID})
+		return audit.Record(ctx, q, a, "token.revoke", "token", id, map[string]string{"user": t.UserID})
 	})
 }
 
@@ -910,7 +910,7 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 		if err := q.ClearLoginThrottle(ctx, key); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "session.login", "user", u.ID, "", map[string]bool{"must_enrol_totp": a.MustEnrolTOTP})
+		return audit.Record(ctx, q, a, "session.login", "user", u.ID, map[string]bool{"must_enrol_totp": a.MustEnrolTOTP})
 	})
 	if errors.Is(err, errCodeReused) {
 		return "", auth.Actor{}, s.loginFailed(ctx, u, key, "code_reused")
@@ -987,7 +987,7 @@ func (s *Service) auditFailure(ctx context.Context, u *store.User, why string) e
 		a, id = auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, u.ID
 	}
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, "session.login_failed", "user", id, "", map[string]string{"why": why})
+		return audit.Record(ctx, q, a, "session.login_failed", "user", id, map[string]string{"why": why})
 	})
 	if err != nil {
 		return fmt.Errorf("staff: audit failed login: %w", err)

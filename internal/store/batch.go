@@ -99,7 +99,11 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 			jobs = append(jobs, []any{j.ID, j.Kind, j.ReportID, r.ReceivedAt})
 		}
 		for _, e := range in.Audit {
-			audits = append(audits, auditRow(e))
+			row, err := auditRow(e)
+			if err != nil {
+				return err
+			}
+			audits = append(audits, row)
 		}
 		for _, t := range in.Search {
 			terms = append(terms, []any{t.Term, t.ReportID})

@@ -164,12 +164,12 @@ func (q Q) ListCases(ctx context.Context, f CaseFilter) ([]*Case, error) {
 	return out, rows.Err()
 }
 
-const referralCols = `id, case_id, from_org_id, to_org_id, shared, note, status, response, responded_by, created_by, created_at, responded_at, version`
+const referralCols = `id, case_id, from_org_id, to_org_id, shared, note, partner_title, status, response, responded_by, created_by, created_at, responded_at, version`
 
 func scanReferral(row interface{ Scan(...any) error }) (*Referral, error) {
 	var r Referral
 	var shared string
-	if err := row.Scan(&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &shared, &r.Note, &r.Status, &r.Response, &r.RespondedBy, &r.CreatedBy, &r.CreatedAt, &r.RespondedAt, &r.Version); err != nil {
+	if err := row.Scan(&r.ID, &r.CaseID, &r.FromOrgID, &r.ToOrgID, &shared, &r.Note, &r.PartnerTitle, &r.Status, &r.Response, &r.RespondedBy, &r.CreatedBy, &r.CreatedAt, &r.RespondedAt, &r.Version); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(shared), &r.Shared); err != nil {
@@ -180,8 +180,8 @@ func scanReferral(row interface{ Scan(...any) error }) (*Referral, error) {
 
 // PutReferral inserts a referral.
 func (q Q) PutReferral(ctx context.Context, r *Referral) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO referrals (`+referralCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-		r.ID, r.CaseID, r.FromOrgID, r.ToOrgID, mustJSON(nonNil(r.Shared)), r.Note, r.Status, r.Response, r.RespondedBy, r.CreatedBy, r.CreatedAt, r.RespondedAt, r.Version)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO referrals (`+referralCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+		r.ID, r.CaseID, r.FromOrgID, r.ToOrgID, mustJSON(nonNil(r.Shared)), r.Note, r.PartnerTitle, r.Status, r.Response, r.RespondedBy, r.CreatedBy, r.CreatedAt, r.RespondedAt, r.Version)
 	if err != nil {
 		return fmt.Errorf("store: put referral: %w", err)
 	}
@@ -236,25 +236,37 @@ func (q Q) UpdateReferral(ctx context.Context, r *Referral, prevVersion int) err
 	return nil
 }
 
-// PutAuditEvent appends an audit event.
+// ErrPlaintextReason means an audit event was to be stored with its reason
+// in plaintext: reasons are stored sealed only (AuditEvent.SealedReason).
+var ErrPlaintextReason = errors.New("store: an audit reason must be sealed before it is stored")
+
+// PutAuditEvent appends an audit event. An event whose Reason is set is
+// refused ([ErrPlaintextReason]): the reason is stored sealed only.
 func (q Q) PutAuditEvent(ctx context.Context, e *AuditEvent) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, auditRow(e)...)
+	row, err := auditRow(e)
 	if err != nil {
+		return err
+	}
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO audit_events (`+auditCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, row...); err != nil {
 		return fmt.Errorf("store: put audit event: %w", err)
 	}
 	return nil
 }
 
-const auditCols = `id, at, actor_id, actor_org_id, org_id, action, resource_type, resource_id, reason, detail`
+const auditCols = `id, at, actor_id, actor_org_id, org_id, action, resource_type, resource_id, reason, reason_sealed, detail`
 
 // auditRow is e's values in auditCols' order. An event without an
-// organisation is filed under the actor's.
-func auditRow(e *AuditEvent) []any {
+// organisation is filed under the actor's. The plaintext reason column is
+// always written empty.
+func auditRow(e *AuditEvent) ([]any, error) {
+	if e.Reason != "" {
+		return nil, fmt.Errorf("store: audit event %s (%s): %w", e.ID, e.Action, ErrPlaintextReason)
+	}
 	org := e.OrgID
 	if org == "" {
 		org = e.ActorOrgID
 	}
-	return []any{e.ID, e.At, e.ActorID, e.ActorOrgID, org, e.Action, e.ResourceType, e.ResourceID, e.Reason, e.Detail}
+	return []any{e.ID, e.At, e.ActorID, e.ActorOrgID, org, e.Action, e.ResourceType, e.ResourceID, "", e.SealedReason, e.Detail}, nil
 }
 
 // auditOrgQueries find the organisation that owns a resource, by resource
@@ -319,7 +331,7 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	var out []*AuditEvent
 	for rows.Next() {
 		var e AuditEvent
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorOrgID, &e.OrgID, &e.Action, &e.ResourceType, &e.ResourceID, &e.Reason, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorOrgID, &e.OrgID, &e.Action, &e.ResourceType, &e.ResourceID, &e.Reason, &e.SealedReason, &e.Detail); err != nil {
 			return nil, fmt.Errorf("store: list audit events: %w", err)
 		}
 		out = append(out, &e)
@@ -369,4 +381,61 @@ func (q Q) LeafIndexes(ctx context.Context, recordIDs []string) (map[string]map[
 		out[id][v] = idx
 	}
 	return out, rows.Err()
+}
+
+// SealPlaintextReasons seals the audit reasons stored in plaintext (by a
+// version before migration 0011), a batch per transaction: sealFn returns
+// the sealed form of an event's reason. It returns how many it sealed.
+// When it sealed any, a SQLite file is vacuumed and its WAL emptied, so no
+// free page or old frame keeps the plaintext; on PostgreSQL the old row
+// versions wait for the autovacuum (they are not in a pg_dump).
+func (db *DB) SealPlaintextReasons(ctx context.Context, sealFn func(eventID, reason string) []byte) (int, error) {
+	const batch = 500
+	n := 0
+	for {
+		done := 0
+		err := db.Tx(ctx, func(q Q) error {
+			rows, err := q.q.QueryContext(ctx, `SELECT id, reason FROM audit_events WHERE reason <> '' ORDER BY id LIMIT $1`, batch)
+			if err != nil {
+				return fmt.Errorf("store: plaintext audit reasons: %w", err)
+			}
+			type plain struct{ id, reason string }
+			var ps []plain
+			for rows.Next() {
+				var p plain
+				if err := rows.Scan(&p.id, &p.reason); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: plaintext audit reasons: %w", err)
+				}
+				ps = append(ps, p)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("store: plaintext audit reasons: %w", err)
+			}
+			for _, p := range ps {
+				if _, err := q.q.ExecContext(ctx, `UPDATE audit_events SET reason = '', reason_sealed = $1 WHERE id = $2 AND reason = $3`,
+					sealFn(p.id, p.reason), p.id, p.reason); err != nil {
+					return fmt.Errorf("store: seal the reason of audit event %s: %w", p.id, err)
+				}
+			}
+			done = len(ps)
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += done
+		if done < batch {
+			break
+		}
+	}
+	if n > 0 && db.Engine == SQLite {
+		for _, stmt := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+			if _, err := db.w.ExecContext(ctx, stmt); err != nil {
+				return n, fmt.Errorf("store: after sealing audit reasons: %s: %w", stmt, err)
+			}
+		}
+	}
+	return n, nil
 }

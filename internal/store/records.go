@@ -160,19 +160,22 @@ type Case struct {
 
 // Referral passes a case to a partner organisation with the fields it shares.
 type Referral struct {
-	ID          string
-	CaseID      string
-	FromOrgID   string
-	ToOrgID     string
-	Shared      []string
-	Note        string
-	Status      string
-	Response    string
-	RespondedBy string
-	CreatedBy   string
-	CreatedAt   int64
-	RespondedAt int64
-	Version     int
+	ID        string
+	CaseID    string
+	FromOrgID string
+	ToOrgID   string
+	Shared    []string
+	Note      string
+	// PartnerTitle is the title the partner sees for the case, written by
+	// the referrer; "" for none (the partner sees a neutral one).
+	PartnerTitle string
+	Status       string
+	Response     string
+	RespondedBy  string
+	CreatedBy    string
+	CreatedAt    int64
+	RespondedAt  int64
+	Version      int
 }
 
 // AuditEvent records a change or a read of sealed data.
@@ -187,8 +190,16 @@ type AuditEvent struct {
 	Action       string
 	ResourceType string
 	ResourceID   string
-	Reason       string
-	Detail       string
+	// SealedReason is the reason the actor gave, sealed under a key derived
+	// from the master key and bound to ID (see package audit); nil when
+	// none was given.
+	SealedReason []byte
+	// Reason is never written: PutAuditEvent refuses an event with one. A
+	// reader gets it from package audit, which opens SealedReason; the
+	// store fills it only for a reason stored in plaintext before
+	// migration 0011 and not yet sealed.
+	Reason string
+	Detail string
 }
 
 // LedgerEntry is a commitment queued for, or integrated into, the testimony

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -389,6 +390,9 @@ func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([
 		}
 		evs = append(evs, more...)
 	}
+	if err := audit.OpenReasons(s.d.Reasons, evs); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(evs, func(a, b *store.AuditEvent) int { return strings.Compare(b.ID, a.ID) })
 	out := make([]historyItem, 0, len(evs))
 	for _, e := range evs {
@@ -478,7 +482,9 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	if err := q.r.ParseForm(); err != nil {
 		return err
 	}
-	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note"))}
+	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note")),
+		// An empty field is no title: the partner sees a neutral one.
+		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title"))}
 	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
 		return s.actionError(w, q, id, "refer", err)
 	}

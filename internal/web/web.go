@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
+	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
@@ -49,6 +50,9 @@ type Deps struct {
 	Staff    *staff.Service
 	Notify   *notify.Service
 	Log      *slog.Logger
+	// Reasons opens the sealed reasons of the audit trail a case page's
+	// history shows (the keyring).
+	Reasons audit.Sealer
 
 	// KeyFingerprints names each key (master key, ledger signing key) and
 	// its fingerprint, for the admin page.

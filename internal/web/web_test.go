@@ -391,6 +391,51 @@ func TestPartnerSeesOnlyReferred(t *testing.T) {
 	if p := e.do(t, embassy, "GET", "/app/cases/"+e.demo.Cases["golden"], nil); p.status != http.StatusNotFound {
 		t.Errorf("embassy sees the police's case: status %d", p.status)
 	}
+	// The police sees the title the hotline wrote for it, never the
+	// internal one, on the case page and the referrals page.
+	const golden = "Recruiter +855 12 345 678"
+	for _, path := range []string{"/app/cases/" + e.demo.Cases["golden"], "/app/referrals"} {
+		p := e.do(t, police, "GET", path, nil)
+		if !strings.Contains(p.body, "Recruitment network, Sihanoukville compound: two victims held") || strings.Contains(p.body, golden) {
+			t.Errorf("police %s: want the partner title and not the internal one", path)
+		}
+	}
+}
+
+// TestReferWithPartnerTitle refers a case from the case page's form, with
+// a title for the partner and without one (issue 11): the partner sees
+// the title written for it, or a neutral one; never the internal title.
+func TestReferWithPartnerTitle(t *testing.T) {
+	e := newEnv(t)
+	coord := e.login(t, "coordinator@hotline.demo")
+	blood, myawaddy := e.demo.Cases["blood"], e.demo.Cases["myawaddy"]
+	cp := e.do(t, coord, "GET", "/app/cases/"+blood+"?lang=en", nil)
+	if !strings.Contains(cp.body, `name="partner_title"`) || !strings.Contains(cp.body, "Title the partner sees") {
+		t.Fatal("the refer form has no partner title field")
+	}
+	checkLabels(t, "case page", cp.body)
+	refer := func(caseID, title string) page {
+		t.Helper()
+		return e.do(t, coord, "POST", "/app/cases/"+caseID+"/refer?lang=en", url.Values{"to_org": {e.demo.Orgs["embassy"]}, "shared": {"places"}, "partner_title": {title}})
+	}
+	if r := refer(blood, strings.Repeat("x", 201)); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "partner_title") {
+		t.Errorf("a 201-character partner title: status %d, want 422 naming the field", r.status)
+	}
+	const written = "Worker held in a compound, medical concerns"
+	if r := refer(blood, "  "+written+" "); r.status != http.StatusSeeOther {
+		t.Fatalf("refer with a partner title: status %d\n%s", r.status, r.body)
+	}
+	if r := refer(myawaddy, "  "); r.status != http.StatusSeeOther {
+		t.Fatalf("refer without a partner title: status %d\n%s", r.status, r.body)
+	}
+	embassy := e.login(t, "partner@embassy.demo")
+	if p := e.do(t, embassy, "GET", "/app/cases/"+blood, nil); p.status != 200 || !strings.Contains(p.body, written) || strings.Contains(p.body, "forced blood draws") {
+		t.Errorf("embassy's blood case: status %d; want the partner title and not the internal one", p.status)
+	}
+	neutral := "Case " + myawaddy[len(myawaddy)-8:]
+	if p := e.do(t, embassy, "GET", "/app/cases/"+myawaddy, nil); p.status != 200 || !strings.Contains(p.body, neutral) || strings.Contains(p.body, "Vietnamese workers held") {
+		t.Errorf("embassy's myawaddy case: status %d; want the neutral title %q and not the internal one", p.status, neutral)
+	}
 }
 
 func TestLoginWithTOTP(t *testing.T) {

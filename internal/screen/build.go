@@ -27,6 +27,19 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 		tune:  defaultTuning,
 	}
 	ix.sharp = sharpTable(ix.tune)
+	df := ix.addEntries(entries, opt)
+	ix.weigh(df)
+	ix.fillPostings(df)
+	ix.buildTokenKeys()
+	ix.buildAcronyms()
+	ix.neigh = make([]atomic.Pointer[neighbours], len(ix.words))
+	return ix
+}
+
+// addEntries adds the entries and their names (primary names, and aliases
+// unless opt says not), growing the vocabulary. It returns each token's
+// document frequency: how many names have it.
+func (ix *Index) addEntries(entries []Entry, opt BuildOptions) []int32 {
 	ix.entries = make([]ientry, len(entries))
 	ix.nameOff = append(ix.nameOff, 0)
 	var df []int32
@@ -81,8 +94,13 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 			}
 		}
 	}
+	return df
+}
+
+// weigh sets each token's weight, its inverse document frequency over the
+// list's names, and each name's total weight.
+func (ix *Index) weigh(df []int32) {
 	nNames := len(ix.nameEntry)
-	// Weights: inverse document frequency over the list's names.
 	ix.weight = make([]float32, len(ix.words))
 	logN := math.Log(float64(nNames) + 1)
 	for v, w := range ix.words {
@@ -96,7 +114,11 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 		}
 		ix.nameW[n] = s
 	}
-	// Postings.
+}
+
+// fillPostings lists, for each token, the names that have it, ascending.
+func (ix *Index) fillPostings(df []int32) {
+	nNames := len(ix.nameEntry)
 	ix.postOff = make([]int32, len(ix.words)+1)
 	for v, d := range df {
 		ix.postOff[v+1] = ix.postOff[v] + d
@@ -113,7 +135,12 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 			fill[v]++
 		}
 	}
-	// Phonetic keys and their one-letter deletions.
+}
+
+// buildTokenKeys keys each token by what finds it from a similar one: its
+// phonetic key and that key's one-letter deletions, its own one-letter
+// deletions, and (long tokens) its trigrams.
+func (ix *Index) buildTokenKeys() {
 	var phon, pdel, del []keyVal
 	for v, w := range ix.words {
 		if weakWords[w] || len(w) < 2 {
@@ -144,9 +171,12 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 		}
 	}
 	ix.grams = newKeyTable(grams)
-	// Acronyms of names with two or more tokens.
+}
+
+// buildAcronyms keys each name of two or more tokens by its acronyms.
+func (ix *Index) buildAcronyms() {
 	var acro []keyVal
-	for n := 0; n < nNames; n++ {
+	for n := 0; n < len(ix.nameEntry); n++ {
 		toks := ix.tokIDs[ix.nameOff[n]:ix.nameOff[n+1]]
 		if len(toks) < 2 {
 			continue
@@ -172,8 +202,6 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 		}
 	}
 	ix.acro = newKeyTable(acro)
-	ix.neigh = make([]atomic.Pointer[neighbours], len(ix.words))
-	return ix
 }
 
 func tokenWeight(w string, df int, logN float64, n int, pow float64) float32 {

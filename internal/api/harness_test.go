@@ -71,7 +71,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.screen = screen.New(db, log)
+	e.screen = screen.New(db, log, screen.WithReports(in))
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/screen"
 )
 
@@ -18,15 +17,17 @@ type ScreenIn struct {
 	PrimaryOnly bool `json:"primary_only,omitempty"`
 }
 
+// The screening handlers only read the request and write the answer: who may
+// screen, see a report's hits or review one is the screen service's to
+// decide (screen.Service.ScreenName, ReportHits, ReviewHit), the same for
+// the case page.
+
 func (api *API) screenName(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	if !auth.Can(a, auth.RunScreen, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
-	}
 	var in ScreenIn
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	ms, err := api.svc.Screen.Screen(r.Context(), screen.Query{Name: in.Name, Type: in.Type, BirthDate: in.BirthDate, Country: in.Country},
+	ms, err := api.svc.Screen.ScreenName(r.Context(), a, screen.Query{Name: in.Name, Type: in.Type, BirthDate: in.BirthDate, Country: in.Country},
 		screen.Options{PrimaryOnly: in.PrimaryOnly})
 	if err != nil {
 		return err
@@ -36,11 +37,7 @@ func (api *API) screenName(w http.ResponseWriter, r *http.Request, a auth.Actor)
 }
 
 func (api *API) reportScreening(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	id := r.PathValue("id")
-	if _, err := api.svc.Intake.Authorize(r.Context(), a, id, auth.ReviewScreen); err != nil {
-		return err
-	}
-	hits, err := api.svc.Screen.Hits(r.Context(), []string{id})
+	hits, err := api.svc.Screen.ReportHits(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -60,18 +57,7 @@ func (api *API) reviewHit(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	h, err := api.svc.Screen.Hit(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	// The hit is as visible as its report.
-	if _, err := api.svc.Intake.Authorize(r.Context(), a, h.ReportID, auth.ReviewScreen); err != nil {
-		return err
-	}
-	if err := api.svc.Screen.Review(r.Context(), h.ID, in.Decision, in.Note, a); err != nil {
-		return err
-	}
-	h, err = api.svc.Screen.Hit(r.Context(), h.ID)
+	h, err := api.svc.Screen.ReviewHit(r.Context(), a, r.PathValue("id"), in.Decision, in.Note)
 	if err != nil {
 		return err
 	}

@@ -70,36 +70,65 @@ var phoneCues = []string{
 // the ad names Telegram, which makes a bare @handle a Telegram handle.
 // Digit strings inside amounts are not phone numbers. cues are the
 // occurrences of idCues, whose kind is "id:" and the identifier kind.
+//
+// The scans run from the most to the least certain shape, and each skips
+// text an earlier one already took: a t.me link is not also a web address,
+// an e-mail address's digits not a phone number.
 func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues []hit) []Identifier {
-	s := f.s
-	var ids []Identifier
-	seen := map[string]bool{}
-	add := func(kind, value string, i, j int) {
-		if value == "" || seen[kind+"\x00"+value] {
-			return
-		}
-		seen[kind+"\x00"+value] = true
-		ids = append(ids, Identifier{Kind: kind, Value: value, Span: f.span(orig, i, j)})
+	sc := &idScan{f: f, s: f.s, orig: orig, amounts: amounts, seen: map[string]bool{}}
+	sc.messengerLinks()
+	sc.webAddresses()
+	sc.atSigns(tgCue)
+	sc.cuedIDs(cues)
+	sc.phoneNumbers()
+	return sc.ids
+}
+
+// idScan is one ad's identifiers as findIdentifiers gathers them.
+type idScan struct {
+	f       folded
+	s       string // f.s
+	orig    string
+	amounts []Amount
+	ids     []Identifier
+	seen    map[string]bool // kind "\x00" value
+}
+
+// add records an identifier at s[i:j], once per kind and value.
+func (sc *idScan) add(kind, value string, i, j int) {
+	if value == "" || sc.seen[kind+"\x00"+value] {
+		return
 	}
-	inAmount := func(i int) bool {
-		o := int(f.off[i])
-		for _, a := range amounts {
-			if a.Span.Start <= o && o < a.Span.End {
-				return true
-			}
+	sc.seen[kind+"\x00"+value] = true
+	sc.ids = append(sc.ids, Identifier{Kind: kind, Value: value, Span: sc.f.span(sc.orig, i, j)})
+}
+
+// inAmount reports whether s[i] is inside an amount of money.
+func (sc *idScan) inAmount(i int) bool {
+	o := int(sc.f.off[i])
+	for _, a := range sc.amounts {
+		if a.Span.Start <= o && o < a.Span.End {
+			return true
 		}
-		return false
 	}
-	covered := func(i int) bool {
-		o := int(f.off[i])
-		for _, id := range ids {
-			if id.Span.Start <= o && o < id.Span.End {
-				return true
-			}
+	return false
+}
+
+// covered reports whether s[i] is inside an identifier already found.
+func (sc *idScan) covered(i int) bool {
+	o := int(sc.f.off[i])
+	for _, id := range sc.ids {
+		if id.Span.Start <= o && o < id.Span.End {
+			return true
 		}
-		return false
 	}
-	// links
+	return false
+}
+
+// messengerLinks finds links to a messenger account: t.me/…, wa.me/…,
+// line.me/….
+func (sc *idScan) messengerLinks() {
+	s := sc.s
 	for _, l := range []struct{ prefix, kind string }{
 		{"t.me/", KindTelegram}, {"telegram.me/", KindTelegram}, {"telegram.dog/", KindTelegram},
 		{"wa.me/", KindWhatsApp}, {"line.me/ti/p/~", KindLINE}, {"line.me/r/ti/p/", KindLINE},
@@ -126,12 +155,16 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 				if l.kind == KindWhatsApp {
 					v = "+" + digitsOf(v)
 				}
-				add(l.kind, v, start, e)
+				sc.add(l.kind, v, start, e)
 			}
 			off = max(e, k+1)
 		}
 	}
-	// web addresses
+}
+
+// webAddresses finds other web addresses, by their scheme or "www.".
+func (sc *idScan) webAddresses() {
+	s := sc.s
 	for _, prefix := range []string{"https://", "http://", "www."} {
 		for off := 0; ; {
 			k := strings.Index(s[off:], prefix)
@@ -147,15 +180,20 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 			v := strings.TrimRight(s[k:e], ".:;!?/")
 			e = k + len(v)
 			v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
-			if !strings.Contains(v, ".") || covered(k) || k > 0 && isWordAt(s, k-1) {
+			if !strings.Contains(v, ".") || sc.covered(k) || k > 0 && isWordAt(s, k-1) {
 				continue
 			}
-			add(KindURL, v, k, e)
+			sc.add(KindURL, v, k, e)
 		}
 	}
-	// e-mail addresses and @handles
+}
+
+// atSigns finds e-mail addresses and @handles; a handle is a Telegram one
+// when tgCue says the ad names Telegram.
+func (sc *idScan) atSigns(tgCue bool) {
+	s := sc.s
 	for i := 0; i < len(s); i++ {
-		if s[i] != '@' || covered(i) {
+		if s[i] != '@' || sc.covered(i) {
 			continue
 		}
 		j := i + 1
@@ -168,17 +206,21 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 		}
 		switch {
 		case k < i && strings.Contains(s[i+1:j], "."):
-			add(KindEmail, s[k:j], k, j)
+			sc.add(KindEmail, s[k:j], k, j)
 		case k == i && j-i-1 >= 4 && j-i-1 <= 32 && !strings.ContainsAny(s[i+1:j], ".-"):
 			kind := KindHandle
 			if tgCue {
 				kind = KindTelegram
 			}
-			add(kind, s[i+1:j], i, j)
+			sc.add(kind, s[i+1:j], i, j)
 		}
 	}
-	// cue-introduced ids: "微信: abc123", "LINE ID: xyz", "WhatsApp +855 …";
-	// the detector's matcher found the cues.
+}
+
+// cuedIDs finds the ids the detector's matcher found cues for: "微信:
+// abc123", "LINE ID: xyz", "WhatsApp +855 …".
+func (sc *idScan) cuedIDs(cues []hit) {
+	s := sc.s
 	for _, c := range cues {
 		k := c.start
 		j := c.end
@@ -203,7 +245,7 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 		}
 		v := strings.TrimRight(s[j:e], ".-")
 		e = j + len(v)
-		if len(v) < 4 || len(v) > 32 || covered(j) || inAmount(j) {
+		if len(v) < 4 || len(v) > 32 || sc.covered(j) || sc.inAmount(j) {
 			continue
 		}
 		if d := digitsOf(v); len(d) == len(strings.Trim(v, "+")) {
@@ -212,36 +254,24 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 		if !isLetter(v[0]) {
 			continue
 		}
-		add(strings.TrimPrefix(c.kind, "id:"), v, j, e)
+		sc.add(strings.TrimPrefix(c.kind, "id:"), v, j, e)
 	}
-	// phone numbers
+}
+
+// phoneNumbers finds phone numbers: 8 to 15 digits, written with spaces,
+// dashes, dots or brackets, outside amounts, in a local or international
+// form or near a word such as "call". A messenger named just before makes
+// it that messenger's number.
+func (sc *idScan) phoneNumbers() {
+	s := sc.s
 	for i := 0; i < len(s); i++ {
 		if !(isDigit(s[i]) || s[i] == '+' && i+1 < len(s) && isDigit(s[i+1])) || i > 0 && (isDigit(s[i-1]) || isWordAt(s, i-1)) {
 			continue
 		}
-		if covered(i) || inAmount(i) {
+		if sc.covered(i) || sc.inAmount(i) {
 			continue
 		}
-		j, digits := i, 0
-		last := i
-		for j < len(s) {
-			c := s[j]
-			if isDigit(c) {
-				digits++
-				j++
-				last = j
-				continue
-			}
-			if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') && j+1 < len(s) && (isDigit(s[j+1]) || s[j+1] == '(' || s[j+1] == ' ') {
-				j++
-				continue
-			}
-			if c == '+' && j == i {
-				j++
-				continue
-			}
-			break
-		}
+		last, digits := phoneRun(s, i)
 		text := s[i:last]
 		if digits < 8 || digits > 15 || isWordAt(s, last) {
 			i = last
@@ -253,25 +283,54 @@ func findIdentifiers(f folded, orig string, tgCue bool, amounts []Amount, cues [
 			i = last
 			continue
 		}
-		kind := KindPhone
-		before := s[max(0, i-16):i]
-		switch {
-		case containsAny(before, []string{"whatsapp", "wa"}):
-			kind = KindWhatsApp
-		case containsAny(before, []string{"telegram", "tg", "飞机"}):
-			kind = KindTelegram
-		case containsAny(before, []string{"zalo"}):
-			kind = KindZalo
-		case containsAny(before, []string{"微信", "wechat", "vx"}):
-			kind = KindWeChat
-		}
 		if s[i] == '+' {
 			d = "+" + d
 		}
-		add(kind, d, i, last)
+		sc.add(phoneKind(s[max(0, i-16):i]), d, i, last)
 		i = last
 	}
-	return ids
+}
+
+// phoneRun reads the number that starts at s[i]: it returns the end of
+// its last digit and how many digits it has.
+func phoneRun(s string, i int) (last, digits int) {
+	j := i
+	last = i
+	for j < len(s) {
+		c := s[j]
+		if isDigit(c) {
+			digits++
+			j++
+			last = j
+			continue
+		}
+		if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') && j+1 < len(s) && (isDigit(s[j+1]) || s[j+1] == '(' || s[j+1] == ' ') {
+			j++
+			continue
+		}
+		if c == '+' && j == i {
+			j++
+			continue
+		}
+		break
+	}
+	return last, digits
+}
+
+// phoneKind is the kind of a phone number with before just before it: a
+// messenger's, if one is named there.
+func phoneKind(before string) string {
+	switch {
+	case containsAny(before, []string{"whatsapp", "wa"}):
+		return KindWhatsApp
+	case containsAny(before, []string{"telegram", "tg", "飞机"}):
+		return KindTelegram
+	case containsAny(before, []string{"zalo"}):
+		return KindZalo
+	case containsAny(before, []string{"微信", "wechat", "vx"}):
+		return KindWeChat
+	}
+	return KindPhone
 }
 
 func isHandleByte(c byte) bool {

@@ -101,6 +101,8 @@ type ListInfo struct {
 type Service struct {
 	db  *store.DB
 	log *slog.Logger
+	// reports authorises an actor on a report, for the hits of it.
+	reports Reports
 
 	// mu guards lists and checked.
 	mu      sync.RWMutex
@@ -125,12 +127,17 @@ type loaded struct {
 }
 
 // New returns a Service on db. Call Load before screening, or let the first
-// screening load the lists.
-func New(db *store.DB, logger *slog.Logger) *Service {
+// screening load the lists. Without [WithReports] the service screens names
+// and reports but answers no actor about a report's hits.
+func New(db *store.DB, logger *slog.Logger, opts ...Option) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: db, log: logger, lists: map[string]*loaded{}}
+	s := &Service{db: db, log: logger, lists: map[string]*loaded{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Load reads every list from the database and indexes it.
@@ -478,7 +485,7 @@ func (s *Service) ScreenReport(ctx context.Context, reportID string, subjects []
 	if _, err := s.screenReport(ctx, reportID, subjects, nil); err != nil {
 		return nil, err
 	}
-	return s.Hits(ctx, []string{reportID})
+	return s.hits(ctx, []string{reportID})
 }
 
 // maxSubjects bounds the subjects screened of one report.
@@ -603,8 +610,9 @@ func toHit(h *store.ScreeningHit) Hit {
 	}
 }
 
-// Hits returns the hits of the given reports, by report, best first.
-func (s *Service) Hits(ctx context.Context, reportIDs []string) ([]Hit, error) {
+// hits returns the hits of the given reports, by report, best first,
+// without asking who wants them: the doors call ReportHits.
+func (s *Service) hits(ctx context.Context, reportIDs []string) ([]Hit, error) {
 	hs, err := s.db.Read().ScreeningHitsByReport(ctx, reportIDs)
 	if err != nil {
 		return nil, fmt.Errorf("screen: %w", err)
@@ -616,8 +624,8 @@ func (s *Service) Hits(ctx context.Context, reportIDs []string) ([]Hit, error) {
 	return out, nil
 }
 
-// Hit returns one hit.
-func (s *Service) Hit(ctx context.Context, id string) (Hit, error) {
+// hit returns one hit, without asking who wants it.
+func (s *Service) hit(ctx context.Context, id string) (Hit, error) {
 	h, err := s.db.Read().GetScreeningHit(ctx, id)
 	if err != nil {
 		return Hit{}, fmt.Errorf("screen: %w", err)
@@ -628,11 +636,11 @@ func (s *Service) Hit(ctx context.Context, id string) (Hit, error) {
 // maxNote bounds a review note, in characters.
 const maxNote = 4000
 
-// Review records an investigator's decision on a hit — "confirmed" or
+// review records an investigator's decision on a hit — "confirmed" or
 // "dismissed" ("pending" reopens it) — with a note, and audits it in the
-// same transaction. The caller has checked the reviewer may review the
-// hit's report.
-func (s *Service) Review(ctx context.Context, hitID, decision, note string, reviewer auth.Actor) error {
+// same transaction. The caller (ReviewHit) has checked the reviewer may
+// review the hit's report.
+func (s *Service) review(ctx context.Context, hitID, decision, note string, reviewer auth.Actor) error {
 	switch strings.ToLower(strings.TrimSpace(decision)) {
 	case "confirm", "confirmed":
 		decision = StatusConfirmed

@@ -11,7 +11,6 @@ import (
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
-	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -141,40 +140,4 @@ func (w webReceipts) ReceiptFor(ctx context.Context, code, secret string) ([]byt
 		return nil, err
 	}
 	return json.MarshalIndent(r, "", "  ")
-}
-
-// webScreening shows a report's screening hits on the case page.
-type webScreening struct {
-	in *intake.Service
-	s  *screen.Service
-}
-
-func (w webScreening) ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]web.ScreenHit, error) {
-	if _, err := w.in.Authorize(ctx, a, reportID, auth.ReadReport); err != nil {
-		return nil, err
-	}
-	if !auth.Can(a, auth.ReviewScreen, auth.Resource{OrgID: a.OrgID}) {
-		return nil, nil
-	}
-	hits, err := w.s.Hits(ctx, []string{reportID})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]web.ScreenHit, 0, len(hits))
-	for _, h := range hits {
-		out = append(out, web.ScreenHit{ID: h.ID, Why: h.Why, List: h.List, Name: h.EntryName, Match: h.Subject, Score: h.Score, Status: h.Status})
-	}
-	return out, nil
-}
-
-// Review confirms or dismisses a hit; it is as visible as its report.
-func (w webScreening) Review(ctx context.Context, a auth.Actor, hitID, decision, note string) error {
-	h, err := w.s.Hit(ctx, hitID)
-	if err != nil {
-		return err
-	}
-	if _, err := w.in.Authorize(ctx, a, h.ReportID, auth.ReviewScreen); err != nil {
-		return err
-	}
-	return w.s.Review(ctx, hitID, decision, note, a)
 }

@@ -91,14 +91,15 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if s.Ledger, err = ledger.New(db, logKey, logger); err != nil {
 		return nil, fmt.Errorf("server: ledger: %w", err)
 	}
-	s.Screen = screen.New(db, logger)
-	if err := s.Screen.Load(ctx); err != nil {
-		return nil, fmt.Errorf("server: watch lists: %w", err)
-	}
 	s.Intake = intake.New(db, keys, intakeLedger{s.Ledger}, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
+	// A hit is as visible as its report: screen asks intake who may see one.
+	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake))
+	if err := s.Screen.Load(ctx); err != nil {
+		return nil, fmt.Errorf("server: watch lists: %w", err)
+	}
 	s.Casework = casework.New(db, keys, s.Intake, logger)
 	s.Notify = notify.New(db)
 	s.Search = search.New(db, keys, s.Intake, s.Casework, logger)
@@ -127,7 +128,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
-		Screening:       webScreening{in: s.Intake, s: s.Screen},
+		Screening:       s.Screen,
 		Links:           webLinks{s.Links},
 		Checker:         webChecker{l: s.Links, lure: publicLure},
 		Lure:            webLure{in: s.Intake, lure: s.Lure},

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -255,7 +256,7 @@ type reportBlock struct {
 	CanReveal   bool
 	Places      []placeInfo
 	Identifiers []Identifier
-	Hits        []ScreenHit
+	Hits        []screen.Hit
 	Attachments []intake.AttachmentView
 	Lure        *LureScore
 	// Hooks says which optional services are present.
@@ -322,10 +323,13 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 			s.log.WarnContext(ctx, "web: identifiers", "report", r.ID, "err", err)
 		}
 	}
-	if s.d.Screening != nil && q.actor.Role != auth.Partner {
-		if hits, err := s.d.Screening.ReportHits(ctx, q.actor, r.ID); err == nil {
+	if s.d.Screening != nil {
+		// The screening service decides who sees hits; refused (a reader
+		// who may not review screening), the page shows no hits section.
+		switch hits, err := s.d.Screening.ReportHits(ctx, q.actor, r.ID); {
+		case err == nil:
 			b.Hits = hits
-		} else {
+		case !errors.Is(err, invalid.ErrForbidden):
 			s.log.WarnContext(ctx, "web: screening hits", "report", r.ID, "err", err)
 		}
 	}
@@ -535,7 +539,7 @@ func (s *site) caseScreenReview(w http.ResponseWriter, q *req) error {
 		return s.actionError(w, q, id, "note", invalid.ErrForbidden)
 	}
 	hit := q.r.PostFormValue("hit")
-	if err := s.d.Screening.Review(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), strings.TrimSpace(q.r.PostFormValue("note"))); err != nil {
+	if _, err := s.d.Screening.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {
 		return s.actionError(w, q, id, "note:"+hit, err)
 	}
 	return redirect(w, q, "/app/cases/"+id+"?done=reviewed")

@@ -35,6 +35,7 @@ import (
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/notify"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -114,24 +115,16 @@ type Identifier struct {
 	OtherReports int
 }
 
-// Screening is the screening service as the case page uses it.
+// Screening is the screening service as the case page uses it;
+// *screen.Service satisfies it. The service decides who may see a report's
+// hits and review one, for the API too: the page only shows its answer.
 type Screening interface {
-	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]ScreenHit, error)
-	// Review confirms or dismisses a hit (decision "confirmed" or
+	// ReportHits returns a report's hits, or invalid.ErrForbidden to an
+	// actor who may read the report but not review its screening.
+	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]screen.Hit, error)
+	// ReviewHit confirms or dismisses a hit (decision "confirmed" or
 	// "dismissed"; a dismissal needs a note). It is audited.
-	Review(ctx context.Context, a auth.Actor, hitID, decision, note string) error
-}
-
-// ScreenHit is one match of a report's subject or identifier against a
-// watch list.
-type ScreenHit struct {
-	ID     string
-	Why    string // the score's explanation
-	List   string // e.g. "OFAC SDN"
-	Name   string // the listed name
-	Match  string // what in the report matched
-	Score  float64
-	Status string // pending, confirmed, dismissed
+	ReviewHit(ctx context.Context, a auth.Actor, hitID, decision, note string) (screen.Hit, error)
 }
 
 // Lure scores job ads.
@@ -641,7 +634,9 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/cases/{id}/status", s.staffPage(false, s.caseStatus))
 	mux.Handle("POST /app/cases/{id}/refer", s.staffPage(false, s.caseRefer))
 	mux.Handle("POST /app/cases/{id}/reveal", s.staffPage(true, s.caseReveal))
-	mux.Handle("POST /app/cases/{id}/screening", s.staffPage(false, s.caseScreenReview))
+	// A partner reaches the screening review so that the screening service,
+	// not the page, refuses it (as it does through the API).
+	mux.Handle("POST /app/cases/{id}/screening", s.staffPage(true, s.caseScreenReview))
 	mux.Handle("GET /app/reports/{rid}/attachments/{aid}", s.staffPage(true, s.attachment))
 	mux.Handle("POST /app/reports/{rid}/attachments/{aid}/original", s.staffPage(false, s.attachmentOriginal))
 	mux.Handle("GET /app/cases/{id}/network", s.staffPage(false, s.network))

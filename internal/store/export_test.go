@@ -19,6 +19,17 @@ func (db *DB) RefillStats(ctx context.Context) error {
 	})
 }
 
+// RefillPlaces empties report_places and fills it again the way its
+// migration does, for tests of that fill.
+func (db *DB) RefillPlaces(ctx context.Context) error {
+	return db.Tx(ctx, func(q Q) error {
+		if _, err := q.q.ExecContext(ctx, `DELETE FROM report_places`); err != nil {
+			return err
+		}
+		return fillReportPlaces(ctx, q)
+	})
+}
+
 // MigrateBefore applies the migrations before the one whose name ends in
 // suffix, for tests of that migration on a database as it was.
 func (db *DB) MigrateBefore(ctx context.Context, suffix string) error {

@@ -1,0 +1,3 @@
+-- 0012_reserved: an empty step holding number 12 for another workstream's
+-- migration, so that this branch's 0013 is contiguous and testable. Drop this
+-- file when the branches are merged and the migrations renumbered.

@@ -137,18 +137,18 @@ func reportQuery(f ReportFilter) (from, t, id string, w *where) {
 		w.add("r.received_at < ?", f.ReceivedTo)
 	}
 	if f.PlaceKey != "" || f.PlaceText != "" {
+		// A probe per candidate row of report_places' primary key (report
+		// id first): the same plan on both engines whatever their statistics
+		// say (an IN over the organisation's places took PostgreSQL, on a
+		// table not yet analysed, most of a second for 2,000 reports).
 		var or []string
-		sub := `SELECT report_id FROM report_places p WHERE `
-		if f.OrgID != "" {
-			sub += `p.org_id = ` + w.arg(f.OrgID) + ` AND `
-		}
 		if f.PlaceKey != "" {
 			or = append(or, `p.place_key = `+w.arg(f.PlaceKey))
 		}
 		if f.PlaceText != "" {
 			or = append(or, `p.folded LIKE `+w.arg(likeContains(f.PlaceText))+` ESCAPE '\'`)
 		}
-		w.conds = append(w.conds, id+` IN (`+sub+`(`+strings.Join(or, " OR ")+`))`)
+		w.conds = append(w.conds, `EXISTS (SELECT 1 FROM report_places p WHERE p.report_id = `+id+` AND (`+strings.Join(or, " OR ")+`))`)
 	}
 	return from, t, id, w
 }

@@ -363,36 +363,67 @@ func (s *Service) Get(ctx context.Context, a auth.Actor, id string) (*CaseView, 
 	return v, nil
 }
 
-// ListFilter narrows List.
+// ListFilter narrows List and Count.
 type ListFilter struct {
 	Status     string
 	AssigneeID string
 	Urgency    string
-	Before     string
-	Limit      int
+	// Overdue keeps cases past their deadline and neither resolved nor
+	// closed.
+	Overdue bool
+	// From is the keyset cursor (a case id): only cases after it, or with
+	// Back those before it (returned newest first).
+	From   string
+	Back   bool
+	Before string
+	Limit  int
+}
+
+// storeFilter checks f and returns the store's filter of the cases a may
+// see: its organisation's, or for a partner those referred to its
+// organisation.
+func (s *Service) storeFilter(a auth.Actor, f ListFilter) (store.CaseFilter, error) {
+	if !auth.Can(a, auth.ListCases, auth.Resource{OrgID: a.OrgID}) {
+		return store.CaseFilter{}, invalid.ErrForbidden
+	}
+	if f.Status != "" {
+		if err := checkEnum("status", f.Status, Statuses); err != nil {
+			return store.CaseFilter{}, err
+		}
+	}
+	if f.Urgency != "" {
+		if err := checkEnum("urgency", f.Urgency, Urgencies); err != nil {
+			return store.CaseFilter{}, err
+		}
+	}
+	cf := store.CaseFilter{Status: f.Status, AssigneeID: f.AssigneeID, Urgency: f.Urgency, From: f.From, Back: f.Back, Before: f.Before, Limit: f.Limit}
+	if f.Overdue {
+		cf.OverdueAt = s.now().UnixMicro()
+	}
+	if a.Role == auth.Partner {
+		cf.ReferredTo = a.OrgID
+	} else {
+		cf.OrgID = a.OrgID
+	}
+	return cf, nil
+}
+
+// Count counts the cases List would give a with f (its cursor and limit
+// aside), stopping at upTo+1: more than upTo is all it then says.
+func (s *Service) Count(ctx context.Context, a auth.Actor, f ListFilter, upTo int) (int, error) {
+	cf, err := s.storeFilter(a, f)
+	if err != nil {
+		return 0, err
+	}
+	return s.db.Read().CountCasesUpTo(ctx, cf, upTo)
 }
 
 // List returns the cases a may see: its organisation's, or for a partner
 // those referred to its organisation.
 func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*CaseView, error) {
-	if !auth.Can(a, auth.ListCases, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
-	}
-	if f.Status != "" {
-		if err := checkEnum("status", f.Status, Statuses); err != nil {
-			return nil, err
-		}
-	}
-	if f.Urgency != "" {
-		if err := checkEnum("urgency", f.Urgency, Urgencies); err != nil {
-			return nil, err
-		}
-	}
-	cf := store.CaseFilter{Status: f.Status, AssigneeID: f.AssigneeID, Urgency: f.Urgency, Before: f.Before, Limit: f.Limit}
-	if a.Role == auth.Partner {
-		cf.ReferredTo = a.OrgID
-	} else {
-		cf.OrgID = a.OrgID
+	cf, err := s.storeFilter(a, f)
+	if err != nil {
+		return nil, err
 	}
 	q := s.db.Read()
 	cs, err := q.ListCases(ctx, cf)

@@ -487,34 +487,80 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 	return &VersionView{Version: version, Text: text, CreatedAt: now}, nil
 }
 
-// ListFilter narrows List.
+// ListFilter narrows List and Count.
 type ListFilter struct {
 	Status       string
 	Language     string
 	IncidentType string
 	Urgent       *bool
-	Before       string
-	Limit        int
+	// Place keeps reports naming the place: any of its names when the
+	// gazetteer knows it, else any place whose name contains the text
+	// (ignoring case).
+	Place string
+	// ReceivedFrom and ReceivedTo keep reports received in [from, to); zero
+	// does not bound.
+	ReceivedFrom, ReceivedTo time.Time
+	// UrgentFirst lists reports with someone still held first (the triage
+	// queue's order); the cursor From then holds the urgency too.
+	UrgentFirst bool
+	// From is the keyset cursor: only reports after it, or with Back those
+	// before it (returned in the list's order).
+	From *store.Key
+	Back bool
+	// Before is the API's cursor: a report id.
+	Before string
+	Limit  int
 }
 
-// List returns the reports of a's organisation, newest first, without
-// statements.
-func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*ReportView, error) {
+// storeFilter checks f and returns it as the store's filter of a's
+// organisation's reports.
+func storeFilter(a auth.Actor, f ListFilter) (store.ReportFilter, error) {
 	if !auth.Can(a, auth.ListReports, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return store.ReportFilter{}, invalid.ErrForbidden
 	}
 	if f.Status != "" {
 		if err := checkEnum("status", f.Status, []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed}); err != nil {
-			return nil, err
+			return store.ReportFilter{}, err
 		}
 	}
 	if f.IncidentType != "" {
 		if err := checkEnum("incident_type", f.IncidentType, IncidentTypes); err != nil {
-			return nil, err
+			return store.ReportFilter{}, err
 		}
 	}
+	sf := store.ReportFilter{OrgID: a.OrgID, Status: f.Status, Language: f.Language, IncidentType: f.IncidentType, Urgent: f.Urgent,
+		UrgentFirst: f.UrgentFirst, From: f.From, Back: f.Back, Before: f.Before, Limit: f.Limit}
+	if p := strings.TrimSpace(f.Place); p != "" {
+		sf.PlaceKey, sf.PlaceText = store.PlaceMatch(p)
+	}
+	if !f.ReceivedFrom.IsZero() {
+		sf.ReceivedFrom = f.ReceivedFrom.UnixMicro()
+	}
+	if !f.ReceivedTo.IsZero() {
+		sf.ReceivedTo = f.ReceivedTo.UnixMicro()
+	}
+	return sf, nil
+}
+
+// Count counts the reports of a's organisation that f keeps (its cursor and
+// limit aside), stopping at upTo+1: more than upTo is all it then says.
+func (s *Service) Count(ctx context.Context, a auth.Actor, f ListFilter, upTo int) (int, error) {
+	sf, err := storeFilter(a, f)
+	if err != nil {
+		return 0, err
+	}
+	return s.db.Read().CountReportsUpTo(ctx, sf, upTo)
+}
+
+// List returns the reports of a's organisation, newest first (or still
+// held first), without statements.
+func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*ReportView, error) {
+	sf, err := storeFilter(a, f)
+	if err != nil {
+		return nil, err
+	}
 	q := s.db.Read()
-	rs, err := q.ListReports(ctx, store.ReportFilter{OrgID: a.OrgID, Status: f.Status, Language: f.Language, IncidentType: f.IncidentType, Urgent: f.Urgent, Before: f.Before, Limit: f.Limit})
+	rs, err := q.ListReports(ctx, sf)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,34 @@ func (db *DB) RefillStats(ctx context.Context) error {
 	})
 }
 
+// RefillPlaces empties report_places and fills it again the way its
+// migration does, for tests of that fill.
+func (db *DB) RefillPlaces(ctx context.Context) error {
+	return db.Tx(ctx, func(q Q) error {
+		if _, err := q.q.ExecContext(ctx, `DELETE FROM report_places`); err != nil {
+			return err
+		}
+		return fillReportPlaces(ctx, q)
+	})
+}
+
+// BulkReports stores reports as PutIntake does (one multi-row INSERT per
+// table), without their statements: for benchmarks that need many rows.
+func (db *DB) BulkReports(ctx context.Context, rs []*Report) error {
+	return db.Tx(ctx, func(q Q) error {
+		rows := make([][]any, 0, len(rs))
+		for _, r := range rs {
+			rows = append(rows, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
+				mustJSON(nonNil(r.IncidentTypes)), mustJSON(nonNil(r.Victims)), mustJSON(nonNil(r.Places)), mustJSON(nonNil(r.Subjects)), b2i(r.Urgent), r.Status,
+				r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt})
+		}
+		if err := q.insertMany(ctx, "reports", reportCols, rows); err != nil {
+			return err
+		}
+		return q.indexReports(ctx, rs)
+	})
+}
+
 // MigrateBefore applies the migrations before the one whose name ends in
 // suffix, for tests of that migration on a database as it was.
 func (db *DB) MigrateBefore(ctx context.Context, suffix string) error {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 const reportCols = `id, org_id, tracking_code, secret_hash, channel, language, country, incident_types, victims, places, subjects, urgent, status, sealed, erased_at, created_by, received_at, updated_at`
@@ -90,88 +88,6 @@ func (q Q) GetReportByTrackingCode(ctx context.Context, code string) (*Report, e
 		return nil, fmt.Errorf("store: get report by tracking code: %w", err)
 	}
 	return r, nil
-}
-
-// ReportFilter narrows ListReports. Zero fields do not filter.
-type ReportFilter struct {
-	OrgID        string
-	Status       string
-	Language     string
-	IncidentType string
-	Urgent       *bool
-	CaseID       string
-	// Before is the keyset cursor: only reports with a smaller id.
-	Before string
-	Limit  int
-}
-
-// ListReports returns reports newest first, at most f.Limit of them. With
-// an incident type it reads report_incident_types, which holds copies of the
-// other filters' columns so that its indexes (organisation, status, type,
-// [language,] urgency, id) serve the triage queue's filters and paging
-// without scanning.
-func (q Q) ListReports(ctx context.Context, f ReportFilter) ([]*Report, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
-	// t is the table the org, status, urgency and id filters and the order
-	// apply to: the index when filtering by incident type, else reports.
-	t, from := "r", `reports r`
-	if f.IncidentType != "" {
-		t, from = "t", `report_incident_types t JOIN reports r ON r.id = t.report_id`
-	}
-	if f.OrgID != "" {
-		add(t+".org_id = ?", f.OrgID)
-	}
-	if f.Status != "" {
-		add(t+".status = ?", f.Status)
-	}
-	if f.Language != "" {
-		add(t+".language = ?", f.Language)
-	}
-	if f.IncidentType != "" {
-		add("t.incident_type = ?", f.IncidentType)
-	}
-	if f.Urgent != nil {
-		add(t+".urgent = ?", b2i(*f.Urgent))
-	}
-	if f.CaseID != "" {
-		add("r.id IN (SELECT report_id FROM case_reports WHERE case_id = ?)", f.CaseID)
-	}
-	id := "r.id"
-	if t == "t" {
-		id = "t.report_id"
-	}
-	if f.Before != "" {
-		add(id+" < ?", f.Before)
-	}
-	query := `SELECT r.` + strings.ReplaceAll(reportCols, ", ", ", r.") + ` FROM ` + from
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	args = append(args, limit)
-	query += ` ORDER BY ` + id + ` DESC LIMIT $` + strconv.Itoa(len(args))
-	rows, err := q.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list reports: %w", err)
-	}
-	defer rows.Close()
-	var out []*Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: list reports: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // SetReportStatus changes a report's status.

@@ -131,7 +131,7 @@ func incidentTypeRows(reports []*Report) [][]any {
 
 // indexReports writes what is derived from newly stored reports in the same
 // transaction: their counts in the statistics roll-up and their rows in the
-// incident-type index of the triage queue. Every path that inserts reports
+// incident-type and place indexes of the triage queue. Every path that inserts reports
 // calls it (PutIntake, PutReport; PutCase counts cases). Nothing else changes
 // what is counted: reports and cases are never deleted, erasure drops only
 // the sealed part, and status is not a dimension (SetReportStatus updates
@@ -144,7 +144,10 @@ func (q Q) indexReports(ctx context.Context, reports []*Report) error {
 	if err := q.addStats(ctx, c); err != nil {
 		return err
 	}
-	return q.insertSmall(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports))
+	if err := q.insertSmall(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports)); err != nil {
+		return err
+	}
+	return q.insertSmall(ctx, "report_places", placeCols, placeRows(reports))
 }
 
 // rowsPerStatement bounds the rows of one INSERT into report_stats or

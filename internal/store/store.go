@@ -418,6 +418,8 @@ func migrationFill(name string) func(context.Context, Q) error {
 		return fillStats
 	case strings.HasSuffix(name, "_sealed_identifiers.sql"):
 		return fillRelink
+	case strings.HasSuffix(name, "_report_places.sql"):
+		return fillReportPlaces
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,8 +21,11 @@ import (
 	"github.com/vigil-project/vigil/internal/store"
 )
 
-// TriageLimit is how many reports the triage queue shows at once.
+// TriageLimit is how many reports the triage queue shows on a page.
 const TriageLimit = 100
+
+// CasesLimit is how many cases the case list shows on a page.
+const CasesLimit = 100
 
 // triageView is the triage queue's data.
 type triageView struct {
@@ -31,6 +35,7 @@ type triageView struct {
 	IncidentTypes []string
 	CanAssign     bool
 	Done          string
+	Page          pager
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -48,37 +53,79 @@ func (s *site) assignable(q *req) ([]*staff.UserView, error) {
 	return out, nil
 }
 
+// triageFilter reads the triage queue's filters from the URL: the new
+// reports (not yet in a case) of the actor's organisation, those with
+// someone still held first.
+func triageFilter(f url.Values) (intake.ListFilter, error) {
+	lf := intake.ListFilter{Status: intake.StatusReceived, UrgentFirst: true}
+	var err error
+	if lang := f.Get("language"); lang != "" {
+		if lf.Language, err = intake.NormaliseLanguage("language", lang); err != nil {
+			return lf, &badFilter{"language"}
+		}
+	}
+	if lf.IncidentType, err = readEnum(f, "incident_type", intake.IncidentTypes); err != nil {
+		return lf, err
+	}
+	lf.Place = strings.TrimSpace(f.Get("place"))
+	if len(lf.Place) > 200 {
+		return lf, &badFilter{"place"}
+	}
+	held, err := readFlag(f, "urgent")
+	if err != nil {
+		return lf, err
+	}
+	if held {
+		lf.Urgent = &held
+	}
+	if lf.ReceivedFrom, err = readDate(f, "from"); err != nil {
+		return lf, err
+	}
+	if lf.ReceivedTo, err = readDate(f, "to"); err != nil {
+		return lf, err
+	}
+	return lf, nil
+}
+
 // triage lists new reports (not yet in a case), those with someone still
-// held first.
+// held first, a page at a time, with every filter in the SQL and in the
+// URL.
 func (s *site) triage(w http.ResponseWriter, q *req) error {
 	if !auth.Can(q.actor, auth.ListReports, auth.Resource{OrgID: q.actor.OrgID}) {
 		return errForbidden
 	}
 	f := q.r.URL.Query()
-	lf := intake.ListFilter{Status: intake.StatusReceived, Language: f.Get("language"), IncidentType: f.Get("incident_type")}
-	if lf.IncidentType != "" && !slices.Contains(intake.IncidentTypes, lf.IncidentType) {
-		lf.IncidentType = ""
+	lf, err := triageFilter(f)
+	var bf *badFilter
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, "triage.title", bf)
+		return nil
 	}
-	t, fl := true, false
-	lf.Urgent, lf.Limit = &t, TriageLimit
-	urgent, err := s.d.Intake.List(q.ctx(), q.actor, lf)
+	c, err := readCursor(f, true)
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, "triage.title", bf)
+		return nil
+	}
+	rows, prev, next, err := pageOf(c, TriageLimit, func(from *store.Key, back bool, limit int) ([]*intake.ReportView, error) {
+		g := lf
+		g.From, g.Back, g.Limit = from, back, limit
+		return s.d.Intake.List(q.ctx(), q.actor, g)
+	})
 	if err != nil {
 		return err
 	}
-	rows := urgent
-	if f.Get("urgent") != "1" && len(rows) < TriageLimit {
-		lf.Urgent, lf.Limit = &fl, TriageLimit-len(rows)
-		rest, err := s.d.Intake.List(q.ctx(), q.actor, lf)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, rest...)
-	}
-	if place := strings.TrimSpace(f.Get("place")); place != "" {
-		rows = slices.DeleteFunc(rows, func(r *intake.ReportView) bool { return !mentionsPlace(r.Places, place) })
-	}
 	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes,
 		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done")}
+	n, err := s.d.Intake.Count(q.ctx(), q.actor, lf, CountUpTo)
+	if err != nil {
+		return err
+	}
+	tv.Page.count(n)
+	tv.Page.Shown = len(rows)
+	if len(rows) > 0 {
+		key := func(r *intake.ReportView) string { return cursorText(store.Key{Urgent: r.Urgent, ID: r.ID}, true) }
+		tv.Page.links("/app/triage", f, prev, next, key(rows[0]), key(rows[len(rows)-1]))
+	}
 	if tv.CanAssign {
 		if tv.Users, err = s.assignable(q); err != nil {
 			return err
@@ -92,23 +139,6 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 	}
 	s.render(w, q, http.StatusOK, "triage", v)
 	return nil
-}
-
-// mentionsPlace reports whether one of places is the place named (in any of
-// its names), or contains the text.
-func mentionsPlace(places []store.PlaceRef, name string) bool {
-	want, known := gazetteer.Default().Lookup(name)
-	for _, p := range places {
-		if known {
-			if got, ok := gazetteer.Default().Lookup(p.Name); ok && got.ID == want.ID {
-				return true
-			}
-		}
-		if strings.Contains(strings.ToLower(p.Name), strings.ToLower(name)) {
-			return true
-		}
-	}
-	return false
 }
 
 // triageAssign makes cases from the selected reports: one case each, or
@@ -174,28 +204,75 @@ type casesView struct {
 	Cases     []*casework.CaseView
 	UserNames map[string]string
 	Statuses  []string
+	Urgencies []string
+	Page      pager
 }
 
+// casesFilter reads the case list's filters from the URL.
+func casesFilter(f url.Values, a auth.Actor) (casework.ListFilter, error) {
+	var lf casework.ListFilter
+	var err error
+	if lf.Status, err = readEnum(f, "status", casework.Statuses); err != nil {
+		return lf, err
+	}
+	if lf.Urgency, err = readEnum(f, "urgency", casework.Urgencies); err != nil {
+		return lf, err
+	}
+	mine, err := readFlag(f, "mine")
+	if err != nil {
+		return lf, err
+	}
+	if mine {
+		lf.AssigneeID = a.UserID
+	}
+	if lf.Overdue, err = readFlag(f, "overdue"); err != nil {
+		return lf, err
+	}
+	return lf, nil
+}
+
+// cases lists the cases the actor may see (its organisation's, or for a
+// partner those referred to it), newest first, a page at a time.
 func (s *site) cases(w http.ResponseWriter, q *req) error {
 	f := q.r.URL.Query()
-	lf := casework.ListFilter{Limit: 200}
-	if st := f.Get("status"); slices.Contains(casework.Statuses, st) {
-		lf.Status = st
+	lf, err := casesFilter(f, q.actor)
+	var bf *badFilter
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, "cases.title", bf)
+		return nil
 	}
-	if f.Get("mine") == "1" {
-		lf.AssigneeID = q.actor.UserID
+	c, err := readCursor(f, false)
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, "cases.title", bf)
+		return nil
 	}
-	cs, err := s.d.Casework.List(q.ctx(), q.actor, lf)
+	cs, prev, next, err := pageOf(c, CasesLimit, func(from *store.Key, back bool, limit int) ([]*casework.CaseView, error) {
+		g := lf
+		if from != nil {
+			g.From = from.ID
+		}
+		g.Back, g.Limit = back, limit
+		return s.d.Casework.List(q.ctx(), q.actor, g)
+	})
 	if err != nil {
 		return err
 	}
-	names, err := s.userNames(q)
+	cv := &casesView{Cases: cs, Statuses: casework.Statuses, Urgencies: casework.Urgencies}
+	n, err := s.d.Casework.Count(q.ctx(), q.actor, lf, CountUpTo)
 	if err != nil {
+		return err
+	}
+	cv.Page.count(n)
+	cv.Page.Shown = len(cs)
+	if len(cs) > 0 {
+		cv.Page.links("/app/cases", f, prev, next, cs[0].ID, cs[len(cs)-1].ID)
+	}
+	if cv.UserNames, err = s.userNames(q); err != nil {
 		return err
 	}
 	v := s.newView(q, "cases.title")
 	v.Form = f
-	v.Data = &casesView{Cases: cs, UserNames: names, Statuses: casework.Statuses}
+	v.Data = cv
 	s.render(w, q, http.StatusOK, "cases", v)
 	return nil
 }

@@ -258,6 +258,7 @@ func (s *site) funcs() template.FuncMap {
 		"canSearch": func(a auth.Actor) bool { return s.d.Search != nil && canSearch(a) },
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
+		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
 		"dict2": func(l *Locale, st intake.StatementView) map[string]any {
 			return map[string]any{"L": l, "S": st}
 		},

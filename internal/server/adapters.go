@@ -42,21 +42,12 @@ func (w webLinks) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 	return out, nil
 }
 
-// webChecker answers the public check page: an identifier in coarse bands,
-// or a pasted job ad with its lure score.
+// webChecker answers the public check page: an identifier as the link
+// service answers the public (in its bands, as the API does), or a pasted
+// job ad with its lure score.
 type webChecker struct {
 	l    *links.Service
 	lure *lure.Scorer
-}
-
-func band(n int) string {
-	switch {
-	case n == 0:
-		return "none"
-	case n < 5:
-		return "few"
-	}
-	return "many"
 }
 
 func (w webChecker) Check(ctx context.Context, query string) (*web.CheckAnswer, error) {
@@ -65,16 +56,16 @@ func (w webChecker) Check(ctx context.Context, query string) (*web.CheckAnswer, 
 		if err != nil {
 			return nil, err
 		}
-		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: band(ans.Reports)}, nil
+		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: ans.Band}, nil
 	}
 	if len(query) < 40 {
-		return &web.CheckAnswer{Kind: "unknown", Band: "none"}, nil
+		return &web.CheckAnswer{Kind: "unknown", Band: links.BandNone}, nil
 	}
 	res, err := w.lure.Score(ctx, query, "")
 	if err != nil {
 		return nil, err
 	}
-	return &web.CheckAnswer{Kind: "job_ad", Band: "none", Lure: lureScore(res)}, nil
+	return &web.CheckAnswer{Kind: "job_ad", Band: links.BandNone, Lure: lureScore(res)}, nil
 }
 
 func lureScore(res lure.Result) *web.LureScore {

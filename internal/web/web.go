@@ -84,8 +84,9 @@ type CheckAnswer struct {
 	Kind string
 	// Normalised is the query as matched (e.g. +85512345678).
 	Normalised string
-	// Band is the coarse number of reports mentioning it: none, few
-	// (1–4) or many (5+). Never an exact count.
+	// Band is the coarse number of reports mentioning it, as the link
+	// service bands it for the public (links.Band): none, few (1–4) or
+	// many (5+). Never an exact count.
 	Band string
 	// Lure is the job ad's lure score, for a pasted ad.
 	Lure *LureScore

@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -58,6 +59,7 @@ type Services struct {
 	Links    *links.Service
 	Lure     *lure.Scorer
 	Screen   *screen.Service
+	Stats    *stats.Service
 	DB       *store.DB
 }
 
@@ -139,6 +141,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/tokens", auth.ManageTokens, false, api.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
+		{"GET", "/api/v1/stats", auth.ReadStats, false, api.stats},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"GET", "/api/v1/check", auth.CheckPublic, true, api.check},
 		{"POST", "/api/v1/lure/score", auth.CheckPublic, true, api.lureScore},

@@ -434,3 +434,12 @@ func (api *API) me(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role)})
 	return nil
 }
+
+func (api *API) stats(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	st, err := api.svc.Stats.Org(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/web"
 )
@@ -42,6 +43,7 @@ type Server struct {
 	Links    *links.Service
 	Jobs     *jobs.Runner
 	Lure     *lure.Scorer
+	Stats    *stats.Service
 	Ledger   *ledger.Log
 	Screen   *screen.Service
 	API      *api.API
@@ -96,11 +98,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
+	s.Stats = stats.New(db)
 	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, DB: db}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Stats: s.Stats, DB: db}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -117,6 +120,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Screening:       webScreening{in: s.Intake, s: s.Screen},
 		Links:           webLinks{s.Links},
 		Checker:         webChecker{l: s.Links, lure: publicLure},
+		Stats:           s.Stats,
 		Lure:            webLure{in: s.Intake, lure: s.Lure},
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)

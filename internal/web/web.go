@@ -34,6 +34,7 @@ import (
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -63,6 +64,8 @@ type Deps struct {
 	Screening Screening
 	// Lure scores a report's job ad.
 	Lure Lure
+	// Stats answers the statistics page and the map.
+	Stats *stats.Service
 }
 
 // ReceiptSource returns the ledger receipt for a report's first statement,

@@ -31,6 +31,7 @@ import (
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -64,6 +65,7 @@ type Services struct {
 	Screen   *screen.Service
 	Notify   *notify.Service
 	Search   *search.Service
+	Stats    *stats.Service
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -144,6 +146,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/tokens", auth.ManageTokens, false, api.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
+		{"GET", "/api/v1/stats", auth.ReadStats, false, api.stats},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},

@@ -513,3 +513,12 @@ func (api *API) changePassword(w http.ResponseWriter, r *http.Request, a auth.Ac
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func (api *API) stats(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	st, err := api.svc.Stats.Org(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

@@ -21,7 +21,9 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -277,9 +279,15 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"/components/schemas/ShareableField", intake.ShareableFields},
 		{"/components/schemas/OrgKind", staff.OrgKinds},
 		{"/components/schemas/Role", roles},
+		{"/components/schemas/CheckAnswer/properties/band", links.Bands()},
+		{"/components/schemas/Stats/properties/charts/required", stats.Charts()},
 	}
 	for _, tt := range tests {
-		v, ok := lookup(ct.doc, tt.ptr+"/enum")
+		ptr := tt.ptr + "/enum"
+		if strings.HasSuffix(tt.ptr, "/required") {
+			ptr = tt.ptr
+		}
+		v, ok := lookup(ct.doc, ptr)
 		if !ok {
 			t.Errorf("%s has no enum", tt.ptr)
 			continue
@@ -331,6 +339,9 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"ReportPage", reflect.TypeFor[api.Page[*intake.ReportView]](), true},
 		{"CasePage", reflect.TypeFor[api.Page[*casework.CaseView]](), true},
 		{"AuditPage", reflect.TypeFor[api.Page[api.AuditView]](), true},
+		{"CheckAnswer", reflect.TypeFor[links.CheckAnswer](), true},
+		{"Stats", reflect.TypeFor[stats.Stats](), true},
+		{"StatsBar", reflect.TypeFor[stats.Bar](), true},
 		{"Submission", reflect.TypeFor[intake.Submission](), false},
 		{"VictimIn", reflect.TypeFor[intake.VictimIn](), false},
 		{"PlaceIn", reflect.TypeFor[intake.PlaceIn](), false},

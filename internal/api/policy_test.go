@@ -67,6 +67,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/tokens":                                 allBut(auth.Integration),
 	"DELETE /api/v1/tokens/{id}":                          {auth.Admin: {own}},
 	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
+	"GET /api/v1/stats":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/check":                                   everyone(allScopes),
 	"POST /api/v1/lure/score":                             everyone(allScopes),
 	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/demo"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/server"
 	"github.com/vigil-project/vigil/internal/store"
@@ -81,8 +82,11 @@ func TestBulkThenIncremental(t *testing.T) {
 		}
 		// A network's recruiter handle is found however it was written.
 		ans, err := srv.Links.Check(ctx, "@recruit_0", "")
-		if err != nil || !ans.Reported || ans.Reports < 10 {
+		if err != nil || !ans.Reported || ans.Band != links.BandMany {
 			t.Errorf("check @recruit_0 = %+v, %v; want the largest network's handle in many reports", ans, err)
+		}
+		if n, err := srv.Links.ReportsFor(ctx, ans.Kind, ans.Value); err != nil || n < 10 {
+			t.Errorf("reports for @recruit_0 = %d, %v; want at least 10", n, err)
 		}
 
 		// More reports, linked one at a time.

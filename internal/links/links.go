@@ -631,20 +631,47 @@ func (s *Service) Top(ctx context.Context, a auth.Actor, from, to time.Time, lim
 	return out, nil
 }
 
-// CheckAnswer is all the public learns from a check: aggregates, never
-// report content or which organisation.
+// The bands of a public check: how many reports mention an identifier,
+// coarsely. The public never learns an exact count: one that ticks up
+// tells a recruiter checking his own number that someone just reported
+// him.
+const (
+	BandNone = "none" // no report, or not an identifier the check answers for
+	BandFew  = "few"  // 1 to 4 reports
+	BandMany = "many" // 5 or more
+)
+
+// Bands are the bands, from fewest reports to most.
+func Bands() []string { return []string{BandNone, BandFew, BandMany} }
+
+// Band is the band of n reports.
+func Band(n int) string {
+	switch {
+	case n <= 0:
+		return BandNone
+	case n < 5:
+		return BandFew
+	}
+	return BandMany
+}
+
+// CheckAnswer is all the public learns from a check: aggregates in bands,
+// never an exact count, report content or which organisation. Both doors
+// (the API and the check page) give it as Check returns it.
 type CheckAnswer struct {
-	Kind       string   `json:"kind"`
-	Value      string   `json:"value"`
-	Reported   bool     `json:"reported"`
-	Reports    int      `json:"reports"`
+	Kind     string `json:"kind"`
+	Value    string `json:"value"`
+	Reported bool   `json:"reported"`
+	// Band is how many reports mention it: none, few (1–4) or many (5+).
+	Band       string   `json:"band"`
 	FirstSeen  string   `json:"first_seen,omitempty"`
 	LastSeen   string   `json:"last_seen,omitempty"`
 	Categories []string `json:"categories"`
 }
 
 // Check normalises a public query (a phone in any format, a handle, a URL,
-// a wallet) and answers in aggregate. region (ISO 3166-1 alpha-2, may be
+// a wallet) and answers in aggregate, the number of reports in a band
+// (see Band), for the public through any door. region (ISO 3166-1 alpha-2, may be
 // empty) reads phone numbers written without a country code. It answers
 // only for a public identifier: one a report's text marks as the
 // recruiter's, or staff confirmed, and that no report or staff member says
@@ -667,7 +694,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	if !ok {
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
-	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Categories: []string{}}
+	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Band: BandNone, Categories: []string{}}
 	i, err := s.publicIdentifier(ctx, string(h.Kind), h.Value)
 	if errors.Is(err, store.ErrNotFound) {
 		return ans, nil
@@ -676,7 +703,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 		return nil, err
 	}
 	if i.ReportCount > 0 {
-		ans.Reported, ans.Reports, ans.FirstSeen, ans.LastSeen, ans.Categories = true, i.ReportCount, month(i.FirstSeen), month(i.LastSeen), i.Categories
+		ans.Reported, ans.Band, ans.FirstSeen, ans.LastSeen, ans.Categories = true, Band(i.ReportCount), month(i.FirstSeen), month(i.LastSeen), i.Categories
 	}
 	return ans, nil
 }

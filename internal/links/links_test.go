@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -81,17 +82,23 @@ func TestClustersAndCheck(t *testing.T) {
 			if err != nil {
 				t.Fatalf("check %q: %v", q, err)
 			}
-			if ans.Kind != "phone" && ans.Kind != "whatsapp" || !ans.Reported || ans.Reports != 2 {
-				t.Errorf("check %q = %+v, want a phone in 2 reports", q, ans)
+			if ans.Kind != "phone" && ans.Kind != "whatsapp" || !ans.Reported || ans.Band != links.BandFew {
+				t.Errorf("check %q = %+v, want a phone in a few reports", q, ans)
+			}
+			if n, err := ls.ReportsFor(ctx, ans.Kind, ans.Value); err != nil || n != 2 {
+				t.Errorf("reports for %q = %d, %v; want 2", q, n, err)
 			}
 		}
 		for _, q := range []string{"@golden_job_kh", "t.me/golden_job_kh", "https://t.me/golden_job_kh"} {
 			ans, err := ls.Check(ctx, q, "")
-			if err != nil || ans.Kind != "telegram" || ans.Reports != 2 || ans.FirstSeen == "" || len(ans.Categories) != 2 {
-				t.Errorf("check %q = %+v, %v; want telegram in 2 reports", q, ans, err)
+			if err != nil || ans.Kind != "telegram" || ans.Band != links.BandFew || ans.FirstSeen == "" || len(ans.Categories) != 2 {
+				t.Errorf("check %q = %+v, %v; want telegram in a few reports", q, ans, err)
+			}
+			if n, err := ls.ReportsFor(ctx, "telegram", ans.Value); err != nil || n != 2 {
+				t.Errorf("reports for %q = %d, %v; want 2", q, n, err)
 			}
 		}
-		if ans, err := ls.Check(ctx, "+855 97 555 0101", ""); err != nil || ans.Reported || ans.Reports != 0 {
+		if ans, err := ls.Check(ctx, "+855 97 555 0101", ""); err != nil || ans.Reported || ans.Band != links.BandNone {
 			t.Errorf("a victim's number is counted by the check: %+v, %v", ans, err)
 		}
 		if _, err := ls.Check(ctx, "hello there how are you", ""); err == nil {

@@ -1,6 +1,7 @@
 package lure
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -46,6 +47,15 @@ var weights = map[string]float64{
 	CodeUrgency:      0.5,
 	CodeAgeLimit:     0.5,
 	CodeNoCompany:    0.5,
+}
+
+// Codes returns every reason code a Result can carry: the indicators (those
+// with a weight), in name order, then CodeReported and CodeModel. It is the
+// one list of codes: the locale tables must give each a reason text in every
+// language (a test checks), and the pages show those texts.
+func Codes() []string {
+	out := slices.Sorted(maps.Keys(weights))
+	return append(out, CodeReported, CodeModel)
 }
 
 // Rule floors: with at least one context indicator (a compound area, or

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,17 +164,16 @@ func TestMissingTranslations(t *testing.T) {
 		return m
 	}
 	en := read("en")
-	codes := []string{lure.CodeHighPay, lure.CodeNoExperience, lure.CodeTravelPaid, lure.CodeBoardPaid,
-		lure.CodeTouristVisa, lure.CodeCompoundArea, lure.CodeAbroad, lure.CodeLureRole, lure.CodeMessenger,
-		lure.CodeNoCompany, lure.CodeAgeLimit, lure.CodeUrgency, lure.CodeUpfrontFee, lure.CodePassport,
-		lure.CodeReported, lure.CodeModel}
-	for _, c := range codes {
-		if en["reason."+c] == "" {
-			t.Errorf("en: no reason.%s", c)
-		}
-	}
 	for _, lang := range lure.Languages() {
 		m := read(lang)
+		for _, c := range lure.Codes() {
+			switch {
+			case m["reason."+c] == "":
+				t.Errorf("%s: no reason.%s", lang, c)
+			case lang != "en" && m["reason."+c] == en["reason."+c]:
+				t.Errorf("%s: reason.%s is the English text, not a translation", lang, c)
+			}
+		}
 		for k, v := range en {
 			if m[k] == "" {
 				t.Errorf("%s: missing %s", lang, k)
@@ -263,5 +266,47 @@ func TestScoreConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestCodes: Codes names every Code constant the package declares, once,
+// so a new indicator cannot go without a reason text unnoticed.
+func TestCodes(t *testing.T) {
+	fs := token.NewFileSet()
+	f, err := parser.ParseFile(fs, "indicators.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && strings.HasPrefix(n.Name, "Code") && lit.Kind == token.STRING {
+					c, _ := strconv.Unquote(lit.Value)
+					want = append(want, c)
+				}
+			}
+		}
+	}
+	got := lure.Codes()
+	seen := map[string]bool{}
+	for _, c := range got {
+		if seen[c] {
+			t.Errorf("Codes has %q twice", c)
+		}
+		seen[c] = true
+	}
+	for _, c := range want {
+		if !seen[c] {
+			t.Errorf("Codes lacks %q", c)
+		}
+	}
+	if len(want) < 16 || len(got) != len(want) {
+		t.Errorf("Codes = %v, want the %d declared codes %v", got, len(want), want)
 	}
 }

@@ -41,45 +41,39 @@ func (w webLinks) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 	return out, nil
 }
 
-// webChecker answers the public check page: an identifier in coarse bands,
-// or a pasted job ad with its lure score.
+// webChecker answers the public check page: an identifier as the link
+// service answers the public (in its bands, as the API does), or a pasted
+// job ad with its lure score.
 type webChecker struct {
 	l    *links.Service
 	lure *lure.Scorer
 }
 
-func band(n int) string {
-	switch {
-	case n == 0:
-		return "none"
-	case n < 5:
-		return "few"
-	}
-	return "many"
-}
-
-func (w webChecker) Check(ctx context.Context, query string) (*web.CheckAnswer, error) {
+func (w webChecker) Check(ctx context.Context, query, lang string) (*web.CheckAnswer, error) {
 	if _, ok := extract.Query(query, ""); ok {
 		ans, err := w.l.Check(ctx, query, "")
 		if err != nil {
 			return nil, err
 		}
-		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: band(ans.Reports)}, nil
+		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: ans.Band}, nil
 	}
 	if len(query) < 40 {
-		return &web.CheckAnswer{Kind: "unknown", Band: "none"}, nil
+		return &web.CheckAnswer{Kind: "unknown", Band: links.BandNone}, nil
 	}
-	res, err := w.lure.Score(ctx, query, "")
+	res, err := w.lure.Score(ctx, query, lang)
 	if err != nil {
 		return nil, err
 	}
-	return &web.CheckAnswer{Kind: "job_ad", Band: "none", Lure: lureScore(res)}, nil
+	return &web.CheckAnswer{Kind: "job_ad", Band: links.BandNone, Lure: lureScore(res)}, nil
 }
 
+// lureScore is a lure check for the pages: its level, summary and reasons
+// as the lure package words them in the reader's language (the texts the
+// API gives), never locale keys of the pages' own.
 func lureScore(res lure.Result) *web.LureScore {
-	ls := &web.LureScore{Score: res.Probability}
-	for _, in := range res.Indicators {
-		ls.Indicators = append(ls.Indicators, web.LureIndicator{Code: in.Code, Label: in.Code, Weight: in.Weight})
+	ls := &web.LureScore{Level: string(res.Level), Probability: res.Probability, Summary: res.Summary}
+	for _, r := range res.Reasons {
+		ls.Reasons = append(ls.Reasons, web.LureReason{Code: r.Code, Text: r.Text})
 	}
 	return ls
 }
@@ -91,14 +85,14 @@ type webLure struct {
 	lure *lure.Scorer
 }
 
-func (w webLure) ReportLure(ctx context.Context, a auth.Actor, reportID string) (*web.LureScore, error) {
+func (w webLure) ReportLure(ctx context.Context, a auth.Actor, reportID, lang string) (*web.LureScore, error) {
 	v, err := w.in.Get(ctx, a, reportID)
 	if err != nil {
 		return nil, err
 	}
 	for _, st := range v.Statements {
 		if st.Kind == intake.KindJobAd && len(st.Versions) > 0 {
-			res, err := w.lure.Score(ctx, st.Versions[len(st.Versions)-1].Text, v.Language)
+			res, err := w.lure.Score(ctx, st.Versions[len(st.Versions)-1].Text, lang)
 			if err != nil {
 				return nil, err
 			}

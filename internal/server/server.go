@@ -30,6 +30,7 @@ import (
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/web"
 )
@@ -46,6 +47,7 @@ type Server struct {
 	Search   *search.Service
 	Jobs     *jobs.Runner
 	Lure     *lure.Scorer
+	Stats    *stats.Service
 	Ledger   *ledger.Log
 	Screen   *screen.Service
 	API      *api.API
@@ -110,11 +112,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
+	s.Stats = stats.New(db)
 	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -131,6 +134,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Screening:       s.Screen,
 		Links:           webLinks{s.Links},
 		Checker:         webChecker{l: s.Links, lure: publicLure},
+		Stats:           s.Stats,
 		Lure:            webLure{in: s.Intake, lure: s.Lure},
 		Search:          s.Search,
 	}); err != nil {

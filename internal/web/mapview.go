@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/gazetteer"
 )
 
@@ -156,10 +155,7 @@ type mapPlace struct {
 }
 
 func (s *site) mapPage(w http.ResponseWriter, q *req) error {
-	if !auth.Can(q.actor, auth.ReadStats, auth.Resource{OrgID: q.actor.OrgID}) {
-		return errForbidden
-	}
-	st, err := s.orgStats(q.ctx(), q.actor.OrgID)
+	st, err := s.orgStats(q)
 	if err != nil {
 		return err
 	}

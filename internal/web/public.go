@@ -507,7 +507,7 @@ func (s *site) checkSubmit(w http.ResponseWriter, q *req) error {
 	case s.d.Checker == nil:
 		cv.Asked, cv.Unavailable = true, true
 	default:
-		ans, err := s.d.Checker.Check(q.ctx(), text)
+		ans, err := s.d.Checker.Check(q.ctx(), text, q.L.Code)
 		if err != nil {
 			if fe, ok := invalid.As(err); ok {
 				v.Errors["q"], status = s.fieldMessage(q.L, fe), http.StatusUnprocessableEntity

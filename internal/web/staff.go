@@ -411,7 +411,7 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 		}
 	}
 	if s.d.Lure != nil && q.actor.Role != auth.Partner {
-		if ls, err := s.d.Lure.ReportLure(ctx, q.actor, r.ID); err == nil {
+		if ls, err := s.d.Lure.ReportLure(ctx, q.actor, r.ID, q.L.Code); err == nil {
 			b.Lure = ls
 		} else {
 			s.log.WarnContext(ctx, "web: lure score", "report", r.ID, "err", err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"html"
@@ -11,13 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/gazetteer"
-	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/stats"
 )
 
 // Charts lists the statistics, in page order.
-var Charts = []string{"reports_by_month", "cases_by_month", "nationality", "incident_type", "place"}
+var Charts = stats.Charts()
 
 // bar is one bar of a chart: a key (month, country code, type, place ID),
 // its label and its count.
@@ -26,64 +24,20 @@ type bar struct {
 	Count      int64
 }
 
-// stats is an organisation's statistics: the bars of each chart.
-type stats struct {
-	Charts map[string][]bar
-}
-
-// chartDims maps each chart to its dimension in the store's roll-up.
-var chartDims = map[string]string{
-	"reports_by_month": store.DimReportMonth,
-	"cases_by_month":   store.DimCaseMonth,
-	"nationality":      store.DimNationality,
-	"incident_type":    store.DimIncidentType,
-	"place":            store.DimPlace,
-}
-
-// orgStats reads an organisation's statistics from the roll-up the store
-// keeps up to date as reports and cases are written: a few hundred rows,
-// so they are read fresh on every request rather than cached.
-func (s *site) orgStats(ctx context.Context, orgID string) (*stats, error) {
-	rows, err := s.d.DB.Read().Stats(ctx, orgID)
-	if err != nil {
-		return nil, err
+// orgStats reads the statistics of the actor's organisation through the
+// statistics service, which decides who may read them (as for the API).
+func (s *site) orgStats(q *req) (*stats.Stats, error) {
+	if s.d.Stats == nil {
+		return nil, errNotFound
 	}
-	byDim := map[string]map[string]int64{}
-	for _, r := range rows {
-		if byDim[r.Dim] == nil {
-			byDim[r.Dim] = map[string]int64{}
-		}
-		byDim[r.Dim][r.Key] += r.Count
-	}
-	st := &stats{Charts: map[string][]bar{}}
-	for chart, dim := range chartDims {
-		st.Charts[chart] = sorted(byDim[dim], strings.HasSuffix(chart, "_by_month"))
-	}
-	return st, nil
-}
-
-// sorted turns counts into bars: by key (months) or by count, largest first.
-func sorted(m map[string]int64, byKey bool) []bar {
-	out := make([]bar, 0, len(m))
-	for k, n := range m {
-		out = append(out, bar{Key: k, Label: k, Count: n})
-	}
-	slices.SortFunc(out, func(a, b bar) int {
-		if !byKey && a.Count != b.Count {
-			if a.Count > b.Count {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	return out
+	return s.d.Stats.Org(q.ctx(), q.actor)
 }
 
 // label gives each bar its label in the reader's language.
-func label(l *Locale, chart string, bars []bar) []bar {
-	out := slices.Clone(bars)
-	for i := range out {
+func label(l *Locale, chart string, bars []stats.Bar) []bar {
+	out := make([]bar, len(bars))
+	for i, sb := range bars {
+		out[i] = bar{Key: sb.Key, Label: sb.Key, Count: sb.Count}
 		b := &out[i]
 		switch chart {
 		case "reports_by_month", "cases_by_month":
@@ -141,10 +95,7 @@ type chartView struct {
 }
 
 func (s *site) statsPage(w http.ResponseWriter, q *req) error {
-	if !auth.Can(q.actor, auth.ReadStats, auth.Resource{OrgID: q.actor.OrgID}) {
-		return errForbidden
-	}
-	st, err := s.orgStats(q.ctx(), q.actor.OrgID)
+	st, err := s.orgStats(q)
 	if err != nil {
 		return err
 	}
@@ -161,16 +112,13 @@ func (s *site) statsPage(w http.ResponseWriter, q *req) error {
 }
 
 func (s *site) statsCSV(w http.ResponseWriter, q *req) error {
-	if !auth.Can(q.actor, auth.ReadStats, auth.Resource{OrgID: q.actor.OrgID}) {
-		return errForbidden
+	st, err := s.orgStats(q)
+	if err != nil {
+		return err
 	}
 	chart, ok := strings.CutSuffix(q.r.PathValue("chart"), ".csv")
 	if !ok || !slices.Contains(Charts, chart) {
 		return errNotFound
-	}
-	st, err := s.orgStats(q.ctx(), q.actor.OrgID)
-	if err != nil {
-		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+chart+`.csv"`)

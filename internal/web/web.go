@@ -37,6 +37,7 @@ import (
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -72,6 +73,8 @@ type Deps struct {
 	// Search finds reports and cases (the search box and page); nil shows
 	// no search.
 	Search Searcher
+	// Stats answers the statistics page and the map.
+	Stats *stats.Service
 }
 
 // ReceiptSource returns the ledger receipt for a report's first statement,
@@ -81,9 +84,10 @@ type ReceiptSource interface {
 }
 
 // Checker answers a public check of a phone number, handle, URL, wallet or
-// pasted job ad, in coarse aggregate terms.
+// pasted job ad, in coarse aggregate terms. lang is the reader's language
+// (en, zh, km, th, vi), for the lure check's summary and reasons.
 type Checker interface {
-	Check(ctx context.Context, query string) (*CheckAnswer, error)
+	Check(ctx context.Context, query, lang string) (*CheckAnswer, error)
 }
 
 // CheckAnswer is the public answer to a check.
@@ -93,8 +97,9 @@ type CheckAnswer struct {
 	Kind string
 	// Normalised is the query as matched (e.g. +85512345678).
 	Normalised string
-	// Band is the coarse number of reports mentioning it: none, few
-	// (1–4) or many (5+). Never an exact count.
+	// Band is the coarse number of reports mentioning it, as the link
+	// service bands it for the public (links.Band): none, few (1–4) or
+	// many (5+). Never an exact count.
 	Band string
 	// Lure is the job ad's lure score, for a pasted ad.
 	Lure *LureScore
@@ -129,20 +134,25 @@ type Screening interface {
 
 // Lure scores job ads.
 type Lure interface {
-	ReportLure(ctx context.Context, a auth.Actor, reportID string) (*LureScore, error)
+	// ReportLure scores a report's job ad, explained in lang (the
+	// reader's language); nil if the report has none.
+	ReportLure(ctx context.Context, a auth.Actor, reportID, lang string) (*LureScore, error)
 }
 
-// LureScore is a job ad's score with the indicators that raised it.
+// LureScore is a job ad's lure check as the lure package answers it, in
+// the reader's language: the pages show its texts as they are, so they say
+// what the API says.
 type LureScore struct {
-	Score      float64 // 0..1
-	Indicators []LureIndicator
+	Level       string  // low, elevated or high
+	Probability float64 // the model's, 0..1
+	Summary     string  // what the level means
+	Reasons     []LureReason
 }
 
-// LureIndicator is one sign of a lure in a job ad.
-type LureIndicator struct {
-	Code   string // e.g. "salary_too_high"; the page translates "lure.<code>" when it can
-	Label  string // English fallback
-	Weight float64
+// LureReason is one reason for the level, strongest first.
+type LureReason struct {
+	Code string // a lure reason code, e.g. "high_pay" (lure.Codes)
+	Text string // the reason in the reader's language
 }
 
 //go:embed templates/*.html

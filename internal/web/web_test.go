@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/staff"
 )
 
@@ -36,6 +38,28 @@ func readLocale(t *testing.T, code string) map[string]string {
 
 // TestMissingTranslations fails when a locale lacks a key English has, or
 // has a key English lacks.
+// TestLureReasonsInEveryLanguage: the check and case pages show the lure
+// check's summary and reasons as the lure package words them, so every
+// language the pages offer must be one the lure package explains in
+// (internal/lure's TestMissingTranslations checks that each reason code has
+// a text in each of them).
+func TestLureReasonsInEveryLanguage(t *testing.T) {
+	for _, code := range langs {
+		if !slices.Contains(lure.Languages(), code) {
+			t.Errorf("the pages offer %s, the lure check does not explain in it", code)
+		}
+	}
+	for _, p := range []string{"check.html", "partials.html"} {
+		b, err := os.ReadFile(filepath.Join("templates", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `"lure."`) {
+			t.Errorf("%s looks up lure reasons in the pages' locales; show the lure package's texts", p)
+		}
+	}
+}
+
 func TestMissingTranslations(t *testing.T) {
 	en := readLocale(t, "en")
 	for _, code := range langs[1:] {

@@ -1,0 +1,247 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
+	"github.com/vigil-project/vigil/internal/stats"
+)
+
+// api calls the JSON API on the same server as the pages, with c's cookies
+// (a signed-in page client is signed in to the API too), and decodes the
+// answer into v.
+func (e *env) api(t *testing.T, c *http.Client, method, path string, body, v any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.ts.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		t.Fatalf("%s %s: status %d: %s", method, path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s %s: %v: %s", method, path, err, b)
+	}
+}
+
+var (
+	pageBand       = regexp.MustCompile(`class="band band-([a-z]*)"`)
+	pageNormalised = regexp.MustCompile(`<span class="v">[^<]*<code>([^<]*)</code>`)
+	pageLevel      = regexp.MustCompile(`data-level="([a-z]*)"><strong>([^<]*)</strong>`)
+	pageReason     = regexp.MustCompile(`<li data-code="([a-z_]+)">([^<]*)</li>`)
+	pageProb       = regexp.MustCompile(`: ([0-9]+)%</p>`)
+	pageChart      = regexp.MustCompile(`(?s)<section class="chart-block" id="chart-([a-z_]+)">(.*?)</section>`)
+	pageBar        = regexp.MustCompile(`<tr data-key="([^"]*)"><td>[^<]*</td><td>([^<]*)</td></tr>`)
+)
+
+// one returns the first submatches of re in body, unescaped, or fails.
+func one(t *testing.T, re *regexp.Regexp, body, what string) []string {
+	t.Helper()
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the page shows no %s:\n%s", what, body)
+	}
+	for i := range m {
+		m[i] = html.UnescapeString(m[i])
+	}
+	return m[1:]
+}
+
+// TestDoorsAgree asks the same public check, lure check and statistics
+// question through the JSON API and through the pages of one server built
+// by server.New, and wants the same answer from both: one door.
+func TestDoorsAgree(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	anon := e.client(t)
+
+	// A recruiter's number named by five reports, so the band is "many".
+	const many = "+855 12 999 001"
+	for i := range 5 {
+		var ack map[string]any
+		e.api(t, anon, "POST", "/api/v1/reports", map[string]any{
+			"language": "en", "narrative": fmt.Sprintf("The recruiter called from %s and promised a job in Sihanoukville (report %d).", many, i),
+		}, &ack)
+	}
+	if err := e.srv.Jobs.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("check", func(t *testing.T) {
+		var unseenWallet [20]byte
+		copy(unseenWallet[:], "vigil parity unseen")
+		for _, tc := range []struct {
+			name, q, band string
+		}{
+			{"reported phone", "+855 12 345 678", links.BandFew},
+			{"reported handle", "@golden_job_kh", links.BandFew},
+			{"reported handle as a link", "https://t.me/golden_job_kh", links.BandFew},
+			{"phone in five reports", many, links.BandMany},
+			{"unreported phone", "+855 12 000 999", links.BandNone},
+			{"unreported handle", "@nobody_reported_this", links.BandNone},
+			{"wallet (a ransom payment, not the recruiter's)", "THkBghJeZtdGBAnWmEMojQGQhvy53ZMDEH", links.BandNone},
+			{"unreported wallet", extract.TRONAddress(unseenWallet), links.BandNone},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var ans map[string]any
+				e.api(t, anon, "GET", "/api/v1/check?q="+url.QueryEscape(tc.q), nil, &ans)
+				if _, ok := ans["reports"]; ok {
+					t.Errorf("the API gives the public an exact count: %v", ans)
+				}
+				p := e.do(t, anon, "POST", "/check?lang=en", url.Values{"q": {tc.q}})
+				if p.status != http.StatusOK {
+					t.Fatalf("check page: status %d", p.status)
+				}
+				band := one(t, pageBand, p.body, "band")[0]
+				value := one(t, pageNormalised, p.body, "normalised query")[0]
+				if band != ans["band"] || value != ans["value"] {
+					t.Errorf("page says %s %s, API says %v %v", band, value, ans["band"], ans["value"])
+				}
+				if band != tc.band {
+					t.Errorf("band %s, want %s", band, tc.band)
+				}
+				if (ans["reported"] == true) != (tc.band != links.BandNone) {
+					t.Errorf("API: reported %v with band %v", ans["reported"], ans["band"])
+				}
+			})
+		}
+	})
+
+	t.Run("lure", func(t *testing.T) {
+		ads := map[string]string{
+			"reported contact": "Customer service staff wanted in Sihanoukville, Cambodia. Salary $1500 per month, no experience needed. " +
+				"Free flight and visa, food and accommodation provided. Start immediately, no interview. Contact HR on WhatsApp +855 12 345 678",
+			"no contact": "Typing job abroad, 25000 THB a week, age 18-30 only, tourist visa arranged, we pay your ticket to Myawaddy. Send your passport photo to apply.",
+			"ordinary":   "Accountant wanted for a family bakery in Chiang Mai. Two years of experience, Thai and English. Apply in person at our shop with your CV.",
+		}
+		for name, ad := range ads {
+			for _, lang := range lure.Languages() {
+				t.Run(name+"/"+lang, func(t *testing.T) {
+					var res lure.Result
+					e.api(t, anon, "POST", "/api/v1/lure/score", map[string]string{"text": ad, "lang": lang}, &res)
+					p := e.do(t, anon, "POST", "/check?lang="+lang, url.Values{"q": {ad}})
+					if p.status != http.StatusOK {
+						t.Fatalf("check page: status %d", p.status)
+					}
+					lv := one(t, pageLevel, p.body, "lure level")
+					if lv[0] != string(res.Level) || lv[1] != res.Summary {
+						t.Errorf("page: level %s %q; API: %s %q", lv[0], lv[1], res.Level, res.Summary)
+					}
+					if got, want := one(t, pageProb, p.body, "probability")[0], fmt.Sprintf("%.0f", res.Probability*100); got != want {
+						t.Errorf("page: probability %s%%, API %s%%", got, want)
+					}
+					var page, api []string
+					for _, m := range pageReason.FindAllStringSubmatch(p.body, -1) {
+						page = append(page, m[1]+": "+html.UnescapeString(m[2]))
+					}
+					for _, r := range res.Reasons {
+						api = append(api, r.Code+": "+r.Text)
+						if !slices.Contains(lure.Codes(), r.Code) {
+							t.Errorf("reason %q is not in lure.Codes", r.Code)
+						}
+					}
+					if !slices.Equal(page, api) {
+						t.Errorf("reasons differ\npage: %q\nAPI:  %q", page, api)
+					}
+					for _, r := range res.Reasons {
+						if r.Text == "" || strings.Contains(r.Text, "reason.") {
+							t.Errorf("reason %s has no text in %s: %q", r.Code, lang, r.Text)
+						}
+					}
+				})
+			}
+		}
+		// The ads exercise what the comparison is for: a reported contact,
+		// several indicators, and an ad with none.
+		var res lure.Result
+		e.api(t, anon, "POST", "/api/v1/lure/score", map[string]string{"text": ads["reported contact"]}, &res)
+		if res.Level != lure.LevelHigh || len(res.Reasons) < 3 || res.Reasons[0].Code != lure.CodeReported {
+			t.Errorf("the reported-contact ad scores %s with %v (identifiers %+v); want high, the reported contact first", res.Level, res.Reasons, res.Identifiers)
+		}
+	})
+
+	t.Run("stats", func(t *testing.T) {
+		for _, who := range []string{"coordinator@hotline.demo", "investigator@hotline.demo", "admin@hotline.demo", "coordinator@ngo.demo"} {
+			t.Run(who, func(t *testing.T) {
+				c := e.login(t, who)
+				var st stats.Stats
+				e.api(t, c, "GET", "/api/v1/stats", nil, &st)
+				p := e.do(t, c, "GET", "/app/stats?lang=en", nil)
+				if p.status != http.StatusOK {
+					t.Fatalf("stats page: status %d", p.status)
+				}
+				page := map[string][]stats.Bar{}
+				for _, sec := range pageChart.FindAllStringSubmatch(p.body, -1) {
+					bars := []stats.Bar{}
+					for _, m := range pageBar.FindAllStringSubmatch(sec[2], -1) {
+						n, err := strconv.ParseInt(strings.ReplaceAll(m[2], ",", ""), 10, 64)
+						if err != nil {
+							t.Fatalf("chart %s: count %q: %v", sec[1], m[2], err)
+						}
+						bars = append(bars, stats.Bar{Key: html.UnescapeString(m[1]), Count: n})
+					}
+					page[sec[1]] = bars
+				}
+				total := 0
+				for _, c := range stats.Charts() {
+					if !slices.Equal(page[c], st.Charts[c]) {
+						t.Errorf("chart %s: page %v, API %v", c, page[c], st.Charts[c])
+					}
+					total += len(st.Charts[c])
+				}
+				if len(page) != len(stats.Charts()) {
+					t.Errorf("the page shows charts %v, want %v", page, stats.Charts())
+				}
+				if who == "coordinator@hotline.demo" && (len(st.Charts[stats.ReportsByMonth]) == 0 || total < 5) {
+					t.Errorf("the hotline's statistics are nearly empty (%v): the comparison proves little", st.Charts)
+				}
+			})
+		}
+		// Neither door shows statistics to a role without them (intake
+		// staff; a partner is not shown staff pages at all).
+		c := e.login(t, "intake@hotline.demo")
+		if p := e.do(t, c, "GET", "/app/stats", nil); p.status != http.StatusForbidden {
+			t.Errorf("stats page for intake staff: status %d, want 403", p.status)
+		}
+		req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/stats", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("stats API for intake staff: status %d, want 403", resp.StatusCode)
+		}
+	})
+}

@@ -730,7 +730,17 @@ func (s *Service) publicIdentifier(ctx context.Context, kind, value string) (*st
 
 // ReportsFor counts the reports a public identifier appears in (0 for any
 // other, as Check): the lure check's link-index signal.
+//
+// The value is normalised as the link index stores it (a Telegram handle
+// with its "@", lower case): the lure check reads "golden_job_kh" where the
+// index holds "@golden_job_kh". Phone numbers come already in E.164 and
+// are left alone (normalising one without its country could misread it).
 func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, error) {
+	if k := extract.Kind(kind); k != extract.KindPhone && k != extract.KindWhatsApp {
+		if h, ok := extract.Normalize(k, value, ""); ok && h.Kind == k {
+			value = h.Value
+		}
+	}
 	i, err := s.publicIdentifier(ctx, kind, value)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil

@@ -98,6 +98,13 @@ func TestClustersAndCheck(t *testing.T) {
 				t.Errorf("reports for %q = %d, %v; want 2", q, n, err)
 			}
 		}
+		// The lure check reads a handle without its "@" or in capitals;
+		// before, it found nothing for either.
+		for _, v := range []string{"golden_job_kh", "Golden_Job_KH", "@golden_job_kh"} {
+			if n, err := ls.ReportsFor(ctx, "telegram", v); err != nil || n != 2 {
+				t.Errorf("reports for telegram %q = %d, %v; want 2", v, n, err)
+			}
+		}
 		if ans, err := ls.Check(ctx, "+855 97 555 0101", ""); err != nil || ans.Reported || ans.Band != links.BandNone {
 			t.Errorf("a victim's number is counted by the check: %+v, %v", ans, err)
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
+	"github.com/vigil-project/vigil/internal/ratelimit"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -77,7 +78,7 @@ type API struct {
 	log       *slog.Logger
 	metrics   *metrics.Registry
 	bodyLimit int64
-	public    *limiter
+	public    *ratelimit.Limiter
 	// cop refuses cross-origin writes that carry the session cookie.
 	cop *http.CrossOriginProtection
 	// metricsToken is the bearer token that reads /metrics; empty: the
@@ -96,6 +97,10 @@ type Options struct {
 	// MetricsToken is the bearer token a scraper sends to read /metrics.
 	// Empty: /metrics is not served (404).
 	MetricsToken string
+	// Limiter is the public routes' per-client budget, shared with the
+	// public pages so a client has one budget across both doors; nil makes
+	// one of PublicRate for the API alone.
+	Limiter *ratelimit.Limiter
 }
 
 // New returns the API.
@@ -106,6 +111,9 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	if opt.PublicRate == 0 {
 		opt.PublicRate = 5
 	}
+	if opt.Limiter == nil {
+		opt.Limiter = ratelimit.New(opt.PublicRate, clientip.New(opt.TrustedProxies))
+	}
 	if opt.Metrics == nil {
 		opt.Metrics = metrics.New()
 	}
@@ -113,7 +121,7 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	// second of the same line.
 	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
-		public: newLimiter(opt.PublicRate, int(opt.PublicRate*4)+1, clientip.New(opt.TrustedProxies)),
+		public: opt.Limiter,
 		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
 }
 
@@ -239,7 +247,7 @@ func (api *API) wrap(rt Route) http.Handler {
 			return
 		}
 		if rt.Public {
-			if a.Public() && !api.public.allow(r) {
+			if a.Public() && !api.public.Allow(r) {
 				sw.Header().Set("Retry-After", "1")
 				writeError(sw, r, api.log, errRateLimited)
 				return

@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
+	"github.com/vigil-project/vigil/internal/ratelimit"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/search"
@@ -117,8 +118,11 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
+	// One budget per client for the public pages and the public API
+	// routes together.
+	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
 	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, DB: db, Reasons: keys}, logger,
-		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
+		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
 	// The public log is rate-limited per client; its full tiles and entry
@@ -128,7 +132,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
 	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
 	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
+	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Limiter: public, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       s.Screen,

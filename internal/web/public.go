@@ -190,7 +190,7 @@ func (s *site) readFile(q *req, p *reportPost, part *multipart.Part) error {
 	if p.refused != "" {
 		return nil
 	}
-	up, err := s.d.Intake.ReceiveUpload(q.ctx(), s.limit.ip.Key(q.r), "attachment", name, part)
+	up, err := s.d.Intake.ReceiveUpload(q.ctx(), s.limit.Key(q.r), "attachment", name, part)
 	if re, ok := intake.AsRefused(err); ok {
 		p.refused = re.Reason
 		return nil
@@ -232,7 +232,7 @@ func (s *site) reportSubmit(w http.ResponseWriter, q *req) error {
 	v.Data = s.reportFormData()
 	// The limit comes before the body is read: a refused post costs
 	// nothing, and the connection is closed rather than drained.
-	if !s.limit.allow(q.r) {
+	if !s.limit.Allow(q.r) {
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Retry-After", "60")
 		v.Error = q.L.T("err.rate_limited_report")
@@ -412,7 +412,7 @@ func (s *site) receiptDownload(w http.ResponseWriter, q *req) error {
 	if s.d.Receipts == nil {
 		return errNotFound
 	}
-	if !s.limit.allow(q.r) {
+	if !s.limit.Allow(q.r) {
 		return &statusError{http.StatusTooManyRequests, "err.rate_limited"}
 	}
 	code, secret := strings.ToUpper(strings.TrimSpace(q.r.PostFormValue("code"))), strings.TrimSpace(q.r.PostFormValue("secret"))
@@ -452,7 +452,7 @@ func (s *site) trackSubmit(w http.ResponseWriter, q *req) error {
 	v.Data = tv
 	status := http.StatusOK
 	switch {
-	case !s.limit.allow(q.r):
+	case !s.limit.Allow(q.r):
 		v.Error, status = q.L.T("err.rate_limited"), http.StatusTooManyRequests
 	case code == "" || len(code) > 40:
 		v.Errors["code"], status = q.L.T("err.code.required"), http.StatusUnprocessableEntity
@@ -498,7 +498,7 @@ func (s *site) checkSubmit(w http.ResponseWriter, q *req) error {
 	v.Data = cv
 	status := http.StatusOK
 	switch {
-	case !s.limit.allow(q.r):
+	case !s.limit.Allow(q.r):
 		v.Error, status = q.L.T("err.rate_limited"), http.StatusTooManyRequests
 	case text == "":
 		v.Errors["q"], status = q.L.T("err.code.required"), http.StatusUnprocessableEntity
@@ -542,7 +542,7 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 	f := url.Values{"email": {q.r.PostFormValue("email")}, "next": {q.r.PostFormValue("next")}}
 	v := s.newView(q, "login.title")
 	v.Form = f
-	if !s.limit.allow(q.r) {
+	if !s.limit.Allow(q.r) {
 		v.Error = q.L.T("err.rate_limited")
 		s.render(w, q, http.StatusTooManyRequests, "login", v)
 		return nil

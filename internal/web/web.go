@@ -30,11 +30,13 @@ import (
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/notify"
+	"github.com/vigil-project/vigil/internal/ratelimit"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
@@ -51,7 +53,10 @@ type Deps struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Notify   *notify.Service
-	Log      *slog.Logger
+	// Limiter is the public forms' per-client budget, shared with the
+	// API's public routes; nil makes one for the pages alone.
+	Limiter *ratelimit.Limiter
+	Log     *slog.Logger
 	// Reasons opens the sealed reasons of the audit trail a case page's
 	// history shows (the keyring).
 	Reasons audit.Sealer
@@ -172,7 +177,7 @@ type site struct {
 	assets   map[string]asset
 	assetURL map[string]string
 	cop      *http.CrossOriginProtection
-	limit    *limiter
+	limit    *ratelimit.Limiter
 }
 
 type asset struct {
@@ -200,7 +205,10 @@ func newSite(d Deps) (*site, error) {
 	}
 	// Every failing page logs; during an outage that is the same line
 	// thousands of times a second.
-	s := &site{d: d, log: slog.New(logthrottle.New(d.Log.Handler(), logthrottle.Options{})), cop: http.NewCrossOriginProtection(), limit: newLimiter(d.Cfg.PublicRate, d.Cfg.TrustedProxies)}
+	s := &site{d: d, log: slog.New(logthrottle.New(d.Log.Handler(), logthrottle.Options{})), cop: http.NewCrossOriginProtection(), limit: d.Limiter}
+	if s.limit == nil {
+		s.limit = ratelimit.New(d.Cfg.PublicRate, clientip.New(d.Cfg.TrustedProxies))
+	}
 	var err error
 	if s.locales, err = loadLocales(); err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
@@ -221,29 +220,6 @@ type CaseIn struct {
 	AssigneeID string `json:"assignee_id,omitempty"`
 }
 
-func checkText(field, s string, max int, required bool) error {
-	if required && strings.TrimSpace(s) == "" {
-		return invalid.Field(field, "required", "is required")
-	}
-	if !utf8.ValidString(s) {
-		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
-	}
-	if strings.ContainsRune(s, 0) {
-		return invalid.Field(field, "invalid", "contains a NUL character")
-	}
-	return nil
-}
-
-func checkEnum(field, v string, allowed []string) error {
-	if !slices.Contains(allowed, v) {
-		return invalid.Field(field, "invalid_value", "%q is not one of %s", v, strings.Join(allowed, ", "))
-	}
-	return nil
-}
-
 // Create makes a case from one or more reports of a's organisation.
 func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseView, error) {
 	if len(in.ReportIDs) == 0 {
@@ -252,11 +228,11 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 	if len(in.ReportIDs) > 100 {
 		return nil, invalid.Field("report_ids", "too_many", "at most 100 reports per case")
 	}
-	if err := checkText("title", in.Title, 200, true); err != nil {
+	if err := invalid.Text("title", in.Title, 200, true); err != nil {
 		return nil, err
 	}
 	if in.Urgency != "" {
-		if err := checkEnum("urgency", in.Urgency, Urgencies); err != nil {
+		if err := invalid.Enum("urgency", in.Urgency, Urgencies); err != nil {
 			return nil, err
 		}
 	}
@@ -387,12 +363,12 @@ func (s *Service) storeFilter(a auth.Actor, f ListFilter) (store.CaseFilter, err
 		return store.CaseFilter{}, invalid.ErrForbidden
 	}
 	if f.Status != "" {
-		if err := checkEnum("status", f.Status, Statuses); err != nil {
+		if err := invalid.Enum("status", f.Status, Statuses); err != nil {
 			return store.CaseFilter{}, err
 		}
 	}
 	if f.Urgency != "" {
-		if err := checkEnum("urgency", f.Urgency, Urgencies); err != nil {
+		if err := invalid.Enum("urgency", f.Urgency, Urgencies); err != nil {
 			return store.CaseFilter{}, err
 		}
 	}
@@ -470,17 +446,17 @@ type Patch struct {
 // Update applies p to a case if its version is still ifMatch.
 func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch int, p *Patch) (*CaseView, error) {
 	if p.Title != nil {
-		if err := checkText("title", *p.Title, 200, true); err != nil {
+		if err := invalid.Text("title", *p.Title, 200, true); err != nil {
 			return nil, err
 		}
 	}
 	if p.Status != nil {
-		if err := checkEnum("status", *p.Status, Statuses); err != nil {
+		if err := invalid.Enum("status", *p.Status, Statuses); err != nil {
 			return nil, err
 		}
 	}
 	if p.Urgency != nil {
-		if err := checkEnum("urgency", *p.Urgency, Urgencies); err != nil {
+		if err := invalid.Enum("urgency", *p.Urgency, Urgencies); err != nil {
 			return nil, err
 		}
 	}
@@ -520,7 +496,7 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 				if p.Reason == nil {
 					return invalid.Field("reason", "required", "reopening a closed case needs a reason")
 				}
-				if err := checkText("reason", *p.Reason, 1000, true); err != nil {
+				if err := invalid.Text("reason", *p.Reason, 1000, true); err != nil {
 					return err
 				}
 				reopen = strings.TrimSpace(*p.Reason)
@@ -611,17 +587,17 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 		return nil, invalid.Field("to_org_id", "required", "is required")
 	}
 	for i, f := range in.Shared {
-		if err := checkEnum(fmt.Sprintf("shared[%d]", i), f, intake.ShareableFields); err != nil {
+		if err := invalid.Enum(fmt.Sprintf("shared[%d]", i), f, intake.ShareableFields); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkText("note", in.Note, 2000, false); err != nil {
+	if err := invalid.Text("note", in.Note, 2000, false); err != nil {
 		return nil, err
 	}
 	// Given, it must say something: a blank title is refused, not taken
 	// for none.
 	if in.PartnerTitle != "" {
-		if err := checkText("partner_title", in.PartnerTitle, 200, true); err != nil {
+		if err := invalid.Text("partner_title", in.PartnerTitle, 200, true); err != nil {
 			return nil, err
 		}
 	}
@@ -730,10 +706,10 @@ type ResponseIn struct {
 
 // Respond records the partner's answer to a referral.
 func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch int, in *ResponseIn) (*ReferralView, error) {
-	if err := checkEnum("status", in.Status, []string{RefAccepted, RefDeclined, RefCompleted}); err != nil {
+	if err := invalid.Enum("status", in.Status, []string{RefAccepted, RefDeclined, RefCompleted}); err != nil {
 		return nil, err
 	}
-	if err := checkText("response", in.Response, 5000, in.Status == RefDeclined); err != nil {
+	if err := invalid.Text("response", in.Response, 5000, in.Status == RefDeclined); err != nil {
 		return nil, err
 	}
 	var out *store.Referral

@@ -272,7 +272,7 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 	if len([]rune(reason)) < 5 {
 		return nil, invalid.Field("reason", "required", "say why you need to see the sealed fields (at least 5 characters)")
 	}
-	if err := checkString("reason", reason, 1000); err != nil {
+	if err := invalid.Text("reason", reason, 1000, false); err != nil {
 		return nil, err
 	}
 	var out Sealed
@@ -351,7 +351,7 @@ type StatementIn struct {
 }
 
 func (in *StatementIn) validate() error {
-	if err := checkEnum("kind", in.Kind, StatementKinds); err != nil {
+	if err := invalid.Enum("kind", in.Kind, StatementKinds); err != nil {
 		return err
 	}
 	var err error
@@ -361,11 +361,11 @@ func (in *StatementIn) validate() error {
 	if strings.TrimSpace(in.Text) == "" {
 		return invalid.Field("text", "required", "is required")
 	}
-	if err := checkString("text", in.Text, MaxNarrative); err != nil {
+	if err := invalid.Text("text", in.Text, MaxNarrative, false); err != nil {
 		return err
 	}
 	for f, v := range map[string]string{"source": in.Source, "taken_by": in.TakenBy, "circumstances": in.Circumstances} {
-		if err := checkString(f, v, 2000); err != nil {
+		if err := invalid.Text(f, v, 2000, false); err != nil {
 			return err
 		}
 	}
@@ -437,7 +437,7 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 	if strings.TrimSpace(text) == "" {
 		return nil, invalid.Field("text", "required", "is required")
 	}
-	if err := checkString("text", text, MaxNarrative); err != nil {
+	if err := invalid.Text("text", text, MaxNarrative, false); err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
@@ -519,12 +519,12 @@ func storeFilter(a auth.Actor, f ListFilter) (store.ReportFilter, error) {
 		return store.ReportFilter{}, invalid.ErrForbidden
 	}
 	if f.Status != "" {
-		if err := checkEnum("status", f.Status, []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed}); err != nil {
+		if err := invalid.Enum("status", f.Status, []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed}); err != nil {
 			return store.ReportFilter{}, err
 		}
 	}
 	if f.IncidentType != "" {
-		if err := checkEnum("incident_type", f.IncidentType, IncidentTypes); err != nil {
+		if err := invalid.Enum("incident_type", f.IncidentType, IncidentTypes); err != nil {
 			return store.ReportFilter{}, err
 		}
 	}

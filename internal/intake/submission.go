@@ -3,7 +3,6 @@ package intake
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -93,28 +92,6 @@ const (
 	MaxSubjects  = 50
 )
 
-func checkString(field, s string, max int) error {
-	if !utf8.ValidString(s) {
-		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
-	}
-	if strings.ContainsRune(s, 0) {
-		return invalid.Field(field, "invalid", "contains a NUL character")
-	}
-	return nil
-}
-
-func checkEnum(field, v string, allowed []string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return invalid.Field(field, "invalid_value", "%q is not one of %s", v, strings.Join(allowed, ", "))
-}
-
 // NormaliseLanguage checks a BCP 47 tag and returns its canonical form.
 func NormaliseLanguage(field, tag string) (string, error) {
 	if tag == "" {
@@ -156,7 +133,7 @@ func (s *Submission) Validate() error {
 	if s.Channel == "" {
 		s.Channel = "api"
 	}
-	if err := checkEnum("channel", s.Channel, Channels); err != nil {
+	if err := invalid.Enum("channel", s.Channel, Channels); err != nil {
 		return err
 	}
 	if s.Country, err = NormaliseCountry("country", s.Country); err != nil {
@@ -165,15 +142,15 @@ func (s *Submission) Validate() error {
 	if strings.TrimSpace(s.Narrative) == "" {
 		return invalid.Field("narrative", "required", "is required: tell us what happened")
 	}
-	if err := checkString("narrative", s.Narrative, MaxNarrative); err != nil {
+	if err := invalid.Text("narrative", s.Narrative, MaxNarrative, false); err != nil {
 		return err
 	}
-	if err := checkString("job_ad", s.JobAd, MaxNarrative); err != nil {
+	if err := invalid.Text("job_ad", s.JobAd, MaxNarrative, false); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
 	for i, t := range s.IncidentTypes {
-		if err := checkEnum(fmt.Sprintf("incident_types[%d]", i), t, IncidentTypes); err != nil {
+		if err := invalid.Enum(fmt.Sprintf("incident_types[%d]", i), t, IncidentTypes); err != nil {
 			return err
 		}
 		if seen[t] {
@@ -182,13 +159,13 @@ func (s *Submission) Validate() error {
 		seen[t] = true
 	}
 	if r := s.Reporter; r != nil {
-		if err := checkString("reporter.name", r.Name, MaxName); err != nil {
+		if err := invalid.Text("reporter.name", r.Name, MaxName, false); err != nil {
 			return err
 		}
-		if err := checkString("reporter.contact", r.Contact, MaxContact); err != nil {
+		if err := invalid.Text("reporter.contact", r.Contact, MaxContact, false); err != nil {
 			return err
 		}
-		if err := checkString("reporter.relationship", r.Relationship, MaxName); err != nil {
+		if err := invalid.Text("reporter.relationship", r.Relationship, MaxName, false); err != nil {
 			return err
 		}
 	}
@@ -198,25 +175,25 @@ func (s *Submission) Validate() error {
 	for i := range s.Victims {
 		v := &s.Victims[i]
 		f := fmt.Sprintf("victims[%d]", i)
-		if err := checkString(f+".name", v.Name, MaxName); err != nil {
+		if err := invalid.Text(f+".name", v.Name, MaxName, false); err != nil {
 			return err
 		}
-		if err := checkString(f+".passport", v.Passport, MaxName); err != nil {
+		if err := invalid.Text(f+".passport", v.Passport, MaxName, false); err != nil {
 			return err
 		}
-		if err := checkString(f+".contact", v.Contact, MaxContact); err != nil {
+		if err := invalid.Text(f+".contact", v.Contact, MaxContact, false); err != nil {
 			return err
 		}
 		if v.Nationality, err = NormaliseCountry(f+".nationality", v.Nationality); err != nil {
 			return err
 		}
 		if v.AgeBand != "" {
-			if err := checkEnum(f+".age_band", v.AgeBand, AgeBands); err != nil {
+			if err := invalid.Enum(f+".age_band", v.AgeBand, AgeBands); err != nil {
 				return err
 			}
 		}
 		if v.Gender != "" {
-			if err := checkEnum(f+".gender", v.Gender, Genders); err != nil {
+			if err := invalid.Enum(f+".gender", v.Gender, Genders); err != nil {
 				return err
 			}
 		}
@@ -229,7 +206,7 @@ func (s *Submission) Validate() error {
 		if strings.TrimSpace(p.Name) == "" {
 			return invalid.Field(f, "required", "is required")
 		}
-		if err := checkString(f, p.Name, MaxName); err != nil {
+		if err := invalid.Text(f, p.Name, MaxName, false); err != nil {
 			return err
 		}
 	}
@@ -242,15 +219,15 @@ func (s *Submission) Validate() error {
 		if strings.TrimSpace(sub.Name) == "" {
 			return invalid.Field(f+".name", "required", "is required")
 		}
-		if err := checkString(f+".name", sub.Name, MaxName); err != nil {
+		if err := invalid.Text(f+".name", sub.Name, MaxName, false); err != nil {
 			return err
 		}
 		if sub.Type != "" {
-			if err := checkEnum(f+".type", sub.Type, SubjectTypes); err != nil {
+			if err := invalid.Enum(f+".type", sub.Type, SubjectTypes); err != nil {
 				return err
 			}
 		}
-		if err := checkString(f+".role", sub.Role, MaxName); err != nil {
+		if err := invalid.Text(f+".role", sub.Role, MaxName, false); err != nil {
 			return err
 		}
 	}

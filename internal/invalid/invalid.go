@@ -6,6 +6,9 @@ package invalid
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
 )
 
 // Error is input refused because of one field.
@@ -48,3 +51,30 @@ var (
 	// ErrPreconditionRequired means an update came without If-Match.
 	ErrPreconditionRequired = errors.New("If-Match header required")
 )
+
+// Text checks a free-text field the one way every service does: valid
+// UTF-8, no NUL character (PostgreSQL refuses one in text), at most max
+// characters, and, when required, not blank.
+func Text(field, s string, max int, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return Field(field, "required", "is required")
+	}
+	if !utf8.ValidString(s) {
+		return Field(field, "invalid_utf8", "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
+	}
+	if strings.ContainsRune(s, 0) {
+		return Field(field, "invalid", "contains a NUL character")
+	}
+	return nil
+}
+
+// Enum checks that v is one of allowed.
+func Enum(field, v string, allowed []string) error {
+	if !slices.Contains(allowed, v) {
+		return Field(field, "invalid_value", "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	return nil
+}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pquerna/otp/totp"
 
@@ -88,25 +87,12 @@ func orgView(o *store.Organisation) *OrgView {
 		TOTPOptional: o.TOTPOptional, CreatedAt: store.Time(o.CreatedAt)}
 }
 
-func checkText(field, s string, max int) error {
-	if strings.TrimSpace(s) == "" {
-		return invalid.Field(field, "required", "is required")
-	}
-	if !utf8.ValidString(s) {
-		return invalid.Field(field, "invalid_utf8", "is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return invalid.Field(field, "too_long", "is %d characters long; at most %d allowed", n, max)
-	}
-	return nil
-}
-
 // CreateOrg adds an organisation.
 func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgView, error) {
 	if !s.allowed(a, auth.ManageOrgs) {
 		return nil, invalid.ErrForbidden
 	}
-	if err := checkText("name", in.Name, 200); err != nil {
+	if err := invalid.Text("name", in.Name, 200, true); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(OrgKinds, in.Kind) {
@@ -229,7 +215,7 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 	if err != nil || addr.Address != in.Email || len(in.Email) > 254 {
 		return nil, invalid.Field("email", "invalid_value", "%q is not an e-mail address", in.Email)
 	}
-	if err := checkText("name", in.Name, 200); err != nil {
+	if err := invalid.Text("name", in.Name, 200, true); err != nil {
 		return nil, err
 	}
 	hash := ""
@@ -684,7 +670,7 @@ func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name
 		}
 		idOrEmail = a.UserID
 	}
-	if err := checkText("name", name, 100); err != nil {
+	if err := invalid.Text("name", name, 100, true); err != nil {
 		return nil, err
 	}
 	if ttl < 0 {

@@ -149,14 +149,8 @@ func runs(s string) []run {
 //     matches rare for words of three characters or more. A run of one
 //     character is indexed as itself.
 func Terms(text string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(t string) {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
+	var ts termSet
+	add := ts.add
 	for _, r := range runs(normalise(text)) {
 		switch r.script {
 		case wordScript:
@@ -179,7 +173,23 @@ func Terms(text string) []string {
 			ngrams(r.text, add)
 		}
 	}
-	return out
+	return ts.out
+}
+
+// termSet collects terms once each, in the order first added.
+type termSet struct {
+	seen map[string]bool
+	out  []string
+}
+
+func (t *termSet) add(term string) {
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	if !t.seen[term] {
+		t.seen[term] = true
+		t.out = append(t.out, term)
+	}
 }
 
 // ngrams adds every overlapping pair of a run, or the run itself when it
@@ -201,14 +211,8 @@ func ngrams(text []rune, add func(string)) {
 // pairs. Every term it returns is one Terms returns for the same string,
 // so a text always matches a query that is a copy of it.
 func queryTerms(q string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(t string) {
-		if !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
+	var ts termSet
+	add := ts.add
 	for _, r := range runs(normalise(q)) {
 		switch r.script {
 		case wordScript:
@@ -227,7 +231,7 @@ func queryTerms(q string) []string {
 			ngrams(r.text, add)
 		}
 	}
-	return out
+	return ts.out
 }
 
 // validTerm reports whether t could be a term (for tests and the fuzzer).

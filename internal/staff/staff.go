@@ -920,8 +920,8 @@ func (s *Service) checkLock(ctx context.Context, u *store.User, key []byte) erro
 	if th.LockedUntil <= s.Now().UnixMicro() {
 		return nil
 	}
-	if err := s.auditFailure(ctx, u, "locked"); err != nil {
-		return err
+	if err := s.db.Tx(ctx, func(q store.Q) error { return auditFailure(ctx, q, u, "locked") }); err != nil {
+		return fmt.Errorf("staff: audit refused login: %w", err)
 	}
 	return &auth.LockedError{Until: time.UnixMicro(th.LockedUntil)}
 }
@@ -933,22 +933,6 @@ func (s *Service) checkLock(ctx context.Context, u *store.User, key []byte) erro
 // client address is rate-limited before Login is called, which bounds how
 // fast failures can fill the trail.
 func (s *Service) loginFailed(ctx context.Context, u *store.User, key []byte, why string) error {
-	locked, err := s.countFailure(ctx, key)
-	if err != nil {
-		return err
-	}
-	if err := s.auditFailure(ctx, u, why); err != nil {
-		return err
-	}
-	if locked != nil {
-		return locked
-	}
-	return invalid.ErrUnauthenticated
-}
-
-// countFailure counts a failed password or code under key; it returns a
-// *auth.LockedError when that failure locks key.
-func (s *Service) countFailure(ctx context.Context, key []byte) (*auth.LockedError, error) {
 	now := s.Now()
 	var n int
 	err := s.db.Tx(ctx, func(q store.Q) error {
@@ -956,29 +940,28 @@ func (s *Service) countFailure(ctx context.Context, key []byte) (*auth.LockedErr
 		n, err = q.AddLoginFailure(ctx, key, now.UnixMicro(), now.Add(-24*time.Hour).UnixMicro(), func(failures int) int64 {
 			return auth.LockFor(failures).Microseconds()
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return auditFailure(ctx, q, u, why)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("staff: count failed login: %w", err)
+		return fmt.Errorf("staff: failed login: %w", err)
 	}
 	if d := auth.LockFor(n); d > 0 {
-		return &auth.LockedError{Until: now.Add(d)}, nil
+		return &auth.LockedError{Until: now.Add(d)}
 	}
-	return nil, nil
+	return invalid.ErrUnauthenticated
 }
 
-func (s *Service) auditFailure(ctx context.Context, u *store.User, why string) error {
+// auditFailure records a failed or refused sign-in in q's transaction (u
+// nil for an unknown address).
+func auditFailure(ctx context.Context, q store.Q, u *store.User, why string) error {
 	a, id := auth.Actor{}, ""
 	if u != nil {
 		a, id = auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, u.ID
 	}
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, "session.login_failed", "user", id, map[string]string{"why": why})
-	})
-	if err != nil {
-		return fmt.Errorf("staff: audit failed login: %w", err)
-	}
-	return nil
+	return audit.Record(ctx, q, a, "session.login_failed", "user", id, map[string]string{"why": why})
 }
 
 // dummyHash returns a real hash to check against when the e-mail is

@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
@@ -551,7 +549,7 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 	var locked *auth.LockedError
 	switch {
 	case errors.As(err, &locked):
-		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(time.Until(locked.Until)/time.Second))))
+		w.Header().Set("Retry-After", answer.Of(err).RetryAfter)
 		v.Error = q.L.T("login.locked", minutesUntil(locked.Until))
 		s.render(w, q, http.StatusTooManyRequests, "login", v)
 		return nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -27,6 +28,9 @@ type Runner struct {
 	handlers map[string]Handler
 	log      *slog.Logger
 	wake     chan struct{}
+	// inflight is read-held by every Once from claim to finish and
+	// write-held by Drain, so Drain waits for the jobs in hand.
+	inflight sync.RWMutex
 	// Lease is how long a claimed job is hidden from other runners.
 	Lease time.Duration
 }
@@ -79,6 +83,13 @@ func (r *Runner) Run(ctx context.Context) {
 
 // Once claims up to n due jobs and runs them; it returns how many it ran.
 func (r *Runner) Once(ctx context.Context, n int) (int, error) {
+	r.inflight.RLock()
+	defer r.inflight.RUnlock()
+	return r.once(ctx, n)
+}
+
+// once is Once without the in-flight hold.
+func (r *Runner) once(ctx context.Context, n int) (int, error) {
 	if len(r.handlers) == 0 {
 		return 0, nil
 	}
@@ -122,10 +133,15 @@ func (r *Runner) Once(ctx context.Context, n int) (int, error) {
 	return len(claimed), nil
 }
 
-// Drain runs jobs until none is due (for the demo loader and tests).
+// Drain runs jobs until none is due (for the demo loader and tests). It
+// first waits for the jobs other workers of this runner have in hand and
+// keeps them out while it runs, so every job due when Drain was called is
+// finished when it returns.
 func (r *Runner) Drain(ctx context.Context) error {
+	r.inflight.Lock()
+	defer r.inflight.Unlock()
 	for {
-		n, err := r.Once(ctx, 64)
+		n, err := r.once(ctx, 64)
 		if err != nil {
 			return err
 		}

@@ -57,6 +57,18 @@ type rebuildOcc struct {
 	role          string
 }
 
+// rebuildSet is the whole index as a rebuild computes it in memory.
+type rebuildSet struct {
+	reports  []*rebuildReport
+	identIdx map[string]int32
+	idents   []*store.Identifier
+	orgIdx   map[string]int32
+	orgs     []string
+	occs     []rebuildOcc
+	// Ranks of reports, identifiers and organisations by id (see order).
+	reportRank, identRank, orgRank []int32
+}
+
 // Rebuild recomputes the whole index from the reports, in bulk: every
 // report is read, opened and extracted on every core (the same extraction
 // as for a new report); identifiers, their aggregates, occurrences and
@@ -68,13 +80,32 @@ type rebuildOcc struct {
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats
 	start := time.Now()
-	var reports []*rebuildReport
-	identIdx := map[string]int32{}
-	var idents []*store.Identifier
-	orgIdx := map[string]int32{}
-	var orgs []string
-	var occs []rebuildOcc
+	set, err := s.readAll(ctx)
+	if err != nil {
+		return st, fmt.Errorf("links: rebuild: read: %w", err)
+	}
+	st.Reports, st.Identifiers, st.Occurrences = len(set.reports), len(set.idents), len(set.occs)
+	set.order()
+	ix, clusters := set.index()
+	st.Clusters = clusters
+	st.Read = time.Since(start)
 
+	start = time.Now()
+	if st.Changed, err = s.writeIndex(ctx, ix); err != nil {
+		return st, fmt.Errorf("links: rebuild: write: %w", err)
+	}
+	st.Write = time.Since(start)
+
+	if st.Relinked, err = s.relinkMissing(ctx); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// readAll reads, opens and extracts every report on every core and
+// collects what was found.
+func (s *Service) readAll(ctx context.Context) (*rebuildSet, error) {
+	set := &rebuildSet{identIdx: map[string]int32{}, orgIdx: map[string]int32{}}
 	srcs := make(chan *store.LinkSource, 256)
 	out := make(chan *extracted, 256)
 	g, gctx := errgroup.WithContext(ctx)
@@ -114,51 +145,64 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	})
 	g.Go(func() error {
 		for e := range out {
-			ri := int32(len(reports))
-			rr := &rebuildReport{id: e.id, orgID: e.orgID, receivedAt: e.receivedAt, types: e.types, refs: make([]store.LinkRef, len(e.found))}
-			reports = append(reports, rr)
-			oi, ok := orgIdx[e.orgID]
-			if !ok {
-				oi = int32(len(orgs))
-				orgIdx[e.orgID] = oi
-				orgs = append(orgs, e.orgID)
-			}
-			for k, f := range e.found {
-				ii, ok := identIdx[f.id]
-				if !ok {
-					ii = int32(len(idents))
-					identIdx[f.id] = ii
-					idents = append(idents, s.identifier(f))
-				}
-				idents[ii].Side = joinSide(idents[ii].Side, sideOf(f.role))
-				rr.refs[k] = store.LinkRef{IdentifierID: f.id, Role: f.role}
-				occs = append(occs, rebuildOcc{ident: ii, report: ri, org: oi, conf: float32(f.confidence), role: f.role})
-			}
+			s.collect(set, e)
 		}
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		return st, fmt.Errorf("links: rebuild: read: %w", err)
+		return nil, err
 	}
-	st.Reports, st.Identifiers, st.Occurrences = len(reports), len(idents), len(occs)
+	return set, nil
+}
 
-	// Workers finish out of order: rank reports, identifiers and
-	// organisations by id so the index is written in key order.
-	reportRank := rankBy(len(reports), func(i int) string { return reports[i].id })
-	identRank := rankBy(len(idents), func(i int) string { return idents[i].ID })
-	orgRank := rankBy(len(orgs), func(i int) string { return orgs[i] })
-	slices.SortFunc(occs, func(a, b rebuildOcc) int {
-		if c := identRank[a.ident] - identRank[b.ident]; c != 0 {
+// collect adds one report's identifiers to set (one goroutine only).
+func (s *Service) collect(set *rebuildSet, e *extracted) {
+	ri := int32(len(set.reports))
+	rr := &rebuildReport{id: e.id, orgID: e.orgID, receivedAt: e.receivedAt, types: e.types, refs: make([]store.LinkRef, len(e.found))}
+	set.reports = append(set.reports, rr)
+	oi, ok := set.orgIdx[e.orgID]
+	if !ok {
+		oi = int32(len(set.orgs))
+		set.orgIdx[e.orgID] = oi
+		set.orgs = append(set.orgs, e.orgID)
+	}
+	for k, f := range e.found {
+		ii, ok := set.identIdx[f.id]
+		if !ok {
+			ii = int32(len(set.idents))
+			set.identIdx[f.id] = ii
+			set.idents = append(set.idents, s.identifier(f))
+		}
+		set.idents[ii].Side = joinSide(set.idents[ii].Side, sideOf(f.role))
+		rr.refs[k] = store.LinkRef{IdentifierID: f.id, Role: f.role}
+		set.occs = append(set.occs, rebuildOcc{ident: ii, report: ri, org: oi, conf: float32(f.confidence), role: f.role})
+	}
+}
+
+// order ranks reports, identifiers and organisations by id (workers finish
+// out of order) and sorts the occurrences by identifier, organisation and
+// report, so the index is written in key order.
+func (set *rebuildSet) order() {
+	set.reportRank = rankBy(len(set.reports), func(i int) string { return set.reports[i].id })
+	set.identRank = rankBy(len(set.idents), func(i int) string { return set.idents[i].ID })
+	set.orgRank = rankBy(len(set.orgs), func(i int) string { return set.orgs[i] })
+	slices.SortFunc(set.occs, func(a, b rebuildOcc) int {
+		if c := set.identRank[a.ident] - set.identRank[b.ident]; c != 0 {
 			return int(c)
 		}
-		if c := orgRank[a.org] - orgRank[b.org]; c != 0 {
+		if c := set.orgRank[a.org] - set.orgRank[b.org]; c != 0 {
 			return int(c)
 		}
-		return int(reportRank[a.report] - reportRank[b.report])
+		return int(set.reportRank[a.report] - set.reportRank[b.report])
 	})
+}
 
-	// Aggregates and clusters, one identifier (a run of occs) at a time.
-	parent := make([]int32, len(reports)) // union-find over report ranks
+// index computes each identifier's aggregates and the clusters (reports
+// joined by a linking identifier, union-find over report ranks) one run of
+// occurrences at a time, and returns the index to store and how many
+// clusters it has. order must have run.
+func (set *rebuildSet) index() (*store.LinkIndex, int) {
+	parent := make([]int32, len(set.reports))
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -169,20 +213,21 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		}
 		return x
 	}
+	occs := set.occs
 	for lo := 0; lo < len(occs); {
 		hi := lo
 		for hi < len(occs) && occs[hi].ident == occs[lo].ident {
 			hi++
 		}
-		ident := idents[occs[lo].ident]
+		ident := set.idents[occs[lo].ident]
 		for k := lo; k < hi; k++ {
-			r := reports[occs[k].report]
+			r := set.reports[occs[k].report]
 			addReport(ident, r.receivedAt, k == lo || occs[k].org != occs[k-1].org, r.types)
 		}
 		if linking(ident.Kind) {
-			root := find(reportRank[occs[lo].report])
+			root := find(set.reportRank[occs[lo].report])
 			for k := lo + 1; k < hi; k++ {
-				other := find(reportRank[occs[k].report])
+				other := find(set.reportRank[occs[k].report])
 				if other < root {
 					parent[root], root = other, other
 				} else if other > root {
@@ -192,9 +237,9 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		}
 		lo = hi
 	}
-	byRank := make([]*rebuildReport, len(reports))
-	for i, r := range reports {
-		byRank[reportRank[i]] = r
+	byRank := make([]*rebuildReport, len(set.reports))
+	for i, r := range set.reports {
+		byRank[set.reportRank[i]] = r
 	}
 	now := store.Now()
 	links := make([]*store.ReportLink, len(byRank))
@@ -206,51 +251,55 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		}
 		links[rank] = &store.ReportLink{ReportID: r.id, ClusterID: byRank[root].id, LinkedAt: now, Identifiers: r.refs}
 	}
-	st.Clusters = roots
-	identsByRank := make([]*store.Identifier, len(idents))
-	for i, id := range idents {
-		identsByRank[identRank[i]] = id
+	identsByRank := make([]*store.Identifier, len(set.idents))
+	for i, id := range set.idents {
+		identsByRank[set.identRank[i]] = id
 	}
-	st.Read = time.Since(start)
-
-	start = time.Now()
 	o := &store.Occurrence{}
-	ix := &store.LinkIndex{Identifiers: identsByRank, Links: links, Occurrences: len(occs), Occurrence: func(n int) *store.Occurrence {
+	return &store.LinkIndex{Identifiers: identsByRank, Links: links, Occurrences: len(occs), Occurrence: func(n int) *store.Occurrence {
 		c := occs[n]
-		*o = store.Occurrence{IdentifierID: idents[c.ident].ID, OrgID: orgs[c.org], ReportID: reports[c.report].id, Role: c.role, Confidence: float64(c.conf)}
+		*o = store.Occurrence{IdentifierID: set.idents[c.ident].ID, OrgID: set.orgs[c.org], ReportID: set.reports[c.report].id, Role: c.role, Confidence: float64(c.conf)}
 		return o
-	}}
+	}}, roots
+}
+
+// writeIndex makes the stored index equal to ix in one transaction, writing
+// only what differs, and refreshes the planner's statistics after a large
+// change.
+func (s *Service) writeIndex(ctx context.Context, ix *store.LinkIndex) (store.SyncStats, error) {
+	var changed store.SyncStats
 	err := s.db.Bulk(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
 		}
 		var err error
-		st.Changed, err = q.SyncLinks(ctx, ix)
+		changed, err = q.SyncLinks(ctx, ix)
 		return err
 	})
 	if err != nil {
-		return st, fmt.Errorf("links: rebuild: write: %w", err)
+		return changed, err
 	}
-	if st.Changed.Inserted+st.Changed.Deleted > 100_000 {
+	if changed.Inserted+changed.Deleted > 100_000 {
 		if err := s.db.AnalyzeLinks(ctx); err != nil {
-			return st, err
+			return changed, err
 		}
 	}
-	st.Write = time.Since(start)
+	return changed, nil
+}
 
-	// Reports filed while the rebuild read were linked by their jobs into
-	// the old index, which is gone: link them again.
+// relinkMissing links the reports filed while the rebuild read: their jobs
+// linked them into the old index, which is gone. It returns how many.
+func (s *Service) relinkMissing(ctx context.Context) (int, error) {
 	missing, err := s.db.Read().UnlinkedReports(ctx)
 	if err != nil {
-		return st, err
+		return 0, err
 	}
 	for _, id := range missing {
 		if err := s.Process(ctx, id); err != nil {
-			return st, fmt.Errorf("links: rebuild: link %s: %w", id, err)
+			return 0, fmt.Errorf("links: rebuild: link %s: %w", id, err)
 		}
 	}
-	st.Relinked = len(missing)
-	return st, nil
+	return len(missing), nil
 }
 
 // rankBy returns each of n items' position when sorted by key.

@@ -36,24 +36,31 @@ func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 	if err := checkExists(c); err != nil {
 		return nil, err
 	}
+	return openSchema(ctx, c, func(db *store.DB) error {
+		where := "in " + c.DataDir + " (vigil.db has no schema)"
+		if db.Engine == store.Postgres {
+			where = "in the PostgreSQL database of VIGIL_DATABASE (it has no Vigil schema)"
+		}
+		return fmt.Errorf("%w %s; run vigil migrate or vigil serve first", errNoDatabase, where)
+	})
+}
+
+// openSchema opens the configured database and checks its schema is
+// current; a database with no schema yet is handed to empty first (which
+// migrates it, or refuses it).
+func openSchema(ctx context.Context, c *config.Config, empty func(*store.DB) error) (*store.DB, error) {
 	db, err := openStore(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	have, _, err := db.SchemaVersion(ctx)
+	if err == nil && have == 0 {
+		err = empty(db)
+	}
+	if err == nil {
+		err = db.CheckSchema(ctx)
+	}
 	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if have == 0 {
-		where := "in " + c.DataDir + " (vigil.db has no schema)"
-		if db.Engine == store.Postgres {
-			where = "in the PostgreSQL database of VIGIL_DATABASE (it has no Vigil schema)"
-		}
-		db.Close()
-		return nil, fmt.Errorf("%w %s; run vigil migrate or vigil serve first", errNoDatabase, where)
-	}
-	if err := db.CheckSchema(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -83,26 +90,10 @@ func checkExists(c *config.Config) error {
 // directory) if there is none; a brand-new one is migrated. For serve and
 // demo.
 func createDB(ctx context.Context, c *config.Config) (*store.DB, error) {
-	db, err := openStore(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	have, _, err := db.SchemaVersion(ctx)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if have == 0 {
-		if _, err := db.Migrate(ctx); err != nil {
-			db.Close()
-			return nil, err
-		}
-	}
-	if err := db.CheckSchema(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
+	return openSchema(ctx, c, func(db *store.DB) error {
+		_, err := db.Migrate(ctx)
+		return err
+	})
 }
 
 // openStore opens the configured database as it is, with the configured
@@ -117,16 +108,43 @@ func openKeyring(ctx context.Context, c *config.Config, db *store.DB) (*seal.Key
 	return seal.Open(ctx, c.MasterKeyFile, db)
 }
 
+// parseConfig parses args into fs and validates c: the start of every
+// subcommand that reads the configuration.
+func parseConfig(fs *flag.FlagSet, c *config.Config, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return c.Validate()
+}
+
 // parseAndOpen parses args into fs, validates c and opens the database: the
 // start of every subcommand that touches the data directory.
 func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args []string) (*store.DB, error) {
-	if err := parseFlags(fs, args); err != nil {
-		return nil, err
-	}
-	if err := c.Validate(); err != nil {
+	if err := parseConfig(fs, c, args); err != nil {
 		return nil, err
 	}
 	return openDB(ctx, c)
+}
+
+// withServer runs fn on a server assembled on the existing database, for
+// the one-word subcommands (`links rebuild`, `search rebuild`) that take
+// only the common flags.
+func withServer(ctx context.Context, e *env, name string, args []string, fn func(*server.Server) error) error {
+	fs := newFlags(e, name)
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv, err := openServer(ctx, e, cfg, db)
+	if err != nil {
+		return err
+	}
+	return fn(srv)
 }
 
 // openServer assembles a server (services, keys, workers not started) on an

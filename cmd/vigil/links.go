@@ -5,34 +5,24 @@ import (
 	"fmt"
 	"runtime/debug"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/server"
 )
 
 func runLinks(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "rebuild" {
 		return fmt.Errorf("links: want rebuild: %w", errUsage)
 	}
-	fs := newFlags(e, "links rebuild")
-	cfg, err := loadConfig(e, fs)
-	if err != nil {
-		return err
-	}
-	db, err := parseAndOpen(ctx, fs, cfg, args[1:])
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	srv, err := openServer(ctx, e, cfg, db)
-	if err != nil {
-		return err
-	}
-	// The rebuild holds millions of small objects for a minute: collect
-	// garbage less often (memory is what a rebuild has to spare).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	start := time.Now()
-	st, err := srv.Links.Rebuild(ctx)
-	if err != nil {
-		return fmt.Errorf("links rebuild: %w", err)
-	}
-	fmt.Fprintf(e.stdout, "rebuilt the link index in %v: %s\n", time.Since(start).Round(time.Millisecond), st)
-	return nil
+	return withServer(ctx, e, "links rebuild", args[1:], func(srv *server.Server) error {
+		// The rebuild holds millions of small objects for a minute: collect
+		// garbage less often (memory is what a rebuild has to spare).
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		start := time.Now()
+		st, err := srv.Links.Rebuild(ctx)
+		if err != nil {
+			return fmt.Errorf("links rebuild: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "rebuilt the link index in %v: %s\n", time.Since(start).Round(time.Millisecond), st)
+		return nil
+	})
 }

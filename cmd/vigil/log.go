@@ -136,10 +136,7 @@ func runLogVKey(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
 	}
 	k, err := ledger.LoadKey(cfg.LogKeyFile)

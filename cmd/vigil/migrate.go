@@ -11,10 +11,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
 	}
 	db, err := openStore(ctx, cfg)

@@ -49,10 +49,7 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	fs.Float64Var(&minScore, "min-score", 0, "lowest score to report (0: none; hits for review start at "+fmt.Sprint(screen.ReviewThreshold)+")")
 	fs.BoolVar(&expect, "expect", false, "stdin lines are EXPECTED_ID<TAB>NAME; print rank-1 and top-5 accuracy to stderr")
 	fs.StringVar(&evalAlt, "eval-alt", "", "read queries from an OFAC alt.csv (aliases of entries in the list, expected = their entry) instead of stdin; print rank-1 and top-5 accuracy to stderr")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

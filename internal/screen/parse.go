@@ -128,6 +128,26 @@ func newCSVReader(name string, r io.Reader) *csvReader {
 	return &csvReader{name: name, r: cr}
 }
 
+// each calls fn with every record and its line number, refusing a record
+// of fewer than min fields; it stops at the first error.
+func (c *csvReader) each(min int, fn func(rec []string, line int) error) error {
+	for {
+		rec, line, err := c.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(rec) < min {
+			return c.errorf(line, "want at least %d fields, got %d", min, len(rec))
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
 // next returns the next record, or io.EOF. Empty lines and a trailing
 // DOS end-of-file mark are skipped.
 func (c *csvReader) next() ([]string, int, error) {

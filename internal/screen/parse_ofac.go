@@ -24,25 +24,15 @@ func ParseOFACCSV(sdn, alt, add, comments io.Reader) ([]Entry, error) {
 	var es []Entry
 	byID := map[string]int{}
 	r := newCSVReader("sdn.csv", sdn)
-	for {
-		rec, line, err := r.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(rec) < 4 {
-			return nil, r.errorf(line, "want at least 4 fields, got %d", len(rec))
-		}
+	err := r.each(4, func(rec []string, line int) error {
 		if rec[0] == "" || rec[1] == "" {
-			return nil, r.errorf(line, "empty ent_num or name")
+			return r.errorf(line, "empty ent_num or name")
 		}
 		if _, dup := byID[rec[0]]; dup {
-			return nil, r.errorf(line, "ent_num %s repeated", rec[0])
+			return r.errorf(line, "ent_num %s repeated", rec[0])
 		}
 		if len(es) >= maxEntries {
-			return nil, r.errorf(line, "more than %d entries", maxEntries)
+			return r.errorf(line, "more than %d entries", maxEntries)
 		}
 		e := Entry{ID: rec[0], Name: rec[1], Type: ofacType(rec[2])}
 		e.Programs = ofacPrograms(rec[3])
@@ -57,63 +47,46 @@ func ParseOFACCSV(sdn, alt, add, comments io.Reader) ([]Entry, error) {
 		}
 		byID[e.ID] = len(es)
 		es = append(es, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	// The other files add to the entries by ent_num; the snapshot may hold
+	// rows of entries it lacks, which are passed over.
 	if alt != nil {
-		r := newCSVReader("alt.csv", alt)
-		for {
-			rec, line, err := r.next()
-			if err == io.EOF {
-				break
+		err := newCSVReader("alt.csv", alt).each(4, func(rec []string, _ int) error {
+			if i, ok := byID[rec[0]]; ok && rec[3] != "" {
+				es[i].Aliases = append(es[i].Aliases, Alias{Name: rec[3], Kind: strings.ToLower(strings.Trim(rec[2], ". "))})
 			}
-			if err != nil {
-				return nil, err
-			}
-			if len(rec) < 4 {
-				return nil, r.errorf(line, "want at least 4 fields, got %d", len(rec))
-			}
-			i, ok := byID[rec[0]]
-			if !ok || rec[3] == "" {
-				continue // the snapshot may hold aliases of entries it lacks
-			}
-			es[i].Aliases = append(es[i].Aliases, Alias{Name: rec[3], Kind: strings.ToLower(strings.Trim(rec[2], ". "))})
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if add != nil {
-		r := newCSVReader("add.csv", add)
-		for {
-			rec, line, err := r.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if len(rec) < 5 {
-				return nil, r.errorf(line, "want at least 5 fields, got %d", len(rec))
-			}
+		err := newCSVReader("add.csv", add).each(5, func(rec []string, _ int) error {
 			if i, ok := byID[rec[0]]; ok && rec[4] != "" {
 				if c := countryOrName(strings.TrimPrefix(rec[4], "Region: ")); c != "" {
 					es[i].Countries = append(es[i].Countries, c)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if comments != nil {
-		r := newCSVReader("sdn_comments.csv", comments)
-		for {
-			rec, line, err := r.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if len(rec) < 2 {
-				return nil, r.errorf(line, "want 2 fields, got %d", len(rec))
-			}
+		err := newCSVReader("sdn_comments.csv", comments).each(2, func(rec []string, _ int) error {
 			if i, ok := byID[rec[0]]; ok {
 				es[i].Remarks += rec[1]
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for i := range es {
@@ -219,35 +192,21 @@ func ofacName(last, first string) string {
 // one sdnEntry per entry).
 func ParseOFACXML(r io.Reader) ([]Entry, error) {
 	d := xml.NewDecoder(r)
-	var es []Entry
-	seen := map[string]bool{}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
+	var es entryList
+	err := eachElement(d, func(se *xml.StartElement, line int) error {
+		if se.Name.Local != "sdnEntry" {
+			return nil
 		}
-		if err != nil {
-			return nil, xmlError(d, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "sdnEntry" {
-			continue
-		}
-		line, _ := d.InputPos()
 		var x ofacXMLEntry
-		if err := d.DecodeElement(&x, &se); err != nil {
-			return nil, xmlError(d, err)
+		if err := d.DecodeElement(&x, se); err != nil {
+			return xmlError(d, err)
 		}
 		name := ofacName(x.LastName, x.FirstName)
 		if x.UID == "" || name == "" {
-			return nil, fmt.Errorf("screen: line %d: %w: sdnEntry without uid or name", line, ErrFormat)
+			return fmt.Errorf("screen: line %d: %w: sdnEntry without uid or name", line, ErrFormat)
 		}
-		if seen[x.UID] {
-			return nil, fmt.Errorf("screen: line %d: %w: uid %s repeated", line, ErrFormat, x.UID)
-		}
-		seen[x.UID] = true
-		if len(es) >= maxEntries {
-			return nil, fmt.Errorf("screen: line %d: %w: more than %d entries", line, ErrFormat, maxEntries)
+		if err := es.admit(line, "uid", x.UID); err != nil {
+			return err
 		}
 		e := Entry{ID: x.UID, Name: name, Type: ofacType(x.Type), Programs: x.Programs, Remarks: x.Remarks}
 		if x.Title != "" {
@@ -282,12 +241,60 @@ func ParseOFACXML(r io.Reader) ([]Entry, error) {
 			}
 		}
 		e.clean()
-		es = append(es, e)
+		es.entries = append(es.entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if len(es) == 0 {
+	if len(es.entries) == 0 {
 		return nil, fmt.Errorf("screen: %w: no sdnEntry found", ErrFormat)
 	}
-	return es, nil
+	return es.entries, nil
+}
+
+// eachElement calls fn with every start element of d and the line it
+// ends on; fn decodes the elements it wants (see xml.Decoder.DecodeElement)
+// and passes over the rest.
+func eachElement(d *xml.Decoder, fn func(se *xml.StartElement, line int) error) error {
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return xmlError(d, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			line, _ := d.InputPos()
+			if err := fn(&se, line); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// entryList collects a list's entries, refusing a repeated id and more
+// than maxEntries.
+type entryList struct {
+	entries []Entry
+	seen    map[string]bool
+}
+
+// admit checks the id (named what in errors) of the entry at line before
+// it is added.
+func (l *entryList) admit(line int, what, id string) error {
+	if l.seen[id] {
+		return fmt.Errorf("screen: line %d: %w: %s %s repeated", line, ErrFormat, what, id)
+	}
+	if len(l.entries) >= maxEntries {
+		return fmt.Errorf("screen: line %d: %w: more than %d entries", line, ErrFormat, maxEntries)
+	}
+	if l.seen == nil {
+		l.seen = map[string]bool{}
+	}
+	l.seen[id] = true
+	return nil
 }
 
 // xmlError names the line of an XML error.

@@ -24,21 +24,11 @@ type unAny struct {
 // DATAID when it is missing.
 func ParseUNXML(r io.Reader) ([]Entry, error) {
 	d := xml.NewDecoder(r)
-	var es []Entry
-	seen := map[string]bool{}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
+	var es entryList
+	err := eachElement(d, func(se *xml.StartElement, line int) error {
+		if se.Name.Local != "INDIVIDUAL" && se.Name.Local != "ENTITY" {
+			return nil
 		}
-		if err != nil {
-			return nil, xmlError(d, err)
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || (se.Name.Local != "INDIVIDUAL" && se.Name.Local != "ENTITY") {
-			continue
-		}
-		line, _ := d.InputPos()
 		var x struct {
 			DataID    string   `xml:"DATAID"`
 			Reference string   `xml:"REFERENCE_NUMBER"`
@@ -58,8 +48,8 @@ func ParseUNXML(r io.Reader) ([]Entry, error) {
 			} `xml:"INDIVIDUAL_DATE_OF_BIRTH"`
 			Other []unAny `xml:",any"`
 		}
-		if err := d.DecodeElement(&x, &se); err != nil {
-			return nil, xmlError(d, err)
+		if err := d.DecodeElement(&x, se); err != nil {
+			return xmlError(d, err)
 		}
 		id := strings.TrimSpace(x.Reference)
 		if id == "" {
@@ -73,14 +63,10 @@ func ParseUNXML(r io.Reader) ([]Entry, error) {
 		}
 		name := strings.Join(parts, " ")
 		if id == "" || name == "" {
-			return nil, fmt.Errorf("screen: line %d: %w: %s without reference number or name", line, ErrFormat, se.Name.Local)
+			return fmt.Errorf("screen: line %d: %w: %s without reference number or name", line, ErrFormat, se.Name.Local)
 		}
-		if seen[id] {
-			return nil, fmt.Errorf("screen: line %d: %w: reference %s repeated", line, ErrFormat, id)
-		}
-		seen[id] = true
-		if len(es) >= maxEntries {
-			return nil, fmt.Errorf("screen: line %d: %w: more than %d entries", line, ErrFormat, maxEntries)
+		if err := es.admit(line, "reference", id); err != nil {
+			return err
 		}
 		e := Entry{ID: id, Name: name, Type: TypeEntity, Remarks: strings.TrimSpace(x.Comments)}
 		if se.Name.Local == "INDIVIDUAL" {
@@ -124,10 +110,14 @@ func ParseUNXML(r io.Reader) ([]Entry, error) {
 			}
 		}
 		e.clean()
-		es = append(es, e)
+		es.entries = append(es.entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if len(es) == 0 {
+	if len(es.entries) == 0 {
 		return nil, fmt.Errorf("screen: %w: no INDIVIDUAL or ENTITY found", ErrFormat)
 	}
-	return es, nil
+	return es.entries, nil
 }

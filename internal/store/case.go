@@ -36,14 +36,8 @@ func (q Q) PutCase(ctx context.Context, c *Case) error {
 
 // GetCase returns the case with id.
 func (q Q) GetCase(ctx context.Context, id string) (*Case, error) {
-	c, err := scanCase(q.q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get case: %w", err)
-	}
-	return c, nil
+	v, err := scanCase(q.q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+	return found(v, err, "case", id)
 }
 
 // UpdateCase writes c if its stored version is still prevVersion, and
@@ -126,14 +120,8 @@ func (q Q) PutReferral(ctx context.Context, r *Referral) error {
 
 // GetReferral returns the referral with id.
 func (q Q) GetReferral(ctx context.Context, id string) (*Referral, error) {
-	r, err := scanReferral(q.q.QueryRowContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: referral %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get referral: %w", err)
-	}
-	return r, nil
+	v, err := scanReferral(q.q.QueryRowContext(ctx, `SELECT `+referralCols+` FROM referrals WHERE id = $1`, id))
+	return found(v, err, "referral", id)
 }
 
 // ListReferrals returns the referrals of a case (caseID) or to an

@@ -467,14 +467,8 @@ func scanLedgerEntry(row interface{ Scan(...any) error }) (*LedgerEntry, error) 
 
 // GetLedgerEntry returns the entry with id (LeafIndex -1 while pending).
 func (q Q) GetLedgerEntry(ctx context.Context, id string) (*LedgerEntry, error) {
-	e, err := scanLedgerEntry(q.q.QueryRowContext(ctx, `SELECT `+ledgerEntryCols+` FROM ledger_entries WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: ledger entry %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get ledger entry: %w", err)
-	}
-	return e, nil
+	v, err := scanLedgerEntry(q.q.QueryRowContext(ctx, `SELECT `+ledgerEntryCols+` FROM ledger_entries WHERE id = $1`, id))
+	return found(v, err, "ledger entry", id)
 }
 
 // FindLedgerEntry returns the first-queued entry for version of a record of

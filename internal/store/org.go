@@ -34,14 +34,8 @@ func (q Q) PutOrganisation(ctx context.Context, o *Organisation) error {
 
 // GetOrganisation returns the organisation with id.
 func (q Q) GetOrganisation(ctx context.Context, id string) (*Organisation, error) {
-	o, err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgCols+` FROM organisations WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: organisation %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get organisation: %w", err)
-	}
-	return o, nil
+	v, err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgCols+` FROM organisations WHERE id = $1`, id))
+	return found(v, err, "organisation", id)
 }
 
 // PublicIntakeOrganisation returns the organisation that receives public

@@ -68,14 +68,8 @@ func (q Q) PutReport(ctx context.Context, r *Report) error {
 
 // GetReport returns the report with id.
 func (q Q) GetReport(ctx context.Context, id string) (*Report, error) {
-	r, err := scanReport(q.q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: report %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get report: %w", err)
-	}
-	return r, nil
+	v, err := scanReport(q.q.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = $1`, id))
+	return found(v, err, "report", id)
 }
 
 // GetReportByTrackingCode returns the report with a tracking code.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -33,14 +32,8 @@ func (q Q) PutStatement(ctx context.Context, s *Statement) error {
 
 // GetStatement returns the statement with id.
 func (q Q) GetStatement(ctx context.Context, id string) (*Statement, error) {
-	s, err := scanStatement(q.q.QueryRowContext(ctx, `SELECT `+statementCols+` FROM statements WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: statement %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get statement: %w", err)
-	}
-	return s, nil
+	v, err := scanStatement(q.q.QueryRowContext(ctx, `SELECT `+statementCols+` FROM statements WHERE id = $1`, id))
+	return found(v, err, "statement", id)
 }
 
 // ListStatements returns a report's statements, oldest first.

@@ -520,3 +520,17 @@ func (q Q) Exec(ctx context.Context, query string, args ...any) error {
 	}
 	return nil
 }
+
+// found is what a read of one row by id returns: the row, ErrNotFound
+// (naming what and id) when there is none, or the error, wrapped.
+func found[T any](v T, err error, what, id string) (T, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, fmt.Errorf("store: %s %s: %w", what, id, ErrNotFound)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("store: get %s: %w", what, err)
+	}
+	return v, nil
+}

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,14 +97,8 @@ func scanWatchlist(row interface{ Scan(...any) error }) (*Watchlist, error) {
 
 // GetWatchlist returns the list called name.
 func (q Q) GetWatchlist(ctx context.Context, name string) (*Watchlist, error) {
-	w, err := scanWatchlist(q.q.QueryRowContext(ctx, `SELECT `+watchlistCols+` FROM watchlists WHERE name = $1`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: watchlist %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get watchlist: %w", err)
-	}
-	return w, nil
+	v, err := scanWatchlist(q.q.QueryRowContext(ctx, `SELECT `+watchlistCols+` FROM watchlists WHERE name = $1`, name))
+	return found(v, err, "watchlist", name)
 }
 
 // ListWatchlists returns every list, by name.
@@ -325,14 +317,8 @@ func (q Q) DeleteScreeningHit(ctx context.Context, id string) error {
 
 // GetScreeningHit returns the hit with id.
 func (q Q) GetScreeningHit(ctx context.Context, id string) (*ScreeningHit, error) {
-	h, err := scanHit(q.q.QueryRowContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: screening hit %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get screening hit: %w", err)
-	}
-	return h, nil
+	v, err := scanHit(q.q.QueryRowContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE id = $1`, id))
+	return found(v, err, "screening hit", id)
 }
 
 // ScreeningHitsByReport returns the hits of the given reports, by report,

@@ -1,5 +1,7 @@
 package extract
 
+import "github.com/vigil-project/vigil/internal/bytetrie"
+
 // kwClass is a set of meanings a keyword has. Keywords are labels that tell
 // what the next identifier is ("微信:", "Passport No."), legal forms that make
 // a company name, and the words that tell an identifier's role.
@@ -175,16 +177,9 @@ type keyword struct {
 // kwTrie is a byte trie over the lower-cased keywords. The root's children
 // are in a table because every word start probes it.
 type kwTrie struct {
-	root  [256]int32
-	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin keyword
-	wide  [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other keyword
-	nodes []kwNode
-}
-
-// hash6 hashes the first six bytes of s (len(s) >= 6) to 16 bits.
-func hash6(s string) uint16 {
-	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40
-	return uint16((v * 0x9E3779B97F4A7C15) >> 48)
+	*bytetrie.Trie                      // entries index keywordList
+	pairs          [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin keyword
+	wide           [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other keyword
 }
 
 // mayStart reports cheaply whether a keyword can start at t[i].
@@ -193,7 +188,7 @@ func (k *kwTrie) mayStart(t string, i int) bool {
 		if i+6 > len(t) {
 			return false
 		}
-		h := hash6(t[i:])
+		h := bytetrie.Hash6(t[i:])
 		return k.wide[h/64]&(1<<(h%64)) != 0
 	}
 	if i+1 >= len(t) {
@@ -210,34 +205,19 @@ func (k *kwTrie) mayStart(t string, i int) bool {
 	return k.pairs[p/64]&(1<<(p%64)) != 0
 }
 
-type kwNode struct {
-	next  []kwEdge
-	entry int32 // index into keywordList of the keyword ending here, -1 if none
-}
-
-type kwEdge struct {
-	b    byte
-	node int32
-}
-
 var keywords = func() *kwTrie {
-	t := &kwTrie{nodes: []kwNode{{entry: -1}}}
+	t := &kwTrie{Trie: bytetrie.New()}
 	for i, k := range keywordList {
 		w := lowerASCII(k.word)
-		n := int32(0)
-		for j := 0; j < len(w); j++ {
-			n = t.child(n, w[j], true)
-		}
-		if e := t.nodes[n].entry; e >= 0 {
+		if e := t.Insert(w, int32(i)); e >= 0 {
 			panic("extract: duplicate keyword " + k.word + " / " + keywordList[e].word)
 		}
-		t.nodes[n].entry = int32(i)
 		switch {
 		case w[0] < 0x80:
 			p := uint16(w[0])<<8 | uint16(w[1])
 			t.pairs[p/64] |= 1 << (p % 64)
 		case len(w) >= 6:
-			h := hash6(w)
+			h := bytetrie.Hash6(w)
 			t.wide[h/64] |= 1 << (h % 64)
 		default:
 			panic("extract: keyword " + k.word + " is too short")
@@ -245,31 +225,6 @@ var keywords = func() *kwTrie {
 	}
 	return t
 }()
-
-func (t *kwTrie) child(n int32, b byte, create bool) int32 {
-	if n == 0 {
-		if c := t.root[b]; c != 0 || !create {
-			return c
-		}
-	} else {
-		for _, e := range t.nodes[n].next {
-			if e.b == b {
-				return e.node
-			}
-		}
-		if !create {
-			return 0
-		}
-	}
-	c := int32(len(t.nodes))
-	t.nodes = append(t.nodes, kwNode{entry: -1})
-	if n == 0 {
-		t.root[b] = c
-	} else {
-		t.nodes[n].next = append(t.nodes[n].next, kwEdge{b, c})
-	}
-	return c
-}
 
 // keywords finds keyword occurrences in the view, leftmost-longest.
 func (s *scanner) keywords() {
@@ -307,11 +262,11 @@ func (t *kwTrie) longest(text string, start int) (end, entry int) {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		n = t.child(n, c, false)
+		n = t.Next(n, c)
 		if n == 0 {
 			break
 		}
-		e := t.nodes[n].entry
+		e := t.Entry(n)
 		if e < 0 {
 			continue
 		}

@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/vigil-project/vigil/internal/bytetrie"
 )
 
 // Kind is the kind of a place.
@@ -226,57 +228,36 @@ func isASCIIAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
 
-// trie is a byte trie over match keys. Node 0 is the root; the root's
-// children are in a direct table because every text position probes it.
+// trie is a byte trie over match keys (entries index the places), with a
+// cheap test of where a key may start.
 type trie struct {
-	root  [256]int32           // child of the root per byte, 0 if none
+	*bytetrie.Trie
 	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin key
 	wide  [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other key
 	short bool                 // some non-Latin key is shorter than six bytes: wide cannot be used
-	nodes []node
-}
-
-type node struct {
-	next  []edge
-	place int  // index of the place whose name ends here, -1 if none
-	latin bool // the name ending here ends with an ASCII letter or digit
-}
-
-type edge struct {
-	b    byte
-	node int32
 }
 
 func newTrie() trie {
-	return trie{nodes: []node{{place: -1}}}
+	return trie{Trie: bytetrie.New()}
 }
 
+// add puts key in the trie for place; a later place with the same key
+// replaces an earlier one.
 func (t *trie) add(key string, place int) {
 	if key == "" {
 		return
 	}
-	n := int32(0)
-	for i := 0; i < len(key); i++ {
-		n = t.child(n, key[i], true)
-	}
-	t.nodes[n].place = place
-	t.nodes[n].latin = isASCIIAlnum(key[len(key)-1])
+	t.Insert(key, int32(place))
 	switch {
 	case key[0] < 0x80 && len(key) >= 2:
 		p := uint16(key[0])<<8 | uint16(key[1])
 		t.pairs[p/64] |= 1 << (p % 64)
 	case key[0] >= 0x80 && len(key) >= 6:
-		h := hash6(key)
+		h := bytetrie.Hash6(key)
 		t.wide[h/64] |= 1 << (h % 64)
 	default:
 		t.short = true
 	}
-}
-
-// hash6 hashes the first six bytes of s (len(s) >= 6) to 16 bits.
-func hash6(s string) uint16 {
-	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40
-	return uint16((v * 0x9E3779B97F4A7C15) >> 48)
 }
 
 // mayStart reports cheaply whether a key can start at text[i]: whether
@@ -290,7 +271,7 @@ func (t *trie) mayStart(text string, i int) bool {
 		if i+6 > len(text) {
 			return false
 		}
-		h := hash6(text[i:])
+		h := bytetrie.Hash6(text[i:])
 		return t.wide[h/64]&(1<<(h%64)) != 0
 	}
 	c0, c1 := lowerByte(text[i]), text[i+1]
@@ -308,31 +289,6 @@ func lowerByte(c byte) byte {
 	return c
 }
 
-func (t *trie) child(n int32, b byte, create bool) int32 {
-	if n == 0 {
-		if c := t.root[b]; c != 0 || !create {
-			return c
-		}
-	} else {
-		for _, e := range t.nodes[n].next {
-			if e.b == b {
-				return e.node
-			}
-		}
-		if !create {
-			return 0
-		}
-	}
-	c := int32(len(t.nodes))
-	t.nodes = append(t.nodes, node{place: -1})
-	if n == 0 {
-		t.root[b] = c
-	} else {
-		t.nodes[n].next = append(t.nodes[n].next, edge{b, c})
-	}
-	return c
-}
-
 // longest returns the end of the longest name matching text at start and the
 // index of its place, or -1.
 func (t *trie) longest(text string, start int) (end, place int) {
@@ -346,21 +302,23 @@ func (t *trie) longest(text string, start int) (end, place int) {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		n = t.child(n, c, false)
+		n = t.Next(n, c)
 		if n == 0 {
 			break
 		}
-		nd := &t.nodes[n]
-		if nd.place < 0 {
+		p := t.Entry(n)
+		if p < 0 {
 			continue
 		}
-		if nd.latin && i+1 < len(text) && isASCIIAlnum(text[i+1]) {
-			continue // a Latin name must end a word
+		// A name ending in a Latin letter or digit (the key's last byte is
+		// text[i], lower-cased) must end a word.
+		if isASCIIAlnum(text[i]) && i+1 < len(text) && isASCIIAlnum(text[i+1]) {
+			continue
 		}
 		if !utf8.RuneStart(byteAt(text, i+1)) {
 			continue
 		}
-		end, place = i+1, nd.place
+		end, place = i+1, int(p)
 	}
 	return end, place
 }

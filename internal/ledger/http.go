@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -172,15 +173,8 @@ func (l *Log) InclusionHandler() http.Handler {
 			jsonFailure(w, err)
 			return
 		}
-		size, ok := sizeParam(w, q.Get("size"), "size", false)
+		size, ok := treeSize(w, q, "size", h)
 		if !ok {
-			return
-		}
-		if q.Get("size") == "" {
-			size = h.size
-		}
-		if size > h.size {
-			jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("tree size %d is beyond the latest checkpoint (%d)", size, h.size), "size")
 			return
 		}
 		if index >= size {
@@ -188,16 +182,7 @@ func (l *Log) InclusionHandler() http.Handler {
 			return
 		}
 		p, err := l.InclusionProof(r.Context(), index, size)
-		if err != nil {
-			l.log.Error("ledger: inclusion proof", "index", index, "size", size, "err", err)
-			jsonFailure(w, err)
-			return
-		}
-		resp := ProofResponse{Index: &index, Size: &size, Proof: nonNilProof(p)}
-		if size == h.size {
-			resp.Checkpoint = h.note
-		}
-		writeJSON(w, http.StatusOK, resp)
+		l.answerProof(w, "inclusion", ProofResponse{Index: &index, Size: &size}, p, err, size, h)
 	})
 }
 
@@ -212,20 +197,13 @@ func (l *Log) ConsistencyHandler() http.Handler {
 		if !ok {
 			return
 		}
-		to, ok := sizeParam(w, q.Get("to"), "to", false)
-		if !ok {
-			return
-		}
 		h, err := l.latest(r.Context(), 0)
 		if err != nil {
 			jsonFailure(w, err)
 			return
 		}
-		if q.Get("to") == "" {
-			to = h.size
-		}
-		if to > h.size {
-			jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("tree size %d is beyond the latest checkpoint (%d)", to, h.size), "to")
+		to, ok := treeSize(w, q, "to", h)
+		if !ok {
 			return
 		}
 		if from > to {
@@ -233,17 +211,41 @@ func (l *Log) ConsistencyHandler() http.Handler {
 			return
 		}
 		p, err := l.ConsistencyProof(r.Context(), from, to)
-		if err != nil {
-			l.log.Error("ledger: consistency proof", "from", from, "to", to, "err", err)
-			jsonFailure(w, err)
-			return
-		}
-		resp := ProofResponse{From: &from, To: &to, Proof: nonNilProof(p)}
-		if to == h.size {
-			resp.Checkpoint = h.note
-		}
-		writeJSON(w, http.StatusOK, resp)
+		l.answerProof(w, "consistency", ProofResponse{From: &from, To: &to}, p, err, to, h)
 	})
+}
+
+// treeSize reads the tree size a proof is asked for from the query
+// parameter field: the latest checkpoint's when absent, 400 when malformed,
+// 404 when beyond the latest checkpoint (false: answered).
+func treeSize(w http.ResponseWriter, q url.Values, field string, h *head) (int64, bool) {
+	if q.Get(field) == "" {
+		return h.size, true
+	}
+	size, ok := sizeParam(w, q.Get(field), field, false)
+	if !ok {
+		return 0, false
+	}
+	if size > h.size {
+		jsonError(w, http.StatusNotFound, "not_found", fmt.Sprintf("tree size %d is beyond the latest checkpoint (%d)", size, h.size), field)
+		return 0, false
+	}
+	return size, true
+}
+
+// answerProof writes resp with proof p (of kind what) in the tree of size
+// (with the checkpoint when it is the latest), or the failure err.
+func (l *Log) answerProof(w http.ResponseWriter, what string, resp ProofResponse, p [][]byte, err error, size int64, h *head) {
+	if err != nil {
+		l.log.Error("ledger: "+what+" proof", "size", size, "err", err)
+		jsonFailure(w, err)
+		return
+	}
+	resp.Proof = nonNilProof(p)
+	if size == h.size {
+		resp.Checkpoint = h.note
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func nonNilProof(p [][]byte) [][]byte {

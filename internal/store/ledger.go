@@ -87,20 +87,7 @@ func (l *LedgerLock) Tx(ctx context.Context, fn func(q Q) error) error {
 	if l.conn == nil {
 		return l.db.Tx(ctx, fn)
 	}
-	tx, err := l.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(Q{q: tx, engine: l.db.Engine}); err != nil {
-		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
+	return inTx(ctx, l.conn, l.db.Engine, fn)
 }
 
 // Release gives the lock up. If the unlock cannot be confirmed the

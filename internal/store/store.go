@@ -206,11 +206,22 @@ func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine} }
 // Tx runs fn in one write transaction, committing if fn returns nil and
 // rolling back otherwise.
 func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+	return inTx(ctx, db.w, db.Engine, fn)
+}
+
+// txBeginner is a pool or a connection that begins transactions.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// inTx runs fn in a transaction begun on b, committing if fn returns nil
+// and rolling back otherwise.
+func inTx(ctx context.Context, b txBeginner, engine Engine, fn func(q Q) error) error {
+	tx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(Q{q: tx, engine: db.Engine}); err != nil {
+	if err := fn(Q{q: tx, engine: engine}); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
 		}

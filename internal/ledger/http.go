@@ -163,14 +163,8 @@ type ProofResponse struct {
 // parameters answer 400; a leaf or size beyond the latest checkpoint 404.
 func (l *Log) InclusionHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		index, ok := sizeParam(w, q.Get("index"), "index", true)
+		q, index, h, ok := l.proofArgs(w, r, "index")
 		if !ok {
-			return
-		}
-		h, err := l.latest(r.Context(), 0)
-		if err != nil {
-			jsonFailure(w, err)
 			return
 		}
 		size, ok := treeSize(w, q, "size", h)
@@ -192,14 +186,8 @@ func (l *Log) InclusionHandler() http.Handler {
 // latest checkpoint 404.
 func (l *Log) ConsistencyHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		from, ok := sizeParam(w, q.Get("from"), "from", true)
+		q, from, h, ok := l.proofArgs(w, r, "from")
 		if !ok {
-			return
-		}
-		h, err := l.latest(r.Context(), 0)
-		if err != nil {
-			jsonFailure(w, err)
 			return
 		}
 		to, ok := treeSize(w, q, "to", h)
@@ -213,6 +201,22 @@ func (l *Log) ConsistencyHandler() http.Handler {
 		p, err := l.ConsistencyProof(r.Context(), from, to)
 		l.answerProof(w, "consistency", ProofResponse{From: &from, To: &to}, p, err, to, h)
 	})
+}
+
+// proofArgs reads a proof request's required parameter first and the
+// latest checkpoint (false: answered with the error).
+func (l *Log) proofArgs(w http.ResponseWriter, r *http.Request, first string) (url.Values, int64, *head, bool) {
+	q := r.URL.Query()
+	n, ok := sizeParam(w, q.Get(first), first, true)
+	if !ok {
+		return nil, 0, nil, false
+	}
+	h, err := l.latest(r.Context(), 0)
+	if err != nil {
+		jsonFailure(w, err)
+		return nil, 0, nil, false
+	}
+	return q, n, h, true
 }
 
 // treeSize reads the tree size a proof is asked for from the query

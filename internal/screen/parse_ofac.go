@@ -240,17 +240,10 @@ func ParseOFACXML(r io.Reader) ([]Entry, error) {
 				e.BirthDates = append(e.BirthDates, s)
 			}
 		}
-		e.clean()
-		es.entries = append(es.entries, e)
+		es.add(e)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(es.entries) == 0 {
-		return nil, fmt.Errorf("screen: %w: no sdnEntry found", ErrFormat)
-	}
-	return es.entries, nil
+	return es.done(err, "sdnEntry")
 }
 
 // eachElement calls fn with every start element of d and the line it
@@ -295,6 +288,24 @@ func (l *entryList) admit(line int, what, id string) error {
 	}
 	l.seen[id] = true
 	return nil
+}
+
+// add cleans e and adds it.
+func (l *entryList) add(e Entry) {
+	e.clean()
+	l.entries = append(l.entries, e)
+}
+
+// done returns the entries, or err, or an error when the list had no
+// element named what.
+func (l *entryList) done(err error, what string) ([]Entry, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(l.entries) == 0 {
+		return nil, fmt.Errorf("screen: %w: no %s found", ErrFormat, what)
+	}
+	return l.entries, nil
 }
 
 // xmlError names the line of an XML error.

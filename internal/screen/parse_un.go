@@ -109,15 +109,8 @@ func ParseUNXML(r io.Reader) ([]Entry, error) {
 				e.BirthDates = append(e.BirthDates, s)
 			}
 		}
-		e.clean()
-		es.entries = append(es.entries, e)
+		es.add(e)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(es.entries) == 0 {
-		return nil, fmt.Errorf("screen: %w: no INDIVIDUAL or ENTITY found", ErrFormat)
-	}
-	return es.entries, nil
+	return es.done(err, "INDIVIDUAL or ENTITY")
 }

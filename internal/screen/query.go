@@ -187,17 +187,22 @@ func strongCount(n normName) int {
 }
 
 // bestWeight returns the weight of the most similar vocabulary token linked
-// to the query tokens in mask.
+// to the query tokens in mask; of equally similar ones, the first in the
+// vocabulary, so a score does not depend on map order.
 func (ix *Index) bestWeight(vedges map[int32][]qedge, mask uint32) float32 {
-	var best, w float32
+	var best float32
+	bestV := int32(-1)
 	for v, es := range vedges {
 		for _, e := range es {
-			if e.qmask == mask && e.sim > best {
-				best, w = e.sim, ix.weight[v]
+			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && v < bestV) {
+				best, bestV = e.sim, v
 			}
 		}
 	}
-	return w
+	if bestV < 0 {
+		return 0
+	}
+	return ix.weight[bestV]
 }
 
 // entityWords mark a name as an organisation's.

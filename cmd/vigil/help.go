@@ -64,6 +64,10 @@ func docs() map[string]doc {
 			{"checkpoint", "", "print the latest signed checkpoint"},
 			{"vkey", "", "print the log's verifier key, for publishing"},
 		}},
+		"keys": {subs: []subDoc{
+			{"rotate-master", "[--settle DURATION]", "move to a new master key: rewrap every data key (sealed data is not rewritten), while servers run; run again to resume"},
+			{"check", "", "open every report's data key with the master key; exit 1 if any does not open"},
+		}},
 		"links": {subs: []subDoc{
 			{"rebuild", "", "rebuild the identifier link index from the reports"},
 		}},

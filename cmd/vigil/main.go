@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"lure":      {"score, train and evaluate the lure-check model", runLure},
 		"backup":    {"write a consistent snapshot of a SQLite data directory (keys excluded)", runBackup},
 		"restore":   {"restore a backup into a new data directory and audit it", runRestore},
+		"keys":      {"rotate the master key, check that every data key opens", runKeys},
 	}
 }
 

@@ -36,6 +36,8 @@ type progress struct {
 	stop    chan struct{}
 	wg      sync.WaitGroup
 	printed bool
+	// items: done and total count things (keys, reports), not bytes.
+	items bool
 }
 
 // startProgress starts reporting the phase label of total bytes (0:
@@ -97,9 +99,13 @@ func (p *progress) Done() {
 
 func (p *progress) print(suffix string) {
 	done := p.done.Load()
-	line := fmt.Sprintf("vigil: %s: %s", p.label, humanize.IBytes(uint64(done)))
+	amount := humanize.IBytes
+	if p.items {
+		amount = func(n uint64) string { return humanize.Comma(int64(n)) }
+	}
+	line := fmt.Sprintf("vigil: %s: %s", p.label, amount(uint64(done)))
 	if p.total > 0 {
-		line += fmt.Sprintf(" of %s (%d%%)", humanize.IBytes(uint64(p.total)), min(100, done*100/p.total))
+		line += fmt.Sprintf(" of %s (%d%%)", amount(uint64(p.total)), min(100, done*100/p.total))
 	}
 	line += fmt.Sprintf(", %v", time.Since(p.start).Round(time.Second))
 	if suffix != "" {

@@ -18,7 +18,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"time"
 )
 
 // KeySize is the size of master and data keys in bytes (AES-256).
@@ -31,23 +34,60 @@ var ErrDestroyed = errors.New("seal: data key destroyed")
 var ErrTampered = errors.New("seal: sealed value failed authentication")
 
 // Keyring holds the master key. It wraps and unwraps data keys and derives
-// the blind-index key. It is safe for concurrent use.
+// the keys of the blind index, the link index, the search index and audit
+// reasons. It is safe for concurrent use.
+//
+// Two secrets are at work: the master key (the key file), which wraps every
+// report's data key, and the derivation root, from which the other keys are
+// derived. Until the first rotation the root is the master key itself;
+// rotating the master key (see Rotate) keeps the root and stores it in the
+// database sealed under the new master key, so nothing derived from it
+// changes and no sealed value is rewritten.
 type Keyring struct {
-	wrap  cipher.AEAD
-	index []byte // HMAC key for blind indexes, derived from the master key
-	fp    string
+	fp    string // the master key's fingerprint
+	index []byte // HMAC key for blind indexes, derived from the root
 	// ident seals the link index's identifier values; identNonce derives
-	// their nonces (see SealIdentifier). Both are derived from the master
-	// key.
+	// their nonces (see SealIdentifier). Both are derived from the root.
 	ident      cipher.AEAD
 	identNonce []byte
 	// search is the root of the search index's per-organisation term
-	// keys (see SearchHasher), derived from the master key.
+	// keys (see SearchHasher), derived from the root.
 	search []byte
 	// audit seals the reasons of audit events (see SealAudit), under a key
-	// derived from the master key: not a report's data key, so erasing a
+	// derived from the root: not a report's data key, so erasing a
 	// report leaves the reason given for erasing it readable.
 	audit cipher.AEAD
+	// root is the derivation root (kept to seal it under a new master key).
+	root []byte
+	// path is the key file (empty for a keyring made by New). During a
+	// rotation the keys in path and path+".next" are picked up, so a running
+	// server unwraps keys rewrapped under the new key and wraps new ones
+	// with it (see refresh).
+	path string
+	mu   sync.Mutex
+	// keks are the master keys known to wrap data keys, the one that wraps
+	// new keys first; guarded by mu, as is checked (the last refresh).
+	keks    []*kek
+	checked time.Time
+}
+
+// kek is one master key as a key-encryption key.
+type kek struct {
+	raw  []byte
+	aead cipher.AEAD
+	fp   string
+}
+
+func newKEK(raw []byte) (*kek, error) {
+	if len(raw) != KeySize {
+		return nil, fmt.Errorf("seal: master key is %d bytes, want %d", len(raw), KeySize)
+	}
+	aead, err := newAEAD(raw)
+	if err != nil {
+		return nil, err
+	}
+	fp := sha256.Sum256(append([]byte("vigil key fingerprint v1"), raw...))
+	return &kek{raw: raw, aead: aead, fp: hex.EncodeToString(fp[:8])}, nil
 }
 
 // ErrKeyMissing means the master key file is missing for a database that
@@ -61,6 +101,18 @@ var ErrWrongKey = errors.New("seal: wrong master key")
 // fingerprintName is the instance setting that records the master key's
 // fingerprint in the database.
 const fingerprintName = "master_key_fingerprint"
+
+// rootName is the instance setting that holds the derivation root sealed
+// under the master key, once the master key has been rotated; rootNextName
+// holds it sealed under the next key while a rotation runs.
+const (
+	rootName     = "derivation_root"
+	rootNextName = "derivation_root_next"
+)
+
+// nextSuffix names the file of the key a rotation moves to, beside the key
+// file.
+const nextSuffix = ".next"
 
 // Binding is the database's side of the master key: the fingerprint it
 // recorded, and what it holds sealed under the key. *store.DB implements it.
@@ -92,6 +144,13 @@ func Open(ctx context.Context, path string, db Binding) (*Keyring, error) {
 		return nil, fmt.Errorf("seal: read the recorded master key fingerprint: %w", err)
 	}
 	k, err := Load(path)
+	if recorded && (errors.Is(err, fs.ErrNotExist) || err == nil && k.fp != want) {
+		// A rotation switched the database to the next key and stopped
+		// before the key file was replaced by it.
+		if nk, nerr := Load(path + nextSuffix); nerr == nil && nk.fp == want {
+			k, err = nk, nil
+		}
+	}
 	created := false
 	if errors.Is(err, fs.ErrNotExist) {
 		if recorded {
@@ -119,7 +178,7 @@ func Open(ctx context.Context, path string, db Binding) (*Keyring, error) {
 		if want != k.fp {
 			return nil, wrongKey(path, k.fp, want)
 		}
-		return k, nil
+		return k.opened(ctx, path, db)
 	}
 	if id, wrapped, ok, err := db.SampleDataKey(ctx); err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
@@ -140,7 +199,42 @@ func Open(ctx context.Context, path string, db Binding) (*Keyring, error) {
 		}
 		return nil, wrongKey(path, k.fp, stored)
 	}
+	return k.opened(ctx, path, db)
+}
+
+// opened finishes a keyring read from the key file path: the derivation
+// root recorded in db (after a rotation) replaces the master key as root,
+// and path is remembered for refresh.
+func (k *Keyring) opened(ctx context.Context, path string, db Binding) (*Keyring, error) {
+	sealed, ok, err := db.InstanceValue(ctx, rootName)
+	if err != nil {
+		return nil, fmt.Errorf("seal: read the derivation root: %w", err)
+	}
+	if ok {
+		root, err := k.keks[0].openRoot(sealed)
+		if err != nil {
+			return nil, fmt.Errorf("seal: master key file %s does not open this database's derivation root: %w", path, err)
+		}
+		if k, err = build(k.keks[0].raw, root); err != nil {
+			return nil, err
+		}
+	}
+	k.path = path
 	return k, nil
+}
+
+// sealRoot seals the derivation root under kk, for the instance table.
+func (kk *kek) sealRoot(root []byte) string {
+	return hex.EncodeToString(sealWith(kk.aead, root, []byte("derivation root")))
+}
+
+// openRoot opens a derivation root sealRoot sealed under kk.
+func (kk *kek) openRoot(sealed string) ([]byte, error) {
+	b, err := hex.DecodeString(sealed)
+	if err != nil {
+		return nil, ErrTampered
+	}
+	return openWith(kk.aead, b, []byte("derivation root"))
 }
 
 func wrongKey(path, have, want string) error {
@@ -151,6 +245,16 @@ func wrongKey(path, have, want string) error {
 // or others is refused. The error wraps fs.ErrNotExist when there is no
 // file. Servers use [Open], which also checks the key against the database.
 func Load(path string) (*Keyring, error) {
+	key, err := readKey(path)
+	if err != nil {
+		return nil, err
+	}
+	return New(key)
+}
+
+// readKey reads a master key file (hex), refusing one readable by group or
+// others.
+func readKey(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("seal: read master key: %w", err)
@@ -166,7 +270,7 @@ func Load(path string) (*Keyring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seal: master key %s: not hex: %w", path, err)
 	}
-	return New(key)
+	return key, nil
 }
 
 // create writes a new random master key to path with mode 0600. It fails
@@ -197,25 +301,30 @@ func create(path string) (*Keyring, error) {
 	return New(key)
 }
 
-// New returns a Keyring for a raw master key.
+// New returns a Keyring for a raw master key that is also its derivation
+// root (a key never rotated).
 func New(master []byte) (*Keyring, error) {
-	if len(master) != KeySize {
-		return nil, fmt.Errorf("seal: master key is %d bytes, want %d", len(master), KeySize)
-	}
-	aead, err := newAEAD(master)
+	return build(master, master)
+}
+
+// build returns the Keyring of master key master and derivation root root.
+func build(master, root []byte) (*Keyring, error) {
+	kk, err := newKEK(master)
 	if err != nil {
 		return nil, err
 	}
-	mac := hmac.New(sha256.New, master)
+	if len(root) != KeySize {
+		return nil, fmt.Errorf("seal: derivation root is %d bytes, want %d", len(root), KeySize)
+	}
+	mac := hmac.New(sha256.New, root)
 	mac.Write([]byte("vigil blind index v1"))
-	fp := sha256.Sum256(append([]byte("vigil key fingerprint v1"), master...))
-	k := &Keyring{wrap: aead, index: mac.Sum(nil), fp: hex.EncodeToString(fp[:8])}
-	if k.ident, err = newAEAD(derive(master, "vigil link index seal v1")); err != nil {
+	k := &Keyring{fp: kk.fp, index: mac.Sum(nil), root: root, keks: []*kek{kk}}
+	if k.ident, err = newAEAD(derive(root, "vigil link index seal v1")); err != nil {
 		return nil, err
 	}
-	k.identNonce = derive(master, "vigil link index nonce v1")
-	k.search = derive(master, "vigil search index v1")
-	if k.audit, err = newAEAD(derive(master, "vigil audit reason seal v1")); err != nil {
+	k.identNonce = derive(root, "vigil link index nonce v1")
+	k.search = derive(root, "vigil search index v1")
+	if k.audit, err = newAEAD(derive(root, "vigil audit reason seal v1")); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -228,7 +337,8 @@ func derive(master []byte, purpose string) []byte {
 	return mac.Sum(nil)
 }
 
-// Fingerprint identifies the master key without revealing it.
+// Fingerprint identifies the master key the keyring was opened with,
+// without revealing it.
 func (k *Keyring) Fingerprint() string { return k.fp }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
@@ -251,13 +361,15 @@ type DataKey struct {
 }
 
 // NewDataKey creates a random data key and returns it with its wrapped form
-// (to store) for the record id.
+// (to store) for the record id. During a rotation it is wrapped under the
+// new master key.
 func (k *Keyring) NewDataKey(id string) (*DataKey, []byte, error) {
 	raw := make([]byte, KeySize)
 	if _, err := rand.Read(raw); err != nil {
 		return nil, nil, fmt.Errorf("seal: generate data key: %w", err)
 	}
-	wrapped := sealWith(k.wrap, raw, []byte("datakey:"+id))
+	k.refresh(false)
+	wrapped := sealWith(k.known()[0].aead, raw, []byte("datakey:"+id))
 	dk, err := dataKey(raw)
 	if err != nil {
 		return nil, nil, err
@@ -266,16 +378,80 @@ func (k *Keyring) NewDataKey(id string) (*DataKey, []byte, error) {
 }
 
 // Unwrap opens a stored data key for record id. A nil wrapped key means the
-// key was destroyed.
+// key was destroyed. A key wrapped under a master key this keyring does not
+// hold yet (one a rotation is moving to) is opened once refresh finds it.
 func (k *Keyring) Unwrap(id string, wrapped []byte) (*DataKey, error) {
 	if wrapped == nil {
 		return nil, ErrDestroyed
 	}
-	raw, err := openWith(k.wrap, wrapped, []byte("datakey:"+id))
+	raw, _, err := k.unwrap(id, wrapped)
+	if errors.Is(err, ErrTampered) && k.refresh(true) {
+		raw, _, err = k.unwrap(id, wrapped)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("seal: unwrap data key of %s: %w", id, err)
 	}
 	return dataKey(raw)
+}
+
+// unwrap opens wrapped with whichever known master key wrapped it, and
+// returns that key.
+func (k *Keyring) unwrap(id string, wrapped []byte) ([]byte, *kek, error) {
+	for _, kk := range k.known() {
+		if raw, err := openWith(kk.aead, wrapped, []byte("datakey:"+id)); err == nil {
+			return raw, kk, nil
+		}
+	}
+	return nil, nil, ErrTampered
+}
+
+// known returns the master keys known to wrap data keys, the preferred one
+// first.
+func (k *Keyring) known() []*kek {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.keks
+}
+
+// refreshEvery is how often a keyring looks for a rotation's new key when
+// it wraps a data key.
+const refreshEvery = 2 * time.Second
+
+// refresh reads the key file and the next key file (path+".next") of a
+// keyring opened from a file, at most every refreshEvery unless force, and
+// learns the keys it did not know. The next key, while there is one, then
+// wraps new data keys; after a rotation the key file holds it. It reports
+// whether it learnt a key.
+func (k *Keyring) refresh(force bool) bool {
+	if k.path == "" {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if !force && time.Since(k.checked) < refreshEvery {
+		return false
+	}
+	k.checked = time.Now()
+	learnt := false
+	keks := slices.Clone(k.keks)
+	for _, p := range []string{k.path, k.path + nextSuffix} {
+		raw, err := readKey(p)
+		if err != nil {
+			continue
+		}
+		kk, err := newKEK(raw)
+		if err != nil {
+			continue
+		}
+		i := slices.IndexFunc(keks, func(x *kek) bool { return x.fp == kk.fp })
+		if i < 0 {
+			keks, i, learnt = append(keks, kk), len(keks), true
+		}
+		// The next key if there is one, else the key file's, wraps.
+		keks[0], keks[i] = keks[i], keks[0]
+	}
+	k.keks = keks
+	return learnt
 }
 
 func dataKey(raw []byte) (*DataKey, error) {

@@ -28,7 +28,7 @@ import (
 )
 
 // mounted are the documented paths Mount adds beside the route table.
-var mounted = []string{"GET /api/openapi.json", "GET /healthz", "GET /metrics"}
+var mounted = []string{"GET /api/openapi.json", "GET /healthz", "GET /readyz", "GET /metrics"}
 
 // methods are the operation members of an OpenAPI path item.
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -532,6 +532,8 @@ func TestValidateResponse(t *testing.T) {
 		{"me", "GET", "/api/v1/me", 200, ctJSON, mustJSON(api.MeView{UserID: id, OrgID: id, Role: "partner"}), true},
 		{"me with an unknown role", "GET", "/api/v1/me", 200, ctJSON, mustJSON(api.MeView{UserID: id, OrgID: id, Role: "root"}), false},
 		{"health", "GET", "/healthz", 200, ctJSON, `{"status":"ok"}`, true},
+		{"ready", "GET", "/readyz", 200, ctJSON, `{"status":"ready","checks":{"database":"ok","schema":"ok","ledger":"ok"}}`, true},
+		{"ready without checks", "GET", "/readyz", 503, ctJSON, `{"status":"not_ready"}`, false},
 		{"metrics", "GET", "/metrics", 200, "text/plain; version=0.0.4; charset=utf-8", "vigil_up 1\n", true},
 	}
 	for _, tt := range tests {

@@ -310,6 +310,16 @@ func (q Q) HasPendingLedgerEntries(ctx context.Context, floor string) (bool, err
 	return true, nil
 }
 
+// OldestPendingLedgerEntry returns when the oldest entry still waiting for
+// the sequencer was received (Unix microseconds), or 0 when none waits.
+func (q Q) OldestPendingLedgerEntry(ctx context.Context) (int64, error) {
+	var at sql.NullInt64
+	if err := q.q.QueryRowContext(ctx, `SELECT MIN(received_at) FROM ledger_entries WHERE leaf_index IS NULL`).Scan(&at); err != nil {
+		return 0, fmt.Errorf("store: oldest pending ledger entry: %w", err)
+	}
+	return at.Int64, nil
+}
+
 // CountPendingLedgerEntries returns how many entries wait for the sequencer.
 func (q Q) CountPendingLedgerEntries(ctx context.Context) (int64, error) {
 	var n int64

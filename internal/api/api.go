@@ -170,6 +170,10 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/screening", auth.ReviewScreen, false, api.reportScreening},
 		{"POST", "/api/v1/screening/{id}/review", auth.ReviewScreen, false, api.reviewHit},
 		{"GET", "/api/v1/search", auth.Search, false, api.search},
+		{"POST", "/api/v1/reports/{id}/merge", auth.TriageReport, false, api.mergeReport},
+		{"POST", "/api/v1/reports/{id}/dismiss", auth.TriageReport, false, api.dismissReport},
+		{"POST", "/api/v1/reports/{id}/reopen", auth.TriageReport, false, api.reopenReport},
+		{"POST", "/api/v1/cases/{id}/reports", auth.TriageReport, false, api.addCaseReport},
 	}
 	return rs
 }

@@ -91,6 +91,12 @@ var allowed = map[string]map[auth.Role][]scope{
 	// Search is for those who read reports or cases; each result is then
 	// checked (TestSearchScopes).
 	"GET /api/v1/search": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	// Merging, dismissing, reopening a report and adding it to a case are
+	// triage: whoever may make a case of a report (auth.TriageReport).
+	"POST /api/v1/reports/{id}/merge":   {auth.Coordinator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/dismiss": {auth.Coordinator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/reopen":  {auth.Coordinator: {own}, auth.Intake: {own}},
+	"POST /api/v1/cases/{id}/reports":   {auth.Coordinator: {own}, auth.Intake: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -248,6 +254,15 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
 	case "GET /api/v1/search":
 		return path + "?q=" + f.report, nil, nil
+	case "POST /api/v1/reports/{id}/merge":
+		return path, map[string]string{"into": sibling(e, f.report)}, nil
+	case "POST /api/v1/reports/{id}/dismiss":
+		return path, map[string]string{"reason": "spam"}, nil
+	case "POST /api/v1/reports/{id}/reopen":
+		dismissed(e, f.report)
+		return path, nil, nil
+	case "POST /api/v1/cases/{id}/reports":
+		return path, map[string]string{"report_id": sibling(e, f.report)}, nil
 	case "GET /api/v1/check":
 		return path + "?q=%2B85512345678", nil, nil
 	case "POST /api/v1/lure/score":

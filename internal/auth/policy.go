@@ -54,6 +54,7 @@ const (
 	RevealSealed    Action = "report.reveal"    // open sealed fields, audited
 	AddStatement    Action = "report.statement" // add a statement, recantation or correction
 	EraseReport     Action = "report.erase"     // destroy the data key
+	TriageReport    Action = "report.triage"    // merge a duplicate, dismiss, reopen; add a report to a case or move it
 	CreateCase      Action = "case.create"      //
 	ListCases       Action = "case.list"        //
 	ReadCase        Action = "case.read"        //
@@ -127,12 +128,12 @@ const SharedIdentity = "victim_identity"
 // org-scoped grants by role: what each role may do inside its own
 // organisation.
 var ownOrg = map[Role][]Action{
-	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport,
+	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
 		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
 		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
-	Intake: {CreateReport, ListReports, ReadReport, AddStatement,
+	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport,
 		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers, Search},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
 	Partner: {ListCases, ListReferrals, ReadOrgs},

@@ -250,6 +250,9 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 			if err != nil || r.OrgID != a.OrgID {
 				return invalid.Field(fmt.Sprintf("report_ids[%d]", i), "not_found", "no report %q in your organisation", rid)
 			}
+			if err := actedOn(fmt.Sprintf("report_ids[%d]", i), r); err != nil {
+				return err
+			}
 			urgent = urgent || r.Urgent
 			if !slices.Contains(ids, rid) {
 				ids = append(ids, rid)
@@ -554,21 +557,27 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 }
 
 // setReportStatus mirrors a case's status on its reports, in the coarse
-// terms a reporter sees when tracking.
+// terms a reporter sees when tracking. A report staff merged or dismissed
+// keeps that status (see Merge and Dismiss).
 func setReportStatus(ctx context.Context, q store.Q, reportIDs []string, caseStatus string, now time.Time) error {
-	st := intake.StatusInReview
-	switch caseStatus {
-	case StatusReferred:
-		st = intake.StatusReferred
-	case StatusResolved, StatusClosed:
-		st = intake.StatusClosed
-	}
+	st := reportStatus(caseStatus)
 	for _, rid := range reportIDs {
-		if err := q.SetReportStatus(ctx, rid, st, now.UnixMicro()); err != nil {
+		if err := q.SetActiveReportStatus(ctx, rid, st, now.UnixMicro()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reportStatus is the status of a report in a case of caseStatus.
+func reportStatus(caseStatus string) string {
+	switch caseStatus {
+	case StatusReferred:
+		return intake.StatusReferred
+	case StatusResolved, StatusClosed:
+		return intake.StatusClosed
+	}
+	return intake.StatusInReview
 }
 
 // ReferralIn refers a case to a partner organisation.

@@ -248,6 +248,17 @@ const (
 	StatusClosed   = "closed"
 )
 
+// Report statuses staff set outside a case (package casework): a duplicate
+// merged into another report, a report dismissed. A reporter never sees
+// them: Track answers with PublicStatus.
+const (
+	StatusMerged    = store.ReportMerged
+	StatusDismissed = store.ReportDismissed
+)
+
+// ReportStatuses lists every report status, for the lists' status filter.
+var ReportStatuses = []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed, StatusDismissed, StatusMerged}
+
 // ErrNotAccepting refuses a public report while no organisation on this
 // instance receives public reports (a new server before its setup): 503,
 // nothing stored, and the form keeps what was typed.
@@ -510,5 +521,9 @@ func (s *Service) Track(ctx context.Context, code, secret string) (*TrackStatus,
 	if subtle.ConstantTimeCompare(r.SecretHash, want) != 1 {
 		return nil, ErrNoSuchReport
 	}
-	return &TrackStatus{TrackingCode: r.TrackingCode, Status: r.Status, LastAction: store.Time(r.UpdatedAt).Format("2006-01-02")}, nil
+	st, err := s.publicStatus(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return &TrackStatus{TrackingCode: r.TrackingCode, Status: st, LastAction: store.Time(r.UpdatedAt).Format("2006-01-02")}, nil
 }

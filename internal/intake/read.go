@@ -53,6 +53,11 @@ type ReportView struct {
 	// Shared lists the fields a partner was given; empty for staff of the
 	// owning organisation, who see everything but sealed fields.
 	Shared []string `json:"shared,omitempty"`
+	// MergedInto is the report kept, for a duplicate merged into it;
+	// DismissReason why staff dismissed it. Staff of the owning
+	// organisation only (see casework's Merge and Dismiss).
+	MergedInto    string `json:"merged_into,omitempty"`
+	DismissReason string `json:"dismiss_reason,omitempty"`
 }
 
 // VictimView is a victim without identity; IdentitySealed says whether a
@@ -176,6 +181,13 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 		v.HasSealed = v.HasSealed && shares(ShareIdentity)
 	} else {
 		v.OrgID, v.TrackingCode, v.Channel, v.Country = r.OrgID, r.TrackingCode, r.Channel, r.Country
+		if r.Status == StatusMerged || r.Status == StatusDismissed {
+			act, err := q.GetReportAct(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			v.MergedInto, v.DismissReason = act.MergedInto, act.DismissReason
+		}
 	}
 	if shares(ShareIncidentTypes) {
 		v.IncidentTypes = r.IncidentTypes
@@ -519,7 +531,7 @@ func storeFilter(a auth.Actor, f ListFilter) (store.ReportFilter, error) {
 		return store.ReportFilter{}, invalid.ErrForbidden
 	}
 	if f.Status != "" {
-		if err := invalid.Enum("status", f.Status, []string{StatusReceived, StatusInReview, StatusReferred, StatusClosed}); err != nil {
+		if err := invalid.Enum("status", f.Status, ReportStatuses); err != nil {
 			return store.ReportFilter{}, err
 		}
 	}

@@ -36,6 +36,10 @@ type triageView struct {
 	CanAssign     bool
 	Done          string
 	Page          pager
+
+	// Statuses are the triage queue's status filter: received (the
+	// default), dismissed, merged.
+	Statuses []string
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -58,7 +62,14 @@ func (s *site) assignable(q *req) ([]*staff.UserView, error) {
 // someone still held first.
 func triageFilter(f url.Values) (intake.ListFilter, error) {
 	lf := intake.ListFilter{Status: intake.StatusReceived, UrgentFirst: true}
-	var err error
+	// status= lists the reports staff set aside instead (acts.go).
+	st, err := readEnum(f, "status", triageStatuses)
+	if err != nil {
+		return lf, err
+	}
+	if st != "" {
+		lf.Status = st
+	}
 	if lang := f.Get("language"); lang != "" {
 		if lf.Language, err = intake.NormaliseLanguage("language", lang); err != nil {
 			return lf, &badFilter{"language"}
@@ -114,7 +125,7 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return err
 	}
-	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes,
+	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes, Statuses: triageStatuses,
 		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done")}
 	n, err := s.d.Intake.Count(q.ctx(), q.actor, lf, CountUpTo)
 	if err != nil {

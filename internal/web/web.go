@@ -254,7 +254,7 @@ var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account",
-	"search",
+	"search", "acts",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -675,6 +675,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/users/{id}/{act}", s.staffPage(false, s.adminUserAct))
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
+	s.mountActs(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// placesResolved is the instance setting recorded once ResolvePlaces has
+// resolved the places of the reports stored before intake did.
+const placesResolved = "places_resolved"
+
+// resolvePage is how many reports ResolvePlaces reads and updates in one
+// transaction.
+const resolvePage = 1000
+
+// ResolvePlaces gives the places of every stored report what resolve says
+// (intake resolves a name against the gazetteer; the store does not know
+// it), and makes the place-derived rows (report_places, the place dimension
+// of report_stats) agree with the result. Reports written before intake
+// resolved places hold names only. It runs once per database: the instance
+// setting places_resolved records that it finished, and a run cut short is
+// finished by the next one (resolving is idempotent). It returns how many
+// reports changed.
+func (db *DB) ResolvePlaces(ctx context.Context, resolve func(PlaceRef) PlaceRef) (int, error) {
+	if _, done, err := db.InstanceValue(ctx, placesResolved); err != nil || done {
+		return 0, err
+	}
+	n, after := 0, ""
+	for {
+		read := 0
+		err := db.Tx(ctx, func(q Q) error {
+			type row struct{ id, places string }
+			var rows []row
+			err := q.each(ctx, `SELECT id, places FROM reports WHERE id > $1 ORDER BY id LIMIT $2`, []any{after, resolvePage}, func(scan func(...any) error) error {
+				var r row
+				if err := scan(&r.id, &r.places); err != nil {
+					return err
+				}
+				rows = append(rows, r)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("store: resolve places: %w", err)
+			}
+			read = len(rows)
+			for _, r := range rows {
+				after = r.id
+				var places []PlaceRef
+				if err := json.Unmarshal([]byte(r.places), &places); err != nil {
+					return fmt.Errorf("store: resolve places: report %s: %w", r.id, err)
+				}
+				resolved := make([]PlaceRef, len(places))
+				for i, p := range places {
+					resolved[i] = resolve(p)
+				}
+				if slices.Equal(places, resolved) {
+					continue
+				}
+				b, err := json.Marshal(resolved)
+				if err != nil {
+					return fmt.Errorf("store: resolve places: report %s: %w", r.id, err)
+				}
+				if _, err := q.q.ExecContext(ctx, `UPDATE reports SET places = $1 WHERE id = $2`, string(b), r.id); err != nil {
+					return fmt.Errorf("store: resolve places: report %s: %w", r.id, err)
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		if read < resolvePage {
+			break
+		}
+	}
+	err := db.Tx(ctx, func(q Q) error {
+		if n > 0 {
+			if err := q.recountPlaces(ctx); err != nil {
+				return err
+			}
+		}
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, placesResolved, "1", Now()); err != nil {
+			return fmt.Errorf("store: resolve places: record: %w", err)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// recountPlaces makes report_places and the place dimension of report_stats
+// again from the reports' places as stored. Their rows were derived from the
+// places when each report was written (or by a migration's fill), perhaps
+// under other keys. On PostgreSQL it first locks both tables against writes
+// until its commit, so a report written meanwhile is either read here or
+// counts itself in after the commit, never both; SQLite has one writer.
+func (q Q) recountPlaces(ctx context.Context) error {
+	if q.engine == Postgres {
+		if _, err := q.q.ExecContext(ctx, `LOCK TABLE report_stats, report_places IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("store: recount places: lock: %w", err)
+		}
+	}
+	for _, stmt := range []string{`DELETE FROM report_places`, `DELETE FROM report_stats WHERE dim = '` + DimPlace + `'`} {
+		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("store: recount places: %w", err)
+		}
+	}
+	all, err := q.recount(ctx, "", func(reports []*Report) error {
+		return q.insertSmall(ctx, "report_places", placeCols, placeRows(reports))
+	})
+	if err != nil {
+		return err
+	}
+	places := statCounts{}
+	for k, v := range all {
+		if k.dim == DimPlace {
+			places[k] = v
+		}
+	}
+	return q.addStats(ctx, places)
+}

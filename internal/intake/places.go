@@ -2,6 +2,9 @@ package intake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -54,15 +57,20 @@ func placeMatch(name string) (key, text string) {
 	return Place(name).PlaceID, store.FoldPlace(name)
 }
 
-// ResolveStoredPlaces resolves the places of reports written before intake
-// resolved them (their places hold names only), once per database, and has
-// the store recount what it derives from places. The server runs it before
-// it serves, as it seals audit reasons stored in plaintext: a backfill
-// rather than a fallback at read time, because the store's own recounts (the
-// migrations' fills, store.Q.RecountStats) read places as stored, and the
-// store must not know the gazetteer.
+// ResolveStoredPlaces resolves the places of stored reports again by name
+// whenever the gazetteer changed since the database was last resolved —
+// and so once for reports written before intake resolved places (they hold
+// names only) —, and has the store recount what it derives from places.
+// The server runs it before it serves, as it seals audit reasons stored in
+// plaintext: a backfill rather than a fallback at read time, because the
+// store's own recounts (the migrations' fills, store.Q.RecountStats) read
+// places as stored, and the store must not know the gazetteer.
 func ResolveStoredPlaces(ctx context.Context, db *store.DB, log *slog.Logger) error {
-	n, err := db.ResolvePlaces(ctx, resolved)
+	version, err := gazetteerVersion()
+	if err != nil {
+		return fmt.Errorf("intake: resolve stored places: %w", err)
+	}
+	n, err := db.ResolvePlaces(ctx, version, func(p store.PlaceRef) store.PlaceRef { return Place(p.Name) })
 	if err != nil {
 		return fmt.Errorf("intake: resolve stored places: %w", err)
 	}
@@ -70,4 +78,14 @@ func ResolveStoredPlaces(ctx context.Context, db *store.DB, log *slog.Logger) er
 		log.InfoContext(ctx, "intake: resolved the places of reports stored before places were resolved at intake", "reports", n)
 	}
 	return nil
+}
+
+// gazetteerVersion names the gazetteer's content: a hash of its places.
+func gazetteerVersion() (string, error) {
+	b, err := json.Marshal(gazetteer.Default().All())
+	if err != nil {
+		return "", fmt.Errorf("gazetteer version: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return "gazetteer:" + hex.EncodeToString(sum[:8]), nil
 }

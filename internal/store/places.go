@@ -7,8 +7,9 @@ import (
 	"slices"
 )
 
-// placesResolved is the instance setting recorded once ResolvePlaces has
-// resolved the places of the reports stored before intake did.
+// placesResolved is the instance setting that records the version of the
+// resolver (intake's: of the gazetteer) ResolvePlaces last resolved every
+// stored report's places with.
 const placesResolved = "places_resolved"
 
 // resolvePage is how many reports ResolvePlaces reads and updates in one
@@ -18,13 +19,14 @@ const resolvePage = 1000
 // ResolvePlaces gives the places of every stored report what resolve says
 // (intake resolves a name against the gazetteer; the store does not know
 // it), and makes the place-derived rows (report_places, the place dimension
-// of report_stats) agree with the result. Reports written before intake
-// resolved places hold names only. It runs once per database: the instance
-// setting places_resolved records that it finished, and a run cut short is
-// finished by the next one (resolving is idempotent). It returns how many
-// reports changed.
-func (db *DB) ResolvePlaces(ctx context.Context, resolve func(PlaceRef) PlaceRef) (int, error) {
-	if _, done, err := db.InstanceValue(ctx, placesResolved); err != nil || done {
+// of report_stats) agree with the result: for reports written before intake
+// resolved places (they hold names only), and after the resolver changed.
+// It runs once per resolver version: the instance setting places_resolved
+// records the version it finished with, and a run cut short is finished by
+// the next one (resolving is idempotent). It returns how many reports
+// changed.
+func (db *DB) ResolvePlaces(ctx context.Context, version string, resolve func(PlaceRef) PlaceRef) (int, error) {
+	if done, ok, err := db.InstanceValue(ctx, placesResolved); err != nil || (ok && done == version) {
 		return 0, err
 	}
 	n, after := 0, ""
@@ -82,7 +84,7 @@ func (db *DB) ResolvePlaces(ctx context.Context, resolve func(PlaceRef) PlaceRef
 				return err
 			}
 		}
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, placesResolved, "1", Now()); err != nil {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, placesResolved, version, Now()); err != nil {
 			return fmt.Errorf("store: resolve places: record: %w", err)
 		}
 		return nil

@@ -13,8 +13,8 @@ import (
 // whose derived rows a version that resolved names itself keyed by ID, one
 // whose rows were keyed by name (a migration's fill under this version),
 // and one naming a place no resolver knows. Afterwards the place filter and
-// the statistics agree with the resolved places, and a second run does
-// nothing.
+// the statistics agree with the resolved places; a second run with the same
+// resolver version does nothing, one with a new version resolves again.
 func TestResolvePlaces(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -34,7 +34,7 @@ func TestResolvePlaces(t *testing.T) {
 			}
 			return p
 		}
-		n, err := db.ResolvePlaces(ctx, resolve)
+		n, err := db.ResolvePlaces(ctx, "v1", resolve)
 		if err != nil || n != 2 {
 			t.Fatalf("ResolvePlaces = %d, %v; want 2 reports changed", n, err)
 		}
@@ -75,8 +75,26 @@ func TestResolvePlaces(t *testing.T) {
 			t.Errorf("place counts = %v; want %v", places, want)
 		}
 		calls = 0
-		if n, err := db.ResolvePlaces(ctx, resolve); err != nil || n != 0 || calls != 0 {
-			t.Errorf("second ResolvePlaces = %d, %v after %d resolutions; want 0, nil, none", n, err, calls)
+		if n, err := db.ResolvePlaces(ctx, "v1", resolve); err != nil || n != 0 || calls != 0 {
+			t.Errorf("ResolvePlaces again with the same version = %d, %v after %d resolutions; want 0, nil, none", n, err, calls)
+		}
+		// A new resolver version (a gazetteer that learnt "Camp 9") resolves
+		// again.
+		n, err = db.ResolvePlaces(ctx, "v2", func(p store.PlaceRef) store.PlaceRef {
+			if p.Name == "Camp 9" {
+				p.PlaceID, p.Country = "camp-9", "MM"
+			}
+			return resolve(p)
+		})
+		if err != nil || n != 2 {
+			t.Fatalf("ResolvePlaces with a new version = %d, %v; want 2 reports changed", n, err)
+		}
+		if n, err := db.Read().CountReportsUpTo(ctx, store.ReportFilter{OrgID: o.ID, PlaceKey: "camp-9"}, 10); err != nil || n != 2 {
+			t.Errorf("reports at camp-9 after the new version = %d, %v; want 2", n, err)
+		}
+		rolled, _ = db.Read().Stats(ctx, o.ID)
+		if recounted, err := db.Read().RecountStats(ctx, o.ID); err != nil || !reflect.DeepEqual(rolled, recounted) {
+			t.Errorf("after the new version: roll-up %v; recount %v, %v", rolled, recounted, err)
 		}
 	})
 }

@@ -9,3 +9,9 @@ func (db *DB) SetPlacesJSON(ctx context.Context, reportID, places string) error 
 	_, err := db.w.ExecContext(ctx, `UPDATE reports SET places = $1 WHERE id = $2`, places, reportID)
 	return err
 }
+
+// SetPlacesRecountPending leaves the instance setting as a ResolvePlaces
+// cut short after changing reports leaves it.
+func (db *DB) SetPlacesRecountPending(ctx context.Context) error {
+	return Q{q: db.w, engine: db.Engine}.setInstance(ctx, placesResolved, recountPending)
+}

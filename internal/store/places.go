@@ -12,6 +12,12 @@ import (
 // stored report's places with.
 const placesResolved = "places_resolved"
 
+// recountPending is the value of places_resolved between the first report
+// ResolvePlaces changed and the recount of what is derived from places: a
+// run cut short between them leaves it, and the next run recounts even if
+// it has no report left to change.
+const recountPending = "recount pending"
+
 // resolvePage is how many reports ResolvePlaces reads and updates in one
 // transaction.
 const resolvePage = 1000
@@ -23,12 +29,14 @@ const resolvePage = 1000
 // resolved places (they hold names only), and after the resolver changed.
 // It runs once per resolver version: the instance setting places_resolved
 // records the version it finished with, and a run cut short is finished by
-// the next one (resolving is idempotent). It returns how many reports
-// changed.
+// the next one (resolving is idempotent; see recountPending). It returns
+// how many reports changed.
 func (db *DB) ResolvePlaces(ctx context.Context, version string, resolve func(PlaceRef) PlaceRef) (int, error) {
-	if done, ok, err := db.InstanceValue(ctx, placesResolved); err != nil || (ok && done == version) {
+	done, ok, err := db.InstanceValue(ctx, placesResolved)
+	if err != nil || (ok && done == version) {
 		return 0, err
 	}
+	recount := done == recountPending
 	n, after := 0, ""
 	for {
 		read := 0
@@ -64,6 +72,12 @@ func (db *DB) ResolvePlaces(ctx context.Context, version string, resolve func(Pl
 				if err != nil {
 					return fmt.Errorf("store: resolve places: report %s: %w", r.id, err)
 				}
+				if !recount {
+					if err := q.setInstance(ctx, placesResolved, recountPending); err != nil {
+						return fmt.Errorf("store: resolve places: %w", err)
+					}
+					recount = true
+				}
 				if _, err := q.q.ExecContext(ctx, `UPDATE reports SET places = $1 WHERE id = $2`, string(b), r.id); err != nil {
 					return fmt.Errorf("store: resolve places: report %s: %w", r.id, err)
 				}
@@ -78,18 +92,26 @@ func (db *DB) ResolvePlaces(ctx context.Context, version string, resolve func(Pl
 			break
 		}
 	}
-	err := db.Tx(ctx, func(q Q) error {
-		if n > 0 {
+	err = db.Tx(ctx, func(q Q) error {
+		if recount {
 			if err := q.recountPlaces(ctx); err != nil {
 				return err
 			}
 		}
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, placesResolved, version, Now()); err != nil {
-			return fmt.Errorf("store: resolve places: record: %w", err)
+		if err := q.setInstance(ctx, placesResolved, version); err != nil {
+			return fmt.Errorf("store: resolve places: %w", err)
 		}
 		return nil
 	})
 	return n, err
+}
+
+// setInstance records value for the instance setting name, replacing any.
+func (q Q) setInstance(ctx context.Context, name, value string) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value, Now()); err != nil {
+		return fmt.Errorf("instance %s: %w", name, err)
+	}
+	return nil
 }
 
 // recountPlaces makes report_places and the place dimension of report_stats

@@ -98,3 +98,31 @@ func TestResolvePlaces(t *testing.T) {
 		}
 	})
 }
+
+// TestResolvePlacesCutShort: a run cut short after it changed reports but
+// before it recounted leaves the places resolved and the derived rows
+// stale; the next run recounts although it has nothing left to change.
+func TestResolvePlacesCutShort(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedOrg(t, ctx, db, "Hotline", true)
+		r := seedReport(t, ctx, db, o.ID, func(r *store.Report) { r.Places = []store.PlaceRef{{Name: "Bavet"}} })
+		if err := db.SetPlacesJSON(ctx, r.ID, `[{"name":"Bavet","place_id":"bavet","country":"KH"}]`); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetPlacesRecountPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.ResolvePlaces(ctx, "v1", func(p store.PlaceRef) store.PlaceRef { return p })
+		if err != nil || n != 0 {
+			t.Fatalf("ResolvePlaces = %d, %v; want nothing left to change", n, err)
+		}
+		if n, err := db.Read().CountReportsUpTo(ctx, store.ReportFilter{OrgID: o.ID, PlaceKey: "bavet"}, 10); err != nil || n != 1 {
+			t.Errorf("reports at bavet = %d, %v; want 1 (recounted)", n, err)
+		}
+		rolled, _ := db.Read().Stats(ctx, o.ID)
+		if recounted, err := db.Read().RecountStats(ctx, o.ID); err != nil || !reflect.DeepEqual(rolled, recounted) {
+			t.Errorf("roll-up %v; recount %v, %v", rolled, recounted, err)
+		}
+	})
+}

@@ -96,7 +96,8 @@ type Hit struct {
 // Options tune Text.
 type Options struct {
 	// Region is the ISO 3166-1 alpha-2 code used to read phone numbers
-	// written without a country code, usually the report's country.
+	// written without a country code; for a report, intake.Region (its
+	// country, else its first gazetteer place's, else its organisation's).
 	Region string
 	// Places is the gazetteer for place mentions; nil means
 	// gazetteer.Default().

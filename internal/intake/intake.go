@@ -359,7 +359,7 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 		}
 	}
 	for _, p := range sub.Places {
-		r.Places = append(r.Places, store.PlaceRef{Name: p.Name})
+		r.Places = append(r.Places, Place(p.Name))
 	}
 	for _, su := range sub.Subjects {
 		r.Subjects = append(r.Subjects, store.Subject{Name: su.Name, Type: su.Type, Role: su.Role})

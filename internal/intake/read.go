@@ -543,7 +543,7 @@ func storeFilter(a auth.Actor, f ListFilter) (store.ReportFilter, error) {
 	sf := store.ReportFilter{OrgID: a.OrgID, Status: f.Status, Language: f.Language, IncidentType: f.IncidentType, Urgent: f.Urgent,
 		UrgentFirst: f.UrgentFirst, From: f.From, Back: f.Back, Before: f.Before, Limit: f.Limit}
 	if p := strings.TrimSpace(f.Place); p != "" {
-		sf.PlaceKey, sf.PlaceText = store.PlaceMatch(p)
+		sf.PlaceKey, sf.PlaceText = placeMatch(p)
 	}
 	if !f.ReceivedFrom.IsZero() {
 		sf.ReceivedFrom = f.ReceivedFrom.UnixMicro()

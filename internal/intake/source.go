@@ -9,18 +9,20 @@ import (
 
 // Opened is a report's content opened for internal follow-up work (the
 // link index): its statements' latest texts, keyed "statement id:kind",
-// and its sealed part (nil if it has none or it was erased). It is not a
-// reveal: nothing of it may leave the process, so it is not audited.
+// its sealed part (nil if it has none or it was erased), and the region its
+// national phone numbers are read in (see Region). It is not a reveal:
+// nothing of it may leave the process, so it is not audited.
 type Opened struct {
 	Texts  map[string]string
 	Sealed *Sealed
+	Region string
 }
 
 // OpenSource opens a report read by store.GetLinkSource or
 // store.ScanLinkSources. It needs no database access, so many can be opened
 // in parallel.
 func (s *Service) OpenSource(src *store.LinkSource) (*Opened, error) {
-	out := &Opened{Texts: map[string]string{}}
+	out := &Opened{Texts: map[string]string{}, Region: Region(src.Country, src.Places, src.OrgCountry)}
 	if src.Wrapped == nil {
 		// Erased: the texts read as empty, as they do everywhere else.
 		for _, t := range src.Texts {

@@ -19,7 +19,8 @@ type Submission struct {
 	// walk_in or import. Public submissions default to api.
 	Channel string `json:"channel,omitempty"`
 	// Country is where the reporter is (ISO 3166-1 alpha-2); it is the
-	// default region for phone numbers in the text.
+	// default region for phone numbers in the text (without it, the first
+	// gazetteer place's country, else the organisation's: see Region).
 	Country       string      `json:"country,omitempty"`
 	Narrative     string      `json:"narrative"`
 	IncidentTypes []string    `json:"incident_types,omitempty"`

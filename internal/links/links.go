@@ -174,7 +174,7 @@ func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, u
 	if err != nil {
 		return 0, 0, err
 	}
-	fs := s.find(src.Country, src.Subjects, opened.Texts, opened.Sealed)
+	fs := s.find(opened.Region, src.Subjects, opened.Texts, opened.Sealed)
 	extract = time.Since(start)
 	start = time.Now()
 	err = s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })

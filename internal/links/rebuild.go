@@ -129,7 +129,7 @@ func (s *Service) readAll(ctx context.Context) (*rebuildSet, error) {
 				if err != nil {
 					return err
 				}
-				fs := s.find(src.Country, src.Subjects, opened.Texts, opened.Sealed)
+				fs := s.find(opened.Region, src.Subjects, opened.Texts, opened.Sealed)
 				select {
 				case out <- &extracted{id: src.ID, orgID: src.OrgID, receivedAt: src.ReceivedAt, types: src.IncidentTypes, found: fs}:
 				case <-gctx.Done():

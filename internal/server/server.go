@@ -94,6 +94,11 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if s.Ledger, err = ledger.New(db, logKey, logger); err != nil {
 		return nil, fmt.Errorf("server: ledger: %w", err)
 	}
+	// Places of reports stored before intake resolved them are resolved
+	// (once) before the place filter and the statistics are served.
+	if err := intake.ResolveStoredPlaces(ctx, db, logger); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.Intake = intake.New(db, keys, intakeLedger{s.Ledger}, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")

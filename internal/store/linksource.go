@@ -11,13 +11,16 @@ import (
 // and the sealed text of each statement's latest version.
 type LinkSource struct {
 	ID, OrgID, Country string
-	IncidentTypes      []string
-	Subjects           []Subject
-	Sealed             []byte
-	ErasedAt           int64
-	ReceivedAt         int64
-	Wrapped            []byte
-	Texts              []SealedText
+	// OrgCountry is the country of the report's organisation.
+	OrgCountry    string
+	IncidentTypes []string
+	Subjects      []Subject
+	Places        []PlaceRef
+	Sealed        []byte
+	ErasedAt      int64
+	ReceivedAt    int64
+	Wrapped       []byte
+	Texts         []SealedText
 }
 
 // SealedText is the latest version of one statement, still sealed.
@@ -103,8 +106,8 @@ func (q Q) scanLinkSources(ctx context.Context, reportID string, fn func(*LinkSo
 		textErr <- nil
 	}()
 
-	rows, err := q.q.QueryContext(ctx, `SELECT r.id, r.org_id, r.country, r.incident_types, r.subjects, r.sealed, r.erased_at, r.received_at, k.wrapped
-		FROM reports r LEFT JOIN data_keys k ON k.report_id = r.id`+reportWhere+` ORDER BY r.id`, args...)
+	rows, err := q.q.QueryContext(ctx, `SELECT r.id, r.org_id, o.country, r.country, r.incident_types, r.subjects, r.places, r.sealed, r.erased_at, r.received_at, k.wrapped
+		FROM reports r JOIN organisations o ON o.id = r.org_id LEFT JOIN data_keys k ON k.report_id = r.id`+reportWhere+` ORDER BY r.id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: scan reports: %w", err)
 	}
@@ -122,8 +125,8 @@ func (q Q) scanLinkSources(ctx context.Context, reportID string, fn func(*LinkSo
 	}
 	for rows.Next() {
 		var s LinkSource
-		var types, subjects string
-		if err := rows.Scan(&s.ID, &s.OrgID, &s.Country, &types, &subjects, &s.Sealed, &s.ErasedAt, &s.ReceivedAt, &s.Wrapped); err != nil {
+		var types, subjects, places string
+		if err := rows.Scan(&s.ID, &s.OrgID, &s.OrgCountry, &s.Country, &types, &subjects, &places, &s.Sealed, &s.ErasedAt, &s.ReceivedAt, &s.Wrapped); err != nil {
 			return fmt.Errorf("store: scan reports: %w", err)
 		}
 		if err := json.Unmarshal([]byte(types), &s.IncidentTypes); err != nil {
@@ -131,6 +134,9 @@ func (q Q) scanLinkSources(ctx context.Context, reportID string, fn func(*LinkSo
 		}
 		if err := json.Unmarshal([]byte(subjects), &s.Subjects); err != nil {
 			return fmt.Errorf("store: report %s subjects: %w", s.ID, err)
+		}
+		if err := json.Unmarshal([]byte(places), &s.Places); err != nil {
+			return fmt.Errorf("store: report %s places: %w", s.ID, err)
 		}
 		for t, ok := next(); ok && t.reportID <= s.ID; t, ok = next() {
 			pending = pending[1:]

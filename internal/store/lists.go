@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/vigil-project/vigil/internal/gazetteer"
 )
 
 // Key is a position in a list ordered newest first: a keyset cursor. For a
@@ -27,7 +25,7 @@ type ReportFilter struct {
 	IncidentType string
 	Urgent       *bool
 	CaseID       string
-	// PlaceKey keeps reports naming a place whose PlaceKey is this (a
+	// PlaceKey keeps reports naming a place whose PlaceRef.Key is this (a
 	// gazetteer ID), PlaceText those naming a place whose case-folded name
 	// contains this (see FoldPlace); given both, either matches.
 	PlaceKey  string
@@ -51,16 +49,6 @@ type ReportFilter struct {
 // FoldPlace is a place name as report_places.folded holds it and as
 // ReportFilter.PlaceText is compared with it.
 func FoldPlace(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
-// PlaceMatch returns the filter for reports naming the place name: its
-// gazetteer ID when the gazetteer knows it (so that any of its names
-// matches) and the folded text (so that a part of a name as typed matches).
-func PlaceMatch(name string) (key, text string) {
-	if p, ok := gazetteer.Default().Lookup(name); ok {
-		key = p.ID
-	}
-	return key, FoldPlace(name)
-}
 
 // likeContains is a LIKE pattern (ESCAPE '\') matching text anywhere.
 func likeContains(text string) string {
@@ -232,7 +220,7 @@ func placeRows(reports []*Report) [][]any {
 				continue
 			}
 			seen[f] = true
-			rows = append(rows, []any{r.ID, r.OrgID, PlaceKey(p.Name), f})
+			rows = append(rows, []any{r.ID, r.OrgID, p.Key(), f})
 		}
 	}
 	return rows

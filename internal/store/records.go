@@ -1,5 +1,7 @@
 package store
 
+import "strings"
+
 // The records below are rows as stored. Services translate them to API shapes;
 // sealed fields are ciphertext here and never leave a service unopened.
 
@@ -62,12 +64,23 @@ type Victim struct {
 	StillHeld   bool   `json:"still_held"`
 }
 
-// PlaceRef is a place named in a report, resolved against the gazetteer
-// where possible.
+// PlaceRef is a place named in a report. Intake resolves it against the
+// gazetteer: PlaceID and Country are the gazetteer place's when it knows the
+// name, else empty. The store never resolves a name itself.
 type PlaceRef struct {
 	Name    string `json:"name"`
 	PlaceID string `json:"place_id,omitempty"`
 	Country string `json:"country,omitempty"`
+}
+
+// Key is the key the place is counted and filtered under (report_stats,
+// report_places): its gazetteer ID, or the name as typed (trimmed) when the
+// gazetteer does not know it.
+func (p PlaceRef) Key() string {
+	if p.PlaceID != "" {
+		return p.PlaceID
+	}
+	return strings.TrimSpace(p.Name)
 }
 
 // Subject is a person or company a report names as involved on the

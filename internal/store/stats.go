@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/vigil-project/vigil/internal/gazetteer"
 )
 
 // The dimensions of the statistics roll-up (table report_stats).
@@ -59,7 +57,7 @@ func (c statCounts) addReport(r *Report) {
 	}
 	var places []string
 	for _, p := range r.Places {
-		places = append(places, PlaceKey(p.Name))
+		places = append(places, p.Key())
 	}
 	slices.Sort(places)
 	for _, p := range slices.Compact(places) {
@@ -92,15 +90,6 @@ func (c statCounts) rows() [][]any {
 
 // month is the UTC month of a stored time, as "2006-01".
 func month(us int64) string { return time.UnixMicro(us).UTC().Format("2006-01") }
-
-// PlaceKey is the key a place name is counted under: its gazetteer ID, or
-// the name as typed (trimmed) when the gazetteer does not know it.
-func PlaceKey(name string) string {
-	if p, ok := gazetteer.Default().Lookup(name); ok {
-		return p.ID
-	}
-	return strings.TrimSpace(name)
-}
 
 const incidentTypeCols = "report_id, org_id, status, incident_type, urgent, language"
 
@@ -291,8 +280,9 @@ func (q Q) each(ctx context.Context, query string, args []any, fn func(scan func
 // fillStats fills the statistics roll-up and the incident-type index from
 // the reports and cases already stored; migration 0007 runs it after
 // creating their tables, in the same transaction. It is Go rather than SQL
-// because the place key comes from the gazetteer and the two engines spell
-// JSON functions differently.
+// because the two engines spell JSON functions differently. Places are
+// counted by PlaceRef.Key as stored: reports written before intake resolved
+// places are counted by name until DB.ResolvePlaces recounts them.
 func fillStats(ctx context.Context, q Q) error {
 	c, err := q.recount(ctx, "", func(reports []*Report) error {
 		return q.insertSmall(ctx, "report_incident_types", incidentTypeCols, incidentTypeRows(reports))

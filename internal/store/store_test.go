@@ -28,7 +28,7 @@ func seedReport(t *testing.T, ctx context.Context, db *store.DB, orgID string, m
 	id := store.NewID()
 	r := &store.Report{ID: id, OrgID: orgID, TrackingCode: "VG-" + id, SecretHash: []byte{1, 2, 3}, Channel: "web", Language: "km",
 		IncidentTypes: []string{"confinement"}, Victims: []store.Victim{{Nationality: "KH", StillHeld: true}},
-		Places: []store.PlaceRef{{Name: "Bavet"}}, Subjects: []store.Subject{{Name: "Try Pheap", Type: "person"}},
+		Places: []store.PlaceRef{{Name: "Bavet", PlaceID: "bavet", Country: "KH"}}, Subjects: []store.Subject{{Name: "Try Pheap", Type: "person"}},
 		Urgent: true, Status: "received", Sealed: []byte("ciphertext"), ReceivedAt: store.Now(), UpdatedAt: store.Now()}
 	if mod != nil {
 		mod(r)

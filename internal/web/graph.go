@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/vigil-project/vigil/internal/casework"
-	"github.com/vigil-project/vigil/internal/store"
 )
 
 // graphNode and graphEdge are cytoscape.js elements.
@@ -65,7 +64,7 @@ func (s *site) buildGraph(q *req, c *casework.CaseView) *graph {
 		g.node(rn, q.L.T("case.report")+" "+shortID(r.ID), "report", "")
 		g.edge(caseNode, rn, "")
 		for _, p := range r.Places {
-			pn := "place:" + store.PlaceKey(p.Name)
+			pn := "place:" + p.Key()
 			g.node(pn, p.Name, "place", "")
 			g.edge(rn, pn, "")
 		}

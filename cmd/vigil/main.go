@@ -39,6 +39,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":     {"run the HTTP server (pages, API, public log)", runServe},
 		"migrate":   {"bring the database schema up to date", runMigrate},
+		"setup":     {"first run: create the first organisation and its admin (what the setup link does)", runSetup},
 		"user":      {"add, list or disable staff accounts", runUser},
 		"org":       {"add or list organisations", runOrg},
 		"token":     {"create, list or revoke API tokens", runToken},

@@ -75,5 +75,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	srv.WarnSetup(ctx)
 	return srv.ListenAndServe(ctx, func(addr string) {
 		fmt.Fprintf(e.stderr, "vigil: listening on http://%s\n", addr)
+		if srv.SetupToken != "" {
+			fmt.Fprintf(e.stderr, "vigil: no account exists yet. To create the first organisation and its admin, open (once):\n\n    http://%s/setup?token=%s\n\n  or run: vigil setup --data DIR --org NAME --admin-email EMAIL --admin-name NAME\n", addr, srv.SetupToken)
+		}
 	})
 }

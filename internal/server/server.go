@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,6 +58,9 @@ type Server struct {
 	Log      *slog.Logger
 
 	handler http.Handler
+	// SetupToken opens the first-run setup page (/setup?token=…) while no
+	// account exists; empty once the installation has one at start.
+	SetupToken string
 	// bg tracks background goroutines started by Start; stop ends them.
 	bg   sync.WaitGroup
 	stop context.CancelFunc
@@ -137,7 +141,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	mux.Handle("/log/", logLimit(s.Ledger.Handler()))
 	mux.Handle("GET /log/proof/inclusion", logLimit(s.Ledger.InclusionHandler()))
 	mux.Handle("GET /log/proof/consistency", logLimit(s.Ledger.ConsistencyHandler()))
-	if err := web.Mount(mux, web.Deps{Cfg: cfg, DB: db, Limiter: public, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
+	if need, err := s.Staff.NeedsSetup(ctx); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	} else if need {
+		s.SetupToken = rand.Text()
+	}
+	if err := web.Mount(mux, web.Deps{SetupToken: s.SetupToken, Cfg: cfg, DB: db, Limiter: public, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       s.Screen,

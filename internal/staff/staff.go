@@ -92,6 +92,18 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 	if !s.allowed(a, auth.ManageOrgs) {
 		return nil, invalid.ErrForbidden
 	}
+	o, err := newOrg(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Tx(ctx, func(q store.Q) error { return putOrg(ctx, q, a, o) }); err != nil {
+		return nil, err
+	}
+	return orgView(o), nil
+}
+
+// newOrg checks in and makes the organisation it describes.
+func newOrg(in *OrgIn) (*store.Organisation, error) {
 	if err := invalid.Text("name", in.Name, 200, true); err != nil {
 		return nil, err
 	}
@@ -101,21 +113,19 @@ func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgV
 	if len(in.Country) > 2 {
 		return nil, invalid.Field("country", "invalid_value", "%q is not an ISO 3166-1 alpha-2 code", in.Country)
 	}
-	o := &store.Organisation{ID: store.NewID(), Name: strings.TrimSpace(in.Name), Kind: in.Kind, Country: strings.ToUpper(in.Country),
-		ReceivesPublic: in.ReceivesPublic, TOTPOptional: in.TOTPOptional, CreatedAt: store.Now()}
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		if err := q.PutOrganisation(ctx, o); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return invalid.Field("name", "duplicate", "an organisation named %q exists", o.Name)
-			}
-			return err
+	return &store.Organisation{ID: store.NewID(), Name: strings.TrimSpace(in.Name), Kind: in.Kind, Country: strings.ToUpper(in.Country),
+		ReceivesPublic: in.ReceivesPublic, TOTPOptional: in.TOTPOptional, CreatedAt: store.Now()}, nil
+}
+
+// putOrg stores o, audited as org.create by a.
+func putOrg(ctx context.Context, q store.Q, a auth.Actor, o *store.Organisation) error {
+	if err := q.PutOrganisation(ctx, o); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return invalid.Field("name", "duplicate", "an organisation named %q exists", o.Name)
 		}
-		return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, map[string]string{"name": o.Name})
-	})
-	if err != nil {
-		return nil, err
+		return err
 	}
-	return orgView(o), nil
+	return audit.Record(ctx, q, a, "org.create", "organisation", o.ID, map[string]string{"name": o.Name})
 }
 
 // SetTOTPOptional says whether an organisation's admins, coordinators and
@@ -211,27 +221,10 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: true}) {
 		return nil, invalid.ErrForbidden
 	}
-	addr, err := mail.ParseAddress(in.Email)
-	if err != nil || addr.Address != in.Email || len(in.Email) > 254 {
-		return nil, invalid.Field("email", "invalid_value", "%q is not an e-mail address", in.Email)
-	}
-	if err := invalid.Text("name", in.Name, 200, true); err != nil {
+	u, err := newUser(in)
+	if err != nil {
 		return nil, err
 	}
-	hash := ""
-	if role == auth.Integration {
-		if in.Password != "" {
-			return nil, invalid.Field("password", "not_allowed", "an integration account has no password: it uses API tokens")
-		}
-	} else {
-		if err := checkPassword("password", in.Password); err != nil {
-			return nil, err
-		}
-		if hash, err = auth.HashPassword(in.Password); err != nil {
-			return nil, err
-		}
-	}
-	u := &store.User{ID: store.NewID(), OrgID: in.OrgID, Email: strings.ToLower(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: hash, CreatedAt: store.Now()}
 	err = s.db.Tx(ctx, func(q store.Q) error {
 		if _, err := q.GetOrganisation(ctx, in.OrgID); err != nil {
 			return invalid.Field("org_id", "not_found", "no organisation %q", in.OrgID)
@@ -243,23 +236,54 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 		if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: admins == 0}) {
 			return invalid.ErrForbidden
 		}
-		if err := q.PutUser(ctx, u); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return invalid.Field("email", "duplicate", "a user with e-mail %q exists", u.Email)
-			}
-			return err
-		}
-		if a.Role == auth.Operator {
-			// An operator's one act inside an organisation is an
-			// organisation-management event, in the operators' view too.
-			return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, map[string]string{"user": u.ID})
-		}
-		return audit.Record(ctx, q, a, "user.create", "user", u.ID, map[string]string{"role": u.Role, "org": u.OrgID})
+		return putUser(ctx, q, a, u)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return userView(u), nil
+}
+
+// newUser checks in (its role already checked) and makes the account it
+// describes, its password hashed.
+func newUser(in *UserIn) (*store.User, error) {
+	addr, err := mail.ParseAddress(in.Email)
+	if err != nil || addr.Address != in.Email || len(in.Email) > 254 {
+		return nil, invalid.Field("email", "invalid_value", "%q is not an e-mail address", in.Email)
+	}
+	if err := invalid.Text("name", in.Name, 200, true); err != nil {
+		return nil, err
+	}
+	hash := ""
+	if auth.Role(in.Role) == auth.Integration {
+		if in.Password != "" {
+			return nil, invalid.Field("password", "not_allowed", "an integration account has no password: it uses API tokens")
+		}
+	} else {
+		if err := checkPassword("password", in.Password); err != nil {
+			return nil, err
+		}
+		if hash, err = auth.HashPassword(in.Password); err != nil {
+			return nil, err
+		}
+	}
+	return &store.User{ID: store.NewID(), OrgID: in.OrgID, Email: strings.ToLower(in.Email), Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: hash, CreatedAt: store.Now()}, nil
+}
+
+// putUser stores u, audited by a.
+func putUser(ctx context.Context, q store.Q, a auth.Actor, u *store.User) error {
+	if err := q.PutUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return invalid.Field("email", "duplicate", "a user with e-mail %q exists", u.Email)
+		}
+		return err
+	}
+	if a.Role == auth.Operator {
+		// An operator's one act inside an organisation is an
+		// organisation-management event, in the operators' view too.
+		return audit.Record(ctx, q, a, "org.admin", "organisation", u.OrgID, map[string]string{"user": u.ID})
+	}
+	return audit.Record(ctx, q, a, "user.create", "user", u.ID, map[string]string{"role": u.Role, "org": u.OrgID})
 }
 
 func roleList() string {

@@ -281,3 +281,30 @@ func oneRow(res sql.Result, what, id string) error {
 	}
 	return nil
 }
+
+// AnyUser reports whether any account exists.
+func (q Q) AnyUser(ctx context.Context) (bool, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM users LIMIT 1`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: any user: %w", err)
+	}
+	return true, nil
+}
+
+// ClaimSetup records, once per installation, that the first-run setup ran:
+// of two transactions claiming it, exactly one gets true.
+func (q Q) ClaimSetup(ctx context.Context) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ('setup', 'done', $1) ON CONFLICT (name) DO NOTHING`, Now())
+	if err != nil {
+		return false, fmt.Errorf("store: claim setup: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: claim setup: %w", err)
+	}
+	return n == 1, nil
+}

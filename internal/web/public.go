@@ -532,6 +532,9 @@ func (s *site) loginForm(w http.ResponseWriter, q *req) error {
 	}
 	v := s.newView(q, "login.title")
 	v.Form = url.Values{"next": {q.r.URL.Query().Get("next")}}
+	if q.r.URL.Query().Get("setup") == "done" {
+		v.Notice = q.L.T("setup.done")
+	}
 	s.render(w, q, http.StatusOK, "login", v)
 	return nil
 }

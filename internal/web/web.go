@@ -47,12 +47,15 @@ import (
 // interfaces at the end are hooks for services that may not exist yet; a nil
 // hook renders nothing.
 type Deps struct {
-	Cfg      *config.Config
-	DB       *store.DB
-	Intake   *intake.Service
-	Casework *casework.Service
-	Staff    *staff.Service
-	Notify   *notify.Service
+	// SetupToken, while not empty, opens the first-run setup page to whoever
+	// has the link the server printed (see setup.go).
+	SetupToken string
+	Cfg        *config.Config
+	DB         *store.DB
+	Intake     *intake.Service
+	Casework   *casework.Service
+	Staff      *staff.Service
+	Notify     *notify.Service
 	// Limiter is the public forms' per-client budget, shared with the
 	// API's public routes; nil makes one for the pages alone.
 	Limiter *ratelimit.Limiter
@@ -253,8 +256,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
-	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account",
-	"search", "acts",
+	"search", "acts", "setup",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -676,6 +678,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
+	s.mountSetup(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 

@@ -1,0 +1,100 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+// TestBrowserFirstRun is an operator's first run in chromium: a server on
+// an empty database, the setup link it printed, the first organisation and
+// admin (with the ledger's name shown), the admin's sign-in and second
+// factor, then a public report in Khmer and its receipt.
+func TestBrowserFirstRun(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.SecureCookies = false
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite)
+	keys, err := seal.Open(ctx, filepath.Join(cfg.DataDir, "master.key"), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Start(ctx)
+	t.Cleanup(srv.Close)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+
+	b := newBrowser(t, ts.URL)
+	b.desktop()
+	b.open("/setup?token=" + srv.SetupToken)
+	if got := b.text("#log-origin"); got != cfg.LogOrigin {
+		t.Errorf("the setup page names the ledger %q, want %q", got, cfg.LogOrigin)
+	}
+	b.shot("setup-en")
+	b.set("#org_name", "Sihanoukville Hotline")
+	b.set("#kind", "hotline")
+	b.set("#country", "KH")
+	b.set("#name", "Sreymom")
+	b.set("#email", "sreymom@hotline.test")
+	b.set("#password", "correct horse battery")
+	b.set("#password2", "correct horse battery")
+	b.submit("form button.primary", `form[action="/login"]`)
+	if got := b.eval("location.pathname"); got != "/login" {
+		t.Fatalf("after setup the browser is at %q, want /login", got)
+	}
+	if got := b.text("p.notice"); got != localeText(t, "en", "setup.done") {
+		t.Errorf("the sign-in page says %q after setup", got)
+	}
+
+	// The admin signs in and is sent to enrol a second factor.
+	b.set("#email", "sreymom@hotline.test")
+	b.set("#password", "correct horse battery")
+	b.submit("form button.primary", "header.top")
+	if got := b.eval("location.pathname"); got != "/app/account" {
+		t.Fatalf("the admin's first sign-in lands on %q, want /app/account", got)
+	}
+	b.submit(`form[action="/app/account/totp"] button`, "#totp-secret")
+	code, err := totp.GenerateCode(b.text("#totp-secret"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.set("#totp-password", "correct horse battery")
+	b.set("#code", code)
+	b.submit(`form[action="/app/account/totp/confirm"] button`, "#totp-state")
+	if got := b.text("#totp-state"); got != localeText(t, "en", "account.totp_enabled") {
+		t.Errorf("second factor after enrolment: %q", got)
+	}
+	b.shot("setup-admin-enrolled-en")
+	b.logout()
+
+	// A victim's family reports in Khmer and gets a receipt.
+	b.open("/report?lang=km")
+	b.set("#narrative", "ប្អូនប្រុសខ្ញុំត្រូវគេឃុំនៅក្នុងអគារមួយនៅបាវិត។ ពួកគេយកលិខិតឆ្លងដែនរបស់គាត់។")
+	b.submit("form.report-form button.primary", "#secret")
+	if c, s := b.text("#code"), b.text("#secret"); !strings.HasPrefix(c, "VG-") || len(s) < 20 {
+		t.Fatalf("receipt code %q secret %q", c, s)
+	}
+	b.shot("setup-first-report-km")
+	b.checkClean()
+}

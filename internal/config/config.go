@@ -89,7 +89,7 @@ func Defaults() Config {
 	return Config{
 		Addr:          "127.0.0.1:8080",
 		DataDir:       "./vigil-data",
-		LogOrigin:     "vigil.example/log",
+		LogOrigin:     DefaultLogOrigin,
 		BodyLimit:     1 << 20,
 		PublicRate:    5,
 		LogRate:       20,

@@ -165,11 +165,15 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 }
 
 // WarnSetup logs, once at start, what keeps the instance from doing its
-// job: today, that no organisation receives public reports, so every
-// public report is refused.
+// job or is unsafe: no organisation receives public reports (every public
+// report is refused), the ledger's placeholder name, cookies without Secure
+// on an address other machines reach, a data directory in memory.
 func (s *Server) WarnSetup(ctx context.Context) {
 	if _, err := s.DB.Read().PublicIntakeOrganisation(ctx); errors.Is(err, store.ErrNotFound) {
 		s.Log.WarnContext(ctx, "server: no organisation receives public reports, so the public form and POST /api/v1/reports refuse every report (503 not_accepting_reports) until one does: vigil org add --receives-public")
+	}
+	for _, w := range config.Warnings(s.Cfg) {
+		s.Log.WarnContext(ctx, "server: "+w)
 	}
 }
 

@@ -1,0 +1,39 @@
+package config
+
+import (
+	"net"
+	"path/filepath"
+)
+
+// DefaultLogOrigin is the ledger's placeholder name.
+const DefaultLogOrigin = "vigil.example/log"
+
+// Warnings lists what in c is unsafe or a placeholder, each as a sentence
+// saying how to mend it; the server logs them at start.
+func Warnings(c *Config) []string {
+	var ws []string
+	if c.LogOrigin == DefaultLogOrigin {
+		ws = append(ws, "the ledger's origin is the placeholder "+DefaultLogOrigin+"; it is fixed once the ledger has a checkpoint: on a new installation stop, delete the data directory and start with VIGIL_LOG_ORIGIN set (e.g. hotline.example.org/log)")
+	}
+	if !c.SecureCookies && !loopback(c.Addr) {
+		ws = append(ws, "session cookies are sent without Secure (--secure-cookies=false) on "+c.Addr+", an address other machines reach: a sign-in can be read off the network unless TLS is in front; use HTTPS and leave Secure on")
+	}
+	if dir, err := filepath.Abs(c.DataDir); err == nil && inMemory(dir) {
+		ws = append(ws, "the data directory "+dir+" is on tmpfs (memory): every report is lost at the next reboot; use a directory on disk")
+	}
+	return ws
+}
+
+// loopback reports whether addr (host:port) listens on the loopback
+// interface only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

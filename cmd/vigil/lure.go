@@ -199,6 +199,7 @@ func runLureEval(ctx context.Context, e *env, args []string) error {
 	in := fs.String("in", "", "labelled ads, CSV with the header id,source,lang,label,text")
 	split := fs.String("split", "all", "rows to evaluate: all, train or test (the held-out groups: FNV-1a(group) mod 5 == 0)")
 	compare := fs.Bool("compare", false, "also train the bag-of-words baselines on the other split of the same file (and the training corpus) and print them beside, with campaign-resampled spread")
+	baseTrain := fs.String("baseline-train", "", "with --compare: train the baselines on all of this file (and the training corpus) instead, as the embedded model is")
 	modelPath := fs.String("model", "", "model file (default: the embedded model)")
 	raw := fs.Bool("raw", false, "the model alone: probability against its threshold, no indicator rules or job-ad gate")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -231,15 +232,19 @@ func runLureEval(ctx context.Context, e *env, args []string) error {
 		preds = append(preds, p)
 	}
 	if *compare {
-		other := lure.SplitTrain
-		if sp == lure.SplitTrain {
-			other = lure.SplitTest
+		var tr []lure.Example
+		other := lure.SplitAll
+		from := *baseTrain
+		if from == "" {
+			from, other = *in, lure.SplitTrain
+			switch sp {
+			case lure.SplitTrain:
+				other = lure.SplitTest
+			case lure.SplitAll:
+				return fmt.Errorf("lure eval: --compare needs --split test or train, or --baseline-train: %w", errUsage)
+			}
 		}
-		if sp == lure.SplitAll {
-			return fmt.Errorf("lure eval: --compare needs --split test or train: %w", errUsage)
-		}
-		tr, _, err := readLureCSV(*in, string(other))
-		if err != nil {
+		if tr, _, err = readLureCSV(from, string(other)); err != nil {
 			return err
 		}
 		extra, err := lure.TrainingCorpus()
@@ -278,8 +283,8 @@ func runLureEval(ctx context.Context, e *env, args []string) error {
 			set[string(kind)] = ps
 			order = append(order, string(kind))
 		}
-		fmt.Fprintf(e.stdout, "%s: %d rows, split %s; baselines trained on split %s plus the training corpus (%d rows)\n",
-			*in, len(rows), sp, other, len(tr))
+		fmt.Fprintf(e.stdout, "%s: %d rows, split %s; baselines trained on %s split %s plus the training corpus (%d rows)\n",
+			*in, len(rows), sp, from, other, len(tr))
 		// name each row's campaign/company group, for resampling by group
 		groups := lure.Groups(rows)
 		for _, ps := range set {

@@ -197,7 +197,7 @@ func runLureTrain(ctx context.Context, e *env, args []string) error {
 func runLureEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "lure eval")
 	in := fs.String("in", "", "labelled ads, CSV with the header id,source,lang,label,text")
-	split := fs.String("split", "all", "rows to evaluate: all, train or test (the held-out groups: FNV-1a(group) mod 5 == 0)")
+	split := fs.String("split", "all", "rows to evaluate: all, train or test (the held-out groups: FNV-1a(group) mod 5 == 0); the embedded model has seen every row of the shared file, so measure --split test with a model trained with --split train")
 	compare := fs.Bool("compare", false, "also train the bag-of-words baselines on the other split of the same file (and the training corpus) and print them beside, with campaign-resampled spread")
 	baseTrain := fs.String("baseline-train", "", "with --compare: train the baselines on all of this file (and the training corpus) instead, as the embedded model is")
 	modelPath := fs.String("model", "", "model file (default: the embedded model)")

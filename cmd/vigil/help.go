@@ -83,8 +83,9 @@ func docs() map[string]doc {
 		}},
 		"lure": {subs: []subDoc{
 			{"score", "[--lang LANG] [--model FILE] [AD.txt]", "score one job ad (the file, or standard input); prints JSON"},
-			{"train", "--in ADS.csv --out MODEL", "train a lure-check model on labelled ads"},
-			{"eval", "--in ADS.csv [--model FILE] [--json]", "evaluate a model on labelled ads"},
+			{"train", "--in ADS.csv --out MODEL", "train a lure-check model on labelled ads (and Vigil's own corpus)"},
+			{"eval", "--in ADS.csv [--split test] [--compare] [--model FILE] [--json]", "evaluate a model on labelled ads (--compare: beside the bag-of-words baselines)"},
+			{"cv", "--in ADS.csv [--folds 5]", "cross-validate the training recipe by campaign, beside the baselines"},
 		}},
 		"bench": {subs: []subDoc{
 			{"intake", "[--url URL] [--clients N] [--duration D]", "post reports to a running server and measure"},

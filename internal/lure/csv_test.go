@@ -90,3 +90,78 @@ func TestHoldout(t *testing.T) {
 		t.Error("ParseSplit accepted dev")
 	}
 }
+
+func TestHoldoutPatterns(t *testing.T) {
+	// A group named in the group column is held out when FNV-1a 32 mod 3 is 0.
+	n := 0
+	for i := range 9000 {
+		if lure.Holdout(fmt.Sprintf("group:pattern-%d", i)) {
+			n++
+		}
+	}
+	if n < 2500 || n > 3500 {
+		t.Errorf("held out %d of 9000 patterns, want about 3000", n)
+	}
+}
+
+func TestGroups(t *testing.T) {
+	desc := func(title, d, company string) string {
+		s := "Title: " + title + "\nDescription: " + d + "\n"
+		if company != "" {
+			s += "Company profile: " + company + "\n"
+		}
+		return s
+	}
+	long := "Work from home typing payroll data for our clients, paid weekly."
+	rows := []lure.Example{
+		{ID: "e3", Text: desc("Typist", long, "")},
+		{ID: "e1", Text: desc("Data entry clerk", "WORK from home, typing payroll data for our clients - paid weekly!", "")}, // same after folding
+		{ID: "e2", Text: desc("Nurse", "Care for patients on the night shift of our ward.", "Riverside Hospital, a 300-bed teaching hospital.")},
+		{ID: "e4", Text: desc("Porter", "Move patients and equipment between the wards of the hospital.", "Riverside Hospital, a 300-bed teaching hospital.")}, // same company
+		{ID: "e5", Text: desc("Cook", "N/A", "")},   // too short to tie
+		{ID: "e6", Text: desc("Driver", "N/A", "")}, // too short to tie
+		{ID: "z1", Text: "职位: 普工\n职位描述: 负责流水线组装，白班为主，月休四天，加班按劳动法计算。\n公司介绍: 东莞某电子厂"},
+		{ID: "z2", Text: "职位: 质检\n职位描述: 负责流水线组装，白班为主，月休四天，加班按劳动法计算。"},
+		{ID: "p1", Group: "typist-abroad", Text: "one"},
+		{ID: "p2", Group: "typist-abroad", Text: "two"},
+	}
+	g := lure.Groups(rows)
+	want := []string{"e1", "e1", "e2", "e2", "e5", "e6", "z1", "z1", "group:typist-abroad", "group:typist-abroad"}
+	for i := range rows {
+		if g[i] != want[i] {
+			t.Errorf("%s: group %q, want %q", rows[i].ID, g[i], want[i])
+		}
+	}
+	// a split keeps every group whole
+	for _, sp := range []lure.Split{lure.SplitTrain, lure.SplitTest} {
+		ids := map[string]bool{}
+		for _, r := range lure.Select(rows, sp) {
+			ids[r.ID] = true
+		}
+		for i := range rows {
+			for j := range rows {
+				if g[i] == g[j] && ids[rows[i].ID] != ids[rows[j].ID] {
+					t.Errorf("%s: %s and %s share group %s but not the split", sp, rows[i].ID, rows[j].ID, g[i])
+				}
+			}
+		}
+	}
+}
+
+func TestGroupsSharedData(t *testing.T) {
+	rows := sharedRows(t)
+	test := lure.Select(rows, lure.SplitTest)
+	train := lure.Select(rows, lure.SplitTrain)
+	seen := map[string]bool{}
+	for _, g := range lure.Groups(train) {
+		seen[g] = true
+	}
+	for _, g := range lure.Groups(test) {
+		if seen[g] {
+			t.Errorf("group %s on both sides", g)
+		}
+	}
+	if n := len(test); n < len(rows)/8 || n > len(rows)/3 {
+		t.Errorf("%d of %d rows held out, want about a fifth", n, len(rows))
+	}
+}

@@ -5,10 +5,14 @@
 //
 //   - a statistical model: logistic regression over hashed word n-grams
 //     (for scripts written with spaces), character n-grams (for Chinese,
-//     Thai, Khmer and other scripts written without them) and the indicator
-//     flags, trained in pure Go by [Train] and calibrated with Platt scaling
-//     on out-of-fold scores. The trained model is embedded in the binary
-//     (model.bin) and parsed by [New];
+//     Thai, Khmer and other scripts written without them), short
+//     "key: value" fields and the indicator flags, each feature weighed by
+//     its inverse document frequency, trained in pure Go by [Train] and
+//     calibrated with Platt scaling on out-of-fold scores whose folds are
+//     campaign/company groups. The trained model is embedded in the binary
+//     (model.bin) and parsed by [New]. It is trained on the shared labelled
+//     ads and the training part of Vigil's own corpus ([TrainingCorpus]:
+//     compound-recruitment lures and local job ads in five languages);
 //   - indicators: named signs found by keyword tables and small parsers (pay
 //     far above the market, flight and visa paid, a known scam-compound area,
 //     contact only through a messenger, fees or passport requests …), each
@@ -27,6 +31,10 @@
 // is held at low unless one of its identifiers is in the link index: the
 // model was trained on job ads only and has nothing to say about other text.
 //
-// The held-out rule for the labelled data is [Holdout]: the FNV-1a 32-bit
-// hash of the row id, modulo 5, equal to 0.
+// Held-out data is split by group, never by row ([Groups], [Holdout],
+// [Select]): ads that share a description or a company profile, or a
+// pattern of the corpus, stay on one side, because scam campaigns post many
+// near-identical ads. [CrossValidate] measures the training recipe on
+// campaigns it has not seen against two bag-of-words baselines
+// ([TrainBaseline]), and [Resample] gives the spread over campaigns.
 package lure

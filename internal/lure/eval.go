@@ -2,12 +2,16 @@ package lure
 
 import (
 	"context"
+	"fmt"
 	"sort"
 )
 
 // Prediction is the answer for one labelled row, as Evaluate needs it.
 type Prediction struct {
-	Lang  string
+	Lang string
+	// Group is the row's campaign or company group (see Groups), for
+	// resampling by group.
+	Group string
 	Label int
 	// Score orders rows by concern (Result.Score, or the probability in
 	// raw mode).
@@ -24,14 +28,15 @@ type Prediction struct {
 // indicator rules, the job-ad gate or the link index.
 func (s *Scorer) Predict(ctx context.Context, ex Example, raw bool) (Prediction, error) {
 	r, err := s.Score(ctx, ex.Text, "en")
-	p := Prediction{Lang: ex.Lang, Label: ex.Label, Score: r.Score, Positive: r.Level.AtLeast(LevelElevated), Level: r.Level}
+	p := Prediction{Lang: ex.Lang, Group: ex.Group, Label: ex.Label, Score: r.Score, Positive: r.Level.AtLeast(LevelElevated), Level: r.Level}
 	if raw {
 		c := s.model.calibration(r.AdLang)
-		p.Score = r.Probability
-		p.Positive = r.Probability >= c.Elevated
+		prob := s.probability(ex.Text) // not rounded, so that ranking sees no false ties
+		p.Score = prob
+		p.Positive = prob >= c.Elevated
 		p.Level = LevelLow
 		switch {
-		case r.Probability >= c.High:
+		case prob >= c.High:
 			p.Level = LevelHigh
 		case p.Positive:
 			p.Level = LevelElevated
@@ -157,4 +162,136 @@ func ranking(preds []Prediction) (float64, float64) {
 		i = j
 	}
 	return round4(ap), round4(best)
+}
+
+// Interval is the spread of a figure over resamples: its 5th and 95th
+// percentiles.
+type Interval struct {
+	Lo float64 `json:"lo"`
+	Hi float64 `json:"hi"`
+}
+
+// Spread is the campaign-resampled spread of the main figures.
+type Spread struct {
+	Recall       Interval `json:"recall"`
+	FPR          Interval `json:"fpr"`
+	PRAUC        Interval `json:"pr_auc"`
+	RecallAtFPR5 Interval `json:"recall_at_fpr05"`
+}
+
+// Resample returns the spread of the metrics when the groups (campaigns and
+// companies) of the predictions are drawn again with replacement, n times,
+// overall ("") and per language. Each prediction's Group must be set; a
+// whole group is drawn or not, so a campaign of fifty ads weighs as it
+// would in a new sample of campaigns. The draws are seeded and repeatable.
+func Resample(preds []Prediction, n int, seed uint64) map[string]Spread {
+	out := map[string]Spread{}
+	sets := map[string][]Prediction{"": preds}
+	for _, p := range preds {
+		sets[p.Lang] = append(sets[p.Lang], p)
+	}
+	for lang, ps := range sets {
+		var names []string
+		members := map[string][]int{}
+		for i, p := range ps {
+			if _, ok := members[p.Group]; !ok {
+				names = append(names, p.Group)
+			}
+			members[p.Group] = append(members[p.Group], i)
+		}
+		rng := splitmix(seed ^ uint64(len(lang))*0x9e3779b97f4a7c15)
+		var rec, fpr, auc, r5 []float64
+		for range n {
+			var draw []Prediction
+			for range names {
+				for _, i := range members[names[rng.next()%uint64(len(names))]] {
+					draw = append(draw, ps[i])
+				}
+			}
+			m := measure(draw)
+			rec, fpr, auc, r5 = append(rec, m.Recall), append(fpr, m.FPR), append(auc, m.PRAUC), append(r5, m.RecallAtFPR5)
+		}
+		out[lang] = Spread{Recall: interval(rec), FPR: interval(fpr), PRAUC: interval(auc), RecallAtFPR5: interval(r5)}
+	}
+	return out
+}
+
+func interval(xs []float64) Interval {
+	if len(xs) == 0 {
+		return Interval{}
+	}
+	sort.Float64s(xs)
+	at := func(q float64) float64 { return xs[min(len(xs)-1, int(q*float64(len(xs))))] }
+	return Interval{Lo: round4(at(0.05)), Hi: round4(at(0.95))}
+}
+
+// The names of the models CrossValidate compares.
+const (
+	ModelVigil    = "vigil"     // the model with the indicator rules and the job-ad gate
+	ModelVigilRaw = "vigil-raw" // the model alone
+)
+
+// CrossValidate measures a training recipe on campaigns it has not seen:
+// the groups of rows (see Groups) are dealt into k folds, and each fold is
+// scored by models trained on the other folds plus extra (rows that are
+// never scored, such as the training corpus). It returns the pooled
+// predictions of Vigil's model, with and without the rules, and of each
+// baseline, keyed by name (ModelVigil, ModelVigilRaw, or the baseline kind).
+// Each prediction's Group is set, for Resample.
+func CrossValidate(ctx context.Context, rows, extra []Example, k int, cfg TrainConfig) (map[string][]Prediction, error) {
+	if k < 2 {
+		return nil, fmt.Errorf("lure: cross-validate: %d folds, want at least 2", k)
+	}
+	cfg = cfg.withDefaults()
+	groups := Groups(rows)
+	out := map[string][]Prediction{}
+	for f := range k {
+		var tr, te []Example
+		var teGroups []string
+		for i, r := range rows {
+			if groupFold("outer\x00"+groups[i], k) == f {
+				te = append(te, r)
+				teGroups = append(teGroups, groups[i])
+			} else {
+				tr = append(tr, r)
+			}
+		}
+		if len(te) == 0 {
+			continue
+		}
+		tr = append(tr, extra...)
+		m, err := Train(tr, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("lure: cross-validate fold %d: %w", f, err)
+		}
+		s, err := New(WithModel(m))
+		if err != nil {
+			return nil, err
+		}
+		for _, kind := range []BaselineKind{BaselineTFIDF, BaselineNB} {
+			b, err := TrainBaseline(tr, kind, cfg.ElevatedFPR)
+			if err != nil {
+				return nil, fmt.Errorf("lure: cross-validate fold %d: %w", f, err)
+			}
+			for i, r := range te {
+				p, _ := b.Predict(ctx, r)
+				p.Group = teGroups[i]
+				out[string(kind)] = append(out[string(kind)], p)
+			}
+		}
+		for i, r := range te {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			for name, raw := range map[string]bool{ModelVigil: false, ModelVigilRaw: true} {
+				p, err := s.Predict(ctx, r, raw)
+				if err != nil {
+					return nil, err
+				}
+				p.Group = teGroups[i]
+				out[name] = append(out[name], p)
+			}
+		}
+	}
+	return out, nil
 }

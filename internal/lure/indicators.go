@@ -59,7 +59,8 @@ func Codes() []string {
 }
 
 // Rule floors: with at least one context indicator (a compound area, or
-// travel paid or on a tourist visa), an ad whose indicator points reach
+// travel paid or on a tourist visa), or work abroad at high pay arranged
+// through a messenger, an ad whose indicator points reach
 // elevatedPoints is at least elevated, and highPoints at least high. Without
 // such context the indicators only act through the model, because ordinary
 // domestic ads also offer board, want no experience and hire customer service.
@@ -402,6 +403,12 @@ func ruleLevel(is indicatorSet) (Level, float64) {
 		if slices.Contains(strongCodes, c) {
 			strong++
 		}
+	}
+	if is[CodeAbroad] != nil && is[CodeHighPay] != nil && is[CodeMessenger] != nil {
+		// work abroad at pay far above the market, arranged over a
+		// messenger: the pattern of the recruitment posts themselves, which
+		// often name neither a town nor the travel
+		context = true
 	}
 	switch {
 	case !context || strong < 2:

@@ -13,9 +13,10 @@ import (
 	"math"
 )
 
-// embeddedModel is the model trained by `vigil lure train` on the training
-// split of ../shared/data/lure/train.csv; TestEmbeddedModelReproducible
-// retrains it and compares the bytes.
+// embeddedModel is the model trained by `vigil lure train` with its default
+// flags: on all of ../shared/data/lure/train.csv and the training part of
+// the corpus; TestEmbeddedModelReproducible retrains it and compares the
+// bytes.
 //
 //go:embed model.bin
 var embeddedModel []byte

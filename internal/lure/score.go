@@ -256,6 +256,21 @@ func (s *Scorer) Score(ctx context.Context, text, lang string) (Result, error) {
 	return r, lookupErr
 }
 
+// probability returns the model's calibrated probability for an ad, not
+// rounded.
+func (s *Scorer) probability(text string) float64 {
+	f := fold(text)
+	is, fd := s.det.detect(text, f)
+	fz := s.fzs.Get().(*featurizer)
+	defer s.fzs.Put(fz)
+	var codes []string
+	if fz.fl.indicators {
+		codes = modelCodes(is)
+	}
+	z := fz.score(f.s, codes, fd.payUSD, s.model.w, s.model.info.Bias)
+	return s.model.calibration(fd.script).probability(z)
+}
+
 // bandScore places the model probability p inside the band of the level,
 // keeping the order of p within the band. Text that is not a job ad stays
 // in the lower half of the low band.

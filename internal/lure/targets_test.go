@@ -2,14 +2,15 @@ package lure_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/lure"
 )
 
-// The targets of issue 7, measured as `vigil lure eval` measures them. Where
-// a target is not met the test asserts what the model does reach, so that a
-// regression still fails, and logs the gap.
+// The targets of issues 7 and 16, measured as `vigil lure cv` and `vigil
+// lure eval` measure them. Where a target is not met the test asserts what
+// the model does reach, so that a regression still fails, and logs the gap.
 
 func evaluate(t *testing.T, s *lure.Scorer, rows []lure.Example, raw bool) lure.Report {
 	t.Helper()
@@ -30,86 +31,72 @@ func logMetrics(t *testing.T, name string, m lure.Metrics) {
 		name, m.N, m.Precision, m.Recall, m.F1, m.FPR, m.PRAUC, m.RecallAtFPR5, m.Confusion)
 }
 
-// TestTargetHeldOut: recall >= 0.90 at a false-positive rate <= 5 % per
-// language on the held-out fifth of the real ads (target), beside the
-// bag-of-words baseline trained on the same split.
-//
-// Not met. The model is retrained on the rebuilt training file (split by
-// campaign and company group; see shared/data/README.md), and this
-// package's own test split is still per row, so these figures flatter it.
-// It reaches recall 0.835 (en, FPR 6.9 %) and 0.563 (zh, FPR 3.3 %), and on
-// zh it no longer beats the bag-of-words baseline (recall 0.583): issue 16
-// is the work that fixes this. The floors below are what it reaches, so a
-// regression still fails.
-func TestTargetHeldOut(t *testing.T) {
-	all := sharedRows(t)
-	test := lure.Select(all, lure.SplitTest)
-	s := newScorer(t)
-	rep := evaluate(t, s, test, false)
-	logMetrics(t, "vigil all", rep.Metrics)
-	// what the embedded model reaches; a regression fails here
-	floor := map[string]float64{"en": 0.83, "zh": 0.56}
-	fprCap := map[string]float64{"en": 0.07, "zh": 0.06}
-	aucFloor := map[string]float64{"en": 0.98, "zh": 0.89}
-	for _, lang := range []string{"en", "zh"} {
-		m := rep.ByLang[lang]
-		logMetrics(t, "vigil "+lang, m)
-		if m.Recall < 0.90 || m.FPR > 0.05 {
-			t.Logf("TARGET GAP (%s): recall %.4f at FPR %.4f; the target is recall >= 0.90 at FPR <= 0.05", lang, m.Recall, m.FPR)
-		}
-		if m.Recall < floor[lang] || m.FPR > fprCap[lang] || m.PRAUC < aucFloor[lang] {
-			t.Errorf("%s: recall %.4f, FPR %.4f, PR-AUC %.4f; reached before: recall >= %.2f, FPR <= %.2f, PR-AUC >= %.2f",
-				lang, m.Recall, m.FPR, m.PRAUC, floor[lang], fprCap[lang], aucFloor[lang])
-		}
-	}
-
-	cfg := lure.DefaultTrainConfig()
-	cfg.Features = lure.FeaturesBagOfWords
-	bow, err := lure.Train(lure.Select(all, lure.SplitTrain), cfg)
+// TestTargetCampaigns measures the training recipe on campaigns and
+// companies it has not seen: five folds by group of the shared data, each
+// scored by Vigil's model and the bag-of-words baselines trained on the
+// other four (plus the training corpus). Targets: EMSCAD (en) recall >= 0.70
+// at FPR <= 5 % (met); ORFD (zh) PR-AUC >= 0.80 (not met: no model here
+// separates new ORFD companies much better than chance).
+func TestTargetCampaigns(t *testing.T) {
+	rows := sharedRows(t)
+	extra, err := lure.TrainingCorpus()
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := lure.New(lure.WithModel(bow))
+	set, err := lure.CrossValidate(context.Background(), rows, extra, 5, lure.DefaultTrainConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := evaluate(t, bs, test, true)
-	logMetrics(t, "baseline all", base.Metrics)
-	for _, lang := range []string{"en", "zh"} {
-		logMetrics(t, "baseline "+lang, base.ByLang[lang])
-	}
-	if rep.PRAUC <= base.PRAUC {
-		t.Errorf("PR-AUC %.4f does not beat the bag-of-words baseline's %.4f", rep.PRAUC, base.PRAUC)
-	}
-	// TARGET GAP: the retrained model's zh recall (0.5625) is below the
-	// baseline's (0.5833). Asserted: it stays within 0.03 of it.
-	if zr, br := rep.ByLang["zh"].Recall, base.ByLang["zh"].Recall; zr <= br {
-		t.Logf("TARGET GAP (zh): recall %.4f does not beat the baseline's %.4f", zr, br)
-		if zr < br-0.03 {
-			t.Errorf("zh recall %.4f is more than 0.03 below the baseline's %.4f", zr, br)
+	rep := map[string]lure.Report{}
+	for _, name := range []string{lure.ModelVigil, lure.ModelVigilRaw, string(lure.BaselineTFIDF), string(lure.BaselineNB)} {
+		rep[name] = lure.Evaluate(set[name])
+		for _, lang := range []string{"en", "zh"} {
+			logMetrics(t, name+" "+lang, rep[name].ByLang[lang])
 		}
+	}
+	en, zh := rep[lure.ModelVigil].ByLang["en"], rep[lure.ModelVigil].ByLang["zh"]
+	if en.Recall < 0.70 || en.FPR > 0.05 {
+		t.Errorf("en: recall %.4f at FPR %.4f, want recall >= 0.70 at FPR <= 0.05", en.Recall, en.FPR)
+	}
+	for _, b := range []lure.BaselineKind{lure.BaselineTFIDF, lure.BaselineNB} {
+		be := rep[string(b)].ByLang["en"]
+		if en.PRAUC <= be.PRAUC || en.RecallAtFPR5 <= be.RecallAtFPR5 {
+			t.Errorf("en: PR-AUC %.4f, recall@fpr5 %.4f do not beat %s's %.4f, %.4f", en.PRAUC, en.RecallAtFPR5, b, be.PRAUC, be.RecallAtFPR5)
+		}
+	}
+	// TARGET GAP: ORFD PR-AUC 0.52 against the target 0.80, and below the
+	// TF-IDF baseline's 0.62. Asserted: what it reaches.
+	if zh.PRAUC < 0.80 {
+		t.Logf("TARGET GAP (zh): PR-AUC %.4f, want >= 0.80; tfidf-lr reaches %.4f", zh.PRAUC, rep[string(lure.BaselineTFIDF)].ByLang["zh"].PRAUC)
+	}
+	if zh.PRAUC < 0.50 || zh.FPR > 0.07 {
+		t.Errorf("zh: PR-AUC %.4f at FPR %.4f; reached before: PR-AUC >= 0.50 at FPR <= 0.07", zh.PRAUC, zh.FPR)
 	}
 }
 
 // TestTargetMessages: at most 1 % of ordinary non-job messages (chat, SMS,
-// notifications, in English and Chinese) scored elevated or high.
+// notifications) scored elevated or high, in each of the five languages.
 func TestTargetMessages(t *testing.T) {
 	rows := fixture(t, "messages.csv")
-	if len(rows) < 200 {
-		t.Fatalf("%d messages, want at least 200", len(rows))
+	more, err := lure.Corpus(lure.CorpusMessages)
+	if err != nil {
+		t.Fatal(err)
 	}
+	rows = append(rows, more...)
 	rep := evaluate(t, newScorer(t), rows, false)
-	for _, lang := range []string{"en", "zh"} {
-		logMetrics(t, lang, rep.ByLang[lang])
-	}
-	if rep.FPR > 0.01 {
-		t.Errorf("%.4f of %d messages scored elevated or high, want <= 0.01", rep.FPR, rep.N)
+	for _, lang := range lure.Languages() {
+		m := rep.ByLang[lang]
+		logMetrics(t, lang, m)
+		if m.N < 15 || m.FPR > 0.01 {
+			t.Errorf("%s: %.4f of %d messages scored elevated or high, want <= 0.01 of at least 15", lang, m.FPR, m.N)
+		}
 	}
 }
 
-// TestTargetCompoundAds: recall >= 0.90 on ads in the style of
-// scam-compound recruitment, and the false-positive rate on ordinary
-// legitimate ads from the same region.
+// TestTargetCompoundAds: recall >= 0.90 on the fixture of ads in the style
+// of scam-compound recruitment, and the false-positive rate on ordinary
+// legitimate ads from the same region (both en and zh; written before issue
+// 16, and not trained on).
 func TestTargetCompoundAds(t *testing.T) {
 	s := newScorer(t)
 	lures := fixture(t, "compound_ads.csv")
@@ -122,28 +109,82 @@ func TestTargetCompoundAds(t *testing.T) {
 	for _, lang := range []string{"en", "zh"} {
 		logMetrics(t, lang, rep.ByLang[lang])
 	}
-	if rep.Recall < 0.90 {
-		t.Errorf("recall %.4f on compound-style ads, want >= 0.90", rep.Recall)
-	}
-	// TARGET GAP since the retrain on the rebuilt file: FPR 0.10 (5 of 50
-	// English regional ads); the target is 0.05. Asserted: what it reaches.
-	if rep.FPR > 0.05 {
-		t.Logf("TARGET GAP: FPR %.4f on legitimate regional ads, want <= 0.05", rep.FPR)
-	}
-	if rep.FPR > 0.10 {
-		t.Errorf("FPR %.4f on legitimate regional ads; reached before: 0.10", rep.FPR)
+	if rep.Recall < 0.90 || rep.FPR > 0.05 {
+		t.Errorf("recall %.4f, FPR %.4f; want recall >= 0.90 at FPR <= 0.05", rep.Recall, rep.FPR)
 	}
 	raw := evaluate(t, s, append(append([]lure.Example(nil), lures...), legit...), true)
 	logMetrics(t, "model alone", raw.Metrics)
 }
 
+// TestTargetCorpus scores the held-out patterns of the corpus (a third of
+// the patterns, which the embedded model was not trained on): compound
+// recruitment lures in five languages, and ordinary local job ads. Target:
+// recall >= 0.90 overall and >= 0.85 in each language. The quoted-report
+// pattern holds one-line slogans quoted in news reports ("việc nhẹ, lương
+// cao…"); they are not job ads, the job-ad gate holds them low, and they are
+// counted apart.
+func TestTargetCorpus(t *testing.T) {
+	s := newScorer(t)
+	all, err := lure.Corpus(lure.CorpusLures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ads, fragments []lure.Example
+	for _, r := range lure.Select(all, lure.SplitTest) {
+		if r.Group == "quoted-report" {
+			fragments = append(fragments, r)
+		} else {
+			ads = append(ads, r)
+		}
+	}
+	rep := evaluate(t, s, ads, false)
+	logMetrics(t, "lures", rep.Metrics)
+	if rep.Recall < 0.90 {
+		t.Errorf("recall %.4f on held-out compound ads, want >= 0.90", rep.Recall)
+	}
+	for _, lang := range lure.Languages() {
+		m := rep.ByLang[lang]
+		logMetrics(t, "lures "+lang, m)
+		if m.N == 0 || m.Recall < 0.85 {
+			t.Errorf("%s: recall %.4f on %d held-out compound ads, want >= 0.85", lang, m.Recall, m.N)
+		}
+	}
+	logMetrics(t, "lures raw", evaluate(t, s, ads, true).Metrics)
+	logMetrics(t, "quoted slogans", evaluate(t, s, fragments, false).Metrics)
+
+	legit, err := lure.Corpus(lure.CorpusLegit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr := evaluate(t, s, lure.Select(legit, lure.SplitTest), false)
+	logMetrics(t, "local ads", lr.Metrics)
+	if lr.FPR > 0.10 {
+		t.Errorf("FPR %.4f on %d held-out local job ads; reached before: <= 0.10", lr.FPR, lr.N)
+	}
+}
+
+// TestCorpusSources: every corpus row says where it came from.
+func TestCorpusSources(t *testing.T) {
+	for _, name := range []string{lure.CorpusLures, lure.CorpusLegit, lure.CorpusMessages} {
+		rows, err := lure.Corpus(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if !strings.HasPrefix(r.Source, "written by Vigil developers") && !strings.Contains(r.Source, "https://") && !strings.Contains(r.Source, "http://") {
+				t.Errorf("%s %s: source %q names neither Vigil's developers nor a public report", name, r.ID, r.Source)
+			}
+			if r.Group == "" {
+				t.Errorf("%s %s: no pattern in the group column", name, r.ID)
+			}
+		}
+	}
+}
+
 // TestBlindRegionAds scores 20 more compound-style lures and 20 more
 // legitimate regional ads, written after the keyword lists and rules were
-// settled and not tuned on (one bug it exposed was fixed: "line
-// supervisors" was read as a LINE id). It asserts what the scorer reaches:
-// recall 0.90 (two English lures phrase the paid travel in ways the lists
-// miss: "they will book your flight", "visa + flight + housing on the
-// company") and FPR 0.05 (one Chinese ad over the model's threshold).
+// settled (issue 7) and not trained on. It asserts what the scorer reaches:
+// recall 1.00 and FPR 0.00 (before issue 16: 0.90 and 0.05).
 func TestBlindRegionAds(t *testing.T) {
 	rep := evaluate(t, newScorer(t), fixture(t, "blind_region_ads.csv"), false)
 	logMetrics(t, "all", rep.Metrics)
@@ -151,6 +192,22 @@ func TestBlindRegionAds(t *testing.T) {
 		logMetrics(t, lang, rep.ByLang[lang])
 	}
 	if rep.Recall < 0.90 || rep.FPR > 0.05 {
-		t.Errorf("recall %.4f, FPR %.4f; reached before: recall 0.90, FPR 0.05", rep.Recall, rep.FPR)
+		t.Errorf("recall %.4f, FPR %.4f; reached before: recall 1.00, FPR 0.00", rep.Recall, rep.FPR)
+	}
+}
+
+// TestBlindCorpus scores 25 compound-recruitment lures (five in each of
+// en, zh, km, th, vi, in six new patterns) and 15 local job ads, written
+// after the model and the rules of issue 16 were frozen, and never trained
+// or tuned on. It asserts what the scorer reached then: recall 0.96 (one
+// English lure missed), FPR 0.00.
+func TestBlindCorpus(t *testing.T) {
+	rep := evaluate(t, newScorer(t), fixture(t, "blind_corpus.csv"), false)
+	logMetrics(t, "all", rep.Metrics)
+	for _, lang := range lure.Languages() {
+		logMetrics(t, lang, rep.ByLang[lang])
+	}
+	if rep.Recall < 0.95 || rep.FPR > 0.05 {
+		t.Errorf("recall %.4f, FPR %.4f; reached before: recall 0.96, FPR 0.00", rep.Recall, rep.FPR)
 	}
 }

@@ -15,7 +15,9 @@ type folded struct {
 	off []int32
 }
 
-// fold prepares text for matching. Offsets are kept so that evidence spans
+// fold prepares text for matching. Khmer, Thai, Lao and Myanmar digits
+// become ASCII digits, so that amounts and phone numbers written in them are
+// read. Offsets are kept so that evidence spans
 // point into the text exactly as the caller gave it.
 func fold(text string) folded {
 	b := make([]byte, 0, len(text))
@@ -39,6 +41,14 @@ func fold(text string) folded {
 			r -= 0xFEE0
 		case r == 0x3000: // ideographic space
 			r = ' '
+		case 0x17E0 <= r && r <= 0x17E9: // Khmer digits, as in "ប្រាក់ខែ ១៥០០ ដុល្លារ"
+			r = '0' + r - 0x17E0
+		case 0x0E50 <= r && r <= 0x0E59: // Thai digits
+			r = '0' + r - 0x0E50
+		case 0x0ED0 <= r && r <= 0x0ED9: // Lao digits
+			r = '0' + r - 0x0ED0
+		case 0x1040 <= r && r <= 0x1049: // Myanmar digits
+			r = '0' + r - 0x1040
 		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0xFEFF || r == 0x00AD:
 			i += n // zero-width characters and soft hyphens carry nothing
 			continue

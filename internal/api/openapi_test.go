@@ -282,6 +282,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"/components/schemas/OrgKind", staff.OrgKinds},
 		{"/components/schemas/Role", roles},
 		{"/components/schemas/CheckAnswer/properties/band", links.Bands()},
+		{"/components/schemas/CheckAnswer/properties/unverified_reports", links.Bands()},
 		{"/components/schemas/Stats/properties/charts/required", stats.Charts()},
 	}
 	for _, tt := range tests {
@@ -342,6 +343,14 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"CasePage", reflect.TypeFor[api.Page[*casework.CaseView]](), true},
 		{"AuditPage", reflect.TypeFor[api.Page[api.AuditView]](), true},
 		{"CheckAnswer", reflect.TypeFor[links.CheckAnswer](), true},
+		{"IdentifierView", reflect.TypeFor[links.IdentifierView](), true},
+		{"VerifyView", reflect.TypeFor[links.VerifyView](), true},
+		{"WronglyReportedView", reflect.TypeFor[links.WronglyReportedView](), true},
+		{"ProtectedView", reflect.TypeFor[links.ProtectedView](), true},
+		{"ProtectedList", reflect.TypeFor[api.Page[links.ProtectedView]](), true},
+		{"VerifyIn", reflect.TypeFor[links.VerifyIn](), false},
+		{"WronglyReportedIn", reflect.TypeFor[links.WronglyReportedIn](), false},
+		{"ProtectIn", reflect.TypeFor[links.ProtectIn](), false},
 		{"Stats", reflect.TypeFor[stats.Stats](), true},
 		{"StatsBar", reflect.TypeFor[stats.Bar](), true},
 		{"Submission", reflect.TypeFor[intake.Submission](), false},

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -74,6 +75,8 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/side":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/identifiers/{id}/wrongly-reported":      {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/reports/{id}/verified":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screen":                                 {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -97,6 +100,11 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports/{id}/dismiss": {auth.Coordinator: {own}, auth.Intake: {own}},
 	"POST /api/v1/reports/{id}/reopen":  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases/{id}/reports":   {auth.Coordinator: {own}, auth.Intake: {own}},
+	// Protected identifiers are an organisation's own list: coordinators
+	// and admins manage it; another organisation's entry is not found.
+	"GET /api/v1/protected-identifiers":         {auth.Admin: {own}, auth.Coordinator: {own}},
+	"POST /api/v1/protected-identifiers":        {auth.Admin: {own}, auth.Coordinator: {own}},
+	"DELETE /api/v1/protected-identifiers/{id}": {auth.Admin: {own}, auth.Coordinator: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -130,6 +138,8 @@ type fixture struct {
 	identifier string
 	// org is the scope's organisation (home, other, third).
 	org string
+	// protected is a protected identifier of the report's organisation.
+	protected string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -169,8 +179,12 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil || len(ids) != 1 {
 			t.Fatalf("identifier fixture: %v, %+v", err, ids)
 		}
+		pv, err := e.links.Protect(ctx, coord, &links.ProtectIn{Value: "@hotline_" + ack.ID[len(ack.ID)-12:], Note: "matrix"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID,
-			identifier: ids[0].ID}
+			identifier: ids[0].ID, protected: pv.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -219,6 +233,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.token
 	case strings.HasPrefix(pattern, "/api/v1/identifiers/{id}"):
 		id = f.identifier
+	case strings.HasPrefix(pattern, "/api/v1/protected-identifiers/{id}"):
+		id = f.protected
 	case strings.HasPrefix(pattern, "/api/v1/organisations/{id}"):
 		id = f.org
 	}
@@ -250,6 +266,12 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"name": "Try Pheap"}, nil
 	case "POST /api/v1/identifiers/{id}/side":
 		return path, map[string]string{"side": "victim", "reason": "matrix test"}, nil
+	case "POST /api/v1/identifiers/{id}/wrongly-reported":
+		return path, map[string]any{"wrongly_reported": true, "reason": "matrix test"}, nil
+	case "POST /api/v1/reports/{id}/verified":
+		return path, map[string]bool{"verified": true}, nil
+	case "POST /api/v1/protected-identifiers":
+		return path, map[string]string{"value": "@hotline_" + f.report[len(f.report)-12:] + "x", "note": "matrix"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
 	case "GET /api/v1/search":

@@ -80,6 +80,12 @@ const (
 	Search          Action = "search"           // search reports and cases; each result is checked with ReadReport or ReadCase
 )
 
+// The actions on what the public check may trust (links.Check).
+const (
+	VerifyReport    Action = "report.verify"      // mark a report verified, so the public check counts it; audited
+	ManageProtected Action = "identifier.protect" // register the organisation's own and partners' contacts as legitimate; audited
+)
+
 // Resource is what an action is done to, as far as access depends on it.
 type Resource struct {
 	// OrgID owns the resource ("" for none: a global resource).
@@ -130,12 +136,12 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport,
 		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
-		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
+		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport,
 		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers, Search},
-	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats},
+	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff
 	// intake from another system) and reads nothing back.

@@ -332,6 +332,10 @@ type IdentifierView struct {
 	LastSeen     string `json:"last_seen,omitempty"`
 	// ReportIDs lists the other reports of the caller's own organisation.
 	ReportIDs []string `json:"report_ids"`
+	// Held flags a burst of anonymous reports naming it (three or more in
+	// 24 hours, none verified): the public check holds them back until
+	// staff verify a report or mark the identifier wrongly reported.
+	Held bool `json:"held"`
 }
 
 func month(us int64) string {
@@ -399,6 +403,11 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 			OtherReports: max(0, i.ReportCount-1), OtherOrgs: max(0, i.OrgCount-1), ReportIDs: []string{}}
 		if v.Role != string(extract.RoleVictimContact) {
 			if v.Value, err = s.open(i); err != nil {
+				return nil, err
+			}
+		}
+		if v.Public {
+			if v.Held, err = s.held(ctx, q, i.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -658,12 +667,30 @@ func Band(n int) string {
 // CheckAnswer is all the public learns from a check: aggregates in bands,
 // never an exact count, report content or which organisation. Both doors
 // (the API and the check page) give it as Check returns it.
+//
+// What a band means: Band counts only verified reports — reports staff
+// triaged as credible (put in a case, or marked verified). It says people
+// reported the identifier and staff found those reports credible; it does
+// not say who owns the identifier today, that it is a scam, or that an
+// identifier answered "none" is safe. UnverifiedReports is a weaker signal:
+// reports no one has reviewed yet, shown only when they come from several
+// independent sources (see assess).
 type CheckAnswer struct {
 	Kind     string `json:"kind"`
 	Value    string `json:"value"`
 	Reported bool   `json:"reported"`
-	// Band is how many reports mention it: none, few (1–4) or many (5+).
-	Band       string   `json:"band"`
+	// Band is how many verified reports mention it: none, few (1–4) or
+	// many (5+).
+	Band string `json:"band"`
+	// UnverifiedReports is how many independent sources of unreviewed
+	// reports mention it, in the same bands; "none" when there are too few,
+	// they are not independent, or a burst of them is held for review.
+	UnverifiedReports string `json:"unverified_reports"`
+	// Legitimate marks a known legitimate contact: an organisation using
+	// Vigil registered it as its own or a partner's (a hotline, an
+	// embassy). No report moves it; the bands are none.
+	Legitimate bool `json:"legitimate"`
+	// FirstSeen, LastSeen and Categories are of the verified reports.
 	FirstSeen  string   `json:"first_seen,omitempty"`
 	LastSeen   string   `json:"last_seen,omitempty"`
 	Categories []string `json:"categories"`
@@ -672,12 +699,17 @@ type CheckAnswer struct {
 // Check normalises a public query (a phone in any format, a handle, a URL,
 // a wallet) and answers in aggregate, the number of reports in a band
 // (see Band), for the public through any door. region (ISO 3166-1 alpha-2, may be
-// empty) reads phone numbers written without a country code. It answers
-// only for a public identifier: one a report's text marks as the
-// recruiter's, or staff confirmed, and that no report or staff member says
-// is a reporter's or victim's contact. For any other — a victim's number
-// mentioned in someone else's narrative included — it answers as for an
-// identifier never reported.
+// empty) reads phone numbers written without a country code.
+//
+// A protected identifier (Protect) answers legitimate, whatever reports
+// say. One staff marked wrongly reported (SetWronglyReported) answers as
+// never reported. Otherwise it answers only for a public identifier: one a
+// report's text marks as the recruiter's, or staff confirmed, and that no
+// report or staff member says is a reporter's or victim's contact. For any
+// other — a victim's number mentioned in someone else's narrative included
+// — it answers as for an identifier never reported. Of a public one it
+// counts verified reports in Band and independent unverified ones in
+// UnverifiedReports (assess says which and why).
 func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
@@ -694,16 +726,17 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	if !ok {
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
-	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Band: BandNone, Categories: []string{}}
-	i, err := s.publicIdentifier(ctx, string(h.Kind), h.Value)
-	if errors.Is(err, store.ErrNotFound) {
-		return ans, nil
-	}
+	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
+	t, err := s.trust(ctx, string(h.Kind), h.Value)
 	if err != nil {
 		return nil, err
 	}
-	if i.ReportCount > 0 {
-		ans.Reported, ans.Band, ans.FirstSeen, ans.LastSeen, ans.Categories = true, Band(i.ReportCount), month(i.FirstSeen), month(i.LastSeen), i.Categories
+	ans.Legitimate = t.protected
+	if t.verified > 0 {
+		ans.Reported, ans.Band, ans.FirstSeen, ans.LastSeen, ans.Categories = true, Band(t.verified), month(t.first), month(t.last), t.categories
+	}
+	if t.shown {
+		ans.UnverifiedReports = Band(t.sources)
 	}
 	return ans, nil
 }
@@ -728,8 +761,10 @@ func (s *Service) publicIdentifier(ctx context.Context, kind, value string) (*st
 	return i, nil
 }
 
-// ReportsFor counts the reports a public identifier appears in (0 for any
-// other, as Check): the lure check's link-index signal.
+// ReportsFor counts the verified reports a public identifier appears in
+// (0 for any other, and for a protected or wrongly reported one, as
+// Check): the lure check's link-index signal, which anonymous reports
+// alone must not move either.
 //
 // The value is normalised as the link index stores it (a Telegram handle
 // with its "@", lower case): the lure check reads "golden_job_kh" where the
@@ -741,14 +776,11 @@ func (s *Service) ReportsFor(ctx context.Context, kind, value string) (int, erro
 			value = h.Value
 		}
 	}
-	i, err := s.publicIdentifier(ctx, kind, value)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
+	t, err := s.trust(ctx, kind, value)
 	if err != nil {
 		return 0, err
 	}
-	return i.ReportCount, nil
+	return t.verified, nil
 }
 
 // SideIn is a staff member's word on an identifier.
@@ -783,23 +815,13 @@ func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string
 	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
 		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")
 	}
-	if len(identifierID) != 32 || strings.Trim(identifierID, "0123456789abcdef") != "" || a.OrgID == "" {
-		return nil, fmt.Errorf("identifier %q: %w", identifierID, store.ErrNotFound)
-	}
 	// Any report of the caller's organisation naming it will do: access
 	// to one is access to the identifier.
-	own, err := s.db.Read().OrgOccurrences(ctx, identifierID, a.OrgID, "", 1)
-	if err != nil {
-		return nil, err
-	}
-	if len(own) == 0 {
-		return nil, fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
-	}
-	if _, err := s.intake.Authorize(ctx, a, own[0].ReportID, auth.MarkIdentifier); err != nil {
+	if err := s.ownIdentifier(ctx, a, identifierID); err != nil {
 		return nil, err
 	}
 	var out *SideView
-	err = s.db.Tx(ctx, func(q store.Q) error {
+	err := s.db.Tx(ctx, func(q store.Q) error {
 		if err := q.PutIdentifierSide(ctx, &store.IdentifierSide{IdentifierID: identifierID, OrgID: a.OrgID, Side: in.Side, SetBy: a.UserID, SetAt: store.Now()}); err != nil {
 			return err
 		}

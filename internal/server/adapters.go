@@ -55,7 +55,7 @@ func (w webChecker) Check(ctx context.Context, query, lang string) (*web.CheckAn
 		if err != nil {
 			return nil, err
 		}
-		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: ans.Band}, nil
+		return &web.CheckAnswer{Kind: ans.Kind, Normalised: ans.Value, Band: ans.Band, UnverifiedReports: ans.UnverifiedReports, Legitimate: ans.Legitimate}, nil
 	}
 	if len(query) < 40 {
 		return &web.CheckAnswer{Kind: "unknown", Band: links.BandNone}, nil

@@ -151,6 +151,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
 		Screening:       s.Screen,
 		Links:           webLinks{s.Links},
+		LinkTrust:       s.Links,
 		Checker:         webChecker{l: s.Links, lure: publicLure},
 		Stats:           s.Stats,
 		Lure:            webLure{in: s.Intake, lure: s.Lure},

@@ -14,11 +14,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/stats"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // api calls the JSON API on the same server as the pages, with c's cookies
@@ -57,6 +59,7 @@ func (e *env) api(t *testing.T, c *http.Client, method, path string, body, v any
 
 var (
 	pageBand       = regexp.MustCompile(`class="band band-([a-z]*)"`)
+	pageUnverified = regexp.MustCompile(`class="unverified unverified-([a-z]*)"`)
 	pageNormalised = regexp.MustCompile(`<span class="v">[^<]*<code>([^<]*)</code>`)
 	pageLevel      = regexp.MustCompile(`data-level="([a-z]*)"><strong>([^<]*)</strong>`)
 	pageReason     = regexp.MustCompile(`<li data-code="([a-z_]+)">([^<]*)</li>`)
@@ -86,54 +89,125 @@ func TestDoorsAgree(t *testing.T) {
 	ctx := context.Background()
 	anon := e.client(t)
 
-	// A recruiter's number named by five reports, so the band is "many".
-	const many = "+855 12 999 001"
-	for i := range 5 {
-		var ack map[string]any
-		e.api(t, anon, "POST", "/api/v1/reports", map[string]any{
-			"language": "en", "narrative": fmt.Sprintf("The recruiter called from %s and promised a job in Sihanoukville (report %d).", many, i),
-		}, &ack)
+	// Anonymous reports of recruiters' numbers. The public check counts
+	// verified reports only (links.Check), so five anonymous reports filed
+	// at once are a burst held from the answer until staff put them in a
+	// case; three spread over days are shown apart as unverified; a
+	// protected number answers legitimate whatever reports say; one marked
+	// wrongly reported answers as never reported.
+	const (
+		many      = "+855 12 999 001"
+		protected = "+855 12 999 002"
+		spread    = "+855 12 999 003"
+		disputed  = "+855 12 999 004"
+	)
+	file := func(phone string, n int) []string {
+		var ids []string
+		for i := range n {
+			var ack map[string]any
+			e.api(t, anon, "POST", "/api/v1/reports", map[string]any{
+				"language": "en", "narrative": fmt.Sprintf("The recruiter called from %s and promised a job in Sihanoukville (report %d).", phone, i),
+			}, &ack)
+			ids = append(ids, ack["id"].(string))
+		}
+		if err := e.srv.Jobs.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return ids
 	}
-	if err := e.srv.Jobs.Drain(ctx); err != nil {
-		t.Fatal(err)
+	manyIDs := file(many, 5)
+	file(protected, 5)
+	spreadIDs := file(spread, 3)
+	disputedIDs := file(disputed, 1)
+	coord := e.login(t, "coordinator@hotline.demo")
+
+	// agree asks both doors and wants the same answer, and the one given.
+	agree := func(t *testing.T, q, band, unverified string, legitimate bool) {
+		t.Helper()
+		var ans map[string]any
+		e.api(t, anon, "GET", "/api/v1/check?q="+url.QueryEscape(q), nil, &ans)
+		if _, ok := ans["reports"]; ok {
+			t.Errorf("the API gives the public an exact count: %v", ans)
+		}
+		p := e.do(t, anon, "POST", "/check?lang=en", url.Values{"q": {q}})
+		if p.status != http.StatusOK {
+			t.Fatalf("check page: status %d", p.status)
+		}
+		pb := one(t, pageBand, p.body, "band")[0]
+		value := one(t, pageNormalised, p.body, "normalised query")[0]
+		pu := links.BandNone
+		if m := pageUnverified.FindStringSubmatch(p.body); m != nil {
+			pu = m[1]
+		}
+		pl := strings.Contains(p.body, `data-legitimate="true"`)
+		if pb != ans["band"] || value != ans["value"] || pu != ans["unverified_reports"] || pl != ans["legitimate"] {
+			t.Errorf("page says %s %s unverified %s legitimate %v; API says %v %v unverified %v legitimate %v",
+				pb, value, pu, pl, ans["band"], ans["value"], ans["unverified_reports"], ans["legitimate"])
+		}
+		if pb != band || pu != unverified || pl != legitimate {
+			t.Errorf("band %s, unverified %s, legitimate %v; want %s, %s, %v", pb, pu, pl, band, unverified, legitimate)
+		}
+		if (ans["reported"] == true) != (band != links.BandNone) {
+			t.Errorf("API: reported %v with band %v", ans["reported"], ans["band"])
+		}
+		if !strings.Contains(p.body, `class="hint meaning"`) {
+			t.Error("the check page does not say what a count means")
+		}
 	}
+
+	t.Run("held burst", func(t *testing.T) {
+		agree(t, many, links.BandNone, links.BandNone, false)
+	})
+	// Staff act: a case for the five, a protected hotline, the spread
+	// reports dated over three weeks, a wrongly reported number (verified
+	// first, so the mark is what clears it).
+	var cv map[string]any
+	e.api(t, coord, "POST", "/api/v1/cases", map[string]any{"report_ids": manyIDs, "title": "Recruiter's number"}, &cv)
+	var pv map[string]any
+	e.api(t, coord, "POST", "/api/v1/protected-identifiers", map[string]any{"value": "012 999 002", "country": "KH", "note": "Our hotline"}, &pv)
+	for k, id := range spreadIDs {
+		at := time.Now().AddDate(0, 0, -7*(k+1)).UnixMicro()
+		if err := e.srv.DB.Tx(ctx, func(q store.Q) error {
+			return q.Exec(ctx, `UPDATE reports SET received_at = $1 WHERE id = $2`, at, id)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var vv map[string]any
+	e.api(t, coord, "POST", "/api/v1/reports/"+disputedIDs[0]+"/verified", map[string]bool{"verified": true}, &vv)
+	t.Run("verified before the mark", func(t *testing.T) {
+		agree(t, disputed, links.BandFew, links.BandNone, false)
+	})
+	var idents struct{ Items []links.IdentifierView }
+	e.api(t, coord, "GET", "/api/v1/reports/"+disputedIDs[0]+"/identifiers", nil, &idents)
+	if len(idents.Items) != 1 {
+		t.Fatalf("identifiers of the disputed report: %+v", idents.Items)
+	}
+	var wv map[string]any
+	e.api(t, coord, "POST", "/api/v1/identifiers/"+idents.Items[0].ID+"/wrongly-reported", map[string]any{"wrongly_reported": true, "reason": "The number of a shelter in Poipet"}, &wv)
 
 	t.Run("check", func(t *testing.T) {
 		var unseenWallet [20]byte
 		copy(unseenWallet[:], "vigil parity unseen")
 		for _, tc := range []struct {
-			name, q, band string
+			name, q, band, unverified string
+			legitimate                bool
 		}{
-			{"reported phone", "+855 12 345 678", links.BandFew},
-			{"reported handle", "@golden_job_kh", links.BandFew},
-			{"reported handle as a link", "https://t.me/golden_job_kh", links.BandFew},
-			{"phone in five reports", many, links.BandMany},
-			{"unreported phone", "+855 12 000 999", links.BandNone},
-			{"unreported handle", "@nobody_reported_this", links.BandNone},
-			{"wallet (a ransom payment, not the recruiter's)", "THkBghJeZtdGBAnWmEMojQGQhvy53ZMDEH", links.BandNone},
-			{"unreported wallet", extract.TRONAddress(unseenWallet), links.BandNone},
+			// The demo's recruiter reports are in cases.
+			{"reported phone", "+855 12 345 678", links.BandFew, links.BandNone, false},
+			{"reported handle", "@golden_job_kh", links.BandFew, links.BandNone, false},
+			{"reported handle as a link", "https://t.me/golden_job_kh", links.BandFew, links.BandNone, false},
+			{"phone in five reports of a case", many, links.BandMany, links.BandNone, false},
+			{"protected phone in five reports", protected, links.BandNone, links.BandNone, true},
+			{"phone in three unverified reports weeks apart", spread, links.BandNone, links.BandFew, false},
+			{"phone marked wrongly reported", disputed, links.BandNone, links.BandNone, false},
+			{"unreported phone", "+855 12 000 999", links.BandNone, links.BandNone, false},
+			{"unreported handle", "@nobody_reported_this", links.BandNone, links.BandNone, false},
+			{"wallet (a ransom payment, not the recruiter's)", "THkBghJeZtdGBAnWmEMojQGQhvy53ZMDEH", links.BandNone, links.BandNone, false},
+			{"unreported wallet", extract.TRONAddress(unseenWallet), links.BandNone, links.BandNone, false},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				var ans map[string]any
-				e.api(t, anon, "GET", "/api/v1/check?q="+url.QueryEscape(tc.q), nil, &ans)
-				if _, ok := ans["reports"]; ok {
-					t.Errorf("the API gives the public an exact count: %v", ans)
-				}
-				p := e.do(t, anon, "POST", "/check?lang=en", url.Values{"q": {tc.q}})
-				if p.status != http.StatusOK {
-					t.Fatalf("check page: status %d", p.status)
-				}
-				band := one(t, pageBand, p.body, "band")[0]
-				value := one(t, pageNormalised, p.body, "normalised query")[0]
-				if band != ans["band"] || value != ans["value"] {
-					t.Errorf("page says %s %s, API says %v %v", band, value, ans["band"], ans["value"])
-				}
-				if band != tc.band {
-					t.Errorf("band %s, want %s", band, tc.band)
-				}
-				if (ans["reported"] == true) != (tc.band != links.BandNone) {
-					t.Errorf("API: reported %v with band %v", ans["reported"], ans["band"])
-				}
+				agree(t, tc.q, tc.band, tc.unverified, tc.legitimate)
 			})
 		}
 	})

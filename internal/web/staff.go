@@ -333,6 +333,16 @@ type caseView struct {
 	CanRefer  bool
 	CanCreate bool
 	CanLinks  bool
+	// Verify is the report page's verified mark for the public check (a
+	// report in a case counts as verified anyway); nil when the actor may
+	// not set it.
+	Verify *verifyBox
+}
+
+// verifyBox is a report's verified mark on the report page.
+type verifyBox struct {
+	ReportID string
+	Verified bool
 }
 
 // reportBlock is one report on the case page.
@@ -657,6 +667,12 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
+	if s.d.LinkTrust != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
+		cv.Verify = &verifyBox{ReportID: r.ID}
+		if cv.Verify.Verified, err = s.d.LinkTrust.Verified(q.ctx(), q.actor, r.ID); err != nil {
+			return err
+		}
+	}
 	if cv.CanCreate {
 		if cv.Users, err = s.assignable(q); err != nil {
 			return err

@@ -34,6 +34,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
@@ -83,6 +84,8 @@ type Deps struct {
 	Search Searcher
 	// Stats answers the statistics page and the map.
 	Stats *stats.Service
+	// LinkTrust manages the protected identifiers page; nil shows none.
+	LinkTrust *links.Service
 }
 
 // ReceiptSource returns the ledger receipt for a report's first statement,
@@ -107,8 +110,13 @@ type CheckAnswer struct {
 	Normalised string
 	// Band is the coarse number of reports mentioning it, as the link
 	// service bands it for the public (links.Band): none, few (1–4) or
-	// many (5+). Never an exact count.
+	// many (5+). Never an exact count. It counts verified reports only.
 	Band string
+	// UnverifiedReports is the band of independent unreviewed reports
+	// (links.CheckAnswer.UnverifiedReports); "none" or empty when held.
+	UnverifiedReports string
+	// Legitimate marks a known legitimate contact (a protected identifier).
+	Legitimate bool
 	// Lure is the job ad's lure score, for a pasted ad.
 	Lure *LureScore
 }
@@ -256,7 +264,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
-	"search", "acts", "setup",
+	"search", "acts", "setup", "protected",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -585,6 +593,9 @@ func (s *site) nav(q *req) []navItem {
 		if canAdmin(a) {
 			add("nav.admin", "/app/admin")
 		}
+		if s.d.LinkTrust != nil && canProtect(a) {
+			add("nav.protected", "/app/protected")
+		}
 	}
 	add("nav.account", "/app/account")
 	return items
@@ -670,6 +681,12 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))
 	mux.Handle("GET /app/stats/{chart}", s.staffPage(false, s.statsCSV))
 	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))
+	if s.d.LinkTrust != nil {
+		mux.Handle("GET /app/protected", s.staffPage(false, s.protected))
+		mux.Handle("POST /app/protected", s.staffPage(false, s.protectedAdd))
+		mux.Handle("POST /app/protected/{id}/removed", s.staffPage(false, s.protectedRemove))
+		mux.Handle("POST /app/reports/{id}/verified", s.staffPage(false, s.reportVerified))
+	}
 	mux.Handle("POST /app/admin/orgs", s.staffPage(false, s.adminCreateOrg))
 	mux.Handle("POST /app/admin/users", s.staffPage(false, s.adminCreateUser))
 	mux.Handle("POST /app/admin/users/{id}/disabled", s.staffPage(false, s.adminDisableUser))

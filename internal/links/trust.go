@@ -1,0 +1,413 @@
+package links
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// What the public check trusts. A report from the public costs nothing to
+// file, so reports alone must not make a number "reported": a compound
+// could smear a rescuer's hotline, an embassy's number or a rival's with
+// three anonymous reports. The check counts verified reports (staff
+// triaged them as credible), shows unverified ones apart and only when
+// they come from independent sources, holds bursts back for staff, and
+// answers "known legitimate contact" for protected identifiers.
+const (
+	// signalLimit bounds the reports read per check: the newest ones. The
+	// bands stop at 5 and independence needs a handful, so more would
+	// change no answer but first_seen of an identifier named by more than
+	// signalLimit reports (it is then the first among the newest).
+	signalLimit = 500
+	// sameSitting is how close in time two reports through the same
+	// channel, in the same language, entered by the same person (or both
+	// by the public) must be to count as one source.
+	sameSitting = time.Hour
+	// minUnverified is how many unverified reports, from at least
+	// minSources independent sources, it takes to show them at all.
+	minUnverified = 3
+	minSources    = 2
+	// burstWindow and burstSize: this many anonymous unverified reports
+	// within the window, with no verified report, are held from the public
+	// answer until staff review them.
+	burstWindow = 24 * time.Hour
+	burstSize   = 3
+)
+
+// trustAnswer is what the check may say of an identifier.
+type trustAnswer struct {
+	protected   bool
+	verified    int // verified reports, up to signalLimit
+	first, last int64
+	categories  []string
+	sources     int  // independent sources among the unverified reports
+	shown       bool // the unverified reports may be shown
+	held        bool // a burst of anonymous reports is held for staff
+}
+
+// trust reads what the check may say of an identifier of kind and value:
+// protected, wrongly reported (nothing), not public (nothing), or the
+// assessment of the reports naming it.
+func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, error) {
+	id := s.keys.BlindIndex(kind, value)
+	protected, disputed, err := s.db.Read().CheckMarks(ctx, id)
+	if err != nil {
+		return trustAnswer{}, err
+	}
+	if protected || disputed {
+		return trustAnswer{protected: protected}, nil
+	}
+	if _, err := s.publicIdentifier(ctx, kind, value); errors.Is(err, store.ErrNotFound) {
+		return trustAnswer{}, nil
+	} else if err != nil {
+		return trustAnswer{}, err
+	}
+	rs, err := s.db.Read().IdentifierSignals(ctx, id, signalLimit)
+	if err != nil {
+		return trustAnswer{}, err
+	}
+	return assess(rs), nil
+}
+
+// assess weighs the reports naming an identifier.
+//
+// Verified reports (in a case, or marked verified) are counted as they
+// are. Unverified ones are grouped into sources: reports do not store the
+// sender's address or anything like it, so what tells one sender from
+// another is only what a report keeps in the open — when it came
+// (received_at), through which channel, in which language, and who entered
+// it (created_by: empty for the public, else the staff member who took it
+// by phone or in person). Two reports through the same channel, in the
+// same language, entered by the same person (or both by the public) within
+// an hour of each other are one source: one person or one network filing
+// in one sitting. The unverified reports are shown (as a band of their
+// sources) only when there are at least three, from at least two sources,
+// and they came on at least two different days (UTC) or through at least
+// two channels — a flood in one sitting is one source, and a campaign
+// must keep going across days or channels before it shows at all.
+//
+// A burst — three or more anonymous (public) unverified reports within 24
+// hours, with no verified report — is held: the unverified reports are not
+// shown until staff review (verify a report, or mark the identifier wrongly
+// reported), and staff see the identifier flagged (IdentifierView.Held).
+func assess(rs []*store.ReportSignal) trustAnswer {
+	var t trustAnswer
+	var unverified []*store.ReportSignal
+	for _, r := range rs {
+		if !r.Verified {
+			unverified = append(unverified, r)
+			continue
+		}
+		t.verified++
+		if t.first == 0 || r.ReceivedAt < t.first {
+			t.first = r.ReceivedAt
+		}
+		t.last = max(t.last, r.ReceivedAt)
+		for _, c := range r.IncidentTypes {
+			if !slices.Contains(t.categories, c) {
+				t.categories = append(t.categories, c)
+			}
+		}
+	}
+	slices.Sort(t.categories)
+	if t.categories == nil {
+		t.categories = []string{}
+	}
+	slices.SortFunc(unverified, func(a, b *store.ReportSignal) int { return cmp.Compare(a.ReceivedAt, b.ReceivedAt) })
+	last := map[string]int64{} // source key → its latest report
+	days, channels := map[int64]bool{}, map[string]bool{}
+	var anonymous []int64
+	for _, r := range unverified {
+		key := r.Channel + "\x00" + r.Language + "\x00" + r.CreatedBy
+		if at, ok := last[key]; !ok || r.ReceivedAt-at > sameSitting.Microseconds() {
+			t.sources++
+		}
+		last[key] = r.ReceivedAt
+		days[r.ReceivedAt/(24*time.Hour).Microseconds()] = true
+		channels[r.Channel] = true
+		if r.CreatedBy == "" {
+			anonymous = append(anonymous, r.ReceivedAt)
+		}
+	}
+	for k := burstSize - 1; k < len(anonymous) && t.verified == 0; k++ {
+		if anonymous[k]-anonymous[k-burstSize+1] <= burstWindow.Microseconds() {
+			t.held = true
+		}
+	}
+	t.shown = !t.held && len(unverified) >= minUnverified && t.sources >= minSources && (len(days) >= 2 || len(channels) >= 2)
+	return t
+}
+
+// VerifyIn is a staff member's word on a report for the public check.
+type VerifyIn struct {
+	// Verified is true when staff triaged the report as credible, false to
+	// take that back.
+	Verified bool `json:"verified"`
+}
+
+// VerifyView is a report's verified mark.
+type VerifyView struct {
+	ReportID string `json:"report_id"`
+	Verified bool   `json:"verified"`
+	// InCase says the report is in a case, which counts as verified
+	// whatever the mark says.
+	InCase bool `json:"in_case"`
+}
+
+// SetVerified marks a report verified (credible, so the public check
+// counts it in its band) or takes the mark back. The caller needs
+// auth.VerifyReport on the report (not found for another organisation's);
+// the change is audited. A report in a case counts as verified anyway.
+func (s *Service) SetVerified(ctx context.Context, a auth.Actor, reportID string, in *VerifyIn) (*VerifyView, error) {
+	r, err := s.intake.Authorize(ctx, a, reportID, auth.VerifyReport)
+	if err != nil {
+		return nil, err
+	}
+	out := &VerifyView{ReportID: r.ID, Verified: in.Verified}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		action := "report.verify"
+		if in.Verified {
+			if err := q.PutReportVerification(ctx, &store.ReportVerification{ReportID: r.ID, OrgID: r.OrgID, VerifiedBy: a.UserID, VerifiedAt: store.Now()}); err != nil {
+				return err
+			}
+		} else {
+			action = "report.unverify"
+			if err := q.DeleteReportVerification(ctx, r.ID); err != nil {
+				return err
+			}
+		}
+		cases, err := q.ReportCaseIDs(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		out.InCase = len(cases) > 0
+		return audit.Record(ctx, q, a, action, "report", r.ID, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Verified tells whether staff marked a report verified (the report page's
+// button). The caller must be allowed to read the report.
+func (s *Service) Verified(ctx context.Context, a auth.Actor, reportID string) (bool, error) {
+	if _, err := s.intake.Authorize(ctx, a, reportID, auth.ReadReport); err != nil {
+		return false, err
+	}
+	_, err := s.db.Read().GetReportVerification(ctx, reportID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ProtectIn registers a protected identifier.
+type ProtectIn struct {
+	// Value is a phone number, handle, URL, domain, e-mail or wallet,
+	// normalised as the check normalises a query.
+	Value string `json:"value"`
+	// Country (ISO 3166-1 alpha-2) reads a phone number written without
+	// its country code.
+	Country string `json:"country,omitempty"`
+	// Note says whose it is (e.g. "our hotline", "Embassy of … in Phnom
+	// Penh"). Staff see it; the public does not.
+	Note string `json:"note,omitempty"`
+}
+
+// ProtectedView is a protected identifier as its organisation's staff see
+// it.
+type ProtectedView struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Value     string    `json:"value"`
+	Country   string    `json:"country,omitempty"`
+	Note      string    `json:"note"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Service) protectedView(p *store.ProtectedIdentifier) (ProtectedView, error) {
+	v, err := s.keys.OpenIdentifier(p.IdentifierID, p.Sealed)
+	if err != nil {
+		return ProtectedView{}, fmt.Errorf("links: protected identifier %s: %w", p.ID, err)
+	}
+	return ProtectedView{ID: p.ID, Kind: p.Kind, Value: v, Country: p.Country, Note: p.Note, CreatedBy: p.CreatedBy, CreatedAt: store.Time(p.CreatedAt)}, nil
+}
+
+// Protect registers one of a's organisation's own or its partners'
+// contacts as legitimate: the public check then answers legitimate for it,
+// whatever reports say. It needs auth.ManageProtected (coordinators and
+// admins) and is audited. The value is normalised as a check query is, so
+// any way of writing it finds it; it is stored sealed, by its blind index.
+func (s *Service) Protect(ctx context.Context, a auth.Actor, in *ProtectIn) (*ProtectedView, error) {
+	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	value := strings.TrimSpace(in.Value)
+	if value == "" {
+		return nil, invalid.Field("value", "required", "give a phone number, handle, URL, domain, e-mail or wallet address")
+	}
+	if err := invalid.Text("value", value, 500, true); err != nil {
+		return nil, err
+	}
+	country, err := intake.NormaliseCountry("country", in.Country)
+	if err != nil {
+		return nil, err
+	}
+	note := strings.TrimSpace(in.Note)
+	if err := invalid.Text("note", note, 500, false); err != nil {
+		return nil, err
+	}
+	h, ok := extract.Query(value, country)
+	if !ok {
+		return nil, invalid.Field("value", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", value)
+	}
+	id := s.keys.BlindIndex(string(h.Kind), h.Value)
+	p := &store.ProtectedIdentifier{ID: store.NewID(), OrgID: a.OrgID, IdentifierID: id, Kind: string(h.Kind), Sealed: s.keys.SealIdentifier(id, h.Value),
+		Country: country, Note: note, CreatedBy: a.UserID, CreatedAt: store.Now()}
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutProtectedIdentifier(ctx, p); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.Field("value", "duplicate", "%s is already registered by your organisation", h.Value)
+			}
+			return err
+		}
+		return audit.Record(ctx, q, a, "identifier.protect", "protected_identifier", p.ID, map[string]string{"kind": p.Kind})
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.protectedView(p)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// ListProtected lists a's organisation's protected identifiers, oldest
+// first.
+func (s *Service) ListProtected(ctx context.Context, a auth.Actor) ([]ProtectedView, error) {
+	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
+		return nil, invalid.ErrForbidden
+	}
+	ps, err := s.db.Read().ListProtectedIdentifiers(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := []ProtectedView{}
+	for _, p := range ps {
+		v, err := s.protectedView(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Unprotect removes one of a's organisation's protected identifiers;
+// audited. Another organisation's, or any for an actor who may not manage
+// them, is not found: an entry's id shows only to those who may.
+func (s *Service) Unprotect(ctx context.Context, a auth.Actor, id string) error {
+	return s.db.Tx(ctx, func(q store.Q) error {
+		p, err := q.GetProtectedIdentifier(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: p.OrgID}) {
+			return fmt.Errorf("protected identifier %s: %w", id, store.ErrNotFound)
+		}
+		if err := q.DeleteProtectedIdentifier(ctx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, q, a, "identifier.unprotect", "protected_identifier", id, map[string]string{"kind": p.Kind})
+	})
+}
+
+// WronglyReportedIn is a staff member's word that an identifier was
+// wrongly reported (a smeared hotline, a rival's number).
+type WronglyReportedIn struct {
+	// WronglyReported is true to mark it, false to take the mark back.
+	WronglyReported bool   `json:"wrongly_reported"`
+	Reason          string `json:"reason"`
+}
+
+// WronglyReportedView is an identifier's state after the word.
+type WronglyReportedView struct {
+	ID              string `json:"id"`
+	WronglyReported bool   `json:"wrongly_reported"`
+}
+
+// SetWronglyReported records a's organisation's word that an identifier
+// was wrongly reported, or takes it back. While any organisation holds it,
+// the public check answers as for an identifier never reported. Access is
+// as for SetSide (auth.MarkIdentifier on a report of a's organisation that
+// names it; not found otherwise); audited with the reason, sealed.
+func (s *Service) SetWronglyReported(ctx context.Context, a auth.Actor, identifierID string, in *WronglyReportedIn) (*WronglyReportedView, error) {
+	reason := strings.TrimSpace(in.Reason)
+	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
+		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")
+	}
+	if err := s.ownIdentifier(ctx, a, identifierID); err != nil {
+		return nil, err
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		action := "identifier.wrongly_reported"
+		if in.WronglyReported {
+			if err := q.PutIdentifierDispute(ctx, identifierID, a.OrgID, a.UserID, store.Now()); err != nil {
+				return err
+			}
+		} else {
+			action = "identifier.wrongly_reported_withdrawn"
+			if err := q.DeleteIdentifierDispute(ctx, identifierID, a.OrgID); err != nil {
+				return err
+			}
+		}
+		return audit.RecordReason(ctx, q, s.keys, a, action, "identifier", identifierID, reason, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &WronglyReportedView{ID: identifierID, WronglyReported: in.WronglyReported}, nil
+}
+
+// ownIdentifier checks a may mark an identifier: auth.MarkIdentifier on a
+// report of a's organisation that names it (access to one is access to the
+// identifier); not found otherwise.
+func (s *Service) ownIdentifier(ctx context.Context, a auth.Actor, identifierID string) error {
+	if len(identifierID) != 32 || strings.Trim(identifierID, "0123456789abcdef") != "" || a.OrgID == "" {
+		return fmt.Errorf("identifier %q: %w", identifierID, store.ErrNotFound)
+	}
+	own, err := s.db.Read().OrgOccurrences(ctx, identifierID, a.OrgID, "", 1)
+	if err != nil {
+		return err
+	}
+	if len(own) == 0 {
+		return fmt.Errorf("identifier %s: %w", identifierID, store.ErrNotFound)
+	}
+	_, err = s.intake.Authorize(ctx, a, own[0].ReportID, auth.MarkIdentifier)
+	return err
+}
+
+// held tells whether a burst of anonymous reports naming an identifier is
+// held from the public check (for staff views).
+func (s *Service) held(ctx context.Context, q store.Q, identifierID string) (bool, error) {
+	rs, err := q.IdentifierSignals(ctx, identifierID, signalLimit)
+	if err != nil {
+		return false, err
+	}
+	return assess(rs).held, nil
+}

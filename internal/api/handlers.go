@@ -364,34 +364,11 @@ func (api *API) patchUser(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	if in.Disabled == nil && in.Role == nil && !in.ResetTOTP && !in.Unlock {
 		return invalid.Field("disabled", "required", "send at least one of disabled, role, reset_totp, unlock")
 	}
-	ctx, id := r.Context(), r.PathValue("id")
-	var v *staff.UserView
-	var err error
-	if in.Role != nil {
-		if v, err = api.svc.Staff.SetRole(ctx, a, id, *in.Role); err != nil {
-			return err
-		}
-	}
-	if in.ResetTOTP {
-		if v, err = api.svc.Staff.ResetTOTP(ctx, a, id); err != nil {
-			return err
-		}
-	}
-	if in.Unlock {
-		if err := api.svc.Staff.Unlock(ctx, a, id); err != nil {
-			return err
-		}
-	}
-	if in.Disabled != nil {
-		if v, err = api.svc.Staff.SetDisabled(ctx, a, id, *in.Disabled); err != nil {
-			return err
-		}
-	}
-	if v == nil {
-		// Only unlocked: answer the account as it is.
-		if v, err = api.svc.Staff.User(ctx, a, id); err != nil {
-			return err
-		}
+	v, err := api.svc.Staff.UpdateUser(r.Context(), a, r.PathValue("id"), &staff.UserChange{
+		Role: in.Role, ResetTOTP: in.ResetTOTP, Unlock: in.Unlock, Disabled: in.Disabled,
+	})
+	if err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil

@@ -3,6 +3,7 @@ package staff_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -357,6 +358,54 @@ func TestAdminRunsTheTeam(t *testing.T) {
 			evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{Action: action, Limit: 10})
 			if err != nil || len(evs) != 1 || evs[0].ActorID != admin.ID || evs[0].OrgID != org.ID {
 				t.Errorf("%s audit: %+v (%v)", action, evs, err)
+			}
+		}
+	})
+}
+
+// TestUpdateUserAllOrNothing: the admin's PATCH of an account makes all its
+// changes in one transaction. When one part is refused (a role an admin may
+// not give, or its own role), none of the others (disable, unlock) is made
+// or audited.
+func TestUpdateUserAllOrNothing(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, org, ana := hotlineAna(t, db)
+		admin, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "admin@hotline.test", Name: "Admin", Role: "admin", Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := auth.Actor{UserID: admin.ID, OrgID: org.ID, Role: auth.Admin}
+		yes, operator, investigator := true, "operator", "investigator"
+		if _, err := s.UpdateUser(ctx, a, ana.ID, &staff.UserChange{Role: &operator, Disabled: &yes, Unlock: true}); !errors.Is(err, invalid.ErrForbidden) {
+			t.Fatalf("operator role with disable: %v, want forbidden", err)
+		}
+		// Unlock and enable are made first, then the role is refused: the
+		// transaction undoes them.
+		own, no := "intake", false
+		if _, err := s.UpdateUser(ctx, a, admin.ID, &staff.UserChange{Unlock: true, Disabled: &no, Role: &own}); err == nil {
+			t.Fatal("an admin changed its own role")
+		}
+		if v, err := s.User(ctx, a, ana.ID); err != nil || v.Disabled {
+			t.Fatalf("after the refused changes: %+v, %v; want ana enabled", v, err)
+		}
+		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if strings.HasPrefix(e.Action, "user.") && e.Action != "user.create" {
+				t.Errorf("refused change audited: %s on %s", e.Action, e.ResourceID)
+			}
+		}
+		v, err := s.UpdateUser(ctx, a, ana.ID, &staff.UserChange{Role: &investigator, Disabled: &yes, Unlock: true})
+		if err != nil || v.Role != investigator || !v.Disabled {
+			t.Fatalf("role, disable and unlock at once: %+v, %v", v, err)
+		}
+		for _, action := range []string{"user.role", "user.disable", "user.unlock"} {
+			evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{Action: action, Limit: 10})
+			if err != nil || len(evs) != 1 {
+				t.Errorf("%s audit: %d events (%v), want 1", action, len(evs), err)
 			}
 		}
 	})

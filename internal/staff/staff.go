@@ -371,29 +371,78 @@ func (s *Service) onAccount(ctx context.Context, a auth.Actor, idOrEmail string,
 // ends the user's sessions and revokes its API tokens for good:
 // re-enabling brings neither back.
 func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, idOrEmail string, disabled bool) (*UserView, error) {
-	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
-		if err := q.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+	return s.UpdateUser(ctx, a, idOrEmail, &UserChange{Disabled: &disabled})
+}
+
+func setDisabled(ctx context.Context, q store.Q, a auth.Actor, u *store.User, disabled bool) error {
+	if err := q.SetUserDisabled(ctx, u.ID, disabled); err != nil {
+		return err
+	}
+	u.Disabled = disabled
+	detail := map[string]any{"disabled": disabled}
+	if disabled {
+		if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
 			return err
 		}
-		u.Disabled = disabled
-		detail := map[string]any{"disabled": disabled}
-		if disabled {
-			if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
-				return err
-			}
-			n, err := q.RevokeUserTokens(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			detail["tokens_revoked"] = n
+		n, err := q.RevokeUserTokens(ctx, u.ID)
+		if err != nil {
+			return err
 		}
-		return audit.Record(ctx, q, a, "user.disable", "user", u.ID, detail)
-	})
+		detail["tokens_revoked"] = n
+	}
+	return audit.Record(ctx, q, a, "user.disable", "user", u.ID, detail)
 }
 
 // User returns an account a manages, by id or e-mail.
 func (s *Service) User(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
 	return s.onAccount(ctx, a, idOrEmail, func(store.Q, *store.User) error { return nil })
+}
+
+// UserChange is what an admin changes on an account at once: nil or
+// false leaves that part as it is.
+type UserChange struct {
+	Role      *string
+	ResetTOTP bool
+	Unlock    bool
+	Disabled  *bool
+}
+
+// UpdateUser makes every change of c to a user (by id or e-mail) in one
+// transaction: a change that is refused leaves the account as it was, with
+// none of the others made. Each part is audited as its own method's is.
+func (s *Service) UpdateUser(ctx context.Context, a auth.Actor, idOrEmail string, c *UserChange) (*UserView, error) {
+	if c.Role != nil {
+		if !auth.ValidRole(*c.Role) {
+			return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", *c.Role, roleList())
+		}
+		if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: auth.Role(*c.Role)}}) {
+			return nil, invalid.ErrForbidden
+		}
+	}
+	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
+		if c.Unlock {
+			if err := q.ClearLoginThrottle(ctx, auth.ThrottleKey(u.Email)); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, q, a, "user.unlock", "user", u.ID, nil); err != nil {
+				return err
+			}
+		}
+		if c.Disabled != nil {
+			if err := setDisabled(ctx, q, a, u, *c.Disabled); err != nil {
+				return err
+			}
+		}
+		if c.Role != nil {
+			if err := setRole(ctx, q, a, u, *c.Role); err != nil {
+				return err
+			}
+		}
+		if c.ResetTOTP {
+			return resetTOTP(ctx, q, a, u)
+		}
+		return nil
+	})
 }
 
 // SetRole gives a user (by id or e-mail) another role, audited as
@@ -403,29 +452,25 @@ func (s *Service) User(ctx context.Context, a auth.Actor, idOrEmail string) (*Us
 // own role (another admin must, so an organisation is never left without
 // one by a slip). The new role applies to the user's next request.
 func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role string) (*UserView, error) {
-	if !auth.ValidRole(role) {
-		return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", role, roleList())
+	return s.UpdateUser(ctx, a, idOrEmail, &UserChange{Role: &role})
+}
+
+func setRole(ctx context.Context, q store.Q, a auth.Actor, u *store.User, role string) error {
+	if u.ID == a.UserID {
+		return invalid.Field("role", "own_account", "an admin cannot change its own role; ask another admin")
 	}
-	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: auth.Role(role)}}) {
-		return nil, invalid.ErrForbidden
+	if (u.Role == string(auth.Integration)) != (role == string(auth.Integration)) {
+		return invalid.Field("role", "invalid_value", "an integration account (no password) and a person's account cannot become each other")
 	}
-	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
-		if u.ID == a.UserID {
-			return invalid.Field("role", "own_account", "an admin cannot change its own role; ask another admin")
-		}
-		if (u.Role == string(auth.Integration)) != (role == string(auth.Integration)) {
-			return invalid.Field("role", "invalid_value", "an integration account (no password) and a person's account cannot become each other")
-		}
-		if u.Role == role {
-			return nil
-		}
-		if err := q.SetUserRole(ctx, u.ID, role); err != nil {
-			return err
-		}
-		old := u.Role
-		u.Role = role
-		return audit.Record(ctx, q, a, "user.role", "user", u.ID, map[string]string{"from": old, "to": role})
-	})
+	if u.Role == role {
+		return nil
+	}
+	if err := q.SetUserRole(ctx, u.ID, role); err != nil {
+		return err
+	}
+	old := u.Role
+	u.Role = role
+	return audit.Record(ctx, q, a, "user.role", "user", u.ID, map[string]string{"from": old, "to": role})
 }
 
 // ResetTOTP removes a user's second factor (a lost phone), ends its
@@ -434,31 +479,28 @@ func (s *Service) SetRole(ctx context.Context, a auth.Actor, idOrEmail, role str
 // factor of its role, can do nothing until it enrols a new one. An admin
 // resets its own organisation's accounts, not its own.
 func (s *Service) ResetTOTP(ctx context.Context, a auth.Actor, idOrEmail string) (*UserView, error) {
-	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
-		if u.ID == a.UserID {
-			return invalid.Field("reset_totp", "own_account", "replace your own authenticator on your account page")
-		}
-		if err := q.SetUserTOTP(ctx, u.ID, ""); err != nil {
-			return err
-		}
-		if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
-			return err
-		}
-		u.TOTPSecret = ""
-		return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, nil)
-	})
+	return s.UpdateUser(ctx, a, idOrEmail, &UserChange{ResetTOTP: true})
+}
+
+func resetTOTP(ctx context.Context, q store.Q, a auth.Actor, u *store.User) error {
+	if u.ID == a.UserID {
+		return invalid.Field("reset_totp", "own_account", "replace your own authenticator on your account page")
+	}
+	if err := q.SetUserTOTP(ctx, u.ID, ""); err != nil {
+		return err
+	}
+	if err := q.DeleteUserSessions(ctx, u.ID, nil); err != nil {
+		return err
+	}
+	u.TOTPSecret = ""
+	return audit.Record(ctx, q, a, "user.totp_reset", "user", u.ID, nil)
 }
 
 // Unlock forgets the failed sign-ins of a user (by id or e-mail), ending
 // a lockout early; audited as user.unlock. An admin unlocks its own
 // organisation's accounts.
 func (s *Service) Unlock(ctx context.Context, a auth.Actor, idOrEmail string) error {
-	_, err := s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
-		if err := q.ClearLoginThrottle(ctx, auth.ThrottleKey(u.Email)); err != nil {
-			return err
-		}
-		return audit.Record(ctx, q, a, "user.unlock", "user", u.ID, nil)
-	})
+	_, err := s.UpdateUser(ctx, a, idOrEmail, &UserChange{Unlock: true})
 	return err
 }
 

@@ -3,14 +3,14 @@ package lure
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"math"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/vigil-project/vigil/internal/locale"
 )
 
 // Level is the answer of a lure check.
@@ -77,9 +77,6 @@ type Reason struct {
 	Text string `json:"text"`
 }
 
-// Languages are the languages reasons can be given in.
-var languages = []string{"en", "zh", "km", "th", "vi"}
-
 //go:embed locales/*.json
 var localeFS embed.FS
 
@@ -88,7 +85,7 @@ type Scorer struct {
 	model   *Model
 	det     *detector
 	lookup  IdentifierLookup
-	locales map[string]map[string]string
+	locales map[string]locale.Catalogue
 	fzs     sync.Pool // *featurizer, which keeps scratch buffers
 }
 
@@ -116,9 +113,9 @@ func New(opts ...Option) (*Scorer, error) {
 		}
 		s.model = m
 	}
-	loc, err := loadLocales()
+	loc, err := locale.Load(localeFS, "locales")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lure: %w", err)
 	}
 	s.locales = loc
 	s.det = newDetector()
@@ -130,38 +127,8 @@ func New(opts ...Option) (*Scorer, error) {
 // Model returns the model the Scorer uses.
 func (s *Scorer) Model() *Model { return s.model }
 
-func loadLocales() (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for _, lang := range languages {
-		b, err := localeFS.ReadFile(path.Join("locales", lang+".json"))
-		if err != nil {
-			return nil, fmt.Errorf("lure: locale %s: %w", lang, err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("lure: locale %s: %w", lang, err)
-		}
-		out[lang] = m
-	}
-	return out, nil
-}
-
 // Languages returns the languages reasons can be given in.
-func Languages() []string { return append([]string(nil), languages...) }
-
-// normLang maps "zh-Hans", "km_KH", "TH" … to a supported language, or "en".
-func normLang(lang string) string {
-	lang = strings.ToLower(strings.TrimSpace(lang))
-	if i := strings.IndexAny(lang, "-_"); i >= 0 {
-		lang = lang[:i]
-	}
-	for _, l := range languages {
-		if l == lang {
-			return l
-		}
-	}
-	return "en"
-}
+func Languages() []string { return append([]string(nil), locale.Languages...) }
 
 // Score scores the ad text and explains the result in lang ("en", "zh",
 // "km", "th", "vi"; others fall back to English). The error is non-nil only
@@ -298,7 +265,7 @@ func bandScore(p float64, level Level, jobAd bool, elevated, high float64) float
 // Localize sets r's Lang, Summary and reason texts for lang, so that a stored
 // result can be shown in the reader's language.
 func (s *Scorer) Localize(r *Result, lang string) {
-	lang = normLang(lang)
+	lang = locale.Match(lang)
 	r.Lang = lang
 	key := "summary." + string(r.Level)
 	if !r.JobAd && r.Level == LevelLow {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
+
+	"github.com/vigil-project/vigil/internal/locale"
 )
 
 //go:embed locales/*.json
@@ -19,7 +20,7 @@ var localeFS embed.FS
 
 // localeOrder is the order languages are offered in; the first is the
 // fallback for missing keys.
-var localeOrder = []string{"en", "zh", "km", "th", "vi"}
+var localeOrder = locale.Languages
 
 var localeMatcher = language.NewMatcher([]language.Tag{
 	language.English, language.Chinese, language.Khmer, language.Thai, language.Vietnamese,
@@ -38,15 +39,12 @@ type Locale struct {
 // loadLocales reads every embedded locale; English is the fallback.
 func loadLocales() (map[string]*Locale, error) {
 	out := map[string]*Locale{}
+	cats, err := locale.Load(localeFS, "locales")
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	for _, code := range localeOrder {
-		b, err := localeFS.ReadFile("locales/" + code + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("web: locale %s: %w", code, err)
-		}
-		l := &Locale{Code: code, printer: message.NewPrinter(language.Make(code))}
-		if err := json.Unmarshal(b, &l.msgs); err != nil {
-			return nil, fmt.Errorf("web: locale %s: %w", code, err)
-		}
+		l := &Locale{Code: code, msgs: cats[code], printer: message.NewPrinter(language.Make(code))}
 		l.Name = l.msgs["lang.name"]
 		out[code] = l
 	}

@@ -163,6 +163,8 @@ func envDocs() [][2]string {
 		{"VIGIL_LOG_ORIGIN", "the ledger's name in its checkpoints (default vigil.example/log)"},
 		{"VIGIL_ADDR", "serve's listen address (--addr; default 127.0.0.1:8080)"},
 		{"VIGIL_SECURE_COOKIES", "mark cookies Secure (default true; false only for plain-HTTP development)"},
+		{"VIGIL_TLS_CERT", "PEM certificate chain: serve HTTPS (with VIGIL_TLS_KEY; read again when renewed)"},
+		{"VIGIL_TLS_KEY", "PEM private key of VIGIL_TLS_CERT"},
 		{"VIGIL_TRUSTED_PROXIES", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 		{"VIGIL_LOG_RATE", "requests a second per client on the public log /log/ (default 20)"},
 		{"VIGIL_METRICS_TOKEN", "bearer token that reads /metrics (at least 32 characters; unset: no /metrics)"},

@@ -73,10 +73,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	srv.WarnSetup(ctx)
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
 	return srv.ListenAndServe(ctx, func(addr string) {
-		fmt.Fprintf(e.stderr, "vigil: listening on http://%s\n", addr)
+		fmt.Fprintf(e.stderr, "vigil: listening on %s://%s\n", scheme, addr)
 		if srv.SetupToken != "" {
-			fmt.Fprintf(e.stderr, "vigil: no account exists yet. To create the first organisation and its admin, open (once):\n\n    http://%s/setup?token=%s\n\n  or run: vigil setup --data DIR --org NAME --admin-email EMAIL --admin-name NAME\n", addr, srv.SetupToken)
+			fmt.Fprintf(e.stderr, "vigil: no account exists yet. To create the first organisation and its admin, open (once):\n\n    %s://%s/setup?token=%s\n\n  or run: vigil setup --data DIR --org NAME --admin-email EMAIL --admin-name NAME\n", scheme, addr, srv.SetupToken)
 		}
 	})
 }

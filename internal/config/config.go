@@ -3,6 +3,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +38,11 @@ type Config struct {
 	LogKeyFile string
 	// LogOrigin names the ledger in its checkpoints.
 	LogOrigin string
+	// TLSCert and TLSKey are PEM files of the certificate chain and its
+	// private key: when both are set the server speaks HTTPS itself
+	// (re-reading them when they change, so a renewed certificate needs no
+	// restart). Empty: plain HTTP, for behind a TLS-terminating proxy.
+	TLSCert, TLSKey string
 	// BodyLimit is the largest request body the API accepts, in bytes.
 	BodyLimit int64
 	// PublicRate is how many requests a second one client may make to the
@@ -125,6 +131,8 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
+	str("VIGIL_TLS_CERT", &c.TLSCert)
+	str("VIGIL_TLS_KEY", &c.TLSKey)
 	if v := getenv("VIGIL_LOG_RATE"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {
@@ -196,6 +204,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.PublicRate, "public-rate", c.PublicRate, "requests per second per client on public endpoints")
 	fs.Float64Var(&c.LogRate, "log-rate", c.LogRate, "requests per second per client on the public log /log/ (env VIGIL_LOG_RATE)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure (env VIGIL_SECURE_COOKIES)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate chain: serve HTTPS with --tls-key (env VIGIL_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key of --tls-cert (env VIGIL_TLS_KEY)")
 	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "migrate the schema on start instead of refusing a stale one")
 	fs.IntVar(&c.HTTPMaxConns, "http-max-conns", c.HTTPMaxConns, "most open HTTP connections (env VIGIL_HTTP_MAX_CONNS; default half the file-descriptor limit, at most 4096)")
 	fs.IntVar(&c.HTTPMaxConnsPerClient, "http-max-conns-per-client", c.HTTPMaxConnsPerClient, "most open HTTP connections from one client address (env VIGIL_HTTP_MAX_CONNS_PER_CLIENT)")
@@ -236,6 +246,14 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("--addr: %q is not host:port", c.Addr))
+	}
+	switch {
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		errs = append(errs, errors.New("--tls-cert and --tls-key: give both (HTTPS) or neither (plain HTTP)"))
+	case c.TLSCert != "":
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			errs = append(errs, fmt.Errorf("--tls-cert %s, --tls-key %s: %w", c.TLSCert, c.TLSKey, err))
+		}
 	}
 	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
 		errs = append(errs, fmt.Errorf("VIGIL_DATABASE: want postgres://… or sqlite:PATH, got %q", redact(c.Database)))

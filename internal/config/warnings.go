@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 )
 
@@ -20,6 +22,11 @@ func Warnings(c *Config) []string {
 	}
 	if dir, err := filepath.Abs(c.DataDir); err == nil && inMemory(dir) {
 		ws = append(ws, "the data directory "+dir+" is on tmpfs (memory): every report is lost at the next reboot; use a directory on disk")
+	}
+	for _, f := range []string{c.MasterKeyFile, c.LogKeyFile} {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			ws = append(ws, fmt.Sprintf("the key file %s can be read by other users (mode %v); chmod 600 it", f, fi.Mode().Perm()))
+		}
 	}
 	return ws
 }

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,6 +25,8 @@ func TestWarnings(t *testing.T) {
 		{"plain cookies on the LAN", func(c *config.Config) { c.SecureCookies, c.Addr = false, "192.168.1.20:8080" }, []string{"Secure"}},
 		{"plain cookies on every address", func(c *config.Config) { c.SecureCookies, c.Addr = false, ":8080" }, []string{"Secure"}},
 		{"secure cookies on the LAN", func(c *config.Config) { c.Addr = "0.0.0.0:8080" }, nil},
+		{"private key files", func(c *config.Config) { c.MasterKeyFile, c.LogKeyFile = keyFile(t, 0o600), keyFile(t, 0o400) }, nil},
+		{"key files others read", func(c *config.Config) { c.MasterKeyFile, c.LogKeyFile = keyFile(t, 0o644), keyFile(t, 0o640) }, []string{"chmod 600", "chmod 600"}},
 	}
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		tests = append(tests, struct {
@@ -47,4 +50,17 @@ func TestWarnings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keyFile writes a key file with mode perm and returns its path.
+func keyFile(t *testing.T, perm os.FileMode) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "k.key")
+	if err := os.WriteFile(f, []byte("key"), perm); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(f, perm); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	return f
 }

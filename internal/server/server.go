@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -268,10 +269,21 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
+	serve, scheme := srv.Serve, "http"
+	if s.Cfg.TLSCert != "" {
+		certs, err := newCertFiles(s.Cfg.TLSCert, s.Cfg.TLSKey, s.Log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.get}
+		serve = func(ln net.Listener) error { return srv.ServeTLS(ln, "", "") }
+		scheme = "https"
+	}
 	s.Start(ctx)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	s.Log.Info("vigil: serving", "addr", ln.Addr().String(), "database", s.Cfg.Redacted(), "engine", s.DB.Engine,
+	go func() { errc <- serve(ln) }()
+	s.Log.Info("vigil: serving", "addr", ln.Addr().String(), "scheme", scheme, "database", s.Cfg.Redacted(), "engine", s.DB.Engine,
 		"max_conns", total, "max_conns_per_client", s.Cfg.HTTPMaxConnsPerClient)
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -3,6 +3,8 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
@@ -279,4 +281,35 @@ func TestLogRateLimit(t *testing.T) {
 	if rec := get("192.0.2.2:1000", "/log/vkey"); rec.Code != 200 {
 		t.Errorf("another client: %d, want 200", rec.Code)
 	}
+}
+
+// TestServeTLS: with --tls-cert and --tls-key the server speaks HTTPS, and
+// a client that trusts the certificate reads /healthz.
+func TestServeTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	addr := start(t, func(c *config.Config) { c.TLSCert, c.TLSKey = certFile, keyFile })
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
+	resp, err := client.Get("https://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.TLS == nil {
+		t.Errorf("GET /healthz over TLS: %d, TLS %v", resp.StatusCode, resp.TLS != nil)
+	}
+	if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Error("plain HTTP answered 200 on the HTTPS port")
+		}
+	}
+}
+
+// selfSigned writes a self-signed certificate for 127.0.0.1 and returns
+// its files and a pool that trusts it.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	certFile, keyFile, cert := server.WriteCert(t, t.TempDir(), "vigil test")
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
 }

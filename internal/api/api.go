@@ -240,8 +240,8 @@ func (api *API) wrap(rt Route) http.Handler {
 					writeError(sw, r, api.log, errors.New("panic"))
 				}
 			}
-			api.metrics.Add("vigil_http_requests_total", metrics.Labels("route", label, "code", strconv.Itoa(sw.status)), 1)
-			api.metrics.Observe("vigil_http_request_duration_seconds", metrics.Labels("route", label), time.Since(start))
+			api.metrics.HTTPRequests.WithLabelValues(label, strconv.Itoa(sw.status)).Inc()
+			api.metrics.HTTPDuration.WithLabelValues(label).Observe(time.Since(start).Seconds())
 		}()
 		if err := api.sameOrigin(r); err != nil {
 			writeError(sw, r, api.log, err)
@@ -316,9 +316,8 @@ func (api *API) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "send the metrics token as a bearer token", http.StatusUnauthorized)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	api.metrics.WriteTo(w)
+	api.metrics.Handler().ServeHTTP(w, r)
 }
 
 // authenticate finds the actor: a bearer token, else a session cookie, else

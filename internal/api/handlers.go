@@ -23,7 +23,7 @@ func (api *API) submitReport(w http.ResponseWriter, r *http.Request, a auth.Acto
 	if err != nil {
 		return err
 	}
-	api.metrics.Add("vigil_reports_received_total", "", 1)
+	api.metrics.ReportsReceived.Inc()
 	w.Header().Set("Location", "/api/v1/reports/"+ack.ID)
 	writeJSON(w, http.StatusCreated, ack)
 	return nil

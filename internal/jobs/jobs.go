@@ -33,6 +33,9 @@ type Runner struct {
 	inflight sync.RWMutex
 	// Lease is how long a claimed job is hidden from other runners.
 	Lease time.Duration
+	// Observe, if set, is told each job's kind, run time and error (for
+	// metrics).
+	Observe func(kind string, d time.Duration, err error)
 }
 
 // New returns a runner for the given handlers.
@@ -109,7 +112,12 @@ func (r *Runner) once(ctx context.Context, n int) (int, error) {
 	}
 	outcomes := make([]outcome, len(claimed))
 	for i, j := range claimed {
-		if err := r.handlers[j.Kind](ctx, j.ReportID); err != nil {
+		start := time.Now()
+		err := r.handlers[j.Kind](ctx, j.ReportID)
+		if r.Observe != nil {
+			r.Observe(j.Kind, time.Since(start), err)
+		}
+		if err != nil {
 			outcomes[i].failure = err.Error()
 			if j.Attempts+1 < MaxAttempts {
 				outcomes[i].retry = time.Now().Add(time.Duration(1<<j.Attempts) * 5 * time.Second).UnixMicro()

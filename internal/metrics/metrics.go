@@ -1,188 +1,98 @@
-// Package metrics keeps the few counters and histograms Vigil exposes at
-// /metrics, in the Prometheus text exposition format (version 0.0.4).
+// Package metrics is what Vigil exposes at /metrics, through the Prometheus
+// Go client: the Go runtime and the process, HTTP requests and their
+// latency by route, refused connections, reports received, follow-up job
+// timings, and the state of the ledger and the job queue read from the
+// database at each scrape. No metric carries a report, a person or an
+// identifier: routes are patterns, never paths.
 package metrics
 
 import (
-	"fmt"
-	"io"
-	"math"
-	"sort"
-	"strings"
+	"net/http"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Registry holds every metric of one process. Safe for concurrent use.
+// Registry holds every metric of one process.
 type Registry struct {
-	mu sync.Mutex
-	// counters maps name to label set to value.
-	counters map[string]map[string]float64
-	// hists maps name to label set to histogram.
-	hists  map[string]map[string]*hist
-	gauges map[string]func() float64
-	help   map[string]string
+	reg    *prometheus.Registry
+	mu     sync.Mutex
+	gauges map[string]prometheus.Collector
+	// HTTPRequests counts requests by route pattern and status code.
+	HTTPRequests *prometheus.CounterVec
+	// HTTPDuration is request latency by route pattern.
+	HTTPDuration *prometheus.HistogramVec
+	// RefusedConns counts connections refused over the connection caps.
+	RefusedConns prometheus.Counter
+	// ReportsReceived counts reports taken through the API.
+	ReportsReceived prometheus.Counter
+	// JobDuration is how long a follow-up job took, by kind (links:
+	// linking a report's identifiers; screen: screening its names) and
+	// outcome (ok, failed).
+	JobDuration *prometheus.HistogramVec
 }
 
-type hist struct {
-	counts []uint64 // per bucket, not cumulative
-	sum    float64
-	n      uint64
-}
-
-// Buckets are the latency histogram bounds, in seconds.
-var Buckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
-
-// New returns an empty registry.
+// New returns a registry with the Go runtime and process collectors.
 func New() *Registry {
-	return &Registry{counters: map[string]map[string]float64{}, hists: map[string]map[string]*hist{}, gauges: map[string]func() float64{}, help: map[string]string{}}
-}
-
-// Labels renders label pairs ("route", "/x", "code", "200") as a Prometheus
-// label set.
-func Labels(kv ...string) string {
-	var b strings.Builder
-	for i := 0; i+1 < len(kv); i += 2 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%s=%q", kv[i], kv[i+1])
+	r := &Registry{
+		reg:    prometheus.NewRegistry(),
+		gauges: map[string]prometheus.Collector{},
+		HTTPRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigil_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		HTTPDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vigil_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
+		}, []string{"route"}),
+		RefusedConns: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "vigil_http_refused_connections_total", Help: "Connections refused over the per-client or total cap.",
+		}),
+		ReportsReceived: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "vigil_reports_received_total", Help: "Reports taken through the API.",
+		}),
+		JobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vigil_job_duration_seconds", Help: "Follow-up job run time by kind (links, screen) and outcome.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
+		}, []string{"kind", "outcome"}),
 	}
-	return b.String()
+	r.reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		r.HTTPRequests, r.HTTPDuration, r.RefusedConns, r.ReportsReceived, r.JobDuration,
+	)
+	return r
 }
 
-// Help sets a metric's help text.
-func (r *Registry) Help(name, text string) {
+// GaugeFunc registers a gauge read by calling f at each scrape, in place
+// of one registered before under the same name (a listener opened again).
+func (r *Registry) GaugeFunc(name, help string, f func() float64) {
 	r.mu.Lock()
-	r.help[name] = text
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if old := r.gauges[name]; old != nil {
+		r.reg.Unregister(old)
+	}
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	r.reg.MustRegister(g)
+	r.gauges[name] = g
 }
 
-// Add adds v to a counter.
-func (r *Registry) Add(name, labels string, v float64) {
-	r.mu.Lock()
-	m := r.counters[name]
-	if m == nil {
-		m = map[string]float64{}
-		r.counters[name] = m
+// Register adds a collector (one that reads the database at each scrape,
+// say).
+func (r *Registry) Register(c prometheus.Collector) { r.reg.MustRegister(c) }
+
+// Job records one follow-up job's run time.
+func (r *Registry) Job(kind string, d time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
 	}
-	m[labels] += v
-	r.mu.Unlock()
+	r.JobDuration.WithLabelValues(kind, outcome).Observe(d.Seconds())
 }
 
-// Observe records a duration in a histogram.
-func (r *Registry) Observe(name, labels string, d time.Duration) {
-	s := d.Seconds()
-	r.mu.Lock()
-	m := r.hists[name]
-	if m == nil {
-		m = map[string]*hist{}
-		r.hists[name] = m
-	}
-	h := m[labels]
-	if h == nil {
-		h = &hist{counts: make([]uint64, len(Buckets)+1)}
-		m[labels] = h
-	}
-	i := sort.SearchFloat64s(Buckets, s)
-	h.counts[i]++
-	h.sum += s
-	h.n++
-	r.mu.Unlock()
-}
-
-// Gauge registers a function read at every scrape.
-func (r *Registry) Gauge(name string, f func() float64) {
-	r.mu.Lock()
-	r.gauges[name] = f
-	r.mu.Unlock()
-}
-
-// WriteTo writes every metric in the text exposition format.
-func (r *Registry) WriteTo(w io.Writer) (int64, error) {
-	var b strings.Builder
-	r.mu.Lock()
-	names := func(m any) []string {
-		var out []string
-		switch m := m.(type) {
-		case map[string]map[string]float64:
-			for k := range m {
-				out = append(out, k)
-			}
-		case map[string]map[string]*hist:
-			for k := range m {
-				out = append(out, k)
-			}
-		case map[string]func() float64:
-			for k := range m {
-				out = append(out, k)
-			}
-		}
-		sort.Strings(out)
-		return out
-	}
-	header := func(name, typ string) {
-		if h := r.help[name]; h != "" {
-			fmt.Fprintf(&b, "# HELP %s %s\n", name, h)
-		}
-		fmt.Fprintf(&b, "# TYPE %s %s\n", name, typ)
-	}
-	for _, name := range names(r.counters) {
-		header(name, "counter")
-		for _, ls := range sortedKeys(r.counters[name]) {
-			fmt.Fprintf(&b, "%s%s %g\n", name, braces(ls), r.counters[name][ls])
-		}
-	}
-	for _, name := range names(r.hists) {
-		header(name, "histogram")
-		for _, ls := range sortedKeys(r.hists[name]) {
-			h := r.hists[name][ls]
-			var cum uint64
-			for i, le := range Buckets {
-				cum += h.counts[i]
-				fmt.Fprintf(&b, "%s_bucket%s %d\n", name, braces(join(ls, fmt.Sprintf("le=%q", fmt.Sprint(le)))), cum)
-			}
-			cum += h.counts[len(Buckets)]
-			fmt.Fprintf(&b, "%s_bucket%s %d\n", name, braces(join(ls, `le="+Inf"`)), cum)
-			fmt.Fprintf(&b, "%s_sum%s %g\n", name, braces(ls), h.sum)
-			fmt.Fprintf(&b, "%s_count%s %d\n", name, braces(ls), h.n)
-		}
-	}
-	gauges := map[string]func() float64{}
-	for k, v := range r.gauges {
-		gauges[k] = v
-	}
-	r.mu.Unlock()
-	for _, name := range names(gauges) {
-		header(name, "gauge")
-		v := gauges[name]()
-		if math.IsNaN(v) {
-			continue
-		}
-		fmt.Fprintf(&b, "%s %g\n", name, v)
-	}
-	n, err := io.WriteString(w, b.String())
-	return int64(n), err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func braces(ls string) string {
-	if ls == "" {
-		return ""
-	}
-	return "{" + ls + "}"
-}
-
-func join(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "," + b
+// Handler serves the metrics in the Prometheus exposition format.
+func (r *Registry) Handler() http.Handler {
+	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{Registry: r.reg})
 }

@@ -38,9 +38,7 @@ type connLimit struct {
 
 func newConnLimit(ln net.Listener, perClient, total int, ip *clientip.Resolver, log *slog.Logger, m *metrics.Registry) *connLimit {
 	l := &connLimit{Listener: ln, perClient: perClient, total: total, ip: ip, log: log, metrics: m, byClient: map[string]int{}}
-	m.Help("vigil_http_refused_connections_total", "Connections closed at accept, over the per-client or the total cap.")
-	m.Help("vigil_http_open_connections", "Open HTTP connections.")
-	m.Gauge("vigil_http_open_connections", func() float64 { return float64(l.Open()) })
+	m.GaugeFunc("vigil_http_open_connections", "Open HTTP connections.", func() float64 { return float64(l.Open()) })
 	return l
 }
 
@@ -65,7 +63,7 @@ func (l *connLimit) Accept() (net.Conn, error) {
 			tc.SetLinger(0)
 		}
 		c.Close()
-		l.metrics.Add("vigil_http_refused_connections_total", "", 1)
+		l.metrics.RefusedConns.Inc()
 		n := l.refused.Add(1)
 		if now := time.Now().UnixNano(); now-l.lastLog.Load() > int64(time.Second) {
 			l.lastLog.Store(now)

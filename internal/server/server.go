@@ -120,6 +120,8 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport}, logger)
+	s.Jobs.Observe = s.Metrics.Job
+	s.Metrics.Register(dbCollector{db: db, kinds: s.Jobs.Kinds()})
 	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
@@ -161,8 +163,6 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}
 	s.handler = securityHeaders(mux)
-	s.Metrics.Help("vigil_http_requests_total", "HTTP requests by route and status code.")
-	s.Metrics.Help("vigil_http_request_duration_seconds", "HTTP request latency by route.")
 	return s, nil
 }
 

@@ -70,3 +70,36 @@ func (q Q) FinishJob(ctx context.Context, id string, now int64, failure string, 
 	}
 	return nil
 }
+
+// JobQueue is the jobs of one kind not yet done.
+type JobQueue struct {
+	Kind string
+	// Due is how many may run now; Waiting how many wait for a retry
+	// or are leased to a runner.
+	Due, Waiting int64
+	// OldestDue is the earliest run_after of the due ones (Unix
+	// microseconds; 0 when none is due).
+	OldestDue int64
+}
+
+// JobQueues returns the queue of every kind with undone jobs, as of now.
+func (q Q) JobQueues(ctx context.Context, now int64) ([]JobQueue, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT kind,
+			SUM(CASE WHEN run_after <= $1 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN run_after > $1 THEN 1 ELSE 0 END),
+			COALESCE(MIN(CASE WHEN run_after <= $1 THEN run_after END), 0)
+		FROM jobs WHERE done_at = 0 GROUP BY kind ORDER BY kind`, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: job queues: %w", err)
+	}
+	defer rows.Close()
+	var out []JobQueue
+	for rows.Next() {
+		var j JobQueue
+		if err := rows.Scan(&j.Kind, &j.Due, &j.Waiting, &j.OldestDue); err != nil {
+			return nil, fmt.Errorf("store: job queues: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}

@@ -222,6 +222,13 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 		if err != nil {
 			return nil, err
 		}
+		if partner {
+			// Who on the owning organisation's staff took a statement is
+			// that organisation's business.
+			for i := range st {
+				st[i].TakenByUser = ""
+			}
+		}
 		v.Statements = st
 	}
 	return v, nil

@@ -143,13 +143,13 @@ func ContactDate(field, s string, now time.Time) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, invalid.Field(field, "invalid_value", "%q is not a date (YYYY-MM-DD)", s)
+		return time.Time{}, invalid.Field(field, "invalid_date", "%q is not a date (YYYY-MM-DD)", s)
 	}
 	if d.After(now.UTC().Add(24 * time.Hour)) {
 		return time.Time{}, invalid.Field(field, "future", "%s is in the future", s)
 	}
 	if d.Year() < 2000 {
-		return time.Time{}, invalid.Field(field, "invalid_value", "%s is too long ago", s)
+		return time.Time{}, invalid.Field(field, "invalid_date", "%s is too long ago", s)
 	}
 	return d, nil
 }

@@ -693,6 +693,12 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
+	if q.actor.Role != auth.Partner {
+		// Who took the statements, by name.
+		if cv.Reports[0].Names, err = s.userNames(q); err != nil {
+			return err
+		}
+	}
 	if s.d.LinkTrust != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
 		cv.Verify = &verifyBox{ReportID: r.ID}
 		if cv.Verify.Verified, err = s.d.LinkTrust.Verified(q.ctx(), q.actor, r.ID); err != nil {

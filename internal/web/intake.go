@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -65,6 +66,9 @@ func (s *site) intakeForm(w http.ResponseWriter, q *req) error {
 }
 
 func (s *site) intakeSubmit(w http.ResponseWriter, q *req) error {
+	if !canIntake(q.actor) {
+		return invalid.ErrForbidden
+	}
 	if err := q.r.ParseForm(); err != nil {
 		return err
 	}
@@ -108,6 +112,6 @@ func (s *site) intakeError(w http.ResponseWriter, q *req, v *view, err error) er
 			v.Error = q.L.T("err.check_fields")
 		}
 	}
-	s.render(w, q, http.StatusUnprocessableEntity, "intake", v)
+	s.render(w, q, answer.Of(err).Status, "intake", v)
 	return nil
 }

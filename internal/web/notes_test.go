@@ -94,6 +94,17 @@ func TestStaffIntakePage(t *testing.T) {
 		}
 	}
 	day := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	// An investigator takes no reports down: the form is not theirs.
+	inv := e.login(t, "investigator@hotline.demo")
+	for _, m := range []string{"GET", "POST"} {
+		var v url.Values
+		if m == "POST" {
+			v = form("phone", day)
+		}
+		if p := e.do(t, inv, m, "/app/intake", v); p.status != http.StatusForbidden {
+			t.Errorf("investigator %s /app/intake: status %d, want 403", m, p.status)
+		}
+	}
 	r := e.do(t, desk, "POST", "/app/intake?lang=en", form("phone", day))
 	if r.status != http.StatusCreated {
 		t.Fatalf("file: status %d\n%s", r.status, r.body)

@@ -179,6 +179,9 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/reports/{id}/dismiss", auth.TriageReport, false, api.dismissReport},
 		{"POST", "/api/v1/reports/{id}/reopen", auth.TriageReport, false, api.reopenReport},
 		{"POST", "/api/v1/cases/{id}/reports", auth.TriageReport, false, api.addCaseReport},
+		{"GET", "/api/v1/cases/{id}/notes", auth.ReadNotes, false, api.listNotes},
+		{"POST", "/api/v1/cases/{id}/notes", auth.WriteNote, false, api.addNote},
+		{"PUT", "/api/v1/cases/{id}/notes/{note}", auth.WriteNote, false, api.editNote},
 	}
 	return rs
 }

@@ -267,6 +267,7 @@ func TestOpenAPIEnums(t *testing.T) {
 	}{
 		{"/components/schemas/IncidentType", intake.IncidentTypes},
 		{"/components/schemas/Channel", intake.Channels},
+		{"/components/schemas/StaffChannel", intake.StaffChannels},
 		{"/components/schemas/AgeBand", intake.AgeBands},
 		{"/components/schemas/Gender", intake.Genders},
 		{"/components/schemas/SubjectType", intake.SubjectTypes},
@@ -368,6 +369,9 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"DismissIn", reflect.TypeFor[casework.DismissIn](), false},
 		{"ReopenIn", reflect.TypeFor[casework.ReopenIn](), false},
 		{"AddReportIn", reflect.TypeFor[casework.AddReportIn](), false},
+		{"NoteIn", reflect.TypeFor[casework.NoteIn](), false},
+		{"NoteView", reflect.TypeFor[casework.NoteView](), true},
+		{"NoteVersion", reflect.TypeFor[casework.NoteVersion](), true},
 		{"OrgIn", reflect.TypeFor[staff.OrgIn](), false},
 		{"UserIn", reflect.TypeFor[staff.UserIn](), false},
 		{"UserPatch", reflect.TypeFor[api.UserPatch](), false},

@@ -100,6 +100,12 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports/{id}/dismiss": {auth.Coordinator: {own}, auth.Intake: {own}},
 	"POST /api/v1/reports/{id}/reopen":  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases/{id}/reports":   {auth.Coordinator: {own}, auth.Intake: {own}},
+	// A case's notes are its own organisation's caseworkers' (never a
+	// partner's, whatever the referral shares). Only its author edits a
+	// note: the matrix's note is the owning coordinator's.
+	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/cases/{id}/notes":       {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"PUT /api/v1/cases/{id}/notes/{note}": {auth.Coordinator: {own}},
 	// Protected identifiers are an organisation's own list: coordinators
 	// and admins manage it; another organisation's entry is not found.
 	"GET /api/v1/protected-identifiers":         {auth.Admin: {own}, auth.Coordinator: {own}},
@@ -130,6 +136,8 @@ func allBut(no auth.Role) map[auth.Role][]scope {
 // fixture is one resource set per scope for an actor's organisation.
 type fixture struct {
 	report, statement, caseID, referral, tracking, secret, hit string
+	// note is a note on caseID by the owning organisation's coordinator.
+	note string
 	// user is an account of the scope's organisation (home, other, third);
 	// token an API token of an integration account of it (home, other,
 	// other).
@@ -168,6 +176,10 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		note, err := e.casework.AddNote(ctx, coord, cv.ID, &casework.NoteIn{Text: "matrix note"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		hits, err := e.screen.ScreenReport(ctx, ack.ID, []store.Subject{{Name: "Try Pheap", Type: "person"}})
 		if err != nil || len(hits) == 0 {
 			t.Fatalf("screening fixture: %v, %d hits", err, len(hits))
@@ -183,7 +195,7 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID,
+		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID, note: note.ID,
 			identifier: ids[0].ID, protected: pv.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
@@ -240,7 +252,7 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
-		path = strings.NewReplacer("{sid}", f.statement).Replace(path)
+		path = strings.NewReplacer("{sid}", f.statement, "{note}", f.note).Replace(path)
 	}
 	referTo := e.orgs["fourth"]
 	switch route {
@@ -254,6 +266,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
 	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
 		return path, map[string]string{"text": "corrected"}, nil
+	case "POST /api/v1/cases/{id}/notes", "PUT /api/v1/cases/{id}/notes/{note}":
+		return path, map[string]string{"text": "matrix note, edited"}, nil
 	case "POST /api/v1/cases":
 		return path, map[string]any{"report_ids": []string{f.report}, "title": "t"}, nil
 	case "PATCH /api/v1/cases/{id}":

@@ -80,6 +80,13 @@ const (
 	Search          Action = "search"           // search reports and cases; each result is checked with ReadReport or ReadCase
 )
 
+// The actions on a case's internal notes (casework's notes.go). A partner
+// never has them, whatever a referral shares.
+const (
+	ReadNotes Action = "case.notes" // read a case's notes, every version
+	WriteNote Action = "case.note"  // add a note; edit one's own (a new version)
+)
+
 // The actions on what the public check may trust (links.Check).
 const (
 	VerifyReport    Action = "report.verify"      // mark a report verified, so the public check counts it; audited
@@ -135,12 +142,12 @@ const SharedIdentity = "victim_identity"
 // organisation.
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport,
-		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral,
+		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
 		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
+		ListCases, ReadCase, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport,
-		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadOrgs, ReadUsers, Search},
+		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff

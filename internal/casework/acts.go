@@ -72,7 +72,7 @@ func actedOn(field string, r *store.Report) error {
 // record audits an act, its note (if any) sealed as the event's reason.
 func (s *Service) record(ctx context.Context, q store.Q, a auth.Actor, action, typ, id, note string, detail any) error {
 	if note != "" {
-		return audit.RecordReason(ctx, q, s.reasons, a, action, typ, id, note, detail)
+		return audit.RecordReason(ctx, q, s.keys, a, action, typ, id, note, detail)
 	}
 	return audit.Record(ctx, q, a, action, typ, id, detail)
 }

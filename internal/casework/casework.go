@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/notify"
+	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -76,18 +77,28 @@ const (
 // Service runs casework.
 type Service struct {
 	db *store.DB
-	// reasons seals the reasons recorded in the audit trail (reopening a
-	// case) and opens them for the case's history.
-	reasons audit.Sealer
-	intake  *intake.Service
-	log     *slog.Logger
-	now     func() time.Time
+	// keys seals the reasons recorded in the audit trail (reopening a
+	// case) and opens them for the case's history, and makes and opens
+	// the cases' data keys (notes.go).
+	keys   Keyring
+	intake *intake.Service
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Keyring is what casework needs of the keys: it seals audit reasons, and
+// makes and opens the data keys its cases' notes are sealed with.
+// *seal.Keyring implements it.
+type Keyring interface {
+	audit.Sealer
+	NewDataKey(id string) (*seal.DataKey, []byte, error)
+	Unwrap(id string, wrapped []byte) (*seal.DataKey, error)
 }
 
 // New returns a casework service; it shows reports through intake's views
-// and seals audit reasons with reasons (the keyring).
-func New(db *store.DB, reasons audit.Sealer, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, reasons: reasons, intake: in, log: logger, now: time.Now}
+// and seals audit reasons and case notes with keys (the keyring).
+func New(db *store.DB, keys Keyring, in *intake.Service, logger *slog.Logger) *Service {
+	return &Service{db: db, keys: keys, intake: in, log: logger, now: time.Now}
 }
 
 // CaseView is a case as one actor may see it.
@@ -544,7 +555,7 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			}
 		}
 		if reopen != "" {
-			if err := audit.RecordReason(ctx, q, s.reasons, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
+			if err := audit.RecordReason(ctx, q, s.keys, a, "case.reopen", "case", id, reopen, map[string]string{"status": c.Status}); err != nil {
 				return err
 			}
 		}

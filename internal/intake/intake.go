@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -274,8 +275,12 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 	if !a.Public() && !auth.Can(a, auth.CreateReport, auth.Resource{OrgID: a.OrgID}) {
 		return nil, invalid.ErrForbidden
 	}
-	if a.Public() && sub.Channel != "web" {
-		sub.Channel = "api"
+	if a.Public() {
+		if sub.Channel != "web" {
+			sub.Channel = "api"
+		}
+		// Only staff, who took the report down, say when contact was made.
+		sub.ContactedOn = ""
 	}
 	orgID := a.OrgID
 	if a.Public() {
@@ -348,6 +353,11 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 		IncidentTypes: sub.IncidentTypes, Status: StatusReceived, CreatedBy: a.UserID,
 		ReceivedAt: now.UnixMicro(), UpdatedAt: now.UnixMicro(),
 	}
+	if d, err := ContactDate("contacted_on", sub.ContactedOn, now); err != nil {
+		return nil, err
+	} else if !d.IsZero() {
+		r.ContactedAt = d.UnixMicro()
+	}
 	for _, v := range sub.Victims {
 		r.Victims = append(r.Victims, store.Victim{Nationality: v.Nationality, AgeBand: v.AgeBand, Gender: v.Gender, StillHeld: v.StillHeld})
 		sp.Victims = append(sp.Victims, sealedVictim{Name: v.Name, Passport: v.Passport, Contact: v.Contact})
@@ -372,6 +382,11 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 		r.Sealed = dk.Seal(b, sealedContext(id))
 	}
 	first := newStatement(dk, id, KindTestimony, "", sub.Language, sub.Narrative, a.UserID, now)
+	if !a.Public() && slices.Contains(StaffChannels, sub.Channel) {
+		// Staff took the testimony down (by phone, in person, from a
+		// letter): the first statement says how, and created_by who.
+		first.stmt.Channel = sub.Channel
+	}
 	stmts := []*statementWrite{first}
 	if sub.JobAd != "" {
 		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))

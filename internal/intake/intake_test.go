@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
@@ -111,6 +112,8 @@ func TestSubmitNamesTheBadField(t *testing.T) {
 		{"victim age band", "victims[0].age_band", intake.Submission{Language: "en", Narrative: "n", Victims: []intake.VictimIn{{AgeBand: "old"}}}},
 		{"blank place", "places[0].name", intake.Submission{Language: "en", Narrative: "n", Places: []intake.PlaceIn{{Name: "  "}}}},
 		{"too many places", "places", intake.Submission{Language: "en", Narrative: "n", Places: make([]intake.PlaceIn, intake.MaxPlaces+1)}},
+		{"contact date", "contacted_on", intake.Submission{Language: "en", Narrative: "n", ContactedOn: "3 March"}},
+		{"contact date in the future", "contacted_on", intake.Submission{Language: "en", Narrative: "n", ContactedOn: time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}},
 	}
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -440,4 +443,89 @@ func TestRegion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStaffIntake files reports as staff took them down (by phone, from a
+// letter) through the same Submit as the public form, and adds a statement
+// staff took to a report.
+func TestStaffIntake(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		desk := e.actors["intake@hotline"]
+		day := time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly)
+		ack := e.submit(t, "intake@hotline", &intake.Submission{Language: "km", Channel: "phone", ContactedOn: day, Narrative: "My son is held in Bavet."})
+		if ack.Secret == "" || !strings.HasPrefix(ack.TrackingCode, "VG-") {
+			t.Errorf("staff intake ack = %+v; want a tracking code and a secret to pass on", ack)
+		}
+		rv, err := e.in.Get(ctx, desk, ack.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.Channel != "phone" || rv.ContactedOn != day || rv.CreatedBy != desk.UserID || rv.Status != intake.StatusReceived {
+			t.Errorf("staff-entered report = channel %q, contacted %q, by %q, status %q; want phone, %s, the desk, received", rv.Channel, rv.ContactedOn, rv.CreatedBy, rv.Status, day)
+		}
+		if st := rv.Statements[0]; st.Channel != "phone" || st.TakenByUser != desk.UserID {
+			t.Errorf("first statement = channel %q taken by %q; want phone, the desk", st.Channel, st.TakenByUser)
+		}
+		// The public says nothing of a contact date, and its testimony was
+		// taken by no one.
+		pub := e.submit(t, "", &intake.Submission{Language: "en", Channel: "phone", ContactedOn: day, Narrative: "n"})
+		pv, err := e.in.Get(ctx, desk, pub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pv.Channel != "api" || pv.ContactedOn != "" || pv.CreatedBy != "" || pv.Statements[0].Channel != "" || pv.Statements[0].TakenByUser != "" {
+			t.Errorf("public report = %+v; want channel api, no contact date, no one who took it", pv)
+		}
+
+		// A statement staff took by phone, then a recantation beside it.
+		if _, err := e.in.AddStatement(ctx, desk, ack.ID, &intake.StatementIn{Kind: "testimony", Language: "km", Text: "t", Channel: "pigeon"}); err == nil {
+			t.Error("a statement by pigeon was taken")
+		} else if f, _ := fieldOf(err); f != "channel" {
+			t.Errorf("bad channel: %v; want field channel", err)
+		}
+		sv, err := e.in.AddStatement(ctx, desk, ack.ID, &intake.StatementIn{Kind: "testimony", Language: "km", Text: "He called again from a new number.", Channel: "phone", Circumstances: "evening call"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv := e.actors["investigator@hotline"]
+		rc, err := e.in.AddStatement(ctx, inv, ack.ID, &intake.StatementIn{Kind: "recantation", RecantsID: sv.ID, Language: "km", Text: "It was not him.", Channel: "walk_in"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rv, err = e.in.Get(ctx, desk, ack.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rv.Statements) != 3 {
+			t.Fatalf("%d statements; want 3 (the first, the call, the recantation beside it)", len(rv.Statements))
+		}
+		got := rv.Statements[1]
+		if got.ID != sv.ID || got.Channel != "phone" || got.TakenByUser != desk.UserID || got.Circumstances != "evening call" || got.Versions[0].Text != "He called again from a new number." {
+			t.Errorf("staff statement = %+v", got)
+		}
+		if r := rv.Statements[2]; r.ID != rc.ID || r.RecantsID != sv.ID || r.Channel != "walk_in" || r.TakenByUser != inv.UserID {
+			t.Errorf("recantation = %+v", r)
+		}
+		// Every statement is committed to the ledger, and the recantation's
+		// link to what it recants too.
+		entries := map[string]int{}
+		for _, kind := range []string{"statement", "recantation"} {
+			err := db.Read().EachLedgerAuditRecord(ctx, kind, func(r *store.LedgerAuditRecord) error {
+				if r.ReportID == ack.ID && r.EntryID != "" {
+					entries[kind+":"+r.RecordID]++
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, k := range []string{"statement:" + rv.Statements[0].ID, "statement:" + sv.ID, "statement:" + rc.ID, "recantation:" + rc.ID} {
+			if entries[k] != 1 {
+				t.Errorf("ledger entries of %s: %d; want 1 (all: %v)", k, entries[k], entries)
+			}
+		}
+	})
 }

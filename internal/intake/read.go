@@ -58,6 +58,12 @@ type ReportView struct {
 	// organisation only (see casework's Merge and Dismiss).
 	MergedInto    string `json:"merged_into,omitempty"`
 	DismissReason string `json:"dismiss_reason,omitempty"`
+	// CreatedBy is the staff member who entered the report (empty for one
+	// the public filed) and ContactedOn the date (YYYY-MM-DD) the reporter
+	// first made contact, when staff gave it. Staff of the owning
+	// organisation only.
+	CreatedBy   string `json:"created_by,omitempty"`
+	ContactedOn string `json:"contacted_on,omitempty"`
 }
 
 // VictimView is a victim without identity; IdentitySealed says whether a
@@ -69,15 +75,20 @@ type VictimView struct {
 
 // StatementView is a statement with its full version history.
 type StatementView struct {
-	ID            string        `json:"id"`
-	Kind          string        `json:"kind"`
-	RecantsID     string        `json:"recants_id,omitempty"`
-	Language      string        `json:"language"`
-	Source        string        `json:"source,omitempty"`
-	TakenBy       string        `json:"taken_by,omitempty"`
-	Circumstances string        `json:"circumstances,omitempty"`
-	CreatedAt     time.Time     `json:"created_at"`
-	Versions      []VersionView `json:"versions"`
+	ID            string `json:"id"`
+	Kind          string `json:"kind"`
+	RecantsID     string `json:"recants_id,omitempty"`
+	Language      string `json:"language"`
+	Source        string `json:"source,omitempty"`
+	TakenBy       string `json:"taken_by,omitempty"`
+	Circumstances string `json:"circumstances,omitempty"`
+	// Channel is how a statement staff took reached them (StaffChannels);
+	// TakenByUser is then the staff member who took it. Both empty for a
+	// statement the reporter filed.
+	Channel     string        `json:"channel,omitempty"`
+	TakenByUser string        `json:"taken_by_user,omitempty"`
+	CreatedAt   time.Time     `json:"created_at"`
+	Versions    []VersionView `json:"versions"`
 }
 
 // VersionView is one version of a statement's text. LeafIndex is the
@@ -180,7 +191,10 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 		v.Shared = res.Shared
 		v.HasSealed = v.HasSealed && shares(ShareIdentity)
 	} else {
-		v.OrgID, v.TrackingCode, v.Channel, v.Country = r.OrgID, r.TrackingCode, r.Channel, r.Country
+		v.OrgID, v.TrackingCode, v.Channel, v.Country, v.CreatedBy = r.OrgID, r.TrackingCode, r.Channel, r.Country, r.CreatedBy
+		if r.ContactedAt != 0 {
+			v.ContactedOn = store.Time(r.ContactedAt).Format(time.DateOnly)
+		}
 		if r.Status == StatusMerged || r.Status == StatusDismissed {
 			act, err := q.GetReportAct(ctx, r.ID)
 			if err != nil {
@@ -207,6 +221,13 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 		st, err := s.statements(ctx, q, r)
 		if err != nil {
 			return nil, err
+		}
+		if partner {
+			// Who on the owning organisation's staff took a statement is
+			// that organisation's business.
+			for i := range st {
+				st[i].TakenByUser = ""
+			}
 		}
 		v.Statements = st
 	}
@@ -259,6 +280,9 @@ func (s *Service) statements(ctx context.Context, q store.Q, r *store.Report) ([
 		}
 		sv := StatementView{ID: st.ID, Kind: st.Kind, RecantsID: st.RecantsID, Language: st.Language, Source: st.Source,
 			TakenBy: st.TakenBy, Circumstances: st.Circumstances, CreatedAt: store.Time(st.CreatedAt), Versions: []VersionView{}}
+		if st.Channel != "" {
+			sv.Channel, sv.TakenByUser = st.Channel, st.CreatedBy
+		}
 		for _, ver := range vs {
 			vv := VersionView{Version: ver.Version, CreatedAt: store.Time(ver.CreatedAt)}
 			if idx, ok := leaves[st.ID][ver.Version]; ok {
@@ -360,6 +384,10 @@ type StatementIn struct {
 	Source        string `json:"source,omitempty"`
 	TakenBy       string `json:"taken_by,omitempty"`
 	Circumstances string `json:"circumstances,omitempty"`
+	// Channel, for a statement staff took, is how it reached them
+	// (StaffChannels: phone, walk_in, chat, letter, email, other); the
+	// statement then records the actor as who took it.
+	Channel string `json:"channel,omitempty"`
 }
 
 func (in *StatementIn) validate() error {
@@ -378,6 +406,11 @@ func (in *StatementIn) validate() error {
 	}
 	for f, v := range map[string]string{"source": in.Source, "taken_by": in.TakenBy, "circumstances": in.Circumstances} {
 		if err := invalid.Text(f, v, 2000, false); err != nil {
+			return err
+		}
+	}
+	if in.Channel != "" {
+		if err := invalid.Enum("channel", in.Channel, StaffChannels); err != nil {
 			return err
 		}
 	}
@@ -417,7 +450,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 			return err
 		}
 		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
-		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances = in.Source, in.TakenBy, in.Circumstances
+		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances, w.stmt.Channel = in.Source, in.TakenBy, in.Circumstances, in.Channel
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
@@ -427,7 +460,11 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, map[string]string{"statement": w.stmt.ID, "kind": in.Kind})
+		detail := map[string]string{"statement": w.stmt.ID, "kind": in.Kind}
+		if in.Channel != "" {
+			detail["channel"] = in.Channel
+		}
+		return audit.Record(ctx, q, a, "statement.add", "report", r.ID, detail)
 	})
 	if err != nil {
 		return nil, err
@@ -438,9 +475,13 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 	if s.stored != nil {
 		s.stored(context.WithoutCancel(ctx), []string{reportID})
 	}
-	return &StatementView{ID: w.stmt.ID, Kind: w.stmt.Kind, RecantsID: w.stmt.RecantsID, Language: w.stmt.Language,
+	v := &StatementView{ID: w.stmt.ID, Kind: w.stmt.Kind, RecantsID: w.stmt.RecantsID, Language: w.stmt.Language,
 		Source: w.stmt.Source, TakenBy: w.stmt.TakenBy, Circumstances: w.stmt.Circumstances, CreatedAt: now,
-		Versions: []VersionView{{Version: 1, Text: in.Text, CreatedAt: now}}}, nil
+		Versions: []VersionView{{Version: 1, Text: in.Text, CreatedAt: now}}}
+	if in.Channel != "" {
+		v.Channel, v.TakenByUser = in.Channel, a.UserID
+	}
+	return v, nil
 }
 
 // AddVersion appends a corrected version of a statement's text. Earlier

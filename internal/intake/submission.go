@@ -3,6 +3,7 @@ package intake
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -16,7 +17,7 @@ type Submission struct {
 	// Language is the BCP 47 tag of the narrative (en, zh, km, th, vi, …).
 	Language string `json:"language"`
 	// Channel is how the report arrived: web, api, phone, chat, email,
-	// walk_in or import. Public submissions default to api.
+	// walk_in, letter, other or import. Public submissions are web or api.
 	Channel string `json:"channel,omitempty"`
 	// Country is where the reporter is (ISO 3166-1 alpha-2); it is the
 	// default region for phone numbers in the text (without it, the first
@@ -31,6 +32,11 @@ type Submission struct {
 	// JobAd is the text of a job advertisement or recruiter chat, if the
 	// reporter has one.
 	JobAd string `json:"job_ad,omitempty"`
+	// ContactedOn is the date (YYYY-MM-DD) the reporter first reached the
+	// organisation, for a report staff enter after a call, a visit or a
+	// letter. Staff only: a public submission's is ignored. Not in the
+	// future.
+	ContactedOn string `json:"contacted_on,omitempty"`
 }
 
 // Reporter is how to reach the person reporting. Sealed.
@@ -72,7 +78,11 @@ var IncidentTypes = []string{
 }
 
 // Channels are the ways a report can arrive.
-var Channels = []string{"web", "api", "phone", "chat", "email", "walk_in", "import"}
+var Channels = []string{"web", "api", "phone", "chat", "email", "walk_in", "letter", "other", "import"}
+
+// StaffChannels are the ways a report or statement staff take down can
+// reach them (the staff intake form's and a staff statement's channel).
+var StaffChannels = []string{"phone", "walk_in", "chat", "letter", "email", "other"}
 
 // AgeBands are the age bands a victim can be given in.
 var AgeBands = []string{"under_18", "18_25", "26_35", "36_50", "over_50"}
@@ -124,6 +134,26 @@ func NormaliseCountry(field, code string) (string, error) {
 	return r.String(), nil
 }
 
+// ContactDate reads a date of first contact (YYYY-MM-DD) as the start of
+// that day, UTC; the zero time for "". A date after now's day (the
+// reporter's day may be a day ahead of UTC) is refused.
+func ContactDate(field, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, invalid.Field(field, "invalid_date", "%q is not a date (YYYY-MM-DD)", s)
+	}
+	if d.After(now.UTC().Add(24 * time.Hour)) {
+		return time.Time{}, invalid.Field(field, "future", "%s is in the future", s)
+	}
+	if d.Year() < 2000 {
+		return time.Time{}, invalid.Field(field, "invalid_date", "%s is too long ago", s)
+	}
+	return d, nil
+}
+
 // Validate checks s and normalises it in place. The first problem found is
 // returned as an *invalid.Error naming the field.
 func (s *Submission) Validate() error {
@@ -138,6 +168,9 @@ func (s *Submission) Validate() error {
 		return err
 	}
 	if s.Country, err = NormaliseCountry("country", s.Country); err != nil {
+		return err
+	}
+	if _, err := ContactDate("contacted_on", s.ContactedOn, time.Now()); err != nil {
 		return err
 	}
 	if strings.TrimSpace(s.Narrative) == "" {

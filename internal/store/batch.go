@@ -84,10 +84,10 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		r := in.Report
 		reports = append(reports, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
 			mustJSON(nonNil(r.IncidentTypes)), mustJSON(nonNil(r.Victims)), mustJSON(nonNil(r.Places)), mustJSON(nonNil(r.Subjects)), b2i(r.Urgent), r.Status,
-			r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt})
+			r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt, r.ContactedAt})
 		keys = append(keys, []any{r.ID, in.DataKey, r.ReceivedAt})
 		for _, s := range in.Statements {
-			stmts = append(stmts, []any{s.ID, s.ReportID, s.Kind, nullString(s.RecantsID), s.Language, s.Source, s.TakenBy, s.Circumstances, s.CreatedBy, s.CreatedAt})
+			stmts = append(stmts, []any{s.ID, s.ReportID, s.Kind, nullString(s.RecantsID), s.Language, s.Source, s.TakenBy, s.Circumstances, s.CreatedBy, s.CreatedAt, s.Channel})
 		}
 		for _, v := range in.Versions {
 			versions = append(versions, []any{v.StatementID, v.Version, v.Text, v.Salt, v.CreatedBy, v.CreatedAt})

@@ -114,6 +114,10 @@ type Report struct {
 	CreatedBy  string
 	ReceivedAt int64
 	UpdatedAt  int64
+	// ContactedAt is when the reporter first reached the organisation, for
+	// a report staff entered (by phone, in person, from a letter): the
+	// start of that day, UTC. 0 when not given (migration 0019).
+	ContactedAt int64
 }
 
 // Statement is the words of one person at one time; its text lives in
@@ -127,8 +131,12 @@ type Statement struct {
 	Source        string
 	TakenBy       string
 	Circumstances string
-	CreatedBy     string
-	CreatedAt     int64
+	// Channel is how a statement staff took reached them (phone, walk_in,
+	// chat, letter, other); CreatedBy is then who took it. Empty for a
+	// statement the reporter filed.
+	Channel   string
+	CreatedBy string
+	CreatedAt int64
 }
 
 // StatementVersion is one version of a statement's text. Text and Salt are

@@ -8,14 +8,14 @@ import (
 	"fmt"
 )
 
-const reportCols = `id, org_id, tracking_code, secret_hash, channel, language, country, incident_types, victims, places, subjects, urgent, status, sealed, erased_at, created_by, received_at, updated_at`
+const reportCols = `id, org_id, tracking_code, secret_hash, channel, language, country, incident_types, victims, places, subjects, urgent, status, sealed, erased_at, created_by, received_at, updated_at, contacted_at`
 
 func scanReport(row interface{ Scan(...any) error }) (*Report, error) {
 	var r Report
 	var types, victims, places, subjects string
 	var urgent int
 	if err := row.Scan(&r.ID, &r.OrgID, &r.TrackingCode, &r.SecretHash, &r.Channel, &r.Language, &r.Country,
-		&types, &victims, &places, &subjects, &urgent, &r.Status, &r.Sealed, &r.ErasedAt, &r.CreatedBy, &r.ReceivedAt, &r.UpdatedAt); err != nil {
+		&types, &victims, &places, &subjects, &urgent, &r.Status, &r.Sealed, &r.ErasedAt, &r.CreatedBy, &r.ReceivedAt, &r.UpdatedAt, &r.ContactedAt); err != nil {
 		return nil, err
 	}
 	r.Urgent = urgent != 0
@@ -53,10 +53,10 @@ func nonNil[T any](s []T) []T {
 // PutReport inserts a report, counted in the statistics roll-up and the
 // incident-type index like PutIntake's.
 func (q Q) PutReport(ctx context.Context, r *Report) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+	_, err := q.q.ExecContext(ctx, `INSERT INTO reports (`+reportCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
 		r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
 		mustJSON(nonNil(r.IncidentTypes)), mustJSON(nonNil(r.Victims)), mustJSON(nonNil(r.Places)), mustJSON(nonNil(r.Subjects)), b2i(r.Urgent), r.Status,
-		r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt)
+		r.Sealed, r.ErasedAt, r.CreatedBy, r.ReceivedAt, r.UpdatedAt, r.ContactedAt)
 	if isUnique(err) {
 		return fmt.Errorf("store: report %s: %w", r.ID, ErrConflict)
 	}

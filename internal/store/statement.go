@@ -6,12 +6,12 @@ import (
 	"fmt"
 )
 
-const statementCols = `id, report_id, kind, recants_id, language, source, taken_by, circumstances, created_by, created_at`
+const statementCols = `id, report_id, kind, recants_id, language, source, taken_by, circumstances, created_by, created_at, channel`
 
 func scanStatement(row interface{ Scan(...any) error }) (*Statement, error) {
 	var s Statement
 	var recants sql.NullString
-	if err := row.Scan(&s.ID, &s.ReportID, &s.Kind, &recants, &s.Language, &s.Source, &s.TakenBy, &s.Circumstances, &s.CreatedBy, &s.CreatedAt); err != nil {
+	if err := row.Scan(&s.ID, &s.ReportID, &s.Kind, &recants, &s.Language, &s.Source, &s.TakenBy, &s.Circumstances, &s.CreatedBy, &s.CreatedAt, &s.Channel); err != nil {
 		return nil, err
 	}
 	s.RecantsID = recants.String
@@ -22,8 +22,8 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 
 // PutStatement inserts a statement (without versions).
 func (q Q) PutStatement(ctx context.Context, s *Statement) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO statements (`+statementCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		s.ID, s.ReportID, s.Kind, nullString(s.RecantsID), s.Language, s.Source, s.TakenBy, s.Circumstances, s.CreatedBy, s.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO statements (`+statementCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		s.ID, s.ReportID, s.Kind, nullString(s.RecantsID), s.Language, s.Source, s.TakenBy, s.Circumstances, s.CreatedBy, s.CreatedAt, s.Channel)
 	if err != nil {
 		return fmt.Errorf("store: put statement: %w", err)
 	}

@@ -333,6 +333,12 @@ type caseView struct {
 	CanRefer  bool
 	CanCreate bool
 	CanLinks  bool
+	// Notes are the case's internal notes, for those who may read them
+	// (never a partner); CanNote says whether the actor may add one, Me
+	// who it is (only a note's author edits it).
+	Notes   []*casework.NoteView
+	CanNote bool
+	Me      string
 	// Verify is the report page's verified mark for the public check (a
 	// report in a case counts as verified anyway); nil when the actor may
 	// not set it.
@@ -357,6 +363,13 @@ type reportBlock struct {
 	Hits        []screen.Hit
 	Attachments []intake.AttachmentView
 	Lure        *LureScore
+	// CanStatement says whether the actor may add a statement it took
+	// (staff of the owning organisation); Names names the staff who took
+	// statements; Channels are the channels a statement can come by.
+	CanStatement bool
+	Names        map[string]string
+	Channels     []string
+	Kinds        []string
 	// Hooks says which optional services are present.
 	Hooks map[string]bool
 }
@@ -401,6 +414,9 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 	b := &reportBlock{R: r, Rows: statementRows(r.Statements), Revealed: revealed[r.ID],
 		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screening != nil, "lure": s.d.Lure != nil}}
 	b.CanReveal = r.HasSealed && !r.Erased && (q.actor.Role == auth.Partner || auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}))
+	if r.OrgID != "" && !r.Erased && auth.Can(q.actor, auth.AddStatement, auth.Resource{OrgID: r.OrgID}) {
+		b.CanStatement, b.Channels, b.Kinds = true, intake.StaffChannels, staffStatementKinds
+	}
 	for _, p := range r.Places {
 		pi := placeInfo{Name: p.Name}
 		if g, ok := gazetteer.Default().Lookup(p.Name); ok {
@@ -465,6 +481,16 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 	cv.CanLinks = true
 	if cv.UserNames, err = s.userNames(q); err != nil {
 		return nil, err
+	}
+	for _, b := range cv.Reports {
+		b.Names = cv.UserNames
+	}
+	cv.Me = a.UserID
+	if auth.Can(a, auth.ReadNotes, own) {
+		if cv.Notes, err = s.d.Casework.Notes(q.ctx(), a, c.ID); err != nil {
+			return nil, err
+		}
+		cv.CanNote = auth.Can(a, auth.WriteNote, own)
 	}
 	if cv.CanAssign {
 		if cv.Users, err = s.assignable(q); err != nil {
@@ -667,6 +693,12 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
+	if q.actor.Role != auth.Partner {
+		// Who took the statements, by name.
+		if cv.Reports[0].Names, err = s.userNames(q); err != nil {
+			return err
+		}
+	}
 	if s.d.LinkTrust != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
 		cv.Verify = &verifyBox{ReportID: r.ID}
 		if cv.Verify.Verified, err = s.d.LinkTrust.Verified(q.ctx(), q.actor, r.ID); err != nil {

@@ -264,7 +264,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
-	"search", "acts", "setup", "protected",
+	"search", "acts", "setup", "protected", "intake",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -287,8 +287,8 @@ func (s *site) funcs() template.FuncMap {
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
-		"dict2": func(l *Locale, st intake.StatementView) map[string]any {
-			return map[string]any{"L": l, "S": st}
+		"dict2": func(l *Locale, st intake.StatementView, names map[string]string) map[string]any {
+			return map[string]any{"L": l, "S": st, "Names": names}
 		},
 		"rb": func(l *Locale, b *reportBlock, caseID string, errs map[string]string) map[string]any {
 			return map[string]any{"L": l, "B": b, "CaseID": caseID, "Errors": errs}
@@ -583,6 +583,9 @@ func (s *site) nav(q *req) []navItem {
 		if auth.Can(a, auth.ListReports, own) {
 			add("nav.triage", "/app/triage")
 		}
+		if canIntake(a) {
+			add("nav.intake", "/app/intake")
+		}
 		if auth.Can(a, auth.ListCases, own) {
 			add("nav.cases", "/app/cases")
 		}
@@ -695,6 +698,8 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
+	s.mountNotes(mux)
+	s.mountIntake(mux)
 	s.mountSetup(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }

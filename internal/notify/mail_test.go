@@ -121,8 +121,8 @@ func serveSMTP(t *testing.T, addr string) (*mailbox, string) {
 // clock is a test clock that moves only forward, by Add.
 type clock struct{ off atomic.Int64 }
 
-func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.off.Load())) }
-func (c *clock) Add(d time.Duration)     { c.off.Add(int64(d)) }
+func (c *clock) Now() time.Time         { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *clock) Add(d time.Duration)    { c.off.Add(int64(d)) }
 func (c *clock) Func() func() time.Time { return c.Now }
 
 // world is a running server that mails through smtpAddr, with a hotline

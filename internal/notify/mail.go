@@ -83,6 +83,10 @@ func (s *Service) UseMail(sender Sender, base string, tr Translator) {
 	s.mail, s.base, s.tr = sender, strings.TrimRight(base, "/"), tr
 }
 
+// MailEnabled reports whether e-mail is sent at all (a mail server is
+// configured).
+func (s *Service) MailEnabled() bool { return s.mail != nil }
+
 // errNoAddress: the user has no address mail can go to.
 var errNoAddress = errors.New("no e-mail address")
 

@@ -370,3 +370,64 @@ func TestDigest(t *testing.T) {
 		}
 	})
 }
+
+// TestScreeningAndLinks: a watch-list import that finds a new hit on a
+// report of an open case tells the case's assignee, and so does a new
+// report sharing a phone number with it; each by e-mail too, with no
+// text of either report.
+func TestScreeningAndLinks(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		box, addr := serveSMTP(t, "127.0.0.1:0")
+		w := newWorld(t, db, addr)
+		ctx := context.Background()
+		const phone = "+85512345678"
+		a, err := w.srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Narrative: narrative + " The recruiter called from " + phone + ".",
+			Subjects: []intake.SubjectIn{{Name: "Try Pheap", Type: "person", Role: "suspect"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err := w.srv.Casework.Create(ctx, w.coord, &casework.CaseIn{ReportIDs: []string{a.ID}, Title: title, AssigneeID: w.investigator.UserID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.srv.Jobs.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.srv.Screen.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		b, err := w.srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Narrative: "Another family was called by " + phone + " about a job in Bavet."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{notify.CaseAssigned: "case/" + cv.ID, notify.ScreeningHit: "case/" + cv.ID, notify.ReportLinked: "report/" + b.ID}
+		var got map[string]string
+		waitFor(t, "the three notifications", func() bool {
+			ns, err := w.srv.Notify.List(ctx, w.investigator, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = map[string]string{}
+			for _, n := range ns {
+				got[n.Kind] = n.ObjectType + "/" + n.ObjectID
+			}
+			return len(got) == 3
+		})
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: got %q, want %q", k, got[k], v)
+			}
+		}
+		waitFor(t, "three messages", func() bool { return len(box.all()) == 3 })
+		for _, m := range box.all() {
+			noSealed(t, m)
+			if strings.Contains(m.Body, phone) || strings.Contains(m.Body, "Try Pheap") {
+				t.Errorf("a message names the identifier or the subject:\n%s", m.Body)
+			}
+		}
+		// The coordinator who made the case is told of nothing.
+		if n, _ := w.srv.Notify.Unread(ctx, w.coord); n != 0 {
+			t.Errorf("the coordinator has %d notifications", n)
+		}
+	})
+}

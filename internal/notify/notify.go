@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/locale"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -48,9 +49,6 @@ const (
 	MailDigest = "digest"
 	MailNone   = "none"
 )
-
-// Languages are the languages e-mail is written in.
-var Languages = []string{"en", "zh", "km", "th", "vi"}
 
 // Add tells user about kind of object, inside q's transaction; nothing
 // when there is no user or the user is the actor (no one is told what they
@@ -125,7 +123,7 @@ func New(db *store.DB) *Service { return &Service{db: db, now: time.Now} }
 type Settings struct {
 	// Mail is "each", "digest" or "none".
 	Mail string `json:"mail"`
-	// Lang is the language of the messages: en, zh, km, th or vi.
+	// Lang is the language of the messages, one of locale.Languages.
 	Lang string `json:"lang"`
 }
 
@@ -149,7 +147,7 @@ func (s *Service) SetSettings(ctx context.Context, a auth.Actor, in *Settings) (
 	if err := invalid.Enum("mail", in.Mail, []string{MailEach, MailDigest, MailNone}); err != nil {
 		return nil, err
 	}
-	if err := invalid.Enum("lang", in.Lang, Languages); err != nil {
+	if err := invalid.Enum("lang", in.Lang, locale.Languages); err != nil {
 		return nil, err
 	}
 	err := s.db.Tx(ctx, func(q store.Q) error {

@@ -63,8 +63,8 @@ func (s *site) notifications(w http.ResponseWriter, q *req) error {
 			rows[i].Next = f.NextAt.In(displayZone)
 		}
 	}
-	langs := make([]*Locale, 0, len(notify.Languages))
-	for _, code := range notify.Languages {
+	langs := make([]*Locale, 0, len(localeOrder))
+	for _, code := range localeOrder {
 		if l, ok := s.locales[code]; ok {
 			langs = append(langs, l)
 		}

@@ -79,3 +79,26 @@ func TestMailSettings(t *testing.T) {
 		t.Errorf("no mail: %v, %+v", err, c.SMTP)
 	}
 }
+
+// TestMailWarning: mail without TLS to another machine is warned about at
+// start; to a relay on this machine it is not.
+func TestMailWarning(t *testing.T) {
+	for url, want := range map[string]bool{
+		"smtp://relay.example.org:25?starttls=off": true,
+		"smtp://127.0.0.1:25?starttls=off":         false,
+		"smtp://relay.example.org:587":             false,
+	} {
+		env := map[string]string{"VIGIL_SMTP_URL": url, "VIGIL_SMTP_FROM": "vigil@example.org", "VIGIL_PUBLIC_URL": "https://vigil.example.org"}
+		c, err := config.FromEnv(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(strings.Join(config.Warnings(&c), "\n"), "without TLS")
+		if got != want {
+			t.Errorf("%s: warned %v, want %v", url, got, want)
+		}
+	}
+}

@@ -175,6 +175,10 @@ func envDocs() [][2]string {
 		{"VIGIL_ATTACH_CLIENT_HOURLY", "attachment bytes one client may send an hour (default 30MiB)"},
 		{"VIGIL_ATTACH_HOURLY", "attachment bytes the server takes an hour (default 500MiB)"},
 		{"VIGIL_MIN_FREE_DISK", "free space below which attachments are refused (default 1GiB)"},
+		{"VIGIL_SMTP_URL", "mail server for notification e-mail: smtp://user:pass@host:587 (STARTTLS required unless ?starttls=off) or smtps://…; unset: no e-mail"},
+		{"VIGIL_SMTP_URL_FILE", "file holding that URL (keeps the password out of the environment)"},
+		{"VIGIL_SMTP_FROM", "sender address of notification e-mail (required with VIGIL_SMTP_URL)"},
+		{"VIGIL_PUBLIC_URL", "address staff open Vigil at, e.g. https://vigil.example.org: e-mail links to it (required with VIGIL_SMTP_URL)"},
 	}
 }
 

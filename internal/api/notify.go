@@ -39,3 +39,37 @@ func (api *API) readNotifications(w http.ResponseWriter, r *http.Request, a auth
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// notifySettings answers how the caller is told by e-mail.
+func (api *API) notifySettings(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	st, err := api.svc.Notify.Settings(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// setNotifySettings changes how the caller is told by e-mail.
+func (api *API) setNotifySettings(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in notify.Settings
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	st, err := api.svc.Notify.SetSettings(r.Context(), a, &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// mailFailures lists the e-mail to the admin's organisation that failed.
+func (api *API) mailFailures(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	fs, err := api.svc.Notify.Failures(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": fs})
+	return nil
+}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/api"
@@ -58,6 +59,67 @@ func TestNotifications(t *testing.T) {
 		}
 		if l := list("intake@hotline.test"); l.Unread != 0 || !l.Items[0].Read {
 			t.Errorf("after marking all read: %+v", l)
+		}
+	})
+}
+
+// TestNotifySettingsAPI: GET answers the defaults, PUT changes them and
+// refuses a value it does not know naming the field; each user has their
+// own; the notification list's items carry id, kind, object_id and read.
+func TestNotifySettingsAPI(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Intake, auth.Coordinator, auth.Admin)
+		const p = "/api/v1/notifications/settings"
+		var st map[string]string
+		if res := e.do("intake@hotline.test", "GET", p, p, nil); res.status != http.StatusOK {
+			t.Fatalf("get: %d %s", res.status, res.body)
+		} else {
+			res.decode(t, &st)
+		}
+		if st["mail"] != "each" || st["lang"] != "en" {
+			t.Errorf("defaults: %v", st)
+		}
+		if res := e.do("intake@hotline.test", "PUT", p, p, map[string]string{"mail": "digest", "lang": "th"}); res.status != http.StatusOK {
+			t.Fatalf("put: %d %s", res.status, res.body)
+		}
+		for _, tc := range []struct {
+			body  map[string]string
+			field string
+		}{
+			{map[string]string{"mail": "weekly", "lang": "th"}, `"mail"`},
+			{map[string]string{"mail": "none", "lang": "fr"}, `"lang"`},
+		} {
+			res := e.do("intake@hotline.test", "PUT", p, p, tc.body)
+			if res.status != http.StatusUnprocessableEntity || !strings.Contains(string(res.body), tc.field) {
+				t.Errorf("%v: %d %s, want 422 naming %s", tc.body, res.status, res.body, tc.field)
+			}
+		}
+		e.do("intake@hotline.test", "GET", p, p, nil).decode(t, &st)
+		if st["mail"] != "digest" || st["lang"] != "th" {
+			t.Errorf("after the change: %v", st)
+		}
+		e.do("coordinator@hotline.test", "GET", p, p, nil).decode(t, &st)
+		if st["mail"] != "each" {
+			t.Errorf("another user's settings changed too: %v", st)
+		}
+		// An assignment: the list's items have the promised shape.
+		var ack intake.Ack
+		e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport).decode(t, &ack)
+		e.do("coordinator@hotline.test", "POST", "/api/v1/cases", "/api/v1/cases", map[string]any{"report_ids": []string{ack.ID}, "title": "t", "assignee_id": e.users["intake@hotline.test"].UserID})
+		var raw struct {
+			Items []map[string]any `json:"items"`
+		}
+		e.do("intake@hotline.test", "GET", "/api/v1/notifications", "/api/v1/notifications", nil).decode(t, &raw)
+		if len(raw.Items) != 1 {
+			t.Fatalf("items: %v", raw.Items)
+		}
+		for _, k := range []string{"id", "kind", "object_id", "read"} {
+			if _, ok := raw.Items[0][k]; !ok {
+				t.Errorf("an item lacks %q: %v", k, raw.Items[0])
+			}
+		}
+		if res := e.do("admin@hotline.test", "GET", "/api/v1/notifications/failures", "/api/v1/notifications/failures", nil); res.status != http.StatusOK || !strings.Contains(string(res.body), `"items":[]`) {
+			t.Errorf("failures: %d %s", res.status, res.body)
 		}
 	})
 }

@@ -91,6 +91,11 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/notifications":            everyone([]scope{own}),
 	"POST /api/v1/notifications/read":      everyone([]scope{own}),
 	"POST /api/v1/notifications/{id}/read": {},
+	// Everyone chooses how it is told by e-mail; an organisation's admins
+	// see the e-mail to their staff that failed.
+	"GET /api/v1/notifications/settings": everyone([]scope{own}),
+	"PUT /api/v1/notifications/settings": everyone([]scope{own}),
+	"GET /api/v1/notifications/failures": {auth.Admin: {own}},
 	// Search is for those who read reports or cases; each result is then
 	// checked (TestSearchScopes).
 	"GET /api/v1/search": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
@@ -313,6 +318,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
+	case "PUT /api/v1/notifications/settings":
+		return path, map[string]string{"mail": "digest", "lang": "km"}, nil
 	case "POST /api/v1/users":
 		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
 	}

@@ -88,6 +88,16 @@ type Config struct {
 	// MinFreeDisk is the free space below which attachments are refused
 	// (reports are still taken).
 	MinFreeDisk int64
+	// SMTPURL is the mail server notifications go out through
+	// (VIGIL_SMTP_URL); empty: no e-mail. Validate parses it into SMTP.
+	SMTPURL string
+	// SMTP is SMTPURL parsed; nil without one.
+	SMTP *SMTP
+	// SMTPFrom is the sender of notification e-mail (VIGIL_SMTP_FROM).
+	SMTPFrom string
+	// PublicURL is the address staff open Vigil at (VIGIL_PUBLIC_URL), for
+	// the links in e-mail.
+	PublicURL string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -141,6 +151,16 @@ func FromEnv(getenv Getenv) (Config, error) {
 		c.LogRate = f
 	}
 	str("VIGIL_METRICS_TOKEN", &c.MetricsToken)
+	str("VIGIL_SMTP_URL", &c.SMTPURL)
+	if f := getenv("VIGIL_SMTP_URL_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_SMTP_URL_FILE: %w", err)
+		}
+		c.SMTPURL = strings.TrimSpace(string(b))
+	}
+	str("VIGIL_SMTP_FROM", &c.SMTPFrom)
+	str("VIGIL_PUBLIC_URL", &c.PublicURL)
 	if f := getenv("VIGIL_METRICS_TOKEN_FILE"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -288,6 +308,7 @@ func (c *Config) Validate() error {
 	if c.AttachClientHourly < 0 || c.AttachHourly < 0 || c.MinFreeDisk < 0 {
 		errs = append(errs, errors.New("VIGIL_ATTACH_CLIENT_HOURLY, VIGIL_ATTACH_HOURLY, VIGIL_MIN_FREE_DISK: must not be negative"))
 	}
+	errs = append(errs, c.validateMail()...)
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
 	}

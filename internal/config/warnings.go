@@ -23,6 +23,9 @@ func Warnings(c *Config) []string {
 	if dir, err := filepath.Abs(c.DataDir); err == nil && inMemory(dir) {
 		ws = append(ws, "the data directory "+dir+" is on tmpfs (memory): every report is lost at the next reboot; use a directory on disk")
 	}
+	if c.SMTP != nil && c.SMTP.TLS == "off" && !loopback(c.SMTP.Addr()) {
+		ws = append(ws, "notification e-mail goes to "+c.SMTP.Addr()+" without TLS (VIGIL_SMTP_URL ?starttls=off), an address off this machine: the SMTP password and the messages cross the network in clear; drop ?starttls=off unless the relay is on a network you trust")
+	}
 	for _, f := range []string{c.MasterKeyFile, c.LogKeyFile} {
 		if fi, err := os.Stat(f); err == nil && fi.Mode().Perm()&0o077 != 0 {
 			ws = append(ws, fmt.Sprintf("the key file %s can be read by other users (mode %v); chmod 600 it", f, fi.Mode().Perm()))

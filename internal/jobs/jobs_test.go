@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -51,6 +52,76 @@ func TestDrainWaitsForJobsInHand(t *testing.T) {
 		}
 		if !done["r1"] {
 			t.Error("Drain returned before the job in hand finished")
+		}
+	})
+}
+
+// TestEveryAndAttempts: a periodic job is queued once per interval even
+// by two runners on one database, and again in the next interval; a kind
+// with its own attempt limit is retried past MaxAttempts with backoff
+// capped at MaxBackoff.
+func TestEveryAndAttempts(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 5, 10, 3, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		var swept, failed int
+		handlers := map[string]jobs.Handler{
+			"sweep": func(context.Context, string) error { swept++; return nil },
+			"flaky": func(context.Context, string) error { failed++; return errors.New("server down") },
+		}
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		a, b := jobs.New(db, handlers, log), jobs.New(db, handlers, log)
+		for _, r := range []*jobs.Runner{a, b} {
+			r.Now = clock
+			r.Every = map[string]time.Duration{"sweep": 10 * time.Minute}
+			r.Attempts = map[string]int{"flaky": 12}
+		}
+		run := func() {
+			t.Helper()
+			for _, r := range []*jobs.Runner{a, b} {
+				if err := r.Schedule(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := r.Once(ctx, 10); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		run()
+		run()
+		if swept != 1 {
+			t.Errorf("swept %d times in one interval by two runners, want 1", swept)
+		}
+		now = now.Add(10 * time.Minute)
+		run()
+		if swept != 2 {
+			t.Errorf("swept %d times after the next interval began, want 2", swept)
+		}
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutJobs(ctx, []*store.Job{{ID: "f1", Kind: "flaky", ReportID: "x"}}, now.UnixMicro())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Past MaxAttempts (5) it is still retried; each wait at most an hour.
+		for range 11 {
+			if _, err := a.Once(ctx, 10); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(jobs.MaxBackoff)
+		}
+		if failed != 11 {
+			t.Errorf("tried %d times, want 11", failed)
+		}
+		// The twelfth is the last.
+		for range 3 {
+			if _, err := a.Once(ctx, 10); err != nil {
+				t.Fatal(err)
+			}
+			now = now.Add(jobs.MaxBackoff)
+		}
+		if failed != 12 {
+			t.Errorf("tried %d times, want 12 and then given up", failed)
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/vigil-project/vigil/internal/extract"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -280,7 +281,24 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 		return err
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].IdentifierID < refs[j].IdentifierID })
-	return q.PutReportLink(ctx, &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs})
+	if err := q.PutReportLink(ctx, &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs}); err != nil {
+		return err
+	}
+	if len(clusters) == 0 {
+		return nil
+	}
+	// The report now shares an identifier with others: the owners of their
+	// organisation's open cases are told, once per case and report.
+	cases, err := q.OpenCasesLinkedTo(ctx, r.OrgID, into, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		if err := notify.AddOnce(ctx, q, auth.Actor{}, c.UserID, notify.ReportLinked, "report", r.ID, c.CaseID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addReport counts one more report in an identifier's aggregates: the

@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -588,6 +589,19 @@ func (s *Service) screenReport(ctx context.Context, reportID string, subjects []
 				return err
 			}
 			pending++
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		// New hits: the owners of the report's open cases are told.
+		cases, err := q.OpenCasesOfReport(ctx, reportID)
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if err := notify.Add(ctx, q, auth.Actor{}, c.UserID, notify.ScreeningHit, "case", c.CaseID); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -73,6 +73,9 @@ const (
 	JobScreen = "screen"
 )
 
+// MailAttempts is how often an e-mail is tried before it is given up.
+const MailAttempts = 60
+
 // screenReport screens the subjects a report names against every loaded
 // watch list.
 func (s *Server) screenReport(ctx context.Context, reportID string) error {
@@ -119,9 +122,22 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
-	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport}, logger)
+	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport,
+		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep}, logger)
+	// E-mail waits out a mail server that is down for about two days
+	// (backoff up to an hour) before it is given up and shown to admins.
+	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
+	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery}
 	s.Jobs.Observe = s.Metrics.Job
 	s.Metrics.Register(dbCollector{db: db, kinds: s.Jobs.Kinds()})
+	if cfg.SMTP != nil {
+		tr, err := web.Messages()
+		if err != nil {
+			return nil, fmt.Errorf("server: mail: %w", err)
+		}
+		s.Notify.UseMail(&notify.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			TLS: cfg.SMTP.TLS, From: cfg.SMTPFrom}, cfg.PublicURL, tr)
+	}
 	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}

@@ -22,6 +22,16 @@ func (q Q) PutJobs(ctx context.Context, jobs []*Job, at int64) error {
 	return q.insertMany(ctx, "jobs", "id, kind, report_id, run_after", rows)
 }
 
+// PutJobsOnce queues jobs whose ids are not queued yet: a job with an id
+// already there (pending or done) is left alone.
+func (q Q) PutJobsOnce(ctx context.Context, jobs []*Job, at int64) error {
+	rows := make([][]any, len(jobs))
+	for i, j := range jobs {
+		rows[i] = []any{j.ID, j.Kind, j.ReportID, at}
+	}
+	return q.insertMany(ctx, "jobs", "id, kind, report_id, run_after", rows, "ON CONFLICT DO NOTHING")
+}
+
 // ClaimJobs leases up to n due jobs of the given kinds until leaseUntil.
 // On PostgreSQL rows locked by another process are skipped.
 func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil int64) ([]*Job, error) {

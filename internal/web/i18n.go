@@ -156,3 +156,19 @@ func (s *site) negotiate(w http.ResponseWriter, r *http.Request) *Locale {
 	}
 	return s.locales["en"]
 }
+
+// Messages returns a translator over the embedded locales, for what is
+// written outside a page (e-mail): a language not offered is English.
+func Messages() (func(lang, key string, args ...any) string, error) {
+	ls, err := loadLocales()
+	if err != nil {
+		return nil, err
+	}
+	return func(lang, key string, args ...any) string {
+		l, ok := ls[lang]
+		if !ok {
+			l = ls["en"]
+		}
+		return l.T(key, args...)
+	}, nil
+}

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/notify"
 )
 
@@ -34,13 +35,51 @@ func (s *site) notifications(w http.ResponseWriter, q *req) error {
 			}
 			names[n.ActorID] = who
 		}
-		items = append(items, noticeItem{ID: n.ID, Text: q.L.T("notify."+n.Kind, who), URL: objectURL(n), At: n.CreatedAt.In(displayZone), Read: n.Read})
+		text := q.L.T("notify." + n.Kind)
+		if n.ActorID != "" {
+			text = q.L.T("notify."+n.Kind, who)
+		}
+		items = append(items, noticeItem{ID: n.ID, Text: text, URL: notify.Path(n.ObjectType, n.ObjectID), At: n.CreatedAt.In(displayZone), Read: n.Read})
+	}
+	settings, err := s.d.Notify.Settings(q.ctx(), q.actor)
+	if err != nil {
+		return err
+	}
+	// An organisation's admins see the e-mail that failed; for anyone
+	// else the service refuses, and the section is not shown.
+	failures, err := s.d.Notify.Failures(q.ctx(), q.actor)
+	if err != nil && !errors.Is(err, invalid.ErrForbidden) {
+		return err
+	}
+	admin := err == nil
+	type failureRow struct {
+		*notify.Failure
+		Next time.Time
+	}
+	rows := make([]failureRow, len(failures))
+	for i, f := range failures {
+		rows[i].Failure = f
+		if f.NextAt != nil {
+			rows[i].Next = f.NextAt.In(displayZone)
+		}
+	}
+	langs := make([]*Locale, 0, len(localeOrder))
+	for _, code := range localeOrder {
+		if l, ok := s.locales[code]; ok {
+			langs = append(langs, l)
+		}
 	}
 	v := s.newView(q, "notify.title")
 	v.Data = struct {
-		Items []noticeItem
-		More  string
-	}{items, more(ns)}
+		Items    []noticeItem
+		More     string
+		Settings *notify.Settings
+		Modes    []string
+		Langs    []*Locale
+		MailOn   bool
+		Admin    bool
+		Failures []failureRow
+	}{items, more(ns), settings, []string{notify.MailEach, notify.MailDigest, notify.MailNone}, langs, s.d.Notify.MailEnabled(), admin, rows}
 	s.render(w, q, http.StatusOK, "notifications", v)
 	return nil
 }
@@ -53,15 +92,13 @@ func more(ns []*notify.View) string {
 	return ns[len(ns)-1].ID
 }
 
-// objectURL is the page of a notification's object.
-func objectURL(n *notify.View) string {
-	switch n.ObjectType {
-	case "case":
-		return "/app/cases/" + url.PathEscape(n.ObjectID)
-	case "report":
-		return "/app/reports/" + url.PathEscape(n.ObjectID)
+// notificationSettings changes how the staff member is told by e-mail.
+func (s *site) notificationSettings(w http.ResponseWriter, q *req) error {
+	in := &notify.Settings{Mail: q.r.PostFormValue("mail"), Lang: q.r.PostFormValue("lang")}
+	if _, err := s.d.Notify.SetSettings(q.ctx(), q.actor, in); err != nil {
+		return err
 	}
-	return "/app/notifications"
+	return redirect(w, q, "/app/notifications")
 }
 
 // notificationsRead marks one notification read and opens its object, or

@@ -78,3 +78,34 @@ func unread(t *testing.T, e *env, c *http.Client) int {
 	}
 	return n
 }
+
+// TestNotificationSettingsForm: the notifications page's form sets how one
+// is told by e-mail; a value the form never offers is refused naming the
+// field; only admins see the section of undelivered e-mail, and a server
+// without a mail server says so.
+func TestNotificationSettingsForm(t *testing.T) {
+	e := newEnv(t)
+	inv := e.login(t, "investigator@hotline.demo")
+	p := e.do(t, inv, "GET", "/app/notifications?lang=en", nil)
+	if !strings.Contains(p.body, `value="each" checked`) || !strings.Contains(p.body, "No mail server is configured") {
+		t.Fatalf("the form does not show the defaults:\n%s", p.body)
+	}
+	if strings.Contains(p.body, "E-mail not delivered") {
+		t.Error("an investigator sees the undelivered e-mail")
+	}
+	if r := e.do(t, inv, "POST", "/app/notifications/settings", url.Values{"mail": {"digest"}, "lang": {"km"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("save: status %d", r.status)
+	}
+	p = e.do(t, inv, "GET", "/app/notifications?lang=en", nil)
+	if !strings.Contains(p.body, `value="digest" checked`) || !strings.Contains(p.body, `value="km" selected`) {
+		t.Errorf("the saved choice is not shown:\n%s", p.body)
+	}
+	r := e.do(t, inv, "POST", "/app/notifications/settings", url.Values{"mail": {"hourly"}, "lang": {"km"}})
+	if r.status < 400 || r.status >= 500 {
+		t.Errorf("a bad choice: status %d, want 4xx", r.status)
+	}
+	admin := e.login(t, "admin@hotline.demo")
+	if p := e.do(t, admin, "GET", "/app/notifications?lang=en", nil); !strings.Contains(p.body, "E-mail not delivered") || !strings.Contains(p.body, "Every e-mail was delivered.") {
+		t.Errorf("the admin does not see the undelivered e-mail section:\n%s", p.body)
+	}
+}

@@ -658,6 +658,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/notifications", s.staffPage(true, s.notifications))
 	mux.Handle("POST /app/notifications/read", s.staffPage(true, s.notificationsRead))
 	mux.Handle("POST /app/notifications/{id}/read", s.staffPage(true, s.notificationsRead))
+	mux.Handle("POST /app/notifications/settings", s.staffPage(true, s.notificationSettings))
 	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
 	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
 	mux.Handle("POST /app/account/password", s.staffPage(true, s.passwordChange))

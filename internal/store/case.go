@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -234,6 +235,11 @@ type AuditFilter struct {
 	ResourceType string
 	ResourceID   string
 	Action       string
+	// ActorID keeps the events by one account.
+	ActorID string
+	// AtFrom and AtTo keep events at or after AtFrom and before AtTo
+	// (Unix microseconds); zero does not bound.
+	AtFrom, AtTo int64
 	Before       string
 	Limit        int
 }
@@ -244,10 +250,14 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	if limit <= 0 {
 		limit = 100
 	}
+	if f.AtTo == 0 {
+		f.AtTo = math.MaxInt64
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_events
 		WHERE ($1 = '' OR org_id = $1 OR actor_org_id = $1) AND ($2 = 0 OR resource_type = 'organisation' OR org_id = '')
 		AND ($3 = '' OR resource_type = $3) AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR action = $5) AND ($6 = '' OR id < $6)
-		ORDER BY id DESC LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit)
+		AND ($8 = '' OR actor_id = $8) AND at >= $9 AND at < $10
+		ORDER BY id DESC LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit, f.ActorID, f.AtFrom, f.AtTo)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit events: %w", err)
 	}

@@ -268,7 +268,7 @@ func (s *site) loadAssets() error {
 // pageNames are the templates each page is parsed from, beside the layout.
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
-	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
+	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected",
 }
 

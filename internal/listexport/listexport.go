@@ -179,6 +179,9 @@ func (e *Export) WriteTo(ctx context.Context, w io.Writer) error {
 	emit := func(row []any) error {
 		for i, v := range row {
 			rec[i] = text(v)
+			if _, ok := v.(string); ok {
+				rec[i] = Defuse(rec[i])
+			}
 		}
 		return cw.Write(rec)
 	}
@@ -234,6 +237,17 @@ func (e *Export) writeXLSX(ctx context.Context, w io.Writer, heads []any) error 
 		return fmt.Errorf("listexport: xlsx: %w", err)
 	}
 	return nil
+}
+
+// Defuse keeps a spreadsheet program from reading a text cell of a CSV
+// file as a formula: text the public typed (a place, a case title) that
+// begins with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe. XLSX cells are typed as text, so they need none.
+func Defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // text is a cell's value as CSV text.

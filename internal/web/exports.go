@@ -37,7 +37,7 @@ func (s *site) exportList(w http.ResponseWriter, q *req) error {
 		if fe.Field == "list" {
 			return errNotFound
 		}
-		s.renderBadFilter(w, q, "nav.account", &badFilter{fe.Field})
+		s.renderBadFilter(w, q, q.r.PathValue("list")+".title", &badFilter{fe.Field})
 		return nil
 	}
 	if err != nil {

@@ -78,6 +78,34 @@ func (q Q) ReportCaseIDs(ctx context.Context, reportID string) ([]string, error)
 	return q.strings(ctx, `SELECT case_id FROM case_reports WHERE report_id = $1 ORDER BY case_id`, reportID)
 }
 
+// CaseIDsOfReports returns, for each of the reports, the IDs of the cases
+// it is in (ordered), in one query: a list page's reports at once.
+func (q Q) CaseIDsOfReports(ctx context.Context, reportIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(reportIDs))
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(reportIDs))
+	ph := make([]string, len(reportIDs))
+	for i, id := range reportIDs {
+		args[i] = id
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, case_id FROM case_reports WHERE report_id IN (`+strings.Join(ph, ",")+`) ORDER BY report_id, case_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: case ids of reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r, c string
+		if err := rows.Scan(&r, &c); err != nil {
+			return nil, fmt.Errorf("store: case ids of reports: %w", err)
+		}
+		out[r] = append(out[r], c)
+	}
+	return out, rows.Err()
+}
+
 func (q Q) strings(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -30,8 +30,10 @@ type TrailFilter struct {
 	ResourceType, ResourceID string
 	// From and To keep events at or after From and before To.
 	From, To time.Time
-	// Before is the cursor: only events older than this event id.
-	Before string
+	// Before is the cursor of the next page: only events older than this
+	// event id. After is that of the page before: the Limit events newer
+	// than it nearest to it. The page is newest first either way.
+	Before, After string
 	// Limit is the page size (1 to 500; 0 means 100).
 	Limit int
 }
@@ -56,7 +58,7 @@ func (s *Service) Trail(ctx context.Context, a auth.Actor, f TrailFilter) ([]*st
 		return nil, invalid.Field("to", "invalid_value", "must be after from")
 	}
 	sf := store.AuditFilter{ResourceType: f.ResourceType, ResourceID: f.ResourceID, Action: f.Action, ActorID: f.ActorID,
-		Before: f.Before, Limit: f.Limit}
+		Before: f.Before, After: f.After, Limit: f.Limit}
 	if !f.From.IsZero() {
 		sf.AtFrom = f.From.UnixMicro()
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -268,8 +269,11 @@ type AuditFilter struct {
 	// AtFrom and AtTo keep events at or after AtFrom and before AtTo
 	// (Unix microseconds); zero does not bound.
 	AtFrom, AtTo int64
-	Before       string
-	Limit        int
+	// Before keeps the events older than this event id (the next page);
+	// After those newer than it, the Limit nearest to it (the page
+	// before). Either way the list is newest first.
+	Before, After string
+	Limit         int
 }
 
 // ListAuditEvents returns audit events newest first.
@@ -281,11 +285,15 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	if f.AtTo == 0 {
 		f.AtTo = math.MaxInt64
 	}
+	order := "DESC"
+	if f.After != "" {
+		order = "ASC"
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_events
 		WHERE ($1 = '' OR org_id = $1 OR actor_org_id = $1) AND ($2 = 0 OR resource_type = 'organisation' OR org_id = '')
 		AND ($3 = '' OR resource_type = $3) AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR action = $5) AND ($6 = '' OR id < $6)
-		AND ($8 = '' OR actor_id = $8) AND at >= $9 AND at < $10
-		ORDER BY id DESC LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit, f.ActorID, f.AtFrom, f.AtTo)
+		AND ($8 = '' OR actor_id = $8) AND at >= $9 AND at < $10 AND ($11 = '' OR id > $11)
+		ORDER BY id `+order+` LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit, f.ActorID, f.AtFrom, f.AtTo, f.After)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit events: %w", err)
 	}
@@ -297,6 +305,9 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 			return nil, fmt.Errorf("store: list audit events: %w", err)
 		}
 		out = append(out, &e)
+	}
+	if f.After != "" {
+		slices.Reverse(out)
 	}
 	return out, rows.Err()
 }

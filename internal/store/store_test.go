@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -245,12 +245,16 @@ func TestReferralsAndAudit(t *testing.T) {
 			t.Errorf("stale referral update: %v, want ErrConflict", err)
 		}
 		var ats []int64
+		var first *store.AuditEvent
 		for i := 0; i < 3; i++ {
 			at := store.Now() + int64(i)*1_000_000
 			ats = append(ats, at)
 			e := &store.AuditEvent{ID: store.NewID(), At: at, ActorID: []string{"u", "v", "u"}[i], ActorOrgID: o.ID, Action: fmt.Sprintf("a%d", i), ResourceType: "case", ResourceID: c.ID}
 			if err := db.Tx(ctx, func(q store.Q) error { return q.PutAuditEvent(ctx, e) }); err != nil {
 				t.Fatal(err)
+			}
+			if i == 0 {
+				first = e
 			}
 		}
 		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{ResourceID: c.ID, Limit: 2})
@@ -266,6 +270,8 @@ func TestReferralsAndAudit(t *testing.T) {
 			{"from", store.AuditFilter{ResourceID: c.ID, AtFrom: ats[1]}, []string{"a2", "a1"}},
 			{"to", store.AuditFilter{ResourceID: c.ID, AtTo: ats[1]}, []string{"a0"}},
 			{"between, by actor", store.AuditFilter{ResourceID: c.ID, ActorID: "v", AtFrom: ats[0], AtTo: ats[2]}, []string{"a1"}},
+			{"page before", store.AuditFilter{ResourceID: c.ID, After: first.ID, Limit: 1}, []string{"a1"}},
+			{"page before, all", store.AuditFilter{ResourceID: c.ID, After: first.ID}, []string{"a2", "a1"}},
 		} {
 			evs, err := db.Read().ListAuditEvents(ctx, tc.f)
 			var got []string

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"html"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -14,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -185,5 +189,42 @@ func TestAuditPage(t *testing.T) {
 	}
 	if o := e.do(t, e.login(t, "coordinator@ngo.demo"), "GET", "/app/audit", nil); strings.Contains(o.body, "audit page test reason") {
 		t.Error("another organisation's coordinator sees the hotline's reveal")
+	}
+}
+
+// TestAuditPaging: the audit page pages forwards and back by cursor, with
+// its filters kept.
+func TestAuditPaging(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := auth.Actor{UserID: e.demo.Users["intake@hotline.demo"], OrgID: e.demo.Orgs["hotline"], Role: auth.Intake}
+	for i := 0; i < web.AuditLimit+10; i++ {
+		err := e.srv.DB.Tx(ctx, func(q store.Q) error {
+			return audit.Record(ctx, q, a, "user.password", "user", a.UserID, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.login(t, "coordinator@hotline.demo")
+	rows := func(body string) []string {
+		return regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(body, 1)
+	}
+	first := e.do(t, c, "GET", "/app/audit?action=user.password", nil)
+	next := html.UnescapeString(regexpFind(first.body, `href="([^"]*)" rel="next"`))
+	if n := strings.Count(first.body, "<tr>") - 1; n != web.AuditLimit || next == "" || !strings.Contains(next, "action=user.password") {
+		t.Fatalf("first page: %d rows, next %q; want %d and a next link keeping the filter", n, next, web.AuditLimit)
+	}
+	second := e.do(t, c, "GET", next, nil)
+	if n := strings.Count(second.body, "<tr>") - 1; n != 10 {
+		t.Errorf("second page: %d rows, want 10", n)
+	}
+	prev := html.UnescapeString(regexpFind(second.body, `href="([^"]*)" rel="prev"`))
+	if prev == "" {
+		t.Fatal("the second page has no link back")
+	}
+	back := e.do(t, c, "GET", prev, nil)
+	if got, want := rows(back.body), rows(first.body); len(got) != 1 || got[0] != want[0] {
+		t.Error("back from the second page is not the first page")
 	}
 }

@@ -95,12 +95,6 @@ func auditFilter(f url.Values) (audit.TrailFilter, error) {
 	if !tf.From.IsZero() && !tf.To.IsZero() && !tf.To.After(tf.From) {
 		return tf, &badFilter{"to"}
 	}
-	if v := f.Get("after"); v != "" {
-		if !idPattern.MatchString(v) {
-			return tf, &badFilter{"after"}
-		}
-		tf.Before = v
-	}
 	return tf, nil
 }
 
@@ -117,18 +111,29 @@ func (s *site) auditPage(w http.ResponseWriter, q *req) error {
 		s.renderBadFilter(w, q, "audit.title", bf)
 		return nil
 	}
-	tf.Limit = AuditLimit + 1
-	evs, err := s.d.Audit.Trail(q.ctx(), q.actor, tf)
+	c, err := readCursor(f, false)
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, "audit.title", bf)
+		return nil
+	}
+	evs, prev, next, err := pageOf(c, AuditLimit, func(from *store.Key, back bool, limit int) ([]*store.AuditEvent, error) {
+		g := tf
+		g.Limit = limit
+		if from != nil && back {
+			g.After = from.ID
+		} else if from != nil {
+			g.Before = from.ID
+		}
+		return s.d.Audit.Trail(q.ctx(), q.actor, g)
+	})
 	if err != nil {
 		return err
 	}
-	av := &auditView{Actions: audit.Actions(), Objects: auditObjects, CSV: listURL("/app/audit.csv", f)}
-	if len(evs) > AuditLimit {
-		evs = evs[:AuditLimit]
-		av.Page.Next = listURL("/app/audit", f, "after", evs[len(evs)-1].ID)
-	}
-	av.Events = evs
+	av := &auditView{Events: evs, Actions: audit.Actions(), Objects: auditObjects, CSV: listURL("/app/audit.csv", f)}
 	av.Page.Shown = len(evs)
+	if len(evs) > 0 {
+		av.Page.links("/app/audit", f, prev, next, evs[0].ID, evs[len(evs)-1].ID)
+	}
 	if av.UserNames, err = s.userNames(q); err != nil {
 		return err
 	}

@@ -161,6 +161,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/cases", auth.ListCases, false, api.exportList(listexport.Cases)},
 		{"GET", "/api/v1/exports/lists/referrals", auth.ListReferrals, false, api.exportList(listexport.Referrals)},
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
+		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -116,6 +118,35 @@ func TestExportTriage(t *testing.T) {
 		res = e.do("coordinator@hotline.test", "GET", "/api/v1/audit", "/api/v1/audit?action=no.such", nil)
 		if res.status != http.StatusUnprocessableEntity {
 			t.Errorf("an unknown action: %d, want 422", res.status)
+		}
+		// Search results export, every result, and the search words are
+		// not kept in the trail.
+		var ack struct {
+			ID           string `json:"id"`
+			TrackingCode string `json:"tracking_code"`
+		}
+		e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport).decode(t, &ack)
+		const sp = "/api/v1/exports/lists/search"
+		res = e.do("coordinator@hotline.test", "GET", sp, sp+"?q="+ack.TrackingCode, nil)
+		if res.status != http.StatusOK {
+			t.Fatalf("search export: %d %s", res.status, res.body)
+		}
+		srows := read["csv"](t, res.body)
+		if len(srows) != 2 || srows[1][1] != ack.ID {
+			t.Errorf("search export rows %q, want the one report", srows)
+		}
+		if res := e.do("coordinator@hotline.test", "GET", sp, sp, nil); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("search export without q: %d, want 422", res.status)
+		}
+		evs, err := e.db.Read().ListAuditEvents(context.Background(), store.AuditFilter{Action: "export.list"})
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("export events: %d, %v; want 3", len(evs), err)
+		}
+		if !strings.Contains(evs[0].Detail, `"list":"search"`) || strings.Contains(evs[0].Detail, ack.TrackingCode) {
+			t.Errorf("the search export's event detail %s: want the list and not the search words", evs[0].Detail)
+		}
+		if !strings.Contains(evs[1].Detail, "urgent=1") {
+			t.Errorf("the triage export's event detail %s: want its filter", evs[1].Detail)
 		}
 		// The other lists export too.
 		for _, l := range []string{"cases", "referrals", "stats"} {

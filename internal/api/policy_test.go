@@ -74,6 +74,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/exports/lists/cases":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/exports/lists/referrals":            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/exports/lists/stats":                {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/exports/lists/search":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/check":                              everyone(allScopes),
 	"POST /api/v1/lure/score":                        everyone(allScopes),
 	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -279,7 +280,7 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"value": "@hotline_" + f.report[len(f.report)-12:] + "x", "note": "matrix"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
-	case "GET /api/v1/search":
+	case "GET /api/v1/search", "GET /api/v1/exports/lists/search":
 		return path + "?q=" + f.report, nil, nil
 	case "POST /api/v1/reports/{id}/merge":
 		return path, map[string]string{"into": sibling(e, f.report)}, nil

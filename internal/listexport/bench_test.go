@@ -68,7 +68,7 @@ func BenchmarkExportTriage(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			svc := listexport.New(db, in, casework.New(db, keys, in, log), stats.New(db), cats)
+			svc := listexport.New(db, in, casework.New(db, keys, in, log), stats.New(db), nil, cats)
 			a := auth.Actor{UserID: store.NewID(), OrgID: o.ID, Role: auth.Coordinator}
 			for _, format := range listexport.Formats() {
 				b.Run(format, func(b *testing.B) {

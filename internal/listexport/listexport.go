@@ -31,6 +31,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/locale"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -41,10 +42,11 @@ const (
 	Cases     = "cases"
 	Referrals = "referrals"
 	Stats     = "stats"
+	Search    = "search"
 )
 
 // Lists returns the lists that export, in the order the API documents them.
-func Lists() []string { return []string{Triage, Cases, Referrals, Stats} }
+func Lists() []string { return []string{Triage, Cases, Referrals, Stats, Search} }
 
 // Formats returns the formats an export is written in.
 func Formats() []string { return []string{"csv", "xlsx"} }
@@ -56,26 +58,33 @@ const pageSize = 500
 // the queue itself, and the reports staff set aside.
 var triageStatuses = []string{intake.StatusReceived, intake.StatusDismissed, intake.StatusMerged}
 
+// Searcher finds reports and cases (*search.Service), checking each result
+// against its reader.
+type Searcher interface {
+	Search(ctx context.Context, a auth.Actor, query string, limit int, cursor string) (*search.Page, error)
+}
+
 // Service exports lists.
 type Service struct {
 	db       *store.DB
 	intake   *intake.Service
 	casework *casework.Service
 	stats    *stats.Service
+	search   Searcher
 	// labels are the pages' message catalogues, for column headings and
 	// values (status, urgency, incident type) in the reader's language.
 	labels map[string]locale.Catalogue
 }
 
 // New returns the export service. labels are the pages' catalogues.
-func New(db *store.DB, in *intake.Service, cw *casework.Service, st *stats.Service, labels map[string]locale.Catalogue) *Service {
-	return &Service{db: db, intake: in, casework: cw, stats: st, labels: labels}
+func New(db *store.DB, in *intake.Service, cw *casework.Service, st *stats.Service, srch Searcher, labels map[string]locale.Catalogue) *Service {
+	return &Service{db: db, intake: in, casework: cw, stats: st, search: srch, labels: labels}
 }
 
 // Request is one export: a list, a format, the reader's language and the
 // list's filters as its page puts them in the URL (triage: status,
 // language, incident_type, place, urgent, from, to; cases: status,
-// urgency, mine, overdue).
+// urgency, mine, overdue; search: q).
 type Request struct {
 	List   string
 	Format string
@@ -133,6 +142,8 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 		err = s.referrals(e)
 	case Stats:
 		err = s.statistics(e)
+	case Search:
+		err = s.searchResults(e, r.Filter.Get("q"))
 	}
 	if err != nil {
 		return nil, err
@@ -142,10 +153,15 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 	if err := e.rows(ctx, func([]any) error { return errEnough }); err != nil && !errors.Is(err, errEnough) {
 		return nil, err
 	}
-	filter := ""
-	if len(r.Filter) > 0 {
-		filter = r.Filter.Encode()
+	// The search words are not recorded: they may name a victim, and the
+	// trail's details are stored open.
+	f := url.Values{}
+	for k, v := range r.Filter {
+		if k != "q" && k != "lang" {
+			f[k] = v
+		}
 	}
+	filter := f.Encode()
 	err = s.db.Tx(ctx, func(q store.Q) error {
 		return audit.Record(ctx, q, a, "export.list", "organisation", a.OrgID,
 			map[string]string{"list": r.List, "format": r.Format, "filter": filter})

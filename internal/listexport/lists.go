@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -253,4 +254,34 @@ func (s *Service) barLabel(lang, chart, key string) string {
 		}
 	}
 	return key
+}
+
+func (s *Service) searchResults(e *Export, query string) error {
+	if s.search == nil {
+		return invalid.Field("list", "invalid_value", "search is not available")
+	}
+	if strings.TrimSpace(query) == "" {
+		return invalid.Field("q", "required", "is required")
+	}
+	e.cols = []string{"kind", "id", "title", "matched"}
+	l := e.lang
+	e.rows = func(ctx context.Context, emit func([]any) error) error {
+		cur := ""
+		for {
+			p, err := s.search.Search(ctx, e.a, query, search.MaxLimit, cur)
+			if err != nil {
+				return err
+			}
+			for _, r := range p.Results {
+				if err := emit([]any{s.value(l, "search.kind.", r.Kind), r.ID, r.Title, s.value(l, "search.matched.", r.Matched)}); err != nil {
+					return err
+				}
+			}
+			if p.NextCursor == "" {
+				return nil
+			}
+			cur = p.NextCursor
+		}
+	}
+	return nil
 }

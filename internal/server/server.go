@@ -128,7 +128,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, cats)
+	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
 	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)

@@ -39,6 +39,17 @@ func TestExportLinks(t *testing.T) {
 			t.Errorf("a report without anyone still held in the urgent=1 export: %q", r)
 		}
 	}
+	// The search page exports its results.
+	id := e.demo.Reports[firstKey(e.demo.Reports)]
+	sp := e.do(t, c, "GET", "/app/search?q="+id, nil)
+	slink := html.UnescapeString(regexpFind(sp.body, `href="(/app/export/search\?[^"]*format=csv[^"]*)"`))
+	if slink == "" {
+		t.Fatal("the search page has no CSV link")
+	}
+	x = e.do(t, c, "GET", slink, nil)
+	if x.status != http.StatusOK || !strings.Contains(x.body, id) {
+		t.Errorf("search export: %d, report %s missing: %s", x.status, id, x.body)
+	}
 	if x := e.do(t, e.login(t, "partner@police.demo"), "GET", "/app/export/triage?format=xlsx", nil); x.status != http.StatusForbidden {
 		t.Errorf("a partner's triage export: %d, want 403", x.status)
 	}

@@ -28,7 +28,7 @@ func (api *API) exportList(list string) Handler {
 		w.Header().Set("Content-Type", e.ContentType())
 		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Filename()+`"`)
 		w.Header().Set("Cache-Control", "no-store")
-		if err := e.WriteTo(r.Context(), w); err != nil {
+		if err := e.Write(r.Context(), w); err != nil {
 			// The status is sent: all that is left is to log and cut the
 			// body short.
 			api.log.ErrorContext(r.Context(), "api: export", "list", list, "err", err)

@@ -80,7 +80,7 @@ func BenchmarkExportTriage(b *testing.B) {
 							b.Fatal(err)
 						}
 						cw := &countWriter{}
-						if err := ex.WriteTo(ctx, cw); err != nil {
+						if err := ex.Write(ctx, cw); err != nil {
 							b.Fatal(err)
 						}
 						size = cw.n

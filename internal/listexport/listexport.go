@@ -175,9 +175,9 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 // errEnough stops a walk of the rows early.
 var errEnough = errors.New("listexport: enough rows")
 
-// WriteTo writes the export to w: a heading row, then every row the
+// Write writes the export to w: a heading row, then every row the
 // filters keep.
-func (e *Export) WriteTo(ctx context.Context, w io.Writer) error {
+func (e *Export) Write(ctx context.Context, w io.Writer) error {
 	heads := make([]any, len(e.cols))
 	for i, c := range e.cols {
 		heads[i] = e.s.t(e.lang, "export.col."+c)

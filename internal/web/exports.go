@@ -45,7 +45,7 @@ func (s *site) exportList(w http.ResponseWriter, q *req) error {
 	}
 	w.Header().Set("Content-Type", e.ContentType())
 	w.Header().Set("Content-Disposition", `attachment; filename="`+e.Filename()+`"`)
-	if err := e.WriteTo(q.ctx(), w); err != nil {
+	if err := e.Write(q.ctx(), w); err != nil {
 		s.log.ErrorContext(q.ctx(), "web: export", "err", err)
 	}
 	return nil

@@ -24,6 +24,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
@@ -67,6 +68,7 @@ type Services struct {
 	Notify   *notify.Service
 	Search   *search.Service
 	Stats    *stats.Service
+	Export   *listexport.Service
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -155,6 +157,11 @@ func (api *API) Routes() []Route {
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
 		{"GET", "/api/v1/audit", auth.ReadAudit, false, api.listAudit},
 		{"GET", "/api/v1/stats", auth.ReadStats, false, api.stats},
+		{"GET", "/api/v1/exports/lists/triage", auth.ListReports, false, api.exportList(listexport.Triage)},
+		{"GET", "/api/v1/exports/lists/cases", auth.ListCases, false, api.exportList(listexport.Cases)},
+		{"GET", "/api/v1/exports/lists/referrals", auth.ListReferrals, false, api.exportList(listexport.Referrals)},
+		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
+		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},

@@ -438,8 +438,21 @@ func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 		return err
 	}
 	q := r.URL.Query()
-	f := store.AuditFilter{ResourceType: q.Get("resource_type"), ResourceID: q.Get("resource_id"), Action: q.Get("action"), Before: cursor, Limit: limit}
-	evs, err := audit.List(r.Context(), api.svc.DB.Read(), api.svc.Reasons, a, f)
+	f := audit.TrailFilter{ResourceType: q.Get("resource_type"), ResourceID: q.Get("resource_id"), Action: q.Get("action"),
+		ActorID: q.Get("actor_id"), Before: cursor, Limit: limit}
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return invalid.Field(p.name, "invalid_value", "must be a time as RFC 3339 (2026-01-02T15:04:05Z)")
+			}
+			*p.t = t
+		}
+	}
+	evs, err := audit.New(api.svc.DB, api.svc.Reasons).Trail(r.Context(), a, f)
 	if err != nil {
 		return err
 	}

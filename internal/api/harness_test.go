@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
@@ -25,6 +26,7 @@ import (
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
+	"github.com/vigil-project/vigil/internal/web"
 )
 
 // env is an API on a fresh database with the services behind it.
@@ -76,7 +78,13 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: stats.New(db), DB: db, Reasons: keys}, log, opt)
+	cats, err := web.Catalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stats.New(db)
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
+		Export: listexport.New(db, in, cw, st, srch, cats), DB: db, Reasons: keys}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)
 	return e

@@ -69,18 +69,24 @@ var allowed = map[string]map[auth.Role][]scope{
 	"DELETE /api/v1/tokens/{id}":                          {auth.Admin: {own}},
 	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
 	"GET /api/v1/stats":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/check":                                   everyone(allScopes),
-	"POST /api/v1/lure/score":                             everyone(allScopes),
-	"GET /api/v1/reports/{id}/identifiers":                {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/reports/{id}/network":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/identifiers/top":                         {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"POST /api/v1/identifiers/{id}/side":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"POST /api/v1/identifiers/{id}/wrongly-reported":      {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"POST /api/v1/reports/{id}/verified":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"POST /api/v1/screen":                                 {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/reports/{id}/screening":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"POST /api/v1/screening/{id}/review":                  {auth.Coordinator: {own}, auth.Investigator: {own}},
-	"GET /api/v1/me":                                      everyone([]scope{own}),
+	// A list exports to whoever may read the list.
+	"GET /api/v1/exports/lists/triage":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"GET /api/v1/exports/lists/cases":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/exports/lists/referrals":            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/exports/lists/stats":                {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/exports/lists/search":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/check":                              everyone(allScopes),
+	"POST /api/v1/lure/score":                        everyone(allScopes),
+	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/reports/{id}/network":               {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/identifiers/top":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/identifiers/{id}/side":             {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/identifiers/{id}/wrongly-reported": {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/reports/{id}/verified":             {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/screen":                            {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/reports/{id}/screening":             {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/me":                                 everyone([]scope{own}),
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -293,7 +299,7 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"value": "@hotline_" + f.report[len(f.report)-12:] + "x", "note": "matrix"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
-	case "GET /api/v1/search":
+	case "GET /api/v1/search", "GET /api/v1/exports/lists/search":
 		return path + "?q=" + f.report, nil, nil
 	case "POST /api/v1/reports/{id}/merge":
 		return path, map[string]string{"into": sibling(e, f.report)}, nil

@@ -617,13 +617,17 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	caseIDs, err := q.CaseIDsOfReports(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*ReportView, 0, len(rs))
 	for _, r := range rs {
-		caseIDs, err := q.ReportCaseIDs(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		v, err := s.view(ctx, q, a, r, auth.Resource{OrgID: r.OrgID}, caseIDs, false)
+		v, err := s.view(ctx, q, a, r, auth.Resource{OrgID: r.OrgID}, caseIDs[r.ID], false)
 		if err != nil {
 			return nil, err
 		}

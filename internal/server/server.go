@@ -25,6 +25,7 @@ import (
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
@@ -142,6 +143,11 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: lure model: %w", err)
 	}
 	s.Stats = stats.New(db)
+	cats, err := web.Catalogues()
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
 	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
 	if err != nil {
 		return nil, fmt.Errorf("server: lure model: %w", err)
@@ -149,7 +155,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -173,6 +179,8 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		LinkTrust:       s.Links,
 		Checker:         webChecker{l: s.Links, lure: publicLure},
 		Stats:           s.Stats,
+		Export:          exports,
+		Audit:           audit.New(db, keys),
 		Lure:            webLure{in: s.Intake, lure: s.Lure},
 		Search:          s.Search,
 	}); err != nil {

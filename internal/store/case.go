@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -75,6 +77,34 @@ func (q Q) CaseReportIDs(ctx context.Context, caseID string) ([]string, error) {
 // ReportCaseIDs returns the ids of the cases a report belongs to.
 func (q Q) ReportCaseIDs(ctx context.Context, reportID string) ([]string, error) {
 	return q.strings(ctx, `SELECT case_id FROM case_reports WHERE report_id = $1 ORDER BY case_id`, reportID)
+}
+
+// CaseIDsOfReports returns, for each of the reports, the IDs of the cases
+// it is in (ordered), in one query: a list page's reports at once.
+func (q Q) CaseIDsOfReports(ctx context.Context, reportIDs []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(reportIDs))
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(reportIDs))
+	ph := make([]string, len(reportIDs))
+	for i, id := range reportIDs {
+		args[i] = id
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, case_id FROM case_reports WHERE report_id IN (`+strings.Join(ph, ",")+`) ORDER BY report_id, case_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: case ids of reports: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r, c string
+		if err := rows.Scan(&r, &c); err != nil {
+			return nil, fmt.Errorf("store: case ids of reports: %w", err)
+		}
+		out[r] = append(out[r], c)
+	}
+	return out, rows.Err()
 }
 
 func (q Q) strings(ctx context.Context, query string, args ...any) ([]string, error) {
@@ -234,8 +264,16 @@ type AuditFilter struct {
 	ResourceType string
 	ResourceID   string
 	Action       string
-	Before       string
-	Limit        int
+	// ActorID keeps the events by one account.
+	ActorID string
+	// AtFrom and AtTo keep events at or after AtFrom and before AtTo
+	// (Unix microseconds); zero does not bound.
+	AtFrom, AtTo int64
+	// Before keeps the events older than this event id (the next page);
+	// After those newer than it, the Limit nearest to it (the page
+	// before). Either way the list is newest first.
+	Before, After string
+	Limit         int
 }
 
 // ListAuditEvents returns audit events newest first.
@@ -244,10 +282,18 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 	if limit <= 0 {
 		limit = 100
 	}
+	if f.AtTo == 0 {
+		f.AtTo = math.MaxInt64
+	}
+	order := "DESC"
+	if f.After != "" {
+		order = "ASC"
+	}
 	rows, err := q.q.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_events
 		WHERE ($1 = '' OR org_id = $1 OR actor_org_id = $1) AND ($2 = 0 OR resource_type = 'organisation' OR org_id = '')
 		AND ($3 = '' OR resource_type = $3) AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR action = $5) AND ($6 = '' OR id < $6)
-		ORDER BY id DESC LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit)
+		AND ($8 = '' OR actor_id = $8) AND at >= $9 AND at < $10 AND ($11 = '' OR id > $11)
+		ORDER BY id `+order+` LIMIT $7`, f.OrgID, b2i(f.Instance), f.ResourceType, f.ResourceID, f.Action, f.Before, limit, f.ActorID, f.AtFrom, f.AtTo, f.After)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit events: %w", err)
 	}
@@ -259,6 +305,9 @@ func (q Q) ListAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, e
 			return nil, fmt.Errorf("store: list audit events: %w", err)
 		}
 		out = append(out, &e)
+	}
+	if f.After != "" {
+		slices.Reverse(out)
 	}
 	return out, rows.Err()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -206,6 +207,10 @@ func TestCaseOptimisticConcurrency(t *testing.T) {
 		if err != nil || len(ids) != 1 || ids[0] != c.ID {
 			t.Errorf("ReportCaseIDs = %v, %v", ids, err)
 		}
+		byReport, err := db.Read().CaseIDsOfReports(ctx, []string{r.ID, store.NewID()})
+		if err != nil || len(byReport) != 1 || len(byReport[r.ID]) != 1 || byReport[r.ID][0] != c.ID {
+			t.Errorf("CaseIDsOfReports = %v, %v", byReport, err)
+		}
 	})
 }
 
@@ -239,15 +244,43 @@ func TestReferralsAndAudit(t *testing.T) {
 		if err := db.Tx(ctx, func(q store.Q) error { return q.UpdateReferral(ctx, ref, 1) }); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("stale referral update: %v, want ErrConflict", err)
 		}
+		var ats []int64
+		var first *store.AuditEvent
 		for i := 0; i < 3; i++ {
-			e := &store.AuditEvent{ID: store.NewID(), At: store.Now(), ActorID: "u", ActorOrgID: o.ID, Action: fmt.Sprintf("a%d", i), ResourceType: "case", ResourceID: c.ID}
+			at := store.Now() + int64(i)*1_000_000
+			ats = append(ats, at)
+			e := &store.AuditEvent{ID: store.NewID(), At: at, ActorID: []string{"u", "v", "u"}[i], ActorOrgID: o.ID, Action: fmt.Sprintf("a%d", i), ResourceType: "case", ResourceID: c.ID}
 			if err := db.Tx(ctx, func(q store.Q) error { return q.PutAuditEvent(ctx, e) }); err != nil {
 				t.Fatal(err)
+			}
+			if i == 0 {
+				first = e
 			}
 		}
 		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{ResourceID: c.ID, Limit: 2})
 		if err != nil || len(evs) != 2 || evs[0].Action != "a2" {
 			t.Errorf("audit page = %d events (%v), first %+v", len(evs), err, evs)
+		}
+		for _, tc := range []struct {
+			name string
+			f    store.AuditFilter
+			want []string
+		}{
+			{"by actor", store.AuditFilter{ResourceID: c.ID, ActorID: "u"}, []string{"a2", "a0"}},
+			{"from", store.AuditFilter{ResourceID: c.ID, AtFrom: ats[1]}, []string{"a2", "a1"}},
+			{"to", store.AuditFilter{ResourceID: c.ID, AtTo: ats[1]}, []string{"a0"}},
+			{"between, by actor", store.AuditFilter{ResourceID: c.ID, ActorID: "v", AtFrom: ats[0], AtTo: ats[2]}, []string{"a1"}},
+			{"page before", store.AuditFilter{ResourceID: c.ID, After: first.ID, Limit: 1}, []string{"a1"}},
+			{"page before, all", store.AuditFilter{ResourceID: c.ID, After: first.ID}, []string{"a2", "a1"}},
+		} {
+			evs, err := db.Read().ListAuditEvents(ctx, tc.f)
+			var got []string
+			for _, e := range evs {
+				got = append(got, e.Action)
+			}
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%s: %v (%v), want %v", tc.name, got, err, tc.want)
+			}
 		}
 	})
 }

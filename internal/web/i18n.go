@@ -36,6 +36,16 @@ type Locale struct {
 	printer  *message.Printer
 }
 
+// Catalogues returns the pages' message catalogues, for what speaks in the
+// pages' words outside them (the list exports' headings).
+func Catalogues() (map[string]locale.Catalogue, error) {
+	cats, err := locale.Load(localeFS, "locales")
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	return cats, nil
+}
+
 // loadLocales reads every embedded locale; English is the fallback.
 func loadLocales() (map[string]*Locale, error) {
 	out := map[string]*Locale{}

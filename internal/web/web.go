@@ -35,6 +35,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/logthrottle"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
@@ -86,6 +87,10 @@ type Deps struct {
 	Stats *stats.Service
 	// LinkTrust manages the protected identifiers page; nil shows none.
 	LinkTrust *links.Service
+	// Export writes the lists as CSV and XLSX; nil offers no export.
+	Export *listexport.Service
+	// Audit reads the audit trail for the audit page; nil shows none.
+	Audit *audit.Service
 }
 
 // ReceiptSource returns the ledger receipt for a report's first statement,
@@ -263,7 +268,7 @@ func (s *site) loadAssets() error {
 // pageNames are the templates each page is parsed from, beside the layout.
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
-	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications",
+	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected", "intake",
 }
 
@@ -287,6 +292,8 @@ func (s *site) funcs() template.FuncMap {
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
+		"exportURL": exportURL,
+		"datetime":  func(at int64) time.Time { return store.Time(at) },
 		"dict2": func(l *Locale, st intake.StatementView, names map[string]string) map[string]any {
 			return map[string]any{"L": l, "S": st, "Names": names}
 		},
@@ -596,6 +603,9 @@ func (s *site) nav(q *req) []navItem {
 		if canAdmin(a) {
 			add("nav.admin", "/app/admin")
 		}
+		if s.d.Audit != nil && canReadAudit(a) {
+			add("nav.audit", "/app/audit")
+		}
 		if s.d.LinkTrust != nil && canProtect(a) {
 			add("nav.protected", "/app/protected")
 		}
@@ -684,6 +694,9 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/map", s.staffPage(false, s.mapPage))
 	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))
 	mux.Handle("GET /app/stats/{chart}", s.staffPage(false, s.statsCSV))
+	mux.Handle("GET /app/export/{list}", s.staffPage(true, s.exportList))
+	mux.Handle("GET /app/audit", s.staffPage(false, s.auditPage))
+	mux.Handle("GET /app/audit.csv", s.staffPage(false, s.auditCSV))
 	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))
 	if s.d.LinkTrust != nil {
 		mux.Handle("GET /app/protected", s.staffPage(false, s.protected))

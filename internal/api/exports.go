@@ -1,0 +1,38 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/listexport"
+)
+
+// exportList writes a staff list (triage, cases, referrals, stats) as CSV
+// or XLSX: ?format=csv|xlsx, ?lang= (else Accept-Language) for the
+// headings and values, and the list page's own filters.
+func (api *API) exportList(list string) Handler {
+	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+		q := r.URL.Query()
+		lang := q.Get("lang")
+		if lang == "" {
+			lang, _, _ = strings.Cut(r.Header.Get("Accept-Language"), ",")
+		}
+		format := q.Get("format")
+		q.Del("format")
+		q.Del("lang")
+		e, err := api.svc.Export.Start(r.Context(), a, listexport.Request{List: list, Format: format, Lang: lang, Filter: q})
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", e.ContentType())
+		w.Header().Set("Content-Disposition", `attachment; filename="`+e.Filename()+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		if err := e.Write(r.Context(), w); err != nil {
+			// The status is sent: all that is left is to log and cut the
+			// body short.
+			api.log.ErrorContext(r.Context(), "api: export", "list", list, "err", err)
+		}
+		return nil
+	}
+}

@@ -25,7 +25,6 @@ import (
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/logthrottle"
-	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
@@ -62,7 +61,6 @@ type Services struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Links    *links.Service
-	Lure     *lure.Scorer
 	Screen   *screen.Service
 	Notify   *notify.Service
 	Search   *search.Service
@@ -130,6 +128,7 @@ func (api *API) Routes() []Route {
 	rs := []Route{
 		{"POST", "/api/v1/reports", auth.SubmitReport, true, api.submitReport},
 		{"GET", "/api/v1/track/{code}", auth.TrackReport, true, api.track},
+		{"GET", "/api/v1/track/{code}/receipt", auth.TrackReport, true, api.trackReceipt},
 		{"GET", "/api/v1/reports", auth.ListReports, false, api.listReports},
 		{"GET", "/api/v1/reports/{id}", auth.ReadReport, false, api.getReport},
 		{"POST", "/api/v1/reports/{id}/reveal", auth.RevealSealed, false, api.reveal},

@@ -16,6 +16,8 @@ import (
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -353,10 +355,10 @@ type reportBlock struct {
 	Revealed    *intake.Sealed
 	CanReveal   bool
 	Places      []placeInfo
-	Identifiers []Identifier
+	Identifiers []links.IdentifierView
 	Hits        []screen.Hit
 	Attachments []intake.AttachmentView
-	Lure        *LureScore
+	Lure        *lure.Result
 	// Hooks says which optional services are present.
 	Hooks map[string]bool
 }
@@ -399,7 +401,7 @@ func statementRows(st []intake.StatementView) []stmtRow {
 
 func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.Sealed) *reportBlock {
 	b := &reportBlock{R: r, Rows: statementRows(r.Statements), Revealed: revealed[r.ID],
-		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screening != nil, "lure": s.d.Lure != nil}}
+		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screen != nil, "lure": s.d.Links != nil}}
 	b.CanReveal = r.HasSealed && !r.Erased && (q.actor.Role == auth.Partner || auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}))
 	for _, p := range r.Places {
 		pi := placeInfo{Name: p.Name}
@@ -416,23 +418,23 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 	}
 	if s.d.Links != nil && q.actor.Role != auth.Partner {
 		if ids, err := s.d.Links.ReportIdentifiers(ctx, q.actor, r.ID); err == nil {
-			b.Identifiers = ids
+			b.Identifiers = shownIdentifiers(ids)
 		} else {
 			s.log.WarnContext(ctx, "web: identifiers", "report", r.ID, "err", err)
 		}
 	}
-	if s.d.Screening != nil {
+	if s.d.Screen != nil {
 		// The screening service decides who sees hits; refused (a reader
 		// who may not review screening), the page shows no hits section.
-		switch hits, err := s.d.Screening.ReportHits(ctx, q.actor, r.ID); {
+		switch hits, err := s.d.Screen.ReportHits(ctx, q.actor, r.ID); {
 		case err == nil:
 			b.Hits = hits
 		case !errors.Is(err, invalid.ErrForbidden):
 			s.log.WarnContext(ctx, "web: screening hits", "report", r.ID, "err", err)
 		}
 	}
-	if s.d.Lure != nil && q.actor.Role != auth.Partner {
-		if ls, err := s.d.Lure.ReportLure(ctx, q.actor, r.ID, q.L.Code); err == nil {
+	if s.d.Links != nil && q.actor.Role != auth.Partner {
+		if ls, err := s.d.Links.ReportLure(ctx, q.actor, r.ID, q.L.Code); err == nil {
 			b.Lure = ls
 		} else {
 			s.log.WarnContext(ctx, "web: lure score", "report", r.ID, "err", err)
@@ -633,11 +635,11 @@ func serveAttachment(w http.ResponseWriter, av *intake.AttachmentView, data []by
 // the case.
 func (s *site) caseScreenReview(w http.ResponseWriter, q *req) error {
 	id := q.r.PathValue("id")
-	if s.d.Screening == nil {
+	if s.d.Screen == nil {
 		return s.actionError(w, q, id, "note", invalid.ErrForbidden)
 	}
 	hit := q.r.PostFormValue("hit")
-	if _, err := s.d.Screening.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {
+	if _, err := s.d.Screen.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {
 		return s.actionError(w, q, id, "note:"+hit, err)
 	}
 	return redirect(w, q, "/app/cases/"+id+"?done=reviewed")
@@ -667,9 +669,9 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
-	if s.d.LinkTrust != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
+	if s.d.Links != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
 		cv.Verify = &verifyBox{ReportID: r.ID}
-		if cv.Verify.Verified, err = s.d.LinkTrust.Verified(q.ctx(), q.actor, r.ID); err != nil {
+		if cv.Verify.Verified, err = s.d.Links.Verified(q.ctx(), q.actor, r.ID); err != nil {
 			return err
 		}
 	}

@@ -138,6 +138,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
 		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
 		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
+		{"GET", "/api/v1/cases/{id}/history", auth.ReadHistory, false, api.caseHistory},
 		{"PATCH", "/api/v1/cases/{id}", auth.UpdateCase, false, api.updateCase},
 		{"POST", "/api/v1/cases/{id}/referrals", auth.ReferCase, false, api.refer},
 		{"GET", "/api/v1/referrals", auth.ListReferrals, false, api.listReferrals},

@@ -452,6 +452,16 @@ type AuditView struct {
 	Reason       string `json:"reason,omitempty"`
 }
 
+// caseHistory is a case's history as the case page shows it.
+func (api *API) caseHistory(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	evs, err := api.svc.Casework.History(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[casework.HistoryEvent]{Items: evs})
+	return nil
+}
+
 func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	limit, cursor, err := pageParams(r)
 	if err != nil {

@@ -55,6 +55,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
+	"GET /api/v1/cases/{id}/history":                      {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"PATCH /api/v1/cases/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/cases/{id}/referrals":                   {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/referrals":                               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},

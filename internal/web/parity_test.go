@@ -66,6 +66,7 @@ var (
 	pageReason     = regexp.MustCompile(`<li data-code="([a-z_]+)">([^<]*)</li>`)
 	pageProb       = regexp.MustCompile(`: ([0-9]+)%</p>`)
 	pageChart      = regexp.MustCompile(`(?s)<section class="chart-block" id="chart-([a-z_]+)">(.*?)</section>`)
+	pageHistory    = regexp.MustCompile(`(?s)<table class="history">.*?<tbody>(.*?)</tbody>`)
 	pageBar        = regexp.MustCompile(`<tr data-key="([^"]*)"><td>[^<]*</td><td>([^<]*)</td></tr>`)
 )
 
@@ -336,6 +337,30 @@ func TestDoorsAgree(t *testing.T) {
 		resp.Body.Close()
 		if p := e.do(t, anon, "POST", "/receipt/ledger", url.Values{"code": {ack.TrackingCode}, "secret": {"wrong"}}); p.status != http.StatusNotFound || resp.StatusCode != http.StatusNotFound {
 			t.Errorf("wrong secret: page %d, API %d; want 404 from both", p.status, resp.StatusCode)
+		}
+	})
+
+	t.Run("case history", func(t *testing.T) {
+		// The case page's history is the one GET /api/v1/cases/{id}/history
+		// gives: as many entries, newest first, the reveal's reason opened.
+		caseID := cv["id"].(string)
+		const why = "Calling the family back about the recruiter"
+		var sealed map[string]any
+		e.api(t, coord, "POST", "/api/v1/reports/"+manyIDs[0]+"/reveal", map[string]string{"reason": why}, &sealed)
+		var hist struct {
+			Items []struct{ Action, Reason string }
+		}
+		e.api(t, coord, "GET", "/api/v1/cases/"+caseID+"/history", nil, &hist)
+		p := e.do(t, coord, "GET", "/app/cases/"+caseID+"?lang=en", nil)
+		if p.status != http.StatusOK {
+			t.Fatalf("case page: status %d", p.status)
+		}
+		rows := one(t, pageHistory, p.body, "history")[0]
+		if n := strings.Count(rows, "<tr>"); n != len(hist.Items) || n < 2 {
+			t.Errorf("the page shows %d entries, the API %d: %+v", n, len(hist.Items), hist.Items)
+		}
+		if len(hist.Items) == 0 || hist.Items[0].Action != "report.reveal" || hist.Items[0].Reason != why || !strings.Contains(html.UnescapeString(rows), why) {
+			t.Errorf("the reveal is not the newest entry with its reason: %+v", hist.Items)
 		}
 	})
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
-	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -478,37 +477,25 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 	return cv, err
 }
 
-// history reads the case's audit trail (status changes, assignment,
-// referrals) and the reveals of its reports, newest first. The case was
-// already authorised by Casework.Get.
+// history is the case's history as casework gives it (its audit trail
+// and the reveals of its reports, newest first), with people's names for
+// their IDs.
 func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([]historyItem, error) {
-	rd := s.d.DB.Read()
-	evs, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "case", ResourceID: c.ID, Limit: 100})
+	evs, err := s.d.Casework.History(q.ctx(), q.actor, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, rid := range c.ReportIDs {
-		more, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "report", ResourceID: rid, Action: "report.reveal", Limit: 20})
-		if err != nil {
-			return nil, err
-		}
-		evs = append(evs, more...)
-	}
-	if err := audit.OpenReasons(s.d.Reasons, evs); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(evs, func(a, b *store.AuditEvent) int { return strings.Compare(b.ID, a.ID) })
 	out := make([]historyItem, 0, len(evs))
 	for _, e := range evs {
 		who := names[e.ActorID]
 		if who == "" {
 			who = shortID(e.ActorID)
 		}
-		d := e.Detail
+		d := string(e.Detail)
 		for id, n := range names {
 			d = strings.ReplaceAll(d, id, n)
 		}
-		out = append(out, historyItem{At: store.Time(e.At), Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
+		out = append(out, historyItem{At: e.At, Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
 	}
 	return out, nil
 }

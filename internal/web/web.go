@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
-	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
@@ -63,9 +62,6 @@ type Deps struct {
 	// API's public routes; nil makes one for the pages alone.
 	Limiter *ratelimit.Limiter
 	Log     *slog.Logger
-	// Reasons opens the sealed reasons of the audit trail a case page's
-	// history shows (the keyring).
-	Reasons audit.Sealer
 
 	// KeyFingerprints names each key (master key, ledger signing key) and
 	// its fingerprint, for the admin page.

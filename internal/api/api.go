@@ -26,7 +26,6 @@ import (
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/logthrottle"
-	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
@@ -63,7 +62,6 @@ type Services struct {
 	Casework *casework.Service
 	Staff    *staff.Service
 	Links    *links.Service
-	Lure     *lure.Scorer
 	Screen   *screen.Service
 	Notify   *notify.Service
 	Search   *search.Service
@@ -132,6 +130,7 @@ func (api *API) Routes() []Route {
 	rs := []Route{
 		{"POST", "/api/v1/reports", auth.SubmitReport, true, api.submitReport},
 		{"GET", "/api/v1/track/{code}", auth.TrackReport, true, api.track},
+		{"GET", "/api/v1/track/{code}/receipt", auth.TrackReport, true, api.trackReceipt},
 		{"GET", "/api/v1/reports", auth.ListReports, false, api.listReports},
 		{"GET", "/api/v1/reports/{id}", auth.ReadReport, false, api.getReport},
 		{"POST", "/api/v1/reports/{id}/reveal", auth.RevealSealed, false, api.reveal},
@@ -141,6 +140,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
 		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
 		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
+		{"GET", "/api/v1/cases/{id}/history", auth.ReadHistory, false, api.caseHistory},
 		{"PATCH", "/api/v1/cases/{id}", auth.UpdateCase, false, api.updateCase},
 		{"POST", "/api/v1/cases/{id}/referrals", auth.ReferCase, false, api.refer},
 		{"GET", "/api/v1/referrals", auth.ListReferrals, false, api.listReferrals},

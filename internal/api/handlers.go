@@ -62,6 +62,26 @@ func (api *API) track(w http.ResponseWriter, r *http.Request, a auth.Actor) erro
 	return nil
 }
 
+// trackReceipt gives the reporter the ledger receipt of the report's first
+// statement, as the pages' download does.
+func (api *API) trackReceipt(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	secret, err := trackSecret(r)
+	if err != nil {
+		return err
+	}
+	code := strings.ToUpper(r.PathValue("code"))
+	if len(code) > 40 {
+		return invalid.Field("code", "invalid_value", "is not a tracking code")
+	}
+	rc, err := api.svc.Intake.Receipt(r.Context(), code, secret)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, rc)
+	return nil
+}
+
 func boolParam(r *http.Request, name string) (*bool, error) {
 	s := r.URL.Query().Get(name)
 	if s == "" {
@@ -430,6 +450,16 @@ type AuditView struct {
 	ResourceType string `json:"resource_type"`
 	ResourceID   string `json:"resource_id"`
 	Reason       string `json:"reason,omitempty"`
+}
+
+// caseHistory is a case's history as the case page shows it.
+func (api *API) caseHistory(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	evs, err := api.svc.Casework.History(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, Page[casework.HistoryEvent]{Items: evs})
+	return nil
 }
 
 func (api *API) listAudit(w http.ResponseWriter, r *http.Request, a auth.Actor) error {

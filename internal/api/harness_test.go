@@ -8,16 +8,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/listexport"
-	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
@@ -61,7 +63,24 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := intake.New(db, keys, nil, nil, log)
+	// A ledger with its sequencer, as server.New runs it: intake answers
+	// with receipts and the reporter can fetch one later.
+	ctx, stop := context.WithCancel(context.Background())
+	lkey, err := ledger.OpenKey(ctx, db, filepath.Join(t.TempDir(), "log.key"), config.Defaults().LogOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := ledger.New(db, lkey, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := make(chan struct{})
+	go func() {
+		defer close(seq)
+		lg.Run(ctx)
+	}()
+	t.Cleanup(func() { stop(); <-seq })
+	in := intake.New(db, keys, lg, nil, log)
 	cw := casework.New(db, keys, in, log)
 	srch := search.New(db, keys, in, cw, log)
 	in.Index = srch
@@ -70,8 +89,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	e := &env{t: t, db: db, keys: keys, intake: in, casework: cw, staff: staff.New(db, 0),
 		tokens: map[string]string{}, users: map[string]auth.Actor{}, orgs: map[string]string{}}
 	e.links = links.New(db, keys, in, log)
-	sc, err := lure.New(lure.WithLookup(e.links))
-	if err != nil {
+	if err := e.links.EnableLure(); err != nil {
 		t.Fatal(err)
 	}
 	e.screen = screen.New(db, log, screen.WithReports(in))
@@ -83,7 +101,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 		t.Fatal(err)
 	}
 	st := stats.New(db)
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Lure: sc, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
+	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
 		Export: listexport.New(db, in, cw, st, srch, cats), DB: db, Reasons: keys}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)

@@ -3,17 +3,12 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
 )
-
-// maxAdBytes bounds a job ad sent to the lure check.
-const maxAdBytes = 64 << 10
 
 func (api *API) check(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	ans, err := api.svc.Links.Check(r.Context(), r.URL.Query().Get("q"), r.URL.Query().Get("country"))
@@ -37,22 +32,7 @@ func (api *API) lureScore(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Text) == "" {
-		return invalid.Field("text", "required", "paste the job ad or recruiter message")
-	}
-	if len(in.Text) > maxAdBytes || !utf8.ValidString(in.Text) {
-		return invalid.Field("text", "too_long", "at most %d bytes of UTF-8 text", maxAdBytes)
-	}
-	switch in.Lang {
-	case "", "en", "zh", "km", "th", "vi":
-	default:
-		return invalid.Field("lang", "invalid_value", "%q is not one of en, zh, km, th, vi", in.Lang)
-	}
-	sc := api.svc.Lure
-	if sc == nil {
-		return invalid.Field("text", "unavailable", "the lure check is not configured")
-	}
-	res, err := sc.Score(r.Context(), in.Text, in.Lang)
+	res, err := api.svc.Links.ScoreAd(r.Context(), a, in.Text, in.Lang)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	// system's staff intake). Anyone may still report anonymously.
 	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}, auth.Integration: {own}},
 	"GET /api/v1/track/{code}":                            everyone(allScopes),
+	"GET /api/v1/track/{code}/receipt":                    everyone(allScopes),
 	"GET /api/v1/reports":                                 {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/reports/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/reports/{id}/reveal":                    {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Partner: {referred}},
@@ -54,6 +55,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
+	"GET /api/v1/cases/{id}/history":                      {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"PATCH /api/v1/cases/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/cases/{id}/referrals":                   {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/referrals":                               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
@@ -269,7 +271,7 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 	switch route {
 	case "POST /api/v1/reports":
 		return path, publicReport, nil
-	case "GET /api/v1/track/{code}":
+	case "GET /api/v1/track/{code}", "GET /api/v1/track/{code}/receipt":
 		return path, nil, []string{"X-Tracking-Secret", f.secret}
 	case "POST /api/v1/reports/{id}/reveal", "POST /api/v1/reports/{id}/erase":
 		return path, map[string]string{"reason": "matrix test"}, nil

@@ -58,6 +58,7 @@ const (
 	CreateCase      Action = "case.create"      //
 	ListCases       Action = "case.list"        //
 	ReadCase        Action = "case.read"        //
+	ReadHistory     Action = "case.history"     // a case's audit trail and its reports' reveals (not a partner's)
 	UpdateCase      Action = "case.update"      // status, urgency, title
 	AssignCase      Action = "case.assign"      //
 	ReferCase       Action = "case.refer"       //
@@ -142,12 +143,12 @@ const SharedIdentity = "victim_identity"
 // organisation.
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport,
-		CreateCase, ListCases, ReadCase, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
+		CreateCase, ListCases, ReadCase, ReadHistory, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
 		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
-		ListCases, ReadCase, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
+		ListCases, ReadCase, ReadHistory, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport,
-		CreateCase, ListCases, ReadCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
+		CreateCase, ListCases, ReadCase, ReadHistory, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff

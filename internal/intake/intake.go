@@ -33,8 +33,13 @@ type Ledger interface {
 	Notify()
 	// Receipt waits until entryID is integrated and covered by a published
 	// checkpoint, and returns its receipt.
-	Receipt(ctx context.Context, entryID string) (any, error)
+	Receipt(ctx context.Context, entryID string) (*ledger.Receipt, error)
+	// ReceiptForRecord is Receipt for the entry of version of a record of
+	// kind (ledger.KindStatement …).
+	ReceiptForRecord(ctx context.Context, kind, recordID string, version int) (*ledger.Receipt, error)
 }
+
+var _ Ledger = (*ledger.Log)(nil)
 
 // Stored is called after reports are durably stored, for follow-up work
 // (identifier extraction, screening, lure scoring).

@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -634,6 +635,27 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// Receipt returns the ledger receipt of the first statement of the report
+// with a tracking code, if secret matches (the receipt the reporter
+// downloads or fetches), waiting up to ReceiptWait for the ledger to
+// integrate it. A wrong code or secret is store.ErrNotFound.
+func (s *Service) Receipt(ctx context.Context, code, secret string) (*ledger.Receipt, error) {
+	stmt, err := s.FirstStatement(ctx, code, secret)
+	if err != nil {
+		return nil, err
+	}
+	if s.ledger == nil {
+		return nil, fmt.Errorf("intake: receipt: no ledger: %w", store.ErrNotFound)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.ReceiptWait)
+	defer cancel()
+	r, err := s.ledger.ReceiptForRecord(ctx, ledger.KindStatement, stmt, 1)
+	if err != nil {
+		return nil, fmt.Errorf("intake: receipt: %w", err)
+	}
+	return r, nil
 }
 
 // FirstStatement returns the first statement of the report with a tracking

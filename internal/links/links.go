@@ -36,6 +36,8 @@ type Service struct {
 	keys   *seal.Keyring
 	intake *intake.Service
 	log    *slog.Logger
+	// lure scores job ads against the index; nil until EnableLure.
+	lure *lureScorers
 }
 
 // New returns the link service.

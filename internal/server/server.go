@@ -26,7 +26,6 @@ import (
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/listexport"
-	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/metrics"
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
@@ -50,7 +49,6 @@ type Server struct {
 	Links    *links.Service
 	Search   *search.Service
 	Jobs     *jobs.Runner
-	Lure     *lure.Scorer
 	Stats    *stats.Service
 	Ledger   *ledger.Log
 	Screen   *screen.Service
@@ -108,7 +106,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err := intake.ResolveStoredPlaces(ctx, db, logger); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.Intake = intake.New(db, keys, intakeLedger{s.Ledger}, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
+	s.Intake = intake.New(db, keys, s.Ledger, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
@@ -139,8 +137,10 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		s.Notify.UseMail(&notify.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 			TLS: cfg.SMTP.TLS, From: cfg.SMTPFrom}, cfg.PublicURL, tr)
 	}
-	if s.Lure, err = lure.New(lure.WithLookup(s.Links)); err != nil {
-		return nil, fmt.Errorf("server: lure model: %w", err)
+	// The link service scores job ads against its index: the public
+	// check's and the case page's.
+	if err := s.Links.EnableLure(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.Stats = stats.New(db)
 	cats, err := web.Catalogues()
@@ -148,14 +148,10 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
-	publicLure, err := lure.New(lure.WithLookup(coarseLookup{s.Links}))
-	if err != nil {
-		return nil, fmt.Errorf("server: lure model: %w", err)
-	}
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Lure: publicLure, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -171,18 +167,14 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	} else if need {
 		s.SetupToken = rand.Text()
 	}
-	if err := web.Mount(mux, web.Deps{SetupToken: s.SetupToken, Cfg: cfg, DB: db, Limiter: public, Reasons: keys, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
+	if err := web.Mount(mux, web.Deps{SetupToken: s.SetupToken, Cfg: cfg, DB: db, Limiter: public, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
-		Receipts:        webReceipts{in: s.Intake, l: s.Ledger},
-		Screening:       s.Screen,
-		Links:           webLinks{s.Links},
-		LinkTrust:       s.Links,
-		Checker:         webChecker{l: s.Links, lure: publicLure},
-		Stats:           s.Stats,
+		Links:           s.Links,
+		Screen:          s.Screen,
 		Export:          exports,
 		Audit:           audit.New(db, keys),
-		Lure:            webLure{in: s.Intake, lure: s.Lure},
 		Search:          s.Search,
+		Stats:           s.Stats,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

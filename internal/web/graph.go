@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/links"
 )
 
 // graphNode and graphEdge are cytoscape.js elements.
@@ -78,9 +79,9 @@ func (s *site) buildGraph(q *req, c *casework.CaseView) *graph {
 	return g
 }
 
-// addIdentifiers is the hook that adds a report's identifiers (phones,
-// handles, wallets …) to the graph, from the link index when it is there.
-// Identifiers shared by reports join them in the picture.
+// addIdentifiers adds a report's identifiers (phones, handles, wallets …)
+// to the graph, from the link index. Identifiers shared by reports join
+// them in the picture.
 func (s *site) addIdentifiers(q *req, g *graph, reportNode, reportID string) {
 	if s.d.Links == nil {
 		return
@@ -90,11 +91,7 @@ func (s *site) addIdentifiers(q *req, g *graph, reportNode, reportID string) {
 		s.log.WarnContext(q.ctx(), "web: graph identifiers", "report", reportID, "err", err)
 		return
 	}
-	for _, id := range ids {
-		key := id.ID
-		if key == "" {
-			key = id.Kind + ":" + id.Value
-		}
+	for _, id := range shownIdentifiers(ids) {
 		label := id.Value
 		switch id.Kind {
 		case "phone", "email", "url", "domain", "telegram":
@@ -102,10 +99,23 @@ func (s *site) addIdentifiers(q *req, g *graph, reportNode, reportID string) {
 		default:
 			label = id.Kind + " " + id.Value // whatsapp +855…, line …, tron T…
 		}
-		n := "identifier:" + key
+		n := "identifier:" + id.ID
 		g.node(n, label, "identifier", "")
 		g.edge(reportNode, n, id.Role)
 	}
+}
+
+// shownIdentifiers are the identifiers a page lists: not the report's own
+// contacts, which the link service gives by kind only (a contact is read
+// through an audited reveal).
+func shownIdentifiers(ids []links.IdentifierView) []links.IdentifierView {
+	out := make([]links.IdentifierView, 0, len(ids))
+	for _, i := range ids {
+		if i.Value != "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func (s *site) network(w http.ResponseWriter, q *req) error {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/stats"
@@ -65,6 +66,7 @@ var (
 	pageReason     = regexp.MustCompile(`<li data-code="([a-z_]+)">([^<]*)</li>`)
 	pageProb       = regexp.MustCompile(`: ([0-9]+)%</p>`)
 	pageChart      = regexp.MustCompile(`(?s)<section class="chart-block" id="chart-([a-z_]+)">(.*?)</section>`)
+	pageHistory    = regexp.MustCompile(`(?s)<table class="history">.*?<tbody>(.*?)</tbody>`)
 	pageBar        = regexp.MustCompile(`<tr data-key="([^"]*)"><td>[^<]*</td><td>([^<]*)</td></tr>`)
 )
 
@@ -81,9 +83,10 @@ func one(t *testing.T, re *regexp.Regexp, body, what string) []string {
 	return m[1:]
 }
 
-// TestDoorsAgree asks the same public check, lure check and statistics
-// question through the JSON API and through the pages of one server built
-// by server.New, and wants the same answer from both: one door.
+// TestDoorsAgree asks the same public check, lure check, receipt and
+// statistics question through the JSON API and through the pages of one
+// server built by server.New, and wants the same answer from both: one
+// door.
 func TestDoorsAgree(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -262,6 +265,102 @@ func TestDoorsAgree(t *testing.T) {
 		e.api(t, anon, "POST", "/api/v1/lure/score", map[string]string{"text": ads["reported contact"]}, &res)
 		if res.Level != lure.LevelHigh || len(res.Reasons) < 3 || res.Reasons[0].Code != lure.CodeReported {
 			t.Errorf("the reported-contact ad scores %s with %v (identifiers %+v); want high, the reported contact first", res.Level, res.Reasons, res.Identifiers)
+		}
+	})
+
+	t.Run("lure refusals", func(t *testing.T) {
+		// Both doors refuse the same bad ad through the link service: a
+		// blank one and one over its limit, naming the field each asks for.
+		for name, ad := range map[string]string{"blank": "   ", "too long": strings.Repeat("Salary $1500, free visa. ", links.MaxAd/20)} {
+			t.Run(name, func(t *testing.T) {
+				b, _ := json.Marshal(map[string]string{"text": ad})
+				resp, err := anon.Post(e.ts.URL+"/api/v1/lure/score", "application/json", bytes.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var eb struct{ Error struct{ Code, Field string } }
+				json.NewDecoder(resp.Body).Decode(&eb)
+				resp.Body.Close()
+				p := e.do(t, anon, "POST", "/check?lang=en", url.Values{"q": {ad}})
+				if resp.StatusCode != http.StatusUnprocessableEntity || eb.Error.Field != "text" || p.status != http.StatusUnprocessableEntity {
+					t.Errorf("API %d %+v, page %d; want 422 from both", resp.StatusCode, eb.Error, p.status)
+				}
+				if want := `class="field has-error"`; !strings.Contains(p.body, want) {
+					t.Errorf("the check page does not mark its field:\n%s", p.body)
+				}
+			})
+		}
+	})
+
+	t.Run("receipt", func(t *testing.T) {
+		// The receipt a reporter downloads from the page is the one the API
+		// gives for the same code and secret, and the one filing answered.
+		var ack struct {
+			TrackingCode string          `json:"tracking_code"`
+			Secret       string          `json:"secret"`
+			Receipt      *ledger.Receipt `json:"receipt"`
+		}
+		e.api(t, anon, "POST", "/api/v1/reports", map[string]any{"language": "en", "narrative": "They kept my brother's passport in the compound."}, &ack)
+		req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/track/"+ack.TrackingCode+"/receipt", nil)
+		req.Header.Set("X-Tracking-Secret", ack.Secret)
+		resp, err := anon.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var api ledger.Receipt
+		err = json.NewDecoder(resp.Body).Decode(&api)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("API receipt: status %d, %v", resp.StatusCode, err)
+		}
+		p := e.do(t, anon, "POST", "/receipt/ledger", url.Values{"code": {ack.TrackingCode}, "secret": {ack.Secret}})
+		var page ledger.Receipt
+		if err := json.Unmarshal([]byte(p.body), &page); p.status != http.StatusOK || err != nil {
+			t.Fatalf("page receipt: status %d, %v\n%s", p.status, err, p.body)
+		}
+		aj, _ := json.Marshal(api)
+		pj, _ := json.Marshal(page)
+		if !bytes.Equal(aj, pj) {
+			t.Errorf("receipts differ\npage: %s\nAPI:  %s", pj, aj)
+		}
+		if ack.Receipt == nil || api.LeafIndex != ack.Receipt.LeafIndex || api.Entry != ack.Receipt.Entry {
+			t.Errorf("the receipt fetched is of leaf %d, filing answered %+v", api.LeafIndex, ack.Receipt)
+		}
+		if _, err := page.Verify(page.VerifierKey); err != nil {
+			t.Errorf("the page's receipt does not verify: %v", err)
+		}
+		req, _ = http.NewRequest("GET", e.ts.URL+"/api/v1/track/"+ack.TrackingCode+"/receipt", nil)
+		req.Header.Set("X-Tracking-Secret", "wrong")
+		if resp, err = anon.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if p := e.do(t, anon, "POST", "/receipt/ledger", url.Values{"code": {ack.TrackingCode}, "secret": {"wrong"}}); p.status != http.StatusNotFound || resp.StatusCode != http.StatusNotFound {
+			t.Errorf("wrong secret: page %d, API %d; want 404 from both", p.status, resp.StatusCode)
+		}
+	})
+
+	t.Run("case history", func(t *testing.T) {
+		// The case page's history is the one GET /api/v1/cases/{id}/history
+		// gives: as many entries, newest first, the reveal's reason opened.
+		caseID := cv["id"].(string)
+		const why = "Calling the family back about the recruiter"
+		var sealed map[string]any
+		e.api(t, coord, "POST", "/api/v1/reports/"+manyIDs[0]+"/reveal", map[string]string{"reason": why}, &sealed)
+		var hist struct {
+			Items []struct{ Action, Reason string }
+		}
+		e.api(t, coord, "GET", "/api/v1/cases/"+caseID+"/history", nil, &hist)
+		p := e.do(t, coord, "GET", "/app/cases/"+caseID+"?lang=en", nil)
+		if p.status != http.StatusOK {
+			t.Fatalf("case page: status %d", p.status)
+		}
+		rows := one(t, pageHistory, p.body, "history")[0]
+		if n := strings.Count(rows, "<tr>"); n != len(hist.Items) || n < 2 {
+			t.Errorf("the page shows %d entries, the API %d: %+v", n, len(hist.Items), hist.Items)
+		}
+		if len(hist.Items) == 0 || hist.Items[0].Action != "report.reveal" || hist.Items[0].Reason != why || !strings.Contains(html.UnescapeString(rows), why) {
+			t.Errorf("the reveal is not the newest entry with its reason: %+v", hist.Items)
 		}
 	})
 

@@ -22,7 +22,7 @@ func canProtect(a auth.Actor) bool {
 // protectedPage renders the list and the form, with the notice or the
 // refusal given.
 func (s *site) protectedPage(w http.ResponseWriter, q *req, status int, notice string, refused error) error {
-	items, err := s.d.LinkTrust.ListProtected(q.ctx(), q.actor)
+	items, err := s.d.Links.ListProtected(q.ctx(), q.actor)
 	if err != nil {
 		return err
 	}
@@ -55,14 +55,14 @@ func (s *site) protected(w http.ResponseWriter, q *req) error {
 
 func (s *site) protectedAdd(w http.ResponseWriter, q *req) error {
 	in := &links.ProtectIn{Value: q.r.PostFormValue("value"), Country: strings.ToUpper(strings.TrimSpace(q.r.PostFormValue("country"))), Note: q.r.PostFormValue("note")}
-	if _, err := s.d.LinkTrust.Protect(q.ctx(), q.actor, in); err != nil {
+	if _, err := s.d.Links.Protect(q.ctx(), q.actor, in); err != nil {
 		return s.protectedPage(w, q, answer.Of(err).Status, "", err)
 	}
 	return redirect(w, q, "/app/protected?done=added")
 }
 
 func (s *site) protectedRemove(w http.ResponseWriter, q *req) error {
-	if err := s.d.LinkTrust.Unprotect(q.ctx(), q.actor, q.r.PathValue("id")); err != nil {
+	if err := s.d.Links.Unprotect(q.ctx(), q.actor, q.r.PathValue("id")); err != nil {
 		return err
 	}
 	return redirect(w, q, "/app/protected?done=removed")
@@ -72,7 +72,7 @@ func (s *site) protectedRemove(w http.ResponseWriter, q *req) error {
 // report page (links.Service.SetVerified authorises and audits).
 func (s *site) reportVerified(w http.ResponseWriter, q *req) error {
 	id := q.r.PathValue("id")
-	if _, err := s.d.LinkTrust.SetVerified(q.ctx(), q.actor, id, &links.VerifyIn{Verified: q.r.PostFormValue("verified") == "yes"}); err != nil {
+	if _, err := s.d.Links.SetVerified(q.ctx(), q.actor, id, &links.VerifyIn{Verified: q.r.PostFormValue("verified") == "yes"}); err != nil {
 		return err
 	}
 	return redirect(w, q, "/app/reports/"+url.PathEscape(id))

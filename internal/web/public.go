@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -391,7 +394,7 @@ func (s *site) receipt(w http.ResponseWriter, q *req) error {
 			secret, refused, _ := strings.Cut(rest, "|")
 			if st, err := s.d.Intake.Track(q.ctx(), code, secret); err == nil {
 				rv.Secret, rv.Status, rv.LastAction = secret, st.Status, st.LastAction
-				rv.Download = s.d.Receipts != nil
+				rv.Download = true
 				if slices.Contains(refusedReasons, refused) {
 					rv.Refused = refused
 				}
@@ -407,19 +410,20 @@ func (s *site) receipt(w http.ResponseWriter, q *req) error {
 }
 
 func (s *site) receiptDownload(w http.ResponseWriter, q *req) error {
-	if s.d.Receipts == nil {
-		return errNotFound
-	}
 	if !s.limit.Allow(q.r) {
 		return &statusError{http.StatusTooManyRequests, "err.rate_limited"}
 	}
 	code, secret := strings.ToUpper(strings.TrimSpace(q.r.PostFormValue("code"))), strings.TrimSpace(q.r.PostFormValue("secret"))
-	b, err := s.d.Receipts.ReceiptFor(q.ctx(), code, secret)
+	rc, err := s.d.Intake.Receipt(q.ctx(), code, secret)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return &statusError{http.StatusNotFound, "track.not_found"}
 		}
 		return err
+	}
+	b, err := json.MarshalIndent(rc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("web: receipt: %w", err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="receipt.json"`)
@@ -475,7 +479,7 @@ func (s *site) trackSubmit(w http.ResponseWriter, q *req) error {
 type checkView struct {
 	Asked       bool
 	Unavailable bool
-	Answer      *CheckAnswer
+	Answer      *links.TextAnswer
 }
 
 func (s *site) checkForm(w http.ResponseWriter, q *req) error {
@@ -484,9 +488,6 @@ func (s *site) checkForm(w http.ResponseWriter, q *req) error {
 	s.render(w, q, http.StatusOK, "check", v)
 	return nil
 }
-
-// MaxCheck is the longest text the check page accepts (a pasted job ad).
-const MaxCheck = 5000
 
 func (s *site) checkSubmit(w http.ResponseWriter, q *req) error {
 	v := s.publicView(q)
@@ -498,14 +499,12 @@ func (s *site) checkSubmit(w http.ResponseWriter, q *req) error {
 	switch {
 	case !s.limit.Allow(q.r):
 		v.Error, status = q.L.T("err.rate_limited"), http.StatusTooManyRequests
-	case text == "":
-		v.Errors["q"], status = q.L.T("err.code.required"), http.StatusUnprocessableEntity
-	case len([]rune(text)) > MaxCheck:
-		v.Errors["q"], status = q.L.T("err.code.too_long"), http.StatusUnprocessableEntity
-	case s.d.Checker == nil:
+	case s.d.Links == nil:
 		cv.Asked, cv.Unavailable = true, true
 	default:
-		ans, err := s.d.Checker.Check(q.ctx(), text, q.L.Code)
+		// The link service validates the text, bands the answer and
+		// words the lure check's reasons, as it does for the API.
+		ans, err := s.d.Links.CheckText(q.ctx(), q.actor, text, q.L.Code)
 		if err != nil {
 			if fe, ok := invalid.As(err); ok {
 				v.Errors["q"], status = s.fieldMessage(q.L, fe), http.StatusUnprocessableEntity

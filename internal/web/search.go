@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 
@@ -9,11 +8,6 @@ import (
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/search"
 )
-
-// Searcher finds reports and cases (package search).
-type Searcher interface {
-	Search(ctx context.Context, a auth.Actor, query string, limit int, cursor string) (*search.Page, error)
-}
 
 // searchView is the search results page.
 type searchView struct {

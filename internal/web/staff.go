@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
-	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/gazetteer"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -359,10 +360,10 @@ type reportBlock struct {
 	Revealed    *intake.Sealed
 	CanReveal   bool
 	Places      []placeInfo
-	Identifiers []Identifier
+	Identifiers []links.IdentifierView
 	Hits        []screen.Hit
 	Attachments []intake.AttachmentView
-	Lure        *LureScore
+	Lure        *lure.Result
 	// CanStatement says whether the actor may add a statement it took
 	// (staff of the owning organisation); Names names the staff who took
 	// statements; Channels are the channels a statement can come by.
@@ -412,7 +413,7 @@ func statementRows(st []intake.StatementView) []stmtRow {
 
 func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.Sealed) *reportBlock {
 	b := &reportBlock{R: r, Rows: statementRows(r.Statements), Revealed: revealed[r.ID],
-		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screening != nil, "lure": s.d.Lure != nil}}
+		Hooks: map[string]bool{"links": s.d.Links != nil, "screening": s.d.Screen != nil, "lure": s.d.Links != nil}}
 	b.CanReveal = r.HasSealed && !r.Erased && (q.actor.Role == auth.Partner || auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}))
 	if r.OrgID != "" && !r.Erased && auth.Can(q.actor, auth.AddStatement, auth.Resource{OrgID: r.OrgID}) {
 		b.CanStatement, b.Channels, b.Kinds = true, intake.StaffChannels, staffStatementKinds
@@ -432,23 +433,23 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 	}
 	if s.d.Links != nil && q.actor.Role != auth.Partner {
 		if ids, err := s.d.Links.ReportIdentifiers(ctx, q.actor, r.ID); err == nil {
-			b.Identifiers = ids
+			b.Identifiers = shownIdentifiers(ids)
 		} else {
 			s.log.WarnContext(ctx, "web: identifiers", "report", r.ID, "err", err)
 		}
 	}
-	if s.d.Screening != nil {
+	if s.d.Screen != nil {
 		// The screening service decides who sees hits; refused (a reader
 		// who may not review screening), the page shows no hits section.
-		switch hits, err := s.d.Screening.ReportHits(ctx, q.actor, r.ID); {
+		switch hits, err := s.d.Screen.ReportHits(ctx, q.actor, r.ID); {
 		case err == nil:
 			b.Hits = hits
 		case !errors.Is(err, invalid.ErrForbidden):
 			s.log.WarnContext(ctx, "web: screening hits", "report", r.ID, "err", err)
 		}
 	}
-	if s.d.Lure != nil && q.actor.Role != auth.Partner {
-		if ls, err := s.d.Lure.ReportLure(ctx, q.actor, r.ID, q.L.Code); err == nil {
+	if s.d.Links != nil && q.actor.Role != auth.Partner {
+		if ls, err := s.d.Links.ReportLure(ctx, q.actor, r.ID, q.L.Code); err == nil {
 			b.Lure = ls
 		} else {
 			s.log.WarnContext(ctx, "web: lure score", "report", r.ID, "err", err)
@@ -502,37 +503,25 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 	return cv, err
 }
 
-// history reads the case's audit trail (status changes, assignment,
-// referrals) and the reveals of its reports, newest first. The case was
-// already authorised by Casework.Get.
+// history is the case's history as casework gives it (its audit trail
+// and the reveals of its reports, newest first), with people's names for
+// their IDs.
 func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([]historyItem, error) {
-	rd := s.d.DB.Read()
-	evs, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "case", ResourceID: c.ID, Limit: 100})
+	evs, err := s.d.Casework.History(q.ctx(), q.actor, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, rid := range c.ReportIDs {
-		more, err := rd.ListAuditEvents(q.ctx(), store.AuditFilter{ResourceType: "report", ResourceID: rid, Action: "report.reveal", Limit: 20})
-		if err != nil {
-			return nil, err
-		}
-		evs = append(evs, more...)
-	}
-	if err := audit.OpenReasons(s.d.Reasons, evs); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(evs, func(a, b *store.AuditEvent) int { return strings.Compare(b.ID, a.ID) })
 	out := make([]historyItem, 0, len(evs))
 	for _, e := range evs {
 		who := names[e.ActorID]
 		if who == "" {
 			who = shortID(e.ActorID)
 		}
-		d := e.Detail
+		d := string(e.Detail)
 		for id, n := range names {
 			d = strings.ReplaceAll(d, id, n)
 		}
-		out = append(out, historyItem{At: store.Time(e.At), Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
+		out = append(out, historyItem{At: e.At, Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
 	}
 	return out, nil
 }
@@ -659,11 +648,11 @@ func serveAttachment(w http.ResponseWriter, av *intake.AttachmentView, data []by
 // the case.
 func (s *site) caseScreenReview(w http.ResponseWriter, q *req) error {
 	id := q.r.PathValue("id")
-	if s.d.Screening == nil {
+	if s.d.Screen == nil {
 		return s.actionError(w, q, id, "note", invalid.ErrForbidden)
 	}
 	hit := q.r.PostFormValue("hit")
-	if _, err := s.d.Screening.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {
+	if _, err := s.d.Screen.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {
 		return s.actionError(w, q, id, "note:"+hit, err)
 	}
 	return redirect(w, q, "/app/cases/"+id+"?done=reviewed")
@@ -699,9 +688,9 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 			return err
 		}
 	}
-	if s.d.LinkTrust != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
+	if s.d.Links != nil && auth.Can(q.actor, auth.VerifyReport, auth.Resource{OrgID: r.OrgID}) {
 		cv.Verify = &verifyBox{ReportID: r.ID}
-		if cv.Verify.Verified, err = s.d.LinkTrust.Verified(q.ctx(), q.actor, r.ID); err != nil {
+		if cv.Verify.Verified, err = s.d.Links.Verified(q.ctx(), q.actor, r.ID); err != nil {
 			return err
 		}
 	}

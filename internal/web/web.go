@@ -40,14 +40,16 @@ import (
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/ratelimit"
 	"github.com/vigil-project/vigil/internal/screen"
+	"github.com/vigil-project/vigil/internal/search"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
-// Deps are what the pages use: the same services the API calls. The
-// interfaces at the end are hooks for services that may not exist yet; a nil
-// hook renders nothing.
+// Deps are what the pages use: the same services the API calls, which
+// validate, authorise and shape every answer, so the pages only show it. A
+// nil service among the optional ones (Links, Screen, Search, Stats) shows
+// no page or section of its own.
 type Deps struct {
 	// SetupToken, while not empty, opens the first-run setup page to whoever
 	// has the link the server printed (see setup.go).
@@ -62,118 +64,25 @@ type Deps struct {
 	// API's public routes; nil makes one for the pages alone.
 	Limiter *ratelimit.Limiter
 	Log     *slog.Logger
-	// Reasons opens the sealed reasons of the audit trail a case page's
-	// history shows (the keyring).
-	Reasons audit.Sealer
 
 	// KeyFingerprints names each key (master key, ledger signing key) and
 	// its fingerprint, for the admin page.
 	KeyFingerprints map[string]string
-	// Receipts gives the reporter the ledger receipt to download.
-	Receipts ReceiptSource
-	// Checker answers the public check page.
-	Checker Checker
-	// Links lists a report's identifiers and how many other reports share
-	// each (the case page and the network view).
-	Links Links
-	// Screening lists a report's screening hits.
-	Screening Screening
-	// Lure scores a report's job ad.
-	Lure Lure
-	// Search finds reports and cases (the search box and page); nil shows
-	// no search.
-	Search Searcher
+	// Links answers the public check (identifiers in bands, job ads with
+	// their lure check), lists a report's identifiers and scores its job ad
+	// (the case page and the network view), and keeps the protected
+	// identifiers and verified reports.
+	Links *links.Service
+	// Screen lists a report's screening hits and reviews them.
+	Screen *screen.Service
+	// Search finds reports and cases (the search box and page).
+	Search *search.Service
 	// Stats answers the statistics page and the map.
 	Stats *stats.Service
-	// LinkTrust manages the protected identifiers page; nil shows none.
-	LinkTrust *links.Service
 	// Export writes the lists as CSV and XLSX; nil offers no export.
 	Export *listexport.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
 	Audit *audit.Service
-}
-
-// ReceiptSource returns the ledger receipt for a report's first statement,
-// as the JSON file the reporter downloads, when code and secret match.
-type ReceiptSource interface {
-	ReceiptFor(ctx context.Context, trackingCode, secret string) ([]byte, error)
-}
-
-// Checker answers a public check of a phone number, handle, URL, wallet or
-// pasted job ad, in coarse aggregate terms. lang is the reader's language
-// (en, zh, km, th, vi), for the lure check's summary and reasons.
-type Checker interface {
-	Check(ctx context.Context, query, lang string) (*CheckAnswer, error)
-}
-
-// CheckAnswer is the public answer to a check.
-type CheckAnswer struct {
-	// Kind is what the query was read as: phone, email, url, handle,
-	// wallet, job_ad or unknown.
-	Kind string
-	// Normalised is the query as matched (e.g. +85512345678).
-	Normalised string
-	// Band is the coarse number of reports mentioning it, as the link
-	// service bands it for the public (links.Band): none, few (1–4) or
-	// many (5+). Never an exact count. It counts verified reports only.
-	Band string
-	// UnverifiedReports is the band of independent unreviewed reports
-	// (links.CheckAnswer.UnverifiedReports); "none" or empty when held.
-	UnverifiedReports string
-	// Legitimate marks a known legitimate contact (a protected identifier).
-	Legitimate bool
-	// Lure is the job ad's lure score, for a pasted ad.
-	Lure *LureScore
-}
-
-// Links is the link index as the case page uses it.
-type Links interface {
-	ReportIdentifiers(ctx context.Context, a auth.Actor, reportID string) ([]Identifier, error)
-}
-
-// Identifier is one identifier found in a report.
-type Identifier struct {
-	ID    string
-	Kind  string // phone, email, url, telegram, wallet …
-	Value string // normalised
-	Role  string
-	// OtherReports is how many other reports mention it.
-	OtherReports int
-}
-
-// Screening is the screening service as the case page uses it;
-// *screen.Service satisfies it. The service decides who may see a report's
-// hits and review one, for the API too: the page only shows its answer.
-type Screening interface {
-	// ReportHits returns a report's hits, or invalid.ErrForbidden to an
-	// actor who may read the report but not review its screening.
-	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]screen.Hit, error)
-	// ReviewHit confirms or dismisses a hit (decision "confirmed" or
-	// "dismissed"; a dismissal needs a note). It is audited.
-	ReviewHit(ctx context.Context, a auth.Actor, hitID, decision, note string) (screen.Hit, error)
-}
-
-// Lure scores job ads.
-type Lure interface {
-	// ReportLure scores a report's job ad, explained in lang (the
-	// reader's language); nil if the report has none.
-	ReportLure(ctx context.Context, a auth.Actor, reportID, lang string) (*LureScore, error)
-}
-
-// LureScore is a job ad's lure check as the lure package answers it, in
-// the reader's language: the pages show its texts as they are, so they say
-// what the API says.
-type LureScore struct {
-	Level       string  // low, elevated or high
-	Probability float64 // the model's, 0..1
-	Summary     string  // what the level means
-	Reasons     []LureReason
-}
-
-// LureReason is one reason for the level, strongest first.
-type LureReason struct {
-	Code string // a lure reason code, e.g. "high_pay" (lure.Codes)
-	Text string // the reason in the reader's language
 }
 
 //go:embed templates/*.html
@@ -606,7 +515,7 @@ func (s *site) nav(q *req) []navItem {
 		if s.d.Audit != nil && canReadAudit(a) {
 			add("nav.audit", "/app/audit")
 		}
-		if s.d.LinkTrust != nil && canProtect(a) {
+		if s.d.Links != nil && canProtect(a) {
 			add("nav.protected", "/app/protected")
 		}
 	}
@@ -698,7 +607,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/audit", s.staffPage(false, s.auditPage))
 	mux.Handle("GET /app/audit.csv", s.staffPage(false, s.auditCSV))
 	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))
-	if s.d.LinkTrust != nil {
+	if s.d.Links != nil {
 		mux.Handle("GET /app/protected", s.staffPage(false, s.protected))
 		mux.Handle("POST /app/protected", s.staffPage(false, s.protectedAdd))
 		mux.Handle("POST /app/protected/{id}/removed", s.staffPage(false, s.protectedRemove))

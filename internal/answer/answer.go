@@ -69,9 +69,9 @@ func Of(err error) Answer {
 	case errors.As(err, &locked):
 		return Answer{Status: http.StatusTooManyRequests, Code: "locked", Message: "too many failed sign-ins for this account; wait and try again",
 			RetryAfter: strconv.Itoa(max(1, int(time.Until(locked.Until).Seconds())))}
-	case errors.Is(err, invalid.ErrUnauthenticated):
+	case errors.Is(err, auth.ErrUnauthenticated):
 		return Answer{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "sign in or send a valid API token"}
-	case errors.Is(err, invalid.ErrForbidden):
+	case errors.Is(err, auth.ErrForbidden):
 		return Answer{Status: http.StatusForbidden, Code: "forbidden", Message: "your role does not allow this"}
 	case errors.Is(err, store.ErrNotFound):
 		return Answer{Status: http.StatusNotFound, Code: "not_found", Message: notFoundMessage(err)}

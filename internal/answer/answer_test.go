@@ -26,8 +26,8 @@ func TestOf(t *testing.T) {
 		retry  bool
 	}{
 		{"field", invalid.Field("title", "too_long", "is too long"), 422, "too_long", "title", false},
-		{"unauthenticated", invalid.ErrUnauthenticated, 401, "unauthenticated", "", false},
-		{"forbidden", invalid.ErrForbidden, 403, "forbidden", "", false},
+		{"unauthenticated", auth.ErrUnauthenticated, 401, "unauthenticated", "", false},
+		{"forbidden", auth.ErrForbidden, 403, "forbidden", "", false},
 		{"not found", fmt.Errorf("store: case 1: %w", store.ErrNotFound), 404, "not_found", "", false},
 		{"precondition required", invalid.ErrPreconditionRequired, 428, "precondition_required", "If-Match", false},
 		{"precondition", invalid.ErrPrecondition, 412, "precondition_failed", "If-Match", false},

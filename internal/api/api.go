@@ -264,7 +264,7 @@ func (api *API) wrap(rt Route) http.Handler {
 		// A public route serves a stale session cookie as the public, but
 		// never a bad or revoked token: its holder is told, not silently
 		// served as someone else.
-		staleCookie := rt.Public && errors.Is(err, invalid.ErrUnauthenticated) && r.Header.Get("Authorization") == ""
+		staleCookie := rt.Public && errors.Is(err, auth.ErrUnauthenticated) && r.Header.Get("Authorization") == ""
 		if err != nil && !staleCookie {
 			writeError(sw, r, api.log, err)
 			return
@@ -276,7 +276,7 @@ func (api *API) wrap(rt Route) http.Handler {
 				return
 			}
 		} else if a.Public() {
-			writeError(sw, r, api.log, invalid.ErrUnauthenticated)
+			writeError(sw, r, api.log, auth.ErrUnauthenticated)
 			return
 		}
 		if a.MustEnrolTOTP && rt.Pattern != "/api/v1/me" {
@@ -339,14 +339,14 @@ func (api *API) authenticate(r *http.Request) (auth.Actor, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return auth.Actor{}, invalid.ErrUnauthenticated
+			return auth.Actor{}, auth.ErrUnauthenticated
 		}
 		return api.svc.Staff.TokenActor(r.Context(), strings.TrimSpace(tok))
 	}
 	if c, err := r.Cookie(staff.SessionCookie); err == nil && c.Value != "" {
 		return api.svc.Staff.SessionActor(r.Context(), c.Value)
 	}
-	return auth.Actor{}, invalid.ErrUnauthenticated
+	return auth.Actor{}, auth.ErrUnauthenticated
 }
 
 // Page is a page of a keyset-paginated list.

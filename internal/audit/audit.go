@@ -14,7 +14,6 @@ import (
 	"log/slog"
 
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -95,7 +94,7 @@ func List(ctx context.Context, q store.Q, s Sealer, a auth.Actor, f store.AuditF
 	case auth.Can(a, auth.ReadOrgAudit, auth.Resource{}):
 		f.OrgID, f.Instance = "", true
 	default:
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	evs, err := q.ListAuditEvents(ctx, f)
 	if err != nil {

@@ -44,7 +44,7 @@ type TrailFilter struct {
 // or a limit out of range is an *invalid.Error naming the field.
 func (s *Service) Trail(ctx context.Context, a auth.Actor, f TrailFilter) ([]*store.AuditEvent, error) {
 	if !auth.Can(a, auth.ReadAudit, auth.Resource{OrgID: a.OrgID}) && !auth.Can(a, auth.ReadOrgAudit, auth.Resource{}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	if f.Action != "" {
 		if err := invalid.Enum("action", f.Action, Actions()); err != nil {

@@ -43,7 +43,7 @@ func loadReport(ctx context.Context, q store.Q, a auth.Actor, id string, act aut
 		return nil, fmt.Errorf("report %s: %w", id, store.ErrNotFound)
 	}
 	if !auth.Can(a, act, res) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	return r, nil
 }

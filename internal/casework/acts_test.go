@@ -203,8 +203,8 @@ func TestActsAccess(t *testing.T) {
 			who, report string
 			want        error
 		}{
-			{"investigator@home", home.ID, invalid.ErrForbidden},
-			{"partner@away", home.ID, invalid.ErrForbidden}, // referred: readable, not actionable
+			{"investigator@home", home.ID, auth.ErrForbidden},
+			{"partner@away", home.ID, auth.ErrForbidden}, // referred: readable, not actionable
 			{"partner@home", away.ID, store.ErrNotFound},
 			{"coordinator@home", away.ID, store.ErrNotFound},
 			{"coordinator@away", home.ID, store.ErrNotFound},

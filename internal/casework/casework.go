@@ -177,7 +177,7 @@ func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, 
 		return nil, res, nil, fmt.Errorf("case %s: %w", id, store.ErrNotFound)
 	}
 	if !auth.Can(a, act, res) {
-		return nil, res, nil, invalid.ErrForbidden
+		return nil, res, nil, auth.ErrForbidden
 	}
 	return c, res, refs, nil
 }
@@ -248,7 +248,7 @@ func (s *Service) Create(ctx context.Context, a auth.Actor, in *CaseIn) (*CaseVi
 		}
 	}
 	if !auth.Can(a, auth.CreateCase, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	now := s.now().UTC()
 	c := &store.Case{ID: store.NewID(), OrgID: a.OrgID, Title: strings.TrimSpace(in.Title), Status: StatusNew, Urgency: in.Urgency,
@@ -374,7 +374,7 @@ type ListFilter struct {
 // organisation.
 func (s *Service) storeFilter(a auth.Actor, f ListFilter) (store.CaseFilter, error) {
 	if !auth.Can(a, auth.ListCases, auth.Resource{OrgID: a.OrgID}) {
-		return store.CaseFilter{}, invalid.ErrForbidden
+		return store.CaseFilter{}, auth.ErrForbidden
 	}
 	if f.Status != "" {
 		if err := invalid.Enum("status", f.Status, Statuses); err != nil {
@@ -490,7 +490,7 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			return err
 		}
 		if p.AssigneeID != nil && !auth.Can(a, auth.AssignCase, auth.Resource{OrgID: c.OrgID}) {
-			return invalid.ErrForbidden
+			return auth.ErrForbidden
 		}
 		if c.Version != ifMatch {
 			return invalid.ErrPrecondition
@@ -672,7 +672,7 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 // by it (staff).
 func (s *Service) Referrals(ctx context.Context, a auth.Actor) ([]*ReferralView, error) {
 	if !auth.Can(a, auth.ListReferrals, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	q := s.db.Read()
 	var refs []*store.Referral
@@ -742,7 +742,7 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch 
 			return fmt.Errorf("referral %s: %w", id, store.ErrNotFound)
 		}
 		if !auth.Can(a, auth.RespondReferral, auth.Resource{OrgID: r.FromOrgID, ReferredTo: []string{r.ToOrgID}}) || a.OrgID != r.ToOrgID {
-			return invalid.ErrForbidden
+			return auth.ErrForbidden
 		}
 		if ifMatch != 0 && r.Version != ifMatch {
 			return invalid.ErrPrecondition

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -48,7 +48,7 @@ func TestHistory(t *testing.T) {
 			{"intake@hotline", nil},
 			{"admin@hotline", store.ErrNotFound},
 			{"coordinator@ngo", store.ErrNotFound},
-			{"partner@police", invalid.ErrForbidden},
+			{"partner@police", auth.ErrForbidden},
 		} {
 			t.Run(tc.as, func(t *testing.T) {
 				evs, err := e.cw.History(ctx, e.actors[tc.as], c.ID)

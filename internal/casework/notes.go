@@ -172,7 +172,7 @@ func (s *Service) EditNote(ctx context.Context, a auth.Actor, caseID, noteID str
 			return fmt.Errorf("note %s: %w", noteID, store.ErrNotFound)
 		}
 		if n.CreatedBy != a.UserID {
-			return invalid.ErrForbidden
+			return auth.ErrForbidden
 		}
 		if ifMatch != 0 && ifMatch != n.Version {
 			return invalid.ErrPrecondition

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
@@ -48,7 +49,7 @@ func TestNotes(t *testing.T) {
 			}
 
 			// Only the author edits; an edit on a stale version is refused.
-			if _, err := e.cw.EditNote(ctx, coord, c.ID, n.ID, 0, &casework.NoteIn{Text: "mine now"}); !errors.Is(err, invalid.ErrForbidden) {
+			if _, err := e.cw.EditNote(ctx, coord, c.ID, n.ID, 0, &casework.NoteIn{Text: "mine now"}); !errors.Is(err, auth.ErrForbidden) {
 				t.Errorf("another colleague edits the note: %v; want forbidden", err)
 			}
 			ed, err := e.cw.EditNote(ctx, inv, c.ID, n.ID, 1, &casework.NoteIn{Text: second})
@@ -72,7 +73,7 @@ func TestNotes(t *testing.T) {
 				{"coordinator@hotline", nil},
 				{"investigator@hotline", nil},
 				{"intake@hotline", nil},
-				{"partner@police", invalid.ErrForbidden},
+				{"partner@police", auth.ErrForbidden},
 				{"coordinator@ngo", store.ErrNotFound},
 				{"admin@hotline", store.ErrNotFound},
 			} {

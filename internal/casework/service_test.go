@@ -111,7 +111,7 @@ func TestCreate(t *testing.T) {
 			_, err := e.cw.Create(ctx, coord, &tt.in)
 			wantField(t, tt.name, err, tt.field)
 		}
-		if _, err := e.cw.Create(ctx, e.actors["investigator@hotline"], &casework.CaseIn{ReportIDs: []string{free}, Title: "t"}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := e.cw.Create(ctx, e.actors["investigator@hotline"], &casework.CaseIn{ReportIDs: []string{free}, Title: "t"}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("an investigator creates a case: %v; want forbidden", err)
 		}
 		if n, err := e.cw.Count(ctx, coord, casework.ListFilter{}, 10); err != nil || n != 0 {
@@ -226,7 +226,7 @@ func TestAssignment(t *testing.T) {
 			want               error  // nil: assigned
 			field              string // of an invalid assignee
 		}{
-			{"an investigator may not assign", "investigator@hotline", inv.UserID, invalid.ErrForbidden, ""},
+			{"an investigator may not assign", "investigator@hotline", inv.UserID, auth.ErrForbidden, ""},
 			{"the intake desk assigns", "intake@hotline", inv.UserID, nil, ""},
 			{"not to an admin", "coordinator@hotline", e.actors["admin@hotline"].UserID, nil, "assignee_id"},
 			{"not to another organisation's user", "coordinator@hotline", e.actors["investigator@ngo"].UserID, nil, "assignee_id"},
@@ -252,7 +252,7 @@ func TestAssignment(t *testing.T) {
 			}
 		}
 		// The intake desk may assign but not change the case itself.
-		if _, err := e.cw.Update(ctx, e.actors["intake@hotline"], c.ID, version, &casework.Patch{Title: ptr("x")}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := e.cw.Update(ctx, e.actors["intake@hotline"], c.ID, version, &casework.Patch{Title: ptr("x")}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("the intake desk retitles the case: %v; want forbidden", err)
 		}
 		mine, err := e.cw.List(ctx, e.actors["coordinator@hotline"], casework.ListFilter{AssigneeID: e.actors["coordinator@hotline"].UserID})
@@ -290,7 +290,7 @@ func TestReferralScope(t *testing.T) {
 			_, err := e.cw.Refer(ctx, coord, c.ID, &tt.in)
 			wantField(t, tt.name, err, tt.field)
 		}
-		if _, err := e.cw.Refer(ctx, e.actors["investigator@hotline"], c.ID, &casework.ReferralIn{ToOrgID: police}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := e.cw.Refer(ctx, e.actors["investigator@hotline"], c.ID, &casework.ReferralIn{ToOrgID: police}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("an investigator refers: %v; want forbidden", err)
 		}
 		if _, err := e.cw.Refer(ctx, e.actors["coordinator@ngo"], c.ID, &casework.ReferralIn{ToOrgID: police}); !errors.Is(err, store.ErrNotFound) {
@@ -322,7 +322,7 @@ func TestReferralScope(t *testing.T) {
 				t.Errorf("partner reads case %s: %v; want not found", id, err)
 			}
 		}
-		if _, err := e.cw.Update(ctx, partner, c.ID, got.Version, &casework.Patch{Title: ptr("x")}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := e.cw.Update(ctx, partner, c.ID, got.Version, &casework.Patch{Title: ptr("x")}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("partner updates the case it may read: %v; want forbidden", err)
 		}
 		list, err := e.cw.List(ctx, partner, casework.ListFilter{})

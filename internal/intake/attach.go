@@ -243,10 +243,10 @@ func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id
 		return nil, nil, err
 	}
 	if a.Role == auth.Partner && !slices.Contains(res.Shared, ShareStatements) {
-		return nil, nil, invalid.ErrForbidden
+		return nil, nil, auth.ErrForbidden
 	}
 	if original && !mayOpenOriginal(a, r) {
-		return nil, nil, invalid.ErrForbidden
+		return nil, nil, auth.ErrForbidden
 	}
 	as, err := q.ListAttachments(ctx, reportID)
 	if err != nil {

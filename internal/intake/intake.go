@@ -21,7 +21,6 @@ import (
 
 	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
@@ -278,7 +277,7 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 		return nil, err
 	}
 	if !a.Public() && !auth.Can(a, auth.CreateReport, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	if a.Public() {
 		if sub.Channel != "web" {

@@ -246,7 +246,7 @@ func TestReportAccess(t *testing.T) {
 		if n, err := e.in.Count(ctx, e.actors["coordinator@ngo"], intake.ListFilter{}, 10); err != nil || n != 0 {
 			t.Errorf("the other organisation counts %d reports, %v; want 0", n, err)
 		}
-		if _, err := e.in.List(ctx, e.actors["partner@police"], intake.ListFilter{}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := e.in.List(ctx, e.actors["partner@police"], intake.ListFilter{}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("partner List = %v; want forbidden", err)
 		}
 		// Referred with places and subjects only, the partner reads those

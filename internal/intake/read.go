@@ -143,7 +143,7 @@ func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, 
 		return nil, res, nil, fmt.Errorf("report %s: %w", id, store.ErrNotFound)
 	}
 	if !auth.Can(a, act, res) {
-		return nil, res, nil, invalid.ErrForbidden
+		return nil, res, nil, auth.ErrForbidden
 	}
 	return r, res, caseIDs, nil
 }
@@ -570,7 +570,7 @@ type ListFilter struct {
 // organisation's reports.
 func storeFilter(a auth.Actor, f ListFilter) (store.ReportFilter, error) {
 	if !auth.Can(a, auth.ListReports, auth.Resource{OrgID: a.OrgID}) {
-		return store.ReportFilter{}, invalid.ErrForbidden
+		return store.ReportFilter{}, auth.ErrForbidden
 	}
 	if f.Status != "" {
 		if err := invalid.Enum("status", f.Status, ReportStatuses); err != nil {

@@ -40,12 +40,9 @@ func As(err error) (*Error, bool) {
 	return e, ok
 }
 
-// Sentinels for refusals that are not about one field.
+// Sentinels for refusals that are not about one field (refusals of the
+// actor are auth.ErrForbidden and auth.ErrUnauthenticated).
 var (
-	// ErrForbidden means the actor may see the resource but not do this.
-	ErrForbidden = errors.New("forbidden")
-	// ErrUnauthenticated means the request carries no valid credentials.
-	ErrUnauthenticated = errors.New("authentication required")
 	// ErrPrecondition means an If-Match version no longer matches.
 	ErrPrecondition = errors.New("the resource changed since you read it")
 	// ErrPreconditionRequired means an update came without If-Match.

@@ -643,7 +643,7 @@ type TopView struct {
 // seen in the most reports, last seen in [from, to).
 func (s *Service) Top(ctx context.Context, a auth.Actor, from, to time.Time, limit int) ([]TopView, error) {
 	if !auth.Can(a, auth.ReadLinks, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	ids, err := s.db.Read().TopIdentifiers(ctx, from.UnixMicro(), to.UnixMicro(), limit)
 	if err != nil {

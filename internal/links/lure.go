@@ -78,7 +78,7 @@ func (s *Service) adText(field, text, lang string) error {
 // verified reports, never in how many.
 func (s *Service) ScoreAd(ctx context.Context, a auth.Actor, text, lang string) (*lure.Result, error) {
 	if !auth.Can(a, auth.CheckPublic, auth.Resource{}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	if err := s.adText("text", text, lang); err != nil {
 		return nil, err

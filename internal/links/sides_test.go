@@ -210,7 +210,7 @@ func TestStaffSides(t *testing.T) {
 		if _, err := set(ngo, unmarked.ID, "recruiter"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("another organisation set the side: %v, want not found", err)
 		}
-		if _, err := set(w.actors["intake@hotline"], unmarked.ID, "recruiter"); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := set(w.actors["intake@hotline"], unmarked.ID, "recruiter"); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("intake staff set the side: %v, want forbidden", err)
 		}
 		if _, err := set(inv, strings.Repeat("0", 32), "victim"); !errors.Is(err, store.ErrNotFound) {

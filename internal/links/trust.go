@@ -254,7 +254,7 @@ func (s *Service) protectedView(p *store.ProtectedIdentifier) (ProtectedView, er
 // any way of writing it finds it; it is stored sealed, by its blind index.
 func (s *Service) Protect(ctx context.Context, a auth.Actor, in *ProtectIn) (*ProtectedView, error) {
 	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	value := strings.TrimSpace(in.Value)
 	if value == "" {
@@ -301,7 +301,7 @@ func (s *Service) Protect(ctx context.Context, a auth.Actor, in *ProtectIn) (*Pr
 // first.
 func (s *Service) ListProtected(ctx context.Context, a auth.Actor) ([]ProtectedView, error) {
 	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	ps, err := s.db.Read().ListProtectedIdentifiers(ctx, a.OrgID)
 	if err != nil {

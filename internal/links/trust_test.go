@@ -94,7 +94,7 @@ func TestCheckTrust(t *testing.T) {
 		if _, err := w.links.SetVerified(ctx, w.actors["coordinator@ngo"], ids[1], &links.VerifyIn{Verified: true}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("another organisation verifies a report: %v, want not found", err)
 		}
-		if _, err := w.links.SetVerified(ctx, w.actors["intake@hotline"], ids[1], &links.VerifyIn{Verified: true}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.links.SetVerified(ctx, w.actors["intake@hotline"], ids[1], &links.VerifyIn{Verified: true}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("intake staff verify a report: %v, want forbidden", err)
 		}
 
@@ -148,7 +148,7 @@ func TestCheckTrust(t *testing.T) {
 				t.Errorf("protect %+v was taken", in)
 			}
 		}
-		if _, err := w.links.Protect(ctx, inv, &links.ProtectIn{Value: "+855 12 888 004"}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.links.Protect(ctx, inv, &links.ProtectIn{Value: "+855 12 888 004"}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("an investigator protects a number: %v, want forbidden", err)
 		}
 		list, err := w.links.ListProtected(ctx, coord)

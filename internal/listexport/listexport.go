@@ -120,7 +120,7 @@ func (e *Export) Filename() string {
 // Start checks r, checks that a may read the list (by asking the service
 // that owns it for its first row), records the export in the audit trail
 // and returns the export to write. Bad input is an *invalid.Error naming
-// the parameter; a reader who may not list is invalid.ErrForbidden.
+// the parameter; a reader who may not list is auth.ErrForbidden.
 func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, error) {
 	if !slices.Contains(Lists(), r.List) {
 		return nil, invalid.Field("list", "invalid_value", "must be one of %s", strings.Join(Lists(), ", "))

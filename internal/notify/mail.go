@@ -10,7 +10,6 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -215,7 +214,7 @@ type Failure struct {
 // newest first: for its admins.
 func (s *Service) Failures(ctx context.Context, a auth.Actor) ([]*Failure, error) {
 	if !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	fs, err := s.db.Read().MailFailures(ctx, a.OrgID, JobMail, JobDigest, 100)
 	if err != nil {

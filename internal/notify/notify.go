@@ -169,7 +169,7 @@ func (s *Service) SetSettings(ctx context.Context, a auth.Actor, in *Settings) (
 
 func self(a auth.Actor) error {
 	if a.Public() || a.UserID == "system" {
-		return invalid.ErrForbidden
+		return auth.ErrForbidden
 	}
 	return nil
 }

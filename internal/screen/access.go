@@ -6,12 +6,11 @@ import (
 	"fmt"
 
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
 // Reports authorises an actor's action on a report: not found when the
-// actor may not even read it, invalid.ErrForbidden when it may read it but
+// actor may not even read it, auth.ErrForbidden when it may read it but
 // not do act. *intake.Service satisfies it. A hit is as visible as its
 // report, and intake owns who may see a report (the owner, and partners by
 // referral), so screen asks intake rather than working it out again.
@@ -43,14 +42,14 @@ var errNoReports = errors.New("screen: no report authoriser (WithReports)")
 // organisation to ask about.
 func (s *Service) ScreenName(ctx context.Context, a auth.Actor, q Query, opt Options) ([]Match, error) {
 	if !auth.Can(a, auth.RunScreen, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	return s.Screen(ctx, q, opt)
 }
 
 // ReportHits returns a report's hits to an actor who may review screening
 // on that report: not found when it may not read the report,
-// invalid.ErrForbidden when it may read it but not review its hits.
+// auth.ErrForbidden when it may read it but not review its hits.
 //
 // The doors used to disagree. The case page asked ReadReport of the report
 // and then ReviewScreen of the actor's own organisation, answering "no

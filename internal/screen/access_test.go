@@ -52,7 +52,7 @@ func TestServiceAccess(t *testing.T) {
 			want error // what the caller is told
 		}{
 			{"may review", nil, nil},
-			{"may read, not review", invalid.ErrForbidden, invalid.ErrForbidden},
+			{"may read, not review", auth.ErrForbidden, auth.ErrForbidden},
 			{"may not read", fmt.Errorf("report %s: %w", report, store.ErrNotFound), store.ErrNotFound},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -106,9 +106,9 @@ func TestServiceAccess(t *testing.T) {
 		}{
 			{auth.Investigator, nil},
 			{auth.Coordinator, nil},
-			{auth.Intake, invalid.ErrForbidden},
-			{auth.Partner, invalid.ErrForbidden},
-			{auth.Admin, invalid.ErrForbidden},
+			{auth.Intake, auth.ErrForbidden},
+			{auth.Partner, auth.ErrForbidden},
+			{auth.Admin, auth.ErrForbidden},
 		} {
 			a := auth.Actor{UserID: store.NewID(), OrgID: inv.OrgID, Role: tc.role}
 			ms, err := open.ScreenName(ctx, a, screen.Query{Name: "Try Pheap"}, screen.Options{})

@@ -161,7 +161,7 @@ type hit struct {
 // out as if it did not exist.
 func (s *Service) Search(ctx context.Context, a auth.Actor, query string, limit int, cur string) (*Page, error) {
 	if !auth.Can(a, auth.Search, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	if limit == 0 {
 		limit = DefaultLimit
@@ -351,7 +351,7 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 func (s *Service) result(ctx context.Context, a auth.Actor, h hit, stage int, q *Query) (Result, bool, error) {
 	if h.kind == KindCase {
 		title, err := s.casework.Title(ctx, a, h.id)
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, invalid.ErrForbidden) {
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrForbidden) {
 			return Result{}, false, nil
 		}
 		if err != nil {
@@ -360,7 +360,7 @@ func (s *Service) result(ctx context.Context, a auth.Actor, h hit, stage int, q 
 		return Result{Kind: KindCase, ID: h.id, Title: title}, true, nil
 	}
 	r, err := s.intake.Authorize(ctx, a, h.id, auth.ReadReport)
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, invalid.ErrForbidden) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrForbidden) {
 		return Result{}, false, nil
 	}
 	if err != nil {

@@ -236,7 +236,7 @@ func TestFindsByEverything(t *testing.T) {
 			t.Errorf("a term no report has: %v", got)
 		}
 		// An admin reads no report: it may not search.
-		if _, err := w.search.Search(ctx, w.actors["admin@home"], "chen", 10, ""); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.search.Search(ctx, w.actors["admin@home"], "chen", 10, ""); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("admin search: %v, want forbidden", err)
 		}
 	})

@@ -94,7 +94,7 @@ func outcome(err error) string {
 		return "ok"
 	case errors.Is(err, store.ErrNotFound):
 		return "not found"
-	case errors.Is(err, invalid.ErrForbidden):
+	case errors.Is(err, auth.ErrForbidden):
 		return "forbidden"
 	}
 	if fe, ok := invalid.As(err); ok {
@@ -245,10 +245,10 @@ func TestAdminManagesOwnOrganisation(t *testing.T) {
 		if _, err := w.s.TokenActor(ctx, mustToken(t, w.s, w.ngoCoord)); err != nil {
 			t.Errorf("the NGO's coordinator after the refused disabling: %v", err)
 		}
-		if _, err := w.s.SetDisabled(ctx, w.ngoCoord, w.ngoInteg.UserID, true); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.s.SetDisabled(ctx, w.ngoCoord, w.ngoInteg.UserID, true); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("coordinator disables an account: got %v, want forbidden", err)
 		}
-		if _, err := w.s.SetDisabled(ctx, w.admin, w.operator.UserID, true); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.s.SetDisabled(ctx, w.admin, w.operator.UserID, true); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("admin disables the operator: got %v, want forbidden", err)
 		}
 		us, err := w.s.ListUsers(ctx, w.admin)
@@ -281,7 +281,7 @@ func TestOperatorAccounts(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newAccounts(t, db)
-		if _, err := w.s.CreateOrg(ctx, w.admin, &staff.OrgIn{Name: "Admin's", Kind: "ngo"}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.s.CreateOrg(ctx, w.admin, &staff.OrgIn{Name: "Admin's", Kind: "ngo"}); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("an admin creates an organisation: got %v, want forbidden", err)
 		}
 		o, err := w.s.CreateOrg(ctx, w.operator, &staff.OrgIn{Name: "Shelter", Kind: "ngo"})
@@ -315,7 +315,7 @@ func TestOperatorAccounts(t *testing.T) {
 		if _, err := w.s.CreateUser(ctx, w.operator, in(w.hotline, "b@hotline.test", "admin")); err != nil {
 			t.Errorf("an admin for the hotline without one: %v", err)
 		}
-		if _, err := w.s.ListUsers(ctx, w.operator); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.s.ListUsers(ctx, w.operator); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("operator lists users: got %v, want forbidden", err)
 		}
 		if _, err := w.s.SetDisabled(ctx, w.operator, w.ngoCoord.UserID, true); err == nil {
@@ -359,10 +359,10 @@ func TestDisableRevokesForGood(t *testing.T) {
 			if err != nil || v.Disabled != disabled {
 				t.Fatalf("SetDisabled(%v) = %+v, %v", disabled, v, err)
 			}
-			if _, err := w.s.TokenActor(ctx, tok); !errors.Is(err, invalid.ErrUnauthenticated) {
+			if _, err := w.s.TokenActor(ctx, tok); !errors.Is(err, auth.ErrUnauthenticated) {
 				t.Errorf("disabled %v: the old token: got %v, want unauthenticated", disabled, err)
 			}
-			if _, err := w.s.SessionActor(ctx, sess); !errors.Is(err, invalid.ErrUnauthenticated) {
+			if _, err := w.s.SessionActor(ctx, sess); !errors.Is(err, auth.ErrUnauthenticated) {
 				t.Errorf("disabled %v: the old session: got %v, want unauthenticated", disabled, err)
 			}
 		}
@@ -414,7 +414,7 @@ func TestRevokeToken(t *testing.T) {
 		if got := ids(w.ngoCoord); len(got) != 0 {
 			t.Errorf("the NGO's coordinator lists %v, want none", got)
 		}
-		if _, err := w.s.ListTokens(ctx, w.integ); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := w.s.ListTokens(ctx, w.integ); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("an integration account lists tokens: got %v, want forbidden", err)
 		}
 		for _, tt := range []struct {
@@ -439,7 +439,7 @@ func TestRevokeToken(t *testing.T) {
 			})
 		}
 		for _, tok := range []*staff.NewToken{mine, bot} {
-			if _, err := w.s.TokenActor(ctx, tok.Token); !errors.Is(err, invalid.ErrUnauthenticated) {
+			if _, err := w.s.TokenActor(ctx, tok.Token); !errors.Is(err, auth.ErrUnauthenticated) {
 				t.Errorf("revoked token %s: got %v, want unauthenticated", tok.Name, err)
 			}
 		}

@@ -47,7 +47,7 @@ func TestLoginLockout(t *testing.T) {
 		c := startClock(s)
 		for _, email := range []string{"ana@hotline.test", "nobody@hotline.test"} {
 			for i := 1; i < auth.FreeFailures; i++ {
-				if _, _, err := s.Login(ctx, email, "a wrong password", ""); !errors.Is(err, invalid.ErrUnauthenticated) {
+				if _, _, err := s.Login(ctx, email, "a wrong password", ""); !errors.Is(err, auth.ErrUnauthenticated) {
 					t.Fatalf("%s failure %d: got %v, want ErrUnauthenticated", email, i, err)
 				}
 			}
@@ -78,7 +78,7 @@ func TestLoginLockout(t *testing.T) {
 			t.Fatalf("right password after unlock: %v", err)
 		}
 		for i := 1; i < auth.FreeFailures; i++ {
-			if _, _, err := s.Login(ctx, "ana@hotline.test", "a wrong password", ""); !errors.Is(err, invalid.ErrUnauthenticated) {
+			if _, _, err := s.Login(ctx, "ana@hotline.test", "a wrong password", ""); !errors.Is(err, auth.ErrUnauthenticated) {
 				t.Fatalf("after a success, failure %d: got %v, want the count to have started again", i, err)
 			}
 		}
@@ -120,13 +120,13 @@ func TestTOTPReplayAndWrongCodes(t *testing.T) {
 		if _, _, err := s.Login(ctx, u.Email, password, first); err != nil {
 			t.Fatalf("first use of a code: %v", err)
 		}
-		if _, _, err := s.Login(ctx, u.Email, password, first); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, _, err := s.Login(ctx, u.Email, password, first); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("the same code again: got %v, want ErrUnauthenticated", err)
 		}
 		// A code of an earlier step, still within the skew window, is
 		// refused too: steps only move forward.
 		c.advance(auth.TOTPPeriod * time.Second)
-		if _, _, err := s.Login(ctx, u.Email, password, first); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, _, err := s.Login(ctx, u.Email, password, first); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("the previous step's code after a later sign-in: got %v, want ErrUnauthenticated", err)
 		}
 		if _, _, err := s.Login(ctx, u.Email, password, code()); err != nil {
@@ -198,7 +198,7 @@ func TestSecondFactorRequired(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SetTOTPOptional(ctx, a, org.ID, true); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := s.SetTOTPOptional(ctx, a, org.ID, true); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("the setting changed from an enrolment-only session: %v", err)
 		}
 		_, secret, err := s.NewTOTP(ctx, a)
@@ -214,7 +214,7 @@ func TestSecondFactorRequired(t *testing.T) {
 			t.Fatalf("after enrolment the session's actor is %+v (%v), want a full one", a, err)
 		}
 		other := auth.Actor{UserID: "x", OrgID: relaxed.ID, Role: auth.Admin}
-		if _, err := s.SetTOTPOptional(ctx, other, org.ID, true); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := s.SetTOTPOptional(ctx, other, org.ID, true); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("another organisation's admin changed the setting: %v", err)
 		}
 		v, err := s.SetTOTPOptional(ctx, a, org.ID, true)
@@ -259,7 +259,7 @@ func TestChangePassword(t *testing.T) {
 				t.Errorf("%s: got %v, want an error on %s", tt.name, err, tt.field)
 			}
 		}
-		if err := s.ChangePassword(ctx, staff.System, "", password, next); !errors.Is(err, invalid.ErrForbidden) {
+		if err := s.ChangePassword(ctx, staff.System, "", password, next); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("System changing a password: %v", err)
 		}
 		if err := s.ChangePassword(ctx, a, mine, password, next); err != nil {
@@ -268,10 +268,10 @@ func TestChangePassword(t *testing.T) {
 		if _, err := s.SessionActor(ctx, mine); err != nil {
 			t.Errorf("the session that changed the password ended: %v", err)
 		}
-		if _, err := s.SessionActor(ctx, elsewhere); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, err := s.SessionActor(ctx, elsewhere); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("another session after the change: %v, want ErrUnauthenticated", err)
 		}
-		if _, _, err := s.Login(ctx, u.Email, password, ""); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, _, err := s.Login(ctx, u.Email, password, ""); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("old password: %v", err)
 		}
 		if _, _, err := s.Login(ctx, u.Email, next, ""); err != nil {
@@ -326,7 +326,7 @@ func TestAdminRunsTheTeam(t *testing.T) {
 			fe, isField := invalid.As(err)
 			switch {
 			case tt.want == "ok" && err != nil,
-				tt.want == "forbidden" && !errors.Is(err, invalid.ErrForbidden),
+				tt.want == "forbidden" && !errors.Is(err, auth.ErrForbidden),
 				tt.want == "not_found" && !errors.Is(err, store.ErrNotFound),
 				tt.want != "ok" && tt.want != "forbidden" && tt.want != "not_found" && (!isField || fe.Field != tt.want):
 				t.Errorf("%s: %v, want %s", tt.name, err, tt.want)
@@ -348,7 +348,7 @@ func TestAdminRunsTheTeam(t *testing.T) {
 		if err != nil || v.TOTP {
 			t.Fatalf("reset: %+v, %v", v, err)
 		}
-		if _, err := s.SessionActor(ctx, value); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, err := s.SessionActor(ctx, value); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("ana's session after the reset: %v, want ended", err)
 		}
 		if _, ca, err := s.Login(ctx, "ana@hotline.test", password, ""); err != nil || !ca.MustEnrolTOTP {
@@ -377,7 +377,7 @@ func TestUpdateUserAllOrNothing(t *testing.T) {
 		}
 		a := auth.Actor{UserID: admin.ID, OrgID: org.ID, Role: auth.Admin}
 		yes, operator, investigator := true, "operator", "investigator"
-		if _, err := s.UpdateUser(ctx, a, ana.ID, &staff.UserChange{Role: &operator, Disabled: &yes, Unlock: true}); !errors.Is(err, invalid.ErrForbidden) {
+		if _, err := s.UpdateUser(ctx, a, ana.ID, &staff.UserChange{Role: &operator, Disabled: &yes, Unlock: true}); !errors.Is(err, auth.ErrForbidden) {
 			t.Fatalf("operator role with disable: %v, want forbidden", err)
 		}
 		// Unlock and enable are made first, then the role is refused: the

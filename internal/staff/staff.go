@@ -90,7 +90,7 @@ func orgView(o *store.Organisation) *OrgView {
 // CreateOrg adds an organisation.
 func (s *Service) CreateOrg(ctx context.Context, a auth.Actor, in *OrgIn) (*OrgView, error) {
 	if !s.allowed(a, auth.ManageOrgs) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	o, err := newOrg(in)
 	if err != nil {
@@ -133,7 +133,7 @@ func putOrg(ctx context.Context, q store.Q, a auth.Actor, o *store.Organisation)
 // audited as org.totp.
 func (s *Service) SetTOTPOptional(ctx context.Context, a auth.Actor, orgID string, optional bool) (*OrgView, error) {
 	if a != System && (orgID != a.OrgID || !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: orgID})) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	var o *store.Organisation
 	err := s.db.Tx(ctx, func(q store.Q) error {
@@ -156,7 +156,7 @@ func (s *Service) SetTOTPOptional(ctx context.Context, a auth.Actor, orgID strin
 // refer cases).
 func (s *Service) ListOrgs(ctx context.Context, a auth.Actor) ([]*OrgView, error) {
 	if !s.allowed(a, auth.ReadOrgs) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	os, err := s.db.Read().ListOrganisations(ctx)
 	if err != nil {
@@ -219,7 +219,7 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 	role := auth.Role(in.Role)
 	// Refuse first what no state of the organisation would allow.
 	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: true}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	u, err := newUser(in)
 	if err != nil {
@@ -234,7 +234,7 @@ func (s *Service) CreateUser(ctx context.Context, a auth.Actor, in *UserIn) (*Us
 			return err
 		}
 		if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: in.OrgID, Account: &auth.Account{Role: role}, NoAdmin: admins == 0}) {
-			return invalid.ErrForbidden
+			return auth.ErrForbidden
 		}
 		return putUser(ctx, q, a, u)
 	})
@@ -319,7 +319,7 @@ func listScope(a auth.Actor, act auth.Action) (string, error) {
 		return "", nil
 	}
 	if !auth.Can(a, act, auth.Resource{OrgID: a.OrgID}) {
-		return "", invalid.ErrForbidden
+		return "", auth.ErrForbidden
 	}
 	return a.OrgID, nil
 }
@@ -342,7 +342,7 @@ func (s *Service) account(ctx context.Context, q store.Q, a auth.Actor, act auth
 	if u.OrgID != a.OrgID || act == auth.ManageTokens {
 		return nil, fmt.Errorf("staff: user %q: %w", idOrEmail, store.ErrNotFound)
 	}
-	return nil, invalid.ErrForbidden
+	return nil, auth.ErrForbidden
 }
 
 // onAccount runs change on the account (by id or e-mail) that admin a
@@ -351,7 +351,7 @@ func (s *Service) account(ctx context.Context, q store.Q, a auth.Actor, act auth
 // organisation (see account).
 func (s *Service) onAccount(ctx context.Context, a auth.Actor, idOrEmail string, change func(q store.Q, u *store.User) error) (*UserView, error) {
 	if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	var u *store.User
 	err := s.db.Tx(ctx, func(q store.Q) error {
@@ -416,7 +416,7 @@ func (s *Service) UpdateUser(ctx context.Context, a auth.Actor, idOrEmail string
 			return nil, invalid.Field("role", "invalid_value", "%q is not one of %s", *c.Role, roleList())
 		}
 		if a != System && !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: auth.Role(*c.Role)}}) {
-			return nil, invalid.ErrForbidden
+			return nil, auth.ErrForbidden
 		}
 	}
 	return s.onAccount(ctx, a, idOrEmail, func(q store.Q, u *store.User) error {
@@ -508,7 +508,7 @@ func (s *Service) Unlock(ctx context.Context, a auth.Actor, idOrEmail string) er
 // and secret, to enrol an authenticator app.
 func (s *Service) EnableTOTP(ctx context.Context, a auth.Actor, email string) (url, secret string, err error) {
 	if !s.allowed(a, auth.ManageUsers) {
-		return "", "", invalid.ErrForbidden
+		return "", "", auth.ErrForbidden
 	}
 	u, err := s.db.Read().GetUserByEmail(ctx, strings.ToLower(email))
 	if err != nil {
@@ -627,7 +627,7 @@ func (s *Service) ChangePassword(ctx context.Context, a auth.Actor, session, cur
 	}
 	if u.PasswordHash == "" {
 		// An integration account has no password: it uses API tokens.
-		return invalid.ErrForbidden
+		return auth.ErrForbidden
 	}
 	if err := checkPassword("new_password", next); err != nil {
 		return err
@@ -660,7 +660,7 @@ func (s *Service) ChangePassword(ctx context.Context, a auth.Actor, session, cur
 // self returns the signed-in user's own account (a session's, a token's).
 func (s *Service) self(ctx context.Context, a auth.Actor) (*store.User, error) {
 	if a.UserID == "" || a == System {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	return s.db.Read().GetUser(ctx, a.UserID)
 }
@@ -690,7 +690,7 @@ func (s *Service) confirmPassword(ctx context.Context, u *store.User, password s
 	if err == nil || errors.Is(err, auth.ErrBusy) {
 		return err
 	}
-	if err := s.loginFailed(ctx, u, key, "reauth_password"); !errors.Is(err, invalid.ErrUnauthenticated) {
+	if err := s.loginFailed(ctx, u, key, "reauth_password"); !errors.Is(err, auth.ErrUnauthenticated) {
 		return err
 	}
 	return invalid.Field("password", "wrong", "is not your password")
@@ -728,7 +728,7 @@ func tokenView(t *store.Token, u *store.User) TokenView {
 // the actor.
 func (s *Service) CreateToken(ctx context.Context, a auth.Actor, idOrEmail, name string, ttl time.Duration) (*NewToken, error) {
 	if a != System && !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	if idOrEmail == "" {
 		if a == System {
@@ -808,7 +808,7 @@ func (s *Service) ListTokens(ctx context.Context, a auth.Actor) ([]*TokenView, e
 // token does nothing. A token a may not manage is not found.
 func (s *Service) RevokeToken(ctx context.Context, a auth.Actor, id string) error {
 	if a != System && !auth.Can(a, auth.ManageTokens, auth.Resource{OrgID: a.OrgID}) {
-		return invalid.ErrForbidden
+		return auth.ErrForbidden
 	}
 	return s.db.Tx(ctx, func(q store.Q) error {
 		t, err := q.GetToken(ctx, id)
@@ -831,7 +831,7 @@ func (s *Service) RevokeToken(ctx context.Context, a auth.Actor, id string) erro
 // actorOf returns the actor for an active user.
 func actorOf(u *store.User) (auth.Actor, error) {
 	if u.Disabled {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	return auth.Actor{UserID: u.ID, OrgID: u.OrgID, Role: auth.Role(u.Role)}, nil
 }
@@ -856,18 +856,18 @@ func (s *Service) sessionActorOf(ctx context.Context, q store.Q, u *store.User) 
 // TokenActor authenticates a bearer token.
 func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, error) {
 	if !strings.HasPrefix(token, auth.TokenPrefix) || len(token) > 100 {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	q := s.db.Read()
 	t, err := q.GetTokenByHash(ctx, auth.HashSecret(token))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return auth.Actor{}, invalid.ErrUnauthenticated
+			return auth.Actor{}, auth.ErrUnauthenticated
 		}
 		return auth.Actor{}, err
 	}
 	if t.Revoked || (t.ExpiresAt != 0 && s.Now().UnixMicro() > t.ExpiresAt) {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	u, err := q.GetUser(ctx, t.UserID)
 	if err != nil {
@@ -879,7 +879,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, err
 // Login checks a password (and TOTP code, when the user has one) and opens
 // a session; the returned value goes in the session cookie. A wrong e-mail,
 // a wrong password, a missing, wrong or reused code and a disabled account
-// all get the same invalid.ErrUnauthenticated, and each is audited as
+// all get the same auth.ErrUnauthenticated, and each is audited as
 // session.login_failed (with why, for the account's organisation; never
 // the password or the code).
 //
@@ -923,7 +923,7 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (stri
 		rehash, _ = s.Hasher.Hash(ctx, password)
 	}
 	a, err := s.sessionActorOf(ctx, q, u)
-	if errors.Is(err, invalid.ErrUnauthenticated) {
+	if errors.Is(err, auth.ErrUnauthenticated) {
 		return "", auth.Actor{}, s.loginFailed(ctx, u, key, "disabled")
 	}
 	if err != nil {
@@ -1017,7 +1017,7 @@ func (s *Service) loginFailed(ctx context.Context, u *store.User, key []byte, wh
 	if d := auth.LockFor(n); d > 0 {
 		return &auth.LockedError{Until: now.Add(d)}
 	}
-	return invalid.ErrUnauthenticated
+	return auth.ErrUnauthenticated
 }
 
 // auditFailure records a failed or refused sign-in in q's transaction (u
@@ -1042,19 +1042,19 @@ func (s *Service) dummyHash() string {
 // SessionActor authenticates a session cookie value and slides its expiry.
 func (s *Service) SessionActor(ctx context.Context, value string) (auth.Actor, error) {
 	if value == "" || len(value) > 100 {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	h := auth.HashSecret(value)
 	sess, err := s.db.Read().GetSession(ctx, h)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return auth.Actor{}, invalid.ErrUnauthenticated
+			return auth.Actor{}, auth.ErrUnauthenticated
 		}
 		return auth.Actor{}, err
 	}
 	now := s.Now()
 	if now.UnixMicro() > sess.ExpiresAt {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	q := s.db.Read()
 	u, err := q.GetUser(ctx, sess.UserID)

@@ -70,7 +70,7 @@ func TestEnrolTOTP(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				err := s.EnrolTOTP(ctx, tt.actor, tt.password, tt.secret, tt.code)
 				if tt.field == "forbidden" {
-					if !errors.Is(err, invalid.ErrForbidden) {
+					if !errors.Is(err, auth.ErrForbidden) {
 						t.Errorf("got %v, want ErrForbidden", err)
 					}
 				} else if fe, ok := invalid.As(err); !ok || fe.Field != tt.field {
@@ -90,12 +90,12 @@ func TestEnrolTOTP(t *testing.T) {
 		if v, err := s.Me(ctx, me); err != nil || !v.TOTP {
 			t.Errorf("after enrolment TOTP = %v (%v), want true", v.TOTP, err)
 		}
-		if _, _, err := s.Login(ctx, u.Email, password, ""); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, _, err := s.Login(ctx, u.Email, password, ""); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("login without a code after enrolment: got %v, want ErrUnauthenticated (the same as a wrong password)", err)
 		}
 		// The code that confirmed the enrolment was used: it does not
 		// also sign in. The next step's code does, once.
-		if _, _, err := s.Login(ctx, u.Email, password, good); !errors.Is(err, invalid.ErrUnauthenticated) {
+		if _, _, err := s.Login(ctx, u.Email, password, good); !errors.Is(err, auth.ErrUnauthenticated) {
 			t.Errorf("login with the enrolment's code: got %v, want ErrUnauthenticated", err)
 		}
 		later := time.Now().Add(auth.TOTPPeriod * time.Second)
@@ -211,7 +211,7 @@ func TestLoginFailuresOneAnswerAudited(t *testing.T) {
 			{"right password, no code", "ana@hotline.test", password, ""},
 			{"right password, wrong code", "ana@hotline.test", password, wrong},
 		} {
-			if _, _, err := s.Login(ctx, tt.email, tt.pw, tt.code); !errors.Is(err, invalid.ErrUnauthenticated) || err.Error() != invalid.ErrUnauthenticated.Error() {
+			if _, _, err := s.Login(ctx, tt.email, tt.pw, tt.code); !errors.Is(err, auth.ErrUnauthenticated) || err.Error() != auth.ErrUnauthenticated.Error() {
 				t.Errorf("%s: got %v, want exactly ErrUnauthenticated", tt.name, err)
 			}
 		}

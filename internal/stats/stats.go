@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/vigil-project/vigil/internal/auth"
-	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -62,7 +61,7 @@ func New(db *store.DB) *Service { return &Service{db: db} }
 // roll-up is a few hundred rows, so it is read fresh on every call.
 func (s *Service) Org(ctx context.Context, a auth.Actor) (*Stats, error) {
 	if a.OrgID == "" || !auth.Can(a, auth.ReadStats, auth.Resource{OrgID: a.OrgID}) {
-		return nil, invalid.ErrForbidden
+		return nil, auth.ErrForbidden
 	}
 	rows, err := s.db.Read().Stats(ctx, a.OrgID)
 	if err != nil {

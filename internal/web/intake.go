@@ -56,7 +56,7 @@ func intakeChannels() []string {
 
 func (s *site) intakeForm(w http.ResponseWriter, q *req) error {
 	if !canIntake(q.actor) {
-		return invalid.ErrForbidden
+		return auth.ErrForbidden
 	}
 	v := s.intakeView(q)
 	v.Form.Set("language", q.L.Code)
@@ -67,7 +67,7 @@ func (s *site) intakeForm(w http.ResponseWriter, q *req) error {
 
 func (s *site) intakeSubmit(w http.ResponseWriter, q *req) error {
 	if !canIntake(q.actor) {
-		return invalid.ErrForbidden
+		return auth.ErrForbidden
 	}
 	if err := q.r.ParseForm(); err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/notify"
 )
 
@@ -48,7 +48,7 @@ func (s *site) notifications(w http.ResponseWriter, q *req) error {
 	// An organisation's admins see the e-mail that failed; for anyone
 	// else the service refuses, and the section is not shown.
 	failures, err := s.d.Notify.Failures(q.ctx(), q.actor)
-	if err != nil && !errors.Is(err, invalid.ErrForbidden) {
+	if err != nil && !errors.Is(err, auth.ErrForbidden) {
 		return err
 	}
 	admin := err == nil

@@ -560,7 +560,7 @@ func (s *site) loginSubmit(w http.ResponseWriter, q *req) error {
 		v.Error = q.L.T("login.busy")
 		s.render(w, q, http.StatusServiceUnavailable, "login", v)
 		return nil
-	case errors.Is(err, invalid.ErrUnauthenticated):
+	case errors.Is(err, auth.ErrUnauthenticated):
 		v.Error = q.L.T("login.failed")
 		s.render(w, q, http.StatusUnauthorized, "login", v)
 		return nil

@@ -444,7 +444,7 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 		switch hits, err := s.d.Screen.ReportHits(ctx, q.actor, r.ID); {
 		case err == nil:
 			b.Hits = hits
-		case !errors.Is(err, invalid.ErrForbidden):
+		case !errors.Is(err, auth.ErrForbidden):
 			s.log.WarnContext(ctx, "web: screening hits", "report", r.ID, "err", err)
 		}
 	}
@@ -649,7 +649,7 @@ func serveAttachment(w http.ResponseWriter, av *intake.AttachmentView, data []by
 func (s *site) caseScreenReview(w http.ResponseWriter, q *req) error {
 	id := q.r.PathValue("id")
 	if s.d.Screen == nil {
-		return s.actionError(w, q, id, "note", invalid.ErrForbidden)
+		return s.actionError(w, q, id, "note", auth.ErrForbidden)
 	}
 	hit := q.r.PostFormValue("hit")
 	if _, err := s.d.Screen.ReviewHit(q.ctx(), q.actor, hit, q.r.PostFormValue("decision"), q.r.PostFormValue("note")); err != nil {

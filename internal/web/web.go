@@ -380,7 +380,7 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 func (s *site) sessionActor(r *http.Request) (auth.Actor, error) {
 	c, err := r.Cookie(staff.SessionCookie)
 	if err != nil || c.Value == "" {
-		return auth.Actor{}, invalid.ErrUnauthenticated
+		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	return s.d.Staff.SessionActor(r.Context(), c.Value)
 }

@@ -58,19 +58,13 @@ func (api *API) addCaseReport(w http.ResponseWriter, r *http.Request, a auth.Act
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	ver := 0
-	if r.Header.Get("If-Match") != "" {
-		v, err := ifMatch(r)
-		if err != nil {
-			return err
-		}
-		ver = v
+	ver, err := optionalIfMatch(r)
+	if err != nil {
+		return err
 	}
 	v, err := api.svc.Casework.AddReport(r.Context(), a, r.PathValue("id"), ver, &in)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return writeTagged(w, http.StatusOK, v.Version, v)
 }

@@ -387,6 +387,22 @@ func page[T any](items []T, limit int, id func(T) string) Page[T] {
 // etag formats a version as a strong ETag.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
+// optionalIfMatch reads the If-Match header as a version where the
+// precondition is optional: 0 when the header is absent.
+func optionalIfMatch(r *http.Request) (int, error) {
+	if r.Header.Get("If-Match") == "" {
+		return 0, nil
+	}
+	return ifMatch(r)
+}
+
+// writeTagged answers v with its version as the ETag.
+func writeTagged(w http.ResponseWriter, status, version int, v any) error {
+	w.Header().Set("ETag", etag(version))
+	writeJSON(w, status, v)
+	return nil
+}
+
 // ifMatch reads the If-Match header as a version.
 func ifMatch(r *http.Request) (int, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))

@@ -197,9 +197,7 @@ func (api *API) createCase(w http.ResponseWriter, r *http.Request, a auth.Actor)
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+v.ID)
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusCreated, v)
-	return nil
+	return writeTagged(w, http.StatusCreated, v.Version, v)
 }
 
 func (api *API) listCases(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -222,9 +220,7 @@ func (api *API) getCase(w http.ResponseWriter, r *http.Request, a auth.Actor) er
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return writeTagged(w, http.StatusOK, v.Version, v)
 }
 
 func (api *API) updateCase(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -240,9 +236,7 @@ func (api *API) updateCase(w http.ResponseWriter, r *http.Request, a auth.Actor)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return writeTagged(w, http.StatusOK, v.Version, v)
 }
 
 func (api *API) refer(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -254,9 +248,7 @@ func (api *API) refer(w http.ResponseWriter, r *http.Request, a auth.Actor) erro
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusCreated, v)
-	return nil
+	return writeTagged(w, http.StatusCreated, v.Version, v)
 }
 
 func (api *API) listReferrals(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -273,9 +265,7 @@ func (api *API) getReferral(w http.ResponseWriter, r *http.Request, a auth.Actor
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return writeTagged(w, http.StatusOK, v.Version, v)
 }
 
 func (api *API) respond(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
@@ -283,21 +273,15 @@ func (api *API) respond(w http.ResponseWriter, r *http.Request, a auth.Actor) er
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	ver := 0
-	if r.Header.Get("If-Match") != "" {
-		v, err := ifMatch(r)
-		if err != nil {
-			return err
-		}
-		ver = v
+	ver, err := optionalIfMatch(r)
+	if err != nil {
+		return err
 	}
 	v, err := api.svc.Casework.Respond(r.Context(), a, r.PathValue("id"), ver, &in)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(v.Version))
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return writeTagged(w, http.StatusOK, v.Version, v)
 }
 
 func (api *API) listOrgs(w http.ResponseWriter, r *http.Request, a auth.Actor) error {

@@ -27,9 +27,7 @@ func (api *API) addNote(w http.ResponseWriter, r *http.Request, a auth.Actor) er
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(n.Version))
-	writeJSON(w, http.StatusCreated, n)
-	return nil
+	return writeTagged(w, http.StatusCreated, n.Version, n)
 }
 
 // editNote adds a version to a note (its author only); If-Match (the
@@ -39,19 +37,13 @@ func (api *API) editNote(w http.ResponseWriter, r *http.Request, a auth.Actor) e
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	ver := 0
-	if r.Header.Get("If-Match") != "" {
-		v, err := ifMatch(r)
-		if err != nil {
-			return err
-		}
-		ver = v
+	ver, err := optionalIfMatch(r)
+	if err != nil {
+		return err
 	}
 	n, err := api.svc.Casework.EditNote(r.Context(), a, r.PathValue("id"), r.PathValue("note"), ver, &in)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", etag(n.Version))
-	writeJSON(w, http.StatusOK, n)
-	return nil
+	return writeTagged(w, http.StatusOK, n.Version, n)
 }

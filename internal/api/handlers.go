@@ -306,21 +306,17 @@ func (api *API) createOrg(w http.ResponseWriter, r *http.Request, a auth.Actor) 
 	return nil
 }
 
-// OrgPatch changes an organisation's settings: today, whether its admins
-// and coordinators may sign in without a second factor.
-type OrgPatch struct {
-	TOTPOptional *bool `json:"totp_optional"`
-}
+// OrgPatch changes an organisation's settings (staff.OrgChange): its name,
+// country, whether it receives public reports, whether its admins and
+// coordinators may sign in without a second factor. At least one.
+type OrgPatch = staff.OrgChange
 
 func (api *API) patchOrg(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	var in OrgPatch
 	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
 		return err
 	}
-	if in.TOTPOptional == nil {
-		return invalid.Field("totp_optional", "required", "is required")
-	}
-	v, err := api.svc.Staff.SetTOTPOptional(r.Context(), a, r.PathValue("id"), *in.TOTPOptional)
+	v, err := api.svc.Staff.UpdateOrg(r.Context(), a, r.PathValue("id"), &in)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func Actions() []string {
 		"case.add_report", "case.create", "case.move_report", "case.note", "case.note_edit", "case.refer", "case.remove_report", "case.reopen", "case.update",
 		"export.audit", "export.list",
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",
-		"org.admin", "org.create", "org.totp",
+		"org.admin", "org.create", "org.totp", "org.update",
 		"referral.respond",
 		"report.dismiss", "report.erase", "report.merge", "report.reopen", "report.reveal", "report.unverify", "report.verify",
 		"screening_hit.confirmed", "screening_hit.dismissed", "screening_hit.pending",

@@ -410,3 +410,65 @@ func TestUpdateUserAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateOrg: an organisation's admins change its name, country and
+// public intake in one transaction, audited with old and new values; the
+// change decides where public reports go; another organisation's admin,
+// a bad country and a taken name are refused and change nothing.
+func TestUpdateOrg(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, org, _ := hotlineAna(t, db)
+		other, err := s.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "Other", Kind: "ngo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin, err := s.CreateUser(ctx, staff.System, &staff.UserIn{OrgID: org.ID, Email: "admin@hotline.test", Name: "Admin", Role: "admin", Password: password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := auth.Actor{UserID: admin.ID, OrgID: org.ID, Role: auth.Admin}
+		str := func(s string) *string { return &s }
+		yes := true
+		for _, tt := range []struct {
+			name  string
+			orgID string
+			c     staff.OrgChange
+			want  string // "forbidden" or a field
+		}{
+			{"another organisation", other.ID, staff.OrgChange{Name: str("Mine now")}, "forbidden"},
+			{"nothing", org.ID, staff.OrgChange{}, "name"},
+			{"blank name", org.ID, staff.OrgChange{Name: str("  ")}, "name"},
+			{"bad country", org.ID, staff.OrgChange{Country: str("KHM")}, "country"},
+			{"country with a digit", org.ID, staff.OrgChange{Country: str("K1")}, "country"},
+			{"taken name, with public intake", org.ID, staff.OrgChange{Name: str("Other"), ReceivesPublic: &yes}, "name"},
+		} {
+			_, err := s.UpdateOrg(ctx, a, tt.orgID, &tt.c)
+			fe, isField := invalid.As(err)
+			if tt.want == "forbidden" && !errors.Is(err, auth.ErrForbidden) || tt.want != "forbidden" && (!isField || fe.Field != tt.want) {
+				t.Errorf("%s: %v, want %s", tt.name, err, tt.want)
+			}
+		}
+		if _, err := db.Read().PublicIntakeOrganisation(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a refused change turned on public intake: %v", err)
+		}
+		v, err := s.UpdateOrg(ctx, a, org.ID, &staff.OrgChange{Name: str(" Hotline Cambodia "), Country: str("kh"), ReceivesPublic: &yes})
+		if err != nil || v.Name != "Hotline Cambodia" || v.Country != "KH" || !v.ReceivesPublic {
+			t.Fatalf("update: %+v, %v", v, err)
+		}
+		if o, err := db.Read().PublicIntakeOrganisation(ctx); err != nil || o.ID != org.ID {
+			t.Errorf("public reports go to %+v (%v), want the hotline", o, err)
+		}
+		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{Action: "org.update", Limit: 10})
+		if err != nil || len(evs) != 1 || evs[0].OrgID != org.ID || !strings.Contains(evs[0].Detail, `"from":"Hotline"`) || !strings.Contains(evs[0].Detail, `"to":"KH"`) {
+			t.Errorf("org.update audit: %+v (%v)", evs, err)
+		}
+		// Saving the same settings again changes and records nothing.
+		if _, err := s.UpdateOrg(ctx, a, org.ID, &staff.OrgChange{Name: str("Hotline Cambodia"), ReceivesPublic: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		if evs, _ := db.Read().ListAuditEvents(ctx, store.AuditFilter{Action: "org.update", Limit: 10}); len(evs) != 1 {
+			t.Errorf("an unchanged save was audited: %d events", len(evs))
+		}
+	})
+}

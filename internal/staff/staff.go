@@ -132,19 +132,86 @@ func putOrg(ctx context.Context, q store.Q, a auth.Actor, o *store.Organisation)
 // operators may sign in without a second factor; its own admins decide,
 // audited as org.totp.
 func (s *Service) SetTOTPOptional(ctx context.Context, a auth.Actor, orgID string, optional bool) (*OrgView, error) {
+	return s.UpdateOrg(ctx, a, orgID, &OrgChange{TOTPOptional: &optional})
+}
+
+// OrgChange is what an organisation's admins change of its settings at
+// once: nil leaves that setting as it is. Its kind is fixed when it is
+// made.
+type OrgChange struct {
+	Name           *string `json:"name,omitempty"`
+	Country        *string `json:"country,omitempty"`
+	ReceivesPublic *bool   `json:"receives_public,omitempty"`
+	TOTPOptional   *bool   `json:"totp_optional,omitempty"`
+}
+
+// UpdateOrg changes an organisation's settings in one transaction; its own
+// admins decide. A change of name, country or public intake is audited as
+// org.update with each setting's old and new value, a change of the second
+// factor rule as org.totp.
+func (s *Service) UpdateOrg(ctx context.Context, a auth.Actor, orgID string, c *OrgChange) (*OrgView, error) {
 	if a != System && (orgID != a.OrgID || !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: orgID})) {
 		return nil, auth.ErrForbidden
 	}
+	if c.Name == nil && c.Country == nil && c.ReceivesPublic == nil && c.TOTPOptional == nil {
+		return nil, invalid.Field("name", "required", "send at least one of name, country, receives_public, totp_optional")
+	}
+	if c.Name != nil {
+		if err := invalid.Text("name", *c.Name, 200, true); err != nil {
+			return nil, err
+		}
+	}
+	if c.Country != nil && (len(*c.Country) > 2 || strings.Trim(*c.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != "") {
+		return nil, invalid.Field("country", "invalid_value", "%q is not an ISO 3166-1 alpha-2 code", *c.Country)
+	}
 	var o *store.Organisation
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		if err := q.SetOrgTOTPOptional(ctx, orgID, optional); err != nil {
-			return err
-		}
 		var err error
 		if o, err = q.GetOrganisation(ctx, orgID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, q, a, "org.totp", "organisation", orgID, map[string]bool{"totp_optional": optional})
+		changed := map[string]any{}
+		set := func(field string, old, new any) {
+			if old != new {
+				changed[field] = map[string]any{"from": old, "to": new}
+			}
+		}
+		if c.Name != nil {
+			name := strings.TrimSpace(*c.Name)
+			set("name", o.Name, name)
+			o.Name = name
+		}
+		if c.Country != nil {
+			country := strings.ToUpper(*c.Country)
+			set("country", o.Country, country)
+			o.Country = country
+		}
+		if c.ReceivesPublic != nil {
+			set("receives_public", o.ReceivesPublic, *c.ReceivesPublic)
+			o.ReceivesPublic = *c.ReceivesPublic
+		}
+		totp := c.TOTPOptional != nil && *c.TOTPOptional != o.TOTPOptional
+		if c.TOTPOptional != nil {
+			o.TOTPOptional = *c.TOTPOptional
+		}
+		if len(changed) == 0 && !totp {
+			return nil
+		}
+		if err := q.UpdateOrganisation(ctx, o); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return invalid.Field("name", "duplicate", "an organisation named %q exists", o.Name)
+			}
+			return err
+		}
+		if len(changed) > 0 {
+			if err := audit.Record(ctx, q, a, "org.update", "organisation", orgID, changed); err != nil {
+				return err
+			}
+		}
+		if totp {
+			return audit.Record(ctx, q, a, "org.totp", "organisation", orgID, map[string]bool{"totp_optional": o.TOTPOptional})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

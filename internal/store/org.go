@@ -69,12 +69,17 @@ func (q Q) ListOrganisations(ctx context.Context) ([]*Organisation, error) {
 	return out, rows.Err()
 }
 
-// SetOrgTOTPOptional says whether an organisation lets its admins,
-// coordinators and operators sign in without a second factor.
-func (q Q) SetOrgTOTPOptional(ctx context.Context, id string, optional bool) error {
-	res, err := q.q.ExecContext(ctx, `UPDATE organisations SET totp_optional = $1 WHERE id = $2`, b2i(optional), id)
-	if err != nil {
-		return fmt.Errorf("store: set organisation totp: %w", err)
+// UpdateOrganisation writes an organisation's name, country, whether it
+// receives public reports and whether its second factor is optional;
+// ErrConflict if the name is another's.
+func (q Q) UpdateOrganisation(ctx context.Context, o *Organisation) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE organisations SET name = $1, country = $2, receives_public = $3, totp_optional = $4 WHERE id = $5`,
+		o.Name, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.ID)
+	if isUnique(err) {
+		return fmt.Errorf("store: organisation %q: %w", o.Name, ErrConflict)
 	}
-	return oneRow(res, "organisation", id)
+	if err != nil {
+		return fmt.Errorf("store: update organisation: %w", err)
+	}
+	return oneRow(res, "organisation", o.ID)
 }

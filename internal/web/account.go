@@ -183,6 +183,8 @@ type adminView struct {
 	// TOTPOptional: the admin's organisation lets its admins and
 	// coordinators sign in without a second factor.
 	TOTPOptional bool
+	// Own is the admin's own organisation, whose settings it changes.
+	Own *staff.OrgView
 }
 
 // canAdmin reports whether a may open the admin page: an admin manages its
@@ -221,7 +223,7 @@ func (s *site) adminData(q *req) (*adminView, error) {
 	}
 	for _, o := range orgs {
 		if o.ID == a.OrgID {
-			av.TOTPOptional = o.TOTPOptional
+			av.TOTPOptional, av.Own = o.TOTPOptional, o
 		}
 	}
 	for _, u := range av.Users {
@@ -317,6 +319,18 @@ func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
 
 // adminTOTP sets whether the admin's organisation requires a second
 // factor of its admins and coordinators.
+// adminOrgSettings saves the admin's own organisation's name, country and
+// whether it receives public reports.
+func (s *site) adminOrgSettings(w http.ResponseWriter, q *req) error {
+	name, country := q.r.PostFormValue("name"), strings.TrimSpace(q.r.PostFormValue("country"))
+	public := q.r.PostFormValue("receives_public") == "yes"
+	c := &staff.OrgChange{Name: &name, Country: &country, ReceivesPublic: &public}
+	if _, err := s.d.Staff.UpdateOrg(q.ctx(), q.actor, q.actor.OrgID, c); err != nil {
+		return s.adminRefused(w, q, "settings", err)
+	}
+	return redirect(w, q, "/app/admin?done=settings")
+}
+
 func (s *site) adminTOTP(w http.ResponseWriter, q *req) error {
 	optional := q.r.PostFormValue("totp") == "optional"
 	if _, err := s.d.Staff.SetTOTPOptional(q.ctx(), q.actor, q.actor.OrgID, optional); err != nil {

@@ -124,3 +124,27 @@ func TestOperatorPage(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminOrgSettings: the admin's page shows its own organisation's
+// settings and saves them; a bad country is named on the page and changes
+// nothing.
+func TestAdminOrgSettings(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login(t, "admin@hotline.demo")
+	p := e.do(t, admin, "GET", "/app/admin", nil)
+	if !strings.Contains(p.body, `id="org-settings"`) {
+		t.Fatal("the admin page has no organisation settings form")
+	}
+	r := e.do(t, admin, "POST", "/app/admin/org", url.Values{"name": {"Hotline Renamed"}, "country": {"KHM"}, "receives_public": {"yes"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "ISO 3166") {
+		t.Errorf("bad country: status %d, want 422 naming the code", r.status)
+	}
+	r = e.do(t, admin, "POST", "/app/admin/org", url.Values{"name": {"Hotline Renamed"}, "country": {"th"}, "receives_public": {"yes"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: status %d\n%s", r.status, r.body)
+	}
+	o, err := e.srv.Staff.FindOrg(context.Background(), e.demo.Orgs["hotline"])
+	if err != nil || o.Name != "Hotline Renamed" || o.Country != "TH" || !o.ReceivesPublic {
+		t.Errorf("after saving: %+v, %v", o, err)
+	}
+}

@@ -617,6 +617,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/users", s.staffPage(false, s.adminCreateUser))
 	mux.Handle("POST /app/admin/users/{id}/disabled", s.staffPage(false, s.adminDisableUser))
 	mux.Handle("POST /app/admin/totp", s.staffPage(false, s.adminTOTP))
+	mux.Handle("POST /app/admin/org", s.staffPage(false, s.adminOrgSettings))
 	mux.Handle("POST /app/admin/users/{id}/{act}", s.staffPage(false, s.adminUserAct))
 	mux.Handle("POST /app/admin/tokens", s.staffPage(false, s.adminCreateToken))
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))

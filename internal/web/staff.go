@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -499,7 +500,14 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 		}
 	}
 	cv.Orgs = slices.DeleteFunc(slices.Clone(cv.Orgs), func(o *staff.OrgView) bool { return o.ID == a.OrgID })
-	cv.History, err = s.history(q, c, cv.UserNames)
+	names := maps.Clone(cv.UserNames)
+	if names == nil {
+		names = map[string]string{}
+	}
+	for _, o := range cv.Orgs {
+		names[o.ID] = o.Name
+	}
+	cv.History, err = s.history(q, c, names)
 	return cv, err
 }
 
@@ -517,11 +525,7 @@ func (s *site) history(q *req, c *casework.CaseView, names map[string]string) ([
 		if who == "" {
 			who = shortID(e.ActorID)
 		}
-		d := string(e.Detail)
-		for id, n := range names {
-			d = strings.ReplaceAll(d, id, n)
-		}
-		out = append(out, historyItem{At: e.At, Actor: who, Action: e.Action, Detail: d, Reason: e.Reason})
+		out = append(out, historyItem{At: e.At, Actor: who, Action: e.Action, Detail: readableDetail(q.L, e.Detail, names), Reason: e.Reason})
 	}
 	return out, nil
 }

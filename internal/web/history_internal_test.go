@@ -13,7 +13,7 @@ func TestReadableDetail(t *testing.T) {
 	id := "01a24764-eaad-7d54-abea-10ce58920bce"
 	names := map[string]string{"01a24764-0000-7000-8000-000000000001": "Dara"}
 	for _, tt := range []struct {
-		l          *Locale
+		l         *Locale
 		raw, want string
 	}{
 		{en, `{"status":["triaged","in_progress"],"title":true}`, "Status: Triaged → In progress; Title changed"},

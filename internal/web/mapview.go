@@ -7,8 +7,12 @@ import (
 	"html"
 	"math"
 	"net/http"
+	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/gazetteer"
 )
@@ -169,22 +173,18 @@ func (s *site) mapPage(w http.ResponseWriter, q *req) error {
 	fmt.Fprintf(&sb, `<svg class="map" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, mapWidth, h, html.EscapeString(q.L.T("map.title")))
 	fmt.Fprintf(&sb, `<rect x="0" y="0" width="%.0f" height="%.0f" fill="#cfe3ef"></rect>`, mapWidth, h)
 	sb.WriteString(base)
-	var labels strings.Builder
+	var marks []mapMark
 	for _, b := range st.Charts["place"] {
 		p, ok := gazetteer.Default().Lookup(b.Key)
 		mp := mapPlace{Name: b.Key, Count: b.Count, Known: ok}
 		if ok {
 			mp.Name, mp.Country = p.Name, p.Country
 			x, y := project(p.Lon, p.Lat)
-			r := 4 + 3*math.Sqrt(float64(b.Count))
-			fmt.Fprintf(&sb, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="#b3261e" fill-opacity="0.6" stroke="#6d0f0a"><title>%s: %s</title></circle>`,
-				x, y, r, html.EscapeString(p.Name), html.EscapeString(q.L.Num(b.Count)))
-			fmt.Fprintf(&labels, `<text x="%.1f" y="%.1f" font-size="12" fill="#1b1b1b" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s (%s)</text>`,
-				x+r+2, y+4, html.EscapeString(p.Name), html.EscapeString(q.L.Num(b.Count)))
+			marks = append(marks, mapMark{key: b.Key, name: p.Name, count: b.Count, x: x, y: y})
 		}
 		places = append(places, mp)
 	}
-	sb.WriteString(labels.String())
+	drawMarks(&sb, q.L, marks)
 	sb.WriteString(`</svg>`)
 	v := s.newView(q, "map.title")
 	v.Data = struct {
@@ -193,4 +193,60 @@ func (s *site) mapPage(w http.ResponseWriter, q *req) error {
 	}{sb.String(), places}
 	s.render(w, q, http.StatusOK, "map", v)
 	return nil
+}
+
+// mapMark is a place drawn on the map.
+type mapMark struct {
+	key, name string
+	count     int64
+	x, y, r   float64
+}
+
+// The circles: area proportional to the count, the largest markRadius px
+// (about a twentieth of the map's width, so no circle covers a region
+// whatever the numbers), the smallest markMin px so one report stays
+// visible.
+const (
+	markRadius = 36.0
+	markMin    = 3.0
+)
+
+// drawMarks draws each place as a circle whose area is proportional to its
+// count (capped), largest first so small ones stay on top and clickable,
+// each a link to the triage queue filtered to that place; then labels
+// where they fit: each label tries right, left, above and below its circle
+// and is left out (the circle's tooltip still names it) where every spot
+// overlaps a label already placed or leaves the map.
+func drawMarks(sb *strings.Builder, l *Locale, marks []mapMark) {
+	var most int64
+	for _, m := range marks {
+		most = max(most, m.count)
+	}
+	for i := range marks {
+		marks[i].r = markMin + (markRadius-markMin)*math.Sqrt(float64(marks[i].count)/float64(max(most, 1)))
+	}
+	sort.SliceStable(marks, func(i, j int) bool { return marks[i].count > marks[j].count })
+	for _, m := range marks {
+		fmt.Fprintf(sb, `<a href="/app/triage?place=%s"><circle cx="%.1f" cy="%.1f" r="%.1f" fill="#b3261e" fill-opacity="0.55" stroke="#6d0f0a"><title>%s: %s</title></circle></a>`,
+			html.EscapeString(url.QueryEscape(m.key)), m.x, m.y, m.r, html.EscapeString(m.name), html.EscapeString(l.Num(m.count)))
+	}
+	type box struct{ x0, y0, x1, y1 float64 }
+	var placed []box
+	h := mapHeight()
+	for _, m := range marks {
+		text := m.name + " (" + l.Num(m.count) + ")"
+		w, ht := 7*float64(utf8.RuneCountInString(text))+4, 15.0
+		for _, at := range [][2]float64{{m.x + m.r + 2, m.y + 4}, {m.x - m.r - 2 - w, m.y + 4}, {m.x - w/2, m.y - m.r - 4}, {m.x - w/2, m.y + m.r + ht}} {
+			b := box{at[0], at[1] - ht + 3, at[0] + w, at[1] + 3}
+			if b.x0 < 0 || b.y0 < 0 || b.x1 > mapWidth || b.y1 > h || slices.ContainsFunc(placed, func(o box) bool {
+				return b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1
+			}) {
+				continue
+			}
+			placed = append(placed, b)
+			fmt.Fprintf(sb, `<text x="%.1f" y="%.1f" font-size="12" fill="#1b1b1b" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s</text>`,
+				at[0], at[1], html.EscapeString(text))
+			break
+		}
+	}
 }

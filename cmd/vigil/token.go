@@ -82,7 +82,11 @@ func runToken(ctx context.Context, e *env, args []string) error {
 			if t.Revoked {
 				state = "revoked"
 			}
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\texpires %s\n", t.ID, t.UserEmail, t.Name, state, t.CreatedAt.Format(time.RFC3339), expires)
+			used := "never"
+			if !t.LastUsedAt.IsZero() {
+				used = t.LastUsedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\texpires %s\tlast used %s\n", t.ID, t.UserEmail, t.Name, state, t.CreatedAt.Format(time.RFC3339), expires, used)
 		}
 	case "revoke":
 		if err := svc.RevokeToken(ctx, staff.System, fs.Arg(0)); err != nil {

@@ -453,3 +453,45 @@ func TestRevokeToken(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenLastUsed: a token's last use is recorded when it authenticates
+// a request, at most once per TokenUseEvery, and listed.
+func TestTokenLastUsed(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newAccounts(t, db)
+		now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+		w.s.Now = func() time.Time { return now }
+		tok, err := w.s.CreateToken(ctx, w.intake, "", "mine", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastUsed := func() time.Time {
+			t.Helper()
+			ts, err := w.s.ListTokens(ctx, w.intake)
+			if err != nil || len(ts) != 1 {
+				t.Fatalf("list: %v, %v", ts, err)
+			}
+			return ts[0].LastUsedAt
+		}
+		if !lastUsed().IsZero() {
+			t.Fatal("a new token has a last use")
+		}
+		for _, step := range []struct {
+			after time.Duration
+			want  time.Time
+		}{
+			{0, now},
+			{30 * time.Second, now}, // within the minute: not written again
+			{2 * time.Minute, now.Add(2 * time.Minute)}, // later: written
+		} {
+			w.s.Now = func() time.Time { return now.Add(step.after) }
+			if _, err := w.s.TokenActor(ctx, tok.Token); err != nil {
+				t.Fatal(err)
+			}
+			if got := lastUsed(); !got.Equal(step.want) {
+				t.Errorf("after %v: last used %v, want %v", step.after, got, step.want)
+			}
+		}
+	})
+}

@@ -773,7 +773,14 @@ type TokenView struct {
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	Revoked   bool      `json:"revoked"`
+	// LastUsedAt is when the token last authenticated a request, to
+	// TokenUseEvery (absent: never).
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
 }
+
+// TokenUseEvery is how finely a token's last use is recorded: at most one
+// write per token in that time.
+const TokenUseEvery = time.Minute
 
 // NewToken is a token just made: the token itself, shown this once, and
 // its view.
@@ -783,7 +790,7 @@ type NewToken struct {
 }
 
 func tokenView(t *store.Token, u *store.User) TokenView {
-	return TokenView{ID: t.ID, UserID: t.UserID, UserEmail: u.Email, Name: t.Name, CreatedAt: store.Time(t.CreatedAt), ExpiresAt: store.Time(t.ExpiresAt), Revoked: t.Revoked}
+	return TokenView{ID: t.ID, UserID: t.UserID, UserEmail: u.Email, Name: t.Name, CreatedAt: store.Time(t.CreatedAt), ExpiresAt: store.Time(t.ExpiresAt), Revoked: t.Revoked, LastUsedAt: store.Time(t.LastUsedAt)}
 }
 
 // CreateToken makes an API token for a user (by id or e-mail; "" for a
@@ -933,12 +940,18 @@ func (s *Service) TokenActor(ctx context.Context, token string) (auth.Actor, err
 		}
 		return auth.Actor{}, err
 	}
-	if t.Revoked || (t.ExpiresAt != 0 && s.Now().UnixMicro() > t.ExpiresAt) {
+	now := s.Now()
+	if t.Revoked || (t.ExpiresAt != 0 && now.UnixMicro() > t.ExpiresAt) {
 		return auth.Actor{}, auth.ErrUnauthenticated
 	}
 	u, err := q.GetUser(ctx, t.UserID)
 	if err != nil {
 		return auth.Actor{}, err
+	}
+	if notBefore := now.Add(-TokenUseEvery).UnixMicro(); t.LastUsedAt < notBefore {
+		// Best effort: a request is not refused because its token's
+		// last use could not be written.
+		_ = s.db.Tx(ctx, func(q store.Q) error { return q.TouchToken(ctx, t.ID, now.UnixMicro(), notBefore) })
 	}
 	return actorOf(u)
 }

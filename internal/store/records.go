@@ -44,6 +44,9 @@ type Token struct {
 	CreatedAt int64
 	ExpiresAt int64
 	Revoked   bool
+	// LastUsedAt is when the token last authenticated a request, to the
+	// minute (0: never).
+	LastUsedAt int64
 }
 
 // Session is a staff login; only the hash of its cookie value is stored.

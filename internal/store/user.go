@@ -132,12 +132,12 @@ func (q Q) PutToken(ctx context.Context, t *Token) error {
 	return nil
 }
 
-const tokenCols = `id, user_id, name, hash, created_at, expires_at, revoked`
+const tokenCols = `id, user_id, name, hash, created_at, expires_at, revoked, last_used_at`
 
 func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
 	var t Token
 	var rev int
-	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.ExpiresAt, &rev); err != nil {
+	if err := row.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &t.CreatedAt, &t.ExpiresAt, &rev, &t.LastUsedAt); err != nil {
 		return nil, err
 	}
 	t.Revoked = rev != 0
@@ -168,7 +168,7 @@ func (q Q) GetToken(ctx context.Context, id string) (*Token, error) {
 // ListTokens returns, oldest first, the tokens of one user (userID), of
 // an organisation's users (orgID), or of everyone (both "").
 func (q Q) ListTokens(ctx context.Context, orgID, userID string) ([]*Token, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.user_id, t.name, t.hash, t.created_at, t.expires_at, t.revoked
+	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.user_id, t.name, t.hash, t.created_at, t.expires_at, t.revoked, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE ($1 = '' OR u.org_id = $1) AND ($2 = '' OR t.user_id = $2) ORDER BY t.id`, orgID, userID)
 	if err != nil {
@@ -184,6 +184,16 @@ func (q Q) ListTokens(ctx context.Context, orgID, userID string) ([]*Token, erro
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// TouchToken records that a token was used at at, unless a use since
+// notBefore is recorded already (so a busy token writes once a minute,
+// not once a request).
+func (q Q) TouchToken(ctx context.Context, id string, at, notBefore int64) error {
+	if _, err := q.q.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND last_used_at < $3`, at, id, notBefore); err != nil {
+		return fmt.Errorf("store: touch token: %w", err)
+	}
+	return nil
 }
 
 // RevokeToken revokes a token for good.

@@ -174,17 +174,6 @@ func readDate(f url.Values, name string) (time.Time, error) {
 	return d, nil
 }
 
-// readFlag reads a checkbox filter: absent or "1".
-func readFlag(f url.Values, name string) (bool, error) {
-	switch f.Get(name) {
-	case "":
-		return false, nil
-	case "1":
-		return true, nil
-	}
-	return false, &badFilter{name}
-}
-
 // readEnum reads a filter that must be one of values, or absent.
 func readEnum(f url.Values, name string, values []string) (string, error) {
 	v := f.Get(name)

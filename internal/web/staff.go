@@ -17,6 +17,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
@@ -59,45 +60,22 @@ func (s *site) assignable(q *req) ([]*staff.UserView, error) {
 	return out, nil
 }
 
-// triageFilter reads the triage queue's filters from the URL: the new
+// triageFilter reads the triage queue's filters from the URL as the
+// export of the same list reads them (listexport.TriageFilter): the new
 // reports (not yet in a case) of the actor's organisation, those with
-// someone still held first.
+// someone still held first; status= lists the reports staff set aside
+// instead (acts.go).
 func triageFilter(f url.Values) (intake.ListFilter, error) {
-	lf := intake.ListFilter{Status: intake.StatusReceived, UrgentFirst: true}
-	// status= lists the reports staff set aside instead (acts.go).
-	st, err := readEnum(f, "status", triageStatuses)
-	if err != nil {
-		return lf, err
+	return asBadFilter(listexport.TriageFilter(f))
+}
+
+// asBadFilter turns a filter refused for one field into the page's
+// badFilter, which renders the list page with that field named.
+func asBadFilter[T any](v T, err error) (T, error) {
+	if fe, ok := invalid.As(err); ok {
+		return v, &badFilter{fe.Field}
 	}
-	if st != "" {
-		lf.Status = st
-	}
-	if lang := f.Get("language"); lang != "" {
-		if lf.Language, err = intake.NormaliseLanguage("language", lang); err != nil {
-			return lf, &badFilter{"language"}
-		}
-	}
-	if lf.IncidentType, err = readEnum(f, "incident_type", intake.IncidentTypes); err != nil {
-		return lf, err
-	}
-	lf.Place = strings.TrimSpace(f.Get("place"))
-	if len(lf.Place) > 200 {
-		return lf, &badFilter{"place"}
-	}
-	held, err := readFlag(f, "urgent")
-	if err != nil {
-		return lf, err
-	}
-	if held {
-		lf.Urgent = &held
-	}
-	if lf.ReceivedFrom, err = readDate(f, "from"); err != nil {
-		return lf, err
-	}
-	if lf.ReceivedTo, err = readDate(f, "to"); err != nil {
-		return lf, err
-	}
-	return lf, nil
+	return v, err
 }
 
 // triage lists new reports (not yet in a case), those with someone still
@@ -221,27 +199,10 @@ type casesView struct {
 	Page      pager
 }
 
-// casesFilter reads the case list's filters from the URL.
+// casesFilter reads the case list's filters from the URL as its export
+// does (listexport.CasesFilter).
 func casesFilter(f url.Values, a auth.Actor) (casework.ListFilter, error) {
-	var lf casework.ListFilter
-	var err error
-	if lf.Status, err = readEnum(f, "status", casework.Statuses); err != nil {
-		return lf, err
-	}
-	if lf.Urgency, err = readEnum(f, "urgency", casework.Urgencies); err != nil {
-		return lf, err
-	}
-	mine, err := readFlag(f, "mine")
-	if err != nil {
-		return lf, err
-	}
-	if mine {
-		lf.AssigneeID = a.UserID
-	}
-	if lf.Overdue, err = readFlag(f, "overdue"); err != nil {
-		return lf, err
-	}
-	return lf, nil
+	return asBadFilter(listexport.CasesFilter(f, a.UserID))
 }
 
 // cases lists the cases the actor may see (its organisation's, or for a

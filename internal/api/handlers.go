@@ -29,6 +29,19 @@ func (api *API) submitReport(w http.ResponseWriter, r *http.Request, a auth.Acto
 	return nil
 }
 
+// trackArgs reads a tracking request's code (from the path) and secret
+// (see trackSecret).
+func trackArgs(r *http.Request) (code, secret string, err error) {
+	if secret, err = trackSecret(r); err != nil {
+		return "", "", err
+	}
+	code = strings.ToUpper(r.PathValue("code"))
+	if len(code) > 40 {
+		return "", "", invalid.Field("code", "invalid_value", "is not a tracking code")
+	}
+	return code, secret, nil
+}
+
 // trackSecret reads the tracking secret from the X-Tracking-Secret header
 // (preferred: it stays out of logs) or the secret query parameter.
 func trackSecret(r *http.Request) (string, error) {
@@ -46,13 +59,9 @@ func trackSecret(r *http.Request) (string, error) {
 }
 
 func (api *API) track(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	secret, err := trackSecret(r)
+	code, secret, err := trackArgs(r)
 	if err != nil {
 		return err
-	}
-	code := strings.ToUpper(r.PathValue("code"))
-	if len(code) > 40 {
-		return invalid.Field("code", "invalid_value", "is not a tracking code")
 	}
 	st, err := api.svc.Intake.Track(r.Context(), code, secret)
 	if err != nil {
@@ -65,13 +74,9 @@ func (api *API) track(w http.ResponseWriter, r *http.Request, a auth.Actor) erro
 // trackReceipt gives the reporter the ledger receipt of the report's first
 // statement, as the pages' download does.
 func (api *API) trackReceipt(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	secret, err := trackSecret(r)
+	code, secret, err := trackArgs(r)
 	if err != nil {
 		return err
-	}
-	code := strings.ToUpper(r.PathValue("code"))
-	if len(code) > 40 {
-		return invalid.Field("code", "invalid_value", "is not a tracking code")
 	}
 	rc, err := api.svc.Intake.Receipt(r.Context(), code, secret)
 	if err != nil {

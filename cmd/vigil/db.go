@@ -16,6 +16,19 @@ import (
 
 // loadConfig reads VIGIL_* variables into a Config and registers --data on
 // fs. Call validate after fs.Parse.
+// subcommand starts a command group's subcommand (vigil GROUP SUB …): the
+// subcommand named in args, its flag set and the configuration; a missing
+// subcommand is a usage error naming the ones there are.
+func subcommand(e *env, group string, args, subs []string) (string, *flag.FlagSet, *config.Config, error) {
+	want := strings.Join(subs[:len(subs)-1], ", ") + " or " + subs[len(subs)-1]
+	if len(args) == 0 {
+		return "", nil, nil, fmt.Errorf("%s: want %s: %w", group, want, errUsage)
+	}
+	fs := newFlags(e, group+" "+args[0])
+	cfg, err := loadConfig(e, fs)
+	return args[0], fs, cfg, err
+}
+
 func loadConfig(e *env, fs *flag.FlagSet) (*config.Config, error) {
 	c, err := config.FromEnv(e.getenv)
 	if err != nil {

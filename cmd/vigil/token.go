@@ -12,12 +12,7 @@ import (
 // the data directory); each creation and revocation is audited in the
 // user's organisation's trail as the system's.
 func runToken(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("token: want create, list or revoke: %w", errUsage)
-	}
-	sub := args[0]
-	fs := newFlags(e, "token "+sub)
-	cfg, err := loadConfig(e, fs)
+	sub, fs, cfg, err := subcommand(e, "token", args, []string{"create", "list", "revoke"})
 	if err != nil {
 		return err
 	}

@@ -15,12 +15,7 @@ import (
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("user: want add, list, disable, enable, totp or unlock: %w", errUsage)
-	}
-	sub := args[0]
-	fs := newFlags(e, "user "+sub)
-	cfg, err := loadConfig(e, fs)
+	sub, fs, cfg, err := subcommand(e, "user", args, []string{"add", "list", "disable", "enable", "totp", "unlock"})
 	if err != nil {
 		return err
 	}

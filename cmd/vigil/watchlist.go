@@ -11,12 +11,7 @@ import (
 
 // runWatchlist imports and lists sanctions and watch lists.
 func runWatchlist(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("watchlist: want import, demo, list or versions: %w", errUsage)
-	}
-	sub := args[0]
-	fs := newFlags(e, "watchlist "+sub)
-	cfg, err := loadConfig(e, fs)
+	sub, fs, cfg, err := subcommand(e, "watchlist", args, []string{"import", "demo", "list", "versions"})
 	if err != nil {
 		return err
 	}

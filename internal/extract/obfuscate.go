@@ -97,6 +97,24 @@ const (
 // numberWords are the English words for digits.
 var numberWords = [...]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 
+// equalLowerASCII reports whether s, with ASCII letters lowered, is w,
+// without allocating.
+func equalLowerASCII(s, w string) bool {
+	if len(s) != len(w) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // symbolDigit returns the digit a non-ASCII rune stands for in an
 // obfuscated number, or -1.
 func symbolDigit(r rune) int {
@@ -163,7 +181,7 @@ func digitUnit(s string, i int) (d byte, end, kind int) {
 			return 0, 0, 0
 		}
 		for n, w := range numberWords {
-			if len(s) >= i+len(w) && (c|0x20) == w[0] && lowerASCII(s[i:i+len(w)]) == w &&
+			if len(s) >= i+len(w) && (c|0x20) == w[0] && equalLowerASCII(s[i:i+len(w)], w) &&
 				!isLetter(at(s, i+len(w))) && at(s, i+len(w)) != '_' {
 				return byte('0' + n), i + len(w), unitWord
 			}

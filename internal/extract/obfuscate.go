@@ -97,6 +97,42 @@ const (
 // numberWords are the English words for digits.
 var numberWords = [...]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 
+// wordsByLetter lists, for each letter a–z, the digits whose English word
+// starts with it.
+var wordsByLetter = func() (t [26][]byte) {
+	for n, w := range numberWords {
+		t[w[0]-'a'] = append(t[w[0]-'a'], byte(n))
+	}
+	return t
+}()
+
+// Classes of the first byte of a digit unit, for spellDigits' fast path.
+const (
+	classOther  = iota // cannot start a unit
+	classDigit         // an ASCII digit
+	classWord          // a letter that starts a number word
+	classLetter        // another letter, or '_': skip the word
+	classLead          // the lead byte of a rune that may be a symbol digit
+)
+
+var unitClass = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		k := byte(classLetter)
+		if len(wordsByLetter[c-'a']) > 0 {
+			k = classWord
+		}
+		t[c], t[c-'a'+'A'] = k, k
+	}
+	t['_'] = classLetter
+	for c := 0xE2; c <= 0xF0; c++ {
+		t[c] = classLead
+	}
+	return t
+}()
+
 // equalLowerASCII reports whether s, with ASCII letters lowered, is w,
 // without allocating.
 func equalLowerASCII(s, w string) bool {
@@ -180,10 +216,11 @@ func digitUnit(s string, i int) (d byte, end, kind int) {
 		if i > 0 && (isLetter(s[i-1]) || s[i-1] == '_') {
 			return 0, 0, 0
 		}
-		for n, w := range numberWords {
-			if len(s) >= i+len(w) && (c|0x20) == w[0] && equalLowerASCII(s[i:i+len(w)], w) &&
+		for _, n := range wordsByLetter[c|0x20-'a'] {
+			w := numberWords[n]
+			if len(s) >= i+len(w) && equalLowerASCII(s[i:i+len(w)], w) &&
 				!isLetter(at(s, i+len(w))) && at(s, i+len(w)) != '_' {
-				return byte('0' + n), i + len(w), unitWord
+				return '0' + n, i + len(w), unitWord
 			}
 		}
 	case c >= 0xE2:
@@ -216,7 +253,16 @@ func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
 	var buf []byte
 	for i := 0; i < len(s); {
-		d, e, kind := digitUnit(s, i)
+		var d byte
+		var e, kind int
+		switch unitClass[s[i]] {
+		case classOther:
+			i++
+			continue
+		case classLetter:
+		default:
+			d, e, kind = digitUnit(s, i)
+		}
 		if kind == 0 {
 			if c := s[i]; isAlnum(c) || c == '_' {
 				// Skip the rest of an ASCII word: its digits are not units.

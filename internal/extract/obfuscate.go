@@ -33,8 +33,18 @@ func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD4 }
 // Greek letters) that has at least one ASCII letter and whose other letters
 // all look Latin. Words written in Cyrillic or Greek are left alone.
 func foldConfusables(s string) (string, *spanMap) {
+	first := 0 // the token scan starts at the word before the first Cyrillic or Greek byte
+	for first < len(s) && !isCyrGreek(s[first]) {
+		first++
+	}
+	if first == len(s) {
+		return s, nil
+	}
+	for first > 0 && (isAlnum(s[first-1]) || s[first-1] == '_') {
+		first--
+	}
 	var w *rewriter
-	for i := 0; i < len(s); {
+	for i := first; i < len(s); {
 		c := s[i]
 		if !isAlnum(c) && c != '_' && !isCyrGreek(c) {
 			i++

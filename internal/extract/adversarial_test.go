@@ -20,6 +20,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"wx:abc123 ", "A Ltd ", "account 1111111111 ", "https://x.com/TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t ",
 		"@aaaaa ", "a.b.", "1-1-1-", "[.](.)", "a", "0", "０", "a@", "@a", "Line: ", "บริษัท ",
 		"012 345 678 ", "my brother ", "ID ", "Co., Ltd. ", "西港", "+855 ", "hxxp://a[.]com/ ",
+		"one ", "one-", "0 ", "0 . ", "零", "0️⃣", "①", "t dot me/a ", "t . ", "rе", "аa", "е", "@rеc ",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -229,6 +230,29 @@ func TestSpanMap(t *testing.T) {
 	}
 }
 
+func TestSpanMapObfuscated(t *testing.T) {
+	for _, tt := range []struct{ src, view, word, want string }{
+		{"tel 0 1 2 . 3 4 5 . 6 7 8 now", "tel 012345678 now", "012345678", "0 1 2 . 3 4 5 . 6 7 8"},
+		{"x 零一二三四五六七八。", "x 012345678。", "012345678", "零一二三四五六七八"},
+		{"t dot me/rеcruit ok", "t.me/recruit ok", "recruit", "rеcruit"},
+		{"@аbc and ок", "@abc and ок", "abc", "аbc"},
+	} {
+		v, maps := view(tt.src)
+		if v != tt.view {
+			t.Errorf("view(%q) = %q, want %q", tt.src, v, tt.view)
+			continue
+		}
+		a := strings.Index(v, tt.word)
+		b := a + len(tt.word)
+		for j := len(maps) - 1; j >= 0; j-- {
+			a, b = maps[j].start(a), maps[j].end(b)
+		}
+		if got := tt.src[a:b]; got != tt.want {
+			t.Errorf("view(%q): %q maps back to %q, want %q", tt.src, tt.word, got, tt.want)
+		}
+	}
+}
+
 func FuzzBase58(f *testing.F) {
 	f.Add("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")
 	f.Add("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
@@ -274,7 +298,9 @@ func FuzzBech32(f *testing.F) {
 }
 
 func FuzzView(f *testing.F) {
-	for _, s := range []string{"a [.] b (dot) c", "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ", "hxxps[:]//x[.]y", "example . com", "a。b", "x [at] y {dot} z"} {
+	for _, s := range []string{"a [.] b (dot) c", "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ", "hxxps[:]//x[.]y", "example . com", "a。b", "x [at] y {dot} z",
+		"0 1 2 . 3 4 5 . 6 7 8", "zero one two three four five six seven", "零一二三四五六七八", "0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣",
+		"t dot me/x", "t.me/rеcruit", "@rеcruіt_job", "+855-12-three-four-five-678", "ⓐ①𝟎\xd0"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

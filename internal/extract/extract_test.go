@@ -25,6 +25,21 @@ func TestText(t *testing.T) {
 	}{
 		{"phone international", "KH", "call +855 12 345 678 now", []string{`phone:+85512345678@"+855 12 345 678"`}},
 		{"phone national", "KH", "call 012345678 now", []string{`phone:+85512345678@"012345678"`}},
+		{"phone spaced digits", "KH", "call 0 1 2 . 3 4 5 . 6 7 8 now", []string{`phone:+85512345678@"0 1 2 . 3 4 5 . 6 7 8"`}},
+		{"phone in words", "KH", "call zero one two three four five six seven eight", []string{`phone:+85512345678@"zero one two three four five six seven eight"`}},
+		{"phone words and digits", "KH", "+855-12-three-four-five-678", []string{`phone:+85512345678@"+855-12-three-four-five-678"`}},
+		{"phone Chinese numerals", "KH", "电话 零一二三四五六七八", []string{`phone:+85512345678@"零一二三四五六七八"`}},
+		{"phone Chinese 〇 and 幺", "", "电话 幺三八〇幺二三四五六七", []string{`phone:+8613801234567@"幺三八〇幺二三四五六七"`}},
+		{"phone keycaps", "KH", "WhatsApp 0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", []string{
+			`phone:+85512345678@"0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"`, `whatsapp:+85512345678@"0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"`}},
+		{"phone circled", "KH", "tel ⓪①②③④⑤⑥⑦⑧", []string{`phone:+85512345678@"⓪①②③④⑤⑥⑦⑧"`}},
+		{"t dot me", "", "t dot me/recruitjob88 or t . me/hr_team01", []string{
+			`telegram:@recruitjob88@"t dot me/recruitjob88"`, `telegram:@hr_team01@"t . me/hr_team01"`}},
+		{"Cyrillic look-alikes", "", "t.me/rеcruitjob88 @rеcruіt_job", []string{
+			`telegram:@recruitjob88@"t.me/rеcruitjob88"`, `telegram:@recruit_job@"@rеcruіt_job"`}},
+		{"real Cyrillic untouched", "", "Москва, привет Ольга", nil},
+		{"number words in prose", "KH", "one or two people, maybe three or four; 第一二三期 on 2024 . 12 . 05 for 1 000 000 riel", nil},
+		{"short spelled number", "KH", "room one two three, floor 5 6 7", nil},
 		{"phone 00", "KH", "call 00855 12 345 678 now", []string{`phone:+85512345678@"00855 12 345 678"`}},
 		{"phone full-width", "KH", "电话：０１２３４５６７８", []string{`phone:+85512345678@"０１２３４５６７８"`}},
 		{"phone Khmer digits", "KH", "លេខ ០១២ ៣៤៥ ៦៧៨", []string{`phone:+85512345678@"០១២ ៣៤៥ ៦៧៨"`}},

@@ -16,6 +16,8 @@ var fuzzSeeds = []string{
 	"Line: @shop.th LINE ID somchai t.me/+AbCdEf123 wa.me/85512345678 facebook.com/profile.php?id=1000123",
 	"លេខ ០១២ ៣៤៥ ៦៧៨ โทร ๐๘๑ ๒๓๔ ๕๖๗๘ (+855) 12-345-678)",
 	"GB82 WEST 1234 5698 7654 32 Passport No. E1234567 บริษัท ABC จำกัด Công ty TNHH Ánh Dương",
+	"call zero one two three four five six seven eight 电话 零一二三四五六七八 0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣",
+	"t dot me/rеcruitjob88 @rеcruіt_job +855-12-three-four-five-678 0 1 2 . 3 4 5 . 6 7 8",
 	"\xff\xfe[.](dot)@@..//::", "a[", "(", "hxxp", "０", "。", "\u3000\u3000",
 }
 

@@ -100,7 +100,15 @@ func view(text string) (string, []*spanMap) {
 	if m != nil {
 		maps = append(maps, m)
 	}
+	t, m = foldConfusables(t)
+	if m != nil {
+		maps = append(maps, m)
+	}
 	t, m = deobfuscate(t)
+	if m != nil {
+		maps = append(maps, m)
+	}
+	t, m = spellDigits(t)
 	if m != nil {
 		maps = append(maps, m)
 	}
@@ -233,7 +241,7 @@ func deobfuscate(s string) (string, *spanMap) {
 			for k < len(s) && s[k] == ' ' {
 				k++
 			}
-			if !spacedTLDAt(s, k) {
+			if !spacedTLDAt(s, k) && !spacedMeAt(s, i, k) {
 				continue
 			}
 			w.replace(i, k, ".")
@@ -260,6 +268,23 @@ func spacedTLDAt(s string, k int) bool {
 		label = l
 	}
 	return spacedTLDs[label]
+}
+
+// spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
+// s[k:] joins "t" or "wa" to "me/" ("t dot me/name", "wa . me/855…").
+func spacedMeAt(s string, i, k int) bool {
+	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" || s[k+2] != '/' {
+		return false
+	}
+	p := i
+	for p > 0 && isLetter(s[p-1]) {
+		p--
+	}
+	if p > 0 && (isAlnum(s[p-1]) || s[p-1] == '_' || s[p-1] == '.' || s[p-1] == '/') {
+		return false
+	}
+	w := lowerASCII(s[p:i])
+	return w == "t" || w == "wa"
 }
 
 // bracketed recognises "[.]", "(dot)", "{at}", "[:]", "[://]", "[/]" and

@@ -49,9 +49,9 @@ func Catalogues() (map[string]locale.Catalogue, error) {
 // loadLocales reads every embedded locale; English is the fallback.
 func loadLocales() (map[string]*Locale, error) {
 	out := map[string]*Locale{}
-	cats, err := locale.Load(localeFS, "locales")
+	cats, err := Catalogues()
 	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
+		return nil, err
 	}
 	for _, code := range localeOrder {
 		l := &Locale{Code: code, msgs: cats[code], printer: message.NewPrinter(language.Make(code))}

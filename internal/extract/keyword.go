@@ -59,7 +59,7 @@ var keywordList = []struct {
 	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine},
 	{"wechat", kwWeChat}, {"we chat", kwWeChat}, {"weixin", kwWeChat}, {"wx", kwWeChat}, {"vx", kwWeChat},
 	{"v信", kwWeChat}, {"微信", kwWeChat}, {"微信号", kwWeChat}, {"薇信", kwWeChat}, {"威信", kwWeChat},
-	{"加微", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat},
+	{"加微", kwWeChat}, {"微信同号", kwWeChat}, {"同微信", kwWeChat}, {"电话同微信", kwWeChat}, {"手机同微信", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat},
 	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram},
 	{"tiktok", kwTikTok}, {"tik tok", kwTikTok},
 	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial},

@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"sort"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -100,20 +103,113 @@ func foldConfusables(s string) (string, *spanMap) {
 // Kinds of digit unit.
 const (
 	unitASCII  = iota + 1 // an ASCII digit
-	unitWord              // an English number word: "seven"
-	unitSymbol            // a Chinese numeral, keycap emoji, circled or styled digit
+	unitWord              // a number word: "seven", "tujuh", "chín", "แปด", "ប្រាំបី"
+	unitSymbol            // a Chinese numeral, keycap emoji, circled, styled or native-script digit
+	unitRepeat            // "double" or "triple": the next unit's digit two or three times
 )
 
-// numberWords are the English words for digits.
-var numberWords = [...]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+// A numberWord is a word that stands for a digit in a number read out
+// or spelled to dodge a filter, or (repeat > 0) says that the next digit
+// comes that many times.
+type numberWord struct {
+	w      string
+	d      byte // the digit, '0'..'9'
+	repeat int
+}
 
-// wordsByLetter lists, for each letter a–z, the digits whose English word
-// starts with it.
-var wordsByLetter = func() (t [26][]byte) {
-	for n, w := range numberWords {
-		t[w[0]-'a'] = append(t[w[0]-'a'], byte(n))
+// numberWords are the words for digits in the languages of the reports,
+// with the forms people write without diacritics; the letter O and "oh"
+// read as zero. Latin-script words match as whole words, ignoring ASCII
+// case; Thai and Khmer ones anywhere, as those scripts run words together.
+var numberWords = func() []numberWord {
+	var ws []numberWord
+	add := func(d byte, words ...string) {
+		for _, w := range words {
+			ws = append(ws, numberWord{w: w, d: '0' + d})
+		}
 	}
-	return t
+	// English
+	add(0, "zero", "oh", "o", "nought")
+	add(1, "one")
+	add(2, "two")
+	add(3, "three")
+	add(4, "four")
+	add(5, "five")
+	add(6, "six")
+	add(7, "seven")
+	add(8, "eight")
+	add(9, "nine")
+	ws = append(ws, numberWord{w: "double", repeat: 2}, numberWord{w: "triple", repeat: 3})
+	// Indonesian and Malay
+	add(0, "nol", "kosong", "sifar")
+	add(1, "satu")
+	add(2, "dua")
+	add(3, "tiga")
+	add(4, "empat")
+	add(5, "lima")
+	add(6, "enam")
+	add(7, "tujuh")
+	add(8, "delapan", "lapan")
+	add(9, "sembilan")
+	// Vietnamese, with and without diacritics
+	add(0, "không", "khong", "linh")
+	add(1, "một", "mot")
+	add(2, "hai")
+	add(3, "ba")
+	add(4, "bốn", "bon", "tư")
+	add(5, "năm", "nam", "lăm")
+	add(6, "sáu", "sau")
+	add(7, "bảy", "bẩy", "bay")
+	add(8, "tám", "tam")
+	add(9, "chín", "chin")
+	// Thai (โท is two as it is read out in phone numbers)
+	add(0, "ศูนย์")
+	add(1, "หนึ่ง")
+	add(2, "สอง", "โท")
+	add(3, "สาม")
+	add(4, "สี่")
+	add(5, "ห้า")
+	add(6, "หก")
+	add(7, "เจ็ด")
+	add(8, "แปด")
+	add(9, "เก้า")
+	// Khmer: six to nine are five-and-one … five-and-four, matched longest first
+	add(0, "សូន្យ")
+	add(1, "មួយ")
+	add(2, "ពីរ")
+	add(3, "បី")
+	add(4, "បួន")
+	add(5, "ប្រាំ")
+	add(6, "ប្រាំមួយ")
+	add(7, "ប្រាំពីរ")
+	add(8, "ប្រាំបី")
+	add(9, "ប្រាំបួន")
+	return ws
+}()
+
+// wordsByLetter lists, for each letter a–z, the Latin-script number words
+// that start with it, longest first; wordsByRune the Thai and Khmer ones by
+// their first rune, longest first.
+var wordsByLetter, wordsByRune = func() (t [26][]numberWord, m map[rune][]numberWord) {
+	m = map[rune][]numberWord{}
+	for _, w := range numberWords {
+		if c := w.w[0]; c < 0x80 {
+			t[c-'a'] = append(t[c-'a'], w)
+		} else {
+			r, _ := utf8.DecodeRuneInString(w.w)
+			m[r] = append(m[r], w)
+		}
+	}
+	longest := func(ws []numberWord) {
+		sort.SliceStable(ws, func(i, j int) bool { return len(ws[i].w) > len(ws[j].w) })
+	}
+	for i := range t {
+		longest(t[i])
+	}
+	for _, ws := range m {
+		longest(ws)
+	}
+	return t, m
 }()
 
 // Classes of the first byte of a digit unit, for spellDigits' fast path.
@@ -122,7 +218,7 @@ const (
 	classDigit         // an ASCII digit
 	classWord          // a letter that starts a number word
 	classLetter        // another letter, or '_': skip the word
-	classLead          // the lead byte of a rune that may be a symbol digit
+	classLead          // the lead byte of a rune that may be a symbol digit or a number word
 )
 
 var unitClass = func() (t [256]byte) {
@@ -137,19 +233,19 @@ var unitClass = func() (t [256]byte) {
 		t[c], t[c-'a'+'A'] = k, k
 	}
 	t['_'] = classLetter
-	for c := 0xE2; c <= 0xF0; c++ {
+	for c := 0xE0; c <= 0xF0; c++ {
 		t[c] = classLead
 	}
 	return t
 }()
 
-// equalLowerASCII reports whether s, with ASCII letters lowered, is w,
-// without allocating.
-func equalLowerASCII(s, w string) bool {
-	if len(s) != len(w) {
+// hasPrefixFoldASCII reports whether s starts with w, ASCII letters
+// compared without case, without allocating.
+func hasPrefixFoldASCII(s, w string) bool {
+	if len(s) < len(w) {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(w); i++ {
 		c := s[i]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
@@ -161,6 +257,18 @@ func equalLowerASCII(s, w string) bool {
 	return true
 }
 
+// letterAt reports whether a letter (of any script) starts at s[i].
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	if c := s[i]; c < 0x80 {
+		return isLetter(c) || c == '_'
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+}
+
 // symbolDigit returns the digit a non-ASCII rune stands for in an
 // obfuscated number, or -1.
 func symbolDigit(r rune) int {
@@ -169,7 +277,7 @@ func symbolDigit(r rune) int {
 		return 0
 	case '一', '幺', '壹':
 		return 1
-	case '二', '贰', '貳':
+	case '二', '贰', '貳', '两', '兩':
 		return 2
 	case '三', '叁', '參':
 		return 3
@@ -199,18 +307,39 @@ func symbolDigit(r rune) int {
 		return int(r - '➊' + 1)
 	case r >= 0x1D7CE && r <= 0x1D7FF: // mathematical bold, double-struck, sans-serif and monospace digits
 		return int(r-0x1D7CE) % 10
+	case r >= 0xFF10 && r <= 0xFF19: // full-width digits, where the width fold did not reach
+		return int(r - 0xFF10)
+	case r >= 0x0E50 && r <= 0x0E59: // Thai digits
+		return int(r - 0x0E50)
+	case r >= 0x17E0 && r <= 0x17E9: // Khmer digits
+		return int(r - 0x17E0)
+	case r >= 0x0ED0 && r <= 0x0ED9: // Lao digits
+		return int(r - 0x0ED0)
+	case r >= 0x1040 && r <= 0x1049: // Myanmar digits
+		return int(r - 0x1040)
 	}
 	return -1
 }
 
-// digitUnit reads one digit unit at s[i]: its digit, its end and its kind,
-// or kind 0.
-func digitUnit(s string, i int) (d byte, end, kind int) {
+// A digitUnit is one digit of an obfuscated number as written: its digit,
+// where it ends, its kind, and for a repeat word how many times the next
+// digit comes.
+type digitUnit struct {
+	d      byte
+	end    int
+	kind   int
+	repeat int
+}
+
+// unitAt reads one digit unit at s[i], or returns kind 0. glued says the
+// unit follows another one with nothing between ("0one2"), so a letter
+// before it does not make it part of a word.
+func unitAt(s string, i int, glued bool) digitUnit {
 	c := s[i]
 	switch {
 	case isDigit(c):
-		if i > 0 && (isLetter(s[i-1]) || s[i-1] == '_') {
-			return 0, 0, 0
+		if !glued && i > 0 && (isLetter(s[i-1]) || s[i-1] == '_') {
+			return digitUnit{}
 		}
 		e := i + 1
 		// A keycap: the digit, an optional U+FE0F, then U+20E3.
@@ -219,32 +348,93 @@ func digitUnit(s string, i int) (d byte, end, kind int) {
 			k += 3
 		}
 		if len(s) >= k+3 && s[k:k+3] == "\u20E3" {
-			return c, k + 3, unitSymbol
+			return digitUnit{d: c, end: k + 3, kind: unitSymbol}
 		}
-		return c, e, unitASCII
+		return digitUnit{d: c, end: e, kind: unitASCII}
 	case isLetter(c):
-		if i > 0 && (isLetter(s[i-1]) || s[i-1] == '_') {
-			return 0, 0, 0
+		if !glued && letterBefore(s, i) {
+			return digitUnit{}
 		}
-		for _, n := range wordsByLetter[c|0x20-'a'] {
-			w := numberWords[n]
-			if len(s) >= i+len(w) && equalLowerASCII(s[i:i+len(w)], w) &&
-				!isLetter(at(s, i+len(w))) && at(s, i+len(w)) != '_' {
-				return '0' + n, i + len(w), unitWord
+		for _, w := range wordsByLetter[c|0x20-'a'] {
+			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
+				if w.repeat > 0 {
+					return digitUnit{end: i + len(w.w), kind: unitRepeat, repeat: w.repeat}
+				}
+				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
 			}
 		}
-	case c >= 0xE2:
+	case c >= 0xE0:
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if d := symbolDigit(r); d >= 0 {
-			return byte('0' + d), i + n, unitSymbol
+			return digitUnit{d: byte('0' + d), end: i + n, kind: unitSymbol}
+		}
+		for _, w := range wordsByRune[r] {
+			if strings.HasPrefix(s[i:], w.w) {
+				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
+			}
 		}
 	}
-	return 0, 0, 0
+	return digitUnit{}
 }
 
-// isDigitSep reports whether c may separate the digits of a pulled-apart
-// number.
-func isDigitSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '_' }
+// letterBefore reports whether a letter (of any script) ends at s[i].
+func letterBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	if c := s[i-1]; c < 0x80 {
+		return isLetter(c) || c == '_'
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+}
+
+// sepAt returns the length of a separator rune at s[i] that may stand
+// between the digits of a pulled-apart number — a space, common
+// punctuation, a symbol or emoji, an invisible joiner — or 0.
+func sepAt(s string, i int) int {
+	c := s[i]
+	if c < 0x80 {
+		switch c {
+		case ' ', '.', '-', '_', ',', '/', '|', '*', '~', ':', '\'', '"', '+', '#', '=':
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == '\u200B' || r == '\u200D' || r == '\uFE0F' || r == '\u00A0':
+		return n
+	case unicode.In(r, unicode.So, unicode.Sk, unicode.Sm, unicode.Pd, unicode.Po) && symbolDigit(r) < 0:
+		return n
+	}
+	return 0
+}
+
+// Limits of what stands between two units: three separator runes, and no
+// more than 16 bytes of them (an emoji with its variation selector is 7).
+const (
+	maxSepRunes = 3
+	maxSepBytes = 16
+)
+
+// nextUnit skips a short separator after e and reads the unit after it.
+func nextUnit(s string, e int) (digitUnit, bool) {
+	k, runes := e, 0
+	for k < len(s) && runes < maxSepRunes {
+		n := sepAt(s, k)
+		if n == 0 || k+n-e > maxSepBytes {
+			break
+		}
+		k += n
+		runes++
+	}
+	if k == len(s) || k > e && sepAt(s, k) != 0 {
+		return digitUnit{}, false
+	}
+	u := unitAt(s, k, k == e)
+	return u, k > e
+}
 
 // Bounds of a number worth rewriting: as short as a local phone number, as
 // long as an international one.
@@ -253,27 +443,28 @@ const (
 	maxSpelledDigits = 15
 )
 
-// spellDigits rewrites runs of digit units — separated by at most three of
-// space, '.', '-' and '_' — into plain ASCII digits when the run is long
-// enough to be a phone number and is obfuscated: it has at least two
-// spelled-out, Chinese or symbol digits, or at least four lone ASCII digits
-// ("0 1 2 3 …"). Plain numbers ("012 345 678", "1 000 000") stay as
-// written, and the phone scanner decides what the digits are.
+// spellDigits rewrites runs of digit units — separated by at most three
+// separator runes (spaces, punctuation, symbols, emoji) — into plain ASCII
+// digits when the run is long enough to be a phone number and is
+// obfuscated: it has at least two spelled-out, native-script or symbol
+// digits, a number word glued to another digit ("0one2"), or at least four
+// lone ASCII digits ("0 1 2 3 …"). Plain numbers
+// ("012 345 678", "1 000 000") stay as written, and the phone scanner
+// decides what the digits are.
 func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
 	var buf []byte
 	for i := 0; i < len(s); {
-		var d byte
-		var e, kind int
+		var u digitUnit
 		switch unitClass[s[i]] {
 		case classOther:
 			i++
 			continue
 		case classLetter:
 		default:
-			d, e, kind = digitUnit(s, i)
+			u = unitAt(s, i, false)
 		}
-		if kind == 0 {
+		if u.kind == 0 {
 			if c := s[i]; isAlnum(c) || c == '_' {
 				// Skip the rest of an ASCII word: its digits are not units.
 				for i++; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
@@ -283,12 +474,27 @@ func spellDigits(s string) (string, *spanMap) {
 			i++
 			continue
 		}
-		start, end := i, e
+		start, end := i, u.end
 		buf = buf[:0]
-		special, singles, group := 0, 0, 0
+		special, singles, group, glued := 0, 0, 0, false
 		for {
-			buf = append(buf, d)
-			if kind == unitASCII {
+			if u.kind == unitRepeat {
+				// "double eight": the next unit, as many times.
+				nu, _ := nextUnit(s, u.end)
+				if nu.kind == 0 || nu.kind == unitRepeat {
+					if len(buf) == 0 {
+						start = u.end // a run cannot start with a repeat word alone
+					}
+					break
+				}
+				for r := 1; r < u.repeat; r++ {
+					buf = append(buf, nu.d)
+				}
+				special++
+				u = nu
+			}
+			buf = append(buf, u.d)
+			if u.kind == unitASCII {
 				group++
 			} else {
 				if group == 1 {
@@ -297,27 +503,20 @@ func spellDigits(s string) (string, *spanMap) {
 				group = 0
 				special++
 			}
-			end = e
-			// The next unit: adjacent, or after a short separator.
-			k := e
-			for k < len(s) && k-e < 3 && isDigitSep(s[k]) {
-				k++
-			}
-			if k == len(s) {
+			end = u.end
+			nu, spaced := nextUnit(s, u.end)
+			if nu.kind == 0 {
 				break
 			}
-			nd, ne, nkind := digitUnit(s, k)
-			if nkind == 0 {
-				break
-			}
-			if k > e && group > 0 && nkind == unitASCII || k == e && kind == unitASCII && nkind != unitASCII {
+			glued = glued || !spaced && (u.kind == unitWord || nu.kind == unitWord)
+			if spaced && group > 0 && nu.kind == unitASCII || !spaced && u.kind == unitASCII && nu.kind != unitASCII {
 				// A separator closes an ASCII group; so does a unit of another kind.
 				if group == 1 {
 					singles++
 				}
 				group = 0
 			}
-			d, e, kind = nd, ne, nkind
+			u = nu
 			if len(buf) > maxSpelledDigits {
 				break
 			}
@@ -326,12 +525,15 @@ func spellDigits(s string) (string, *spanMap) {
 			singles++
 		}
 		n := len(buf)
-		if n >= minSpelledDigits && n <= maxSpelledDigits && (special >= 2 || singles >= 4) &&
+		if n >= minSpelledDigits && n <= maxSpelledDigits && (special >= 2 || singles >= 4 || glued) &&
 			!(isAlnum(at(s, end)) && s[end-1] < 0x80) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
 			w.replace(start, end, string(buf))
+		}
+		if end <= i {
+			end = i + 1
 		}
 		i = end
 	}

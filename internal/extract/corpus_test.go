@@ -270,6 +270,7 @@ func evaluate(t *testing.T, corpus []corpusEntry) (string, map[string]*counts) {
 const (
 	obfuscatedCorpus        = "testdata/obfuscated.jsonl"
 	obfuscatedHoldoutCorpus = "testdata/obfuscated_holdout.jsonl"
+	obfuscatedBlindCorpus   = "testdata/obfuscated_holdout2.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
@@ -285,6 +286,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 	}{
 		{"obfuscated development", obfuscatedCorpus, 0.98, 0.95},
 		{"obfuscated held-out", obfuscatedHoldoutCorpus, 0.98, 0.89},
+		{"obfuscated blind", obfuscatedBlindCorpus, 0, 0},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

@@ -23,11 +23,16 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	ki := s.kwIndexBefore(p) + 1
 	for p < limit {
 		switch t[p] {
-		case ' ', '\t', '-', '#', '.':
+		case ' ', '\t', '-', '#', '.', ')':
 			p++
 			continue
 		case ':', '=':
 			p++
+			explicit = true
+			continue
+		}
+		if strings.HasPrefix(t[p:], "៖") { // the Khmer colon
+			p += len("៖")
 			explicit = true
 			continue
 		}

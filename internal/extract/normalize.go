@@ -108,6 +108,14 @@ func view(text string) (string, []*spanMap) {
 	if m != nil {
 		maps = append(maps, m)
 	}
+	t, m = spellAddress(t)
+	if m != nil {
+		maps = append(maps, m)
+	}
+	t, m = closeSpaces(t)
+	if m != nil {
+		maps = append(maps, m)
+	}
 	t, m = spellDigits(t)
 	if m != nil {
 		maps = append(maps, m)
@@ -241,11 +249,21 @@ func deobfuscate(s string) (string, *spanMap) {
 			for k < len(s) && s[k] == ' ' {
 				k++
 			}
-			if !spacedTLDAt(s, k) && !spacedMeAt(s, i, k) {
+			me := spacedMeAt(s, i, k)
+			if !me && !spacedTLDAt(s, k) {
 				continue
 			}
 			w.replace(i, k, ".")
 			i = k - 1
+			if me && s[k+2] == ' ' {
+				// "t . me / name": the slash's spaces go too.
+				e := k + 2
+				for e < len(s) && (s[e] == ' ' || s[e] == '/') {
+					e++
+				}
+				w.replace(k+2, e, "/")
+				i = e - 1
+			}
 		}
 	}
 	return w.finish()
@@ -273,8 +291,17 @@ func spacedTLDAt(s string, k int) bool {
 // spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
 // s[k:] joins "t" or "wa" to "me/" ("t dot me/name", "wa . me/855…").
 func spacedMeAt(s string, i, k int) bool {
-	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" || s[k+2] != '/' {
+	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
 		return false
+	}
+	if e := k + 2; s[e] != '/' {
+		// "me / name"
+		for e < len(s) && s[e] == ' ' {
+			e++
+		}
+		if at(s, e) != '/' || e == k+2 {
+			return false
+		}
 	}
 	p := i
 	for p > 0 && isLetter(s[p-1]) {
@@ -316,7 +343,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		inner = inner[:len(inner)-1]
 	}
 	switch lowerASCII(inner) {
-	case ".", "dot":
+	case ".", "dot", "titik", "点":
 		repl = "."
 	case "@", "at":
 		repl = "@"

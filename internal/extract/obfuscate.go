@@ -273,7 +273,7 @@ func letterAt(s string, i int) bool {
 // obfuscated number, or -1.
 func symbolDigit(r rune) int {
 	switch r {
-	case '零', '〇':
+	case '零', '〇', '洞':
 		return 0
 	case '一', '幺', '壹':
 		return 1
@@ -287,11 +287,11 @@ func symbolDigit(r rune) int {
 		return 5
 	case '六', '陆', '陸':
 		return 6
-	case '七', '柒':
+	case '七', '柒', '拐':
 		return 7
 	case '八', '捌':
 		return 8
-	case '九', '玖':
+	case '九', '玖', '勾':
 		return 9
 	case '⓪', '⓿', '🄀':
 		return 0
@@ -476,7 +476,8 @@ func spellDigits(s string) (string, *spanMap) {
 		}
 		start, end := i, u.end
 		buf = buf[:0]
-		special, singles, group, glued := 0, 0, 0, false
+		special, singles, group, glued, odd := 0, 0, 0, false, false
+		var cuts []int // lengths of buf where a separator stood
 		for {
 			if u.kind == unitRepeat {
 				// "double eight": the next unit, as many times.
@@ -505,8 +506,14 @@ func spellDigits(s string) (string, *spanMap) {
 			}
 			end = u.end
 			nu, spaced := nextUnit(s, u.end)
-			if nu.kind == 0 {
+			if nu.kind == 0 || spaced && u.kind == unitSymbol && nu.kind == unitASCII {
+				// Styled digits are not continued by plain ones across a
+				// separator: "⓪⑦⑦ ④⑧① ②⑤⑨ 24/7".
 				break
+			}
+			if spaced {
+				cuts = append(cuts, len(buf))
+				odd = odd || oddSep(s[u.end:nextStart(s, u.end)])
 			}
 			glued = glued || !spaced && (u.kind == unitWord || nu.kind == unitWord)
 			if spaced && group > 0 && nu.kind == unitASCII || !spaced && u.kind == unitASCII && nu.kind != unitASCII {
@@ -525,12 +532,26 @@ func spellDigits(s string) (string, *spanMap) {
 			singles++
 		}
 		n := len(buf)
-		if n >= minSpelledDigits && n <= maxSpelledDigits && (special >= 2 || singles >= 4 || glued) &&
-			!(isAlnum(at(s, end)) && s[end-1] < 0x80) {
-			if w == nil {
-				w = &rewriter{src: s}
+		if n >= minSpelledDigits && n <= maxSpelledDigits && !(isAlnum(at(s, end)) && s[end-1] < 0x80) {
+			var out string
+			switch {
+			case special >= 2 || singles >= 4 || glued:
+				out = string(buf)
+			case odd && n >= minOddDigits:
+				// Plain groups between slashes, stars or emoji: the groups
+				// stay, a space between them, for the phone scanner to read
+				// as it reads "+856 20 5512 8834".
+				out = joinGroups(buf, cuts)
 			}
-			w.replace(start, end, string(buf))
+			if out != "" {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				if p := plusBefore(s, start); p >= 0 {
+					start, out = p, "+"+out
+				}
+				w.replace(start, end, out)
+			}
 		}
 		if end <= i {
 			end = i + 1
@@ -541,4 +562,296 @@ func spellDigits(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// minOddDigits is how many digits plain groups need to be read as a
+// number when odd separators stand between them: more than a date
+// ("08/12/2025") or a time range has.
+const minOddDigits = 9
+
+// nextStart returns where the unit after the separator at s[e:] starts.
+func nextStart(s string, e int) int {
+	k := e
+	for k < len(s) {
+		n := sepAt(s, k)
+		if n == 0 {
+			break
+		}
+		k += n
+	}
+	return k
+}
+
+// oddSep reports whether a separator is more than spaces, dots and
+// hyphens, which the phone scanner reads itself.
+func oddSep(sep string) bool {
+	for i := 0; i < len(sep); i++ {
+		if c := sep[i]; c != ' ' && c != '.' && c != '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// joinGroups writes the digits of buf with a space at each cut.
+func joinGroups(buf []byte, cuts []int) string {
+	var b strings.Builder
+	last := 0
+	for _, c := range cuts {
+		if c > last && c < len(buf) {
+			b.Write(buf[last:c])
+			b.WriteByte(' ')
+			last = c
+		}
+	}
+	b.Write(buf[last:])
+	return b.String()
+}
+
+// plusBefore returns where a spelled-out plus sign ("plus 62 …", "plus
+// nine five …") before s[start] begins, or -1.
+func plusBefore(s string, start int) int {
+	p := start
+	for p > 0 && s[p-1] == ' ' {
+		p--
+	}
+	if p >= 4 && hasPrefixFoldASCII(s[p-4:], "plus") && !letterBefore(s, p-4) {
+		return p - 4
+	}
+	return -1
+}
+
+// Words that stand for "@" and "." in an address written out to dodge a
+// filter ("recruit at gmail dot com", "2836617705艾特qq点com",
+// "hr แอท gmail ดอท com"). Latin ones need spaces around them.
+var (
+	atWords  = []string{"at", "艾特", "แอท", "a còng", "acong"}
+	dotWords = []string{"dot", "点", "點", "ดอท", "chấm", "cham", "titik"}
+)
+
+// handleLabels are the labels after which "at name" is "@name".
+var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "instagram": true, "tiktok": true}
+
+// spellAddress rewrites e-mail addresses whose "@" and dots are written as
+// words into their plain form, and "TG at name" into "TG @name". Only a
+// whole address is rewritten: a local part, the at-word, labels joined by
+// dot-words or dots, and a known top-level domain.
+func spellAddress(s string) (string, *spanMap) {
+	var w *rewriter
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ' ' && c != 'a' && c != 'A' && c < 0x80 {
+			continue
+		}
+		// The local part ends at i (after optional spaces for non-Latin words).
+		ws, we, ok := wordAt(s, i, atWords)
+		if !ok {
+			continue
+		}
+		le := ws
+		for le > 0 && s[le-1] == ' ' {
+			le--
+		}
+		ls := le
+		for ls > 0 && (isAlnum(s[ls-1]) || strings.IndexByte("._%+-", s[ls-1]) >= 0) {
+			ls--
+		}
+		if ls == le || w != nil && ls < w.copied {
+			continue
+		}
+		if domain, end := spelledDomain(s, we); domain != "" {
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(le, end, "@"+domain)
+			i = end - 1
+			continue
+		}
+		if handleLabels[lowerASCII(s[ls:le])] && we < len(s) && s[we-1] == ' ' && isHandleStart(at(s, we)) {
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(ws, we, " @")
+			i = we - 1
+		}
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
+// isHandleStart reports whether c may start an account name.
+func isHandleStart(c byte) bool { return isLetter(c) || c == '_' }
+
+// wordAt reads one of words at s[i]: a Latin word with a space on each
+// side (the spaces are part of it), another one with optional spaces
+// around it. It returns where the word and its spaces start and end.
+func wordAt(s string, i int, words []string) (start, end int, ok bool) {
+	j := i
+	for j < len(s) && s[j] == ' ' {
+		j++
+	}
+	for _, wd := range words {
+		if !hasPrefixFoldASCII(s[j:], wd) {
+			continue
+		}
+		e := j + len(wd)
+		if wd[0] < 0x80 {
+			// Latin: spaces on both sides.
+			if j == i || e >= len(s) || s[e] != ' ' {
+				continue
+			}
+		}
+		for e < len(s) && s[e] == ' ' {
+			e++
+		}
+		return i, e, true
+	}
+	return 0, 0, false
+}
+
+// maxSpelledLabels bounds the labels of a spelled-out domain, so that a
+// long chain of them is read once, not once for each at-word before it.
+const maxSpelledLabels = 8
+
+// spelledDomain reads labels joined by dots or dot-words at s[i] and
+// returns the domain if its last label is a known top-level domain, and
+// where it ends.
+func spelledDomain(s string, i int) (string, int) {
+	var labels []string
+	end := i
+	for {
+		e := i
+		for e < len(s) && (isAlnum(s[e]) || s[e] == '-') {
+			e++
+		}
+		if e == i || e-i > 63 || len(labels) == maxSpelledLabels {
+			break
+		}
+		labels = append(labels, lowerASCII(s[i:e]))
+		end = e
+		if e < len(s) && s[e] == '.' && isAlnum(at(s, e+1)) {
+			i = e + 1
+			continue
+		}
+		_, de, ok := wordAt(s, e, dotWords)
+		if !ok || de <= e {
+			break
+		}
+		i = de
+	}
+	if len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] {
+		return "", 0
+	}
+	return strings.Join(labels, "."), end
+}
+
+// minSpacedLetters is how many single letters and digits apart by spaces
+// are read as one name ("x i g a n g _ h r 8 8").
+const minSpacedLetters = 6
+
+// closeSpaces takes out the spaces that pull a handle apart: after an
+// at sign ("@ ngan . dee99" → "@ngan.dee99") and between single letters
+// and digits ("x i g a n g _ h r 8 8" → "xigang_hr88").
+func closeSpaces(s string) (string, *spanMap) {
+	var w *rewriter
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '@' && at(s, i+1) == ' ' && !(i > 0 && isAlnum(s[i-1])):
+			end, joined := spacedHandle(s, i+1)
+			if joined == "" {
+				continue
+			}
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, end, "@"+joined)
+			i = end - 1
+		case isIDByte(c) && !(i > 0 && s[i-1] != ' ') && at(s, i+1) == ' ':
+			end, joined := spacedLetters(s, i)
+			if joined == "" {
+				// Skip the rest of this run of single characters.
+				i = max(i, end-1)
+				continue
+			}
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, end, joined)
+			i = end - 1
+		}
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
+// spacedHandle reads a name after "@ " at s[i]: words joined by spaced
+// dots or underscores, and returns its end and the name without spaces,
+// or "" when there is no name.
+func spacedHandle(s string, i int) (int, string) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	var b strings.Builder
+	end := i
+	for {
+		e := i
+		for e < len(s) && (isAlnum(s[e]) || s[e] == '_') {
+			e++
+		}
+		if e == i {
+			break
+		}
+		b.WriteString(s[i:e])
+		end = e
+		// A joiner: spaces, then '.' or '_', then spaces, then a word.
+		j := e
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j == len(s) || s[j] != '.' && s[j] != '_' {
+			break
+		}
+		sep := s[j]
+		j++
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if !isAlnum(at(s, j)) {
+			break
+		}
+		b.WriteByte(sep)
+		i = j
+	}
+	if b.Len() == 0 || !isLetter(b.String()[0]) && b.String()[0] != '_' {
+		return 0, ""
+	}
+	return end, b.String()
+}
+
+// spacedLetters reads single letters, digits, '_' and '.' apart by one
+// space each from s[i], and returns their end and them joined when there
+// are enough of them with at least two letters, or their end and "".
+func spacedLetters(s string, i int) (int, string) {
+	var b []byte
+	letters, e := 0, i
+	for e < len(s) && isIDByte(s[e]) && !isIDByte(at(s, e+1)) {
+		b = append(b, s[e])
+		if isLetter(s[e]) {
+			letters++
+		}
+		e++
+		if at(s, e) != ' ' || !isIDByte(at(s, e+1)) {
+			break
+		}
+		e++
+	}
+	if len(b) < minSpacedLetters || letters < 2 || isDigit(b[0]) {
+		return e, ""
+	}
+	return e, string(b)
 }

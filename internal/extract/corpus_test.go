@@ -271,6 +271,7 @@ const (
 	obfuscatedCorpus        = "testdata/obfuscated.jsonl"
 	obfuscatedHoldoutCorpus = "testdata/obfuscated_holdout.jsonl"
 	obfuscatedBlindCorpus   = "testdata/obfuscated_holdout2.jsonl"
+	obfuscatedBlind3Corpus  = "testdata/obfuscated_holdout3.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
@@ -287,6 +288,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated development", obfuscatedCorpus, 0.98, 0.95},
 		{"obfuscated held-out", obfuscatedHoldoutCorpus, 0.98, 0.89},
 		{"obfuscated blind", obfuscatedBlindCorpus, 0, 0},
+		{"obfuscated blind 3", obfuscatedBlind3Corpus, 0, 0},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

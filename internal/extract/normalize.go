@@ -104,11 +104,11 @@ func view(text string) (string, []*spanMap) {
 	if m != nil {
 		maps = append(maps, m)
 	}
-	t, m = deobfuscate(t)
+	t, m = spellAddress(t)
 	if m != nil {
 		maps = append(maps, m)
 	}
-	t, m = spellAddress(t)
+	t, m = deobfuscate(t)
 	if m != nil {
 		maps = append(maps, m)
 	}
@@ -243,7 +243,12 @@ func deobfuscate(s string) (string, *spanMap) {
 			case j > i && j+3 < len(s) && (s[j:j+3] == "dot" || s[j:j+3] == "DOT") && s[j+3] == ' ':
 				j += 3
 			default:
-				continue
+				// A dot written in another language: "t จุด me/…", "t ដត me / …".
+				_, e, ok := wordAt(s, i, dotWords)
+				if !ok || e == i || s[j] < 0x80 {
+					continue
+				}
+				j = e
 			}
 			k := j
 			for k < len(s) && s[k] == ' ' {
@@ -255,12 +260,8 @@ func deobfuscate(s string) (string, *spanMap) {
 			}
 			w.replace(i, k, ".")
 			i = k - 1
-			if me && s[k+2] == ' ' {
-				// "t . me / name": the slash's spaces go too.
-				e := k + 2
-				for e < len(s) && (s[e] == ' ' || s[e] == '/') {
-					e++
-				}
+			if e := slashAfterMe(s, k+2); me && e > k+3 {
+				// "t . me / name", "t dot me slash name": the slash alone.
 				w.replace(k+2, e, "/")
 				i = e - 1
 			}
@@ -294,14 +295,8 @@ func spacedMeAt(s string, i, k int) bool {
 	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
 		return false
 	}
-	if e := k + 2; s[e] != '/' {
-		// "me / name"
-		for e < len(s) && s[e] == ' ' {
-			e++
-		}
-		if at(s, e) != '/' || e == k+2 {
-			return false
-		}
+	if s[k+2] != '/' && slashAfterMe(s, k+2) == k+2 {
+		return false
 	}
 	p := i
 	for p > 0 && isLetter(s[p-1]) {
@@ -312,6 +307,31 @@ func spacedMeAt(s string, i, k int) bool {
 	}
 	w := lowerASCII(s[p:i])
 	return w == "t" || w == "wa"
+}
+
+// slashAfterMe returns the end of a slash written with spaces or as a
+// word after "t.me" at s[i] ("me / name", "me slash name", "me/ +invite"),
+// or i when there is none.
+func slashAfterMe(s string, i int) int {
+	e := i
+	for e < len(s) && s[e] == ' ' {
+		e++
+	}
+	switch {
+	case at(s, e) == '/':
+		e++
+	case e > i && hasPrefixFoldASCII(s[e:], "slash") && at(s, e+5) == ' ':
+		e += 5
+	default:
+		return i
+	}
+	for e < len(s) && s[e] == ' ' {
+		e++
+	}
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '_' || s[e] == '+') {
+		return e
+	}
+	return i
 }
 
 // bracketed recognises "[.]", "(dot)", "{at}", "[:]", "[://]", "[/]" and
@@ -329,7 +349,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		closer = '>'
 	}
 	j := i + 1
-	for j < len(s) && j-i <= 6 && s[j] != closer {
+	for j < len(s) && j-i <= 9 && s[j] != closer {
 		j++
 	}
 	if j >= len(s) || s[j] != closer {
@@ -343,7 +363,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		inner = inner[:len(inner)-1]
 	}
 	switch lowerASCII(inner) {
-	case ".", "dot", "titik", "点":
+	case ".", "dot", "titik", "点", "點", "ដត", "จุด":
 		repl = "."
 	case "@", "at":
 		repl = "@"

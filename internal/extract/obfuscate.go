@@ -355,6 +355,10 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		if !glued && letterBefore(s, i) {
 			return digitUnit{}
 		}
+		if (c == 'l' || c == 'I') && !letterAt(s, i+1) && (glued || isDigit(at(s, i+1))) {
+			// "O9l-738": a lone l or I among digits is a one.
+			return digitUnit{d: '1', end: i + 1, kind: unitWord}
+		}
 		for _, w := range wordsByLetter[c|0x20-'a'] {
 			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
 				if w.repeat > 0 {
@@ -625,8 +629,8 @@ func plusBefore(s string, start int) int {
 // filter ("recruit at gmail dot com", "2836617705艾特qq点com",
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
-	atWords  = []string{"at", "艾特", "แอท", "a còng", "acong"}
-	dotWords = []string{"dot", "点", "點", "ดอท", "chấm", "cham", "titik"}
+	atWords  = []string{"at", "et", "艾特", "圈a", "แอท", "a còng", "acong"}
+	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "chấm", "cham", "titik"}
 )
 
 // handleLabels are the labels after which "at name" is "@name".
@@ -640,12 +644,20 @@ func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != ' ' && c != 'a' && c != 'A' && c < 0x80 {
+		if c != ' ' && c != 'a' && c != 'A' && c < 0x80 || i > 0 && s[i-1] >= 0x80 && c >= 0x80 && s[i-1] < 0xC0 && c < 0xC0 {
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
 		ws, we, ok := wordAt(s, i, atWords)
 		if !ok {
+			if end, domain, ds := dotWordDomain(s, i); domain != "" && (w == nil || ds >= w.copied) {
+				// "www点hxzp88点top", "kerja-luarnegeri titik xyz"
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(ds, end, domain)
+				i = end - 1
+			}
 			continue
 		}
 		le := ws
@@ -659,7 +671,9 @@ func spellAddress(s string) (string, *spanMap) {
 		if ls == le || w != nil && ls < w.copied {
 			continue
 		}
-		if domain, end := spelledDomain(s, we); domain != "" {
+		// "apply at example.com" is prose: a Latin at-word makes an
+		// address only with a dot written as a word after it.
+		if domain, end, worded := spelledDomain(s, we); domain != "" && (worded || s[ws+strings.IndexFunc(s[ws:], notSpace)] >= 0x80) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
@@ -679,6 +693,31 @@ func spellAddress(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// dotWordDomain reads a domain at whose first dot-word s[i] stands: the
+// label before it, the dot-word, and labels to a known top-level domain.
+// It returns the end, the domain and where it starts, or "".
+func dotWordDomain(s string, i int) (int, string, int) {
+	if i == 0 || !isAlnum(s[i-1]) {
+		return 0, "", 0
+	}
+	if _, _, ok := wordAt(s, i, dotWords); !ok {
+		return 0, "", 0
+	}
+	ds := i
+	for ds > 0 && (isAlnum(s[ds-1]) || s[ds-1] == '-' || s[ds-1] == '.') {
+		ds--
+	}
+	if ds > 0 && (s[ds-1] == '@' || s[ds-1] == '/') {
+		return 0, "", 0
+	}
+	domain, end, _ := spelledDomain(s, ds)
+	if domain == "" || end <= i || domain == "t.me" || domain == "wa.me" {
+		// "t dot me/…" is deobfuscate's, with its slash.
+		return 0, "", 0
+	}
+	return end, domain, ds
 }
 
 // isHandleStart reports whether c may start an account name.
@@ -715,12 +754,15 @@ func wordAt(s string, i int, words []string) (start, end int, ok bool) {
 // long chain of them is read once, not once for each at-word before it.
 const maxSpelledLabels = 8
 
+// notSpace reports whether r is not a space.
+func notSpace(r rune) bool { return r != ' ' }
+
 // spelledDomain reads labels joined by dots or dot-words at s[i] and
-// returns the domain if its last label is a known top-level domain, and
-// where it ends.
-func spelledDomain(s string, i int) (string, int) {
+// returns the domain if its last label is a known top-level domain, where
+// it ends, and whether a dot was written as a word.
+func spelledDomain(s string, i int) (string, int, bool) {
 	var labels []string
-	end := i
+	end, worded := i, false
 	for {
 		e := i
 		for e < len(s) && (isAlnum(s[e]) || s[e] == '-') {
@@ -739,12 +781,12 @@ func spelledDomain(s string, i int) (string, int) {
 		if !ok || de <= e {
 			break
 		}
-		i = de
+		i, worded = de, true
 	}
 	if len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] {
-		return "", 0
+		return "", 0, false
 	}
-	return strings.Join(labels, "."), end
+	return strings.Join(labels, "."), end, worded
 }
 
 // minSpacedLetters is how many single letters and digits apart by spaces
@@ -759,6 +801,13 @@ func closeSpaces(s string) (string, *spanMap) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == ' ' && at(s, i+1) == '_' && at(s, i+2) == ' ' && i > 0 && isAlnum(s[i-1]) && isAlnum(at(s, i+3)):
+			// "pp _ hr _ 2025": an underscore with spaces around it joins.
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, i+3, "_")
+			i += 2
 		case c == '@' && at(s, i+1) == ' ' && !(i > 0 && isAlnum(s[i-1])):
 			end, joined := spacedHandle(s, i+1)
 			if joined == "" {

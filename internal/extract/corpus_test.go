@@ -264,21 +264,24 @@ func evaluate(t *testing.T, corpus []corpusEntry) (string, map[string]*counts) {
 }
 
 // The obfuscated-identifier corpora: spelled-out, Chinese, keycap and
-// spaced digits, "t dot me", look-alike letters, and clean text that looks
-// like them. As above, the development one was used to build the view
-// steps; the held-out one was written after they were frozen.
+// spaced digits, "t dot me", look-alike letters, written-out addresses,
+// and clean text that looks like them. Each blind corpus was written by
+// someone who had not seen the extractor's code or the other corpora,
+// measured once on frozen code (the figures in docs/benchmarks.md), and
+// only then used to improve the extractor; so now all are development
+// corpora, and the blind figures are the ones that count.
 const (
 	obfuscatedCorpus        = "testdata/obfuscated.jsonl"
 	obfuscatedHoldoutCorpus = "testdata/obfuscated_holdout.jsonl"
 	obfuscatedBlindCorpus   = "testdata/obfuscated_holdout2.jsonl"
 	obfuscatedBlind3Corpus  = "testdata/obfuscated_holdout3.jsonl"
+	obfuscatedBlind4Corpus  = "testdata/obfuscated_holdout4.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
-// obfuscated corpora. The development corpus is held to the targets (0.98
-// and 0.95); the held-out one to the figures it gave when first measured
-// on the frozen extractor (see docs/benchmarks.md), so that a regression
-// shows — its recall fell short of the target, and is reported as such.
+// obfuscated corpora and holds each to the targets (0.98 and 0.95), except
+// blind corpus 4, the last one written, to its figures after the fixes it
+// led to (0.98 and 0.93), as a regression floor.
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
 	for _, c := range []struct {
@@ -286,9 +289,10 @@ func TestObfuscatedCorpus(t *testing.T) {
 		minPrecision, minRecall float64
 	}{
 		{"obfuscated development", obfuscatedCorpus, 0.98, 0.95},
-		{"obfuscated held-out", obfuscatedHoldoutCorpus, 0.98, 0.89},
-		{"obfuscated blind", obfuscatedBlindCorpus, 0, 0},
-		{"obfuscated blind 3", obfuscatedBlind3Corpus, 0, 0},
+		{"obfuscated held-out 1", obfuscatedHoldoutCorpus, 0.98, 0.95},
+		{"obfuscated blind 2", obfuscatedBlindCorpus, 0.98, 0.95},
+		{"obfuscated blind 3", obfuscatedBlind3Corpus, 0.98, 0.95},
+		{"obfuscated blind 4", obfuscatedBlind4Corpus, 0.98, 0.93},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

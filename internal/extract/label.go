@@ -11,7 +11,7 @@ import (
 var labelGapWords = []string{
 	"ID", "Id", "id", "No.", "no.", "NO.", "No", "no", "NO", "number", "Number", "num", "only", "Only",
 	"号码", "号", "號", "是", "为", "码", "账号", "is", "là", "คือ", "adalah", "số", "nomor", "nya",
-	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của",
+	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me",
 }
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp

@@ -233,6 +233,13 @@ func deobfuscate(s string) (string, *spanMap) {
 			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
 				continue
 			}
+			if i < 2 || !isAlnum(s[i-2]) && s[i-2] != '-' {
+				// One letter before a spaced dot is a word ("a dot com
+				// website"), except the t of "t dot me".
+				if !(s[i-1]|0x20 == 't') {
+					continue
+				}
+			}
 			j := i
 			for j < len(s) && s[j] == ' ' {
 				j++
@@ -245,7 +252,7 @@ func deobfuscate(s string) (string, *spanMap) {
 			default:
 				// A dot written in another language: "t จุด me/…", "t ដត me / …".
 				_, e, ok := wordAt(s, i, dotWords)
-				if !ok || e == i || s[j] < 0x80 {
+				if !ok || e == i {
 					continue
 				}
 				j = e
@@ -363,9 +370,9 @@ func bracketed(s string, i int) (end int, repl string) {
 		inner = inner[:len(inner)-1]
 	}
 	switch lowerASCII(inner) {
-	case ".", "dot", "titik", "点", "點", "ដត", "จุด":
+	case ".", "dot", "titik", "点", "點", "ដត", "ចុច", "จุด":
 		repl = "."
-	case "@", "at":
+	case "@", "at", "et":
 		repl = "@"
 	case ":", "://", "/":
 		if i > 0 && isLetter(s[i-1]) {

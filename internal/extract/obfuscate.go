@@ -106,6 +106,7 @@ const (
 	unitWord              // a number word: "seven", "tujuh", "chín", "แปด", "ប្រាំបី"
 	unitSymbol            // a Chinese numeral, keycap emoji, circled, styled or native-script digit
 	unitRepeat            // "double" or "triple": the next unit's digit two or three times
+	unitStyled            // a circled, keycap or styled digit
 )
 
 // A numberWord is a word that stands for a digit in a number read out
@@ -348,7 +349,7 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			k += 3
 		}
 		if len(s) >= k+3 && s[k:k+3] == "\u20E3" {
-			return digitUnit{d: c, end: k + 3, kind: unitSymbol}
+			return digitUnit{d: c, end: k + 3, kind: unitStyled}
 		}
 		return digitUnit{d: c, end: e, kind: unitASCII}
 	case isLetter(c):
@@ -370,7 +371,11 @@ func unitAt(s string, i int, glued bool) digitUnit {
 	case c >= 0xE0:
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if d := symbolDigit(r); d >= 0 {
-			return digitUnit{d: byte('0' + d), end: i + n, kind: unitSymbol}
+			kind := unitSymbol
+			if r >= 0x2460 && r <= 0x27BF || r >= 0x1D7CE || r == '🄀' {
+				kind = unitStyled
+			}
+			return digitUnit{d: byte('0' + d), end: i + n, kind: kind}
 		}
 		for _, w := range wordsByRune[r] {
 			if strings.HasPrefix(s[i:], w.w) {
@@ -510,7 +515,7 @@ func spellDigits(s string) (string, *spanMap) {
 			}
 			end = u.end
 			nu, spaced := nextUnit(s, u.end)
-			if nu.kind == 0 || spaced && u.kind == unitSymbol && nu.kind == unitASCII {
+			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII {
 				// Styled digits are not continued by plain ones across a
 				// separator: "⓪⑦⑦ ④⑧① ②⑤⑨ 24/7".
 				break
@@ -622,6 +627,11 @@ func plusBefore(s string, start int) int {
 	if p >= 4 && hasPrefixFoldASCII(s[p-4:], "plus") && !letterBefore(s, p-4) {
 		return p - 4
 	}
+	for _, plus := range []string{"➕", "បូក", "บวก"} {
+		if strings.HasSuffix(s[:p], plus) {
+			return p - len(plus)
+		}
+	}
 	return -1
 }
 
@@ -630,7 +640,7 @@ func plusBefore(s string, start int) int {
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
 	atWords  = []string{"at", "et", "艾特", "圈a", "แอท", "a còng", "acong"}
-	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "chấm", "cham", "titik"}
+	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik"}
 )
 
 // handleLabels are the labels after which "at name" is "@name".
@@ -713,9 +723,17 @@ func dotWordDomain(s string, i int) (int, string, int) {
 		return 0, "", 0
 	}
 	domain, end, _ := spelledDomain(s, ds)
-	if domain == "" || end <= i || domain == "t.me" || domain == "wa.me" {
-		// "t dot me/…" is deobfuscate's, with its slash.
+	if domain == "" || end <= i || i-ds < 2 && domain != "t.me" {
+		// One letter before a worded dot is a word: "a dot com website".
 		return 0, "", 0
+	}
+	if domain == "t.me" || domain == "wa.me" {
+		// "t点me/name", "t dot me slash name": the slash too.
+		if e := slashAfterMe(s, end); e > end {
+			return e, domain + "/", ds
+		} else if at(s, end) != '/' {
+			return 0, "", 0
+		}
 	}
 	return end, domain, ds
 }
@@ -783,7 +801,7 @@ func spelledDomain(s string, i int) (string, int, bool) {
 		}
 		i, worded = de, true
 	}
-	if len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] {
+	if me := len(labels) == 2 && labels[1] == "me" && (labels[0] == "t" || labels[0] == "wa"); len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] && !me {
 		return "", 0, false
 	}
 	return strings.Join(labels, "."), end, worded
@@ -808,6 +826,32 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(i, i+3, "_")
 			i += 2
+		case c == 'm' && at(s, i+1) == 'e' && (strings.HasSuffix(s[:i], "t.") || strings.HasSuffix(s[:i], "wa.")) && at(s, i+2) != '/':
+			// "t.me / name", "t.me/ name"
+			if e := slashAfterMe(s, i+2); e > i+2 {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i+2, e, "/")
+				i = e - 1
+			}
+		case c == 'm' && at(s, i+1) == 'e' && at(s, i+2) == '/' && at(s, i+3) == ' ' && strings.HasSuffix(s[:i], "t."):
+			if e := slashAfterMe(s, i+2); e > i+3 {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i+2, e, "/")
+				i = e - 1
+			}
+		case c == ' ' && isDigit(at(s, i+1)) && i > 0 && isAlnum(s[i-1]) && handleBefore(s, i):
+			// "boss_wang 1 6 8", "sep_tong_vn 99": a handle's digits apart.
+			if e, digits := spacedDigitsAfter(s, i); digits != "" {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i, e, digits)
+				i = e - 1
+			}
 		case c == '@' && at(s, i+1) == ' ' && !(i > 0 && isAlnum(s[i-1])):
 			end, joined := spacedHandle(s, i+1)
 			if joined == "" {
@@ -901,6 +945,41 @@ func spacedLetters(s string, i int) (int, string) {
 	}
 	if len(b) < minSpacedLetters || letters < 2 || isDigit(b[0]) {
 		return e, ""
+	}
+	return e, string(b)
+}
+
+// handleBefore reports whether the word ending at s[i] looks like an
+// account name: letters with an underscore or hyphen in it.
+func handleBefore(s string, i int) bool {
+	b, sep, letter := i, false, false
+	for b > 0 && (isAlnum(s[b-1]) || s[b-1] == '_' || s[b-1] == '-') {
+		b--
+		sep = sep || s[b] == '_' || s[b] == '-'
+		letter = letter || isLetter(s[b])
+	}
+	return sep && letter && isLetter(s[i-1])
+}
+
+// spacedDigitsAfter reads digit groups apart by single spaces at s[i]
+// (" 1 6 8", " 99"): at most six digits, groups of at most four, then the
+// end of a word. It returns their end and the digits, or "".
+func spacedDigitsAfter(s string, i int) (int, string) {
+	var b []byte
+	e := i
+	for at(s, e) == ' ' && isDigit(at(s, e+1)) {
+		g := e + 1
+		for g < len(s) && isDigit(s[g]) {
+			g++
+		}
+		if g-e-1 > 4 || letterAt(s, g) {
+			return 0, ""
+		}
+		b = append(b, s[e+1:g]...)
+		e = g
+	}
+	if len(b) == 0 || len(b) > 6 || isDigit(at(s, e)) || at(s, e) == '.' && isDigit(at(s, e+1)) {
+		return 0, ""
 	}
 	return e, string(b)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -56,6 +57,20 @@ func openDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 		}
 		return fmt.Errorf("%w %s; run vigil migrate or vigil serve first", errNoDatabase, where)
 	})
+}
+
+// openStaff validates c and opens the existing database for the account
+// commands (user, token): the account service on it, and the function that
+// closes it.
+func openStaff(ctx context.Context, c *config.Config) (*staff.Service, func() error, error) {
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return staff.New(db, c.SessionTTL), db.Close, nil
 }
 
 // openSchema opens the configured database and checks its schema is
@@ -139,10 +154,9 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, c *config.Config, args 
 	return openDB(ctx, c)
 }
 
-// withServer runs fn on a server assembled on the existing database, for
-// the one-word subcommands (`links rebuild`, `search rebuild`) that take
-// only the common flags.
-func withServer(ctx context.Context, e *env, name string, args []string, fn func(*server.Server) error) error {
+// withDB runs fn on the existing database, for the one-word subcommands
+// that take only the common flags.
+func withDB(ctx context.Context, e *env, name string, args []string, fn func(*config.Config, *store.DB) error) error {
 	fs := newFlags(e, name)
 	cfg, err := loadConfig(e, fs)
 	if err != nil {
@@ -153,11 +167,20 @@ func withServer(ctx context.Context, e *env, name string, args []string, fn func
 		return err
 	}
 	defer db.Close()
-	srv, err := openServer(ctx, e, cfg, db)
-	if err != nil {
-		return err
-	}
-	return fn(srv)
+	return fn(cfg, db)
+}
+
+// withServer runs fn on a server assembled on the existing database, for
+// the one-word subcommands (`links rebuild`, `search rebuild`) that take
+// only the common flags.
+func withServer(ctx context.Context, e *env, name string, args []string, fn func(*server.Server) error) error {
+	return withDB(ctx, e, name, args, func(cfg *config.Config, db *store.DB) error {
+		srv, err := openServer(ctx, e, cfg, db)
+		if err != nil {
+			return err
+		}
+		return fn(srv)
+	})
 }
 
 // openServer assembles a server (services, keys, workers not started) on an

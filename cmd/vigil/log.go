@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // runLog runs the testimony ledger's operator commands: audit, checkpoint
@@ -111,22 +112,14 @@ func ledgerAudit(ctx context.Context, e *env, cfg *config.Config, vkey string, c
 
 // runLogCheckpoint prints the latest signed checkpoint.
 func runLogCheckpoint(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "log checkpoint")
-	cfg, err := loadConfig(e, fs)
-	if err != nil {
-		return err
-	}
-	db, err := parseAndOpen(ctx, fs, cfg, args)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st, err := db.Read().GetLedgerState(ctx)
-	if err != nil {
-		return fmt.Errorf("log checkpoint: %w", err)
-	}
-	fmt.Fprint(e.stdout, st.Checkpoint)
-	return nil
+	return withDB(ctx, e, "log checkpoint", args, func(_ *config.Config, db *store.DB) error {
+		st, err := db.Read().GetLedgerState(ctx)
+		if err != nil {
+			return fmt.Errorf("log checkpoint: %w", err)
+		}
+		fmt.Fprint(e.stdout, st.Checkpoint)
+		return nil
+	})
 }
 
 // runLogVKey prints the log's verifier key, for publishing and pinning.

@@ -41,15 +41,11 @@ func runToken(ctx context.Context, e *env, args []string) error {
 	case sub != "revoke" && fs.NArg() > 0:
 		return fmt.Errorf("token %s: unexpected argument %q: %w", sub, fs.Arg(0), errUsage)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	svc, closeDB, err := openStaff(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := staff.New(db, cfg.SessionTTL)
+	defer closeDB()
 	switch sub {
 	case "create":
 		t, err := svc.CreateToken(ctx, staff.System, *user, *name, *ttl)

@@ -43,15 +43,11 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case sub != "add" && sub != "list" && fs.NArg() != 1:
 		return fmt.Errorf("user %s: give one e-mail or user id (vigil user %s EMAIL)%s: %w", sub, sub, flagsAfter(fs.Args()), errUsage)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	svc, closeDB, err := openStaff(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	svc := staff.New(db, cfg.SessionTTL)
+	defer closeDB()
 	switch sub {
 	case "add":
 		o, err := svc.FindOrg(ctx, org)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,21 +16,17 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/intake"
-	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/links"
-	"github.com/vigil-project/vigil/internal/listexport"
-	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/seal"
-	"github.com/vigil-project/vigil/internal/search"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/staff"
-	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
-	"github.com/vigil-project/vigil/internal/web"
 )
 
-// env is an API on a fresh database with the services behind it.
+// env is a server built by server.New on a fresh database, with the
+// services behind its API.
 type env struct {
 	t        *testing.T
 	db       *store.DB
@@ -42,7 +37,9 @@ type env struct {
 	links    *links.Service
 	screen   *screen.Service
 	api      *api.API
-	mux      *http.ServeMux
+	// mux is the server's whole handler: the API, the public log and the
+	// pages.
+	mux http.Handler
 	// tokens maps a user's e-mail to an API token.
 	tokens map[string]string
 	// users maps e-mail to actor.
@@ -56,56 +53,30 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return newEnvWith(t, db, slog.New(slog.DiscardHandler), api.Options{PublicRate: 1000})
 }
 
-// newEnvWith is newEnv with the API's logger and options.
+// newEnvWith is newEnv with the server's logger and the API's options
+// (those the configuration holds: the body limit, the public rate, the
+// trusted proxies and the metrics token).
 func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *env {
 	t.Helper()
-	keys, err := seal.New(bytes.Repeat([]byte{9}, seal.KeySize))
-	if err != nil {
+	srv := servertest.New(t, servertest.Options{DB: db, Log: log, Start: true, NoJobs: true, Config: func(cfg *config.Config) {
+		if opt.BodyLimit != 0 {
+			cfg.BodyLimit = opt.BodyLimit
+		}
+		if opt.PublicRate != 0 {
+			cfg.PublicRate = opt.PublicRate
+		}
+		cfg.TrustedProxies = opt.TrustedProxies
+		cfg.MetricsToken = opt.MetricsToken
+	}})
+	// The job workers do not run, so a test decides when a report is
+	// linked (e.links.Process).
+	// The demo watch list, for the screening routes.
+	if _, err := srv.Screen.LoadDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	// A ledger with its sequencer, as server.New runs it: intake answers
-	// with receipts and the reporter can fetch one later.
-	ctx, stop := context.WithCancel(context.Background())
-	lkey, err := ledger.OpenKey(ctx, db, filepath.Join(t.TempDir(), "log.key"), config.Defaults().LogOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg, err := ledger.New(db, lkey, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seq := make(chan struct{})
-	go func() {
-		defer close(seq)
-		lg.Run(ctx)
-	}()
-	t.Cleanup(func() { stop(); <-seq })
-	in := intake.New(db, keys, lg, nil, log)
-	cw := casework.New(db, keys, in, log)
-	srch := search.New(db, keys, in, cw, log)
-	in.Index = srch
-	in.Start()
-	t.Cleanup(in.Close)
-	e := &env{t: t, db: db, keys: keys, intake: in, casework: cw, staff: staff.New(db, 0),
+	return &env{t: t, db: db, keys: srv.Keys, intake: srv.Intake, casework: srv.Casework, staff: srv.Staff, links: srv.Links,
+		screen: srv.Screen, api: srv.API, mux: srv.Handler(),
 		tokens: map[string]string{}, users: map[string]auth.Actor{}, orgs: map[string]string{}}
-	e.links = links.New(db, keys, in, log)
-	if err := e.links.EnableLure(); err != nil {
-		t.Fatal(err)
-	}
-	e.screen = screen.New(db, log, screen.WithReports(in))
-	if _, err := e.screen.LoadDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cats, err := web.Catalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := stats.New(db)
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
-		Export: listexport.New(db, in, cw, st, srch, cats), DB: db, Reasons: keys}, log, opt)
-	e.mux = http.NewServeMux()
-	e.api.Mount(e.mux)
-	return e
 }
 
 // org creates an organisation with a user in each role given; e-mails are

@@ -97,18 +97,10 @@ func (s *Service) Merge(ctx context.Context, a auth.Actor, id string, in *MergeI
 	if strings.TrimSpace(in.Into) == "" {
 		return nil, invalid.Field("into", "required", "name the report to keep")
 	}
-	if err := invalid.Text("note", in.Note, noteLimit, false); err != nil {
-		return nil, err
-	}
 	if in.Into == id {
 		return nil, invalid.Field("into", "invalid", "a report cannot be merged into itself")
 	}
-	now := s.now().UTC().UnixMicro()
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		dup, err := loadReport(ctx, q, a, id, auth.TriageReport)
-		if err != nil {
-			return err
-		}
+	return s.reportAct(ctx, a, id, in.Note, func(q store.Q, dup *store.Report, now int64) error {
 		kept, err := loadReport(ctx, q, a, in.Into, auth.TriageReport)
 		if err != nil {
 			return notFoundAs(err, "into", in.Into)
@@ -127,10 +119,6 @@ func (s *Service) Merge(ctx context.Context, a auth.Actor, id string, in *MergeI
 		}
 		return s.record(ctx, q, a, "report.merge", "report", id, strings.TrimSpace(in.Note), map[string]string{"into": kept.ID, "was": dup.Status})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.intake.Get(ctx, a, id)
 }
 
 // DismissIn dismisses a report.
@@ -152,15 +140,7 @@ func (s *Service) Dismiss(ctx context.Context, a auth.Actor, id string, in *Dism
 	if err := invalid.Enum("reason", in.Reason, DismissReasons); err != nil {
 		return nil, err
 	}
-	if err := invalid.Text("note", in.Note, noteLimit, false); err != nil {
-		return nil, err
-	}
-	now := s.now().UTC().UnixMicro()
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := loadReport(ctx, q, a, id, auth.TriageReport)
-		if err != nil {
-			return err
-		}
+	return s.reportAct(ctx, a, id, in.Note, func(q store.Q, r *store.Report, now int64) error {
 		if err := actedOn("id", r); err != nil {
 			return err
 		}
@@ -169,10 +149,6 @@ func (s *Service) Dismiss(ctx context.Context, a auth.Actor, id string, in *Dism
 		}
 		return s.record(ctx, q, a, "report.dismiss", "report", id, strings.TrimSpace(in.Note), map[string]string{"reason": in.Reason, "was": r.Status})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.intake.Get(ctx, a, id)
 }
 
 // ReopenIn reopens a merged or dismissed report.
@@ -184,15 +160,7 @@ type ReopenIn struct {
 // latest case gives it, or received (back in the triage queue) when it is in
 // none.
 func (s *Service) Reopen(ctx context.Context, a auth.Actor, id string, in *ReopenIn) (*intake.ReportView, error) {
-	if err := invalid.Text("note", in.Note, noteLimit, false); err != nil {
-		return nil, err
-	}
-	now := s.now().UTC().UnixMicro()
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := loadReport(ctx, q, a, id, auth.TriageReport)
-		if err != nil {
-			return err
-		}
+	return s.reportAct(ctx, a, id, in.Note, func(q store.Q, r *store.Report, now int64) error {
 		if r.Status != intake.StatusMerged && r.Status != intake.StatusDismissed {
 			return invalid.Field("id", "not_dismissed", "report %s is neither merged nor dismissed", id)
 		}
@@ -223,6 +191,23 @@ func (s *Service) Reopen(ctx context.Context, a auth.Actor, id string, in *Reope
 			detail["reason"] = act.DismissReason
 		}
 		return s.record(ctx, q, a, "report.reopen", "report", id, strings.TrimSpace(in.Note), detail)
+	})
+}
+
+// reportAct runs act on report id in one transaction, once the note is
+// checked and the actor may triage the report, and answers the report as it
+// reads afterwards: the frame of merge, dismiss and reopen.
+func (s *Service) reportAct(ctx context.Context, a auth.Actor, id, note string, act func(q store.Q, r *store.Report, now int64) error) (*intake.ReportView, error) {
+	if err := invalid.Text("note", note, noteLimit, false); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC().UnixMicro()
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		r, err := loadReport(ctx, q, a, id, auth.TriageReport)
+		if err != nil {
+			return err
+		}
+		return act(q, r, now)
 	})
 	if err != nil {
 		return nil, err

@@ -2,45 +2,23 @@ package demo_test
 
 import (
 	"context"
-	"crypto/rand"
-	"io"
-	"log/slog"
 	"reflect"
 	"testing"
 	"time"
 
-	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/demo"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/links"
-	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 func newServer(t *testing.T, db *store.DB) *server.Server {
 	t.Helper()
-	ctx := context.Background()
-	master := make([]byte, 32)
-	rand.Read(master)
-	keys, err := seal.New(master)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	if _, _, err := demo.Load(ctx, srv, demo.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	srv := servertest.New(t, servertest.Options{DB: db})
+	servertest.Demo(t, srv)
 	return srv
 }
 

@@ -162,18 +162,10 @@ func (s *scanner) labelledHandle(k keyword) {
 	if plain && !explicit {
 		return
 	}
-	kind := KindTelegram
-	switch {
-	case k.class&kwLine != 0:
-		kind = KindLine
-	case k.class&kwWeChat != 0:
-		kind = KindWeChat
-	case k.class&kwInstagram != 0:
-		kind = KindInstagram
-	case k.class&kwTikTok != 0:
-		kind = KindTikTok
-	case k.class&kwWhatsApp != 0:
-		return // WhatsApp accounts are phone numbers
+	// WhatsApp accounts are phone numbers.
+	kind, ok := labelKind(k.class, kwWhatsApp)
+	if !ok {
+		return
 	}
 	v, ok := handleValue(kind, name)
 	if !ok {
@@ -184,6 +176,26 @@ func (s *scanner) labelledHandle(k keyword) {
 		conf = 0.6
 	}
 	s.add(Hit{Kind: kind, Value: v, Start: p, End: e, Confidence: conf})
+}
+
+// labelKind is the kind of handle a label of class names: LINE, WeChat,
+// Instagram or TikTok (in that order), else Telegram. It is false for a
+// label of class notHandle (and none of those four): an app whose accounts
+// the caller does not take as handles.
+func labelKind(class, notHandle kwClass) (Kind, bool) {
+	switch {
+	case class&kwLine != 0:
+		return KindLine, true
+	case class&kwWeChat != 0:
+		return KindWeChat, true
+	case class&kwInstagram != 0:
+		return KindInstagram, true
+	case class&kwTikTok != 0:
+		return KindTikTok, true
+	case class&notHandle != 0:
+		return "", false
+	}
+	return KindTelegram, true
 }
 
 func isLetterRune(s string) bool {

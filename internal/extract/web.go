@@ -354,16 +354,8 @@ func (s *scanner) at(ws, a, we int) {
 	}
 	kind := KindTelegram
 	if k, ok := s.handleLabel(a); ok {
-		switch {
-		case k.class&kwLine != 0:
-			kind = KindLine
-		case k.class&kwWeChat != 0:
-			kind = KindWeChat
-		case k.class&kwInstagram != 0:
-			kind = KindInstagram
-		case k.class&kwTikTok != 0:
-			kind = KindTikTok
-		case k.class&kwOtherSocial != 0:
+		// An @name after Twitter or Facebook is none of Vigil's kinds.
+		if kind, ok = labelKind(k.class, kwOtherSocial); !ok {
 			return
 		}
 	}

@@ -110,11 +110,8 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name strin
 		return nil, errors.New("intake: no attachments directory configured")
 	}
 	q := s.db.Read()
-	dk, err := s.dataKey(ctx, q, reportID)
+	dk, err := s.writeKey(ctx, q, reportID)
 	if err != nil {
-		if errors.Is(err, seal.ErrDestroyed) {
-			return nil, invalid.Field("report", "erased", "the report was erased; nothing can be added")
-		}
 		return nil, err
 	}
 	now := time.Now().UTC()

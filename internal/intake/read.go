@@ -242,6 +242,36 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
+// writeKey opens the data key of a report that text is added to: refused,
+// naming the report, once it was erased.
+func (s *Service) writeKey(ctx context.Context, q store.Q, reportID string) (*seal.DataKey, error) {
+	dk, err := s.dataKey(ctx, q, reportID)
+	if errors.Is(err, seal.ErrDestroyed) {
+		return nil, invalid.Field("report", "erased", "the report was erased; nothing can be added")
+	}
+	return dk, err
+}
+
+// indexText, in the transaction that adds text to report r, indexes the
+// text for search and queues the report's follow-up jobs.
+func (s *Service) indexText(ctx context.Context, q store.Q, r *store.Report, text string, now time.Time) error {
+	if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{text}, nil)); err != nil {
+		return err
+	}
+	return q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro())
+}
+
+// written wakes the ledger's sequencer and tells the follow-ups once text
+// added to a report is committed.
+func (s *Service) written(ctx context.Context, reportID string) {
+	if s.ledger != nil {
+		s.ledger.Notify()
+	}
+	if s.stored != nil {
+		s.stored(context.WithoutCancel(ctx), []string{reportID})
+	}
+}
+
 // dataKey opens a report's data key; ErrDestroyed after erasure.
 func (s *Service) dataKey(ctx context.Context, q store.Q, reportID string) (*seal.DataKey, error) {
 	w, err := q.GetDataKey(ctx, reportID)
@@ -265,11 +295,7 @@ func (s *Service) statements(ctx context.Context, q store.Q, r *store.Report) ([
 	if err != nil && !errors.Is(err, seal.ErrDestroyed) {
 		return nil, err
 	}
-	ids := make([]string, len(stmts))
-	for i, st := range stmts {
-		ids[i] = st.ID
-	}
-	leaves, err := q.LeafIndexes(ctx, ids)
+	leaves, err := q.LeafIndexes(ctx, idsOf(stmts, func(st *store.Statement) string { return st.ID }))
 	if err != nil {
 		return nil, err
 	}
@@ -443,11 +469,8 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 				return invalid.Field("recants_id", "not_found", "no statement %q in this report", in.RecantsID)
 			}
 		}
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
@@ -455,10 +478,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
-		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{in.Text}, nil)); err != nil {
-			return err
-		}
-		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+		if err := s.indexText(ctx, q, r, in.Text, now); err != nil {
 			return err
 		}
 		detail := map[string]string{"statement": w.stmt.ID, "kind": in.Kind}
@@ -470,12 +490,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 	if err != nil {
 		return nil, err
 	}
-	if s.ledger != nil {
-		s.ledger.Notify()
-	}
-	if s.stored != nil {
-		s.stored(context.WithoutCancel(ctx), []string{reportID})
-	}
+	s.written(ctx, reportID)
 	v := &StatementView{ID: w.stmt.ID, Kind: w.stmt.Kind, RecantsID: w.stmt.RecantsID, Language: w.stmt.Language,
 		Source: w.stmt.Source, TakenBy: w.stmt.TakenBy, Circumstances: w.stmt.Circumstances, CreatedAt: now,
 		Versions: []VersionView{{Version: 1, Text: in.Text, CreatedAt: now}}}
@@ -510,21 +525,15 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 			return err
 		}
 		version = len(vs) + 1
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		w := newVersion(dk, statementID, version, text, a.UserID, now)
 		if err := w.put(ctx, q); err != nil {
 			return err
 		}
-		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{text}, nil)); err != nil {
-			return err
-		}
-		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+		if err := s.indexText(ctx, q, r, text, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, map[string]any{"statement": statementID, "version": version})
@@ -532,12 +541,7 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 	if err != nil {
 		return nil, err
 	}
-	if s.ledger != nil {
-		s.ledger.Notify()
-	}
-	if s.stored != nil {
-		s.stored(context.WithoutCancel(ctx), []string{reportID})
-	}
+	s.written(ctx, reportID)
 	return &VersionView{Version: version, Text: text, CreatedAt: now}, nil
 }
 
@@ -618,11 +622,7 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-	}
-	caseIDs, err := q.CaseIDsOfReports(ctx, ids)
+	caseIDs, err := q.CaseIDsOfReports(ctx, idsOf(rs, func(r *store.Report) string { return r.ID }))
 	if err != nil {
 		return nil, err
 	}
@@ -635,6 +635,15 @@ func (s *Service) List(ctx context.Context, a auth.Actor, f ListFilter) ([]*Repo
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// idsOf returns the id of each of xs, in order.
+func idsOf[T any](xs []T, id func(T) string) []string {
+	ids := make([]string, len(xs))
+	for i, x := range xs {
+		ids[i] = id(x)
+	}
+	return ids
 }
 
 // Receipt returns the ledger receipt of the first statement of the report

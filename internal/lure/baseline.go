@@ -80,14 +80,7 @@ func TrainBaseline(rows []Example, kind BaselineKind, fpr float64) (*Baseline, e
 	if kind != BaselineTFIDF && kind != BaselineNB {
 		return nil, fmt.Errorf("lure: baseline %q, want %s or %s", kind, BaselineTFIDF, BaselineNB)
 	}
-	var pos, neg int
-	for _, r := range rows {
-		if r.Label == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
+	pos, neg := labelCounts(rows)
 	if pos == 0 || neg == 0 {
 		return nil, errors.New("lure: baseline: want rows of both labels")
 	}

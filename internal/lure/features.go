@@ -126,11 +126,10 @@ func (fz *featurizer) add(h uint64) {
 	fz.buf[fz.fam] = append(fz.buf[fz.fam], uint32(mix64(h)&fz.mask))
 }
 
-// vectorize builds the features of folded text s, given the indicator codes
-// found in it and the monthly pay in US dollars (0 when none was found).
-// Text features are binary, each family scaled to unit length; each
-// indicator and the pay band add one feature of value 1.
-func (fz *featurizer) vectorize(s string, codes []string, payUSD float64) vector {
+// hashes fills the families' buffers with the hashed features of folded
+// text s (unsorted, with repeats): the text's, and its fields' when the
+// feature set has them.
+func (fz *featurizer) hashes(s string) {
 	for i := range fz.buf {
 		fz.buf[i] = fz.buf[i][:0]
 	}
@@ -139,6 +138,14 @@ func (fz *featurizer) vectorize(s string, codes []string, payUSD float64) vector
 		fz.fam = famField
 		fz.fields(s)
 	}
+}
+
+// vectorize builds the features of folded text s, given the indicator codes
+// found in it and the monthly pay in US dollars (0 when none was found).
+// Text features are binary, each family scaled to unit length; each
+// indicator and the pay band add one feature of value 1.
+func (fz *featurizer) vectorize(s string, codes []string, payUSD float64) vector {
+	fz.hashes(s)
 	total := 0
 	for i := range fz.buf {
 		slices.Sort(fz.buf[i])
@@ -214,14 +221,7 @@ func (v vector) merged() vector {
 // the same sum as the dot product of vectorize's vector, without building
 // and sorting it. Scoring uses it; training needs the vectors.
 func (fz *featurizer) score(s string, codes []string, payUSD float64, w []float32, b float64) float64 {
-	for i := range fz.buf {
-		fz.buf[i] = fz.buf[i][:0]
-	}
-	fz.text(s)
-	if fz.fl.fields {
-		fz.fam = famField
-		fz.fields(s)
-	}
+	fz.hashes(s)
 	z := b
 	for f := range fz.buf {
 		n, sum := fz.distinctSum(fz.buf[f], w)

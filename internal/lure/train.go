@@ -90,14 +90,7 @@ func Train(rows []Example, cfg TrainConfig) (*Model, error) {
 	case cfg.Epochs < 1 || cfg.Lambda < 0 || cfg.Folds < 2:
 		return nil, errors.New("lure: train: epochs, lambda or folds out of range")
 	}
-	var pos, neg int
-	for _, r := range rows {
-		if r.Label == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
+	pos, neg := labelCounts(rows)
 	if pos < cfg.Folds || neg < cfg.Folds {
 		return nil, fmt.Errorf("lure: train: %d lure and %d legitimate rows, want at least %d of each", pos, neg, cfg.Folds)
 	}
@@ -508,3 +501,15 @@ func ratio(a, b int) float64 {
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// labelCounts counts the lure (label 1) and legitimate rows.
+func labelCounts(rows []Example) (pos, neg int) {
+	for _, r := range rows {
+		if r.Label == 1 {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	return pos, neg
+}

@@ -58,13 +58,7 @@ func jaroWinkler[S ~string | ~[]byte](a, b S) float64 {
 		}
 		j++
 	}
-	fm := float64(m)
-	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t)/2)/fm) / 3
-	l := 0
-	for l < 4 && l < la && a[l] == b[l] {
-		l++
-	}
-	return jaro + float64(l)*0.1*(1-jaro)
+	return winkler(m, t, la, lb, prefix4(a, b))
 }
 
 func jaroWinklerRunes(a, b []rune) float64 {
@@ -108,13 +102,30 @@ func jaroWinklerRunes(a, b []rune) float64 {
 		}
 		j++
 	}
-	fm := float64(m)
-	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t)/2)/fm) / 3
 	l := 0
 	for l < 4 && l < la && a[l] == b[l] {
 		l++
 	}
-	return jaro + float64(l)*0.1*(1-jaro)
+	return winkler(m, t, la, lb, l)
+}
+
+// prefix4 is the length of the prefix a and b share, up to 4 (Winkler's
+// bonus counts no more).
+func prefix4[S ~string | ~[]byte](a, b S) int {
+	l := 0
+	for l < 4 && l < len(a) && l < len(b) && a[l] == b[l] {
+		l++
+	}
+	return l
+}
+
+// winkler is the Jaro–Winkler similarity of a token of la letters and one
+// of lb that match in m letters with t of them out of order and share a
+// prefix of prefix letters.
+func winkler(m, t, la, lb, prefix int) float64 {
+	fm := float64(m)
+	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(t)/2)/fm) / 3
+	return jaro + float64(prefix)*0.1*(1-jaro)
 }
 
 func isASCII(s string) bool {

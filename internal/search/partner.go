@@ -106,17 +106,9 @@ func (s *Service) partnerSearch(ctx context.Context, a auth.Actor, q *Query, lim
 	for stage := c.stage; stage < nStages && !p.more; stage++ {
 		hs := found[stage]
 		slices.SortFunc(hs, func(x, y hit) int { return strings.Compare(y.id, x.id) })
-		for _, h := range hs {
-			if stage == c.stage && c.id != "" && h.id >= c.id {
-				continue
-			}
-			r, ok, err := s.result(ctx, a, h, stage, q)
-			if err != nil {
-				return nil, err
-			}
-			if ok && !p.add(stage, r) {
-				break
-			}
+		err := s.page(ctx, a, p, q, stage, hs, func(h hit) bool { return stage == c.stage && c.id != "" && h.id >= c.id })
+		if err != nil {
+			return nil, err
 		}
 	}
 	return p.done(), nil

@@ -324,17 +324,8 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 			if err != nil {
 				return nil, fmt.Errorf("search: %w", err)
 			}
-			for _, h := range hs {
-				if seen[h.id] {
-					continue
-				}
-				r, ok, err := s.result(ctx, a, h, stage, q)
-				if err != nil {
-					return nil, err
-				}
-				if ok && !p.add(stage, r) {
-					break
-				}
+			if err := s.page(ctx, a, p, q, stage, hs, func(h hit) bool { return seen[h.id] }); err != nil {
+				return nil, err
 			}
 			if len(hs) < batch {
 				break
@@ -343,6 +334,24 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 		}
 	}
 	return p.done(), nil
+}
+
+// page adds the results of a stage's hits hs to p in order, passing over
+// those skip names and those a may not see, until p is full.
+func (s *Service) page(ctx context.Context, a auth.Actor, p *pager, q *Query, stage int, hs []hit, skip func(hit) bool) error {
+	for _, h := range hs {
+		if skip(h) {
+			continue
+		}
+		r, ok, err := s.result(ctx, a, h, stage, q)
+		if err != nil {
+			return err
+		}
+		if ok && !p.add(stage, r) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // result checks that a may read a candidate and titles it. ok is false for

@@ -1,22 +1,16 @@
 package server_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/vigil-project/vigil/internal/config"
-	"github.com/vigil-project/vigil/internal/seal"
-	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 // TestSetupLink: a server on an empty database has a one-time setup token;
@@ -27,24 +21,7 @@ import (
 func TestSetupLink(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			ctx := context.Background()
-			cfg := config.Defaults()
-			cfg.DataDir = t.TempDir()
-			cfg.SecureCookies = false
-			if err := cfg.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			db := storetest.Open(t, engine)
-			keys, err := seal.Open(ctx, filepath.Join(cfg.DataDir, "master.key"), db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv.Start(ctx)
-			t.Cleanup(srv.Close)
+			srv := servertest.New(t, servertest.Options{Engine: engine, Start: true})
 			if len(srv.SetupToken) < 20 {
 				t.Fatalf("setup token %q on an empty database", srv.SetupToken)
 			}
@@ -77,7 +54,7 @@ func TestSetupLink(t *testing.T) {
 				}
 			}
 			code, _, body := do("GET", "/setup?token="+url.QueryEscape(tok), nil)
-			if code != http.StatusOK || !strings.Contains(body, cfg.LogOrigin) {
+			if code != http.StatusOK || !strings.Contains(body, srv.Cfg.LogOrigin) {
 				t.Fatalf("setup page: %d\n%s", code, body)
 			}
 			good := url.Values{"token": {tok}, "org_name": {"Sihanoukville Hotline"}, "kind": {"hotline"}, "country": {"KH"},

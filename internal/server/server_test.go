@@ -7,44 +7,25 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/config"
-	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/server"
-	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 )
 
 // newServer builds a server on a fresh SQLite database with the settings
 // edit makes (the address a free loopback port).
 func newServer(t *testing.T, edit func(*config.Config)) (*server.Server, *config.Config) {
 	t.Helper()
-	cfg := config.Defaults()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DataDir = t.TempDir()
-	edit(&cfg)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.Open(t, store.SQLite)
-	keys, err := seal.Open(context.Background(), filepath.Join(cfg.DataDir, "master.key"), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(context.Background(), &cfg, db, keys, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, &cfg
+	srv := servertest.New(t, servertest.Options{Config: edit})
+	return srv, srv.Cfg
 }
 
 // start runs a server on a loopback port with the settings edit makes and

@@ -8,17 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/vigil-project/vigil/internal/config"
-	"github.com/vigil-project/vigil/internal/seal"
-	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/staff"
-	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 // lockedBuffer is a log sink the server's goroutines may write to.
@@ -48,24 +43,8 @@ func (l *lockedBuffer) String() string {
 // nothing).
 func TestNotAcceptingReports(t *testing.T) {
 	ctx := context.Background()
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.SecureCookies = false
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.Open(t, store.SQLite)
-	keys, err := seal.Open(ctx, filepath.Join(cfg.DataDir, "master.key"), db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logged lockedBuffer
-	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(&logged, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start(ctx)
-	t.Cleanup(srv.Close)
+	srv := servertest.New(t, servertest.Options{Log: slog.New(slog.NewTextHandler(&logged, nil)), Start: true})
 	srv.WarnSetup(ctx)
 	if !strings.Contains(logged.String(), "no organisation receives public reports") {
 		t.Errorf("start-up did not warn that no organisation receives public reports:\n%s", logged.String())

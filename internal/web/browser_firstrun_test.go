@@ -1,22 +1,14 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 
-	"github.com/vigil-project/vigil/internal/config"
-	"github.com/vigil-project/vigil/internal/seal"
-	"github.com/vigil-project/vigil/internal/server"
-	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 )
 
 // TestBrowserFirstRun is an operator's first run in chromium: a server on
@@ -24,32 +16,15 @@ import (
 // admin (with the ledger's name shown), the admin's sign-in and second
 // factor, then a public report in Khmer and its receipt.
 func TestBrowserFirstRun(t *testing.T) {
-	ctx := context.Background()
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	cfg.SecureCookies = false
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	db := storetest.Open(t, store.SQLite)
-	keys, err := seal.Open(ctx, filepath.Join(cfg.DataDir, "master.key"), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(ctx, &cfg, db, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start(ctx)
-	t.Cleanup(srv.Close)
+	srv := servertest.New(t, servertest.Options{Start: true})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 
 	b := newBrowser(t, ts.URL)
 	b.desktop()
 	b.open("/setup?token=" + srv.SetupToken)
-	if got := b.text("#log-origin"); got != cfg.LogOrigin {
-		t.Errorf("the setup page names the ledger %q, want %q", got, cfg.LogOrigin)
+	if got := b.text("#log-origin"); got != srv.Cfg.LogOrigin {
+		t.Errorf("the setup page names the ledger %q, want %q", got, srv.Cfg.LogOrigin)
 	}
 	b.shot("setup-en")
 	b.set("#org_name", "Sihanoukville Hotline")

@@ -98,20 +98,32 @@ func auditFilter(f url.Values) (audit.TrailFilter, error) {
 	return tf, nil
 }
 
-// auditPage shows the organisation's audit trail (admins and
-// coordinators; the service decides), newest first, a page at a time.
-func (s *site) auditPage(w http.ResponseWriter, q *req) error {
+// auditRequest reads the audit trail's filter from the query of the audit
+// page or its export. It is false when it has answered: not found without
+// the audit service, or the page naming the filter that is wrong.
+func (s *site) auditRequest(w http.ResponseWriter, q *req) (url.Values, audit.TrailFilter, bool, error) {
 	if s.d.Audit == nil {
-		return errNotFound
+		return nil, audit.TrailFilter{}, false, errNotFound
 	}
 	f := q.r.URL.Query()
 	tf, err := auditFilter(f)
 	var bf *badFilter
 	if errors.As(err, &bf) {
 		s.renderBadFilter(w, q, "audit.title", bf)
-		return nil
+		return nil, tf, false, nil
+	}
+	return f, tf, true, nil
+}
+
+// auditPage shows the organisation's audit trail (admins and
+// coordinators; the service decides), newest first, a page at a time.
+func (s *site) auditPage(w http.ResponseWriter, q *req) error {
+	f, tf, ok, err := s.auditRequest(w, q)
+	if !ok {
+		return err
 	}
 	c, err := readCursor(f, false)
+	var bf *badFilter
 	if errors.As(err, &bf) {
 		s.renderBadFilter(w, q, "audit.title", bf)
 		return nil
@@ -147,15 +159,9 @@ func (s *site) auditPage(w http.ResponseWriter, q *req) error {
 // auditCSV writes the trail the audit page's filters keep as CSV, a page
 // of the service at a time; the export is itself audited.
 func (s *site) auditCSV(w http.ResponseWriter, q *req) error {
-	if s.d.Audit == nil {
-		return errNotFound
-	}
-	f := q.r.URL.Query()
-	tf, err := auditFilter(f)
-	var bf *badFilter
-	if errors.As(err, &bf) {
-		s.renderBadFilter(w, q, "audit.title", bf)
-		return nil
+	f, tf, ok, err := s.auditRequest(w, q)
+	if !ok {
+		return err
 	}
 	tf.Limit = 500
 	evs, err := s.d.Audit.Trail(q.ctx(), q.actor, tf)

@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"context"
-	"crypto/rand"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -14,10 +11,9 @@ import (
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/demo"
-	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/server"
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/store"
-	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 // env is a running Vigil with the demo data, on a fresh database (SQLite
@@ -42,38 +38,13 @@ func newEnvOn(t testing.TB, e store.Engine) *env {
 // newEnvCfg is newEnvOn with the configuration changed by mod.
 func newEnvCfg(t testing.TB, e store.Engine, mod func(*config.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	db := storetest.Open(t, e)
-	master := make([]byte, 32)
-	rand.Read(master)
-	keys, err := seal.New(master)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Defaults()
-	cfg.SecureCookies = false
-	cfg.PublicRate = 200
-	cfg.DataDir = t.TempDir()
-	// The tests do not depend on the machine's free space; the watermark's
-	// own test sets it.
-	cfg.MinFreeDisk = 0
-	if mod != nil {
-		mod(&cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := server.New(ctx, &cfg, db, keys, logger)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Start(ctx)
-	t.Cleanup(srv.Close)
-	res, _, err := demo.Load(ctx, srv, demo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := servertest.New(t, servertest.Options{Engine: e, Start: true, Config: func(cfg *config.Config) {
+		cfg.PublicRate = 200
+		if mod != nil {
+			mod(cfg)
+		}
+	}})
+	res := servertest.Demo(t, srv)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &env{srv: srv, ts: ts, demo: res}

@@ -102,24 +102,10 @@ func romanizeArabicWord(w []rune) []string {
 			}
 			continue
 		case 'و':
-			if i == 0 || (nextVowel && w[i+1] != 'و') {
-				b.WriteString("w")
-				if !nextVowel && !last {
-					b.WriteString("a")
-				}
-			} else {
-				b.WriteString("u")
-			}
+			b.WriteString(semivowel(w, i, "w", "u"))
 			continue
 		case 'ي', 'ی':
-			if i == 0 || (nextVowel && w[i+1] != 'ي') {
-				b.WriteString("y")
-				if !nextVowel && !last {
-					b.WriteString("a")
-				}
-			} else {
-				b.WriteString("i")
-			}
+			b.WriteString(semivowel(w, i, "y", "i"))
 			continue
 		case 'ع':
 			if i == 0 && !nextVowel {
@@ -141,4 +127,19 @@ func romanizeArabicWord(w []rune) []string {
 		return pre
 	}
 	return append(pre, b.String())
+}
+
+// semivowel spells و or ي at i in w: the consonant (w, y) first in a word
+// or before another vowel letter (with an "a" after it when none follows),
+// else the long vowel (u, i).
+func semivowel(w []rune, i int, consonant, vowel string) string {
+	last := i == len(w)-1
+	nextVowel := !last && isArabicVowelLetter(w[i+1])
+	switch {
+	case i == 0 && !nextVowel && !last:
+		return consonant + "a"
+	case i == 0, nextVowel && w[i+1] != w[i]:
+		return consonant
+	}
+	return vowel
 }

@@ -126,14 +126,7 @@ func BenchmarkScreenFTM1M(b *testing.B) {
 			qs[i], _ = genName(r)
 		}
 	}
-	b.ResetTimer()
-	cpu := cpuTime()
-	i := 0
-	for b.Loop() {
-		ix.Search(screen.Query{Name: qs[i%len(qs)]}, 10, screen.DefaultMinScore)
-		i++
-	}
-	reportRate(b, cpuTime()-cpu)
+	benchSearch(b, ix, qs)
 	b.ReportMetric(float64(len(es)), "entities")
 	b.ReportMetric(float64(ix.Names()), "names")
 	b.ReportMetric(float64(st.Size())/(1<<20), "file-MB")

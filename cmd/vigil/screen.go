@@ -86,7 +86,10 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	// The counts per half: the tuning half is the queries whose
+	// expected ID ends in an even digit, the held-out half the others.
 	var n, r1, r5 int
+	var hn, hr1, hr5 [2]int
 	for {
 		q, want, err := next()
 		if err == io.EOF {
@@ -104,17 +107,21 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 			for i, m := range ms {
 				line.Matches = append(line.Matches, screenMatch{m.List, m.ID, m.Name, m.Score, m.Why})
 				if want != "" && m.ID == want {
+					h := evalHalf(want)
 					if i == 0 {
 						r1++
+						hr1[h]++
 					}
 					if i < 5 {
 						r5++
+						hr5[h]++
 					}
 				}
 			}
 		}
 		if want != "" {
 			n++
+			hn[evalHalf(want)]++
 		}
 		if err := enc.Encode(line); err != nil {
 			return err
@@ -122,8 +129,23 @@ func runScreen(ctx context.Context, e *env, args []string) error {
 	}
 	if n > 0 {
 		fmt.Fprintf(e.stderr, "queries %d  rank-1 %.3f  top-5 %.3f\n", n, float64(r1)/float64(n), float64(r5)/float64(n))
+		for h, name := range []string{"tuning (even ID)", "held-out (odd ID)"} {
+			if hn[h] > 0 {
+				fmt.Fprintf(e.stderr, "  %s: queries %d  rank-1 %.3f  top-5 %.3f\n", name, hn[h],
+					float64(hr1[h])/float64(hn[h]), float64(hr5[h])/float64(hn[h]))
+			}
+		}
 	}
 	return nil
+}
+
+// evalHalf is 0 for the tuning half of an evaluation (expected IDs ending
+// in an even digit: the SDN's ent_num) and 1 for the held-out half.
+func evalHalf(id string) int {
+	if id == "" || (id[len(id)-1]-'0')%2 == 0 {
+		return 0
+	}
+	return 1
 }
 
 // queries returns a function yielding the queries to screen and, when

@@ -3,10 +3,11 @@
 // consolidated list (XML), OpenSanctions FollowTheMoney JSON lines and an
 // organisation's own CSV list.
 //
-// Names reach Vigil in Chinese characters, pinyin, Khmer, Thai, Vietnamese
-// and English spellings, in any order, with or without titles and legal
-// suffixes. [Normalize] brings every spelling to one romanised form (see
-// normalize.go, khmer.go, thai.go); an in-memory [Index] built from the
+// Names reach Vigil in Chinese characters, pinyin (with tone marks or
+// numbers), Khmer, Thai, Vietnamese, Cyrillic, Arabic-script and English
+// spellings, in any order, with or without titles and legal suffixes.
+// [Normalize] brings every spelling to one romanised form (see normalize.go,
+// khmer.go, thai.go, cyrillic.go, arabic.go); an in-memory [Index] built from the
 // database retrieves candidates through an inverted index over the list's
 // token vocabulary (exact, phonetic and one-edit phonetic keys, joined and
 // split tokens, acronyms) and scores them by a weighted token alignment with

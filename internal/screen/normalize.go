@@ -70,8 +70,13 @@ func normalize(s string) normName {
 		case scriptHangul:
 			raw = append(raw, splitASCII(romanizeHangul(run))...)
 			n.addScript("Korean")
+		case scriptArabic:
+			raw = append(raw, splitASCII(romanizeArabic(run))...)
+			n.addScript("Arabic")
 		default:
-			raw = append(raw, foldLatin(run)...)
+			for _, t := range foldLatin(run) {
+				raw = append(raw, stripToneDigits(t))
+			}
 		}
 		run = run[:0]
 	}
@@ -117,6 +122,7 @@ const (
 	scriptThai
 	scriptCyrillic
 	scriptHangul
+	scriptArabic
 )
 
 func scriptOf(r rune) script {
@@ -147,6 +153,11 @@ func scriptOf(r rune) script {
 		return scriptHangul
 	case unicode.Is(unicode.Cyrillic, r):
 		return scriptCyrillic
+	case r >= 0x0600 && r <= 0x06FF, r >= 0x0750 && r <= 0x077F:
+		if r == 0x060C || r == 0x061B || r == 0x061F || r == 0x066A || r == 0x066B || r == 0x066C || r == 0x06D4 {
+			return scriptSep // Arabic punctuation
+		}
+		return scriptArabic
 	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
 		return scriptLatin
 	}
@@ -206,6 +217,38 @@ func foldLatin(run []rune) []string {
 }
 
 func splitASCII(s string) []string { return strings.Fields(s) }
+
+// stripToneDigits drops the tone numbers of pinyin written with digits
+// (xi2 → xi, jin4ping2 → jinping): digits 1–5, each after a letter that can
+// end a pinyin syllable, in a token of at least two letters. Other tokens
+// with digits are kept as they are.
+func stripToneDigits(t string) string {
+	letters, digits := 0, 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			letters++
+		case c >= '1' && c <= '5':
+			if i == 0 || !strings.ContainsRune("aeiouvngr", rune(t[i-1])) {
+				return t
+			}
+			digits++
+		default:
+			return t
+		}
+	}
+	if digits == 0 || letters < 2 {
+		return t
+	}
+	b := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		if t[i] < '1' || t[i] > '5' {
+			b = append(b, t[i])
+		}
+	}
+	return string(b)
+}
 
 // Chinese names: the surname (one or two characters) then the given name
 // joined, so 王小明 → wang xiaoming, matching "Wang Xiaoming", "Xiaoming

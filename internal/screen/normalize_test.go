@@ -16,6 +16,20 @@ func TestNormalize(t *testing.T) {
 		{"曾国藩", "zeng guofan"},
 		{"吕布", "lu bu"},
 		{"汇旺集团有限公司", "hui wang"},
+		// Pinyin with tone marks or tone numbers.
+		{"Xí Jìnpíng", "xi jinping"},
+		{"Xi2 Jin4ping2", "xi jinping"},
+		{"Lü3 Bu4", "lu bu"},
+		{"A1 Trading", "a1 trading"},
+		{"Route 66", "route 66"},
+		// Arabic script: a vowel after every consonant without one,
+		// the article split off, common words spelled as usual.
+		{"محمد بن سلمان", "muhammad bin salaman"},
+		{"بشار الأسد", "bashar al asad"},
+		{"عبد الله", "abd allah"},
+		{"أيمن الظواهري", "aiman al zwahari"},
+		{"قاسم سليماني", "qasam salimani"},
+		{"محمد، علي", "muhammad ali"},
 		// Khmer, after CLDR Khmer-Latin (see khmer.go).
 		{"ទ្រី ភាព", "tri pheap"},
 		{"ឧកញ៉ា ទ្រី ភាព", "tri pheap"},

@@ -180,6 +180,9 @@ type adminView struct {
 	Tokens       []*staff.TokenView
 	// Token is a new API token, shown once.
 	Token string
+	// Reset is a one-time password reset link just made, shown once, and
+	// ResetFor the e-mail address of the account it is for.
+	Reset, ResetFor string
 	// TOTPOptional: the admin's organisation lets its admins and
 	// coordinators sign in without a second factor.
 	TOTPOptional bool
@@ -308,6 +311,8 @@ func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
 		_, err = s.d.Staff.ResetTOTP(q.ctx(), q.actor, id)
 	case "unlock":
 		err = s.d.Staff.Unlock(q.ctx(), q.actor, id)
+	case "password-reset":
+		return s.adminResetPassword(w, q, id)
 	default:
 		return errNotFound
 	}
@@ -317,8 +322,30 @@ func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/admin?done="+act)
 }
 
-// adminTOTP sets whether the admin's organisation requires a second
-// factor of its admins and coordinators.
+// adminResetPassword makes a one-time password reset link for account id
+// and shows it this once, for the admin to give the user.
+func (s *site) adminResetPassword(w http.ResponseWriter, q *req, id string) error {
+	p, err := s.d.Staff.ResetPassword(q.ctx(), q.actor, id)
+	if err != nil {
+		return s.adminRefused(w, q, "users", err)
+	}
+	av, err := s.adminData(q)
+	if err != nil {
+		return err
+	}
+	av.Reset = p.Link(s.d.Cfg.PublicURL)
+	for _, u := range av.Users {
+		if u.ID == p.UserID {
+			av.ResetFor = u.Email
+		}
+	}
+	v := s.newView(q, "admin.title")
+	v.Data = av
+	v.Notice = q.L.T("admin.done.password-reset")
+	s.render(w, q, http.StatusOK, "admin", v)
+	return nil
+}
+
 // adminOrgSettings saves the admin's own organisation's name, country and
 // whether it receives public reports.
 func (s *site) adminOrgSettings(w http.ResponseWriter, q *req) error {
@@ -331,6 +358,8 @@ func (s *site) adminOrgSettings(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/admin?done=settings")
 }
 
+// adminTOTP sets whether the admin's organisation requires a second
+// factor of its admins and coordinators.
 func (s *site) adminTOTP(w http.ResponseWriter, q *req) error {
 	optional := q.r.PostFormValue("totp") == "optional"
 	if _, err := s.d.Staff.SetTOTPOptional(q.ctx(), q.actor, q.actor.OrgID, optional); err != nil {

@@ -178,7 +178,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
-	"search", "acts", "setup", "protected", "intake",
+	"search", "acts", "setup", "protected", "intake", "password_reset",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -625,6 +625,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountNotes(mux)
 	s.mountIntake(mux)
 	s.mountSetup(mux)
+	s.mountPasswordReset(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 

@@ -170,6 +170,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"PATCH", "/api/v1/me", "", false, api.patchMe},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},

@@ -93,6 +93,8 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/screening":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                 everyone([]scope{own}),
+	// Everyone chooses its own time zone.
+	"PATCH /api/v1/me": everyone([]scope{own}),
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -339,6 +341,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
+	case "PATCH /api/v1/me":
+		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":
 		return path, map[string]string{"mail": "digest", "lang": "km"}, nil
 	case "POST /api/v1/users":

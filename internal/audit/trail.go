@@ -84,7 +84,7 @@ func Actions() []string {
 		"session.login", "session.login_failed",
 		"statement.add", "statement.version",
 		"token.create", "token.revoke",
-		"user.create", "user.disable", "user.password", "user.password_reset", "user.password_set", "user.role", "user.totp", "user.totp_reset", "user.unlock",
+		"user.create", "user.disable", "user.password", "user.password_reset", "user.password_set", "user.role", "user.time_zone", "user.totp", "user.totp_reset", "user.unlock",
 	}
 }
 

@@ -354,6 +354,9 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 			if u, err := s.d.DB.Read().GetUser(r.Context(), a.UserID); err == nil {
 				q.user, q.email = u.Name, u.Email
 			}
+			if loc, err := s.d.Staff.Location(r.Context(), a.UserID); err == nil {
+				q.L = q.L.In(loc)
+			}
 			if a.Role == auth.Partner && !partnerOK {
 				s.errorPage(w, q, errNotFound)
 				return
@@ -581,6 +584,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
 	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
 	mux.Handle("POST /app/account/password", s.staffPage(true, s.passwordChange))
+	mux.Handle("POST /app/account/zone", s.staffPage(true, s.timeZoneChange))
 	mux.Handle("GET /app/triage", s.staffPage(false, s.triage))
 	mux.Handle("POST /app/triage/assign", s.staffPage(false, s.triageAssign))
 	mux.Handle("GET /app/cases", s.staffPage(false, s.cases))
@@ -629,9 +633,10 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 
-// displayZone is the time zone pages show times in: Indochina Time, where
-// most users work. Stored times stay UTC.
-var displayZone = time.FixedZone("ICT", 7*3600)
+// publicZone is the time zone the public pages show times in (UTC+7,
+// where most reporters are); staff see theirs (Locale.In, staff
+// Location). Stored times stay UTC.
+var publicZone = time.FixedZone("UTC+7", 7*3600)
 
 // redirect answers a form post with 303 See Other.
 func redirect(w http.ResponseWriter, q *req, to string) error {

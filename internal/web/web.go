@@ -608,6 +608,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))
 	mux.Handle("GET /app/stats/{chart}", s.staffPage(false, s.statsCSV))
 	mux.Handle("GET /app/export/{list}", s.staffPage(true, s.exportList))
+	mux.Handle("POST /app/export/{list}", s.staffPage(false, s.exportList))
 	mux.Handle("GET /app/audit", s.staffPage(false, s.auditPage))
 	mux.Handle("GET /app/audit.csv", s.staffPage(false, s.auditCSV))
 	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))

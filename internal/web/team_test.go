@@ -102,3 +102,28 @@ func TestTimeZonePages(t *testing.T) {
 		t.Errorf("the server's own zone: status %d, want 422", p.status)
 	}
 }
+
+// TestExportSealedPage: the triage page offers the export with identities
+// to those who may reveal them; the form's export carries them, and
+// anyone else is refused.
+func TestExportSealedPage(t *testing.T) {
+	e := newEnv(t)
+	coord := e.login(t, "coordinator@hotline.demo")
+	if p := e.do(t, coord, "GET", "/app/triage?lang=en", nil); !strings.Contains(p.body, `id="export-sealed"`) {
+		t.Error("the coordinator's triage page has no export with identities")
+	}
+	if p := e.do(t, coord, "POST", "/app/export/triage?lang=en", url.Values{"sealed": {"true"}, "format": {"csv"}}); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("no reason: status %d, want 422", p.status)
+	}
+	p := e.do(t, coord, "POST", "/app/export/triage?lang=en", url.Values{"sealed": {"true"}, "format": {"csv"}, "reason": {"family tracing request"}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Victims' names") {
+		t.Fatalf("export: status %d\n%.500s", p.status, p.body)
+	}
+	intake := e.login(t, "intake@hotline.demo")
+	if p := e.do(t, intake, "GET", "/app/triage?lang=en", nil); strings.Contains(p.body, `id="export-sealed"`) {
+		t.Error("intake is offered the export with identities")
+	}
+	if p := e.do(t, intake, "POST", "/app/export/triage", url.Values{"sealed": {"true"}, "format": {"csv"}, "reason": {"family tracing request"}}); p.status != http.StatusForbidden {
+		t.Errorf("intake: status %d, want 403", p.status)
+	}
+}

@@ -203,6 +203,9 @@ func (s *site) funcs() template.FuncMap {
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
 		"exportURL": exportURL,
 		"datetime":  func(at int64) time.Time { return store.Time(at) },
+		// leaf is a ledger leaf index (a statement version's, once
+		// integrated) as a number.
+		"leaf": func(i *int64) int64 { return *i },
 		"dict2": func(l *Locale, st intake.StatementView, names map[string]string) map[string]any {
 			return map[string]any{"L": l, "S": st, "Names": names}
 		},

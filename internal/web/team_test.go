@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/demo"
 	"github.com/vigil-project/vigil/internal/store"
@@ -125,5 +126,24 @@ func TestExportSealedPage(t *testing.T) {
 	}
 	if p := e.do(t, intake, "POST", "/app/export/triage", url.Values{"sealed": {"true"}, "format": {"csv"}, "reason": {"family tracing request"}}); p.status != http.StatusForbidden {
 		t.Errorf("intake: status %d, want 403", p.status)
+	}
+}
+
+// TestCaseFileVerify: each statement version on the case page (the case
+// file, printed) names its ledger leaf and how to verify it, once the
+// ledger has integrated it.
+func TestCaseFileVerify(t *testing.T) {
+	e := newEnv(t)
+	coord := e.login(t, "coordinator@hotline.demo")
+	path := "/app/cases/" + e.demo.Cases[firstKey(e.demo.Cases)] + "?lang=en"
+	leaf := regexp.MustCompile(`<p class="verify">Ledger leaf (\d+)\. To verify: [^<]*/log/proof/inclusion\?index=(\d+) `)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if m = leaf.FindStringSubmatch(e.do(t, coord, "GET", path, nil).body); m != nil {
+			break
+		}
+	}
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("no statement version names its ledger leaf and proof: %q", m)
 	}
 }

@@ -357,19 +357,27 @@ func (s *site) adminResetPassword(w http.ResponseWriter, q *req, id string) erro
 	if err != nil {
 		return s.adminRefused(w, q, "users", err)
 	}
+	return s.adminOnce(w, q, "admin.done.password-reset", func(av *adminView) {
+		av.Reset = p.Link(s.d.Cfg.PublicURL)
+		for _, u := range av.Users {
+			if u.ID == p.UserID {
+				av.ResetFor = u.Email
+			}
+		}
+	})
+}
+
+// adminOnce renders the admin page with a secret shown this once (a new
+// token, a reset link), which show puts in the page's data.
+func (s *site) adminOnce(w http.ResponseWriter, q *req, noticeKey string, show func(*adminView)) error {
 	av, err := s.adminData(q)
 	if err != nil {
 		return err
 	}
-	av.Reset = p.Link(s.d.Cfg.PublicURL)
-	for _, u := range av.Users {
-		if u.ID == p.UserID {
-			av.ResetFor = u.Email
-		}
-	}
+	show(av)
 	v := s.newView(q, "admin.title")
 	v.Data = av
-	v.Notice = q.L.T("admin.done.password-reset")
+	v.Notice = q.L.T(noticeKey)
 	s.render(w, q, http.StatusOK, "admin", v)
 	return nil
 }
@@ -406,16 +414,7 @@ func (s *site) adminCreateToken(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return s.adminRefused(w, q, "token", err)
 	}
-	av, err := s.adminData(q)
-	if err != nil {
-		return err
-	}
-	av.Token = tok.Token
-	v := s.newView(q, "admin.title")
-	v.Data = av
-	v.Notice = q.L.T("admin.done.token")
-	s.render(w, q, http.StatusOK, "admin", v)
-	return nil
+	return s.adminOnce(w, q, "admin.done.token", func(av *adminView) { av.Token = tok.Token })
 }
 
 func (s *site) adminRevokeToken(w http.ResponseWriter, q *req) error {

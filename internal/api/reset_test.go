@@ -59,3 +59,45 @@ func TestPasswordResetLink(t *testing.T) {
 		}
 	})
 }
+
+// TestTimeZones: an organisation's zone defaults to its country's and its
+// admins set another; a user chooses its own; an unknown zone is 422 on
+// time_zone.
+func TestTimeZones(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Admin, auth.Investigator)
+		org := "/api/v1/organisations/" + e.orgs["hotline"]
+		const orgPattern = "/api/v1/organisations/{id}"
+		res := e.do("admin@hotline.test", "PATCH", orgPattern, org, map[string]string{"country": "KH"})
+		var ov struct {
+			TimeZone string `json:"time_zone"`
+		}
+		res.decode(t, &ov)
+		if res.status != http.StatusOK || ov.TimeZone != "Asia/Phnom_Penh" {
+			t.Errorf("the country's zone: %d %s", res.status, res.body)
+		}
+		if res := e.do("admin@hotline.test", "PATCH", orgPattern, org, map[string]string{"time_zone": "Asia/Atlantis"}); res.status != http.StatusUnprocessableEntity || !strings.Contains(string(res.body), `"field":"time_zone"`) {
+			t.Errorf("an unknown zone: %d %s", res.status, res.body)
+		}
+		if res := e.do("admin@hotline.test", "PATCH", orgPattern, org, map[string]string{"time_zone": "Asia/Bangkok"}); res.status != http.StatusOK || !strings.Contains(string(res.body), `"time_zone":"Asia/Bangkok"`) {
+			t.Errorf("set the zone: %d %s", res.status, res.body)
+		}
+		me := func() string {
+			var m api.MeView
+			e.do("investigator@hotline.test", "GET", "/api/v1/me", "/api/v1/me", nil).decode(t, &m)
+			return m.TimeZone
+		}
+		if z := me(); z != "Asia/Bangkok" {
+			t.Errorf("the investigator's zone before choosing: %s, want the organisation's", z)
+		}
+		if res := e.do("investigator@hotline.test", "PATCH", "/api/v1/me", "/api/v1/me", map[string]string{"time_zone": "Europe/London"}); res.status != http.StatusOK {
+			t.Errorf("choose a zone: %d %s", res.status, res.body)
+		}
+		if z := me(); z != "Europe/London" {
+			t.Errorf("the investigator's own zone: %s", z)
+		}
+		if res := e.do("investigator@hotline.test", "PATCH", "/api/v1/me", "/api/v1/me", map[string]string{"time_zone": "Local"}); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("the server's zone: %d %s", res.status, res.body)
+		}
+	})
+}

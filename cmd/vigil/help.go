@@ -50,6 +50,7 @@ func docs() map[string]doc {
 			{"enable", "EMAIL", "enable a disabled account (EMAIL or user id)"},
 			{"totp", "EMAIL", "set up an authenticator app for an account; prints the secret and its otpauth URL"},
 			{"unlock", "EMAIL", "end the lockout of an account after failed sign-ins (EMAIL or user id)"},
+			{"reset-password", "EMAIL", "print a one-time link (24 hours) for the user to set a new password (EMAIL or user id)"},
 		}},
 		"org": {subs: []subDoc{
 			{"add", "--name NAME [--kind KIND] [--country CC] [--receives-public]", "add an organisation; prints its id"},

@@ -84,6 +84,8 @@ type API struct {
 	// metricsToken is the bearer token that reads /metrics; empty: the
 	// route answers 404.
 	metricsToken string
+	// publicURL is the instance's address, for the links it hands out.
+	publicURL string
 }
 
 // Options configure an API.
@@ -101,6 +103,9 @@ type Options struct {
 	// public pages so a client has one budget across both doors; nil makes
 	// one of PublicRate for the API alone.
 	Limiter *ratelimit.Limiter
+	// PublicURL is the address staff open Vigil at (VIGIL_PUBLIC_URL), for
+	// the password reset links; empty: the links are paths.
+	PublicURL string
 }
 
 // New returns the API.
@@ -122,7 +127,7 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
 		public: opt.Limiter,
-		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
+		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken, publicURL: opt.PublicURL}
 }
 
 // Routes is the route table.
@@ -152,6 +157,8 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/users", auth.ReadUsers, false, api.listUsers},
 		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
 		{"PATCH", "/api/v1/users/{id}", auth.ManageUsers, false, api.patchUser},
+		{"POST", "/api/v1/users/{id}/password-reset", auth.ManageUsers, false, api.resetPassword},
+		{"POST", "/api/v1/password-reset", "", true, api.setPassword},
 		{"GET", "/api/v1/tokens", auth.ManageTokens, false, api.listTokens},
 		{"POST", "/api/v1/tokens", auth.ManageTokens, false, api.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
@@ -163,6 +170,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"PATCH", "/api/v1/me", "", false, api.patchMe},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},

@@ -66,11 +66,15 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/users":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/users":                                  {auth.Admin: {own}},
 	"PATCH /api/v1/users/{id}":                            {auth.Admin: {own}},
-	"GET /api/v1/tokens":                                  allBut(auth.Integration),
-	"POST /api/v1/tokens":                                 allBut(auth.Integration),
-	"DELETE /api/v1/tokens/{id}":                          {auth.Admin: {own}},
-	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
-	"GET /api/v1/stats":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
+	// An admin makes a one-time password reset link for its own
+	// organisation's people; the link's token is the authority to use it.
+	"POST /api/v1/users/{id}/password-reset": {auth.Admin: {own}},
+	"POST /api/v1/password-reset":            everyone([]scope{own}),
+	"GET /api/v1/tokens":                     allBut(auth.Integration),
+	"POST /api/v1/tokens":                    allBut(auth.Integration),
+	"DELETE /api/v1/tokens/{id}":             {auth.Admin: {own}},
+	"GET /api/v1/audit":                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
+	"GET /api/v1/stats":                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
 	// A list exports to whoever may read the list.
 	"GET /api/v1/exports/lists/triage":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/exports/lists/cases":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
@@ -89,6 +93,8 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/screening":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                 everyone([]scope{own}),
+	// Everyone chooses its own time zone.
+	"PATCH /api/v1/me": everyone([]scope{own}),
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -320,18 +326,39 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
 	case "PATCH /api/v1/users/{id}":
 		return path, map[string]bool{"disabled": true}, nil
+	case "POST /api/v1/users/{id}/password-reset":
+		// A person's account (an integration account has no password).
+		return strings.Replace(pattern, "{id}", person(e, f.org), 1), nil, nil
+	case "POST /api/v1/password-reset":
+		p, err := e.staff.ResetPassword(context.Background(), staff.System, person(e, f.org))
+		if err != nil {
+			panic(err)
+		}
+		return path, map[string]string{"token": p.Token, "new_password": "a new long password"}, nil
 	case "PATCH /api/v1/organisations/{id}":
 		return path, map[string]bool{"totp_optional": true}, nil
 	case "POST /api/v1/me/password":
 		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
+	case "PATCH /api/v1/me":
+		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":
 		return path, map[string]string{"mail": "digest", "lang": "km"}, nil
 	case "POST /api/v1/users":
 		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
 	}
 	return path, nil, nil
+}
+
+// person makes an intake account with a password in organisation orgID
+// and returns its id.
+func person(e *env, orgID string) string {
+	u, err := e.staff.CreateUser(context.Background(), staff.System, &staff.UserIn{OrgID: orgID, Email: "p-" + store.NewID() + "@x.test", Name: "p", Role: string(auth.Intake), Password: "long enough password"})
+	if err != nil {
+		panic(err)
+	}
+	return u.ID
 }
 
 func TestPolicyMatrix(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -347,18 +349,8 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 		if r.ErasedAt != 0 {
 			return seal.ErrDestroyed
 		}
-		if r.Sealed != nil {
-			dk, err := s.dataKey(ctx, q, id)
-			if err != nil {
-				return err
-			}
-			b, err := dk.Open(r.Sealed, sealedContext(id))
-			if err != nil {
-				return fmt.Errorf("intake: open sealed part of %s: %w", id, err)
-			}
-			if err := json.Unmarshal(b, &out); err != nil {
-				return fmt.Errorf("intake: sealed part of %s: %w", id, err)
-			}
+		if err := s.openSealed(ctx, q, r, &out); err != nil {
+			return err
 		}
 		return audit.RecordReason(ctx, q, s.keys, a, "report.reveal", "report", id, reason, nil)
 	})
@@ -369,6 +361,79 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 		return nil, err
 	}
 	return &out, nil
+}
+
+// openSealed opens r's sealed part into out (nothing when it has none).
+func (s *Service) openSealed(ctx context.Context, q store.Q, r *store.Report, out *Sealed) error {
+	if r.Sealed == nil {
+		return nil
+	}
+	dk, err := s.dataKey(ctx, q, r.ID)
+	if err != nil {
+		return err
+	}
+	b, err := dk.Open(r.Sealed, sealedContext(r.ID))
+	if err != nil {
+		return fmt.Errorf("intake: open sealed part of %s: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("intake: sealed part of %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// Opener opens the sealed fields of reports, each checked with
+// RevealSealed; a report a may not reveal, or erased, is left out.
+type Opener func(ctx context.Context, ids []string) (map[string]*Sealed, error)
+
+// errRevealExport refuses sealed fields in an export to a reader who may
+// not reveal them, naming the parameter that asked.
+var errRevealExport = answer.Refuse(http.StatusForbidden, "forbidden", "sealed", "your role may not reveal sealed fields (reporter and victim identities); export without them")
+
+// RevealForExport lets a list export carry sealed fields: a must be one
+// who may reveal its organisation's reports (a 403 naming "sealed"
+// otherwise) and give a reason, which is recorded, sealed, in one
+// export.reveal event (detail says which export) before the Opener is
+// returned. Each report the Opener opens is checked again.
+func (s *Service) RevealForExport(ctx context.Context, a auth.Actor, reason string, detail any) (Opener, error) {
+	if !auth.Can(a, auth.RevealSealed, auth.Resource{OrgID: a.OrgID}) {
+		return nil, errRevealExport
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 5 {
+		return nil, invalid.Field("reason", "required", "say why the export needs the sealed fields (at least 5 characters)")
+	}
+	if err := invalid.Text("reason", reason, 1000, false); err != nil {
+		return nil, err
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		return audit.RecordReason(ctx, q, s.keys, a, "export.reveal", "organisation", a.OrgID, reason, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, ids []string) (map[string]*Sealed, error) {
+		q := s.db.Read()
+		out := make(map[string]*Sealed, len(ids))
+		for _, id := range ids {
+			r, _, _, err := s.load(ctx, q, a, id, auth.RevealSealed)
+			if errors.Is(err, auth.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if r.ErasedAt != 0 {
+				continue
+			}
+			var sd Sealed
+			if err := s.openSealed(ctx, q, r, &sd); err != nil {
+				return nil, err
+			}
+			out[id] = &sd
+		}
+		return out, nil
+	}, nil
 }
 
 // Erase destroys a report's data key on request: its sealed fields and

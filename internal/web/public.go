@@ -534,6 +534,9 @@ func (s *site) loginForm(w http.ResponseWriter, q *req) error {
 	if q.r.URL.Query().Get("setup") == "done" {
 		v.Notice = q.L.T("setup.done")
 	}
+	if q.r.URL.Query().Get("reset") == "done" {
+		v.Notice = q.L.T("reset.done")
+	}
 	s.render(w, q, http.StatusOK, "login", v)
 	return nil
 }

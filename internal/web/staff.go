@@ -43,6 +43,10 @@ type triageView struct {
 	// Statuses are the triage queue's status filter: received (the
 	// default), dismissed, merged.
 	Statuses []string
+	// CanReveal offers the export with sealed fields (with a reason) of
+	// the queue as ExportFilter filters it.
+	CanReveal    bool
+	ExportFilter url.Values
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -106,7 +110,13 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 		return err
 	}
 	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes, Statuses: triageStatuses,
-		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done")}
+		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done"),
+		CanReveal: auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}), ExportFilter: url.Values{}}
+	for k, vs := range f {
+		if k != "after" && k != "before" && k != "done" && k != "lang" {
+			tv.ExportFilter[k] = vs
+		}
+	}
 	n, err := s.d.Intake.Count(q.ctx(), q.actor, lf, CountUpTo)
 	if err != nil {
 		return err

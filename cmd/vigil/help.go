@@ -37,7 +37,7 @@ func docs() map[string]doc {
 		"serve":   {args: "[--data DIR] [--addr HOST:PORT] [--migrate] [--demo] [flags]", more: "Creates the data directory, the database and the keys on the first run."},
 		"migrate": {args: "[--data DIR]", more: "Creates the database if there is none; refused while a server runs on it."},
 		"demo":    {args: "[--data DIR] [--reports N] [--seed N]", more: "Loads demo data into an empty (or new) database."},
-		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public]", more: "Only on an installation with no account. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
+		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public] [--log-origin NAME]", more: "Only on an installation with no account. --log-origin names the testimony ledger while it holds no entry; the name cannot change later. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
 		"version": {args: ""},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},

@@ -30,9 +30,13 @@ type Log struct {
 	// before trying to take the sequencer lock again. Set before Run.
 	LockRetry time.Duration
 
-	db    *store.DB
+	db  *store.DB
+	log *slog.Logger
+	// keyMu guards key. A batch holds it for reading from signing its
+	// checkpoint to committing it; Rename holds it for writing, so no
+	// checkpoint is signed by a key while another replaces it.
+	keyMu sync.RWMutex
 	key   *Key
-	log   *slog.Logger
 	wake  chan struct{}
 	tiles *tileCache
 
@@ -101,10 +105,17 @@ func New(db *store.DB, key *Key, logger *slog.Logger) (*Log, error) {
 }
 
 // Origin is the log's origin.
-func (l *Log) Origin() string { return l.key.Origin() }
+func (l *Log) Origin() string { return l.signingKey().Origin() }
 
 // VerifierKey is the log's public verifier key in note format.
-func (l *Log) VerifierKey() string { return l.key.VerifierKey() }
+func (l *Log) VerifierKey() string { return l.signingKey().VerifierKey() }
+
+// signingKey is the key checkpoints are signed with now.
+func (l *Log) signingKey() *Key {
+	l.keyMu.RLock()
+	defer l.keyMu.RUnlock()
+	return l.key
+}
 
 // Notify wakes the sequencer; intake calls it after committing entries. It
 // never blocks.
@@ -290,7 +301,7 @@ func (l *Log) load(ctx context.Context, lock *store.LedgerLock) (*sequencer, err
 	} else if err != nil {
 		return nil, fmt.Errorf("ledger: load: %w", err)
 	}
-	if _, err := OpenCheckpoint([]byte(st.Checkpoint), l.key.Verifier()); err != nil {
+	if _, err := OpenCheckpoint([]byte(st.Checkpoint), l.signingKey().Verifier()); err != nil {
 		return nil, fmt.Errorf("ledger: load: stored checkpoint: %w", err)
 	}
 	size := st.Size
@@ -352,8 +363,10 @@ func (l *Log) load(ctx context.Context, lock *store.LedgerLock) (*sequencer, err
 
 // initState stores the empty tree and its signed checkpoint.
 func (l *Log) initState(ctx context.Context, lock *store.LedgerLock) (*store.LedgerState, error) {
+	l.keyMu.RLock()
+	defer l.keyMu.RUnlock()
 	root := rfc6962.DefaultHasher.EmptyRoot()
-	note, err := signCheckpoint(Checkpoint{Origin: l.Origin(), Size: 0, Root: root}, l.key.Signer())
+	note, err := signCheckpoint(Checkpoint{Origin: l.key.Origin(), Size: 0, Root: root}, l.key)
 	if err != nil {
 		return nil, err
 	}
@@ -437,9 +450,24 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 		leaves []store.LedgerLeaf
 	)
 	start := time.Now()
+	l.keyMu.RLock()
+	defer l.keyMu.RUnlock()
+	key := l.key
 	err = s.lock.Tx(ctx, func(q store.Q) error {
 		if err := q.LockLedgerState(ctx, s.size); err != nil {
 			return err
+		}
+		if s.size == 0 {
+			// The empty tree's checkpoint is the only one Rename may
+			// replace, perhaps from another process: extend it only if
+			// it is still signed by this process's key.
+			st, err := q.GetLedgerState(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := OpenCheckpoint([]byte(st.Checkpoint), key.Verifier()); err != nil {
+				return fmt.Errorf("ledger: the empty tree's checkpoint is no longer signed by this process's key (renamed at setup by another process? restart this one): %w", err)
+			}
 		}
 		var err error
 		leaves, err = q.SequenceLedgerEntries(ctx, s.size, l.MaxBatch, floor)
@@ -462,7 +490,7 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 		if err != nil {
 			return err
 		}
-		note, err := signCheckpoint(Checkpoint{Origin: l.Origin(), Size: size, Root: root}, l.key.Signer())
+		note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: size, Root: root}, key)
 		if err != nil {
 			return err
 		}

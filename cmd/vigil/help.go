@@ -41,8 +41,8 @@ func docs() map[string]doc {
 		"version": {args: ""},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
-		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
-		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent. Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
+		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
+		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent; on PostgreSQL, VIGIL_DATABASE must be a new, empty database (pg_restore on the PATH). Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
 		"user": {subs: []subDoc{
 			{"add", "--org ORG --email EMAIL --name NAME --role ROLE", "add an account; the password is asked on the terminal (no echo) or read from the first line of standard input"},
 			{"list", "[--json]", "list accounts: id, e-mail, role, organisation, state"},

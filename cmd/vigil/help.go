@@ -67,6 +67,7 @@ func docs() map[string]doc {
 		}},
 		"keys": {subs: []subDoc{
 			{"rotate-master", "[--settle DURATION]", "move to a new master key: rewrap every data key (sealed data is not rewritten), while servers run; run again to resume"},
+			{"rotate-log", "[--finish | --cancel]", "change the log's signing key: announce a next key that co-signs every checkpoint; --finish makes it the key and retires the old one"},
 			{"check", "", "open every report's data key with the master key; exit 1 if any does not open"},
 		}},
 		"links": {subs: []subDoc{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -32,11 +33,14 @@ type Log struct {
 
 	db  *store.DB
 	log *slog.Logger
-	// keyMu guards key. A batch holds it for reading from signing its
-	// checkpoint to committing it; Rename holds it for writing, so no
-	// checkpoint is signed by a key while another replaces it.
-	keyMu sync.RWMutex
-	key   *Key
+	// key is the signing key (with the next key during a key change).
+	// Batches replace it when the keys recorded in the database change
+	// (see currentKey), Rename when it renames the log.
+	key atomic.Pointer[Key]
+	// keyMu is held by a batch from choosing its key to committing its
+	// checkpoint, and by Rename, so that no checkpoint is signed by a key
+	// while another replaces it.
+	keyMu sync.Mutex
 	wake  chan struct{}
 	tiles *tileCache
 
@@ -84,12 +88,12 @@ func New(db *store.DB, key *Key, logger *slog.Logger) (*Log, error) {
 		PollInterval: 100 * time.Millisecond,
 		LockRetry:    time.Second,
 		db:           db,
-		key:          key,
 		log:          logger,
 		wake:         make(chan struct{}, 1),
 		tiles:        newTileCache(2048),
 		published:    make(chan struct{}),
 	}
+	l.key.Store(key)
 	st, err := db.Read().GetLedgerState(context.Background())
 	if errors.Is(err, store.ErrNotFound) {
 		return l, nil
@@ -111,11 +115,7 @@ func (l *Log) Origin() string { return l.signingKey().Origin() }
 func (l *Log) VerifierKey() string { return l.signingKey().VerifierKey() }
 
 // signingKey is the key checkpoints are signed with now.
-func (l *Log) signingKey() *Key {
-	l.keyMu.RLock()
-	defer l.keyMu.RUnlock()
-	return l.key
-}
+func (l *Log) signingKey() *Key { return l.key.Load() }
 
 // Notify wakes the sequencer; intake calls it after committing entries. It
 // never blocks.
@@ -363,10 +363,11 @@ func (l *Log) load(ctx context.Context, lock *store.LedgerLock) (*sequencer, err
 
 // initState stores the empty tree and its signed checkpoint.
 func (l *Log) initState(ctx context.Context, lock *store.LedgerLock) (*store.LedgerState, error) {
-	l.keyMu.RLock()
-	defer l.keyMu.RUnlock()
+	l.keyMu.Lock()
+	defer l.keyMu.Unlock()
+	key := l.signingKey()
 	root := rfc6962.DefaultHasher.EmptyRoot()
-	note, err := signCheckpoint(Checkpoint{Origin: l.key.Origin(), Size: 0, Root: root}, l.key)
+	note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: 0, Root: root}, key)
 	if err != nil {
 		return nil, err
 	}
@@ -450,11 +451,14 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 		leaves []store.LedgerLeaf
 	)
 	start := time.Now()
-	l.keyMu.RLock()
-	defer l.keyMu.RUnlock()
-	key := l.key
+	l.keyMu.Lock()
+	defer l.keyMu.Unlock()
 	err = s.lock.Tx(ctx, func(q store.Q) error {
 		if err := q.LockLedgerState(ctx, s.size); err != nil {
+			return err
+		}
+		key, err := l.currentKey(ctx, q)
+		if err != nil {
 			return err
 		}
 		if s.size == 0 {
@@ -469,7 +473,6 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 				return fmt.Errorf("ledger: the empty tree's checkpoint is no longer signed by this process's key (renamed at setup by another process? restart this one): %w", err)
 			}
 		}
-		var err error
 		leaves, err = q.SequenceLedgerEntries(ctx, s.size, l.MaxBatch, floor)
 		if err != nil {
 			return err

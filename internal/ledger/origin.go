@@ -81,7 +81,7 @@ func (l *Log) Rename(ctx context.Context, origin string) error {
 	}
 	l.keyMu.Lock()
 	defer l.keyMu.Unlock()
-	old := l.key
+	old := l.signingKey()
 	if origin == old.Origin() {
 		return nil
 	}
@@ -135,7 +135,7 @@ func (l *Log) Rename(ctx context.Context, origin string) error {
 		return fmt.Errorf("ledger: rename: the database names the log %q, but its key stays in %s: %w (the next start moves it)", origin, tmp, err)
 	}
 	k.path = old.path
-	l.key = k
+	l.key.Store(k)
 	l.setHead(&head{size: 0, root: st.Root, note: signed}, true)
 	l.log.Info("ledger: renamed", "origin", origin, "vkey", k.VerifierKey())
 	return nil

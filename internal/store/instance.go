@@ -95,3 +95,19 @@ func (q Q) InstanceValue(ctx context.Context, name string) (value string, ok boo
 	}
 	return value, true, nil
 }
+
+// InstanceValues returns the recorded settings among names, in q's
+// transaction; a name never recorded is absent from the map.
+func (q Q) InstanceValues(ctx context.Context, names ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, n := range names {
+		v, ok, err := q.InstanceValue(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[n] = v
+		}
+	}
+	return out, nil
+}

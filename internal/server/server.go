@@ -119,7 +119,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	// A hit is as visible as its report: screen asks intake who may see one.
-	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake))
+	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake), screen.WithObserver(s.Metrics.Screen))
 	if err := s.Screen.Load(ctx); err != nil {
 		return nil, fmt.Errorf("server: watch lists: %w", err)
 	}

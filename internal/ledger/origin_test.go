@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,10 +49,7 @@ func TestRename(t *testing.T) {
 		}
 		// The sequencer runs, as in a server: it signs the empty tree's
 		// checkpoint under the placeholder before setup.
-		run, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- l.Run(run) }()
-		defer func() { stop(); <-done }()
+		defer runLog(ctx, l)()
 		waitCheckpoint(t, ctx, l, "vigil.example/log", 0)
 
 		for _, bad := range []string{"", "has space/log", "a+b/log", strings.Repeat("x", 201)} {
@@ -142,6 +140,15 @@ func TestRenameInterrupted(t *testing.T) {
 			t.Errorf("log.key.new left behind: %v", err)
 		}
 	})
+}
+
+// runLog runs l's sequencer until the returned function is called (which
+// waits for it to stop; calling it again does nothing).
+func runLog(ctx context.Context, l *ledger.Log) (halt func()) {
+	run, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- l.Run(run) }()
+	return sync.OnceFunc(func() { stop(); <-done })
 }
 
 // waitCheckpoint waits until the log serves a checkpoint for origin and

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,10 +33,7 @@ func TestKeyChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, stop := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() { done <- l.Run(run) }()
-		halt := sync.OnceFunc(func() { stop(); <-done })
+		halt := runLog(ctx, l)
 		defer halt()
 		h := routes(l)
 		file := func() *note.Note {

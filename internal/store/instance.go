@@ -11,14 +11,7 @@ import (
 // table, such as the master key's fingerprint); ok is false when it was
 // never recorded.
 func (db *DB) InstanceValue(ctx context.Context, name string) (value string, ok bool, err error) {
-	err = db.w.QueryRowContext(ctx, `SELECT value FROM instance WHERE name = $1`, name).Scan(&value)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("store: instance %s: %w", name, err)
-	}
-	return value, true, nil
+	return Q{q: db.w, engine: db.Engine}.InstanceValue(ctx, name)
 }
 
 // ClaimInstanceValue records value for the setting name unless one is

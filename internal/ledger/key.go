@@ -26,7 +26,7 @@ type Key struct {
 	// path is the file the key was read from; empty for a parsed key.
 	path string
 	// next is the key announced to replace this one during a key change
-	// (see RotateLog): checkpoints are signed by both. Nil otherwise.
+	// (see BeginKeyChange): checkpoints are signed by both. Nil otherwise.
 	next *Key
 }
 

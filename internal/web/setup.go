@@ -26,7 +26,8 @@ type setupData struct {
 	// it is the default, which should be changed before the first report.
 	LogOrigin   string
 	Placeholder bool
-	// Renamable says setup can still change the name (no entry yet).
+	// Renamable says setup offers to change the name (it refuses once the
+	// ledger holds an entry).
 	Renamable bool
 }
 
@@ -53,7 +54,7 @@ func (s *site) setupView(q *req, f url.Values) *view {
 		origin = s.d.Cfg.LogOrigin
 	}
 	v.Data = setupData{OrgKinds: staff.OrgKinds, LogOrigin: origin, Placeholder: origin == "" || origin == config.DefaultLogOrigin, Renamable: s.d.Ledger != nil}
-	if v.Form.Get("log_origin") == "" {
+	if _, sent := v.Form["log_origin"]; !sent {
 		v.Form.Set("log_origin", origin)
 	}
 	return v

@@ -37,12 +37,12 @@ func docs() map[string]doc {
 		"serve":   {args: "[--data DIR] [--addr HOST:PORT] [--migrate] [--demo] [flags]", more: "Creates the data directory, the database and the keys on the first run."},
 		"migrate": {args: "[--data DIR]", more: "Creates the database if there is none; refused while a server runs on it."},
 		"demo":    {args: "[--data DIR] [--reports N] [--seed N]", more: "Loads demo data into an empty (or new) database."},
-		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public]", more: "Only on an installation with no account. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
+		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public] [--log-origin NAME]", more: "Only on an installation with no account. --log-origin names the testimony ledger while it holds no entry; the name cannot change later. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
 		"version": {args: ""},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
-		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
-		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent. Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
+		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
+		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent; on PostgreSQL, VIGIL_DATABASE must be a new, empty database (pg_restore on the PATH). Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
 		"user": {subs: []subDoc{
 			{"add", "--org ORG --email EMAIL --name NAME --role ROLE", "add an account; the password is asked on the terminal (no echo) or read from the first line of standard input"},
 			{"list", "[--json]", "list accounts: id, e-mail, role, organisation, state"},
@@ -68,6 +68,7 @@ func docs() map[string]doc {
 		}},
 		"keys": {subs: []subDoc{
 			{"rotate-master", "[--settle DURATION]", "move to a new master key: rewrap every data key (sealed data is not rewritten), while servers run; run again to resume"},
+			{"rotate-log", "[--finish | --cancel]", "change the log's signing key: announce a next key that co-signs every checkpoint; --finish makes it the key and retires the old one"},
 			{"check", "", "open every report's data key with the master key; exit 1 if any does not open"},
 		}},
 		"links": {subs: []subDoc{

@@ -94,7 +94,15 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err := audit.SealStoredReasons(ctx, db, keys, logger); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, cfg.LogOrigin)
+	// The origin chosen at setup, recorded in the database, wins over the
+	// placeholder default; the start-up warnings see the one in use.
+	explicit := cfg.LogOrigin != config.DefaultLogOrigin
+	origin, err := ledger.ResolveOrigin(ctx, db, cfg.LogOrigin, explicit)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	cfg.LogOrigin = origin
+	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, origin)
 	if err != nil {
 		return nil, fmt.Errorf("server: ledger key: %w", err)
 	}
@@ -111,7 +119,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	// A hit is as visible as its report: screen asks intake who may see one.
-	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake))
+	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake), screen.WithObserver(s.Metrics.Screen))
 	if err := s.Screen.Load(ctx); err != nil {
 		return nil, fmt.Errorf("server: watch lists: %w", err)
 	}
@@ -167,6 +175,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	} else if need {
 		s.SetupToken = rand.Text()
 	}
+	// Setup names the ledger unless VIGIL_LOG_ORIGIN did: a name set there
+	// would then conflict with the one recorded.
+	var namer web.Namer
+	if !explicit {
+		namer = s.Ledger
+	}
 	if err := web.Mount(mux, web.Deps{SetupToken: s.SetupToken, Cfg: cfg, DB: db, Limiter: public, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Links:           s.Links,
@@ -175,6 +189,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Audit:           audit.New(db, keys),
 		Search:          s.Search,
 		Stats:           s.Stats,
+		Ledger:          namer,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -236,6 +237,15 @@ func (s *site) adminData(q *req) (*adminView, error) {
 	}
 	av := &adminView{Orgs: orgs, OrgNames: names, OrgKinds: staff.OrgKinds, Fingerprints: s.d.KeyFingerprints,
 		CanOrgs: auth.Can(a, auth.ManageOrgs, auth.Resource{OrgID: a.OrgID}), Zones: zone.Common()}
+	if s.d.Ledger != nil {
+		// Setup may have renamed the ledger, and with it changed its key,
+		// since the server started.
+		av.Fingerprints = maps.Clone(s.d.KeyFingerprints)
+		if av.Fingerprints == nil {
+			av.Fingerprints = map[string]string{}
+		}
+		av.Fingerprints["ledger verifier key"] = s.d.Ledger.VerifierKey()
+	}
 	for _, r := range auth.Roles {
 		if auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: r}, NoAdmin: true}) {
 			av.Roles = append(av.Roles, r)

@@ -83,6 +83,17 @@ type Deps struct {
 	Export *listexport.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
 	Audit *audit.Service
+	// Ledger names the testimony ledger at setup; nil shows the configured
+	// origin, which setup then cannot change.
+	Ledger Namer
+}
+
+// Namer is the ledger as setup sees it: its origin, and the renaming of a
+// ledger that holds no entry yet (ledger.Log).
+type Namer interface {
+	Origin() string
+	VerifierKey() string
+	Rename(ctx context.Context, origin string) error
 }
 
 //go:embed templates/*.html

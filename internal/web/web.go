@@ -623,6 +623,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
 	s.mountNotes(mux)
+	s.mountTalk(mux)
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))

@@ -191,15 +191,19 @@ func (e *Engine) deleteDraft(ctx context.Context, channel, chat string) error {
 	return e.db.Tx(ctx, func(q store.Q) error { return q.DeleteChatDraft(ctx, channel, chat) })
 }
 
-// Sweep deletes expired drafts and returns how many.
-func (e *Engine) Sweep(ctx context.Context) (int64, error) {
-	var n int64
-	err := e.db.Tx(ctx, func(q store.Q) error {
-		var err error
-		n, err = q.DeleteExpiredChatDrafts(ctx, e.Now().UnixMicro())
+// JobSweep is the periodic job that deletes expired drafts (Sweep).
+const JobSweep = "chat.sweep"
+
+// Sweep deletes expired drafts (a jobs.Handler; the subject is unused).
+// An expired draft is never read even before it is swept.
+func (e *Engine) Sweep(ctx context.Context, _ string) error {
+	return e.db.Tx(ctx, func(q store.Q) error {
+		n, err := q.DeleteExpiredChatDrafts(ctx, e.Now().UnixMicro())
+		if n > 0 {
+			e.log.InfoContext(ctx, "converse: expired drafts deleted", "drafts", n)
+		}
 		return err
 	})
-	return n, err
 }
 
 // allow spends one message of the chat's budget (and, for a /send, one

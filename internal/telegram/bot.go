@@ -96,11 +96,18 @@ func (b *Bot) runLocked(ctx context.Context) error {
 			return err
 		}
 		for _, u := range ups {
+			if ctx.Err() != nil {
+				break
+			}
 			b.Handle(ctx, u)
 			offset = u.UpdateID + 1
 		}
 		if len(ups) > 0 {
-			if err := b.db.Tx(ctx, func(q store.Q) error { return q.SetChatCursor(ctx, Channel, offset) }); err != nil {
+			// Recorded even when stopping, so that a restart does not
+			// handle again what was handled (a crash may: at most one
+			// batch).
+			wctx := context.WithoutCancel(ctx)
+			if err := b.db.Tx(wctx, func(q store.Q) error { return q.SetChatCursor(wctx, Channel, offset) }); err != nil {
 				return err
 			}
 		}

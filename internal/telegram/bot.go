@@ -125,11 +125,33 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 		}
 		return
 	}
-	m := u.Message
-	if m == nil || m.Chat.Type != "private" || (m.From != nil && m.From.IsBot) {
+	chat, in, ok := Incoming(u)
+	if !ok {
 		return
 	}
-	in := converse.Message{Chat: strconv.FormatInt(m.Chat.ID, 10), Text: m.Text}
+	fetch := func(ctx context.Context, ref string) ([]byte, error) {
+		return b.client.Download(ctx, ref, converse.MaxFileBytes)
+	}
+	replies, err := b.engine.Handle(ctx, Channel, in, fetch)
+	if err != nil {
+		b.log.ErrorContext(ctx, "telegram: handle a message", "err", err)
+		replies = []string{b.engine.Failed(in.Lang)}
+	}
+	for _, r := range replies {
+		b.send(ctx, chat, r)
+	}
+}
+
+// Incoming turns an update into the engine's message and the chat to
+// answer: a message in a private chat from a person (not a bot), its text
+// or caption, the largest size of its photo and its document. ok is false
+// for anything else.
+func Incoming(u Update) (chat int64, in converse.Message, ok bool) {
+	m := u.Message
+	if m == nil || m.Chat.Type != "private" || (m.From != nil && m.From.IsBot) {
+		return 0, in, false
+	}
+	in = converse.Message{Chat: strconv.FormatInt(m.Chat.ID, 10), Text: m.Text}
 	if m.From != nil {
 		in.Lang = m.From.LanguageCode
 	}
@@ -143,17 +165,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 	if d := m.Document; d != nil {
 		in.Files = append(in.Files, converse.File{Ref: d.FileID, Name: d.FileName, Size: d.FileSize})
 	}
-	fetch := func(ctx context.Context, ref string) ([]byte, error) {
-		return b.client.Download(ctx, ref, converse.MaxFileBytes)
-	}
-	replies, err := b.engine.Handle(ctx, Channel, in, fetch)
-	if err != nil {
-		b.log.ErrorContext(ctx, "telegram: handle a message", "err", err)
-		replies = []string{b.engine.Failed(in.Lang)}
-	}
-	for _, r := range replies {
-		b.send(ctx, m.Chat.ID, r)
-	}
+	return m.Chat.ID, in, true
 }
 
 // send sends a reply, waiting once as asked if Telegram says too many.

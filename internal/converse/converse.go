@@ -286,6 +286,8 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 		return []string{e.t(lang, "delete")}, nil
 	case "/status":
 		return e.status(ctx, lang, args)
+	case "/reply":
+		return e.reply(ctx, lang, args)
 	case "/send":
 		return e.send(ctx, channel, chat, lang, d)
 	case "":
@@ -372,6 +374,30 @@ func (e *Engine) send(ctx context.Context, channel, chat, lang string, d *draft)
 		replies = append(replies, e.t(lang, "sent.files_refused", refused))
 	}
 	return append(replies, e.t(lang, "sent.next")), nil
+}
+
+// reply answers /reply CODE SECRET TEXT: the reporter's message to the
+// staff, a statement of the report (intake.Reply).
+func (e *Engine) reply(ctx context.Context, lang, args string) ([]string, error) {
+	f := strings.Fields(args)
+	if len(f) < 3 {
+		return []string{e.t(lang, "reply.usage")}, nil
+	}
+	code, secret := strings.ToUpper(f[0]), f[1]
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(args, f[0])), f[1]))
+	if len(code) > 40 || len(secret) > 100 {
+		return []string{e.t(lang, "status.not_found")}, nil
+	}
+	_, err := e.intake.Reply(ctx, code, secret, &intake.MessageIn{Text: text, Language: lang})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return []string{e.t(lang, "status.not_found")}, nil
+	case err != nil && answer.Of(err).Status < 500:
+		return []string{e.t(lang, "reply.refused")}, nil
+	case err != nil:
+		return nil, err
+	}
+	return []string{e.t(lang, "reply.sent")}, nil
 }
 
 // status answers /status CODE SECRET: the report's status and the staff's

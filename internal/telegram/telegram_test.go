@@ -218,7 +218,7 @@ func TestRestartMidDraft(t *testing.T) {
 }
 
 // TestStatusAfterStaffMessage: /status CODE SECRET gives the status and
-// the staff's new messages, once.
+// the staff's new messages, once; /reply CODE SECRET TEXT answers.
 func TestStatusAfterStaffMessage(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -245,6 +245,19 @@ func TestStatusAfterStaffMessage(t *testing.T) {
 		got = e.api.waitSent(t, chat, 8)
 		if !strings.Contains(got[6], "No new messages") || !strings.Contains(got[7], "No report has that") {
 			t.Errorf("second status, wrong secret: %q", got[5:])
+		}
+		// The reporter answers in the chat: a statement of the report,
+		// the staff's unread reply.
+		e.api.text(chat, "en", "/reply "+code+" "+secret+" She can, at night.")
+		if got := e.api.waitSent(t, chat, 9); !strings.Contains(got[8], "sent to the caseworker") {
+			t.Errorf("reply: %q", got[8])
+		}
+		ms, err := e.in.Messages(ctx, e.coord, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 2 || ms[1].FromStaff || ms[1].Text != "She can, at night." {
+			t.Errorf("conversation = %+v, want the staff question and the chat's answer", ms)
 		}
 	})
 }

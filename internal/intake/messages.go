@@ -138,11 +138,8 @@ func (s *Service) WriteToReporter(ctx context.Context, a auth.Actor, reportID st
 		if err != nil {
 			return err
 		}
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		id := store.NewID()
@@ -217,11 +214,8 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 			return err
 		}
 		reportID = r.ID
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		lang := in.Language
@@ -229,13 +223,7 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 			lang = r.Language
 		}
 		w := newStatement(dk, r.ID, KindTestimony, "", lang, in.Text, "", now)
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{in.Text}, nil)); err != nil {
-			return err
-		}
-		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+		if err := s.putStatement(ctx, q, r, w, in.Text, now); err != nil {
 			return err
 		}
 		id := store.NewID()

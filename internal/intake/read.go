@@ -424,6 +424,28 @@ func (in *StatementIn) validate() error {
 	return nil
 }
 
+// writeKey returns the data key of a report to add to; an erased report
+// refuses (naming the report).
+func (s *Service) writeKey(ctx context.Context, q store.Q, reportID string) (*seal.DataKey, error) {
+	dk, err := s.dataKey(ctx, q, reportID)
+	if errors.Is(err, seal.ErrDestroyed) {
+		return nil, invalid.Field("report", "erased", "the report was erased; nothing can be added")
+	}
+	return dk, err
+}
+
+// putStatement stores a new statement or version of r, its search terms
+// (of text) and r's follow-up jobs, in q's transaction.
+func (s *Service) putStatement(ctx context.Context, q store.Q, r *store.Report, w *statementWrite, text string, now time.Time) error {
+	if err := w.put(ctx, q); err != nil {
+		return err
+	}
+	if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{text}, nil)); err != nil {
+		return err
+	}
+	return q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro())
+}
+
 // AddStatement adds a statement to a report. Nothing existing changes: a
 // recantation stands beside the statement it recants.
 func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID string, in *StatementIn) (*StatementView, error) {
@@ -443,22 +465,13 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 				return invalid.Field("recants_id", "not_found", "no statement %q in this report", in.RecantsID)
 			}
 		}
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
 		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances, w.stmt.Channel = in.Source, in.TakenBy, in.Circumstances, in.Channel
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{in.Text}, nil)); err != nil {
-			return err
-		}
-		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+		if err := s.putStatement(ctx, q, r, w, in.Text, now); err != nil {
 			return err
 		}
 		detail := map[string]string{"statement": w.stmt.ID, "kind": in.Kind}
@@ -510,21 +523,12 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 			return err
 		}
 		version = len(vs) + 1
-		dk, err := s.dataKey(ctx, q, r.ID)
+		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
-			if errors.Is(err, seal.ErrDestroyed) {
-				return invalid.Field("report", "erased", "the report was erased; nothing can be added")
-			}
 			return err
 		}
 		w := newVersion(dk, statementID, version, text, a.UserID, now)
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, []string{text}, nil)); err != nil {
-			return err
-		}
-		if err := q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro()); err != nil {
+		if err := s.putStatement(ctx, q, r, w, text, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, map[string]any{"statement": statementID, "version": version})

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,9 @@ type Server struct {
 	Log      *slog.Logger
 
 	handler http.Handler
+	// telegramSecret is the Telegram webhook's secret token, "" when the
+	// bot long-polls.
+	telegramSecret string
 	// SetupToken opens the first-run setup page (/setup?token=…) while no
 	// account exists; empty once the installation has one at start.
 	SetupToken string
@@ -192,6 +196,13 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}
+	if s.Telegram != nil && cfg.PublicURL != "" {
+		// Webhook mode: Telegram POSTs updates here, with a secret derived
+		// from the bot's token and the instance's keys (the same on every
+		// server of the database).
+		s.telegramSecret = keys.BlindIndex("telegram-webhook", cfg.TelegramToken)
+		mux.Handle("POST "+telegram.WebhookPath, s.Telegram.Webhook(s.telegramSecret))
+	}
 	s.handler = securityHeaders(mux)
 	return s, nil
 }
@@ -238,6 +249,10 @@ func (s *Server) Start(ctx context.Context) {
 		s.bg.Add(1)
 		go func() {
 			defer s.bg.Done()
+			if s.telegramSecret != "" {
+				s.Telegram.RunWebhook(ctx, strings.TrimRight(s.Cfg.PublicURL, "/")+telegram.WebhookPath, s.telegramSecret)
+				return
+			}
 			s.Telegram.Run(ctx)
 		}()
 	}

@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"regexp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,6 +33,8 @@ type fakeAPI struct {
 	sent    []sent
 	files   map[string][]byte // file_id → bytes
 	calls   map[string]int
+	// webhook and secret are what setWebhook set.
+	webhook, secret string
 }
 
 type sent struct {
@@ -131,6 +134,18 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		ok(w, telegram.File{FileID: id, FileUniqueID: "u" + id, FileSize: int64(len(b)), FilePath: "photos/" + id})
 	case "answercallbackquery":
+		ok(w, true)
+	case "setwebhook":
+		var url, secret string
+		json.Unmarshal(p["url"], &url)
+		json.Unmarshal(p["secret_token"], &secret)
+		if !strings.HasPrefix(url, "http") || !regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`).MatchString(secret) {
+			fail(w, http.StatusBadRequest, "Bad Request: bad webhook: url or secret_token")
+			return
+		}
+		f.mu.Lock()
+		f.webhook, f.secret = url, secret
+		f.mu.Unlock()
 		ok(w, true)
 	default:
 		fail(w, http.StatusNotFound, "Not Found: method not found")

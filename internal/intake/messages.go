@@ -284,7 +284,12 @@ func (s *Service) tellStaff(ctx context.Context, q store.Q, reportID, messageID 
 }
 
 // UnreadReplies counts the reporter's messages staff have not read, for
-// each of reports that has any (the triage list's mark).
-func (s *Service) UnreadReplies(ctx context.Context, reportIDs []string) (map[string]int, error) {
-	return s.db.Read().UnreadReplies(ctx, reportIDs)
+// each of reports (of a's organisation) that has any: the triage list's
+// mark. Nothing for an actor who may not read its organisation's
+// conversations.
+func (s *Service) UnreadReplies(ctx context.Context, a auth.Actor, reportIDs []string) (map[string]int, error) {
+	if !auth.Can(a, auth.ReadMessages, auth.Resource{OrgID: a.OrgID}) {
+		return map[string]int{}, nil
+	}
+	return s.db.Read().UnreadReplies(ctx, a.OrgID, reportIDs)
 }

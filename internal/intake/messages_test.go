@@ -47,7 +47,7 @@ func TestConversation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		unread, err := e.in.UnreadReplies(ctx, []string{ack.ID})
+		unread, err := e.in.UnreadReplies(ctx, inv, []string{ack.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestConversation(t *testing.T) {
 		if len(all) != 2 || all[1].ID != reply.ID || all[1].FromStaff || all[1].StatementID != rv.Statements[1].ID || !all[0].Read {
 			t.Errorf("staff view = %+v, want question (read) then reply naming its statement", all)
 		}
-		if unread, _ := e.in.UnreadReplies(ctx, []string{ack.ID}); unread[ack.ID] != 0 {
+		if unread, _ := e.in.UnreadReplies(ctx, inv, []string{ack.ID}); unread[ack.ID] != 0 {
 			t.Errorf("unread after staff read = %v, want none", unread)
 		}
 	})
@@ -114,6 +114,14 @@ func TestConversationRefusals(t *testing.T) {
 		}
 		if _, err := e.in.Reply(ctx, ack.TrackingCode, ack.Secret, &intake.MessageIn{Text: "hi", Language: "not a tag!"}); answer.Of(err).Field != "language" {
 			t.Errorf("bad language: %v, want a refusal naming language", err)
+		}
+		if _, err := e.in.Reply(ctx, ack.TrackingCode, ack.Secret, &intake.MessageIn{Text: "a reply"}); err != nil {
+			t.Fatal(err)
+		}
+		for as, want := range map[string]int{"coordinator@ngo": 0, "admin@hotline": 0, "intake@hotline": 1} {
+			if got, err := e.in.UnreadReplies(ctx, e.actors[as], []string{ack.ID}); err != nil || got[ack.ID] != want {
+				t.Errorf("%s counts %v unread replies (%v), want %d", as, got, err, want)
+			}
 		}
 		if !auth.Can(e.actors["intake@hotline"], auth.WriteReporter, auth.Resource{OrgID: e.orgs["hotline"]}) {
 			t.Error("intake staff may not write to their own organisation's reporter")

@@ -77,23 +77,23 @@ func (q Q) MarkReportMessagesRead(ctx context.Context, reportID string, fromStaf
 	return n, nil
 }
 
-// UnreadReplies counts, for each of reportIDs that has any, the reporter's
-// messages staff have not read yet.
-func (q Q) UnreadReplies(ctx context.Context, reportIDs []string) (map[string]int, error) {
+// UnreadReplies counts, for each of reportIDs of organisation orgID that
+// has any, the reporter's messages staff have not read yet.
+func (q Q) UnreadReplies(ctx context.Context, orgID string, reportIDs []string) (map[string]int, error) {
 	out := map[string]int{}
 	if len(reportIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(reportIDs))
+	args := []any{orgID}
 	ph := ""
 	for i, id := range reportIDs {
-		args[i] = id
+		args = append(args, id)
 		if i > 0 {
 			ph += ","
 		}
-		ph += fmt.Sprintf("$%d", i+1)
+		ph += fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, COUNT(*) FROM report_messages WHERE from_staff = 0 AND read_at = 0 AND report_id IN (`+ph+`) GROUP BY report_id`, args...)
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, COUNT(*) FROM report_messages WHERE org_id = $1 AND from_staff = 0 AND read_at = 0 AND report_id IN (`+ph+`) GROUP BY report_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unread replies: %w", err)
 	}

@@ -120,7 +120,7 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	if tv.Unread, err = s.d.Intake.UnreadReplies(q.ctx(), ids); err != nil {
+	if tv.Unread, err = s.d.Intake.UnreadReplies(q.ctx(), q.actor, ids); err != nil {
 		return err
 	}
 	if len(rows) > 0 {

@@ -1,11 +1,11 @@
 package telegram_test
 
 import (
-	"regexp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"

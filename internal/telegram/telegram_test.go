@@ -56,12 +56,16 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-// start runs a bot (a fresh engine, as after a restart) until stop.
-func (e *env) start(t *testing.T) *converse.Engine {
+// start runs a bot (a fresh engine, as after a restart, changed by opts)
+// until stop.
+func (e *env) start(t *testing.T, opts ...func(*converse.Engine)) *converse.Engine {
 	t.Helper()
 	eng, err := converse.New(e.db, e.keys, e.in, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(eng)
 	}
 	b := telegram.New(e.api.srv.URL, e.api.token, e.db, eng, slog.New(slog.DiscardHandler))
 	b.PollTimeout, b.Retry = time.Second, 100*time.Millisecond
@@ -268,6 +272,11 @@ func TestStatusAfterStaffMessage(t *testing.T) {
 func TestFlood(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
+		// The clock stands still, so the budget does not refill however
+		// slowly the machine runs the test.
+		e.stop()
+		frozen := time.Now()
+		e.start(t, func(eng *converse.Engine) { eng.Now = func() time.Time { return frozen } })
 		const flooder = 7666
 		start := time.Now()
 		for i := range 1000 {

@@ -147,11 +147,12 @@ type draftFile struct {
 
 func draftContext(channel, chat string) string { return "draft:" + channel + ":" + chat }
 
-// loadDraft returns the chat's draft, nil if it has none (or it expired).
+// loadDraft returns the chat's draft, an empty one if it has none (or it
+// expired).
 func (e *Engine) loadDraft(ctx context.Context, channel, chat string) (*draft, error) {
 	row, err := e.db.Read().GetChatDraft(ctx, channel, chat, e.Now().UnixMicro())
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+		return &draft{}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -247,18 +248,20 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 	chat := e.chatIndex(channel, m.Chat)
 	cmd, args := command(m.Text)
 	if ok, warn := e.allow(chat, cmd == "/send"); !ok {
-		e.log.WarnContext(ctx, "converse: flood: a chat is throttled", "channel", channel, "chat", chat[:8], "command", cmd)
-		if warn {
-			return []string{e.t(locale.Match(m.Lang), "throttled")}, nil
+		if !warn {
+			return nil, nil
 		}
-		return nil, nil
+		// Flagged once per episode: the chat is told, the log names
+		// the chat by the start of its blind index.
+		e.log.WarnContext(ctx, "converse: flood: a chat is throttled", "channel", channel, "chat", chat[:8], "command", cmd)
+		return []string{e.t(locale.Match(m.Lang), "throttled")}, nil
 	}
 	d, err := e.loadDraft(ctx, channel, chat)
 	if err != nil {
 		return nil, err
 	}
 	lang := locale.Match(m.Lang)
-	if d != nil && d.Lang != "" {
+	if d.Lang != "" {
 		lang = d.Lang
 	}
 	switch cmd {
@@ -268,9 +271,6 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 		l := strings.ToLower(strings.TrimSpace(args))
 		if l == "" || locale.Match(l) != l {
 			return []string{e.t(lang, "lang.choose")}, nil
-		}
-		if d == nil {
-			d = &draft{}
 		}
 		d.Lang = l
 		if err := e.saveDraft(ctx, channel, chat, d); err != nil {
@@ -295,9 +295,7 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 		return []string{e.t(lang, "unknown")}, nil
 	}
 	// Anything else adds to the draft.
-	if d == nil {
-		d = &draft{Lang: lang}
-	}
+	d.Lang = lang
 	var replies []string
 	if t := strings.TrimSpace(m.Text); t != "" {
 		d.Texts = append(d.Texts, t)
@@ -346,7 +344,7 @@ func command(text string) (cmd, args string) {
 
 // send files the draft and answers with the receipt.
 func (e *Engine) send(ctx context.Context, channel, chat, lang string, d *draft) ([]string, error) {
-	if d == nil || len(d.Texts) == 0 {
+	if len(d.Texts) == 0 {
 		return []string{e.t(lang, "send.empty")}, nil
 	}
 	sub := &intake.Submission{Language: lang, Narrative: strings.Join(d.Texts, "\n\n")}

@@ -159,7 +159,11 @@ func (e *Engine) loadDraft(ctx context.Context, channel, chat string) (*draft, e
 	}
 	dk, err := e.keys.Unwrap(draftContext(channel, chat), row.Wrapped)
 	if err != nil {
-		return nil, fmt.Errorf("converse: open draft key: %w", err)
+		// A draft's key is not among the data keys a master-key rotation
+		// rewraps: one written before a completed rotation is lost, and
+		// the chat starts again rather than failing until it expires.
+		e.log.WarnContext(ctx, "converse: a draft's key does not open; the draft is dropped", "channel", channel, "err", err)
+		return &draft{}, e.deleteDraft(ctx, channel, chat)
 	}
 	b, err := dk.Open(row.Body, draftContext(channel, chat))
 	if err != nil {

@@ -56,6 +56,9 @@ func docs() map[string]doc {
 			{"add", "--name NAME [--kind KIND] [--country CC] [--receives-public]", "add an organisation; prints its id"},
 			{"list", "[--json]", "list organisations"},
 		}},
+		"bot": {subs: []subDoc{
+			{"telegram", "", "run the Telegram bot without the HTTP server (needs VIGIL_TELEGRAM_TOKEN; on PostgreSQL one bot polls at a time across servers)"},
+		}},
 		"token": {subs: []subDoc{
 			{"create", "--user EMAIL [--name NAME] [--ttl DURATION]", "create an API token for a user; prints the token once"},
 			{"list", "[--json]", "list tokens (never the tokens themselves)"},
@@ -181,6 +184,10 @@ func envDocs() [][2]string {
 		{"VIGIL_SMTP_URL_FILE", "file holding that URL (keeps the password out of the environment)"},
 		{"VIGIL_SMTP_FROM", "sender address of notification e-mail (required with VIGIL_SMTP_URL)"},
 		{"VIGIL_PUBLIC_URL", "address staff open Vigil at, e.g. https://vigil.example.org: e-mail links to it (required with VIGIL_SMTP_URL)"},
+		{"VIGIL_TELEGRAM_TOKEN", "Telegram bot token from @BotFather; set, serve runs the bot (long polling; or run vigil bot telegram)"},
+		{"VIGIL_TELEGRAM_TOKEN_FILE", "file holding that token"},
+		{"VIGIL_TELEGRAM_API", "Bot API server (default https://api.telegram.org)"},
+		{"VIGIL_CHAT_DRAFT_TTL", "how long an untouched report draft in a chat app is kept (default 168h)"},
 	}
 }
 

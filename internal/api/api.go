@@ -136,6 +136,8 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/reports", auth.SubmitReport, true, api.submitReport},
 		{"GET", "/api/v1/track/{code}", auth.TrackReport, true, api.track},
 		{"GET", "/api/v1/track/{code}/receipt", auth.TrackReport, true, api.trackReceipt},
+		{"GET", "/api/v1/track/{code}/messages", auth.TrackReport, true, api.trackMessages},
+		{"POST", "/api/v1/track/{code}/messages", auth.TrackReport, true, api.trackReply},
 		{"GET", "/api/v1/reports", auth.ListReports, false, api.listReports},
 		{"GET", "/api/v1/reports/{id}", auth.ReadReport, false, api.getReport},
 		{"POST", "/api/v1/reports/{id}/reveal", auth.RevealSealed, false, api.reveal},
@@ -200,6 +202,8 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/cases/{id}/notes", auth.ReadNotes, false, api.listNotes},
 		{"POST", "/api/v1/cases/{id}/notes", auth.WriteNote, false, api.addNote},
 		{"PUT", "/api/v1/cases/{id}/notes/{note}", auth.WriteNote, false, api.editNote},
+		{"GET", "/api/v1/reports/{id}/messages", auth.ReadMessages, false, api.listMessages},
+		{"POST", "/api/v1/reports/{id}/messages", auth.WriteReporter, false, api.writeToReporter},
 	}
 	return rs
 }

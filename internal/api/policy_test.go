@@ -46,6 +46,8 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}, auth.Integration: {own}},
 	"GET /api/v1/track/{code}":                            everyone(allScopes),
 	"GET /api/v1/track/{code}/receipt":                    everyone(allScopes),
+	"GET /api/v1/track/{code}/messages":                   everyone(allScopes),
+	"POST /api/v1/track/{code}/messages":                  everyone(allScopes),
 	"GET /api/v1/reports":                                 {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/reports/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/reports/{id}/reveal":                    {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Partner: {referred}},
@@ -125,6 +127,11 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases/{id}/notes":       {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"PUT /api/v1/cases/{id}/notes/{note}": {auth.Coordinator: {own}},
+	// The conversation with a report's reporter is the receiving
+	// organisation's caseworkers' (never a partner's: the reporter talks to
+	// the organisation it reported to).
+	"GET /api/v1/reports/{id}/messages":  {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/messages": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	// Protected identifiers are an organisation's own list: coordinators
 	// and admins manage it; another organisation's entry is not found.
 	"GET /api/v1/protected-identifiers":         {auth.Admin: {own}, auth.Coordinator: {own}},
@@ -277,8 +284,12 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 	switch route {
 	case "POST /api/v1/reports":
 		return path, publicReport, nil
-	case "GET /api/v1/track/{code}", "GET /api/v1/track/{code}/receipt":
+	case "GET /api/v1/track/{code}", "GET /api/v1/track/{code}/receipt", "GET /api/v1/track/{code}/messages":
 		return path, nil, []string{"X-Tracking-Secret", f.secret}
+	case "POST /api/v1/track/{code}/messages":
+		return path, map[string]string{"text": "matrix reply"}, []string{"X-Tracking-Secret", f.secret}
+	case "POST /api/v1/reports/{id}/messages":
+		return path, map[string]string{"text": "matrix question"}, nil
 	case "POST /api/v1/reports/{id}/reveal", "POST /api/v1/reports/{id}/erase":
 		return path, map[string]string{"reason": "matrix test"}, nil
 	case "POST /api/v1/reports/{id}/statements":

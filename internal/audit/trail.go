@@ -79,7 +79,7 @@ func Actions() []string {
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",
 		"org.admin", "org.create", "org.totp", "org.update",
 		"referral.respond",
-		"report.dismiss", "report.erase", "report.merge", "report.reopen", "report.reveal", "report.unverify", "report.verify",
+		"report.dismiss", "report.erase", "report.merge", "report.message", "report.reopen", "report.reply", "report.reveal", "report.unverify", "report.verify",
 		"screening_hit.confirmed", "screening_hit.dismissed", "screening_hit.pending",
 		"session.login", "session.login_failed",
 		"statement.add", "statement.version",

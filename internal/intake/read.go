@@ -515,6 +515,15 @@ func (in *StatementIn) validate() error {
 	return nil
 }
 
+// putStatement stores a new statement or version of r, its search terms
+// (of text) and r's follow-up jobs, in q's transaction.
+func (s *Service) putStatement(ctx context.Context, q store.Q, r *store.Report, w *statementWrite, text string, now time.Time) error {
+	if err := w.put(ctx, q); err != nil {
+		return err
+	}
+	return s.indexText(ctx, q, r, text, now)
+}
+
 // AddStatement adds a statement to a report. Nothing existing changes: a
 // recantation stands beside the statement it recants.
 func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID string, in *StatementIn) (*StatementView, error) {
@@ -540,10 +549,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		}
 		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
 		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances, w.stmt.Channel = in.Source, in.TakenBy, in.Circumstances, in.Channel
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := s.indexText(ctx, q, r, in.Text, now); err != nil {
+		if err := s.putStatement(ctx, q, r, w, in.Text, now); err != nil {
 			return err
 		}
 		detail := map[string]string{"statement": w.stmt.ID, "kind": in.Kind}
@@ -595,10 +601,7 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 			return err
 		}
 		w := newVersion(dk, statementID, version, text, a.UserID, now)
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := s.indexText(ctx, q, r, text, now); err != nil {
+		if err := s.putStatement(ctx, q, r, w, text, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, map[string]any{"statement": statementID, "version": version})

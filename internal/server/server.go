@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/converse"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -35,6 +37,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/telegram"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -54,10 +57,17 @@ type Server struct {
 	Screen   *screen.Service
 	API      *api.API
 	Notify   *notify.Service
+	// Converse is the chat apps' conversation engine; Telegram its
+	// Telegram bot, nil without VIGIL_TELEGRAM_TOKEN.
+	Converse *converse.Engine
+	Telegram *telegram.Bot
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 
 	handler http.Handler
+	// telegramSecret is the Telegram webhook's secret token, "" when the
+	// bot long-polls.
+	telegramSecret string
 	// SetupToken opens the first-run setup page (/setup?token=…) while no
 	// account exists; empty once the installation has one at start.
 	SetupToken string
@@ -129,12 +139,20 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
+	if s.Converse, err = converse.New(db, keys, s.Intake, logger); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.Converse.DraftTTL = cfg.ChatDraftTTL
+	if cfg.TelegramToken != "" {
+		s.Telegram = telegram.New(cfg.TelegramAPI, cfg.TelegramToken, db, s.Converse, logger)
+	}
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport,
-		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep}, logger)
+		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
+		converse.JobSweep: s.Converse.Sweep}, logger)
 	// E-mail waits out a mail server that is down for about two days
 	// (backoff up to an hour) before it is given up and shown to admins.
 	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
-	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery}
+	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery, converse.JobSweep: time.Hour}
 	s.Jobs.Observe = s.Metrics.Job
 	s.Metrics.Register(dbCollector{db: db, kinds: s.Jobs.Kinds()})
 	if cfg.SMTP != nil {
@@ -193,6 +211,13 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}
+	if s.Telegram != nil && cfg.PublicURL != "" {
+		// Webhook mode: Telegram POSTs updates here, with a secret derived
+		// from the bot's token and the instance's keys (the same on every
+		// server of the database).
+		s.telegramSecret = keys.BlindIndex("telegram-webhook", cfg.TelegramToken)
+		mux.Handle("POST "+telegram.WebhookPath, s.Telegram.Webhook(s.telegramSecret))
+	}
 	s.handler = securityHeaders(mux)
 	return s, nil
 }
@@ -235,6 +260,17 @@ func (s *Server) Start(ctx context.Context) {
 			s.Log.Error("server: ledger sequencer stopped", "err", err)
 		}
 	}()
+	if s.Telegram != nil {
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			if s.telegramSecret != "" {
+				s.Telegram.RunWebhook(ctx, strings.TrimRight(s.Cfg.PublicURL, "/")+telegram.WebhookPath, s.telegramSecret)
+				return
+			}
+			s.Telegram.Run(ctx)
+		}()
+	}
 }
 
 // Close stops the background workers after their queued work is done.

@@ -39,6 +39,9 @@ type triageView struct {
 	CanAssign     bool
 	Done          string
 	Page          pager
+	// Unread counts each report's replies from its reporter that staff
+	// have not read.
+	Unread map[string]int
 
 	// Statuses are the triage queue's status filter: received (the
 	// default), dismissed, merged.
@@ -123,6 +126,13 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 	}
 	tv.Page.count(n)
 	tv.Page.Shown = len(rows)
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	if tv.Unread, err = s.d.Intake.UnreadReplies(q.ctx(), q.actor, ids); err != nil {
+		return err
+	}
 	if len(rows) > 0 {
 		key := func(r *intake.ReportView) string { return cursorText(store.Key{Urgent: r.Urgent, ID: r.ID}, true) }
 		tv.Page.links("/app/triage", f, prev, next, key(rows[0]), key(rows[len(rows)-1]))
@@ -345,6 +355,12 @@ type reportBlock struct {
 	Kinds        []string
 	// Hooks says which optional services are present.
 	Hooks map[string]bool
+	// Messages is the conversation with the reporter, shown when
+	// MayTalk (auth.ReadMessages); CanWrite says the actor may write to
+	// the reporter (auth.WriteReporter).
+	Messages []intake.MessageView
+	MayTalk  bool
+	CanWrite bool
 }
 
 // stmtRow is a statement with the recantations of it beside it.
@@ -398,6 +414,14 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 		b.Places = append(b.Places, pi)
 	}
 	ctx := q.ctx()
+	if r.OrgID != "" && auth.Can(q.actor, auth.ReadMessages, auth.Resource{OrgID: r.OrgID}) {
+		if ms, err := s.d.Intake.Messages(ctx, q.actor, r.ID); err == nil {
+			b.Messages, b.MayTalk = ms, true
+			b.CanWrite = !r.Erased && auth.Can(q.actor, auth.WriteReporter, auth.Resource{OrgID: r.OrgID})
+		} else {
+			s.log.WarnContext(ctx, "web: messages", "report", r.ID, "err", err)
+		}
+	}
 	if as, err := s.d.Intake.Attachments(ctx, q.actor, r.ID); err == nil {
 		b.Attachments = as
 	} else {

@@ -642,6 +642,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
 	s.mountNotes(mux)
+	s.mountTalk(mux)
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	s.mountPasswordReset(mux)

@@ -137,6 +137,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/reports/{id}/erase", auth.EraseReport, false, api.erase},
 		{"POST", "/api/v1/reports/{id}/statements", auth.AddStatement, false, api.addStatement},
 		{"POST", "/api/v1/reports/{id}/statements/{sid}/versions", auth.AddStatement, false, api.addVersion},
+		{"POST", "/api/v1/reports/{id}/attachments", auth.AddStatement, false, api.addAttachment},
 		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
 		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
 		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
@@ -283,7 +284,11 @@ func (api *API) wrap(rt Route) http.Handler {
 			writeError(sw, r, api.log, errEnrolTOTP)
 			return
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, api.bodyLimit+1)
+		limit := api.bodyLimit
+		if isUpload(rt) {
+			limit = api.uploadBodyLimit()
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, limit+1)
 		if err := rt.Handler(sw, r, a); err != nil {
 			writeError(sw, r, api.log, err)
 		}

@@ -81,6 +81,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 	}()
 	t.Cleanup(func() { stop(); <-seq })
 	in := intake.New(db, keys, lg, nil, log)
+	in.AttachmentsDir = t.TempDir()
 	cw := casework.New(db, keys, in, log)
 	srch := search.New(db, keys, in, cw, log)
 	in.Index = srch

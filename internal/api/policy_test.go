@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/intake/intaketest"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
@@ -52,6 +53,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports/{id}/erase":                     {auth.Coordinator: {own}},
 	"POST /api/v1/reports/{id}/statements":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/reports/{id}/statements/{sid}/versions": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/attachments":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
@@ -279,6 +281,9 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
 	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
 		return path, map[string]string{"text": "corrected"}, nil
+	case "POST /api/v1/reports/{id}/attachments":
+		body, ctype := multipartFile("file", "photo.png", intaketest.PNG(4, 4))
+		return path, body, []string{"Content-Type", ctype}
 	case "POST /api/v1/cases/{id}/notes", "PUT /api/v1/cases/{id}/notes/{note}":
 		return path, map[string]string{"text": "matrix note, edited"}, nil
 	case "POST /api/v1/cases":

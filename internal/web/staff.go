@@ -639,11 +639,18 @@ func (s *site) caseReveal(w http.ResponseWriter, q *req) error {
 
 // reportPage shows a report not yet in a case, with the form to make one.
 func (s *site) reportPage(w http.ResponseWriter, q *req) error {
-	r, err := s.d.Intake.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	return s.renderReport(w, q, q.r.PathValue("id"), http.StatusOK, nil)
+}
+
+// renderReport renders the report page; edit, when given, changes the
+// view (an error beside a form) and the page is shown even for a report
+// in a case.
+func (s *site) renderReport(w http.ResponseWriter, q *req, id string, status int, edit func(v *view)) error {
+	r, err := s.d.Intake.Get(q.ctx(), q.actor, id)
 	if err != nil {
 		return err
 	}
-	if len(r.CaseIDs) > 0 {
+	if len(r.CaseIDs) > 0 && edit == nil {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
@@ -666,7 +673,13 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 	}
 	v := s.newView(q, "report.page_title")
 	v.Data = cv
-	s.render(w, q, http.StatusOK, "case", v)
+	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
+		v.Notice = q.L.TOr("case.done.", done)
+	}
+	if edit != nil {
+		edit(v)
+	}
+	s.render(w, q, status, "case", v)
 	return nil
 }
 

@@ -337,6 +337,8 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				// The report form may carry attachments (and their parts'
 				// headers).
 				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
+			} else if isFileUpload(r) {
+				limit += intake.MaxAttachment + 4<<10
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -623,6 +625,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
 	s.mountNotes(mux)
+	s.mountFiles(mux)
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))

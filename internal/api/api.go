@@ -176,6 +176,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
 		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
 		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
+		{"GET", "/api/v1/identifiers/{id}", auth.ReadLinks, false, api.getIdentifier},
 		{"POST", "/api/v1/identifiers/{id}/side", auth.MarkIdentifier, false, api.setIdentifierSide},
 		{"POST", "/api/v1/identifiers/{id}/wrongly-reported", auth.MarkIdentifier, false, api.setWronglyReported},
 		{"POST", "/api/v1/reports/{id}/verified", auth.VerifyReport, false, api.setVerified},

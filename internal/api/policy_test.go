@@ -84,6 +84,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":               {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/identifiers/{id}":                   {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/side":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/wrongly-reported": {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/reports/{id}/verified":             {auth.Coordinator: {own}, auth.Investigator: {own}},

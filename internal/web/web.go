@@ -178,7 +178,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
-	"search", "acts", "setup", "protected", "intake",
+	"search", "acts", "setup", "protected", "intake", "identifier",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -626,6 +626,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountActs(mux)
 	s.mountNotes(mux)
 	s.mountFiles(mux)
+	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))

@@ -34,6 +34,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 //go:embed openapi.json
@@ -67,6 +68,7 @@ type Services struct {
 	Search   *search.Service
 	Stats    *stats.Service
 	Export   *listexport.Service
+	Views    *views.Service
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -164,6 +166,9 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"GET", "/api/v1/views", "", false, api.listViews},
+		{"POST", "/api/v1/views", "", false, api.saveView},
+		{"DELETE", "/api/v1/views/{id}", "", false, api.deleteView},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},

@@ -28,6 +28,7 @@ import (
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
+	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -102,7 +103,7 @@ func newEnvWith(t *testing.T, db *store.DB, log *slog.Logger, opt api.Options) *
 		t.Fatal(err)
 	}
 	st := stats.New(db)
-	e.api = api.New(api.Services{Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
+	e.api = api.New(api.Services{Views: views.New(db), Intake: in, Casework: e.casework, Staff: e.staff, Links: e.links, Screen: e.screen, Search: srch, Notify: notify.New(db), Stats: st,
 		Export: listexport.New(db, in, cw, st, srch, cats), DB: db, Reasons: keys}, log, opt)
 	e.mux = http.NewServeMux()
 	e.api.Mount(e.mux)

@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 type scope string
@@ -92,6 +93,11 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/screening":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                 everyone([]scope{own}),
+	// Saved views: one's own, for a list one may read (the triage queue
+	// here); another account's view is no one else's to delete.
+	"GET /api/v1/views":         {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/views":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"DELETE /api/v1/views/{id}": {},
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -164,6 +170,9 @@ type fixture struct {
 	org string
 	// protected is a protected identifier of the report's organisation.
 	protected string
+	// view is a saved view of the owning organisation's coordinator: no
+	// one else's to delete.
+	view string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -211,8 +220,12 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sv, err := views.New(e.db).Save(ctx, coord, &views.In{List: views.Cases, Name: "matrix " + ack.ID, Query: "status=new"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID, note: note.ID,
-			identifier: ids[0].ID, protected: pv.ID}
+			identifier: ids[0].ID, protected: pv.ID, view: sv.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -265,6 +278,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.protected
 	case strings.HasPrefix(pattern, "/api/v1/organisations/{id}"):
 		id = f.org
+	case strings.HasPrefix(pattern, "/api/v1/views/{id}"):
+		id = f.view
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -282,6 +297,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
 	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
 		return path, map[string]string{"text": "corrected"}, nil
+	case "GET /api/v1/views":
+		return path + "?list=triage", nil, nil
+	case "POST /api/v1/views":
+		return path, map[string]string{"list": "triage", "name": "held " + f.report, "query": "urgent=1"}, nil
 	case "POST /api/v1/reports/{id}/attachments":
 		body, ctype := multipartFile("file", "photo.png", intaketest.PNG(4, 4))
 		return path, body, []string{"Content-Type", ctype}

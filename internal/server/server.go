@@ -35,6 +35,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -149,10 +150,11 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
+	savedViews := views.New(db)
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Views: savedViews, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -173,6 +175,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Links:           s.Links,
 		Screen:          s.Screen,
 		Export:          exports,
+		Views:           savedViews,
 		Audit:           audit.New(db, keys),
 		Search:          s.Search,
 		Stats:           s.Stats,

@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -43,6 +44,8 @@ type triageView struct {
 	// Statuses are the triage queue's status filter: received (the
 	// default), dismissed, merged.
 	Statuses []string
+	// Saved is the actor's saved views of the queue.
+	Saved *savedViews
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -122,6 +125,7 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 			return err
 		}
 	}
+	tv.Saved = s.loadViews(q, views.Triage, f)
 	v := s.newView(q, "triage.title")
 	v.Form = f
 	v.Data = tv
@@ -197,6 +201,8 @@ type casesView struct {
 	Statuses  []string
 	Urgencies []string
 	Page      pager
+	// Saved is the actor's saved views of the list.
+	Saved *savedViews
 }
 
 // casesFilter reads the case list's filters from the URL as its export
@@ -244,6 +250,7 @@ func (s *site) cases(w http.ResponseWriter, q *req) error {
 	if cv.UserNames, err = s.userNames(q); err != nil {
 		return err
 	}
+	cv.Saved = s.loadViews(q, views.Cases, f)
 	v := s.newView(q, "cases.title")
 	v.Form = f
 	v.Data = cv

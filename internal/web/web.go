@@ -44,6 +44,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // Deps are what the pages use: the same services the API calls, which
@@ -81,6 +82,8 @@ type Deps struct {
 	Stats *stats.Service
 	// Export writes the lists as CSV and XLSX; nil offers no export.
 	Export *listexport.Service
+	// Views keeps each account's saved list views; nil offers none.
+	Views *views.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
 	Audit *audit.Service
 }
@@ -201,6 +204,7 @@ func (s *site) funcs() template.FuncMap {
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
+		"viewsOf":   func(l *Locale, v *savedViews) map[string]any { return map[string]any{"L": l, "V": v} },
 		"exportURL": exportURL,
 		"datetime":  func(at int64) time.Time { return store.Time(at) },
 		"dict2": func(l *Locale, st intake.StatementView, names map[string]string) map[string]any {
@@ -626,6 +630,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountActs(mux)
 	s.mountNotes(mux)
 	s.mountFiles(mux)
+	s.mountViews(mux)
 	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountSetup(mux)

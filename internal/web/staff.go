@@ -21,8 +21,8 @@ import (
 	"github.com/vigil-project/vigil/internal/lure"
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
-	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // TriageLimit is how many reports the triage queue shows on a page.

@@ -308,6 +308,8 @@ type caseView struct {
 	// who it is (only a note's author edits it).
 	Notes   []*casework.NoteView
 	CanNote bool
+	// SharedNotes are, for a partner, the notes a referral shared with it.
+	SharedNotes []*casework.NoteView
 	Me      string
 	// Verify is the report page's verified mark for the public check (a
 	// report in a case counts as verified anyway); nil when the actor may
@@ -443,6 +445,9 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 		return nil, err
 	}
 	if cv.Partner {
+		if cv.SharedNotes, err = s.d.Casework.Notes(q.ctx(), a, c.ID); err != nil {
+			return nil, err
+		}
 		return cv, nil
 	}
 	cv.CanAssign = auth.Can(a, auth.AssignCase, own)
@@ -573,7 +578,7 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	}
 	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note")),
 		// An empty field is no title: the partner sees a neutral one.
-		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title"))}
+		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title")), NoteIDs: q.r.PostForm["note_ids"]}
 	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
 		return s.actionError(w, q, id, "refer", err)
 	}

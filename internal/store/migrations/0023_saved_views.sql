@@ -10,3 +10,13 @@ CREATE TABLE saved_views (
     created_at BIGINT NOT NULL,
     UNIQUE (user_id, list, name)
 );
+
+-- The case notes a referral shares with its partner, each at the version
+-- it had when the case was referred (an edit afterwards is not shared).
+-- None by default: a note is internal unless the referrer chose it.
+CREATE TABLE referral_notes (
+    referral_id  TEXT NOT NULL REFERENCES referrals(id),
+    note_id      TEXT NOT NULL REFERENCES case_notes(id),
+    note_version INTEGER NOT NULL,
+    PRIMARY KEY (referral_id, note_id)
+);

@@ -310,7 +310,7 @@ type caseView struct {
 	CanNote bool
 	// SharedNotes are, for a partner, the notes a referral shared with it.
 	SharedNotes []*casework.NoteView
-	Me      string
+	Me          string
 	// Verify is the report page's verified mark for the public check (a
 	// report in a case counts as verified anyway); nil when the actor may
 	// not set it.

@@ -153,3 +153,11 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 	}
 	return p, nil
 }
+
+// LureProbability is Lure, or 0 when the report has no job ad.
+func (r IdentifierReport) LureProbability() float64 {
+	if r.Lure == nil {
+		return 0
+	}
+	return *r.Lure
+}

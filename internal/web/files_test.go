@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -18,29 +15,11 @@ import (
 // empty) with one file.
 func postFile(t *testing.T, e *env, c *http.Client, rid, caseID, name string, data []byte) page {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
+	fields := map[string]string{}
 	if caseID != "" {
-		mw.WriteField("case", caseID)
+		fields["case"] = caseID
 	}
-	fw, err := mw.CreateFormFile("attachment", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(data)
-	mw.Close()
-	req, err := http.NewRequest("POST", e.ts.URL+"/app/reports/"+rid+"/attachments?lang=en", &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return page{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return postMultipart(t, e, c, "/app/reports/"+rid+"/attachments?lang=en", fields, map[string][]byte{name: data})
 }
 
 // TestStaffFilePage adds a photo to a report from the case page: listed

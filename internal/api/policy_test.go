@@ -94,10 +94,12 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                 everyone([]scope{own}),
 	// Saved views: one's own, for a list one may read (the triage queue
-	// here); another account's view is no one else's to delete.
+	// here). The view deleted belongs to the coordinator of the scope's
+	// owning organisation: on own, the actor coordinator itself; nobody
+	// else may delete it.
 	"GET /api/v1/views":         {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/views":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
-	"DELETE /api/v1/views/{id}": {},
+	"DELETE /api/v1/views/{id}": {auth.Coordinator: {own}},
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),

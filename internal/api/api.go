@@ -34,6 +34,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 //go:embed openapi.json
@@ -67,6 +68,7 @@ type Services struct {
 	Search   *search.Service
 	Stats    *stats.Service
 	Export   *listexport.Service
+	Views    *views.Service
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -144,6 +146,7 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/reports/{id}/erase", auth.EraseReport, false, api.erase},
 		{"POST", "/api/v1/reports/{id}/statements", auth.AddStatement, false, api.addStatement},
 		{"POST", "/api/v1/reports/{id}/statements/{sid}/versions", auth.AddStatement, false, api.addVersion},
+		{"POST", "/api/v1/reports/{id}/attachments", auth.AddStatement, false, api.addAttachment},
 		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
 		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
 		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
@@ -173,6 +176,9 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"PATCH", "/api/v1/me", "", false, api.patchMe},
+		{"GET", "/api/v1/views", "", false, api.listViews},
+		{"POST", "/api/v1/views", "", false, api.saveView},
+		{"DELETE", "/api/v1/views/{id}", "", false, api.deleteView},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},
@@ -185,6 +191,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
 		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
 		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
+		{"GET", "/api/v1/identifiers/{id}", auth.ReadLinks, false, api.getIdentifier},
 		{"POST", "/api/v1/identifiers/{id}/side", auth.MarkIdentifier, false, api.setIdentifierSide},
 		{"POST", "/api/v1/identifiers/{id}/wrongly-reported", auth.MarkIdentifier, false, api.setWronglyReported},
 		{"POST", "/api/v1/reports/{id}/verified", auth.VerifyReport, false, api.setVerified},
@@ -295,7 +302,11 @@ func (api *API) wrap(rt Route) http.Handler {
 			writeError(sw, r, api.log, errEnrolTOTP)
 			return
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, api.bodyLimit+1)
+		limit := api.bodyLimit
+		if isUpload(rt) {
+			limit = api.uploadBodyLimit()
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, limit+1)
 		if err := rt.Handler(sw, r, a); err != nil {
 			writeError(sw, r, api.log, err)
 		}

@@ -112,3 +112,16 @@ func (api *API) setIdentifierSide(w http.ResponseWriter, r *http.Request, a auth
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+func (api *API) getIdentifier(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	limit, err := intParam(r, "limit", 50, 1, links.MaxIdentifierReports)
+	if err != nil {
+		return err
+	}
+	p, err := api.svc.Links.Identifier(r.Context(), a, r.PathValue("id"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

@@ -12,9 +12,11 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/intake/intaketest"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 type scope string
@@ -54,6 +56,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports/{id}/erase":                     {auth.Coordinator: {own}},
 	"POST /api/v1/reports/{id}/statements":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/reports/{id}/statements/{sid}/versions": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/attachments":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
@@ -88,6 +91,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":               {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/identifiers/{id}":                   {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/side":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/wrongly-reported": {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/reports/{id}/verified":             {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -97,6 +101,13 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/me":                                 everyone([]scope{own}),
 	// Everyone chooses its own time zone.
 	"PATCH /api/v1/me": everyone([]scope{own}),
+	// Saved views: one's own, for a list one may read (the triage queue
+	// here). The view deleted belongs to the coordinator of the scope's
+	// owning organisation: on own, the actor coordinator itself; nobody
+	// else may delete it.
+	"GET /api/v1/views":         {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/views":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"DELETE /api/v1/views/{id}": {auth.Coordinator: {own}},
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -124,7 +135,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	// A case's notes are its own organisation's caseworkers' (never a
 	// partner's, whatever the referral shares). Only its author edits a
 	// note: the matrix's note is the owning coordinator's.
-	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/cases/{id}/notes":       {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"PUT /api/v1/cases/{id}/notes/{note}": {auth.Coordinator: {own}},
 	// The conversation with a report's reporter is the receiving
@@ -174,6 +185,9 @@ type fixture struct {
 	org string
 	// protected is a protected identifier of the report's organisation.
 	protected string
+	// view is a saved view of the owning organisation's coordinator: no
+	// one else's to delete.
+	view string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -221,8 +235,12 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sv, err := views.New(e.db).Save(ctx, coord, &views.In{List: views.Cases, Name: "matrix", Query: "status=new"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID, note: note.ID,
-			identifier: ids[0].ID, protected: pv.ID}
+			identifier: ids[0].ID, protected: pv.ID, view: sv.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -275,6 +293,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.protected
 	case strings.HasPrefix(pattern, "/api/v1/organisations/{id}"):
 		id = f.org
+	case strings.HasPrefix(pattern, "/api/v1/views/{id}"):
+		id = f.view
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -296,6 +316,13 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
 	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
 		return path, map[string]string{"text": "corrected"}, nil
+	case "GET /api/v1/views":
+		return path + "?list=triage", nil, nil
+	case "POST /api/v1/views":
+		return path, map[string]string{"list": "triage", "name": "held " + f.report, "query": "urgent=1"}, nil
+	case "POST /api/v1/reports/{id}/attachments":
+		body, ctype := multipartFile("file", "photo.png", intaketest.PNG(4, 4))
+		return path, body, []string{"Content-Type", ctype}
 	case "POST /api/v1/cases/{id}/notes", "PUT /api/v1/cases/{id}/notes/{note}":
 		return path, map[string]string{"text": "matrix note, edited"}, nil
 	case "POST /api/v1/cases":

@@ -73,7 +73,7 @@ func (s *Service) Trail(ctx context.Context, a auth.Actor, f TrailFilter) ([]*st
 // internal/web checks both that list and the labels).
 func Actions() []string {
 	return []string{
-		"attachment.add", "attachment.read", "attachment.read_original",
+		"attachment.add", "attachment.read", "attachment.read_original", "attachment.thumbnail",
 		"case.add_report", "case.create", "case.move_report", "case.note", "case.note_edit", "case.refer", "case.remove_report", "case.reopen", "case.update",
 		"export.audit", "export.list", "export.reveal",
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",

@@ -53,6 +53,9 @@ type ReportView struct {
 	ReceivedAt time.Time       `json:"received_at"`
 	CaseIDs    []string        `json:"case_ids"`
 	Statements []StatementView `json:"statements,omitempty"`
+	// Attachments are the report's files, with the statements (for a
+	// partner only when the referral shares statements).
+	Attachments []AttachmentView `json:"attachments,omitempty"`
 	// Shared lists the fields a partner was given; empty for staff of the
 	// owning organisation, who see everything but sealed fields.
 	Shared []string `json:"shared,omitempty"`
@@ -233,6 +236,9 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 			}
 		}
 		v.Statements = st
+		if v.Attachments, err = s.attachmentViews(ctx, q, a, r); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // TriageLimit is how many reports the triage queue shows on a page.
@@ -50,6 +51,8 @@ type triageView struct {
 	// the queue as ExportFilter filters it.
 	CanReveal    bool
 	ExportFilter url.Values
+	// Saved is the actor's saved views of the queue.
+	Saved *savedViews
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -142,6 +145,7 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 			return err
 		}
 	}
+	tv.Saved = s.loadViews(q, views.Triage, f)
 	v := s.newView(q, "triage.title")
 	v.Form = f
 	v.Data = tv
@@ -217,6 +221,8 @@ type casesView struct {
 	Statuses  []string
 	Urgencies []string
 	Page      pager
+	// Saved is the actor's saved views of the list.
+	Saved *savedViews
 }
 
 // casesFilter reads the case list's filters from the URL as its export
@@ -264,6 +270,7 @@ func (s *site) cases(w http.ResponseWriter, q *req) error {
 	if cv.UserNames, err = s.userNames(q); err != nil {
 		return err
 	}
+	cv.Saved = s.loadViews(q, views.Cases, f)
 	v := s.newView(q, "cases.title")
 	v.Form = f
 	v.Data = cv
@@ -321,7 +328,9 @@ type caseView struct {
 	// who it is (only a note's author edits it).
 	Notes   []*casework.NoteView
 	CanNote bool
-	Me      string
+	// SharedNotes are, for a partner, the notes a referral shared with it.
+	SharedNotes []*casework.NoteView
+	Me          string
 	// Verify is the report page's verified mark for the public check (a
 	// report in a case counts as verified anyway); nil when the actor may
 	// not set it.
@@ -470,6 +479,9 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 		return nil, err
 	}
 	if cv.Partner {
+		if cv.SharedNotes, err = s.d.Casework.Notes(q.ctx(), a, c.ID); err != nil {
+			return nil, err
+		}
 		return cv, nil
 	}
 	cv.CanAssign = auth.Can(a, auth.AssignCase, own)
@@ -600,7 +612,7 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	}
 	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note")),
 		// An empty field is no title: the partner sees a neutral one.
-		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title"))}
+		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title")), NoteIDs: q.r.PostForm["note_ids"]}
 	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
 		return s.actionError(w, q, id, "refer", err)
 	}
@@ -673,11 +685,18 @@ func (s *site) caseReveal(w http.ResponseWriter, q *req) error {
 
 // reportPage shows a report not yet in a case, with the form to make one.
 func (s *site) reportPage(w http.ResponseWriter, q *req) error {
-	r, err := s.d.Intake.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	return s.renderReport(w, q, q.r.PathValue("id"), http.StatusOK, nil)
+}
+
+// renderReport renders the report page; edit, when given, changes the
+// view (an error beside a form) and the page is shown even for a report
+// in a case.
+func (s *site) renderReport(w http.ResponseWriter, q *req, id string, status int, edit func(v *view)) error {
+	r, err := s.d.Intake.Get(q.ctx(), q.actor, id)
 	if err != nil {
 		return err
 	}
-	if len(r.CaseIDs) > 0 {
+	if len(r.CaseIDs) > 0 && edit == nil {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
@@ -700,7 +719,13 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 	}
 	v := s.newView(q, "report.page_title")
 	v.Data = cv
-	s.render(w, q, http.StatusOK, "case", v)
+	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
+		v.Notice = q.L.TOr("case.done.", done)
+	}
+	if edit != nil {
+		edit(v)
+	}
+	s.render(w, q, status, "case", v)
 	return nil
 }
 

@@ -44,6 +44,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // Deps are what the pages use: the same services the API calls, which
@@ -81,6 +82,8 @@ type Deps struct {
 	Stats *stats.Service
 	// Export writes the lists as CSV and XLSX; nil offers no export.
 	Export *listexport.Service
+	// Views keeps each account's saved list views; nil offers none.
+	Views *views.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
 	Audit *audit.Service
 	// Ledger names the testimony ledger at setup; nil shows the configured
@@ -189,7 +192,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
-	"search", "acts", "setup", "protected", "intake", "password_reset",
+	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -212,6 +215,7 @@ func (s *site) funcs() template.FuncMap {
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
+		"viewsOf":   func(l *Locale, v *savedViews) map[string]any { return map[string]any{"L": l, "V": v} },
 		"exportURL": exportURL,
 		"datetime":  func(at int64) time.Time { return store.Time(at) },
 		// leaf is a ledger leaf index (a statement version's, once
@@ -351,6 +355,8 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				// The report form may carry attachments (and their parts'
 				// headers).
 				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
+			} else if isFileUpload(r) {
+				limit += intake.MaxAttachment + 4<<10
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -643,6 +649,9 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountActs(mux)
 	s.mountNotes(mux)
 	s.mountTalk(mux)
+	s.mountFiles(mux)
+	s.mountViews(mux)
+	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	s.mountPasswordReset(mux)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -43,6 +44,23 @@ func (s *site) renderBadFilter(w http.ResponseWriter, q *req, titleKey string, b
 	v := s.newView(q, titleKey)
 	v.Error = q.L.T("list.bad_filter", bf.field)
 	s.render(w, q, http.StatusBadRequest, "error", v)
+}
+
+// listRequest reads a list page's filter (with read) and its cursor
+// (urgent as readCursor takes it); when either is bad it renders the 400
+// page titled titleKey, and ok is false with a nil error.
+func listRequest[F any](s *site, w http.ResponseWriter, q *req, titleKey string, urgent bool, read func(url.Values) (F, error)) (lf F, c cursor, ok bool, err error) {
+	f := q.r.URL.Query()
+	lf, err = read(f)
+	if err == nil {
+		c, err = readCursor(f, urgent)
+	}
+	var bf *badFilter
+	if errors.As(err, &bf) {
+		s.renderBadFilter(w, q, titleKey, bf)
+		return lf, c, false, nil
+	}
+	return lf, c, err == nil, err
 }
 
 // idPattern is the form of the IDs Vigil makes (UUIDv7 text).

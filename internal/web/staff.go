@@ -96,16 +96,9 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 		return errForbidden
 	}
 	f := q.r.URL.Query()
-	lf, err := triageFilter(f)
-	var bf *badFilter
-	if errors.As(err, &bf) {
-		s.renderBadFilter(w, q, "triage.title", bf)
-		return nil
-	}
-	c, err := readCursor(f, true)
-	if errors.As(err, &bf) {
-		s.renderBadFilter(w, q, "triage.title", bf)
-		return nil
+	lf, c, ok, err := listRequest(s, w, q, "triage.title", true, triageFilter)
+	if !ok {
+		return err
 	}
 	rows, prev, next, err := pageOf(c, TriageLimit, func(from *store.Key, back bool, limit int) ([]*intake.ReportView, error) {
 		g := lf
@@ -235,16 +228,11 @@ func casesFilter(f url.Values, a auth.Actor) (casework.ListFilter, error) {
 // partner those referred to it), newest first, a page at a time.
 func (s *site) cases(w http.ResponseWriter, q *req) error {
 	f := q.r.URL.Query()
-	lf, err := casesFilter(f, q.actor)
-	var bf *badFilter
-	if errors.As(err, &bf) {
-		s.renderBadFilter(w, q, "cases.title", bf)
-		return nil
-	}
-	c, err := readCursor(f, false)
-	if errors.As(err, &bf) {
-		s.renderBadFilter(w, q, "cases.title", bf)
-		return nil
+	lf, c, ok, err := listRequest(s, w, q, "cases.title", false, func(f url.Values) (casework.ListFilter, error) {
+		return casesFilter(f, q.actor)
+	})
+	if !ok {
+		return err
 	}
 	cs, prev, next, err := pageOf(c, CasesLimit, func(from *store.Key, back bool, limit int) ([]*casework.CaseView, error) {
 		g := lf
@@ -544,7 +532,13 @@ func (s *site) renderCase(w http.ResponseWriter, q *req, id string, revealed map
 	}
 	v := s.newView(q, "")
 	v.Title = cv.C.Title
-	v.Data = cv
+	return s.renderCaseView(w, q, v, cv, status, edit)
+}
+
+// renderCaseView renders the case template (a case, or a report on its
+// own) with the notice of a finished action and the caller's edit.
+func (s *site) renderCaseView(w http.ResponseWriter, q *req, v *view, data any, status int, edit func(v *view)) error {
+	v.Data = data
 	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
 		v.Notice = q.L.TOr("case.done.", done)
 	}
@@ -717,16 +711,7 @@ func (s *site) renderReport(w http.ResponseWriter, q *req, id string, status int
 			return err
 		}
 	}
-	v := s.newView(q, "report.page_title")
-	v.Data = cv
-	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
-		v.Notice = q.L.TOr("case.done.", done)
-	}
-	if edit != nil {
-		edit(v)
-	}
-	s.render(w, q, status, "case", v)
-	return nil
+	return s.renderCaseView(w, q, s.newView(q, "report.page_title"), cv, status, edit)
 }
 
 // referralsView is the referral list's data.

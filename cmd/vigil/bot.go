@@ -27,6 +27,12 @@ func runBot(ctx context.Context, e *env, args []string) error {
 	if cfg.TelegramToken == "" {
 		return fmt.Errorf("bot telegram: set VIGIL_TELEGRAM_TOKEN (or VIGIL_TELEGRAM_TOKEN_FILE) to the bot's token: %w", errUsage)
 	}
+	if cfg.PublicURL != "" {
+		// With a public address the bot takes its updates by webhook, and
+		// only vigil serve listens for them: polling here instead would be
+		// refused by Telegram while the webhook is set.
+		return fmt.Errorf("bot telegram: VIGIL_PUBLIC_URL is set, so Telegram sends updates to the webhook that vigil serve receives; run vigil serve, or unset VIGIL_PUBLIC_URL for this command to poll: %w", errUsage)
+	}
 	srv, err := openServer(ctx, e, cfg, db)
 	if err != nil {
 		return err

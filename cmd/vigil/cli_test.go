@@ -140,6 +140,20 @@ func TestCLI(t *testing.T) {
 	if _, err := runCmd(t, bad, "", "migrate"); err == nil || !strings.Contains(err.Error(), "VIGIL_DATABASE") {
 		t.Errorf("bad VIGIL_DATABASE: %v", err)
 	}
+	// The bot alone cannot take a webhook: with a public address it says to
+	// run vigil serve instead of polling into Telegram's refusal.
+	webhook := func(k string) string {
+		switch k {
+		case "VIGIL_TELEGRAM_TOKEN":
+			return "123:abc"
+		case "VIGIL_PUBLIC_URL":
+			return "https://vigil.example.org"
+		}
+		return getenv(k)
+	}
+	if _, err := runCmd(t, webhook, "", "bot", "telegram"); err == nil || !strings.Contains(err.Error(), "run vigil serve") {
+		t.Errorf("bot telegram with VIGIL_PUBLIC_URL: %v", err)
+	}
 	if _, err := runCmd(t, getenv, "", "migrate", "--data", filepath.Join(dir, "x")); err != nil {
 		t.Errorf("migrate a new data dir: %v", err)
 	}

@@ -54,9 +54,9 @@ func commands() map[string]command {
 		"watchlist": {"import sanctions and watch lists", runWatchlist},
 		"screen":    {"screen names from stdin against a watch list", runScreen},
 		"lure":      {"score, train and evaluate the lure-check model", runLure},
-		"backup":    {"write a consistent snapshot of a SQLite data directory (keys excluded)", runBackup},
+		"backup":    {"write a consistent snapshot of the database and attachments (keys excluded)", runBackup},
 		"restore":   {"restore a backup into a new data directory and audit it", runRestore},
-		"keys":      {"rotate the master key, check that every data key opens", runKeys},
+		"keys":      {"rotate the master key or the log signing key, check that every data key opens", runKeys},
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package jobs runs follow-up work queued in the database (linking,
-// screening, lure scoring of a report). Jobs are rows written in the same
+// screening, notifications and e-mail, chat drafts). Jobs are rows written in the same
 // transaction as the report, so a restart loses none; a failed job is
 // retried with backoff and given up after MaxAttempts.
 package jobs

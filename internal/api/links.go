@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -110,5 +111,63 @@ func (api *API) setIdentifierSide(w http.ResponseWriter, r *http.Request, a auth
 		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// rangeMaxAge is how long a client or cache may keep a range or list
+// response without asking again: the URLs are not versioned, so a cached
+// answer may be this much older than the current version (docs/security.md).
+const rangeMaxAge = "public, max-age=300"
+
+// published answers from the current published range with its version
+// as the ETag: 304 when the client has it.
+func published(w http.ResponseWriter, r *http.Request, version string, body []byte) {
+	etag := `"` + version + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", rangeMaxAge)
+	h.Set("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for t := range strings.SplitSeq(inm, ",") {
+			if t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); t == etag || t == "*" {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+func (api *API) checkRange(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	p, err := api.svc.Links.Range(r.Context())
+	if err != nil {
+		return err
+	}
+	published(w, r, p.Version, p.Index())
+	return nil
+}
+
+func (api *API) checkRangeBucket(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	p, err := api.svc.Links.Range(r.Context())
+	if err != nil {
+		return err
+	}
+	b, err := p.Bucket(r.PathValue("prefix"))
+	if err != nil {
+		return err
+	}
+	published(w, r, p.Version, b)
+	return nil
+}
+
+func (api *API) checkList(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	p, err := api.svc.Links.Range(r.Context())
+	if err != nil {
+		return err
+	}
+	published(w, r, p.Version, p.List())
 	return nil
 }

@@ -38,11 +38,13 @@ type Service struct {
 	log    *slog.Logger
 	// lure scores job ads against the index; nil until EnableLure.
 	lure *lureScorers
+	// pub keeps the published range of the public check (range.go).
+	pub *publisher
 }
 
 // New returns the link service.
 func New(db *store.DB, keys *seal.Keyring, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, keys: keys, intake: in, log: logger}
+	return &Service{db: db, keys: keys, intake: in, log: logger, pub: newPublisher()}
 }
 
 // linking reports whether identifiers of kind join reports into clusters.
@@ -161,6 +163,8 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 // Process indexes a report's identifiers and updates the clusters. It is
 // idempotent: processing a report again adds only what is new.
 func (s *Service) Process(ctx context.Context, reportID string) error {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	_, _, err := s.ProcessTimed(ctx, reportID)
 	return err
 }
@@ -746,8 +750,15 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	if !ok {
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
-	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
-	t, err := s.trust(ctx, string(h.Kind), h.Value)
+	return s.answer(ctx, string(h.Kind), h.Value)
+}
+
+// answer is the public check's answer for an identifier of kind and value
+// in normalised form: Check's and the published range's (Publish), so the
+// two cannot disagree.
+func (s *Service) answer(ctx context.Context, kind, value string) (*CheckAnswer, error) {
+	ans := &CheckAnswer{Kind: kind, Value: value, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
+	t, err := s.trust(ctx, kind, value)
 	if err != nil {
 		return nil, err
 	}
@@ -828,6 +839,8 @@ type SideView struct {
 // the word is audited with its reason. Victim-side wins over recruiter-side
 // whoever says it, so no organisation can expose what another protects.
 func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string, in *SideIn) (*SideView, error) {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	if in.Side != store.SideVictim && in.Side != store.SideRecruiter {
 		return nil, invalid.Field("side", "invalid_value", "want victim or recruiter")
 	}

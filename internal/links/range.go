@@ -7,14 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/extract"
-	"github.com/vigil-project/vigil/internal/invalid"
 )
 
 // The published range of the public check (issue 19): every identifier the
@@ -121,11 +122,11 @@ func (p *Published) Index() []byte { return p.index }
 func (p *Published) List() []byte { return p.list }
 
 // Bucket is the body for a prefix: its entries, an empty list when it has
-// none, or an error naming the field "prefix" when it is not PrefixLength
+// none, or a refusal (400) naming the field "prefix" when it is not PrefixLength
 // hex digits.
 func (p *Published) Bucket(prefix string) ([]byte, error) {
 	if len(prefix) != p.PrefixLength || strings.Trim(strings.ToLower(prefix), "0123456789abcdef") != "" {
-		return nil, invalid.Field("prefix", "invalid_value", "want %d hex digits (the start of the SHA-256 of kind:value); see GET /api/v1/check/range", p.PrefixLength)
+		return nil, answer.Refuse(http.StatusBadRequest, "invalid_prefix", "prefix", fmt.Sprintf("want %d hex digits (the start of the SHA-256 of kind:value); see GET /api/v1/check/range", p.PrefixLength))
 	}
 	if b, ok := p.buckets[strings.ToLower(prefix)]; ok {
 		return b, nil

@@ -261,7 +261,7 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 			list = append(list, ListEntry{Hash: RangeHash(c.kind, c.value), Coarse: ans.Coarse()})
 		}
 	}
-	p, err := build(list)
+	p, err := Build(list)
 	if err != nil {
 		return nil, err
 	}
@@ -269,8 +269,12 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	return p, nil
 }
 
-// build encodes a published version of list.
-func build(list []ListEntry) (*Published, error) {
+// Install makes p the current published version until the next build (for
+// benchmarks, which serve a range of a size no test database holds).
+func (s *Service) Install(p *Published) { s.pub.cur.Store(p) }
+
+// Build encodes a published version of list (which it sorts by hash).
+func Build(list []ListEntry) (*Published, error) {
 	slices.SortFunc(list, func(a, b ListEntry) int { return strings.Compare(a.Hash, b.Hash) })
 	if list == nil {
 		list = []ListEntry{}

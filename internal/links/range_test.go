@@ -187,3 +187,22 @@ func TestPrefixFor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRangeBuild encodes a published range of 1M synthetic entries
+// (sorting, bucketing, every body encoded): the part of a rebuild after
+// the answers are read (docs/benchmarks.md).
+func BenchmarkRangeBuild(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 19))
+	list := make([]links.ListEntry, 1_000_000)
+	for b.Loop() {
+		b.StopTimer()
+		for i := range list {
+			list[i] = links.ListEntry{Hash: links.RangeHash("phone", fmt.Sprintf("+855%09d", rng.IntN(1e9))),
+				Coarse: links.Coarse{Kind: "phone", Reported: true, Band: links.BandFew, UnverifiedReports: links.BandNone, FirstSeen: "2026-01", LastSeen: "2026-11", Categories: []string{"forced_scamming"}}}
+		}
+		b.StartTimer()
+		if _, err := links.Build(list); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

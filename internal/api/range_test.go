@@ -70,7 +70,7 @@ func TestCheckRangeAPI(t *testing.T) {
 			t.Fatalf("bucket %s: %s; want one entry with suffix %s", hash[:1], res.body, hash[1:])
 		}
 		got, _ := json.Marshal(bucket.Entries[0].Coarse)
-		want, _ := json.Marshal(check.Coarse())
+		want, _ := json.Marshal(check.Coarse)
 		if string(got) != string(want) || check.Band != links.BandFew {
 			t.Errorf("range answers %s, the check %s (band few)", got, want)
 		}

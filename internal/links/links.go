@@ -700,24 +700,8 @@ func Band(n int) string {
 // reports no one has reviewed yet, shown only when they come from several
 // independent sources (see assess).
 type CheckAnswer struct {
-	Kind     string `json:"kind"`
-	Value    string `json:"value"`
-	Reported bool   `json:"reported"`
-	// Band is how many verified reports mention it: none, few (1–4) or
-	// many (5+).
-	Band string `json:"band"`
-	// UnverifiedReports is how many independent sources of unreviewed
-	// reports mention it, in the same bands; "none" when there are too few,
-	// they are not independent, or a burst of them is held for review.
-	UnverifiedReports string `json:"unverified_reports"`
-	// Legitimate marks a known legitimate contact: an organisation using
-	// Vigil registered it as its own or a partner's (a hotline, an
-	// embassy). No report moves it; the bands are none.
-	Legitimate bool `json:"legitimate"`
-	// FirstSeen, LastSeen and Categories are of the verified reports.
-	FirstSeen  string   `json:"first_seen,omitempty"`
-	LastSeen   string   `json:"last_seen,omitempty"`
-	Categories []string `json:"categories"`
+	Value string `json:"value"`
+	Coarse
 }
 
 // Check normalises a public query (a phone in any format, a handle, a URL,
@@ -757,7 +741,7 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 // in normalised form: Check's and the published range's (Publish), so the
 // two cannot disagree.
 func (s *Service) answer(ctx context.Context, kind, value string) (*CheckAnswer, error) {
-	ans := &CheckAnswer{Kind: kind, Value: value, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
+	ans := &CheckAnswer{Value: value, Coarse: Coarse{Kind: kind, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}}
 	t, err := s.trust(ctx, kind, value)
 	if err != nil {
 		return nil, err

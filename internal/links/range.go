@@ -35,23 +35,26 @@ func (a *CheckAnswer) Known() bool {
 	return a.Reported || a.Legitimate || a.UnverifiedReports != BandNone
 }
 
-// Coarse is a check answer without the identifier: what a range entry
-// says of it.
+// Coarse is a check answer without the identifier (CheckAnswer says what
+// the fields mean): what a range entry says of it.
 type Coarse struct {
-	Kind              string   `json:"kind"`
-	Reported          bool     `json:"reported"`
-	Band              string   `json:"band"`
-	UnverifiedReports string   `json:"unverified_reports"`
-	Legitimate        bool     `json:"legitimate"`
-	FirstSeen         string   `json:"first_seen,omitempty"`
-	LastSeen          string   `json:"last_seen,omitempty"`
-	Categories        []string `json:"categories"`
-}
-
-// Coarse is a's answer without its value.
-func (a *CheckAnswer) Coarse() Coarse {
-	return Coarse{Kind: a.Kind, Reported: a.Reported, Band: a.Band, UnverifiedReports: a.UnverifiedReports, Legitimate: a.Legitimate,
-		FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, Categories: a.Categories}
+	Kind     string `json:"kind"`
+	Reported bool   `json:"reported"`
+	// Band is how many verified reports mention it: none, few (1–4) or
+	// many (5+).
+	Band string `json:"band"`
+	// UnverifiedReports is how many independent sources of unreviewed
+	// reports mention it, in the same bands; "none" when there are too few,
+	// they are not independent, or a burst of them is held for review.
+	UnverifiedReports string `json:"unverified_reports"`
+	// Legitimate marks a known legitimate contact: an organisation using
+	// Vigil registered it as its own or a partner's (a hotline, an
+	// embassy). No report moves it; the bands are none.
+	Legitimate bool `json:"legitimate"`
+	// FirstSeen, LastSeen and Categories are of the verified reports.
+	FirstSeen  string   `json:"first_seen,omitempty"`
+	LastSeen   string   `json:"last_seen,omitempty"`
+	Categories []string `json:"categories"`
 }
 
 // RangeEntry is one identifier of a bucket: the rest of its hash after
@@ -258,7 +261,7 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 			return nil, fmt.Errorf("links: publish: %w", err)
 		}
 		if ans.Known() {
-			list = append(list, ListEntry{Hash: RangeHash(c.kind, c.value), Coarse: ans.Coarse()})
+			list = append(list, ListEntry{Hash: RangeHash(c.kind, c.value), Coarse: ans.Coarse})
 		}
 	}
 	p, err := Build(list)

@@ -152,7 +152,7 @@ func TestRangeMatchesCheck(t *testing.T) {
 				known++
 				kinds[fmt.Sprintf("%s %v %v %s", ans.Kind, ans.Reported, ans.Legitimate, ans.UnverifiedReports)] = true
 				g, _ := json.Marshal(got.Coarse)
-				want, _ := json.Marshal(ans.Coarse())
+				want, _ := json.Marshal(ans.Coarse)
 				if string(g) != string(want) {
 					t.Errorf("%s:%s: range answers %s, the check %s", pr.kind, pr.value, g, want)
 				}

@@ -141,33 +141,26 @@ func published(w http.ResponseWriter, r *http.Request, version string, body []by
 	w.Write(body)
 }
 
-func (api *API) checkRange(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	p, err := api.svc.Links.Range(r.Context())
-	if err != nil {
-		return err
+// fromRange serves what body picks from the current published range.
+func (api *API) fromRange(body func(p *links.Published, r *http.Request) ([]byte, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+		p, err := api.svc.Links.Range(r.Context())
+		if err != nil {
+			return err
+		}
+		b, err := body(p, r)
+		if err != nil {
+			return err
+		}
+		published(w, r, p.Version, b)
+		return nil
 	}
-	published(w, r, p.Version, p.Index())
-	return nil
 }
 
-func (api *API) checkRangeBucket(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	p, err := api.svc.Links.Range(r.Context())
-	if err != nil {
-		return err
-	}
-	b, err := p.Bucket(r.PathValue("prefix"))
-	if err != nil {
-		return err
-	}
-	published(w, r, p.Version, b)
-	return nil
+func rangeIndex(p *links.Published, r *http.Request) ([]byte, error) { return p.Index(), nil }
+
+func rangeBucket(p *links.Published, r *http.Request) ([]byte, error) {
+	return p.Bucket(r.PathValue("prefix"))
 }
 
-func (api *API) checkList(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	p, err := api.svc.Links.Range(r.Context())
-	if err != nil {
-		return err
-	}
-	published(w, r, p.Version, p.List())
-	return nil
-}
+func rangeList(p *links.Published, r *http.Request) ([]byte, error) { return p.List(), nil }

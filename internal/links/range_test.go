@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -205,4 +208,39 @@ func BenchmarkRangeBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzBucket: any prefix a client sends gets a bucket or a refusal naming
+// "prefix", never a panic; PrefixLength hex digits in either case always
+// get a bucket.
+func FuzzBucket(f *testing.F) {
+	list := []links.ListEntry{}
+	for i := range 600 {
+		list = append(list, links.ListEntry{Hash: links.RangeHash("phone", fmt.Sprintf("+8551270%04d", i)), Coarse: links.Coarse{Kind: "phone", Band: links.BandFew, UnverifiedReports: links.BandNone, Categories: []string{}}})
+	}
+	p, err := links.Build(list)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"a", "A", "", "ab", "g", "%", "é", "0\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, prefix string) {
+		b, err := p.Bucket(prefix)
+		hex := len(prefix) == p.PrefixLength && strings.Trim(strings.ToLower(prefix), "0123456789abcdef") == ""
+		switch {
+		case hex && err != nil:
+			t.Fatalf("Bucket(%q): %v; want a bucket", prefix, err)
+		case !hex && !refusesPrefix(err):
+			t.Fatalf("Bucket(%q): %v; want a refusal naming prefix", prefix, err)
+		case err == nil && !json.Valid(b):
+			t.Fatalf("Bucket(%q): %s is not JSON", prefix, b)
+		}
+	})
+}
+
+// refusesPrefix reports whether err is a 400 naming the field "prefix".
+func refusesPrefix(err error) bool {
+	var r *answer.Refusal
+	return errors.As(err, &r) && r.Status == http.StatusBadRequest && r.Field == "prefix"
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -277,44 +278,54 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 func (s *Service) Install(p *Published) { s.pub.cur.Store(p) }
 
 // Build encodes a published version of list (which it sorts by hash).
+// Each entry's answer is encoded once and spliced into the list and its
+// bucket.
 func Build(list []ListEntry) (*Published, error) {
 	slices.SortFunc(list, func(a, b ListEntry) int { return strings.Compare(a.Hash, b.Hash) })
-	if list == nil {
-		list = []ListEntry{}
-	}
-	entries, err := json.Marshal(list)
-	if err != nil {
-		return nil, fmt.Errorf("links: publish: %w", err)
-	}
-	sum := sha256.Sum256(entries)
-	p := &Published{Version: hex.EncodeToString(sum[:8]), PrefixLength: PrefixFor(len(list)), Entries: len(list), Built: time.Now(), buckets: map[string][]byte{}}
-	enc := func(v any) ([]byte, error) {
-		b, err := json.Marshal(v)
+	// coarse[i] is list[i]'s answer as JSON without its opening brace.
+	coarse := make([][]byte, len(list))
+	size := 0
+	for i := range list {
+		b, err := json.Marshal(&list[i].Coarse)
 		if err != nil {
 			return nil, fmt.Errorf("links: publish: %w", err)
 		}
-		return b, nil
+		coarse[i] = b[1:]
+		size += len(b) + len(list[i].Hash) + 12
 	}
-	if p.index, err = enc(map[string]any{"version": p.Version, "prefix_length": p.PrefixLength, "entries": p.Entries}); err != nil {
-		return nil, err
+	var all bytes.Buffer
+	all.Grow(size + 2)
+	all.WriteByte('[')
+	for i := range list {
+		if i > 0 {
+			all.WriteByte(',')
+		}
+		all.WriteString(`{"hash":"` + list[i].Hash + `",`)
+		all.Write(coarse[i])
 	}
-	if p.empty, err = enc(map[string]any{"version": p.Version, "entries": []RangeEntry{}}); err != nil {
-		return nil, err
+	all.WriteByte(']')
+	sum := sha256.Sum256(all.Bytes())
+	p := &Published{Version: hex.EncodeToString(sum[:8]), PrefixLength: PrefixFor(len(list)), Entries: len(list), Built: time.Now(), buckets: map[string][]byte{}}
+	var err error
+	if p.index, err = json.Marshal(map[string]any{"version": p.Version, "prefix_length": p.PrefixLength, "entries": p.Entries}); err != nil {
+		return nil, fmt.Errorf("links: publish: %w", err)
 	}
-	var list2 bytes.Buffer
-	list2.WriteString(`{"version":"` + p.Version + `","prefix_length":` + fmt.Sprint(p.PrefixLength) + `,"entries":`)
-	list2.Write(entries)
-	list2.WriteString("}")
-	p.list = list2.Bytes()
+	tail := `],"version":"` + p.Version + `"}`
+	p.empty = []byte(`{"entries":[` + tail)
+	p.list = slices.Concat([]byte(`{"version":"`+p.Version+`","prefix_length":`+strconv.Itoa(p.PrefixLength)+`,"entries":`), all.Bytes(), []byte("}"))
 	for i := 0; i < len(list); {
 		prefix := list[i].Hash[:p.PrefixLength]
-		var bucket []RangeEntry
-		for ; i < len(list) && list[i].Hash[:p.PrefixLength] == prefix; i++ {
-			bucket = append(bucket, RangeEntry{Suffix: list[i].Hash[p.PrefixLength:], Coarse: list[i].Coarse})
+		var b bytes.Buffer
+		b.WriteString(`{"entries":[`)
+		for j := i; i < len(list) && list[i].Hash[:p.PrefixLength] == prefix; i++ {
+			if i > j {
+				b.WriteByte(',')
+			}
+			b.WriteString(`{"suffix":"` + list[i].Hash[p.PrefixLength:] + `",`)
+			b.Write(coarse[i])
 		}
-		if p.buckets[prefix], err = enc(map[string]any{"version": p.Version, "entries": bucket}); err != nil {
-			return nil, err
-		}
+		b.WriteString(tail)
+		p.buckets[prefix] = b.Bytes()
 	}
 	return p, nil
 }

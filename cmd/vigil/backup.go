@@ -24,13 +24,17 @@ import (
 )
 
 // backupFormat names the layout of a backup file: a tar (optionally
-// gzipped) of vigil.db, attachments/ID… and, last, manifest.json.
+// gzipped) of vigil.db (SQLite) or vigil.pgdump (PostgreSQL),
+// attachments/ID… and, last, manifest.json.
 const backupFormat = "vigil-backup/1"
 
 // manifest is manifest.json, the last entry of a backup: what is in it,
 // with the SHA-256 of every file, and the ledger as of the snapshot.
 type manifest struct {
-	Format        string    `json:"format"`
+	Format string `json:"format"`
+	// Database is "postgres" for a backup of a PostgreSQL database (its
+	// file is vigil.pgdump); empty for SQLite (vigil.db).
+	Database      string    `json:"database,omitempty"`
 	CreatedAt     time.Time `json:"created_at"`
 	VigilVersion  string    `json:"vigil_version"`
 	SchemaVersion int       `json:"schema_version"`
@@ -59,10 +63,11 @@ type manifestFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// runBackup writes a backup of a SQLite data directory while a server may
-// be running on it: a VACUUM INTO snapshot of the database, the
-// attachments, and a manifest with every file's SHA-256 and the ledger's
-// checkpoint as of the snapshot. The keys are left out.
+// runBackup writes a backup of a data directory while a server may be
+// running on it: a snapshot of the database (SQLite's VACUUM INTO, or
+// pg_dump on an exported PostgreSQL snapshot), the attachments, and a
+// manifest with every file's SHA-256 and the ledger's checkpoint as of the
+// snapshot. The keys are left out.
 func runBackup(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "backup")
 	cfg, err := loadConfig(e, fs)
@@ -81,9 +86,6 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
-	}
-	if cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:") {
-		return fmt.Errorf("backup: VIGIL_DATABASE is PostgreSQL: back it up with pg_dump, and the attachments directory with it (docs/operations.md)")
 	}
 	if _, err := os.Lstat(*out); err == nil {
 		return fmt.Errorf("backup: %s already exists; choose another --out (a backup never overwrites a file)", *out)
@@ -140,22 +142,29 @@ func writeBackup(ctx context.Context, e *env, cfg *config.Config, db *store.DB, 
 	defer os.RemoveAll(tmp)
 
 	// 1. The snapshot, with its size shown as it grows.
-	snap := filepath.Join(tmp, "vigil.db")
-	var dbSize int64
-	if st, err := os.Stat(db.Path()); err == nil {
-		dbSize = st.Size()
-	}
-	p := startProgress(e, "backup: snapshot of the database", dbSize)
-	stopWatch := watchSize(snap, p)
-	err = db.Snapshot(ctx, snap)
-	stopWatch()
-	p.Done()
-	if err != nil {
-		return nil, 0, err
-	}
-	m, err := describeSnapshot(ctx, cfg, snap)
-	if err != nil {
-		return nil, 0, err
+	snap, dbName := filepath.Join(tmp, "vigil.db"), "vigil.db"
+	var m *manifest
+	if db.Engine == store.Postgres {
+		dbName = pgDumpName
+		if snap, m, err = dumpPostgres(ctx, e, cfg, db, tmp); err != nil {
+			return nil, 0, err
+		}
+	} else {
+		var dbSize int64
+		if st, err := os.Stat(db.Path()); err == nil {
+			dbSize = st.Size()
+		}
+		p := startProgress(e, "backup: snapshot of the database", dbSize)
+		stopWatch := watchSize(snap, p)
+		err = db.Snapshot(ctx, snap)
+		stopWatch()
+		p.Done()
+		if err != nil {
+			return nil, 0, err
+		}
+		if m, err = describeSnapshot(ctx, cfg, snap); err != nil {
+			return nil, 0, err
+		}
 	}
 
 	// 2. The attachments as they are now: every one the snapshot knows
@@ -174,7 +183,7 @@ func writeBackup(ctx context.Context, e *env, cfg *config.Config, db *store.DB, 
 	if err != nil {
 		return nil, 0, err
 	}
-	items := []item{{"vigil.db", snap, st.Size()}}
+	items := []item{{dbName, snap, st.Size()}}
 	total := st.Size()
 	for _, a := range atts {
 		if !a.Type().IsRegular() {
@@ -213,7 +222,7 @@ func writeBackup(ctx context.Context, e *env, cfg *config.Config, db *store.DB, 
 		w = gz
 	}
 	tw := tar.NewWriter(w)
-	p = startProgress(e, "backup: archive", total)
+	p := startProgress(e, "backup: archive", total)
 	defer func() {
 		if !ok {
 			p.Done()
@@ -296,8 +305,7 @@ func describeSnapshot(ctx context.Context, cfg *config.Config, snap string) (*ma
 		return nil, fmt.Errorf("open the snapshot: %w", err)
 	}
 	defer sdb.Close()
-	m := &manifest{Format: backupFormat, CreatedAt: time.Now().UTC(), VigilVersion: version, Files: []manifestFile{},
-		KeysNotIncluded: []string{filepath.Base(cfg.MasterKeyFile), filepath.Base(cfg.LogKeyFile)}}
+	m := newManifest(cfg)
 	if m.SchemaVersion, _, err = sdb.SchemaVersion(ctx); err != nil {
 		return nil, fmt.Errorf("the snapshot: %w", err)
 	}
@@ -313,13 +321,25 @@ func describeSnapshot(ctx context.Context, cfg *config.Config, snap string) (*ma
 	default:
 		m.Ledger = manifestLedger{Size: ls.Size, Root: hex.EncodeToString(ls.Root), Checkpoint: ls.Checkpoint}
 	}
+	describeKeys(cfg, m)
+	return m, nil
+}
+
+// newManifest starts a manifest with no file.
+func newManifest(cfg *config.Config) *manifest {
+	return &manifest{Format: backupFormat, CreatedAt: time.Now().UTC(), VigilVersion: version, Files: []manifestFile{},
+		KeysNotIncluded: []string{filepath.Base(cfg.MasterKeyFile), filepath.Base(cfg.LogKeyFile)}}
+}
+
+// describeKeys records in m the public parts of the keys the backup leaves
+// out: the ledger's verifier key and the master key's fingerprint.
+func describeKeys(cfg *config.Config, m *manifest) {
 	if k, err := ledger.LoadKey(cfg.LogKeyFile); err == nil {
 		m.Ledger.VerifierKey = k.VerifierKey()
 	}
 	if k, err := seal.Load(cfg.MasterKeyFile); err == nil {
 		m.MasterKeyFingerprint = k.Fingerprint()
 	}
-	return m, nil
 }
 
 // watchSize sets p to the size of the file at path every 200ms, until the

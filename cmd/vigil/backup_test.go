@@ -15,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
 )
 
 // ackedReport is a report a client saw acknowledged (201).
@@ -25,15 +28,19 @@ type ackedReport struct {
 
 // TestBackupUnderLoad backs up a data directory while a real `vigil serve`
 // takes reports from sixteen clients, restores the backup into a new
-// directory, copies the keys in, and checks that every report acknowledged
-// before the backup started is there and trackable, that the ledger audit
-// passes, and that a server on the restored directory takes new reports.
+// directory (and, on PostgreSQL, a new database), copies the keys in, and
+// checks that every report acknowledged before the backup started is there
+// and trackable, that the ledger audit passes, and that a server on the
+// restored directory takes new reports. On both engines.
 func TestBackupUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts servers")
 	}
-	dir := t.TempDir()
-	envv := []string{"VIGIL_DATA=" + dir}
+	engineDirs(t, testBackupUnderLoad)
+}
+
+func testBackupUnderLoad(t *testing.T, engine store.Engine, dir, dsn string) {
+	envv := []string{"VIGIL_DATA=" + dir, "VIGIL_DATABASE=" + dsn}
 	_, addr := child(t, envv, "serve", "--demo", "--addr", "127.0.0.1:0", "--public-rate", "100000")
 
 	var mu sync.Mutex
@@ -73,7 +80,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	before := append([]ackedReport(nil), acked...)
 	mu.Unlock()
 	start := time.Now()
-	stdout, stderr, err := runOut(envWith(dir, ""), "", "backup", "--out", out)
+	stdout, stderr, err := runOut(envWith(dir, dsn), "", "backup", "--out", out)
 	end := time.Now()
 	took := end.Sub(start)
 	if err != nil {
@@ -104,13 +111,20 @@ func TestBackupUnderLoad(t *testing.T) {
 			t.Errorf("the backup holds %s", f.Path)
 		}
 	}
+	if want := map[store.Engine]string{store.SQLite: "", store.Postgres: "postgres"}[engine]; m.Database != want {
+		t.Errorf("manifest: database %q, want %q", m.Database, want)
+	}
 	if m.Ledger.Checkpoint == "" || m.Reports < int64(len(before)) {
 		t.Errorf("manifest: ledger %+v, %d reports; want a checkpoint and at least %d reports", m.Ledger, m.Reports, len(before))
 	}
 
 	// Restore into a new directory; the keys come afterwards.
 	restored := filepath.Join(t.TempDir(), "restored")
-	renv := envWith(restored, "")
+	rdsn := "sqlite:" + filepath.Join(restored, "vigil.db")
+	if engine == store.Postgres {
+		rdsn = storetest.DSN(t, engine)
+	}
+	renv := envWith(restored, rdsn)
 	stdout, stderr, err = runOut(renv, "", "restore", out)
 	if err != nil {
 		t.Fatalf("restore: %v\n%s", err, stderr)
@@ -129,7 +143,7 @@ func TestBackupUnderLoad(t *testing.T) {
 
 	// Every report acknowledged before the backup began is there, and
 	// its reporter can track it on a server of the restored directory.
-	_, raddr := child(t, []string{"VIGIL_DATA=" + restored}, "serve", "--addr", "127.0.0.1:0", "--public-rate", "100000")
+	_, raddr := child(t, []string{"VIGIL_DATA=" + restored, "VIGIL_DATABASE=" + rdsn}, "serve", "--addr", "127.0.0.1:0", "--public-rate", "100000")
 	work := make(chan ackedReport)
 	var missing sync.Map
 	var twg sync.WaitGroup
@@ -302,7 +316,7 @@ func TestRestoreRefuses(t *testing.T) {
 		{"no manifest", "", write("cut.tar", noManifest.Bytes()), "no manifest.json"},
 		{"cut short", "", write("short.tar", raw[:len(raw)/2]), "it was cut short"},
 		{"not a backup", "", write("notes.txt", []byte("hello\n")), "not a Vigil backup"},
-		{"path outside", "", write("escape.tar", escape.Bytes()), "a Vigil backup holds only vigil.db, attachments/ and manifest.json"},
+		{"path outside", "", write("escape.tar", escape.Bytes()), "a Vigil backup holds only vigil.db or vigil.pgdump, attachments/ and manifest.json"},
 		{"missing file", "", filepath.Join(scratch, "nope.tar"), "no such file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -332,10 +346,6 @@ func TestRestoreRefuses(t *testing.T) {
 	// A server will not start on it without the master key.
 	if err := runBriefly(t, envWith(target, ""), "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), filepath.Join(target, "master.key")) {
 		t.Errorf("serve on a restored directory without the keys: %v", err)
-	}
-	// Backups of PostgreSQL are pg_dump's.
-	if _, err := runCmd(t, envWith(dir, "postgres://localhost/vigil"), "", "backup", "--out", filepath.Join(scratch, "pg.tar")); err == nil || !strings.Contains(err.Error(), "pg_dump") {
-		t.Errorf("backup of PostgreSQL: %v", err)
 	}
 }
 
@@ -370,5 +380,39 @@ func TestBackupProgress(t *testing.T) {
 	e.progress = progressTiming{}
 	if err := run(context.Background(), e, []string{"backup", "--out", filepath.Join(t.TempDir(), "b.tar")}); err != nil || errb.Len() != 0 {
 		t.Errorf("a quick backup printed %q (%v)", errb.String(), err)
+	}
+}
+
+// TestPostgresBackupRefuses: on PostgreSQL, backup without pg_dump on the
+// PATH says what to install; restore refuses a database that is not empty
+// and an engine that is not the backup's, leaving nothing restored.
+func TestPostgresBackupRefuses(t *testing.T) {
+	dir := t.TempDir()
+	dsn := storetest.DSN(t, store.Postgres)
+	getenv := envWith(dir, dsn)
+	if _, err := runCmd(t, getenv, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "b.tar")
+	path := os.Getenv("PATH")
+	t.Setenv("PATH", t.TempDir())
+	if _, err := runCmd(t, getenv, "", "backup", "--out", out); err == nil || !strings.Contains(err.Error(), "pg_dump is not installed") {
+		t.Errorf("backup without pg_dump: %v", err)
+	}
+	t.Setenv("PATH", path)
+	if _, err := runCmd(t, getenv, "", "backup", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	for name, renv := range map[string]func(string) string{
+		"a database that is not empty": envWith(filepath.Join(t.TempDir(), "r"), dsn),
+		"SQLite":                       envWith(filepath.Join(t.TempDir(), "r"), ""),
+	} {
+		want := map[bool]string{true: "not empty", false: "backup of a PostgreSQL database"}[strings.HasPrefix(renv("VIGIL_DATABASE"), "postgres")]
+		if _, err := runCmd(t, renv, "", "restore", out); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("restore into %s: %v, want %q", name, err, want)
+		}
+		if _, err := os.Stat(renv("VIGIL_DATA")); !os.IsNotExist(err) {
+			t.Errorf("restore into %s left %s behind: %v", name, renv("VIGIL_DATA"), err)
+		}
 	}
 }

@@ -37,12 +37,12 @@ func docs() map[string]doc {
 		"serve":   {args: "[--data DIR] [--addr HOST:PORT] [--migrate] [--demo] [flags]", more: "Creates the data directory, the database and the keys on the first run."},
 		"migrate": {args: "[--data DIR]", more: "Creates the database if there is none; refused while a server runs on it."},
 		"demo":    {args: "[--data DIR] [--reports N] [--seed N]", more: "Loads demo data into an empty (or new) database."},
-		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public]", more: "Only on an installation with no account. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
+		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public] [--log-origin NAME]", more: "Only on an installation with no account. --log-origin names the testimony ledger while it holds no entry; the name cannot change later. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
 		"version": {args: ""},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
-		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
-		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent. Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
+		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
+		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent; on PostgreSQL, VIGIL_DATABASE must be a new, empty database (pg_restore on the PATH). Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
 		"user": {subs: []subDoc{
 			{"add", "--org ORG --email EMAIL --name NAME --role ROLE", "add an account; the password is asked on the terminal (no echo) or read from the first line of standard input"},
 			{"list", "[--json]", "list accounts: id, e-mail, role, organisation, state"},
@@ -50,10 +50,14 @@ func docs() map[string]doc {
 			{"enable", "EMAIL", "enable a disabled account (EMAIL or user id)"},
 			{"totp", "EMAIL", "set up an authenticator app for an account; prints the secret and its otpauth URL"},
 			{"unlock", "EMAIL", "end the lockout of an account after failed sign-ins (EMAIL or user id)"},
+			{"reset-password", "EMAIL", "print a one-time link (24 hours) for the user to set a new password (EMAIL or user id)"},
 		}},
 		"org": {subs: []subDoc{
 			{"add", "--name NAME [--kind KIND] [--country CC] [--receives-public]", "add an organisation; prints its id"},
 			{"list", "[--json]", "list organisations"},
+		}},
+		"bot": {subs: []subDoc{
+			{"telegram", "", "run the Telegram bot without the HTTP server (needs VIGIL_TELEGRAM_TOKEN; on PostgreSQL one bot polls at a time across servers)"},
 		}},
 		"token": {subs: []subDoc{
 			{"create", "--user EMAIL [--name NAME] [--ttl DURATION]", "create an API token for a user; prints the token once"},
@@ -67,6 +71,7 @@ func docs() map[string]doc {
 		}},
 		"keys": {subs: []subDoc{
 			{"rotate-master", "[--settle DURATION]", "move to a new master key: rewrap every data key (sealed data is not rewritten), while servers run; run again to resume"},
+			{"rotate-log", "[--finish | --cancel]", "change the log's signing key: announce a next key that co-signs every checkpoint; --finish makes it the key and retires the old one"},
 			{"check", "", "open every report's data key with the master key; exit 1 if any does not open"},
 		}},
 		"links": {subs: []subDoc{
@@ -180,6 +185,10 @@ func envDocs() [][2]string {
 		{"VIGIL_SMTP_URL_FILE", "file holding that URL (keeps the password out of the environment)"},
 		{"VIGIL_SMTP_FROM", "sender address of notification e-mail (required with VIGIL_SMTP_URL)"},
 		{"VIGIL_PUBLIC_URL", "address staff open Vigil at, e.g. https://vigil.example.org: e-mail links to it (required with VIGIL_SMTP_URL)"},
+		{"VIGIL_TELEGRAM_TOKEN", "Telegram bot token from @BotFather; set, serve runs the bot (long polling; or run vigil bot telegram)"},
+		{"VIGIL_TELEGRAM_TOKEN_FILE", "file holding that token"},
+		{"VIGIL_TELEGRAM_API", "Bot API server (default https://api.telegram.org)"},
+		{"VIGIL_CHAT_DRAFT_TTL", "how long an untouched report draft in a chat app is kept (default 168h)"},
 	}
 }
 

@@ -205,3 +205,43 @@ func TestKeysRotateMaster(t *testing.T) {
 		}
 	})
 }
+
+// TestKeysRotateLog changes the log key with the command on demo data: the
+// ledger audit passes during and after the change, log vkey prints the new
+// key after it, the old key's file is retired, and a server starts on it.
+func TestKeysRotateLog(t *testing.T) {
+	engineDirs(t, func(t *testing.T, engine store.Engine, dir, dsn string) {
+		getenv := envWith(dir, dsn)
+		if _, err := runCmd(t, getenv, "", "demo"); err != nil {
+			t.Fatal(err)
+		}
+		old, err := runCmd(t, getenv, "", "log", "vkey")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := runCmd(t, getenv, "", "keys", "rotate-log", "--finish"); err == nil {
+			t.Error("--finish with no change under way: accepted")
+		}
+		out, err := runCmd(t, getenv, "", "keys", "rotate-log")
+		if err != nil || !strings.Contains(out, "--finish") {
+			t.Fatalf("rotate-log: %q, %v", out, err)
+		}
+		if out, err := runCmd(t, getenv, "", "log", "audit"); err != nil {
+			t.Fatalf("log audit during the change: %v\n%s", err, out)
+		}
+		out, err = runCmd(t, getenv, "", "keys", "rotate-log", "--finish")
+		if err != nil || !strings.Contains(out, "log.key.retired") {
+			t.Fatalf("rotate-log --finish: %q, %v", out, err)
+		}
+		vkey, err := runCmd(t, getenv, "", "log", "vkey")
+		if err != nil || vkey == old || !strings.Contains(out, strings.TrimSpace(vkey)) {
+			t.Fatalf("log vkey after the change: %q (was %q), %v", vkey, old, err)
+		}
+		if out, err := runCmd(t, getenv, "", "log", "audit"); err != nil {
+			t.Fatalf("log audit after the change: %v\n%s", err, out)
+		}
+		if err := runBriefly(t, getenv, "serve", "--addr", "127.0.0.1:0"); err != nil {
+			t.Errorf("serve after the change: %v", err)
+		}
+	})
+}

@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"user":      {"add, list or disable staff accounts", runUser},
 		"org":       {"add or list organisations", runOrg},
 		"token":     {"create, list or revoke API tokens", runToken},
+		"bot":       {"run a chat-app bot (telegram) without the HTTP server", runBot},
 		"demo":      {"load the multilingual demo data set", runDemo},
 		"bench":     {"load generators against a running server", runBench},
 		"version":   {"print the version", runVersion},

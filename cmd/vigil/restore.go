@@ -44,9 +44,6 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:") {
-		return fmt.Errorf("restore: VIGIL_DATABASE is PostgreSQL: restore it with pg_restore (docs/operations.md); this command restores SQLite backups")
-	}
 	if err := emptyDir(cfg.DataDir); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -196,23 +193,38 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	for name := range got {
 		bad = append(bad, name+": in the backup, not in the manifest")
 	}
-	if _, ok := findFile(m, "vigil.db"); !ok {
-		bad = append(bad, "vigil.db: not in the manifest")
+	dbName := "vigil.db"
+	if m.Database == "postgres" {
+		dbName = pgDumpName
+	}
+	if _, ok := findFile(m, dbName); !ok {
+		bad = append(bad, dbName+": not in the manifest")
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("the backup does not match its manifest; nothing was restored:\n  %s", strings.Join(bad, "\n  "))
 	}
 	// Into place: the database where the configuration looks for it, the
 	// attachments beside it.
-	dbPath := strings.TrimPrefix(cfg.DSN(), "sqlite:")
-	if _, err := os.Lstat(dbPath); err == nil {
-		return nil, fmt.Errorf("%s already exists; nothing was restored", dbPath)
-	}
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(filepath.Join(stage, "vigil.db"), dbPath); err != nil {
-		return nil, fmt.Errorf("move the database into place: %w", err)
+	dbPath, sqlite := strings.CutPrefix(cfg.DSN(), "sqlite:")
+	switch {
+	case m.Database == "postgres" && sqlite:
+		return nil, errors.New("this is a backup of a PostgreSQL database: set VIGIL_DATABASE to a new, empty PostgreSQL database to restore it into; nothing was restored")
+	case m.Database != "postgres" && !sqlite:
+		return nil, errors.New("this is a backup of a SQLite database, and VIGIL_DATABASE is PostgreSQL: restore it without VIGIL_DATABASE (moving between engines is not supported); nothing was restored")
+	case !sqlite:
+		if err := restorePostgres(ctx, e, cfg, filepath.Join(stage, pgDumpName)); err != nil {
+			return nil, fmt.Errorf("%w; the attachments were not restored", err)
+		}
+	default:
+		if _, err := os.Lstat(dbPath); err == nil {
+			return nil, fmt.Errorf("%s already exists; nothing was restored", dbPath)
+		}
+		if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(filepath.Join(stage, "vigil.db"), dbPath); err != nil {
+			return nil, fmt.Errorf("move the database into place: %w", err)
+		}
 	}
 	att := filepath.Join(stage, "attachments")
 	if _, err := os.Stat(att); err == nil {
@@ -253,12 +265,12 @@ func backupName(h *tar.Header) error {
 	if h.Typeflag != tar.TypeReg {
 		return fmt.Errorf("%s: not a regular file; a Vigil backup holds only files", h.Name)
 	}
-	if h.Name == "vigil.db" {
+	if h.Name == "vigil.db" || h.Name == pgDumpName {
 		return nil
 	}
 	name, ok := strings.CutPrefix(h.Name, "attachments/")
 	if !ok || name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
-		return fmt.Errorf("%s: a Vigil backup holds only vigil.db, attachments/ and manifest.json", h.Name)
+		return fmt.Errorf("%s: a Vigil backup holds only vigil.db or vigil.pgdump, attachments/ and manifest.json", h.Name)
 	}
 	return nil
 }

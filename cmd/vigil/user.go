@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -15,7 +16,7 @@ import (
 )
 
 func runUser(ctx context.Context, e *env, args []string) error {
-	sub, fs, cfg, err := subcommand(e, "user", args, []string{"add", "list", "disable", "enable", "totp", "unlock"})
+	sub, fs, cfg, err := subcommand(e, "user", args, []string{"add", "list", "disable", "enable", "totp", "unlock", "reset-password"})
 	if err != nil {
 		return err
 	}
@@ -30,9 +31,9 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		fs.StringVar(&org, "org", "", "organisation id or name (required)")
 	case "list":
 		fs.BoolVar(&asJSON, "json", false, "print a JSON array (for scripts)")
-	case "disable", "enable", "totp", "unlock":
+	case "disable", "enable", "totp", "unlock", "reset-password":
 	default:
-		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable, totp or unlock): %w", sub, errUsage)
+		return fmt.Errorf("user: unknown subcommand %q (want add, list, disable, enable, totp, unlock or reset-password): %w", sub, errUsage)
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
@@ -97,6 +98,18 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		if err := svc.Unlock(ctx, staff.System, fs.Arg(0)); err != nil {
 			return fmt.Errorf("user unlock: %w", err)
 		}
+	case "reset-password":
+		// The one-time link goes to standard output, for whoever runs the
+		// command to give to the user; the password itself is never seen.
+		p, err := svc.ResetPassword(ctx, staff.System, fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("user reset-password: %w", err)
+		}
+		fmt.Fprintln(e.stdout, p.Link(cfg.PublicURL))
+		if cfg.PublicURL == "" {
+			fmt.Fprintln(e.stderr, "VIGIL_PUBLIC_URL is not set: open this path on Vigil's address.")
+		}
+		fmt.Fprintf(e.stderr, "The link works once, until %s.\n", p.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 	return nil
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 //go:embed openapi.json
@@ -67,6 +68,7 @@ type Services struct {
 	Search   *search.Service
 	Stats    *stats.Service
 	Export   *listexport.Service
+	Views    *views.Service
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -84,6 +86,8 @@ type API struct {
 	// metricsToken is the bearer token that reads /metrics; empty: the
 	// route answers 404.
 	metricsToken string
+	// publicURL is the instance's address, for the links it hands out.
+	publicURL string
 }
 
 // Options configure an API.
@@ -101,6 +105,9 @@ type Options struct {
 	// public pages so a client has one budget across both doors; nil makes
 	// one of PublicRate for the API alone.
 	Limiter *ratelimit.Limiter
+	// PublicURL is the address staff open Vigil at (VIGIL_PUBLIC_URL), for
+	// the password reset links; empty: the links are paths.
+	PublicURL string
 }
 
 // New returns the API.
@@ -122,7 +129,7 @@ func New(svc Services, logger *slog.Logger, opt Options) *API {
 	logger = slog.New(logthrottle.New(logger.Handler(), logthrottle.Options{}))
 	return &API{svc: svc, log: logger, metrics: opt.Metrics, bodyLimit: opt.BodyLimit,
 		public: opt.Limiter,
-		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken}
+		cop:    http.NewCrossOriginProtection(), metricsToken: opt.MetricsToken, publicURL: opt.PublicURL}
 }
 
 // Routes is the route table.
@@ -131,12 +138,15 @@ func (api *API) Routes() []Route {
 		{"POST", "/api/v1/reports", auth.SubmitReport, true, api.submitReport},
 		{"GET", "/api/v1/track/{code}", auth.TrackReport, true, api.track},
 		{"GET", "/api/v1/track/{code}/receipt", auth.TrackReport, true, api.trackReceipt},
+		{"GET", "/api/v1/track/{code}/messages", auth.TrackReport, true, api.trackMessages},
+		{"POST", "/api/v1/track/{code}/messages", auth.TrackReport, true, api.trackReply},
 		{"GET", "/api/v1/reports", auth.ListReports, false, api.listReports},
 		{"GET", "/api/v1/reports/{id}", auth.ReadReport, false, api.getReport},
 		{"POST", "/api/v1/reports/{id}/reveal", auth.RevealSealed, false, api.reveal},
 		{"POST", "/api/v1/reports/{id}/erase", auth.EraseReport, false, api.erase},
 		{"POST", "/api/v1/reports/{id}/statements", auth.AddStatement, false, api.addStatement},
 		{"POST", "/api/v1/reports/{id}/statements/{sid}/versions", auth.AddStatement, false, api.addVersion},
+		{"POST", "/api/v1/reports/{id}/attachments", auth.AddStatement, false, api.addAttachment},
 		{"POST", "/api/v1/cases", auth.CreateCase, false, api.createCase},
 		{"GET", "/api/v1/cases", auth.ListCases, false, api.listCases},
 		{"GET", "/api/v1/cases/{id}", auth.ReadCase, false, api.getCase},
@@ -152,6 +162,8 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/users", auth.ReadUsers, false, api.listUsers},
 		{"POST", "/api/v1/users", auth.ManageUsers, false, api.createUser},
 		{"PATCH", "/api/v1/users/{id}", auth.ManageUsers, false, api.patchUser},
+		{"POST", "/api/v1/users/{id}/password-reset", auth.ManageUsers, false, api.resetPassword},
+		{"POST", "/api/v1/password-reset", "", true, api.setPassword},
 		{"GET", "/api/v1/tokens", auth.ManageTokens, false, api.listTokens},
 		{"POST", "/api/v1/tokens", auth.ManageTokens, false, api.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", auth.ManageTokens, false, api.revokeToken},
@@ -163,6 +175,10 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
 		{"GET", "/api/v1/me", "", false, api.me},
+		{"PATCH", "/api/v1/me", "", false, api.patchMe},
+		{"GET", "/api/v1/views", "", false, api.listViews},
+		{"POST", "/api/v1/views", "", false, api.saveView},
+		{"DELETE", "/api/v1/views/{id}", "", false, api.deleteView},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},
@@ -178,6 +194,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/reports/{id}/identifiers", auth.ReadLinks, false, api.reportIdentifiers},
 		{"GET", "/api/v1/reports/{id}/network", auth.ReadLinks, false, api.network},
 		{"GET", "/api/v1/identifiers/top", auth.ReadLinks, false, api.topIdentifiers},
+		{"GET", "/api/v1/identifiers/{id}", auth.ReadLinks, false, api.getIdentifier},
 		{"POST", "/api/v1/identifiers/{id}/side", auth.MarkIdentifier, false, api.setIdentifierSide},
 		{"POST", "/api/v1/identifiers/{id}/wrongly-reported", auth.MarkIdentifier, false, api.setWronglyReported},
 		{"POST", "/api/v1/reports/{id}/verified", auth.VerifyReport, false, api.setVerified},
@@ -195,6 +212,8 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/cases/{id}/notes", auth.ReadNotes, false, api.listNotes},
 		{"POST", "/api/v1/cases/{id}/notes", auth.WriteNote, false, api.addNote},
 		{"PUT", "/api/v1/cases/{id}/notes/{note}", auth.WriteNote, false, api.editNote},
+		{"GET", "/api/v1/reports/{id}/messages", auth.ReadMessages, false, api.listMessages},
+		{"POST", "/api/v1/reports/{id}/messages", auth.WriteReporter, false, api.writeToReporter},
 	}
 	return rs
 }
@@ -286,7 +305,11 @@ func (api *API) wrap(rt Route) http.Handler {
 			writeError(sw, r, api.log, errEnrolTOTP)
 			return
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, api.bodyLimit+1)
+		limit := api.bodyLimit
+		if isUpload(rt) {
+			limit = api.uploadBodyLimit()
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, limit+1)
 		if err := rt.Handler(sw, r, a); err != nil {
 			writeError(sw, r, api.log, err)
 		}

@@ -10,7 +10,8 @@ import (
 
 // exportList writes a staff list (triage, cases, referrals, stats) as CSV
 // or XLSX: ?format=csv|xlsx, ?lang= (else Accept-Language) for the
-// headings and values, and the list page's own filters.
+// headings and values, ?sealed=true&reason=… for the sealed fields (those
+// who may reveal them), and the list page's own filters.
 func (api *API) exportList(list string) Handler {
 	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 		q := r.URL.Query()
@@ -18,10 +19,11 @@ func (api *API) exportList(list string) Handler {
 		if lang == "" {
 			lang, _, _ = strings.Cut(r.Header.Get("Accept-Language"), ",")
 		}
-		format := q.Get("format")
-		q.Del("format")
-		q.Del("lang")
-		e, err := api.svc.Export.Start(r.Context(), a, listexport.Request{List: list, Format: format, Lang: lang, Filter: q})
+		req, err := listexport.RequestOf(list, lang, q)
+		if err != nil {
+			return err
+		}
+		e, err := api.svc.Export.Start(r.Context(), a, req)
 		if err != nil {
 			return err
 		}

@@ -157,3 +157,60 @@ func TestExportTriage(t *testing.T) {
 		}
 	})
 }
+
+// TestExportSealed: the triage export carries the sealed fields only for
+// one who may reveal them and gives a reason, which the audit trail shows;
+// anyone else is refused, naming the parameter.
+func TestExportSealed(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Coordinator, auth.Intake)
+		if res := e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport); res.status != http.StatusCreated {
+			t.Fatalf("report: %d %s", res.status, res.body)
+		}
+		const pattern = "/api/v1/exports/lists/triage"
+		for _, c := range []struct {
+			name, who, query string
+			status           int
+			field            string
+		}{
+			{"intake may not reveal", "intake@hotline.test", "?sealed=true&reason=checking+a+victim", http.StatusForbidden, "sealed"},
+			{"no reason", "coordinator@hotline.test", "?sealed=true", http.StatusUnprocessableEntity, "reason"},
+			{"not a yes or no", "coordinator@hotline.test", "?sealed=maybe&reason=checking+a+victim", http.StatusUnprocessableEntity, "sealed"},
+			{"the case list has none", "coordinator@hotline.test", "/../cases?sealed=true&reason=checking+a+victim", http.StatusUnprocessableEntity, "sealed"},
+		} {
+			path, pat := pattern+c.query, pattern
+			if strings.HasPrefix(c.query, "/../cases") {
+				path, pat = "/api/v1/exports/lists/cases"+strings.TrimPrefix(c.query, "/../cases"), "/api/v1/exports/lists/cases"
+			}
+			res := e.do(c.who, "GET", pat, path, nil)
+			if res.status != c.status || !strings.Contains(string(res.body), `"field":"`+c.field+`"`) {
+				t.Errorf("%s: %d %s, want %d naming %s", c.name, res.status, res.body, c.status, c.field)
+			}
+		}
+		res := e.do("coordinator@hotline.test", "GET", pattern, pattern+"?lang=en&sealed=true&reason=call+the+victim%27s+family", nil)
+		if res.status != http.StatusOK {
+			t.Fatalf("export: %d %s", res.status, res.body)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(res.body, []byte("\ufeff")))).ReadAll()
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("rows %q, %v", rows, err)
+		}
+		head, row := rows[0], rows[1]
+		got := map[string]string{}
+		for i, h := range head {
+			got[h] = row[i]
+		}
+		if got["Reporter's name"] != "Reporter Name" || got["Reporter's contact"] != "'+85512000000" /* defused: a cell may not start a formula */ || got["Victims' names"] != "Victim Name" {
+			t.Errorf("sealed columns: %v", got)
+		}
+		found := false
+		for _, ev := range e.audit("coordinator@hotline.test", "").Items {
+			if ev.Action == "export.reveal" && ev.Reason == "call the victim's family" {
+				found = true
+			}
+		}
+		if !found {
+			t.Error("no export.reveal event with the reason in the audit trail")
+		}
+	})
+}

@@ -488,10 +488,39 @@ type MeView struct {
 	// MustEnrolTOTP: this session may do nothing until a second factor is
 	// set up (on the account page).
 	MustEnrolTOTP bool `json:"must_enrol_totp,omitempty"`
+	// TimeZone is the zone the pages show the actor times in: its own
+	// choice, else its organisation's.
+	TimeZone string `json:"time_zone"`
 }
 
 func (api *API) me(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
-	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role), MustEnrolTOTP: a.MustEnrolTOTP})
+	loc, err := api.svc.Staff.Location(r.Context(), a.UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, MeView{UserID: a.UserID, OrgID: a.OrgID, Role: string(a.Role), MustEnrolTOTP: a.MustEnrolTOTP, TimeZone: loc.String()})
+	return nil
+}
+
+// MePatch changes the caller's own settings.
+type MePatch struct {
+	// TimeZone is an IANA zone name; "" goes back to the organisation's.
+	TimeZone *string `json:"time_zone"`
+}
+
+func (api *API) patchMe(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in MePatch
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if in.TimeZone == nil {
+		return invalid.Field("time_zone", "required", "is required")
+	}
+	v, err := api.svc.Staff.SetTimeZone(r.Context(), a, *in.TimeZone)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 

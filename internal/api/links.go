@@ -114,6 +114,19 @@ func (api *API) setIdentifierSide(w http.ResponseWriter, r *http.Request, a auth
 	return nil
 }
 
+func (api *API) getIdentifier(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	limit, err := intParam(r, "limit", 50, 1, links.MaxIdentifierReports)
+	if err != nil {
+		return err
+	}
+	p, err := api.svc.Links.Identifier(r.Context(), a, r.PathValue("id"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
 // rangeMaxAge is how long a client or cache may keep a range or list
 // response without asking again: the URLs are not versioned, so a cached
 // answer may be this much older than the current version (docs/security.md).

@@ -83,8 +83,8 @@ func TestCaseNotesAPI(t *testing.T) {
 		if len(list.Items) != 1 || list.Items[0].Text != "Spoke to zqxnote twice." || len(list.Items[0].Versions) != 2 || list.Items[0].Versions[0].Text != "Spoke to zqxnote." {
 			t.Errorf("notes = %+v", list.Items)
 		}
-		if r := e.do("partner@police.test", "GET", notes, path, nil); r.status != http.StatusForbidden {
-			t.Errorf("partner lists the notes: %d %s", r.status, r.body)
+		if r := e.do("partner@police.test", "GET", notes, path, nil); r.status != http.StatusOK || strings.Contains(string(r.body), "zqxnote") {
+			t.Errorf("partner lists the notes: %d %s; want none (none was shared)", r.status, r.body)
 		}
 		if r := e.do("partner@police.test", "GET", "/api/v1/cases/{id}", "/api/v1/cases/"+c.ID, nil); r.status != 200 || strings.Contains(string(r.body), "zqxnote") {
 			t.Errorf("partner case view: %d, holds a note or the statement's taker", r.status)

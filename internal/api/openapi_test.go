@@ -370,6 +370,8 @@ func TestOpenAPIMatchesGoTypes(t *testing.T) {
 		{"ReopenIn", reflect.TypeFor[casework.ReopenIn](), false},
 		{"AddReportIn", reflect.TypeFor[casework.AddReportIn](), false},
 		{"NoteIn", reflect.TypeFor[casework.NoteIn](), false},
+		{"MessageIn", reflect.TypeFor[intake.MessageIn](), false},
+		{"MessageView", reflect.TypeFor[intake.MessageView](), true},
 		{"NoteView", reflect.TypeFor[casework.NoteView](), true},
 		{"NoteVersion", reflect.TypeFor[casework.NoteVersion](), true},
 		{"OrgIn", reflect.TypeFor[staff.OrgIn](), false},

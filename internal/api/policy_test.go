@@ -12,9 +12,11 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/intake/intaketest"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 type scope string
@@ -46,12 +48,15 @@ var allowed = map[string]map[auth.Role][]scope{
 	"POST /api/v1/reports":                                {auth.Coordinator: {own}, auth.Intake: {own}, auth.Integration: {own}},
 	"GET /api/v1/track/{code}":                            everyone(allScopes),
 	"GET /api/v1/track/{code}/receipt":                    everyone(allScopes),
+	"GET /api/v1/track/{code}/messages":                   everyone(allScopes),
+	"POST /api/v1/track/{code}/messages":                  everyone(allScopes),
 	"GET /api/v1/reports":                                 {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/reports/{id}":                            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/reports/{id}/reveal":                    {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Partner: {referred}},
 	"POST /api/v1/reports/{id}/erase":                     {auth.Coordinator: {own}},
 	"POST /api/v1/reports/{id}/statements":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/reports/{id}/statements/{sid}/versions": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/attachments":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/cases":                                  {auth.Coordinator: {own}, auth.Intake: {own}},
 	"GET /api/v1/cases":                                   {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/cases/{id}":                              {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
@@ -66,11 +71,15 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/users":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"POST /api/v1/users":                                  {auth.Admin: {own}},
 	"PATCH /api/v1/users/{id}":                            {auth.Admin: {own}},
-	"GET /api/v1/tokens":                                  allBut(auth.Integration),
-	"POST /api/v1/tokens":                                 allBut(auth.Integration),
-	"DELETE /api/v1/tokens/{id}":                          {auth.Admin: {own}},
-	"GET /api/v1/audit":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
-	"GET /api/v1/stats":                                   {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
+	// An admin makes a one-time password reset link for its own
+	// organisation's people; the link's token is the authority to use it.
+	"POST /api/v1/users/{id}/password-reset": {auth.Admin: {own}},
+	"POST /api/v1/password-reset":            everyone([]scope{own}),
+	"GET /api/v1/tokens":                     allBut(auth.Integration),
+	"POST /api/v1/tokens":                    allBut(auth.Integration),
+	"DELETE /api/v1/tokens/{id}":             {auth.Admin: {own}},
+	"GET /api/v1/audit":                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Operator: {own}},
+	"GET /api/v1/stats":                      {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
 	// A list exports to whoever may read the list.
 	"GET /api/v1/exports/lists/triage":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"GET /api/v1/exports/lists/cases":                {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
@@ -85,6 +94,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":               {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/identifiers/top":                    {auth.Coordinator: {own}, auth.Investigator: {own}},
+	"GET /api/v1/identifiers/{id}":                   {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/side":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/identifiers/{id}/wrongly-reported": {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/reports/{id}/verified":             {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -92,6 +102,15 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/reports/{id}/screening":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"POST /api/v1/screening/{id}/review":             {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/me":                                 everyone([]scope{own}),
+	// Everyone chooses its own time zone.
+	"PATCH /api/v1/me": everyone([]scope{own}),
+	// Saved views: one's own, for a list one may read (the triage queue
+	// here). The view deleted belongs to the coordinator of the scope's
+	// owning organisation: on own, the actor coordinator itself; nobody
+	// else may delete it.
+	"GET /api/v1/views":         {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/views":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"DELETE /api/v1/views/{id}": {auth.Coordinator: {own}},
 	// Everyone with a password changes their own; an integration account
 	// has none.
 	"POST /api/v1/me/password":         allBut(auth.Integration),
@@ -119,9 +138,14 @@ var allowed = map[string]map[auth.Role][]scope{
 	// A case's notes are its own organisation's caseworkers' (never a
 	// partner's, whatever the referral shares). Only its author edits a
 	// note: the matrix's note is the owning coordinator's.
-	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"GET /api/v1/cases/{id}/notes":        {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {referred}},
 	"POST /api/v1/cases/{id}/notes":       {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	"PUT /api/v1/cases/{id}/notes/{note}": {auth.Coordinator: {own}},
+	// The conversation with a report's reporter is the receiving
+	// organisation's caseworkers' (never a partner's: the reporter talks to
+	// the organisation it reported to).
+	"GET /api/v1/reports/{id}/messages":  {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
+	"POST /api/v1/reports/{id}/messages": {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}},
 	// Protected identifiers are an organisation's own list: coordinators
 	// and admins manage it; another organisation's entry is not found.
 	"GET /api/v1/protected-identifiers":         {auth.Admin: {own}, auth.Coordinator: {own}},
@@ -164,6 +188,9 @@ type fixture struct {
 	org string
 	// protected is a protected identifier of the report's organisation.
 	protected string
+	// view is a saved view of the owning organisation's coordinator: no
+	// one else's to delete.
+	view string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -211,8 +238,12 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sv, err := views.New(e.db).Save(ctx, coord, &views.In{List: views.Cases, Name: "matrix", Query: "status=new"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID, note: note.ID,
-			identifier: ids[0].ID, protected: pv.ID}
+			identifier: ids[0].ID, protected: pv.ID, view: sv.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -265,6 +296,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.protected
 	case strings.HasPrefix(pattern, "/api/v1/organisations/{id}"):
 		id = f.org
+	case strings.HasPrefix(pattern, "/api/v1/views/{id}"):
+		id = f.view
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -274,14 +307,25 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 	switch route {
 	case "POST /api/v1/reports":
 		return path, publicReport, nil
-	case "GET /api/v1/track/{code}", "GET /api/v1/track/{code}/receipt":
+	case "GET /api/v1/track/{code}", "GET /api/v1/track/{code}/receipt", "GET /api/v1/track/{code}/messages":
 		return path, nil, []string{"X-Tracking-Secret", f.secret}
+	case "POST /api/v1/track/{code}/messages":
+		return path, map[string]string{"text": "matrix reply"}, []string{"X-Tracking-Secret", f.secret}
+	case "POST /api/v1/reports/{id}/messages":
+		return path, map[string]string{"text": "matrix question"}, nil
 	case "POST /api/v1/reports/{id}/reveal", "POST /api/v1/reports/{id}/erase":
 		return path, map[string]string{"reason": "matrix test"}, nil
 	case "POST /api/v1/reports/{id}/statements":
 		return path, map[string]string{"kind": "note", "language": "en", "text": "note"}, nil
 	case "POST /api/v1/reports/{id}/statements/{sid}/versions":
 		return path, map[string]string{"text": "corrected"}, nil
+	case "GET /api/v1/views":
+		return path + "?list=triage", nil, nil
+	case "POST /api/v1/views":
+		return path, map[string]string{"list": "triage", "name": "held " + f.report, "query": "urgent=1"}, nil
+	case "POST /api/v1/reports/{id}/attachments":
+		body, ctype := multipartFile("file", "photo.png", intaketest.PNG(4, 4))
+		return path, body, []string{"Content-Type", ctype}
 	case "POST /api/v1/cases/{id}/notes", "PUT /api/v1/cases/{id}/notes/{note}":
 		return path, map[string]string{"text": "matrix note, edited"}, nil
 	case "POST /api/v1/cases":
@@ -327,18 +371,39 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"name": "New " + home + " " + f.report, "kind": "ngo"}, nil
 	case "PATCH /api/v1/users/{id}":
 		return path, map[string]bool{"disabled": true}, nil
+	case "POST /api/v1/users/{id}/password-reset":
+		// A person's account (an integration account has no password).
+		return strings.Replace(pattern, "{id}", person(e, f.org), 1), nil, nil
+	case "POST /api/v1/password-reset":
+		p, err := e.staff.ResetPassword(context.Background(), staff.System, person(e, f.org))
+		if err != nil {
+			panic(err)
+		}
+		return path, map[string]string{"token": p.Token, "new_password": "a new long password"}, nil
 	case "PATCH /api/v1/organisations/{id}":
 		return path, map[string]bool{"totp_optional": true}, nil
 	case "POST /api/v1/me/password":
 		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
+	case "PATCH /api/v1/me":
+		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":
 		return path, map[string]string{"mail": "digest", "lang": "km"}, nil
 	case "POST /api/v1/users":
 		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
 	}
 	return path, nil, nil
+}
+
+// person makes an intake account with a password in organisation orgID
+// and returns its id.
+func person(e *env, orgID string) string {
+	u, err := e.staff.CreateUser(context.Background(), staff.System, &staff.UserIn{OrgID: orgID, Email: "p-" + store.NewID() + "@x.test", Name: "p", Role: string(auth.Intake), Password: "long enough password"})
+	if err != nil {
+		panic(err)
+	}
+	return u.ID
 }
 
 func TestPolicyMatrix(t *testing.T) {

@@ -73,18 +73,18 @@ func (s *Service) Trail(ctx context.Context, a auth.Actor, f TrailFilter) ([]*st
 // internal/web checks both that list and the labels).
 func Actions() []string {
 	return []string{
-		"attachment.add", "attachment.read", "attachment.read_original",
+		"attachment.add", "attachment.read", "attachment.read_original", "attachment.thumbnail",
 		"case.add_report", "case.create", "case.move_report", "case.note", "case.note_edit", "case.refer", "case.remove_report", "case.reopen", "case.update",
-		"export.audit", "export.list",
+		"export.audit", "export.list", "export.reveal",
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",
 		"org.admin", "org.create", "org.totp", "org.update",
 		"referral.respond",
-		"report.dismiss", "report.erase", "report.merge", "report.reopen", "report.reveal", "report.unverify", "report.verify",
+		"report.dismiss", "report.erase", "report.merge", "report.message", "report.reopen", "report.reply", "report.reveal", "report.unverify", "report.verify",
 		"screening_hit.confirmed", "screening_hit.dismissed", "screening_hit.pending",
 		"session.login", "session.login_failed",
 		"statement.add", "statement.version",
 		"token.create", "token.revoke",
-		"user.create", "user.disable", "user.password", "user.role", "user.totp", "user.totp_reset", "user.unlock",
+		"user.create", "user.disable", "user.password", "user.password_reset", "user.password_set", "user.role", "user.time_zone", "user.totp", "user.totp_reset", "user.unlock",
 	}
 }
 

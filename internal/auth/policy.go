@@ -88,6 +88,14 @@ const (
 	WriteNote Action = "case.note"  // add a note; edit one's own (a new version)
 )
 
+// The actions on the conversation with a report's reporter (intake's
+// messages.go). A partner never has them: the reporter talks to the
+// organisation that received the report.
+const (
+	ReadMessages  Action = "report.messages" // read the conversation with the reporter
+	WriteReporter Action = "report.message"  // write to the reporter
+)
+
 // The actions on what the public check may trust (links.Check).
 const (
 	VerifyReport    Action = "report.verify"      // mark a report verified, so the public check counts it; audited
@@ -142,12 +150,12 @@ const SharedIdentity = "victim_identity"
 // org-scoped grants by role: what each role may do inside its own
 // organisation.
 var ownOrg = map[Role][]Action{
-	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport,
+	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
 		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
-	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement,
+	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement, ReadMessages, WriteReporter,
 		ListCases, ReadCase, ReadHistory, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
-	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport,
+	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
 	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected},
 	Partner: {ListCases, ListReferrals, ReadOrgs},

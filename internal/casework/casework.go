@@ -599,6 +599,9 @@ type ReferralIn struct {
 	// PartnerTitle is the title the partner sees for the case instead of
 	// the internal one; optional (a neutral title when empty).
 	PartnerTitle string `json:"partner_title,omitempty"`
+	// NoteIDs are the case notes the partner may read, each at the
+	// version it has now; none by default (notes are internal).
+	NoteIDs []string `json:"note_ids,omitempty"`
 }
 
 // Refer refers a case to another organisation, sharing the listed fields.
@@ -643,7 +646,14 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return invalid.Field("to_org_id", "duplicate", "the case is already referred to that organisation")
 			}
 		}
+		shared, err := referralNotes(ctx, q, caseID, in.NoteIDs)
+		if err != nil {
+			return err
+		}
 		if err := q.PutReferral(ctx, ref); err != nil {
+			return err
+		}
+		if err := q.PutReferralNotes(ctx, ref.ID, shared); err != nil {
 			return err
 		}
 		if c.Status != StatusReferred {
@@ -660,7 +670,11 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return err
 			}
 		}
-		return audit.Record(ctx, q, a, "case.refer", "case", caseID, map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared})
+		detail := map[string]any{"referral": ref.ID, "to": in.ToOrgID, "shared": in.Shared}
+		if len(shared) > 0 {
+			detail["notes"] = len(shared)
+		}
+		return audit.Record(ctx, q, a, "case.refer", "case", caseID, detail)
 	})
 	if err != nil {
 		return nil, err

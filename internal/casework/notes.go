@@ -32,7 +32,7 @@ const MaxNote = 10000
 type NoteView struct {
 	ID        string        `json:"id"`
 	CaseID    string        `json:"case_id"`
-	AuthorID  string        `json:"author_id"`
+	AuthorID  string        `json:"author_id,omitempty"`
 	Text      string        `json:"text"`
 	Version   int           `json:"version"`
 	CreatedAt time.Time     `json:"created_at"`
@@ -44,7 +44,7 @@ type NoteView struct {
 type NoteVersion struct {
 	Version   int       `json:"version"`
 	Text      string    `json:"text"`
-	CreatedBy string    `json:"created_by"`
+	CreatedBy string    `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -87,10 +87,21 @@ func (s *Service) caseKey(ctx context.Context, q store.Q, caseID string, create 
 
 // Notes returns a case's notes, oldest first, every version opened. Not
 // found for a case a may not read; forbidden for one it may read but whose
-// notes it may not (a partner).
+// notes it may not. A partner the case is referred to reads only the notes
+// a referral to its organisation shared, each at the version shared, with
+// no author (who wrote it is the owning organisation's business).
 func (s *Service) Notes(ctx context.Context, a auth.Actor, caseID string) ([]*NoteView, error) {
 	q := s.db.Read()
-	if _, _, _, err := s.load(ctx, q, a, caseID, auth.ReadNotes); err != nil {
+	var shared map[string]int
+	if a.Role == auth.Partner {
+		if _, _, _, err := s.load(ctx, q, a, caseID, auth.ReadCase); err != nil {
+			return nil, err
+		}
+		var err error
+		if shared, err = q.SharedNotes(ctx, caseID, a.OrgID); err != nil {
+			return nil, err
+		}
+	} else if _, _, _, err := s.load(ctx, q, a, caseID, auth.ReadNotes); err != nil {
 		return nil, err
 	}
 	notes, versions, err := q.ListCaseNotes(ctx, caseID)
@@ -98,7 +109,7 @@ func (s *Service) Notes(ctx context.Context, a auth.Actor, caseID string) ([]*No
 		return nil, err
 	}
 	out := make([]*NoteView, 0, len(notes))
-	if len(notes) == 0 {
+	if len(notes) == 0 || (shared != nil && len(shared) == 0) {
 		return out, nil
 	}
 	dk, err := s.caseKey(ctx, q, caseID, false)
@@ -106,6 +117,18 @@ func (s *Service) Notes(ctx context.Context, a auth.Actor, caseID string) ([]*No
 		return nil, err
 	}
 	for _, n := range notes {
+		if shared != nil {
+			sv, ok := shared[n.ID]
+			if !ok {
+				continue
+			}
+			v, err := sharedNote(dk, n, versions[n.ID], sv)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+			continue
+		}
 		v := &NoteView{ID: n.ID, CaseID: n.CaseID, AuthorID: n.CreatedBy, Version: n.Version,
 			CreatedAt: store.Time(n.CreatedAt), UpdatedAt: store.Time(n.UpdatedAt), Versions: []NoteVersion{}}
 		for _, nv := range versions[n.ID] {
@@ -201,4 +224,51 @@ func (s *Service) EditNote(ctx context.Context, a auth.Actor, caseID, noteID str
 		}
 	}
 	return nil, fmt.Errorf("note %s: %w", noteID, store.ErrNotFound)
+}
+
+// sharedNote is note n as a partner reads it: the version shared, alone,
+// without its author.
+func sharedNote(dk *seal.DataKey, n *store.CaseNote, versions []*store.CaseNoteVersion, version int) (*NoteView, error) {
+	for _, nv := range versions {
+		if nv.Version != version {
+			continue
+		}
+		text, err := dk.Open(nv.Text, noteContext(n.ID, nv.Version))
+		if err != nil {
+			return nil, fmt.Errorf("casework: open note %s v%d: %w", n.ID, nv.Version, err)
+		}
+		at := store.Time(nv.CreatedAt)
+		return &NoteView{ID: n.ID, CaseID: n.CaseID, Text: string(text), Version: version, CreatedAt: store.Time(n.CreatedAt), UpdatedAt: at,
+			Versions: []NoteVersion{{Version: version, Text: string(text), CreatedAt: at}}}, nil
+	}
+	return nil, fmt.Errorf("casework: note %s has no version %d: %w", n.ID, version, store.ErrNotFound)
+}
+
+// referralNotes checks that each id is a note of the case and returns the
+// notes at their current versions; an id that is not names its field.
+func referralNotes(ctx context.Context, q store.Q, caseID string, ids []string) ([]store.SharedNote, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	notes, _, err := q.ListCaseNotes(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	version := map[string]int{}
+	for _, n := range notes {
+		version[n.ID] = n.Version
+	}
+	var out []store.SharedNote
+	seen := map[string]bool{}
+	for i, id := range ids {
+		v, ok := version[id]
+		if !ok {
+			return nil, invalid.Field(fmt.Sprintf("note_ids[%d]", i), "not_found", "no note %q on this case", id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, store.SharedNote{NoteID: id, Version: v})
+		}
+	}
+	return out, nil
 }

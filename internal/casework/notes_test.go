@@ -73,7 +73,6 @@ func TestNotes(t *testing.T) {
 				{"coordinator@hotline", nil},
 				{"investigator@hotline", nil},
 				{"intake@hotline", nil},
-				{"partner@police", auth.ErrForbidden},
 				{"coordinator@ngo", store.ErrNotFound},
 				{"admin@hotline", store.ErrNotFound},
 			} {
@@ -90,6 +89,15 @@ func TestNotes(t *testing.T) {
 				if err != nil || len(notes) != 2 || notes[0].Text != second || notes[0].Versions[0].Text != first || notes[0].AuthorID != inv.UserID {
 					t.Errorf("%s reads %+v, %v; want both notes, the first with its two versions", tt.who, notes, err)
 				}
+			}
+			// A partner reads only the notes a referral shared: none here;
+			// it adds none.
+			partner := e.actors["partner@police"]
+			if notes, err := e.cw.Notes(ctx, partner, c.ID); err != nil || len(notes) != 0 {
+				t.Errorf("partner reads %d notes, %v; want none", len(notes), err)
+			}
+			if _, err := e.cw.AddNote(ctx, partner, c.ID, &casework.NoteIn{Text: "x"}); !errors.Is(err, auth.ErrForbidden) {
+				t.Errorf("partner adds a note: %v; want forbidden", err)
 			}
 			// The partner's view of the case it may read holds no note.
 			pv, err := e.cw.Get(ctx, e.actors["partner@police"], c.ID)

@@ -98,6 +98,15 @@ type Config struct {
 	// PublicURL is the address staff open Vigil at (VIGIL_PUBLIC_URL), for
 	// the links in e-mail.
 	PublicURL string
+	// TelegramToken is the Telegram bot's token (VIGIL_TELEGRAM_TOKEN or
+	// VIGIL_TELEGRAM_TOKEN_FILE); set, `vigil serve` runs the bot.
+	TelegramToken string
+	// TelegramAPI is the Bot API server (VIGIL_TELEGRAM_API; default the
+	// public one, https://api.telegram.org).
+	TelegramAPI string
+	// ChatDraftTTL is how long an untouched report draft in a chat app is
+	// kept (VIGIL_CHAT_DRAFT_TTL, a Go duration; default 7 days).
+	ChatDraftTTL time.Duration
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -120,6 +129,8 @@ func Defaults() Config {
 		AttachClientHourly:    30 << 20,
 		AttachHourly:          500 << 20,
 		MinFreeDisk:           1 << 30,
+		TelegramAPI:           "https://api.telegram.org",
+		ChatDraftTTL:          7 * 24 * time.Hour,
 	}
 }
 
@@ -161,6 +172,22 @@ func FromEnv(getenv Getenv) (Config, error) {
 	}
 	str("VIGIL_SMTP_FROM", &c.SMTPFrom)
 	str("VIGIL_PUBLIC_URL", &c.PublicURL)
+	str("VIGIL_TELEGRAM_TOKEN", &c.TelegramToken)
+	if f := getenv("VIGIL_TELEGRAM_TOKEN_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("config: VIGIL_TELEGRAM_TOKEN_FILE: %w", err)
+		}
+		c.TelegramToken = strings.TrimSpace(string(b))
+	}
+	str("VIGIL_TELEGRAM_API", &c.TelegramAPI)
+	if v := getenv("VIGIL_CHAT_DRAFT_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("config: VIGIL_CHAT_DRAFT_TTL: %q is not a positive duration (such as 72h)", v)
+		}
+		c.ChatDraftTTL = d
+	}
 	if f := getenv("VIGIL_METRICS_TOKEN_FILE"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {

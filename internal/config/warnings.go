@@ -15,7 +15,7 @@ const DefaultLogOrigin = "vigil.example/log"
 func Warnings(c *Config) []string {
 	var ws []string
 	if c.LogOrigin == DefaultLogOrigin {
-		ws = append(ws, "the ledger's origin is the placeholder "+DefaultLogOrigin+"; it is fixed once the ledger has a checkpoint: on a new installation stop, delete the data directory and start with VIGIL_LOG_ORIGIN set (e.g. hotline.example.org/log)")
+		ws = append(ws, "the ledger's origin is the placeholder "+DefaultLogOrigin+"; it is fixed once the ledger holds an entry: name it before the first report on the setup page or with vigil setup --log-origin (e.g. hotline.example.org/log)")
 	}
 	if !c.SecureCookies && !loopback(c.Addr) {
 		ws = append(ws, "session cookies are sent without Secure (--secure-cookies=false) on "+c.Addr+", an address other machines reach: a sign-in can be read off the network unless TLS is in front; use HTTPS and leave Secure on")

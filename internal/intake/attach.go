@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -30,8 +32,11 @@ var AttachmentTypes = []string{"image/jpeg", "image/png", "image/gif", "image/we
 
 // AttachmentView describes an attachment without its content.
 type AttachmentView struct {
-	ID        string    `json:"id"`
-	MediaType string    `json:"media_type"`
+	ID string `json:"id"`
+	// Name is the file's name as it was sent (sealed with the report's
+	// data key; empty once the report is erased).
+	Name      string    `json:"name"`
+	MediaType string    `json:"type"`
 	Size      int64     `json:"size"`
 	SHA256    string    `json:"sha256"`
 	CreatedAt time.Time `json:"created_at"`
@@ -91,15 +96,40 @@ func (s *Service) AttachWithSecret(ctx context.Context, code, secret, name strin
 	if err != nil {
 		return nil, err
 	}
-	return s.attach(ctx, auth.Actor{}, r.ID, name, data)
+	return s.attach(ctx, auth.Actor{}, r.ID, "attachment", name, data)
+}
+
+// AddAttachment adds a file staff received (by chat, by post, on a visit)
+// to a report, for an actor who may add statements to it (its own
+// organisation's coordinators, investigators and intake staff). The file
+// is read from r, at most MaxAttachment bytes, and goes through the
+// public form's checks (CheckAttachment: size, type from the content,
+// nothing else in it), sealing and ledger entry; errors name field. Staff
+// files count against no public quota, but the disk watermark holds.
+func (s *Service) AddAttachment(ctx context.Context, a auth.Actor, reportID, field, name string, r io.Reader) (*AttachmentView, error) {
+	if _, _, _, err := s.load(ctx, s.db.Read(), a, reportID, auth.AddStatement); err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
+	if name == "" || name == "." || name == "/" {
+		return nil, invalid.Field(field, "required", "choose a file")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxAttachment+1))
+	if err != nil {
+		return nil, invalid.Field(field, "unreadable", "%q could not be read", name)
+	}
+	if len(data) > MaxAttachment {
+		return nil, invalid.Field(field, "too_large", "%q is larger than %d bytes", name, MaxAttachment)
+	}
+	return s.attach(ctx, a, reportID, field, name, data)
 }
 
 // attach seals the file with the report's data key, writes it under the
 // attachment's ID, and stores its record and ledger entry in one
 // transaction. The file is written (and synced) first, so a committed
 // record always has its file.
-func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name string, data []byte) (*AttachmentView, error) {
-	mt, err := s.CheckAttachment(ctx, "attachment", data)
+func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, field, name string, data []byte) (*AttachmentView, error) {
+	mt, err := s.CheckAttachment(ctx, field, data)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +181,7 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, name strin
 	if s.ledger != nil {
 		s.ledger.Notify()
 	}
-	return &AttachmentView{ID: id, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now, Clean: mt != "application/pdf"}, nil
+	return &AttachmentView{ID: id, Name: name, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now, Clean: mt != "application/pdf"}, nil
 }
 
 func writeSynced(path string, b []byte) error {
@@ -170,21 +200,45 @@ func writeSynced(path string, b []byte) error {
 	return f.Close()
 }
 
-// Attachments lists a report's attachments.
+// Attachments lists a report's attachments: none for a partner whose
+// referral does not share statements (it may open none of them).
 func (s *Service) Attachments(ctx context.Context, a auth.Actor, reportID string) ([]AttachmentView, error) {
 	q := s.db.Read()
-	r, _, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
+	r, res, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
 	if err != nil {
 		return nil, err
 	}
-	as, err := q.ListAttachments(ctx, reportID)
+	if a.Role == auth.Partner && !slices.Contains(res.Shared, ShareStatements) {
+		return []AttachmentView{}, nil
+	}
+	return s.attachmentViews(ctx, q, a, r)
+}
+
+// attachmentViews lists an authorised report's attachments with their
+// names opened (empty after erasure).
+func (s *Service) attachmentViews(ctx context.Context, q store.Q, a auth.Actor, r *store.Report) ([]AttachmentView, error) {
+	as, err := q.ListAttachments(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := []AttachmentView{}
+	if len(as) == 0 {
+		return out, nil
+	}
+	dk, err := s.dataKey(ctx, q, r.ID)
+	if err != nil && !errors.Is(err, seal.ErrDestroyed) {
+		return nil, err
+	}
 	for _, at := range as {
 		v := attachmentView(at)
 		v.Original = mayOpenOriginal(a, r)
+		if dk != nil && at.Name != nil {
+			name, err := dk.Open(at.Name, attachmentContext(at.ID, "name"))
+			if err != nil {
+				return nil, fmt.Errorf("intake: open attachment %s name: %w", at.ID, err)
+			}
+			v.Name = string(name)
+		}
 		out = append(out, v)
 	}
 	return out, nil
@@ -209,7 +263,7 @@ func mayOpenOriginal(a auth.Actor, r *store.Report) bool {
 // statements). Images are re-encoded from their pixels; a PDF has no such
 // copy (ErrNoCleanCopy). Each opening is audited.
 func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id string) (*AttachmentView, []byte, error) {
-	at, data, err := s.openAttachment(ctx, a, reportID, id, false)
+	at, data, err := s.openAttachment(ctx, a, reportID, id, "attachment.read")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -230,10 +284,31 @@ func (s *Service) OpenAttachment(ctx context.Context, a auth.Actor, reportID, id
 // sealed, metadata included, to the owning organisation's coordinators and
 // investigators; it is audited as such.
 func (s *Service) OpenOriginal(ctx context.Context, a auth.Actor, reportID, id string) (*AttachmentView, []byte, error) {
-	return s.openAttachment(ctx, a, reportID, id, true)
+	return s.openAttachment(ctx, a, reportID, id, "attachment.read_original")
 }
 
-func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id string, original bool) (*AttachmentView, []byte, error) {
+// Thumbnail returns a small JPEG of an image attachment (at most ThumbSize
+// pixels on its longer side), drawn from the sealed file's pixels, so it
+// carries no metadata; for whoever may open the clean copy, and audited as
+// attachment.thumbnail. A PDF has none (ErrNoCleanCopy).
+func (s *Service) Thumbnail(ctx context.Context, a auth.Actor, reportID, id string) ([]byte, error) {
+	at, data, err := s.openAttachment(ctx, a, reportID, id, "attachment.thumbnail")
+	if err != nil {
+		return nil, err
+	}
+	release, err := s.decodeSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return thumbnail(at.MediaType, data)
+}
+
+// openAttachment opens an attachment for a who may read its report and
+// records action: attachment.read_original opens the original (for
+// mayOpenOriginal only); the others need a clean copy to exist.
+func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id, action string) (*AttachmentView, []byte, error) {
+	original := action == "attachment.read_original"
 	q := s.db.Read()
 	r, res, _, err := s.load(ctx, q, a, reportID, auth.ReadReport)
 	if err != nil {
@@ -272,10 +347,6 @@ func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id
 	data, err := dk.Open(sealed, attachmentContext(id, "file"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("intake: open attachment %s: %w", id, err)
-	}
-	action := "attachment.read"
-	if original {
-		action = "attachment.read_original"
 	}
 	if err := s.db.Tx(ctx, func(q store.Q) error {
 		return audit.Record(ctx, q, a, action, "report", reportID, map[string]string{"attachment": id})

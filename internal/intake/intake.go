@@ -273,6 +273,24 @@ var ErrNotAccepting = answer.Refuse(http.StatusServiceUnavailable, "not_acceptin
 // Submit files a report. actor is the public (zero Actor) for public intake
 // or a staff member registering a report that came by phone or chat.
 func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*Ack, error) {
+	return s.submit(ctx, a, sub, "")
+}
+
+// ChatChannels are the chat apps the public can report through (a
+// channel adapter, such as internal/telegram, files with SubmitFrom).
+var ChatChannels = []string{"telegram", "line", "whatsapp"}
+
+// SubmitFrom files a public report that came through a chat app's
+// conversation (one of ChatChannels), which the report then names as its
+// channel. It is Submit for the public otherwise.
+func (s *Service) SubmitFrom(ctx context.Context, channel string, sub *Submission) (*Ack, error) {
+	if !slices.Contains(ChatChannels, channel) {
+		return nil, fmt.Errorf("intake: submit from %q: not a chat channel", channel)
+	}
+	return s.submit(ctx, auth.Actor{}, sub, channel)
+}
+
+func (s *Service) submit(ctx context.Context, a auth.Actor, sub *Submission, chat string) (*Ack, error) {
 	if err := sub.Validate(); err != nil {
 		return nil, err
 	}
@@ -280,7 +298,10 @@ func (s *Service) Submit(ctx context.Context, a auth.Actor, sub *Submission) (*A
 		return nil, auth.ErrForbidden
 	}
 	if a.Public() {
-		if sub.Channel != "web" {
+		switch {
+		case chat != "":
+			sub.Channel = chat
+		case sub.Channel != "web":
 			sub.Channel = "api"
 		}
 		// Only staff, who took the report down, say when contact was made.

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -167,6 +168,52 @@ func cleanCopy(mt string, data []byte) (string, []byte, error) {
 		return "", nil, fmt.Errorf("intake: re-encode %s: %w", mt, err)
 	}
 	return mt, buf.Bytes(), nil
+}
+
+// ThumbSize is the longer side of a thumbnail, in pixels.
+const ThumbSize = 240
+
+// thumbnail draws an image's first frame (upright, for a JPEG) at most
+// ThumbSize pixels on its longer side, on white, as a JPEG.
+func thumbnail(mt string, data []byte) ([]byte, error) {
+	if mt == "application/pdf" {
+		return nil, ErrNoCleanCopy
+	}
+	img, err := decodeImage("attachment", mt, data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoCleanCopy, err)
+	}
+	var src image.Image
+	switch im := img.(type) {
+	case *gif.GIF:
+		if len(im.Image) == 0 {
+			return nil, ErrNoCleanCopy
+		}
+		src = im.Image[0]
+	case image.Image:
+		src = im
+		if mt == "image/jpeg" {
+			src = orient(im, jpegOrientation(data))
+		}
+	default:
+		return nil, ErrNoCleanCopy
+	}
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	switch {
+	case w >= h && w > ThumbSize:
+		w, h = ThumbSize, max(1, h*ThumbSize/w)
+	case h > w && h > ThumbSize:
+		w, h = max(1, w*ThumbSize/h), ThumbSize
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 80}); err != nil {
+		return nil, fmt.Errorf("intake: encode thumbnail: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 func allZero(b []byte) bool {

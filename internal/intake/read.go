@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -51,6 +53,9 @@ type ReportView struct {
 	ReceivedAt time.Time       `json:"received_at"`
 	CaseIDs    []string        `json:"case_ids"`
 	Statements []StatementView `json:"statements,omitempty"`
+	// Attachments are the report's files, with the statements (for a
+	// partner only when the referral shares statements).
+	Attachments []AttachmentView `json:"attachments,omitempty"`
 	// Shared lists the fields a partner was given; empty for staff of the
 	// owning organisation, who see everything but sealed fields.
 	Shared []string `json:"shared,omitempty"`
@@ -231,6 +236,9 @@ func (s *Service) view(ctx context.Context, q store.Q, a auth.Actor, r *store.Re
 			}
 		}
 		v.Statements = st
+		if v.Attachments, err = s.attachmentViews(ctx, q, a, r); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -347,18 +355,8 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 		if r.ErasedAt != 0 {
 			return seal.ErrDestroyed
 		}
-		if r.Sealed != nil {
-			dk, err := s.dataKey(ctx, q, id)
-			if err != nil {
-				return err
-			}
-			b, err := dk.Open(r.Sealed, sealedContext(id))
-			if err != nil {
-				return fmt.Errorf("intake: open sealed part of %s: %w", id, err)
-			}
-			if err := json.Unmarshal(b, &out); err != nil {
-				return fmt.Errorf("intake: sealed part of %s: %w", id, err)
-			}
+		if err := s.openSealed(ctx, q, r, &out); err != nil {
+			return err
 		}
 		return audit.RecordReason(ctx, q, s.keys, a, "report.reveal", "report", id, reason, nil)
 	})
@@ -369,6 +367,79 @@ func (s *Service) Reveal(ctx context.Context, a auth.Actor, id, reason string) (
 		return nil, err
 	}
 	return &out, nil
+}
+
+// openSealed opens r's sealed part into out (nothing when it has none).
+func (s *Service) openSealed(ctx context.Context, q store.Q, r *store.Report, out *Sealed) error {
+	if r.Sealed == nil {
+		return nil
+	}
+	dk, err := s.dataKey(ctx, q, r.ID)
+	if err != nil {
+		return err
+	}
+	b, err := dk.Open(r.Sealed, sealedContext(r.ID))
+	if err != nil {
+		return fmt.Errorf("intake: open sealed part of %s: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("intake: sealed part of %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// Opener opens the sealed fields of reports, each checked with
+// RevealSealed; a report a may not reveal, or erased, is left out.
+type Opener func(ctx context.Context, ids []string) (map[string]*Sealed, error)
+
+// errRevealExport refuses sealed fields in an export to a reader who may
+// not reveal them, naming the parameter that asked.
+var errRevealExport = answer.Refuse(http.StatusForbidden, "forbidden", "sealed", "your role may not reveal sealed fields (reporter and victim identities); export without them")
+
+// RevealForExport lets a list export carry sealed fields: a must be one
+// who may reveal its organisation's reports (a 403 naming "sealed"
+// otherwise) and give a reason, which is recorded, sealed, in one
+// export.reveal event (detail says which export) before the Opener is
+// returned. Each report the Opener opens is checked again.
+func (s *Service) RevealForExport(ctx context.Context, a auth.Actor, reason string, detail any) (Opener, error) {
+	if !auth.Can(a, auth.RevealSealed, auth.Resource{OrgID: a.OrgID}) {
+		return nil, errRevealExport
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 5 {
+		return nil, invalid.Field("reason", "required", "say why the export needs the sealed fields (at least 5 characters)")
+	}
+	if err := invalid.Text("reason", reason, 1000, false); err != nil {
+		return nil, err
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		return audit.RecordReason(ctx, q, s.keys, a, "export.reveal", "organisation", a.OrgID, reason, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, ids []string) (map[string]*Sealed, error) {
+		q := s.db.Read()
+		out := make(map[string]*Sealed, len(ids))
+		for _, id := range ids {
+			r, _, _, err := s.load(ctx, q, a, id, auth.RevealSealed)
+			if errors.Is(err, auth.ErrForbidden) || errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if r.ErasedAt != 0 {
+				continue
+			}
+			var sd Sealed
+			if err := s.openSealed(ctx, q, r, &sd); err != nil {
+				return nil, err
+			}
+			out[id] = &sd
+		}
+		return out, nil
+	}, nil
 }
 
 // Erase destroys a report's data key on request: its sealed fields and
@@ -450,6 +521,15 @@ func (in *StatementIn) validate() error {
 	return nil
 }
 
+// putStatement stores a new statement or version of r, its search terms
+// (of text) and r's follow-up jobs, in q's transaction.
+func (s *Service) putStatement(ctx context.Context, q store.Q, r *store.Report, w *statementWrite, text string, now time.Time) error {
+	if err := w.put(ctx, q); err != nil {
+		return err
+	}
+	return s.indexText(ctx, q, r, text, now)
+}
+
 // AddStatement adds a statement to a report. Nothing existing changes: a
 // recantation stands beside the statement it recants.
 func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID string, in *StatementIn) (*StatementView, error) {
@@ -475,10 +555,7 @@ func (s *Service) AddStatement(ctx context.Context, a auth.Actor, reportID strin
 		}
 		w = newStatement(dk, r.ID, in.Kind, in.RecantsID, in.Language, in.Text, a.UserID, now)
 		w.stmt.Source, w.stmt.TakenBy, w.stmt.Circumstances, w.stmt.Channel = in.Source, in.TakenBy, in.Circumstances, in.Channel
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := s.indexText(ctx, q, r, in.Text, now); err != nil {
+		if err := s.putStatement(ctx, q, r, w, in.Text, now); err != nil {
 			return err
 		}
 		detail := map[string]string{"statement": w.stmt.ID, "kind": in.Kind}
@@ -530,10 +607,7 @@ func (s *Service) AddVersion(ctx context.Context, a auth.Actor, reportID, statem
 			return err
 		}
 		w := newVersion(dk, statementID, version, text, a.UserID, now)
-		if err := w.put(ctx, q); err != nil {
-			return err
-		}
-		if err := s.indexText(ctx, q, r, text, now); err != nil {
+		if err := s.putStatement(ctx, q, r, w, text, now); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "statement.version", "report", r.ID, map[string]any{"statement": statementID, "version": version})

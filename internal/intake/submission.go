@@ -78,7 +78,7 @@ var IncidentTypes = []string{
 }
 
 // Channels are the ways a report can arrive.
-var Channels = []string{"web", "api", "phone", "chat", "email", "walk_in", "letter", "other", "import"}
+var Channels = []string{"web", "api", "phone", "chat", "email", "walk_in", "letter", "other", "import", "telegram", "line", "whatsapp"}
 
 // StaffChannels are the ways a report or statement staff take down can
 // reach them (the staff intake form's and a staff statement's channel).

@@ -76,9 +76,10 @@ func parseCheckpointText(text string) (Checkpoint, error) {
 	return c, nil
 }
 
-// signCheckpoint signs c with signer as a C2SP signed note.
-func signCheckpoint(c Checkpoint, signer note.Signer) (string, error) {
-	b, err := note.Sign(&note.Note{Text: c.Text()}, signer)
+// signCheckpoint signs c with key as a C2SP signed note: with the key
+// itself and, during a key change, with the next key too.
+func signCheckpoint(c Checkpoint, key *Key) (string, error) {
+	b, err := note.Sign(&note.Note{Text: c.Text()}, key.signers()...)
 	if err != nil {
 		return "", fmt.Errorf("ledger: sign checkpoint %d: %w", c.Size, err)
 	}

@@ -26,12 +26,14 @@ const (
 
 // Handler serves the log's public read API in the C2SP tlog-tiles layout:
 // GET /log/checkpoint, /log/tile/<L>/<N>[.p/<W>], /log/tile/entries/<N>[.p/<W>]
-// and the note verifier key as plain text at /log/vkey. Mount it at /log/.
+// and the note verifier key as plain text at /log/vkey (during a key
+// change, /log/vkeys lists the next key after it). Mount it at /log/.
 // Only what the latest checkpoint covers is served.
 func (l *Log) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /log/checkpoint", l.serveCheckpoint)
 	mux.HandleFunc("GET /log/vkey", l.serveVerifierKey)
+	mux.HandleFunc("GET /log/vkeys", l.serveVerifierKeys)
 	mux.HandleFunc("GET /log/tile/{path...}", l.serveTile)
 	return mux
 }
@@ -48,9 +50,19 @@ func (l *Log) serveCheckpoint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *Log) serveVerifierKey(w http.ResponseWriter, r *http.Request) {
+	l.refreshKey(r.Context())
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", cacheKey)
 	w.Write([]byte(l.VerifierKey() + "\n"))
+}
+
+// serveVerifierKeys lists the keys that sign the log's checkpoints now, one
+// per line: the log's key, then, during a key change, the next one.
+func (l *Log) serveVerifierKeys(w http.ResponseWriter, r *http.Request) {
+	l.refreshKey(r.Context())
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", cacheKey)
+	w.Write([]byte(strings.Join(l.VerifierKeys(), "\n") + "\n"))
 }
 
 func (l *Log) serveTile(w http.ResponseWriter, r *http.Request) {

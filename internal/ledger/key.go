@@ -23,6 +23,11 @@ type Key struct {
 	signer   note.Signer
 	verifier note.Verifier
 	vkey     string
+	// path is the file the key was read from; empty for a parsed key.
+	path string
+	// next is the key announced to replace this one during a key change
+	// (see BeginKeyChange): checkpoints are signed by both. Nil otherwise.
+	next *Key
 }
 
 // LoadOrCreateKey reads the signing key from path, creating it for origin
@@ -68,6 +73,15 @@ func OpenKey(ctx context.Context, db *store.DB, path, origin string) (*Key, erro
 		return nil, fmt.Errorf("ledger: read the recorded log key: %w", err)
 	}
 	k, err := LoadKey(path)
+	if recorded && (err == nil && k.VerifierKey() != want || errors.Is(err, fs.ErrNotExist)) {
+		// A rename or a key change that stopped between its database
+		// commit and its file moves: finish the moves.
+		if done, ferr := finishKeyFiles(path, want); ferr != nil {
+			return nil, ferr
+		} else if done {
+			k, err = LoadKey(path)
+		}
+	}
 	created := false
 	if errors.Is(err, fs.ErrNotExist) {
 		if recorded {
@@ -105,6 +119,9 @@ func OpenKey(ctx context.Context, db *store.DB, path, origin string) (*Key, erro
 	if want != k.VerifierKey() {
 		return nil, fmt.Errorf("ledger: log key file %s has verifier key %s, but this log's checkpoints are signed by the key %s: restore that file from your key backup (or point VIGIL_LOG_KEY_FILE at it)", path, k.VerifierKey(), want)
 	}
+	if err := openNextKey(ctx, db, k); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 
@@ -127,6 +144,7 @@ func LoadKey(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: log key %s: %w", path, err)
 	}
+	k.path = path
 	return k, nil
 }
 
@@ -157,6 +175,7 @@ func createKey(path, origin string) (*Key, error) {
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("ledger: close log key: %w", err)
 	}
+	k.path = path
 	return k, nil
 }
 
@@ -204,3 +223,35 @@ func (k *Key) Verifier() note.Verifier { return k.verifier }
 // VerifierKey is the public verifier key in note format
 // ("origin+hash+data"), as served at /log/vkey and embedded in receipts.
 func (k *Key) VerifierKey() string { return k.vkey }
+
+// Next is the key announced to replace k, nil outside a key change.
+func (k *Key) Next() *Key { return k.next }
+
+// signers are the keys a checkpoint is signed with: k, then the next key.
+func (k *Key) signers() []note.Signer {
+	if k.next == nil {
+		return []note.Signer{k.signer}
+	}
+	return []note.Signer{k.signer, k.next.signer}
+}
+
+// nextKeyName is the instance setting that records the verifier key
+// announced to replace the log's key during a key change.
+const nextKeyName = "log_verifier_key_next"
+
+// openNextKey loads the next key into k when a key change is under way.
+func openNextKey(ctx context.Context, db *store.DB, k *Key) error {
+	want, ok, err := db.InstanceValue(ctx, nextKeyName)
+	if err != nil || !ok {
+		return err
+	}
+	next, err := LoadKey(k.path + ".next")
+	if err != nil {
+		return fmt.Errorf("ledger: a log key change is under way to the key %s, but its file is unreadable (restore it from your key backup, or cancel the change with vigil keys rotate-log --cancel): %w", want, err)
+	}
+	if next.VerifierKey() != want {
+		return fmt.Errorf("ledger: the next log key file %s has verifier key %s, but the key change under way is to %s", next.path, next.VerifierKey(), want)
+	}
+	k.next = next
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -30,9 +31,16 @@ type Log struct {
 	// before trying to take the sequencer lock again. Set before Run.
 	LockRetry time.Duration
 
-	db    *store.DB
-	key   *Key
-	log   *slog.Logger
+	db  *store.DB
+	log *slog.Logger
+	// key is the signing key (with the next key during a key change).
+	// Batches replace it when the keys recorded in the database change
+	// (see currentKey), Rename when it renames the log.
+	key atomic.Pointer[Key]
+	// keyMu is held by a batch from choosing its key to committing its
+	// checkpoint, and by Rename, so that no checkpoint is signed by a key
+	// while another replaces it.
+	keyMu sync.Mutex
 	wake  chan struct{}
 	tiles *tileCache
 
@@ -80,12 +88,12 @@ func New(db *store.DB, key *Key, logger *slog.Logger) (*Log, error) {
 		PollInterval: 100 * time.Millisecond,
 		LockRetry:    time.Second,
 		db:           db,
-		key:          key,
 		log:          logger,
 		wake:         make(chan struct{}, 1),
 		tiles:        newTileCache(2048),
 		published:    make(chan struct{}),
 	}
+	l.key.Store(key)
 	st, err := db.Read().GetLedgerState(context.Background())
 	if errors.Is(err, store.ErrNotFound) {
 		return l, nil
@@ -101,10 +109,13 @@ func New(db *store.DB, key *Key, logger *slog.Logger) (*Log, error) {
 }
 
 // Origin is the log's origin.
-func (l *Log) Origin() string { return l.key.Origin() }
+func (l *Log) Origin() string { return l.signingKey().Origin() }
 
 // VerifierKey is the log's public verifier key in note format.
-func (l *Log) VerifierKey() string { return l.key.VerifierKey() }
+func (l *Log) VerifierKey() string { return l.signingKey().VerifierKey() }
+
+// signingKey is the key checkpoints are signed with now.
+func (l *Log) signingKey() *Key { return l.key.Load() }
 
 // Notify wakes the sequencer; intake calls it after committing entries. It
 // never blocks.
@@ -290,7 +301,7 @@ func (l *Log) load(ctx context.Context, lock *store.LedgerLock) (*sequencer, err
 	} else if err != nil {
 		return nil, fmt.Errorf("ledger: load: %w", err)
 	}
-	if _, err := OpenCheckpoint([]byte(st.Checkpoint), l.key.Verifier()); err != nil {
+	if _, err := OpenCheckpoint([]byte(st.Checkpoint), l.signingKey().Verifier()); err != nil {
 		return nil, fmt.Errorf("ledger: load: stored checkpoint: %w", err)
 	}
 	size := st.Size
@@ -352,8 +363,11 @@ func (l *Log) load(ctx context.Context, lock *store.LedgerLock) (*sequencer, err
 
 // initState stores the empty tree and its signed checkpoint.
 func (l *Log) initState(ctx context.Context, lock *store.LedgerLock) (*store.LedgerState, error) {
+	l.keyMu.Lock()
+	defer l.keyMu.Unlock()
+	key := l.signingKey()
 	root := rfc6962.DefaultHasher.EmptyRoot()
-	note, err := signCheckpoint(Checkpoint{Origin: l.Origin(), Size: 0, Root: root}, l.key.Signer())
+	note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: 0, Root: root}, key)
 	if err != nil {
 		return nil, err
 	}
@@ -437,11 +451,28 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 		leaves []store.LedgerLeaf
 	)
 	start := time.Now()
+	l.keyMu.Lock()
+	defer l.keyMu.Unlock()
 	err = s.lock.Tx(ctx, func(q store.Q) error {
 		if err := q.LockLedgerState(ctx, s.size); err != nil {
 			return err
 		}
-		var err error
+		key, err := l.currentKey(ctx, q)
+		if err != nil {
+			return err
+		}
+		if s.size == 0 {
+			// The empty tree's checkpoint is the only one Rename may
+			// replace, perhaps from another process: extend it only if
+			// it is still signed by this process's key.
+			st, err := q.GetLedgerState(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := OpenCheckpoint([]byte(st.Checkpoint), key.Verifier()); err != nil {
+				return fmt.Errorf("ledger: the empty tree's checkpoint is no longer signed by this process's key (renamed at setup by another process? restart this one): %w", err)
+			}
+		}
 		leaves, err = q.SequenceLedgerEntries(ctx, s.size, l.MaxBatch, floor)
 		if err != nil {
 			return err
@@ -462,7 +493,7 @@ func (l *Log) integrate(ctx context.Context, s *sequencer, floor string) (n int,
 		if err != nil {
 			return err
 		}
-		note, err := signCheckpoint(Checkpoint{Origin: l.Origin(), Size: size, Root: root}, l.key.Signer())
+		note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: size, Root: root}, key)
 		if err != nil {
 			return err
 		}

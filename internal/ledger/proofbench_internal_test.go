@@ -151,8 +151,8 @@ func writeSyntheticTree(b *testing.B, db *store.DB, key *Key, size int64) []byte
 		b.Fatal(err)
 	}
 	empty := rfc6962.DefaultHasher.EmptyRoot()
-	note0, _ := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: 0, Root: empty}, key.Signer())
-	note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: size, Root: root}, key.Signer())
+	note0, _ := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: 0, Root: empty}, key)
+	note, err := signCheckpoint(Checkpoint{Origin: key.Origin(), Size: size, Root: root}, key)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -38,6 +38,9 @@ type Service struct {
 	log    *slog.Logger
 	// lure scores job ads against the index; nil until EnableLure.
 	lure *lureScorers
+	// Hits reads a report's screening hits for the identifier page; nil:
+	// the page lists none. Set once before serving.
+	Hits HitReader
 	// pub keeps the published range of the public check (range.go).
 	pub *publisher
 }

@@ -90,6 +90,34 @@ type Request struct {
 	Format string
 	Lang   string
 	Filter url.Values
+	// Sealed asks for the sealed fields (reporter and victim identities)
+	// in the triage list, for a reader who may reveal them, with Reason
+	// (recorded, sealed, in the audit trail).
+	Sealed bool
+	Reason string
+}
+
+// RequestOf reads an export's parameters as both doors take them: format,
+// sealed (true or false) and reason; every other value is the list's
+// filters. lang is the reader's language.
+func RequestOf(list, lang string, v url.Values) (Request, error) {
+	f := url.Values{}
+	for k, vs := range v {
+		f[k] = vs
+	}
+	r := Request{List: list, Lang: lang, Format: f.Get("format"), Reason: f.Get("reason")}
+	switch f.Get("sealed") {
+	case "", "false", "no":
+	case "true", "yes":
+		r.Sealed = true
+	default:
+		return r, invalid.Field("sealed", "invalid_value", "must be true or false")
+	}
+	for _, k := range []string{"format", "sealed", "reason", "lang"} {
+		f.Del(k)
+	}
+	r.Filter = f
+	return r, nil
 }
 
 // Export is an export authorised, audited and ready to be written.
@@ -102,6 +130,9 @@ type Export struct {
 	// rows writes the list's rows to emit, a page at a time.
 	rows func(ctx context.Context, emit func([]any) error) error
 	cols []string
+	// open opens the sealed fields of a page of reports; nil: the export
+	// has none.
+	open intake.Opener
 }
 
 // ContentType is the export's media type.
@@ -130,6 +161,9 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 	}
 	if !slices.Contains(Formats(), r.Format) {
 		return nil, invalid.Field("format", "invalid_value", "must be csv or xlsx")
+	}
+	if r.Sealed && r.List != Triage {
+		return nil, invalid.Field("sealed", "invalid_value", "only the triage list (reports) has sealed fields")
 	}
 	e := &Export{s: s, a: a, list: r.List, format: r.Format, lang: locale.Match(r.Lang)}
 	var err error
@@ -162,9 +196,17 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 		}
 	}
 	filter := f.Encode()
+	detail := map[string]string{"list": r.List, "format": r.Format, "filter": filter}
+	if r.Sealed {
+		// Audited with the reason before anything is opened.
+		if e.open, err = s.intake.RevealForExport(ctx, a, r.Reason, detail); err != nil {
+			return nil, err
+		}
+		e.cols = append(e.cols, sealedCols...)
+		detail["sealed"] = "yes"
+	}
 	err = s.db.Tx(ctx, func(q store.Q) error {
-		return audit.Record(ctx, q, a, "export.list", "organisation", a.OrgID,
-			map[string]string{"list": r.List, "format": r.Format, "filter": filter})
+		return audit.Record(ctx, q, a, "export.list", "organisation", a.OrgID, detail)
 	})
 	if err != nil {
 		return nil, err

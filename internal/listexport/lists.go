@@ -105,6 +105,16 @@ func (s *Service) triage(e *Export, f url.Values) error {
 			if err != nil {
 				return err
 			}
+			var sealed map[string]*intake.Sealed
+			if e.open != nil {
+				ids := make([]string, len(rs))
+				for i, r := range rs {
+					ids[i] = r.ID
+				}
+				if sealed, err = e.open(ctx, ids); err != nil {
+					return err
+				}
+			}
 			for _, r := range rs {
 				places := make([]string, len(r.Places))
 				for i, p := range r.Places {
@@ -116,9 +126,13 @@ func (s *Service) triage(e *Export, f url.Values) error {
 						nats = append(nats, v.Nationality)
 					}
 				}
-				err := emit([]any{r.ID, r.TrackingCode, r.ReceivedAt, s.value(l, "status.", r.Status), s.value(l, "langname.", r.Language),
+				row := []any{r.ID, r.TrackingCode, r.ReceivedAt, s.value(l, "status.", r.Status), s.value(l, "langname.", r.Language),
 					r.Country, s.values(l, "incident.", r.IncidentTypes), strings.Join(places, "; "), len(r.Victims),
-					strings.Join(nats, "; "), yesNo(s, l, r.Urgent), strings.Join(r.CaseIDs, "; ")})
+					strings.Join(nats, "; "), yesNo(s, l, r.Urgent), strings.Join(r.CaseIDs, "; ")}
+				if e.open != nil {
+					row = append(row, sealedRow(sealed[r.ID])...)
+				}
+				err := emit(row)
 				if err != nil {
 					return err
 				}
@@ -131,6 +145,28 @@ func (s *Service) triage(e *Export, f url.Values) error {
 		}
 	}
 	return nil
+}
+
+// sealedCols are the triage export's columns of sealed fields, when the
+// reader asked for them (Request.Sealed).
+var sealedCols = []string{"reporter_name", "reporter_contact", "victim_names", "victim_passports", "victim_contacts"}
+
+// sealedRow is sd's cells under sealedCols (empty for a report with none,
+// or one the reader may not reveal).
+func sealedRow(sd *intake.Sealed) []any {
+	row := []any{"", "", "", "", ""}
+	if sd == nil {
+		return row
+	}
+	if sd.Reporter != nil {
+		row[0], row[1] = sd.Reporter.Name, sd.Reporter.Contact
+	}
+	var names, passports, contacts []string
+	for _, v := range sd.Victims {
+		names, passports, contacts = append(names, v.Name), append(passports, v.Passport), append(contacts, v.Contact)
+	}
+	row[2], row[3], row[4] = strings.Join(names, "; "), strings.Join(passports, "; "), strings.Join(contacts, "; ")
+	return row
 }
 
 // CasesFilter reads the case list's filters as its page writes them;

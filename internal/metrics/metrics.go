@@ -33,6 +33,10 @@ type Registry struct {
 	// linking a report's identifiers; screen: screening its names) and
 	// outcome (ok, failed).
 	JobDuration *prometheus.HistogramVec
+	// ScreenDuration is how long a screening took, by call (name: one
+	// query against the lists; report: a report's subjects against every
+	// list, hits stored) and outcome (ok, failed).
+	ScreenDuration *prometheus.HistogramVec
 }
 
 // New returns a registry with the Go runtime and process collectors.
@@ -57,11 +61,15 @@ func New() *Registry {
 			Name: "vigil_job_duration_seconds", Help: "Follow-up job run time by kind (links, screen) and outcome.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 4, 10),
 		}, []string{"kind", "outcome"}),
+		ScreenDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vigil_screen_duration_seconds", Help: "Watch-list screening time by call (name, report) and outcome.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
+		}, []string{"call", "outcome"}),
 	}
 	r.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		r.HTTPRequests, r.HTTPDuration, r.RefusedConns, r.ReportsReceived, r.JobDuration,
+		r.HTTPRequests, r.HTTPDuration, r.RefusedConns, r.ReportsReceived, r.JobDuration, r.ScreenDuration,
 	)
 	return r
 }
@@ -90,6 +98,15 @@ func (r *Registry) Job(kind string, d time.Duration, err error) {
 		outcome = "failed"
 	}
 	r.JobDuration.WithLabelValues(kind, outcome).Observe(d.Seconds())
+}
+
+// Screen records one screening's run time.
+func (r *Registry) Screen(call string, d time.Duration, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = "failed"
+	}
+	r.ScreenDuration.WithLabelValues(call, outcome).Observe(d.Seconds())
 }
 
 // Handler serves the metrics in the Prometheus exposition format.

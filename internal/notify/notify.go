@@ -30,10 +30,14 @@ const (
 	DeadlineOverdue  = "deadline.overdue"
 	ScreeningHit     = "screening.hit"
 	ReportLinked     = "report.linked"
+	// ReporterReplied: a report's reporter wrote (on the track page or in
+	// a chat app); told to the staff who wrote to the reporter and the
+	// assignees of the report's cases.
+	ReporterReplied = "report.reply"
 )
 
 // Kinds lists the kinds of notification.
-var Kinds = []string{CaseAssigned, ReferralAnswered, ReferralOverdue, DeadlineTomorrow, DeadlineOverdue, ScreeningHit, ReportLinked}
+var Kinds = []string{CaseAssigned, ReferralAnswered, ReferralOverdue, DeadlineTomorrow, DeadlineOverdue, ScreeningHit, ReportLinked, ReporterReplied}
 
 // Job kinds: a notification to send by itself (subject: its id), a user's
 // digest (subject: the user's id) and the periodic sweep.

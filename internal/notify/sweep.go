@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/zone"
 )
 
 // Sweep timing.
@@ -74,16 +75,21 @@ func (s *Service) Sweep(ctx context.Context, _ string) error {
 				return err
 			}
 		}
-		// A digest a day (UTC) for each who chose one and has something
-		// unread; its job is named by user and day, so it is queued once.
-		day := now.UTC().Truncate(24 * time.Hour)
-		users, err := q.DigestUsers(ctx, day.UnixMicro(), nowUS)
+		// A digest a day for each who chose one and has something unread,
+		// from the midnight of the user's time zone (its own, else its
+		// organisation's); its job is named by user and local day, so it
+		// is queued once.
+		users, err := q.DigestUsers(ctx, nowUS, nowUS)
 		if err != nil {
 			return err
 		}
-		jobs := make([]*store.Job, len(users))
-		for i, u := range users {
-			jobs[i] = &store.Job{ID: fmt.Sprintf("digest:%s:%s", u, day.Format("20060102")), Kind: JobDigest, ReportID: u}
+		var jobs []*store.Job
+		for _, u := range users {
+			day := zone.Midnight(now, zone.Resolve(u.UserZone, u.OrgZone, u.Country))
+			if u.DigestAt >= day.UnixMicro() {
+				continue
+			}
+			jobs = append(jobs, &store.Job{ID: fmt.Sprintf("digest:%s:%s", u.UserID, day.Format("20060102")), Kind: JobDigest, ReportID: u.UserID})
 		}
 		return q.PutJobsOnce(ctx, jobs, nowUS)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/store"
@@ -25,6 +26,13 @@ type Option func(*Service)
 // and ReviewHit ask.
 func WithReports(r Reports) Option {
 	return func(s *Service) { s.reports = r }
+}
+
+// WithObserver gives the service a function told how long each screening
+// took: call is "name" (Screen: one query) or "report" (ScreenReport: a
+// report's subjects against every list), err its outcome. For the metrics.
+func WithObserver(f func(call string, d time.Duration, err error)) Option {
+	return func(s *Service) { s.observe = f }
 }
 
 // errNoReports is a Service built without WithReports asked about a

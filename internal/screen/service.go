@@ -104,6 +104,8 @@ type Service struct {
 	log *slog.Logger
 	// reports authorises an actor on a report, for the hits of it.
 	reports Reports
+	// observe, if set, is told how long each screening took.
+	observe func(call string, d time.Duration, err error)
 
 	// mu guards lists and checked.
 	mu      sync.RWMutex
@@ -418,7 +420,8 @@ func validQuery(q Query) error {
 }
 
 // Screen returns the list entries that match q, best first.
-func (s *Service) Screen(ctx context.Context, q Query, opt Options) ([]Match, error) {
+func (s *Service) Screen(ctx context.Context, q Query, opt Options) (ms []Match, err error) {
+	defer s.timed("name", time.Now(), &err)
 	if err := validQuery(q); err != nil {
 		return nil, err
 	}
@@ -479,7 +482,8 @@ func (s *Service) Screen(ctx context.Context, q Query, opt Options) ([]Match, er
 // investigator dismissed stays dismissed unless the entry changed since; a
 // pending hit that no longer matches is removed. It returns the report's
 // hits.
-func (s *Service) ScreenReport(ctx context.Context, reportID string, subjects []store.Subject) ([]Hit, error) {
+func (s *Service) ScreenReport(ctx context.Context, reportID string, subjects []store.Subject) (hits []Hit, err error) {
+	defer s.timed("report", time.Now(), &err)
 	if err := s.refresh(ctx, false); err != nil {
 		return nil, err
 	}
@@ -487,6 +491,14 @@ func (s *Service) ScreenReport(ctx context.Context, reportID string, subjects []
 		return nil, err
 	}
 	return s.hits(ctx, []string{reportID})
+}
+
+// timed tells the observer, if any, how long a screening that began at
+// start took and how it ended.
+func (s *Service) timed(call string, start time.Time, err *error) {
+	if s.observe != nil {
+		s.observe(call, time.Since(start), *err)
+	}
 }
 
 // maxSubjects bounds the subjects screened of one report.

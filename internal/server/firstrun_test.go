@@ -59,7 +59,7 @@ func TestSetupLink(t *testing.T) {
 			}
 			good := url.Values{"token": {tok}, "org_name": {"Sihanoukville Hotline"}, "kind": {"hotline"}, "country": {"KH"},
 				"receives_public": {"yes"}, "name": {"Sreymom"}, "email": {"sreymom@hotline.test"},
-				"password": {"correct horse battery"}, "password2": {"correct horse battery"}}
+				"password": {"correct horse battery"}, "password2": {"correct horse battery"}, "log_origin": {"hotline.test/log"}}
 			bad := url.Values{}
 			for k, v := range good {
 				bad[k] = v
@@ -70,6 +70,11 @@ func TestSetupLink(t *testing.T) {
 				t.Fatalf("bad e-mail: %d (want 422, the form kept and the field marked)\n%s", code, body)
 			}
 			bad.Set("email", "sreymom@hotline.test")
+			bad.Set("log_origin", "two words")
+			if code, _, body = do("POST", "/setup", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, `value="two words"`) {
+				t.Fatalf("a bad ledger name: %d (want 422, the name kept)\n%s", code, body)
+			}
+			bad.Del("log_origin")
 			bad.Set("password2", "another one entirely")
 			if code, _, _ = do("POST", "/setup", bad); code != http.StatusUnprocessableEntity {
 				t.Fatalf("passwords differ: %d, want 422", code)
@@ -77,6 +82,9 @@ func TestSetupLink(t *testing.T) {
 			code, loc, _ := do("POST", "/setup", good)
 			if code != http.StatusSeeOther || loc != "/login?setup=done" {
 				t.Fatalf("setup: %d → %q", code, loc)
+			}
+			if srv.Ledger.Origin() != "hotline.test/log" {
+				t.Errorf("the ledger is named %q after setup, want the name chosen", srv.Ledger.Origin())
 			}
 			if code, _, body = do("GET", loc, nil); code != http.StatusOK || !strings.Contains(body, `class="notice"`) {
 				t.Errorf("login after setup: %d, no notice", code)

@@ -55,7 +55,8 @@ func TestMetricsScrape(t *testing.T) {
 			t.Fatalf("GET /metrics: %s %s", res.Status, b)
 		}
 		body = string(b)
-		if regexp.MustCompile(`(?m)^vigil_ledger_size [1-9]`).MatchString(body) || time.Now().After(deadline) {
+		// … and for the report's screening job.
+		if regexp.MustCompile(`(?m)^vigil_ledger_size [1-9]`).MatchString(body) && strings.Contains(body, `vigil_screen_duration_seconds_count{call="report"`) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -67,6 +68,7 @@ func TestMetricsScrape(t *testing.T) {
 		`(?m)^vigil_http_request_duration_seconds_bucket\{route="POST /api/v1/reports",le="\+Inf"\} 1$`,
 		`(?m)^vigil_reports_received_total 1$`,
 		`(?m)^vigil_job_duration_seconds_count\{kind="links",outcome="ok"\} 1$`,
+		`(?m)^vigil_screen_duration_seconds_count\{call="report",outcome="ok"\} 1$`,
 		`(?m)^vigil_ledger_size [1-9]`,
 		`(?m)^vigil_ledger_lag_seconds `,
 		`(?m)^vigil_jobs\{kind="links",state="due"\} 0$`,

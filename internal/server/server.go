@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/converse"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -35,6 +37,8 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/telegram"
+	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
 )
 
@@ -54,10 +58,17 @@ type Server struct {
 	Screen   *screen.Service
 	API      *api.API
 	Notify   *notify.Service
+	// Converse is the chat apps' conversation engine; Telegram its
+	// Telegram bot, nil without VIGIL_TELEGRAM_TOKEN.
+	Converse *converse.Engine
+	Telegram *telegram.Bot
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 
 	handler http.Handler
+	// telegramSecret is the Telegram webhook's secret token, "" when the
+	// bot long-polls.
+	telegramSecret string
 	// SetupToken opens the first-run setup page (/setup?token=…) while no
 	// account exists; empty once the installation has one at start.
 	SetupToken string
@@ -94,7 +105,15 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	if err := audit.SealStoredReasons(ctx, db, keys, logger); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, cfg.LogOrigin)
+	// The origin chosen at setup, recorded in the database, wins over the
+	// placeholder default; the start-up warnings see the one in use.
+	explicit := cfg.LogOrigin != config.DefaultLogOrigin
+	origin, err := ledger.ResolveOrigin(ctx, db, cfg.LogOrigin, explicit)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	cfg.LogOrigin = origin
+	logKey, err := ledger.OpenKey(ctx, db, cfg.LogKeyFile, origin)
 	if err != nil {
 		return nil, fmt.Errorf("server: ledger key: %w", err)
 	}
@@ -111,7 +130,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	// A hit is as visible as its report: screen asks intake who may see one.
-	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake))
+	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake), screen.WithObserver(s.Metrics.Screen))
 	if err := s.Screen.Load(ctx); err != nil {
 		return nil, fmt.Errorf("server: watch lists: %w", err)
 	}
@@ -121,12 +140,21 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
+	if s.Converse, err = converse.New(db, keys, s.Intake, logger); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.Converse.DraftTTL = cfg.ChatDraftTTL
+	if cfg.TelegramToken != "" {
+		s.Telegram = telegram.New(cfg.TelegramAPI, cfg.TelegramToken, db, s.Converse, logger)
+	}
+	s.Links.Hits = s.Screen
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport,
-		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep}, logger)
+		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
+		converse.JobSweep: s.Converse.Sweep}, logger)
 	// E-mail waits out a mail server that is down for about two days
 	// (backoff up to an hour) before it is given up and shown to admins.
 	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
-	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery}
+	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery, converse.JobSweep: time.Hour}
 	s.Jobs.Observe = s.Metrics.Job
 	s.Metrics.Register(dbCollector{db: db, kinds: s.Jobs.Kinds()})
 	if cfg.SMTP != nil {
@@ -148,11 +176,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
+	savedViews := views.New(db)
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, DB: db, Reasons: keys}, logger,
-		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public})
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Views: savedViews, DB: db, Reasons: keys}, logger,
+		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
 	// The public log is rate-limited per client; its full tiles and entry
@@ -167,16 +196,31 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	} else if need {
 		s.SetupToken = rand.Text()
 	}
+	// Setup names the ledger unless VIGIL_LOG_ORIGIN did: a name set there
+	// would then conflict with the one recorded.
+	var namer web.Namer
+	if !explicit {
+		namer = s.Ledger
+	}
 	if err := web.Mount(mux, web.Deps{SetupToken: s.SetupToken, Cfg: cfg, DB: db, Limiter: public, Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Notify: s.Notify, Log: logger,
 		KeyFingerprints: map[string]string{"master key": keys.Fingerprint(), "ledger verifier key": logKey.VerifierKey()},
 		Links:           s.Links,
 		Screen:          s.Screen,
 		Export:          exports,
+		Views:           savedViews,
 		Audit:           audit.New(db, keys),
 		Search:          s.Search,
 		Stats:           s.Stats,
+		Ledger:          namer,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
+	}
+	if s.Telegram != nil && cfg.PublicURL != "" {
+		// Webhook mode: Telegram POSTs updates here, with a secret derived
+		// from the bot's token and the instance's keys (the same on every
+		// server of the database).
+		s.telegramSecret = keys.BlindIndex("telegram-webhook", cfg.TelegramToken)
+		mux.Handle("POST "+telegram.WebhookPath, s.Telegram.Webhook(s.telegramSecret))
 	}
 	s.handler = securityHeaders(mux)
 	return s, nil
@@ -232,6 +276,17 @@ func (s *Server) Start(ctx context.Context) {
 			s.Log.Error("server: ledger sequencer stopped", "err", err)
 		}
 	}()
+	if s.Telegram != nil {
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			if s.telegramSecret != "" {
+				s.Telegram.RunWebhook(ctx, strings.TrimRight(s.Cfg.PublicURL, "/")+telegram.WebhookPath, s.telegramSecret)
+				return
+			}
+			s.Telegram.Run(ctx)
+		}()
+	}
 }
 
 // Close stops the background workers after their queued work is done.

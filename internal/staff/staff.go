@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/zone"
 )
 
 // SessionCookie is the name of the staff session cookie, which holds the
@@ -80,11 +81,14 @@ type OrgView struct {
 	ReceivesPublic bool      `json:"receives_public"`
 	TOTPOptional   bool      `json:"totp_optional"`
 	CreatedAt      time.Time `json:"created_at"`
+	// TimeZone is the organisation's IANA time zone: the one its admins
+	// set, else its country's ("UTC" when neither is known).
+	TimeZone string `json:"time_zone"`
 }
 
 func orgView(o *store.Organisation) *OrgView {
 	return &OrgView{ID: o.ID, Name: o.Name, Kind: o.Kind, Country: o.Country, ReceivesPublic: o.ReceivesPublic,
-		TOTPOptional: o.TOTPOptional, CreatedAt: store.Time(o.CreatedAt)}
+		TOTPOptional: o.TOTPOptional, CreatedAt: store.Time(o.CreatedAt), TimeZone: zone.Resolve("", o.TimeZone, o.Country).String()}
 }
 
 // CreateOrg adds an organisation.
@@ -143,18 +147,23 @@ type OrgChange struct {
 	Country        *string `json:"country,omitempty"`
 	ReceivesPublic *bool   `json:"receives_public,omitempty"`
 	TOTPOptional   *bool   `json:"totp_optional,omitempty"`
+	// TimeZone is an IANA zone name; "" goes back to the country's.
+	TimeZone *string `json:"time_zone,omitempty"`
 }
 
 // UpdateOrg changes an organisation's settings in one transaction; its own
-// admins decide. A change of name, country or public intake is audited as
+// admins decide. A change of name, country, time zone or public intake is audited as
 // org.update with each setting's old and new value, a change of the second
 // factor rule as org.totp.
 func (s *Service) UpdateOrg(ctx context.Context, a auth.Actor, orgID string, c *OrgChange) (*OrgView, error) {
 	if a != System && (orgID != a.OrgID || !auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: orgID})) {
 		return nil, auth.ErrForbidden
 	}
-	if c.Name == nil && c.Country == nil && c.ReceivesPublic == nil && c.TOTPOptional == nil {
-		return nil, invalid.Field("name", "required", "send at least one of name, country, receives_public, totp_optional")
+	if c.Name == nil && c.Country == nil && c.ReceivesPublic == nil && c.TOTPOptional == nil && c.TimeZone == nil {
+		return nil, invalid.Field("name", "required", "send at least one of name, country, receives_public, totp_optional, time_zone")
+	}
+	if c.TimeZone != nil && *c.TimeZone != "" && zone.Check(*c.TimeZone) != nil {
+		return nil, invalid.Field("time_zone", "invalid_value", "%q is not an IANA time zone name like Asia/Phnom_Penh", *c.TimeZone)
 	}
 	if c.Name != nil {
 		if err := invalid.Text("name", *c.Name, 200, true); err != nil {
@@ -189,6 +198,10 @@ func (s *Service) UpdateOrg(ctx context.Context, a auth.Actor, orgID string, c *
 		if c.ReceivesPublic != nil {
 			set("receives_public", o.ReceivesPublic, *c.ReceivesPublic)
 			o.ReceivesPublic = *c.ReceivesPublic
+		}
+		if c.TimeZone != nil {
+			set("time_zone", o.TimeZone, *c.TimeZone)
+			o.TimeZone = *c.TimeZone
 		}
 		totp := c.TOTPOptional != nil && *c.TOTPOptional != o.TOTPOptional
 		if c.TOTPOptional != nil {
@@ -269,10 +282,14 @@ type UserView struct {
 	Disabled  bool      `json:"disabled"`
 	TOTP      bool      `json:"totp_enabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// TimeZone is the user's own choice of IANA time zone; empty: the
+	// organisation's.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 func userView(u *store.User) *UserView {
-	return &UserView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, TOTP: u.TOTPSecret != "", CreatedAt: store.Time(u.CreatedAt)}
+	return &UserView{ID: u.ID, OrgID: u.OrgID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, TOTP: u.TOTPSecret != "", CreatedAt: store.Time(u.CreatedAt),
+		TimeZone: u.TimeZone}
 }
 
 // CreateUser adds a staff account. An admin adds accounts to its own

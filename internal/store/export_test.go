@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -61,4 +62,51 @@ func (db *DB) MigrateBefore(ctx context.Context, suffix string) error {
 		}
 	}
 	return fmt.Errorf("store: no migration named *%s", suffix)
+}
+
+// MigrateTo applies the migrations up to version n, for tests of upgrades
+// from a database as it was at n.
+func (db *DB) MigrateTo(ctx context.Context, n int) error {
+	_, err := db.migrate(ctx, n)
+	return err
+}
+
+// MigrationCount is the number of migrations, the current schema version.
+func MigrationCount() int {
+	ms, err := migrations()
+	if err != nil {
+		panic(err)
+	}
+	return len(ms)
+}
+
+// QueryStrings runs query on the writer connection and returns its rows,
+// every value as text (NULL as ""), for tests that read the catalogue.
+func (db *DB) QueryStrings(ctx context.Context, query string, args ...any) ([][]string, error) {
+	rows, err := db.w.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
 }

@@ -11,14 +11,7 @@ import (
 // table, such as the master key's fingerprint); ok is false when it was
 // never recorded.
 func (db *DB) InstanceValue(ctx context.Context, name string) (value string, ok bool, err error) {
-	err = db.w.QueryRowContext(ctx, `SELECT value FROM instance WHERE name = $1`, name).Scan(&value)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("store: instance %s: %w", name, err)
-	}
-	return value, true, nil
+	return Q{q: db.w, engine: db.Engine}.InstanceValue(ctx, name)
 }
 
 // ClaimInstanceValue records value for the setting name unless one is
@@ -64,4 +57,50 @@ func (db *DB) HasReports(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("store: any report: %w", err)
 	}
 	return true, nil
+}
+
+// SetInstanceValue records value for the setting name, replacing any
+// recorded one, in q's transaction.
+func (q Q) SetInstanceValue(ctx context.Context, name, value string) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO instance (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value, Now()); err != nil {
+		return fmt.Errorf("store: set instance %s: %w", name, err)
+	}
+	return nil
+}
+
+// DeleteInstanceValue forgets the setting name, in q's transaction.
+func (q Q) DeleteInstanceValue(ctx context.Context, name string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM instance WHERE name = $1`, name); err != nil {
+		return fmt.Errorf("store: delete instance %s: %w", name, err)
+	}
+	return nil
+}
+
+// InstanceValue returns the setting name as q sees it (in a transaction,
+// what it wrote); ok is false when none is recorded.
+func (q Q) InstanceValue(ctx context.Context, name string) (value string, ok bool, err error) {
+	err = q.q.QueryRowContext(ctx, `SELECT value FROM instance WHERE name = $1`, name).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("store: instance %s: %w", name, err)
+	}
+	return value, true, nil
+}
+
+// InstanceValues returns the recorded settings among names, in q's
+// transaction; a name never recorded is absent from the map.
+func (q Q) InstanceValues(ctx context.Context, names ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, n := range names {
+		v, ok, err := q.InstanceValue(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[n] = v
+		}
+	}
+	return out, nil
 }

@@ -594,3 +594,14 @@ func (q Q) GetReports(ctx context.Context, ids []string) (map[string]*Report, er
 	}
 	return out, rows.Err()
 }
+
+// CountOccurrences counts the reports an identifier occurs in: those of
+// one organisation, and all.
+func (q Q) CountOccurrences(ctx context.Context, identifierID, orgID string) (own, all int, err error) {
+	err = q.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN org_id = $2 THEN 1 ELSE 0 END), 0), COUNT(*) FROM identifier_occurrences WHERE identifier_id = $1`,
+		identifierID, orgID).Scan(&own, &all)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: count occurrences: %w", err)
+	}
+	return own, all, nil
+}

@@ -125,3 +125,43 @@ func (q Q) ListCaseNotes(ctx context.Context, caseID string) ([]*CaseNote, map[s
 	}
 	return notes, versions, vrows.Err()
 }
+
+// SharedNote is a note a referral shares, at the version it shares.
+type SharedNote struct {
+	NoteID  string
+	Version int
+}
+
+// PutReferralNotes records the notes a referral shares.
+func (q Q) PutReferralNotes(ctx context.Context, referralID string, notes []SharedNote) error {
+	for _, n := range notes {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO referral_notes (referral_id, note_id, note_version) VALUES ($1,$2,$3)`, referralID, n.NoteID, n.Version); err != nil {
+			return fmt.Errorf("store: put referral notes: %w", err)
+		}
+	}
+	return nil
+}
+
+// SharedNotes returns the notes of a case its referrals to an organisation
+// share, note id → the latest version shared.
+func (q Q) SharedNotes(ctx context.Context, caseID, toOrgID string) (map[string]int, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT rn.note_id, MAX(rn.note_version) FROM referral_notes rn JOIN referrals r ON r.id = rn.referral_id
+		WHERE r.case_id = $1 AND r.to_org_id = $2 GROUP BY rn.note_id`, caseID, toOrgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: shared notes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var v int
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("store: shared notes: %w", err)
+		}
+		out[id] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: shared notes: %w", err)
+	}
+	return out, nil
+}

@@ -78,13 +78,40 @@ func (q Q) MarkNotificationsMailed(ctx context.Context, ids []string, at int64) 
 	return nil
 }
 
+// DigestUser is a user who chose a daily digest and has something to
+// put in one, with what decides its local midnight.
+type DigestUser struct {
+	UserID string
+	// DigestAt is when its last digest went out (0: never).
+	DigestAt int64
+	// UserZone, OrgZone and Country are the user's own time zone, its
+	// organisation's and its organisation's country.
+	UserZone, OrgZone, Country string
+}
+
 // DigestUsers returns the users who chose a daily digest, whose last one
 // went out before since, and who have a notification created before
-// before that is neither read nor mailed.
-func (q Q) DigestUsers(ctx context.Context, since, before int64) ([]string, error) {
-	return q.strings(ctx, `SELECT s.user_id FROM notify_settings s WHERE s.mail = 'digest' AND s.digest_at < $1
+// before that is neither read nor mailed; the caller decides whose day
+// has begun.
+func (q Q) DigestUsers(ctx context.Context, since, before int64) ([]DigestUser, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT s.user_id, s.digest_at, u.time_zone, o.time_zone, o.country
+		FROM notify_settings s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
+		WHERE s.mail = 'digest' AND s.digest_at < $1
 		AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = s.user_id AND n.mailed_at = 0 AND n.read_at = 0 AND n.created_at < $2)
 		ORDER BY s.user_id`, since, before)
+	if err != nil {
+		return nil, fmt.Errorf("store: digest users: %w", err)
+	}
+	defer rows.Close()
+	var out []DigestUser
+	for rows.Next() {
+		var d DigestUser
+		if err := rows.Scan(&d.UserID, &d.DigestAt, &d.UserZone, &d.OrgZone, &d.Country); err != nil {
+			return nil, fmt.Errorf("store: digest users: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 func (q Q) notifications(ctx context.Context, query string, args ...any) ([]*Notification, error) {

@@ -7,12 +7,12 @@ import (
 	"fmt"
 )
 
-const orgCols = `id, name, kind, country, receives_public, totp_optional, created_at`
+const orgCols = `id, name, kind, country, receives_public, totp_optional, created_at, time_zone`
 
 func scanOrg(row interface{ Scan(...any) error }) (*Organisation, error) {
 	var o Organisation
 	var rp, opt int
-	if err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Country, &rp, &opt, &o.CreatedAt); err != nil {
+	if err := row.Scan(&o.ID, &o.Name, &o.Kind, &o.Country, &rp, &opt, &o.CreatedAt, &o.TimeZone); err != nil {
 		return nil, err
 	}
 	o.ReceivesPublic, o.TOTPOptional = rp != 0, opt != 0
@@ -21,8 +21,8 @@ func scanOrg(row interface{ Scan(...any) error }) (*Organisation, error) {
 
 // PutOrganisation inserts an organisation; ErrConflict if the name is taken.
 func (q Q) PutOrganisation(ctx context.Context, o *Organisation) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-		o.ID, o.Name, o.Kind, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+		o.ID, o.Name, o.Kind, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.CreatedAt, o.TimeZone)
 	if isUnique(err) {
 		return fmt.Errorf("store: organisation %q: %w", o.Name, ErrConflict)
 	}
@@ -70,11 +70,12 @@ func (q Q) ListOrganisations(ctx context.Context) ([]*Organisation, error) {
 }
 
 // UpdateOrganisation writes an organisation's name, country, whether it
-// receives public reports and whether its second factor is optional;
+// receives public reports, whether its second factor is optional and its
+// time zone;
 // ErrConflict if the name is another's.
 func (q Q) UpdateOrganisation(ctx context.Context, o *Organisation) error {
-	res, err := q.q.ExecContext(ctx, `UPDATE organisations SET name = $1, country = $2, receives_public = $3, totp_optional = $4 WHERE id = $5`,
-		o.Name, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.ID)
+	res, err := q.q.ExecContext(ctx, `UPDATE organisations SET name = $1, country = $2, receives_public = $3, totp_optional = $4, time_zone = $5 WHERE id = $6`,
+		o.Name, o.Country, b2i(o.ReceivesPublic), b2i(o.TOTPOptional), o.TimeZone, o.ID)
 	if isUnique(err) {
 		return fmt.Errorf("store: organisation %q: %w", o.Name, ErrConflict)
 	}

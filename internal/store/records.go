@@ -18,6 +18,9 @@ type Organisation struct {
 	// (auth.NeedsSecondFactor) sign in without one; off by default.
 	TOTPOptional bool
 	CreatedAt    int64
+	// TimeZone is the organisation's IANA time zone; "" until set, when its
+	// country's decides.
+	TimeZone string
 }
 
 // User is a staff account; it belongs to one organisation and has one role.
@@ -33,6 +36,9 @@ type User struct {
 	TOTPStep  int64
 	Disabled  bool
 	CreatedAt int64
+	// TimeZone is the user's own choice of IANA time zone; "": the
+	// organisation's.
+	TimeZone string
 }
 
 // Token is an API token; only its SHA-256 hash is stored.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -37,3 +38,39 @@ func (db *DB) Snapshot(ctx context.Context, path string) error {
 
 // Path is the SQLite database file, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
+
+// ExportSnapshot runs fn in a read-only repeatable-read transaction on
+// PostgreSQL whose snapshot it exports (pg_export_snapshot): a pg_dump run
+// with --snapshot=snapshot while fn runs dumps exactly the data fn reads
+// through q, however much servers write meanwhile. The snapshot is valid
+// until fn returns.
+func (db *DB) ExportSnapshot(ctx context.Context, fn func(snapshot string, q Q) error) error {
+	if db.Engine != Postgres {
+		return errors.New("store: exported snapshots are for PostgreSQL")
+	}
+	tx, err := db.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: export snapshot: %w", err)
+	}
+	defer tx.Rollback()
+	var id string
+	if err := tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
+		return fmt.Errorf("store: export snapshot: %w", err)
+	}
+	return fn(id, Q{q: tx, engine: db.Engine})
+}
+
+// Empty reports whether the database holds no table at all (in SQLite's
+// main schema, or PostgreSQL's current schema): a place a backup may be
+// restored into.
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	query := `SELECT count(*) FROM sqlite_master WHERE type = 'table'`
+	if db.Engine == Postgres {
+		query = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: list tables: %w", err)
+	}
+	return n == 0, nil
+}

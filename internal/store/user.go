@@ -7,12 +7,12 @@ import (
 	"fmt"
 )
 
-const userCols = `id, org_id, email, name, role, password_hash, totp_secret, totp_step, disabled, created_at`
+const userCols = `id, org_id, email, name, role, password_hash, totp_secret, totp_step, disabled, created_at, time_zone`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var dis int
-	if err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPStep, &dis, &u.CreatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPStep, &dis, &u.CreatedAt, &u.TimeZone); err != nil {
 		return nil, err
 	}
 	u.Disabled = dis != 0
@@ -21,8 +21,8 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 
 // PutUser inserts a user; ErrConflict if the e-mail is taken.
 func (q Q) PutUser(ctx context.Context, u *User) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPStep, b2i(u.Disabled), u.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO users (`+userCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		u.ID, u.OrgID, u.Email, u.Name, u.Role, u.PasswordHash, u.TOTPSecret, u.TOTPStep, b2i(u.Disabled), u.CreatedAt, u.TimeZone)
 	if isUnique(err) {
 		return fmt.Errorf("store: user %q: %w", u.Email, ErrConflict)
 	}
@@ -315,6 +315,68 @@ func (q Q) ClaimSetup(ctx context.Context) (bool, error) {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("store: claim setup: %w", err)
+	}
+	return n == 1, nil
+}
+
+// SetUserTimeZone stores a user's own time zone ("": the organisation's).
+func (q Q) SetUserTimeZone(ctx context.Context, id, zone string) error {
+	res, err := q.q.ExecContext(ctx, `UPDATE users SET time_zone = $1 WHERE id = $2`, zone, id)
+	if err != nil {
+		return fmt.Errorf("store: set time zone: %w", err)
+	}
+	return oneRow(res, "user", id)
+}
+
+// PasswordReset is an admin's one-time link for a user to set a new
+// password; only the SHA-256 hash of its token is stored.
+type PasswordReset struct {
+	Hash      []byte
+	UserID    string
+	CreatedBy string
+	CreatedAt int64
+	ExpiresAt int64
+	UsedAt    int64
+}
+
+// PutPasswordReset stores a new reset link for a user after dropping the
+// user's earlier unused ones, so only the newest works.
+func (q Q) PutPasswordReset(ctx context.Context, p *PasswordReset) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM password_resets WHERE user_id = $1 AND used_at = 0`, p.UserID); err != nil {
+		return fmt.Errorf("store: drop password resets: %w", err)
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO password_resets (hash, user_id, created_by, created_at, expires_at, used_at) VALUES ($1,$2,$3,$4,$5,0)`,
+		p.Hash, p.UserID, p.CreatedBy, p.CreatedAt, p.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("store: put password reset: %w", err)
+	}
+	return nil
+}
+
+// GetPasswordReset returns the reset link whose token hash is h.
+func (q Q) GetPasswordReset(ctx context.Context, h []byte) (*PasswordReset, error) {
+	var p PasswordReset
+	err := q.q.QueryRowContext(ctx, `SELECT hash, user_id, created_by, created_at, expires_at, used_at FROM password_resets WHERE hash = $1`, h).
+		Scan(&p.Hash, &p.UserID, &p.CreatedBy, &p.CreatedAt, &p.ExpiresAt, &p.UsedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: password reset: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get password reset: %w", err)
+	}
+	return &p, nil
+}
+
+// UsePasswordReset marks a reset link used at at; false, and nothing
+// changed, when it was used already (of two racing uses, one wins).
+func (q Q) UsePasswordReset(ctx context.Context, h []byte, at int64) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE hash = $2 AND used_at = 0`, at, h)
+	if err != nil {
+		return false, fmt.Errorf("store: use password reset: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: use password reset: %w", err)
 	}
 	return n == 1, nil
 }

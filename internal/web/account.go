@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/zone"
 )
 
 // accountView is the account page's data.
@@ -22,6 +24,10 @@ type accountView struct {
 	MustEnrol bool
 	// Secret and URL are set while enrolling a new authenticator.
 	Secret, URL string
+	// TimeZone is the user's own choice ("": its organisation's), Zone
+	// the one its pages use, and Zones suggestions for the form.
+	TimeZone, Zone string
+	Zones          []string
 }
 
 func (s *site) accountData(q *req) (*accountView, error) {
@@ -29,7 +35,8 @@ func (s *site) accountData(q *req) (*accountView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTP, MustEnrol: q.actor.MustEnrolTOTP}, nil
+	return &accountView{Name: u.Name, Email: u.Email, Role: u.Role, TOTP: u.TOTP, MustEnrol: q.actor.MustEnrolTOTP,
+		TimeZone: u.TimeZone, Zone: q.L.Zone().String(), Zones: zone.Common()}, nil
 }
 
 // accountPage renders the account page with av, the notice and the field
@@ -87,6 +94,8 @@ func (s *site) account(w http.ResponseWriter, q *req) error {
 		notice = q.L.T("account.totp_on")
 	case q.r.URL.Query().Get("done") == "password":
 		notice = q.L.T("account.password_changed")
+	case q.r.URL.Query().Get("done") == "zone":
+		notice = q.L.T("account.zone_saved")
 	case av.MustEnrol:
 		notice = q.L.T("account.need_totp")
 	}
@@ -158,6 +167,24 @@ func (s *site) passwordChange(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/account?done=password")
 }
 
+// timeZoneChange saves the user's own time zone ("": its
+// organisation's).
+func (s *site) timeZoneChange(w http.ResponseWriter, q *req) error {
+	_, err := s.d.Staff.SetTimeZone(q.ctx(), q.actor, strings.TrimSpace(q.r.PostFormValue("time_zone")))
+	if fe, ok := invalid.As(err); ok {
+		av, err := s.accountData(q)
+		if err != nil {
+			return err
+		}
+		s.accountPage(w, q, http.StatusUnprocessableEntity, av, "", map[string]string{fe.Field: s.fieldMessage(q.L, fe)})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, q, "/app/account?done=zone")
+}
+
 // adminView is the admin page's data: for an admin, its own
 // organisation's accounts and integration tokens; for an operator, the
 // organisations and the form for an organisation's first admin.
@@ -180,11 +207,16 @@ type adminView struct {
 	Tokens       []*staff.TokenView
 	// Token is a new API token, shown once.
 	Token string
+	// Reset is a one-time password reset link just made, shown once, and
+	// ResetFor the e-mail address of the account it is for.
+	Reset, ResetFor string
 	// TOTPOptional: the admin's organisation lets its admins and
 	// coordinators sign in without a second factor.
 	TOTPOptional bool
 	// Own is the admin's own organisation, whose settings it changes.
 	Own *staff.OrgView
+	// Zones are suggestions for the organisation's time zone.
+	Zones []string
 }
 
 // canAdmin reports whether a may open the admin page: an admin manages its
@@ -204,7 +236,16 @@ func (s *site) adminData(q *req) (*adminView, error) {
 		return nil, err
 	}
 	av := &adminView{Orgs: orgs, OrgNames: names, OrgKinds: staff.OrgKinds, Fingerprints: s.d.KeyFingerprints,
-		CanOrgs: auth.Can(a, auth.ManageOrgs, auth.Resource{OrgID: a.OrgID})}
+		CanOrgs: auth.Can(a, auth.ManageOrgs, auth.Resource{OrgID: a.OrgID}), Zones: zone.Common()}
+	if s.d.Ledger != nil {
+		// Setup may have renamed the ledger, and with it changed its key,
+		// since the server started.
+		av.Fingerprints = maps.Clone(s.d.KeyFingerprints)
+		if av.Fingerprints == nil {
+			av.Fingerprints = map[string]string{}
+		}
+		av.Fingerprints["ledger verifier key"] = s.d.Ledger.VerifierKey()
+	}
 	for _, r := range auth.Roles {
 		if auth.Can(a, auth.ManageUsers, auth.Resource{OrgID: a.OrgID, Account: &auth.Account{Role: r}, NoAdmin: true}) {
 			av.Roles = append(av.Roles, r)
@@ -308,6 +349,8 @@ func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
 		_, err = s.d.Staff.ResetTOTP(q.ctx(), q.actor, id)
 	case "unlock":
 		err = s.d.Staff.Unlock(q.ctx(), q.actor, id)
+	case "password-reset":
+		return s.adminResetPassword(w, q, id)
 	default:
 		return errNotFound
 	}
@@ -317,20 +360,53 @@ func (s *site) adminUserAct(w http.ResponseWriter, q *req) error {
 	return redirect(w, q, "/app/admin?done="+act)
 }
 
-// adminTOTP sets whether the admin's organisation requires a second
-// factor of its admins and coordinators.
-// adminOrgSettings saves the admin's own organisation's name, country and
-// whether it receives public reports.
+// adminResetPassword makes a one-time password reset link for account id
+// and shows it this once, for the admin to give the user.
+func (s *site) adminResetPassword(w http.ResponseWriter, q *req, id string) error {
+	p, err := s.d.Staff.ResetPassword(q.ctx(), q.actor, id)
+	if err != nil {
+		return s.adminRefused(w, q, "users", err)
+	}
+	return s.adminOnce(w, q, "admin.done.password-reset", func(av *adminView) {
+		av.Reset = p.Link(s.d.Cfg.PublicURL)
+		for _, u := range av.Users {
+			if u.ID == p.UserID {
+				av.ResetFor = u.Email
+			}
+		}
+	})
+}
+
+// adminOnce renders the admin page with a secret shown this once (a new
+// token, a reset link), which show puts in the page's data.
+func (s *site) adminOnce(w http.ResponseWriter, q *req, noticeKey string, show func(*adminView)) error {
+	av, err := s.adminData(q)
+	if err != nil {
+		return err
+	}
+	show(av)
+	v := s.newView(q, "admin.title")
+	v.Data = av
+	v.Notice = q.L.T(noticeKey)
+	s.render(w, q, http.StatusOK, "admin", v)
+	return nil
+}
+
+// adminOrgSettings saves the admin's own organisation's name, country,
+// time zone and whether it receives public reports.
 func (s *site) adminOrgSettings(w http.ResponseWriter, q *req) error {
 	name, country := q.r.PostFormValue("name"), strings.TrimSpace(q.r.PostFormValue("country"))
 	public := q.r.PostFormValue("receives_public") == "yes"
-	c := &staff.OrgChange{Name: &name, Country: &country, ReceivesPublic: &public}
+	tz := strings.TrimSpace(q.r.PostFormValue("time_zone"))
+	c := &staff.OrgChange{Name: &name, Country: &country, ReceivesPublic: &public, TimeZone: &tz}
 	if _, err := s.d.Staff.UpdateOrg(q.ctx(), q.actor, q.actor.OrgID, c); err != nil {
 		return s.adminRefused(w, q, "settings", err)
 	}
 	return redirect(w, q, "/app/admin?done=settings")
 }
 
+// adminTOTP sets whether the admin's organisation requires a second
+// factor of its admins and coordinators.
 func (s *site) adminTOTP(w http.ResponseWriter, q *req) error {
 	optional := q.r.PostFormValue("totp") == "optional"
 	if _, err := s.d.Staff.SetTOTPOptional(q.ctx(), q.actor, q.actor.OrgID, optional); err != nil {
@@ -348,16 +424,7 @@ func (s *site) adminCreateToken(w http.ResponseWriter, q *req) error {
 	if err != nil {
 		return s.adminRefused(w, q, "token", err)
 	}
-	av, err := s.adminData(q)
-	if err != nil {
-		return err
-	}
-	av.Token = tok.Token
-	v := s.newView(q, "admin.title")
-	v.Data = av
-	v.Notice = q.L.T("admin.done.token")
-	s.render(w, q, http.StatusOK, "admin", v)
-	return nil
+	return s.adminOnce(w, q, "admin.done.token", func(av *adminView) { av.Token = tok.Token })
 }
 
 func (s *site) adminRevokeToken(w http.ResponseWriter, q *req) error {

@@ -22,6 +22,13 @@ import (
 // postReport posts the report form as multipart with the given files.
 func postReport(t *testing.T, e *env, c *http.Client, fields map[string]string, files map[string][]byte) page {
 	t.Helper()
+	return postMultipart(t, e, c, "/report?lang=en", fields, files)
+}
+
+// postMultipart posts a multipart form to path: the fields first, then the
+// files, each in a part named "attachment".
+func postMultipart(t *testing.T, e *env, c *http.Client, path string, fields map[string]string, files map[string][]byte) page {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -35,7 +42,7 @@ func postReport(t *testing.T, e *env, c *http.Client, fields map[string]string, 
 		fw.Write(data)
 	}
 	mw.Close()
-	req, err := http.NewRequest("POST", e.ts.URL+"/report?lang=en", &buf)
+	req, err := http.NewRequest("POST", e.ts.URL+path, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}

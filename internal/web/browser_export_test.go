@@ -74,6 +74,10 @@ func TestBrowserExportAndPrint(t *testing.T) {
 	if n := b.eval(`String(Array.from(document.querySelectorAll('ol.timeline > li')).filter(el => getComputedStyle(el).display !== 'none').length)`); n == "0" {
 		t.Error("printed, the case page shows no statement")
 	}
+	// Each integrated statement version says how to verify its leaf.
+	if v := b.eval(`Array.from(document.querySelectorAll('.version p.verify')).filter(el => getComputedStyle(el).display !== 'none' && el.textContent.includes('/log/proof/inclusion?index=')).length > 0 ? 'yes' : 'no'`); v != "yes" {
+		t.Error("printed, no statement version shows its ledger leaf and how to verify it")
+	}
 	b.shot("case-print-km")
 	b.checkClean()
 }

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,7 +15,7 @@ import (
 
 // TestBrowserFirstRun is an operator's first run in chromium: a server on
 // an empty database, the setup link it printed, the first organisation and
-// admin (with the ledger's name shown), the admin's sign-in and second
+// admin and the ledger's name, the admin's sign-in and second
 // factor, then a public report in Khmer and its receipt.
 func TestBrowserFirstRun(t *testing.T) {
 	srv := servertest.New(t, servertest.Options{Start: true})
@@ -23,10 +25,12 @@ func TestBrowserFirstRun(t *testing.T) {
 	b := newBrowser(t, ts.URL)
 	b.desktop()
 	b.open("/setup?token=" + srv.SetupToken)
-	if got := b.text("#log-origin"); got != srv.Cfg.LogOrigin {
+	if got := b.eval(`document.querySelector("#log_origin").value`); got != srv.Cfg.LogOrigin {
 		t.Errorf("the setup page names the ledger %q, want %q", got, srv.Cfg.LogOrigin)
 	}
 	b.shot("setup-en")
+	const origin = "sihanoukville-hotline.test/log"
+	b.set("#log_origin", origin)
 	b.set("#org_name", "Sihanoukville Hotline")
 	b.set("#kind", "hotline")
 	b.set("#country", "KH")
@@ -72,4 +76,15 @@ func TestBrowserFirstRun(t *testing.T) {
 	}
 	b.shot("setup-first-report-km")
 	b.checkClean()
+
+	// The ledger took the name chosen at setup.
+	resp, err := http.Get(ts.URL + "/log/checkpoint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if first, _, _ := strings.Cut(string(body), "\n"); first != origin {
+		t.Errorf("the ledger's checkpoint names %q after setup, want %q", first, origin)
+	}
 }

@@ -29,10 +29,26 @@ func (s *site) exportList(w http.ResponseWriter, q *req) error {
 	if s.d.Export == nil {
 		return errNotFound
 	}
+	// A POST is the form that asks for the sealed fields, so the reason
+	// stays out of the address.
 	f := q.r.URL.Query()
-	format := f.Get("format")
-	f.Del("format")
-	e, err := s.d.Export.Start(q.ctx(), q.actor, listexport.Request{List: q.r.PathValue("list"), Format: format, Lang: q.L.Code, Filter: f})
+	if q.r.Method == http.MethodPost {
+		if err := q.r.ParseForm(); err != nil {
+			return invalid.Field("form", "invalid_value", "is not a form")
+		}
+		f = q.r.PostForm
+	}
+	r, err := listexport.RequestOf(q.r.PathValue("list"), q.L.Code, f)
+	var e *listexport.Export
+	if err == nil {
+		e, err = s.d.Export.Start(q.ctx(), q.actor, r)
+	}
+	if fe, ok := invalid.As(err); ok && (fe.Field == "reason" || fe.Field == "sealed") {
+		v := s.newView(q, "export.sealed_title")
+		v.Error, _ = s.refusal(q, err)
+		s.render(w, q, http.StatusUnprocessableEntity, "error", v)
+		return nil
+	}
 	if fe, ok := invalid.As(err); ok {
 		if fe.Field == "list" {
 			return errNotFound

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/number"
 
 	"github.com/vigil-project/vigil/internal/locale"
+	"github.com/vigil-project/vigil/internal/zone"
 )
 
 //go:embed locales/*.json
@@ -34,6 +35,24 @@ type Locale struct {
 	msgs     map[string]string
 	fallback *Locale
 	printer  *message.Printer
+	// zone is where the reader is (In); nil: publicZone.
+	zone *time.Location
+}
+
+// In returns l for a reader in time zone loc: its Date and DateTime show
+// times there. l itself is shared by every request and stays unchanged.
+func (l *Locale) In(loc *time.Location) *Locale {
+	c := *l
+	c.zone = loc
+	return &c
+}
+
+// Zone is the time zone l shows times in.
+func (l *Locale) Zone() *time.Location {
+	if l.zone == nil {
+		return publicZone
+	}
+	return l.zone
 }
 
 // Catalogues returns the pages' message catalogues, for what speaks in the
@@ -112,7 +131,11 @@ func (l *Locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(displayZone)
+	return l.date(t.In(l.Zone()))
+}
+
+// date formats t's date as it is, in t's own zone.
+func (l *Locale) date(t time.Time) string {
 	r := strings.NewReplacer(
 		"{d}", strconv.Itoa(t.Day()),
 		"{m}", strconv.Itoa(int(t.Month())),
@@ -123,12 +146,14 @@ func (l *Locale) Date(t time.Time) string {
 	return r.Replace(l.T("format.date"))
 }
 
-// DateTime formats a date and a 24-hour time.
+// DateTime formats a date and a 24-hour time in the reader's zone, and
+// names the zone (UTC+7, BST): every time on the pages goes through it.
 func (l *Locale) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.Date(t) + " " + t.In(displayZone).Format("15:04")
+	t = t.In(l.Zone())
+	return l.date(t) + " " + t.Format("15:04") + " " + zone.Abbrev(t)
 }
 
 // DateString formats a YYYY-MM-DD date.
@@ -137,7 +162,7 @@ func (l *Locale) DateString(s string) string {
 	if err != nil {
 		return s
 	}
-	return l.Date(t.Add(12 * time.Hour))
+	return l.date(t)
 }
 
 // negotiate picks the language: ?lang= (remembered in a cookie), the lang

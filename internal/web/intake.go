@@ -44,7 +44,7 @@ func canIntake(a auth.Actor) bool {
 
 func (s *site) intakeView(q *req) *view {
 	v := s.newView(q, "intake.title")
-	v.Data = &intakeForm{reportForm: s.reportFormData(), Channels: intakeChannels(), Languages: intakeLanguages, Today: time.Now().UTC().Format(time.DateOnly)}
+	v.Data = &intakeForm{reportForm: s.reportFormData(), Channels: intakeChannels(), Languages: intakeLanguages, Today: time.Now().In(q.L.Zone()).Format(time.DateOnly)}
 	return v
 }
 

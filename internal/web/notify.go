@@ -39,7 +39,7 @@ func (s *site) notifications(w http.ResponseWriter, q *req) error {
 		if n.ActorID != "" {
 			text = q.L.T("notify."+n.Kind, who)
 		}
-		items = append(items, noticeItem{ID: n.ID, Text: text, URL: notify.Path(n.ObjectType, n.ObjectID), At: n.CreatedAt.In(displayZone), Read: n.Read})
+		items = append(items, noticeItem{ID: n.ID, Text: text, URL: notify.Path(n.ObjectType, n.ObjectID), At: n.CreatedAt, Read: n.Read})
 	}
 	settings, err := s.d.Notify.Settings(q.ctx(), q.actor)
 	if err != nil {
@@ -60,7 +60,7 @@ func (s *site) notifications(w http.ResponseWriter, q *req) error {
 	for i, f := range failures {
 		rows[i].Failure = f
 		if f.NextAt != nil {
-			rows[i].Next = f.NextAt.In(displayZone)
+			rows[i].Next = *f.NextAt
 		}
 	}
 	langs := make([]*Locale, 0, len(localeOrder))

@@ -436,6 +436,12 @@ func (s *site) receiptDownload(w http.ResponseWriter, q *req) error {
 type trackView struct {
 	Status     string
 	LastAction string
+	// Code and Secret are sent back in the reply form (the page keeps
+	// them for the next post, nothing else does); Messages is the
+	// conversation with staff.
+	Code, Secret string
+	Messages     []intake.MessageView
+	Sent         bool
 }
 
 func (s *site) trackForm(w http.ResponseWriter, q *req) error {
@@ -446,6 +452,12 @@ func (s *site) trackForm(w http.ResponseWriter, q *req) error {
 }
 
 func (s *site) trackSubmit(w http.ResponseWriter, q *req) error {
+	return s.track(w, q, false)
+}
+
+// track shows the status and the conversation of the report with the
+// posted code and secret, adding the reporter's message first when reply.
+func (s *site) track(w http.ResponseWriter, q *req, reply bool) error {
 	v := s.publicView(q)
 	code := strings.ToUpper(strings.TrimSpace(q.r.PostFormValue("code")))
 	secret := strings.TrimSpace(q.r.PostFormValue("secret"))
@@ -469,8 +481,25 @@ func (s *site) trackSubmit(w http.ResponseWriter, q *req) error {
 		if err != nil {
 			return err
 		}
-		tv.Status, tv.LastAction = st.Status, st.LastAction
+		tv.Status, tv.LastAction, tv.Code, tv.Secret = st.Status, st.LastAction, code, secret
+		if reply {
+			text := q.r.PostFormValue("text")
+			if _, err := s.d.Intake.Reply(q.ctx(), code, secret, &intake.MessageIn{Text: text, Language: q.L.Code}); err != nil {
+				msg, ok := s.refusal(q, err)
+				if !ok {
+					return err
+				}
+				v.Errors["text"], status = msg, answer.Of(err).Status
+				v.Form.Set("text", text)
+			} else {
+				tv.Sent = true
+			}
+		}
+		if tv.Messages, err = s.d.Intake.Conversation(q.ctx(), code, secret, false); err != nil {
+			return err
+		}
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, q, status, "track", v)
 	return nil
 }
@@ -533,6 +562,9 @@ func (s *site) loginForm(w http.ResponseWriter, q *req) error {
 	v.Form = url.Values{"next": {q.r.URL.Query().Get("next")}}
 	if q.r.URL.Query().Get("setup") == "done" {
 		v.Notice = q.L.T("setup.done")
+	}
+	if q.r.URL.Query().Get("reset") == "done" {
+		v.Notice = q.L.T("reset.done")
 	}
 	s.render(w, q, http.StatusOK, "login", v)
 	return nil

@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/staff"
 )
 
@@ -24,6 +26,9 @@ type setupData struct {
 	// it is the default, which should be changed before the first report.
 	LogOrigin   string
 	Placeholder bool
+	// Renamable says setup offers to change the name (it refuses once the
+	// ledger holds an entry).
+	Renamable bool
 }
 
 func (s *site) mountSetup(mux *http.ServeMux) {
@@ -43,10 +48,15 @@ func (s *site) setupView(q *req, f url.Values) *view {
 	v := s.newView(q, "setup.title")
 	v.Form = f
 	origin := ""
-	if s.d.Cfg != nil {
+	if s.d.Ledger != nil {
+		origin = s.d.Ledger.Origin()
+	} else if s.d.Cfg != nil {
 		origin = s.d.Cfg.LogOrigin
 	}
-	v.Data = setupData{OrgKinds: staff.OrgKinds, LogOrigin: origin, Placeholder: origin == "" || strings.Contains(origin, "example")}
+	v.Data = setupData{OrgKinds: staff.OrgKinds, LogOrigin: origin, Placeholder: origin == "" || origin == config.DefaultLogOrigin, Renamable: s.d.Ledger != nil}
+	if _, sent := v.Form["log_origin"]; !sent {
+		v.Form.Set("log_origin", origin)
+	}
 	return v
 }
 
@@ -54,6 +64,7 @@ func (s *site) setupView(q *req, f url.Values) *view {
 var setupFields = map[string]string{
 	"org.name": "org_name", "org.kind": "kind", "org.country": "country",
 	"admin.name": "name", "admin.email": "email", "admin.password": "password",
+	"log_origin": "log_origin",
 }
 
 func (s *site) setupForm(w http.ResponseWriter, q *req) error {
@@ -76,7 +87,7 @@ func (s *site) setupSubmit(w http.ResponseWriter, q *req) error {
 		return errNotFound
 	}
 	f := url.Values{}
-	for _, k := range []string{"token", "org_name", "kind", "country", "receives_public", "name", "email"} {
+	for _, k := range []string{"token", "org_name", "kind", "country", "receives_public", "name", "email", "log_origin"} {
 		f.Set(k, strings.TrimSpace(q.r.PostFormValue(k)))
 	}
 	in := &staff.SetupIn{
@@ -89,7 +100,22 @@ func (s *site) setupSubmit(w http.ResponseWriter, q *req) error {
 		s.render(w, q, http.StatusUnprocessableEntity, "setup", v)
 		return nil
 	}
-	_, _, err := s.d.Staff.Setup(q.ctx(), in)
+	var err error
+	_, named := q.r.PostForm["log_origin"]
+	if origin := f.Get("log_origin"); s.d.Ledger != nil && named && origin != s.d.Ledger.Origin() {
+		// The ledger is named first: a refused name leaves nothing half
+		// set up, and a name set before a refused account stays set.
+		if err = s.d.Ledger.Rename(q.ctx(), origin); errors.Is(err, ledger.ErrStarted) {
+			v := s.setupView(q, f)
+			v.Errors["log_origin"] = q.L.T("setup.ledger_started")
+			v.Error = v.Errors["log_origin"]
+			s.render(w, q, http.StatusConflict, "setup", v)
+			return nil
+		}
+	}
+	if err == nil {
+		_, _, err = s.d.Staff.Setup(q.ctx(), in)
+	}
 	if errors.Is(err, staff.ErrSetUp) {
 		return errNotFound
 	}

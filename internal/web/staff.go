@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // TriageLimit is how many reports the triage queue shows on a page.
@@ -39,10 +40,19 @@ type triageView struct {
 	CanAssign     bool
 	Done          string
 	Page          pager
+	// Unread counts each report's replies from its reporter that staff
+	// have not read.
+	Unread map[string]int
 
 	// Statuses are the triage queue's status filter: received (the
 	// default), dismissed, merged.
 	Statuses []string
+	// CanReveal offers the export with sealed fields (with a reason) of
+	// the queue as ExportFilter filters it.
+	CanReveal    bool
+	ExportFilter url.Values
+	// Saved is the actor's saved views of the queue.
+	Saved *savedViews
 }
 
 // assignable lists the colleagues a case can be assigned to.
@@ -106,13 +116,26 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 		return err
 	}
 	tv := &triageView{Reports: rows, Languages: localeOrder, IncidentTypes: intake.IncidentTypes, Statuses: triageStatuses,
-		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done")}
+		CanAssign: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID}), Done: f.Get("done"),
+		CanReveal: auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}), ExportFilter: url.Values{}}
+	for k, vs := range f {
+		if k != "after" && k != "before" && k != "done" && k != "lang" {
+			tv.ExportFilter[k] = vs
+		}
+	}
 	n, err := s.d.Intake.Count(q.ctx(), q.actor, lf, CountUpTo)
 	if err != nil {
 		return err
 	}
 	tv.Page.count(n)
 	tv.Page.Shown = len(rows)
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	if tv.Unread, err = s.d.Intake.UnreadReplies(q.ctx(), q.actor, ids); err != nil {
+		return err
+	}
 	if len(rows) > 0 {
 		key := func(r *intake.ReportView) string { return cursorText(store.Key{Urgent: r.Urgent, ID: r.ID}, true) }
 		tv.Page.links("/app/triage", f, prev, next, key(rows[0]), key(rows[len(rows)-1]))
@@ -122,6 +145,7 @@ func (s *site) triage(w http.ResponseWriter, q *req) error {
 			return err
 		}
 	}
+	tv.Saved = s.loadViews(q, views.Triage, f)
 	v := s.newView(q, "triage.title")
 	v.Form = f
 	v.Data = tv
@@ -197,6 +221,8 @@ type casesView struct {
 	Statuses  []string
 	Urgencies []string
 	Page      pager
+	// Saved is the actor's saved views of the list.
+	Saved *savedViews
 }
 
 // casesFilter reads the case list's filters from the URL as its export
@@ -244,6 +270,7 @@ func (s *site) cases(w http.ResponseWriter, q *req) error {
 	if cv.UserNames, err = s.userNames(q); err != nil {
 		return err
 	}
+	cv.Saved = s.loadViews(q, views.Cases, f)
 	v := s.newView(q, "cases.title")
 	v.Form = f
 	v.Data = cv
@@ -301,7 +328,9 @@ type caseView struct {
 	// who it is (only a note's author edits it).
 	Notes   []*casework.NoteView
 	CanNote bool
-	Me      string
+	// SharedNotes are, for a partner, the notes a referral shared with it.
+	SharedNotes []*casework.NoteView
+	Me          string
 	// Verify is the report page's verified mark for the public check (a
 	// report in a case counts as verified anyway); nil when the actor may
 	// not set it.
@@ -335,6 +364,12 @@ type reportBlock struct {
 	Kinds        []string
 	// Hooks says which optional services are present.
 	Hooks map[string]bool
+	// Messages is the conversation with the reporter, shown when
+	// MayTalk (auth.ReadMessages); CanWrite says the actor may write to
+	// the reporter (auth.WriteReporter).
+	Messages []intake.MessageView
+	MayTalk  bool
+	CanWrite bool
 }
 
 // stmtRow is a statement with the recantations of it beside it.
@@ -388,6 +423,14 @@ func (s *site) block(q *req, r *intake.ReportView, revealed map[string]*intake.S
 		b.Places = append(b.Places, pi)
 	}
 	ctx := q.ctx()
+	if r.OrgID != "" && auth.Can(q.actor, auth.ReadMessages, auth.Resource{OrgID: r.OrgID}) {
+		if ms, err := s.d.Intake.Messages(ctx, q.actor, r.ID); err == nil {
+			b.Messages, b.MayTalk = ms, true
+			b.CanWrite = !r.Erased && auth.Can(q.actor, auth.WriteReporter, auth.Resource{OrgID: r.OrgID})
+		} else {
+			s.log.WarnContext(ctx, "web: messages", "report", r.ID, "err", err)
+		}
+	}
 	if as, err := s.d.Intake.Attachments(ctx, q.actor, r.ID); err == nil {
 		b.Attachments = as
 	} else {
@@ -436,6 +479,9 @@ func (s *site) loadCase(q *req, id string, revealed map[string]*intake.Sealed) (
 		return nil, err
 	}
 	if cv.Partner {
+		if cv.SharedNotes, err = s.d.Casework.Notes(q.ctx(), a, c.ID); err != nil {
+			return nil, err
+		}
 		return cv, nil
 	}
 	cv.CanAssign = auth.Can(a, auth.AssignCase, own)
@@ -566,7 +612,7 @@ func (s *site) caseRefer(w http.ResponseWriter, q *req) error {
 	}
 	in := &casework.ReferralIn{ToOrgID: q.r.PostForm.Get("to_org"), Shared: q.r.PostForm["shared"], Note: strings.TrimSpace(q.r.PostForm.Get("note")),
 		// An empty field is no title: the partner sees a neutral one.
-		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title"))}
+		PartnerTitle: strings.TrimSpace(q.r.PostForm.Get("partner_title")), NoteIDs: q.r.PostForm["note_ids"]}
 	if _, err := s.d.Casework.Refer(q.ctx(), q.actor, id, in); err != nil {
 		return s.actionError(w, q, id, "refer", err)
 	}
@@ -639,11 +685,18 @@ func (s *site) caseReveal(w http.ResponseWriter, q *req) error {
 
 // reportPage shows a report not yet in a case, with the form to make one.
 func (s *site) reportPage(w http.ResponseWriter, q *req) error {
-	r, err := s.d.Intake.Get(q.ctx(), q.actor, q.r.PathValue("id"))
+	return s.renderReport(w, q, q.r.PathValue("id"), http.StatusOK, nil)
+}
+
+// renderReport renders the report page; edit, when given, changes the
+// view (an error beside a form) and the page is shown even for a report
+// in a case.
+func (s *site) renderReport(w http.ResponseWriter, q *req, id string, status int, edit func(v *view)) error {
+	r, err := s.d.Intake.Get(q.ctx(), q.actor, id)
 	if err != nil {
 		return err
 	}
-	if len(r.CaseIDs) > 0 {
+	if len(r.CaseIDs) > 0 && edit == nil {
 		return redirect(w, q, "/app/cases/"+r.CaseIDs[0])
 	}
 	cv := &caseView{Reports: []*reportBlock{s.block(q, r, nil)}, CanCreate: auth.Can(q.actor, auth.CreateCase, auth.Resource{OrgID: q.actor.OrgID})}
@@ -666,7 +719,13 @@ func (s *site) reportPage(w http.ResponseWriter, q *req) error {
 	}
 	v := s.newView(q, "report.page_title")
 	v.Data = cv
-	s.render(w, q, http.StatusOK, "case", v)
+	if done := q.r.URL.Query().Get("done"); done != "" && q.r.Method == http.MethodGet {
+		v.Notice = q.L.TOr("case.done.", done)
+	}
+	if edit != nil {
+		edit(v)
+	}
+	s.render(w, q, status, "case", v)
 	return nil
 }
 

@@ -44,6 +44,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/views"
 )
 
 // Deps are what the pages use: the same services the API calls, which
@@ -81,8 +82,21 @@ type Deps struct {
 	Stats *stats.Service
 	// Export writes the lists as CSV and XLSX; nil offers no export.
 	Export *listexport.Service
+	// Views keeps each account's saved list views; nil offers none.
+	Views *views.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
 	Audit *audit.Service
+	// Ledger names the testimony ledger at setup; nil shows the configured
+	// origin, which setup then cannot change.
+	Ledger Namer
+}
+
+// Namer is the ledger as setup sees it: its origin, and the renaming of a
+// ledger that holds no entry yet (ledger.Log).
+type Namer interface {
+	Origin() string
+	VerifierKey() string
+	Rename(ctx context.Context, origin string) error
 }
 
 //go:embed templates/*.html
@@ -178,7 +192,7 @@ func (s *site) loadAssets() error {
 var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
-	"search", "acts", "setup", "protected", "intake",
+	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -201,8 +215,12 @@ func (s *site) funcs() template.FuncMap {
 		"list":      func(xs ...string) []string { return xs },
 		"pct":       func(f float64) float64 { return f * 100 },
 		"pagerOf":   func(l *Locale, p pager) map[string]any { return map[string]any{"L": l, "Page": p} },
+		"viewsOf":   func(l *Locale, v *savedViews) map[string]any { return map[string]any{"L": l, "V": v} },
 		"exportURL": exportURL,
 		"datetime":  func(at int64) time.Time { return store.Time(at) },
+		// leaf is a ledger leaf index (a statement version's, once
+		// integrated) as a number.
+		"leaf": func(i *int64) int64 { return *i },
 		"dict2": func(l *Locale, st intake.StatementView, names map[string]string) map[string]any {
 			return map[string]any{"L": l, "S": st, "Names": names}
 		},
@@ -337,6 +355,8 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				// The report form may carry attachments (and their parts'
 				// headers).
 				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
+			} else if isFileUpload(r) {
+				limit += intake.MaxAttachment + 4<<10
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -353,6 +373,9 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 			q.actor = a
 			if u, err := s.d.DB.Read().GetUser(r.Context(), a.UserID); err == nil {
 				q.user, q.email = u.Name, u.Email
+			}
+			if loc, err := s.d.Staff.Location(r.Context(), a.UserID); err == nil {
+				q.L = q.L.In(loc)
 			}
 			if a.Role == auth.Partner && !partnerOK {
 				s.errorPage(w, q, errNotFound)
@@ -581,6 +604,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/account/totp", s.staffPage(true, s.totpStart))
 	mux.Handle("POST /app/account/totp/confirm", s.staffPage(true, s.totpConfirm))
 	mux.Handle("POST /app/account/password", s.staffPage(true, s.passwordChange))
+	mux.Handle("POST /app/account/zone", s.staffPage(true, s.timeZoneChange))
 	mux.Handle("GET /app/triage", s.staffPage(false, s.triage))
 	mux.Handle("POST /app/triage/assign", s.staffPage(false, s.triageAssign))
 	mux.Handle("GET /app/cases", s.staffPage(false, s.cases))
@@ -604,6 +628,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("GET /app/stats", s.staffPage(false, s.statsPage))
 	mux.Handle("GET /app/stats/{chart}", s.staffPage(false, s.statsCSV))
 	mux.Handle("GET /app/export/{list}", s.staffPage(true, s.exportList))
+	mux.Handle("POST /app/export/{list}", s.staffPage(false, s.exportList))
 	mux.Handle("GET /app/audit", s.staffPage(false, s.auditPage))
 	mux.Handle("GET /app/audit.csv", s.staffPage(false, s.auditCSV))
 	mux.Handle("GET /app/admin", s.staffPage(false, s.admin))
@@ -623,14 +648,20 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.Handle("POST /app/admin/tokens/{id}/revoked", s.staffPage(false, s.adminRevokeToken))
 	s.mountActs(mux)
 	s.mountNotes(mux)
+	s.mountTalk(mux)
+	s.mountFiles(mux)
+	s.mountViews(mux)
+	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountSetup(mux)
+	s.mountPasswordReset(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 
-// displayZone is the time zone pages show times in: Indochina Time, where
-// most users work. Stored times stay UTC.
-var displayZone = time.FixedZone("ICT", 7*3600)
+// publicZone is the time zone the public pages show times in (UTC+7,
+// where most reporters are); staff see theirs (Locale.In, staff
+// Location). Stored times stay UTC.
+var publicZone = time.FixedZone("UTC+7", 7*3600)
 
 // redirect answers a form post with 303 See Other.
 func redirect(w http.ResponseWriter, q *req, to string) error {

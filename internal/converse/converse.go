@@ -1,0 +1,439 @@
+// Package converse is the channel-neutral conversation engine behind the
+// chat-app channels (Telegram now; LINE and WhatsApp are adapters to
+// come): a person writes to the organisation's bot, what they send builds
+// a draft report, /send files it through intake and answers with the
+// tracking code and secret as the web receipt shows them, and /status
+// gives the report's status and the staff's new messages. An adapter
+// turns its app's updates into Messages, hands them to Engine.Handle, and
+// sends the replies back.
+//
+// What the engine keeps: a draft per chat, sealed with its own data key
+// (stored wrapped beside it) and deleted when sent, cancelled or expired
+// (Engine.DraftTTL); the chat is known only by a blind index
+// (seal.Keyring.BlindIndex), so the database holds no chat or user ID.
+// Each chat has a rate limit (Engine.PerMinute): a flood is dropped with
+// one warning to the chat and a "flood" log line, never an error, and
+// /send has its own, smaller budget (Engine.SendsPerHour).
+package converse
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/vigil-project/vigil/internal/answer"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/locale"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Limits of a draft.
+const (
+	// MaxDraftFiles is how many photos and documents a draft holds.
+	MaxDraftFiles = 10
+	// MaxFileBytes is the largest file a bot may download (the Bot API's
+	// 20 MB); intake's attachment checks apply on top.
+	MaxFileBytes = 20 << 20
+)
+
+// File is a photo or document a message carries, fetched only when the
+// engine keeps it.
+type File struct {
+	// Ref is the channel's reference to the file (Telegram: file_id).
+	Ref  string
+	Name string
+	// Size is the size the channel announced, 0 if unknown.
+	Size int64
+}
+
+// Fetcher downloads a file of a message by its reference.
+type Fetcher func(ctx context.Context, ref string) ([]byte, error)
+
+// Message is one message a channel received from a private chat.
+type Message struct {
+	// Chat is the chat's ID in its channel. It is never stored: the
+	// engine keeps its blind index.
+	Chat string
+	// Lang is the language the app reports for the user (a BCP 47 tag,
+	// may be empty).
+	Lang  string
+	Text  string
+	Files []File
+}
+
+// Engine runs the conversations of every channel. Set the exported fields
+// before the first Handle.
+type Engine struct {
+	db     *store.DB
+	keys   *seal.Keyring
+	intake *intake.Service
+	log    *slog.Logger
+	texts  map[string]locale.Catalogue
+
+	// DraftTTL is how long an untouched draft is kept (default 7 days).
+	DraftTTL time.Duration
+	// PerMinute is how many messages a chat may send a minute, in bursts
+	// of as many (default 30).
+	PerMinute int
+	// SendsPerHour is how many reports a chat may file an hour (default 3).
+	SendsPerHour int
+	// Now is the clock (tests replace it).
+	Now func() time.Time
+
+	// mu guards chats.
+	mu    sync.Mutex
+	chats map[string]*chatLimits
+	swept time.Time
+}
+
+type chatLimits struct {
+	msgs, sends *rate.Limiter
+	// warned says the chat was told it is throttled; reset when a
+	// message gets through again.
+	warned bool
+	seen   time.Time
+}
+
+// New returns an engine filing through in.
+func New(db *store.DB, keys *seal.Keyring, in *intake.Service, log *slog.Logger) (*Engine, error) {
+	texts, err := locale.Load(localeFS, "locales")
+	if err != nil {
+		return nil, fmt.Errorf("converse: %w", err)
+	}
+	return &Engine{db: db, keys: keys, intake: in, log: log, texts: texts,
+		DraftTTL: 7 * 24 * time.Hour, PerMinute: 30, SendsPerHour: 3, Now: time.Now, chats: map[string]*chatLimits{}}, nil
+}
+
+// t returns the text of key in lang, formatted with args.
+func (e *Engine) t(lang, key string, args ...any) string {
+	s, ok := e.texts[lang][key]
+	if !ok {
+		s = e.texts[locale.Languages[0]][key]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// chatIndex is the blind index a chat is kept under.
+func (e *Engine) chatIndex(channel, chat string) string {
+	return e.keys.BlindIndex("chat:"+channel, chat)
+}
+
+// draft is a report being written in a chat, as sealed in chat_drafts.
+type draft struct {
+	Lang  string      `json:"lang"`
+	Texts []string    `json:"texts,omitempty"`
+	Files []draftFile `json:"files,omitempty"`
+}
+
+type draftFile struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
+}
+
+func draftContext(channel, chat string) string { return "draft:" + channel + ":" + chat }
+
+// loadDraft returns the chat's draft, an empty one if it has none (or it
+// expired).
+func (e *Engine) loadDraft(ctx context.Context, channel, chat string) (*draft, error) {
+	row, err := e.db.Read().GetChatDraft(ctx, channel, chat, e.Now().UnixMicro())
+	if errors.Is(err, store.ErrNotFound) {
+		return &draft{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	dk, err := e.keys.Unwrap(draftContext(channel, chat), row.Wrapped)
+	if err != nil {
+		// A draft's key is not among the data keys a master-key rotation
+		// rewraps: one written before a completed rotation is lost, and
+		// the chat starts again rather than failing until it expires.
+		e.log.WarnContext(ctx, "converse: a draft's key does not open; the draft is dropped", "channel", channel, "err", err)
+		return &draft{}, e.deleteDraft(ctx, channel, chat)
+	}
+	b, err := dk.Open(row.Body, draftContext(channel, chat))
+	if err != nil {
+		return nil, fmt.Errorf("converse: open draft: %w", err)
+	}
+	var d draft
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("converse: read draft: %w", err)
+	}
+	return &d, nil
+}
+
+// saveDraft seals and stores the chat's draft under a fresh data key.
+func (e *Engine) saveDraft(ctx context.Context, channel, chat string, d *draft) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("converse: write draft: %w", err)
+	}
+	dk, wrapped, err := e.keys.NewDataKey(draftContext(channel, chat))
+	if err != nil {
+		return fmt.Errorf("converse: draft key: %w", err)
+	}
+	now := e.Now()
+	row := &store.ChatDraft{Channel: channel, Chat: chat, Wrapped: wrapped, Body: dk.Seal(b, draftContext(channel, chat)),
+		UpdatedAt: now.UnixMicro(), ExpiresAt: now.Add(e.DraftTTL).UnixMicro()}
+	return e.db.Tx(ctx, func(q store.Q) error { return q.PutChatDraft(ctx, row) })
+}
+
+func (e *Engine) deleteDraft(ctx context.Context, channel, chat string) error {
+	return e.db.Tx(ctx, func(q store.Q) error { return q.DeleteChatDraft(ctx, channel, chat) })
+}
+
+// JobSweep is the periodic job that deletes expired drafts (Sweep).
+const JobSweep = "chat.sweep"
+
+// Sweep deletes expired drafts (a jobs.Handler; the subject is unused).
+// An expired draft is never read even before it is swept.
+func (e *Engine) Sweep(ctx context.Context, _ string) error {
+	return e.db.Tx(ctx, func(q store.Q) error {
+		n, err := q.DeleteExpiredChatDrafts(ctx, e.Now().UnixMicro())
+		if n > 0 {
+			e.log.InfoContext(ctx, "converse: expired drafts deleted", "drafts", n)
+		}
+		return err
+	})
+}
+
+// allow spends one message of the chat's budget (and, for a /send, one
+// send). It returns whether the message may be handled and whether the
+// chat should be told it is throttled (once per episode).
+func (e *Engine) allow(chat string, send bool) (ok, warn bool) {
+	now := e.Now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if now.Sub(e.swept) > 10*time.Minute {
+		for k, c := range e.chats {
+			if now.Sub(c.seen) > time.Hour {
+				delete(e.chats, k)
+			}
+		}
+		e.swept = now
+	}
+	c := e.chats[chat]
+	if c == nil {
+		c = &chatLimits{msgs: rate.NewLimiter(rate.Limit(float64(e.PerMinute)/60), e.PerMinute),
+			sends: rate.NewLimiter(rate.Limit(float64(e.SendsPerHour)/3600), e.SendsPerHour)}
+		e.chats[chat] = c
+	}
+	c.seen = now
+	ok = c.msgs.AllowN(now, 1) && (!send || c.sends.AllowN(now, 1))
+	if ok {
+		c.warned = false
+		return true, false
+	}
+	warn = !c.warned
+	c.warned = true
+	return false, warn
+}
+
+// Handle answers one message of a chat of channel: it returns the replies
+// to send, in order (none when the chat is throttled and was told so
+// already). fetch downloads the message's files. An error is the
+// engine's own failure (the database); the adapter logs it and tells the
+// chat to try again.
+func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fetcher) ([]string, error) {
+	chat := e.chatIndex(channel, m.Chat)
+	cmd, args := command(m.Text)
+	if ok, warn := e.allow(chat, cmd == "/send"); !ok {
+		if !warn {
+			return nil, nil
+		}
+		// Flagged once per episode: the chat is told, the log names
+		// the chat by the start of its blind index.
+		e.log.WarnContext(ctx, "converse: flood: a chat is throttled", "channel", channel, "chat", chat[:8], "command", cmd)
+		return []string{e.t(locale.Match(m.Lang), "throttled")}, nil
+	}
+	d, err := e.loadDraft(ctx, channel, chat)
+	if err != nil {
+		return nil, err
+	}
+	lang := locale.Match(m.Lang)
+	if d.Lang != "" {
+		lang = d.Lang
+	}
+	switch cmd {
+	case "/start", "/help":
+		return []string{e.t(lang, "safety"), e.t(lang, "start")}, nil
+	case "/lang", "/language":
+		l := strings.ToLower(strings.TrimSpace(args))
+		if l == "" || locale.Match(l) != l {
+			return []string{e.t(lang, "lang.choose")}, nil
+		}
+		d.Lang = l
+		if err := e.saveDraft(ctx, channel, chat, d); err != nil {
+			return nil, err
+		}
+		return []string{e.t(l, "lang.set")}, nil
+	case "/cancel":
+		if err := e.deleteDraft(ctx, channel, chat); err != nil {
+			return nil, err
+		}
+		return []string{e.t(lang, "cancelled")}, nil
+	case "/delete":
+		return []string{e.t(lang, "delete")}, nil
+	case "/status":
+		return e.status(ctx, lang, args)
+	case "/reply":
+		return e.reply(ctx, lang, args)
+	case "/send":
+		return e.send(ctx, channel, chat, lang, d)
+	case "":
+	default:
+		return []string{e.t(lang, "unknown")}, nil
+	}
+	// Anything else adds to the draft.
+	d.Lang = lang
+	var replies []string
+	if t := strings.TrimSpace(m.Text); t != "" {
+		d.Texts = append(d.Texts, t)
+	}
+	for _, f := range m.Files {
+		if len(d.Files) >= MaxDraftFiles {
+			replies = append(replies, e.t(lang, "file.too_many", MaxDraftFiles))
+			break
+		}
+		if f.Size > MaxFileBytes {
+			replies = append(replies, e.t(lang, "file.refused"))
+			continue
+		}
+		data, err := fetch(ctx, f.Ref)
+		if err != nil {
+			e.log.WarnContext(ctx, "converse: fetch a file", "channel", channel, "err", err)
+			replies = append(replies, e.t(lang, "file.failed"))
+			continue
+		}
+		if _, err := e.intake.CheckAttachment(ctx, "attachment", data); err != nil {
+			replies = append(replies, e.t(lang, "file.refused"))
+			continue
+		}
+		d.Files = append(d.Files, draftFile{Name: f.Name, Data: data})
+	}
+	if len(d.Texts) == 0 && len(d.Files) == 0 {
+		return append(replies, e.t(lang, "start")), nil
+	}
+	if err := e.saveDraft(ctx, channel, chat, d); err != nil {
+		return nil, err
+	}
+	return append(replies, e.t(lang, "added", len(d.Texts), len(d.Files))), nil
+}
+
+// command splits a message into its command ("/send"; "" for none) and
+// the rest. A bot's name after the command (/send@VigilBot) is dropped.
+func command(text string) (cmd, args string) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return "", ""
+	}
+	cmd, args, _ = strings.Cut(text, " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.ToLower(cmd), strings.TrimSpace(args)
+}
+
+// send files the draft and answers with the receipt.
+func (e *Engine) send(ctx context.Context, channel, chat, lang string, d *draft) ([]string, error) {
+	if len(d.Texts) == 0 {
+		return []string{e.t(lang, "send.empty")}, nil
+	}
+	sub := &intake.Submission{Language: lang, Narrative: strings.Join(d.Texts, "\n\n")}
+	ack, err := e.intake.SubmitFrom(ctx, channel, sub)
+	if err != nil {
+		if r := answer.Of(err); r.Status >= 400 && r.Status < 500 || r.Status == 503 {
+			return []string{e.t(lang, "send.refused")}, nil
+		}
+		return nil, err
+	}
+	// The report is filed: the draft goes whatever happens to its files.
+	if err := e.deleteDraft(ctx, channel, chat); err != nil {
+		e.log.ErrorContext(ctx, "converse: delete a sent draft", "channel", channel, "err", err)
+	}
+	replies := []string{}
+	refused := 0
+	for _, f := range d.Files {
+		if _, err := e.intake.AttachWithSecret(ctx, ack.TrackingCode, ack.Secret, f.Name, f.Data); err != nil {
+			e.log.WarnContext(ctx, "converse: attach a file", "channel", channel, "report", ack.ID, "err", err)
+			refused++
+		}
+	}
+	replies = append(replies, e.t(lang, "sent", ack.TrackingCode, ack.Secret))
+	if refused > 0 {
+		replies = append(replies, e.t(lang, "sent.files_refused", refused))
+	}
+	return append(replies, e.t(lang, "sent.next")), nil
+}
+
+// reply answers /reply CODE SECRET TEXT: the reporter's message to the
+// staff, a statement of the report (intake.Reply).
+func (e *Engine) reply(ctx context.Context, lang, args string) ([]string, error) {
+	f := strings.Fields(args)
+	if len(f) < 3 {
+		return []string{e.t(lang, "reply.usage")}, nil
+	}
+	code, secret := strings.ToUpper(f[0]), f[1]
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(args, f[0])), f[1]))
+	if len(code) > 40 || len(secret) > 100 {
+		return []string{e.t(lang, "status.not_found")}, nil
+	}
+	_, err := e.intake.Reply(ctx, code, secret, &intake.MessageIn{Text: text, Language: lang})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return []string{e.t(lang, "status.not_found")}, nil
+	case err != nil && answer.Of(err).Status < 500:
+		return []string{e.t(lang, "reply.refused")}, nil
+	case err != nil:
+		return nil, err
+	}
+	return []string{e.t(lang, "reply.sent")}, nil
+}
+
+// status answers /status CODE SECRET: the report's status and the staff's
+// messages not read yet.
+func (e *Engine) status(ctx context.Context, lang, args string) ([]string, error) {
+	f := strings.Fields(args)
+	if len(f) != 2 {
+		return []string{e.t(lang, "status.usage")}, nil
+	}
+	code, secret := strings.ToUpper(f[0]), f[1]
+	if len(code) > 40 || len(secret) > 100 {
+		return []string{e.t(lang, "status.not_found")}, nil
+	}
+	st, err := e.intake.Track(ctx, code, secret)
+	if errors.Is(err, store.ErrNotFound) {
+		return []string{e.t(lang, "status.not_found")}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ms, err := e.intake.Conversation(ctx, code, secret, true)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{e.t(lang, "status", e.t(lang, "status."+st.Status), st.LastAction)}
+	for _, m := range ms {
+		out = append(out, e.t(lang, "status.message", m.CreatedAt.UTC().Format("2006-01-02 15:04"), m.Text))
+	}
+	if len(ms) == 0 {
+		out = append(out, e.t(lang, "status.no_messages"))
+	}
+	return out, nil
+}
+
+// Failed is what a chat is told when Handle failed (in the language the
+// app reports for the user).
+func (e *Engine) Failed(lang string) string { return e.t(locale.Match(lang), "error") }

@@ -1,0 +1,150 @@
+package converse_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/converse"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+func TestCommand(t *testing.T) {
+	for _, tt := range []struct{ in, cmd, args string }{
+		{"/start", "/start", ""},
+		{"  /SEND  ", "/send", ""},
+		{"/send@VigilHotlineBot", "/send", ""},
+		{"/status VG-AAAA-BBBB-CCCC  secret ", "/status", "VG-AAAA-BBBB-CCCC  secret"},
+		{"hello /send", "", ""},
+		{"", "", ""},
+		{"/", "/", ""},
+	} {
+		cmd, args := converse.Command(tt.in)
+		if cmd != tt.cmd || args != tt.args {
+			t.Errorf("command(%q) = %q, %q; want %q, %q", tt.in, cmd, args, tt.cmd, tt.args)
+		}
+	}
+}
+
+func FuzzCommand(f *testing.F) {
+	for _, s := range []string{"/start", "/status VG-1 s", "/send@bot", "ស្វាគមន៍", "/lang km"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cmd, args := converse.Command(s)
+		if cmd != "" && !strings.HasPrefix(cmd, "/") {
+			t.Errorf("command %q of %q does not start with /", cmd, s)
+		}
+		if cmd == "" && args != "" {
+			t.Errorf("arguments %q without a command in %q", args, s)
+		}
+	})
+}
+
+// newEngine is an engine on a fresh database with a hotline that
+// receives public reports, its clock set by the returned pointer.
+func newEngine(t *testing.T, db *store.DB) (*converse.Engine, *time.Time) {
+	t.Helper()
+	keys, err := seal.New(bytes.Repeat([]byte{3}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := intake.New(db, keys, nil, nil, slog.New(slog.DiscardHandler))
+	in.Start()
+	t.Cleanup(in.Close)
+	if _, err := staff.New(db, 0).CreateOrg(context.Background(), staff.System, &staff.OrgIn{Name: "hotline", Kind: "ngo", ReceivesPublic: true}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := converse.New(db, keys, in, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	e.Now = func() time.Time { return now }
+	e.DraftTTL = time.Hour
+	return e, &now
+}
+
+func noFetch(context.Context, string) ([]byte, error) { panic("no file expected") }
+
+// TestDraftExpires: a draft untouched for longer than DraftTTL is gone
+// (not read, then swept).
+func TestDraftExpires(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, now := newEngine(t, db)
+		say := func(text string) string {
+			t.Helper()
+			r, err := e.Handle(ctx, "telegram", converse.Message{Chat: "42", Lang: "en", Text: text}, noFetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strings.Join(r, "\n")
+		}
+		say("held in Bavet")
+		*now = now.Add(2 * time.Hour)
+		if got := say("/send"); !strings.Contains(got, "nothing to send") {
+			t.Errorf("/send after expiry: %q", got)
+		}
+		if err := e.Sweep(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Read().GetChatDraft(ctx, "telegram", "x", 0); err == nil {
+			t.Error("a draft is left")
+		}
+	})
+}
+
+// TestLanguage: the app's language, switched by /lang and kept with the
+// draft; an unknown language is refused.
+func TestLanguage(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e, _ := newEngine(t, db)
+		for _, tt := range []struct{ lang, text, want string }{
+			{"th-TH", "/delete", "ลบแชต"},
+			{"zz", "/start", "Your safety first."},
+			{"en", "/lang vi", "tiếng Việt"},
+			{"en", "/cancel", "Bản nháp"},
+			{"en", "/lang xx", "Choose a language"},
+		} {
+			r, err := e.Handle(ctx, "telegram", converse.Message{Chat: "43", Lang: tt.lang, Text: tt.text}, noFetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(r, "\n"); !strings.Contains(got, tt.want) {
+				t.Errorf("%s %q: %q, want %q", tt.lang, tt.text, got, tt.want)
+			}
+		}
+	})
+}
+
+// TestSendLimit: a chat files at most SendsPerHour reports an hour.
+func TestSendLimit(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	e, _ := newEngine(t, db)
+	e.SendsPerHour = 2
+	sent := 0
+	for range 4 {
+		for _, text := range []string{"my report", "/send"} {
+			r, err := e.Handle(ctx, "telegram", converse.Message{Chat: "44", Lang: "en", Text: text}, noFetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(strings.Join(r, ""), "VG-") {
+				sent++
+			}
+		}
+	}
+	if sent != 2 {
+		t.Errorf("%d reports filed, want 2", sent)
+	}
+}

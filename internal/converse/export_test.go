@@ -1,0 +1,4 @@
+package converse
+
+// Command is command, for the black-box tests.
+var Command = command

@@ -1,0 +1,163 @@
+package links
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/screen"
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// HitReader reads a report's screening hits as the screening service
+// decides who may see them (*screen.Service satisfies it).
+type HitReader interface {
+	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]screen.Hit, error)
+}
+
+// IdentifierPage is an identifier with where it was seen, as one actor may
+// see it: the reports it may open, each linked, and how many others there
+// are (a count, never which).
+type IdentifierPage struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// Value is empty for a reporter's or victim's contact (Contact): the
+	// index holds those blind, and they are read only through an audited
+	// reveal of their report.
+	Value   string `json:"value"`
+	Contact bool   `json:"contact"`
+	Side    string `json:"side"`
+	Public  bool   `json:"public"`
+	// FirstSeen and LastSeen are the months of the first and last report
+	// naming it, anywhere (as the case page shows them).
+	FirstSeen string `json:"first_seen,omitempty"`
+	LastSeen  string `json:"last_seen,omitempty"`
+	// Roles are its roles in the reports listed.
+	Roles []string `json:"roles"`
+	// Reports are the reports naming it that the actor may open, newest
+	// first, at most the limit asked for; Readable counts them all.
+	Reports  []IdentifierReport `json:"reports"`
+	Readable int                `json:"readable"`
+	// Hidden counts the reports naming it that the actor may not open.
+	Hidden int `json:"hidden"`
+}
+
+// IdentifierReport is one report an identifier was seen in.
+type IdentifierReport struct {
+	ID         string    `json:"id"`
+	ReceivedAt time.Time `json:"received_at"`
+	Language   string    `json:"language"`
+	Status     string    `json:"status"`
+	Role       string    `json:"role,omitempty"`
+	CaseIDs    []string  `json:"case_ids"`
+	// Hits are the report's screening hits, when the screening service
+	// lets the actor see them (else none).
+	Hits []screen.Hit `json:"hits"`
+	// Lure is the lure check's probability for the report's job ad, when
+	// it has one.
+	Lure *float64 `json:"lure,omitempty"`
+	// LureLevel is the lure check's level for that ad.
+	LureLevel string `json:"lure_level,omitempty"`
+}
+
+// MaxIdentifierReports bounds the reports an identifier page lists.
+const MaxIdentifierReports = 200
+
+// Identifier returns an identifier's page for a, who must read links in
+// its own organisation (auth.ReadLinks) and have at least one report of
+// its organisation naming it; otherwise the identifier is not found (a
+// partner, or an identifier only other organisations hold), or forbidden
+// (staff whose role reads no links). It lists at most limit of the
+// reports a may open and counts the rest; screening hits come from the
+// screening service (Hits, when set) and lure scores from ReportLure, each
+// deciding again what a may see.
+func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit int) (*IdentifierPage, error) {
+	notFound := fmt.Errorf("identifier %s: %w", id, store.ErrNotFound)
+	if a.OrgID == "" || a.Role == auth.Partner {
+		return nil, notFound
+	}
+	if !auth.Can(a, auth.ReadLinks, auth.Resource{OrgID: a.OrgID}) {
+		return nil, auth.ErrForbidden
+	}
+	if limit <= 0 || limit > MaxIdentifierReports {
+		limit = MaxIdentifierReports
+	}
+	q := s.db.Read()
+	i, err := q.GetIdentifier(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	own, all, err := q.CountOccurrences(ctx, id, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if own == 0 {
+		return nil, notFound
+	}
+	occ, err := q.OrgOccurrences(ctx, id, a.OrgID, "", limit)
+	if err != nil {
+		return nil, err
+	}
+	p := &IdentifierPage{ID: i.ID, Kind: i.Kind, Side: side(i), Public: i.Public(), FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen),
+		Roles: []string{}, Reports: []IdentifierReport{}, Readable: own, Hidden: all - own, Contact: i.VictimSide()}
+	for _, o := range occ {
+		v, err := s.intake.Get(ctx, a, o.ReportID)
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrForbidden) {
+			// Counted with the reports a may not open.
+			p.Readable--
+			p.Hidden++
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if o.Role == string(extract.RoleVictimContact) {
+			p.Contact = true
+		}
+		if o.Role != "" && !slices.Contains(p.Roles, o.Role) {
+			p.Roles = append(p.Roles, o.Role)
+		}
+		ir := IdentifierReport{ID: v.ID, ReceivedAt: v.ReceivedAt, Language: v.Language, Status: v.Status, Role: o.Role, CaseIDs: v.CaseIDs, Hits: []screen.Hit{}}
+		if s.Hits != nil {
+			switch hits, err := s.Hits.ReportHits(ctx, a, v.ID); {
+			case err == nil:
+				ir.Hits = hits
+			case !errors.Is(err, auth.ErrForbidden) && !errors.Is(err, store.ErrNotFound):
+				return nil, err
+			}
+		}
+		if s.lure != nil {
+			// Only the probability and level are kept: no reason texts.
+			lr, err := s.ReportLure(ctx, a, v.ID, "en")
+			if err != nil {
+				return nil, err
+			}
+			if lr != nil {
+				ir.Lure, ir.LureLevel = &lr.Probability, string(lr.Level)
+			}
+		}
+		p.Reports = append(p.Reports, ir)
+	}
+	slices.Sort(p.Roles)
+	if !p.Contact {
+		if p.Value, err = s.open(i); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// LureProbability is Lure, or 0 when the report has no job ad.
+func (r IdentifierReport) LureProbability() float64 {
+	if r.Lure == nil {
+		return 0
+	}
+	return *r.Lure
+}

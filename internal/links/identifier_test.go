@@ -1,0 +1,85 @@
+package links_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+// TestIdentifierPage asks for an identifier's page as each kind of viewer:
+// the reports it may open listed, the others only counted, a victim's
+// contact never shown, and an identifier only another organisation holds
+// not found.
+func TestIdentifierPage(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		a := w.file("", &intake.Submission{Narrative: "The recruiter called from +855 12 345 678 about a job in Sihanoukville."})
+		b := w.file("", &intake.Submission{Narrative: "Recruiter phone +855 12 345 678 again, and my sister's number is +855 97 555 0101.",
+			Victims: []intake.VictimIn{{Contact: "+855 97 555 0101"}}})
+		c := w.file("coordinator@ngo", &intake.Submission{Narrative: "The agent's phone was +855 12 345 678. Also t.me/ngo_only_agent"})
+		idOf := func(as, report, kind string, contact bool) string {
+			t.Helper()
+			ids, err := w.links.ReportIdentifiers(ctx, w.actors[as], report)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, i := range ids {
+				if i.Kind == kind && (i.Value == "") == contact {
+					return i.ID
+				}
+			}
+			t.Fatalf("report %s has no %s identifier (contact %v): %+v", report, kind, contact, ids)
+			return ""
+		}
+		phone := idOf("coordinator@hotline", a, "phone", false)
+		victim := idOf("coordinator@hotline", b, "phone", true)
+		ngoOnly := idOf("coordinator@ngo", c, "telegram", false)
+
+		p, err := w.links.Identifier(ctx, w.actors["investigator@hotline"], phone, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range p.Reports {
+			got = append(got, r.ID)
+		}
+		if want := []string{b, a}; !slices.Equal(got, want) || p.Readable != 2 || p.Hidden != 1 || p.Value == "" || p.Contact {
+			t.Errorf("hotline sees reports %v, readable %d, hidden %d, value %q; want %v, 2, 1 and the number", got, p.Readable, p.Hidden, p.Value, want)
+		}
+		if slices.Contains(got, c) {
+			t.Error("the other organisation's report is listed")
+		}
+		p, err = w.links.Identifier(ctx, w.actors["coordinator@ngo"], phone, 1)
+		if err != nil || len(p.Reports) != 1 || p.Reports[0].ID != c || p.Readable != 1 || p.Hidden != 2 {
+			t.Errorf("ngo: %+v, %v; want its one report and two hidden", p, err)
+		}
+		v, err := w.links.Identifier(ctx, w.actors["coordinator@hotline"], victim, 0)
+		if err != nil || !v.Contact || v.Value != "" || len(v.Reports) != 1 {
+			t.Errorf("victim's contact: %+v, %v; want it withheld", v, err)
+		}
+		for _, tt := range []struct {
+			name string
+			as   auth.Actor
+			id   string
+			want error
+		}{
+			{"intake staff read no links", w.actors["intake@hotline"], phone, auth.ErrForbidden},
+			{"a partner", auth.Actor{UserID: "p", OrgID: "police", Role: auth.Partner}, phone, store.ErrNotFound},
+			{"held only by another organisation", w.actors["coordinator@hotline"], ngoOnly, store.ErrNotFound},
+			{"no such identifier", w.actors["coordinator@hotline"], "nope", store.ErrNotFound},
+		} {
+			if _, err := w.links.Identifier(ctx, tt.as, tt.id, 0); !errors.Is(err, tt.want) {
+				t.Errorf("%s: %v; want %v", tt.name, err, tt.want)
+			}
+		}
+		_ = links.MaxIdentifierReports
+	})
+}

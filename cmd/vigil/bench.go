@@ -10,10 +10,10 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, network, link, upload, ceiling or slowloris: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, range, network, link, upload, ceiling or slowloris: %w", errUsage)
 	}
 	switch args[0] {
-	case "intake", "check":
+	case "intake", "check", "range":
 		fs := newFlags(e, "bench "+args[0])
 		var opt loadgen.Options
 		fs.StringVar(&opt.URL, "url", "http://127.0.0.1:8080", "base URL of a running vigil serve")
@@ -26,8 +26,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		drive := loadgen.Intake
-		if args[0] == "check" {
+		switch args[0] {
+		case "check":
 			drive = loadgen.Check
+		case "range":
+			drive = loadgen.Range
 		}
 		res, err := drive(ctx, opt)
 		if err != nil {
@@ -67,5 +70,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	case "slowloris":
 		return benchSlowloris(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, network, link, upload, ceiling or slowloris): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, upload, ceiling or slowloris): %w", args[0], errUsage)
 }

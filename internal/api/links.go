@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -125,3 +126,54 @@ func (api *API) getIdentifier(w http.ResponseWriter, r *http.Request, a auth.Act
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }
+
+// rangeMaxAge is how long a client or cache may keep a range or list
+// response without asking again: the URLs are not versioned, so a cached
+// answer may be this much older than the current version (docs/security.md).
+const rangeMaxAge = "public, max-age=300"
+
+// published answers from the current published range with its version
+// as the ETag: 304 when the client has it.
+func published(w http.ResponseWriter, r *http.Request, version string, body []byte) {
+	etag := `"` + version + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", rangeMaxAge)
+	h.Set("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for t := range strings.SplitSeq(inm, ",") {
+			if t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); t == etag || t == "*" {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// fromRange serves what body picks from the current published range.
+func (api *API) fromRange(body func(p *links.Published, r *http.Request) ([]byte, error)) Handler {
+	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+		p, err := api.svc.Links.Range(r.Context())
+		if err != nil {
+			return err
+		}
+		b, err := body(p, r)
+		if err != nil {
+			return err
+		}
+		published(w, r, p.Version, b)
+		return nil
+	}
+}
+
+func rangeIndex(p *links.Published, r *http.Request) ([]byte, error) { return p.Index(), nil }
+
+func rangeBucket(p *links.Published, r *http.Request) ([]byte, error) {
+	return p.Bucket(r.PathValue("prefix"))
+}
+
+func rangeList(p *links.Published, r *http.Request) ([]byte, error) { return p.List(), nil }

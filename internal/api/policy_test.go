@@ -87,6 +87,9 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/exports/lists/stats":                {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/exports/lists/search":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/check":                              everyone(allScopes),
+	"GET /api/v1/check/range":                        everyone(allScopes),
+	"GET /api/v1/check/range/{prefix}":               everyone(allScopes),
+	"GET /api/v1/check/list":                         everyone(allScopes),
 	"POST /api/v1/lure/score":                        everyone(allScopes),
 	"GET /api/v1/reports/{id}/identifiers":           {auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/reports/{id}/network":               {auth.Coordinator: {own}, auth.Investigator: {own}},
@@ -358,6 +361,10 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"report_id": sibling(e, f.report)}, nil
 	case "GET /api/v1/check":
 		return path + "?q=%2B85512345678", nil, nil
+	case "GET /api/v1/check/range/{prefix}":
+		// The matrix's world publishes fewer than 512 identifiers: one
+		// hex digit.
+		return "/api/v1/check/range/a", nil, nil
 	case "POST /api/v1/lure/score":
 		return path, map[string]string{"text": "Customer service in Sihanoukville, $1500/month, flight paid, contact Telegram"}, nil
 	case "POST /api/v1/organisations":

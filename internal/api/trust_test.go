@@ -41,7 +41,7 @@ func TestCheckTrustAPI(t *testing.T) {
 				t.Errorf("check = %+v; want band %s, unverified %s, legitimate %v", got, want.Band, want.UnverifiedReports, want.Legitimate)
 			}
 		}
-		none := links.CheckAnswer{Band: links.BandNone, UnverifiedReports: links.BandNone}
+		none := links.CheckAnswer{Coarse: links.Coarse{Band: links.BandNone, UnverifiedReports: links.BandNone}}
 		check(none)
 
 		res := e.do(coord, "POST", "/api/v1/reports/{id}/verified", "/api/v1/reports/"+ids[0]+"/verified", map[string]bool{"verified": true})
@@ -49,7 +49,7 @@ func TestCheckTrustAPI(t *testing.T) {
 		if res.decode(t, &vv); res.status != http.StatusOK || !vv.Verified {
 			t.Fatalf("verify: %d %s", res.status, res.body)
 		}
-		check(links.CheckAnswer{Band: links.BandFew, UnverifiedReports: links.BandNone})
+		check(links.CheckAnswer{Coarse: links.Coarse{Band: links.BandFew, UnverifiedReports: links.BandNone}})
 
 		res = e.do(coord, "GET", "/api/v1/reports/{id}/identifiers", "/api/v1/reports/"+ids[0]+"/identifiers", nil)
 		var idents api.Page[links.IdentifierView]
@@ -85,7 +85,7 @@ func TestCheckTrustAPI(t *testing.T) {
 		if res := e.do(coord, "POST", "/api/v1/protected-identifiers", "/api/v1/protected-identifiers", map[string]string{"value": "+855 12 444 001"}); !refused(res, "value") {
 			t.Errorf("the same again: %d %s, want a refusal naming value", res.status, res.body)
 		}
-		check(links.CheckAnswer{Band: links.BandNone, UnverifiedReports: links.BandNone, Legitimate: true})
+		check(links.CheckAnswer{Coarse: links.Coarse{Band: links.BandNone, UnverifiedReports: links.BandNone, Legitimate: true}})
 		res = e.do(coord, "GET", "/api/v1/protected-identifiers", "/api/v1/protected-identifiers", nil)
 		var list api.Page[links.ProtectedView]
 		if res.decode(t, &list); len(list.Items) != 1 || list.Items[0].Note != "Shelter hotline" {

@@ -29,7 +29,7 @@ func TestBand(t *testing.T) {
 // TestCheckAnswerHasNoCount: the public answer has no field that could
 // carry an exact count of reports.
 func TestCheckAnswerHasNoCount(t *testing.T) {
-	b, err := json.Marshal(links.CheckAnswer{Kind: "phone", Value: "+85512345678", Reported: true, Band: links.BandFew, Categories: []string{}})
+	b, err := json.Marshal(links.CheckAnswer{Value: "+85512345678", Coarse: links.Coarse{Kind: "phone", Reported: true, Band: links.BandFew, Categories: []string{}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,11 +41,13 @@ type Service struct {
 	// Hits reads a report's screening hits for the identifier page; nil:
 	// the page lists none. Set once before serving.
 	Hits HitReader
+	// pub keeps the published range of the public check (range.go).
+	pub *publisher
 }
 
 // New returns the link service.
 func New(db *store.DB, keys *seal.Keyring, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, keys: keys, intake: in, log: logger}
+	return &Service{db: db, keys: keys, intake: in, log: logger, pub: newPublisher()}
 }
 
 // linking reports whether identifiers of kind join reports into clusters.
@@ -164,6 +166,8 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 // Process indexes a report's identifiers and updates the clusters. It is
 // idempotent: processing a report again adds only what is new.
 func (s *Service) Process(ctx context.Context, reportID string) error {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	_, _, err := s.ProcessTimed(ctx, reportID)
 	return err
 }
@@ -699,24 +703,8 @@ func Band(n int) string {
 // reports no one has reviewed yet, shown only when they come from several
 // independent sources (see assess).
 type CheckAnswer struct {
-	Kind     string `json:"kind"`
-	Value    string `json:"value"`
-	Reported bool   `json:"reported"`
-	// Band is how many verified reports mention it: none, few (1–4) or
-	// many (5+).
-	Band string `json:"band"`
-	// UnverifiedReports is how many independent sources of unreviewed
-	// reports mention it, in the same bands; "none" when there are too few,
-	// they are not independent, or a burst of them is held for review.
-	UnverifiedReports string `json:"unverified_reports"`
-	// Legitimate marks a known legitimate contact: an organisation using
-	// Vigil registered it as its own or a partner's (a hotline, an
-	// embassy). No report moves it; the bands are none.
-	Legitimate bool `json:"legitimate"`
-	// FirstSeen, LastSeen and Categories are of the verified reports.
-	FirstSeen  string   `json:"first_seen,omitempty"`
-	LastSeen   string   `json:"last_seen,omitempty"`
-	Categories []string `json:"categories"`
+	Value string `json:"value"`
+	Coarse
 }
 
 // Check normalises a public query (a phone in any format, a handle, a URL,
@@ -749,8 +737,15 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	if !ok {
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
 	}
-	ans := &CheckAnswer{Kind: string(h.Kind), Value: h.Value, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
-	t, err := s.trust(ctx, string(h.Kind), h.Value)
+	return s.answer(ctx, string(h.Kind), h.Value)
+}
+
+// answer is the public check's answer for an identifier of kind and value
+// in normalised form: Check's and the published range's (Publish), so the
+// two cannot disagree.
+func (s *Service) answer(ctx context.Context, kind, value string) (*CheckAnswer, error) {
+	ans := &CheckAnswer{Value: value, Coarse: Coarse{Kind: kind, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}}
+	t, err := s.trust(ctx, kind, value)
 	if err != nil {
 		return nil, err
 	}
@@ -831,6 +826,8 @@ type SideView struct {
 // the word is audited with its reason. Victim-side wins over recruiter-side
 // whoever says it, so no organisation can expose what another protects.
 func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string, in *SideIn) (*SideView, error) {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	if in.Side != store.SideVictim && in.Side != store.SideRecruiter {
 		return nil, invalid.Field("side", "invalid_value", "want victim or recruiter")
 	}

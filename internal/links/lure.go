@@ -114,7 +114,7 @@ func (s *Service) CheckText(ctx context.Context, a auth.Actor, text, lang string
 	if text == "" {
 		return nil, invalid.Field("q", "required", "give a phone number, handle, URL, wallet address or job ad")
 	}
-	none := CheckAnswer{Kind: "unknown", Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}
+	none := CheckAnswer{Coarse: Coarse{Kind: "unknown", Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}}
 	if len(text) < minAd {
 		return &TextAnswer{CheckAnswer: none}, nil
 	}

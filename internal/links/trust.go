@@ -171,6 +171,8 @@ type VerifyView struct {
 // auth.VerifyReport on the report (not found for another organisation's);
 // the change is audited. A report in a case counts as verified anyway.
 func (s *Service) SetVerified(ctx context.Context, a auth.Actor, reportID string, in *VerifyIn) (*VerifyView, error) {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	r, err := s.intake.Authorize(ctx, a, reportID, auth.VerifyReport)
 	if err != nil {
 		return nil, err
@@ -253,6 +255,8 @@ func (s *Service) protectedView(p *store.ProtectedIdentifier) (ProtectedView, er
 // admins) and is audited. The value is normalised as a check query is, so
 // any way of writing it finds it; it is stored sealed, by its blind index.
 func (s *Service) Protect(ctx context.Context, a auth.Actor, in *ProtectIn) (*ProtectedView, error) {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
 		return nil, auth.ErrForbidden
 	}
@@ -322,6 +326,8 @@ func (s *Service) ListProtected(ctx context.Context, a auth.Actor) ([]ProtectedV
 // audited. Another organisation's, or any for an actor who may not manage
 // them, is not found: an entry's id shows only to those who may.
 func (s *Service) Unprotect(ctx context.Context, a auth.Actor, id string) error {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	return s.db.Tx(ctx, func(q store.Q) error {
 		p, err := q.GetProtectedIdentifier(ctx, id)
 		if err != nil {
@@ -357,6 +363,8 @@ type WronglyReportedView struct {
 // as for SetSide (auth.MarkIdentifier on a report of a's organisation that
 // names it; not found otherwise); audited with the reason, sealed.
 func (s *Service) SetWronglyReported(ctx context.Context, a auth.Actor, identifierID string, in *WronglyReportedIn) (*WronglyReportedView, error) {
+	// The published range may change: rebuild it after the debounce.
+	defer s.Changed()
 	reason := strings.TrimSpace(in.Reason)
 	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
 		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")

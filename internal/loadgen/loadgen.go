@@ -7,6 +7,7 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -73,6 +74,31 @@ func Check(ctx context.Context, opt Options) (Result, error) {
 			q = fmt.Sprintf("%%40recruit_%d", rng.IntN(1000))
 		}
 		return http.NewRequestWithContext(ctx, "GET", opt.URL+"/api/v1/check?q="+q, nil)
+	})
+}
+
+// Range asks the published range of the public check for random buckets,
+// as a client checking without revealing the identifier does: it reads the
+// prefix length once from /api/v1/check/range.
+func Range(ctx context.Context, opt Options) (Result, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", opt.URL+"/api/v1/check/range", nil)
+	if err != nil {
+		return Result{}, fmt.Errorf("loadgen: range: %w", err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Result{}, fmt.Errorf("loadgen: range: %w", err)
+	}
+	defer res.Body.Close()
+	var idx struct {
+		PrefixLength int `json:"prefix_length"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&idx); err != nil || res.StatusCode != http.StatusOK || idx.PrefixLength < 1 || idx.PrefixLength > 8 {
+		return Result{}, fmt.Errorf("loadgen: range: GET /api/v1/check/range: status %d, prefix length %d, %v", res.StatusCode, idx.PrefixLength, err)
+	}
+	buckets := 1 << (4 * idx.PrefixLength)
+	return run(ctx, opt, func(ctx context.Context, rng *rand.Rand) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/v1/check/range/%0*x", opt.URL, idx.PrefixLength, rng.IntN(buckets)), nil)
 	})
 }
 

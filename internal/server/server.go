@@ -242,6 +242,14 @@ func (s *Server) WarnSetup(ctx context.Context) {
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// The published range of the public check (links.Published) is rebuilt
+// RangeDebounce after the link service changes it, and every RangeRefresh
+// whatever happened (a report put in a case, another server's changes).
+const (
+	RangeDebounce = 2 * time.Second
+	RangeRefresh  = time.Minute
+)
+
 // Start starts the background workers (the intake batcher).
 func (s *Server) Start(ctx context.Context) {
 	s.Intake.Start()
@@ -251,7 +259,11 @@ func (s *Server) Start(ctx context.Context) {
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
 	// Two job workers: extraction and screening are CPU work that can use
 	// both cores while the other worker waits on the database.
-	s.bg.Add(3)
+	s.bg.Add(4)
+	go func() {
+		defer s.bg.Done()
+		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)
+	}()
 	for range 2 {
 		go func() {
 			defer s.bg.Done()

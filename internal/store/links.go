@@ -540,6 +540,26 @@ func (q Q) TopIdentifiers(ctx context.Context, from, to int64, limit int) ([]*Id
 	return out, rows.Err()
 }
 
+// PublicIdentifiers returns every public identifier (Identifier.Public),
+// in id order, with its staff side: the candidates of the published range
+// of the public check.
+func (q Q) PublicIdentifiers(ctx context.Context) ([]*Identifier, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE `+publicWhere+` ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: public identifiers: %w", err)
+	}
+	defer rows.Close()
+	var out []*Identifier
+	for rows.Next() {
+		i, err := scanIdentifier(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: public identifiers: %w", err)
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
 // UnlinkedReports returns the reports not in the link index, oldest
 // first.
 func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {

@@ -206,3 +206,22 @@ func (q Q) DeleteIdentifierDispute(ctx context.Context, identifierID, orgID stri
 	}
 	return nil
 }
+
+// AllProtectedIdentifiers returns every organisation's protected
+// identifiers, in id order (for the published range of the public check).
+func (q Q) AllProtectedIdentifiers(ctx context.Context) ([]*ProtectedIdentifier, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+protectedCols+` FROM protected_identifiers ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: all protected identifiers: %w", err)
+	}
+	defer rows.Close()
+	var out []*ProtectedIdentifier
+	for rows.Next() {
+		p, err := scanProtected(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: all protected identifiers: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,246 @@
+package links_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/answer"
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+// lookup is what the published range says of an identifier of kind and
+// value: its entry in its bucket, or nil when the bucket has none (the
+// client's answer "not known").
+func lookup(t *testing.T, p *links.Published, kind, value string) *links.RangeEntry {
+	t.Helper()
+	h := links.RangeHash(kind, value)
+	b, err := p.Bucket(h[:p.PrefixLength])
+	if err != nil {
+		t.Fatalf("bucket %s: %v", h[:p.PrefixLength], err)
+	}
+	var body struct {
+		Version string             `json:"version"`
+		Entries []links.RangeEntry `json:"entries"`
+	}
+	if err := json.Unmarshal(b, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Version != p.Version || body.Entries == nil {
+		t.Fatalf("bucket body %s: want version %s and a list of entries", b, p.Version)
+	}
+	for _, e := range body.Entries {
+		if e.Suffix == h[p.PrefixLength:] {
+			return &e
+		}
+	}
+	return nil
+}
+
+// TestRangeMatchesCheck: on a generated data set (recruiters' numbers and
+// handles named by anonymous and staff-taken reports, some verified,
+// victims' own numbers, a protected number, one marked wrongly reported),
+// for every identifier indexed or protected, the published range answers
+// exactly as the public check does: the check's coarse answer when it
+// knows the identifier, no entry when it answers "not known".
+func TestRangeMatchesCheck(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		coord, intakeStaff := w.actors["coordinator@hotline"], w.actors["intake@hotline"]
+		rng := rand.New(rand.NewPCG(19, 1))
+		phone := func(n int) string { return fmt.Sprintf("+855 12 700 %03d", n) }
+		var reports []string
+		for n := range 60 {
+			sub := &intake.Submission{Language: "en", Country: "KH"}
+			var a auth.Actor
+			switch rng.IntN(5) {
+			case 0:
+				sub.Narrative = fmt.Sprintf("My own number is %s, please call me back.", phone(rng.IntN(8)))
+			case 1:
+				sub.Narrative = fmt.Sprintf("The agent on Telegram @golden_job_%d offered a casino job.", rng.IntN(4))
+			default:
+				sub.Narrative = fmt.Sprintf("The recruiter called from %s and promised a job in Sihanoukville.", phone(rng.IntN(12)))
+			}
+			if n%3 == 0 {
+				a, sub.Channel = intakeStaff, []string{"phone", "walk_in", "chat"}[rng.IntN(3)]
+			}
+			ack, err := w.in.Submit(ctx, a, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reports = append(reports, ack.ID)
+		}
+		if err := w.runner.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range reports {
+			if rng.IntN(3) == 0 {
+				if _, err := w.links.SetVerified(ctx, coord, id, &links.VerifyIn{Verified: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := w.links.Protect(ctx, coord, &links.ProtectIn{Value: phone(1), Country: "KH", Note: "our hotline"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.links.Protect(ctx, coord, &links.ProtectIn{Value: "+855 12 999 111", Country: "KH", Note: "the embassy"}); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := db.Read().AllIdentifiers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var disputed bool
+		for _, i := range ids {
+			v, err := w.keys.OpenIdentifier(i.ID, i.Sealed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i.Kind == "phone" && v == "+85512700002" {
+				if _, err := w.links.SetWronglyReported(ctx, coord, i.ID, &links.WronglyReportedIn{WronglyReported: true, Reason: "the shelter's number"}); err != nil {
+					t.Fatal(err)
+				}
+				disputed = true
+			}
+		}
+		if !disputed {
+			t.Fatal("the data set lacks +85512700002: change the seed")
+		}
+
+		p, err := w.links.Publish(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type probe struct{ kind, value string }
+		probes := []probe{{"phone", "+85512999111"}, {"phone", "+85512999112"}}
+		for _, i := range ids {
+			v, _ := w.keys.OpenIdentifier(i.ID, i.Sealed)
+			probes = append(probes, probe{i.Kind, v})
+		}
+		known, unknown, kinds := 0, 0, map[string]bool{}
+		for _, pr := range probes {
+			ans, err := w.links.Check(ctx, pr.value, "")
+			var fe *invalid.Error
+			if errors.As(err, &fe) {
+				continue // the check cannot be asked for it (a place)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Kind != pr.kind || ans.Value != pr.value {
+				t.Fatalf("check %s:%s read it as %s:%s", pr.kind, pr.value, ans.Kind, ans.Value)
+			}
+			got := lookup(t, p, pr.kind, pr.value)
+			switch {
+			case !ans.Known() && got != nil:
+				t.Errorf("%s:%s: range has %+v; the check answers not known (%+v)", pr.kind, pr.value, *got, ans)
+			case ans.Known() && got == nil:
+				t.Errorf("%s:%s: range has no entry; the check answers %+v", pr.kind, pr.value, ans)
+			case !ans.Known():
+				unknown++
+			default:
+				known++
+				kinds[fmt.Sprintf("%s %v %v %s", ans.Kind, ans.Reported, ans.Legitimate, ans.UnverifiedReports)] = true
+				g, _ := json.Marshal(got.Coarse)
+				want, _ := json.Marshal(ans.Coarse)
+				if string(g) != string(want) {
+					t.Errorf("%s:%s: range answers %s, the check %s", pr.kind, pr.value, g, want)
+				}
+			}
+		}
+		if unknown < 3 {
+			t.Errorf("only %d identifiers the check does not know (victims' numbers, the disputed one, one never reported); want at least 3", unknown)
+		}
+		if known != p.Entries {
+			t.Errorf("%d identifiers known to the check, %d published", known, p.Entries)
+		}
+		// The data set must exercise each kind of answer, else the test
+		// proves little.
+		for _, want := range []string{"phone true false none", "phone true false few", "phone false true none", "telegram true false none"} {
+			if !kinds[want] {
+				t.Errorf("no known answer of the shape %q in the data set; got %v", want, slices.Sorted(maps.Keys(kinds)))
+			}
+		}
+		// The same answers publish as the same version.
+		if again, err := w.links.Publish(ctx); err != nil || again.Version != p.Version {
+			t.Errorf("republished unchanged: version %v, %v; want %s", again, err, p.Version)
+		}
+	})
+}
+
+// TestPrefixFor: the prefix keeps at least 32 entries a bucket on
+// average at the sizes docs/security.md states.
+func TestPrefixFor(t *testing.T) {
+	for _, tc := range []struct{ n, want int }{{0, 1}, {100, 1}, {10_000, 2}, {1_000_000, 3}, {10_000_000, 4}, {1_000_000_000, 5}} {
+		if got := links.PrefixFor(tc.n); got != tc.want {
+			t.Errorf("PrefixFor(%d) = %d, want %d", tc.n, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkRangeBuild encodes a published range of 1M synthetic entries
+// (sorting, bucketing, every body encoded): the part of a rebuild after
+// the answers are read (docs/benchmarks.md).
+func BenchmarkRangeBuild(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 19))
+	list := make([]links.ListEntry, 1_000_000)
+	for b.Loop() {
+		b.StopTimer()
+		for i := range list {
+			list[i] = links.ListEntry{Hash: links.RangeHash("phone", fmt.Sprintf("+855%09d", rng.IntN(1e9))),
+				Coarse: links.Coarse{Kind: "phone", Reported: true, Band: links.BandFew, UnverifiedReports: links.BandNone, FirstSeen: "2026-01", LastSeen: "2026-11", Categories: []string{"forced_scamming"}}}
+		}
+		b.StartTimer()
+		if _, err := links.Build(list); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// FuzzBucket: any prefix a client sends gets a bucket or a refusal naming
+// "prefix", never a panic; PrefixLength hex digits in either case always
+// get a bucket.
+func FuzzBucket(f *testing.F) {
+	list := []links.ListEntry{}
+	for i := range 600 {
+		list = append(list, links.ListEntry{Hash: links.RangeHash("phone", fmt.Sprintf("+8551270%04d", i)), Coarse: links.Coarse{Kind: "phone", Band: links.BandFew, UnverifiedReports: links.BandNone, Categories: []string{}}})
+	}
+	p, err := links.Build(list)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"a", "A", "", "ab", "g", "%", "é", "0\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, prefix string) {
+		b, err := p.Bucket(prefix)
+		hex := len(prefix) == p.PrefixLength && strings.Trim(strings.ToLower(prefix), "0123456789abcdef") == ""
+		switch {
+		case hex && err != nil:
+			t.Fatalf("Bucket(%q): %v; want a bucket", prefix, err)
+		case !hex && !refusesPrefix(err):
+			t.Fatalf("Bucket(%q): %v; want a refusal naming prefix", prefix, err)
+		case err == nil && !json.Valid(b):
+			t.Fatalf("Bucket(%q): %s is not JSON", prefix, b)
+		}
+	})
+}
+
+// refusesPrefix reports whether err is a 400 naming the field "prefix".
+func refusesPrefix(err error) bool {
+	var r *answer.Refusal
+	return errors.As(err, &r) && r.Status == http.StatusBadRequest && r.Field == "prefix"
+}

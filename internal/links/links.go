@@ -166,8 +166,7 @@ func (s *Service) find(country string, subjects []store.Subject, texts map[strin
 // Process indexes a report's identifiers and updates the clusters. It is
 // idempotent: processing a report again adds only what is new.
 func (s *Service) Process(ctx context.Context, reportID string) error {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	_, _, err := s.ProcessTimed(ctx, reportID)
 	return err
 }
@@ -826,8 +825,7 @@ type SideView struct {
 // the word is audited with its reason. Victim-side wins over recruiter-side
 // whoever says it, so no organisation can expose what another protects.
 func (s *Service) SetSide(ctx context.Context, a auth.Actor, identifierID string, in *SideIn) (*SideView, error) {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	if in.Side != store.SideVictim && in.Side != store.SideRecruiter {
 		return nil, invalid.Field("side", "invalid_value", "want victim or recruiter")
 	}

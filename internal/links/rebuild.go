@@ -78,8 +78,7 @@ type rebuildSet struct {
 // PostgreSQL) — and readers see the old index or the new one, never half of
 // either. Reports filed while it ran are linked after it, one by one.
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	var st RebuildStats
 	start := time.Now()
 	set, err := s.readAll(ctx)

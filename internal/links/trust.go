@@ -171,8 +171,7 @@ type VerifyView struct {
 // auth.VerifyReport on the report (not found for another organisation's);
 // the change is audited. A report in a case counts as verified anyway.
 func (s *Service) SetVerified(ctx context.Context, a auth.Actor, reportID string, in *VerifyIn) (*VerifyView, error) {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	r, err := s.intake.Authorize(ctx, a, reportID, auth.VerifyReport)
 	if err != nil {
 		return nil, err
@@ -255,8 +254,7 @@ func (s *Service) protectedView(p *store.ProtectedIdentifier) (ProtectedView, er
 // admins) and is audited. The value is normalised as a check query is, so
 // any way of writing it finds it; it is stored sealed, by its blind index.
 func (s *Service) Protect(ctx context.Context, a auth.Actor, in *ProtectIn) (*ProtectedView, error) {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	if !auth.Can(a, auth.ManageProtected, auth.Resource{OrgID: a.OrgID}) {
 		return nil, auth.ErrForbidden
 	}
@@ -326,8 +324,7 @@ func (s *Service) ListProtected(ctx context.Context, a auth.Actor) ([]ProtectedV
 // audited. Another organisation's, or any for an actor who may not manage
 // them, is not found: an entry's id shows only to those who may.
 func (s *Service) Unprotect(ctx context.Context, a auth.Actor, id string) error {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	return s.db.Tx(ctx, func(q store.Q) error {
 		p, err := q.GetProtectedIdentifier(ctx, id)
 		if err != nil {
@@ -363,8 +360,7 @@ type WronglyReportedView struct {
 // as for SetSide (auth.MarkIdentifier on a report of a's organisation that
 // names it; not found otherwise); audited with the reason, sealed.
 func (s *Service) SetWronglyReported(ctx context.Context, a auth.Actor, identifierID string, in *WronglyReportedIn) (*WronglyReportedView, error) {
-	// The published range may change: rebuild it after the debounce.
-	defer s.Changed()
+	defer s.Changed() // the published range may change
 	reason := strings.TrimSpace(in.Reason)
 	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 || !utf8.ValidString(reason) {
 		return nil, invalid.Field("reason", "required", "say why, in 5 to 1000 characters")

@@ -66,7 +66,7 @@ func TestBrowserExportAndPrint(t *testing.T) {
 	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatal(err)
 	}
-	shown := b.eval(`Array.from(document.querySelectorAll('header.top, nav, form, button, details.reveal, .exports'))
+	shown := b.eval(`Array.from(document.querySelectorAll('header.top, nav, form, button, details.reveal, details:has(form), .exports'))
 		.filter(el => getComputedStyle(el).display !== 'none').map(el => el.tagName + '.' + el.className).join(' ')`)
 	if shown != "" {
 		t.Errorf("printed, the case page still shows %s", shown)
@@ -79,6 +79,14 @@ func TestBrowserExportAndPrint(t *testing.T) {
 		t.Error("printed, no statement version shows its ledger leaf and how to verify it")
 	}
 	b.shot("case-print-km")
+	// The same case printed in Thai and Chinese (read the screenshots).
+	for _, lang := range []string{"th", "zh"} {
+		b.open("/app/cases/" + e.demo.Cases[firstKey(e.demo.Cases)] + "?lang=" + lang)
+		if got := b.eval(`document.documentElement.lang`); got != lang {
+			t.Errorf("printed case page in %s has lang %q", lang, got)
+		}
+		b.shot("case-print-" + lang)
+	}
 	b.checkClean()
 }
 

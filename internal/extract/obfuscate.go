@@ -213,6 +213,18 @@ var wordsByLetter, wordsByRune = func() (t [26][]numberWord, m map[rune][]number
 	return t, m
 }()
 
+// unitRunes is a bitmap of the runes below U+10000 that are a symbol
+// digit or start a number word, so that most text in other scripts is
+// passed over without the lookups.
+var unitRunes = func() (t [0x10000 / 64]uint64) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if symbolDigit(r) >= 0 || len(wordsByRune[r]) > 0 {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
+
 // Classes of the first byte of a digit unit, for spellDigits' fast path.
 const (
 	classOther  = iota // cannot start a unit
@@ -370,6 +382,9 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		}
 	case c >= 0xE0:
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < 0x10000 && unitRunes[r>>6]&(1<<(r&63)) == 0 {
+			return digitUnit{}
+		}
 		if d := symbolDigit(r); d >= 0 {
 			kind := unitSymbol
 			if r >= 0x2460 && r <= 0x27BF || r >= 0x1D7CE || r == '🄀' {
@@ -643,6 +658,37 @@ var (
 	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik"}
 )
 
+// wordStarts marks the bytes an at-word or dot-word starts with: the
+// first letter of a Latin one in both cases, the first byte of another.
+var wordStarts = func() (t [256]bool) {
+	for _, ws := range [][]string{atWords, dotWords} {
+		for _, w := range ws {
+			c := w[0]
+			t[c] = true
+			if c >= 'a' && c <= 'z' {
+				t[c-'a'+'A'] = true
+			}
+		}
+	}
+	return t
+}()
+
+// mayStartWord reports whether an at-word or dot-word may stand at s[i]:
+// after spaces there (a Latin word needs them; another may have them), or
+// at s[i] itself for a word that is not Latin. It saves wordAt's work on
+// the bytes of ordinary text.
+func mayStartWord(s string, i int) bool {
+	c := s[i]
+	if c != ' ' {
+		return c >= 0x80 && wordStarts[c] // a lead byte: no word starts with a continuation byte
+	}
+	j := i + 1
+	for j < len(s) && s[j] == ' ' {
+		j++
+	}
+	return j < len(s) && wordStarts[s[j]]
+}
+
 // handleLabels are the labels after which "at name" is "@name".
 var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "instagram": true, "tiktok": true}
 
@@ -653,8 +699,7 @@ var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "in
 func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != ' ' && c != 'a' && c != 'A' && c < 0x80 || i > 0 && s[i-1] >= 0x80 && c >= 0x80 && s[i-1] < 0xC0 && c < 0xC0 {
+		if !mayStartWord(s, i) {
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).

@@ -92,33 +92,22 @@ func (w *rewriter) finish() (string, *spanMap) {
 	return w.b.String(), &spanMap{w.segs}
 }
 
+// viewSteps are the rewrites that make the view, in order: each sees the
+// text the one before it made.
+var viewSteps = [...]func(string) (string, *spanMap){
+	foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits,
+}
+
 // view returns the text scanners look at and the maps back to text, the
 // last applied last.
 func view(text string) (string, []*spanMap) {
 	var maps []*spanMap
-	t, m := foldWidth(text)
-	if m != nil {
-		maps = append(maps, m)
-	}
-	t, m = foldConfusables(t)
-	if m != nil {
-		maps = append(maps, m)
-	}
-	t, m = spellAddress(t)
-	if m != nil {
-		maps = append(maps, m)
-	}
-	t, m = deobfuscate(t)
-	if m != nil {
-		maps = append(maps, m)
-	}
-	t, m = closeSpaces(t)
-	if m != nil {
-		maps = append(maps, m)
-	}
-	t, m = spellDigits(t)
-	if m != nil {
-		maps = append(maps, m)
+	t := text
+	for _, step := range viewSteps {
+		var m *spanMap
+		if t, m = step(t); m != nil {
+			maps = append(maps, m)
+		}
 	}
 	return t, maps
 }

@@ -548,9 +548,10 @@ type TrackStatus struct {
 // ErrNoSuchReport is what tracking answers for a wrong code or secret alike.
 var ErrNoSuchReport = fmt.Errorf("no report with that tracking code and secret: %w", store.ErrNotFound)
 
-// Track returns the status of the report with code, if secret matches.
-func (s *Service) Track(ctx context.Context, code, secret string) (*TrackStatus, error) {
-	r, err := s.db.Read().GetReportByTrackingCode(ctx, code)
+// reportBySecret reads the report with tracking code through q if secret
+// matches; ErrNoSuchReport for a wrong code or secret alike.
+func reportBySecret(ctx context.Context, q store.Q, code, secret string) (*store.Report, error) {
+	r, err := q.GetReportByTrackingCode(ctx, code)
 	want := auth.HashSecret(secret)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -560,6 +561,15 @@ func (s *Service) Track(ctx context.Context, code, secret string) (*TrackStatus,
 	}
 	if subtle.ConstantTimeCompare(r.SecretHash, want) != 1 {
 		return nil, ErrNoSuchReport
+	}
+	return r, nil
+}
+
+// Track returns the status of the report with code, if secret matches.
+func (s *Service) Track(ctx context.Context, code, secret string) (*TrackStatus, error) {
+	r, err := reportBySecret(ctx, s.db.Read(), code, secret)
+	if err != nil {
+		return nil, err
 	}
 	st, err := s.publicStatus(ctx, r)
 	if err != nil {

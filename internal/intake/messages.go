@@ -156,15 +156,6 @@ func (s *Service) WriteToReporter(ctx context.Context, a auth.Actor, reportID st
 	return &MessageView{ID: m.ID, FromStaff: true, AuthorID: a.UserID, Language: m.Language, Text: in.Text, CreatedAt: now}, nil
 }
 
-// reporterReport returns the report with a tracking code if secret
-// matches; ErrNoSuchReport otherwise.
-func (s *Service) reporterReport(ctx context.Context, q store.Q, code, secret string) (*store.Report, error) {
-	if _, err := s.Track(ctx, code, secret); err != nil {
-		return nil, err
-	}
-	return q.GetReportByTrackingCode(ctx, code)
-}
-
 // Conversation returns the conversation for the reporter who proves it
 // with the tracking code and secret, oldest first, and marks the staff's
 // messages read. With onlyNew it returns only the staff's messages the
@@ -173,7 +164,7 @@ func (s *Service) reporterReport(ctx context.Context, q store.Q, code, secret st
 func (s *Service) Conversation(ctx context.Context, code, secret string, onlyNew bool) ([]MessageView, error) {
 	var out []MessageView
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := s.reporterReport(ctx, q, code, secret)
+		r, err := reportBySecret(ctx, q, code, secret)
 		if err != nil {
 			return err
 		}
@@ -209,7 +200,7 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 	var m *store.ReportMessage
 	var reportID string
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := s.reporterReport(ctx, q, code, secret)
+		r, err := reportBySecret(ctx, q, code, secret)
 		if err != nil {
 			return err
 		}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -30,6 +32,17 @@ import (
 
 // MaxMessage bounds a message's text, in characters.
 const MaxMessage = 4000
+
+// MaxRepliesPerDay bounds the reporter's messages to one report in any 24
+// hours. Each is a permanent ledger statement, and whoever holds a code and
+// its secret can write them from many addresses, so the per-client rate
+// limits of the doors are not enough: past the cap a reply is refused
+// (429) until the oldest of the day's leaves the window.
+const MaxRepliesPerDay = 20
+
+// errTooManyReplies refuses a reply past MaxRepliesPerDay.
+var errTooManyReplies = answer.Refuse(http.StatusTooManyRequests, "rate_limited", "text",
+	fmt.Sprintf("this report has had %d messages from its reporter in the last 24 hours; wait before writing again", MaxRepliesPerDay))
 
 // MessageView is a message as its reader sees it. AuthorID is a staff
 // author's account, and is left out for the reporter.
@@ -205,6 +218,13 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 			return err
 		}
 		reportID = r.ID
+		n, err := q.CountReporterMessagesSince(ctx, r.ID, now.Add(-24*time.Hour).UnixMicro())
+		if err != nil {
+			return err
+		}
+		if n >= MaxRepliesPerDay {
+			return errTooManyReplies
+		}
 		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
 			return err

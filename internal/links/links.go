@@ -432,6 +432,18 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 				return nil, err
 			}
 		}
+		if i.VictimSide() || v.Role == string(extract.RoleVictimContact) {
+			// A victim's or reporter's contact is counted in the caller's
+			// organisation only: that another organisation holds a
+			// report naming the same person's phone is itself what the
+			// sealed contact hides. Its months span every report, so
+			// they are left out too.
+			own, _, err := q.CountOccurrences(ctx, i.ID, a.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			v.OtherReports, v.OtherOrgs, v.FirstSeen, v.LastSeen = max(0, own-1), 0, "", ""
+		}
 		if v.Public {
 			if v.Held, err = s.held(ctx, q, i.ID); err != nil {
 				return nil, err

@@ -86,7 +86,7 @@ func TestDraftExpires(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return strings.Join(r, "\n")
+			return strings.Join(converse.Texts(r), "\n")
 		}
 		say("held in Bavet")
 		*now = now.Add(2 * time.Hour)
@@ -119,7 +119,7 @@ func TestLanguage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(r, "\n"); !strings.Contains(got, tt.want) {
+			if got := strings.Join(converse.Texts(r), "\n"); !strings.Contains(got, tt.want) {
 				t.Errorf("%s %q: %q, want %q", tt.lang, tt.text, got, tt.want)
 			}
 		}
@@ -139,7 +139,7 @@ func TestSendLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(strings.Join(r, ""), "VG-") {
+			if strings.Contains(strings.Join(converse.Texts(r), ""), "VG-") {
 				sent++
 			}
 		}

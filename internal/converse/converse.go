@@ -66,6 +66,10 @@ type Fetcher func(ctx context.Context, ref string) ([]byte, error)
 
 // Message is one message a channel received from a private chat.
 type Message struct {
+	// ID is the message's ID in its channel, if the channel may deliver
+	// a message twice (a webhook's redelivery): a message whose ID was
+	// handled in the last hour is not handled again. Empty: no check.
+	ID string
 	// Chat is the chat's ID in its channel. It is never stored: the
 	// engine keeps its blind index.
 	Chat string
@@ -132,10 +136,40 @@ type Engine struct {
 	// Now is the clock (tests replace it).
 	Now func() time.Time
 
-	// mu guards chats.
+	// mu guards chats and seen.
 	mu    sync.Mutex
 	chats map[string]*chatLimits
 	swept time.Time
+	// seen holds the IDs of messages handled lately (Message.ID), with
+	// when.
+	seen map[string]time.Time
+}
+
+// maxSeen bounds the message IDs remembered; past it the oldest hour is
+// not kept (a redelivery after that is handled again).
+const maxSeen = 100_000
+
+// first reports whether the message id of channel is new, and records it.
+func (e *Engine) first(channel, id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := channel + "\x00" + id
+	if _, dup := e.seen[k]; dup {
+		return false
+	}
+	if len(e.seen) >= maxSeen {
+		clear(e.seen)
+	}
+	e.seen[k] = e.Now()
+	return true
+}
+
+// forget drops a message ID, so that a redelivery of a message that
+// failed is handled.
+func (e *Engine) forget(channel, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.seen, channel+"\x00"+id)
 }
 
 type chatLimits struct {
@@ -153,7 +187,7 @@ func New(db *store.DB, keys *seal.Keyring, in *intake.Service, log *slog.Logger)
 		return nil, fmt.Errorf("converse: %w", err)
 	}
 	return &Engine{db: db, keys: keys, intake: in, log: log, texts: texts,
-		DraftTTL: 7 * 24 * time.Hour, PerMinute: 30, SendsPerHour: 3, Now: time.Now, chats: map[string]*chatLimits{}}, nil
+		DraftTTL: 7 * 24 * time.Hour, PerMinute: 30, SendsPerHour: 3, Now: time.Now, chats: map[string]*chatLimits{}, seen: map[string]time.Time{}}, nil
 }
 
 // t returns the text of key in lang, formatted with args.
@@ -267,6 +301,11 @@ func (e *Engine) allow(chat string, send bool) (ok, warn bool) {
 				delete(e.chats, k)
 			}
 		}
+		for k, t := range e.seen {
+			if now.Sub(t) > time.Hour {
+				delete(e.seen, k)
+			}
+		}
 		e.swept = now
 	}
 	c := e.chats[chat]
@@ -288,10 +327,20 @@ func (e *Engine) allow(chat string, send bool) (ok, warn bool) {
 
 // Handle answers one message of a chat of channel: it returns the replies
 // to send, in order (none when the chat is throttled and was told so
-// already). fetch downloads the message's files. An error is the
+// already, or the message's ID was handled already). fetch downloads the message's files. An error is the
 // engine's own failure (the database); the adapter logs it and tells the
 // chat to try again.
-func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fetcher) ([]Reply, error) {
+func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fetcher) (_ []Reply, err error) {
+	if m.ID != "" {
+		if !e.first(channel, m.ID) {
+			return nil, nil
+		}
+		defer func() {
+			if err != nil {
+				e.forget(channel, m.ID)
+			}
+		}()
+	}
 	chat := e.chatIndex(channel, m.Chat)
 	cmd, args := command(m.Text)
 	if ok, warn := e.allow(chat, cmd == "/send"); !ok {

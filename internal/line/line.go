@@ -145,6 +145,9 @@ func Incoming(ev Event) (user string, in converse.Message, ok bool) {
 		return "", in, false
 	}
 	in.Chat = ev.Source.UserID
+	// A redelivered event has the same webhookEventId: the engine
+	// handles it once.
+	in.ID = ev.WebhookEventID
 	switch ev.Type {
 	case "follow":
 		in.Text = "/start"

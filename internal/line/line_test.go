@@ -201,6 +201,13 @@ func TestTextOnlyAndStatus(t *testing.T) {
 		t.Errorf("%d pushes, want the two messages past five pushed once", e.line.pushes)
 	}
 	e.line.mu.Unlock()
+	// A redelivered event (same webhookEventId) is handled once.
+	ev := e.line.text(user, "/delete")
+	e.say(t, user, ev)
+	ev.DeliveryContext.IsRedelivery = true
+	if got := e.say(t, user, ev); len(got) != 0 {
+		t.Errorf("a redelivery was answered again: %q", got)
+	}
 	// An expired reply token: everything is pushed.
 	e.line.mu.Lock()
 	e.line.expired = true

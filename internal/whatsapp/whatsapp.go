@@ -239,6 +239,9 @@ func incoming(m Message, contacts []Contact) (Inbound, bool) {
 		return in, false
 	}
 	in.Msg.Lang = language(phone, bsuid)
+	// Meta may deliver a notification more than once: the engine handles
+	// a message ID once.
+	in.Msg.ID = m.ID
 	switch m.Type {
 	case "text":
 		if m.Text == nil {

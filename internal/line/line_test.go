@@ -61,13 +61,16 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return e
 }
 
-// start puts a fresh bot and engine (as after a restart) behind the
-// webhook.
-func (e *env) start(t *testing.T) {
+// start puts a fresh bot and engine (as after a restart, changed by
+// opts) behind the webhook.
+func (e *env) start(t *testing.T, opts ...func(*converse.Engine)) {
 	t.Helper()
 	eng, err := converse.New(e.db, e.keys, e.in, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(eng)
 	}
 	b := line.New(e.line.api.URL, e.line.data.URL, e.line.secret, e.line.token, eng, slog.New(slog.DiscardHandler))
 	if e.hook != nil {
@@ -328,5 +331,61 @@ func FuzzWebhook(f *testing.F) {
 				t.Error("a message without a user")
 			}
 		}
+	})
+}
+
+// TestFlood: 1,000 messages from one LINE user, in webhook calls of 100
+// events, while five others report: the flood is throttled (one warning, a
+// minute's budget kept), every other user is answered.
+func TestFlood(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		frozen := time.Now()
+		e.start(t, func(eng *converse.Engine) { eng.Now = func() time.Time { return frozen } })
+		flooder := e.line.user(100, "en")
+		var others []string
+		for i := range 5 {
+			others = append(others, e.line.user(200+i, "vi"))
+		}
+		start := time.Now()
+		for call := range 10 {
+			var evs []line.Event
+			for i := range 100 {
+				evs = append(evs, e.line.text(flooder, "spam "+string(rune('a'+i%26))))
+			}
+			if call%2 == 0 {
+				for _, u := range others {
+					evs = append(evs, e.line.text(u, "Tôi bị giữ ở Bavet."))
+				}
+			}
+			if code := e.line.post(t, e.line.secret, evs...); code != http.StatusOK {
+				t.Fatalf("call %d: %d", call, code)
+			}
+		}
+		var evs []line.Event
+		for _, u := range others {
+			evs = append(evs, e.line.text(u, "/send"))
+		}
+		if code := e.line.post(t, e.line.secret, evs...); code != http.StatusOK {
+			t.Fatal(code)
+		}
+		elapsed := time.Since(start)
+		for _, u := range others {
+			got := e.line.texts(u)
+			if len(got) != 7 || !strings.Contains(got[5], "VG-") {
+				t.Errorf("%s: %q, want five acknowledgements and a receipt", u, got)
+			}
+		}
+		got := e.line.texts(flooder)
+		warnings := 0
+		for _, s := range got {
+			if strings.Contains(s, "Too many messages") {
+				warnings++
+			}
+		}
+		if warnings != 1 || len(got) != 31 {
+			t.Errorf("flooder was sent %d messages with %d warnings, want 30 acknowledgements and 1 warning", len(got), warnings)
+		}
+		t.Logf("%s: 1,030 LINE events in 11 webhook calls handled in %v", db.Engine, elapsed.Round(time.Millisecond))
 	})
 }

@@ -1,7 +1,7 @@
 // Package converse is the channel-neutral conversation engine behind the
-// chat-app channels (internal/telegram, internal/line, internal/whatsapp
-// are its adapters): a person writes to the organisation's bot, what they send builds
-// a draft report, /send files it through intake and answers with the
+// chat-app channels (its adapters: internal/telegram, internal/line,
+// internal/whatsapp): a person writes to the organisation's bot, what they
+// send builds a draft report, /send files it through intake and answers with the
 // tracking code and secret as the web receipt shows them, and /status
 // gives the report's status and the staff's new messages. An adapter
 // turns its app's updates into Messages, hands them to Engine.Handle, and
@@ -140,7 +140,8 @@ type Engine struct {
 	mu    sync.Mutex
 	chats map[string]*chatLimits
 	swept time.Time
-	// seen holds the IDs of messages handled lately (Message.ID), with
+	// seen holds the messages handled lately (the blind index of their
+	// Message.ID: a WhatsApp message ID encodes the sender's number), with
 	// when.
 	seen map[string]time.Time
 }
@@ -149,11 +150,11 @@ type Engine struct {
 // not kept (a redelivery after that is handled again).
 const maxSeen = 100_000
 
-// first reports whether the message id of channel is new, and records it.
-func (e *Engine) first(channel, id string) bool {
+// first reports whether the message k (its ID's blind index) is new, and
+// records it.
+func (e *Engine) first(k string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := channel + "\x00" + id
 	if _, dup := e.seen[k]; dup {
 		return false
 	}
@@ -164,12 +165,12 @@ func (e *Engine) first(channel, id string) bool {
 	return true
 }
 
-// forget drops a message ID, so that a redelivery of a message that
-// failed is handled.
-func (e *Engine) forget(channel, id string) {
+// forget drops a message, so that a redelivery of a message that failed
+// is handled.
+func (e *Engine) forget(k string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	delete(e.seen, channel+"\x00"+id)
+	delete(e.seen, k)
 }
 
 type chatLimits struct {
@@ -332,12 +333,13 @@ func (e *Engine) allow(chat string, send bool) (ok, warn bool) {
 // chat to try again.
 func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fetcher) (_ []Reply, err error) {
 	if m.ID != "" {
-		if !e.first(channel, m.ID) {
+		k := e.keys.BlindIndex("message:"+channel, m.ID)
+		if !e.first(k) {
 			return nil, nil
 		}
 		defer func() {
 			if err != nil {
-				e.forget(channel, m.ID)
+				e.forget(k)
 			}
 		}()
 	}

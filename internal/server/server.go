@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/line"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/metrics"
@@ -40,6 +41,7 @@ import (
 	"github.com/vigil-project/vigil/internal/telegram"
 	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
+	"github.com/vigil-project/vigil/internal/whatsapp"
 )
 
 // Server is an assembled Vigil.
@@ -62,6 +64,10 @@ type Server struct {
 	// Telegram bot, nil without VIGIL_TELEGRAM_TOKEN.
 	Converse *converse.Engine
 	Telegram *telegram.Bot
+	// Line and WhatsApp are the LINE and WhatsApp adapters, nil unless
+	// configured (config.Chats); their webhooks are mounted with them.
+	Line     *line.Bot
+	WhatsApp *whatsapp.Bot
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 
@@ -222,6 +228,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		s.telegramSecret = keys.BlindIndex("telegram-webhook", cfg.TelegramToken)
 		mux.Handle("POST "+telegram.WebhookPath, s.Telegram.Webhook(s.telegramSecret))
 	}
+	s.mountChats(mux)
 	s.handler = securityHeaders(mux)
 	return s, nil
 }

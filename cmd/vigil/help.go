@@ -188,6 +188,15 @@ func envDocs() [][2]string {
 		{"VIGIL_TELEGRAM_TOKEN", "Telegram bot token from @BotFather; set, serve runs the bot (long polling; or run vigil bot telegram)"},
 		{"VIGIL_TELEGRAM_TOKEN_FILE", "file holding that token"},
 		{"VIGIL_TELEGRAM_API", "Bot API server (default https://api.telegram.org)"},
+		{"VIGIL_LINE_CHANNEL_SECRET", "LINE channel secret (checks X-Line-Signature); with VIGIL_LINE_CHANNEL_TOKEN, serve takes reports at POST /line/webhook; _FILE reads it from a file"},
+		{"VIGIL_LINE_CHANNEL_TOKEN", "LINE channel access token (reply and push); _FILE reads it from a file"},
+		{"VIGIL_LINE_API", "LINE Messaging API (default https://api.line.me)"},
+		{"VIGIL_LINE_DATA_API", "LINE content API for images and files (default https://api-data.line.me)"},
+		{"VIGIL_WHATSAPP_TOKEN", "WhatsApp Cloud API access token; with the three below, serve takes reports at GET|POST /whatsapp/webhook; _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_APP_SECRET", "Meta app secret (checks X-Hub-Signature-256); _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_VERIFY_TOKEN", "the verify token given to Meta for the webhook handshake; _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_PHONE_ID", "the business phone number's ID (digits)"},
+		{"VIGIL_WHATSAPP_API", "Graph API with its version (default https://graph.facebook.com/v21.0)"},
 		{"VIGIL_CHAT_DRAFT_TTL", "how long an untouched report draft in a chat app is kept (default 168h)"},
 	}
 }

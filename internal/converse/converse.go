@@ -223,7 +223,9 @@ type draftFile struct {
 	Data []byte `json:"data"`
 }
 
-func draftContext(channel, chat string) string { return "draft:" + channel + ":" + chat }
+// draftContext is the record ID a draft's data key is wrapped for and its
+// body sealed under: the store's, so rotating the master key rewraps it.
+func draftContext(channel, chat string) string { return store.DraftKeyID(channel, chat) }
 
 // loadDraft returns the chat's draft, an empty one if it has none (or it
 // expired).

@@ -72,7 +72,7 @@ func TestCaseNetworkAcrossCases(t *testing.T) {
 		if p.status != 200 || !strings.Contains(p.body, `href="/app/cases/`+l.caseID+`"`) || !strings.Contains(p.body, linkedCaseTitle) {
 			t.Errorf("network page: status %d, want a link to the other case:\n%s", p.status, p.body)
 		}
-		if !strings.Contains(p.body, "reports you cannot open: 2") {
+		if !strings.Contains(p.body, "<code class=\"ident-value\">@golden_job_kh</code>: 2</li>") {
 			t.Errorf("network page does not count the NGO's 2 reports:\n%s", p.body)
 		}
 		g := e.do(t, inv, "GET", "/app/cases/"+golden+"/graph.json", nil)

@@ -35,6 +35,13 @@
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "line-color": "#555555", "width": 2.5 } }
         ]
       });
+      // On a phone the whole network fitted is too small to read: show
+      // the case at a readable size instead; the rest is a drag away, and
+      // the lists below the drawing name it.
+      if (cy.zoom() < 0.6) {
+        cy.zoom(0.6);
+        cy.center(cy.nodes("[kind = 'case']").first());
+      }
       // A report, case or identifier opens its page on a click.
       cy.on("mouseover", "node", function (ev) {
         ev.target.connectedEdges().addClass("show");

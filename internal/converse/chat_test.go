@@ -27,7 +27,9 @@ type chatEnv struct {
 	coord auth.Actor
 }
 
-func newChatEnv(t *testing.T, db *store.DB) *chatEnv {
+func newChatEnv(t *testing.T, db *store.DB) *chatEnv { return newChatEnvTB(t, db) }
+
+func newChatEnvTB(t testing.TB, db *store.DB) *chatEnv {
 	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(bytes.Repeat([]byte{4}, seal.KeySize))
@@ -135,6 +137,11 @@ func TestChatConversation(t *testing.T) {
 			}
 			if got := c.say(t, chat, "en", "/reply"); len(got) != 1 || !strings.Contains(got[0], "/reply He is still held") {
 				t.Errorf("/reply alone: %q", got)
+			}
+			// The old form without its text is its usage, never a
+			// statement holding the secret.
+			if got := c.say(t, chat, "en", "/reply "+strings.ToLower(code)+" "+secret); len(got) != 1 || !strings.Contains(got[0], "VG-XXXX") {
+				t.Errorf("/reply CODE SECRET without text: %q", got)
 			}
 			ms, err := c.in.Messages(ctx, c.coord, id)
 			if err != nil {
@@ -281,5 +288,38 @@ func TestChatTexts(t *testing.T) {
 				t.Errorf("%s %q: %q, want it in %s", lang, tt.text, got, lang)
 			}
 		}
+	}
+}
+
+// BenchmarkHandleLinked: what the look-up of a chat's reports adds to
+// every message (/review, which writes nothing), on SQLite: a chat that
+// filed three reports against one that filed none.
+func BenchmarkHandleLinked(b *testing.B) {
+	for _, linked := range []bool{false, true} {
+		name := "unlinked"
+		if linked {
+			name = "linked"
+		}
+		b.Run(name, func(b *testing.B) {
+			db := storetest.Open(b, store.SQLite)
+			c := newChatEnvTB(b, db)
+			c.e.PerMinute = 1 << 30
+			ctx := context.Background()
+			if linked {
+				for range 3 {
+					for _, text := range []string{"held", "/send"} {
+						if _, err := c.e.Handle(ctx, "telegram", converse.Message{Chat: "b", Lang: "en", Text: text}, noFetch); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := c.e.Handle(ctx, "telegram", converse.Message{Chat: "b", Lang: "en", Text: "/review"}, noFetch); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

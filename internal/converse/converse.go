@@ -432,7 +432,9 @@ func (e *Engine) answer(ctx context.Context, channel, chat, lang, cmd, args stri
 		}
 		return e.status(ctx, lang, args)
 	case "/reply":
-		if f := strings.Fields(args); len(f) >= 3 && strings.HasPrefix(strings.ToUpper(f[0]), "VG-") {
+		// A tracking code first is the old form, even incomplete: its
+		// secret must not become the text of a statement.
+		if strings.HasPrefix(strings.ToUpper(args), "VG-") {
 			return e.reply(ctx, lang, args)
 		}
 		return e.chatReply(ctx, channel, chat, lang, args)

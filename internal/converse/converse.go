@@ -385,6 +385,12 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 		}
 	}
 	out, err := e.answer(ctx, channel, chat, lang, cmd, args, m, d, fetch)
+	if err != nil && len(first) > 0 {
+		// The staff's messages are marked read: they are sent even
+		// though the rest failed, with the failure's usual answer.
+		e.log.ErrorContext(ctx, "converse: handle a message", "channel", channel, "err", err)
+		return append(first, text(e.t(lang, "error"))), nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -15,15 +15,12 @@ import (
 // through the chat's link; nothing but the chat engine calls them. The
 // rules are Track's, Conversation's and Reply's.
 
-// ChatStatus is a report's status as its chat is told it: no tracking
-// code (the chat is the reporter's proof), the date it was received to
-// tell the chat's reports apart.
+// ChatStatus is a report's status as its chat is told it: TrackStatus
+// without the tracking code (the chat is the reporter's proof).
 type ChatStatus struct {
 	Status string
 	// LastAction is the date (not the time) of the last change.
 	LastAction string
-	// ReceivedOn is the date the report was received.
-	ReceivedOn string
 }
 
 // ChatTrack returns the status of the report a chat filed.
@@ -36,8 +33,7 @@ func (s *Service) ChatTrack(ctx context.Context, reportID string) (*ChatStatus, 
 	if err != nil {
 		return nil, err
 	}
-	return &ChatStatus{Status: st, LastAction: store.Time(r.UpdatedAt).Format("2006-01-02"),
-		ReceivedOn: store.Time(r.ReceivedAt).Format("2006-01-02")}, nil
+	return &ChatStatus{Status: st, LastAction: store.Time(r.UpdatedAt).Format("2006-01-02")}, nil
 }
 
 // ChatConversation is Conversation for the chat that filed the report:

@@ -17,6 +17,15 @@
 // Each chat has a rate limit (Engine.PerMinute): a flood is dropped with
 // one warning to the chat and a "flood" log line, never an error, and
 // /send has its own, smaller budget (Engine.SendsPerHour).
+//
+// The engine also keeps which chat filed which report (chat_reports,
+// under the same blind index), so that the staff can answer a reporter
+// through the bot: when a chat that filed a report writes again, whatever
+// it writes, it is first given the staff's messages it has not read; /status
+// and /reply then need no tracking code and secret. Nothing is ever sent
+// unprompted: a message arriving on a phone that others check can endanger
+// the person. /delete (/forget) forgets the chat's reports, and erasing a
+// report forgets its chat.
 package converse
 
 import (
@@ -364,6 +373,33 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 	if d.Lang != "" {
 		lang = d.Lang
 	}
+	// The staff's unread messages come first, whatever the chat wrote;
+	// except to /status, which gives them itself, and to /delete, which
+	// wants the chat's traces gone, not more of them.
+	var first []Reply
+	switch cmd {
+	case "/status", "/delete", "/forget":
+	default:
+		if first, err = e.deliver(ctx, channel, chat, lang); err != nil {
+			return nil, err
+		}
+	}
+	out, err := e.answer(ctx, channel, chat, lang, cmd, args, m, d, fetch)
+	if err != nil && len(first) > 0 {
+		// The staff's messages are marked read: they are sent even
+		// though the rest failed, with the failure's usual answer.
+		e.log.ErrorContext(ctx, "converse: handle a message", "channel", channel, "err", err)
+		return append(first, text(e.t(lang, "error"))), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(first, out...), nil
+}
+
+// answer answers the chat's message (cmd and args its command, d its
+// draft, lang the language to answer in).
+func (e *Engine) answer(ctx context.Context, channel, chat, lang, cmd, args string, m Message, d *draft, fetch Fetcher) ([]Reply, error) {
 	switch cmd {
 	case "/start", "/help":
 		return []Reply{text(e.t(lang, "safety")), {Text: e.t(lang, "start"), Choices: e.languages()}}, nil
@@ -394,12 +430,20 @@ func (e *Engine) Handle(ctx context.Context, channel string, m Message, fetch Fe
 			return nil, err
 		}
 		return texts(e.t(lang, "cancelled")), nil
-	case "/delete":
-		return texts(e.t(lang, "delete")), nil
+	case "/delete", "/forget":
+		return e.forgetChat(ctx, channel, chat, lang)
 	case "/status":
+		if args == "" {
+			return e.chatStatus(ctx, channel, chat, lang)
+		}
 		return e.status(ctx, lang, args)
 	case "/reply":
-		return e.reply(ctx, lang, args)
+		// A tracking code first is the old form, even incomplete: its
+		// secret must not become the text of a statement.
+		if strings.HasPrefix(strings.ToUpper(args), "VG-") {
+			return e.reply(ctx, lang, args)
+		}
+		return e.chatReply(ctx, channel, chat, lang, args)
 	case "/send":
 		return e.send(ctx, channel, chat, lang, d)
 	case "":
@@ -509,9 +553,16 @@ func (e *Engine) send(ctx context.Context, channel, chat, lang string, d *draft)
 		}
 		return nil, err
 	}
-	// The report is filed: the draft goes whatever happens to its files.
+	// The report is filed: the draft goes whatever happens to its files,
+	// and the chat is linked to the report. Without the link the reporter
+	// still has the code and secret.
 	if err := e.deleteDraft(ctx, channel, chat); err != nil {
 		e.log.ErrorContext(ctx, "converse: delete a sent draft", "channel", channel, "err", err)
+	}
+	if err := e.db.Tx(ctx, func(q store.Q) error {
+		return q.PutChatReport(ctx, &store.ChatReport{Channel: channel, Chat: chat, ReportID: ack.ID, CreatedAt: e.Now().UnixMicro()})
+	}); err != nil {
+		e.log.ErrorContext(ctx, "converse: link a chat to its report", "channel", channel, "report", ack.ID, "err", err)
 	}
 	replies := []string{}
 	refused := 0
@@ -544,6 +595,8 @@ func (e *Engine) reply(ctx context.Context, lang, args string) ([]Reply, error) 
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return texts(e.t(lang, "status.not_found")), nil
+	case err != nil && answer.Of(err).Status == 429:
+		return texts(e.t(lang, "reply.too_many")), nil
 	case err != nil && answer.Of(err).Status < 500:
 		return texts(e.t(lang, "reply.refused")), nil
 	case err != nil:
@@ -587,3 +640,133 @@ func (e *Engine) status(ctx context.Context, lang, args string) ([]Reply, error)
 // Failed is what a chat is told when Handle failed (in the language the
 // app reports for the user).
 func (e *Engine) Failed(lang string) string { return e.t(locale.Match(lang), "error") }
+
+// chatReports are the reports the chat filed, newest first, with their
+// counts of unread staff messages.
+func (e *Engine) chatReports(ctx context.Context, channel, chat string) ([]*store.ChatReport, error) {
+	return e.db.Read().ListChatReports(ctx, channel, chat)
+}
+
+// filedOn is the date a chat filed a report, which tells the chat's
+// reports apart without their tracking codes.
+func filedOn(l *store.ChatReport) string { return store.Time(l.CreatedAt).Format("2006-01-02") }
+
+// deliver returns the staff's messages the chat's reporter has not read
+// yet, oldest report first, and marks them read.
+func (e *Engine) deliver(ctx context.Context, channel, chat, lang string) ([]Reply, error) {
+	ls, err := e.chatReports(ctx, channel, chat)
+	if err != nil {
+		return nil, err
+	}
+	var out []Reply
+	for i := len(ls) - 1; i >= 0; i-- {
+		l := ls[i]
+		if l.Unread == 0 {
+			continue
+		}
+		ms, err := e.intake.ChatConversation(ctx, l.ReportID, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if len(ls) == 1 {
+				out = append(out, text(e.t(lang, "staff.wrote", m.Text)))
+			} else {
+				out = append(out, text(e.t(lang, "staff.wrote.report", filedOn(l), m.Text)))
+			}
+		}
+	}
+	return out, nil
+}
+
+// chatStatusShown is how many of a chat's reports /status lists (the
+// newest; an older one with new messages is listed too).
+const chatStatusShown = 10
+
+// chatStatus answers /status without a code and secret: the status of
+// each report the chat filed and the staff's messages not read yet.
+func (e *Engine) chatStatus(ctx context.Context, channel, chat, lang string) ([]Reply, error) {
+	ls, err := e.chatReports(ctx, channel, chat)
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 {
+		return texts(e.t(lang, "status.usage")), nil
+	}
+	var out []string
+	news := 0
+	for i := len(ls) - 1; i >= 0; i-- {
+		l := ls[i]
+		if i >= chatStatusShown && l.Unread == 0 {
+			continue
+		}
+		st, err := e.intake.ChatTrack(ctx, l.ReportID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ls) == 1 {
+			out = append(out, e.t(lang, "status", e.t(lang, "status."+st.Status), st.LastAction))
+		} else {
+			out = append(out, e.t(lang, "status.report", filedOn(l), e.t(lang, "status."+st.Status), st.LastAction))
+		}
+		if l.Unread == 0 {
+			continue
+		}
+		ms, err := e.intake.ChatConversation(ctx, l.ReportID, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, e.t(lang, "status.message", m.CreatedAt.UTC().Format("2006-01-02 15:04"), m.Text))
+		}
+		news += len(ms)
+	}
+	if news == 0 {
+		out = append(out, e.t(lang, "status.no_messages"))
+	}
+	return texts(out...), nil
+}
+
+// chatReply answers /reply TEXT: the reporter's message to the staff
+// about the newest report the chat filed (intake.ChatReply).
+func (e *Engine) chatReply(ctx context.Context, channel, chat, lang, msg string) ([]Reply, error) {
+	ls, err := e.chatReports(ctx, channel, chat)
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 {
+		return texts(e.t(lang, "reply.usage")), nil
+	}
+	if msg == "" {
+		return texts(e.t(lang, "reply.usage.chat")), nil
+	}
+	_, err = e.intake.ChatReply(ctx, ls[0].ReportID, &intake.MessageIn{Text: msg, Language: lang})
+	switch {
+	case err != nil && answer.Of(err).Status == 429:
+		return texts(e.t(lang, "reply.too_many")), nil
+	case err != nil && answer.Of(err).Status < 500:
+		return texts(e.t(lang, "reply.refused")), nil
+	case err != nil:
+		return nil, err
+	}
+	return texts(e.t(lang, "reply.sent")), nil
+}
+
+// forgetChat answers /delete (/forget): how to clear the chat, after
+// forgetting which reports it filed; from then on only the tracking code
+// and secret reach them.
+func (e *Engine) forgetChat(ctx context.Context, channel, chat, lang string) ([]Reply, error) {
+	var n int64
+	if err := e.db.Tx(ctx, func(q store.Q) error {
+		var err error
+		n, err = q.DeleteChatReports(ctx, channel, chat)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	out := []string{e.t(lang, "delete")}
+	if n > 0 {
+		out = append(out, e.t(lang, "delete.forgot"))
+	}
+	return texts(out...), nil
+}

@@ -175,9 +175,14 @@ func (s *Service) WriteToReporter(ctx context.Context, a auth.Actor, reportID st
 // reporter had not read yet (a chat's /status). A wrong code or secret is
 // ErrNoSuchReport.
 func (s *Service) Conversation(ctx context.Context, code, secret string, onlyNew bool) ([]MessageView, error) {
+	return s.conversation(ctx, func(q store.Q) (*store.Report, error) { return reportBySecret(ctx, q, code, secret) }, onlyNew)
+}
+
+// conversation is Conversation for the report find returns.
+func (s *Service) conversation(ctx context.Context, find func(store.Q) (*store.Report, error), onlyNew bool) ([]MessageView, error) {
 	var out []MessageView
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := reportBySecret(ctx, q, code, secret)
+		r, err := find(q)
 		if err != nil {
 			return err
 		}
@@ -206,6 +211,11 @@ func (s *Service) Conversation(ctx context.Context, code, secret string, onlyNew
 // The staff who wrote to the reporter and the assignees of the report's
 // cases are notified.
 func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn) (*MessageView, error) {
+	return s.reply(ctx, func(q store.Q) (*store.Report, error) { return reportBySecret(ctx, q, code, secret) }, in)
+}
+
+// reply is Reply to the report find returns.
+func (s *Service) reply(ctx context.Context, find func(store.Q) (*store.Report, error), in *MessageIn) (*MessageView, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -213,7 +223,7 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 	var m *store.ReportMessage
 	var reportID string
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := reportBySecret(ctx, q, code, secret)
+		r, err := find(q)
 		if err != nil {
 			return err
 		}

@@ -91,8 +91,8 @@ func TestCTDCKAnonymity(t *testing.T) {
 				types := []string{pick("forced_criminality", "confinement", "deceptive_recruitment", "organ_blood_harvesting", "violence")}
 				r := &store.Report{ID: id, OrgID: f.coord.OrgID, TrackingCode: "VG-" + id, SecretHash: []byte{1}, Channel: pick("web", "phone", "walk_in"),
 					Language: "en", IncidentTypes: types, Places: []store.PlaceRef{{Name: "KK Park", PlaceID: "kk-park", Country: pick("MM", "MM", "KH", "LA")}},
-					Victims:    []store.Victim{{Nationality: pick("KH", "KH", "VN", "ID", "PH", "KE", "LK"), AgeBand: pick("18_25", "26_35", "18_25", "under_18", "over_50"), Gender: pick("male", "male", "female", "other")}},
-					Status:     "received", ReceivedAt: day(i % 700), UpdatedAt: day(i % 700)}
+					Victims: []store.Victim{{Nationality: pick("KH", "KH", "VN", "ID", "PH", "KE", "LK"), AgeBand: pick("18_25", "26_35", "18_25", "under_18", "over_50"), Gender: pick("male", "male", "female", "other")}},
+					Status:  "received", ReceivedAt: day(i % 700), UpdatedAt: day(i % 700)}
 				batch = append(batch, &store.Intake{Report: r, DataKey: []byte("k")})
 				victims++
 			}

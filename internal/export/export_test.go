@@ -30,6 +30,8 @@ const standards = "../../../shared/standards"
 type fixture struct {
 	db      *store.DB
 	svc     *export.Service
+	keys    *seal.Keyring
+	in      *intake.Service
 	coord   auth.Actor
 	admin   auth.Actor
 	intake  auth.Actor
@@ -56,7 +58,7 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 	t.Cleanup(in.Close)
 	ls := links.New(db, keys, in, log)
 	st := staff.New(db, 0)
-	f := &fixture{db: db, svc: export.New(db, keys, in, nil)}
+	f := &fixture{db: db, svc: export.New(db, keys, in, nil), keys: keys, in: in}
 	for i, name := range []string{"Mekong Hotline", "Other NGO"} {
 		org, err := st.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: name, Kind: "ngo", ReceivesPublic: i == 0})
 		if err != nil {
@@ -114,6 +116,23 @@ func newFixture(t testing.TB, e store.Engine) *fixture {
 			t.Fatal(err)
 		}
 		f.reports = append(f.reports, ack.ID)
+	}
+	// A case holds the first report and is referred to the other
+	// organisation.
+	c := &store.Case{ID: "01900000-0000-7000-8000-00000000ca5e", OrgID: f.coord.OrgID, Title: "=Golden Fortune recruitment", Status: "referred", Urgency: "critical",
+		DueAt: day(3), CreatedBy: f.coord.UserID, CreatedAt: day(2), UpdatedAt: day(4), Version: 1}
+	ref := &store.Referral{ID: "01900000-0000-7000-8000-0000000000ef", CaseID: c.ID, FromOrgID: f.coord.OrgID, ToOrgID: f.other.OrgID,
+		Shared: []string{"incident_types", "places"}, Note: "Please trace the compound.", Status: "pending", CreatedBy: f.coord.UserID, CreatedAt: day(4), Version: 1}
+	if err := db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutCase(ctx, c); err != nil {
+			return err
+		}
+		if err := q.AddCaseReport(ctx, c.ID, f.reports[0], day(2)); err != nil {
+			return err
+		}
+		return q.PutReferral(ctx, ref)
+	}); err != nil {
+		t.Fatal(err)
 	}
 	// Staff vouch for the second report.
 	if err := db.Tx(ctx, func(q store.Q) error {

@@ -109,7 +109,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "exported %s of %s: %d rows", format, org.Name, x.Rows)
 	if format == export.CTDC {
 		r, c := x.Suppressed()
-		fmt.Fprintf(e.stderr, " (k = %d; suppressed %d rows and %d cells)", req.K, r, c)
+		fmt.Fprintf(e.stderr, " (k = %d; suppressed %d rows and %d cells", req.K, r, c)
+		if g := x.Generalised(); len(g) > 0 {
+			fmt.Fprintf(e.stderr, "; generalised: %s", strings.Join(g, ", "))
+		}
+		fmt.Fprint(e.stderr, ")")
 	}
 	fmt.Fprintln(e.stderr)
 	return nil

@@ -130,8 +130,9 @@ type Export struct {
 	ctdc *ctdcTable
 	// open opens reports' sealed parts when the export reveals them.
 	open intake.Opener
-	// Rows is how many rows (objects, entities, victims) the export holds,
-	// as recorded in the audit trail.
+	// Rows is how many rows the export holds, as recorded in the audit
+	// trail: a STIX bundle's objects, a CTDC file's victims (those kept),
+	// otherwise the reports it is made from.
 	Rows int
 }
 
@@ -211,7 +212,7 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 		if e.stix, err = s.planSTIX(ctx, e); err != nil {
 			return nil, err
 		}
-		e.Rows = len(e.stix.objects)
+		e.Rows = e.stix.count
 	case CTDC:
 		detail["k"] = strconv.Itoa(r.K)
 		if e.ctdc, err = s.planCTDC(ctx, e); err != nil {
@@ -220,6 +221,9 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 		e.Rows = len(e.ctdc.rows)
 		detail["suppressed_rows"] = strconv.Itoa(e.ctdc.SuppressedRows)
 		detail["suppressed_cells"] = strconv.Itoa(e.ctdc.SuppressedCells)
+		if len(e.ctdc.Generalised) > 0 {
+			detail["generalised"] = strings.Join(e.ctdc.Generalised, ",")
+		}
 	case FtM, CSV, XLSX:
 		n, err := s.db.Read().CountReportsUpTo(ctx, e.filter(), 100_000_000)
 		if err != nil {
@@ -258,6 +262,15 @@ func (e *Export) Suppressed() (rows, cells int) {
 		return 0, 0
 	}
 	return e.ctdc.SuppressedRows, e.ctdc.SuppressedCells
+}
+
+// Generalised names the generalisations a CTDC export applied to every
+// row: "age" (age band to minor/adult), "year" (year removed).
+func (e *Export) Generalised() []string {
+	if e.ctdc == nil {
+		return nil
+	}
+	return e.ctdc.Generalised
 }
 
 // Write writes the export to w. A CSV export writes its one table

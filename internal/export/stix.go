@@ -70,10 +70,20 @@ func stixKind(k string) bool {
 	return slices.Contains(messaging, k) || slices.Contains(wallets, k)
 }
 
-// stixPlan is a STIX bundle ready to be written: its objects in order.
+// stixPlan is a STIX bundle ready to be written: what its objects are
+// made from, and how many there are.
 type stixPlan struct {
-	id      string
-	objects []any
+	e        *Export
+	id       string
+	identity string
+	marks    []string
+	ext      map[string]string // extension definition by SCO type
+	places   map[string]int64  // first named, by gazetteer place
+	locs     []string          // the places with a location, sorted
+	locIDs   map[string]string
+	actors   []*stixActor
+	idents   []*stixIdent // by indicator id
+	count    int
 }
 
 // stixIdent is an identifier as the STIX export sees it.
@@ -84,6 +94,11 @@ type stixIdent struct {
 	first, last int64
 	// clusters are the link clusters of the reports naming it.
 	clusters map[string]bool
+	// indicator, verified and confidence are set when the bundle is laid
+	// out.
+	indicator  string
+	verified   int
+	confidence int
 }
 
 // stixCluster is a link cluster of the export's reports.
@@ -182,7 +197,7 @@ func (s *Service) planSTIX(ctx context.Context, e *Export) (*stixPlan, error) {
 			}
 		}
 	}
-	return buildSTIX(e, idents, verified, clusters, places), nil
+	return buildSTIX(e, idents, verified, clusters, places)
 }
 
 // stixIdentifiers reads the identifiers ids, keeping in idents those the
@@ -308,117 +323,156 @@ var kindNames = map[string]string{
 	"btc": "Bitcoin wallet", "eth": "Ethereum wallet", "tron": "TRON wallet",
 }
 
-// buildSTIX lays out the bundle: the TLP marking, the organisation's
-// identity, the extension definitions, then locations, threat actors (one
-// per link cluster of at least two reports with an indicator), indicators
-// with their observables, and the relationships — each group in id order.
-func buildSTIX(e *Export, idents map[string]*stixIdent, verified map[string]int, clusters map[string]*stixCluster, places map[string]int64) *stixPlan {
-	marking := tlpMarkings[e.r.TLP]
-	marks := []string{marking}
-	identity := stixID("identity", e.org.ID)
-	orgCreated := stamp(e.org.CreatedAt)
-	p := &stixPlan{id: "bundle--" + uuid.NewSHA1(vigilNamespace, []byte("bundle:"+e.org.ID+":"+e.r.TLP+":"+e.r.Since.String())).String()}
-	p.objects = append(p.objects,
-		map[string]any{"type": "marking-definition", "spec_version": "2.1", "id": marking, "created": "2017-01-20T00:00:00.000Z",
-			"name": "TLP:" + strings.ToUpper(e.r.TLP), "definition_type": "tlp", "definition": map[string]string{"tlp": e.r.TLP}},
-		map[string]any{"type": "identity", "spec_version": "2.1", "id": identity, "created": orgCreated, "modified": orgCreated,
-			"name": e.org.Name, "identity_class": "organization", "object_marking_refs": marks})
-	ext := map[string]string{}
-	for _, t := range []struct{ typ, name, desc string }{
-		{phoneSCO, "Phone number", "A telephone number (E.164) used by a recruiter or a scam compound; value is the number."},
-		{walletSCO, "Cryptocurrency wallet", "A cryptocurrency wallet address used to take payments; value is the address as written on its chain."},
-	} {
-		ext[t.typ] = stixID("extension-definition", t.typ)
-		p.objects = append(p.objects, map[string]any{"type": "extension-definition", "spec_version": "2.1", "id": ext[t.typ],
-			"created": specCreated, "modified": specCreated, "created_by_ref": identity, "name": t.typ, "description": t.desc,
-			"schema":  "Vigil's " + t.name + " observable (type " + t.typ + "): one string property, value. " + t.desc,
-			"version": "1.0", "extension_types": []string{"new-sco"}})
-	}
+// stixActor is a threat actor: a link cluster of two or more reports with
+// an indicator.
+type stixActor struct {
+	id          string
+	first, last int64
+	reports     int
+	members     []*stixIdent // oldest first
+	places      []string
+}
 
-	// Locations: the gazetteer's places the reports name.
+// buildSTIX lays out the bundle (see stixPlan.each) from what planSTIX
+// gathered, and counts its objects. It keeps the identifiers, clusters and
+// places, not the objects: those are made again as they are written.
+func buildSTIX(e *Export, idents map[string]*stixIdent, verified map[string]int, clusters map[string]*stixCluster, places map[string]int64) (*stixPlan, error) {
+	p := &stixPlan{e: e, id: "bundle--" + uuid.NewSHA1(vigilNamespace, []byte("bundle:"+e.org.ID+":"+e.r.TLP+":"+e.r.Since.String())).String(),
+		places: places, locIDs: map[string]string{}, ext: map[string]string{}}
+	p.marks = []string{tlpMarkings[e.r.TLP]}
+	p.identity = stixID("identity", e.org.ID)
+	for _, t := range []string{phoneSCO, walletSCO} {
+		p.ext[t] = stixID("extension-definition", t)
+	}
 	g := gazetteer.Default()
-	locIDs := map[string]string{}
-	var locs []any
 	for _, id := range sortedKeys(places) {
-		pl, ok := g.Lookup(id)
-		if !ok {
-			continue
+		if _, ok := g.Lookup(id); ok {
+			p.locs = append(p.locs, id)
+			p.locIDs[id] = stixID("location", id)
 		}
-		at := stamp(places[id])
-		locIDs[id] = stixID("location", id)
-		locs = append(locs, map[string]any{"type": "location", "spec_version": "2.1", "id": locIDs[id], "created": at, "modified": at,
-			"created_by_ref": identity, "name": pl.Name, "country": pl.Country, "latitude": pl.Lat, "longitude": pl.Lon,
-			"object_marking_refs": marks})
 	}
-	slices.SortFunc(locs, byID)
-	p.objects = append(p.objects, locs...)
-
-	// Indicators and observables.
-	var inds, rels []any
-	indID := map[string]string{}
-	conf := map[string]int{}
 	for _, i := range idents {
 		if i.reports == 0 {
 			continue
 		}
-		sco, pattern := observable(i, ext)
-		first, last := stamp(i.first), stamp(i.last)
-		id := stixID("indicator", i.kind+":"+i.value)
-		indID[i.id] = id
-		conf[i.id] = confidence(i.reports, verified[i.id])
-		inds = append(inds, map[string]any{"type": "indicator", "spec_version": "2.1", "id": id, "created": first, "modified": last,
-			"created_by_ref": identity, "name": kindNames[i.kind] + " " + i.value,
-			"description":     fmt.Sprintf("Named as a recruiter's or scam compound's in %d report(s) to %s (%d verified by staff), first %s, last %s.", i.reports, e.org.Name, verified[i.id], first[:10], last[:10]),
-			"indicator_types": []string{"malicious-activity"}, "pattern": pattern, "pattern_type": "stix", "pattern_version": "2.1",
-			"valid_from": first, "confidence": conf[i.id], "labels": []string{"vigil:" + i.kind}, "object_marking_refs": marks,
-			"x_vigil_reports": i.reports, "x_vigil_verified_reports": verified[i.id]})
-		sco["object_marking_refs"] = marks
-		inds = append(inds, sco)
-		rels = append(rels, relationship("based-on", id, sco["id"].(string), first, last, identity, marks))
+		i.indicator = stixID("indicator", i.kind+":"+i.value)
+		i.verified = verified[i.id]
+		i.confidence = confidence(i.reports, i.verified)
+		p.idents = append(p.idents, i)
 	}
-	slices.SortFunc(inds, byID)
-
-	// Threat actors: link clusters of two or more reports with an
-	// indicator, named after their oldest indicator so that the id stays
-	// the same while the cluster grows.
-	var actors []any
+	slices.SortFunc(p.idents, func(a, b *stixIdent) int { return strings.Compare(a.indicator, b.indicator) })
 	for _, c := range clusters {
-		var members []*stixIdent
+		a := &stixActor{first: c.first, last: c.last, reports: c.reports}
 		for id := range c.idents {
-			if indID[id] != "" {
-				members = append(members, idents[id])
+			if i := idents[id]; i != nil && i.indicator != "" {
+				a.members = append(a.members, i)
 			}
 		}
-		if c.reports < 2 || len(members) == 0 {
+		if c.reports < 2 || len(a.members) == 0 {
 			continue
 		}
-		slices.SortFunc(members, func(a, b *stixIdent) int {
-			return cmp.Or(cmp.Compare(a.first, b.first), cmp.Compare(a.kind, b.kind), cmp.Compare(a.value, b.value))
+		// Named after the oldest indicator, so that the id stays the same
+		// while the cluster grows.
+		slices.SortFunc(a.members, func(x, y *stixIdent) int {
+			return cmp.Or(cmp.Compare(x.first, y.first), cmp.Compare(x.kind, y.kind), cmp.Compare(x.value, y.value))
 		})
-		first, last := stamp(c.first), stamp(c.last)
-		id := stixID("threat-actor", members[0].kind+":"+members[0].value)
-		best := 0
-		for _, m := range members {
-			best = max(best, conf[m.id])
-			rels = append(rels, relationship("indicates", indID[m.id], id, first, last, identity, marks))
-		}
+		a.id = stixID("threat-actor", a.members[0].kind+":"+a.members[0].value)
 		for _, pl := range sortedKeys(c.places) {
-			if locIDs[pl] != "" {
-				rels = append(rels, relationship("located-at", id, locIDs[pl], first, last, identity, marks))
+			if p.locIDs[pl] != "" {
+				a.places = append(a.places, pl)
 			}
 		}
-		actors = append(actors, map[string]any{"type": "threat-actor", "spec_version": "2.1", "id": id, "created": first, "modified": last,
-			"created_by_ref": identity, "name": "Recruitment network of " + members[0].value,
-			"description":        fmt.Sprintf("Reports to %s linked by shared contacts: %d report(s), %d indicator(s).", e.org.Name, c.reports, len(members)),
+		p.actors = append(p.actors, a)
+	}
+	slices.SortFunc(p.actors, func(x, y *stixActor) int { return strings.Compare(x.id, y.id) })
+	if err := p.each(func(map[string]any) error { p.count++; return nil }); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// each makes the bundle's objects one at a time and passes them to emit:
+// the TLP marking, the organisation's identity, the extension
+// definitions, the locations (by place), each threat actor followed by
+// its relationships (by id), then each indicator followed by its
+// observable and their based-on relationship (by indicator id).
+func (p *stixPlan) each(emit func(map[string]any) error) error {
+	e, marks, identity := p.e, p.marks, p.identity
+	orgCreated := stamp(e.org.CreatedAt)
+	objs := []map[string]any{
+		{"type": "marking-definition", "spec_version": "2.1", "id": marks[0], "created": "2017-01-20T00:00:00.000Z",
+			"name": "TLP:" + strings.ToUpper(e.r.TLP), "definition_type": "tlp", "definition": map[string]string{"tlp": e.r.TLP}},
+		{"type": "identity", "spec_version": "2.1", "id": identity, "created": orgCreated, "modified": orgCreated,
+			"name": e.org.Name, "identity_class": "organization", "object_marking_refs": marks},
+	}
+	for _, t := range []struct{ typ, name, desc string }{
+		{phoneSCO, "Phone number", "A telephone number (E.164) used by a recruiter or a scam compound; value is the number."},
+		{walletSCO, "Cryptocurrency wallet", "A cryptocurrency wallet address used to take payments; value is the address as written on its chain."},
+	} {
+		objs = append(objs, map[string]any{"type": "extension-definition", "spec_version": "2.1", "id": p.ext[t.typ],
+			"created": specCreated, "modified": specCreated, "created_by_ref": identity, "name": t.typ, "description": t.desc,
+			"schema":  "Vigil's " + t.name + " observable (type " + t.typ + "): one string property, value. " + t.desc,
+			"version": "1.0", "extension_types": []string{"new-sco"}})
+	}
+	g := gazetteer.Default()
+	for _, id := range p.locs {
+		pl, _ := g.Lookup(id)
+		at := stamp(p.places[id])
+		objs = append(objs, map[string]any{"type": "location", "spec_version": "2.1", "id": p.locIDs[id], "created": at, "modified": at,
+			"created_by_ref": identity, "name": pl.Name, "country": pl.Country, "latitude": pl.Lat, "longitude": pl.Lon,
+			"object_marking_refs": marks})
+	}
+	for _, o := range objs {
+		if err := emit(o); err != nil {
+			return err
+		}
+	}
+	for _, a := range p.actors {
+		first, last := stamp(a.first), stamp(a.last)
+		best := 0
+		for _, m := range a.members {
+			best = max(best, m.confidence)
+		}
+		err := emit(map[string]any{"type": "threat-actor", "spec_version": "2.1", "id": a.id, "created": first, "modified": last,
+			"created_by_ref": identity, "name": "Recruitment network of " + a.members[0].value,
+			"description":        fmt.Sprintf("Reports to %s linked by shared contacts: %d report(s), %d indicator(s).", e.org.Name, a.reports, len(a.members)),
 			"threat_actor_types": []string{"crime-syndicate"}, "first_seen": first, "last_seen": last, "confidence": best,
 			"primary_motivation": "personal-gain", "object_marking_refs": marks})
+		if err != nil {
+			return err
+		}
+		for _, m := range a.members {
+			if err := emit(relationship("indicates", m.indicator, a.id, first, last, identity, marks)); err != nil {
+				return err
+			}
+		}
+		for _, pl := range a.places {
+			if err := emit(relationship("located-at", a.id, p.locIDs[pl], first, last, identity, marks)); err != nil {
+				return err
+			}
+		}
 	}
-	slices.SortFunc(actors, byID)
-	slices.SortFunc(rels, byID)
-	p.objects = append(p.objects, actors...)
-	p.objects = append(p.objects, inds...)
-	p.objects = append(p.objects, rels...)
-	return p
+	for _, i := range p.idents {
+		sco, pattern := observable(i, p.ext)
+		first, last := stamp(i.first), stamp(i.last)
+		err := emit(map[string]any{"type": "indicator", "spec_version": "2.1", "id": i.indicator, "created": first, "modified": last,
+			"created_by_ref": identity, "name": kindNames[i.kind] + " " + i.value,
+			"description":     fmt.Sprintf("Named as a recruiter's or scam compound's in %d report(s) to %s (%d verified by staff), first %s, last %s.", i.reports, e.org.Name, i.verified, first[:10], last[:10]),
+			"indicator_types": []string{"malicious-activity"}, "pattern": pattern, "pattern_type": "stix", "pattern_version": "2.1",
+			"valid_from": first, "confidence": i.confidence, "labels": []string{"vigil:" + i.kind}, "object_marking_refs": marks,
+			"x_vigil_reports": i.reports, "x_vigil_verified_reports": i.verified})
+		if err != nil {
+			return err
+		}
+		sco["object_marking_refs"] = marks
+		if err := emit(sco); err != nil {
+			return err
+		}
+		if err := emit(relationship("based-on", i.indicator, sco["id"].(string), first, last, identity, marks)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // relationship is an SRO; its id is derived from its three parts.
@@ -426,10 +480,6 @@ func relationship(typ, from, to, first, last, identity string, marks []string) m
 	return map[string]any{"type": "relationship", "spec_version": "2.1", "id": stixID("relationship", typ+":"+from+":"+to),
 		"created": first, "modified": last, "created_by_ref": identity, "relationship_type": typ,
 		"source_ref": from, "target_ref": to, "object_marking_refs": marks}
-}
-
-func byID(a, b any) int {
-	return strings.Compare(a.(map[string]any)["id"].(string), b.(map[string]any)["id"].(string))
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -441,21 +491,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// writeSTIX writes the bundle, one object at a time.
+// writeSTIX writes the bundle, one object at a time as it is made.
 func (e *Export) writeSTIX(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "{\n\"type\": \"bundle\",\n\"id\": %q,\n\"objects\": [\n", e.stix.id)
-	for n, o := range e.stix.objects {
+	var b bytes.Buffer
+	en := json.NewEncoder(&b)
+	en.SetEscapeHTML(false)
+	n := 0
+	err := e.stix.each(func(o map[string]any) error {
 		if n > 0 {
 			bw.WriteString(",\n")
 		}
-		var b bytes.Buffer
-		en := json.NewEncoder(&b)
-		en.SetEscapeHTML(false)
+		n++
+		b.Reset()
 		if err := en.Encode(o); err != nil {
-			return fmt.Errorf("export: stix: %w", err)
+			return err
 		}
-		bw.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+		_, err := bw.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export: stix: %w", err)
 	}
 	bw.WriteString("\n]\n}\n")
 	if err := bw.Flush(); err != nil {

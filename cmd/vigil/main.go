@@ -57,6 +57,7 @@ func commands() map[string]command {
 		"backup":    {"write a consistent snapshot of the database and attachments (keys excluded)", runBackup},
 		"restore":   {"restore a backup into a new data directory and audit it", runRestore},
 		"keys":      {"rotate the master key or the log signing key, check that every data key opens", runKeys},
+		"export":    {"export an organisation's data: STIX 2.1, FollowTheMoney, CTDC (k-anonymised), CSV or XLSX", runExport},
 	}
 }
 

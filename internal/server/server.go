@@ -23,6 +23,7 @@ import (
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/converse"
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -182,11 +183,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
+	data := export.New(db, keys, s.Intake, cats)
 	savedViews := views.New(db)
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Views: savedViews, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, DB: db, Reasons: keys}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)

@@ -215,6 +215,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Links:           s.Links,
 		Screen:          s.Screen,
 		Export:          exports,
+		Data:            data,
 		Views:           savedViews,
 		Audit:           audit.New(db, keys),
 		Search:          s.Search,

@@ -32,6 +32,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -82,6 +83,9 @@ type Deps struct {
 	Stats *stats.Service
 	// Export writes the lists as CSV and XLSX; nil offers no export.
 	Export *listexport.Service
+	// Data writes the data exports in partners' formats (STIX, FtM, CTDC,
+	// CSV, XLSX); nil offers no data export page.
+	Data *export.Service
 	// Views keeps each account's saved list views; nil offers none.
 	Views *views.Service
 	// Audit reads the audit trail for the audit page; nil shows none.
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
+	"exports",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -541,6 +546,9 @@ func (s *site) nav(q *req) []navItem {
 		if s.d.Links != nil && canProtect(a) {
 			add("nav.protected", "/app/protected")
 		}
+		if s.d.Data != nil && canExportData(a) {
+			add("nav.exports", "/app/exports")
+		}
 	}
 	add("nav.account", "/app/account")
 	return items
@@ -655,6 +663,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountIntake(mux)
 	s.mountSetup(mux)
 	s.mountPasswordReset(mux)
+	s.mountDataExports(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))
 }
 

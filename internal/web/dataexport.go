@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
@@ -12,8 +13,9 @@ import (
 
 // dataExportView is the data export page's data.
 type dataExportView struct {
-	Formats   []string
-	TLPs      []string
+	// Groups are the formats, those for partners' tools first.
+	Groups    []formatGroup
+	TLPs      []tlpOption
 	Tables    []string
 	Langs     []langLink
 	DefaultK  int
@@ -23,6 +25,39 @@ type dataExportView struct {
 	// identities.
 	Failed string
 	Sealed bool
+	// Summary says what was refused, linking to Anchor (the field's id,
+	// else its form's).
+	Summary, Anchor string
+}
+
+// formatGroup is a heading of the page and the formats under it.
+type formatGroup struct {
+	Name    string
+	Formats []string
+}
+
+// formatGroups are the page's formats: for partners' tools, for
+// spreadsheets.
+var formatGroups = []formatGroup{
+	{"partners", []string{export.STIX, export.FtM, export.CTDC}},
+	{"sheets", []string{export.CSV, export.XLSX}},
+}
+
+// tlpOption is a TLP marking as the STIX form offers it.
+type tlpOption struct{ Value, Label string }
+
+// tlpOptions are the service's TLP markings under their TLP 2.0 names
+// (the service's "white" is TLP:CLEAR), which are not translated.
+func tlpOptions() []tlpOption {
+	var o []tlpOption
+	for _, t := range export.TLPs() {
+		l := strings.ToUpper(t)
+		if t == "white" {
+			l = "CLEAR"
+		}
+		o = append(o, tlpOption{t, "TLP:" + l})
+	}
+	return o
 }
 
 // mountDataExports adds the data export page (issue #17): the same
@@ -57,7 +92,7 @@ func (s *site) dataExportPage(w http.ResponseWriter, q *req) error {
 // form sent f.
 func (s *site) dataExportView(q *req, failed string, sealed bool, f url.Values) *view {
 	v := s.newView(q, "dataexport.title")
-	d := &dataExportView{Formats: export.Formats(), TLPs: export.TLPs(), Tables: export.Tables(), DefaultK: export.DefaultK,
+	d := &dataExportView{Groups: formatGroups, TLPs: tlpOptions(), Tables: export.Tables(), DefaultK: export.DefaultK,
 		CanReveal: auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}), Failed: failed, Sealed: sealed}
 	for _, code := range localeOrder {
 		d.Langs = append(d.Langs, langLink{Code: code, Name: s.locales[code].Name, Current: code == q.L.Code})
@@ -124,9 +159,28 @@ func (s *site) dataExportRefused(w http.ResponseWriter, q *req, format string, s
 		msg, _ = s.refusal(q, err)
 	}
 	v.Errors[field] = msg
-	v.Error = q.L.T("dataexport.err.summary", q.L.T("dataexport.field."+field))
+	d := v.Data.(*dataExportView)
+	d.Summary = q.L.T("dataexport.err.summary", q.L.T("dataexport.field."+field))
 	if field == "sealed" || !q.L.Has("dataexport.field."+field) {
-		v.Error = msg
+		d.Summary = msg
 	}
+	d.Anchor = fieldAnchor(format, sealed, field)
 	s.render(w, q, a.Status, "exports", v)
+}
+
+// fieldAnchor is the id of the field of a refused form, or of the form
+// when the field is not one of its own.
+func fieldAnchor(format string, sealed bool, field string) string {
+	if sealed {
+		if field == "reason" || field == "table" || field == "since" || field == "lang" {
+			return "sealed-" + field
+		}
+		return "export-sealed"
+	}
+	own := map[string]string{"tlp": export.STIX, "k": export.CTDC, "table": export.CSV}
+	switch {
+	case field == "since", field == "lang" && (format == export.CSV || format == export.XLSX), own[field] == format:
+		return format + "-" + field
+	}
+	return "export-" + format
 }

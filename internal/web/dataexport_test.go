@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -44,8 +46,12 @@ func TestDataExportPage(t *testing.T) {
 			t.Fatalf("export page: %d %s", p.status, p.body)
 		}
 		checkLabels(t, "exports", p.body)
-		for _, want := range []string{`action="/app/exports/stix"`, `action="/app/exports/ftm"`, `action="/app/exports/ctdc"`, `action="/app/exports/csv"`, `action="/app/exports/xlsx"`,
-			`name="tlp"`, `name="k"`, `name="table"`, `name="since"`, `id="export-sealed"`, localeText(t, "km", "dataexport.ctdc.about")} {
+		for _, f := range export.Formats() {
+			if !strings.Contains(p.body, `action="/app/exports/`+f+`"`) {
+				t.Errorf("the export page has no form for %s", f)
+			}
+		}
+		for _, want := range []string{`name="tlp"`, `name="k"`, `name="table"`, `name="since"`, `id="export-sealed"`, localeText(t, "km", "dataexport.ctdc.about")} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("the export page lacks %s", want)
 			}
@@ -172,14 +178,14 @@ func TestDataExportRefused(t *testing.T) {
 	engines(t, func(t *testing.T, eng store.Engine) {
 		e := newEnvCfg(t, eng, nil)
 		c := e.login(t, "coordinator@hotline.demo")
-		bad := []struct{ path, field, text string }{
-			{"/app/exports/ctdc?k=1", "k", "dataexport.err.k"},
-			{"/app/exports/ctdc?k=eleven", "k", "dataexport.err.k"},
-			{"/app/exports/ctdc?k=5000", "k", "dataexport.err.k"},
-			{"/app/exports/stix?since=31%2F01%2F2026", "since", "dataexport.err.since"},
-			{"/app/exports/stix?tlp=purple", "tlp", "dataexport.err.tlp"},
-			{"/app/exports/csv?table=passwords", "table", "dataexport.err.table"},
-			{"/app/exports/ftm?k=5", "k", "dataexport.err.k"},
+		bad := []struct{ path, field, text, anchor string }{
+			{"/app/exports/ctdc?k=1", "k", "dataexport.err.k", "ctdc-k"},
+			{"/app/exports/ctdc?k=eleven", "k", "dataexport.err.k", "ctdc-k"},
+			{"/app/exports/ctdc?k=5000", "k", "dataexport.err.k", "ctdc-k"},
+			{"/app/exports/stix?since=31%2F01%2F2026", "since", "dataexport.err.since", "stix-since"},
+			{"/app/exports/stix?tlp=purple", "tlp", "dataexport.err.tlp", "stix-tlp"},
+			{"/app/exports/csv?table=passwords", "table", "dataexport.err.table", "csv-table"},
+			{"/app/exports/ftm?k=5", "k", "dataexport.err.k", "export-ftm"},
 		}
 		for _, b := range bad {
 			x := e.do(t, c, "GET", b.path, nil)
@@ -191,8 +197,12 @@ func TestDataExportRefused(t *testing.T) {
 				t.Errorf("%s: not the form with the refusal", b.path)
 			}
 			label := localeText(t, "en", "dataexport.field."+b.field)
-			if !strings.Contains(x.body, strings.ReplaceAll(localeText(t, "en", "dataexport.err.summary"), "%s", label)) {
-				t.Errorf("%s: the summary does not name %q", b.path, label)
+			summary := strings.ReplaceAll(localeText(t, "en", "dataexport.err.summary"), "%s", label)
+			if !strings.Contains(x.body, `<a href="#`+b.anchor+`">`+html.EscapeString(summary)+`</a>`) {
+				t.Errorf("%s: the summary does not name %q linking to #%s", b.path, label, b.anchor)
+			}
+			if !strings.Contains(x.body, `id="`+b.anchor+`"`) {
+				t.Errorf("%s: the summary links to #%s, which is not on the page", b.path, b.anchor)
 			}
 			if b.field != "k" || strings.HasPrefix(b.path, "/app/exports/ctdc") {
 				if !strings.Contains(x.body, `<p class="field-error">`+localeText(t, "en", b.text)) {

@@ -62,6 +62,14 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 			return err
 		}
 		b := newLinkBatch()
+		ids := make([]string, len(ready))
+		for k, it := range ready {
+			ids[k] = it.src.ID
+		}
+		var err error
+		if b.links, err = q.GetReportLinks(ctx, ids); err != nil {
+			return err
+		}
 		for _, it := range ready {
 			if err := s.linkLocked(ctx, q, it.src, it.fs, b); err != nil {
 				return fmt.Errorf("report %s: %w", it.src.ID, err)
@@ -117,6 +125,10 @@ type linkBatch struct {
 	inOrg     map[orgIdent]bool
 	reportsOf map[string][]string
 	cluster   map[string]string
+	// links, when not nil, are the link rows of the batch's reports read
+	// at its start (a report without one is not linked yet), their
+	// clusters followed through the batch's merges.
+	links map[string]*store.ReportLink
 }
 
 func newLinkBatch() *linkBatch {
@@ -144,6 +156,18 @@ func (b *linkBatch) read(ctx context.Context, q store.Q, ids []string) error {
 		b.idents[i.ID] = i
 	}
 	return nil
+}
+
+// reportLink returns a report's link row as it is now.
+func (b *linkBatch) reportLink(ctx context.Context, q store.Q, reportID string) (*store.ReportLink, error) {
+	if b.links == nil {
+		return q.GetReportLink(ctx, reportID)
+	}
+	l, ok := b.links[reportID]
+	if !ok {
+		return nil, fmt.Errorf("links: report link %s: %w", reportID, store.ErrNotFound)
+	}
+	return l, nil
 }
 
 // touch marks an identifier of the batch to be written.
@@ -185,6 +209,11 @@ func (b *linkBatch) merge(reportID, into string, from []string) {
 		for r, c := range b.cluster {
 			if slices.Contains(from, c) {
 				b.cluster[r] = into
+			}
+		}
+		for _, l := range b.links {
+			if slices.Contains(from, l.ClusterID) {
+				l.ClusterID = into
 			}
 		}
 	}

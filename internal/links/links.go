@@ -210,7 +210,7 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 // report of batch b: the identifiers and occurrences it writes are kept in
 // b until b.flush, and what later reports of b read of them is read from b.
 func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource, fs []found, b *linkBatch) error {
-	prev, err := q.GetReportLink(ctx, r.ID)
+	prev, err := b.reportLink(ctx, q, r.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -152,7 +152,7 @@ func BenchmarkJobsDrain(b *testing.B) {
 					}()
 				}
 				for pendingJobs(b, srv.DB) > 0 {
-					time.Sleep(20 * time.Millisecond)
+					time.Sleep(200 * time.Millisecond)
 				}
 				b.StopTimer()
 				took, cpu := time.Since(start), cpuTime()-cpu

@@ -2,9 +2,14 @@ package server_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,5 +187,71 @@ func TestBatchJobsEqualPerReport(t *testing.T) {
 				t.Errorf("%d clusters for %d reports: the backlog's reports hardly link, the comparison proves little", len(clusters), len(batchIDs))
 			}
 		})
+	}
+}
+
+// TestMetricsJobBacklog: /metrics shows the backlog of linking and
+// screening jobs by kind — how many are due and how long the oldest has
+// waited — and both fall to 0 once the jobs are done.
+func TestMetricsJobBacklog(t *testing.T) {
+	ctx := context.Background()
+	token := strings.Repeat("m", 32)
+	srv := servertest.New(t, servertest.Options{Config: func(c *config.Config) { c.MetricsToken = token }})
+	queueBacklog(t, srv, 40)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	scrape := func() string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /metrics: %s %s", res.Status, b)
+		}
+		return string(b)
+	}
+	age := func(body, kind string) float64 {
+		t.Helper()
+		m := regexp.MustCompile(`(?m)^vigil_jobs_oldest_due_seconds\{kind="` + kind + `"\} (\S+)$`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("/metrics lacks vigil_jobs_oldest_due_seconds for %s", kind)
+		}
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	time.Sleep(50 * time.Millisecond)
+	body := scrape()
+	for _, kind := range []string{server.JobLinks, server.JobScreen} {
+		for _, want := range []string{
+			`(?m)^vigil_jobs\{kind="` + kind + `",state="due"\} 40$`,
+			`(?m)^vigil_jobs\{kind="` + kind + `",state="waiting"\} 0$`,
+		} {
+			if !regexp.MustCompile(want).MatchString(body) {
+				t.Errorf("with a backlog, /metrics lacks %s", want)
+			}
+		}
+		if a := age(body, kind); a < 0.05 || a > 60 {
+			t.Errorf("oldest %s job due for %gs, want at least the 0.05s slept", kind, a)
+		}
+	}
+	if err := srv.Jobs.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	body = scrape()
+	for _, kind := range []string{server.JobLinks, server.JobScreen} {
+		if want := `(?m)^vigil_jobs\{kind="` + kind + `",state="due"\} 0$`; !regexp.MustCompile(want).MatchString(body) {
+			t.Errorf("after the drain, /metrics lacks %s", want)
+		}
+		if a := age(body, kind); a != 0 {
+			t.Errorf("after the drain, oldest %s job due for %gs, want 0", kind, a)
+		}
 	}
 }

@@ -20,6 +20,14 @@ import (
 // periodic job).
 type Handler func(ctx context.Context, reportID string) error
 
+// BatchHandler does one kind of job for many subjects at once, in as few
+// transactions as it can (linking and screening a batch of reports). It
+// returns the subjects that failed, each with its error; every subject
+// not in the map succeeded. A subject's failure must not fail the others:
+// the runner retries each failed subject alone, with its own backoff, as
+// it does a Handler's.
+type BatchHandler func(ctx context.Context, ids []string) (failed map[string]error)
+
 // MaxBackoff is the longest wait between two attempts of a job.
 const MaxBackoff = time.Hour
 
@@ -44,6 +52,12 @@ type Runner struct {
 	// Attempts overrides MaxAttempts for some kinds (e-mail, which waits
 	// out a mail server that is down for a day). Set before Run.
 	Attempts map[string]int
+	// Batch does some kinds a claim's worth at a time (see BatchHandler);
+	// a kind here needs no Handler. Set before Run.
+	Batch map[string]BatchHandler
+	// Claim is how many due jobs one round claims (and a batch handler
+	// gets at most); DefaultClaim when 0. Set before Run.
+	Claim int
 	// Every queues a job of each kind once per interval (aligned to the
 	// interval, so runners in several processes queue it once between
 	// them); the job's subject is "". Set before Run.
@@ -62,14 +76,30 @@ func New(db *store.DB, handlers map[string]Handler, logger *slog.Logger) *Runner
 		scheduled: map[string]time.Time{}}
 }
 
+// DefaultClaim is how many due jobs a round claims when Runner.Claim is 0.
+const DefaultClaim = 32
+
 // Kinds lists the job kinds this runner handles, in a fixed order.
 func (r *Runner) Kinds() []string {
-	ks := make([]string, 0, len(r.handlers))
+	ks := make([]string, 0, len(r.handlers)+len(r.Batch))
 	for k := range r.handlers {
 		ks = append(ks, k)
 	}
+	for k := range r.Batch {
+		if _, ok := r.handlers[k]; !ok {
+			ks = append(ks, k)
+		}
+	}
 	sort.Strings(ks)
 	return ks
+}
+
+// claim is how many jobs a round claims.
+func (r *Runner) claim() int {
+	if r.Claim > 0 {
+		return r.Claim
+	}
+	return DefaultClaim
 }
 
 // Notify wakes the runner; it never blocks.
@@ -89,7 +119,7 @@ func (r *Runner) Run(ctx context.Context) {
 			r.log.Error("jobs: schedule", "err", err)
 		}
 		for {
-			n, err := r.Once(ctx, 32)
+			n, err := r.Once(ctx, r.claim())
 			if err != nil && ctx.Err() == nil {
 				r.log.Error("jobs: claim", "err", err)
 			}
@@ -154,7 +184,7 @@ func (r *Runner) Once(ctx context.Context, n int) (int, error) {
 
 // once is Once without the in-flight hold.
 func (r *Runner) once(ctx context.Context, n int) (int, error) {
-	if len(r.handlers) == 0 {
+	if len(r.handlers) == 0 && len(r.Batch) == 0 {
 		return 0, nil
 	}
 	now := r.Now()
@@ -167,18 +197,57 @@ func (r *Runner) once(ctx context.Context, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	errs := make([]error, len(claimed))
+	// The kinds done in batches: each kind's subjects (each once) in one
+	// call, in the order claimed.
+	batches := map[string][]int{}
+	var order []string
+	for i, j := range claimed {
+		if _, ok := r.Batch[j.Kind]; ok {
+			if batches[j.Kind] == nil {
+				order = append(order, j.Kind)
+			}
+			batches[j.Kind] = append(batches[j.Kind], i)
+		}
+	}
+	for _, kind := range order {
+		idx := batches[kind]
+		var ids []string
+		seen := map[string]bool{}
+		for _, i := range idx {
+			if id := claimed[i].ReportID; !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		start := time.Now()
+		failed := r.Batch[kind](ctx, ids)
+		// Each job is observed with its share of the batch's time.
+		each := time.Since(start) / time.Duration(len(idx))
+		for _, i := range idx {
+			errs[i] = failed[claimed[i].ReportID]
+			if r.Observe != nil {
+				r.Observe(kind, each, errs[i])
+			}
+		}
+	}
+	for i, j := range claimed {
+		if _, ok := r.Batch[j.Kind]; ok {
+			continue
+		}
+		start := time.Now()
+		errs[i] = r.handlers[j.Kind](ctx, j.ReportID)
+		if r.Observe != nil {
+			r.Observe(j.Kind, time.Since(start), errs[i])
+		}
+	}
 	type outcome struct {
 		failure string
 		retry   int64
 	}
 	outcomes := make([]outcome, len(claimed))
 	for i, j := range claimed {
-		start := time.Now()
-		err := r.handlers[j.Kind](ctx, j.ReportID)
-		if r.Observe != nil {
-			r.Observe(j.Kind, time.Since(start), err)
-		}
-		if err != nil {
+		if err := errs[i]; err != nil {
 			outcomes[i].failure = err.Error()
 			limit := MaxAttempts
 			if a, ok := r.Attempts[j.Kind]; ok {
@@ -214,7 +283,7 @@ func (r *Runner) Drain(ctx context.Context) error {
 	r.inflight.Lock()
 	defer r.inflight.Unlock()
 	for {
-		n, err := r.once(ctx, 64)
+		n, err := r.once(ctx, max(64, r.claim()))
 		if err != nil {
 			return err
 		}

@@ -3,8 +3,10 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -122,6 +124,61 @@ func TestEveryAndAttempts(t *testing.T) {
 		}
 		if failed != 12 {
 			t.Errorf("tried %d times, want 12 and then given up", failed)
+		}
+	})
+}
+
+// TestBatch: a batch kind's claimed jobs go to its handler in one call,
+// each subject once and in the order queued; a subject it reports failed
+// is retried alone after its backoff while the others are done.
+func TestBatch(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+		var calls [][]string
+		var single []string
+		r := jobs.New(db, map[string]jobs.Handler{
+			"one": func(_ context.Context, id string) error { single = append(single, id); return nil },
+		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r.Batch = map[string]jobs.BatchHandler{
+			"many": func(_ context.Context, ids []string) map[string]error {
+				calls = append(calls, ids)
+				if slices.Contains(ids, "r3") {
+					return map[string]error{"r3": errors.New("unreadable")}
+				}
+				return nil
+			},
+		}
+		r.Now = func() time.Time { return now }
+		if got := r.Kinds(); !slices.Equal(got, []string{"many", "one"}) {
+			t.Errorf("kinds %v, want many and one", got)
+		}
+		var queued []*store.Job
+		for i, id := range []string{"r1", "r2", "r3", "r2", "r4"} {
+			queued = append(queued, &store.Job{ID: fmt.Sprintf("j%d", i), Kind: "many", ReportID: id})
+		}
+		queued = append(queued, &store.Job{ID: "j9", Kind: "one", ReportID: "s1"})
+		if err := db.Tx(ctx, func(q store.Q) error { return q.PutJobs(ctx, queued, now.UnixMicro()) }); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := r.Once(ctx, 100); err != nil || n != 6 {
+			t.Fatalf("Once = %d, %v; want 6 jobs run", n, err)
+		}
+		if len(calls) != 1 || !slices.Equal(calls[0], []string{"r1", "r2", "r3", "r4"}) {
+			t.Fatalf("batch calls %v, want one with r1 r2 r3 r4", calls)
+		}
+		if !slices.Equal(single, []string{"s1"}) {
+			t.Errorf("single-subject handler ran for %v, want s1", single)
+		}
+		if n, err := r.Once(ctx, 100); err != nil || n != 0 {
+			t.Fatalf("Once before the backoff = %d, %v; want nothing due", n, err)
+		}
+		now = now.Add(time.Minute)
+		if n, err := r.Once(ctx, 100); err != nil || n != 1 {
+			t.Fatalf("Once after the backoff = %d, %v; want the failed job alone", n, err)
+		}
+		if len(calls) != 2 || !slices.Equal(calls[1], []string{"r3"}) {
+			t.Errorf("batch calls %v, want the second with r3 alone", calls)
 		}
 	})
 }

@@ -198,7 +198,18 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	if err := q.LockLinks(ctx); err != nil {
 		return err
 	}
-	prev, err := q.GetReportLink(ctx, r.ID)
+	b := newLinkBatch()
+	if err := s.linkLocked(ctx, q, r, fs, b); err != nil {
+		return err
+	}
+	return b.flush(ctx, q)
+}
+
+// linkLocked is link in a transaction that holds the link lock, as one
+// report of batch b: the identifiers and occurrences it writes are kept in
+// b until b.flush, and what later reports of b read of them is read from b.
+func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource, fs []found, b *linkBatch) error {
+	prev, err := b.reportLink(ctx, q, r.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -223,41 +234,32 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	if prev != nil && len(news) == 0 {
 		return nil
 	}
-	// Aggregates and sides: read the identifiers that exist, count this
-	// report in, and write them all back in one statement (new ones start
-	// at zero, their values sealed).
+	// Aggregates and sides: read the identifiers that exist (those the
+	// batch has not read yet), count this report in, and keep them all to
+	// be written back in one statement (new ones start at zero, their
+	// values sealed).
 	ids := make([]string, len(news))
 	for k, n := range news {
 		ids[k] = n.id
 	}
-	existing, err := q.GetIdentifiers(ctx, ids)
-	if err != nil {
+	if err := b.read(ctx, q, ids); err != nil {
 		return err
-	}
-	byID := map[string]*store.Identifier{}
-	for _, i := range existing {
-		byID[i.ID] = i
 	}
 	seen, err := q.SeenInOrg(ctx, ids, r.OrgID, r.ID)
 	if err != nil {
 		return err
 	}
-	idents := make([]*store.Identifier, len(news))
-	for k, n := range news {
-		i, ok := byID[n.id]
+	for _, n := range news {
+		i, ok := b.idents[n.id]
 		if !ok {
 			i = s.identifier(n)
+			b.idents[n.id] = i
 		}
 		i.Side = joinSide(i.Side, sideOf(n.role))
-		addReport(i, r.ReceivedAt, !seen[n.id], r.IncidentTypes)
-		idents[k] = i
+		addReport(i, r.ReceivedAt, !seen[n.id] && !b.inOrg[orgIdent{r.OrgID, n.id}], r.IncidentTypes)
+		b.touch(n.id)
 	}
-	if err := q.PutIdentifiers(ctx, idents); err != nil {
-		return err
-	}
-	if err := q.PutOccurrences(ctx, occ); err != nil {
-		return err
-	}
+	b.add(r, occ)
 
 	// Clusters: every report sharing an identifier is in one cluster, so
 	// one other report per identifier names it.
@@ -271,6 +273,7 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	if err != nil {
 		return err
 	}
+	clusters = append(clusters, b.clustersSharing(r.ID, linkIDs)...)
 	if prev != nil {
 		clusters = append(clusters, prev.ClusterID)
 	}
@@ -287,6 +290,7 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	if err := q.MergeClusters(ctx, into, from); err != nil {
 		return err
 	}
+	b.merge(r.ID, into, from)
 	sort.Slice(refs, func(i, j int) bool { return refs[i].IdentifierID < refs[j].IdentifierID })
 	if err := q.PutReportLink(ctx, &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs}); err != nil {
 		return err

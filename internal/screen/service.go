@@ -507,21 +507,55 @@ const maxSubjects = 100
 // screenReport screens subjects against lists (all when nil) and writes the
 // report's hits for those lists. It returns how many hits are pending.
 func (s *Service) screenReport(ctx context.Context, reportID string, subjects []store.Subject, lists []string) (int, error) {
-	type key struct{ subject, list, entry string }
-	type want struct {
-		m       Match
-		subject store.Subject
-		version int
+	scope := s.scope(lists)
+	return s.storeReport(ctx, reportID, wantedHits(scope, subjects), scope)
+}
+
+// storeReport stores a report's wanted hits (storeHits) in a transaction of
+// its own.
+func (s *Service) storeReport(ctx context.Context, reportID string, wanted map[hitKey]wantedHit, scope map[string]*loaded) (int, error) {
+	pending := 0
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		have, err := q.ScreeningHitsByReport(ctx, []string{reportID})
+		if err != nil {
+			return err
+		}
+		pending, err = storeHits(ctx, q, reportID, have, wanted, scope)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("screen: report %s: %w", reportID, err)
 	}
-	wanted := map[key]want{}
+	return pending, nil
+}
+
+// hitKey names a hit of a report: a subject's match with a list's entry.
+type hitKey struct{ subject, list, entry string }
+
+// wantedHit is a match a report's hit should record.
+type wantedHit struct {
+	m       Match
+	subject store.Subject
+	version int
+}
+
+// scope is the loaded lists named (all when nil).
+func (s *Service) scope(lists []string) map[string]*loaded {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	scope := map[string]*loaded{}
 	for name, l := range s.lists {
 		if lists == nil || slices.Contains(lists, name) {
 			scope[name] = l
 		}
 	}
-	s.mu.RUnlock()
+	return scope
+}
+
+// wantedHits screens a report's subjects (the first maxSubjects, each name
+// once) against the lists in scope.
+func wantedHits(scope map[string]*loaded, subjects []store.Subject) map[hitKey]wantedHit {
+	wanted := map[hitKey]wantedHit{}
 	seen := map[string]bool{}
 	for i, sub := range subjects {
 		if i >= maxSubjects {
@@ -535,90 +569,88 @@ func (s *Service) screenReport(ctx context.Context, reportID string, subjects []
 		q := Query{Name: name, Type: sub.Type}
 		for ln, l := range scope {
 			for _, m := range l.all.Search(q, 5, ReviewThreshold) {
-				wanted[key{name, ln, m.ID}] = want{m, store.Subject{Name: name, Type: sub.Type}, l.info.Version}
+				wanted[hitKey{name, ln, m.ID}] = wantedHit{m, store.Subject{Name: name, Type: sub.Type}, l.info.Version}
 			}
 		}
 	}
+	return wanted
+}
+
+// storeHits makes a report's stored hits (have) for the lists in scope
+// those wanted, in q: a dismissed hit stays dismissed unless its entry
+// changed, a pending one no longer wanted is removed, new ones are added
+// and the owners of the report's open cases told of them. It returns how
+// many of the report's hits are pending.
+func storeHits(ctx context.Context, q store.Q, reportID string, have []*store.ScreeningHit, wanted map[hitKey]wantedHit, scope map[string]*loaded) (int, error) {
 	pending := 0
-	err := s.db.Tx(ctx, func(q store.Q) error {
-		pending = 0
-		have, err := q.ScreeningHitsByReport(ctx, []string{reportID})
-		if err != nil {
-			return err
+	now := store.Now()
+	done := map[hitKey]bool{}
+	for _, h := range have {
+		if _, ok := scope[h.List]; !ok {
+			continue
 		}
-		now := store.Now()
-		done := map[key]bool{}
-		for _, h := range have {
-			if _, ok := scope[h.List]; !ok {
-				continue
-			}
-			k := key{h.Subject, h.List, h.EntryID}
-			w, ok := wanted[k]
-			if !ok {
-				if h.Status == StatusPending {
-					if err := q.DeleteScreeningHit(ctx, h.ID); err != nil {
-						return err
-					}
+		k := hitKey{h.Subject, h.List, h.EntryID}
+		w, ok := wanted[k]
+		if !ok {
+			if h.Status == StatusPending {
+				if err := q.DeleteScreeningHit(ctx, h.ID); err != nil {
+					return 0, err
 				}
-				continue
 			}
-			done[k] = true
-			upd := *h
-			upd.SubjectType, upd.EntryName, upd.EntryHash, upd.ListVersion = w.subject.Type, w.m.Name, w.m.EntryHash, w.version
-			upd.Score, upd.Why = scoreInt(w.m.Score), w.m.Why
-			if h.Status == StatusDismissed {
-				if h.ReviewedHash == w.m.EntryHash {
-					continue // dismissed, and the entry has not changed
-				}
-				upd.Status = StatusPending
-			}
-			if upd.Status == StatusPending {
-				pending++
-			}
-			if upd == *h {
-				continue
-			}
-			upd.UpdatedAt = now
-			if err := q.UpdateScreeningHit(ctx, &upd); err != nil {
-				return err
-			}
+			continue
 		}
-		keys := make([]key, 0, len(wanted))
-		for k := range wanted {
-			if !done[k] {
-				keys = append(keys, k)
+		done[k] = true
+		upd := *h
+		upd.SubjectType, upd.EntryName, upd.EntryHash, upd.ListVersion = w.subject.Type, w.m.Name, w.m.EntryHash, w.version
+		upd.Score, upd.Why = scoreInt(w.m.Score), w.m.Why
+		if h.Status == StatusDismissed {
+			if h.ReviewedHash == w.m.EntryHash {
+				continue // dismissed, and the entry has not changed
 			}
+			upd.Status = StatusPending
 		}
-		slices.SortFunc(keys, func(a, b key) int {
-			return cmp.Or(strings.Compare(a.subject, b.subject), strings.Compare(a.list, b.list), strings.Compare(a.entry, b.entry))
-		})
-		for _, k := range keys {
-			w := wanted[k]
-			h := &store.ScreeningHit{ID: store.NewID(), ReportID: reportID, Subject: k.subject, SubjectType: w.subject.Type,
-				List: k.list, EntryID: k.entry, EntryName: w.m.Name, EntryHash: w.m.EntryHash, ListVersion: w.version,
-				Score: scoreInt(w.m.Score), Why: w.m.Why, Status: StatusPending, CreatedAt: now, UpdatedAt: now}
-			if err := q.PutScreeningHit(ctx, h); err != nil {
-				return err
-			}
+		if upd.Status == StatusPending {
 			pending++
 		}
-		if len(keys) == 0 {
-			return nil
+		if upd == *h {
+			continue
 		}
-		// New hits: the owners of the report's open cases are told.
-		cases, err := q.OpenCasesOfReport(ctx, reportID)
-		if err != nil {
-			return err
+		upd.UpdatedAt = now
+		if err := q.UpdateScreeningHit(ctx, &upd); err != nil {
+			return 0, err
 		}
-		for _, c := range cases {
-			if err := notify.Add(ctx, q, auth.Actor{}, c.UserID, notify.ScreeningHit, "case", c.CaseID); err != nil {
-				return err
-			}
+	}
+	keys := make([]hitKey, 0, len(wanted))
+	for k := range wanted {
+		if !done[k] {
+			keys = append(keys, k)
 		}
-		return nil
+	}
+	slices.SortFunc(keys, func(a, b hitKey) int {
+		return cmp.Or(strings.Compare(a.subject, b.subject), strings.Compare(a.list, b.list), strings.Compare(a.entry, b.entry))
 	})
+	for _, k := range keys {
+		w := wanted[k]
+		h := &store.ScreeningHit{ID: store.NewID(), ReportID: reportID, Subject: k.subject, SubjectType: w.subject.Type,
+			List: k.list, EntryID: k.entry, EntryName: w.m.Name, EntryHash: w.m.EntryHash, ListVersion: w.version,
+			Score: scoreInt(w.m.Score), Why: w.m.Why, Status: StatusPending, CreatedAt: now, UpdatedAt: now}
+		if err := q.PutScreeningHit(ctx, h); err != nil {
+			return 0, err
+		}
+		pending++
+	}
+	if len(keys) == 0 {
+		return pending, nil
+	}
+	// New hits: the owners of the report's open cases are told.
+	cases, err := q.OpenCasesOfReport(ctx, reportID)
 	if err != nil {
-		return 0, fmt.Errorf("screen: report %s: %w", reportID, err)
+		return 0, err
+	}
+	for _, c := range cases {
+		if err := notify.Add(ctx, q, auth.Actor{}, c.UserID, notify.ScreeningHit, "case", c.CaseID); err != nil {
+			return 0, err
+		}
 	}
 	return pending, nil
 }

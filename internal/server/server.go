@@ -93,15 +93,34 @@ const (
 // MailAttempts is how often an e-mail is tried before it is given up.
 const MailAttempts = 60
 
-// screenReport screens the subjects a report names against every loaded
-// watch list.
-func (s *Server) screenReport(ctx context.Context, reportID string) error {
-	r, err := s.DB.Read().GetReport(ctx, reportID)
+// screenReports screens the subjects of a batch of reports against every
+// loaded watch list (the screening job's batch handler): the reports are
+// read in one query and screened together (screen.Service.ScreenReports).
+// A report that is not there fails alone.
+func (s *Server) screenReports(ctx context.Context, ids []string) map[string]error {
+	rs, err := s.DB.Read().GetReports(ctx, ids)
 	if err != nil {
-		return err
+		failed := map[string]error{}
+		for _, id := range ids {
+			failed[id] = err
+		}
+		return failed
 	}
-	_, err = s.Screen.ScreenReport(ctx, reportID, r.Subjects)
-	return err
+	var batch []screen.ReportSubjects
+	missing := map[string]error{}
+	for _, id := range ids {
+		r, ok := rs[id]
+		if !ok {
+			missing[id] = fmt.Errorf("server: screen report %s: %w", id, store.ErrNotFound)
+			continue
+		}
+		batch = append(batch, screen.ReportSubjects{ReportID: id, Subjects: r.Subjects})
+	}
+	failed := s.Screen.ScreenReports(ctx, batch)
+	for id, err := range missing {
+		failed[id] = err
+	}
+	return failed
 }
 
 // New builds a server on an open database.
@@ -155,9 +174,13 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		s.Telegram = telegram.New(cfg.TelegramAPI, cfg.TelegramToken, db, s.Converse, logger)
 	}
 	s.Links.Hits = s.Screen
-	s.Jobs = jobs.New(db, map[string]jobs.Handler{JobLinks: s.Links.Process, JobScreen: s.screenReport,
+	s.Jobs = jobs.New(db, map[string]jobs.Handler{
 		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
 		converse.JobSweep: s.Converse.Sweep}, logger)
+	// Linking and screening are done a claim's worth at a time, in one
+	// transaction per kind, to keep up with intake (issue #19).
+	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports}
+	s.Jobs.Claim = JobClaim
 	// E-mail waits out a mail server that is down for about two days
 	// (backoff up to an hour) before it is given up and shown to admins.
 	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
@@ -260,6 +283,15 @@ const (
 	RangeRefresh  = time.Minute
 )
 
+// JobClaim is how many due jobs a job worker claims at a time: a batch of
+// linking and of screening jobs, each done in one transaction.
+const JobClaim = 128
+
+// JobWorkers is how many job workers Start runs: extraction and screening
+// are CPU work that can use both cores while the other worker waits on the
+// database.
+const JobWorkers = 2
+
 // Start starts the background workers (the intake batcher).
 func (s *Server) Start(ctx context.Context) {
 	s.Intake.Start()
@@ -267,14 +299,12 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	// Two job workers: extraction and screening are CPU work that can use
-	// both cores while the other worker waits on the database.
-	s.bg.Add(4)
+	s.bg.Add(2 + JobWorkers)
 	go func() {
 		defer s.bg.Done()
 		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)
 	}()
-	for range 2 {
+	for range JobWorkers {
 		go func() {
 			defer s.bg.Done()
 			s.Jobs.Run(ctx)

@@ -1,0 +1,233 @@
+package links
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/vigil-project/vigil/internal/store"
+)
+
+// ProcessBatch is Process for many reports at once (the linking job's
+// batch): each report is read, opened and extracted on every core, and all
+// are linked in one transaction holding the link lock once, in the order
+// given, so the index is the one Process would leave linking them one by
+// one in that order. When that transaction fails, each report is linked in
+// a transaction of its own, so one report's failure is only its own. It
+// returns the reports that failed, with their errors.
+func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed map[string]error) {
+	defer s.Changed() // the published range may change
+	failed = map[string]error{}
+	type item struct {
+		src *store.LinkSource
+		fs  []found
+		err error
+	}
+	reportIDs = uniq(reportIDs)
+	items := make([]item, len(reportIDs))
+	var wg sync.WaitGroup
+	workers := min(len(reportIDs), max(1, runtime.GOMAXPROCS(0)))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(reportIDs); i += workers {
+				it := &items[i]
+				if it.src, it.err = s.db.Read().GetLinkSource(ctx, reportIDs[i]); it.err != nil {
+					continue
+				}
+				opened, err := s.intake.OpenSource(it.src)
+				if err != nil {
+					it.err = err
+					continue
+				}
+				it.fs = s.find(opened.Region, it.src.Subjects, opened.Texts, opened.Sealed)
+			}
+		})
+	}
+	wg.Wait()
+	var ready []*item
+	for i := range items {
+		if items[i].err != nil {
+			failed[reportIDs[i]] = items[i].err
+			continue
+		}
+		ready = append(ready, &items[i])
+	}
+	if len(ready) == 0 {
+		return failed
+	}
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		if err := q.LockLinks(ctx); err != nil {
+			return err
+		}
+		b := newLinkBatch()
+		ids := make([]string, len(ready))
+		for k, it := range ready {
+			ids[k] = it.src.ID
+		}
+		var err error
+		if b.links, err = q.GetReportLinks(ctx, ids); err != nil {
+			return err
+		}
+		for _, it := range ready {
+			if err := s.linkLocked(ctx, q, it.src, it.fs, b); err != nil {
+				return fmt.Errorf("report %s: %w", it.src.ID, err)
+			}
+		}
+		return b.flush(ctx, q)
+	})
+	if err == nil {
+		return failed
+	}
+	s.log.Warn("links: batch failed, linking its reports one by one", "reports", len(ready), "err", err)
+	for _, it := range ready {
+		if err := s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, it.src, it.fs) }); err != nil {
+			failed[it.src.ID] = err
+		}
+	}
+	return failed
+}
+
+// uniq is ids with each id once, in first-seen order.
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// orgIdent is an identifier in an organisation.
+type orgIdent struct{ org, ident string }
+
+// linkBatch is what linking several reports in one transaction keeps
+// between them: the identifiers and occurrences are written once, at the
+// end (flush), so what a later report of the batch would have read of them
+// from the database is read here. The link rows and cluster merges are
+// written as each report is linked; clusters are followed here too, for
+// the reports whose occurrences are not written yet.
+type linkBatch struct {
+	// idents are the identifiers read or made, with the batch's reports
+	// counted in; touched lists those to write, in first-touched order.
+	idents  map[string]*store.Identifier
+	touched []string
+	written map[string]bool
+	// occ are the occurrences to write.
+	occ []*store.Occurrence
+	// inOrg marks each identifier in each organisation that a report of
+	// the batch added; reportsOf lists the batch's reports that added
+	// each identifier, and cluster is each linked report's cluster now.
+	inOrg     map[orgIdent]bool
+	reportsOf map[string][]string
+	cluster   map[string]string
+	// links, when not nil, are the link rows of the batch's reports read
+	// at its start (a report without one is not linked yet), their
+	// clusters followed through the batch's merges.
+	links map[string]*store.ReportLink
+}
+
+func newLinkBatch() *linkBatch {
+	return &linkBatch{idents: map[string]*store.Identifier{}, written: map[string]bool{}, inOrg: map[orgIdent]bool{},
+		reportsOf: map[string][]string{}, cluster: map[string]string{}}
+}
+
+// read reads the identifiers of ids the batch does not hold yet (those
+// stored; the others are new).
+func (b *linkBatch) read(ctx context.Context, q store.Q, ids []string) error {
+	var want []string
+	for _, id := range ids {
+		if _, ok := b.idents[id]; !ok {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	got, err := q.GetIdentifiers(ctx, want)
+	if err != nil {
+		return err
+	}
+	for _, i := range got {
+		b.idents[i.ID] = i
+	}
+	return nil
+}
+
+// reportLink returns a report's link row as it is now.
+func (b *linkBatch) reportLink(ctx context.Context, q store.Q, reportID string) (*store.ReportLink, error) {
+	if b.links == nil {
+		return q.GetReportLink(ctx, reportID)
+	}
+	l, ok := b.links[reportID]
+	if !ok {
+		return nil, fmt.Errorf("links: report link %s: %w", reportID, store.ErrNotFound)
+	}
+	return l, nil
+}
+
+// touch marks an identifier of the batch to be written.
+func (b *linkBatch) touch(id string) {
+	if !b.written[id] {
+		b.written[id] = true
+		b.touched = append(b.touched, id)
+	}
+}
+
+// add keeps report r's new occurrences.
+func (b *linkBatch) add(r *store.LinkSource, occ []*store.Occurrence) {
+	b.occ = append(b.occ, occ...)
+	for _, o := range occ {
+		b.inOrg[orgIdent{r.OrgID, o.IdentifierID}] = true
+		b.reportsOf[o.IdentifierID] = append(b.reportsOf[o.IdentifierID], r.ID)
+	}
+}
+
+// clustersSharing is ClustersSharing for the occurrences the batch has not
+// written: the clusters of its reports other than reportID that added any
+// of the identifiers.
+func (b *linkBatch) clustersSharing(reportID string, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		for _, other := range b.reportsOf[id] {
+			if c, ok := b.cluster[other]; ok && other != reportID && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// merge follows MergeClusters(into, from) and report reportID's new
+// cluster, into.
+func (b *linkBatch) merge(reportID, into string, from []string) {
+	if len(from) > 0 {
+		for r, c := range b.cluster {
+			if slices.Contains(from, c) {
+				b.cluster[r] = into
+			}
+		}
+		for _, l := range b.links {
+			if slices.Contains(from, l.ClusterID) {
+				l.ClusterID = into
+			}
+		}
+	}
+	b.cluster[reportID] = into
+}
+
+// flush writes the batch's identifiers and occurrences.
+func (b *linkBatch) flush(ctx context.Context, q store.Q) error {
+	idents := make([]*store.Identifier, len(b.touched))
+	for k, id := range b.touched {
+		idents[k] = b.idents[id]
+	}
+	if err := q.PutIdentifiers(ctx, idents); err != nil {
+		return err
+	}
+	return q.PutOccurrences(ctx, b.occ)
+}

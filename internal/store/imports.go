@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ImportRow is one source row imported as a report (vigil import, the Kobo
+// webhook), kept so that importing it again creates nothing.
+type ImportRow struct {
+	OrgID string
+	// Key is a stable hash of the source and the row's key or content.
+	Key      string
+	ReportID string
+	Source   string
+	Line     int
+	// OriginalAt is the row's own date (microseconds; 0: none);
+	// ImportedAt when it was imported.
+	OriginalAt, ImportedAt int64
+}
+
+// PutImportRows records rows in one statement each.
+func (q Q) PutImportRows(ctx context.Context, rows []*ImportRow) error {
+	for _, r := range rows {
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO import_rows (org_id, row_key, report_id, source, line, original_at, imported_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7)`, r.OrgID, r.Key, r.ReportID, r.Source, r.Line, r.OriginalAt, r.ImportedAt); err != nil {
+			return fmt.Errorf("store: put import row: %w", err)
+		}
+	}
+	return nil
+}
+
+// ImportedKeys returns which of keys organisation orgID has imported, each
+// with the report it became.
+func (q Q) ImportedKeys(ctx context.Context, orgID string, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	const chunk = 500
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := []any{orgID}
+		in := ""
+		for i, k := range part {
+			if i > 0 {
+				in += ","
+			}
+			args = append(args, k)
+			in += fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := q.q.QueryContext(ctx, `SELECT row_key, report_id FROM import_rows WHERE org_id = $1 AND row_key IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: imported keys: %w", err)
+		}
+		for rows.Next() {
+			var k, id string
+			if err := rows.Scan(&k, &id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: imported keys: %w", err)
+			}
+			out[k] = id
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: imported keys: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// PendingAttachment is an attachment a submission listed that was not
+// fetched when the submission was imported.
+type PendingAttachment struct {
+	ReportID, URL, Name, MediaType string
+	// Reason says why it is pending (unreachable, refused, too large …).
+	Reason    string
+	CreatedAt int64
+}
+
+// PutPendingAttachment records a (keeping the first record of the same
+// report and URL).
+func (q Q) PutPendingAttachment(ctx context.Context, a *PendingAttachment) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO import_attachments (report_id, url, name, media_type, reason, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (report_id, url) DO NOTHING`,
+		a.ReportID, a.URL, a.Name, a.MediaType, a.Reason, a.CreatedAt); err != nil {
+		return fmt.Errorf("store: put pending attachment: %w", err)
+	}
+	return nil
+}
+
+// PendingAttachments returns a report's pending attachments, by URL.
+func (q Q) PendingAttachments(ctx context.Context, reportID string) ([]*PendingAttachment, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, url, name, media_type, reason, created_at FROM import_attachments
+		WHERE report_id = $1 ORDER BY url`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []*PendingAttachment
+	for rows.Next() {
+		a := &PendingAttachment{}
+		if err := rows.Scan(&a.ReportID, &a.URL, &a.Name, &a.MediaType, &a.Reason, &a.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: pending attachments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// KoboHook is a KoboToolbox REST Service hook: its token's hash names the
+// organisation and mapping its submissions are read with.
+type KoboHook struct {
+	ID, OrgID, TokenHash, Name string
+	// Mapping is the mapping file's YAML.
+	Mapping   string
+	CreatedBy string
+	CreatedAt int64
+	RevokedAt int64
+}
+
+// PutKoboHook stores h.
+func (q Q) PutKoboHook(ctx context.Context, h *KoboHook) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO kobo_hooks (id, org_id, token_hash, name, mapping, created_by, created_at, revoked_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, h.ID, h.OrgID, h.TokenHash, h.Name, h.Mapping, h.CreatedBy, h.CreatedAt, h.RevokedAt); err != nil {
+		return fmt.Errorf("store: put kobo hook: %w", err)
+	}
+	return nil
+}
+
+// KoboHookByToken returns the hook, not revoked, whose token has hash
+// tokenHash (ErrNotFound if none).
+func (q Q) KoboHookByToken(ctx context.Context, tokenHash string) (*KoboHook, error) {
+	h := &KoboHook{}
+	err := q.q.QueryRowContext(ctx, `SELECT id, org_id, token_hash, name, mapping, created_by, created_at, revoked_at FROM kobo_hooks
+		WHERE token_hash = $1 AND revoked_at = 0`, tokenHash).
+		Scan(&h.ID, &h.OrgID, &h.TokenHash, &h.Name, &h.Mapping, &h.CreatedBy, &h.CreatedAt, &h.RevokedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: kobo hook: %w", ErrNotFound)
+	}
+	return found(h, err, "kobo hook", "")
+}
+
+// CountImportRows returns how many rows organisation orgID has imported.
+func (q Q) CountImportRows(ctx context.Context, orgID string) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM import_rows WHERE org_id = $1`, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count import rows: %w", err)
+	}
+	return n, nil
+}

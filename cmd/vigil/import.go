@@ -108,6 +108,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer srv.Close()
 	svc := ingest.New(db, srv.Intake, e.log)
+	svc.HTTP = ingest.PublicClient(30 * time.Second)
+	svc.KoboToken = e.getenv("VIGIL_KOBO_TOKEN")
 	a := auth.Actor{UserID: staff.System.UserID, OrgID: orgID, Role: auth.Intake}
 	p := startProgress(e, "import: "+filepath.Base(path), int64(len(plan.Rows)))
 	p.items = true

@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -69,6 +70,7 @@ type Services struct {
 	Stats    *stats.Service
 	Export   *listexport.Service
 	Views    *views.Service
+	Ingest   *ingest.Service // KoboToolbox deliveries (nil: none)
 	DB       *store.DB
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
@@ -214,6 +216,7 @@ func (api *API) Routes() []Route {
 		{"PUT", "/api/v1/cases/{id}/notes/{note}", auth.WriteNote, false, api.editNote},
 		{"GET", "/api/v1/reports/{id}/messages", auth.ReadMessages, false, api.listMessages},
 		{"POST", "/api/v1/reports/{id}/messages", auth.WriteReporter, false, api.writeToReporter},
+		{"POST", "/api/v1/intake/kobo/{token}", auth.SubmitReport, true, api.koboSubmission},
 	}
 	return rs
 }

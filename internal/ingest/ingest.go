@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/audit"
@@ -35,7 +38,7 @@ type Service struct {
 // New returns an import service writing through in.
 func New(db *store.DB, in *intake.Service, logger *slog.Logger) *Service {
 	return &Service{db: db, intake: in, log: logger, Now: time.Now,
-		HTTP: &http.Client{Timeout: 30 * time.Second}}
+		HTTP: PublicClient(10 * time.Second)}
 }
 
 // Plan is a file read and checked: every row as a report, ready to import.
@@ -288,4 +291,29 @@ func (s *Service) fetch(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("too large: more than %d bytes", MaxFetch)
 	}
 	return data, nil
+}
+
+// PublicClient is an HTTP client for fetching attachments from the URLs a
+// submission gives: it connects only to public addresses (no loopback,
+// private, link-local or unspecified ones, checked on the address dialled,
+// after DNS), so a submission cannot make Vigil fetch from its own
+// network. timeout bounds each fetch.
+func PublicClient(timeout time.Duration) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil {
+			return err
+		}
+		ip = ip.Unmap()
+		if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
+			return fmt.Errorf("ingest: %s is not a public address", ip)
+		}
+		return nil
+	}}
+	tr := &http.Transport{DialContext: d.DialContext, Proxy: nil, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout}
+	return &http.Client{Timeout: timeout, Transport: tr}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -470,4 +471,13 @@ func tinyPNG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func TestPublicClientRefusesLocalAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("internal")) }))
+	defer srv.Close()
+	_, err := ingest.PublicClient(time.Second).Get(srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "is not a public address") {
+		t.Fatalf("fetching %s: %v; want refused", srv.URL, err)
+	}
 }

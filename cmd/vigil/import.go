@@ -86,8 +86,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	read := startProgress(e, "import: read "+filepath.Base(path), 0)
-	plan, err := ingest.Prepare(*format, path, bytes.NewReader(data), m, time.Now())
+	read := startProgress(e, "import: check "+filepath.Base(path), 0)
+	read.items = true
+	plan, err := ingest.PrepareWith(*format, path, bytes.NewReader(data), m, time.Now(), func(n int) { read.Set(int64(n)) })
 	read.Done()
 	if err != nil {
 		return importError(path, err)

@@ -99,7 +99,7 @@ func (s *Service) ReceiveKobo(ctx context.Context, token string, body io.Reader)
 	t, err := ReadKobo(strings.NewReader(string(data)))
 	if err == nil {
 		var p *Plan
-		if p, err = prepareTable("kobo", "submission", t, m, s.Now()); err == nil {
+		if p, err = prepareTable("kobo", "submission", t, m, s.Now(), nil); err == nil {
 			a := auth.Actor{UserID: "kobo-hook:" + h.ID, OrgID: h.OrgID, Role: auth.Intake}
 			return s.Import(ctx, a, p, Options{})
 		}

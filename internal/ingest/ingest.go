@@ -55,6 +55,12 @@ type Plan struct {
 // checks every row against the mapping. A file with problems is a
 // *Problems listing each with its line and column; nothing is written.
 func Prepare(format, name string, r io.Reader, m *Mapping, now time.Time) (*Plan, error) {
+	return PrepareWith(format, name, r, m, now, nil)
+}
+
+// PrepareWith is Prepare telling progress, if set, how many rows it has
+// checked (every thousand, and at the end).
+func PrepareWith(format, name string, r io.Reader, m *Mapping, now time.Time, progress func(rows int)) (*Plan, error) {
 	t, err := Read(format, r, m)
 	if err != nil {
 		var ps *Problems
@@ -63,10 +69,10 @@ func Prepare(format, name string, r io.Reader, m *Mapping, now time.Time) (*Plan
 		}
 		return nil, err
 	}
-	return prepareTable(format, name, t, m, now)
+	return prepareTable(format, name, t, m, now, progress)
 }
 
-func prepareTable(format, name string, t *Table, m *Mapping, now time.Time) (*Plan, error) {
+func prepareTable(format, name string, t *Table, m *Mapping, now time.Time, progress func(int)) (*Plan, error) {
 	source := m.Source
 	if source == "" {
 		source = filepath.Base(name)
@@ -97,7 +103,10 @@ func prepareTable(format, name string, t *Table, m *Mapping, now time.Time) (*Pl
 	}
 	p := &Plan{Source: source, Format: format}
 	seen := map[string]bool{}
-	for _, rec := range t.Records {
+	for i, rec := range t.Records {
+		if progress != nil && (i%1000 == 0 || i == len(t.Records)-1) {
+			progress(i + 1)
+		}
 		row, skip := c.convert(rec, ps)
 		switch {
 		case skip:

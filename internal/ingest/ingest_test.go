@@ -36,7 +36,7 @@ type world struct {
 	coord auth.Actor
 }
 
-func newWorld(t *testing.T, e store.Engine) *world {
+func newWorld(t testing.TB, e store.Engine) *world {
 	t.Helper()
 	srv := servertest.New(t, servertest.Options{Engine: e})
 	o, err := staff.New(srv.DB, time.Hour).CreateOrg(context.Background(), staff.System, &staff.OrgIn{Name: "Hotline", Kind: "ngo", Country: "TH"})

@@ -27,7 +27,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	format := fs.String("format", "", "csv, xlsx or kobo (default: from the file's extension; .json is kobo)")
+	format := fs.String("format", "", "csv, xlsx or kobo (default: from the file's extension; .json is kobo); with --suggest also xlsform (a Kobo/ODK form's XLSForm)")
 	mapPath := fs.String("mapping", "", "the mapping file (YAML; vigil import --suggest FILE writes a start)")
 	org := fs.String("org", "", "organisation id or name the reports go to (default: the only one)")
 	dry := fs.Bool("dry-run", false, "check every row and report every problem; change nothing")
@@ -56,11 +56,19 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	if *suggest {
-		t, err := ingest.Read(*format, bytes.NewReader(data), nil)
-		if err != nil {
-			return importError(path, err)
+		var m *ingest.Mapping
+		var notes []string
+		if *format == "xlsform" {
+			if m, notes, err = ingest.SuggestXLSForm(bytes.NewReader(data)); err != nil {
+				return importError(path, err)
+			}
+		} else {
+			t, err := ingest.Read(*format, bytes.NewReader(data), nil)
+			if err != nil {
+				return importError(path, err)
+			}
+			m, notes = ingest.Suggest(*format, t)
 		}
-		m, notes := ingest.Suggest(*format, t)
 		out, err := m.Marshal()
 		if err != nil {
 			return err

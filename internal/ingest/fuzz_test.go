@@ -119,3 +119,22 @@ func FuzzParseMapping(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSuggestXLSForm(f *testing.F) {
+	b, err := os.ReadFile(standards + "/ctdc-htcds/htcds/htcds_xlsform.xlsx")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<20 {
+			return
+		}
+		m, _, err := ingest.SuggestXLSForm(bytes.NewReader(data))
+		if err == nil {
+			if _, err := m.Marshal(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -481,3 +481,37 @@ func TestPublicClientRefusesLocalAddresses(t *testing.T) {
 		t.Fatalf("fetching %s: %v; want refused", srv.URL, err)
 	}
 }
+
+// TestSuggestXLSForm writes a mapping from IOM's HTCDS XLSForm: questions
+// by their names, choices listed to map; it parses, and reads a submission.
+func TestSuggestXLSForm(t *testing.T) {
+	f, err := os.Open(standards + "/ctdc-htcds/htcds/htcds_xlsform.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, notes, err := ingest.SuggestXLSForm(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ingest.ParseMapping(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if g := back.Fields["victim.gender"]; g == nil || g.Columns[0] != "prs_Gender" || g.Values["Feminine"] != "female" || g.Values["Masculine"] != "male" {
+		t.Errorf("victim.gender %+v\n%s", g, out)
+	}
+	if n := back.Fields["victim.nationality"]; n == nil || n.Columns[0] != "prs_Citizenship" {
+		t.Errorf("victim.nationality %+v\n%s", n, out)
+	}
+	if it := back.Fields["incident_types"]; it == nil || !slices.Contains(it.Columns, "vic_TypeOfExploitation") || it.Values["DebtBondage"] != "extortion_ransom" && it.Values["ForcedLabour"] != "forced_criminality" {
+		t.Errorf("incident_types %+v\n%s", it, out)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "con_Consent") }) {
+		t.Errorf("notes %q do not point at the consent question", notes)
+	}
+}

@@ -10,7 +10,12 @@ import (
 )
 
 // guesses are words in a header that suggest a field, most specific first.
+// A field of "-" marks personal data no report field keeps (an address,
+// a birth date): never mapped, so it cannot end up unsealed.
 var guesses = []struct{ field, words string }{
+	{"-", "birth|mailing|street|postal|zip|salutation|home address"},
+	{"places", "location|place of"},
+	{"incident_types", "exploitation|methods of control|means of control"},
 	{"victim.still_held", "still held|still detained|still inside|held now"},
 	{"victim.nationality", "nationality|citizenship|citizen"},
 	{"victim.age_band", "age band|age group|age_band"},
@@ -57,6 +62,11 @@ func Suggest(format string, t *Table) (*Mapping, []string) {
 		placed := false
 		for _, g := range guesses {
 			for _, w := range strings.Split(g.words, "|") {
+				if strings.Contains(lh, strings.ReplaceAll(w, "_", " ")) && g.field == "-" {
+					notes = append(notes, fmt.Sprintf("column %q is personal data no report field keeps: not mapped", h))
+					placed = true
+					break
+				}
 				if strings.Contains(lh, strings.ReplaceAll(w, "_", " ")) {
 					if f, ok := m.Fields[g.field]; ok {
 						if g.field == "narrative" || g.field == "places" || g.field == "recruiter_contacts" {

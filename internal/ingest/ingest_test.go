@@ -245,6 +245,17 @@ func TestProblemsNameLineAndColumn(t *testing.T) {
 	}
 }
 
+// TestKoboProblemLines names the line where the faulty submission starts.
+func TestKoboProblemLines(t *testing.T) {
+	data := "{\"count\": 2, \"results\": [\n  {\"meta/rootUuid\": \"uuid:1\", \"person/gender\": \"Masculine\"},\n\n  {\n    \"meta/rootUuid\": \"uuid:2\",\n    \"person/gender\": \"Robot\",\n    \"location_of_exploitation\": \"91 200\"\n  }\n]}\n"
+	_, err := ingest.Prepare("kobo", "k.json", strings.NewReader(data), mapping(t, "kobo.yaml"), time.Now())
+	for _, want := range []string{`k.json:4: column person/gender: "Robot" is not a gender`, `k.json:4: column location_of_exploitation: "91 200" is not a geopoint: latitude or longitude out of range`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v; want %q", err, want)
+		}
+	}
+}
+
 func TestMalformedFiles(t *testing.T) {
 	m := mapping(t, "cases.yaml")
 	for _, tc := range []struct {

@@ -111,12 +111,17 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := openServer(ctx, e, cfg, db)
-	if err != nil {
-		return err
+	// A dry run only reads; an import writes through intake, which (like
+	// serve) holds the SQLite database for itself.
+	svc := ingest.New(db, nil, e.log)
+	if !*dry {
+		srv, err := openServer(ctx, e, cfg, db)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		svc = ingest.New(db, srv.Intake, e.log)
 	}
-	defer srv.Close()
-	svc := ingest.New(db, srv.Intake, e.log)
 	svc.HTTP = ingest.PublicClient(30 * time.Second)
 	svc.KoboToken = e.getenv("VIGIL_KOBO_TOKEN")
 	a := auth.Actor{UserID: staff.System.UserID, OrgID: orgID, Role: auth.Intake}

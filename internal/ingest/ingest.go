@@ -187,7 +187,7 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, p *Plan, o Options) 
 	}
 	now := s.Now().UTC()
 	var created []*Row
-	err := s.db.Tx(ctx, func(q store.Q) error {
+	write := func(q store.Q) error {
 		created, res.Reports, res.Already = nil, nil, 0
 		have, err := q.ImportedKeys(ctx, a.OrgID, keys)
 		if err != nil {
@@ -229,7 +229,13 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, p *Plan, o Options) 
 		}
 		return audit.Record(ctx, q, a, "import.file", "organisation", a.OrgID, map[string]any{
 			"source": p.Source, "format": p.Format, "rows": len(p.Rows), "created": len(created), "already_imported": res.Already, "skipped": p.Skipped})
-	})
+	}
+	err := s.db.Tx(ctx, write)
+	for try := 0; try < 3 && errors.Is(err, store.ErrConflict); try++ {
+		// A concurrent import (a Kobo retry racing its first delivery)
+		// committed some of these rows first: once more, they are skipped.
+		err = s.db.Tx(ctx, write)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ingest: import %s: %w", p.Source, err)
 	}

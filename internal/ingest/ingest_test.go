@@ -526,3 +526,42 @@ func TestSuggestXLSForm(t *testing.T) {
 		t.Errorf("notes %q do not point at the consent question", notes)
 	}
 }
+
+// TestConcurrentDeliveries posts the same Kobo submission from several
+// goroutines at once (a retry racing the first delivery): one report.
+func TestConcurrentDeliveries(t *testing.T) {
+	engines(t, func(t *testing.T, e store.Engine) {
+		w := newWorld(t, e)
+		ctx := context.Background()
+		mb, _ := os.ReadFile("testdata/kobo.yaml")
+		token, err := w.svc.CreateKoboHook(ctx, staff.System, w.org, "race", mb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := os.ReadFile(standards + "/kobo-odk/examples/kobo-rest-service-post.json")
+		errs := make(chan error, 4)
+		created := make(chan int, 4)
+		for range 4 {
+			go func() {
+				res, err := w.svc.ReceiveKobo(ctx, token, bytes.NewReader(body))
+				if err == nil {
+					created <- res.Created
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(created)
+		total := 0
+		for n := range created {
+			total += n
+		}
+		if total != 1 || w.count(t, "reports") != 1 {
+			t.Fatalf("%d created, %d reports; want 1", total, w.count(t, "reports"))
+		}
+	})
+}

@@ -21,12 +21,20 @@ type ImportRow struct {
 	OriginalAt, ImportedAt int64
 }
 
-// PutImportRows records rows in one statement each.
+// PutImportRows records rows in one statement each. A row whose key the
+// organisation has imported already (by a concurrent import that
+// committed first) is ErrConflict: the caller rolls back and looks again.
 func (q Q) PutImportRows(ctx context.Context, rows []*ImportRow) error {
 	for _, r := range rows {
-		if _, err := q.q.ExecContext(ctx, `INSERT INTO import_rows (org_id, row_key, report_id, source, line, original_at, imported_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7)`, r.OrgID, r.Key, r.ReportID, r.Source, r.Line, r.OriginalAt, r.ImportedAt); err != nil {
+		res, err := q.q.ExecContext(ctx, `INSERT INTO import_rows (org_id, row_key, report_id, source, line, original_at, imported_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (org_id, row_key) DO NOTHING`, r.OrgID, r.Key, r.ReportID, r.Source, r.Line, r.OriginalAt, r.ImportedAt)
+		if err != nil {
 			return fmt.Errorf("store: put import row: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: put import row: %w", err)
+		} else if n == 0 {
+			return fmt.Errorf("store: import row %s: %w", r.Key, ErrConflict)
 		}
 	}
 	return nil

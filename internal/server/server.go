@@ -215,6 +215,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Search:          s.Search,
 		Stats:           s.Stats,
 		Ledger:          namer,
+		Ingest:          s.Ingest,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -89,6 +90,9 @@ type Deps struct {
 	// Ledger names the testimony ledger at setup; nil shows the configured
 	// origin, which setup then cannot change.
 	Ledger Namer
+	// Ingest imports spreadsheets and Kobo exports (the import page); nil
+	// offers none.
+	Ingest *ingest.Service
 }
 
 // Namer is the ledger as setup sees it: its origin, and the renaming of a
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
+	"imports",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -357,6 +362,8 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
 			} else if isFileUpload(r) {
 				limit += intake.MaxAttachment + 4<<10
+			} else if r.URL.Path == "/app/import" {
+				limit += MaxImportUpload + 8<<10
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -653,6 +660,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountViews(mux)
 	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
+	s.mountImports(mux)
 	s.mountSetup(mux)
 	s.mountPasswordReset(mux)
 	mux.Handle("/app/", s.staffPage(true, func(w http.ResponseWriter, q *req) error { return errNotFound }))

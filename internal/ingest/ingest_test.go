@@ -565,3 +565,55 @@ func TestConcurrentDeliveries(t *testing.T) {
 		}
 	})
 }
+
+// TestSuggestXLSFormRepeat maps the synthetic intake form's questions
+// (kobo-odk/examples) as its Kobo submissions carry them: a group's by
+// path, a repeat's from the repetition; the mapping then reads them.
+func TestSuggestXLSFormRepeat(t *testing.T) {
+	x := excelize.NewFile()
+	x.SetSheetName("Sheet1", "survey")
+	for i, row := range [][]string{
+		{"type", "name", "label"},
+		{"select_one yn", "consent", "Does the person consent?"},
+		{"begin_group", "person", "Person"},
+		{"select_one gender", "gender", "Gender"},
+		{"integer", "age_years", "Age in years"},
+		{"end_group", "", ""},
+		{"geopoint", "location_of_exploitation", "Where"},
+		{"begin_repeat", "perpetrator", "Perpetrators"},
+		{"text", "perp_name", "Perpetrator name"},
+		{"text", "perp_role", "Role"},
+		{"end_repeat", "", ""},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		x.SetSheetRow("survey", cell, &row)
+	}
+	x.NewSheet("choices")
+	for i, row := range [][]string{{"list_name", "name", "label"}, {"gender", "Masculine", "Masculine"}, {"gender", "Feminine", "Feminine"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		x.SetSheetRow("choices", cell, &row)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := ingest.SuggestXLSForm(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := m.Marshal()
+	if f := m.Fields["subject.name"]; f == nil || f.Repeat != "perpetrator" || f.Columns[0] != "perp_name" {
+		t.Errorf("subject.name %+v\n%s", f, out)
+	}
+	if f := m.Fields["victim.gender"]; f == nil || f.Columns[0] != "person/gender" || f.Values["Masculine"] != "male" {
+		t.Errorf("victim.gender %+v\n%s", f, out)
+	}
+	if f := m.Fields["geopoint"]; f == nil || f.Columns[0] != "location_of_exploitation" {
+		t.Errorf("geopoint %+v\n%s", f, out)
+	}
+	m.Skip = map[string]ingest.Columns{"consent": {"no"}}
+	p := prepare(t, "kobo", standards+"/kobo-odk/examples/kobo-v2-data-list.json", m)
+	if len(p.Rows) != 1 || len(p.Rows[0].Sub.Subjects) != 2 || p.Rows[0].Sub.Victims[0].Gender != "male" {
+		t.Fatalf("plan: %+v", p.Rows)
+	}
+}

@@ -78,7 +78,9 @@ func SuggestXLSForm(r io.Reader) (m *Mapping, notes []string, err error) {
 		repeat := ""
 		for _, g := range groups {
 			if r, ok := strings.CutPrefix(g, "repeat:"); ok {
-				path, repeat = append(path, r), strings.Join(append(append([]string{}, path...), r), "/")
+				// The repeat's own path names it; its questions' paths
+				// start from it.
+				repeat = strings.Join(append(path, r), "/")
 				path = nil
 				continue
 			}

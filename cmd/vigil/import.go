@@ -22,6 +22,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "kobo-hook" {
 		return runKoboHook(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "attachments" {
+		return runPendingAttachments(ctx, e, args[1:])
+	}
 	fs := newFlags(e, "import")
 	cfg, err := loadConfig(e, fs)
 	if err != nil {
@@ -215,5 +218,32 @@ func runKoboHook(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import kobo-hook: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "%s/api/v1/intake/kobo/%s\n", strings.TrimSuffix(cfg.PublicURL, "/"), token)
+	return nil
+}
+
+// runPendingAttachments fetches again the Kobo attachments left pending.
+func runPendingAttachments(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "import attachments")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	srv, err := openServer(ctx, e, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	svc := ingest.New(db, srv.Intake, e.log)
+	svc.KoboToken = e.getenv("VIGIL_KOBO_TOKEN")
+	attached, pending, err := svc.FetchPending(ctx)
+	if err != nil {
+		return fmt.Errorf("import attachments: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "attachments: %d fetched, %d still pending\n", attached, pending)
 	return nil
 }

@@ -34,6 +34,7 @@ func TestImportCLI(t *testing.T) {
 		{name: "malformed", args: []string{"import", "--mapping", data + "cases.yaml", bad}, code: 1, msg: bad + `:3: column Type: "Smuggling" is not an incident type`},
 		{name: "import", args: []string{"import", "--mapping", data + "cases.yaml", data + "cases.csv"}, out: "imported 3 reports (3 rows; 0 imported before"},
 		{name: "again", args: []string{"import", "--mapping", data + "cases.yaml", data + "cases.csv"}, out: "imported 0 reports (3 rows; 3 imported before"},
+		{name: "pending attachments", args: []string{"import", "attachments"}, out: "attachments: 0 fetched, 0 still pending"},
 		{name: "kobo hook", args: []string{"import", "kobo-hook", "--org", "Hotline", "--mapping", data + "kobo.yaml"}, out: "/api/v1/intake/kobo/kobo_"},
 	} {
 		tt.run(t, getenv)

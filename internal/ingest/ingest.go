@@ -332,3 +332,50 @@ func PublicClient(timeout time.Duration) *http.Client {
 	tr := &http.Transport{DialContext: d.DialContext, Proxy: nil, TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: timeout}
 	return &http.Client{Timeout: timeout, Transport: tr}
 }
+
+// FetchPending tries again every attachment left pending (at most 10,000
+// at a time): one fetched and accepted is attached to its report and
+// forgotten; one refused or unreachable stays, with the new reason. It
+// returns how many were attached and how many are still pending.
+func (s *Service) FetchPending(ctx context.Context) (attached, pending int, err error) {
+	ps, err := s.db.Read().AllPendingAttachments(ctx, 10_000)
+	if err != nil {
+		return 0, 0, fmt.Errorf("ingest: %w", err)
+	}
+	for _, p := range ps {
+		r, err := s.db.Read().GetReport(ctx, p.ReportID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && r.ErasedAt != 0 {
+			if err := s.db.Tx(ctx, func(q store.Q) error { return q.DeletePendingAttachment(ctx, p.ReportID, p.URL) }); err != nil {
+				return attached, pending, fmt.Errorf("ingest: %w", err)
+			}
+			continue
+		}
+		if err != nil {
+			return attached, pending, fmt.Errorf("ingest: %w", err)
+		}
+		a := auth.Actor{UserID: "system", OrgID: r.OrgID, Role: auth.Intake}
+		reason := ""
+		if s.HTTP == nil {
+			reason = "not fetched: no HTTP client"
+		} else if data, err := s.fetch(ctx, p.URL); err != nil {
+			reason = err.Error()
+		} else if _, err := s.intake.AddAttachment(ctx, a, p.ReportID, "attachment", p.Name, bytes.NewReader(data)); err != nil {
+			reason = "refused: " + message(err)
+		}
+		err = s.db.Tx(ctx, func(q store.Q) error {
+			if reason == "" {
+				return q.DeletePendingAttachment(ctx, p.ReportID, p.URL)
+			}
+			return q.SetPendingReason(ctx, p.ReportID, p.URL, reason)
+		})
+		if err != nil {
+			return attached, pending, fmt.Errorf("ingest: %w", err)
+		}
+		if reason == "" {
+			attached++
+		} else {
+			pending++
+		}
+	}
+	return attached, pending, nil
+}

@@ -345,6 +345,24 @@ func TestImportKobo(t *testing.T) {
 			if err != nil || len(pend) != tc.pending {
 				t.Fatalf("pending %v, %v; want %d", pend, err, tc.pending)
 			}
+			// Fetched again once the server answers: attached, no longer pending.
+			w.svc.HTTP = tc.client
+			if tc.pending > 0 {
+				w.svc.HTTP = &http.Client{Transport: roundTripper(func(*http.Request) (*http.Response, error) {
+					return &http.Response{StatusCode: 200, Body: io.NopCloser(bytes.NewReader(png)), Header: http.Header{}}, nil
+				})}
+			}
+			attached, pending, err := w.svc.FetchPending(ctx)
+			if err != nil || attached != tc.pending || pending != 0 {
+				t.Fatalf("fetch pending: %d attached, %d pending, %v; want %d, 0", attached, pending, err, tc.pending)
+			}
+			if pend, _ := w.srv.DB.Read().PendingAttachments(ctx, res.Reports[0]); len(pend) != 0 {
+				t.Fatalf("still pending: %v", pend)
+			}
+			files, err := w.srv.Intake.Attachments(ctx, w.coord, res.Reports[0])
+			if err != nil || len(files) != 1 {
+				t.Fatalf("attachments %v, %v; want the photo", files, err)
+			}
 		})
 	}
 }

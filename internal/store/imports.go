@@ -157,3 +157,40 @@ func (q Q) CountImportRows(ctx context.Context, orgID string) (int, error) {
 	}
 	return n, nil
 }
+
+// AllPendingAttachments returns every pending attachment, oldest first, at
+// most limit.
+func (q Q) AllPendingAttachments(ctx context.Context, limit int) ([]*PendingAttachment, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, url, name, media_type, reason, created_at FROM import_attachments
+		ORDER BY created_at, report_id, url LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []*PendingAttachment
+	for rows.Next() {
+		a := &PendingAttachment{}
+		if err := rows.Scan(&a.ReportID, &a.URL, &a.Name, &a.MediaType, &a.Reason, &a.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: pending attachments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DeletePendingAttachment forgets a pending attachment (fetched, or its
+// report erased).
+func (q Q) DeletePendingAttachment(ctx context.Context, reportID, url string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM import_attachments WHERE report_id = $1 AND url = $2`, reportID, url); err != nil {
+		return fmt.Errorf("store: delete pending attachment: %w", err)
+	}
+	return nil
+}
+
+// SetPendingReason records why a pending attachment is still pending.
+func (q Q) SetPendingReason(ctx context.Context, reportID, url, reason string) error {
+	if _, err := q.q.ExecContext(ctx, `UPDATE import_attachments SET reason = $3 WHERE report_id = $1 AND url = $2`, reportID, url, reason); err != nil {
+		return fmt.Errorf("store: pending attachment: %w", err)
+	}
+	return nil
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 )
@@ -459,6 +461,14 @@ func (c *converter) date(s string) (time.Time, error) {
 	}
 	for _, l := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05.000-07:00", "2006-01-02 15:04:05"} {
 		if d, err := time.Parse(l, s); err == nil {
+			y, m, dd := d.Date()
+			return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	// A date cell of a workbook whose number format was lost (or read
+	// raw) is Excel's serial day number.
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 25569 && n < 73051 {
+		if d, err := excelize.ExcelDateToTime(n, false); err == nil {
 			y, m, dd := d.Date()
 			return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC), nil
 		}

@@ -269,6 +269,7 @@ func TestMalformedFiles(t *testing.T) {
 		{"not xlsx", "xlsx", "PK\x03\x04garbage", "f:is not an XLSX workbook"},
 		{"bad json", "kobo", "[\n{\"_id\": 1},\n{\"_id\": 2,,}\n]", "f:3: is not Kobo JSON"},
 		{"json scalar", "kobo", "42", "f:1: is not Kobo JSON"},
+		{"excel serial date read", "csv", "Case ID,Date received,What happened,Type,Victim name,Age,Sex,Nationality,Still held,Location,Recruiter contact\nA,45352,x,,,,,,,,\nB,99999,y,,,,,,,,\n", `f:3: column Date received: "99999" is not a date`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ingest.Prepare(tc.format, "f", strings.NewReader(tc.data), m, time.Now())
@@ -633,5 +634,16 @@ func TestSuggestXLSFormRepeat(t *testing.T) {
 	p := prepare(t, "kobo", standards+"/kobo-odk/examples/kobo-v2-data-list.json", m)
 	if len(p.Rows) != 1 || len(p.Rows[0].Sub.Subjects) != 2 || p.Rows[0].Sub.Victims[0].Gender != "male" {
 		t.Fatalf("plan: %+v", p.Rows)
+	}
+}
+
+func TestExcelSerialDate(t *testing.T) {
+	data := "Case ID,Date received,What happened,Type,Victim name,Age,Sex,Nationality,Still held,Location,Recruiter contact\nA,45352,x,,,,,,,,\n"
+	p, err := ingest.Prepare("csv", "f", strings.NewReader(data), mapping(t, "cases.yaml"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Rows[0].Sub.ContactedOn; got != "2024-03-01" {
+		t.Fatalf("serial 45352 read as %q; want 2024-03-01", got)
 	}
 }

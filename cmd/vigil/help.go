@@ -39,6 +39,7 @@ func docs() map[string]doc {
 		"demo":    {args: "[--data DIR] [--reports N] [--seed N]", more: "Loads demo data into an empty (or new) database."},
 		"setup":   {args: "[--data DIR] --org NAME --admin-email EMAIL --admin-name NAME [--kind KIND] [--country CC] [--receives-public] [--log-origin NAME]", more: "Only on an installation with no account. --log-origin names the testimony ledger while it holds no entry; the name cannot change later. The password is asked on the terminal (no echo) or read from the first line of standard input.\nThe admin signs in and sets up an authenticator app first."},
 		"version": {args: ""},
+		"export":  {args: "[--data DIR] --format stix|ftm|ctdc|csv|xlsx [--org ORG] [--since DATE] [--out FILE|DIR] [--tlp LEVEL] [--k N] [--lang L] [--reveal --reason TEXT]", more: "Writes one organisation's data for partners; audited (export.data). csv writes reports.csv, victims.csv, cases.csv, referrals.csv and identifiers.csv into --out DIR. Victims' sealed fields only with --reveal and a --reason."},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
 		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
@@ -189,6 +190,15 @@ func envDocs() [][2]string {
 		{"VIGIL_TELEGRAM_TOKEN", "Telegram bot token from @BotFather; set, serve runs the bot (long polling; or run vigil bot telegram)"},
 		{"VIGIL_TELEGRAM_TOKEN_FILE", "file holding that token"},
 		{"VIGIL_TELEGRAM_API", "Bot API server (default https://api.telegram.org)"},
+		{"VIGIL_LINE_CHANNEL_SECRET", "LINE channel secret (checks X-Line-Signature); with VIGIL_LINE_CHANNEL_TOKEN, serve takes reports at POST /line/webhook; _FILE reads it from a file"},
+		{"VIGIL_LINE_CHANNEL_TOKEN", "LINE channel access token (reply and push); _FILE reads it from a file"},
+		{"VIGIL_LINE_API", "LINE Messaging API (default https://api.line.me)"},
+		{"VIGIL_LINE_DATA_API", "LINE content API for images and files (default https://api-data.line.me)"},
+		{"VIGIL_WHATSAPP_TOKEN", "WhatsApp Cloud API access token; with the three below, serve takes reports at GET|POST /whatsapp/webhook; _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_APP_SECRET", "Meta app secret (checks X-Hub-Signature-256); _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_VERIFY_TOKEN", "the verify token given to Meta for the webhook handshake; _FILE reads it from a file"},
+		{"VIGIL_WHATSAPP_PHONE_ID", "the business phone number's ID (digits)"},
+		{"VIGIL_WHATSAPP_API", "Graph API with its version (default https://graph.facebook.com/v21.0)"},
 		{"VIGIL_CHAT_DRAFT_TTL", "how long an untouched report draft in a chat app is kept (default 168h)"},
 	}
 }

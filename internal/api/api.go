@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -69,9 +70,12 @@ type Services struct {
 	Search   *search.Service
 	Stats    *stats.Service
 	Export   *listexport.Service
-	Views    *views.Service
-	Ingest   *ingest.Service // KoboToolbox deliveries (nil: none)
-	DB       *store.DB
+	// Data writes the data exports (STIX, FtM, CTDC, CSV, XLSX).
+	Data  *export.Service
+	Views *views.Service
+	DB    *store.DB
+	// Ingest files KoboToolbox REST Service deliveries (nil: none).
+	Ingest *ingest.Service
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
 }
@@ -176,6 +180,7 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/exports/lists/referrals", auth.ListReferrals, false, api.exportList(listexport.Referrals)},
 		{"GET", "/api/v1/exports/lists/stats", auth.ReadStats, false, api.exportList(listexport.Stats)},
 		{"GET", "/api/v1/exports/lists/search", auth.Search, false, api.exportList(listexport.Search)},
+		{"GET", "/api/v1/exports/{format}", auth.ExportData, false, api.exportData},
 		{"GET", "/api/v1/me", "", false, api.me},
 		{"PATCH", "/api/v1/me", "", false, api.patchMe},
 		{"GET", "/api/v1/views", "", false, api.listViews},

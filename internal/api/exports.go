@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/listexport"
 )
 
@@ -37,4 +38,26 @@ func (api *API) exportList(list string) Handler {
 		}
 		return nil
 	}
+}
+
+// exportData writes an organisation's data in a partner's format
+// (package export): stix, ftm, ctdc, csv (one table: ?table=, default
+// reports) or xlsx; since, tlp, k, lang, reveal and reason as query
+// parameters. Admins and coordinators; audited (export.data).
+func (api *API) exportData(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	req, err := export.RequestOf(r.PathValue("format"), r.URL.Query())
+	if err != nil {
+		return err
+	}
+	e, err := api.svc.Data.Start(r.Context(), a, req)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", e.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+e.Filename()+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if err := e.Write(r.Context(), w); err != nil {
+		api.log.ErrorContext(r.Context(), "api: export", "format", req.Format, "err", err)
+	}
+	return nil
 }

@@ -87,6 +87,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/exports/lists/referrals":            {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
 	"GET /api/v1/exports/lists/stats":                {auth.Admin: {own}, auth.Coordinator: {own}, auth.Investigator: {own}},
 	"GET /api/v1/exports/lists/search":               {auth.Coordinator: {own}, auth.Investigator: {own}, auth.Intake: {own}, auth.Partner: {own}},
+	"GET /api/v1/exports/{format}":                   {auth.Admin: allScopes, auth.Coordinator: allScopes}, // always the actor's own organisation's data
 	"GET /api/v1/check":                              everyone(allScopes),
 	"GET /api/v1/check/range":                        everyone(allScopes),
 	"GET /api/v1/check/range/{prefix}":               everyone(allScopes),
@@ -352,6 +353,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"value": "@hotline_" + f.report[len(f.report)-12:] + "x", "note": "matrix"}, nil
 	case "POST /api/v1/screening/{id}/review":
 		return strings.Replace(pattern, "{id}", f.hit, 1), map[string]string{"decision": "confirmed"}, nil
+	case "GET /api/v1/exports/{format}":
+		return "/api/v1/exports/stix", nil, nil
 	case "GET /api/v1/search", "GET /api/v1/exports/lists/search":
 		return path + "?q=" + f.report, nil, nil
 	case "POST /api/v1/reports/{id}/merge":

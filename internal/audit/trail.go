@@ -75,7 +75,7 @@ func Actions() []string {
 	return []string{
 		"attachment.add", "attachment.read", "attachment.read_original", "attachment.thumbnail",
 		"case.add_report", "case.create", "case.move_report", "case.note", "case.note_edit", "case.refer", "case.remove_report", "case.reopen", "case.update",
-		"export.audit", "export.list", "export.reveal",
+		"export.audit", "export.data", "export.list", "export.reveal",
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",
 		"import.file", "import.kobo_hook",
 		"org.admin", "org.create", "org.totp", "org.update",

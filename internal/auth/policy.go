@@ -102,6 +102,11 @@ const (
 	ManageProtected Action = "identifier.protect" // register the organisation's own and partners' contacts as legitimate; audited
 )
 
+// ExportData exports the organisation's data in the formats partners use
+// (internal/export: STIX, FollowTheMoney, CTDC, CSV, XLSX); audited. Its
+// sealed fields need RevealSealed besides.
+const ExportData Action = "data.export"
+
 // Resource is what an action is done to, as far as access depends on it.
 type Resource struct {
 	// OrgID owns the resource ("" for none: a global resource).
@@ -152,12 +157,12 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
-		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search, ExportData},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement, ReadMessages, WriteReporter,
 		ListCases, ReadCase, ReadHistory, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
-	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected},
+	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected, ExportData},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff
 	// intake from another system) and reads nothing back.

@@ -107,6 +107,8 @@ type Config struct {
 	// ChatDraftTTL is how long an untouched report draft in a chat app is
 	// kept (VIGIL_CHAT_DRAFT_TTL, a Go duration; default 7 days).
 	ChatDraftTTL time.Duration
+	// Chats are the LINE and WhatsApp adapters' settings.
+	Chats
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -131,6 +133,7 @@ func Defaults() Config {
 		MinFreeDisk:           1 << 30,
 		TelegramAPI:           "https://api.telegram.org",
 		ChatDraftTTL:          7 * 24 * time.Hour,
+		Chats:                 defaultChats(),
 	}
 }
 
@@ -181,6 +184,9 @@ func FromEnv(getenv Getenv) (Config, error) {
 		c.TelegramToken = strings.TrimSpace(string(b))
 	}
 	str("VIGIL_TELEGRAM_API", &c.TelegramAPI)
+	if err := c.Chats.fromEnv(getenv); err != nil {
+		return c, err
+	}
 	if v := getenv("VIGIL_CHAT_DRAFT_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -336,6 +342,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("VIGIL_ATTACH_CLIENT_HOURLY, VIGIL_ATTACH_HOURLY, VIGIL_MIN_FREE_DISK: must not be negative"))
 	}
 	errs = append(errs, c.validateMail()...)
+	errs = append(errs, c.Chats.validate()...)
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
 	}

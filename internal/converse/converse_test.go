@@ -86,7 +86,7 @@ func TestDraftExpires(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return strings.Join(r, "\n")
+			return strings.Join(converse.Texts(r), "\n")
 		}
 		say("held in Bavet")
 		*now = now.Add(2 * time.Hour)
@@ -119,7 +119,7 @@ func TestLanguage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(r, "\n"); !strings.Contains(got, tt.want) {
+			if got := strings.Join(converse.Texts(r), "\n"); !strings.Contains(got, tt.want) {
 				t.Errorf("%s %q: %q, want %q", tt.lang, tt.text, got, tt.want)
 			}
 		}
@@ -139,12 +139,77 @@ func TestSendLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(strings.Join(r, ""), "VG-") {
+			if strings.Contains(strings.Join(converse.Texts(r), ""), "VG-") {
 				sent++
 			}
 		}
 	}
 	if sent != 2 {
 		t.Errorf("%d reports filed, want 2", sent)
+	}
+}
+
+// TestChoices: every button the engine offers, in every language, stands
+// for a command of at most 64 bytes (Telegram's callback_data) that the
+// engine knows; /held is asked until answered and kept with the draft;
+// /review sums the draft up and offers to send or discard it.
+func TestChoices(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	e, _ := newEngine(t, db)
+	say := func(chat, lang, text string) []converse.Reply {
+		t.Helper()
+		r, err := e.Handle(ctx, "telegram", converse.Message{Chat: chat, Lang: lang, Text: text}, noFetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	unknown := say("50", "en", "/nonsense")[0].Text
+	for _, lang := range []string{"en", "zh", "km", "th", "vi"} {
+		chat := "51" + lang
+		seen := map[string]bool{}
+		var offered []converse.Choice
+		for _, text := range []string{"/start", "/lang", "held somewhere", "/held maybe", "/held yes", "/review"} {
+			for _, r := range say(chat, lang, text) {
+				for _, row := range r.Choices {
+					offered = append(offered, row...)
+				}
+			}
+		}
+		for _, c := range offered {
+			if c.Label == "" || !strings.HasPrefix(c.Data, "/") || len(c.Data) > 64 {
+				t.Errorf("%s: choice %+v", lang, c)
+			}
+			seen[c.Data] = true
+		}
+		for _, want := range []string{"/lang km", "/held yes", "/held no", "/review", "/send", "/cancel"} {
+			if !seen[want] {
+				t.Errorf("%s: %s never offered (%v)", lang, want, seen)
+			}
+		}
+		for d := range seen {
+			if d == "/send" || d == "/cancel" || strings.HasPrefix(d, "/lang") {
+				continue
+			}
+			if r := say(chat, lang, d); r[0].Text == unknown {
+				t.Errorf("%s: %s is not a command", lang, d)
+			}
+		}
+	}
+	// Asked while not answered, not once answered.
+	if r := say("52", "en", "first"); !strings.Contains(r[0].Text, "still held") || len(r[0].Choices) != 2 {
+		t.Errorf("first text: %+v", r)
+	}
+	say("52", "en", "/held no")
+	if r := say("52", "en", "second"); strings.Contains(r[0].Text, "still held") || len(r[0].Choices) != 1 {
+		t.Errorf("after the answer: %+v", r)
+	}
+	r := say("52", "en", "/review")
+	if !strings.Contains(r[0].Text, "2 messages, 0 files. Still held: no.") || !strings.Contains(r[0].Text, "«first»") {
+		t.Errorf("review: %q", r[0].Text)
+	}
+	if r := say("53", "en", "/review"); !strings.Contains(r[0].Text, "nothing to send") || len(r[0].Choices) != 0 {
+		t.Errorf("review of nothing: %+v", r)
 	}
 }

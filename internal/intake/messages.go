@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -30,6 +32,17 @@ import (
 
 // MaxMessage bounds a message's text, in characters.
 const MaxMessage = 4000
+
+// MaxRepliesPerDay bounds the reporter's messages to one report in any 24
+// hours. Each is a permanent ledger statement, and whoever holds a code and
+// its secret can write them from many addresses, so the per-client rate
+// limits of the doors are not enough: past the cap a reply is refused
+// (429) until the oldest of the day's leaves the window.
+const MaxRepliesPerDay = 20
+
+// errTooManyReplies refuses a reply past MaxRepliesPerDay.
+var errTooManyReplies = answer.Refuse(http.StatusTooManyRequests, "rate_limited", "text",
+	fmt.Sprintf("this report has had %d messages from its reporter in the last 24 hours; wait before writing again", MaxRepliesPerDay))
 
 // MessageView is a message as its reader sees it. AuthorID is a staff
 // author's account, and is left out for the reporter.
@@ -162,9 +175,14 @@ func (s *Service) WriteToReporter(ctx context.Context, a auth.Actor, reportID st
 // reporter had not read yet (a chat's /status). A wrong code or secret is
 // ErrNoSuchReport.
 func (s *Service) Conversation(ctx context.Context, code, secret string, onlyNew bool) ([]MessageView, error) {
+	return s.conversation(ctx, func(q store.Q) (*store.Report, error) { return reportBySecret(ctx, q, code, secret) }, onlyNew)
+}
+
+// conversation is Conversation for the report find returns.
+func (s *Service) conversation(ctx context.Context, find func(store.Q) (*store.Report, error), onlyNew bool) ([]MessageView, error) {
 	var out []MessageView
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := reportBySecret(ctx, q, code, secret)
+		r, err := find(q)
 		if err != nil {
 			return err
 		}
@@ -193,6 +211,11 @@ func (s *Service) Conversation(ctx context.Context, code, secret string, onlyNew
 // The staff who wrote to the reporter and the assignees of the report's
 // cases are notified.
 func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn) (*MessageView, error) {
+	return s.reply(ctx, func(q store.Q) (*store.Report, error) { return reportBySecret(ctx, q, code, secret) }, in)
+}
+
+// reply is Reply to the report find returns.
+func (s *Service) reply(ctx context.Context, find func(store.Q) (*store.Report, error), in *MessageIn) (*MessageView, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
@@ -200,11 +223,18 @@ func (s *Service) Reply(ctx context.Context, code, secret string, in *MessageIn)
 	var m *store.ReportMessage
 	var reportID string
 	err := s.db.Tx(ctx, func(q store.Q) error {
-		r, err := reportBySecret(ctx, q, code, secret)
+		r, err := find(q)
 		if err != nil {
 			return err
 		}
 		reportID = r.ID
+		n, err := q.CountReporterMessagesSince(ctx, r.ID, now.Add(-24*time.Hour).UnixMicro())
+		if err != nil {
+			return err
+		}
+		if n >= MaxRepliesPerDay {
+			return errTooManyReplies
+		}
 		dk, err := s.writeKey(ctx, q, r.ID)
 		if err != nil {
 			return err

@@ -128,3 +128,35 @@ func TestConversationRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestRepliesCappedPerReport: whoever holds a report's code and secret
+// cannot fill the ledger with its statements: past MaxRepliesPerDay in 24
+// hours a reply is refused (429, naming text) and stores nothing, while
+// another report's reporter still writes.
+func TestRepliesCappedPerReport(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		ack := e.submit(t, "", &intake.Submission{Language: "en", Narrative: "Held in Sihanoukville."})
+		other := e.submit(t, "", &intake.Submission{Language: "en", Narrative: "Held in Poipet."})
+		for i := 0; i < intake.MaxRepliesPerDay; i++ {
+			if _, err := e.in.Reply(ctx, ack.TrackingCode, ack.Secret, &intake.MessageIn{Text: "again"}); err != nil {
+				t.Fatalf("reply %d: %v", i+1, err)
+			}
+		}
+		_, err := e.in.Reply(ctx, ack.TrackingCode, ack.Secret, &intake.MessageIn{Text: "one too many"})
+		if a := answer.Of(err); a.Status != 429 || a.Field != "text" {
+			t.Errorf("reply past the cap: %v (%d, field %q), want 429 naming text", err, a.Status, a.Field)
+		}
+		ms, err := e.in.Messages(ctx, e.actors["investigator@hotline"], ack.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != intake.MaxRepliesPerDay {
+			t.Errorf("messages stored = %d, want %d (the refused one stores nothing)", len(ms), intake.MaxRepliesPerDay)
+		}
+		if _, err := e.in.Reply(ctx, other.TrackingCode, other.Secret, &intake.MessageIn{Text: "hello"}); err != nil {
+			t.Errorf("another report's reporter is refused: %v", err)
+		}
+	})
+}

@@ -468,6 +468,10 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, id, reason string) er
 		if err := q.DeleteSearchTerms(ctx, id); err != nil {
 			return err
 		}
+		// So do the links to the chats that filed it (chat_reports).
+		if err := q.DeleteReportChats(ctx, id); err != nil {
+			return err
+		}
 		return audit.RecordReason(ctx, q, s.keys, a, "report.erase", "report", id, reason, nil)
 	})
 }

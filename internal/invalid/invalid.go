@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -64,6 +65,18 @@ func Text(field, s string, max int, required bool) error {
 	}
 	if strings.ContainsRune(s, 0) {
 		return Field(field, "invalid", "contains a NUL character")
+	}
+	return nil
+}
+
+// Line checks a one-line text field as Text does, and that it holds no
+// control character (no line break, tab or escape).
+func Line(field, s string, max int, required bool) error {
+	if err := Text(field, s, max, required); err != nil {
+		return err
+	}
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		return Field(field, "invalid_value", "must be text on one line, without control characters")
 	}
 	return nil
 }

@@ -41,3 +41,28 @@ func TestText(t *testing.T) {
 		t.Errorf("an unknown kind: %v", fe)
 	}
 }
+
+// TestLine: a one-line field takes what Text takes but no control
+// character.
+func TestLine(t *testing.T) {
+	for _, tt := range []struct {
+		name, s, code string
+	}{
+		{"plain", "Held, urgent", ""},
+		{"Thai", "ปอยเปต ด่วน", ""},
+		{"a line break", "urgent\nheld", "invalid_value"},
+		{"a tab", "urgent\theld", "invalid_value"},
+		{"an escape", "\x1b[31mred", "invalid_value"},
+		{"DEL", "a\x7fb", "invalid_value"},
+		{"too long", strings.Repeat("a", 21), "too_long"},
+	} {
+		err := invalid.Line("name", tt.s, 20, true)
+		fe, ok := invalid.As(err)
+		switch {
+		case tt.code == "" && err != nil:
+			t.Errorf("%s: %v, want accepted", tt.name, err)
+		case tt.code != "" && (!ok || fe.Code != tt.code || fe.Field != "name"):
+			t.Errorf("%s: %v, want %s on name", tt.name, err, tt.code)
+		}
+	}
+}

@@ -33,7 +33,8 @@ type IdentifierPage struct {
 	Side    string `json:"side"`
 	Public  bool   `json:"public"`
 	// FirstSeen and LastSeen are the months of the first and last report
-	// naming it, anywhere (as the case page shows them).
+	// naming it, anywhere (as the case page shows them); for a contact,
+	// of the reports listed.
 	FirstSeen string `json:"first_seen,omitempty"`
 	LastSeen  string `json:"last_seen,omitempty"`
 	// Roles are its roles in the reports listed.
@@ -42,7 +43,8 @@ type IdentifierPage struct {
 	// first, at most the limit asked for; Readable counts them all.
 	Reports  []IdentifierReport `json:"reports"`
 	Readable int                `json:"readable"`
-	// Hidden counts the reports naming it that the actor may not open.
+	// Hidden counts the reports naming it that the actor may not open;
+	// for a contact, only its own organisation's.
 	Hidden int `json:"hidden"`
 }
 
@@ -105,6 +107,10 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 	if err != nil {
 		return nil, err
 	}
+	// Readable starts as the organisation's whole count: whoever reads
+	// links (auth.ReadLinks) reads every report of its organisation, so
+	// the reports beyond the list are readable; those listed are checked
+	// one by one below all the same.
 	p := &IdentifierPage{ID: i.ID, Kind: i.Kind, Side: side(i), Public: i.Public(), FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen),
 		Roles: []string{}, Reports: []IdentifierReport{}, Readable: own, Hidden: all - own, Contact: i.VictimSide()}
 	for _, o := range occ {
@@ -146,6 +152,23 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 		p.Reports = append(p.Reports, ir)
 	}
 	slices.Sort(p.Roles)
+	if p.Contact {
+		// A victim's or reporter's contact is counted and dated in the
+		// caller's organisation only (see ReportIdentifiers): the reports
+		// of other organisations naming it are not counted as hidden, and
+		// its months are those of the reports listed.
+		p.Hidden -= all - own
+		p.FirstSeen, p.LastSeen = "", ""
+		for _, r := range p.Reports {
+			m := month(r.ReceivedAt.UnixMicro())
+			if p.FirstSeen == "" || m < p.FirstSeen {
+				p.FirstSeen = m
+			}
+			if m > p.LastSeen {
+				p.LastSeen = m
+			}
+		}
+	}
 	if !p.Contact {
 		if p.Value, err = s.open(i); err != nil {
 			return nil, err

@@ -80,6 +80,27 @@ func TestIdentifierPage(t *testing.T) {
 				t.Errorf("%s: %v; want %v", tt.name, err, tt.want)
 			}
 		}
+
+		// Another organisation names the same victim's phone: the hotline
+		// learns nothing of it, neither on the identifier page nor in the
+		// report's identifiers (a contact is counted in one's own
+		// organisation only), and neither does the other organisation.
+		w.file("coordinator@ngo", &intake.Submission{Narrative: "My sister is missing since March.", Victims: []intake.VictimIn{{Contact: "+855 97 555 0101"}}})
+		for _, as := range []string{"coordinator@hotline", "coordinator@ngo"} {
+			v, err := w.links.Identifier(ctx, w.actors[as], victim, 0)
+			if err != nil || len(v.Reports) != 1 || v.Readable != 1 || v.Hidden != 0 || v.FirstSeen != v.Reports[0].ReceivedAt.Format("2006-01") {
+				t.Errorf("%s: victim's contact named by two organisations: %+v, %v; want one report, none hidden, months of its own report", as, v, err)
+			}
+		}
+		ids, err := w.links.ReportIdentifiers(ctx, w.actors["coordinator@hotline"], b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range ids {
+			if i.ID == victim && (i.OtherReports != 0 || i.OtherOrgs != 0 || i.FirstSeen != "") {
+				t.Errorf("the report's victim contact counts another organisation's report: %+v", i)
+			}
+		}
 		_ = links.MaxIdentifierReports
 	})
 }

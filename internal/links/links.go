@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -432,6 +431,18 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 				return nil, err
 			}
 		}
+		if i.VictimSide() || v.Role == string(extract.RoleVictimContact) {
+			// A victim's or reporter's contact is counted in the caller's
+			// organisation only: that another organisation holds a
+			// report naming the same person's phone is itself what the
+			// sealed contact hides. Its months span every report, so
+			// they are left out too.
+			own, _, err := q.CountOccurrences(ctx, i.ID, a.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			v.OtherReports, v.OtherOrgs, v.FirstSeen, v.LastSeen = max(0, own-1), 0, "", ""
+		}
 		if v.Public {
 			if v.Held, err = s.held(ctx, q, i.ID); err != nil {
 				return nil, err
@@ -458,181 +469,6 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 // maxOwnReports bounds the list of the caller's own other reports per
 // identifier.
 const maxOwnReports = 50
-
-// Node and Edge make the network around a report for a graph view.
-type Node struct {
-	ID    string `json:"id"`
-	Type  string `json:"type"` // report or identifier kind
-	Label string `json:"label"`
-	// Own says whether a report node belongs to the caller's organisation;
-	// other organisations' reports are shown without detail.
-	Own bool `json:"own,omitempty"`
-}
-
-// Edge joins a report to an identifier it contains.
-type Edge struct {
-	From string `json:"from"`
-	To   string `json:"to"`
-	Role string `json:"role,omitempty"`
-}
-
-// Network is a bounded graph.
-type Network struct {
-	Nodes     []Node `json:"nodes"`
-	Edges     []Edge `json:"edges"`
-	Truncated bool   `json:"truncated"`
-}
-
-// Network returns the reports and identifiers within depth hops of a
-// report (report → identifier → report is two hops), at most max nodes.
-// Victim-side identifiers are left out; an identifier is labelled with its
-// value only when it is public or in a report of the caller's organisation.
-func (s *Service) Network(ctx context.Context, a auth.Actor, reportID string, depth, max int) (*Network, error) {
-	if _, err := s.readable(ctx, a, reportID); err != nil {
-		return nil, err
-	}
-	if depth < 1 || depth > 6 {
-		return nil, invalid.Field("depth", "invalid_value", "must be from 1 to 6")
-	}
-	if max < 2 || max > 1000 {
-		return nil, invalid.Field("max", "invalid_value", "must be from 2 to 1000")
-	}
-	q := s.db.Read()
-	net := &Network{Nodes: []Node{}, Edges: []Edge{}}
-	seen := map[string]bool{}
-	idents := map[string]*store.Identifier{} // identifier nodes, by node id
-	// Report nodes are labelled at the end, all in one query.
-	addReport := func(id string) error {
-		net.Nodes = append(net.Nodes, Node{ID: "r:" + id, Type: "report"})
-		return nil
-	}
-	frontier := []string{reportID}
-	seen["r:"+reportID] = true
-	if err := addReport(reportID); err != nil {
-		return nil, err
-	}
-	for hop := 0; hop < depth && len(frontier) > 0; hop += 2 {
-		linksOf, err := q.GetReportLinks(ctx, frontier)
-		if err != nil {
-			return nil, err
-		}
-		var next []string
-		for _, rid := range frontier {
-			l := linksOf[rid]
-			if l == nil {
-				continue
-			}
-			var ids []string
-			roles := map[string]string{}
-			for _, ref := range l.Identifiers {
-				ids = append(ids, ref.IdentifierID)
-				roles[ref.IdentifierID] = ref.Role
-			}
-			of, err := q.GetIdentifiers(ctx, ids)
-			if err != nil {
-				return nil, err
-			}
-			for _, i := range of {
-				if i.VictimSide() || !linking(i.Kind) {
-					continue
-				}
-				nid := "i:" + i.ID
-				if !seen[nid] {
-					if len(net.Nodes) >= max {
-						net.Truncated = true
-						return s.label(ctx, q, a, net, idents)
-					}
-					seen[nid] = true
-					idents[nid] = i
-					net.Nodes = append(net.Nodes, Node{ID: nid, Type: i.Kind})
-				}
-				net.Edges = append(net.Edges, Edge{From: "r:" + rid, To: nid, Role: roles[i.ID]})
-				if hop+1 >= depth {
-					continue
-				}
-				more, err := q.IdentifierOccurrences(ctx, i.ID, max)
-				if err != nil {
-					return nil, err
-				}
-				for _, o := range more {
-					rn := "r:" + o.ReportID
-					if o.Role == string(extract.RoleVictimContact) {
-						continue
-					}
-					if !seen[rn] {
-						if len(net.Nodes) >= max {
-							net.Truncated = true
-							return s.label(ctx, q, a, net, idents)
-						}
-						seen[rn] = true
-						if err := addReport(o.ReportID); err != nil {
-							return nil, err
-						}
-						next = append(next, o.ReportID)
-					}
-					if !slices.Contains(frontier, o.ReportID) {
-						net.Edges = append(net.Edges, Edge{From: rn, To: nid, Role: o.Role})
-					}
-				}
-			}
-		}
-		frontier = next
-	}
-	return s.label(ctx, q, a, net, idents)
-}
-
-// label labels a network's nodes: the date and language of the caller's
-// own reports, nothing of other organisations'; an identifier's value when
-// it is public or in one of the caller's organisation's reports (which
-// the caller may read), else only that it is in another organisation's.
-func (s *Service) label(ctx context.Context, q store.Q, a auth.Actor, net *Network, idents map[string]*store.Identifier) (*Network, error) {
-	var ids, private []string
-	for _, n := range net.Nodes {
-		if n.Type == "report" {
-			ids = append(ids, strings.TrimPrefix(n.ID, "r:"))
-		} else if i := idents[n.ID]; !i.Public() {
-			private = append(private, i.ID)
-		}
-	}
-	reports, err := q.GetReports(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	own := map[string]bool{}
-	for len(private) > 0 {
-		chunk := private[:min(len(private), 500)]
-		private = private[len(chunk):]
-		seen, err := q.SeenInOrg(ctx, chunk, a.OrgID, "")
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(own, seen)
-	}
-	for k, n := range net.Nodes {
-		if n.Type != "report" {
-			i := idents[n.ID]
-			n.Label = "in another organisation's report"
-			if i.Public() || own[i.ID] {
-				if n.Label, err = s.open(i); err != nil {
-					return nil, err
-				}
-			}
-			net.Nodes[k] = n
-			continue
-		}
-		r, ok := reports[strings.TrimPrefix(n.ID, "r:")]
-		if !ok {
-			return nil, fmt.Errorf("links: network: report %s: %w", n.ID, store.ErrNotFound)
-		}
-		n.Own = r.OrgID == a.OrgID
-		n.Label = "report in another organisation"
-		if n.Own {
-			n.Label = "report " + store.Time(r.ReceivedAt).Format("2006-01-02") + " (" + r.Language + ")"
-		}
-		net.Nodes[k] = n
-	}
-	return net, nil
-}
 
 // TopView is a recurring identifier.
 type TopView struct {

@@ -23,6 +23,18 @@ type RotationStore interface {
 	// in one transaction, leaving a row whose key changed meanwhile (an
 	// erasure) alone; it returns how many it replaced.
 	RewrapDataKeys(ctx context.Context, ids []string, old, new [][]byte) (int, error)
+	// DraftKeys and RewrapDraftKeys do the same for the data keys of
+	// reports being written in a chat app, by their key IDs
+	// (store.DraftKeyID).
+	DraftKeys(ctx context.Context, after string, n int) (ids []string, wrapped [][]byte, err error)
+	RewrapDraftKeys(ctx context.Context, ids []string, old, new [][]byte) (int, error)
+}
+
+// keySource is one table of wrapped data keys: reports' or drafts'.
+type keySource struct {
+	name   string
+	list   func(ctx context.Context, after string, n int) ([]string, [][]byte, error)
+	rewrap func(ctx context.Context, ids []string, old, new [][]byte) (int, error)
 }
 
 // RotateOptions tune Rotate.
@@ -48,7 +60,7 @@ type RotateReport struct {
 }
 
 // Rotate moves the database of the key file path to a new master key
-// without rewriting sealed data: every report's data key is rewrapped and
+// without rewriting sealed data: every report's (and chat draft's) data key is rewrapped and
 // the derivation root (so every index key) is kept. It is safe to run while
 // servers on the same machine serve, and to run again after it was
 // interrupted at any point; it resumes with the same next key:
@@ -120,17 +132,32 @@ func Rotate(ctx context.Context, path string, db RotationStore, opt RotateOption
 	return rep, retire(path, nextPath, nk, &rep)
 }
 
-// sweep rewraps under nk every data key that it does not open.
+// sweep rewraps under nk every data key, of reports and of chat drafts,
+// that it does not open.
 func sweep(ctx context.Context, k *Keyring, nk *kek, db RotationStore, opt RotateOptions, rep *RotateReport) error {
+	done := 0
+	for _, src := range []keySource{
+		{"data keys", db.DataKeys, db.RewrapDataKeys},
+		{"draft keys", db.DraftKeys, db.RewrapDraftKeys},
+	} {
+		if err := sweepSource(ctx, k, nk, src, opt, rep, &done); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweepSource rewraps the keys of one source, counting them in done.
+func sweepSource(ctx context.Context, k *Keyring, nk *kek, src keySource, opt RotateOptions, rep *RotateReport, done *int) error {
 	batch := opt.Batch
 	if batch <= 0 {
 		batch = 500
 	}
-	after, done := "", 0
+	after := ""
 	for {
-		ids, wrapped, err := db.DataKeys(ctx, after, batch)
+		ids, wrapped, err := src.list(ctx, after, batch)
 		if err != nil {
-			return fmt.Errorf("seal: rotate: read data keys: %w", err)
+			return fmt.Errorf("seal: rotate: read %s: %w", src.name, err)
 		}
 		if len(ids) == 0 {
 			return nil
@@ -151,15 +178,15 @@ func sweep(ctx context.Context, k *Keyring, nk *kek, db RotationStore, opt Rotat
 			rids, olds, news = append(rids, id), append(olds, wrapped[i]), append(news, sealWith(nk.aead, raw, ad))
 		}
 		if len(rids) > 0 {
-			n, err := db.RewrapDataKeys(ctx, rids, olds, news)
+			n, err := src.rewrap(ctx, rids, olds, news)
 			if err != nil {
-				return fmt.Errorf("seal: rotate: rewrap: %w", err)
+				return fmt.Errorf("seal: rotate: rewrap %s: %w", src.name, err)
 			}
 			rep.Rewrapped += n
 		}
-		done += len(ids)
+		*done += len(ids)
 		if opt.Progress != nil {
-			opt.Progress(done)
+			opt.Progress(*done)
 		}
 		after = ids[len(ids)-1]
 	}

@@ -172,6 +172,61 @@ func TestRotateMaster(t *testing.T) {
 	})
 }
 
+// TestRotateMasterRewrapsDrafts: a report being written in a chat app
+// (its draft sealed under its own data key) survives the master key's
+// rotation: a server started afterwards, with only the new key, opens it.
+func TestRotateMasterRewrapsDrafts(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		path := filepath.Join(t.TempDir(), "master.key")
+		server, err := seal.Open(ctx, path, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports := fill(t, db, server, "r", 3)
+		id := store.DraftKeyID("telegram", "chat-blind-index")
+		dk, wrapped, err := server.NewDataKey(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := dk.Seal([]byte("my brother is held in building C"), id)
+		far := store.Now() + int64(time.Hour/time.Microsecond)
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutChatDraft(ctx, &store.ChatDraft{Channel: "telegram", Chat: "chat-blind-index", Wrapped: wrapped, Body: body, UpdatedAt: store.Now(), ExpiresAt: far})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := seal.Rotate(ctx, path, db, seal.RotateOptions{Settle: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Rewrapped != len(reports)+1 || rep.Unreadable != 0 {
+			t.Errorf("rotation %+v, want %d keys rewrapped (the reports' and the draft's)", rep, len(reports)+1)
+		}
+		if err := os.Rename(rep.Retired, filepath.Join(t.TempDir(), "old.key")); err != nil {
+			t.Fatal(err)
+		}
+		after, err := seal.Open(ctx, path, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d *store.ChatDraft
+		if err := db.Tx(ctx, func(q store.Q) error {
+			d, err = q.GetChatDraft(ctx, "telegram", "chat-blind-index", store.Now())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		k, err := after.Unwrap(id, d.Wrapped)
+		if err != nil {
+			t.Fatalf("the draft's key does not open with the new master key: %v", err)
+		}
+		if b, err := k.Open(d.Body, id); err != nil || string(b) != "my brother is held in building C" {
+			t.Errorf("draft opened %q, %v", b, err)
+		}
+	})
+}
+
 // TestCheckFindsUnreadableKeys: a data key wrapped under a key the
 // database does not know is reported by Check.
 func TestCheckFindsUnreadableKeys(t *testing.T) {

@@ -23,10 +23,12 @@ import (
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/converse"
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/line"
 	"github.com/vigil-project/vigil/internal/links"
 	"github.com/vigil-project/vigil/internal/listexport"
 	"github.com/vigil-project/vigil/internal/metrics"
@@ -41,6 +43,7 @@ import (
 	"github.com/vigil-project/vigil/internal/telegram"
 	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
+	"github.com/vigil-project/vigil/internal/whatsapp"
 )
 
 // Server is an assembled Vigil.
@@ -63,6 +66,10 @@ type Server struct {
 	// Telegram bot, nil without VIGIL_TELEGRAM_TOKEN.
 	Converse *converse.Engine
 	Telegram *telegram.Bot
+	// Line and WhatsApp are the LINE and WhatsApp adapters, nil unless
+	// configured (config.Chats); their webhooks are mounted with them.
+	Line     *line.Bot
+	WhatsApp *whatsapp.Bot
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 	Ingest   *ingest.Service // spreadsheet and KoboToolbox imports
@@ -179,11 +186,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	exports := listexport.New(db, s.Intake, s.Casework, s.Stats, s.Search, cats)
+	data := export.New(db, keys, s.Intake, cats)
 	savedViews := views.New(db)
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Views: savedViews, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -226,6 +234,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		s.telegramSecret = keys.BlindIndex("telegram-webhook", cfg.TelegramToken)
 		mux.Handle("POST "+telegram.WebhookPath, s.Telegram.Webhook(s.telegramSecret))
 	}
+	s.mountChats(mux)
 	s.handler = securityHeaders(mux)
 	return s, nil
 }

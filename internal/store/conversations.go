@@ -59,6 +59,16 @@ func (q Q) ListReportMessages(ctx context.Context, reportID string) ([]*ReportMe
 	return out, rows.Err()
 }
 
+// CountReporterMessagesSince counts the reporter's messages of a report
+// written at or after since (Unix microseconds).
+func (q Q) CountReporterMessagesSince(ctx context.Context, reportID string, since int64) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_messages WHERE report_id = $1 AND from_staff = 0 AND created_at >= $2`, reportID, since).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count reporter messages: %w", err)
+	}
+	return n, nil
+}
+
 // MarkReportMessagesRead marks the unread messages of a report from one
 // side (fromStaff) read at at, and returns how many it marked.
 func (q Q) MarkReportMessagesRead(ctx context.Context, reportID string, fromStaff bool, at int64) (int64, error) {

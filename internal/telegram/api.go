@@ -77,11 +77,27 @@ type Document struct {
 	FileSize     int64  `json:"file_size,omitempty"`
 }
 
-// CallbackQuery is a button press (answered, not otherwise used yet).
+// CallbackQuery is a press of an inline keyboard's button. Message is the
+// bot's message that carried the button (an inaccessible one has only
+// chat, message_id and date 0); Data is the button's callback_data.
 type CallbackQuery struct {
-	ID   string `json:"id"`
-	From User   `json:"from"`
-	Data string `json:"data,omitempty"`
+	ID           string   `json:"id"`
+	From         User     `json:"from"`
+	Message      *Message `json:"message,omitempty"`
+	ChatInstance string   `json:"chat_instance,omitempty"`
+	Data         string   `json:"data,omitempty"`
+}
+
+// InlineKeyboardMarkup is the buttons under a message: rows of buttons.
+type InlineKeyboardMarkup struct {
+	InlineKeyboard [][]InlineKeyboardButton `json:"inline_keyboard"`
+}
+
+// InlineKeyboardButton is a button that sends callback_data (1–64 bytes)
+// back in a CallbackQuery when pressed.
+type InlineKeyboardButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
 }
 
 // File is a file ready to download from {api}/file/bot{token}/{file_path}.
@@ -175,11 +191,17 @@ func (c *Client) GetUpdates(ctx context.Context, offset int64, timeout time.Dura
 	return out, err
 }
 
-// SendMessage sends text to a chat, protected from forwarding and saving.
-// A text longer than Telegram's 4096 characters is sent in parts.
-func (c *Client) SendMessage(ctx context.Context, chatID int64, text string) error {
-	for _, part := range split(text, 4096) {
-		if err := c.call(ctx, "sendMessage", map[string]any{"chat_id": chatID, "text": part, "protect_content": true}, nil); err != nil {
+// SendMessage sends text to a chat, protected from forwarding and saving,
+// with the buttons of markup (nil: none). A text longer than Telegram's
+// 4096 characters is sent in parts, the buttons under the last.
+func (c *Client) SendMessage(ctx context.Context, chatID int64, text string, markup *InlineKeyboardMarkup) error {
+	parts := split(text, 4096)
+	for i, part := range parts {
+		p := map[string]any{"chat_id": chatID, "text": part, "protect_content": true}
+		if markup != nil && i == len(parts)-1 {
+			p["reply_markup"] = markup
+		}
+		if err := c.call(ctx, "sendMessage", p, nil); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/converse"
@@ -116,16 +117,19 @@ func (b *Bot) runLocked(ctx context.Context) error {
 }
 
 // Handle answers one update: a private chat's message goes through the
-// engine and its replies are sent; a button press is answered; anything
-// else is ignored.
+// engine and its replies are sent; a button press is answered
+// (answerCallbackQuery) and its command goes through the engine as if
+// typed; anything else is ignored.
 func (b *Bot) Handle(ctx context.Context, u Update) {
 	if cq := u.CallbackQuery; cq != nil {
 		if err := b.client.AnswerCallbackQuery(ctx, cq.ID); err != nil {
 			b.log.WarnContext(ctx, "telegram: answer a button", "err", err)
 		}
-		return
 	}
 	chat, in, ok := Incoming(u)
+	if !ok {
+		chat, in, ok = Pressed(u)
+	}
 	if !ok {
 		return
 	}
@@ -135,11 +139,54 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 	replies, err := b.engine.Handle(ctx, Channel, in, fetch)
 	if err != nil {
 		b.log.ErrorContext(ctx, "telegram: handle a message", "err", err)
-		replies = []string{b.engine.Failed(in.Lang)}
+		replies = []converse.Reply{{Text: b.engine.Failed(in.Lang)}}
 	}
 	for _, r := range replies {
-		b.send(ctx, chat, r)
+		b.send(ctx, chat, r.Text, keyboard(r.Choices))
 	}
+}
+
+// keyboard is the inline keyboard of an engine reply's choices, nil for
+// none.
+func keyboard(choices [][]converse.Choice) *InlineKeyboardMarkup {
+	if len(choices) == 0 {
+		return nil
+	}
+	m := &InlineKeyboardMarkup{}
+	for _, row := range choices {
+		var r []InlineKeyboardButton
+		for _, c := range row {
+			r = append(r, InlineKeyboardButton{Text: c.Label, CallbackData: c.Data})
+		}
+		m.InlineKeyboard = append(m.InlineKeyboard, r)
+	}
+	return m
+}
+
+// Pressed turns a button press into the engine's message and the chat to
+// answer: the button's command (its callback_data, which is what the chat
+// would type) from a person in a private chat. ok is false for anything
+// else, such as data that is not a command.
+func Pressed(u Update) (chat int64, in converse.Message, ok bool) {
+	cq := u.CallbackQuery
+	if cq == nil || cq.From.IsBot || !strings.HasPrefix(cq.Data, "/") || len(cq.Data) > 64 {
+		return 0, in, false
+	}
+	// In a private chat the chat's ID is the user's; the message may be
+	// inaccessible (too old) but still names its chat.
+	chat = cq.From.ID
+	if m := cq.Message; m != nil {
+		if m.Chat.Type != "" && m.Chat.Type != "private" {
+			return 0, in, false
+		}
+		if m.Chat.ID != 0 {
+			chat = m.Chat.ID
+		}
+	}
+	if chat == 0 {
+		return 0, in, false
+	}
+	return chat, converse.Message{Chat: strconv.FormatInt(chat, 10), Lang: cq.From.LanguageCode, Text: cq.Data}, true
 }
 
 // Incoming turns an update into the engine's message and the chat to
@@ -169,11 +216,11 @@ func Incoming(u Update) (chat int64, in converse.Message, ok bool) {
 }
 
 // send sends a reply, waiting once as asked if Telegram says too many.
-func (b *Bot) send(ctx context.Context, chat int64, text string) {
-	err := b.client.SendMessage(ctx, chat, text)
+func (b *Bot) send(ctx context.Context, chat int64, text string, markup *InlineKeyboardMarkup) {
+	err := b.client.SendMessage(ctx, chat, text, markup)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RetryAfter > 0 && ae.RetryAfter <= time.Minute && sleep(ctx, ae.RetryAfter) {
-		err = b.client.SendMessage(ctx, chat, text)
+		err = b.client.SendMessage(ctx, chat, text, markup)
 	}
 	if err != nil {
 		b.log.WarnContext(ctx, "telegram: send a reply", "err", err)

@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -20,7 +21,11 @@ import (
 // "description"} envelope; getUpdates confirms every update below offset
 // and long-polls up to timeout seconds; sendMessage needs chat_id and a
 // text of 1–4096 characters; getFile answers a file_path to download from
-// {api}/file/bot{token}/{file_path}. A wrong token is 401.
+// {api}/file/bot{token}/{file_path}. A wrong token is 401. sendMessage's
+// reply_markup, when given, must be an InlineKeyboardMarkup whose buttons
+// have a text and a callback_data of 1–64 bytes; a press (press) is a
+// callback_query update carrying the bot's message and the button's data,
+// and answerCallbackQuery must name a query not answered yet.
 type fakeAPI struct {
 	token string
 	srv   *httptest.Server
@@ -35,16 +40,20 @@ type fakeAPI struct {
 	calls   map[string]int
 	// webhook and secret are what setWebhook set.
 	webhook, secret string
+	// queries are the button presses sent, true once answered.
+	queries map[string]bool
 }
 
 type sent struct {
-	ChatID  int64
-	Text    string
-	Protect bool
+	ChatID    int64
+	MessageID int64
+	Text      string
+	Protect   bool
+	Markup    *telegram.InlineKeyboardMarkup
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
-	f := &fakeAPI{token: "123456:TEST-token", nextID: 500, files: map[string][]byte{}, calls: map[string]int{}}
+	f := &fakeAPI{token: "123456:TEST-token", nextID: 500, files: map[string][]byte{}, calls: map[string]int{}, queries: map[string]bool{}}
 	f.changed = sync.NewCond(&f.mu)
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(func() {
@@ -117,11 +126,30 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 			fail(w, http.StatusBadRequest, "Bad Request: message text is empty or too long")
 			return
 		}
+		var markup *telegram.InlineKeyboardMarkup
+		if raw, has := p["reply_markup"]; has {
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if dec.Decode(&markup) != nil || markup == nil || len(markup.InlineKeyboard) == 0 {
+				fail(w, http.StatusBadRequest, "Bad Request: can't parse reply keyboard markup JSON object")
+				return
+			}
+			for _, row := range markup.InlineKeyboard {
+				for _, b := range row {
+					if b.Text == "" || len(b.CallbackData) < 1 || len(b.CallbackData) > 64 {
+						fail(w, http.StatusBadRequest, "Bad Request: BUTTON_DATA_INVALID")
+						return
+					}
+				}
+			}
+		}
 		f.mu.Lock()
-		f.sent = append(f.sent, sent{chatID, text, protect})
+		f.nextID++
+		id := f.nextID
+		f.sent = append(f.sent, sent{chatID, id, text, protect, markup})
 		f.changed.Broadcast()
 		f.mu.Unlock()
-		ok(w, map[string]any{"message_id": 1, "date": time.Now().Unix(), "chat": map[string]any{"id": chatID, "type": "private"}, "text": text})
+		ok(w, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chatID, "type": "private"}, "text": text, "reply_markup": markup})
 	case "getfile":
 		var id string
 		json.Unmarshal(p["file_id"], &id)
@@ -134,6 +162,16 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		ok(w, telegram.File{FileID: id, FileUniqueID: "u" + id, FileSize: int64(len(b)), FilePath: "photos/" + id})
 	case "answercallbackquery":
+		var id string
+		json.Unmarshal(p["callback_query_id"], &id)
+		f.mu.Lock()
+		answered, known := f.queries[id]
+		f.queries[id] = true
+		f.mu.Unlock()
+		if !known || answered {
+			fail(w, http.StatusBadRequest, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+			return
+		}
 		ok(w, true)
 	case "setwebhook":
 		var url, secret string
@@ -239,6 +277,52 @@ func (f *fakeAPI) waitSent(t *testing.T, chat int64, n int) []string {
 		}()
 		f.changed.Wait()
 	}
+}
+
+// press presses the button labelled label under the last message sent to
+// chat that has one: a callback_query update with the bot's message and
+// the button's callback_data, from a user with a language.
+func (f *fakeAPI) press(t *testing.T, chat int64, lang, label string) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.sent) - 1; i >= 0; i-- {
+		s := f.sent[i]
+		if s.ChatID != chat || s.Markup == nil {
+			continue
+		}
+		for _, row := range s.Markup.InlineKeyboard {
+			for _, b := range row {
+				if b.Text != label {
+					continue
+				}
+				f.nextID++
+				id := fmt.Sprintf("cq%d", f.nextID)
+				f.queries[id] = false
+				from := telegram.User{ID: chat, FirstName: "U", LanguageCode: lang}
+				f.queue = append(f.queue, telegram.Update{UpdateID: f.nextID, CallbackQuery: &telegram.CallbackQuery{ID: id, From: from,
+					Message:      &telegram.Message{MessageID: s.MessageID, Date: time.Now().Unix(), Chat: telegram.Chat{ID: chat, Type: "private"}, Text: s.Text},
+					ChatInstance: "-4128374650012345678", Data: b.CallbackData}})
+				f.changed.Broadcast()
+				return
+			}
+		}
+		t.Fatalf("chat %d: no button %q under the last keyboard (%q)", chat, label, s.Text)
+	}
+	t.Fatalf("chat %d: no message with buttons", chat)
+}
+
+// unanswered counts the button presses not answered.
+func (f *fakeAPI) unanswered() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, a := range f.queries {
+		if !a {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *fakeAPI) allProtected() bool {

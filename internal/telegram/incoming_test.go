@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/telegram"
@@ -78,6 +79,9 @@ func FuzzIncoming(f *testing.F) {
 		}
 		if _, in, ok := telegram.Incoming(u); ok && in.Chat == "" {
 			t.Error("a message without a chat")
+		}
+		if chat, in, ok := telegram.Pressed(u); ok && (chat == 0 || in.Chat == "" || !strings.HasPrefix(in.Text, "/")) {
+			t.Errorf("a button press without a chat or a command: %+v", in)
 		}
 	})
 }

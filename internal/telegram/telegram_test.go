@@ -3,7 +3,10 @@ package telegram_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -327,4 +330,99 @@ func TestOnePoller(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	}
 	l2.Release()
+}
+
+// TestKhmerReportThroughButtons: a user whose app speaks English chooses
+// Khmer, answers "still held" and sends the report with the inline
+// keyboard's buttons; every press is answered, and the report is in
+// Khmer, through telegram, with the photo and a victim still held.
+func TestKhmerReportThroughButtons(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		const chat = 7005
+		e.api.text(chat, "en", "/start")
+		e.api.waitSent(t, chat, 2)
+		e.api.mu.Lock()
+		langs := e.api.sent[len(e.api.sent)-1].Markup
+		e.api.mu.Unlock()
+		if langs == nil || len(langs.InlineKeyboard) != 2 || len(langs.InlineKeyboard[0])+len(langs.InlineKeyboard[1]) != 5 {
+			t.Fatalf("/start's keyboard = %+v, want the five languages", langs)
+		}
+		e.api.press(t, chat, "en", "ខ្មែរ")
+		if got := e.api.waitSent(t, chat, 3); !strings.Contains(got[2], "ខ្មែរ") {
+			t.Errorf("after the Khmer button: %q", got[2])
+		}
+		e.api.text(chat, "en", "បងស្រីខ្ញុំត្រូវបានឃុំនៅបាវិត។")
+		if got := e.api.waitSent(t, chat, 4); !strings.Contains(got[3], "/held yes") {
+			t.Errorf("after the first text: %q, want the still-held question", got[3])
+		}
+		e.api.press(t, chat, "en", "បាទ/ចាស")
+		e.api.waitSent(t, chat, 5)
+		e.api.photo(chat, "en", "", intaketest.JPEG(64, 48, 2))
+		e.api.waitSent(t, chat, 6)
+		e.api.press(t, chat, "en", "មើលសេចក្តីព្រាង")
+		got := e.api.waitSent(t, chat, 7)
+		if !strings.Contains(got[6], "បាវិត") || !strings.Contains(got[6], "នៅតែត្រូវបានឃុំខ្លួន៖ បាទ/ចាស") {
+			t.Errorf("review: %q", got[6])
+		}
+		e.api.press(t, chat, "en", "ផ្ញើរបាយការណ៍")
+		got = e.api.waitSent(t, chat, 9)
+		code, secret := receipt(t, got[7])
+		ctx := context.Background()
+		if _, err := e.in.Track(ctx, code, secret); err != nil {
+			t.Fatalf("track: %v", err)
+		}
+		r, err := db.Read().GetReportByTrackingCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Channel != "telegram" || r.Language != "km" || len(r.Victims) != 1 || !r.Victims[0].StillHeld {
+			t.Errorf("report channel %q language %q victims %+v, want telegram km and one still held", r.Channel, r.Language, r.Victims)
+		}
+		as, err := e.in.Attachments(ctx, e.coord, r.ID)
+		if err != nil || len(as) != 1 {
+			t.Errorf("attachments = %+v %v, want the photo", as, err)
+		}
+		if n := e.api.unanswered(); n != 0 {
+			t.Errorf("%d button presses not answered", n)
+		}
+		if !e.api.allProtected() {
+			t.Error("a reply was sent without protect_content")
+		}
+	})
+}
+
+// TestPressed: a press of one of our buttons in a private chat is its
+// command; other data, a group's button or a bot's press are not.
+func TestPressed(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "update-callback-query.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc telegram.Update
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	cq := func(data, chatType string, bot bool) telegram.Update {
+		return telegram.Update{UpdateID: 1, CallbackQuery: &telegram.CallbackQuery{ID: "1", From: telegram.User{ID: 5, IsBot: bot, LanguageCode: "km"},
+			Message: &telegram.Message{MessageID: 2, Chat: telegram.Chat{ID: 5, Type: chatType}}, Data: data}}
+	}
+	for _, tt := range []struct {
+		name string
+		u    telegram.Update
+		ok   bool
+		text string
+	}{
+		{"documented example (not our data)", doc, false, ""},
+		{"our button", cq("/held yes", "private", false), true, "/held yes"},
+		{"group", cq("/held yes", "group", false), false, ""},
+		{"a bot", cq("/send", "private", true), false, ""},
+		{"too long", cq("/"+strings.Repeat("x", 64), "private", false), false, ""},
+		{"a message", telegram.Update{Message: &telegram.Message{Chat: telegram.Chat{ID: 5, Type: "private"}, Text: "hi"}}, false, ""},
+	} {
+		chat, in, ok := telegram.Pressed(tt.u)
+		if ok != tt.ok || (ok && (chat != 5 || in.Chat != "5" || in.Text != tt.text || in.Lang != "km")) {
+			t.Errorf("%s: %d %+v %v", tt.name, chat, in, ok)
+		}
+	}
 }

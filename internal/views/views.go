@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
@@ -131,13 +130,8 @@ func (s *Service) Save(ctx context.Context, a auth.Actor, in *In) (*View, error)
 		return nil, err
 	}
 	name := strings.TrimSpace(in.Name)
-	switch {
-	case name == "":
-		return nil, invalid.Field("name", "required", "give the view a name")
-	case !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return nil, invalid.Field("name", "invalid_value", "must be text on one line")
-	case utf8.RuneCountInString(name) > MaxName:
-		return nil, invalid.Field("name", "too_long", "must be at most %d characters", MaxName)
+	if err := invalid.Line("name", name, MaxName, true); err != nil {
+		return nil, err
 	}
 	query, err := cleanQuery(in.List, in.Query)
 	if err != nil {

@@ -3,6 +3,7 @@ package views_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -57,6 +58,9 @@ func TestViews(t *testing.T) {
 		}{
 			{"no name", coord, views.In{List: views.Triage, Name: "  "}, "name", nil},
 			{"a long name", coord, views.In{List: views.Triage, Name: string(make([]rune, 101))}, "name", nil},
+			{"a name over 100 letters", coord, views.In{List: views.Triage, Name: strings.Repeat("ក", 101)}, "name", nil},
+			{"a name on two lines", coord, views.In{List: views.Triage, Name: "urgent\nheld"}, "name", nil},
+			{"an escape in a name", coord, views.In{List: views.Triage, Name: "urgent\x1b[31m"}, "name", nil},
 			{"no such list", coord, views.In{List: "audit", Name: "x"}, "list", nil},
 			{"a bad filter", coord, views.In{List: views.Triage, Name: "x", Query: "status=eaten"}, "query", nil},
 			{"a bad case status", coord, views.In{List: views.Cases, Name: "x", Query: "status=nope"}, "query", nil},

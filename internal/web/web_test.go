@@ -353,7 +353,7 @@ func TestStaffPages(t *testing.T) {
 	}
 	// Identifiers say what they are where the value does not; the
 	// reporters' own contacts (linked blind) have no node.
-	if !strings.Contains(g.body, `"label":"@golden_job_kh"`) || !strings.Contains(g.body, `"label":"whatsapp +85512345678"`) || strings.Contains(g.body, `"label":""`) {
+	if !strings.Contains(g.body, `"label":"@golden_job_kh"`) || !strings.Contains(g.body, `"label":"WhatsApp +85512345678"`) || strings.Contains(g.body, `"label":""`) {
 		t.Errorf("graph.json: want the recruiter's handle and WhatsApp and no blind contact:\n%s", g.body)
 	}
 	// Admin only for admins.

@@ -4,7 +4,7 @@
   "use strict";
   var el = document.getElementById("graph");
   if (!el || typeof cytoscape !== "function") { return; }
-  var colours = { "case": "#17324a", report: "#1f5f8b", place: "#b3261e", subject: "#8a4b00", identifier: "#6b3fa0" };
+  var colours = { "case": "#17324a", report: "#1f5f8b", place: "#b3261e", subject: "#8a4b00", identifier: "#6b3fa0", hidden: "#8a8a8a" };
   fetch(el.getAttribute("data-src"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (g) {
@@ -25,6 +25,9 @@
           { selector: "node[kind = 'case']", style: { "shape": "round-rectangle", "width": 34, "height": 34 } },
           { selector: "node[kind = 'place']", style: { "shape": "diamond" } },
           { selector: "node[kind = 'identifier']", style: { "shape": "hexagon" } },
+          // The reports the viewer may not open: a count, nothing to open.
+          { selector: "node[kind = 'hidden']", style: { "shape": "ellipse", "border-width": 2, "border-style": "dashed",
+            "border-color": "#555555", "background-opacity": 0.5, "color": "#333333" } },
           // An edge's role (recruiter, payment …) shows while the pointer is
           // on it or on one of its ends, not all at once.
           { selector: "edge", style: { "width": 1.5, "line-color": "#9a9a9a", "curve-style": "bezier" } },
@@ -32,8 +35,19 @@
             "text-background-color": "#ffffff", "text-background-opacity": 0.9, "line-color": "#555555", "width": 2.5 } }
         ]
       });
-      cy.on("mouseover", "node", function (ev) { ev.target.connectedEdges().addClass("show"); });
-      cy.on("mouseout", "node", function (ev) { ev.target.connectedEdges().removeClass("show"); });
+      // On a phone the whole network fitted is too small to read: show
+      // the case at a readable size instead; the rest is a drag away, and
+      // the lists below the drawing name it.
+      if (cy.zoom() < 0.6) {
+        cy.zoom(0.6);
+        cy.center(cy.nodes("[kind = 'case']").first());
+      }
+      // A report, case or identifier opens its page on a click.
+      cy.on("mouseover", "node", function (ev) {
+        ev.target.connectedEdges().addClass("show");
+        if (ev.target.data("url")) { el.style.cursor = "pointer"; }
+      });
+      cy.on("mouseout", "node", function (ev) { ev.target.connectedEdges().removeClass("show"); el.style.cursor = ""; });
       cy.on("mouseover", "edge", function (ev) { ev.target.addClass("show"); });
       cy.on("mouseout", "edge", function (ev) { ev.target.removeClass("show"); });
       cy.on("tap", "node", function (ev) {

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExport runs vigil export on the demo data: every format, and the
+// errors that name a flag.
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == "VIGIL_DATA" {
+			return dir
+		}
+		return ""
+	}
+	if _, err := runCmd(t, getenv, "", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, getenv, "", "links", "rebuild"); err != nil {
+		t.Fatal(err)
+	}
+	const org = "Mekong Anti-Trafficking Hotline"
+	out, err := runCmd(t, getenv, "", "export", "--format", "stix", "--org", org, "--tlp", "green")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bundle struct {
+		Type    string
+		Objects []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &bundle); err != nil || bundle.Type != "bundle" || len(bundle.Objects) < 5 {
+		t.Fatalf("stix: %v %s", err, out[:min(len(out), 300)])
+	}
+	csvDir := filepath.Join(t.TempDir(), "csv")
+	if _, err := runCmd(t, getenv, "", "export", "--format", "csv", "--org", org, "--out", csvDir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"reports.csv", "victims.csv", "cases.csv", "referrals.csv", "identifiers.csv"} {
+		b, err := os.ReadFile(filepath.Join(csvDir, f))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, format := range []string{"ftm", "ctdc", "xlsx"} {
+		p := filepath.Join(t.TempDir(), "out."+format)
+		if _, err := runCmd(t, getenv, "", "export", "--format", format, "--org", org, "--out", p, "--since", "2020-01-01"); err != nil {
+			t.Errorf("%s: %v", format, err)
+		} else if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s: nothing written (%v)", format, err)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"--format", "pdf", "--org", org}, "--format"},
+		{[]string{"--format", "stix"}, "--org"},
+		{[]string{"--format", "stix", "--org", "Nobody"}, "--org"},
+		{[]string{"--format", "stix", "--org", org, "--tlp", "purple"}, "--tlp"},
+		{[]string{"--format", "ctdc", "--org", org, "--k", "1"}, "--k"},
+		{[]string{"--format", "csv", "--org", org}, "--out"},
+		{[]string{"--format", "stix", "--org", org, "--since", "last week"}, "--since"},
+		{[]string{"--format", "xlsx", "--org", org, "--reveal"}, "--reason"},
+	} {
+		_, err := runCmd(t, getenv, "", append([]string{"export"}, c.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), c.flag) {
+			t.Errorf("export %v: got %v, want a usage error naming %s", c.args, err, c.flag)
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/export"
+	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/web"
+)
+
+// tables writes every table of a CSV export.
+func tables(t *testing.T, f *fixture, e *export.Export) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, name := range export.Tables() {
+		var b bytes.Buffer
+		if err := e.WriteTable(context.Background(), name, &b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = b.Bytes()
+	}
+	return out
+}
+
+// normalise replaces the fixture's random ids (reports, tracking codes)
+// with stable names, for the golden files.
+func (f *fixture) normalise(t *testing.T, b []byte) []byte {
+	t.Helper()
+	reps, err := f.db.Read().GetReports(context.Background(), f.reports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, id := range f.reports {
+		b = bytes.ReplaceAll(b, []byte(reps[id].TrackingCode), []byte("VG-REPORT-"+strconv.Itoa(n+1)))
+		b = bytes.ReplaceAll(b, []byte(id), []byte("report-"+strconv.Itoa(n+1)))
+	}
+	return b
+}
+
+func TestCSV(t *testing.T) {
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, e)
+			ex, err := f.svc.Start(ctx, f.coord, export.Request{Format: export.CSV})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := tables(t, f, ex)
+			for _, name := range export.Tables() {
+				rows, err := csv.NewReader(bytes.NewReader(out[name])).ReadAll()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if !slices.Equal(rows[0], export.Columns(name, false)) {
+					t.Errorf("%s header %v", name, rows[0])
+				}
+				for _, never := range []string{"Sok Dara", "Sok Srey", "+85597"} {
+					if bytes.Contains(out[name], []byte(never)) {
+						t.Errorf("%s holds sealed %q without a reveal", name, never)
+					}
+				}
+				if e == store.SQLite {
+					golden(t, "csv-"+name+".golden.csv", f.normalise(t, out[name]))
+				}
+			}
+			if n := bytes.Count(out[export.TableVictims], []byte("\n")) - 1; n != 5 {
+				t.Errorf("victims.csv has %d rows, want 5", n)
+			}
+
+			// Revealed: the sealed columns, audited with the reason.
+			ex, err = f.svc.Start(ctx, f.coord, export.Request{Format: export.CSV, Reveal: true, Reason: "police request 2026/77"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = tables(t, f, ex)
+			for _, want := range []string{"Sok Dara", "+85597"} {
+				if !bytes.Contains(out[export.TableVictims], []byte(want)) && !bytes.Contains(out[export.TableIdentifiers], []byte(want)) {
+					t.Errorf("revealed export lacks %q", want)
+				}
+			}
+			evs, err := f.db.Read().ListAuditEvents(ctx, store.AuditFilter{OrgID: f.coord.OrgID, ActorID: f.coord.UserID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var actions []string
+			for _, ev := range evs {
+				actions = append(actions, ev.Action)
+				if ev.Action == "export.data" && !strings.Contains(ev.Detail, `"rows":"4"`) {
+					t.Errorf("export.data detail %s", ev.Detail)
+				}
+			}
+			if slices.Index(actions, "export.data") < 0 || slices.Index(actions, "export.reveal") < 0 {
+				t.Errorf("audit trail %v lacks export.data or export.reveal", actions)
+			}
+		})
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, store.SQLite)
+	for _, c := range []struct {
+		name  string
+		a     auth.Actor
+		r     export.Request
+		field string // "" for forbidden
+	}{
+		{"intake staff may not export", f.intake, export.Request{Format: export.STIX}, ""},
+		{"the public may not export", auth.Actor{}, export.Request{Format: export.CTDC}, ""},
+		{"an admin may not reveal", f.admin, export.Request{Format: export.CSV, Reveal: true, Reason: "because I say so"}, "sealed"},
+		{"a reveal needs a reason", f.coord, export.Request{Format: export.CSV, Reveal: true}, "reason"},
+		{"unknown format", f.coord, export.Request{Format: "pdf"}, "format"},
+		{"unknown TLP", f.coord, export.Request{Format: export.STIX, TLP: "purple"}, "tlp"},
+		{"k too small", f.coord, export.Request{Format: export.CTDC, K: 1}, "k"},
+		{"k on STIX", f.coord, export.Request{Format: export.STIX, K: 5}, "k"},
+		{"reveal on STIX", f.coord, export.Request{Format: export.STIX, Reveal: true, Reason: "never"}, "reveal"},
+		{"unknown table", f.coord, export.Request{Format: export.CSV, Table: "users"}, "table"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.svc.Start(ctx, c.a, c.r)
+			var ie *invalid.Error
+			switch {
+			case c.field == "" && !errors.Is(err, auth.ErrForbidden):
+				t.Errorf("got %v, want forbidden", err)
+			case c.field == "sealed":
+				if err == nil || !strings.Contains(err.Error(), "sealed") {
+					t.Errorf("got %v, want a refusal naming sealed", err)
+				}
+			case c.field != "" && (!errors.As(err, &ie) || ie.Field != c.field):
+				t.Errorf("got %v, want an invalid %s", err, c.field)
+			}
+		})
+	}
+	// An admin exports the non-sealed tables; another organisation's
+	// coordinator sees none of this one's reports.
+	_, out := run(t, f, f.admin, export.Request{Format: export.CSV, Table: export.TableReports})
+	if n := bytes.Count(out, []byte("\n")); n != 5 {
+		t.Errorf("admin's reports.csv has %d lines, want 5", n)
+	}
+	_, out = run(t, f, f.other, export.Request{Format: export.CSV, Table: export.TableReports})
+	if n := bytes.Count(out, []byte("\n")); n != 1 {
+		t.Errorf("another organisation's export has %d lines:\n%s", n, out)
+	}
+}
+
+func TestXLSX(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	cats, err := web.Catalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc = export.New(f.db, f.keys, f.in, cats)
+	_, out := run(t, f, f.coord, export.Request{Format: export.XLSX, Lang: "zh"})
+	x, err := excelize.OpenReader(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := x.GetSheetList(); !slices.Equal(got, export.Tables()) {
+		t.Errorf("sheets %v", got)
+	}
+	rows, err := x.GetRows(export.TableVictims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 {
+		t.Errorf("victims sheet has %d rows, want 6", len(rows))
+	}
+	head, _ := x.GetRows(export.TableReports)
+	if head[0][1] == "tracking_code" || head[0][1] == "" {
+		t.Errorf("heading not in Chinese: %q", head[0][1])
+	}
+}

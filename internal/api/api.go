@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/export"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -73,6 +74,8 @@ type Services struct {
 	Data  *export.Service
 	Views *views.Service
 	DB    *store.DB
+	// Ingest files KoboToolbox REST Service deliveries (nil: none).
+	Ingest *ingest.Service
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
 }
@@ -218,6 +221,7 @@ func (api *API) Routes() []Route {
 		{"PUT", "/api/v1/cases/{id}/notes/{note}", auth.WriteNote, false, api.editNote},
 		{"GET", "/api/v1/reports/{id}/messages", auth.ReadMessages, false, api.listMessages},
 		{"POST", "/api/v1/reports/{id}/messages", auth.WriteReporter, false, api.writeToReporter},
+		{"POST", "/api/v1/intake/kobo/{token}", auth.SubmitReport, true, api.koboSubmission},
 	}
 	return rs
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/intake/intaketest"
 	"github.com/vigil-project/vigil/internal/links"
@@ -152,6 +153,9 @@ var allowed = map[string]map[auth.Role][]scope{
 	"GET /api/v1/protected-identifiers":         {auth.Admin: {own}, auth.Coordinator: {own}},
 	"POST /api/v1/protected-identifiers":        {auth.Admin: {own}, auth.Coordinator: {own}},
 	"DELETE /api/v1/protected-identifiers/{id}": {auth.Admin: {own}, auth.Coordinator: {own}},
+	// The KoboToolbox webhook's authority is the hook's token in the path,
+	// whoever posts (Kobo's server, signed in as no one).
+	"POST /api/v1/intake/kobo/{token}": everyone(allScopes),
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -393,6 +397,13 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":
 		return path, map[string]string{"mail": "digest", "lang": "km"}, nil
+	case "POST /api/v1/intake/kobo/{token}":
+		token, err := ingest.New(e.db, e.intake, slog.New(slog.DiscardHandler)).CreateKoboHook(context.Background(), staff.System, e.orgs[home], "matrix",
+			[]byte("fields:\n  narrative: story\n"))
+		if err != nil {
+			panic(err)
+		}
+		return "/api/v1/intake/kobo/" + token, map[string]string{"story": "Matrix submission " + store.NewID(), "meta/rootUuid": "uuid:" + store.NewID()}, nil
 	case "POST /api/v1/users":
 		return path, map[string]string{"org_id": e.orgs[home], "email": "new-" + f.report[len(f.report)-8:] + "@x.test", "name": "n", "role": "intake", "password": "long enough password"}, nil
 	}

@@ -77,6 +77,7 @@ func Actions() []string {
 		"case.add_report", "case.create", "case.move_report", "case.note", "case.note_edit", "case.refer", "case.remove_report", "case.reopen", "case.update",
 		"export.audit", "export.data", "export.list", "export.reveal",
 		"identifier.protect", "identifier.side", "identifier.unprotect", "identifier.wrongly_reported", "identifier.wrongly_reported_withdrawn",
+		"import.file", "import.kobo_hook",
 		"org.admin", "org.create", "org.totp", "org.update",
 		"referral.respond",
 		"report.dismiss", "report.erase", "report.merge", "report.message", "report.reopen", "report.reply", "report.reveal", "report.unverify", "report.verify",

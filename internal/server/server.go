@@ -24,6 +24,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/converse"
 	"github.com/vigil-project/vigil/internal/export"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/ledger"
@@ -71,6 +72,7 @@ type Server struct {
 	WhatsApp *whatsapp.Bot
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
+	Ingest   *ingest.Service // spreadsheet and KoboToolbox imports
 
 	handler http.Handler
 	// telegramSecret is the Telegram webhook's secret token, "" when the
@@ -155,6 +157,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Intake.FollowUps = []string{JobLinks, JobScreen}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
+	s.Ingest = ingest.New(db, s.Intake, logger)
 	// A hit is as visible as its report: screen asks intake who may see one.
 	s.Screen = screen.New(db, logger, screen.WithReports(s.Intake), screen.WithObserver(s.Metrics.Screen))
 	if err := s.Screen.Load(ctx); err != nil {
@@ -211,7 +214,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, DB: db, Reasons: keys}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -244,6 +247,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Search:          s.Search,
 		Stats:           s.Stats,
 		Ledger:          namer,
+		Ingest:          s.Ingest,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/export"
+	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -93,6 +94,9 @@ type Deps struct {
 	// Ledger names the testimony ledger at setup; nil shows the configured
 	// origin, which setup then cannot change.
 	Ledger Namer
+	// Ingest imports spreadsheets and Kobo exports (the import page); nil
+	// offers none.
+	Ingest *ingest.Service
 }
 
 // Namer is the ledger as setup sees it: its origin, and the renaming of a
@@ -198,6 +202,7 @@ var pageNames = []string{
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
 	"exports",
+	"imports",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -362,6 +367,8 @@ func (s *site) wrap(needActor, partnerOK bool, h pageFunc) http.Handler {
 				limit += MaxAttachments * (intake.MaxAttachment + 4<<10)
 			} else if isFileUpload(r) {
 				limit += intake.MaxAttachment + 4<<10
+			} else if r.URL.Path == "/app/import" {
+				limit += MaxImportUpload + 8<<10
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
@@ -661,6 +668,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountViews(mux)
 	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
+	s.mountImports(mux)
 	s.mountSetup(mux)
 	s.mountPasswordReset(mux)
 	s.mountDataExports(mux)

@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, range, network, link, upload, ceiling or slowloris: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, range, network, link, upload, ceiling, slowloris or search: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check", "range":
@@ -69,6 +69,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchUpload(ctx, e, args[1:])
 	case "slowloris":
 		return benchSlowloris(ctx, e, args[1:])
+	case "search":
+		return benchSearch(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, upload, ceiling or slowloris): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, upload, ceiling, slowloris or search): %w", args[0], errUsage)
 }

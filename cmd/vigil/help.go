@@ -103,6 +103,7 @@ func docs() map[string]doc {
 			{"upload", "[--url URL] [flags]", "upload attachments to a running server and measure"},
 			{"ceiling", "[--data DIR] [--batch N] [--row-bytes N] [--duration D]", "measure the database's raw insert ceiling"},
 			{"slowloris", "[--url URL] [flags]", "hold slow connections against a running server"},
+			{"search", "[--data DIR] [--load N] [--rounds N]", "measure search latency in process (--load: first add N generated reports)"},
 		}},
 	}
 }

@@ -24,6 +24,32 @@ func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
 	return q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING")
 }
 
+// LoadSearchIndex fills the search index, emptied by ClearSearchIndex in
+// the same transaction (meant for [DB.Bulk]), with n rows, row(i) the
+// i-th, given in the table's key order (term, then report id): the rows
+// are copied in key order (on PostgreSQL by COPY), so each lands at the
+// end of the key's B-tree instead of at a random page, then the second
+// index (by report) is built again by one sort.
+func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTerm) error {
+	err := q.CopyRows(ctx, "search_terms", []string{"term", "report_id"}, n, func(i int) []any {
+		t := row(i)
+		return []any{t.Term, t.ReportID}
+	})
+	if err != nil {
+		return fmt.Errorf("store: load search index: %w", err)
+	}
+	stmts := []string{`CREATE INDEX search_terms_report ON search_terms(report_id)`}
+	if q.engine == Postgres {
+		stmts = append(stmts, `ANALYZE search_terms`)
+	}
+	for _, stmt := range stmts {
+		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("store: load search index: %w", err)
+		}
+	}
+	return nil
+}
+
 // DeleteSearchTerms removes a report's rows from the search index (when it
 // is erased).
 func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
@@ -33,11 +59,16 @@ func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 	return nil
 }
 
-// ClearSearchIndex empties the search index (a rebuild's first step, in
-// its transaction).
+// ClearSearchIndex empties the search index and drops its second index
+// (by report), a rebuild's first step in its transaction (see
+// LoadSearchIndex, which must follow in the same transaction). It takes
+// the write lock: on SQLite the transaction's, on PostgreSQL DROP INDEX
+// locks the table, so intake and searches wait for the rebuild's commit.
 func (q Q) ClearSearchIndex(ctx context.Context) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms`); err != nil {
-		return fmt.Errorf("store: clear search index: %w", err)
+	for _, stmt := range []string{`DROP INDEX search_terms_report`, `DELETE FROM search_terms`} {
+		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("store: clear search index: %w", err)
+		}
 	}
 	return nil
 }

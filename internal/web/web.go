@@ -45,6 +45,7 @@ import (
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/views"
+	"github.com/vigil-project/vigil/internal/webhooks"
 )
 
 // Deps are what the pages use: the same services the API calls, which
@@ -89,6 +90,9 @@ type Deps struct {
 	// Ledger names the testimony ledger at setup; nil shows the configured
 	// origin, which setup then cannot change.
 	Ledger Namer
+	// Webhooks keeps the organisation's webhook endpoints (its own page,
+	// linked from the admin page); nil offers none.
+	Webhooks *webhooks.Service
 }
 
 // Namer is the ledger as setup sees it: its origin, and the renaming of a
@@ -193,6 +197,7 @@ var pageNames = []string{
 	"report", "receipt", "track", "check", "weather", "error",
 	"login", "triage", "cases", "case", "network", "referrals", "map", "stats", "admin", "account", "notifications", "audit",
 	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
+	"webhooks",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -651,6 +656,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountTalk(mux)
 	s.mountFiles(mux)
 	s.mountViews(mux)
+	s.mountWebhooks(mux)
 	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountSetup(mux)

@@ -661,7 +661,7 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 			return err
 		}
 		if c.Status != StatusReferred {
-			prev := c.Version
+			prev, prevStatus := c.Version, c.Status
 			c.Status, c.Version, c.UpdatedAt = StatusReferred, c.Version+1, now.UnixMicro()
 			if err := q.UpdateCase(ctx, c, prev); err != nil {
 				return err
@@ -671,6 +671,9 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return err
 			}
 			if err := setReportStatus(ctx, q, ids, StatusReferred, now); err != nil {
+				return err
+			}
+			if err := webhooks.Queue(ctx, q, c.OrgID, webhooks.CaseStatusChanged, map[string]string{"case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "previous_status": prevStatus}); err != nil {
 				return err
 			}
 		}

@@ -253,7 +253,19 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wh, err := webhooks.New(e.db, e.keys, slog.New(slog.DiscardHandler), false).Create(ctx, coord, &webhooks.EndpointIn{URL: "https://hooks.example.org/vigil", Events: webhooks.Events})
+		// A fresh world per cell: the organisation's endpoints of earlier
+		// cells go first (an organisation has at most a few).
+		hooks := webhooks.New(e.db, e.keys, slog.New(slog.DiscardHandler), false)
+		old, err := hooks.List(ctx, coord)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range old {
+			if err := hooks.Delete(ctx, coord, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wh, err := hooks.Create(ctx, coord, &webhooks.EndpointIn{URL: "https://hooks.example.org/vigil", Events: webhooks.Events})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -141,9 +141,9 @@ func (r *receiver) all() []received {
 // with a hotline (admin, coordinator, investigator) and a partner
 // organisation.
 type world struct {
-	srv                                     *server.Server
-	admin, coord, investigator, partner, po auth.Actor
-	org, partnerOrg                         string
+	srv                                 *server.Server
+	admin, coord, investigator, partner auth.Actor
+	org, partnerOrg                     string
 }
 
 func newWorld(t *testing.T, db *store.DB) *world {
@@ -477,4 +477,46 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// BenchmarkSign: the signature of a typical payload.
+func BenchmarkSign(b *testing.B) {
+	secret, err := webhooks.NewSecret()
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"type":"report.received","timestamp":"2026-12-05T10:00:00Z","data":{"org_id":"0194f3c2-7d1e-7a1b-9c2d-3e4f5a6b7c8d","report_id":"0194f3c2-7d1e-7a1b-9c2d-3e4f5a6b7c8e"}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := webhooks.Sign(secret, "msg_0194f3c2", 1764928800, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDeliver: one delivery end to end on SQLite — read, open the
+// secret, sign, POST to a loopback receiver, record the attempt.
+func BenchmarkDeliver(b *testing.B) {
+	ctx := context.Background()
+	srv := servertest.New(b, servertest.Options{Start: true, NoJobs: true, Config: func(c *config.Config) { c.WebhookAllowPrivate = true }})
+	o, err := srv.Staff.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "bench", Kind: "ngo"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	coord := auth.Actor{UserID: "bench", OrgID: o.ID, Role: auth.Coordinator}
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer rcv.Close()
+	if _, err := srv.Webhooks.Create(ctx, coord, &webhooks.EndpointIn{URL: rcv.URL, Events: webhooks.Events}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := srv.DB.Tx(ctx, func(q store.Q) error {
+			return webhooks.Queue(ctx, q, o.ID, webhooks.CaseStatusChanged, map[string]string{"case_id": "c", "org_id": o.ID, "status": "closed"})
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.Jobs.Drain(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

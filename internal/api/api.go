@@ -37,6 +37,7 @@ import (
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/views"
+	"github.com/vigil-project/vigil/internal/webhooks"
 )
 
 //go:embed openapi.json
@@ -73,7 +74,9 @@ type Services struct {
 	// Data writes the data exports (STIX, FtM, CTDC, CSV, XLSX).
 	Data  *export.Service
 	Views *views.Service
-	DB    *store.DB
+	// Webhooks keeps the organisations' webhook endpoints.
+	Webhooks *webhooks.Service
+	DB       *store.DB
 	// Ingest files KoboToolbox REST Service deliveries (nil: none).
 	Ingest *ingest.Service
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
@@ -186,6 +189,10 @@ func (api *API) Routes() []Route {
 		{"GET", "/api/v1/views", "", false, api.listViews},
 		{"POST", "/api/v1/views", "", false, api.saveView},
 		{"DELETE", "/api/v1/views/{id}", "", false, api.deleteView},
+		{"GET", "/api/v1/webhooks", auth.ManageWebhooks, false, api.listWebhooks},
+		{"POST", "/api/v1/webhooks", auth.ManageWebhooks, false, api.createWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", auth.ManageWebhooks, false, api.deleteWebhook},
+		{"GET", "/api/v1/webhooks/{id}/deliveries", auth.ManageWebhooks, false, api.webhookDeliveries},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},
 		{"GET", "/api/v1/notifications", "", false, api.listNotifications},
 		{"POST", "/api/v1/notifications/read", "", false, api.readNotifications},

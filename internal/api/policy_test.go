@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/views"
+	"github.com/vigil-project/vigil/internal/webhooks"
 )
 
 type scope string
@@ -156,6 +157,13 @@ var allowed = map[string]map[auth.Role][]scope{
 	// The KoboToolbox webhook's authority is the hook's token in the path,
 	// whoever posts (Kobo's server, signed in as no one).
 	"POST /api/v1/intake/kobo/{token}": everyone(allScopes),
+	// Webhook endpoints are an organisation's own: its admins and
+	// coordinators manage them and read their delivery log; another
+	// organisation's endpoint is not found.
+	"GET /api/v1/webhooks":                 {auth.Admin: {own}, auth.Coordinator: {own}},
+	"POST /api/v1/webhooks":                {auth.Admin: {own}, auth.Coordinator: {own}},
+	"DELETE /api/v1/webhooks/{id}":         {auth.Admin: {own}, auth.Coordinator: {own}},
+	"GET /api/v1/webhooks/{id}/deliveries": {auth.Admin: {own}, auth.Coordinator: {own}},
 }
 
 // matrixRoles are the roles the matrix tries, written out (not auth.Roles):
@@ -196,6 +204,8 @@ type fixture struct {
 	// view is a saved view of the owning organisation's coordinator: no
 	// one else's to delete.
 	view string
+	// webhook is a webhook endpoint of the report's organisation.
+	webhook string
 }
 
 // world builds organisations home (the actor's), other, third and
@@ -247,8 +257,24 @@ func world(t *testing.T, e *env, home string) map[scope]fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A fresh world per cell: the organisation's endpoints of earlier
+		// cells go first (an organisation has at most a few).
+		hooks := webhooks.New(e.db, e.keys, slog.New(slog.DiscardHandler), false)
+		old, err := hooks.List(ctx, coord)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range old {
+			if err := hooks.Delete(ctx, coord, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wh, err := hooks.Create(ctx, coord, &webhooks.EndpointIn{URL: "https://hooks.example.org/vigil", Events: webhooks.Events})
+		if err != nil {
+			t.Fatal(err)
+		}
 		return fixture{report: ack.ID, statement: rv.Statements[0].ID, caseID: cv.ID, referral: ref.ID, tracking: ack.TrackingCode, secret: ack.Secret, hit: hits[0].ID, note: note.ID,
-			identifier: ids[0].ID, protected: pv.ID, view: sv.ID}
+			identifier: ids[0].ID, protected: pv.ID, view: sv.ID, webhook: wh.ID}
 	}
 	// account makes an integration account in org (no password: cheap)
 	// and returns its id; token makes a token for org's integration@.
@@ -303,6 +329,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		id = f.org
 	case strings.HasPrefix(pattern, "/api/v1/views/{id}"):
 		id = f.view
+	case strings.HasPrefix(pattern, "/api/v1/webhooks/{id}"):
+		id = f.webhook
 	}
 	if strings.Contains(pattern, "{id}") {
 		path = strings.Replace(pattern, "{id}", id, 1)
@@ -393,6 +421,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"current_password": "correct horse battery", "new_password": "a new long password"}, nil
 	case "POST /api/v1/tokens":
 		return path, map[string]string{"name": "matrix"}, nil
+	case "POST /api/v1/webhooks":
+		return path, map[string]any{"url": "https://hooks.example.org/matrix", "events": []string{"report.received"}}, nil
 	case "PATCH /api/v1/me":
 		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":

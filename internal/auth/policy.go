@@ -107,6 +107,10 @@ const (
 // sealed fields need RevealSealed besides.
 const ExportData Action = "data.export"
 
+// ManageWebhooks registers and deletes the organisation's webhook
+// endpoints and reads their delivery log (internal/webhooks); audited.
+const ManageWebhooks Action = "webhook.manage"
+
 // Resource is what an action is done to, as far as access depends on it.
 type Resource struct {
 	// OrgID owns the resource ("" for none: a global resource).
@@ -157,12 +161,12 @@ const SharedIdentity = "victim_identity"
 var ownOrg = map[Role][]Action{
 	Coordinator: {CreateReport, ListReports, ReadReport, RevealSealed, AddStatement, EraseReport, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, UpdateCase, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote,
-		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search, ExportData},
+		ReadAudit, ReadStats, ReadLinks, MarkIdentifier, VerifyReport, ManageProtected, RunScreen, ReviewScreen, ReadOrgs, ReadUsers, Search, ExportData, ManageWebhooks},
 	Investigator: {ListReports, ReadReport, RevealSealed, AddStatement, ReadMessages, WriteReporter,
 		ListCases, ReadCase, ReadHistory, UpdateCase, ReadNotes, WriteNote, ListReferrals, ReadReferral, ReadLinks, MarkIdentifier, VerifyReport, RunScreen, ReviewScreen, ReadStats, ReadOrgs, ReadUsers, Search},
 	Intake: {CreateReport, ListReports, ReadReport, AddStatement, TriageReport, ReadMessages, WriteReporter,
 		CreateCase, ListCases, ReadCase, ReadHistory, AssignCase, ReferCase, ListReferrals, ReadReferral, ReadNotes, WriteNote, ReadOrgs, ReadUsers, Search},
-	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected, ExportData},
+	Admin:   {ReadOrgs, ManageUsers, ReadUsers, ReadAudit, ManageLists, ReadStats, ManageProtected, ExportData, ManageWebhooks},
 	Partner: {ListCases, ListReferrals, ReadOrgs},
 	// An integration account files reports for its organisation (staff
 	// intake from another system) and reads nothing back.

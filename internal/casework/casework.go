@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-project/vigil/internal/notify"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/webhooks"
 )
 
 // Case statuses, in workflow order.
@@ -547,6 +548,9 @@ func (s *Service) Update(ctx context.Context, a auth.Actor, id string, ifMatch i
 			if err := setReportStatus(ctx, q, ids, c.Status, now); err != nil {
 				return err
 			}
+			if err := webhooks.Queue(ctx, q, c.OrgID, webhooks.CaseStatusChanged, map[string]string{"case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "previous_status": prev.Status}); err != nil {
+				return err
+			}
 		}
 		out = c
 		if c.AssigneeID != prev.AssigneeID {
@@ -657,7 +661,7 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 			return err
 		}
 		if c.Status != StatusReferred {
-			prev := c.Version
+			prev, prevStatus := c.Version, c.Status
 			c.Status, c.Version, c.UpdatedAt = StatusReferred, c.Version+1, now.UnixMicro()
 			if err := q.UpdateCase(ctx, c, prev); err != nil {
 				return err
@@ -667,6 +671,9 @@ func (s *Service) Refer(ctx context.Context, a auth.Actor, caseID string, in *Re
 				return err
 			}
 			if err := setReportStatus(ctx, q, ids, StatusReferred, now); err != nil {
+				return err
+			}
+			if err := webhooks.Queue(ctx, q, c.OrgID, webhooks.CaseStatusChanged, map[string]string{"case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "previous_status": prevStatus}); err != nil {
 				return err
 			}
 		}
@@ -784,6 +791,9 @@ func (s *Service) Respond(ctx context.Context, a auth.Actor, id string, ifMatch 
 			who = c.CreatedBy
 		}
 		if err := notify.Add(ctx, q, a, who, notify.ReferralAnswered, "case", c.ID); err != nil {
+			return err
+		}
+		if err := webhooks.Queue(ctx, q, r.FromOrgID, webhooks.ReferralAnswered, map[string]string{"referral_id": r.ID, "case_id": r.CaseID, "org_id": r.FromOrgID, "to_org_id": r.ToOrgID, "status": r.Status}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, q, a, "referral.respond", "referral", id, map[string]string{"status": in.Status})

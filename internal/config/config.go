@@ -57,6 +57,10 @@ type Config struct {
 	SecureCookies bool
 	// Migrate lets serve bring the schema up to date instead of refusing.
 	Migrate bool
+	// WebhookAllowPrivate lets webhook endpoints be on loopback and
+	// private addresses (plain http on loopback too): for tests and a
+	// receiver on the same machine only (VIGIL_WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed when finding a request's client (see package clientip).
 	// Empty: the header is ignored.
@@ -238,6 +242,16 @@ func FromEnv(getenv Getenv) (Config, error) {
 			c.SecureCookies = false
 		default:
 			return c, fmt.Errorf("config: VIGIL_SECURE_COOKIES: %q is not a boolean", v)
+		}
+	}
+	if v := getenv("VIGIL_WEBHOOK_ALLOW_PRIVATE"); v != "" {
+		switch strings.ToLower(v) {
+		case "1", "true", "yes", "on":
+			c.WebhookAllowPrivate = true
+		case "0", "false", "no", "off":
+			c.WebhookAllowPrivate = false
+		default:
+			return c, fmt.Errorf("config: VIGIL_WEBHOOK_ALLOW_PRIVATE: %q is not a boolean", v)
 		}
 	}
 	return c, nil

@@ -43,6 +43,7 @@ import (
 	"github.com/vigil-project/vigil/internal/telegram"
 	"github.com/vigil-project/vigil/internal/views"
 	"github.com/vigil-project/vigil/internal/web"
+	"github.com/vigil-project/vigil/internal/webhooks"
 	"github.com/vigil-project/vigil/internal/whatsapp"
 )
 
@@ -62,6 +63,9 @@ type Server struct {
 	Screen   *screen.Service
 	API      *api.API
 	Notify   *notify.Service
+	// Webhooks keeps organisations' webhook endpoints and sends their
+	// deliveries.
+	Webhooks *webhooks.Service
 	// Converse is the chat apps' conversation engine; Telegram its
 	// Telegram bot, nil without VIGIL_TELEGRAM_TOKEN.
 	Converse *converse.Engine
@@ -154,7 +158,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.Intake = intake.New(db, keys, s.Ledger, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
-	s.Intake.FollowUps = []string{JobLinks, JobScreen}
+	s.Intake.FollowUps = []string{JobLinks, JobScreen, webhooks.JobReport}
 	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Ingest = ingest.New(db, s.Intake, logger)
@@ -165,6 +169,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	}
 	s.Casework = casework.New(db, keys, s.Intake, logger)
 	s.Notify = notify.New(db)
+	s.Webhooks = webhooks.New(db, keys, logger, cfg.WebhookAllowPrivate)
 	s.Search = search.New(db, keys, s.Intake, s.Casework, logger)
 	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
@@ -179,7 +184,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Links.Hits = s.Screen
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{
 		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
-		converse.JobSweep: s.Converse.Sweep}, logger)
+		converse.JobSweep: s.Converse.Sweep, webhooks.JobDeliver: s.Webhooks.Deliver, webhooks.JobReport: s.Webhooks.Report}, logger)
 	// Linking and screening are done a claim's worth at a time, in one
 	// transaction per kind, to keep up with intake (issue #19).
 	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports}
@@ -214,7 +219,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, Webhooks: s.Webhooks, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)
@@ -248,6 +253,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		Stats:           s.Stats,
 		Ledger:          namer,
 		Ingest:          s.Ingest,
+		Webhooks:        s.Webhooks,
 	}); err != nil {
 		return nil, fmt.Errorf("server: pages: %w", err)
 	}

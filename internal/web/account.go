@@ -193,6 +193,9 @@ type adminView struct {
 	OrgNames map[string]string
 	// CanOrgs: the actor creates organisations (an operator).
 	CanOrgs bool
+	// CanWebhooks: the actor manages the organisation's webhooks (the
+	// link to their page).
+	CanWebhooks bool
 	// UserOrgs are the organisations the actor adds accounts to.
 	UserOrgs []*staff.OrgView
 	// Users are the accounts the actor manages (an admin's organisation's).
@@ -237,6 +240,7 @@ func (s *site) adminData(q *req) (*adminView, error) {
 	}
 	av := &adminView{Orgs: orgs, OrgNames: names, OrgKinds: staff.OrgKinds, Fingerprints: s.d.KeyFingerprints,
 		CanOrgs: auth.Can(a, auth.ManageOrgs, auth.Resource{OrgID: a.OrgID}), Zones: zone.Common()}
+	av.CanWebhooks = s.d.Webhooks != nil && canWebhooks(a)
 	if s.d.Ledger != nil {
 		// Setup may have renamed the ledger, and with it changed its key,
 		// since the server started.

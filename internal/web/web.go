@@ -47,6 +47,7 @@ import (
 	"github.com/vigil-project/vigil/internal/stats"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/views"
+	"github.com/vigil-project/vigil/internal/webhooks"
 )
 
 // Deps are what the pages use: the same services the API calls, which
@@ -97,6 +98,9 @@ type Deps struct {
 	// Ingest imports spreadsheets and Kobo exports (the import page); nil
 	// offers none.
 	Ingest *ingest.Service
+	// Webhooks keeps the organisation's webhook endpoints (its own page,
+	// linked from the admin page); nil offers none.
+	Webhooks *webhooks.Service
 }
 
 // Namer is the ledger as setup sees it: its origin, and the renaming of a
@@ -203,6 +207,7 @@ var pageNames = []string{
 	"search", "acts", "setup", "protected", "intake", "password_reset", "identifier",
 	"exports",
 	"imports",
+	"webhooks",
 }
 
 func (s *site) funcs() template.FuncMap {
@@ -666,6 +671,7 @@ func (s *site) routes(mux *http.ServeMux) {
 	s.mountTalk(mux)
 	s.mountFiles(mux)
 	s.mountViews(mux)
+	s.mountWebhooks(mux)
 	mux.Handle("GET /app/identifiers/{id}", s.staffPage(false, s.identifierPage))
 	s.mountIntake(mux)
 	s.mountImports(mux)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -18,11 +19,14 @@ import (
 // stays a separate question.
 func TestReady(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
+		// A server whose background workers do not run: no sequencer, as
+		// a cluster whose sequencer died (the API harness runs one, which
+		// would sequence the entry below whenever it woke).
+		mux := servertest.New(t, servertest.Options{DB: db}).Handler()
 		ready := func() (int, map[string]any) {
 			t.Helper()
 			rec := httptest.NewRecorder()
-			e.mux.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+			mux.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 			var body map[string]any
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatalf("readyz: %v: %s", err, rec.Body)
@@ -33,8 +37,7 @@ func TestReady(t *testing.T) {
 			t.Fatalf("fresh database: %d %v", code, body)
 		}
 		ctx := context.Background()
-		// An entry waiting a minute: no sequencer runs (this harness has
-		// none, as a cluster whose sequencer died).
+		// An entry waiting a minute.
 		err := db.Tx(ctx, func(q store.Q) error {
 			return q.PutLedgerEntry(ctx, &store.LedgerEntry{ID: "e1", Kind: "statement", RecordID: "s1", Version: 1, Entry: []byte("x"),
 				ReceivedAt: time.Now().Add(-time.Minute).UnixMicro()})

@@ -124,7 +124,7 @@ func (b *Bot) send(ctx context.Context, user, replyToken string, msgs []SendMess
 func Messages(replies []converse.Reply) []SendMessage {
 	var out []SendMessage
 	for _, r := range replies {
-		for _, part := range split(r.Text, MaxText) {
+		for _, part := range converse.Split(r.Text, MaxText) {
 			out = append(out, SendMessage{Type: "text", Text: part})
 		}
 	}
@@ -136,7 +136,7 @@ func Messages(replies []converse.Reply) []SendMessage {
 					break
 				}
 				items = append(items, QuickReplyItem{Type: "action",
-					Action: PostbackAction{Type: "postback", Label: cut(c.Label, MaxLabel), Data: c.Data, DisplayText: c.Label}})
+					Action: PostbackAction{Type: "postback", Label: converse.Cut(c.Label, MaxLabel), Data: c.Data, DisplayText: c.Label}})
 			}
 		}
 		if len(items) > 0 {
@@ -144,31 +144,4 @@ func Messages(replies []converse.Reply) []SendMessage {
 		}
 	}
 	return out
-}
-
-// cut returns s's first n characters.
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
-
-// split cuts s into parts of at most n characters (runes; LINE counts
-// UTF-16 code units, so n/2 runes when s has characters outside the BMP).
-func split(s string, n int) []string {
-	r := []rune(s)
-	for _, c := range r {
-		if c > 0xFFFF {
-			n /= 2
-			break
-		}
-	}
-	var out []string
-	for len(r) > n {
-		out = append(out, string(r[:n]))
-		r = r[n:]
-	}
-	return append(out, string(r))
 }

@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/converse"
 )
 
 // DefaultAPI is the public Bot API server.
@@ -195,7 +197,7 @@ func (c *Client) GetUpdates(ctx context.Context, offset int64, timeout time.Dura
 // with the buttons of markup (nil: none). A text longer than Telegram's
 // 4096 characters is sent in parts, the buttons under the last.
 func (c *Client) SendMessage(ctx context.Context, chatID int64, text string, markup *InlineKeyboardMarkup) error {
-	parts := split(text, 4096)
+	parts := converse.Split(text, 4096)
 	for i, part := range parts {
 		p := map[string]any{"chat_id": chatID, "text": part, "protect_content": true}
 		if markup != nil && i == len(parts)-1 {
@@ -206,25 +208,6 @@ func (c *Client) SendMessage(ctx context.Context, chatID int64, text string, mar
 		}
 	}
 	return nil
-}
-
-// split cuts s into parts of at most n characters (runes; Telegram counts
-// UTF-16 units after entity parsing, and n/2 runes is safe for any text).
-func split(s string, n int) []string {
-	r := []rune(s)
-	limit := n
-	for _, c := range r {
-		if c > 0xFFFF {
-			limit = n / 2
-			break
-		}
-	}
-	var out []string
-	for len(r) > limit {
-		out = append(out, string(r[:limit]))
-		r = r[limit:]
-	}
-	return append(out, string(r))
 }
 
 // AnswerCallbackQuery stops the spinner of a pressed button.

@@ -145,13 +145,13 @@ func Messages(addr Address, replies []converse.Reply) []*OutMessage {
 			for _, c := range choices {
 				var bt Button
 				bt.Type = "reply"
-				bt.Reply.ID, bt.Reply.Title = c.Data, cut(c.Label, MaxTitle)
+				bt.Reply.ID, bt.Reply.Title = c.Data, converse.Cut(c.Label, MaxTitle)
 				m.Interactive.Action.Buttons = append(m.Interactive.Action.Buttons, bt)
 			}
 			out = append(out, m)
 			continue
 		}
-		for _, part := range split(r.Text, MaxText) {
+		for _, part := range converse.Split(r.Text, MaxText) {
 			m := base()
 			m.Type = "text"
 			m.Text = &OutText{Body: part}
@@ -159,30 +159,4 @@ func Messages(addr Address, replies []converse.Reply) []*OutMessage {
 		}
 	}
 	return out
-}
-
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
-
-// split cuts s into parts of at most n characters (runes, halved when s
-// has characters outside the BMP, as Meta may count UTF-16 units).
-func split(s string, n int) []string {
-	r := []rune(s)
-	for _, c := range r {
-		if c > 0xFFFF {
-			n /= 2
-			break
-		}
-	}
-	var out []string
-	for len(r) > n {
-		out = append(out, string(r[:n]))
-		r = r[n:]
-	}
-	return append(out, string(r))
 }

@@ -67,35 +67,17 @@ func (e *Export) writeFtM(ctx context.Context, w io.Writer) error {
 	q := e.s.db.Read()
 	g := gazetteer.Default()
 	err := e.walk(ctx, func(page []*store.Report) error {
+		links, idents, err := pageLinks(ctx, q, page)
+		if err != nil {
+			return err
+		}
 		ids := make([]string, len(page))
 		for i, r := range page {
 			ids[i] = r.ID
 		}
-		links, err := q.GetReportLinks(ctx, ids)
-		if err != nil {
-			return err
-		}
 		hits, err := q.ScreeningHitsByReport(ctx, ids)
 		if err != nil {
 			return err
-		}
-		var want []string
-		for _, l := range links {
-			for _, ref := range l.Identifiers {
-				want = append(want, ref.IdentifierID)
-			}
-		}
-		idents := map[string]*store.Identifier{}
-		for len(want) > 0 {
-			n := min(len(want), 500)
-			got, err := q.GetIdentifiers(ctx, want[:n])
-			if err != nil {
-				return err
-			}
-			for _, i := range got {
-				idents[i.ID] = i
-			}
-			want = want[n:]
 		}
 		for _, r := range page {
 			if err := e.ftmReport(r, links[r.ID], idents, hits, g, emit); err != nil {

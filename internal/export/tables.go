@@ -355,31 +355,9 @@ func (e *Export) referralRows(ctx context.Context, emit func([]string) error) er
 func (e *Export) identifierRows(ctx context.Context, emit func([]string) error) error {
 	q := e.s.db.Read()
 	return e.walk(ctx, func(page []*store.Report) error {
-		ids := make([]string, len(page))
-		for i, r := range page {
-			ids[i] = r.ID
-		}
-		links, err := q.GetReportLinks(ctx, ids)
+		links, idents, err := pageLinks(ctx, q, page)
 		if err != nil {
 			return err
-		}
-		var want []string
-		for _, l := range links {
-			for _, ref := range l.Identifiers {
-				want = append(want, ref.IdentifierID)
-			}
-		}
-		idents := map[string]*store.Identifier{}
-		for len(want) > 0 {
-			n := min(len(want), 500)
-			got, err := q.GetIdentifiers(ctx, want[:n])
-			if err != nil {
-				return err
-			}
-			for _, i := range got {
-				idents[i.ID] = i
-			}
-			want = want[n:]
 		}
 		for _, r := range page {
 			l := links[r.ID]
@@ -412,4 +390,36 @@ func (e *Export) identifierRows(ctx context.Context, emit func([]string) error) 
 		}
 		return nil
 	})
+}
+
+// pageLinks reads a page of reports' link rows and every identifier they
+// name (500 to a query).
+func pageLinks(ctx context.Context, q store.Q, page []*store.Report) (map[string]*store.ReportLink, map[string]*store.Identifier, error) {
+	ids := make([]string, len(page))
+	for i, r := range page {
+		ids[i] = r.ID
+	}
+	links, err := q.GetReportLinks(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var want []string
+	for _, l := range links {
+		for _, ref := range l.Identifiers {
+			want = append(want, ref.IdentifierID)
+		}
+	}
+	idents := map[string]*store.Identifier{}
+	for len(want) > 0 {
+		n := min(len(want), 500)
+		got, err := q.GetIdentifiers(ctx, want[:n])
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, i := range got {
+			idents[i.ID] = i
+		}
+		want = want[n:]
+	}
+	return links, idents, nil
 }

@@ -341,19 +341,23 @@ func (c *converter) groups(prefix string, rec *Record) []func(string) string {
 	return out
 }
 
+// first is a field's first cell as its code (a value the mapping maps to
+// "" reads as empty) and the column it came from.
+func (c *converter) first(name string, get func(string) string) (string, string) {
+	vals, cols := c.cells(name, get)
+	if len(vals) == 0 {
+		return "", ""
+	}
+	v, ok := c.code(name, vals[0])
+	if !ok {
+		return "", ""
+	}
+	return v, cols[0]
+}
+
 func (c *converter) victim(get func(string) string, bad func(string, string, ...any), fieldCol map[string]string, i int) (intake.VictimIn, bool) {
 	var v intake.VictimIn
-	val := func(name string) (string, string) {
-		vals, cols := c.cells(name, get)
-		if len(vals) == 0 {
-			return "", ""
-		}
-		s, ok := c.code(name, vals[0])
-		if !ok {
-			return "", ""
-		}
-		return s, cols[0]
-	}
+	val := func(name string) (string, string) { return c.first(name, get) }
 	f := fmt.Sprintf("victims[%d]", i)
 	v.Name, fieldCol[f+".name"] = val("victim.name")
 	v.Passport, fieldCol[f+".passport"] = val("victim.passport")
@@ -399,17 +403,7 @@ func (c *converter) victim(get func(string) string, bad func(string, string, ...
 
 func (c *converter) subject(get func(string) string, bad func(string, string, ...any)) (intake.SubjectIn, string, bool) {
 	var s intake.SubjectIn
-	val := func(name string) (string, string) {
-		vals, cols := c.cells(name, get)
-		if len(vals) == 0 {
-			return "", ""
-		}
-		v, ok := c.code(name, vals[0])
-		if !ok {
-			return "", ""
-		}
-		return v, cols[0]
-	}
+	val := func(name string) (string, string) { return c.first(name, get) }
 	s.Name, _ = val("subject.name")
 	s.Role, _ = val("subject.role")
 	if t, col := val("subject.type"); t != "" {

@@ -200,6 +200,8 @@ func envDocs() [][2]string {
 		{"VIGIL_WHATSAPP_VERIFY_TOKEN", "the verify token given to Meta for the webhook handshake; _FILE reads it from a file"},
 		{"VIGIL_WHATSAPP_PHONE_ID", "the business phone number's ID (digits)"},
 		{"VIGIL_WHATSAPP_API", "Graph API with its version (default https://graph.facebook.com/v21.0)"},
+		{"VIGIL_WEBHOOK_ALLOW_PRIVATE", "true lets webhook endpoints be loopback or private addresses (tests, a receiver on the same machine); default false"},
+		{"VIGIL_KOBO_TOKEN", "KoboToolbox API token vigil import sends to fetch a private project's attachments"},
 		{"VIGIL_CHAT_DRAFT_TTL", "how long an untouched report draft in a chat app is kept (default 168h)"},
 	}
 }

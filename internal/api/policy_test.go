@@ -478,7 +478,9 @@ func TestPolicyMatrix(t *testing.T) {
 				// change state.
 				var w map[scope]fixture
 				switch {
-				case rt.Method != http.MethodGet:
+				case rt.Method != http.MethodGet, strings.HasPrefix(rt.Pattern, "/api/v1/webhooks/"):
+					// (A world deletes the organisation's earlier webhook
+					// endpoints, so the shared one's is gone by then.)
 					w = world(t, e, "home")
 				case reads == nil:
 					reads = world(t, e, "home")

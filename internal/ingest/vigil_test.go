@@ -120,7 +120,9 @@ func TestVigilRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The formula guard's apostrophe is gone: a phone number is itself.
-		if got := readCSV(t, dir, export.TableVictims); !slices.ContainsFunc(got, func(r []string) bool { return slices.Contains(r, "'+855975550101") || slices.Contains(r, "'+855 97 555 0101") }) {
+		if got := readCSV(t, dir, export.TableVictims); !slices.ContainsFunc(got, func(r []string) bool {
+			return slices.Contains(r, "'+855975550101") || slices.Contains(r, "'+855 97 555 0101")
+		}) {
 			t.Fatalf("the export did not guard the victim's phone: %q", got)
 		}
 		var contact, reporter string

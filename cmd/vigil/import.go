@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/casework"
+	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/staff"
 )
@@ -30,7 +32,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	format := fs.String("format", "", "csv, xlsx or kobo (default: from the file's extension; .json is kobo); with --suggest also xlsform (a Kobo/ODK form's XLSForm)")
+	format := fs.String("format", "", "csv, xlsx or kobo (default: from the file's extension; .json is kobo); vigil for a directory written by vigil export --format csv (no mapping); with --suggest also xlsform (a Kobo/ODK form's XLSForm)")
 	mapPath := fs.String("mapping", "", "the mapping file (YAML; vigil import --suggest FILE writes a start)")
 	org := fs.String("org", "", "organisation id or name the reports go to (default: the only one)")
 	dry := fs.Bool("dry-run", false, "check every row and report every problem; change nothing")
@@ -42,6 +44,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: want one FILE: %w", errUsage)
 	}
 	path := fs.Arg(0)
+	if fi, err := os.Stat(path); *format == ingest.FormatVigil || *format == "" && err == nil && fi.IsDir() {
+		return importVigil(ctx, e, cfg, path, *org, *dry)
+	}
 	if *format == "" {
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".csv", ".txt", ".tsv":
@@ -245,5 +250,53 @@ func runPendingAttachments(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import attachments: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "attachments: %d fetched, %d still pending\n", attached, pending)
+	return nil
+}
+
+// importVigil imports a directory written by vigil export --format csv:
+// its reports, then its cases.
+func importVigil(ctx context.Context, e *env, cfg *config.Config, dir, org string, dry bool) error {
+	x, err := ingest.PrepareVigil(dir, time.Now())
+	if err != nil {
+		return importError(dir, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	orgID, err := pickOrg(ctx, staff.New(db, cfg.SessionTTL), org)
+	if err != nil {
+		return err
+	}
+	svc := ingest.New(db, nil, e.log)
+	var cw *casework.Service
+	if !dry {
+		srv, err := openServer(ctx, e, cfg, db)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		svc, cw = ingest.New(db, srv.Intake, e.log), srv.Casework
+	}
+	svc.HTTP = nil
+	// A coordinator's rights: reports, then the cases that hold them.
+	a := auth.Actor{UserID: staff.System.UserID, OrgID: orgID, Role: auth.Coordinator}
+	p := startProgress(e, "import: "+filepath.Base(dir), int64(len(x.Plan.Rows)))
+	p.items = true
+	res, err := svc.ImportVigil(ctx, a, x, cw, ingest.Options{DryRun: dry, Progress: func(done, _ int) { p.Set(int64(done)) }})
+	p.Done()
+	if err != nil {
+		return err
+	}
+	verb := "imported"
+	if dry {
+		verb = "dry run, nothing written: would import"
+	}
+	fmt.Fprintf(e.stdout, "%s: %s %d reports (%d in the export; %d imported before) and %d of %d cases (%d already there); narratives are not in a CSV export\n",
+		dir, verb, res.Created, res.Rows, res.Already, res.Cases, len(x.Cases), res.CasesAlready)
 	return nil
 }

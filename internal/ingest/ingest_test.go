@@ -38,7 +38,14 @@ type world struct {
 
 func newWorld(t testing.TB, e store.Engine) *world {
 	t.Helper()
-	srv := servertest.New(t, servertest.Options{Engine: e})
+	return newWorldOpt(t, servertest.Options{Engine: e})
+}
+
+// newWorldOpt is newWorld on a server made with opt (Start, to file
+// reports through intake.Submit, which waits for intake's batcher).
+func newWorldOpt(t testing.TB, opt servertest.Options) *world {
+	t.Helper()
+	srv := servertest.New(t, opt)
 	o, err := staff.New(srv.DB, time.Hour).CreateOrg(context.Background(), staff.System, &staff.OrgIn{Name: "Hotline", Kind: "ngo", Country: "TH"})
 	if err != nil {
 		t.Fatal(err)

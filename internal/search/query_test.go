@@ -5,6 +5,11 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestTerms(t *testing.T) {
@@ -112,4 +117,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("id range [%q, %q)", q.IDLo, q.IDHi)
 		}
 	})
+}
+
+// TestASCIIShortcut checks that normalise's and stripMarks' shortcut for
+// ASCII gives what the full transforms give, for every ASCII character.
+func TestASCIIShortcut(t *testing.T) {
+	var all strings.Builder
+	for b := 0; b < utf8.RuneSelf; b++ {
+		all.WriteByte(byte(b))
+	}
+	full := func(s string) string {
+		out, _, err := transform.String(transform.Chain(runes.Remove(invisible), norm.NFKC, cases.Fold(), norm.NFC), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, s := range []string{all.String(), "The Recruiter took our PASSPORTS.", "Call +855 12 345 678 or @Golden_Job", ""} {
+		if got, want := normalise(s), full(s); got != want {
+			t.Errorf("normalise(%q) = %q, the full transform gives %q", s, got, want)
+		}
+		if got := stripMarks(s); got != s {
+			t.Errorf("stripMarks(%q) = %q, want it unchanged", s, got)
+		}
+	}
 }

@@ -40,9 +40,9 @@ type row struct {
 // on every core (the same terms as intake's: the latest version of each
 // statement, and the subjects' names), the rows are sorted in the index's
 // key order, and the index is replaced by them (store.LoadSearchIndex:
-// copied in key order, the index by report built once after). SQLite
-// readers see the old index or the new one; PostgreSQL searches wait for
-// the rebuild to commit. Versions a statement had before its latest are
+// copied in key order), each report's hashes listed in one search_docs
+// row as they come. Searches read the old index until the rebuild
+// commits; intake waits for it. Versions a statement had before its latest are
 // not indexed by a rebuild (intake indexes each as it is written).
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats
@@ -108,6 +108,10 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 			return workers.Wait()
 		})
 		g.Go(func() error {
+			// Each report's search_docs row is written as it comes, a
+			// thousand reports at a time.
+			var docs []store.SearchTerm
+			reports := 0
 			for t := range out {
 				if len(ids) == math.MaxUint32 {
 					return fmt.Errorf("more than %d reports", math.MaxUint32)
@@ -119,8 +123,15 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 					r.report = uint32(len(ids) - 1)
 					buckets[r.term[0]] = append(buckets[r.term[0]], r)
 				}
+				docs = append(docs, t.ts...)
+				if reports++; reports == 1000 {
+					if err := q.PutSearchDocs(gctx, docs); err != nil {
+						return err
+					}
+					docs, reports = docs[:0], 0
+				}
 			}
-			return nil
+			return q.PutSearchDocs(gctx, docs)
 		})
 		if err := g.Wait(); err != nil {
 			return err

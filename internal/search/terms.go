@@ -70,6 +70,11 @@ var invisible = runes.In(&unicode.RangeTable{R16: []unicode.Range16{
 // invisible characters removed, compatibility forms folded (full-width
 // Latin, half-width kana, ligatures) by NFKC, and case folded.
 func normalise(s string) string {
+	if isASCII(s) {
+		// NFKC and NFC leave ASCII as it is, it has no invisible
+		// characters, and case folding it is lowering it.
+		return strings.ToLower(s)
+	}
 	s = strings.ToValidUTF8(s, " ")
 	t := transform.Chain(runes.Remove(invisible), norm.NFKC, cases.Fold(), norm.NFC)
 	out, _, err := transform.String(t, s)
@@ -83,12 +88,32 @@ func normalise(s string) string {
 // is applied to words only, never to Thai or Khmer, whose marks are
 // letters.
 func stripMarks(w string) string {
+	if isASCII(w) {
+		return w
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, w)
 	if err != nil {
 		return w
 	}
-	return strings.NewReplacer("đ", "d", "ð", "d", "ı", "i").Replace(out)
+	return letterFolds.Replace(out)
+}
+
+// letterFolds are the letters without a decomposition that a reader takes
+// for a plain Latin letter with a mark. A Replacer is safe for concurrent
+// use and never changes.
+var letterFolds = strings.NewReplacer("đ", "d", "ð", "d", "ı", "i")
+
+// isASCII reports whether s is ASCII only: most words of English and
+// Indonesian testimony, for which normalising and stripping marks change
+// nothing but case.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // run is a maximal stretch of text in one script.

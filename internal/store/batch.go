@@ -79,7 +79,8 @@ type Intake struct {
 // PutIntake stores a batch of submissions, and adds them to the statistics
 // roll-up and the incident-type index in the same transaction.
 func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
-	var reports, keys, stmts, versions, entries, audits, jobs, terms [][]any
+	var reports, keys, stmts, versions, entries, audits, jobs [][]any
+	var search []SearchTerm
 	for _, in := range batch {
 		r := in.Report
 		reports = append(reports, []any{r.ID, r.OrgID, r.TrackingCode, r.SecretHash, r.Channel, r.Language, r.Country,
@@ -105,9 +106,7 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 			}
 			audits = append(audits, row)
 		}
-		for _, t := range in.Search {
-			terms = append(terms, []any{t.Term, t.ReportID})
-		}
+		search = append(search, in.Search...)
 	}
 	steps := []struct {
 		table, cols string
@@ -126,7 +125,7 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 			return err
 		}
 	}
-	if err := q.insertMany(ctx, "search_terms", "term, report_id", terms, "ON CONFLICT DO NOTHING"); err != nil {
+	if err := q.PutSearchTerms(ctx, search); err != nil {
 		return err
 	}
 	rs := make([]*Report, len(batch))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/vigil-project/vigil/internal/seal"
 )
 
 // SearchTerm is one row of the search index: a report has a term. Term is
@@ -15,21 +17,41 @@ type SearchTerm struct {
 }
 
 // PutSearchTerms adds rows to the search index; rows it has already are
-// left as they are.
+// left as they are. Each report's hashes are also kept in one search_docs
+// row, from which DeleteSearchTerms finds its rows.
 func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
-	rows := make([][]any, len(ts))
+	rows, docs := searchRows(ts)
+	if err := q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING"); err != nil {
+		return err
+	}
+	return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
+}
+
+// searchRows returns the search_terms rows of ts and their search_docs
+// rows, one for each report, holding the report's hashes concatenated in
+// the order given.
+func searchRows(ts []SearchTerm) (rows, docs [][]any) {
+	rows = make([][]any, len(ts))
+	at := map[string]int{}
 	for i, t := range ts {
 		rows[i] = []any{t.Term, t.ReportID}
+		j, ok := at[t.ReportID]
+		if !ok {
+			j = len(docs)
+			at[t.ReportID] = j
+			docs = append(docs, []any{t.ReportID, []byte(nil)})
+		}
+		docs[j][1] = append(docs[j][1].([]byte), t.Term...)
 	}
-	return q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING")
+	return rows, docs
 }
 
 // LoadSearchIndex fills the search index, emptied by ClearSearchIndex in
 // the same transaction (meant for [DB.Bulk]), with n rows, row(i) the
 // i-th, given in the table's key order (term, then report id): the rows
 // are copied in key order (on PostgreSQL by COPY), so each lands at the
-// end of the key's B-tree instead of at a random page, then the second
-// index (by report) is built again by one sort.
+// end of the key's B-tree instead of at a random page. The reports'
+// search_docs rows are written by PutSearchDocs.
 func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTerm) error {
 	err := q.CopyRows(ctx, "search_terms", []string{"term", "report_id"}, n, func(i int) []any {
 		t := row(i)
@@ -38,34 +60,83 @@ func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTer
 	if err != nil {
 		return fmt.Errorf("store: load search index: %w", err)
 	}
-	stmts := []string{`CREATE INDEX search_terms_report ON search_terms(report_id)`}
 	if q.engine == Postgres {
-		stmts = append(stmts, `ANALYZE search_terms`)
-	}
-	for _, stmt := range stmts {
-		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
+		if _, err := q.q.ExecContext(ctx, `ANALYZE search_terms`); err != nil {
 			return fmt.Errorf("store: load search index: %w", err)
 		}
 	}
 	return nil
 }
 
+// PutSearchDocs writes the search_docs rows of a rebuild: for each report,
+// the hashes of its rows concatenated (ts holds whole reports).
+func (q Q) PutSearchDocs(ctx context.Context, ts []SearchTerm) error {
+	_, docs := searchRows(ts)
+	return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
+}
+
 // DeleteSearchTerms removes a report's rows from the search index (when it
-// is erased).
+// is erased): the hashes its search_docs rows list, each deleted by the
+// index's key, then those rows.
 func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id = $1`, reportID); err != nil {
+	rows, err := q.q.QueryContext(ctx, `SELECT terms FROM search_docs WHERE report_id = $1`, reportID)
+	if err != nil {
+		return fmt.Errorf("store: delete search terms: %w", err)
+	}
+	var blobs [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: delete search terms: %w", err)
+		}
+		blobs = append(blobs, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: delete search terms: %w", err)
+	}
+	seen := map[string]bool{}
+	var terms []any
+	for _, b := range blobs {
+		if len(b)%seal.SearchTermSize != 0 {
+			return fmt.Errorf("store: delete search terms of %s: a list of %d bytes is not of %d-byte hashes", reportID, len(b), seal.SearchTermSize)
+		}
+		for i := 0; i < len(b); i += seal.SearchTermSize {
+			if t := b[i : i+seal.SearchTermSize]; !seen[string(t)] {
+				seen[string(t)] = true
+				terms = append(terms, t)
+			}
+		}
+	}
+	for len(terms) > 0 {
+		chunk := terms[:min(len(terms), 500)]
+		terms = terms[len(chunk):]
+		ph := make([]string, len(chunk))
+		for i := range chunk {
+			ph[i] = "$" + strconv.Itoa(i+2)
+		}
+		if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id = $1 AND term IN (`+strings.Join(ph, ",")+`)`, append([]any{reportID}, chunk...)...); err != nil {
+			return fmt.Errorf("store: delete search terms: %w", err)
+		}
+	}
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_docs WHERE report_id = $1`, reportID); err != nil {
 		return fmt.Errorf("store: delete search terms: %w", err)
 	}
 	return nil
 }
 
-// ClearSearchIndex empties the search index and drops its second index
-// (by report), a rebuild's first step in its transaction (see
-// LoadSearchIndex, which must follow in the same transaction). It takes
-// the write lock: on SQLite the transaction's, on PostgreSQL DROP INDEX
-// locks the table, so intake and searches wait for the rebuild's commit.
+// ClearSearchIndex empties the search index, a rebuild's first step in its
+// transaction (see LoadSearchIndex, which must follow in the same
+// transaction). It takes the write lock: on SQLite the transaction's, on
+// PostgreSQL the tables' (EXCLUSIVE: searches read the old rows until the
+// rebuild commits, intake waits for it).
 func (q Q) ClearSearchIndex(ctx context.Context) error {
-	for _, stmt := range []string{`DROP INDEX search_terms_report`, `DELETE FROM search_terms`} {
+	stmts := []string{`DELETE FROM search_terms`, `DELETE FROM search_docs`}
+	if q.engine == Postgres {
+		stmts = append([]string{`LOCK TABLE search_terms, search_docs IN EXCLUSIVE MODE`}, stmts...)
+	}
+	for _, stmt := range stmts {
 		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("store: clear search index: %w", err)
 		}
@@ -239,10 +310,17 @@ func (q Q) ReferredCases(ctx context.Context, orgID string) (map[string][]string
 	return out, rows.Err()
 }
 
-// DeleteErasedSearchTerms removes the rows of every erased report.
+// DeleteErasedSearchTerms removes the rows of every erased report that
+// still has some.
 func (q Q) DeleteErasedSearchTerms(ctx context.Context) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id IN (SELECT id FROM reports WHERE erased_at <> 0)`); err != nil {
+	ids, err := q.strings(ctx, `SELECT DISTINCT d.report_id FROM search_docs d JOIN reports r ON r.id = d.report_id WHERE r.erased_at <> 0`)
+	if err != nil {
 		return fmt.Errorf("store: delete erased search terms: %w", err)
+	}
+	for _, id := range ids {
+		if err := q.DeleteSearchTerms(ctx, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

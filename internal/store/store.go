@@ -117,7 +117,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	// zeros, so what was deleted (a destroyed data key, the plaintext link
 	// index migration 0008 drops) does not linger in the file.
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=mmap_size(17179869184)&_pragma=secure_delete(1)"
-	w, err := sql.Open("sqlite", "file:"+path+pragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=cache_size(-262144)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 	}

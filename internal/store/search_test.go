@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+// TestDeleteSearchTerms: deleting a report's rows of the search index
+// (on erasure) removes every row it was given, through however many
+// search_docs rows (one per statement added), and no other report's.
+func TestDeleteSearchTerms(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		term := func(b byte) []byte { return bytes.Repeat([]byte{b}, 16) }
+		r1, r2 := store.NewID(), store.NewID()
+		put := func(id string, bs ...byte) {
+			t.Helper()
+			var ts []store.SearchTerm
+			for _, b := range bs {
+				ts = append(ts, store.SearchTerm{Term: term(b), ReportID: id})
+			}
+			if err := db.Tx(ctx, func(q store.Q) error { return q.PutSearchTerms(ctx, ts) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put(r1, 1, 2, 3)
+		put(r2, 3, 4)
+		put(r1, 3, 5) // a statement added later: one term it had, one new
+		count := func() int {
+			t.Helper()
+			n, err := db.Read().CountSearchTerms(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(); n != 6 {
+			t.Fatalf("%d rows, want 6", n)
+		}
+		if err := db.Tx(ctx, func(q store.Q) error { return q.DeleteSearchTerms(ctx, r1) }); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 2 {
+			t.Errorf("%d rows after deleting the first report's, want the second's 2", n)
+		}
+		for _, c := range []struct {
+			b    byte
+			want int
+		}{{1, 0}, {2, 0}, {3, 1}, {4, 1}, {5, 0}} {
+			got, err := db.Read().SearchReports(ctx, [][]byte{term(c.b)}, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != c.want || (c.want == 1 && got[0] != r2) {
+				t.Errorf("term %d: reports %v, want %d (the second)", c.b, got, c.want)
+			}
+		}
+		// Deleting again, or a report with no rows, is not an error.
+		if err := db.Tx(ctx, func(q store.Q) error { return q.DeleteSearchTerms(ctx, r1) }); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -280,6 +280,34 @@ func (s *Server) WarnSetup(ctx context.Context) {
 	for _, w := range config.Warnings(s.Cfg) {
 		s.Log.WarnContext(ctx, "server: "+w)
 	}
+	m, err := s.DB.PostgresMemory(ctx)
+	if err != nil {
+		s.Log.WarnContext(ctx, "server: could not read PostgreSQL's memory settings", "err", err)
+	}
+	for _, w := range PostgresWarnings(m) {
+		s.Log.WarnContext(ctx, "server: "+w)
+	}
+}
+
+// PostgresWarnings says which of PostgreSQL's memory settings are too
+// small for the data (docs/operations.md, "PostgreSQL settings"): the
+// public check reads the identifiers table by key at every request and
+// needs it in shared_buffers (with the default 128 MB it read from the OS
+// cache and missed its target at a million reports); the planner needs
+// effective_cache_size to count on the identifiers and the search index's
+// key being cached.
+func PostgresWarnings(m store.PostgresMemory) []string {
+	mb := func(n int64) string { return fmt.Sprintf("%d MB", (n+1<<20-1)>>20) }
+	var out []string
+	if m.SharedBuffers > 0 && m.SharedBuffers < m.Identifiers {
+		out = append(out, fmt.Sprintf("PostgreSQL's shared_buffers (%s) is smaller than the link index's identifiers table (%s), which every public check reads: set shared_buffers to at least %s (docs/operations.md, \"PostgreSQL settings\")",
+			mb(m.SharedBuffers), mb(m.Identifiers), mb(m.Identifiers*5/4)))
+	}
+	if hot := m.Identifiers + m.SearchKey; m.EffectiveCache > 0 && m.EffectiveCache < hot {
+		out = append(out, fmt.Sprintf("PostgreSQL's effective_cache_size (%s) is smaller than the identifiers table and the search index's key together (%s): give the machine that much memory for its cache and set effective_cache_size to it (docs/operations.md, \"PostgreSQL settings\")",
+			mb(m.EffectiveCache), mb(hot)))
+	}
+	return out
 }
 
 // Handler is the server's HTTP handler.

@@ -22,13 +22,7 @@ const maxEmployerValue = 40
 // "key: value" line, sorted and distinct; nil when it has none.
 func employerFields(s string) []string {
 	var out []string
-	for len(s) > 0 {
-		line := s
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			line, s = s[:i], s[i+1:]
-		} else {
-			s = ""
-		}
+	for line := range strings.Lines(s) {
 		k := strings.Index(line, ": ")
 		if k <= 0 || !employerKeys[line[:k]] {
 			continue

@@ -12,7 +12,10 @@
 //     campaign/company groups. The trained model is embedded in the binary
 //     (model.bin) and parsed by [New]. It is trained on the shared labelled
 //     ads and the training part of Vigil's own corpus ([TrainingCorpus]:
-//     compound-recruitment lures and local job ads in five languages);
+//     compound-recruitment lures and local job ads in five languages).
+//     Chinese job board ads that state the number of openings, the
+//     company's size or its kind also get an [EmployerModel] over those
+//     fields, which carries over to unseen companies better than wording;
 //   - indicators: named signs found by keyword tables and small parsers (pay
 //     far above the market, flight and visa paid, a known scam-compound area,
 //     contact only through a messenger, fees or passport requests …), each

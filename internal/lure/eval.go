@@ -30,8 +30,7 @@ func (s *Scorer) Predict(ctx context.Context, ex Example, raw bool) (Prediction,
 	r, err := s.Score(ctx, ex.Text, "en")
 	p := Prediction{Lang: ex.Lang, Group: ex.Group, Label: ex.Label, Score: r.Score, Positive: r.Level.AtLeast(LevelElevated), Level: r.Level}
 	if raw {
-		c := s.model.calibration(r.AdLang)
-		prob := s.probability(ex.Text) // not rounded, so that ranking sees no false ties
+		prob, c := s.probability(ex.Text) // not rounded, so that ranking sees no false ties
 		p.Score = prob
 		p.Positive = prob >= c.Elevated
 		p.Level = LevelLow

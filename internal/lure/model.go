@@ -42,8 +42,12 @@ type ModelInfo struct {
 	// Calibration maps the raw score to a probability and places the
 	// thresholds of the levels, per language of the ad as guessed from its
 	// script ("en", "zh" …); the entry "" serves every other language and
-	// is the strictest.
+	// is the strictest. The entry "employer" serves ads with employer
+	// fields, when Employer is set.
 	Calibration map[string]Calibration `json:"calibration"`
+	// Employer, when present, adds to the raw score of an ad with employer
+	// fields (see EmployerModel).
+	Employer *EmployerModel `json:"employer,omitempty"`
 	// NonZero is the number of non-zero weights.
 	NonZero int `json:"nonzero"`
 	// Train records the training run.
@@ -82,6 +86,9 @@ type TrainReport struct {
 	CVFPR map[string]float64 `json:"cv_fpr"`
 }
 
+// calEmployer is the calibration of ads with employer fields.
+const calEmployer = "employer"
+
 const (
 	modelMagic   = "VLURE\x00\x01\n"
 	modelVersion = 1
@@ -97,6 +104,24 @@ func (m *Model) calibration(lang string) Calibration {
 		return c
 	}
 	return m.info.Calibration[""]
+}
+
+// rawScore returns the model's raw score of folded text s in language
+// lang, with the indicator codes and monthly pay found in it, and the
+// calibration that applies: the text model's score and the language's
+// calibration, or, when the model has an employer model and the ad has
+// employer fields, the two models' scores together and the calibration of
+// such ads.
+func (m *Model) rawScore(fz *featurizer, s, lang string, codes []string, payUSD float64) (float64, Calibration) {
+	z := fz.score(s, codes, payUSD, m.w, m.info.Bias)
+	if m.info.Employer != nil {
+		if c, ok := m.info.Calibration[calEmployer]; ok {
+			if fs := employerFields(s); len(fs) > 0 {
+				return z + m.info.Employer.score(fs), c
+			}
+		}
+	}
+	return z, m.calibration(lang)
 }
 
 // probability turns a raw score into a probability.
@@ -201,6 +226,16 @@ func parseModel(b []byte) (*Model, error) {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, bad("header value not finite")
 			}
+		}
+	}
+	if e := info.Employer; e != nil {
+		for _, x := range e.Weights {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, bad("employer weight not finite")
+			}
+		}
+		if math.IsNaN(e.Bias) || math.IsInf(e.Bias, 0) {
+			return nil, bad("employer bias not finite")
 		}
 	}
 	m := &Model{info: info, w: make([]float32, 1<<info.Bits)}

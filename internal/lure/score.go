@@ -154,9 +154,8 @@ func (s *Scorer) Score(ctx context.Context, text, lang string) (Result, error) {
 	if fz.fl.indicators {
 		codes = modelCodes(is)
 	}
-	z := fz.score(f.s, codes, fd.payUSD, s.model.w, s.model.info.Bias)
+	z, cal := s.model.rawScore(fz, f.s, r.AdLang, codes, fd.payUSD)
 	s.fzs.Put(fz)
-	cal := s.model.calibration(r.AdLang)
 	r.Probability = cal.probability(z)
 
 	var lookupErr error
@@ -219,13 +218,13 @@ func (s *Scorer) Score(ctx context.Context, text, lang string) (Result, error) {
 		}
 		return a.Weight > b.Weight
 	})
-	s.Localize(&r, lang)
+	s.localize(&r, lang, r.Probability >= cal.Elevated)
 	return r, lookupErr
 }
 
 // probability returns the model's calibrated probability for an ad, not
-// rounded.
-func (s *Scorer) probability(text string) float64 {
+// rounded, and the calibration that applies to the ad.
+func (s *Scorer) probability(text string) (float64, Calibration) {
 	f := fold(text)
 	is, fd := s.det.detect(text, f)
 	fz := s.fzs.Get().(*featurizer)
@@ -234,8 +233,8 @@ func (s *Scorer) probability(text string) float64 {
 	if fz.fl.indicators {
 		codes = modelCodes(is)
 	}
-	z := fz.score(f.s, codes, fd.payUSD, s.model.w, s.model.info.Bias)
-	return s.model.calibration(fd.script).probability(z)
+	z, c := s.model.rawScore(fz, f.s, fd.script, codes, fd.payUSD)
+	return c.probability(z), c
 }
 
 // bandScore places the model probability p inside the band of the level,
@@ -264,7 +263,16 @@ func bandScore(p float64, level Level, jobAd bool, elevated, high float64) float
 
 // Localize sets r's Lang, Summary and reason texts for lang, so that a stored
 // result can be shown in the reader's language.
+// The model's reason is given when its probability reaches the elevated
+// threshold of the ad's language (a stored result does not say whether the
+// ad had employer fields, whose threshold Score uses).
 func (s *Scorer) Localize(r *Result, lang string) {
+	s.localize(r, lang, r.Probability >= s.model.calibration(r.AdLang).Elevated)
+}
+
+// localize is Localize, told whether the model's probability reached its
+// elevated threshold.
+func (s *Scorer) localize(r *Result, lang string, modelElevated bool) {
 	lang = locale.Match(lang)
 	r.Lang = lang
 	key := "summary." + string(r.Level)
@@ -290,7 +298,7 @@ func (s *Scorer) Localize(r *Result, lang string) {
 		r.Reasons = append(r.Reasons, Reason{Code: CodeReported, Text: s.text(lang, "reason."+CodeReported,
 			map[string]string{"{n}": strconv.Itoa(reported.Reports), "{value}": value})})
 	}
-	if r.JobAd && r.Probability >= s.model.calibration(r.AdLang).Elevated {
+	if r.JobAd && modelElevated {
 		pct := strconv.Itoa(int(math.Round(r.Probability * 100)))
 		r.Reasons = append(r.Reasons, Reason{Code: CodeModel, Text: s.text(lang, "reason."+CodeModel,
 			map[string]string{"{pct}": pct})})

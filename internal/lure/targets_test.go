@@ -35,8 +35,8 @@ func logMetrics(t *testing.T, name string, m lure.Metrics) {
 // companies it has not seen: five folds by group of the shared data, each
 // scored by Vigil's model and the bag-of-words baselines trained on the
 // other four (plus the training corpus). Targets: EMSCAD (en) recall >= 0.70
-// at FPR <= 5 % (met); ORFD (zh) PR-AUC >= 0.80 (not met: no model here
-// separates new ORFD companies much better than chance).
+// at FPR <= 5 % (met); ORFD (zh) PR-AUC >= 0.80 at FPR <= 5 % (not met:
+// 0.66, with the employer model; the TF-IDF baseline reaches 0.64).
 func TestTargetCampaigns(t *testing.T) {
 	rows := sharedRows(t)
 	extra, err := lure.TrainingCorpus()
@@ -64,13 +64,15 @@ func TestTargetCampaigns(t *testing.T) {
 			t.Errorf("en: PR-AUC %.4f, recall@fpr5 %.4f do not beat %s's %.4f, %.4f", en.PRAUC, en.RecallAtFPR5, b, be.PRAUC, be.RecallAtFPR5)
 		}
 	}
-	// TARGET GAP: ORFD PR-AUC 0.52 against the target 0.80, and below the
-	// TF-IDF baseline's 0.62. Asserted: what it reaches.
+	// TARGET GAP: ORFD PR-AUC 0.66 against the target 0.80 (0.53 before the
+	// employer model). Asserted: what it reaches, at FPR <= 5 %, and that it
+	// ranks better than the TF-IDF baseline (0.64) on the pooled folds.
+	tz := rep[string(lure.BaselineTFIDF)].ByLang["zh"]
 	if zh.PRAUC < 0.80 {
-		t.Logf("TARGET GAP (zh): PR-AUC %.4f, want >= 0.80; tfidf-lr reaches %.4f", zh.PRAUC, rep[string(lure.BaselineTFIDF)].ByLang["zh"].PRAUC)
+		t.Logf("TARGET GAP (zh): PR-AUC %.4f, want >= 0.80; tfidf-lr reaches %.4f", zh.PRAUC, tz.PRAUC)
 	}
-	if zh.PRAUC < 0.50 || zh.FPR > 0.07 {
-		t.Errorf("zh: PR-AUC %.4f at FPR %.4f; reached before: PR-AUC >= 0.50 at FPR <= 0.07", zh.PRAUC, zh.FPR)
+	if zh.PRAUC < 0.65 || zh.FPR > 0.05 || zh.PRAUC <= tz.PRAUC {
+		t.Errorf("zh: PR-AUC %.4f at FPR %.4f (tfidf-lr %.4f); reached before: PR-AUC >= 0.65 at FPR <= 0.05, above tfidf-lr", zh.PRAUC, zh.FPR, tz.PRAUC)
 	}
 }
 

@@ -100,12 +100,38 @@ func Train(rows []Example, cfg TrainConfig) (*Model, error) {
 	for i, r := range rows {
 		y[i] = float64(r.Label)
 	}
-	oof := outOfFold(rows, x, y, cfg)
+	oof, folds := outOfFold(rows, x, y, cfg)
 	groups := make([]string, len(rows))
+	fields := make([][]string, len(rows))
 	for i, r := range rows {
-		groups[i] = scriptOf(fold(r.Text).s)
+		f := fold(r.Text).s
+		groups[i] = scriptOf(f)
+		fields[i] = employerFields(f)
 	}
 	cal := calibrate(groups, oof, y, cfg)
+	// ads with employer fields have a calibration of their own, on the
+	// scores of the text and employer models together; the others keep
+	// their language's, on the text model's scores alone
+	emp, comb := stackEmployer(fields, oof, y, folds, cfg)
+	if emp != nil {
+		var zs, ys []float64
+		var gs []string
+		for i := range rows {
+			if len(fields[i]) > 0 {
+				zs, ys, gs = append(zs, comb[i]), append(ys, y[i]), append(gs, calEmployer)
+			}
+		}
+		c, ok := calibrate(gs, zs, ys, cfg)[calEmployer]
+		if !ok {
+			emp = nil // scoring uses the employer model only with its calibration
+		}
+		for i := range rows {
+			if ok && len(fields[i]) > 0 {
+				cal[calEmployer] = c
+				groups[i], oof[i] = calEmployer, comb[i]
+			}
+		}
+	}
 	all := make([]int, len(rows))
 	for i := range all {
 		all[i] = i
@@ -121,7 +147,7 @@ func Train(rows []Example, cfg TrainConfig) (*Model, error) {
 		m.w[i] = float32(v)
 	}
 	m.info = ModelInfo{
-		Version: modelVersion, Features: cfg.Features, Bits: cfg.Bits, Bias: b, Calibration: cal,
+		Version: modelVersion, Features: cfg.Features, Bits: cfg.Bits, Bias: b, Calibration: cal, Employer: emp,
 		Train: TrainReport{
 			Rows: len(rows), Positives: pos, Epochs: cfg.Epochs, Lambda: cfg.Lambda, Seed: cfg.Seed,
 			Folds: cfg.Folds, ElevatedFPR: cfg.ElevatedFPR, HighFPR: cfg.HighFPR,
@@ -133,10 +159,12 @@ func Train(rows []Example, cfg TrainConfig) (*Model, error) {
 		c := m.calibration(groups[i])
 		pred[i] = c.probability(z) >= c.Elevated
 	}
-	for _, lang := range append(langsOf(rows), "") {
+	// out-of-fold recall and false-positive rate by language, overall (""),
+	// and of the ads with employer fields
+	report := func(key string, in func(i int) bool) {
 		var tp, fn, fp, tn int
 		for i, r := range rows {
-			if lang != "" && r.Lang != lang {
+			if !in(i) {
 				continue
 			}
 			switch {
@@ -150,8 +178,14 @@ func Train(rows []Example, cfg TrainConfig) (*Model, error) {
 				tn++
 			}
 		}
-		m.info.Train.CVRecall[lang] = round4(ratio(tp, tp+fn))
-		m.info.Train.CVFPR[lang] = round4(ratio(fp, fp+tn))
+		m.info.Train.CVRecall[key] = round4(ratio(tp, tp+fn))
+		m.info.Train.CVFPR[key] = round4(ratio(fp, fp+tn))
+	}
+	for _, lang := range append(langsOf(rows), "") {
+		report(lang, func(i int) bool { return lang == "" || rows[i].Lang == lang })
+	}
+	if emp != nil {
+		report(calEmployer, func(i int) bool { return groups[i] == calEmployer })
 	}
 	for _, v := range m.w {
 		if v != 0 {
@@ -236,8 +270,9 @@ func calibrate(groups []string, z, y []float64, cfg TrainConfig) map[string]Cali
 // other folds. Folds are by group (see Groups): a row is scored by a model
 // that has seen no ad of its campaign or company, as a new campaign will
 // be, so the thresholds placed on these scores hold for new campaigns.
-// The fold of a group is the FNV-1a hash of "cv", 0, its name.
-func outOfFold(rows []Example, x []vector, y []float64, cfg TrainConfig) []float64 {
+// The fold of a group is the FNV-1a hash of "cv", 0, its name; outOfFold
+// returns each row's fold too.
+func outOfFold(rows []Example, x []vector, y []float64, cfg TrainConfig) ([]float64, []int) {
 	groups := Groups(rows)
 	fold := make([]int, len(rows))
 	for i := range rows {
@@ -258,7 +293,39 @@ func outOfFold(rows []Example, x []vector, y []float64, cfg TrainConfig) []float
 			}
 		}
 	}
-	return oof
+	return oof, fold
+}
+
+// stackEmployer fits the employer model (see EmployerModel) on the text
+// model's out-of-fold scores oof, and returns it with the out-of-fold
+// scores of the two together: each fold's rows scored by an employer model
+// fitted on the other folds. The model is nil, and oof returned as it is,
+// when too few rows have employer fields.
+func stackEmployer(fields [][]string, oof, y []float64, folds []int, cfg TrainConfig) (*EmployerModel, []float64) {
+	all := make([]int, len(y))
+	for i := range all {
+		all[i] = i
+	}
+	emp := fitEmployer(fields, oof, y, all, cfg, 0)
+	if emp == nil {
+		return nil, oof
+	}
+	out := append([]float64(nil), oof...)
+	for k := range cfg.Folds {
+		var tr []int
+		for i := range y {
+			if folds[i] != k {
+				tr = append(tr, i)
+			}
+		}
+		e := fitEmployer(fields, oof, y, tr, cfg, uint64(k+1))
+		for i := range y {
+			if folds[i] == k {
+				out[i] += e.score(fields[i])
+			}
+		}
+	}
+	return emp, out
 }
 
 // weighIDF scales each feature of x by its inverse document frequency in x,

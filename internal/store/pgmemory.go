@@ -36,3 +36,13 @@ func (db *DB) PostgresMemory(ctx context.Context) (PostgresMemory, error) {
 	}
 	return m, nil
 }
+
+// PostgresSetting returns the value of a setting as Vigil's connections
+// see it (current_setting), for diagnostics.
+func (db *DB) PostgresSetting(ctx context.Context, name string) (string, error) {
+	var v string
+	if err := db.r.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&v); err != nil {
+		return "", fmt.Errorf("store: setting %s: %w", name, err)
+	}
+	return v, nil
+}

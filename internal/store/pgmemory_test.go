@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -28,4 +29,43 @@ func TestPostgresMemory(t *testing.T) {
 			t.Errorf("PostgreSQL: %+v", m)
 		}
 	})
+}
+
+// TestSessionDefaults: Vigil's PostgreSQL connections run without JIT and
+// parallel workers unless the database address asks for them.
+func TestSessionDefaults(t *testing.T) {
+	ctx := context.Background()
+	show := func(t *testing.T, db *store.DB) (jit, workers string) {
+		t.Helper()
+		jit, err := db.PostgresSetting(ctx, "jit")
+		if err == nil {
+			workers, err = db.PostgresSetting(ctx, "max_parallel_workers_per_gather")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jit, workers
+	}
+	_, dsn := storetest.OpenDSN(t, store.Postgres)
+	for _, c := range []struct {
+		name, suffix, jit, workers string
+	}{
+		{"defaults", "", "off", "0"},
+		{"the address's own", "jit=on&max_parallel_workers_per_gather=2", "on", "2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := dsn
+			if c.suffix != "" {
+				d += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + c.suffix
+			}
+			db, err := store.Open(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if jit, workers := show(t, db); jit != c.jit || workers != c.workers {
+				t.Errorf("jit %s, workers %s; want %s, %s", jit, workers, c.jit, c.workers)
+			}
+		})
+	}
 }

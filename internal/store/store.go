@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -87,6 +88,10 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		opt.MaxConns = DefaultMaxConns()
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		dsn, err := withSessionDefaults(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
@@ -142,6 +147,34 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
 	}
 	return &DB{Engine: SQLite, w: w, r: r, path: path}, nil
+}
+
+// sessionDefaults are the PostgreSQL settings each of Vigil's connections
+// asks for unless the database address sets them itself (as
+// "?jit=on&…"). Vigil's queries are short index walks; when the planner
+// overestimates one (a search term's rows, estimated from a sample of a
+// skewed column), it plans parallel workers and JIT compilation, which
+// cost tens of milliseconds to start, hundreds on a busy machine, for a
+// query that reads a few pages: at a million reports a Thai search took
+// 186 ms at the median with them and 2 ms without (docs/benchmarks.md,
+// "Search").
+var sessionDefaults = [][2]string{{"jit", "off"}, {"max_parallel_workers_per_gather", "0"}}
+
+// withSessionDefaults adds sessionDefaults to a postgres:// address's
+// query, each unless it is there already.
+func withSessionDefaults(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", errors.New("the database address is not a URL") // the error could hold the password
+	}
+	q := u.Query()
+	for _, kv := range sessionDefaults {
+		if !q.Has(kv[0]) {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // sqlitePageSize is the page size of a new SQLite file: four times

@@ -41,8 +41,8 @@ type row struct {
 // statement, and the subjects' names), the rows are sorted in the index's
 // key order, and the index is replaced by them (store.LoadSearchIndex:
 // copied in key order), each report's hashes listed in one search_docs
-// row as they come. Searches read the old index until the rebuild
-// commits; intake waits for it. Versions a statement had before its latest are
+// row as they come. Intake waits for the rebuild to commit; on SQLite
+// searches read the old index meanwhile, on PostgreSQL they wait too. Versions a statement had before its latest are
 // not indexed by a rebuild (intake indexes each as it is written).
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats

@@ -128,13 +128,19 @@ func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 
 // ClearSearchIndex empties the search index, a rebuild's first step in its
 // transaction (see LoadSearchIndex, which must follow in the same
-// transaction). It takes the write lock: on SQLite the transaction's, on
-// PostgreSQL the tables' (EXCLUSIVE: searches read the old rows until the
-// rebuild commits, intake waits for it).
+// transaction). It takes the write lock: on SQLite the transaction's
+// (searches read the old rows until the rebuild commits), on PostgreSQL
+// TRUNCATE's lock on the tables (searches and intake wait for the commit).
+// Both leave the key's B-tree empty, with no deleted entry left in it, so
+// the rows the rebuild adds in key order all go to its rightmost page and
+// fill its pages: after a DELETE on PostgreSQL, the dead entries of the
+// rows deleted were spread over the key's range, every page split was a
+// split in the middle, and the key at a million reports was 11 GB at 51 %
+// leaf density instead of about 6.
 func (q Q) ClearSearchIndex(ctx context.Context) error {
 	stmts := []string{`DELETE FROM search_terms`, `DELETE FROM search_docs`}
 	if q.engine == Postgres {
-		stmts = append([]string{`LOCK TABLE search_terms, search_docs IN EXCLUSIVE MODE`}, stmts...)
+		stmts = []string{`TRUNCATE search_terms, search_docs`}
 	}
 	for _, stmt := range stmts {
 		if _, err := q.q.ExecContext(ctx, stmt); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -46,6 +47,22 @@ func TestExport(t *testing.T) {
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(csvDir, "statements.csv")); err == nil {
+		t.Error("an export without --reveal wrote the statements")
+	}
+	// With --reveal, the testimony: every statement version, the files.
+	revealed := filepath.Join(t.TempDir(), "csv")
+	if _, err := runCmd(t, getenv, "", "export", "--format", "csv", "--org", org, "--out", revealed, "--reveal", "--reason", "moving to the new server"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"statements.csv", "attachments.csv", "attachments"} {
+		if _, err := os.Stat(filepath.Join(revealed, f)); err != nil {
+			t.Errorf("revealed export: %v", err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(revealed, "statements.csv")); err != nil || bytes.Count(b, []byte("\n")) < 10 {
+		t.Errorf("statements.csv: %v, %d bytes", err, len(b))
 	}
 	for _, format := range []string{"ftm", "ctdc", "xlsx"} {
 		p := filepath.Join(t.TempDir(), "out."+format)

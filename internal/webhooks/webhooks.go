@@ -77,8 +77,10 @@ var MaxAttempts = len(Schedule) + 1
 
 // Limits.
 const (
-	// Timeout bounds one attempt, from dialling to the answer's head.
-	Timeout = 10 * time.Second
+	// Timeout bounds one attempt in all, from dialling to the answer's
+	// head: deliveries have workers of their own (jobs.Runner.Apart), and
+	// one that does not answer holds one of them this long at most.
+	Timeout = 5 * time.Second
 	// AnswerKept is how much of a failed answer's body the log keeps.
 	AnswerKept = 200
 	// MaxEndpoints is how many endpoints an organisation may have.

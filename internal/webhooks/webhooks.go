@@ -311,6 +311,38 @@ func endpoint(ctx context.Context, q store.Q, a auth.Actor, id string) (*store.W
 	return e, nil
 }
 
+// SetEnabled switches an endpoint off (enabled false) or on again; audited
+// webhook.disable or webhook.enable when it changes. While off, no event is
+// queued for it and a delivery queued before fails when its turn comes
+// ("endpoint disabled"); switched on, it gets the events from then on.
+func (s *Service) SetEnabled(ctx context.Context, a auth.Actor, id string, enabled bool) (*Endpoint, error) {
+	var out Endpoint
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		e, err := endpoint(ctx, q, a, id)
+		if err != nil {
+			return err
+		}
+		if e.Enabled == enabled {
+			out = view(e)
+			return nil
+		}
+		if err := q.SetWebhookEndpointEnabled(ctx, e.ID, enabled); err != nil {
+			return err
+		}
+		e.Enabled = enabled
+		out = view(e)
+		action := "webhook.disable"
+		if enabled {
+			action = "webhook.enable"
+		}
+		return audit.Record(ctx, q, a, action, "webhook", e.ID, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Delete deletes an endpoint: its pending deliveries are given up and its
 // secret's key destroyed; audited webhook.delete.
 func (s *Service) Delete(ctx context.Context, a auth.Actor, id string) error {

@@ -617,3 +617,79 @@ func TestHangingEndpointDelaysNoLinking(t *testing.T) {
 		}
 	})
 }
+
+// TestSwitchOffAndOn: an endpoint switched off gets nothing (a delivery
+// queued before is given up, events meanwhile are not queued); switched on,
+// it gets the next events. Each switch is audited once.
+func TestSwitchOffAndOn(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		rcv := newReceiver(t, http.StatusNoContent, "")
+		c, err := w.srv.Webhooks.Create(ctx, w.coord, &webhooks.EndpointIn{URL: rcv.srv.URL + "/hook", Events: []string{webhooks.ReportReceived}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := func() {
+			t.Helper()
+			if _, err := w.srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Channel: "web", Narrative: "A report to announce."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.srv.Webhooks.SetEnabled(ctx, w.investigator, c.ID, false); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an investigator switched it off: %v", err)
+		}
+		// A report whose delivery is queued, then the switch: given up.
+		file()
+		if err := w.srv.Webhooks.Report(ctx, mustLastReport(t, w)); err != nil {
+			t.Fatal(err)
+		}
+		e, err := w.srv.Webhooks.SetEnabled(ctx, w.coord, c.ID, false)
+		if err != nil || e.Enabled {
+			t.Fatalf("switch off: %+v, %v", e, err)
+		}
+		if _, err := w.srv.Webhooks.SetEnabled(ctx, w.coord, c.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		file()
+		w.drain(t)
+		if n := len(rcv.all()); n != 0 {
+			t.Errorf("%d requests while switched off", n)
+		}
+		ds, err := w.srv.Webhooks.Deliveries(ctx, w.coord, c.ID, 10)
+		if err != nil || len(ds) != 1 || ds[0].Status != webhooks.Failed || ds[0].LastError != "endpoint disabled" {
+			t.Errorf("deliveries while off: %+v, %v", ds, err)
+		}
+		if e, err = w.srv.Webhooks.SetEnabled(ctx, w.admin, c.ID, true); err != nil || !e.Enabled {
+			t.Fatalf("switch on: %+v, %v", e, err)
+		}
+		file()
+		w.drain(t)
+		if n := len(rcv.all()); n != 1 {
+			t.Errorf("%d requests after switching on, want 1 (the new report's)", n)
+		}
+		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{OrgID: w.org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, ev := range evs {
+			if ev.ResourceID == c.ID {
+				count[ev.Action]++
+			}
+		}
+		if count["webhook.disable"] != 1 || count["webhook.enable"] != 1 {
+			t.Errorf("audit trail of the endpoint: %v, want one disable and one enable", count)
+		}
+	})
+}
+
+// mustLastReport returns the id of w's newest report.
+func mustLastReport(t *testing.T, w *world) string {
+	t.Helper()
+	rs, err := w.srv.DB.Read().ListReports(context.Background(), store.ReportFilter{OrgID: w.org, Limit: 1})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("newest report: %v, %v", rs, err)
+	}
+	return rs[0].ID
+}

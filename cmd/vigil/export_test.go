@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -63,6 +64,31 @@ func TestExport(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(revealed, "statements.csv")); err != nil || bytes.Count(b, []byte("\n")) < 10 {
 		t.Errorf("statements.csv: %v, %d bytes", err, len(b))
+	}
+	// …which another instance imports, testimony and all, once.
+	other := t.TempDir()
+	otherEnv := func(k string) string {
+		if k == "VIGIL_DATA" {
+			return other
+		}
+		return ""
+	}
+	if _, err := runCmd(t, otherEnv, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, otherEnv, "", "org", "add", "--name", "New Hotline", "--kind", "hotline"); err != nil {
+		t.Fatal(err)
+	}
+	counts := regexp.MustCompile(`imported (\d+) reports .*; (\d+) of (\d+) statement versions`)
+	for i, created := range []bool{true, false} {
+		out, err := runCmd(t, otherEnv, "", "import", "--format", "vigil", revealed)
+		m := counts.FindStringSubmatch(out)
+		switch {
+		case err != nil || m == nil || m[3] == "0":
+			t.Errorf("import %d: %v\n%s", i+1, err, out)
+		case created && (m[1] == "0" || m[2] != m[3]), !created && (m[1] != "0" || m[2] != "0"):
+			t.Errorf("import %d: %s", i+1, out)
+		}
 	}
 	for _, format := range []string{"ftm", "ctdc", "xlsx"} {
 		p := filepath.Join(t.TempDir(), "out."+format)

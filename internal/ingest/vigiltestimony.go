@@ -316,7 +316,7 @@ func (s *Service) importStatements(ctx context.Context, q store.Q, a auth.Actor,
 		if len(todo) == 0 {
 			continue
 		}
-		if err := s.intake.ImportStatementsInto(ctx, q, a, rid, todo, map[string]string{}, now); err != nil {
+		if err := s.intake.ImportStatementsInto(ctx, q, a, rid, todo, map[string]string{}, !isNew, now); err != nil {
 			return n, fmt.Errorf("%s.csv line %d: %w", export.TableStatements, x.statements[src][0].lines[0], err)
 		}
 		if err := q.PutImportRows(ctx, rows); err != nil {

@@ -94,11 +94,12 @@ type ImportedStatement struct {
 // transaction, in order: each a new statement (or, with Into, new
 // versions of one) sealed with the report's data key and committed to the
 // ledger as AddStatement and AddVersion do, indexed for search, with the
-// report's follow-up jobs queued. ids maps the keys of statements filed
+// report's follow-up jobs queued (see followUps). ids maps the keys of statements filed
 // before (earlier in the export or by an earlier import) to their ids, for
 // recantations; the new ones are added to it. Call Imported once q has
-// committed.
-func (s *Service) ImportStatementsInto(ctx context.Context, q store.Q, a auth.Actor, reportID string, sts []ImportedStatement, ids map[string]string, now time.Time) error {
+// committed. followUps false leaves the jobs out (ImportInto queued them
+// in this transaction).
+func (s *Service) ImportStatementsInto(ctx context.Context, q store.Q, a auth.Actor, reportID string, sts []ImportedStatement, ids map[string]string, followUps bool, now time.Time) error {
 	r, _, _, err := s.load(ctx, q, a, reportID, auth.AddStatement)
 	if err != nil {
 		return err
@@ -144,6 +145,9 @@ func (s *Service) ImportStatementsInto(ctx context.Context, q store.Q, a auth.Ac
 	// Searchable, and linked again once committed, as AddStatement does.
 	if err := q.PutSearchTerms(ctx, s.searchTerms(r.OrgID, r.ID, texts, nil)); err != nil {
 		return err
+	}
+	if !followUps {
+		return nil
 	}
 	return q.PutJobs(ctx, s.jobs(r.ID), now.UnixMicro())
 }

@@ -203,6 +203,34 @@ func TestVigilRoundTrip(t *testing.T) {
 				t.Errorf("%s after the round trip:\n got %q\nwant %q", tc.table, got, want)
 			}
 		}
+		// Each statement version and the photo keep their date in the first
+		// instance beside the import's, on the report they came with.
+		stRows := readCSV(t, dir, export.TableStatements)
+		var tkeys []string
+		for _, r := range stRows[1:] {
+			v, _ := strconv.Atoi(r[2])
+			tkeys = append(tkeys, ingest.StatementKey(r[1], v))
+		}
+		atRows := readCSV(t, dir, export.TableAttachments)
+		for _, r := range atRows[1:] {
+			tkeys = append(tkeys, ingest.AttachmentKey(r[1]))
+		}
+		kept, err := dst.srv.DB.Read().ImportRowsOf(ctx, dst.org, tkeys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range append(stRows[1:], atRows[1:]...) {
+			at := r[6]
+			k := kept[tkeys[i]]
+			if k == nil {
+				t.Errorf("%v: no import row", r)
+				continue
+			}
+			orig, err := time.Parse(time.RFC3339Nano, at)
+			if err != nil || k.OriginalAt != orig.Truncate(time.Second).UnixMicro() && k.OriginalAt != orig.UnixMicro() || k.ImportedAt < k.OriginalAt || same[k.ReportID] != r[0] {
+				t.Errorf("%v: import row %+v (original %s)", r, k, at)
+			}
+		}
 		// The recantation recants the same statement (by its text), and
 		// the files are the same bytes.
 		if got, want := recanted(t, again), recanted(t, dir); !slices.Equal(got, want) || len(want) != 1 {

@@ -40,8 +40,10 @@ func TestExport(t *testing.T) {
 		t.Fatalf("stix: %v %s", err, out[:min(len(out), 300)])
 	}
 	csvDir := filepath.Join(t.TempDir(), "csv")
-	if _, err := runCmd(t, getenv, "", "export", "--format", "csv", "--org", org, "--out", csvDir); err != nil {
+	if _, stderr, err := runOut(getenv, "", "export", "--format", "csv", "--org", org, "--out", csvDir); err != nil {
 		t.Fatal(err)
+	} else if !strings.Contains(stderr, "the testimony (statements and attachments) was left out: it needs --reveal --reason") {
+		t.Errorf("the export does not say the testimony was left out:\n%s", stderr)
 	}
 	for _, f := range []string{"reports.csv", "victims.csv", "cases.csv", "referrals.csv", "identifiers.csv"} {
 		b, err := os.ReadFile(filepath.Join(csvDir, f))
@@ -54,8 +56,10 @@ func TestExport(t *testing.T) {
 	}
 	// With --reveal, the testimony: every statement version, the files.
 	revealed := filepath.Join(t.TempDir(), "csv")
-	if _, err := runCmd(t, getenv, "", "export", "--format", "csv", "--org", org, "--out", revealed, "--reveal", "--reason", "moving to the new server"); err != nil {
+	if _, stderr, err := runOut(getenv, "", "export", "--format", "csv", "--org", org, "--out", revealed, "--reveal", "--reason", "moving to the new server"); err != nil {
 		t.Fatal(err)
+	} else if !strings.Contains(stderr, "with the testimony: statements.csv") {
+		t.Errorf("the export does not say it carries the testimony:\n%s", stderr)
 	}
 	for _, f := range []string{"statements.csv", "attachments.csv", "attachments"} {
 		if _, err := os.Stat(filepath.Join(revealed, f)); err != nil {

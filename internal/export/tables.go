@@ -492,8 +492,23 @@ func (e *Export) statementRows(ctx context.Context, emit func([]string) error) e
 	})
 }
 
-// attachmentExt is the file extension of an attachment's media type.
-var attachmentExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}
+// attachmentExt is the file extension of an attachment's media type
+// (intake.AttachmentTypes).
+func attachmentExt(mediaType string) string {
+	switch mediaType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "image/webp":
+		return ".webp"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ""
+}
 
 // WriteDir writes a CSV export as a directory: a file per table (Tables),
 // and, when the export carries the testimony, statements.csv,
@@ -523,7 +538,7 @@ func (e *Export) WriteDir(ctx context.Context, dir string) error {
 		return e.walk(ctx, func(page []*store.Report) error {
 			for _, r := range page {
 				err := e.s.intake.ExportAttachments(ctx, e.a, r.ID, func(v intake.AttachmentView, data []byte) error {
-					path := AttachmentsDir + "/" + v.ID + attachmentExt[v.MediaType]
+					path := AttachmentsDir + "/" + v.ID + attachmentExt(v.MediaType)
 					err := WriteFile(filepath.Join(dir, filepath.FromSlash(path)), func(w io.Writer) error {
 						_, err := w.Write(data)
 						return err

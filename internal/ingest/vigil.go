@@ -57,8 +57,8 @@ type VigilExport struct {
 	attachments []*vigilAttachment
 }
 
-// VigilCase is a case of the export: its title, urgency and the ids of
-// its reports in the exporting instance.
+// VigilCase is a case of the export: its title, urgency, status and the
+// ids of its reports in the exporting instance.
 type VigilCase struct {
 	Line      int
 	ID        string

@@ -70,19 +70,7 @@ func TestExport(t *testing.T) {
 		t.Errorf("statements.csv: %v, %d bytes", err, len(b))
 	}
 	// …which another instance imports, testimony and all, once.
-	other := t.TempDir()
-	otherEnv := func(k string) string {
-		if k == "VIGIL_DATA" {
-			return other
-		}
-		return ""
-	}
-	if _, err := runCmd(t, otherEnv, "", "migrate"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := runCmd(t, otherEnv, "", "org", "add", "--name", "New Hotline", "--kind", "hotline"); err != nil {
-		t.Fatal(err)
-	}
+	otherEnv := newInstance(t, "New Hotline")
 	counts := regexp.MustCompile(`imported (\d+) reports .*; (\d+) of (\d+) statement versions`)
 	for i, created := range []bool{true, false} {
 		out, err := runCmd(t, otherEnv, "", "import", "--format", "vigil", revealed)
@@ -120,4 +108,24 @@ func TestExport(t *testing.T) {
 			t.Errorf("export %v: got %v, want a usage error naming %s", c.args, err, c.flag)
 		}
 	}
+}
+
+// newInstance migrates a new data directory with one organisation (a
+// hotline named org) and returns the environment naming it.
+func newInstance(t *testing.T, org string) func(string) string {
+	t.Helper()
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == "VIGIL_DATA" {
+			return dir
+		}
+		return ""
+	}
+	if _, err := runCmd(t, getenv, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, getenv, "", "org", "add", "--name", org, "--kind", "hotline"); err != nil {
+		t.Fatal(err)
+	}
+	return getenv
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -38,7 +36,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&tlp, "tlp", "amber", "stix: TLP marking, one of "+strings.Join(export.TLPs(), ", "))
 	fs.IntVar(&k, "k", export.DefaultK, "ctdc: every combination of quasi-identifiers occurs at least k times")
 	fs.StringVar(&lang, "lang", "en", "csv, xlsx: language of the header row (en, zh, km, th, vi)")
-	fs.BoolVar(&reveal, "reveal", false, "csv, xlsx: include the victims' sealed fields (needs --reason; audited)")
+	fs.BoolVar(&reveal, "reveal", false, "csv, xlsx: include the victims' sealed fields and the testimony (statements; csv also attachments) (needs --reason; audited)")
 	fs.StringVar(&reason, "reason", "", "why the export needs the sealed fields (with --reveal)")
 	if err := parseConfig(fs, cfg, args); err != nil {
 		return err
@@ -89,20 +87,15 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	switch {
 	case format == export.CSV:
-		if err := os.MkdirAll(out, 0o700); err != nil {
-			return fmt.Errorf("export: --out: %w", err)
-		}
-		for _, t := range export.Tables() {
-			if err := writeExport(filepath.Join(out, t+".csv"), func(w io.Writer) error { return x.WriteTable(ctx, t, w) }); err != nil {
-				return err
-			}
+		if err := x.WriteDir(ctx, out); err != nil {
+			return err
 		}
 	case out == "":
 		if err := x.Write(ctx, e.stdout); err != nil {
 			return err
 		}
 	default:
-		if err := writeExport(out, func(w io.Writer) error { return x.Write(ctx, w) }); err != nil {
+		if err := export.WriteFile(out, func(w io.Writer) error { return x.Write(ctx, w) }); err != nil {
 			return err
 		}
 	}
@@ -116,6 +109,15 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		fmt.Fprint(e.stderr, ")")
 	}
 	fmt.Fprintln(e.stderr)
+	switch {
+	case format != export.CSV && format != export.XLSX:
+	case x.Testimony() && format == export.CSV:
+		fmt.Fprintln(e.stderr, "with the testimony: statements.csv (every version) and attachments.csv with the files in attachments/")
+	case x.Testimony():
+		fmt.Fprintln(e.stderr, "with the testimony's statements (sheet statements); attachments only in a csv export")
+	default:
+		fmt.Fprintln(e.stderr, "the testimony (statements and attachments) was left out: it needs --reveal --reason")
+	}
 	return nil
 }
 
@@ -146,21 +148,4 @@ func flagError(err error) error {
 		return fmt.Errorf("--%s: %s: %w", fe.Field, fe.Message, errUsage)
 	}
 	return err
-}
-
-// writeExport writes a file through fn, removing it when fn fails.
-func writeExport(path string, fn func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("export: --out: %w", err)
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("export: %s: %w", path, err)
-	}
-	return nil
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -38,13 +40,46 @@ func TestExport(t *testing.T) {
 		t.Fatalf("stix: %v %s", err, out[:min(len(out), 300)])
 	}
 	csvDir := filepath.Join(t.TempDir(), "csv")
-	if _, err := runCmd(t, getenv, "", "export", "--format", "csv", "--org", org, "--out", csvDir); err != nil {
+	if _, stderr, err := runOut(getenv, "", "export", "--format", "csv", "--org", org, "--out", csvDir); err != nil {
 		t.Fatal(err)
+	} else if !strings.Contains(stderr, "the testimony (statements and attachments) was left out: it needs --reveal --reason") {
+		t.Errorf("the export does not say the testimony was left out:\n%s", stderr)
 	}
 	for _, f := range []string{"reports.csv", "victims.csv", "cases.csv", "referrals.csv", "identifiers.csv"} {
 		b, err := os.ReadFile(filepath.Join(csvDir, f))
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(csvDir, "statements.csv")); err == nil {
+		t.Error("an export without --reveal wrote the statements")
+	}
+	// With --reveal, the testimony: every statement version, the files.
+	revealed := filepath.Join(t.TempDir(), "csv")
+	if _, stderr, err := runOut(getenv, "", "export", "--format", "csv", "--org", org, "--out", revealed, "--reveal", "--reason", "moving to the new server"); err != nil {
+		t.Fatal(err)
+	} else if !strings.Contains(stderr, "with the testimony: statements.csv") {
+		t.Errorf("the export does not say it carries the testimony:\n%s", stderr)
+	}
+	for _, f := range []string{"statements.csv", "attachments.csv", "attachments"} {
+		if _, err := os.Stat(filepath.Join(revealed, f)); err != nil {
+			t.Errorf("revealed export: %v", err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(revealed, "statements.csv")); err != nil || bytes.Count(b, []byte("\n")) < 10 {
+		t.Errorf("statements.csv: %v, %d bytes", err, len(b))
+	}
+	// …which another instance imports, testimony and all, once.
+	otherEnv := newInstance(t, "New Hotline")
+	counts := regexp.MustCompile(`imported (\d+) reports .*; (\d+) of (\d+) statement versions`)
+	for i, created := range []bool{true, false} {
+		out, err := runCmd(t, otherEnv, "", "import", "--format", "vigil", revealed)
+		m := counts.FindStringSubmatch(out)
+		switch {
+		case err != nil || m == nil || m[3] == "0":
+			t.Errorf("import %d: %v\n%s", i+1, err, out)
+		case created && (m[1] == "0" || m[2] != m[3]), !created && (m[1] != "0" || m[2] != "0"):
+			t.Errorf("import %d: %s", i+1, out)
 		}
 	}
 	for _, format := range []string{"ftm", "ctdc", "xlsx"} {
@@ -73,4 +108,24 @@ func TestExport(t *testing.T) {
 			t.Errorf("export %v: got %v, want a usage error naming %s", c.args, err, c.flag)
 		}
 	}
+}
+
+// newInstance migrates a new data directory with one organisation (a
+// hotline named org) and returns the environment naming it.
+func newInstance(t *testing.T, org string) func(string) string {
+	t.Helper()
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == "VIGIL_DATA" {
+			return dir
+		}
+		return ""
+	}
+	if _, err := runCmd(t, getenv, "", "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, getenv, "", "org", "add", "--name", org, "--kind", "hotline"); err != nil {
+		t.Fatal(err)
+	}
+	return getenv
 }

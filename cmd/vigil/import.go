@@ -296,7 +296,15 @@ func importVigil(ctx context.Context, e *env, cfg *config.Config, dir, org strin
 	if dry {
 		verb = "dry run, nothing written: would import"
 	}
-	fmt.Fprintf(e.stdout, "%s: %s %d reports (%d in the export; %d imported before) and %d of %d cases (%d already there); narratives are not in a CSV export\n",
+	fmt.Fprintf(e.stdout, "%s: %s %d reports (%d in the export; %d imported before) and %d of %d cases (%d already there)",
 		dir, verb, res.Created, res.Rows, res.Already, res.Cases, len(x.Cases), res.CasesAlready)
+	switch {
+	case x.Statements == 0 && x.Attachments == 0:
+		fmt.Fprintln(e.stdout, "; the export carries no testimony (it was written without --reveal): the reports' narratives say where they came from")
+	case dry:
+		fmt.Fprintf(e.stdout, "; the export carries %d statement versions and %d attachments\n", x.Statements, x.Attachments)
+	default:
+		fmt.Fprintf(e.stdout, "; %d of %d statement versions and %d of %d attachments (the others imported before)\n", res.Statements, x.Statements, res.Attachments, x.Attachments)
+	}
 	return nil
 }

@@ -10,19 +10,7 @@ import (
 // TestImportCLI imports a spreadsheet with a mapping from the command
 // line: suggest, dry run, a malformed file, the import, again.
 func TestImportCLI(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string {
-		if k == "VIGIL_DATA" {
-			return dir
-		}
-		return ""
-	}
-	if _, err := runCmd(t, getenv, "", "migrate"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := runCmd(t, getenv, "", "org", "add", "--name", "Hotline", "--kind", "hotline"); err != nil {
-		t.Fatal(err)
-	}
+	getenv := newInstance(t, "Hotline")
 	data := "../../internal/ingest/testdata/"
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	b, _ := os.ReadFile(data + "bad.csv")

@@ -191,6 +191,7 @@ func (api *API) Routes() []Route {
 		{"DELETE", "/api/v1/views/{id}", "", false, api.deleteView},
 		{"GET", "/api/v1/webhooks", auth.ManageWebhooks, false, api.listWebhooks},
 		{"POST", "/api/v1/webhooks", auth.ManageWebhooks, false, api.createWebhook},
+		{"PATCH", "/api/v1/webhooks/{id}", auth.ManageWebhooks, false, api.updateWebhook},
 		{"DELETE", "/api/v1/webhooks/{id}", auth.ManageWebhooks, false, api.deleteWebhook},
 		{"GET", "/api/v1/webhooks/{id}/deliveries", auth.ManageWebhooks, false, api.webhookDeliveries},
 		{"POST", "/api/v1/me/password", "", false, api.changePassword},

@@ -38,6 +38,8 @@ func TestExportData(t *testing.T) {
 			{"coordinator", "stix?since=yesterday", http.StatusUnprocessableEntity, "since", ""},
 			{"coordinator", "csv?reveal=true", http.StatusUnprocessableEntity, "reason", ""},
 			{"admin", "csv?reveal=true&reason=court+order+77", http.StatusForbidden, "", ""},
+			{"coordinator", "csv?table=statements", http.StatusUnprocessableEntity, "table", ""},
+			{"admin", "csv?table=statements&reveal=true&reason=court+order+77", http.StatusForbidden, "", ""},
 		} {
 			t.Run(c.as+" "+c.query, func(t *testing.T) {
 				res := e.do(c.as+"@hotline.test", "GET", pattern, "/api/v1/exports/"+c.query, nil)
@@ -53,12 +55,31 @@ func TestExportData(t *testing.T) {
 						t.Errorf("error %s, want one naming %s", res.body, c.field)
 					}
 				}
-				for _, sealed := range []string{"Victim Name", "Reporter Name", "+85512000000"} {
+				if strings.Contains(c.query, "table=statements") {
+					return
+				}
+				for _, sealed := range []string{"Victim Name", "Reporter Name", "+85512000000", "They took my passport"} {
 					if c.status == http.StatusOK && bytes.Contains(res.body, []byte(sealed)) {
 						t.Errorf("the export holds sealed %q", sealed)
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestExportStatements: a coordinator who reveals, with a reason, gets the
+// testimony as the statements table; without reveal it is refused, naming
+// the table.
+func TestExportStatements(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		e.org("hotline", true, auth.Coordinator)
+		if res := e.do("", "POST", "/api/v1/reports", "/api/v1/reports", publicReport); res.status != http.StatusCreated {
+			t.Fatalf("report: %d %s", res.status, res.body)
+		}
+		res := e.do("coordinator@hotline.test", "GET", "/api/v1/exports/{format}", "/api/v1/exports/csv?table=statements&reveal=true&reason=moving+to+the+new+server", nil)
+		if res.status != http.StatusOK || !bytes.Contains(res.body, []byte("They took my passport in the compound.")) || !bytes.HasPrefix(res.body, []byte("report_id,statement_id,version,")) {
+			t.Errorf("statements: %d %s", res.status, res.body)
 		}
 	})
 }

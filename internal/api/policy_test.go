@@ -162,6 +162,7 @@ var allowed = map[string]map[auth.Role][]scope{
 	// organisation's endpoint is not found.
 	"GET /api/v1/webhooks":                 {auth.Admin: {own}, auth.Coordinator: {own}},
 	"POST /api/v1/webhooks":                {auth.Admin: {own}, auth.Coordinator: {own}},
+	"PATCH /api/v1/webhooks/{id}":          {auth.Admin: {own}, auth.Coordinator: {own}},
 	"DELETE /api/v1/webhooks/{id}":         {auth.Admin: {own}, auth.Coordinator: {own}},
 	"GET /api/v1/webhooks/{id}/deliveries": {auth.Admin: {own}, auth.Coordinator: {own}},
 }
@@ -423,6 +424,8 @@ func request(e *env, route string, f fixture, assignee string, home string) (str
 		return path, map[string]string{"name": "matrix"}, nil
 	case "POST /api/v1/webhooks":
 		return path, map[string]any{"url": "https://hooks.example.org/matrix", "events": []string{"report.received"}}, nil
+	case "PATCH /api/v1/webhooks/{id}":
+		return path, map[string]bool{"enabled": false}, nil
 	case "PATCH /api/v1/me":
 		return path, map[string]string{"time_zone": "Asia/Bangkok"}, nil
 	case "PUT /api/v1/notifications/settings":

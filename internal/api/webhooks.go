@@ -34,6 +34,28 @@ func (api *API) createWebhook(w http.ResponseWriter, r *http.Request, a auth.Act
 	return nil
 }
 
+// webhookPatch is what PATCH /api/v1/webhooks/{id} changes: whether the
+// endpoint is on.
+type webhookPatch struct {
+	Enabled *bool `json:"enabled"`
+}
+
+func (api *API) updateWebhook(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
+	var in webhookPatch
+	if err := decodeJSON(r, api.bodyLimit, &in); err != nil {
+		return err
+	}
+	if in.Enabled == nil {
+		return invalid.Field("enabled", "required", "say true (send events to the endpoint) or false (switch it off)")
+	}
+	e, err := api.svc.Webhooks.SetEnabled(r.Context(), a, r.PathValue("id"), *in.Enabled)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
 func (api *API) deleteWebhook(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 	if err := api.svc.Webhooks.Delete(r.Context(), a, r.PathValue("id")); err != nil {
 		return err

@@ -61,6 +61,25 @@ func TestWebhooksAPI(t *testing.T) {
 		if res = e.do(coord, "GET", "/api/v1/webhooks/{id}/deliveries", path+"?limit=abc", nil); res.status != http.StatusUnprocessableEntity {
 			t.Errorf("limit=abc: %d %s", res.status, res.body)
 		}
+		// Switched off and on again; a patch without "enabled" names it.
+		one := "/api/v1/webhooks/" + created.ID
+		for _, c := range []struct {
+			who    string
+			body   any
+			status int
+			want   string
+		}{
+			{"investigator@home.test", map[string]bool{"enabled": false}, http.StatusNotFound, ""},
+			{coord, map[string]any{}, http.StatusUnprocessableEntity, `"field":"enabled"`},
+			{coord, map[string]any{"enabled": "no"}, http.StatusBadRequest, ""},
+			{coord, map[string]bool{"enabled": false}, http.StatusOK, `"enabled":false`},
+			{coord, map[string]bool{"enabled": true}, http.StatusOK, `"enabled":true`},
+		} {
+			res := e.do(c.who, "PATCH", "/api/v1/webhooks/{id}", one, c.body)
+			if res.status != c.status && !(c.status == http.StatusBadRequest && res.status == http.StatusUnprocessableEntity) || !strings.Contains(string(res.body), c.want) {
+				t.Errorf("%s PATCH %v: %d %s, want %d with %s", c.who, c.body, res.status, res.body, c.status, c.want)
+			}
+		}
 		if res = e.do("investigator@home.test", "DELETE", "/api/v1/webhooks/{id}", "/api/v1/webhooks/"+created.ID, nil); res.status != http.StatusNotFound {
 			t.Errorf("investigator deletes: %d", res.status)
 		}

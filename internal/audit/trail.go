@@ -86,7 +86,7 @@ func Actions() []string {
 		"statement.add", "statement.version",
 		"token.create", "token.revoke",
 		"user.create", "user.disable", "user.password", "user.password_reset", "user.password_set", "user.role", "user.time_zone", "user.totp", "user.totp_reset", "user.unlock",
-		"webhook.create", "webhook.delete",
+		"webhook.create", "webhook.delete", "webhook.disable", "webhook.enable",
 	}
 }
 

@@ -46,6 +46,32 @@ var transitions = map[string][]string{
 	StatusClosed: {StatusTriaged, StatusInProgress},
 }
 
+// StatusPath returns the statuses a case goes through, each an allowed
+// transition, from one status to another by the fewest steps (to
+// included, from not; none when they are the same or to is not reachable).
+func StatusPath(from, to string) []string {
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		if cur == to && cur != from {
+			var path []string
+			for s := to; s != from; s = prev[s] {
+				path = append([]string{s}, path...)
+			}
+			return path
+		}
+		for _, next := range transitions[cur] {
+			if _, seen := prev[next]; !seen {
+				prev[next] = cur
+				queue = append(queue, next)
+			}
+		}
+	}
+	return nil
+}
+
 // Urgencies, most urgent first, with the time each allows before a case is
 // overdue.
 const (

@@ -73,8 +73,8 @@
 //
 // # CSV and XLSX
 //
-// Five tables, a file each (CSV: UTF-8, comma-separated, a header
-// row) or a sheet each (XLSX), in this order. The header row holds the
+// Five tables (more with the testimony, below), a file each (CSV: UTF-8,
+// comma-separated, a header row) or a sheet each (XLSX), in this order. The header row holds the
 // column codes below, or with a language the pages' column headings in it
 // (codes for columns they have none for). List cells join values with
 // "; ". Times are RFC 3339 in UTC. A CSV text cell that begins with =, +,
@@ -128,4 +128,29 @@
 //	                for a passport number unless the export reveals
 //	role            what the text says it is used for (recruiter, payment, victim_contact…)
 //	side            victim, recruiter or empty (what reports and staff say)
+//
+// The testimony comes only in an export that reveals (the same permission,
+// reason and export.reveal event as the sealed fields; the export.data
+// event says testimony "yes"); without it, the CLI says it was left out.
+// The statements are read and opened a report at a time.
+//
+// statements.csv (CSV; XLSX: a sixth sheet, statements) — one row per
+// version of each statement, a report's statements oldest first:
+//
+//	report_id, statement_id, version (1, 2, …)
+//	kind            testimony (the reporter's, or staff's when channel is set; a reporter's reply is one too),
+//	                recantation, third_party, job_ad, note
+//	recants_id      the statement a recantation recants
+//	language        BCP 47
+//	created_at      when that version was recorded (RFC 3339, fractions of a second)
+//	channel         how a statement staff took reached them (phone, walk_in, …); empty: the reporter's
+//	taken_by_user   the staff member who took it (a user id of the exporting instance)
+//	taken_by, source, circumstances   as recorded with a third-party or staff statement
+//	text            the version's text, exactly (spaces and line breaks kept)
+//
+// attachments.csv (CSV only, written by WriteDir) — one row per attachment,
+// its file as received (metadata included) in the attachments folder:
+//
+//	report_id, attachment_id, name (as sent), type (detected media type), size (bytes),
+//	sha256 (of the file), created_at, path (attachments/ID.EXT, relative to the directory)
 package export

@@ -69,12 +69,14 @@ type Request struct {
 	K int
 	// Lang is the language of CSV and XLSX headings.
 	Lang string
-	// Reveal asks for the victims' sealed fields in CSV and XLSX, for an
-	// actor who may reveal them, with Reason (recorded, sealed).
+	// Reveal asks for the victims' sealed fields in CSV and XLSX, and the
+	// testimony (statements; in CSV also attachments), for an actor who
+	// may reveal them, with Reason (recorded, sealed).
 	Reveal bool
 	Reason string
 	// Table is the one table a CSV export over HTTP writes (reports,
-	// victims, cases, referrals, identifiers); the CLI writes them all.
+	// victims, cases, referrals, identifiers; statements with Reveal);
+	// the CLI writes them all (WriteDir).
 	Table string
 }
 
@@ -194,8 +196,11 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 	if r.Reveal && r.Format != CSV && r.Format != XLSX {
 		return nil, invalid.Field("reveal", "invalid_value", "only the CSV and XLSX exports carry sealed fields")
 	}
-	if r.Table != "" && !slices.Contains(Tables(), r.Table) {
-		return nil, invalid.Field("table", "invalid_value", "must be one of %s", strings.Join(Tables(), ", "))
+	if r.Table != "" && !slices.Contains(Tables(), r.Table) && r.Table != TableStatements {
+		return nil, invalid.Field("table", "invalid_value", "must be one of %s, or %s with reveal", strings.Join(Tables(), ", "), TableStatements)
+	}
+	if r.Table == TableStatements && !r.Reveal {
+		return nil, invalid.Field("table", "reveal_required", "the statements are the testimony: only an export that reveals (with a reason) carries them")
 	}
 	org, err := s.db.Read().GetOrganisation(ctx, a.OrgID)
 	if err != nil {
@@ -245,6 +250,7 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r Request) (*Export, 
 			return nil, err
 		}
 		detail["sealed"] = "yes"
+		detail["testimony"] = "yes"
 	}
 	err = s.db.Tx(ctx, func(q store.Q) error {
 		return audit.Record(ctx, q, a, "export.data", "organisation", a.OrgID, detail)

@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -25,12 +27,25 @@ const (
 	TableCases       = "cases"
 	TableReferrals   = "referrals"
 	TableIdentifiers = "identifiers"
+	// TableStatements and TableAttachments carry the testimony: only in an
+	// export that reveals (Testimony), after the others.
+	TableStatements  = "statements"
+	TableAttachments = "attachments"
 )
 
-// Tables returns the tables of a CSV or XLSX export, in file order.
+// Tables returns the tables of a CSV or XLSX export, in file order,
+// without the testimony's (TestimonyTables).
 func Tables() []string {
 	return []string{TableReports, TableVictims, TableCases, TableReferrals, TableIdentifiers}
 }
+
+// TestimonyTables returns the tables only an export that reveals writes:
+// statements (CSV and XLSX) and attachments (CSV, beside the files).
+func TestimonyTables() []string { return []string{TableStatements, TableAttachments} }
+
+// AttachmentsDir is the folder of a CSV export directory that holds the
+// attachment files attachments.csv lists.
+const AttachmentsDir = "attachments"
 
 // Columns returns a table's columns as codes (the header row when no
 // language is asked for), with the sealed ones when sealed is true. The
@@ -55,6 +70,11 @@ func Columns(table string, sealed bool) []string {
 		c = []string{"id", "case_id", "from_org", "to_org", "shared", "status", "note", "response", "created_at", "responded_at"}
 	case TableIdentifiers:
 		c = []string{"report_id", "identifier_id", "kind", "value", "role", "side"}
+	case TableStatements:
+		c = []string{"report_id", "statement_id", "version", "kind", "recants_id", "language", "created_at", "channel", "taken_by_user",
+			"taken_by", "source", "circumstances", "text"}
+	case TableAttachments:
+		c = []string{"report_id", "attachment_id", "name", "type", "size", "sha256", "created_at", "path"}
 	}
 	return c
 }
@@ -73,6 +93,8 @@ func (e *Export) rowsOf(name string) table {
 		return e.caseRows
 	case TableReferrals:
 		return e.referralRows
+	case TableStatements:
+		return e.statementRows
 	}
 	return e.identifierRows
 }
@@ -97,6 +119,17 @@ func (e *Export) heading(code string) string {
 // row). A text cell that a spreadsheet would read as a formula gets a
 // leading apostrophe (listexport.Defuse).
 func (e *Export) WriteTable(ctx context.Context, name string, w io.Writer) error {
+	switch {
+	case name == TableAttachments:
+		return fmt.Errorf("export: %s: only WriteDir writes it, beside the files", name)
+	case name == TableStatements && !e.Testimony():
+		return fmt.Errorf("export: %s: only an export that reveals carries the testimony", name)
+	}
+	return e.writeCSV(ctx, name, e.rowsOf(name), w)
+}
+
+// writeCSV writes a table's heading and rows as CSV.
+func (e *Export) writeCSV(ctx context.Context, name string, rows table, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
 	cols := Columns(name, e.open != nil)
@@ -107,7 +140,7 @@ func (e *Export) WriteTable(ctx context.Context, name string, w io.Writer) error
 	if err := cw.Write(head); err != nil {
 		return fmt.Errorf("export: %s: %w", name, err)
 	}
-	err := e.rowsOf(name)(ctx, func(rec []string) error {
+	err := rows(ctx, func(rec []string) error {
 		for i := range rec {
 			rec[i] = listexport.Defuse(rec[i])
 		}
@@ -132,7 +165,12 @@ func (e *Export) WriteTable(ctx context.Context, name string, w io.Writer) error
 func (e *Export) writeXLSX(ctx context.Context, w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	for n, name := range Tables() {
+	sheets := Tables()
+	if e.Testimony() {
+		// The attachments' files have no place in a workbook.
+		sheets = append(sheets, TableStatements)
+	}
+	for n, name := range sheets {
 		if n == 0 {
 			if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 				return fmt.Errorf("export: xlsx: %w", err)
@@ -422,4 +460,117 @@ func pageLinks(ctx context.Context, q store.Q, page []*store.Report) (map[string
 		want = want[n:]
 	}
 	return links, idents, nil
+}
+
+// Testimony says whether the export carries the testimony (statements and
+// attachments): only one that reveals does.
+func (e *Export) Testimony() bool { return e.open != nil }
+
+// statementRows lists every version of every statement of each report, a
+// report's statements read (and opened) at a time.
+func (e *Export) statementRows(ctx context.Context, emit func([]string) error) error {
+	if !e.Testimony() {
+		return nil
+	}
+	return e.walk(ctx, func(page []*store.Report) error {
+		for _, r := range page {
+			sts, err := e.s.intake.ExportStatements(ctx, e.a, r.ID)
+			if err != nil {
+				return err
+			}
+			for _, st := range sts {
+				for _, v := range st.Versions {
+					rec := []string{r.ID, st.ID, strconv.Itoa(v.Version), st.Kind, st.RecantsID, st.Language, v.CreatedAt.UTC().Format(time.RFC3339Nano),
+						st.Channel, st.TakenByUser, st.TakenBy, st.Source, st.Circumstances, v.Text}
+					if err := emit(rec); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// attachmentExt is the file extension of an attachment's media type
+// (intake.AttachmentTypes).
+func attachmentExt(mediaType string) string {
+	switch mediaType {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "image/gif":
+		return ".gif"
+	case "image/webp":
+		return ".webp"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ""
+}
+
+// WriteDir writes a CSV export as a directory: a file per table (Tables),
+// and, when the export carries the testimony, statements.csv,
+// attachments.csv and each attachment as received in the attachments
+// folder (named by its id; attachments.csv gives its name, type, size,
+// SHA-256 and path). Files are written as they are read.
+func (e *Export) WriteDir(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	tables := Tables()
+	if e.Testimony() {
+		tables = append(tables, TableStatements)
+	}
+	for _, t := range tables {
+		if err := WriteFile(filepath.Join(dir, t+".csv"), func(w io.Writer) error { return e.WriteTable(ctx, t, w) }); err != nil {
+			return err
+		}
+	}
+	if !e.Testimony() {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(dir, AttachmentsDir), 0o700); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	rows := func(ctx context.Context, emit func([]string) error) error {
+		return e.walk(ctx, func(page []*store.Report) error {
+			for _, r := range page {
+				err := e.s.intake.ExportAttachments(ctx, e.a, r.ID, func(v intake.AttachmentView, data []byte) error {
+					path := AttachmentsDir + "/" + v.ID + attachmentExt(v.MediaType)
+					err := WriteFile(filepath.Join(dir, filepath.FromSlash(path)), func(w io.Writer) error {
+						_, err := w.Write(data)
+						return err
+					})
+					if err != nil {
+						return err
+					}
+					return emit([]string{r.ID, v.ID, v.Name, v.MediaType, strconv.FormatInt(v.Size, 10), v.SHA256, timeText(v.CreatedAt.UnixMicro()), path})
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return WriteFile(filepath.Join(dir, TableAttachments+".csv"), func(w io.Writer) error { return e.writeCSV(ctx, TableAttachments, rows, w) })
+}
+
+// WriteFile writes a file through fn, removing it when fn fails.
+func WriteFile(path string, fn func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("export: %s: %w", path, err)
+	}
+	return nil
 }

@@ -5,6 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +95,7 @@ func TestCSV(t *testing.T) {
 					t.Errorf("revealed export lacks %q", want)
 				}
 			}
+			testimony(t, f, e, ex)
 			evs, err := f.db.Read().ListAuditEvents(ctx, store.AuditFilter{OrgID: f.coord.OrgID, ActorID: f.coord.UserID})
 			if err != nil {
 				t.Fatal(err)
@@ -105,6 +111,75 @@ func TestCSV(t *testing.T) {
 				t.Errorf("audit trail %v lacks export.data or export.reveal", actions)
 			}
 		})
+	}
+}
+
+// testimony checks the directory a revealing export writes: statements.csv
+// with every version, attachments.csv and the files, each as received;
+// an export without reveal writes neither.
+func testimony(t *testing.T, f *fixture, e store.Engine, revealed *export.Export) {
+	t.Helper()
+	ctx := context.Background()
+	f.in.AttachmentsDir = t.TempDir()
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	photo := slices.Clone(img.Bytes())
+	if _, err := f.in.AddAttachment(ctx, f.coord, f.reports[0], "file", "gate.png", &img); err != nil {
+		t.Fatal(err)
+	}
+	sts, err := f.in.ExportStatements(ctx, f.coord, f.reports[0])
+	if err != nil || len(sts) != 1 {
+		t.Fatalf("statements %v, %v", sts, err)
+	}
+	if _, err := f.in.AddVersion(ctx, f.coord, f.reports[0], sts[0].ID, "=SUM(A1) the corrected text"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := revealed.WriteDir(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	// Ids and times are the run's: masked for the golden files.
+	mask := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{4}-\d\d-\d\dT[0-9:.]+Z`)
+	for _, name := range export.TestimonyTables() {
+		b, err := os.ReadFile(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rows[0], export.Columns(name, true)) {
+			t.Errorf("%s header %v", name, rows[0])
+		}
+		if e == store.SQLite {
+			golden(t, "csv-"+name+".golden.csv", mask.ReplaceAll(f.normalise(t, b), []byte("X")))
+		}
+	}
+	atts, err := os.ReadDir(filepath.Join(dir, export.AttachmentsDir))
+	if err != nil || len(atts) != 1 {
+		t.Fatalf("attachments folder %v, %v", atts, err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, export.AttachmentsDir, atts[0].Name())); err != nil || !bytes.Equal(got, photo) {
+		t.Errorf("the exported file differs from the photo (%v)", err)
+	}
+	// Without reveal: the five tables only.
+	plain, err := f.svc.Start(ctx, f.coord, export.Request{Format: export.CSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := plain.WriteDir(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil || len(files) != len(export.Tables()) {
+		t.Errorf("an export without reveal wrote %d files (%v), want %d", len(files), err, len(export.Tables()))
+	}
+	if _, err := f.svc.Start(ctx, f.coord, export.Request{Format: export.CSV, Table: export.TableStatements}); err == nil {
+		t.Error("the statements table was exported without reveal")
 	}
 }
 
@@ -180,5 +255,16 @@ func TestXLSX(t *testing.T) {
 	head, _ := x.GetRows(export.TableReports)
 	if head[0][1] == "tracking_code" || head[0][1] == "" {
 		t.Errorf("heading not in Chinese: %q", head[0][1])
+	}
+	// Revealed: a statements sheet after the five, a row per version.
+	_, out = run(t, f, f.coord, export.Request{Format: export.XLSX, Reveal: true, Reason: "moving to a new server"})
+	if x, err = excelize.OpenReader(bytes.NewReader(out)); err != nil {
+		t.Fatal(err)
+	}
+	if got := x.GetSheetList(); !slices.Equal(got, append(export.Tables(), export.TableStatements)) {
+		t.Errorf("revealed sheets %v", got)
+	}
+	if rows, err = x.GetRows(export.TableStatements); err != nil || len(rows) != 5 || !strings.Contains(rows[4][12], "The recruiter called") {
+		t.Errorf("statements sheet %q, %v; want a heading and 4 statements", rows, err)
 	}
 }

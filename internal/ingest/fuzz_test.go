@@ -3,12 +3,14 @@ package ingest_test
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/ingest"
 )
 
@@ -135,6 +137,49 @@ func FuzzSuggestXLSForm(f *testing.F) {
 			if _, err := m.Marshal(); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// FuzzPrepareVigil feeds a Vigil export directory whose statements.csv and
+// attachments.csv (and the one file the latter may name) are the fuzzer's:
+// PrepareVigil answers a plan or an error, never panics, and a plan's
+// statements are whole (versions 1, 2, … each once).
+func FuzzPrepareVigil(f *testing.F) {
+	statements := strings.Join(export.Columns(export.TableStatements, true), ",") + "\n"
+	attachments := strings.Join(export.Columns(export.TableAttachments, true), ",") + "\n"
+	f.Add([]byte(statements+"r1,s1,1,testimony,,en,2026-01-02T03:04:05Z,,,,,,They took my passport.\n"+
+		"r1,s1,2,testimony,,en,2026-01-03T03:04:05Z,,,,,,'=They took both passports.\n"+
+		"r1,s2,1,recantation,s1,en,2026-01-04T03:04:05Z,phone,u1,,,,He recants.\n"),
+		[]byte(attachments+"r1,a1,gate.png,image/png,3,039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81,2026-01-02T03:04:05Z,attachments/a1.png\n"),
+		[]byte("abc"))
+	f.Add([]byte(statements+"r1,s1,2,testimony,,en,,,,,,,gap\nr2,s1,1,note,x,xx,soon,fax,,,,,\n"),
+		[]byte(attachments+"r1,a1,x,,1,00,,../../etc/passwd\nr1,a1,x,,1,00,,attachments/a1.png\n"), []byte{})
+	f.Fuzz(func(t *testing.T, st, at, file []byte) {
+		dir := t.TempDir()
+		write := func(name string, b []byte) {
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("reports.csv", []byte(strings.Join(export.Columns(export.TableReports, false), ",")+"\n"+
+			"r1,VG-1,2026-01-02T03:04:05Z,,web,en,KH,received,false,,,,,0,\n"))
+		write("victims.csv", []byte(strings.Join(export.Columns(export.TableVictims, false), ",")+"\n"))
+		write("statements.csv", st)
+		write("attachments.csv", at)
+		if err := os.MkdirAll(filepath.Join(dir, export.AttachmentsDir), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		write(filepath.Join(export.AttachmentsDir, "a1.png"), file)
+		x, err := ingest.PrepareVigil(dir, time.Now())
+		if err != nil {
+			return
+		}
+		if x == nil || len(x.Plan.Rows) != 1 {
+			t.Fatalf("plan %+v", x)
+		}
+		if n := strings.Count(string(st), "\n"); x.Statements > n {
+			t.Fatalf("%d statement versions from %d lines", x.Statements, n)
 		}
 	})
 }

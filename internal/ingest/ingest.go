@@ -158,6 +158,10 @@ type Options struct {
 	DryRun bool
 	// Progress, if set, is told how many rows of total are written.
 	Progress func(done, total int)
+	// inTx, if set, writes more in the import's transaction once its
+	// reports are: created maps the keys of the rows created to their
+	// reports.
+	inTx func(ctx context.Context, q store.Q, created map[string]string, now time.Time) error
 }
 
 // importChunk is how many reports are built and written at a time (all in
@@ -225,6 +229,15 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, p *Plan, o Options) 
 			created = append(created, part...)
 			if o.Progress != nil {
 				o.Progress(start+len(part), len(todo))
+			}
+		}
+		if o.inTx != nil {
+			made := make(map[string]string, len(created))
+			for i, r := range created {
+				made[r.Key] = res.Reports[i]
+			}
+			if err := o.inTx(ctx, q, made, now); err != nil {
+				return err
 			}
 		}
 		return audit.Record(ctx, q, a, "import.file", "organisation", a.OrgID, map[string]any{

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/intake"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // FormatVigil is Vigil's own CSV export (a directory written by
@@ -32,26 +33,38 @@ const FormatVigil = "vigil"
 // What the CSV export carries is what moves: a report's language,
 // country, incident types, places (by name), subjects, contacted-on and
 // received dates, its victims' nationality, age band, gender and whether
-// still held, and — only in an export that revealed them — the reporter's
-// and victims' sealed fields. The export holds no narrative (testimony),
-// job advertisement, attachments, status, verification, notes or
-// referrals: an imported report's narrative says where it came from, and
-// it starts as a new report.
+// still held, its cases (title, urgency, status and reports), and — only
+// in an export that revealed them — the reporter's and victims' sealed
+// fields and the testimony: every statement with every version
+// (statements.csv; the first testimony becomes the report's narrative)
+// and the attachments (attachments.csv and their files). Not carried: a
+// report's status, verification and notes, a case's assignee, due date,
+// notes, history and referrals. Without statements.csv an imported
+// report's narrative says where it came from.
 type VigilExport struct {
 	Plan *Plan
 	// SourceIDs are the rows' report ids in the exporting instance, in
 	// Plan.Rows order.
 	SourceIDs []string
 	Cases     []VigilCase
+	// Statements and Attachments count the statement versions of
+	// statements.csv and the files of attachments.csv (an export that
+	// revealed).
+	Statements, Attachments int
+	dir                     string
+	// statements are statements.csv's by report id (exporting instance).
+	statements  map[string][]*vigilStatement
+	attachments []*vigilAttachment
 }
 
-// VigilCase is a case of the export: its title, urgency and the ids of
-// its reports in the exporting instance.
+// VigilCase is a case of the export: its title, urgency, status and the
+// ids of its reports in the exporting instance.
 type VigilCase struct {
 	Line      int
 	ID        string
 	Title     string
 	Urgency   string
+	Status    string
 	ReportIDs []string
 }
 
@@ -173,17 +186,24 @@ func PrepareVigil(dir string, now time.Time) (*VigilExport, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cases *vigilTable
-	if _, err := os.Stat(filepath.Join(dir, export.TableCases+".csv")); err == nil {
-		if cases, err = readVigilTable(dir, export.TableCases, ps); err != nil {
-			return nil, err
+	optional := map[string]*vigilTable{}
+	for _, name := range []string{export.TableCases, export.TableStatements, export.TableAttachments} {
+		if _, err := os.Stat(filepath.Join(dir, name+".csv")); err == nil {
+			if optional[name], err = readVigilTable(dir, name, ps); err != nil {
+				return nil, err
+			}
 		}
 	}
+	cases := optional[export.TableCases]
 	if len(ps.List) > 0 {
 		return nil, ps
 	}
 	bad := func(t *vigilTable, line int, col, format string, args ...any) {
 		ps.add(line, t.file+" "+col, format, args...)
+	}
+	var statements map[string][]*vigilStatement
+	if t := optional[export.TableStatements]; t != nil {
+		statements = prepareStatements(t, now, bad)
 	}
 	// Victims by report, in their numbered order.
 	type numbered struct {
@@ -225,7 +245,7 @@ func PrepareVigil(dir string, now time.Time) (*VigilExport, error) {
 		}
 		byReport[rid] = append(byReport[rid], numbered{n, v})
 	}
-	x := &VigilExport{Plan: &Plan{Source: filepath.Base(filepath.Clean(dir)), Format: FormatVigil}}
+	x := &VigilExport{Plan: &Plan{Source: filepath.Base(filepath.Clean(dir)), Format: FormatVigil}, dir: dir, statements: statements}
 	seen := map[string]int{}
 	for i, rec := range reports.rows {
 		line := i + 2
@@ -308,6 +328,7 @@ func PrepareVigil(dir string, now time.Time) (*VigilExport, error) {
 			}
 		}
 		sub.Narrative = fmt.Sprintf("Imported from a Vigil export (%s, report %s), which carries no narrative.", x.Plan.Source, id)
+		useNarrative(sub, statements[id])
 		if err := sub.Validate(); err != nil {
 			bad(reports, line, "", "%s", err)
 			continue
@@ -320,13 +341,28 @@ func PrepareVigil(dir string, now time.Time) (*VigilExport, error) {
 			ps.add(0, victims.file+" report_id", "%s is not a report of reports.csv", rid)
 		}
 	}
+	for rid, sts := range statements {
+		if _, ok := seen[rid]; !ok {
+			bad(optional[export.TableStatements], sts[0].lines[0], "report_id", "%s is not a report of reports.csv", rid)
+		}
+		for _, st := range sts {
+			x.Statements += len(st.in.Versions)
+		}
+	}
+	if t := optional[export.TableAttachments]; t != nil {
+		x.attachments = prepareAttachments(dir, t, seen, bad)
+		x.Attachments = len(x.attachments)
+	}
 	if cases != nil {
 		for i, rec := range cases.rows {
 			line := i + 2
 			get := func(c string) string { return cases.get(rec, c) }
-			c := VigilCase{Line: line, ID: get("id"), Title: get("title"), Urgency: get("urgency"), ReportIDs: splitList(get("report_ids"))}
+			c := VigilCase{Line: line, ID: get("id"), Title: get("title"), Urgency: get("urgency"), Status: get("status"), ReportIDs: splitList(get("report_ids"))}
 			if c.Urgency != "" && !slices.Contains(casework.Urgencies, c.Urgency) {
 				bad(cases, line, "urgency", "%q is not an urgency (%s)", c.Urgency, strings.Join(casework.Urgencies, ", "))
+			}
+			if c.Status != "" && !slices.Contains(casework.Statuses, c.Status) {
+				bad(cases, line, "status", "%q is not a case status (%s)", c.Status, strings.Join(casework.Statuses, ", "))
 			}
 			for _, rid := range c.ReportIDs {
 				if _, ok := seen[rid]; !ok {
@@ -349,21 +385,48 @@ type VigilResult struct {
 	// left out because their reports are already in a case.
 	Cases        int `json:"cases"`
 	CasesAlready int `json:"cases_already"`
+	// Statements and Attachments count the statement versions and files
+	// imported (not those imported before).
+	Statements  int `json:"statements"`
+	Attachments int `json:"attachments"`
 }
 
-// ImportVigil imports x's reports (Import: all or nothing, each once),
-// then creates each of its cases through cw (the actor must be allowed
-// to create cases) with those of its reports not yet in a case; a case
-// whose reports are all in a case already (imported before) is left
-// out. A case's status, assignee, due date and referrals are not carried
-// over: it starts as a new case. cw nil imports the reports only.
+// ImportVigil imports x: first every attachment is put through the public
+// form's content checks (a problem names its line; nothing is written);
+// then its reports (Import: all or nothing, each once) with, in the same
+// transaction, their statements not imported before (each version
+// committed to the ledger, its date in the exporting instance kept in
+// import_rows beside the import's); then, once committed, its attachments
+// not imported before (intake.AddAttachment: checks, sealing, ledger),
+// each recorded as imported; then each of its cases through cw (the actor
+// must be allowed to create cases) with those of its reports not yet in a
+// case, brought to its status through the allowed transitions; a case
+// whose reports are all in a case already (imported before) is left out.
+// A case's assignee, due date, notes and referrals are not carried over.
+// cw nil imports no cases.
 func (s *Service) ImportVigil(ctx context.Context, a auth.Actor, x *VigilExport, cw *casework.Service, o Options) (*VigilResult, error) {
+	if !o.DryRun && s.intake != nil {
+		if err := s.checkAttachments(ctx, x); err != nil {
+			return nil, err
+		}
+	}
+	out := &VigilResult{}
+	o.inTx = func(ctx context.Context, q store.Q, created map[string]string, now time.Time) (err error) {
+		out.Statements, err = s.importStatements(ctx, q, a, x, created, now)
+		return err
+	}
 	res, err := s.Import(ctx, a, x.Plan, o)
 	if err != nil {
 		return nil, err
 	}
-	out := &VigilResult{Result: res}
-	if cw == nil || o.DryRun || len(x.Cases) == 0 {
+	out.Result = res
+	if o.DryRun {
+		return out, nil
+	}
+	if out.Attachments, err = s.importAttachments(ctx, a, x); err != nil {
+		return out, err
+	}
+	if cw == nil || len(x.Cases) == 0 {
 		return out, nil
 	}
 	keys := make([]string, len(x.SourceIDs))
@@ -401,8 +464,15 @@ func (s *Service) ImportVigil(ctx context.Context, a auth.Actor, x *VigilExport,
 		if title == "" {
 			title = "Imported case " + c.ID
 		}
-		if _, err := cw.Create(ctx, a, &casework.CaseIn{ReportIDs: rids, Title: title, Urgency: c.Urgency}); err != nil {
+		cv, err := cw.Create(ctx, a, &casework.CaseIn{ReportIDs: rids, Title: title, Urgency: c.Urgency})
+		if err != nil {
 			return out, fmt.Errorf("ingest: %s: cases.csv line %d: %w", x.Plan.Source, c.Line, err)
+		}
+		// Its status, through the transitions a case may take.
+		for _, st := range casework.StatusPath(cv.Status, c.Status) {
+			if cv, err = cw.Update(ctx, a, cv.ID, cv.Version, &casework.Patch{Status: &st}); err != nil {
+				return out, fmt.Errorf("ingest: %s: cases.csv line %d: status %s: %w", x.Plan.Source, c.Line, st, err)
+			}
 		}
 		for _, rid := range rids {
 			inCase[rid] = append(inCase[rid], c.ID)

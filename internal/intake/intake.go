@@ -412,6 +412,9 @@ func (s *Service) build(a auth.Actor, orgID string, sub *Submission, now time.Ti
 		// letter): the first statement says how, and created_by who.
 		first.stmt.Channel = sub.Channel
 	}
+	if o := sub.Origin; sub.Channel == "import" && o != (StatementOrigin{}) {
+		first.stmt.Source, first.stmt.TakenBy, first.stmt.Circumstances, first.stmt.Channel = o.Source, o.TakenBy, o.Circumstances, o.Channel
+	}
 	stmts := []*statementWrite{first}
 	if sub.JobAd != "" {
 		stmts = append(stmts, newStatement(dk, id, KindJobAd, "", sub.Language, sub.JobAd, a.UserID, now))

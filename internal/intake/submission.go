@@ -37,6 +37,16 @@ type Submission struct {
 	// letter. Staff only: a public submission's is ignored. Not in the
 	// future.
 	ContactedOn string `json:"contacted_on,omitempty"`
+	// Origin, for an import only (ImportInto), is how the first
+	// statement was taken, as the exporting instance recorded it.
+	Origin StatementOrigin `json:"-"`
+}
+
+// StatementOrigin is how a statement was taken: its source and who took it
+// in what circumstances (third-party and staff statements), and the
+// channel a statement staff took reached them by (StaffChannels).
+type StatementOrigin struct {
+	Source, TakenBy, Circumstances, Channel string
 }
 
 // Reporter is how to reach the person reporting. Sealed.

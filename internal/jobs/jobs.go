@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -62,6 +63,14 @@ type Runner struct {
 	// interval, so runners in several processes queue it once between
 	// them); the job's subject is "". Set before Run.
 	Every map[string]time.Duration
+	// Apart lists kinds that Run leaves to RunApart's workers: jobs that
+	// wait on the world outside (a webhook endpoint that does not answer)
+	// then hold none of the workers that link and screen. Once and Drain
+	// run them too. Set before Run.
+	Apart []string
+	// ApartClaim is how many jobs a RunApart round claims; DefaultApartClaim
+	// when 0. Few, so that a round of slow jobs ends well within Lease.
+	ApartClaim int
 	// Now is the clock; time.Now unless a test moves it.
 	Now func() time.Time
 	// mu guards scheduled.
@@ -78,6 +87,10 @@ func New(db *store.DB, handlers map[string]Handler, logger *slog.Logger) *Runner
 
 // DefaultClaim is how many due jobs a round claims when Runner.Claim is 0.
 const DefaultClaim = 32
+
+// DefaultApartClaim is how many due jobs a RunApart round claims when
+// Runner.ApartClaim is 0.
+const DefaultApartClaim = 4
 
 // Kinds lists the job kinds this runner handles, in a fixed order.
 func (r *Runner) Kinds() []string {
@@ -110,16 +123,54 @@ func (r *Runner) Notify() {
 	}
 }
 
-// Run processes jobs until ctx ends, waking on Notify and every second.
+// Run processes jobs, but those of the Apart kinds, until ctx ends, waking
+// on Notify and every second.
 func (r *Runner) Run(ctx context.Context) {
+	var kinds []string
+	for _, k := range r.Kinds() {
+		if !slices.Contains(r.Apart, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	r.run(ctx, kinds, r.claim(), true)
+}
+
+// RunApart processes the jobs of the Apart kinds until ctx ends, every
+// second (a job of theirs queued by another is due within a second).
+func (r *Runner) RunApart(ctx context.Context) {
+	var kinds []string
+	for _, k := range r.Kinds() {
+		if slices.Contains(r.Apart, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	n := r.ApartClaim
+	if n <= 0 {
+		n = DefaultApartClaim
+	}
+	r.run(ctx, kinds, n, false)
+}
+
+// run claims up to claim jobs of kinds at a time until none is due, then
+// waits for the next second (or, with wake, a Notify), until ctx ends.
+func (r *Runner) run(ctx context.Context, kinds []string, claim int, wake bool) {
+	if len(kinds) == 0 {
+		return
+	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var woken <-chan struct{}
+	if wake {
+		woken = r.wake
+	}
 	for {
 		if err := r.Schedule(ctx); err != nil && ctx.Err() == nil {
 			r.log.Error("jobs: schedule", "err", err)
 		}
 		for {
-			n, err := r.Once(ctx, r.claim())
+			r.inflight.RLock()
+			n, err := r.once(ctx, kinds, claim)
+			r.inflight.RUnlock()
 			if err != nil && ctx.Err() == nil {
 				r.log.Error("jobs: claim", "err", err)
 			}
@@ -130,7 +181,7 @@ func (r *Runner) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-r.wake:
+		case <-woken:
 		case <-t.C:
 		}
 	}
@@ -179,19 +230,19 @@ func backoff(attempt int) time.Duration {
 func (r *Runner) Once(ctx context.Context, n int) (int, error) {
 	r.inflight.RLock()
 	defer r.inflight.RUnlock()
-	return r.once(ctx, n)
+	return r.once(ctx, r.Kinds(), n)
 }
 
-// once is Once without the in-flight hold.
-func (r *Runner) once(ctx context.Context, n int) (int, error) {
-	if len(r.handlers) == 0 && len(r.Batch) == 0 {
+// once is Once of kinds without the in-flight hold.
+func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
+	if len(kinds) == 0 {
 		return 0, nil
 	}
 	now := r.Now()
 	var claimed []*store.Job
 	err := r.db.Tx(ctx, func(q store.Q) error {
 		var err error
-		claimed, err = q.ClaimJobs(ctx, r.Kinds(), n, now.UnixMicro(), now.Add(r.Lease).UnixMicro())
+		claimed, err = q.ClaimJobs(ctx, kinds, n, now.UnixMicro(), now.Add(r.Lease).UnixMicro())
 		return err
 	})
 	if err != nil {
@@ -283,7 +334,7 @@ func (r *Runner) Drain(ctx context.Context) error {
 	r.inflight.Lock()
 	defer r.inflight.Unlock()
 	for {
-		n, err := r.once(ctx, max(64, r.claim()))
+		n, err := r.once(ctx, r.Kinds(), max(64, r.claim()))
 		if err != nil {
 			return err
 		}

@@ -182,3 +182,75 @@ func TestBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestApartKindsHoldNoWorker: while every job of an Apart kind hangs (a
+// webhook endpoint that never answers), Run's workers still do the other
+// kinds at once; RunApart does the Apart kind, a few at a time.
+func TestApartKindsHoldNoWorker(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		release := make(chan struct{})
+		hanging := make(chan string, 100)
+		linked := make(chan string, 10)
+		r := jobs.New(db, map[string]jobs.Handler{
+			"deliver": func(ctx context.Context, id string) error {
+				hanging <- id
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+				return nil
+			},
+		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r.Batch = map[string]jobs.BatchHandler{"links": func(_ context.Context, ids []string) map[string]error {
+			for _, id := range ids {
+				linked <- id
+			}
+			return nil
+		}}
+		r.Apart, r.ApartClaim = []string{"deliver"}, 2
+		var js []*store.Job
+		for i := range 20 {
+			js = append(js, &store.Job{ID: fmt.Sprintf("d%02d", i), Kind: "deliver", ReportID: fmt.Sprintf("delivery-%d", i)})
+		}
+		if err := db.Tx(ctx, func(q store.Q) error { return q.PutJobs(ctx, js, time.Now().UnixMicro()) }); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			go r.Run(ctx)
+			go r.RunApart(ctx)
+		}
+		// Both apart workers are held by hanging deliveries…
+		for range 2 {
+			select {
+			case <-hanging:
+			case <-time.After(5 * time.Second):
+				t.Fatal("RunApart took no delivery")
+			}
+		}
+		// …and a linking job queued now is done at once.
+		start := time.Now()
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutJobs(ctx, []*store.Job{{ID: "l1", Kind: "links", ReportID: "report-1"}}, time.Now().UnixMicro())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r.Notify()
+		select {
+		case id := <-linked:
+			if id != "report-1" {
+				t.Errorf("linked %s", id)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("linking waited %v behind hanging deliveries", d)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the linking job waited behind hanging deliveries")
+		}
+		if n := len(hanging); n > 2 {
+			t.Errorf("%d more deliveries taken while the apart workers were held (each claims 2)", n)
+		}
+		close(release)
+	})
+}

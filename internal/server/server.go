@@ -189,6 +189,10 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// transaction per kind, to keep up with intake (issue #19).
 	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports}
 	s.Jobs.Claim = JobClaim
+	// Webhook deliveries wait on other people's servers: workers of their
+	// own (DeliveryWorkers) send them, so an endpoint that never answers
+	// delays no linking or screening.
+	s.Jobs.Apart = []string{webhooks.JobDeliver}
 	// E-mail waits out a mail server that is down for about two days
 	// (backoff up to an hour) before it is given up and shown to admins.
 	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
@@ -330,6 +334,11 @@ const JobClaim = 128
 // database.
 const JobWorkers = 2
 
+// DeliveryWorkers is how many workers Start runs for webhook deliveries
+// (jobs.Runner.RunApart), besides the JobWorkers: each holds at most a
+// few deliveries of webhooks.Timeout each.
+const DeliveryWorkers = 2
+
 // Start starts the background workers (the intake batcher).
 func (s *Server) Start(ctx context.Context) {
 	s.Intake.Start()
@@ -337,7 +346,7 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(2 + JobWorkers)
+	s.bg.Add(2 + JobWorkers + DeliveryWorkers)
 	go func() {
 		defer s.bg.Done()
 		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)
@@ -346,6 +355,12 @@ func (s *Server) Start(ctx context.Context) {
 		go func() {
 			defer s.bg.Done()
 			s.Jobs.Run(ctx)
+		}()
+	}
+	for range DeliveryWorkers {
+		go func() {
+			defer s.bg.Done()
+			s.Jobs.RunApart(ctx)
 		}()
 	}
 	go func() {

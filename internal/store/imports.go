@@ -8,7 +8,8 @@ import (
 )
 
 // ImportRow is one source row imported as a report (vigil import, the Kobo
-// webhook), kept so that importing it again creates nothing.
+// webhook) — or, from a Vigil export, a statement version or an attachment
+// of the report — kept so that importing it again creates nothing.
 type ImportRow struct {
 	OrgID string
 	// Key is a stable hash of the source and the row's key or content.
@@ -43,7 +44,21 @@ func (q Q) PutImportRows(ctx context.Context, rows []*ImportRow) error {
 // ImportedKeys returns which of keys organisation orgID has imported, each
 // with the report it became.
 func (q Q) ImportedKeys(ctx context.Context, orgID string, keys []string) (map[string]string, error) {
-	out := map[string]string{}
+	rows, err := q.ImportRowsOf(ctx, orgID, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for k, r := range rows {
+		out[k] = r.ReportID
+	}
+	return out, nil
+}
+
+// ImportRowsOf returns the import rows of organisation orgID with those of
+// keys it has imported.
+func (q Q) ImportRowsOf(ctx context.Context, orgID string, keys []string) (map[string]*ImportRow, error) {
+	out := map[string]*ImportRow{}
 	const chunk = 500
 	for start := 0; start < len(keys); start += chunk {
 		part := keys[start:min(start+chunk, len(keys))]
@@ -56,17 +71,18 @@ func (q Q) ImportedKeys(ctx context.Context, orgID string, keys []string) (map[s
 			args = append(args, k)
 			in += fmt.Sprintf("$%d", i+2)
 		}
-		rows, err := q.q.QueryContext(ctx, `SELECT row_key, report_id FROM import_rows WHERE org_id = $1 AND row_key IN (`+in+`)`, args...)
+		rows, err := q.q.QueryContext(ctx, `SELECT row_key, report_id, source, line, original_at, imported_at FROM import_rows
+			WHERE org_id = $1 AND row_key IN (`+in+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: imported keys: %w", err)
 		}
 		for rows.Next() {
-			var k, id string
-			if err := rows.Scan(&k, &id); err != nil {
+			r := &ImportRow{OrgID: orgID}
+			if err := rows.Scan(&r.Key, &r.ReportID, &r.Source, &r.Line, &r.OriginalAt, &r.ImportedAt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: imported keys: %w", err)
 			}
-			out[k] = id
+			out[r.Key] = r
 		}
 		err = rows.Err()
 		rows.Close()

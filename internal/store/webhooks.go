@@ -104,6 +104,20 @@ func (q Q) WebhookEndpoints(ctx context.Context, orgID string) ([]*WebhookEndpoi
 	return out, nil
 }
 
+// SetWebhookEndpointEnabled switches an endpoint on or off; ErrNotFound
+// when it is not there (or deleted).
+func (q Q) SetWebhookEndpointEnabled(ctx context.Context, id string, enabled bool) error {
+	on := 0
+	if enabled {
+		on = 1
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = $1 WHERE id = $2 AND deleted_at = 0`, on, id)
+	if err != nil {
+		return fmt.Errorf("store: switch webhook endpoint: %w", err)
+	}
+	return oneRow(res, "webhook endpoint", id)
+}
+
 // DeleteWebhookEndpoint marks an endpoint deleted at at and gives up its
 // pending deliveries; ErrNotFound when it is not there (or deleted).
 func (q Q) DeleteWebhookEndpoint(ctx context.Context, id string, at int64) error {

@@ -14,12 +14,15 @@ import (
 // dataExportView is the data export page's data.
 type dataExportView struct {
 	// Groups are the formats, those for partners' tools first.
-	Groups    []formatGroup
-	TLPs      []tlpOption
-	Tables    []string
-	Langs     []langLink
-	DefaultK  int
-	CanReveal bool
+	Groups []formatGroup
+	TLPs   []tlpOption
+	Tables []string
+	// SealedTables are those the form with the identities offers: the
+	// testimony's statements too.
+	SealedTables []string
+	Langs        []langLink
+	DefaultK     int
+	CanReveal    bool
 	// Failed is the format whose form was refused ("" when none): its
 	// fields keep what was sent, and Sealed says it was the form with the
 	// identities.
@@ -93,7 +96,8 @@ func (s *site) dataExportPage(w http.ResponseWriter, q *req) error {
 func (s *site) dataExportView(q *req, failed string, sealed bool, f url.Values) *view {
 	v := s.newView(q, "dataexport.title")
 	d := &dataExportView{Groups: formatGroups, TLPs: tlpOptions(), Tables: export.Tables(), DefaultK: export.DefaultK,
-		CanReveal: auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}), Failed: failed, Sealed: sealed}
+		SealedTables: append(export.Tables(), export.TableStatements),
+		CanReveal:    auth.Can(q.actor, auth.RevealSealed, auth.Resource{OrgID: q.actor.OrgID}), Failed: failed, Sealed: sealed}
 	for _, code := range localeOrder {
 		d.Langs = append(d.Langs, langLink{Code: code, Name: s.locales[code].Name, Current: code == q.L.Code})
 	}

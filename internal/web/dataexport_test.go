@@ -51,7 +51,8 @@ func TestDataExportPage(t *testing.T) {
 				t.Errorf("the export page has no form for %s", f)
 			}
 		}
-		for _, want := range []string{`name="tlp"`, `name="k"`, `name="table"`, `name="since"`, `id="export-sealed"`, localeText(t, "km", "dataexport.ctdc.about")} {
+		for _, want := range []string{`name="tlp"`, `name="k"`, `name="table"`, `name="since"`, `id="export-sealed"`, localeText(t, "km", "dataexport.ctdc.about"),
+			`<option value="statements">` + localeText(t, "km", "dataexport.table.statements")} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("the export page lacks %s", want)
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 // The webhooks page (/app/admin/webhooks): an organisation's admins and
-// coordinators register and delete the HTTPS endpoints its events go to,
+// coordinators register, switch off and on, and delete the HTTPS endpoints its events go to,
 // and see each one's latest deliveries. The webhooks service authorises,
 // validates, audits and sends; the page only shows it.
 
@@ -28,6 +28,7 @@ func (s *site) mountWebhooks(mux *http.ServeMux) {
 	mux.Handle("GET /app/admin/webhooks", s.staffPage(false, s.webhooksList))
 	mux.Handle("POST /app/admin/webhooks", s.staffPage(false, s.webhooksAdd))
 	mux.Handle("POST /app/admin/webhooks/{id}/deleted", s.staffPage(false, s.webhooksDelete))
+	mux.Handle("POST /app/admin/webhooks/{id}/enabled", s.staffPage(false, s.webhooksSwitch))
 }
 
 // webhookRow is an endpoint with its latest deliveries.
@@ -74,8 +75,9 @@ func (s *site) webhooksPage(w http.ResponseWriter, q *req, status int, notice st
 
 func (s *site) webhooksList(w http.ResponseWriter, q *req) error {
 	notice := ""
-	if q.r.URL.Query().Get("done") == "deleted" {
-		notice = q.L.T("webhooks.done.deleted")
+	switch done := q.r.URL.Query().Get("done"); done {
+	case "deleted", "disabled", "enabled":
+		notice = q.L.T("webhooks.done." + done)
 	}
 	return s.webhooksPage(w, q, http.StatusOK, notice, nil, nil)
 }
@@ -96,4 +98,17 @@ func (s *site) webhooksDelete(w http.ResponseWriter, q *req) error {
 		return err
 	}
 	return redirect(w, q, "/app/admin/webhooks?done=deleted")
+}
+
+// webhooksSwitch switches an endpoint off (enabled=false) or on again.
+func (s *site) webhooksSwitch(w http.ResponseWriter, q *req) error {
+	on := q.r.PostFormValue("enabled") == "true"
+	if _, err := s.d.Webhooks.SetEnabled(q.ctx(), q.actor, q.r.PathValue("id"), on); err != nil {
+		return err
+	}
+	done := "disabled"
+	if on {
+		done = "enabled"
+	}
+	return redirect(w, q, "/app/admin/webhooks?done="+done)
 }

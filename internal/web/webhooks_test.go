@@ -50,6 +50,24 @@ func TestWebhooksPage(t *testing.T) {
 	if p := e.do(t, inv, "GET", "/app/admin/webhooks?lang=en", nil); p.status != http.StatusForbidden && p.status != http.StatusNotFound {
 		t.Errorf("investigator: status %d, want 403 or 404", p.status)
 	}
+	// Switched off, then on again, from the page.
+	if p := e.do(t, inv, "POST", "/app/admin/webhooks/"+m[1]+"/enabled?lang=en", url.Values{"enabled": {"false"}}); p.status != http.StatusNotFound {
+		t.Errorf("investigator switches off: status %d, want 404", p.status)
+	}
+	for _, sw := range []struct{ enabled, notice, button string }{
+		{"false", "Endpoint switched off.", "Switch on"},
+		{"true", "Endpoint switched on.", "Switch off"},
+	} {
+		p := e.do(t, c, "POST", "/app/admin/webhooks/"+m[1]+"/enabled?lang=en", url.Values{"enabled": {sw.enabled}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("enabled=%s: status %d", sw.enabled, p.status)
+		}
+		done := map[string]string{"false": "disabled", "true": "enabled"}[sw.enabled]
+		p = e.do(t, c, "GET", "/app/admin/webhooks?lang=en&done="+done, nil)
+		if !strings.Contains(p.body, sw.notice) || !strings.Contains(p.body, ">"+sw.button+"</button>") || strings.Contains(p.body, "Switched off: nothing") != (sw.enabled == "false") {
+			t.Errorf("enabled=%s: the page does not say so:\n%s", sw.enabled, p.body)
+		}
+	}
 	if p := e.do(t, inv, "POST", "/app/admin/webhooks/"+m[1]+"/deleted?lang=en", nil); p.status != http.StatusNotFound {
 		t.Errorf("investigator deletes: status %d, want 404", p.status)
 	}

@@ -77,8 +77,10 @@ var MaxAttempts = len(Schedule) + 1
 
 // Limits.
 const (
-	// Timeout bounds one attempt, from dialling to the answer's head.
-	Timeout = 10 * time.Second
+	// Timeout bounds one attempt in all, from dialling to the answer's
+	// head: deliveries have workers of their own (jobs.Runner.Apart), and
+	// one that does not answer holds one of them this long at most.
+	Timeout = 5 * time.Second
 	// AnswerKept is how much of a failed answer's body the log keeps.
 	AnswerKept = 200
 	// MaxEndpoints is how many endpoints an organisation may have.
@@ -307,6 +309,38 @@ func endpoint(ctx context.Context, q store.Q, a auth.Actor, id string) (*store.W
 		return nil, fmt.Errorf("webhook endpoint %s: %w", id, store.ErrNotFound)
 	}
 	return e, nil
+}
+
+// SetEnabled switches an endpoint off (enabled false) or on again; audited
+// webhook.disable or webhook.enable when it changes. While off, no event is
+// queued for it and a delivery queued before fails when its turn comes
+// ("endpoint disabled"); switched on, it gets the events from then on.
+func (s *Service) SetEnabled(ctx context.Context, a auth.Actor, id string, enabled bool) (*Endpoint, error) {
+	var out Endpoint
+	err := s.db.Tx(ctx, func(q store.Q) error {
+		e, err := endpoint(ctx, q, a, id)
+		if err != nil {
+			return err
+		}
+		if e.Enabled == enabled {
+			out = view(e)
+			return nil
+		}
+		if err := q.SetWebhookEndpointEnabled(ctx, e.ID, enabled); err != nil {
+			return err
+		}
+		e.Enabled = enabled
+		out = view(e)
+		action := "webhook.disable"
+		if enabled {
+			action = "webhook.enable"
+		}
+		return audit.Record(ctx, q, a, action, "webhook", e.ID, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // Delete deletes an endpoint: its pending deliveries are given up and its

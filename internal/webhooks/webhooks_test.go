@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -519,4 +520,176 @@ func BenchmarkDeliver(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestHangingEndpointDelaysNoLinking: with the server's workers running
+// and an endpoint that never answers, deliveries to it hold only the
+// delivery workers: a report filed meanwhile is linked at once, and each
+// attempt gives up after webhooks.Timeout.
+func TestHangingEndpointDelaysNoLinking(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		release := make(chan struct{})
+		hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		t.Cleanup(hung.Close)
+		t.Cleanup(func() { close(release) }) // before hung.Close, which waits for its handlers
+		srv := servertest.New(t, servertest.Options{DB: db, Start: true, Config: func(c *config.Config) { c.WebhookAllowPrivate = true }})
+		o, err := srv.Staff.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "hotline", Kind: "ngo", ReceivesPublic: true, TOTPOptional: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := auth.Actor{UserID: store.NewID(), OrgID: o.ID, Role: auth.Admin}
+		ep, err := srv.Webhooks.Create(ctx, admin, &webhooks.EndpointIn{URL: hung.URL + "/hook", Events: []string{webhooks.ReportReceived}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := func(n int) string {
+			ack, err := srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Channel: "web",
+				Narrative: "Report " + strconv.Itoa(n) + ": the recruiter's phone is +855 12 345 6" + strconv.Itoa(10+n) + "."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ack.ID
+		}
+		linkedWithin := func(id string, limit time.Duration) time.Duration {
+			t.Helper()
+			start := time.Now()
+			for time.Since(start) < limit {
+				ls, err := db.Read().GetReportLinks(ctx, []string{id})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ls[id] != nil {
+					return time.Since(start)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			t.Fatalf("report %s not linked within %v while the endpoint hangs", id, limit)
+			return 0
+		}
+		// Six reports: six deliveries to the endpoint that never answers.
+		var first string
+		for n := range 6 {
+			id := file(n)
+			if first == "" {
+				first = id
+			}
+		}
+		linkedWithin(first, 10*time.Second)
+		// Wait until deliveries hang, then file one more report.
+		for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+			ds, err := srv.Webhooks.Deliveries(ctx, admin, ep.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ds) >= 6 {
+				break
+			}
+			if time.Since(start) > 10*time.Second {
+				t.Fatalf("%d deliveries queued, want 6", len(ds))
+			}
+		}
+		if took := linkedWithin(file(7), 4*time.Second); took > 3*time.Second {
+			t.Errorf("a report was linked %v after it was filed, behind hanging deliveries", took)
+		}
+		// An attempt ends at the timeout, logged as failed and retried.
+		var ds []webhooks.Delivery
+		for start := time.Now(); time.Since(start) < 3*webhooks.Timeout; time.Sleep(100 * time.Millisecond) {
+			if ds, err = srv.Webhooks.Deliveries(ctx, admin, ep.ID, 50); err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(ds, func(d webhooks.Delivery) bool { return d.Attempts > 0 }) {
+				break
+			}
+		}
+		for _, d := range ds {
+			if d.Attempts > 0 && (d.Status != webhooks.Pending || d.Log[0].DurationMS > (webhooks.Timeout+time.Second).Milliseconds()) {
+				t.Errorf("delivery after a hanging attempt: %+v", d)
+			}
+		}
+		if !slices.ContainsFunc(ds, func(d webhooks.Delivery) bool { return d.Attempts > 0 }) {
+			t.Errorf("no attempt ended within %v", 3*webhooks.Timeout)
+		}
+	})
+}
+
+// TestSwitchOffAndOn: an endpoint switched off gets nothing (a delivery
+// queued before is given up, events meanwhile are not queued); switched on,
+// it gets the next events. Each switch is audited once.
+func TestSwitchOffAndOn(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		rcv := newReceiver(t, http.StatusNoContent, "")
+		c, err := w.srv.Webhooks.Create(ctx, w.coord, &webhooks.EndpointIn{URL: rcv.srv.URL + "/hook", Events: []string{webhooks.ReportReceived}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := func() {
+			t.Helper()
+			if _, err := w.srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Channel: "web", Narrative: "A report to announce."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := w.srv.Webhooks.SetEnabled(ctx, w.investigator, c.ID, false); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("an investigator switched it off: %v", err)
+		}
+		// A report whose delivery is queued, then the switch: given up.
+		file()
+		if err := w.srv.Webhooks.Report(ctx, mustLastReport(t, w)); err != nil {
+			t.Fatal(err)
+		}
+		e, err := w.srv.Webhooks.SetEnabled(ctx, w.coord, c.ID, false)
+		if err != nil || e.Enabled {
+			t.Fatalf("switch off: %+v, %v", e, err)
+		}
+		if _, err := w.srv.Webhooks.SetEnabled(ctx, w.coord, c.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		file()
+		w.drain(t)
+		if n := len(rcv.all()); n != 0 {
+			t.Errorf("%d requests while switched off", n)
+		}
+		ds, err := w.srv.Webhooks.Deliveries(ctx, w.coord, c.ID, 10)
+		if err != nil || len(ds) != 1 || ds[0].Status != webhooks.Failed || ds[0].LastError != "endpoint disabled" {
+			t.Errorf("deliveries while off: %+v, %v", ds, err)
+		}
+		if e, err = w.srv.Webhooks.SetEnabled(ctx, w.admin, c.ID, true); err != nil || !e.Enabled {
+			t.Fatalf("switch on: %+v, %v", e, err)
+		}
+		file()
+		w.drain(t)
+		if n := len(rcv.all()); n != 1 {
+			t.Errorf("%d requests after switching on, want 1 (the new report's)", n)
+		}
+		evs, err := db.Read().ListAuditEvents(ctx, store.AuditFilter{OrgID: w.org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, ev := range evs {
+			if ev.ResourceID == c.ID {
+				count[ev.Action]++
+			}
+		}
+		if count["webhook.disable"] != 1 || count["webhook.enable"] != 1 {
+			t.Errorf("audit trail of the endpoint: %v, want one disable and one enable", count)
+		}
+	})
+}
+
+// mustLastReport returns the id of w's newest report.
+func mustLastReport(t *testing.T, w *world) string {
+	t.Helper()
+	rs, err := w.srv.DB.Read().ListReports(context.Background(), store.ReportFilter{OrgID: w.org, Limit: 1})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("newest report: %v, %v", rs, err)
+	}
+	return rs[0].ID
 }

@@ -386,25 +386,14 @@ func TestSeveralServers(t *testing.T) {
 	if n := countRows(`SELECT count(*) FROM ledger_entries e JOIN statements s ON s.id = e.record_id WHERE s.report_id = ANY($1)`, ids); n != len(reports) {
 		t.Errorf("%d ledger entries for the statements of %d acknowledged reports, want one each", n, len(reports))
 	}
-	work := make(chan acked)
-	var twg sync.WaitGroup
 	var untracked atomic.Int64
-	for range 6 {
-		twg.Go(func() {
-			for r := range work {
-				if _, _, err := public.do("GET", "/api/v1/track/"+r.Code, nil, nil, "X-Tracking-Secret", r.Secret); err != nil {
-					if untracked.Add(1) <= 5 {
-						t.Errorf("report %s: %v", r.ID, err)
-					}
-				}
+	inParallel(6, reports, func(r acked) {
+		if _, _, err := public.do("GET", "/api/v1/track/"+r.Code, nil, nil, "X-Tracking-Secret", r.Secret); err != nil {
+			if untracked.Add(1) <= 5 {
+				t.Errorf("report %s: %v", r.ID, err)
 			}
-		})
-	}
-	for _, r := range reports {
-		work <- r
-	}
-	close(work)
-	twg.Wait()
+		}
+	})
 	if n := untracked.Load(); n > 0 {
 		t.Errorf("%d of %d acknowledged reports are not trackable", n, len(reports))
 	}
@@ -518,6 +507,24 @@ func TestSeveralServers(t *testing.T) {
 		}
 	}
 	t.Logf("one client's 30 quick checks through the proxy: %v allowed per server (the burst is %d per server)", allowed, burst)
+}
+
+// inParallel calls fn for every item, from n goroutines at once.
+func inParallel[T any](n int, items []T, fn func(T)) {
+	work := make(chan T)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for it := range work {
+				fn(it)
+			}
+		})
+	}
+	for _, it := range items {
+		work <- it
+	}
+	close(work)
+	wg.Wait()
 }
 
 // checkpointHead returns the origin, size and root of the checkpoint a

@@ -142,7 +142,9 @@ var multiPhones = []string{"+855 12 700 001", "+855 12 700 002", "+855 12 700 00
 // moves and assigns them. Then: every acknowledged report is stored once
 // and trackable; the ledger is one tree (every server serves the same
 // checkpoint, `vigil log audit` passes, every leaf index is used once);
-// every follow-up job was claimed once and done; every identifier counts
+// every follow-up job was claimed once and done, and the three servers'
+// counts of the jobs they ran (/metrics) add up to the jobs done, each
+// server having run some; every identifier counts
 // each report naming it once; the session worked on all three servers; and
 // the public rate limit is per server (a client gets a burst from each).
 // SQLite allows one server per database (a lock file), so PostgreSQL only.
@@ -169,19 +171,6 @@ func TestSeveralServers(t *testing.T) {
 	// One request a second per client, in bursts of five, so that the rate
 	// limit shows; the load comes from a new address per request.
 	const rate, burst = 1, 5
-	addrs := make([]string, servers)
-	var started sync.WaitGroup
-	for i, d := range dirs {
-		started.Go(func() {
-			_, addrs[i] = child(t, []string{"VIGIL_DATA=" + d, "VIGIL_DATABASE=" + dsn}, "serve", "--addr", "127.0.0.1:0",
-				"--public-rate", fmt.Sprint(rate), "--trusted-proxies", "127.0.0.1/32", "--secure-cookies=false")
-		})
-	}
-	started.Wait()
-	proxy := newRRProxy(addrs)
-	front := httptest.NewServer(proxy.rp)
-	defer front.Close()
-
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +184,24 @@ func TestSeveralServers(t *testing.T) {
 		}
 		return n
 	}
+	followUps := []string{"links", "screen", "webhook.report"}
+	doneJobs := func() map[string]int {
+		n := map[string]int{}
+		for _, k := range followUps {
+			n[k] = countRows(`SELECT count(*) FROM jobs WHERE done_at > 0 AND kind = $1`, k)
+		}
+		return n
+	}
+	doneBefore := doneJobs()
+	addrs := make([]string, servers)
+	for i, d := range dirs {
+		_, addrs[i] = child(t, []string{"VIGIL_DATA=" + d, "VIGIL_DATABASE=" + dsn, "VIGIL_METRICS_TOKEN=" + metricsToken}, "serve", "--addr", "127.0.0.1:0",
+			"--public-rate", fmt.Sprint(rate), "--trusted-proxies", "127.0.0.1/32", "--secure-cookies=false")
+	}
+	proxy := newRRProxy(addrs)
+	front := httptest.NewServer(proxy.rp)
+	defer front.Close()
+
 	reportsBefore := countRows(`SELECT count(*) FROM reports`)
 
 	// The coordinator signs in once, through the proxy.
@@ -430,6 +437,28 @@ func TestSeveralServers(t *testing.T) {
 	if kinds < 2 {
 		t.Errorf("%d job kinds for the reports, want linking and screening at least", kinds)
 	}
+	// The servers' own counts of the jobs they ran add up to the jobs done
+	// since they started: none ran twice, on one server or two.
+	doneAfter := doneJobs()
+	for _, k := range followUps {
+		var ran [servers]int
+		total := 0
+		for i, a := range addrs {
+			ok, failed := jobsRun(t, a, k)
+			if failed > 0 {
+				t.Errorf("server %d: %d %q jobs failed", i, failed, k)
+			}
+			ran[i] = ok
+			total += ok
+			if ok == 0 {
+				t.Errorf("server %d ran no %q job: the servers do not share the queue", i, k)
+			}
+		}
+		t.Logf("jobs %q run per server: %v, %d in all; %d done in the database since the servers started", k, ran, total, doneAfter[k]-doneBefore[k])
+		if total != doneAfter[k]-doneBefore[k] {
+			t.Errorf("the servers ran %d %q jobs, and %d were done: a job ran more than once, or not at all", total, k, doneAfter[k]-doneBefore[k])
+		}
+	}
 	// Linking counted every report once per identifier: for each test
 	// number, the identifier's report count is the number of reports that
 	// named it, as are its occurrences.
@@ -507,6 +536,44 @@ func TestSeveralServers(t *testing.T) {
 		}
 	}
 	t.Logf("one client's 30 quick checks through the proxy: %v allowed per server (the burst is %d per server)", allowed, burst)
+}
+
+// metricsToken reads the servers' /metrics in TestSeveralServers.
+const metricsToken = "several-servers-test-metrics-token-0123456789"
+
+// jobsRun returns how many jobs of a kind a server ran, and how many of
+// them failed, since it started (from its /metrics).
+func jobsRun(t *testing.T, addr, kind string) (ok, failed int) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics of %s: %s", addr, res.Status)
+	}
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "vigil_job_duration_seconds_count{") || !strings.Contains(line, `kind="`+kind+`"`) {
+			continue
+		}
+		var n int
+		fields := strings.Fields(line)
+		if _, err := fmt.Sscan(fields[len(fields)-1], &n); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		if strings.Contains(line, `outcome="ok"`) {
+			ok += n
+		} else {
+			failed += n
+		}
+	}
+	return ok, failed
 }
 
 // inParallel calls fn for every item, from n goroutines at once.

@@ -144,9 +144,9 @@ var multiPhones = []string{"+855 12 700 001", "+855 12 700 002", "+855 12 700 00
 // checkpoint, `vigil log audit` passes, every leaf index is used once);
 // every follow-up job was claimed once and done, and the three servers'
 // counts of the jobs they ran (/metrics) add up to the jobs done, each
-// server having run some; every identifier counts
-// each report naming it once; the session worked on all three servers; and
-// the public rate limit is per server (a client gets a burst from each).
+// server having run some; every identifier counts each report naming it
+// once; the session worked on all three servers; and the public rate
+// limit is per server (a client gets a burst from each).
 // SQLite allows one server per database (a lock file), so PostgreSQL only.
 func TestSeveralServers(t *testing.T) {
 	if testing.Short() {

@@ -144,23 +144,12 @@ func testBackupUnderLoad(t *testing.T, engine store.Engine, dir, dsn string) {
 	// Every report acknowledged before the backup began is there, and
 	// its reporter can track it on a server of the restored directory.
 	_, raddr := child(t, []string{"VIGIL_DATA=" + restored, "VIGIL_DATABASE=" + rdsn}, "serve", "--addr", "127.0.0.1:0", "--public-rate", "100000")
-	work := make(chan ackedReport)
 	var missing sync.Map
-	var twg sync.WaitGroup
-	for range 8 {
-		twg.Go(func() {
-			for a := range work {
-				if err := track(client, raddr, a); err != nil {
-					missing.Store(a.ID, err)
-				}
-			}
-		})
-	}
-	for _, a := range before {
-		work <- a
-	}
-	close(work)
-	twg.Wait()
+	inParallel(8, before, func(a ackedReport) {
+		if err := track(client, raddr, a); err != nil {
+			missing.Store(a.ID, err)
+		}
+	})
 	n := 0
 	missing.Range(func(k, v any) bool {
 		if n++; n <= 5 {

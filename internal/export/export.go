@@ -49,6 +49,10 @@ type Service struct {
 	intake *intake.Service
 	// labels are the pages' catalogues, for the CSV and XLSX headings.
 	labels map[string]locale.Catalogue
+	// SheetRows is the most rows an XLSX sheet takes, its heading
+	// included (0: excelize.TotalRows, Excel's limit); a table with more
+	// goes on in another sheet. Tests set it small.
+	SheetRows int
 }
 
 // New returns the export service. labels are the pages' catalogues (nil:

@@ -161,7 +161,10 @@ func (e *Export) writeCSV(ctx context.Context, name string, rows table, w io.Wri
 
 // writeXLSX writes every table as a sheet of one workbook, each through
 // excelize's stream writer (rows beyond its buffer go to a temporary
-// file, not memory).
+// file, not memory). A table longer than a sheet can hold (Excel's
+// 1,048,576 rows: the identifiers of a million reports are more) goes on
+// in sheets named "identifiers (2)", "identifiers (3)", …, each with the
+// heading row again.
 func (e *Export) writeXLSX(ctx context.Context, w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -170,38 +173,66 @@ func (e *Export) writeXLSX(ctx context.Context, w io.Writer) error {
 		// The attachments' files have no place in a workbook.
 		sheets = append(sheets, TableStatements)
 	}
-	for n, name := range sheets {
-		if n == 0 {
-			if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-				return fmt.Errorf("export: xlsx: %w", err)
+	limit := e.s.SheetRows
+	if limit <= 0 {
+		limit = excelize.TotalRows
+	}
+	first := true
+	for _, name := range sheets {
+		cols := Columns(name, e.open != nil)
+		head := make([]any, len(cols))
+		for i, c := range cols {
+			head[i] = e.heading(c)
+		}
+		var sw *excelize.StreamWriter
+		row, part := 0, 0
+		// next ends the sheet being written, if any, and starts the
+		// table's next one with its heading.
+		next := func() error {
+			if sw != nil {
+				if err := sw.Flush(); err != nil {
+					return err
+				}
 			}
-		} else if _, err := f.NewSheet(name); err != nil {
+			part++
+			sheet := name
+			if part > 1 {
+				sheet = fmt.Sprintf("%s (%d)", name, part)
+			}
+			if first {
+				first = false
+				if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+					return err
+				}
+			} else if _, err := f.NewSheet(sheet); err != nil {
+				return err
+			}
+			var err error
+			if sw, err = f.NewStreamWriter(sheet); err != nil {
+				return err
+			}
+			row = 1
+			return sw.SetRow("A1", head)
+		}
+		if err := next(); err != nil {
 			return fmt.Errorf("export: xlsx: %w", err)
 		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return fmt.Errorf("export: xlsx: %w", err)
-		}
-		row := 1
 		emit := func(rec []string) error {
+			if row == limit {
+				if err := next(); err != nil {
+					return err
+				}
+			}
+			row++
 			cell, err := excelize.CoordinatesToCellName(1, row)
 			if err != nil {
 				return err
 			}
-			row++
 			vs := make([]any, len(rec))
 			for i, v := range rec {
 				vs[i] = v
 			}
 			return sw.SetRow(cell, vs)
-		}
-		cols := Columns(name, e.open != nil)
-		head := make([]string, len(cols))
-		for i, c := range cols {
-			head[i] = e.heading(c)
-		}
-		if err := emit(head); err != nil {
-			return fmt.Errorf("export: xlsx: %w", err)
 		}
 		if err := e.rowsOf(name)(ctx, emit); err != nil {
 			return fmt.Errorf("export: xlsx: %s: %w", name, err)

@@ -267,4 +267,32 @@ func TestXLSX(t *testing.T) {
 	if rows, err = x.GetRows(export.TableStatements); err != nil || len(rows) != 5 || !strings.Contains(rows[4][12], "The recruiter called") {
 		t.Errorf("statements sheet %q, %v; want a heading and 4 statements", rows, err)
 	}
+	// A table longer than a sheet goes on in the next, with its heading:
+	// the five victims, three rows a sheet (a heading and two victims).
+	f.svc.SheetRows = 3
+	_, out = run(t, f, f.coord, export.Request{Format: export.XLSX})
+	if x, err = excelize.OpenReader(bytes.NewReader(out)); err != nil {
+		t.Fatal(err)
+	}
+	var victims [][]string
+	for _, sheet := range []string{export.TableVictims, export.TableVictims + " (2)", export.TableVictims + " (3)"} {
+		rows, err := x.GetRows(sheet)
+		if err != nil || len(rows) < 2 || len(rows) > 3 || !slices.Equal(rows[0], head0(t, x)) {
+			t.Fatalf("sheet %q: %q, %v", sheet, rows, err)
+		}
+		victims = append(victims, rows[1:]...)
+	}
+	if len(victims) != 5 || slices.Contains(x.GetSheetList(), export.TableVictims+" (4)") {
+		t.Errorf("victims across sheets %q, sheets %v; want the 5 in three sheets", victims, x.GetSheetList())
+	}
+}
+
+// head0 is the heading row of the victims' first sheet.
+func head0(t *testing.T, x *excelize.File) []string {
+	t.Helper()
+	rows, err := x.GetRows(export.TableVictims)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("victims sheet: %v", err)
+	}
+	return rows[0]
 }

@@ -81,6 +81,15 @@ func benchSearch(ctx context.Context, e *env, args []string) error {
 		{"two words (passport salary)", fixed("passport salary")},
 		{"Thai (ปอยเปต)", fixed("ปอยเปต")},
 		{"Chinese (柬埔寨)", fixed("柬埔寨")},
+		// The generated reports' own words: each in a fifth to a third of
+		// them.
+		{"two common words together (brother passport)", fixed("brother passport")},
+		{"Chinese, common (护照)", fixed("护照")},
+		{"Khmer, common (កូនប្រុស)", fixed("កូនប្រុស")},
+		{"Vietnamese without marks (ho chieu)", fixed("ho chieu")},
+		// The worst case for the walk: two common words no report has
+		// both of, so every report of the rarer is probed for the other.
+		{"two common words never together (passport 护照)", fixed("passport 护照")},
 		{"ID prefix, 8 hex digits (a sampled report's)", func(i int) string { return sample[i%len(sample)][:8] }},
 		{"ID prefix, 4 hex digits (a sampled report's)", func(i int) string { return sample[i%len(sample)][:4] }},
 		{"tracking code (a sampled report's)", func(i int) string { return codes[i%len(codes)] }},

@@ -56,10 +56,13 @@ type Result struct {
 }
 
 // Page is one page of results; NextCursor, when not empty, asks for the
-// next.
+// next. Partial says the page may be short although more may match: the
+// search examined store.SearchWindow reports having its rarest word and
+// stopped; the next page goes on from there.
 type Page struct {
 	Results    []Result `json:"results"`
 	NextCursor string   `json:"next_cursor,omitempty"`
+	Partial    bool     `json:"partial,omitempty"`
 }
 
 // Limits on a page.
@@ -75,6 +78,10 @@ type Service struct {
 	intake   *intake.Service
 	casework *casework.Service
 	log      *slog.Logger
+	// Window is how many reports having a query's rarest word a page's
+	// walk examines at most when that word is common (0:
+	// store.SearchWindow); tests set it small.
+	Window int
 }
 
 // New returns a search service.
@@ -203,6 +210,14 @@ func (p *pager) add(stage int, r Result) bool {
 	return true
 }
 
+// partial ends a page that a bounded walk left short: the next page goes
+// on at stage with the reports before id.
+func (p *pager) partial(stage int, id string) {
+	p.more = true
+	p.last = cursor{stage: stage, id: id}
+	p.page.Partial = true
+}
+
 func (p *pager) done() *Page {
 	if p.page.Results == nil {
 		p.page.Results = []Result{}
@@ -226,10 +241,14 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 	subjects := s.hashes(a.OrgID, FieldSubject, q.Terms)
 	texts := s.hashes(a.OrgID, FieldText, q.Terms)
 
-	// fetch lists a stage's candidates before after, newest first.
+	// fetch lists a stage's candidates before after, newest first. A
+	// subject or text stage whose walk stopped at store.SearchWindow sets
+	// stopped to where it stopped.
+	var stopped string
 	fetch := func(stage int, after string, n int) ([]hit, error) {
 		var ids []string
 		var err error
+		stopped = ""
 		switch stage {
 		case stageTrackingCode:
 			if q.TrackingCode == "" {
@@ -259,9 +278,9 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 		case stageIdentifier:
 			ids, err = rd.ReportsByIdentifiers(ctx, a.OrgID, idents, after, n)
 		case stageSubject:
-			ids, err = rd.SearchReports(ctx, subjects, after, n)
+			ids, stopped, err = rd.SearchReports(ctx, subjects, after, n, s.Window)
 		case stageText:
-			ids, err = rd.SearchReports(ctx, texts, after, n)
+			ids, stopped, err = rd.SearchReports(ctx, texts, after, n, s.Window)
 		}
 		if err != nil {
 			return nil, err
@@ -326,6 +345,12 @@ func (s *Service) staffSearch(ctx context.Context, a auth.Actor, q *Query, limit
 			}
 			if err := s.page(ctx, a, p, q, stage, hs, func(h hit) bool { return seen[h.id] }); err != nil {
 				return nil, err
+			}
+			if stopped != "" && !p.more {
+				// The walk stopped before the page was full: this page
+				// ends here, and the next goes on from where it stopped.
+				p.partial(stage, stopped)
+				break
 			}
 			if len(hs) < batch {
 				break

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -407,4 +408,57 @@ func manyWords(n int) string {
 		fmt.Fprintf(&b, "w%d ", i)
 	}
 	return b.String()
+}
+
+// TestBoundedWalk: two common words no report has together are not
+// looked for in every report of one; a page stops after the window's
+// reports, says it is partial, and the next pages go on from there until
+// every match is found, once each.
+func TestBoundedWalk(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db.Engine)
+		w.search.Window = 4
+		ctx := context.Background()
+		// Oldest first: a report with both words, then twelve with one
+		// of them each (so every window of four holds none with both),
+		// then another with both.
+		both := []string{w.file("intake@home", &intake.Submission{Narrative: "Quillbrand and Vestmoor."}).ID}
+		for i := range 12 {
+			word := []string{"Quillbrand", "Vestmoor"}[i%2]
+			w.file("intake@home", &intake.Submission{Narrative: word + " alone."})
+		}
+		both = append(both, w.file("intake@home", &intake.Submission{Narrative: "Vestmoor and Quillbrand."}).ID)
+		inv := w.actors["investigator@home"]
+		var found []string
+		cursor, pages, partial := "", 0, 0
+		for {
+			p, err := w.search.Search(ctx, inv, "quillbrand vestmoor", 20, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages++; pages > 20 {
+				t.Fatal("no end to the pages")
+			}
+			if p.Partial {
+				partial++
+			}
+			for _, r := range p.Results {
+				found = append(found, r.ID)
+			}
+			if p.NextCursor == "" {
+				break
+			}
+			cursor = p.NextCursor
+		}
+		slices.Sort(found)
+		slices.Sort(both)
+		if !slices.Equal(found, both) || partial == 0 {
+			t.Errorf("found %v in %d pages (%d partial), want %v and some partial pages", found, pages, partial, both)
+		}
+		// One word alone, however common, is read without a window.
+		p, err := w.search.Search(ctx, inv, "quillbrand", 20, "")
+		if err != nil || len(p.Results) != 8 || p.Partial || p.NextCursor != "" {
+			t.Errorf("one word: %d results, partial %v, cursor %q, %v; want all 8 at once", len(p.Results), p.Partial, p.NextCursor, err)
+		}
+	})
 }

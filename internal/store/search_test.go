@@ -51,7 +51,7 @@ func TestDeleteSearchTerms(t *testing.T) {
 			b    byte
 			want int
 		}{{1, 0}, {2, 0}, {3, 1}, {4, 1}, {5, 0}} {
-			got, err := db.Read().SearchReports(ctx, [][]byte{term(c.b)}, "", 10)
+			got, _, err := db.Read().SearchReports(ctx, [][]byte{term(c.b)}, "", 10, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

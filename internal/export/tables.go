@@ -241,7 +241,7 @@ func (e *Export) writeXLSX(ctx context.Context, w io.Writer) error {
 			return fmt.Errorf("export: xlsx: %w", err)
 		}
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := listexport.WriteWorkbook(f, w); err != nil {
 		return fmt.Errorf("export: xlsx: %w", err)
 	}
 	return nil

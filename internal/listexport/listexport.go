@@ -12,6 +12,7 @@
 package listexport
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -291,8 +292,29 @@ func (e *Export) writeXLSX(ctx context.Context, w io.Writer, heads []any) error 
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("listexport: xlsx: %w", err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := WriteWorkbook(f, w); err != nil {
 		return fmt.Errorf("listexport: xlsx: %w", err)
+	}
+	return nil
+}
+
+// WriteWorkbook writes f to w as it is zipped. excelize's own WriteTo
+// assembles the whole file in memory first (WriteToBuffer), which for the
+// export of a million reports was 1.37 GB of heap for a 317 MB workbook;
+// the zip writer set with SetZipWriter, its documented hook, writes to w
+// instead of that buffer, which stays empty. Not for workbooks over 4 GB:
+// excelize marks their zip64 entries by rewriting that buffer.
+func WriteWorkbook(f *excelize.File, w io.Writer) error {
+	var zw *zip.Writer
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw = zip.NewWriter(w)
+		return zw
+	})
+	if _, err := f.WriteToBuffer(); err != nil {
+		return err
+	}
+	if zw == nil {
+		return errors.New("the workbook was not written")
 	}
 	return nil
 }

@@ -135,3 +135,8 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 	}
 	return q.indexReports(ctx, rs)
 }
+
+// marks returns n comma-separated "?" parameters (SQLite).
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

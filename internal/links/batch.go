@@ -11,12 +11,14 @@ import (
 )
 
 // ProcessBatch is Process for many reports at once (the linking job's
-// batch): each report is read, opened and extracted on every core, and all
-// are linked in one transaction holding the link lock once, in the order
-// given, so the index is the one Process would leave linking them one by
-// one in that order. When that transaction fails, each report is linked in
-// a transaction of its own, so one report's failure is only its own. It
-// returns the reports that failed, with their errors.
+// batch): the reports are read together (GetLinkSources), opened and
+// extracted on every core, and all are linked in one transaction holding
+// the link lock once, in the order given, so the index is the one Process
+// would leave linking them one by one in that order; what each report
+// reads of the index as it stood before the batch is read for all of them
+// at its start (linkBatch.prefetch). When that transaction fails, each
+// report is linked in a transaction of its own, so one report's failure
+// is only its own. It returns the reports that failed, with their errors.
 func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed map[string]error) {
 	defer s.Changed() // the published range may change
 	failed = map[string]error{}
@@ -27,13 +29,21 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	}
 	reportIDs = uniq(reportIDs)
 	items := make([]item, len(reportIDs))
+	srcs, err := s.db.Read().GetLinkSources(ctx, reportIDs)
+	if err != nil {
+		for _, id := range reportIDs {
+			failed[id] = err
+		}
+		return failed
+	}
 	var wg sync.WaitGroup
 	workers := min(len(reportIDs), max(1, runtime.GOMAXPROCS(0)))
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(reportIDs); i += workers {
 				it := &items[i]
-				if it.src, it.err = s.db.Read().GetLinkSource(ctx, reportIDs[i]); it.err != nil {
+				if it.src = srcs[reportIDs[i]]; it.src == nil {
+					it.err = fmt.Errorf("links: report %s: %w", reportIDs[i], store.ErrNotFound)
 					continue
 				}
 				opened, err := s.intake.OpenSource(it.src)
@@ -57,7 +67,7 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	if len(ready) == 0 {
 		return failed
 	}
-	err := s.db.Tx(ctx, func(q store.Q) error {
+	err = s.db.Tx(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
 		}
@@ -68,6 +78,14 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 		}
 		var err error
 		if b.links, err = q.GetReportLinks(ctx, ids); err != nil {
+			return err
+		}
+		srcs := make([]*store.LinkSource, len(ready))
+		fss := make([][]found, len(ready))
+		for k, it := range ready {
+			srcs[k], fss[k] = it.src, it.fs
+		}
+		if err := b.prefetch(ctx, q, srcs, fss); err != nil {
 			return err
 		}
 		for _, it := range ready {
@@ -129,11 +147,101 @@ type linkBatch struct {
 	// at its start (a report without one is not linked yet), their
 	// clusters followed through the batch's merges.
 	links map[string]*store.ReportLink
+	// seen and others, when pre is set, are what SeenInOrg and
+	// ClustersSharing read for every report of the batch, read at its
+	// start (see prefetch); renamed maps each cluster merged since into
+	// the one it was merged into.
+	pre     bool
+	seen    map[store.OrgProbe]bool
+	others  map[store.ShareProbe]store.Sharer
+	renamed map[string]string
 }
 
 func newLinkBatch() *linkBatch {
 	return &linkBatch{idents: map[string]*store.Identifier{}, written: map[string]bool{}, inOrg: map[orgIdent]bool{},
-		reportsOf: map[string][]string{}, cluster: map[string]string{}}
+		reportsOf: map[string][]string{}, cluster: map[string]string{}, renamed: map[string]string{}}
+}
+
+// prefetch reads at the batch's start, for all its reports at once, what
+// linking each would read of the index one statement at a time: the
+// identifiers they found, whether each occurs in another report of the
+// report's organisation, and one other report having each linking
+// identifier with its cluster. The identifiers and occurrences are written
+// only at flush, so these reads are what each report would have read
+// later in the batch; the clusters are followed through the batch's
+// merges and link rows as it goes (seenIn, clustersSharingBefore).
+func (b *linkBatch) prefetch(ctx context.Context, q store.Q, srcs []*store.LinkSource, fss [][]found) error {
+	var all []string
+	var seen []store.OrgProbe
+	var share []store.ShareProbe
+	for k, r := range srcs {
+		ids := map[string]bool{}
+		for _, f := range fss[k] {
+			if ids[f.id] {
+				continue
+			}
+			ids[f.id] = true
+			all = append(all, f.id)
+			seen = append(seen, store.OrgProbe{IdentifierID: f.id, OrgID: r.OrgID, ExceptReport: r.ID})
+			if linking(f.kind) {
+				share = append(share, store.ShareProbe{ReportID: r.ID, IdentifierID: f.id})
+			}
+		}
+	}
+	if err := b.read(ctx, q, all); err != nil {
+		return err
+	}
+	var err error
+	if b.seen, err = q.SeenInOrgMany(ctx, seen); err != nil {
+		return err
+	}
+	if b.others, err = q.OthersSharing(ctx, share); err != nil {
+		return err
+	}
+	b.pre = true
+	return nil
+}
+
+// seenIn is SeenInOrg(ids, r's organisation, r) as of the batch's start.
+func (b *linkBatch) seenIn(r *store.LinkSource, ids []string) map[string]bool {
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = b.seen[store.OrgProbe{IdentifierID: id, OrgID: r.OrgID, ExceptReport: r.ID}]
+	}
+	return out
+}
+
+// clustersSharingBefore is ClustersSharing(reportID, ids) for the
+// occurrences written before the batch: each other report's cluster now,
+// its link row written in the batch or its earlier cluster followed
+// through the batch's merges.
+func (b *linkBatch) clustersSharingBefore(reportID string, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		sh, ok := b.others[store.ShareProbe{ReportID: reportID, IdentifierID: id}]
+		if !ok {
+			continue
+		}
+		c, ok := b.cluster[sh.ReportID]
+		if !ok {
+			c = b.follow(sh.ClusterID)
+		}
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// follow returns what cluster c is called after the batch's merges.
+func (b *linkBatch) follow(c string) string {
+	for {
+		into, ok := b.renamed[c]
+		if !ok {
+			return c
+		}
+		c = into
+	}
 }
 
 // read reads the identifiers of ids the batch does not hold yet (those
@@ -145,15 +253,15 @@ func (b *linkBatch) read(ctx context.Context, q store.Q, ids []string) error {
 			want = append(want, id)
 		}
 	}
-	if len(want) == 0 {
-		return nil
-	}
-	got, err := q.GetIdentifiers(ctx, want)
-	if err != nil {
-		return err
-	}
-	for _, i := range got {
-		b.idents[i.ID] = i
+	const chunk = 1000
+	for start := 0; start < len(want); start += chunk {
+		got, err := q.GetIdentifiers(ctx, want[start:min(len(want), start+chunk)])
+		if err != nil {
+			return err
+		}
+		for _, i := range got {
+			b.idents[i.ID] = i
+		}
 	}
 	return nil
 }
@@ -206,6 +314,9 @@ func (b *linkBatch) clustersSharing(reportID string, ids []string) []string {
 // cluster, into.
 func (b *linkBatch) merge(reportID, into string, from []string) {
 	if len(from) > 0 {
+		for _, f := range from {
+			b.renamed[f] = into
+		}
 		for r, c := range b.cluster {
 			if slices.Contains(from, c) {
 				b.cluster[r] = into

@@ -245,8 +245,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 	if err := b.read(ctx, q, ids); err != nil {
 		return err
 	}
-	seen, err := q.SeenInOrg(ctx, ids, r.OrgID, r.ID)
-	if err != nil {
+	var seen map[string]bool
+	if b.pre {
+		seen = b.seenIn(r, ids)
+	} else if seen, err = q.SeenInOrg(ctx, ids, r.OrgID, r.ID); err != nil {
 		return err
 	}
 	for _, n := range news {
@@ -269,8 +271,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 			linkIDs = append(linkIDs, f.id)
 		}
 	}
-	clusters, err := q.ClustersSharing(ctx, r.ID, linkIDs)
-	if err != nil {
+	var clusters []string
+	if b.pre {
+		clusters = b.clustersSharingBefore(r.ID, linkIDs)
+	} else if clusters, err = q.ClustersSharing(ctx, r.ID, linkIDs); err != nil {
 		return err
 	}
 	clusters = append(clusters, b.clustersSharing(r.ID, linkIDs)...)

@@ -140,3 +140,28 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
+
+// tuples returns n parenthesised groups of width parameters: "?" on
+// SQLite (see insertMany), numbered from 1 on PostgreSQL.
+func (q Q) tuples(n, width int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range width {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			if q.engine == SQLite {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(i*width + j + 1))
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}

@@ -343,6 +343,91 @@ func (q Q) ClustersSharing(ctx context.Context, reportID string, identifierIDs [
 	return out, nil
 }
 
+// OrgProbe asks whether an identifier occurs in a report of an
+// organisation other than one (SeenInOrgMany).
+type OrgProbe struct{ IdentifierID, OrgID, ExceptReport string }
+
+// SeenInOrgMany is SeenInOrg for many reports at once (a linking batch's):
+// it returns the probes that hold, with one statement for every 1,000
+// probes and one indexed probe each.
+func (q Q) SeenInOrgMany(ctx context.Context, probes []OrgProbe) (map[OrgProbe]bool, error) {
+	out := map[OrgProbe]bool{}
+	const chunk = 1000
+	for start := 0; start < len(probes); start += chunk {
+		ps := probes[start:min(len(probes), start+chunk)]
+		args := make([]any, 0, 3*len(ps))
+		for _, p := range ps {
+			args = append(args, p.IdentifierID, p.OrgID, p.ExceptReport)
+		}
+		rows, err := q.q.QueryContext(ctx, `WITH p(i, o, r) AS (VALUES `+q.tuples(len(ps), 3)+`)
+			SELECT p.i, p.o, p.r FROM p WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: seen in organisations: %w", err)
+		}
+		for rows.Next() {
+			var p OrgProbe
+			if err := rows.Scan(&p.IdentifierID, &p.OrgID, &p.ExceptReport); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: seen in organisations: %w", err)
+			}
+			out[p] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: seen in organisations: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// ShareProbe asks for another report than ReportID that has an
+// identifier (OthersSharing).
+type ShareProbe struct{ ReportID, IdentifierID string }
+
+// Sharer is a report found by OthersSharing, with its cluster ("" when it
+// has no link row).
+type Sharer struct{ ReportID, ClusterID string }
+
+// OthersSharing is what ClustersSharing reads, for many reports at once (a
+// linking batch's): for each probe, one report other than ReportID that
+// has the identifier (any one: every report sharing an identifier is in
+// one cluster), and that report's cluster now. Probes no other report
+// answers are left out. One statement for every 1,000 probes.
+func (q Q) OthersSharing(ctx context.Context, probes []ShareProbe) (map[ShareProbe]Sharer, error) {
+	out := map[ShareProbe]Sharer{}
+	const chunk = 1000
+	for start := 0; start < len(probes); start += chunk {
+		ps := probes[start:min(len(probes), start+chunk)]
+		args := make([]any, 0, 2*len(ps))
+		for _, p := range ps {
+			args = append(args, p.ReportID, p.IdentifierID)
+		}
+		rows, err := q.q.QueryContext(ctx, `WITH p(r, i) AS (VALUES `+q.tuples(len(ps), 2)+`)
+			SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
+				(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
+			LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
+		}
+		for rows.Next() {
+			var p ShareProbe
+			var sh Sharer
+			if err := rows.Scan(&p.ReportID, &p.IdentifierID, &sh.ReportID, &sh.ClusterID); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
+			}
+			out[p] = sh
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // IdentifierOccurrences returns up to limit occurrences of an identifier,
 // in key order (organisation, then report).
 func (q Q) IdentifierOccurrences(ctx context.Context, identifierID string, limit int) ([]*Occurrence, error) {

@@ -131,8 +131,10 @@ type orgIdent struct{ org, ident string }
 // the reports whose occurrences are not written yet.
 type linkBatch struct {
 	// idents are the identifiers read or made, with the batch's reports
-	// counted in; touched lists those to write, in first-touched order.
+	// counted in, asked the ids looked up (found or not); touched lists
+	// those to write, in first-touched order.
 	idents  map[string]*store.Identifier
+	asked   map[string]bool
 	touched []string
 	written map[string]bool
 	// occ are the occurrences to write.
@@ -158,7 +160,7 @@ type linkBatch struct {
 }
 
 func newLinkBatch() *linkBatch {
-	return &linkBatch{idents: map[string]*store.Identifier{}, written: map[string]bool{}, inOrg: map[orgIdent]bool{},
+	return &linkBatch{idents: map[string]*store.Identifier{}, asked: map[string]bool{}, written: map[string]bool{}, inOrg: map[orgIdent]bool{},
 		reportsOf: map[string][]string{}, cluster: map[string]string{}, renamed: map[string]string{}}
 }
 
@@ -244,12 +246,14 @@ func (b *linkBatch) follow(c string) string {
 	}
 }
 
-// read reads the identifiers of ids the batch does not hold yet (those
-// stored; the others are new).
+// read reads the identifiers of ids the batch has not looked up yet (those
+// stored; the others are new). The batch writes identifiers only at flush,
+// so an identifier looked up and not found is not looked up again.
 func (b *linkBatch) read(ctx context.Context, q store.Q, ids []string) error {
 	var want []string
 	for _, id := range ids {
-		if _, ok := b.idents[id]; !ok {
+		if _, ok := b.idents[id]; !ok && !b.asked[id] {
+			b.asked[id] = true
 			want = append(want, id)
 		}
 	}

@@ -141,27 +141,32 @@ func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// tuples returns n parenthesised groups of width parameters: "?" on
-// SQLite (see insertMany), numbered from 1 on PostgreSQL.
-func (q Q) tuples(n, width int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
+// probeTable returns a WITH clause naming a table of text columns (table
+// is its name and column list, "p(a, b)") whose k-th row holds cols[i][k],
+// and its arguments: one array a column on PostgreSQL (unnest: one
+// parameter each, however many rows), a VALUES row of "?" a row on SQLite.
+func (q Q) probeTable(table string, cols [][]string) (string, []any) {
+	if q.engine == Postgres {
+		arrays := make([]string, len(cols))
+		args := make([]any, len(cols))
+		for i, c := range cols {
+			arrays[i] = "$" + strconv.Itoa(i+1) + "::text[]"
+			args[i] = c
 		}
-		b.WriteByte('(')
-		for j := range width {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			if q.engine == SQLite {
-				b.WriteByte('?')
-			} else {
-				b.WriteByte('$')
-				b.WriteString(strconv.Itoa(i*width + j + 1))
-			}
-		}
-		b.WriteByte(')')
+		return "WITH " + table + " AS (SELECT * FROM unnest(" + strings.Join(arrays, ", ") + "))", args
 	}
-	return b.String()
+	n := 0
+	if len(cols) > 0 {
+		n = len(cols[0])
+	}
+	row := "(" + marks(len(cols)) + ")"
+	rows := make([]string, n)
+	args := make([]any, 0, n*len(cols))
+	for k := range n {
+		rows[k] = row
+		for _, c := range cols {
+			args = append(args, c[k])
+		}
+	}
+	return "WITH " + table + " AS (VALUES " + strings.Join(rows, ",") + ")", args
 }

@@ -355,11 +355,12 @@ func (q Q) SeenInOrgMany(ctx context.Context, probes []OrgProbe) (map[OrgProbe]b
 	const chunk = 1000
 	for start := 0; start < len(probes); start += chunk {
 		ps := probes[start:min(len(probes), start+chunk)]
-		args := make([]any, 0, 3*len(ps))
-		for _, p := range ps {
-			args = append(args, p.IdentifierID, p.OrgID, p.ExceptReport)
+		cols := [][]string{make([]string, len(ps)), make([]string, len(ps)), make([]string, len(ps))}
+		for k, p := range ps {
+			cols[0][k], cols[1][k], cols[2][k] = p.IdentifierID, p.OrgID, p.ExceptReport
 		}
-		rows, err := q.q.QueryContext(ctx, `WITH p(i, o, r) AS (VALUES `+q.tuples(len(ps), 3)+`)
+		with, args := q.probeTable("p(i, o, r)", cols)
+		rows, err := q.q.QueryContext(ctx, with+`
 			SELECT p.i, p.o, p.r FROM p WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: seen in organisations: %w", err)
@@ -399,11 +400,12 @@ func (q Q) OthersSharing(ctx context.Context, probes []ShareProbe) (map[SharePro
 	const chunk = 1000
 	for start := 0; start < len(probes); start += chunk {
 		ps := probes[start:min(len(probes), start+chunk)]
-		args := make([]any, 0, 2*len(ps))
-		for _, p := range ps {
-			args = append(args, p.ReportID, p.IdentifierID)
+		cols := [][]string{make([]string, len(ps)), make([]string, len(ps))}
+		for k, p := range ps {
+			cols[0][k], cols[1][k] = p.ReportID, p.IdentifierID
 		}
-		rows, err := q.q.QueryContext(ctx, `WITH p(r, i) AS (VALUES `+q.tuples(len(ps), 2)+`)
+		with, args := q.probeTable("p(r, i)", cols)
+		rows, err := q.q.QueryContext(ctx, with+`
 			SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
 				(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
 			LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`, args...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -157,6 +158,12 @@ type linkBatch struct {
 	seen    map[store.OrgProbe]bool
 	others  map[store.ShareProbe]store.Sharer
 	renamed map[string]string
+	// cases, when pre is set, are the reports of the open cases that a
+	// report of the batch may come to share a cluster with, read at its
+	// start (casesLinkedTo); put are the batch's link rows, written at
+	// flush with their clusters then.
+	cases []store.OpenCaseReport
+	put   []*store.ReportLink
 }
 
 func newLinkBatch() *linkBatch {
@@ -200,8 +207,65 @@ func (b *linkBatch) prefetch(ctx context.Context, q store.Q, srcs []*store.LinkS
 	if b.others, err = q.OthersSharing(ctx, share); err != nil {
 		return err
 	}
+	// The clusters a report of the batch may join: those of the reports
+	// sharing its identifiers, its own before, and a new one named by a
+	// report of the batch.
+	var orgs, clusters, reports []string
+	for _, sh := range b.others {
+		if sh.ClusterID != "" {
+			clusters = append(clusters, sh.ClusterID)
+		}
+	}
+	for _, l := range b.links {
+		clusters = append(clusters, l.ClusterID)
+	}
+	for _, r := range srcs {
+		orgs = append(orgs, r.OrgID)
+		reports = append(reports, r.ID)
+	}
+	clusters = append(clusters, reports...)
+	slices.Sort(orgs)
+	slices.Sort(clusters)
+	if b.cases, err = q.OpenCaseReports(ctx, slices.Compact(orgs), slices.Compact(clusters), reports); err != nil {
+		return err
+	}
 	b.pre = true
 	return nil
+}
+
+// clusterOf is a report's cluster now, given the one it had before the
+// batch ("" for none).
+func (b *linkBatch) clusterOf(reportID, before string) string {
+	if c, ok := b.cluster[reportID]; ok {
+		return c
+	}
+	if before == "" {
+		return ""
+	}
+	return b.follow(before)
+}
+
+// casesLinkedTo is OpenCasesLinkedTo(r's organisation, cluster, r) now:
+// the open cases of r's organisation holding another report of the
+// cluster and not r, by case id.
+func (b *linkBatch) casesLinkedTo(r *store.LinkSource, cluster string) []store.CaseOwner {
+	holds := map[string]bool{}
+	for _, c := range b.cases {
+		if c.ReportID == r.ID {
+			holds[c.CaseID] = true
+		}
+	}
+	var out []store.CaseOwner
+	for _, c := range b.cases {
+		if c.OrgID != r.OrgID || c.ReportID == r.ID || holds[c.CaseID] || b.clusterOf(c.ReportID, c.ClusterID) != cluster {
+			continue
+		}
+		if o := (store.CaseOwner{CaseID: c.CaseID, UserID: c.UserID}); !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(x, y store.CaseOwner) int { return strings.Compare(x.CaseID, y.CaseID) })
+	return out
 }
 
 // seenIn is SeenInOrg(ids, r's organisation, r) as of the batch's start.
@@ -224,11 +288,7 @@ func (b *linkBatch) clustersSharingBefore(reportID string, ids []string) []strin
 		if !ok {
 			continue
 		}
-		c, ok := b.cluster[sh.ReportID]
-		if !ok {
-			c = b.follow(sh.ClusterID)
-		}
-		if c != "" && !slices.Contains(out, c) {
+		if c := b.clusterOf(sh.ReportID, sh.ClusterID); c != "" && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
@@ -335,7 +395,8 @@ func (b *linkBatch) merge(reportID, into string, from []string) {
 	b.cluster[reportID] = into
 }
 
-// flush writes the batch's identifiers and occurrences.
+// flush writes the batch's identifiers, occurrences and link rows (each
+// in the cluster its report is in now).
 func (b *linkBatch) flush(ctx context.Context, q store.Q) error {
 	idents := make([]*store.Identifier, len(b.touched))
 	for k, id := range b.touched {
@@ -344,5 +405,11 @@ func (b *linkBatch) flush(ctx context.Context, q store.Q) error {
 	if err := q.PutIdentifiers(ctx, idents); err != nil {
 		return err
 	}
-	return q.PutOccurrences(ctx, b.occ)
+	if err := q.PutOccurrences(ctx, b.occ); err != nil {
+		return err
+	}
+	for _, l := range b.put {
+		l.ClusterID = b.cluster[l.ReportID]
+	}
+	return q.PutReportLinks(ctx, b.put)
 }

@@ -14,9 +14,10 @@ import (
 
 // TestProcessBatchFollowsMerges: a batch whose reports join clusters
 // linked before it, and then share identifiers with reports of the
-// clusters it merged, leaves the index that linking the same reports one
-// at a time leaves (ProcessBatch reads what the index held at the batch's
-// start once and follows the batch's merges itself), on both engines.
+// clusters it merged, leaves the index and tells the owners of open cases
+// what linking the same reports one at a time does (ProcessBatch reads
+// what the index and the cases held at the batch's start once and follows
+// the batch's merges itself), on both engines.
 func TestProcessBatchFollowsMerges(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -38,6 +39,7 @@ func TestProcessBatchFollowsMerges(t *testing.T) {
 		type state struct {
 			clusters []int // position → position of its cluster's report
 			idents   []string
+			told     []string // notifications: user, kind, report position
 		}
 		run := func(db *store.DB, batch bool) state {
 			w := newWorld(t, db)
@@ -50,17 +52,44 @@ func TestProcessBatchFollowsMerges(t *testing.T) {
 					t.Fatal(err)
 				}
 				ids = append(ids, ack.ID)
-				if k < before || !batch {
+				if k < before {
 					if err := w.runner.Drain(ctx); err != nil {
 						t.Fatal(err)
 					}
 				}
+			}
+			// Open cases of the hotline: one holding a report of the second
+			// cluster (merged by the batch), one a report of the batch, one
+			// both a report before and the batch's first; and a closed one.
+			inv, coord := w.actors["investigator@hotline"], w.actors["coordinator@hotline"]
+			cases := []struct {
+				status, owner string
+				reports       []int
+			}{{"open", inv.UserID, []int{1}}, {"open", coord.UserID, []int{5}}, {"open", inv.UserID, []int{0, 3}}, {"closed", coord.UserID, []int{2}}}
+			if err := db.Tx(ctx, func(q store.Q) error {
+				for _, c := range cases {
+					id := store.NewID()
+					if err := q.PutCase(ctx, &store.Case{ID: id, OrgID: inv.OrgID, Title: "t", Status: c.status, Urgency: "normal",
+						AssigneeID: c.owner, CreatedBy: coord.UserID, CreatedAt: store.Now(), UpdatedAt: store.Now()}); err != nil {
+						return err
+					}
+					for _, p := range c.reports {
+						if err := q.AddCaseReport(ctx, id, ids[p], store.Now()); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
 			}
 			if batch {
 				// With a report linked before among them, linked again.
 				if failed := w.links.ProcessBatch(ctx, append(slices.Clone(ids[before:]), ids[0])); len(failed) != 0 {
 					t.Fatalf("batch failed: %v", failed)
 				}
+			} else if err := w.runner.Drain(ctx); err != nil {
+				t.Fatal(err)
 			}
 			clusters, err := w.links.Clusters(ctx)
 			if err != nil {
@@ -82,6 +111,16 @@ func TestProcessBatchFollowsMerges(t *testing.T) {
 				st.idents = append(st.idents, fmt.Sprintf("%s %s %s %d %d %v", i.ID, i.Kind, i.Side, i.ReportCount, i.OrgCount, i.Categories))
 			}
 			slices.Sort(st.idents)
+			for who, a := range map[string]auth.Actor{"investigator": inv, "coordinator": coord} {
+				ns, err := db.Read().ListNotifications(ctx, a.UserID, "", 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range ns {
+					st.told = append(st.told, fmt.Sprintf("%s %s %d", who, n.Kind, slices.Index(ids, n.ObjectID)))
+				}
+			}
+			slices.Sort(st.told)
 			return st
 		}
 		got, want := run(db, true), run(storetest.Open(t, db.Engine), false)
@@ -93,6 +132,9 @@ func TestProcessBatchFollowsMerges(t *testing.T) {
 		}
 		if !slices.Equal(got.idents, want.idents) || len(want.idents) < 4 {
 			t.Errorf("identifiers: batch %v, one at a time %v", got.idents, want.idents)
+		}
+		if !slices.Equal(got.told, want.told) || len(want.told) < 2 {
+			t.Errorf("notifications: batch %v, one at a time %v", got.told, want.told)
 		}
 	})
 }

@@ -141,23 +141,27 @@ func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// probeTable returns a WITH clause naming a table of text columns (table
-// is its name and column list, "p(a, b)") whose k-th row holds cols[i][k],
-// and its arguments: one array a column on PostgreSQL (unnest: one
-// parameter each, however many rows), a VALUES row of "?" a row on SQLite.
-func (q Q) probeTable(table string, cols [][]string) (string, []any) {
+// probeTable returns a common table expression ("table AS (…)", table
+// being its name and column list, "p(a, b)") of text columns whose k-th row
+// holds cols[i][k], and its arguments: one array a column on PostgreSQL
+// (unnest: one parameter each, however many rows, numbered from from), a
+// VALUES row of "?" a row on SQLite.
+func (q Q) probeTable(table string, cols [][]string, from int) (string, []any) {
 	if q.engine == Postgres {
 		arrays := make([]string, len(cols))
 		args := make([]any, len(cols))
 		for i, c := range cols {
-			arrays[i] = "$" + strconv.Itoa(i+1) + "::text[]"
+			arrays[i] = "$" + strconv.Itoa(from+i) + "::text[]"
 			args[i] = c
 		}
-		return "WITH " + table + " AS (SELECT * FROM unnest(" + strings.Join(arrays, ", ") + "))", args
+		return table + " AS (SELECT * FROM unnest(" + strings.Join(arrays, ", ") + "))", args
 	}
 	n := 0
 	if len(cols) > 0 {
 		n = len(cols[0])
+	}
+	if n == 0 {
+		return table + " AS (SELECT " + strings.TrimSuffix(strings.Repeat("NULL,", len(cols)), ",") + " WHERE 0)", nil
 	}
 	row := "(" + marks(len(cols)) + ")"
 	rows := make([]string, n)
@@ -168,5 +172,5 @@ func (q Q) probeTable(table string, cols [][]string) (string, []any) {
 			args = append(args, c[k])
 		}
 	}
-	return "WITH " + table + " AS (VALUES " + strings.Join(rows, ",") + ")", args
+	return table + " AS (VALUES " + strings.Join(rows, ",") + ")", args
 }

@@ -359,8 +359,8 @@ func (q Q) SeenInOrgMany(ctx context.Context, probes []OrgProbe) (map[OrgProbe]b
 		for k, p := range ps {
 			cols[0][k], cols[1][k], cols[2][k] = p.IdentifierID, p.OrgID, p.ExceptReport
 		}
-		with, args := q.probeTable("p(i, o, r)", cols)
-		rows, err := q.q.QueryContext(ctx, with+`
+		with, args := q.probeTable("p(i, o, r)", cols, 1)
+		rows, err := q.q.QueryContext(ctx, "WITH "+with+`
 			SELECT p.i, p.o, p.r FROM p WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: seen in organisations: %w", err)
@@ -404,8 +404,8 @@ func (q Q) OthersSharing(ctx context.Context, probes []ShareProbe) (map[SharePro
 		for k, p := range ps {
 			cols[0][k], cols[1][k] = p.ReportID, p.IdentifierID
 		}
-		with, args := q.probeTable("p(r, i)", cols)
-		rows, err := q.q.QueryContext(ctx, with+`
+		with, args := q.probeTable("p(r, i)", cols, 1)
+		rows, err := q.q.QueryContext(ctx, "WITH "+with+`
 			SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
 				(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
 			LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`, args...)
@@ -500,13 +500,17 @@ func (q Q) GetReportLink(ctx context.Context, reportID string) (*ReportLink, err
 
 // PutReportLink writes a report's link row.
 func (q Q) PutReportLink(ctx context.Context, l *ReportLink) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO report_links (report_id, cluster_id, linked_at, identifiers) VALUES ($1,$2,$3,$4)
-		ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at, identifiers = excluded.identifiers`,
-		l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers))
-	if err != nil {
-		return fmt.Errorf("store: put report link: %w", err)
+	return q.PutReportLinks(ctx, []*ReportLink{l})
+}
+
+// PutReportLinks writes reports' link rows, one statement for many.
+func (q Q) PutReportLinks(ctx context.Context, ls []*ReportLink) error {
+	rows := make([][]any, len(ls))
+	for k, l := range ls {
+		rows[k] = []any{l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers)}
 	}
-	return nil
+	return q.insertMany(ctx, "report_links", "report_id, cluster_id, linked_at, identifiers", rows,
+		`ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at, identifiers = excluded.identifiers`)
 }
 
 // MergeClusters relabels every report of the clusters from to cluster into.

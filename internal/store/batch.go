@@ -13,10 +13,17 @@ const maxParams = 30000
 
 // insertMany inserts rows into table with one multi-row INSERT per chunk:
 // one round trip for many rows, which group commit depends on. suffix, if
-// not empty, ends each statement (e.g. "ON CONFLICT DO NOTHING").
+// not empty, ends each statement (e.g. "ON CONFLICT DO NOTHING"). On
+// PostgreSQL the rows go as one array a column when their types allow
+// (insertArrays).
 func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suffix ...string) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if q.engine == Postgres {
+		if arrays, types, ok := columnArrays(rows); ok {
+			return q.insertArrays(ctx, table, cols, arrays, types, suffix)
+		}
 	}
 	width := len(rows[0])
 	per := max(1, maxParams/width)
@@ -57,6 +64,93 @@ func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suf
 		}
 	}
 	return nil
+}
+
+// insertArrays is insertMany on PostgreSQL with the rows passed as one
+// array a column (INSERT … SELECT * FROM unnest(…)): one statement
+// whatever the number of rows, whose text does not change with it, so the
+// driver prepares it once rather than once for every batch size, and the
+// server parses a handful of parameters rather than thousands.
+func (q Q) insertArrays(ctx context.Context, table, cols string, arrays []any, types []string, suffix []string) error {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + cols + ") SELECT * FROM unnest(")
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+1) + "::" + t + "[]")
+	}
+	b.WriteByte(')')
+	for _, s := range suffix {
+		b.WriteString(" " + s)
+	}
+	if _, err := q.q.ExecContext(ctx, b.String(), arrays...); err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("store: insert into %s: %w", table, ErrConflict)
+		}
+		return fmt.Errorf("store: insert into %s: %w", table, err)
+	}
+	return nil
+}
+
+// columnArrays returns rows as one typed slice a column with the
+// PostgreSQL type of its elements; false when a column holds a value of
+// another type than string, []byte, int, int64 or float64, or of two
+// types (then insertMany writes VALUES rows).
+func columnArrays(rows [][]any) ([]any, []string, bool) {
+	width := len(rows[0])
+	arrays := make([]any, width)
+	types := make([]string, width)
+	for j := range width {
+		switch rows[0][j].(type) {
+		case string:
+			a := make([]string, len(rows))
+			for i, r := range rows {
+				v, ok := r[j].(string)
+				if !ok {
+					return nil, nil, false
+				}
+				a[i] = v
+			}
+			arrays[j], types[j] = a, "text"
+		case []byte:
+			a := make([][]byte, len(rows))
+			for i, r := range rows {
+				v, ok := r[j].([]byte)
+				if !ok {
+					return nil, nil, false
+				}
+				a[i] = v
+			}
+			arrays[j], types[j] = a, "bytea"
+		case int, int64:
+			a := make([]int64, len(rows))
+			for i, r := range rows {
+				switch v := r[j].(type) {
+				case int:
+					a[i] = int64(v)
+				case int64:
+					a[i] = v
+				default:
+					return nil, nil, false
+				}
+			}
+			arrays[j], types[j] = a, "bigint"
+		case float64:
+			a := make([]float64, len(rows))
+			for i, r := range rows {
+				v, ok := r[j].(float64)
+				if !ok {
+					return nil, nil, false
+				}
+				a[i] = v
+			}
+			arrays[j], types[j] = a, "float8"
+		default:
+			return nil, nil, false
+		}
+	}
+	return arrays, types, true
 }
 
 // Intake is everything one submitted report writes; PutIntake writes many
@@ -134,6 +228,18 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		rs[i] = in.Report
 	}
 	return q.indexReports(ctx, rs)
+}
+
+// inList returns the condition "col IN (…)" for vals, its parameters
+// numbered from from, and its arguments. On PostgreSQL it is
+// "col = ANY($from::text[])": one array parameter, and a statement text
+// that does not change with len(vals), so the driver prepares it once.
+func (q Q) inList(col string, vals []string, from int) (string, []any) {
+	if q.engine == Postgres {
+		return col + " = ANY($" + strconv.Itoa(from) + "::text[])", []any{vals}
+	}
+	ph, args := placeholders(vals, from)
+	return col + " IN (" + ph + ")", args
 }
 
 // marks returns n comma-separated "?" parameters (SQLite).

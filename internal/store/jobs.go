@@ -35,7 +35,9 @@ func (q Q) PutJobsOnce(ctx context.Context, jobs []*Job, at int64) error {
 }
 
 // ClaimJobs leases up to n due jobs of the given kinds until leaseUntil,
-// in order of id, with one statement: the claimed jobs' run_after moves to
+// with one statement: those due first (then by id; the index jobs_pending
+// hands them over in that order, so a claim reads n rows however long the
+// queue), returned in order of id. The claimed jobs' run_after moves to
 // leaseUntil and their attempts count up by one (a Job's Attempts is the
 // count before this claim). On PostgreSQL rows locked by another
 // transaction are skipped (FOR UPDATE SKIP LOCKED), so concurrent claimers
@@ -45,12 +47,14 @@ func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil
 		return nil, nil
 	}
 	ph, args := placeholders(kinds, 4)
-	lock := ""
+	due := `SELECT id FROM jobs WHERE done_at = 0 AND run_after <= $2 AND kind IN (` + ph + `) ORDER BY run_after, id LIMIT $3`
+	where := `id IN (` + due + `)`
 	if q.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+		// The jobs are looked up by id from the array the subquery makes
+		// (IN would hash-join it against a scan of the whole table).
+		where = `id = ANY(ARRAY(` + due + ` FOR UPDATE SKIP LOCKED))`
 	}
-	rows, err := q.q.QueryContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM jobs WHERE done_at = 0 AND run_after <= $2 AND kind IN (`+ph+`) ORDER BY id LIMIT $3`+lock+`)
+	rows, err := q.q.QueryContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE `+where+`
 		RETURNING id, kind, report_id, attempts - 1`,
 		append([]any{leaseUntil, now, n}, args...)...)
 	if err != nil {

@@ -189,8 +189,8 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	ph, args := placeholders(ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE id IN (`+ph+`) ORDER BY kind, id`, args...)
+	in, args := q.inList("id", ids, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE `+in+` ORDER BY kind, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get identifiers: %w", err)
 	}
@@ -466,8 +466,8 @@ func (q Q) GetReportLinks(ctx context.Context, reportIDs []string) (map[string]*
 	if len(reportIDs) == 0 {
 		return out, nil
 	}
-	ph, args := placeholders(reportIDs, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, linked_at, identifiers FROM report_links WHERE report_id IN (`+ph+`)`, args...)
+	in, args := q.inList("report_id", reportIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, linked_at, identifiers FROM report_links WHERE `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: report links: %w", err)
 	}
@@ -670,8 +670,8 @@ func (q Q) GetReports(ctx context.Context, ids []string) (map[string]*Report, er
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ph, args := placeholders(ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id IN (`+ph+`)`, args...)
+	in, args := q.inList("id", ids, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get reports: %w", err)
 	}

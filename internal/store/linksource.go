@@ -72,9 +72,11 @@ func (q Q) GetLinkSources(ctx context.Context, reportIDs []string) (map[string]*
 func (q Q) scanLinkSources(ctx context.Context, reportIDs []string, fn func(*LinkSource) error) error {
 	textWhere, reportWhere, args := "", "", []any{}
 	if reportIDs != nil {
-		var ph string
-		ph, args = placeholders(reportIDs, 1)
-		textWhere, reportWhere = ` WHERE s.report_id IN (`+ph+`)`, ` WHERE r.id IN (`+ph+`)`
+		var in string
+		in, args = q.inList("s.report_id", reportIDs, 1)
+		textWhere = ` WHERE ` + in
+		in, _ = q.inList("r.id", reportIDs, 1)
+		reportWhere = ` WHERE ` + in
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

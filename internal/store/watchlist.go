@@ -327,13 +327,8 @@ func (q Q) ScreeningHitsByReport(ctx context.Context, reportIDs []string) ([]*Sc
 	var out []*ScreeningHit
 	for len(reportIDs) > 0 {
 		n := min(len(reportIDs), 500)
-		args := make([]any, n)
-		ph := make([]string, n)
-		for i, id := range reportIDs[:n] {
-			args[i] = id
-			ph[i] = "$" + strconv.Itoa(i+1)
-		}
-		rows, err := q.q.QueryContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE report_id IN (`+strings.Join(ph, ",")+`)
+		in, args := q.inList("report_id", reportIDs[:n], 1)
+		rows, err := q.q.QueryContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE `+in+`
 			ORDER BY report_id, score DESC, id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: screening hits: %w", err)

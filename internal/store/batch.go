@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,13 +58,18 @@ func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suf
 			b.WriteString(" " + s)
 		}
 		if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
-			if isUnique(err) {
-				return fmt.Errorf("store: insert into %s: %w", table, ErrConflict)
-			}
-			return fmt.Errorf("store: insert into %s: %w", table, err)
+			return insertError(table, err)
 		}
 	}
 	return nil
+}
+
+// insertError is an insert's error, ErrConflict for a duplicate key.
+func insertError(table string, err error) error {
+	if isUnique(err) {
+		return fmt.Errorf("store: insert into %s: %w", table, ErrConflict)
+	}
+	return fmt.Errorf("store: insert into %s: %w", table, err)
 }
 
 // insertArrays is insertMany on PostgreSQL with the rows passed as one
@@ -85,10 +91,7 @@ func (q Q) insertArrays(ctx context.Context, table, cols string, arrays []any, t
 		b.WriteString(" " + s)
 	}
 	if _, err := q.q.ExecContext(ctx, b.String(), arrays...); err != nil {
-		if isUnique(err) {
-			return fmt.Errorf("store: insert into %s: %w", table, ErrConflict)
-		}
-		return fmt.Errorf("store: insert into %s: %w", table, err)
+		return insertError(table, err)
 	}
 	return nil
 }
@@ -102,29 +105,20 @@ func columnArrays(rows [][]any) ([]any, []string, bool) {
 	arrays := make([]any, width)
 	types := make([]string, width)
 	for j := range width {
+		var ok bool
 		switch rows[0][j].(type) {
 		case string:
-			a := make([]string, len(rows))
-			for i, r := range rows {
-				v, ok := r[j].(string)
-				if !ok {
-					return nil, nil, false
-				}
-				a[i] = v
-			}
-			arrays[j], types[j] = a, "text"
+			arrays[j], ok = column[string](rows, j)
+			types[j] = "text"
 		case []byte:
-			a := make([][]byte, len(rows))
-			for i, r := range rows {
-				v, ok := r[j].([]byte)
-				if !ok {
-					return nil, nil, false
-				}
-				a[i] = v
-			}
-			arrays[j], types[j] = a, "bytea"
+			arrays[j], ok = column[[]byte](rows, j)
+			types[j] = "bytea"
+		case float64:
+			arrays[j], ok = column[float64](rows, j)
+			types[j] = "float8"
 		case int, int64:
 			a := make([]int64, len(rows))
+			ok = true
 			for i, r := range rows {
 				switch v := r[j].(type) {
 				case int:
@@ -132,25 +126,29 @@ func columnArrays(rows [][]any) ([]any, []string, bool) {
 				case int64:
 					a[i] = v
 				default:
-					return nil, nil, false
+					ok = false
 				}
 			}
 			arrays[j], types[j] = a, "bigint"
-		case float64:
-			a := make([]float64, len(rows))
-			for i, r := range rows {
-				v, ok := r[j].(float64)
-				if !ok {
-					return nil, nil, false
-				}
-				a[i] = v
-			}
-			arrays[j], types[j] = a, "float8"
-		default:
+		}
+		if !ok {
 			return nil, nil, false
 		}
 	}
 	return arrays, types, true
+}
+
+// column is column j of rows as a []T; false when a value is not a T.
+func column[T any](rows [][]any, j int) ([]T, bool) {
+	a := make([]T, len(rows))
+	for i, r := range rows {
+		v, ok := r[j].(T)
+		if !ok {
+			return nil, false
+		}
+		a[i] = v
+	}
+	return a, true
 }
 
 // Intake is everything one submitted report writes; PutIntake writes many
@@ -228,6 +226,43 @@ func (q Q) PutIntake(ctx context.Context, batch []*Intake) error {
 		rs[i] = in.Report
 	}
 	return q.indexReports(ctx, rs)
+}
+
+// probeRows runs query, which reads the probe table named table (see
+// probeTable) made of cols, for every 1,000 of its rows, and calls scan
+// for each row the query returns.
+func (q Q) probeRows(ctx context.Context, table string, cols [][]string, query string, scan func(*sql.Rows) error) error {
+	const chunk = 1000
+	n := 0
+	if len(cols) > 0 {
+		n = len(cols[0])
+	}
+	for start := 0; start < n; start += chunk {
+		part := make([][]string, len(cols))
+		for i, c := range cols {
+			part[i] = c[start:min(n, start+chunk)]
+		}
+		with, args := q.probeTable(table, part, 1)
+		if err := q.scanRows(ctx, "WITH "+with+" "+query, args, scan); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanRows runs query and calls scan for each row.
+func (q Q) scanRows(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // inList returns the condition "col IN (…)" for vals, its parameters

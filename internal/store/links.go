@@ -352,32 +352,22 @@ type OrgProbe struct{ IdentifierID, OrgID, ExceptReport string }
 // probes and one indexed probe each.
 func (q Q) SeenInOrgMany(ctx context.Context, probes []OrgProbe) (map[OrgProbe]bool, error) {
 	out := map[OrgProbe]bool{}
-	const chunk = 1000
-	for start := 0; start < len(probes); start += chunk {
-		ps := probes[start:min(len(probes), start+chunk)]
-		cols := [][]string{make([]string, len(ps)), make([]string, len(ps)), make([]string, len(ps))}
-		for k, p := range ps {
-			cols[0][k], cols[1][k], cols[2][k] = p.IdentifierID, p.OrgID, p.ExceptReport
-		}
-		with, args := q.probeTable("p(i, o, r)", cols, 1)
-		rows, err := q.q.QueryContext(ctx, "WITH "+with+`
-			SELECT p.i, p.o, p.r FROM p WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: seen in organisations: %w", err)
-		}
-		for rows.Next() {
+	cols := [][]string{make([]string, len(probes)), make([]string, len(probes)), make([]string, len(probes))}
+	for k, p := range probes {
+		cols[0][k], cols[1][k], cols[2][k] = p.IdentifierID, p.OrgID, p.ExceptReport
+	}
+	err := q.probeRows(ctx, "p(i, o, r)", cols, `SELECT p.i, p.o, p.r FROM p
+		WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`,
+		func(rows *sql.Rows) error {
 			var p OrgProbe
 			if err := rows.Scan(&p.IdentifierID, &p.OrgID, &p.ExceptReport); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: seen in organisations: %w", err)
+				return err
 			}
 			out[p] = true
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: seen in organisations: %w", err)
-		}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: seen in organisations: %w", err)
 	}
 	return out, nil
 }
@@ -397,35 +387,24 @@ type Sharer struct{ ReportID, ClusterID string }
 // answers are left out. One statement for every 1,000 probes.
 func (q Q) OthersSharing(ctx context.Context, probes []ShareProbe) (map[ShareProbe]Sharer, error) {
 	out := map[ShareProbe]Sharer{}
-	const chunk = 1000
-	for start := 0; start < len(probes); start += chunk {
-		ps := probes[start:min(len(probes), start+chunk)]
-		cols := [][]string{make([]string, len(ps)), make([]string, len(ps))}
-		for k, p := range ps {
-			cols[0][k], cols[1][k] = p.ReportID, p.IdentifierID
-		}
-		with, args := q.probeTable("p(r, i)", cols, 1)
-		rows, err := q.q.QueryContext(ctx, "WITH "+with+`
-			SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
-				(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
-			LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
-		}
-		for rows.Next() {
+	cols := [][]string{make([]string, len(probes)), make([]string, len(probes))}
+	for k, p := range probes {
+		cols[0][k], cols[1][k] = p.ReportID, p.IdentifierID
+	}
+	err := q.probeRows(ctx, "p(r, i)", cols, `SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
+			(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
+		LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`,
+		func(rows *sql.Rows) error {
 			var p ShareProbe
 			var sh Sharer
 			if err := rows.Scan(&p.ReportID, &p.IdentifierID, &sh.ReportID, &sh.ClusterID); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
+				return err
 			}
 			out[p] = sh
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
-		}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
 	}
 	return out, nil
 }

@@ -340,25 +340,24 @@ func (q Q) OpenCaseReports(ctx context.Context, orgIDs, clusters, reportIDs []st
 	args = append(args, a...)
 	const cols = `c.id, c.org_id, COALESCE(c.assignee_id, c.created_by), cr.report_id, COALESCE(rl.cluster_id, '')`
 	const open = `c.org_id IN (SELECT id FROM og) AND c.status NOT IN ('resolved', 'closed')`
-	rows, err := q.q.QueryContext(ctx, `WITH `+og+`, `+cl+`, `+br+`
+	var out []OpenCaseReport
+	err := q.scanRows(ctx, `WITH `+og+`, `+cl+`, `+br+`
 		SELECT `+cols+` FROM report_links rl JOIN case_reports cr ON cr.report_id = rl.report_id JOIN cases c ON c.id = cr.case_id
 		WHERE rl.cluster_id IN (SELECT id FROM cl) AND `+open+`
 		UNION
 		SELECT `+cols+` FROM case_reports cr JOIN cases c ON c.id = cr.case_id LEFT JOIN report_links rl ON rl.report_id = cr.report_id
-		WHERE cr.report_id IN (SELECT id FROM br) AND `+open, args...)
+		WHERE cr.report_id IN (SELECT id FROM br) AND `+open, args, func(rows *sql.Rows) error {
+		var c OpenCaseReport
+		if err := rows.Scan(&c.CaseID, &c.OrgID, &c.UserID, &c.ReportID, &c.ClusterID); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: open case reports: %w", err)
 	}
-	defer rows.Close()
-	var out []OpenCaseReport
-	for rows.Next() {
-		var c OpenCaseReport
-		if err := rows.Scan(&c.CaseID, &c.OrgID, &c.UserID, &c.ReportID, &c.ClusterID); err != nil {
-			return nil, fmt.Errorf("store: open case reports: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // OpenCasesLinkedTo returns the open cases of organisation orgID that hold

@@ -245,6 +245,30 @@ func (q Q) OpenCasesOfReport(ctx context.Context, reportID string) ([]CaseOwner,
 	return out, rows.Err()
 }
 
+// OpenCasesOfReports is OpenCasesOfReport for many reports in one
+// statement, keyed by report.
+func (q Q) OpenCasesOfReports(ctx context.Context, reportIDs []string) (map[string][]CaseOwner, error) {
+	out := map[string][]CaseOwner{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	in, args := q.inList("cr.report_id", reportIDs, 1)
+	err := q.scanRows(ctx, `SELECT DISTINCT cr.report_id, c.id, COALESCE(c.assignee_id, c.created_by) FROM case_reports cr JOIN cases c ON c.id = cr.case_id
+		WHERE `+in+` AND c.status NOT IN ('resolved', 'closed') ORDER BY cr.report_id, c.id`, args, func(rows *sql.Rows) error {
+		var r string
+		var c CaseOwner
+		if err := rows.Scan(&r, &c.CaseID, &c.UserID); err != nil {
+			return err
+		}
+		out[r] = append(out[r], c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: cases of reports: %w", err)
+	}
+	return out, nil
+}
+
 // MailFailure is an e-mail job that failed at least once: still being
 // retried (Done false) or given up.
 type MailFailure struct {

@@ -62,26 +62,15 @@ func TestProcessBatchFollowsMerges(t *testing.T) {
 			// cluster (merged by the batch), one a report of the batch, one
 			// both a report before and the batch's first; and a closed one.
 			inv, coord := w.actors["investigator@hotline"], w.actors["coordinator@hotline"]
-			cases := []struct {
+			for _, c := range []struct {
 				status, owner string
 				reports       []int
-			}{{"open", inv.UserID, []int{1}}, {"open", coord.UserID, []int{5}}, {"open", inv.UserID, []int{0, 3}}, {"closed", coord.UserID, []int{2}}}
-			if err := db.Tx(ctx, func(q store.Q) error {
-				for _, c := range cases {
-					id := store.NewID()
-					if err := q.PutCase(ctx, &store.Case{ID: id, OrgID: inv.OrgID, Title: "t", Status: c.status, Urgency: "normal",
-						AssigneeID: c.owner, CreatedBy: coord.UserID, CreatedAt: store.Now(), UpdatedAt: store.Now()}); err != nil {
-						return err
-					}
-					for _, p := range c.reports {
-						if err := q.AddCaseReport(ctx, id, ids[p], store.Now()); err != nil {
-							return err
-						}
-					}
+			}{{"open", inv.UserID, []int{1}}, {"open", coord.UserID, []int{5}}, {"open", inv.UserID, []int{0, 3}}, {"closed", coord.UserID, []int{2}}} {
+				var rs []string
+				for _, p := range c.reports {
+					rs = append(rs, ids[p])
 				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
+				storetest.Case(t, db, inv.OrgID, c.status, c.owner, rs...)
 			}
 			if batch {
 				// With a report linked before among them, linked again.

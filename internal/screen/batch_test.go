@@ -42,34 +42,26 @@ func TestScreenReportsTellsCases(t *testing.T) {
 			// open with the third and fourth, open with the first and
 			// fourth (one owner each).
 			owners := make([]string, 4)
-			if err := db.Tx(ctx, func(q store.Q) error {
-				r, err := q.GetReport(ctx, ids[0])
-				if err != nil {
-					return err
-				}
-				for k, c := range []struct {
-					status  string
-					reports []int
-				}{{"open", []int{0}}, {"closed", []int{1}}, {"open", []int{2, 3}}, {"open", []int{0, 3}}} {
-					owners[k] = store.NewID()
-					if err := q.PutUser(ctx, &store.User{ID: owners[k], OrgID: r.OrgID, Email: fmt.Sprintf("u%d@x.test", k), Name: "u", Role: "investigator",
-						PasswordHash: "x", CreatedAt: store.Now()}); err != nil {
-						return err
-					}
-					id := store.NewID()
-					if err := q.PutCase(ctx, &store.Case{ID: id, OrgID: r.OrgID, Title: "t", Status: c.status, Urgency: "normal",
-						AssigneeID: owners[k], CreatedAt: store.Now(), UpdatedAt: store.Now()}); err != nil {
-						return err
-					}
-					for _, p := range c.reports {
-						if err := q.AddCaseReport(ctx, id, ids[p], store.Now()); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
-			}); err != nil {
+			r, err := db.Read().GetReport(ctx, ids[0])
+			if err != nil {
 				t.Fatal(err)
+			}
+			for k, c := range []struct {
+				status  string
+				reports []int
+			}{{"open", []int{0}}, {"closed", []int{1}}, {"open", []int{2, 3}}, {"open", []int{0, 3}}} {
+				owners[k] = store.NewID()
+				if err := db.Tx(ctx, func(q store.Q) error {
+					return q.PutUser(ctx, &store.User{ID: owners[k], OrgID: r.OrgID, Email: fmt.Sprintf("u%d@x.test", k), Name: "u", Role: "investigator",
+						PasswordHash: "x", CreatedAt: store.Now()})
+				}); err != nil {
+					t.Fatal(err)
+				}
+				var rs []string
+				for _, p := range c.reports {
+					rs = append(rs, ids[p])
+				}
+				storetest.Case(t, db, r.OrgID, c.status, owners[k], rs...)
 			}
 			in := make([]screen.ReportSubjects, len(ids))
 			for k, id := range ids {

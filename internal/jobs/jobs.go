@@ -245,7 +245,7 @@ func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
 		claimed, err = q.ClaimJobs(ctx, kinds, n, now.UnixMicro(), now.Add(r.Lease).UnixMicro())
 		return err
 	})
-	if err != nil {
+	if err != nil || len(claimed) == 0 {
 		return 0, err
 	}
 	errs := make([]error, len(claimed))
@@ -292,34 +292,23 @@ func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
 			r.Observe(j.Kind, time.Since(start), errs[i])
 		}
 	}
-	type outcome struct {
-		failure string
-		retry   int64
-	}
-	outcomes := make([]outcome, len(claimed))
+	outcomes := make([]store.JobOutcome, len(claimed))
 	for i, j := range claimed {
+		outcomes[i].ID = j.ID
 		if err := errs[i]; err != nil {
-			outcomes[i].failure = err.Error()
+			outcomes[i].Failure = err.Error()
 			limit := MaxAttempts
 			if a, ok := r.Attempts[j.Kind]; ok {
 				limit = a
 			}
 			if j.Attempts+1 < limit {
-				outcomes[i].retry = r.Now().Add(backoff(j.Attempts)).UnixMicro()
+				outcomes[i].RetryAt = r.Now().Add(backoff(j.Attempts)).UnixMicro()
 			}
 			r.log.Warn("jobs: failed", "kind", j.Kind, "report", j.ReportID, "attempt", j.Attempts+1, "err", err)
 		}
 	}
-	// One transaction (one fsync) marks the whole batch.
-	err = r.db.Tx(ctx, func(q store.Q) error {
-		now := r.Now().UnixMicro()
-		for i, j := range claimed {
-			if err := q.FinishJob(ctx, j.ID, now, outcomes[i].failure, outcomes[i].retry); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	// One transaction (one fsync) and two statements mark the whole batch.
+	err = r.db.Tx(ctx, func(q store.Q) error { return q.FinishJobs(ctx, outcomes, r.Now().UnixMicro()) })
 	if err != nil {
 		return 0, fmt.Errorf("jobs: finish: %w", err)
 	}

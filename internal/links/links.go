@@ -245,8 +245,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 	if err := b.read(ctx, q, ids); err != nil {
 		return err
 	}
-	seen, err := q.SeenInOrg(ctx, ids, r.OrgID, r.ID)
-	if err != nil {
+	var seen map[string]bool
+	if b.pre {
+		seen = b.seenIn(r, ids)
+	} else if seen, err = q.SeenInOrg(ctx, ids, r.OrgID, r.ID); err != nil {
 		return err
 	}
 	for _, n := range news {
@@ -269,8 +271,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 			linkIDs = append(linkIDs, f.id)
 		}
 	}
-	clusters, err := q.ClustersSharing(ctx, r.ID, linkIDs)
-	if err != nil {
+	var clusters []string
+	if b.pre {
+		clusters = b.clustersSharingBefore(r.ID, linkIDs)
+	} else if clusters, err = q.ClustersSharing(ctx, r.ID, linkIDs); err != nil {
 		return err
 	}
 	clusters = append(clusters, b.clustersSharing(r.ID, linkIDs)...)
@@ -292,7 +296,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 	}
 	b.merge(r.ID, into, from)
 	sort.Slice(refs, func(i, j int) bool { return refs[i].IdentifierID < refs[j].IdentifierID })
-	if err := q.PutReportLink(ctx, &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs}); err != nil {
+	link := &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs}
+	if b.pre {
+		b.put = append(b.put, link) // written at flush
+	} else if err := q.PutReportLink(ctx, link); err != nil {
 		return err
 	}
 	if len(clusters) == 0 {
@@ -300,8 +307,10 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 	}
 	// The report now shares an identifier with others: the owners of their
 	// organisation's open cases are told, once per case and report.
-	cases, err := q.OpenCasesLinkedTo(ctx, r.OrgID, into, r.ID)
-	if err != nil {
+	var cases []store.CaseOwner
+	if b.pre {
+		cases = b.casesLinkedTo(r, into)
+	} else if cases, err = q.OpenCasesLinkedTo(ctx, r.OrgID, into, r.ID); err != nil {
 		return err
 	}
 	for _, c := range cases {

@@ -19,8 +19,8 @@ type ReportSubjects struct {
 // ScreenReports is ScreenReport for many reports at once (the screening
 // job's batch), without returning the hits: the subjects are screened on
 // every core, and every report's hits are read and written in one
-// transaction, in the order given, exactly as ScreenReport one by one
-// would write them. When that transaction fails, each report is stored in
+// transaction, in the order given, as ScreenReport one by one would write
+// them (the new hits of all the reports in one statement at the end). When that transaction fails, each report is stored in
 // a transaction of its own, so one report's failure is only its own. It
 // returns the reports that failed, with their errors.
 func (s *Service) ScreenReports(ctx context.Context, reports []ReportSubjects) (failed map[string]error) {
@@ -69,9 +69,30 @@ func (s *Service) ScreenReports(ctx context.Context, reports []ReportSubjects) (
 		for _, h := range have {
 			byReport[h.ReportID] = append(byReport[h.ReportID], h)
 		}
+		// The new hits of all the reports are added in one statement, and
+		// the open cases of the reports with new hits read in one.
+		var news []*store.ScreeningHit
+		var told []string
 		for i, r := range reports {
-			if _, err := storeHits(ctx, q, r.ReportID, byReport[r.ReportID], wanted[i], scope); err != nil {
+			_, hs, err := updateHits(ctx, q, r.ReportID, byReport[r.ReportID], wanted[i], scope)
+			if err != nil {
 				return fmt.Errorf("report %s: %w", r.ReportID, err)
+			}
+			news = append(news, hs...)
+			if len(hs) > 0 {
+				told = append(told, r.ReportID)
+			}
+		}
+		if err := q.PutScreeningHits(ctx, news); err != nil {
+			return err
+		}
+		cases, err := q.OpenCasesOfReports(ctx, told)
+		if err != nil {
+			return err
+		}
+		for _, id := range told {
+			if err := tellCases(ctx, q, cases[id]); err != nil {
+				return fmt.Errorf("report %s: %w", id, err)
 			}
 		}
 		return nil

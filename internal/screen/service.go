@@ -582,7 +582,29 @@ func wantedHits(scope map[string]*loaded, subjects []store.Subject) map[hitKey]w
 // and the owners of the report's open cases told of them. It returns how
 // many of the report's hits are pending.
 func storeHits(ctx context.Context, q store.Q, reportID string, have []*store.ScreeningHit, wanted map[hitKey]wantedHit, scope map[string]*loaded) (int, error) {
-	pending := 0
+	pending, news, err := updateHits(ctx, q, reportID, have, wanted, scope)
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range news {
+		if err := q.PutScreeningHit(ctx, h); err != nil {
+			return 0, err
+		}
+	}
+	if len(news) == 0 {
+		return pending, nil
+	}
+	cases, err := q.OpenCasesOfReport(ctx, reportID)
+	if err != nil {
+		return 0, err
+	}
+	return pending, tellCases(ctx, q, cases)
+}
+
+// updateHits is storeHits without adding the new hits — it returns them,
+// counted in pending, for the caller to add (a screening batch adds all
+// its reports' in one statement) — or telling the cases of them.
+func updateHits(ctx context.Context, q store.Q, reportID string, have []*store.ScreeningHit, wanted map[hitKey]wantedHit, scope map[string]*loaded) (pending int, news []*store.ScreeningHit, err error) {
 	now := store.Now()
 	done := map[hitKey]bool{}
 	for _, h := range have {
@@ -594,7 +616,7 @@ func storeHits(ctx context.Context, q store.Q, reportID string, have []*store.Sc
 		if !ok {
 			if h.Status == StatusPending {
 				if err := q.DeleteScreeningHit(ctx, h.ID); err != nil {
-					return 0, err
+					return 0, nil, err
 				}
 			}
 			continue
@@ -617,7 +639,7 @@ func storeHits(ctx context.Context, q store.Q, reportID string, have []*store.Sc
 		}
 		upd.UpdatedAt = now
 		if err := q.UpdateScreeningHit(ctx, &upd); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	keys := make([]hitKey, 0, len(wanted))
@@ -634,25 +656,20 @@ func storeHits(ctx context.Context, q store.Q, reportID string, have []*store.Sc
 		h := &store.ScreeningHit{ID: store.NewID(), ReportID: reportID, Subject: k.subject, SubjectType: w.subject.Type,
 			List: k.list, EntryID: k.entry, EntryName: w.m.Name, EntryHash: w.m.EntryHash, ListVersion: w.version,
 			Score: scoreInt(w.m.Score), Why: w.m.Why, Status: StatusPending, CreatedAt: now, UpdatedAt: now}
-		if err := q.PutScreeningHit(ctx, h); err != nil {
-			return 0, err
-		}
+		news = append(news, h)
 		pending++
 	}
-	if len(keys) == 0 {
-		return pending, nil
-	}
-	// New hits: the owners of the report's open cases are told.
-	cases, err := q.OpenCasesOfReport(ctx, reportID)
-	if err != nil {
-		return 0, err
-	}
+	return pending, news, nil
+}
+
+// tellCases tells the owners of a report's open cases of its new hits.
+func tellCases(ctx context.Context, q store.Q, cases []store.CaseOwner) error {
 	for _, c := range cases {
 		if err := notify.Add(ctx, q, auth.Actor{}, c.UserID, notify.ScreeningHit, "case", c.CaseID); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return pending, nil
+	return nil
 }
 
 func scoreInt(f float64) int { return int(math.Round(f * 10000)) }

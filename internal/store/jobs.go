@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Job is a queued follow-up.
@@ -32,51 +34,126 @@ func (q Q) PutJobsOnce(ctx context.Context, jobs []*Job, at int64) error {
 	return q.insertMany(ctx, "jobs", "id, kind, report_id, run_after", rows, "ON CONFLICT DO NOTHING")
 }
 
-// ClaimJobs leases up to n due jobs of the given kinds until leaseUntil.
-// On PostgreSQL rows locked by another process are skipped.
+// ClaimJobs leases up to n due jobs of the given kinds until leaseUntil,
+// with one statement: those due first (then by id; the index jobs_pending
+// hands them over in that order, so a claim reads n rows however long the
+// queue), returned in order of id. The claimed jobs' run_after moves to
+// leaseUntil and their attempts count up by one (a Job's Attempts is the
+// count before this claim). On PostgreSQL rows locked by another
+// transaction are skipped (FOR UPDATE SKIP LOCKED), so concurrent claimers
+// never lease the same job; on SQLite writes are serialised.
 func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil int64) ([]*Job, error) {
-	ph, args := placeholders(kinds, 3)
-	lock := ""
-	if q.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+	if len(kinds) == 0 || n <= 0 {
+		return nil, nil
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT id, kind, report_id, attempts FROM jobs WHERE done_at = 0 AND run_after <= $1 AND kind IN (`+ph+`) ORDER BY id LIMIT $2`+lock,
-		append([]any{now, n}, args...)...)
+	ph, args := placeholders(kinds, 4)
+	due := `SELECT id FROM jobs WHERE done_at = 0 AND run_after <= $2 AND kind IN (` + ph + `) ORDER BY run_after, id LIMIT $3`
+	where := `id IN (` + due + `)`
+	if q.engine == Postgres {
+		// The jobs are looked up by id from the array the subquery makes
+		// (IN would hash-join it against a scan of the whole table).
+		where = `id = ANY(ARRAY(` + due + ` FOR UPDATE SKIP LOCKED))`
+	}
+	rows, err := q.q.QueryContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE `+where+`
+		RETURNING id, kind, report_id, attempts - 1`,
+		append([]any{leaseUntil, now, n}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim jobs: %w", err)
 	}
+	defer rows.Close()
 	var out []*Job
 	for rows.Next() {
 		var j Job
 		if err := rows.Scan(&j.ID, &j.Kind, &j.ReportID, &j.Attempts); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("store: claim jobs: %w", err)
 		}
 		out = append(out, &j)
 	}
-	rows.Close()
-	for _, j := range out {
-		if _, err := q.q.ExecContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE id = $2`, leaseUntil, j.ID); err != nil {
-			return nil, fmt.Errorf("store: claim job: %w", err)
-		}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim jobs: %w", err)
 	}
+	// RETURNING follows no order.
+	slices.SortFunc(out, func(a, b *Job) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
-// FinishJob marks a job done, or on failure schedules a retry at retryAt
-// (0: give up and mark it done with the error).
-func (q Q) FinishJob(ctx context.Context, id string, now int64, failure string, retryAt int64) error {
-	var err error
-	switch {
-	case failure == "":
-		_, err = q.q.ExecContext(ctx, `UPDATE jobs SET done_at = $1, last_error = '' WHERE id = $2`, now, id)
-	case retryAt == 0:
-		_, err = q.q.ExecContext(ctx, `UPDATE jobs SET done_at = $1, last_error = $2 WHERE id = $3`, now, failure, id)
-	default:
-		_, err = q.q.ExecContext(ctx, `UPDATE jobs SET run_after = $1, last_error = $2 WHERE id = $3`, retryAt, failure, id)
+// JobOutcome is how one claimed job ended.
+type JobOutcome struct {
+	ID string
+	// Failure is the job's error; "" when it succeeded.
+	Failure string
+	// RetryAt is when a failed job runs again (Unix microseconds); 0 gives
+	// it up (it is marked done with its error).
+	RetryAt int64
+}
+
+// FinishJobs records how claimed jobs ended, at now: the succeeded and
+// given-up ones are marked done (done jobs are never claimed again), a
+// failed one to be retried waits until its RetryAt with its error kept.
+// It takes one statement for the succeeded jobs and one for the failed
+// (per chunk of maxParams).
+func (q Q) FinishJobs(ctx context.Context, outcomes []JobOutcome, now int64) error {
+	var ok []string
+	var failed []JobOutcome
+	for _, o := range outcomes {
+		if o.Failure == "" {
+			ok = append(ok, o.ID)
+		} else {
+			failed = append(failed, o)
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("store: finish job: %w", err)
+	for start := 0; start < len(ok); start += maxParams - 1 {
+		chunk := ok[start:min(len(ok), start+maxParams-1)]
+		var err error
+		if q.engine == Postgres {
+			_, err = q.q.ExecContext(ctx, `UPDATE jobs SET done_at = $1, last_error = '' WHERE id = ANY($2::text[])`, now, chunk)
+		} else {
+			args := make([]any, 0, len(chunk)+1)
+			args = append(args, now)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			_, err = q.q.ExecContext(ctx, `UPDATE jobs SET done_at = ?, last_error = '' WHERE id IN (`+marks(len(chunk))+`)`, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("store: finish jobs: %w", err)
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	// A failed job given up (RetryAt 0) is done now; one to retry waits.
+	const set = `SET done_at = CASE WHEN f.retry_at = 0 THEN %[1]s ELSE jobs.done_at END,
+		run_after = CASE WHEN f.retry_at = 0 THEN jobs.run_after ELSE f.retry_at END,
+		last_error = f.failure`
+	if q.engine == Postgres {
+		ids := make([]string, len(failed))
+		errs := make([]string, len(failed))
+		at := make([]int64, len(failed))
+		for i, o := range failed {
+			ids[i], errs[i], at[i] = o.ID, o.Failure, o.RetryAt
+		}
+		_, err := q.q.ExecContext(ctx, `UPDATE jobs `+fmt.Sprintf(set, "$4::bigint")+`
+			FROM unnest($1::text[], $2::text[], $3::bigint[]) AS f(id, failure, retry_at) WHERE jobs.id = f.id`, ids, errs, at, now)
+		if err != nil {
+			return fmt.Errorf("store: finish failed jobs: %w", err)
+		}
+		return nil
+	}
+	for start := 0; start < len(failed); start += maxParams/3 - 1 {
+		chunk := failed[start:min(len(failed), start+maxParams/3-1)]
+		rows := make([]string, len(chunk))
+		args := make([]any, 0, 3*len(chunk)+1)
+		for i, o := range chunk {
+			rows[i] = "(?, ?, ?)"
+			args = append(args, o.ID, o.Failure, o.RetryAt)
+		}
+		args = append(args, now)
+		_, err := q.q.ExecContext(ctx, `WITH f(id, failure, retry_at) AS (VALUES `+strings.Join(rows, ", ")+`)
+			UPDATE jobs `+fmt.Sprintf(set, "?")+` FROM f WHERE jobs.id = f.id`, args...)
+		if err != nil {
+			return fmt.Errorf("store: finish failed jobs: %w", err)
+		}
 	}
 	return nil
 }

@@ -189,8 +189,8 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	ph, args := placeholders(ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE id IN (`+ph+`) ORDER BY kind, id`, args...)
+	in, args := q.inList("id", ids, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE `+in+` ORDER BY kind, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get identifiers: %w", err)
 	}
@@ -343,6 +343,72 @@ func (q Q) ClustersSharing(ctx context.Context, reportID string, identifierIDs [
 	return out, nil
 }
 
+// OrgProbe asks whether an identifier occurs in a report of an
+// organisation other than one (SeenInOrgMany).
+type OrgProbe struct{ IdentifierID, OrgID, ExceptReport string }
+
+// SeenInOrgMany is SeenInOrg for many reports at once (a linking batch's):
+// it returns the probes that hold, with one statement for every 1,000
+// probes and one indexed probe each.
+func (q Q) SeenInOrgMany(ctx context.Context, probes []OrgProbe) (map[OrgProbe]bool, error) {
+	out := map[OrgProbe]bool{}
+	cols := [][]string{make([]string, len(probes)), make([]string, len(probes)), make([]string, len(probes))}
+	for k, p := range probes {
+		cols[0][k], cols[1][k], cols[2][k] = p.IdentifierID, p.OrgID, p.ExceptReport
+	}
+	err := q.probeRows(ctx, "p(i, o, r)", cols, `SELECT p.i, p.o, p.r FROM p
+		WHERE EXISTS (SELECT 1 FROM identifier_occurrences x WHERE x.identifier_id = p.i AND x.org_id = p.o AND x.report_id <> p.r)`,
+		func(rows *sql.Rows) error {
+			var p OrgProbe
+			if err := rows.Scan(&p.IdentifierID, &p.OrgID, &p.ExceptReport); err != nil {
+				return err
+			}
+			out[p] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: seen in organisations: %w", err)
+	}
+	return out, nil
+}
+
+// ShareProbe asks for another report than ReportID that has an
+// identifier (OthersSharing).
+type ShareProbe struct{ ReportID, IdentifierID string }
+
+// Sharer is a report found by OthersSharing, with its cluster ("" when it
+// has no link row).
+type Sharer struct{ ReportID, ClusterID string }
+
+// OthersSharing is what ClustersSharing reads, for many reports at once (a
+// linking batch's): for each probe, one report other than ReportID that
+// has the identifier (any one: every report sharing an identifier is in
+// one cluster), and that report's cluster now. Probes no other report
+// answers are left out. One statement for every 1,000 probes.
+func (q Q) OthersSharing(ctx context.Context, probes []ShareProbe) (map[ShareProbe]Sharer, error) {
+	out := map[ShareProbe]Sharer{}
+	cols := [][]string{make([]string, len(probes)), make([]string, len(probes))}
+	for k, p := range probes {
+		cols[0][k], cols[1][k] = p.ReportID, p.IdentifierID
+	}
+	err := q.probeRows(ctx, "p(r, i)", cols, `SELECT s.r, s.i, s.other, COALESCE(l.cluster_id, '') FROM
+			(SELECT p.r, p.i, (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = p.i AND o.report_id <> p.r LIMIT 1) AS other FROM p) s
+		LEFT JOIN report_links l ON l.report_id = s.other WHERE s.other IS NOT NULL`,
+		func(rows *sql.Rows) error {
+			var p ShareProbe
+			var sh Sharer
+			if err := rows.Scan(&p.ReportID, &p.IdentifierID, &sh.ReportID, &sh.ClusterID); err != nil {
+				return err
+			}
+			out[p] = sh
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("store: reports sharing identifiers: %w", err)
+	}
+	return out, nil
+}
+
 // IdentifierOccurrences returns up to limit occurrences of an identifier,
 // in key order (organisation, then report).
 func (q Q) IdentifierOccurrences(ctx context.Context, identifierID string, limit int) ([]*Occurrence, error) {
@@ -379,8 +445,8 @@ func (q Q) GetReportLinks(ctx context.Context, reportIDs []string) (map[string]*
 	if len(reportIDs) == 0 {
 		return out, nil
 	}
-	ph, args := placeholders(reportIDs, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, linked_at, identifiers FROM report_links WHERE report_id IN (`+ph+`)`, args...)
+	in, args := q.inList("report_id", reportIDs, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, linked_at, identifiers FROM report_links WHERE `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: report links: %w", err)
 	}
@@ -413,13 +479,17 @@ func (q Q) GetReportLink(ctx context.Context, reportID string) (*ReportLink, err
 
 // PutReportLink writes a report's link row.
 func (q Q) PutReportLink(ctx context.Context, l *ReportLink) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO report_links (report_id, cluster_id, linked_at, identifiers) VALUES ($1,$2,$3,$4)
-		ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at, identifiers = excluded.identifiers`,
-		l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers))
-	if err != nil {
-		return fmt.Errorf("store: put report link: %w", err)
+	return q.PutReportLinks(ctx, []*ReportLink{l})
+}
+
+// PutReportLinks writes reports' link rows, one statement for many.
+func (q Q) PutReportLinks(ctx context.Context, ls []*ReportLink) error {
+	rows := make([][]any, len(ls))
+	for k, l := range ls {
+		rows[k] = []any{l.ReportID, l.ClusterID, l.LinkedAt, EncodeRefs(l.Identifiers)}
 	}
-	return nil
+	return q.insertMany(ctx, "report_links", "report_id, cluster_id, linked_at, identifiers", rows,
+		`ON CONFLICT (report_id) DO UPDATE SET cluster_id = excluded.cluster_id, linked_at = excluded.linked_at, identifiers = excluded.identifiers`)
 }
 
 // MergeClusters relabels every report of the clusters from to cluster into.
@@ -579,8 +649,8 @@ func (q Q) GetReports(ctx context.Context, ids []string) (map[string]*Report, er
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ph, args := placeholders(ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id IN (`+ph+`)`, args...)
+	in, args := q.inList("id", ids, 1)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get reports: %w", err)
 	}

@@ -245,6 +245,30 @@ func (q Q) OpenCasesOfReport(ctx context.Context, reportID string) ([]CaseOwner,
 	return out, rows.Err()
 }
 
+// OpenCasesOfReports is OpenCasesOfReport for many reports in one
+// statement, keyed by report.
+func (q Q) OpenCasesOfReports(ctx context.Context, reportIDs []string) (map[string][]CaseOwner, error) {
+	out := map[string][]CaseOwner{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	in, args := q.inList("cr.report_id", reportIDs, 1)
+	err := q.scanRows(ctx, `SELECT DISTINCT cr.report_id, c.id, COALESCE(c.assignee_id, c.created_by) FROM case_reports cr JOIN cases c ON c.id = cr.case_id
+		WHERE `+in+` AND c.status NOT IN ('resolved', 'closed') ORDER BY cr.report_id, c.id`, args, func(rows *sql.Rows) error {
+		var r string
+		var c CaseOwner
+		if err := rows.Scan(&r, &c.CaseID, &c.UserID); err != nil {
+			return err
+		}
+		out[r] = append(out[r], c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: cases of reports: %w", err)
+	}
+	return out, nil
+}
+
 // MailFailure is an e-mail job that failed at least once: still being
 // retried (Done false) or given up.
 type MailFailure struct {
@@ -321,6 +345,43 @@ func (q Q) MarkNotificationsRead(ctx context.Context, userID, id string, at int6
 		}
 	}
 	return nil
+}
+
+// OpenCaseReport is a report of an open case, with the case's
+// organisation and owner and the report's cluster ("" when it has no link
+// row).
+type OpenCaseReport struct{ CaseID, OrgID, UserID, ReportID, ClusterID string }
+
+// OpenCaseReports returns the reports of the open cases of organisations
+// orgIDs that are in one of clusters or are one of reportIDs: what
+// OpenCasesLinkedTo reads, for a linking batch at its start (clusters are
+// those its reports may join, reportIDs its reports). One statement.
+func (q Q) OpenCaseReports(ctx context.Context, orgIDs, clusters, reportIDs []string) ([]OpenCaseReport, error) {
+	og, args := q.probeTable("og(id)", [][]string{orgIDs}, 1)
+	cl, a := q.probeTable("cl(id)", [][]string{clusters}, 1+len(args))
+	args = append(args, a...)
+	br, a := q.probeTable("br(id)", [][]string{reportIDs}, 1+len(args))
+	args = append(args, a...)
+	const cols = `c.id, c.org_id, COALESCE(c.assignee_id, c.created_by), cr.report_id, COALESCE(rl.cluster_id, '')`
+	const open = `c.org_id IN (SELECT id FROM og) AND c.status NOT IN ('resolved', 'closed')`
+	var out []OpenCaseReport
+	err := q.scanRows(ctx, `WITH `+og+`, `+cl+`, `+br+`
+		SELECT `+cols+` FROM report_links rl JOIN case_reports cr ON cr.report_id = rl.report_id JOIN cases c ON c.id = cr.case_id
+		WHERE rl.cluster_id IN (SELECT id FROM cl) AND `+open+`
+		UNION
+		SELECT `+cols+` FROM case_reports cr JOIN cases c ON c.id = cr.case_id LEFT JOIN report_links rl ON rl.report_id = cr.report_id
+		WHERE cr.report_id IN (SELECT id FROM br) AND `+open, args, func(rows *sql.Rows) error {
+		var c OpenCaseReport
+		if err := rows.Scan(&c.CaseID, &c.OrgID, &c.UserID, &c.ReportID, &c.ClusterID); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open case reports: %w", err)
+	}
+	return out, nil
 }
 
 // OpenCasesLinkedTo returns the open cases of organisation orgID that hold

@@ -277,6 +277,17 @@ func scanHit(row interface{ Scan(...any) error }) (*ScreeningHit, error) {
 	return &h, err
 }
 
+// PutScreeningHits inserts new hits, one statement for many (a screening
+// batch's).
+func (q Q) PutScreeningHits(ctx context.Context, hs []*ScreeningHit) error {
+	rows := make([][]any, len(hs))
+	for k, h := range hs {
+		rows[k] = []any{h.ID, h.ReportID, h.Subject, h.SubjectType, h.List, h.EntryID, h.EntryName, h.EntryHash, h.ListVersion, h.Score, h.Why,
+			h.Status, h.ReviewerID, h.Note, h.ReviewedAt, h.ReviewedHash, h.CreatedAt, h.UpdatedAt}
+	}
+	return q.insertMany(ctx, "screening_hits", hitCols, rows)
+}
+
 // PutScreeningHit inserts a hit.
 func (q Q) PutScreeningHit(ctx context.Context, h *ScreeningHit) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO screening_hits (`+hitCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
@@ -327,13 +338,8 @@ func (q Q) ScreeningHitsByReport(ctx context.Context, reportIDs []string) ([]*Sc
 	var out []*ScreeningHit
 	for len(reportIDs) > 0 {
 		n := min(len(reportIDs), 500)
-		args := make([]any, n)
-		ph := make([]string, n)
-		for i, id := range reportIDs[:n] {
-			args[i] = id
-			ph[i] = "$" + strconv.Itoa(i+1)
-		}
-		rows, err := q.q.QueryContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE report_id IN (`+strings.Join(ph, ",")+`)
+		in, args := q.inList("report_id", reportIDs[:n], 1)
+		rows, err := q.q.QueryContext(ctx, `SELECT `+hitCols+` FROM screening_hits WHERE `+in+`
 			ORDER BY report_id, score DESC, id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: screening hits: %w", err)

@@ -127,3 +127,28 @@ func Raw(t testing.TB, e store.Engine, dsn string) []byte {
 	}
 	return raw
 }
+
+// Case stores a case of organisation orgID with the given status,
+// assigned to owner, holding reportIDs, and returns its id (for tests of
+// what a case's owner is told).
+func Case(t testing.TB, db *store.DB, orgID, status, owner string, reportIDs ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	id := store.NewID()
+	err := db.Tx(ctx, func(q store.Q) error {
+		if err := q.PutCase(ctx, &store.Case{ID: id, OrgID: orgID, Title: "t", Status: status, Urgency: "normal",
+			AssigneeID: owner, CreatedAt: store.Now(), UpdatedAt: store.Now()}); err != nil {
+			return err
+		}
+		for _, r := range reportIDs {
+			if err := q.AddCaseReport(ctx, id, r, store.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("store case: %v", err)
+	}
+	return id
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/casework"
@@ -428,6 +429,11 @@ func TestBoundedWalk(t *testing.T) {
 			w.file("intake@home", &intake.Submission{Narrative: word + " alone."})
 		}
 		both = append(both, w.file("intake@home", &intake.Submission{Narrative: "Vestmoor and Quillbrand."}).ID)
+		// The window bounds the walk of the merged index; pending rows are
+		// read whole.
+		if err := w.search.MergeAll(ctx); err != nil {
+			t.Fatal(err)
+		}
 		inv := w.actors["investigator@home"]
 		var found []string
 		cursor, pages, partial := "", 0, 0
@@ -459,6 +465,48 @@ func TestBoundedWalk(t *testing.T) {
 		p, err := w.search.Search(ctx, inv, "quillbrand", 20, "")
 		if err != nil || len(p.Results) != 8 || p.Partial || p.NextCursor != "" {
 			t.Errorf("one word: %d results, partial %v, cursor %q, %v; want all 8 at once", len(p.Results), p.Partial, p.NextCursor, err)
+		}
+	})
+}
+
+// TestRunMerge: the merge loop moves what intake left pending into the
+// term-keyed table, and the reports are found the same before and after.
+func TestRunMerge(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db.Engine)
+		ctx := context.Background()
+		for range 3 {
+			w.file("intake@home", &intake.Submission{Narrative: "Marrowgate and 翠鸟园区."})
+		}
+		if n, err := w.db.Read().CountSearchPending(ctx); err != nil || n != 3 {
+			t.Fatalf("pending before the merge: %d, %v; want 3", n, err)
+		}
+		before := w.find("investigator@home", "marrowgate 翠鸟")
+		mctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.search.RunMerge(mctx, 10*time.Millisecond)
+		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			n, err := w.db.Read().CountSearchPending(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d rows still pending after 10 s", n)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		after := w.find("investigator@home", "marrowgate 翠鸟")
+		if len(before) != 3 || len(after) != 3 {
+			t.Errorf("found %d before the merge, %d after; want 3 and 3", len(before), len(after))
 		}
 	})
 }

@@ -325,6 +325,11 @@ const (
 	RangeRefresh  = time.Minute
 )
 
+// SearchMergeEvery is how often the search index's pending rows (a row of
+// hashes a report, as intake writes them) are merged into its term-keyed
+// table, a thousand at a time until none is left.
+const SearchMergeEvery = time.Second
+
 // JobClaim is how many due jobs a job worker claims at a time: a batch of
 // linking and of screening jobs, each done in one transaction.
 const JobClaim = 128
@@ -346,10 +351,14 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(2 + JobWorkers + DeliveryWorkers)
+	s.bg.Add(3 + JobWorkers + DeliveryWorkers)
 	go func() {
 		defer s.bg.Done()
 		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)
+	}()
+	go func() {
+		defer s.bg.Done()
+		s.Search.RunMerge(ctx, SearchMergeEvery)
 	}()
 	for range JobWorkers {
 		go func() {

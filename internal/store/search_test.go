@@ -29,7 +29,26 @@ func TestDeleteSearchTerms(t *testing.T) {
 		}
 		put(r1, 1, 2, 3)
 		put(r2, 3, 4)
+		// Pending rows are found before they are merged.
+		if got, _, err := db.Read().SearchReports(ctx, [][]byte{term(3)}, "", 10, 0); err != nil || len(got) != 2 {
+			t.Fatalf("term 3 before the merge: %v, %v; want both reports", got, err)
+		}
+		merge := func() {
+			t.Helper()
+			if err := db.Tx(ctx, func(q store.Q) error { _, err := q.MergeSearchPending(ctx, 1000); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := db.Read().CountSearchPending(ctx); err != nil || n != 0 {
+				t.Fatalf("pending after the merge: %d, %v", n, err)
+			}
+		}
+		merge()
 		put(r1, 3, 5) // a statement added later: one term it had, one new
+		// Its terms are split between the merged table and a pending row.
+		if got, _, err := db.Read().SearchReports(ctx, [][]byte{term(1), term(5)}, "", 10, 0); err != nil || len(got) != 1 || got[0] != r1 {
+			t.Fatalf("terms 1 and 5 (merged and pending): %v, %v; want the first report", got, err)
+		}
+		merge()
 		count := func() int {
 			t.Helper()
 			n, err := db.Read().CountSearchTerms(ctx)

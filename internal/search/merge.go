@@ -10,7 +10,7 @@ import (
 
 // MergeBatch is how many pending rows (a report each, or a statement added
 // later) one merge moves into the term-keyed index, in one transaction.
-const MergeBatch = 1000
+const MergeBatch = 500
 
 // MergePending moves up to MergeBatch pending rows of the index into its
 // term-keyed table (store.MergeSearchPending) and returns how many.

@@ -27,14 +27,37 @@ type SearchTerm struct {
 // (searches read both meanwhile). A report's 89 terms (on generated data)
 // were 89 random inserts into search_terms' B-tree in the intake
 // transaction; now they are one row.
+//
+// Searches read pending rows whole, so their number is kept bounded: when
+// SearchPendingCap or more wait (the merge is behind, under a flood of
+// reports), the rows go straight into search_terms as before, which costs
+// intake more and so slows the flood down.
 func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
-	_, docs := searchRows(ts)
+	rows, docs := searchRows(ts)
+	if len(docs) == 0 {
+		return nil
+	}
+	waiting, err := q.CountSearchPending(ctx)
+	if err != nil {
+		return err
+	}
+	if waiting >= SearchPendingCap {
+		if err := q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING"); err != nil {
+			return err
+		}
+		return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
+	}
 	pending := make([][]any, len(docs))
 	for i, d := range docs {
 		pending[i] = []any{NewID(), d[0], d[1]}
 	}
 	return q.insertMany(ctx, "search_pending", "id, report_id, terms", pending)
 }
+
+// SearchPendingCap is how many search_pending rows may wait before intake
+// writes straight into search_terms (at 2,000, a search reads about 3 MB
+// of pending hashes).
+const SearchPendingCap = 2000
 
 // MergeSearchPending moves the rows of at most max search_pending rows,
 // oldest first, into search_terms in key order, and deletes them from
@@ -458,24 +481,50 @@ func (q Q) pendingMatches(ctx context.Context, terms [][]byte, before string, wi
 		return nil, fmt.Errorf("store: search pending: %w", err)
 	}
 	var out []string
+	// Reports with some of the terms pending and the rest perhaps merged
+	// (a statement added to a report already merged): one query for all.
+	var partly []string
 	for report, have := range found {
-		if len(have) < len(terms) {
-			missing := []any{report}
-			for i, t := range terms {
-				if !have[i] {
-					missing = append(missing, t)
-				}
-			}
-			var n int
-			err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM search_terms WHERE report_id = $1 AND term IN (`+numbered(len(missing)-1, 2)+`)`, missing...).Scan(&n)
-			if err != nil {
+		switch {
+		case len(have) == len(terms):
+			out = append(out, report)
+		case len(have) > 0:
+			partly = append(partly, report)
+		}
+	}
+	for len(partly) > 0 {
+		chunk := partly[:min(len(partly), 200)]
+		partly = partly[len(chunk):]
+		ph, args := placeholders(chunk, 1)
+		for _, t := range terms {
+			args = append(args, t)
+		}
+		rs, err := q.q.QueryContext(ctx, `SELECT report_id, term FROM search_terms WHERE report_id IN (`+ph+`) AND term IN (`+numbered(len(terms), len(chunk)+1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: search pending: %w", err)
+		}
+		for rs.Next() {
+			var report string
+			var term []byte
+			if err := rs.Scan(&report, &term); err != nil {
+				rs.Close()
 				return nil, fmt.Errorf("store: search pending: %w", err)
 			}
-			if n < len(missing)-1 {
-				continue
+			for i, t := range terms {
+				if bytes.Equal(term, t) {
+					found[report][i] = true
+				}
 			}
 		}
-		out = append(out, report)
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, fmt.Errorf("store: search pending: %w", err)
+		}
+		for _, report := range chunk {
+			if len(found[report]) == len(terms) {
+				out = append(out, report)
+			}
+		}
 	}
 	return out, nil
 }

@@ -84,3 +84,42 @@ func TestDeleteSearchTerms(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchPendingCap: past the cap of pending rows, intake's rows go
+// straight into the term-keyed table; either way they are found, and the
+// count of rows is the same.
+func TestSearchPendingCap(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var ts []store.SearchTerm
+		for range store.SearchPendingCap {
+			ts = append(ts, store.SearchTerm{Term: bytes.Repeat([]byte{1}, 16), ReportID: store.NewID()})
+		}
+		if err := db.Tx(ctx, func(q store.Q) error { return q.PutSearchTerms(ctx, ts) }); err != nil {
+			t.Fatal(err)
+		}
+		late := store.NewID()
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutSearchTerms(ctx, []store.SearchTerm{{Term: bytes.Repeat([]byte{2}, 16), ReportID: late}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.Read().CountSearchPending(ctx); err != nil || n != store.SearchPendingCap {
+			t.Errorf("pending %d, %v; want the cap, %d (the late report written straight)", n, err, store.SearchPendingCap)
+		}
+		if n, err := db.Read().CountSearchTerms(ctx); err != nil || n != store.SearchPendingCap+1 {
+			t.Errorf("rows %d, %v; want %d", n, err, store.SearchPendingCap+1)
+		}
+		got, _, err := db.Read().SearchReports(ctx, [][]byte{bytes.Repeat([]byte{2}, 16)}, "", 10, 0)
+		if err != nil || len(got) != 1 || got[0] != late {
+			t.Errorf("the late report: %v, %v", got, err)
+		}
+		// Erasing it leaves nothing of it.
+		if err := db.Tx(ctx, func(q store.Q) error { return q.DeleteSearchTerms(ctx, late) }); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := db.Read().SearchReports(ctx, [][]byte{bytes.Repeat([]byte{2}, 16)}, "", 10, 0); len(got) != 0 {
+			t.Errorf("after erasure: %v", got)
+		}
+	})
+}

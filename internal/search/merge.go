@@ -10,6 +10,10 @@ import (
 
 // MergeBatch is how many pending rows (a report each, or a statement added
 // later) one merge moves into the term-keyed index, in one transaction.
+// Through HTTP at 64 clients on SQLite, 500 took 1,391-1,401 reports/s
+// (p99 302-327 ms), 200 took 1,300-1,333/s (p99 226-266 ms), 50
+// 1,060-1,129/s (p99 181-198 ms): a merge holds the one writer, so larger
+// ones cost intake less in all and more in its slowest answers.
 const MergeBatch = 500
 
 // MergePending moves up to MergeBatch pending rows of the index into its

@@ -327,7 +327,7 @@ const (
 
 // SearchMergeEvery is how often the search index's pending rows (a row of
 // hashes a report, as intake writes them) are merged into its term-keyed
-// table, a thousand at a time until none is left.
+// table, 500 at a time (search.MergeBatch) until none is left.
 const SearchMergeEvery = time.Second
 
 // JobClaim is how many due jobs a job worker claims at a time: a batch of

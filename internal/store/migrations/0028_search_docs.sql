@@ -24,7 +24,7 @@ DROP INDEX search_terms_report;
 -- search_pending holds, per report (or statement added later), the hashes
 -- intake wrote that are not yet in search_terms: intake writes this one row
 -- instead of one random insert into search_terms for every term (89 for a
--- generated report), and a background merge moves a thousand reports' rows
+-- generated report), and a background merge moves 500 reports' rows
 -- at a time into search_terms in key order, then deletes them here.
 -- Searches read both.
 CREATE TABLE search_pending (

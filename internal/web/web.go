@@ -7,6 +7,8 @@
 // strict Content-Security-Policy the server sets: no inline script or style.
 package web
 
+//go:generate go run ./phonegen static/phonemeta.js
+
 import (
 	"bytes"
 	"context"

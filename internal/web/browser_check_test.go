@@ -60,6 +60,8 @@ func corpusInputs(t *testing.T) []string {
 			for _, w := range line.Want {
 				v := w.Value
 				add(v, strings.ToUpper(v))
+				name := strings.TrimPrefix(v, "@")
+				add("instagram.com/"+name, "https://www.instagram.com/"+name+"/", "tiktok.com/@"+name, "https://m.tiktok.com/@"+name, "facebook.com/"+name, "https://fb.com/"+name)
 				if name, ok := strings.CutPrefix(v, "@"); ok {
 					add(name, "t.me/"+name, "https://t.me/"+name, "https://t.me/s/"+name+"/", "@"+strings.ToUpper(name))
 				}

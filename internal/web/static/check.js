@@ -46,7 +46,11 @@
     var b = el.querySelector("p.band");
     b.classList.add("band-" + band);
     b.querySelector("strong").textContent = d["band" + band.charAt(0).toUpperCase() + band.slice(1)] || "";
-    el.querySelector(".legitimate").hidden = !(entry && entry.legitimate);
+    if (entry && entry.legitimate) {
+      var legit = el.querySelector(".legitimate");
+      legit.hidden = false;
+      legit.setAttribute("data-legitimate", "true");
+    }
     var unv = (entry && entry.unverified_reports) || "none";
     if (unv !== "none") {
       var u = el.querySelector("p.unverified");
@@ -57,8 +61,12 @@
     form.parentNode.insertBefore(el, tpl);
   }
 
+  // The server-side check, asked for with its button, posts as without
+  // JavaScript (the click is noted for browsers without SubmitEvent.submitter).
+  var toServer = false;
+  document.getElementById("check-server").addEventListener("click", function () { toServer = true; });
   form.addEventListener("submit", function (ev) {
-    if (ev.submitter && ev.submitter.id === "check-server") { return; } // asked for the server
+    if (toServer || (ev.submitter && ev.submitter.id === "check-server")) { return; }
     ev.preventDefault();
     var n = window.VigilNormalize.query(input.value);
     if (!n) { offerServer(); return; }

@@ -122,10 +122,41 @@
     return out.length >= 7 ? out : null;
   }
 
-  function handle(name) {
-    var v = name.toLowerCase();
-    if (v.length < 5 || v.length > 32 || STOP[v] || !/^[a-z0-9_]+$/.test(v)) { return null; }
+  // handle is the extractor's handleValue for Telegram, Instagram and
+  // TikTok: lower case, with '@'.
+  var HANDLE = { telegram: [5, 32, /^[a-z0-9_]+$/], instagram: [2, 30, /^[a-z0-9_.]+$/], tiktok: [2, 24, /^[a-z0-9_.]+$/] };
+  function handle(name, kind) {
+    var v = name.toLowerCase(), r = HANDLE[kind || "telegram"];
+    if (v.length < r[0] || v.length > r[1] || STOP[v] || !r[2].test(v)) { return null; }
     return "@" + v;
+  }
+  var IG_RESERVED = { p: 1, reel: 1, reels: 1, explore: 1, accounts: 1, direct: 1, tv: 1 };
+  var FB_RESERVED = {
+    "profile.php": 1, people: 1, pages: 1, groups: 1, "sharer.php": 1, share: 1, sharer: 1, watch: 1, events: 1,
+    login: 1, "login.php": 1, "home.php": 1, "photo.php": 1, "story.php": 1, "permalink.php": 1, marketplace: 1,
+    help: 1, reel: 1, story: 1, photo: 1, photos: 1, videos: 1
+  };
+  var SITE = "^(?:https?:\\/\\/)?(?:www\\.)?";
+
+  // profile reads a profile link of Instagram, TikTok or Facebook, as the
+  // extractor's socialProfile does for the plainest forms.
+  function profile(q) {
+    var m, v;
+    if ((m = new RegExp(SITE + "(?:m\\.)?(?:instagram\\.com|instagr\\.am)\\/(?:stories\\/)?([A-Za-z0-9_.]*[A-Za-z0-9_])\\/?$", "i").exec(q))) {
+      if (IG_RESERVED[m[1]] || /^stories$/.test(m[1])) { return null; }
+      v = handle(m[1], "instagram");
+      return v ? { kind: "instagram", value: v } : null;
+    }
+    if ((m = new RegExp(SITE + "(?:m\\.)?tiktok\\.com\\/@([A-Za-z0-9_.]*[A-Za-z0-9_])\\/?$", "i").exec(q))) {
+      v = handle(m[1], "tiktok");
+      return v ? { kind: "tiktok", value: v } : null;
+    }
+    if ((m = new RegExp(SITE + "(?:(?:m|web|mbasic)\\.)?(?:facebook\\.com|fb\\.com|fb\\.me)\\/([A-Za-z0-9.]*[A-Za-z0-9])\\/?$", "i").exec(q))) {
+      v = m[1].toLowerCase();
+      if (FB_RESERVED[m[1]] || v.length < 5 || v.length > 50) { return null; }
+      return { kind: "facebook", value: v };
+    }
+    return null;
   }
 
   // plainWord reports whether no wallet, IBAN or phone scanner of the
@@ -166,6 +197,14 @@
     if ((m = /^(?:https?:\/\/)?(?:www\.)?wa\.me\/\+?([0-9]{8,})\/?$/i.exec(q))) {
       v = parsePhone("+" + m[1], "");
       return v ? { kind: "whatsapp", value: v } : null;
+    }
+    // An Ethereum address in one case (mixed case carries a checksum this
+    // file does not compute).
+    if (/^0[xX](?:[0-9a-f]{40}|[0-9A-F]{40})$/.test(q)) {
+      return { kind: "eth", value: "0x" + q.slice(2).toLowerCase() };
+    }
+    if (plainWord(q)) {
+      return profile(q);
     }
     return null;
   }

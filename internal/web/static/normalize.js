@@ -186,7 +186,7 @@
       v = handle(m[1]);
       return v ? { kind: "telegram", value: v } : null;
     }
-    if ((m = /^[a-z][a-z0-9_]*$/.exec(q)) && q.length < 14 && plainWord(q)) {
+    if ((m = /^[A-Za-z][A-Za-z0-9_]*$/.exec(q)) && plainWord(q)) {
       v = handle(q);
       return v ? { kind: "telegram", value: v } : null;
     }

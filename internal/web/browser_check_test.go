@@ -60,6 +60,9 @@ func corpusInputs(t *testing.T) []string {
 			for _, w := range line.Want {
 				v := w.Value
 				add(v, strings.ToUpper(v))
+				if local, host, ok := strings.Cut(v, "@"); ok && local != "" {
+					add(strings.ToUpper(local)+"@"+host, local+"@"+strings.ToUpper(host), local+".x@"+host)
+				}
 				name := strings.TrimPrefix(v, "@")
 				add("instagram.com/"+name, "https://www.instagram.com/"+name+"/", "tiktok.com/@"+name, "https://m.tiktok.com/@"+name, "facebook.com/"+name, "https://fb.com/"+name)
 				if name, ok := strings.CutPrefix(v, "@"); ok {

@@ -8,7 +8,7 @@
 // strict Content-Security-Policy the server sets: no inline script or style.
 package web
 
-//go:generate go run ./phonegen static/phonemeta.js
+//go:generate go run ./phonegen static/phonemeta.js static/mailhosts.js
 
 import (
 	"bytes"

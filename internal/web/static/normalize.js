@@ -3,12 +3,14 @@
 // (kind and normalised value) for the inputs it is sure of, and null for
 // everything else: the page then offers the server-side check instead of
 // guessing. Phone numbers are validated with the metadata of phonemeta.js,
-// generated from the phonenumbers library the server uses.
+// generated from the phonenumbers library the server uses; e-mail
+// addresses are read at the hosts of mailhosts.js only.
 // internal/web/normalize_browser_test.go runs it over the extractor's
 // corpora and fails if it ever disagrees with the Go normaliser.
 (function (g) {
   "use strict";
   var META = g.VigilPhoneMeta || {};
+  var MAIL = g.VigilMailHosts || [];
 
   // The extractor's trunkZero calling codes and fallback regions
   // (internal/extract/phone.go): national numbers of these are read with a
@@ -197,6 +199,13 @@
     if ((m = /^(?:https?:\/\/)?(?:www\.)?wa\.me\/\+?([0-9]{8,})\/?$/i.exec(q))) {
       v = parsePhone("+" + m[1], "");
       return v ? { kind: "whatsapp", value: v } : null;
+    }
+    // An e-mail address at a host of mailhosts.js (generated: hosts the
+    // extractor reads; others may be public suffixes, which this file does
+    // not know).
+    if ((m = /^([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9.]+)$/.exec(q)) && plainWord(m[1]) &&
+        m[1].indexOf("..") < 0 && MAIL.indexOf(m[2].toLowerCase()) >= 0) {
+      return { kind: "email", value: m[1].toLowerCase() + "@" + m[2].toLowerCase() };
     }
     // An Ethereum address in one case (mixed case carries a checksum this
     // file does not compute).

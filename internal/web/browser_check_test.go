@@ -211,6 +211,7 @@ func TestCheckOnDevice(t *testing.T) {
 				rec.reset()
 				b.set("#q", tc.typed)
 				b.do(chromedp.Click(chromedp.CSS("form button.primary")), chromedp.WaitVisible(chromedp.CSS(`.result[data-local] code, #check-unsure:not([hidden])`)))
+				b.shot("check-local-" + string(eng) + "-" + tc.value[1:])
 				if got := b.text(".result code"); got != tc.value {
 					t.Errorf("%s: read as %q, want %q", tc.typed, got, tc.value)
 				}
@@ -248,6 +249,7 @@ func TestCheckOnDevice(t *testing.T) {
 			rec.reset()
 			b.set("#q", "hr.jobs@example.com")
 			b.do(chromedp.Click(chromedp.CSS("form button.primary")), chromedp.WaitVisible(chromedp.CSS("#check-unsure")))
+			b.shot("check-unsure-" + string(eng))
 			for _, s := range rec.reset() {
 				if strings.Contains(s, "example") {
 					t.Errorf("sent before the server check was asked for: %s", s)

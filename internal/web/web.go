@@ -3,9 +3,12 @@
 // from embedded templates; nothing is loaded from a third-party host.
 //
 // Pages work without JavaScript. The little script there is (leave quickly,
-// copy, select all, the network view) is served from /static/ under the
+// copy, select all, the network view, the check answered on the device from
+// the published range) is served from /static/ under the
 // strict Content-Security-Policy the server sets: no inline script or style.
 package web
+
+//go:generate go run ./phonegen static/phonemeta.js static/mailhosts.js
 
 import (
 	"bytes"

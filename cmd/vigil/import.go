@@ -15,6 +15,7 @@ import (
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/ingest"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // runImport imports a spreadsheet (CSV, XLSX) or KoboToolbox submissions
@@ -109,16 +110,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return importError(path, err)
 	}
-	db, err := openDB(ctx, cfg)
+	db, orgID, err := openForOrg(ctx, cfg, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st := staff.New(db, cfg.SessionTTL)
-	orgID, err := pickOrg(ctx, st, *org)
-	if err != nil {
-		return err
-	}
 	// A dry run only reads; an import writes through intake, which (like
 	// serve) holds the SQLite database for itself.
 	svc := ingest.New(db, nil, e.log)
@@ -164,6 +160,24 @@ func importError(path string, err error) error {
 	return fmt.Errorf("import: %w", err)
 }
 
+// openForOrg checks the configuration, opens the existing database and
+// finds the organisation named (see pickOrg).
+func openForOrg(ctx context.Context, cfg *config.Config, org string) (*store.DB, string, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, "", err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	orgID, err := pickOrg(ctx, staff.New(db, cfg.SessionTTL), org)
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return db, orgID, nil
+}
+
 // pickOrg finds the organisation named (id or name), or the only one.
 func pickOrg(ctx context.Context, st *staff.Service, org string) (string, error) {
 	if org != "" {
@@ -204,19 +218,11 @@ func runKoboHook(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import kobo-hook: %w", err)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, orgID, err := openForOrg(ctx, cfg, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st := staff.New(db, cfg.SessionTTL)
-	orgID, err := pickOrg(ctx, st, *org)
-	if err != nil {
-		return err
-	}
 	svc := ingest.New(db, nil, e.log)
 	token, err := svc.CreateKoboHook(ctx, staff.System, orgID, *name, mb)
 	if err != nil {
@@ -260,18 +266,11 @@ func importVigil(ctx context.Context, e *env, cfg *config.Config, dir, org strin
 	if err != nil {
 		return importError(dir, err)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	db, orgID, err := openForOrg(ctx, cfg, org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	orgID, err := pickOrg(ctx, staff.New(db, cfg.SessionTTL), org)
-	if err != nil {
-		return err
-	}
 	svc := ingest.New(db, nil, e.log)
 	var cw *casework.Service
 	if !dry {

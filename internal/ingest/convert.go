@@ -135,17 +135,7 @@ func (c *converter) convert(rec *Record, ps *Problems) (row *Row, skip bool) {
 	before := len(ps.List)
 	bad := func(col, format string, args ...any) { ps.add(rec.Line, col, format, args...) }
 	get := rec.Get
-	one := func(name string) (string, string) {
-		vals, cols := c.cells(name, get)
-		if len(vals) == 0 {
-			return "", ""
-		}
-		v, ok := c.code(name, vals[0])
-		if !ok {
-			return "", ""
-		}
-		return v, cols[0]
-	}
+	one := func(name string) (string, string) { return c.first(name, get) }
 	sub := &intake.Submission{Channel: "import", Language: c.m.Language, Country: c.m.Country}
 	fieldCol := map[string]string{} // submission field → column, for Validate's errors
 	if v, col := one("language"); v != "" {

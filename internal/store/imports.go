@@ -115,8 +115,13 @@ func (q Q) PutPendingAttachment(ctx context.Context, a *PendingAttachment) error
 
 // PendingAttachments returns a report's pending attachments, by URL.
 func (q Q) PendingAttachments(ctx context.Context, reportID string) ([]*PendingAttachment, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, url, name, media_type, reason, created_at FROM import_attachments
-		WHERE report_id = $1 ORDER BY url`, reportID)
+	return q.pendingAttachments(ctx, `WHERE report_id = $1 ORDER BY url`, reportID)
+}
+
+// pendingAttachments reads the pending attachments that rest (a WHERE,
+// ORDER BY and LIMIT) selects.
+func (q Q) pendingAttachments(ctx context.Context, rest string, args ...any) ([]*PendingAttachment, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, url, name, media_type, reason, created_at FROM import_attachments `+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending attachments: %w", err)
 	}
@@ -177,21 +182,7 @@ func (q Q) CountImportRows(ctx context.Context, orgID string) (int, error) {
 // AllPendingAttachments returns every pending attachment, oldest first, at
 // most limit.
 func (q Q) AllPendingAttachments(ctx context.Context, limit int) ([]*PendingAttachment, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, url, name, media_type, reason, created_at FROM import_attachments
-		ORDER BY created_at, report_id, url LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: pending attachments: %w", err)
-	}
-	defer rows.Close()
-	var out []*PendingAttachment
-	for rows.Next() {
-		a := &PendingAttachment{}
-		if err := rows.Scan(&a.ReportID, &a.URL, &a.Name, &a.MediaType, &a.Reason, &a.CreatedAt); err != nil {
-			return nil, fmt.Errorf("store: pending attachments: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return q.pendingAttachments(ctx, `ORDER BY created_at, report_id, url LIMIT $1`, limit)
 }
 
 // DeletePendingAttachment forgets a pending attachment (fetched, or its

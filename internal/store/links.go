@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -261,13 +260,11 @@ func fillRelink(ctx context.Context, q Q) error {
 }
 
 func placeholders(vals []string, from int) (string, []any) {
-	ph := make([]string, len(vals))
 	args := make([]any, len(vals))
 	for i, v := range vals {
-		ph[i] = "$" + strconv.Itoa(from+i)
 		args[i] = v
 	}
-	return strings.Join(ph, ","), args
+	return numbered(len(vals), from), args
 }
 
 // occurrenceCols are identifier_occurrences' columns, key first.

@@ -33,7 +33,7 @@ type SearchTerm struct {
 // reports), the rows go straight into search_terms as before, which costs
 // intake more and so slows the flood down.
 func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
-	rows, docs := searchRows(ts)
+	docs := searchDocs(ts)
 	if len(docs) == 0 {
 		return nil
 	}
@@ -42,6 +42,10 @@ func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
 		return err
 	}
 	if waiting >= SearchPendingCap {
+		rows := make([][]any, len(ts))
+		for i, t := range ts {
+			rows[i] = []any{t.Term, t.ReportID}
+		}
 		if err := q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING"); err != nil {
 			return err
 		}
@@ -128,7 +132,7 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 
 // hashes yields the hashes of a search_docs or search_pending row's list.
 // A list whose length is not a whole number of hashes yields its whole
-// hashes only (lists are written by searchRows, always whole).
+// hashes only (lists are written by searchDocs, always whole).
 func hashes(b []byte) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		for i := 0; i+seal.SearchTermSize <= len(b); i += seal.SearchTermSize {
@@ -148,14 +152,11 @@ func numbered(n, from int) string {
 	return strings.Join(ph, ",")
 }
 
-// searchRows returns the search_terms rows of ts and their search_docs
-// rows, one for each report, holding the report's hashes concatenated in
-// the order given.
-func searchRows(ts []SearchTerm) (rows, docs [][]any) {
-	rows = make([][]any, len(ts))
+// searchDocs returns the search_docs rows of ts, one for each report,
+// holding the report's hashes concatenated in the order given.
+func searchDocs(ts []SearchTerm) (docs [][]any) {
 	at := map[string]int{}
-	for i, t := range ts {
-		rows[i] = []any{t.Term, t.ReportID}
+	for _, t := range ts {
 		j, ok := at[t.ReportID]
 		if !ok {
 			j = len(docs)
@@ -164,7 +165,7 @@ func searchRows(ts []SearchTerm) (rows, docs [][]any) {
 		}
 		docs[j][1] = append(docs[j][1].([]byte), t.Term...)
 	}
-	return rows, docs
+	return docs
 }
 
 // LoadSearchIndex fills the search index, emptied by ClearSearchIndex in
@@ -192,7 +193,7 @@ func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTer
 // PutSearchDocs writes the search_docs rows of a rebuild: for each report,
 // the hashes of its rows concatenated (ts holds whole reports).
 func (q Q) PutSearchDocs(ctx context.Context, ts []SearchTerm) error {
-	_, docs := searchRows(ts)
+	docs := searchDocs(ts)
 	return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
 }
 

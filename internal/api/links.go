@@ -134,7 +134,7 @@ const rangeMaxAge = "public, max-age=300"
 
 // published answers from the current published range with its version
 // as the ETag: 304 when the client has it.
-func published(w http.ResponseWriter, r *http.Request, version string, body []byte) {
+func published(w http.ResponseWriter, r *http.Request, version string, body links.Body) {
 	etag := `"` + version + `"`
 	h := w.Header()
 	h.Set("ETag", etag)
@@ -149,13 +149,17 @@ func published(w http.ResponseWriter, r *http.Request, version string, body []by
 		}
 	}
 	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Content-Length", strconv.Itoa(body.Len()))
 	w.WriteHeader(http.StatusOK)
-	w.Write(body)
+	for _, part := range body {
+		if _, err := w.Write(part); err != nil {
+			return // the client went away
+		}
+	}
 }
 
 // fromRange serves what body picks from the current published range.
-func (api *API) fromRange(body func(p *links.Published, r *http.Request) ([]byte, error)) Handler {
+func (api *API) fromRange(body func(p *links.Published, r *http.Request) (links.Body, error)) Handler {
 	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 		p, err := api.svc.Links.Range(r.Context())
 		if err != nil {
@@ -170,10 +174,15 @@ func (api *API) fromRange(body func(p *links.Published, r *http.Request) ([]byte
 	}
 }
 
-func rangeIndex(p *links.Published, r *http.Request) ([]byte, error) { return p.Index(), nil }
+func rangeIndex(p *links.Published, r *http.Request) (links.Body, error) { return p.Index(), nil }
 
-func rangeBucket(p *links.Published, r *http.Request) ([]byte, error) {
+func rangeBucket(p *links.Published, r *http.Request) (links.Body, error) {
 	return p.Bucket(r.PathValue("prefix"))
 }
 
-func rangeList(p *links.Published, r *http.Request) ([]byte, error) { return p.List(), nil }
+func rangeList(p *links.Published, r *http.Request) (links.Body, error) {
+	if since := r.URL.Query().Get("since"); since != "" {
+		return p.ListSince(since)
+	}
+	return p.List(), nil
+}

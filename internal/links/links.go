@@ -592,11 +592,17 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 // in normalised form: Check's and the published range's (Publish), so the
 // two cannot disagree.
 func (s *Service) answer(ctx context.Context, kind, value string) (*CheckAnswer, error) {
-	ans := &CheckAnswer{Value: value, Coarse: Coarse{Kind: kind, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}}
 	t, err := s.trust(ctx, kind, value)
 	if err != nil {
 		return nil, err
 	}
+	return answerFrom(kind, value, t), nil
+}
+
+// answerFrom is the check's answer for an identifier of kind and value
+// given what it may say of it.
+func answerFrom(kind, value string, t trustAnswer) *CheckAnswer {
+	ans := &CheckAnswer{Value: value, Coarse: Coarse{Kind: kind, Band: BandNone, UnverifiedReports: BandNone, Categories: []string{}}}
 	ans.Legitimate = t.protected
 	if t.verified > 0 {
 		ans.Reported, ans.Band, ans.FirstSeen, ans.LastSeen, ans.Categories = true, Band(t.verified), month(t.first), month(t.last), t.categories
@@ -604,7 +610,7 @@ func (s *Service) answer(ctx context.Context, kind, value string) (*CheckAnswer,
 	if t.shown {
 		ans.UnverifiedReports = Band(t.sources)
 	}
-	return ans, nil
+	return ans
 }
 
 // publicIdentifier returns the identifier of kind and value if it is

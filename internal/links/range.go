@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/answer"
-	"github.com/vigil-project/vigil/internal/extract"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // The published range of the public check (issue 19): every identifier the
@@ -99,12 +100,15 @@ func PrefixFor(n int) int {
 }
 
 // Published is one published version of the range, built by Publish and
-// read-only after: every response body is encoded once, so serving one is
-// a map look-up.
+// read-only after: every bucket's entries are encoded once, and a response
+// is written from them without copying (Body), so serving one is a map
+// look-up. A rebuild after a change re-encodes only the buckets whose
+// entries changed; the others are shared with the version before.
 type Published struct {
 	// Version names the content: the first 16 hex digits of the SHA-256
-	// of the full list. Two builds of the same answers have the same
-	// version, on any server.
+	// of the buckets' digests (each the SHA-256 of the bucket's entries as
+	// the full list encodes them), in prefix order. Two builds of the same
+	// answers have the same version, on any server.
 	Version      string
 	PrefixLength int
 	// Entries is how many identifiers are published.
@@ -113,35 +117,105 @@ type Published struct {
 	Built time.Time
 
 	index   []byte
-	buckets map[string][]byte // by prefix; a prefix with no entry is absent
-	empty   []byte
-	list    []byte
+	buckets map[string]*bucket // by prefix; a prefix with no entry is absent
+	tail    []byte             // ends a bucket's body: `],"version":"…"}`
+	head    []byte             // starts the full list's body
+	// since is the time (store.Now) the rows this version was built from
+	// were read: the next build reads the rows changed after it.
+	since int64
+	// protected are the protected identifiers' values at this version,
+	// by identifier id.
+	protected map[string]candidate
+	// history is how the last versions before this one became the next,
+	// oldest first (at most maxHistory): what ListSince answers from.
+	history []step
 }
 
+// maxHistory is how many versions back ListSince answers with a delta.
+const maxHistory = 64
+
+// step is what changed from version from to the next: by whole hash, the
+// new entry's answer as JSON without its opening brace, or nil when the
+// entry went.
+type step struct {
+	from    string
+	changes map[string][]byte
+}
+
+// candidate is an identifier the range may publish: its kind and value in
+// normalised form.
+type candidate struct{ kind, value string }
+
+// bucket is one prefix's entries, sorted by suffix, and their encodings.
+type bucket struct {
+	entries []rangeItem
+	part    []byte // the entries as a bucket's body lists them
+	list    []byte // the entries as the full list lists them
+	digest  [32]byte
+}
+
+// rangeItem is an entry: its hash after the prefix, and its answer as JSON
+// without the opening brace.
+type rangeItem struct {
+	suffix string
+	coarse []byte
+}
+
+// Body is a response body in parts, written one after the other.
+type Body [][]byte
+
+// Len is the body's length in bytes.
+func (b Body) Len() int {
+	n := 0
+	for _, p := range b {
+		n += len(p)
+	}
+	return n
+}
+
+// Bytes is the body in one slice.
+func (b Body) Bytes() []byte { return slices.Concat(b...) }
+
 // Index is the body of GET /api/v1/check/range.
-func (p *Published) Index() []byte { return p.index }
+func (p *Published) Index() Body { return Body{p.index} }
 
 // List is the body of GET /api/v1/check/list: every entry with its whole
 // hash.
-func (p *Published) List() []byte { return p.list }
+func (p *Published) List() Body {
+	body := Body{p.head}
+	for _, prefix := range slices.Sorted(maps.Keys(p.buckets)) {
+		if len(body) > 1 {
+			body = append(body, comma)
+		}
+		body = append(body, p.buckets[prefix].list)
+	}
+	return append(body, listEnd)
+}
+
+var (
+	comma       = []byte(",")
+	listEnd     = []byte("]}")
+	bucketStart = []byte(`{"entries":[`)
+)
 
 // Bucket is the body for a prefix: its entries, an empty list when it has
 // none, or a refusal (400) naming the field "prefix" when it is not PrefixLength
 // hex digits.
-func (p *Published) Bucket(prefix string) ([]byte, error) {
+func (p *Published) Bucket(prefix string) (Body, error) {
 	if len(prefix) != p.PrefixLength || strings.Trim(strings.ToLower(prefix), "0123456789abcdef") != "" {
 		return nil, answer.Refuse(http.StatusBadRequest, "invalid_prefix", "prefix", fmt.Sprintf("want %d hex digits (the start of the SHA-256 of kind:value); see GET /api/v1/check/range", p.PrefixLength))
 	}
 	if b, ok := p.buckets[strings.ToLower(prefix)]; ok {
-		return b, nil
+		return Body{bucketStart, b.part, p.tail}, nil
 	}
-	return p.empty, nil
+	return Body{bucketStart, p.tail}, nil
 }
 
 // publisher keeps the current published version. mu serialises builds;
 // cur is read without it.
 type publisher struct {
 	mu      sync.Mutex
+	full    time.Time // the last full build (mu held)
 	cur     atomic.Pointer[Published]
 	changed chan struct{} // one pending change, at most
 }
@@ -216,50 +290,173 @@ func (s *Service) RunRange(ctx context.Context, debounce, refresh time.Duration)
 	}
 }
 
-// publishLocked builds the published range (s.pub.mu held). The candidates
-// are the public identifiers and the protected ones; each is answered by
-// answer, as the public check answers it, and published when the answer
-// is Known. Places are left out: the check never reads a query as one.
+// fullEvery is how often a build reads every published identifier; the
+// builds between read only the assessments changed since the build before
+// (and the protected identifiers, a short list).
+const fullEvery = 15 * time.Minute
+
+// overlap is how far before the last build's read a build reads changed
+// assessments again: a trust worker writes a row's time before it commits,
+// and another server's clock may be behind. Reading a change twice is
+// harmless.
+const overlap = 10 * time.Second
+
+// pendingInBuild is how many identifiers still marked for weighing a build
+// from changes weighs itself.
+const pendingInBuild = 2000
+
+// publishLocked builds the published range (s.pub.mu held): from every
+// public identifier when none was built or the last full build is
+// fullEvery old, else from the version before and what changed since.
+// Each candidate is answered as the public check answers it (rowAnswer,
+// answer) and published when the answer is Known. Places are left out: the
+// check never reads a query as one.
 func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
+	prev := s.pub.cur.Load()
+	var p *Published
+	var err error
+	if prev == nil || prev.protected == nil || time.Since(s.pub.full) >= fullEvery {
+		if p, err = s.publishAll(ctx); err == nil {
+			s.pub.full = time.Now()
+		}
+	} else {
+		p, err = s.publishChanges(ctx, prev)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("links: publish: %w", err)
+	}
+	if prev != nil {
+		p.history = prev.history
+		if p.Version != prev.Version {
+			p.history = append(slices.Clone(prev.history[max(0, len(prev.history)-maxHistory+1):]), step{prev.Version, diff(prev, p)})
+		}
+	}
+	s.pub.cur.Store(p)
+	return p, nil
+}
+
+// diff is what changed from a to b: only the buckets whose digests differ
+// are compared, when the prefix length is the same.
+func diff(a, b *Published) map[string][]byte {
+	out := map[string][]byte{}
+	entries := func(p *Published, prefixes []string) map[string][]byte {
+		m := map[string][]byte{}
+		for _, prefix := range prefixes {
+			if bk := p.buckets[prefix]; bk != nil {
+				for _, e := range bk.entries {
+					m[prefix+e.suffix] = e.coarse
+				}
+			}
+		}
+		return m
+	}
+	var pa, pb []string
+	if a.PrefixLength != b.PrefixLength {
+		pa, pb = slices.Collect(maps.Keys(a.buckets)), slices.Collect(maps.Keys(b.buckets))
+	} else {
+		for prefix, bk := range b.buckets {
+			if old := a.buckets[prefix]; old == nil || old.digest != bk.digest {
+				pa, pb = append(pa, prefix), append(pb, prefix)
+			}
+		}
+		for prefix := range a.buckets {
+			if b.buckets[prefix] == nil {
+				pa = append(pa, prefix)
+			}
+		}
+	}
+	old, cur := entries(a, pa), entries(b, pb)
+	for h, c := range cur {
+		if o, ok := old[h]; !ok || !bytes.Equal(o, c) {
+			out[h] = c
+		}
+	}
+	for h := range old {
+		if _, ok := cur[h]; !ok {
+			out[h] = nil
+		}
+	}
+	return out
+}
+
+// ListSince is the body of GET /api/v1/check/list?since=VERSION: what
+// changed since that version — the entries added or changed, with their
+// whole hash, and the hashes of those that went ("removed") — when it is
+// one of the last maxHistory versions this server built, else the full
+// list (List). A delta names the version it starts from ("since"); the
+// full list does not.
+func (p *Published) ListSince(version string) (Body, error) {
+	if len(version) != 16 || strings.Trim(version, "0123456789abcdef") != "" {
+		return nil, answer.Refuse(http.StatusBadRequest, "invalid_since", "since", "want a version from GET /api/v1/check/range (16 lower-case hex digits)")
+	}
+	if version == p.Version {
+		return Body{[]byte(`{"version":"` + p.Version + `","prefix_length":` + strconv.Itoa(p.PrefixLength) + `,"since":"` + version + `","entries":[],"removed":[]}`)}, nil
+	}
+	at := slices.IndexFunc(p.history, func(s step) bool { return s.from == version })
+	if at < 0 {
+		return p.List(), nil
+	}
+	merged := map[string][]byte{}
+	for _, s := range p.history[at:] {
+		maps.Copy(merged, s.changes)
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"version":"` + p.Version + `","prefix_length":` + strconv.Itoa(p.PrefixLength) + `,"since":"` + version + `","entries":[`)
+	var removed []string
+	n := 0
+	for _, h := range slices.Sorted(maps.Keys(merged)) {
+		c := merged[h]
+		if c == nil {
+			removed = append(removed, h)
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		n++
+		b.WriteString(`{"hash":"` + h + `",`)
+		b.Write(c)
+	}
+	b.WriteString(`],"removed":[`)
+	for i, h := range removed {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + h + `"`)
+	}
+	b.WriteString(`]}`)
+	return Body{b.Bytes()}, nil
+}
+
+// publishAll builds the range from every public identifier and every
+// protected one.
+func (s *Service) publishAll(ctx context.Context) (*Published, error) {
+	since := store.Now()
 	q := s.db.Read()
-	ids, err := q.PublicIdentifiers(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("links: publish: %w", err)
-	}
-	prot, err := q.AllProtectedIdentifiers(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("links: publish: %w", err)
-	}
-	type candidate struct{ kind, value string }
 	seen := map[string]bool{}
-	var cands []candidate
-	for _, i := range ids {
-		if i.Kind == string(extract.KindPlace) || seen[i.ID] {
-			continue
-		}
-		v, err := s.open(i)
-		if err != nil {
-			return nil, err
-		}
-		seen[i.ID] = true
-		cands = append(cands, candidate{i.Kind, v})
-	}
-	for _, p := range prot {
-		if seen[p.IdentifierID] {
-			continue
-		}
-		v, err := s.keys.OpenIdentifier(p.IdentifierID, p.Sealed)
-		if err != nil {
-			return nil, fmt.Errorf("links: publish: protected identifier %s: %w", p.ID, err)
-		}
-		seen[p.IdentifierID] = true
-		cands = append(cands, candidate{p.Kind, v})
-	}
 	var list []ListEntry
-	for _, c := range cands {
+	err := q.RangeRows(ctx, 0, func(r *store.RangeRow) error {
+		seen[r.ID] = true
+		e, err := s.rowEntry(ctx, r)
+		if e != nil {
+			list = append(list, *e)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	protected, err := s.protectedCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range protected {
+		if seen[id] {
+			continue
+		}
 		ans, err := s.answer(ctx, c.kind, c.value)
 		if err != nil {
-			return nil, fmt.Errorf("links: publish: %w", err)
+			return nil, err
 		}
 		if ans.Known() {
 			list = append(list, ListEntry{Hash: RangeHash(c.kind, c.value), Coarse: ans.Coarse})
@@ -269,63 +466,266 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.pub.cur.Store(p)
+	p.since, p.protected = since, protected
 	return p, nil
+}
+
+// publishChanges builds the range from prev and the identifiers whose
+// answer may have changed since prev was read: those whose kept
+// assessment was written since (the trust worker writes one after every
+// change that marks it: a report linked, verified, put in a case, a side
+// or a mark set), and those protected or unprotected since.
+func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Published, error) {
+	since := store.Now()
+	changes := map[string]*Coarse{} // by hash; nil: no entry
+	done := map[string]bool{}
+	change := func(r *store.RangeRow) error {
+		if done[r.ID] {
+			return nil
+		}
+		v, err := s.open(&r.Identifier)
+		if err != nil {
+			return err
+		}
+		done[r.ID] = true
+		ans, err := s.rowAnswer(ctx, r, v)
+		if err != nil {
+			return err
+		}
+		changes[RangeHash(r.Kind, v)] = known(ans)
+		return nil
+	}
+	// Marked identifiers too, weighed now (a few, unless a rebuild or an
+	// upgrade marked them all: the rest wait for the trust worker, which
+	// calls Changed when it has weighed them).
+	if err := s.db.Read().PendingRangeRows(ctx, pendingInBuild, change); err != nil {
+		return nil, err
+	}
+	if err := s.db.Read().RangeRows(ctx, prev.since-overlap.Microseconds(), change); err != nil {
+		return nil, err
+	}
+	protected, err := s.protectedCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range prev.protected {
+		if _, still := protected[id]; !still && !done[id] {
+			if changes[RangeHash(c.kind, c.value)], err = s.knownAnswer(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for id, c := range protected {
+		if _, was := prev.protected[id]; !was && !done[id] {
+			if changes[RangeHash(c.kind, c.value)], err = s.knownAnswer(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	p, err := prev.apply(changes)
+	if err != nil {
+		return nil, err
+	}
+	p.since, p.protected = since, protected
+	return p, nil
+}
+
+// known is a's coarse answer if it is Known, else nil.
+func known(a *CheckAnswer) *Coarse {
+	if !a.Known() {
+		return nil
+	}
+	return &a.Coarse
+}
+
+// knownAnswer is the check's coarse answer for c if it is Known, else nil.
+func (s *Service) knownAnswer(ctx context.Context, c candidate) (*Coarse, error) {
+	a, err := s.answer(ctx, c.kind, c.value)
+	if err != nil {
+		return nil, err
+	}
+	return known(a), nil
+}
+
+// rowEntry is a public identifier's entry, or nil when its answer is not
+// Known.
+func (s *Service) rowEntry(ctx context.Context, r *store.RangeRow) (*ListEntry, error) {
+	v, err := s.open(&r.Identifier)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := s.rowAnswer(ctx, r, v)
+	if err != nil || !ans.Known() {
+		return nil, err
+	}
+	return &ListEntry{Hash: RangeHash(r.Kind, v), Coarse: ans.Coarse}, nil
+}
+
+// rowAnswer is the check's answer for an identifier read with what the
+// check reads of it (trust reads the same by its blind index).
+func (s *Service) rowAnswer(ctx context.Context, r *store.RangeRow, value string) (*CheckAnswer, error) {
+	var t trustAnswer
+	switch {
+	case r.Protected || r.Disputed:
+		t.protected = r.Protected
+	case !r.Public():
+	case r.Trust != nil:
+		t = fromTrust(r.Trust)
+	default:
+		var err error
+		if t, err = s.weigh(ctx, s.db.Read(), r.ID); err != nil {
+			return nil, err
+		}
+	}
+	return answerFrom(r.Kind, value, t), nil
+}
+
+// protectedCandidates are the protected identifiers, by identifier id.
+func (s *Service) protectedCandidates(ctx context.Context) (map[string]candidate, error) {
+	prot, err := s.db.Read().AllProtectedIdentifiers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]candidate, len(prot))
+	for _, p := range prot {
+		v, err := s.keys.OpenIdentifier(p.IdentifierID, p.Sealed)
+		if err != nil {
+			return nil, fmt.Errorf("protected identifier %s: %w", p.ID, err)
+		}
+		out[p.IdentifierID] = candidate{p.Kind, v}
+	}
+	return out, nil
 }
 
 // Install makes p the current published version until the next build (for
 // benchmarks, which serve a range of a size no test database holds).
 func (s *Service) Install(p *Published) { s.pub.cur.Store(p) }
 
-// Build encodes a published version of list (which it sorts by hash).
-// Each entry's answer is encoded once and spliced into the list and its
-// bucket.
+// hashedItem is an entry with its whole hash.
+type hashedItem struct {
+	hash   string
+	coarse []byte
+}
+
+// Build encodes a published version of list. Each entry's answer is
+// encoded once and spliced into its bucket's body and the full list.
 func Build(list []ListEntry) (*Published, error) {
-	slices.SortFunc(list, func(a, b ListEntry) int { return strings.Compare(a.Hash, b.Hash) })
-	// coarse[i] is list[i]'s answer as JSON without its opening brace.
-	coarse := make([][]byte, len(list))
-	size := 0
+	items := make([]hashedItem, len(list))
 	for i := range list {
 		b, err := json.Marshal(&list[i].Coarse)
 		if err != nil {
 			return nil, fmt.Errorf("links: publish: %w", err)
 		}
-		coarse[i] = b[1:]
-		size += len(b) + len(list[i].Hash) + 12
+		items[i] = hashedItem{list[i].Hash, b[1:]}
 	}
-	var all bytes.Buffer
-	all.Grow(size + 2)
-	all.WriteByte('[')
-	for i := range list {
+	return assemble(items), nil
+}
+
+// assemble buckets items (in any order) by the prefix their number calls
+// for.
+func assemble(items []hashedItem) *Published {
+	slices.SortFunc(items, func(a, b hashedItem) int { return strings.Compare(a.hash, b.hash) })
+	items = slices.CompactFunc(items, func(a, b hashedItem) bool { return a.hash == b.hash })
+	n := PrefixFor(len(items))
+	buckets := map[string]*bucket{}
+	for i := 0; i < len(items); {
+		prefix := items[i].hash[:n]
+		var entries []rangeItem
+		for ; i < len(items) && items[i].hash[:n] == prefix; i++ {
+			entries = append(entries, rangeItem{items[i].hash[n:], items[i].coarse})
+		}
+		buckets[prefix] = encodeBucket(prefix, entries)
+	}
+	return finish(buckets, n, len(items))
+}
+
+// encodeBucket encodes a prefix's entries (sorted by suffix).
+func encodeBucket(prefix string, entries []rangeItem) *bucket {
+	b := &bucket{entries: entries}
+	var part, list bytes.Buffer
+	for i, e := range entries {
 		if i > 0 {
-			all.WriteByte(',')
+			part.WriteByte(',')
+			list.WriteByte(',')
 		}
-		all.WriteString(`{"hash":"` + list[i].Hash + `",`)
-		all.Write(coarse[i])
+		part.WriteString(`{"suffix":"` + e.suffix + `",`)
+		part.Write(e.coarse)
+		list.WriteString(`{"hash":"` + prefix + e.suffix + `",`)
+		list.Write(e.coarse)
 	}
-	all.WriteByte(']')
-	sum := sha256.Sum256(all.Bytes())
-	p := &Published{Version: hex.EncodeToString(sum[:8]), PrefixLength: PrefixFor(len(list)), Entries: len(list), Built: time.Now(), buckets: map[string][]byte{}}
-	var err error
-	if p.index, err = json.Marshal(map[string]any{"version": p.Version, "prefix_length": p.PrefixLength, "entries": p.Entries}); err != nil {
-		return nil, fmt.Errorf("links: publish: %w", err)
+	b.part, b.list = part.Bytes(), list.Bytes()
+	b.digest = sha256.Sum256(b.list)
+	return b
+}
+
+// finish names a version of buckets (n entries, prefixes of length l) and
+// encodes what is encoded once a version.
+func finish(buckets map[string]*bucket, l, n int) *Published {
+	h := sha256.New()
+	for _, prefix := range slices.Sorted(maps.Keys(buckets)) {
+		d := buckets[prefix].digest
+		h.Write(d[:])
 	}
-	tail := `],"version":"` + p.Version + `"}`
-	p.empty = []byte(`{"entries":[` + tail)
-	p.list = slices.Concat([]byte(`{"version":"`+p.Version+`","prefix_length":`+strconv.Itoa(p.PrefixLength)+`,"entries":`), all.Bytes(), []byte("}"))
-	for i := 0; i < len(list); {
-		prefix := list[i].Hash[:p.PrefixLength]
-		var b bytes.Buffer
-		b.WriteString(`{"entries":[`)
-		for j := i; i < len(list) && list[i].Hash[:p.PrefixLength] == prefix; i++ {
-			if i > j {
-				b.WriteByte(',')
+	sum := h.Sum(nil)
+	p := &Published{Version: hex.EncodeToString(sum[:8]), PrefixLength: l, Entries: n, Built: time.Now(), buckets: buckets}
+	p.index, _ = json.Marshal(map[string]any{"version": p.Version, "prefix_length": p.PrefixLength, "entries": p.Entries})
+	p.tail = []byte(`],"version":"` + p.Version + `"}`)
+	p.head = []byte(`{"version":"` + p.Version + `","prefix_length":` + strconv.Itoa(p.PrefixLength) + `,"entries":[`)
+	return p
+}
+
+// apply is p with changes (by whole hash: the new answer, or nil for no
+// entry): only the buckets they touch are encoded again, the others are
+// shared with p. When the number of entries calls for another prefix
+// length, every entry is bucketed again.
+func (p *Published) apply(changes map[string]*Coarse) (*Published, error) {
+	l := p.PrefixLength
+	byPrefix := map[string][]string{}
+	for h := range changes {
+		byPrefix[h[:l]] = append(byPrefix[h[:l]], h)
+	}
+	buckets := maps.Clone(p.buckets)
+	n := p.Entries
+	for prefix, hashes := range byPrefix {
+		var entries []rangeItem
+		if b := buckets[prefix]; b != nil {
+			entries = slices.Clone(b.entries)
+		}
+		n -= len(entries)
+		for _, h := range hashes {
+			at, found := slices.BinarySearchFunc(entries, h[l:], func(e rangeItem, suffix string) int { return strings.Compare(e.suffix, suffix) })
+			c := changes[h]
+			switch {
+			case c == nil && found:
+				entries = slices.Delete(entries, at, at+1)
+			case c == nil:
+			default:
+				b, err := json.Marshal(c)
+				if err != nil {
+					return nil, fmt.Errorf("links: publish: %w", err)
+				}
+				if found {
+					entries[at].coarse = b[1:]
+				} else {
+					entries = slices.Insert(entries, at, rangeItem{h[l:], b[1:]})
+				}
 			}
-			b.WriteString(`{"suffix":"` + list[i].Hash[p.PrefixLength:] + `",`)
-			b.Write(coarse[i])
 		}
-		b.WriteString(tail)
-		p.buckets[prefix] = b.Bytes()
+		n += len(entries)
+		if len(entries) == 0 {
+			delete(buckets, prefix)
+		} else {
+			buckets[prefix] = encodeBucket(prefix, entries)
+		}
 	}
-	return p, nil
+	if PrefixFor(n) != l {
+		var items []hashedItem
+		for prefix, b := range buckets {
+			for _, e := range b.entries {
+				items = append(items, hashedItem{prefix + e.suffix, e.coarse})
+			}
+		}
+		return assemble(items), nil
+	}
+	return finish(buckets, l, n), nil
 }

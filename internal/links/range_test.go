@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -35,7 +36,7 @@ func lookup(t *testing.T, p *links.Published, kind, value string) *links.RangeEn
 		Version string             `json:"version"`
 		Entries []links.RangeEntry `json:"entries"`
 	}
-	if err := json.Unmarshal(b, &body); err != nil {
+	if err := json.Unmarshal(b.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
 	if body.Version != p.Version || body.Entries == nil {
@@ -233,7 +234,7 @@ func FuzzBucket(f *testing.F) {
 			t.Fatalf("Bucket(%q): %v; want a bucket", prefix, err)
 		case !hex && !refusesPrefix(err):
 			t.Fatalf("Bucket(%q): %v; want a refusal naming prefix", prefix, err)
-		case err == nil && !json.Valid(b):
+		case err == nil && !json.Valid(b.Bytes()):
 			t.Fatalf("Bucket(%q): %s is not JSON", prefix, b)
 		}
 	})
@@ -243,4 +244,173 @@ func FuzzBucket(f *testing.F) {
 func refusesPrefix(err error) bool {
 	var r *answer.Refusal
 	return errors.As(err, &r) && r.Status == http.StatusBadRequest && r.Field == "prefix"
+}
+
+// TestRangeIncremental: after rounds of changes of every kind that moves
+// an answer (reports filed by the public and by staff, verified and
+// unverified, put in a case indirectly through verification, numbers
+// protected and unprotected, marked wrongly reported, set victim-side),
+// each weighed by the trust worker, a build from the version before and
+// the changed assessments equals a full build by a new service: the same
+// version and the same full list.
+func TestRangeIncremental(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		coord, intakeStaff := w.actors["coordinator@hotline"], w.actors["intake@hotline"]
+		rng := rand.New(rand.NewPCG(19, 2))
+		phone := func(n int) string { return fmt.Sprintf("+855 12 710 %03d", n) }
+		var reports, protected []string
+		full := func() *links.Published {
+			t.Helper()
+			p, err := links.New(db, w.keys, w.in, slog.New(slog.DiscardHandler)).Publish(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		kinds := map[string]int{}
+		var first *links.Published
+		for round := range 6 {
+			for range 12 {
+				sub := &intake.Submission{Language: "en", Country: "KH"}
+				var a auth.Actor
+				switch rng.IntN(4) {
+				case 0:
+					sub.Narrative = fmt.Sprintf("The agent on Telegram @golden_inc_%d offered a casino job.", rng.IntN(5))
+				default:
+					sub.Narrative = fmt.Sprintf("The recruiter called from %s and promised a job in Sihanoukville.", phone(rng.IntN(15)))
+				}
+				if rng.IntN(3) == 0 {
+					a, sub.Channel = intakeStaff, []string{"phone", "walk_in", "chat"}[rng.IntN(3)]
+				}
+				ack, err := w.in.Submit(ctx, a, sub)
+				if err != nil {
+					t.Fatal(err)
+				}
+				reports = append(reports, ack.ID)
+			}
+			if err := w.runner.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for range 6 {
+				id := reports[rng.IntN(len(reports))]
+				if _, err := w.links.SetVerified(ctx, coord, id, &links.VerifyIn{Verified: rng.IntN(3) > 0}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			switch round % 3 {
+			case 0:
+				// A number no report names, then one reports may name.
+				v, err := w.links.Protect(ctx, coord, &links.ProtectIn{Value: fmt.Sprintf("+855 12 990 %03d", round), Country: "KH", Note: "an embassy"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				protected = append(protected, v.ID)
+				if v, err := w.links.Protect(ctx, coord, &links.ProtectIn{Value: phone(rng.IntN(15)), Country: "KH", Note: "a hotline"}); err == nil {
+					protected = append(protected, v.ID)
+				}
+				kinds["protect"]++
+			case 1:
+				for range 2 {
+					if len(protected) > 0 {
+						if err := w.links.Unprotect(ctx, coord, protected[0]); err != nil {
+							t.Fatal(err)
+						}
+						protected = protected[1:]
+						kinds["unprotect"]++
+					}
+				}
+			}
+			idv, err := w.links.ReportIdentifiers(ctx, w.actors["investigator@hotline"], reports[rng.IntN(len(reports))])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(idv) > 0 {
+				switch round % 3 {
+				case 1:
+					if _, err := w.links.SetWronglyReported(ctx, coord, idv[0].ID, &links.WronglyReportedIn{WronglyReported: true, Reason: "a shelter's number"}); err != nil {
+						t.Fatal(err)
+					}
+					kinds["dispute"]++
+				case 2:
+					if _, err := w.links.SetSide(ctx, coord, idv[0].ID, &links.SideIn{Side: store.SideVictim, Reason: "the reporter's own"}); err != nil {
+						t.Fatal(err)
+					}
+					kinds["side"]++
+				}
+			}
+			w.weighAll()
+			got, err := w.links.Publish(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := full()
+			if got.Version != want.Version || got.Entries != want.Entries || string(got.List().Bytes()) != string(want.List().Bytes()) {
+				t.Fatalf("round %d: built from changes: version %s, %d entries; full build: %s, %d\n%s\n%s", round, got.Version, got.Entries, want.Version, want.Entries, got.List().Bytes(), want.List().Bytes())
+			}
+			kinds["entries"] = got.Entries
+			// A client holding an earlier version catches up with the delta.
+			if first == nil {
+				first = got
+				continue
+			}
+			body, err := got.ListSince(first.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var delta struct {
+				Version, Since string
+				Entries        []json.RawMessage
+				Removed        []string
+			}
+			if err := json.Unmarshal(body.Bytes(), &delta); err != nil {
+				t.Fatal(err)
+			}
+			if delta.Version != got.Version || delta.Since != first.Version {
+				t.Fatalf("round %d: delta from %s to %s; want from %s to %s", round, delta.Since, delta.Version, first.Version, got.Version)
+			}
+			caught := entriesByHash(t, first.List().Bytes())
+			for _, h := range delta.Removed {
+				delete(caught, h)
+			}
+			for _, e := range delta.Entries {
+				var k struct{ Hash string }
+				json.Unmarshal(e, &k)
+				caught[k.Hash] = string(e)
+			}
+			if want := entriesByHash(t, got.List().Bytes()); !maps.Equal(caught, want) {
+				t.Errorf("round %d: the version of round 0 with the delta has %d entries, the current one %d, or they differ", round, len(caught), len(want))
+			}
+			kinds["delta"] += len(delta.Entries) + len(delta.Removed)
+		}
+		// An unknown version gets the full list; a malformed one a refusal.
+		if b, err := first.ListSince("0123456789abcdef"); err != nil || !strings.Contains(string(b.Bytes()), `"entries":[`) || strings.Contains(string(b.Bytes()), `"since"`) {
+			t.Errorf("unknown version: %v; want the full list", err)
+		}
+		if _, err := first.ListSince("x"); !errors.As(err, new(*answer.Refusal)) {
+			t.Errorf("malformed version: %v; want a refusal", err)
+		}
+		if kinds["protect"] == 0 || kinds["unprotect"] == 0 || kinds["dispute"] == 0 || kinds["side"] == 0 || kinds["entries"] < 10 || kinds["delta"] == 0 {
+			t.Errorf("the rounds did not exercise every change: %v", kinds)
+		}
+	})
+}
+
+// entriesByHash is a full list's entries as JSON, by hash.
+func entriesByHash(t *testing.T, list []byte) map[string]string {
+	t.Helper()
+	var body struct{ Entries []json.RawMessage }
+	if err := json.Unmarshal(list, &body); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range body.Entries {
+		var k struct{ Hash string }
+		if err := json.Unmarshal(e, &k); err != nil {
+			t.Fatal(err)
+		}
+		out[k.Hash] = string(e)
+	}
+	return out
 }

@@ -62,7 +62,7 @@ type trustAnswer struct {
 // assessment of the reports naming it.
 func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, error) {
 	id := s.keys.BlindIndex(kind, value)
-	protected, disputed, err := s.db.Read().CheckMarks(ctx, id)
+	protected, disputed, kept, err := s.db.Read().CheckState(ctx, id)
 	if err != nil {
 		return trustAnswer{}, err
 	}
@@ -74,11 +74,36 @@ func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, e
 	} else if err != nil {
 		return trustAnswer{}, err
 	}
-	rs, err := s.db.Read().IdentifierSignals(ctx, id, signalLimit)
+	if kept != nil {
+		return fromTrust(kept), nil
+	}
+	return s.weigh(ctx, s.db.Read(), id)
+}
+
+// weigh assesses the reports naming an identifier, read now: what the
+// trust worker keeps (RunTrust), and what the check reads when the kept row
+// is missing or marked for weighing again.
+func (s *Service) weigh(ctx context.Context, q store.Q, identifierID string) (trustAnswer, error) {
+	rs, err := q.IdentifierSignals(ctx, identifierID, signalLimit)
 	if err != nil {
 		return trustAnswer{}, err
 	}
 	return assess(rs), nil
+}
+
+// fromTrust is a kept assessment as the check reads it.
+func fromTrust(t *store.Trust) trustAnswer {
+	cats := t.Categories
+	if cats == nil {
+		cats = []string{}
+	}
+	return trustAnswer{verified: t.Verified, first: t.First, last: t.Last, categories: cats, sources: t.Sources, shown: t.Shown, held: t.Held}
+}
+
+// toTrust is an assessment as it is kept.
+func toTrust(identifierID string, t trustAnswer, at int64) *store.Trust {
+	return &store.Trust{IdentifierID: identifierID, Verified: t.verified, First: t.first, Last: t.last, Categories: t.categories,
+		Sources: t.sources, Shown: t.shown, Held: t.held, ChangedAt: at}
 }
 
 // assess weighs the reports naming an identifier.
@@ -409,9 +434,81 @@ func (s *Service) ownIdentifier(ctx context.Context, a auth.Actor, identifierID 
 // held tells whether a burst of anonymous reports naming an identifier is
 // held from the public check (for staff views).
 func (s *Service) held(ctx context.Context, q store.Q, identifierID string) (bool, error) {
-	rs, err := q.IdentifierSignals(ctx, identifierID, signalLimit)
+	_, _, kept, err := q.CheckState(ctx, identifierID)
 	if err != nil {
 		return false, err
 	}
-	return assess(rs).held, nil
+	if kept != nil {
+		return kept.Held, nil
+	}
+	t, err := s.weigh(ctx, q, identifierID)
+	return t.held, err
+}
+
+// trustBatch is how many marked identifiers the trust worker weighs in one
+// transaction.
+const trustBatch = 500
+
+// WeighPending weighs up to trustBatch identifiers marked since their
+// assessment was kept (a report linked, verified, put in a case …), keeps
+// the new assessments and clears the marks no change renewed meanwhile. It
+// returns how many marks it read: less than trustBatch when it caught up.
+func (s *Service) WeighPending(ctx context.Context) (int, error) {
+	q := s.db.Read()
+	marks, err := q.PendingTrust(ctx, trustBatch)
+	if err != nil || len(marks) == 0 {
+		return 0, err
+	}
+	ids := make([]string, len(marks))
+	for i, m := range marks {
+		ids[i] = m.IdentifierID
+	}
+	found, err := q.GetIdentifiers(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	public := make(map[string]bool, len(found))
+	for _, i := range found {
+		public[i.ID] = i.Public()
+	}
+	now := store.Now()
+	keep := make([]*store.Trust, len(ids))
+	for k, id := range ids {
+		var t trustAnswer
+		// The check answers nothing for an identifier that is not public
+		// before it asks for trust: its row is empty, written only so the
+		// published range sees the change (changed_at).
+		if public[id] {
+			if t, err = s.weigh(ctx, q, id); err != nil {
+				return 0, err
+			}
+		}
+		keep[k] = toTrust(id, t, now)
+	}
+	err = s.db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
+	if err != nil {
+		return 0, fmt.Errorf("links: weigh trust: %w", err)
+	}
+	s.Changed() // the published range may change
+	return len(marks), nil
+}
+
+// RunTrust keeps the public check's kept assessments current until ctx
+// ends: it weighs marked identifiers batch after batch, and waits every
+// when it has caught up. A failed batch is logged and tried again.
+func (s *Service) RunTrust(ctx context.Context, every time.Duration) {
+	for {
+		n, err := s.WeighPending(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "links: weigh trust", "err", err)
+		}
+		if n == trustBatch && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
 }

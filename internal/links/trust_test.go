@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -31,14 +32,51 @@ func (w *world) fileAnonymous(narrative string) string {
 	return ack.ID
 }
 
-// check is the public check's answer for q, or fails.
+// check is the public check's answer for q, or fails. It asks twice: first
+// with whatever the change before left marked for the trust worker (the
+// check weighs those reports itself), then after the worker has weighed
+// every mark (the check reads the kept assessment); the two must agree, so
+// every answer asserted below holds on both paths.
 func (w *world) check(q string) *links.CheckAnswer {
 	w.t.Helper()
-	ans, err := w.links.Check(context.Background(), q, "KH")
+	ctx := context.Background()
+	live, err := w.links.Check(ctx, q, "KH")
 	if err != nil {
 		w.t.Fatalf("check %q: %v", q, err)
 	}
-	return ans
+	w.weighAll()
+	kept, err := w.links.Check(ctx, q, "KH")
+	if err != nil {
+		w.t.Fatalf("check %q: %v", q, err)
+	}
+	if !reflect.DeepEqual(live, kept) {
+		w.t.Errorf("check %q: weighed now %+v, kept %+v", q, live, kept)
+	}
+	// An answer from reports came from the kept row.
+	if kept.Reported || kept.UnverifiedReports != links.BandNone {
+		if _, _, row, err := w.db.Read().CheckState(ctx, w.keys.BlindIndex(kept.Kind, kept.Value)); err != nil || row == nil {
+			w.t.Errorf("check %q: no kept assessment after weighing (%v)", q, err)
+		}
+	}
+	return kept
+}
+
+// weighAll runs the trust worker until nothing is marked.
+func (w *world) weighAll() {
+	w.t.Helper()
+	ctx := context.Background()
+	for {
+		n, err := w.links.WeighPending(ctx)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if n, err := w.db.Read().CountPendingTrust(ctx); err != nil || n != 0 {
+		w.t.Fatalf("after weighing: %d marks left, %v", n, err)
+	}
 }
 
 // TestCheckTrust: anonymous reports alone no longer make a number

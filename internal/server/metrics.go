@@ -30,12 +30,14 @@ var (
 		"Follow-up jobs not yet done, by kind and state (due: may run now; waiting: leased or waiting for a retry).", []string{"kind", "state"}, nil)
 	jobsAgeDesc = prometheus.NewDesc("vigil_jobs_oldest_due_seconds",
 		"How long the oldest due job of a kind has been due.", []string{"kind"}, nil)
+	trustPendingDesc = prometheus.NewDesc("vigil_trust_pending",
+		"Identifiers whose public-check assessment waits to be weighed again (links.RunTrust); a check of one weighs its reports itself.", nil, nil)
 	scrapeErrDesc = prometheus.NewDesc("vigil_metrics_database_up",
 		"1 when the database answered this scrape's queries, else 0.", nil, nil)
 )
 
 func (c dbCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{ledgerSizeDesc, ledgerPendingDesc, ledgerLagDesc, jobsDesc, jobsAgeDesc, scrapeErrDesc} {
+	for _, d := range []*prometheus.Desc{ledgerSizeDesc, ledgerPendingDesc, ledgerLagDesc, jobsDesc, jobsAgeDesc, trustPendingDesc, scrapeErrDesc} {
 		ch <- d
 	}
 }
@@ -59,7 +61,8 @@ func (c dbCollector) Collect(ch chan<- prometheus.Metric) {
 	pending, err1 := q.CountPendingLedgerEntries(ctx)
 	oldest, err2 := q.OldestPendingLedgerEntry(ctx)
 	queues, err3 := q.JobQueues(ctx, now.UnixMicro())
-	if err1 != nil || err2 != nil || err3 != nil {
+	trust, err4 := q.CountPendingTrust(ctx)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		up = 0
 		return
 	}
@@ -70,6 +73,7 @@ func (c dbCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(ledgerSizeDesc, prometheus.GaugeValue, float64(size))
 	ch <- prometheus.MustNewConstMetric(ledgerPendingDesc, prometheus.GaugeValue, float64(pending))
 	ch <- prometheus.MustNewConstMetric(ledgerLagDesc, prometheus.GaugeValue, lag)
+	ch <- prometheus.MustNewConstMetric(trustPendingDesc, prometheus.GaugeValue, float64(trust))
 	byKind := map[string]store.JobQueue{}
 	for _, k := range c.kinds {
 		byKind[k] = store.JobQueue{Kind: k}

@@ -72,6 +72,7 @@ func TestMetricsScrape(t *testing.T) {
 		`(?m)^vigil_ledger_size [1-9]`,
 		`(?m)^vigil_ledger_lag_seconds `,
 		`(?m)^vigil_jobs\{kind="links",state="due"\} 0$`,
+		`(?m)^vigil_trust_pending \d+$`,
 		`(?m)^vigil_metrics_database_up 1$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(body) {

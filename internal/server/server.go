@@ -330,6 +330,11 @@ const (
 // table, 500 at a time (search.MergeBatch) until none is left.
 const SearchMergeEvery = time.Second
 
+// TrustEvery is how often the trust worker looks for identifiers to weigh
+// again (links.RunTrust) once it has caught up: until it has, a check of
+// one of them weighs its reports itself.
+const TrustEvery = 250 * time.Millisecond
+
 // JobClaim is how many due jobs a job worker claims at a time: a batch of
 // linking and of screening jobs, each done in one transaction.
 const JobClaim = 128
@@ -351,10 +356,14 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(3 + JobWorkers + DeliveryWorkers)
+	s.bg.Add(4 + JobWorkers + DeliveryWorkers)
 	go func() {
 		defer s.bg.Done()
 		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)
+	}()
+	go func() {
+		defer s.bg.Done()
+		s.Links.RunTrust(ctx, TrustEvery)
 	}()
 	go func() {
 		defer s.bg.Done()

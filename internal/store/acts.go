@@ -105,5 +105,5 @@ func (q Q) RemoveCaseReport(ctx context.Context, caseID, reportID string) error 
 	if n == 0 {
 		return fmt.Errorf("store: report %s in case %s: %w", reportID, caseID, ErrNotFound)
 	}
-	return nil
+	return q.markTrustOfReports(ctx, reportID)
 }

@@ -66,7 +66,7 @@ func (q Q) AddCaseReport(ctx context.Context, caseID, reportID string, at int64)
 	if err != nil {
 		return fmt.Errorf("store: add report to case: %w", err)
 	}
-	return nil
+	return q.markTrustOfReports(ctx, reportID)
 }
 
 // CaseReportIDs returns the ids of a case's reports.

@@ -234,7 +234,7 @@ func (q Q) PutIdentifierSide(ctx context.Context, s *IdentifierSide) error {
 	if err != nil {
 		return fmt.Errorf("store: put identifier side: %w", err)
 	}
-	return nil
+	return q.MarkTrust(ctx, []string{s.IdentifierID})
 }
 
 // fillRelink queues a links job for every report, after migration 0008
@@ -281,7 +281,14 @@ func (q Q) PutOccurrences(ctx context.Context, occ []*Occurrence) error {
 	for i, o := range occ {
 		rows[i] = occurrenceRow(o)
 	}
-	return q.insertMany(ctx, "identifier_occurrences", strings.Join(occurrenceCols, ", "), rows, "ON CONFLICT DO NOTHING")
+	if err := q.insertMany(ctx, "identifier_occurrences", strings.Join(occurrenceCols, ", "), rows, "ON CONFLICT DO NOTHING"); err != nil {
+		return err
+	}
+	ids := make([]string, len(occ))
+	for i, o := range occ {
+		ids[i] = o.IdentifierID
+	}
+	return q.MarkTrust(ctx, ids)
 }
 
 // SeenInOrg tells which of the identifiers occur in another report of

@@ -168,6 +168,23 @@ func (q Q) syncOccurrences(ctx context.Context, ix *LinkIndex) (SyncStats, error
 	if err := q.CopyOccurrences(ctx, len(ins), func(n int) *Occurrence { return ix.Occurrence(ins[n]) }); err != nil {
 		return SyncStats{}, err
 	}
+	// The public check's assessment of an identifier whose reports changed
+	// must be weighed again.
+	changed := make([]string, 0, len(del)+len(ins))
+	for _, k := range del {
+		id, _, _ := strings.Cut(k, "\x00")
+		changed = append(changed, id)
+	}
+	for _, i := range ins {
+		changed = append(changed, ix.Occurrence(i).IdentifierID)
+	}
+	mark := q.MarkTrust
+	if len(changed) > 100_000 { // a rebuild from empty: one statement
+		mark = func(ctx context.Context, _ []string) error { return q.MarkAllTrust(ctx) }
+	}
+	if err := mark(ctx, changed); err != nil {
+		return SyncStats{}, err
+	}
 	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
 }
 

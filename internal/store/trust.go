@@ -84,7 +84,7 @@ func (q Q) PutReportVerification(ctx context.Context, v *ReportVerification) err
 	if err != nil {
 		return fmt.Errorf("store: put report verification: %w", err)
 	}
-	return nil
+	return q.markTrustOfReports(ctx, v.ReportID)
 }
 
 // DeleteReportVerification takes a report's verified mark back (nothing
@@ -93,7 +93,7 @@ func (q Q) DeleteReportVerification(ctx context.Context, reportID string) error 
 	if _, err := q.q.ExecContext(ctx, `DELETE FROM report_verifications WHERE report_id = $1`, reportID); err != nil {
 		return fmt.Errorf("store: delete report verification: %w", err)
 	}
-	return nil
+	return q.markTrustOfReports(ctx, reportID)
 }
 
 // GetReportVerification returns a report's verified mark (ErrNotFound
@@ -146,7 +146,7 @@ func (q Q) PutProtectedIdentifier(ctx context.Context, p *ProtectedIdentifier) e
 	if err != nil {
 		return fmt.Errorf("store: put protected identifier: %w", err)
 	}
-	return nil
+	return q.MarkTrust(ctx, []string{p.IdentifierID})
 }
 
 // ListProtectedIdentifiers returns an organisation's protected
@@ -182,10 +182,15 @@ func (q Q) GetProtectedIdentifier(ctx context.Context, id string) (*ProtectedIde
 
 // DeleteProtectedIdentifier removes a protected identifier.
 func (q Q) DeleteProtectedIdentifier(ctx context.Context, id string) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM protected_identifiers WHERE id = $1`, id); err != nil {
+	var identifierID string
+	err := q.q.QueryRowContext(ctx, `DELETE FROM protected_identifiers WHERE id = $1 RETURNING identifier_id`, id).Scan(&identifierID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("store: delete protected identifier: %w", err)
 	}
-	return nil
+	return q.MarkTrust(ctx, []string{identifierID})
 }
 
 // PutIdentifierDispute records an organisation's word that an identifier
@@ -196,7 +201,7 @@ func (q Q) PutIdentifierDispute(ctx context.Context, identifierID, orgID, by str
 	if err != nil {
 		return fmt.Errorf("store: put identifier dispute: %w", err)
 	}
-	return nil
+	return q.MarkTrust(ctx, []string{identifierID})
 }
 
 // DeleteIdentifierDispute takes an organisation's word back.
@@ -204,7 +209,7 @@ func (q Q) DeleteIdentifierDispute(ctx context.Context, identifierID, orgID stri
 	if _, err := q.q.ExecContext(ctx, `DELETE FROM identifier_disputes WHERE identifier_id = $1 AND org_id = $2`, identifierID, orgID); err != nil {
 		return fmt.Errorf("store: delete identifier dispute: %w", err)
 	}
-	return nil
+	return q.MarkTrust(ctx, []string{identifierID})
 }
 
 // AllProtectedIdentifiers returns every organisation's protected
@@ -224,4 +229,246 @@ func (q Q) AllProtectedIdentifiers(ctx context.Context) ([]*ProtectedIdentifier,
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// Trust is the public check's assessment of an identifier (links.assess),
+// kept so that a check reads one row (migration 0029). It holds nothing
+// sealed: counts, months and categories of the reports naming it.
+type Trust struct {
+	IdentifierID string
+	// Verified counts verified reports among the newest weighed.
+	Verified    int
+	First, Last int64 // of the verified reports
+	Categories  []string
+	// Sources counts independent sources of the unverified reports.
+	Sources int
+	Shown   bool // the unverified reports may be shown
+	Held    bool // a burst of anonymous reports is held for staff
+	// ChangedAt is when the row was written.
+	ChangedAt int64
+}
+
+// TrustMark is an identifier whose Trust must be weighed again, with the
+// token of the mark: ClearTrustMarks deletes the mark only if no change
+// marked it again since it was read.
+type TrustMark struct {
+	IdentifierID string
+	Token        string
+}
+
+// MarkTrust marks identifiers for the trust worker (links.RunTrust), in
+// the transaction of the change that calls for it, so the check stops
+// reading their rows at the same moment the change shows.
+func (q Q) MarkTrust(ctx context.Context, identifierIDs []string) error {
+	if len(identifierIDs) == 0 {
+		return nil
+	}
+	token := NewID()
+	seen := make(map[string]bool, len(identifierIDs))
+	rows := make([][]any, 0, len(identifierIDs))
+	for _, id := range identifierIDs {
+		if !seen[id] {
+			seen[id] = true
+			rows = append(rows, []any{id, token})
+		}
+	}
+	if err := q.insertMany(ctx, "trust_pending", "identifier_id, token", rows, "ON CONFLICT (identifier_id) DO UPDATE SET token = excluded.token"); err != nil {
+		return fmt.Errorf("store: mark trust: %w", err)
+	}
+	return nil
+}
+
+// markTrustOfReports marks the identifiers a report names (as its link row
+// lists them; a report not linked yet names none in the index).
+func (q Q) markTrustOfReports(ctx context.Context, reportIDs ...string) error {
+	links, err := q.GetReportLinks(ctx, reportIDs)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, l := range links {
+		for _, r := range l.Identifiers {
+			ids = append(ids, r.IdentifierID)
+		}
+	}
+	return q.MarkTrust(ctx, ids)
+}
+
+// MarkAllTrust marks every identifier (after the link index is rebuilt).
+func (q Q) MarkAllTrust(ctx context.Context) error {
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO trust_pending (identifier_id, token) SELECT id, $1 FROM identifiers
+		ON CONFLICT (identifier_id) DO UPDATE SET token = excluded.token`, NewID()); err != nil {
+		return fmt.Errorf("store: mark all trust: %w", err)
+	}
+	return nil
+}
+
+// PendingTrust returns up to limit marked identifiers, in id order.
+func (q Q) PendingTrust(ctx context.Context, limit int) ([]TrustMark, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, token FROM trust_pending ORDER BY identifier_id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending trust: %w", err)
+	}
+	defer rows.Close()
+	var out []TrustMark
+	for rows.Next() {
+		var m TrustMark
+		if err := rows.Scan(&m.IdentifierID, &m.Token); err != nil {
+			return nil, fmt.Errorf("store: pending trust: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// CountPendingTrust counts the marked identifiers (for metrics).
+func (q Q) CountPendingTrust(ctx context.Context) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM trust_pending`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count pending trust: %w", err)
+	}
+	return n, nil
+}
+
+// SaveTrust writes the rows weighed for marks and clears the marks not
+// renewed meanwhile. One call is one transaction's work.
+func (q Q) SaveTrust(ctx context.Context, ts []*Trust, marks []TrustMark) error {
+	rows := make([][]any, len(ts))
+	for i, t := range ts {
+		cats, err := json.Marshal(t.Categories)
+		if err != nil {
+			return fmt.Errorf("store: save trust: %w", err)
+		}
+		if t.Categories == nil {
+			cats = []byte("[]")
+		}
+		rows[i] = []any{t.IdentifierID, int64(t.Verified), t.First, t.Last, string(cats), int64(t.Sources), boolInt(t.Shown), boolInt(t.Held), t.ChangedAt}
+	}
+	if err := q.insertMany(ctx, "identifier_trust", "identifier_id, verified, first_seen, last_seen, categories, sources, shown, held, changed_at", rows,
+		`ON CONFLICT (identifier_id) DO UPDATE SET verified = excluded.verified, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+		categories = excluded.categories, sources = excluded.sources, shown = excluded.shown, held = excluded.held, changed_at = excluded.changed_at`); err != nil {
+		return fmt.Errorf("store: save trust: %w", err)
+	}
+	for _, m := range marks {
+		if _, err := q.q.ExecContext(ctx, `DELETE FROM trust_pending WHERE identifier_id = $1 AND token = $2`, m.IdentifierID, m.Token); err != nil {
+			return fmt.Errorf("store: save trust: %w", err)
+		}
+	}
+	return nil
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const trustCols = `t.identifier_id, t.verified, t.first_seen, t.last_seen, t.categories, t.sources, t.shown, t.held, t.changed_at`
+
+// keptScan scans trustCols of a LEFT JOIN (all NULL when there is no row)
+// and the pending mark after them.
+type keptScan struct {
+	id, cats        sql.NullString
+	ver, src, sh, h sql.NullInt64
+	first, last, ch sql.NullInt64
+	pending         int
+}
+
+func (k *keptScan) dest() []any {
+	return []any{&k.id, &k.ver, &k.first, &k.last, &k.cats, &k.src, &k.sh, &k.h, &k.ch, &k.pending}
+}
+
+// trust is the kept row if there is one and it is not marked, else nil.
+func (k *keptScan) trust() (*Trust, error) {
+	if !k.id.Valid || k.pending != 0 {
+		return nil, nil
+	}
+	t := &Trust{IdentifierID: k.id.String, Verified: int(k.ver.Int64), First: k.first.Int64, Last: k.last.Int64, Sources: int(k.src.Int64),
+		Shown: k.sh.Int64 != 0, Held: k.h.Int64 != 0, ChangedAt: k.ch.Int64}
+	if err := json.Unmarshal([]byte(k.cats.String), &t.Categories); err != nil {
+		return nil, fmt.Errorf("identifier %s trust categories: %w", t.IdentifierID, err)
+	}
+	return t, nil
+}
+
+// pendingCol is 1 when the identifier is marked for weighing.
+const pendingCol = `CASE WHEN EXISTS (SELECT 1 FROM trust_pending p WHERE p.identifier_id = t.identifier_id) THEN 1 ELSE 0 END`
+
+// CheckState is what the public check reads of an identifier besides the
+// identifier itself: its marks, and its Trust row when that is current (no
+// row, or a row marked for weighing again, is nil: the caller weighs the
+// reports itself). One statement.
+func (q Q) CheckState(ctx context.Context, identifierID string) (protected, disputed bool, t *Trust, err error) {
+	var p, d int
+	var k keptScan
+	err = q.q.QueryRowContext(ctx, `SELECT `+trustCols+`, `+pendingCol+`,
+		CASE WHEN EXISTS (SELECT 1 FROM protected_identifiers WHERE identifier_id = k.id) THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM identifier_disputes WHERE identifier_id = k.id) THEN 1 ELSE 0 END
+		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(append(k.dest(), &p, &d)...)
+	if err != nil {
+		return false, false, nil, fmt.Errorf("store: check state: %w", err)
+	}
+	if t, err = k.trust(); err != nil {
+		return false, false, nil, fmt.Errorf("store: check state: %w", err)
+	}
+	return p != 0, d != 0, t, nil
+}
+
+// RangeRow is an identifier as the published range of the public check
+// reads it (links.Publish): the identifier, its kept assessment when that
+// is current (nil when missing or marked), and its marks.
+type RangeRow struct {
+	Identifier
+	Trust               *Trust
+	Protected, Disputed bool
+}
+
+// RangeRows calls fn for identifiers other than places, in no order: with
+// since 0, every public one; else every one whose kept assessment was
+// written after since (public or not: one that is no longer public leaves
+// the range).
+func (q Q) RangeRows(ctx context.Context, since int64, fn func(r *RangeRow) error) error {
+	if since > 0 {
+		return q.rangeRows(ctx, fn, `SELECT `+rangeCols+` FROM identifier_trust t JOIN identifiers ON identifiers.id = t.identifier_id
+			WHERE t.changed_at > $1 AND identifiers.kind <> 'place'`, since)
+	}
+	return q.rangeRows(ctx, fn, `SELECT `+rangeCols+` FROM identifiers LEFT JOIN identifier_trust t ON t.identifier_id = identifiers.id
+		WHERE identifiers.kind <> 'place' AND `+publicWhere)
+}
+
+// PendingRangeRows calls fn for up to limit identifiers other than places
+// that are marked for weighing (their Trust is nil).
+func (q Q) PendingRangeRows(ctx context.Context, limit int, fn func(r *RangeRow) error) error {
+	return q.rangeRows(ctx, fn, `SELECT `+rangeCols+` FROM trust_pending m JOIN identifiers ON identifiers.id = m.identifier_id
+		LEFT JOIN identifier_trust t ON t.identifier_id = identifiers.id WHERE identifiers.kind <> 'place' LIMIT $1`, limit)
+}
+
+// rangeCols are what a RangeRow reads, of identifiers and identifier_trust t.
+const rangeCols = `identifiers.id, identifiers.kind, identifiers.sealed_value, identifiers.side, ` + staffSide + `, ` + trustCols + `, ` + pendingCol + `,
+	CASE WHEN EXISTS (SELECT 1 FROM protected_identifiers x WHERE x.identifier_id = identifiers.id) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM identifier_disputes d WHERE d.identifier_id = identifiers.id) THEN 1 ELSE 0 END`
+
+func (q Q) rangeRows(ctx context.Context, fn func(r *RangeRow) error, query string, args ...any) error {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: range rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RangeRow
+		var k keptScan
+		var p, d int
+		if err := rows.Scan(append([]any{&r.ID, &r.Kind, &r.Sealed, &r.Side, &r.Staff}, append(k.dest(), &p, &d)...)...); err != nil {
+			return fmt.Errorf("store: range rows: %w", err)
+		}
+		r.Protected, r.Disputed = p != 0, d != 0
+		if r.Trust, err = k.trust(); err != nil {
+			return fmt.Errorf("store: range rows: %w", err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

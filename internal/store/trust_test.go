@@ -1,0 +1,60 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vigil-project/vigil/internal/store"
+	"github.com/vigil-project/vigil/internal/store/storetest"
+)
+
+// TestKeptTrust: a kept assessment is read only while no change marked its
+// identifier since it was weighed; a mark renewed while the worker weighed
+// survives the worker's save.
+func TestKeptTrust(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tx := func(fn func(q store.Q) error) {
+			t.Helper()
+			if err := db.Tx(ctx, fn); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := "0000000000000000000000000000000a", "0000000000000000000000000000000b"
+		state := func(id string) *store.Trust {
+			t.Helper()
+			_, _, kept, err := db.Read().CheckState(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kept
+		}
+		if state(a) != nil {
+			t.Fatal("a row before anything was kept")
+		}
+		tx(func(q store.Q) error { return q.MarkTrust(ctx, []string{a, b, a}) })
+		marks, err := db.Read().PendingTrust(ctx, 10)
+		if err != nil || len(marks) != 2 {
+			t.Fatalf("marks: %+v, %v; want a and b once each", marks, err)
+		}
+		// While the worker weighs, a change marks a again.
+		tx(func(q store.Q) error { return q.MarkTrust(ctx, []string{a}) })
+		want := &store.Trust{IdentifierID: a, Verified: 2, First: 10, Last: 20, Categories: []string{"fraud"}, Sources: 3, Shown: true, ChangedAt: 30}
+		tx(func(q store.Q) error { return q.SaveTrust(ctx, []*store.Trust{want}, marks) })
+		if state(a) != nil {
+			t.Error("a's row is read although a change marked it after it was weighed")
+		}
+		if left, err := db.Read().PendingTrust(ctx, 10); err != nil || len(left) != 1 || left[0].IdentifierID != a {
+			t.Fatalf("marks left: %+v, %v; want a's renewed mark only", left, err)
+		}
+		left, _ := db.Read().PendingTrust(ctx, 10)
+		tx(func(q store.Q) error { return q.SaveTrust(ctx, []*store.Trust{want}, left) })
+		got := state(a)
+		if got == nil || got.Verified != 2 || got.First != 10 || got.Last != 20 || len(got.Categories) != 1 || got.Sources != 3 || !got.Shown || got.Held || got.ChangedAt != 30 {
+			t.Fatalf("kept: %+v; want %+v", got, want)
+		}
+		if n, err := db.Read().CountPendingTrust(ctx); err != nil || n != 0 {
+			t.Fatalf("pending: %d, %v", n, err)
+		}
+	})
+}

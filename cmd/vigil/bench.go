@@ -10,7 +10,7 @@ import (
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("bench: want intake, check, range, network, link, upload, ceiling, slowloris or search: %w", errUsage)
+		return fmt.Errorf("bench: want intake, check, range, network, link, publish, upload, ceiling, slowloris or search: %w", errUsage)
 	}
 	switch args[0] {
 	case "intake", "check", "range":
@@ -65,6 +65,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchNetwork(ctx, e, args[1:])
 	case "link":
 		return benchLink(ctx, e, args[1:])
+	case "publish":
+		return benchPublish(ctx, e, args[1:])
 	case "upload":
 		return benchUpload(ctx, e, args[1:])
 	case "slowloris":
@@ -72,5 +74,5 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	case "search":
 		return benchSearch(ctx, e, args[1:])
 	}
-	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, upload, ceiling, slowloris or search): %w", args[0], errUsage)
+	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, publish, upload, ceiling, slowloris or search): %w", args[0], errUsage)
 }

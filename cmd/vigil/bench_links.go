@@ -8,6 +8,7 @@ import (
 	"github.com/vigil-project/vigil/internal/demo"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/loadgen"
+	"github.com/vigil-project/vigil/internal/server"
 	"github.com/vigil-project/vigil/internal/staff"
 )
 
@@ -103,5 +104,90 @@ func benchLink(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "link %d new reports on %s: index update (one transaction) p50 %v p90 %v p99 %v max %v\n", len(ids), db.Engine, p50, p90, p99, top)
 	p50, p90, p99, top = loadgen.Percentiles(extract)
 	fmt.Fprintf(e.stdout, "  read and extract before it: p50 %v p90 %v p99 %v max %v\n", p50, p90, p99, top)
+	return nil
+}
+
+// benchPublish measures the public check's kept assessments and published
+// range on a data set: weighing every marked identifier (after an upgrade
+// to migration 0029 or a links rebuild, every identifier), a full build,
+// then N new generated reports filed, linked, weighed and published from
+// the changes (docs/benchmarks.md; issue 19: ≤ 1 s after 1,000 new reports
+// at 1M published identifiers).
+func benchPublish(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "bench publish")
+	cfg, err := loadConfig(e, fs)
+	if err != nil {
+		return err
+	}
+	n := fs.Int("reports", 1000, "how many new reports to file and link before the second build")
+	seed := fs.Uint64("seed", 3, "seed of the generated reports")
+	db, err := parseAndOpen(ctx, fs, cfg, args)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *n < 1 {
+		return fmt.Errorf("bench publish: --reports must be at least 1: %w", errUsage)
+	}
+	srv, err := openServer(ctx, e, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	weigh := func() (int, time.Duration, error) {
+		start, total := time.Now(), 0
+		for {
+			k, err := srv.Links.WeighPending(ctx)
+			if err != nil {
+				return total, 0, fmt.Errorf("bench publish: %w", err)
+			}
+			if total += k; k == 0 {
+				return total, time.Since(start), nil
+			}
+		}
+	}
+	k, took, err := weigh()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "weighed %d marked identifiers in %v\n", k, took.Round(time.Millisecond))
+	start := time.Now()
+	p, err := srv.Links.Publish(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "full build: %d published, prefix %d, in %v\n", p.Entries, p.PrefixLength, time.Since(start).Round(time.Millisecond))
+	org, err := db.Read().PublicIntakeOrganisation(ctx)
+	if err != nil {
+		return fmt.Errorf("bench publish: %w", err)
+	}
+	gen := demo.NewGenerator(*seed, *n*20, time.Now().AddDate(0, -1, 0), time.Now())
+	items := make([]intake.BulkItem, *n)
+	for i := range items {
+		sub, at := gen.Next()
+		items[i] = intake.BulkItem{OrgID: org.ID, At: at, Sub: sub}
+	}
+	ids, err := srv.Intake.SubmitBulk(ctx, items)
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	for at := 0; at < len(ids); at += server.JobClaim { // as the job workers do
+		for id, err := range srv.Links.ProcessBatch(ctx, ids[at:min(len(ids), at+server.JobClaim)]) {
+			return fmt.Errorf("bench publish: report %s: %w", id, err)
+		}
+	}
+	fmt.Fprintf(e.stdout, "linked %d new reports in %v\n", len(ids), time.Since(start).Round(time.Millisecond))
+	k, took, err = weigh()
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	q, err := srv.Links.Publish(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "after %d new reports: weighed %d identifiers in %v; built from the changes in %v: %d published (was %d), version %s\n",
+		len(ids), k, took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), q.Entries, p.Entries, q.Version)
 	return nil
 }

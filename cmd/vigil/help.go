@@ -100,6 +100,7 @@ func docs() map[string]doc {
 			{"range", "[--url URL] [--clients N] [--duration D]", "ask random buckets of the published check range of a running server and measure"},
 			{"network", "[--data DIR] [flags]", "measure network queries of the link index"},
 			{"link", "[--data DIR] [flags]", "measure link lookups"},
+			{"publish", "[--data DIR] [--reports N]", "measure the trust worker and the published check range: catch up, full build, N new reports weighed and published"},
 			{"upload", "[--url URL] [flags]", "upload attachments to a running server and measure"},
 			{"ceiling", "[--data DIR] [--batch N] [--row-bytes N] [--duration D]", "measure the database's raw insert ceiling"},
 			{"slowloris", "[--url URL] [flags]", "hold slow connections against a running server"},

@@ -38,6 +38,13 @@ func TestGeneratedDemoLinks(t *testing.T) {
 	if !strings.Contains(out, "link 5 new reports on sqlite: index update (one transaction) p50") {
 		t.Errorf("bench link said: %s", out)
 	}
+	out, err = runCmd(t, getenv, "", "bench", "publish", "--reports", "20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?s)full build: [1-9]\d* published, prefix 1, in .*linked 20 new reports in .*after 20 new reports: weighed [1-9]\d* identifiers in .* built from the changes in .*: [1-9]\d* published`).MatchString(out) {
+		t.Errorf("bench publish said: %s", out)
+	}
 	if _, err := runCmd(t, getenv, "", "demo", "--reports", "-1"); !errors.Is(err, errUsage) {
 		t.Errorf("demo --reports -1: got %v, want a usage error", err)
 	}

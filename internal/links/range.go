@@ -296,10 +296,12 @@ func (s *Service) RunRange(ctx context.Context, debounce, refresh time.Duration)
 const fullEvery = 15 * time.Minute
 
 // overlap is how far before the last build's read a build reads changed
-// assessments again: a trust worker writes a row's time before it commits,
-// and another server's clock may be behind. Reading a change twice is
-// harmless.
-const overlap = 10 * time.Second
+// assessments again: a trust worker writes a row's time just before it
+// commits, and another server's clock may be a little behind (the full
+// build every fullEvery catches anything later still). Reading a change
+// twice is harmless but not free: under sustained intake each build reads
+// overlap's worth of changes again.
+const overlap = 2 * time.Second
 
 // pendingInBuild is how many identifiers still marked for weighing a build
 // from changes weighs itself.

@@ -123,7 +123,7 @@ func TestDirLayout(t *testing.T) {
 // bytes given (sealed, never opened or changed by the store).
 func TestS3Prefix(t *testing.T) {
 	ctx := context.Background()
-	cfg := blobtest.Server(t, "/one/")
+	cfg := blobtest.Start(t, "/one/").Config
 	one, err := blob.NewS3(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestS3Prefix(t *testing.T) {
 // not there, rather than letting the first attachment find out.
 func TestS3Unreachable(t *testing.T) {
 	ctx := context.Background()
-	cfg := blobtest.Server(t, "")
+	cfg := blobtest.Start(t, "").Config
 	cfg.Bucket = "no-such-bucket"
 	s, err := blob.NewS3(cfg)
 	if err != nil {

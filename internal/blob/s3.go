@@ -39,6 +39,10 @@ type S3Config struct {
 // installation pointed at the same bucket and prefix sees the same files.
 type S3 struct {
 	client *minio.Client
+	// probe is client without retries, for Check: a readiness probe
+	// should answer at once that the bucket is out of reach, not after
+	// the client's backoff.
+	probe  *minio.Client
 	bucket string
 	prefix string
 	name   string
@@ -53,12 +57,18 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if prefix != "" {
 		prefix += "/"
 	}
-	c, err := minio.New(cfg.Endpoint, &minio.Options{
+	opts := minio.Options{
 		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure:    !cfg.Insecure,
 		Region:    cfg.Region,
 		Transport: cfg.Transport,
-	})
+	}
+	c, err := minio.New(cfg.Endpoint, &opts)
+	if err != nil {
+		return nil, fmt.Errorf("blob: s3 endpoint %q: %w", cfg.Endpoint, err)
+	}
+	opts.MaxRetries = 1
+	probe, err := minio.New(cfg.Endpoint, &opts)
 	if err != nil {
 		return nil, fmt.Errorf("blob: s3 endpoint %q: %w", cfg.Endpoint, err)
 	}
@@ -66,7 +76,7 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if cfg.Insecure {
 		scheme = "http"
 	}
-	return &S3{client: c, bucket: cfg.Bucket, prefix: prefix,
+	return &S3{client: c, probe: probe, bucket: cfg.Bucket, prefix: prefix,
 		name: "s3://" + cfg.Bucket + "/" + prefix + " at " + scheme + "://" + cfg.Endpoint}, nil
 }
 
@@ -130,7 +140,7 @@ func (s *S3) Delete(ctx context.Context, id string) error {
 // Check asks the service whether the bucket exists (a HEAD on it, which
 // needs the key to be allowed to list the bucket).
 func (s *S3) Check(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
+	ok, err := s.probe.BucketExists(ctx, s.bucket)
 	if err != nil {
 		return fmt.Errorf("blob: %s: %w", s.name, err)
 	}

@@ -7,6 +7,7 @@ package blobtest
 import (
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -15,12 +16,20 @@ import (
 	"github.com/vigil-project/vigil/internal/blob"
 )
 
-// Bucket is the bucket Server makes.
+// Bucket is the bucket Start makes.
 const Bucket = "vigil-test"
 
-// Server starts an S3 server holding an empty Bucket for the test's
-// life and returns the configuration of an S3 store on it (with prefix).
-func Server(t testing.TB, prefix string) blob.S3Config {
+// Fake is an S3 server holding Bucket, stopped when the test ends.
+type Fake struct {
+	// Config is an S3 store's configuration on the server, with the
+	// prefix given to Start.
+	Config blob.S3Config
+	// HTTP is the server; closing it makes the bucket unreachable.
+	HTTP *httptest.Server
+}
+
+// Start starts a Fake with an empty Bucket.
+func Start(t testing.TB, prefix string) *Fake {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket(Bucket); err != nil {
@@ -32,16 +41,36 @@ func Server(t testing.TB, prefix string) blob.S3Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return blob.S3Config{Endpoint: u.Host, Bucket: Bucket, Prefix: prefix, Region: "us-east-1",
-		AccessKey: "test-access", SecretKey: "test-secret", Insecure: true}
+	return &Fake{HTTP: srv, Config: blob.S3Config{Endpoint: u.Host, Bucket: Bucket, Prefix: prefix, Region: "us-east-1",
+		AccessKey: "test-access", SecretKey: "test-secret", Insecure: true}}
 }
 
-// S3 returns an S3 store on a fresh Server.
-func S3(t testing.TB, prefix string) *blob.S3 {
+// Env is the VIGIL_ATTACHMENTS_S3_* variables that point Vigil at f.
+func (f *Fake) Env() map[string]string {
+	c := f.Config
+	return map[string]string{
+		"VIGIL_ATTACHMENTS_S3_ENDPOINT":   c.Endpoint,
+		"VIGIL_ATTACHMENTS_S3_BUCKET":     c.Bucket,
+		"VIGIL_ATTACHMENTS_S3_PREFIX":     c.Prefix,
+		"VIGIL_ATTACHMENTS_S3_REGION":     c.Region,
+		"VIGIL_ATTACHMENTS_S3_ACCESS_KEY": c.AccessKey,
+		"VIGIL_ATTACHMENTS_S3_SECRET_KEY": c.SecretKey,
+		"VIGIL_ATTACHMENTS_S3_INSECURE":   strconv.FormatBool(c.Insecure),
+	}
+}
+
+// Store is an S3 store on f.
+func (f *Fake) Store(t testing.TB) *blob.S3 {
 	t.Helper()
-	s, err := blob.NewS3(Server(t, prefix))
+	s, err := blob.NewS3(f.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// S3 returns an S3 store on a fresh Fake.
+func S3(t testing.TB, prefix string) *blob.S3 {
+	t.Helper()
+	return Start(t, prefix).Store(t)
 }

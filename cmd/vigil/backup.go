@@ -48,6 +48,18 @@ type manifest struct {
 	Files                []manifestFile `json:"files"`
 	// KeysNotIncluded names the key files the backup leaves out.
 	KeysNotIncluded []string `json:"keys_not_included"`
+	// AttachmentsNotIncluded names the bucket the attachments are kept
+	// in when they are (VIGIL_ATTACHMENTS_S3_*): they are not in the
+	// backup, which then holds the database alone. Nil: the attachments
+	// are the backup's attachments/ files.
+	AttachmentsNotIncluded *manifestBucket `json:"attachments_not_included,omitempty"`
+}
+
+// manifestBucket names a bucket of sealed attachment objects (no keys).
+type manifestBucket struct {
+	Endpoint string `json:"endpoint"`
+	Bucket   string `json:"bucket"`
+	Prefix   string `json:"prefix,omitempty"`
 }
 
 type manifestLedger struct {
@@ -104,7 +116,25 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "backup written to %s (%d bytes, %d files) in %v\n", *out, size, len(m.Files), time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "  %d reports; ledger checkpoint at size %d, root %s\n", m.Reports, m.Ledger.Size, m.Ledger.Root)
 	printKeyAdvice(e, cfg, m)
+	printBucketAdvice(e, m)
 	return nil
+}
+
+// printBucketAdvice says the attachments are not in the backup when they
+// are kept in a bucket, and how they are backed up instead.
+func printBucketAdvice(e *env, m *manifest) {
+	b := m.AttachmentsNotIncluded
+	if b == nil {
+		return
+	}
+	fmt.Fprintf(e.stdout, `
+The attachments are NOT in this backup: they are kept in the bucket
+  %s (prefix %q) at %s
+as sealed objects (unreadable without the master key), and the backup holds
+the database alone. Back the bucket up with the storage service's own tools
+(versioning, replication, or a copy such as mc mirror / aws s3 sync); a
+restored database expects them there (restore's audit checks each one).
+`, b.Bucket, b.Prefix, b.Endpoint)
 }
 
 // printKeyAdvice says where the keys the backup leaves out are, and that
@@ -169,10 +199,13 @@ func writeBackup(ctx context.Context, e *env, cfg *config.Config, db *store.DB, 
 
 	// 2. The attachments as they are now: every one the snapshot knows
 	// was written (and synced) before its row was committed, and
-	// attachment files are never changed or removed.
+	// attachment files are never changed or removed. Kept in a bucket,
+	// they are not copied: the bucket is named, and backed up apart.
 	attDir := filepath.Join(cfg.DataDir, "attachments")
-	atts, err := os.ReadDir(attDir)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	var atts []os.DirEntry
+	if a := cfg.AttachmentsS3; a.On() {
+		m.AttachmentsNotIncluded = &manifestBucket{Endpoint: a.Endpoint, Bucket: a.Bucket, Prefix: a.Prefix}
+	} else if atts, err = os.ReadDir(attDir); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, 0, fmt.Errorf("read %s: %w", attDir, err)
 	}
 	type item struct {

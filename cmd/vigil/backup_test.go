@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/blob/blobtest"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -331,6 +332,23 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	if b := readFile(t, filepath.Join(target, "attachments", "01test")); string(b) != "sealed bytes" {
 		t.Errorf("restored attachment = %q", b)
+	}
+	// Restored with a bucket configured, the backup's attachment files go
+	// into the bucket (the way to move an installation's files into one).
+	fake := blobtest.Start(t, "moved/")
+	var kv []string
+	for k, v := range fake.Env() {
+		kv = append(kv, k, v)
+	}
+	into := filepath.Join(t.TempDir(), "into-bucket")
+	if out, err := runCmd(t, envWith(into, "", kv...), "", "restore", good); err != nil || !strings.Contains(out, "1 attachments copied into s3://"+blobtest.Bucket+"/moved/") {
+		t.Fatalf("restore into a bucket: %v\n%s", err, out)
+	}
+	if b, err := fake.Store(t).Get(context.Background(), "01test"); err != nil || string(b) != "sealed bytes" {
+		t.Errorf("the bucket's copy: %q, %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(into, "attachments")); err == nil {
+		t.Error("restore into a bucket left an attachments directory")
 	}
 	// A server will not start on it without the master key.
 	if err := runBriefly(t, envWith(target, ""), "serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), filepath.Join(target, "master.key")) {

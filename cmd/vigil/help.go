@@ -42,9 +42,9 @@ func docs() map[string]doc {
 		"export":  {args: "[--data DIR] --format stix|ftm|ctdc|csv|xlsx [--org ORG] [--since DATE] [--out FILE|DIR] [--tlp LEVEL] [--k N] [--lang L] [--reveal --reason TEXT]", more: "Writes one organisation's data for partners; audited (export.data). csv writes reports.csv, victims.csv, cases.csv, referrals.csv and identifiers.csv into --out DIR. Victims' sealed fields only with --reveal and a --reason."},
 		"verify":  {args: "[--vkey KEY] [--content FILE --salt HEX] RECEIPT.json", more: "RECEIPT.json may be - for standard input. Needs no database."},
 		"screen":  {args: "[--data DIR] [--list NAMES] [--csv] [flags] < NAMES.txt", more: "Names come on standard input, one a line; one JSON line per name goes to standard output."},
-		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart."},
+		"backup":  {args: "[--data DIR] --out FILE", more: "Writes a consistent snapshot (database, attachments, manifest.json) while the server runs.\nOn PostgreSQL (VIGIL_DATABASE) the database part is pg_dump's, which must be on the PATH.\nFILE ending in .gz or .tgz is compressed. The keys are NOT in it: keep master.key and log.key apart.\nAttachments kept in a bucket (VIGIL_ATTACHMENTS_S3_*) are NOT in it either: the manifest names the bucket; back it up with the storage service's tools."},
 		"import":  {args: "[--data DIR] [--format csv|xlsx|kobo] --mapping MAP [--org ORG] [--dry-run] FILE | --suggest FILE | kobo-hook --org ORG --mapping MAP [--name NAME] | attachments", more: "Imports a spreadsheet (CSV, XLSX) or KoboToolbox submissions (JSON) as reports, read with a mapping file (YAML; --suggest writes a start from the file's columns). Every problem is reported as FILE:LINE: column X: …, and then nothing is imported; rows imported before are not imported again. kobo-hook prints the address of a KoboToolbox REST Service for the organisation; attachments fetches again the Kobo attachments left pending. VIGIL_KOBO_TOKEN, if set, is sent to fetch Kobo attachments."},
-		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent; on PostgreSQL, VIGIL_DATABASE must be a new, empty database (pg_restore on the PATH). Copy master.key and log.key into NEWDIR afterwards (restore says where)."},
+		"restore": {args: "--data NEWDIR FILE", more: "NEWDIR must be empty or absent; on PostgreSQL, VIGIL_DATABASE must be a new, empty database (pg_restore on the PATH). Copy master.key and log.key into NEWDIR afterwards (restore says where).\nWith VIGIL_ATTACHMENTS_S3_* set, the backup's attachments (if it has them) are copied into that bucket; a backup made from a bucket is restored only with one set."},
 		"user": {subs: []subDoc{
 			{"add", "--org ORG --email EMAIL --name NAME --role ROLE", "add an account; the password is asked on the terminal (no echo) or read from the first line of standard input"},
 			{"list", "[--json]", "list accounts: id, e-mail, role, organisation, state"},
@@ -145,7 +145,8 @@ data directory:
   --data DIR   every command that uses the database takes it (default ./vigil-data,
                relative to the directory vigil runs in; or set VIGIL_DATA). It holds
                vigil.db (the SQLite database), master.key (the key every report is sealed
-               under), log.key (the key that signs the ledger) and attachments/.
+               under), log.key (the key that signs the ledger) and attachments/ (unless
+               they are kept in a bucket: VIGIL_ATTACHMENTS_S3_*).
                Only serve, migrate and demo create a database; other commands refuse
                a directory without one. Back up master.key and log.key apart from the data.
 
@@ -184,7 +185,15 @@ func envDocs() [][2]string {
 		{"VIGIL_HTTP_MAX_CONNS_PER_CLIENT", "most open HTTP connections per client address (default 64)"},
 		{"VIGIL_ATTACH_CLIENT_HOURLY", "attachment bytes one client may send an hour (default 30MiB)"},
 		{"VIGIL_ATTACH_HOURLY", "attachment bytes the server takes an hour (default 500MiB)"},
-		{"VIGIL_MIN_FREE_DISK", "free space below which attachments are refused (default 1GiB)"},
+		{"VIGIL_MIN_FREE_DISK", "free space below which attachments are refused (default 1GiB; not applied to a bucket)"},
+		{"VIGIL_ATTACHMENTS_S3_ENDPOINT", "host[:port] of an S3-compatible service to keep attachments in, shared by several servers (with _BUCKET; unset: DIR/attachments)"},
+		{"VIGIL_ATTACHMENTS_S3_BUCKET", "the bucket attachments are kept in (it must exist; serve checks it at start and /readyz after)"},
+		{"VIGIL_ATTACHMENTS_S3_PREFIX", "put before each attachment's ID in its object key (e.g. vigil/), to share a bucket"},
+		{"VIGIL_ATTACHMENTS_S3_REGION", "the bucket's region (unset: asked of the service)"},
+		{"VIGIL_ATTACHMENTS_S3_ACCESS_KEY", "access key for the bucket (unset with the secret: AWS_ACCESS_KEY_ID)"},
+		{"VIGIL_ATTACHMENTS_S3_SECRET_KEY", "secret key for the bucket (unset with the access key: AWS_SECRET_ACCESS_KEY)"},
+		{"VIGIL_ATTACHMENTS_S3_SECRET_KEY_FILE", "file holding that secret key"},
+		{"VIGIL_ATTACHMENTS_S3_INSECURE", "true speaks plain HTTP to the endpoint (a service on the same host or network); default HTTPS"},
 		{"VIGIL_SMTP_URL", "mail server for notification e-mail: smtp://user:pass@host:587 (STARTTLS required unless ?starttls=off) or smtps://…; unset: no e-mail"},
 		{"VIGIL_SMTP_URL_FILE", "file holding that URL (keeps the password out of the environment)"},
 		{"VIGIL_SMTP_FROM", "sender address of notification e-mail (required with VIGIL_SMTP_URL)"},

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/server"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -85,7 +86,11 @@ func ledgerAudit(ctx context.Context, e *env, cfg *config.Config, vkey string, c
 	if err != nil {
 		return fmt.Errorf("log audit: %w", err)
 	}
-	opts := ledger.AuditOptions{Verifier: verifier, AttachmentsDir: filepath.Join(cfg.DataDir, "attachments"), Checkpoints: checkpoints}
+	files, err := auditFiles(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("log audit: %w", err)
+	}
+	opts := ledger.AuditOptions{Verifier: verifier, Files: files, Checkpoints: checkpoints}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -108,6 +113,17 @@ func ledgerAudit(ctx context.Context, e *env, cfg *config.Config, vkey string, c
 	}
 	fmt.Fprintln(e.stdout, "OK: every stored record matches the log, and the tree matches its signed checkpoint")
 	return nil
+}
+
+// auditFiles is the attachment store the audit reads: a bucket is checked
+// first, so that one out of reach is one clear error rather than a failure
+// for every attachment; the directory is not (nor made, if missing: every
+// attachment it lacks is a failure).
+func auditFiles(ctx context.Context, cfg *config.Config) (blob.Store, error) {
+	if cfg.AttachmentsS3.On() {
+		return server.OpenAttachments(ctx, cfg)
+	}
+	return server.Attachments(cfg)
 }
 
 // runLogCheckpoint prints the latest signed checkpoint.

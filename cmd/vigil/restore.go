@@ -18,8 +18,10 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/ledger"
+	"github.com/vigil-project/vigil/internal/server"
 )
 
 // runRestore restores a backup into a new data directory: it checks every
@@ -203,8 +205,24 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("the backup does not match its manifest; nothing was restored:\n  %s", strings.Join(bad, "\n  "))
 	}
+	// Attachments kept in a bucket: a backup that names one is restored
+	// only against a bucket, and the files of one that holds them go
+	// into the bucket configured (checked now, before anything moves).
+	var bucket blob.Store
+	if b := m.AttachmentsNotIncluded; b != nil && !cfg.AttachmentsS3.On() {
+		return nil, fmt.Errorf("this backup holds the database alone: its attachments are in the bucket %s (prefix %q) at %s; set VIGIL_ATTACHMENTS_S3_* to that bucket (or a copy of it) to restore; nothing was restored", b.Bucket, b.Prefix, b.Endpoint)
+	}
+	if cfg.AttachmentsS3.On() {
+		if bucket, err = server.OpenAttachments(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("%w; nothing was restored", err)
+		}
+		a := cfg.AttachmentsS3
+		if b := m.AttachmentsNotIncluded; b != nil && (b.Endpoint != a.Endpoint || b.Bucket != a.Bucket || strings.Trim(b.Prefix, "/") != strings.Trim(a.Prefix, "/")) {
+			fmt.Fprintf(e.stdout, "the backup's attachments were in the bucket %s (prefix %q) at %s; they are looked for in %s: the audit below checks each one\n", b.Bucket, b.Prefix, b.Endpoint, bucket)
+		}
+	}
 	// Into place: the database where the configuration looks for it, the
-	// attachments beside it.
+	// attachments beside it (or in the bucket).
 	dbPath, sqlite := strings.CutPrefix(cfg.DSN(), "sqlite:")
 	switch {
 	case m.Database == "postgres" && sqlite:
@@ -228,12 +246,40 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	}
 	att := filepath.Join(stage, "attachments")
 	if _, err := os.Stat(att); err == nil {
-		if err := os.Rename(att, filepath.Join(cfg.DataDir, "attachments")); err != nil {
+		if bucket != nil {
+			n, err := uploadAttachments(ctx, att, bucket)
+			if err != nil {
+				return nil, fmt.Errorf("copy the attachments into %s (%d copied): %w", bucket, n, err)
+			}
+			fmt.Fprintf(e.stdout, "%d attachments copied into %s\n", n, bucket)
+		} else if err := os.Rename(att, filepath.Join(cfg.DataDir, "attachments")); err != nil {
 			return nil, fmt.Errorf("move the attachments into place: %w", err)
 		}
 	}
 	syncDir(cfg.DataDir)
 	return m, nil
+}
+
+// uploadAttachments puts the files of dir (checked against the manifest)
+// into the bucket under their names; one already there with the same
+// bytes is fine (a restore run again), with other bytes an error.
+func uploadAttachments(ctx context.Context, dir string, files blob.Store) (int, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, ent := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, ent.Name()))
+		if err != nil {
+			return n, err
+		}
+		if err := files.Put(ctx, ent.Name(), b); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // maybeGunzip returns r decompressed if it starts as a gzip stream does,

@@ -2,16 +2,19 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,7 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/blob/blobtest"
 	"github.com/vigil-project/vigil/internal/demo"
+	"github.com/vigil-project/vigil/internal/intake/intaketest"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -82,11 +87,14 @@ type testClient struct {
 	ip func() string
 }
 
-// do sends a request with a JSON body (or none) and decodes a JSON answer
+// do sends a request with a JSON body (or none, or []byte sent as it is
+// with the Content-Type given in hdr) and decodes a JSON answer
 // into out (if not nil); it returns the status and the backend that served.
 func (c *testClient) do(method, path string, body any, out any, hdr ...string) (int, string, error) {
 	var r io.Reader
-	if body != nil {
+	if b, ok := body.([]byte); ok {
+		r = strings.NewReader(string(b))
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return 0, "", err
@@ -158,9 +166,16 @@ func TestSeveralServers(t *testing.T) {
 	for i := range dirs {
 		dirs[i] = t.TempDir()
 	}
+	// The attachments are kept in one bucket (an S3 server in the test
+	// process) that every server is pointed at.
+	fake := blobtest.Start(t, "several/")
+	var bucketEnv []string
+	for k, v := range fake.Env() {
+		bucketEnv = append(bucketEnv, k, v)
+	}
 	// Set up first (the demo: organisations, accounts, the keys in the
 	// first directory), then give every server the same keys.
-	if _, err := runCmd(t, envWith(dirs[0], dsn), "", "demo"); err != nil {
+	if _, err := runCmd(t, envWith(dirs[0], dsn, bucketEnv...), "", "demo"); err != nil {
 		t.Fatalf("demo: %v", err)
 	}
 	for _, d := range dirs[1:] {
@@ -194,8 +209,12 @@ func TestSeveralServers(t *testing.T) {
 	}
 	doneBefore := doneJobs()
 	addrs := make([]string, servers)
+	childEnv := []string{"VIGIL_DATABASE=" + dsn, "VIGIL_METRICS_TOKEN=" + metricsToken}
+	for i := 0; i+1 < len(bucketEnv); i += 2 {
+		childEnv = append(childEnv, bucketEnv[i]+"="+bucketEnv[i+1])
+	}
 	for i, d := range dirs {
-		_, addrs[i] = child(t, []string{"VIGIL_DATA=" + d, "VIGIL_DATABASE=" + dsn, "VIGIL_METRICS_TOKEN=" + metricsToken}, "serve", "--addr", "127.0.0.1:0",
+		_, addrs[i] = child(t, append([]string{"VIGIL_DATA=" + d}, childEnv...), "serve", "--addr", "127.0.0.1:0",
 			"--public-rate", fmt.Sprint(rate), "--trusted-proxies", "127.0.0.1/32", "--secure-cookies=false")
 	}
 	proxy := newRRProxy(addrs)
@@ -484,6 +503,48 @@ func TestSeveralServers(t *testing.T) {
 		}
 	}
 
+	// One bucket: a photo one server received, every server opens.
+	photo := intaketest.JPEG(200, 150, 5)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", "gate.jpg")
+	part.Write(photo)
+	mw.Close()
+	var att struct {
+		ID string `json:"id"`
+	}
+	if _, b, err := staff.do("POST", "/api/v1/reports/"+reports[0].ID+"/attachments", body.Bytes(), &att, "Content-Type", mw.FormDataContentType()); err != nil || att.ID == "" {
+		t.Fatalf("attach through the proxy: %v", err)
+	} else {
+		t.Logf("attachment %s received by server %s", att.ID, b)
+	}
+	var opened [servers]int
+	for range 2 * servers {
+		status, b, err := staff.do("GET", "/app/reports/"+reports[0].ID+"/attachments/"+att.ID, nil, nil)
+		for i := range servers {
+			if err == nil && status == http.StatusOK && b == fmt.Sprint(i) {
+				opened[i]++
+			}
+		}
+		if err != nil {
+			t.Errorf("open the attachment: server %s: %v", b, err)
+		}
+	}
+	t.Logf("the attachment opened through the proxy, per server: %v", opened)
+	for i, n := range opened {
+		if n == 0 {
+			t.Errorf("server %d did not open the attachment another received (opened per server: %v)", i, opened)
+		}
+	}
+	for i, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "attachments", att.ID)); err == nil {
+			t.Errorf("server %d wrote the attachment to its data directory", i)
+		}
+	}
+	if _, err := fake.Store(t).Get(ctx, att.ID); err != nil {
+		t.Errorf("the attachment in the bucket: %v", err)
+	}
+
 	// One ledger: every entry is sequenced at a leaf index of its own, the
 	// three servers serve the same checkpoint, and the audit passes.
 	for deadline := time.Now().Add(30 * time.Second); countRows(`SELECT count(*) FROM ledger_entries WHERE leaf_index IS NULL`) > 0 && time.Now().Before(deadline); {
@@ -511,7 +572,7 @@ func TestSeveralServers(t *testing.T) {
 		t.Errorf("the servers' checkpoints differ or lag %d entries:\n%q", entries, heads)
 	}
 	t.Logf("ledger: %d entries; checkpoint on every server: %q", entries, heads[0])
-	if out, err := runCmd(t, envWith(dirs[1], dsn), "", "log", "audit"); err != nil || !strings.Contains(out, "OK: every stored record matches the log") {
+	if out, err := runCmd(t, envWith(dirs[1], dsn, bucketEnv...), "", "log", "audit"); err != nil || !strings.Contains(out, "OK: every stored record matches the log") {
 		t.Errorf("log audit: %v\n%s", err, out)
 	}
 

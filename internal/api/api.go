@@ -81,6 +81,14 @@ type Services struct {
 	Ingest *ingest.Service
 	// Reasons opens the sealed reasons of the audit trail (the keyring).
 	Reasons audit.Sealer
+	// Files is the attachment store /readyz checks (nil: not checked).
+	Files Checker
+}
+
+// Checker is what /readyz asks of a store beside the database: whether it
+// can be used now (blob.Store).
+type Checker interface {
+	Check(ctx context.Context) error
 }
 
 // API serves the JSON API.

@@ -553,7 +553,7 @@ func TestValidateResponse(t *testing.T) {
 		{"me", "GET", "/api/v1/me", 200, ctJSON, mustJSON(api.MeView{UserID: id, OrgID: id, Role: "partner"}), true},
 		{"me with an unknown role", "GET", "/api/v1/me", 200, ctJSON, mustJSON(api.MeView{UserID: id, OrgID: id, Role: "root"}), false},
 		{"health", "GET", "/healthz", 200, ctJSON, `{"status":"ok"}`, true},
-		{"ready", "GET", "/readyz", 200, ctJSON, `{"status":"ready","checks":{"database":"ok","schema":"ok","ledger":"ok"}}`, true},
+		{"ready", "GET", "/readyz", 200, ctJSON, `{"status":"ready","checks":{"database":"ok","schema":"ok","ledger":"ok","attachments":"ok"}}`, true},
 		{"ready without checks", "GET", "/readyz", 503, ctJSON, `{"status":"not_ready"}`, false},
 		{"metrics", "GET", "/metrics", 200, "text/plain; version=0.0.4; charset=utf-8", "vigil_up 1\n", true},
 	}

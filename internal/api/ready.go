@@ -12,9 +12,10 @@ import (
 const ReadyLag = 30 * time.Second
 
 // ready answers GET /readyz: 200 when the database answers, its schema is
-// current and the ledger is being sequenced (no entry has waited longer
-// than ReadyLag), else 503; each check is named with its state. It says
-// nothing a visitor could use beyond that.
+// current, the ledger is being sequenced (no entry has waited longer
+// than ReadyLag) and the attachment store can be used (the bucket answers,
+// when attachments are kept in one), else 503; each check is named with
+// its state. It says nothing a visitor could use beyond that.
 func (api *API) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -35,6 +36,12 @@ func (api *API) ready(w http.ResponseWriter, r *http.Request) {
 			fail("ledger", "unknown")
 		case oldest != 0 && time.Since(time.UnixMicro(oldest)) > ReadyLag:
 			fail("ledger", "not sequencing: an entry has waited "+time.Since(time.UnixMicro(oldest)).Round(time.Second).String())
+		}
+	}
+	if api.svc.Files != nil {
+		checks["attachments"] = "ok"
+		if err := api.svc.Files.Check(ctx); err != nil {
+			fail("attachments", "unreachable")
 		}
 	}
 	status, code := "ready", http.StatusOK

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/blob/blobtest"
+	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/server/servertest"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
@@ -55,6 +57,41 @@ func TestReady(t *testing.T) {
 		checks, _ = body["checks"].(map[string]any)
 		if code != http.StatusServiceUnavailable || checks["database"] != "unreachable" {
 			t.Fatalf("database gone: %d %v", code, body)
+		}
+	})
+}
+
+// TestReadyBucket: with attachments kept in a bucket, /readyz checks the
+// bucket answers, and says 503 naming the attachments when it does not
+// (a server that takes reports but cannot keep their files is not ready).
+func TestReadyBucket(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		fake := blobtest.Start(t, "vigil/")
+		srv := servertest.New(t, servertest.Options{DB: db, Config: func(c *config.Config) {
+			a := fake.Config
+			c.AttachmentsS3 = config.AttachmentsS3{Endpoint: a.Endpoint, Bucket: a.Bucket, Prefix: a.Prefix, Region: a.Region, AccessKey: a.AccessKey, SecretKey: a.SecretKey, Insecure: a.Insecure}
+		}})
+		ready := func() (int, map[string]any) {
+			t.Helper()
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+			var body map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatalf("readyz: %v: %s", err, rec.Body)
+			}
+			checks, _ := body["checks"].(map[string]any)
+			return rec.Code, checks
+		}
+		if code, checks := ready(); code != http.StatusOK || checks["attachments"] != "ok" {
+			t.Fatalf("bucket up: %d %v", code, checks)
+		}
+		fake.HTTP.Close()
+		start := time.Now()
+		if code, checks := ready(); code != http.StatusServiceUnavailable || checks["attachments"] != "unreachable" || checks["database"] != "ok" {
+			t.Fatalf("bucket down: %d %v", code, checks)
+		}
+		if d := time.Since(start); d > 2500*time.Millisecond {
+			t.Errorf("readyz took %v with the bucket down", d)
 		}
 	})
 }

@@ -25,7 +25,7 @@ type Config struct {
 	// Addr is the listen address of the HTTP server.
 	Addr string
 	// DataDir holds the SQLite file, the master key, the log signing key and
-	// attachments.
+	// attachments (unless AttachmentsS3 keeps them in a bucket).
 	DataDir string
 	// Database is a PostgreSQL URL (postgres://…) or empty for the SQLite
 	// file in DataDir.
@@ -113,6 +113,9 @@ type Config struct {
 	ChatDraftTTL time.Duration
 	// Chats are the LINE and WhatsApp adapters' settings.
 	Chats
+	// AttachmentsS3 is the bucket attachments are kept in; unset, they
+	// are files in DataDir/attachments.
+	AttachmentsS3 AttachmentsS3
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -189,6 +192,9 @@ func FromEnv(getenv Getenv) (Config, error) {
 	}
 	str("VIGIL_TELEGRAM_API", &c.TelegramAPI)
 	if err := c.Chats.fromEnv(getenv); err != nil {
+		return c, err
+	}
+	if err := c.AttachmentsS3.fromEnv(getenv); err != nil {
 		return c, err
 	}
 	if v := getenv("VIGIL_CHAT_DRAFT_TTL"); v != "" {
@@ -357,6 +363,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.validateMail()...)
 	errs = append(errs, c.Chats.validate()...)
+	errs = append(errs, c.AttachmentsS3.validate()...)
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
 	}

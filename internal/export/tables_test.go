@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/export"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/store"
@@ -120,7 +121,7 @@ func TestCSV(t *testing.T) {
 func testimony(t *testing.T, f *fixture, e store.Engine, revealed *export.Export) {
 	t.Helper()
 	ctx := context.Background()
-	f.in.AttachmentsDir = t.TempDir()
+	f.in.Files = blob.NewDir(t.TempDir())
 	var img bytes.Buffer
 	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
 		t.Fatal(err)

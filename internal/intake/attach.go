@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -124,10 +123,10 @@ func (s *Service) AddAttachment(ctx context.Context, a auth.Actor, reportID, fie
 	return s.attach(ctx, a, reportID, field, name, data)
 }
 
-// attach seals the file with the report's data key, writes it under the
+// attach seals the file with the report's data key, stores it under the
 // attachment's ID, and stores its record and ledger entry in one
-// transaction. The file is written (and synced) first, so a committed
-// record always has its file.
+// transaction. The file is stored (durably) first, so a committed record
+// always has its file; if the transaction fails the file is deleted.
 func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, field, name string, data []byte) (*AttachmentView, error) {
 	mt, err := s.CheckAttachment(ctx, field, data)
 	if err != nil {
@@ -136,8 +135,8 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, field, nam
 	if !utf8.ValidString(name) || len(name) > 255 {
 		name = "attachment"
 	}
-	if s.AttachmentsDir == "" {
-		return nil, errors.New("intake: no attachments directory configured")
+	if s.Files == nil {
+		return nil, errors.New("intake: no attachment store configured")
 	}
 	q := s.db.Read()
 	dk, err := s.writeKey(ctx, q, reportID)
@@ -151,16 +150,12 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, field, nam
 	if _, err := rand.Read(salt); err != nil {
 		return nil, fmt.Errorf("intake: random salt: %w", err)
 	}
-	if err := os.MkdirAll(s.AttachmentsDir, 0o700); err != nil {
-		return nil, fmt.Errorf("intake: attachments dir: %w", err)
-	}
-	path := filepath.Join(s.AttachmentsDir, id)
 	sealed := dk.Seal(data, attachmentContext(id, "file"))
 	if err := s.checkDisk(int64(len(sealed))); err != nil {
 		return nil, err
 	}
-	if err := writeSynced(path, sealed); err != nil {
-		return nil, err
+	if err := s.Files.Put(ctx, id, sealed); err != nil {
+		return nil, fmt.Errorf("intake: store attachment: %w", err)
 	}
 	e := ledger.AttachmentEntry(id, salt, data, now)
 	rec := &store.Attachment{ID: id, ReportID: reportID, SHA256: hex.EncodeToString(sum[:]), MediaType: mt, Size: int64(len(data)),
@@ -175,29 +170,17 @@ func (s *Service) attach(ctx context.Context, a auth.Actor, reportID, field, nam
 		return audit.Record(ctx, q, a, "attachment.add", "report", reportID, map[string]any{"attachment": id, "media_type": mt, "size": len(data)})
 	})
 	if err != nil {
-		os.Remove(path)
+		// A fresh context: the request's may be what ended the
+		// transaction, and the orphan file should go all the same.
+		if derr := s.Files.Delete(context.WithoutCancel(ctx), id); derr != nil {
+			s.log.Warn("intake: attachment left without its record", "attachment", id, "err", derr)
+		}
 		return nil, err
 	}
 	if s.ledger != nil {
 		s.ledger.Notify()
 	}
 	return &AttachmentView{ID: id, Name: name, MediaType: mt, Size: rec.Size, SHA256: rec.SHA256, CreatedAt: now, Clean: mt != "application/pdf"}, nil
-}
-
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("intake: write attachment: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("intake: write attachment: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("intake: sync attachment: %w", err)
-	}
-	return f.Close()
 }
 
 // Attachments lists a report's attachments: none for a partner whose
@@ -340,7 +323,7 @@ func (s *Service) openAttachment(ctx context.Context, a auth.Actor, reportID, id
 		}
 		return nil, nil, err
 	}
-	sealed, err := os.ReadFile(filepath.Join(s.AttachmentsDir, id))
+	sealed, err := s.Files.Get(ctx, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("intake: read attachment %s: %w", id, err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
@@ -52,9 +53,10 @@ type Service struct {
 	ledger Ledger
 	stored Stored
 	log    *slog.Logger
-	// AttachmentsDir is where attachment files are kept, each sealed with
-	// its report's data key and named by the attachment's ID.
-	AttachmentsDir string
+	// Files keeps attachment files, each sealed with its report's data
+	// key and stored under the attachment's ID (a directory, or a bucket
+	// several servers share); nil refuses attachments.
+	Files blob.Store
 	// FollowUps are the job kinds queued for every new or changed report
 	// (set before Start).
 	FollowUps []string
@@ -65,7 +67,8 @@ type Service struct {
 	// serving).
 	Uploads UploadLimits
 	// FreeSpace measures the free space of the file system holding a
-	// directory (the attachments' watermark); tests replace it.
+	// directory (the attachments' watermark, when they are kept in a
+	// directory); tests replace it.
 	FreeSpace func(dir string) (int64, error)
 	// Index computes the search index's rows of new statements and
 	// reports, stored in the same transaction (set before Start; nil keeps

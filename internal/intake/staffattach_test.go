@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/intake/intaketest"
@@ -24,7 +25,7 @@ import (
 func TestStaffAttachment(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		e.in.AttachmentsDir = t.TempDir()
+		e.in.Files = blob.NewDir(t.TempDir())
 		ctx := context.Background()
 		ack := e.submit(t, "", &intake.Submission{Language: "en", Narrative: "Held at Bavet; the boss took our passports."})
 		photo := intaketest.JPEG(800, 400, 1)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -47,7 +45,7 @@ func (s *Service) ExportAttachments(ctx context.Context, a auth.Actor, reportID 
 		return err
 	}
 	for _, v := range views {
-		sealed, err := os.ReadFile(filepath.Join(s.AttachmentsDir, v.ID))
+		sealed, err := s.Files.Get(ctx, v.ID)
 		if err != nil {
 			return fmt.Errorf("intake: attachment %s: %w", v.ID, err)
 		}

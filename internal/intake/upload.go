@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/invalid"
 )
 
@@ -216,17 +217,19 @@ func (s *Service) AttachUpload(ctx context.Context, code, secret string, u *Uplo
 
 // checkDisk refuses with RefusedDiskSpace unless the attachments' file
 // system keeps MinFreeDisk free after n more bytes and the uploads under
-// way. A free space that cannot be read refuses nothing.
+// way. A free space that cannot be read refuses nothing; nor does a
+// bucket, whose space is not this machine's disk.
 func (s *Service) checkDisk(n int64) error {
-	if s.Uploads.MinFreeDisk <= 0 || s.AttachmentsDir == "" {
+	dir, ok := s.Files.(*blob.Dir)
+	if s.Uploads.MinFreeDisk <= 0 || !ok {
 		return nil
 	}
-	if err := os.MkdirAll(s.AttachmentsDir, 0o700); err != nil {
+	if err := os.MkdirAll(dir.Path(), 0o700); err != nil {
 		return fmt.Errorf("intake: attachments dir: %w", err)
 	}
-	free, err := s.FreeSpace(s.AttachmentsDir)
+	free, err := s.FreeSpace(dir.Path())
 	if err != nil {
-		s.log.Warn("intake: free space unknown", "dir", s.AttachmentsDir, "err", err)
+		s.log.Warn("intake: free space unknown", "dir", dir.Path(), "err", err)
 		return nil
 	}
 	if free-n < s.Uploads.MinFreeDisk {

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -25,11 +23,17 @@ type AuditOptions struct {
 	Keyring *seal.Keyring
 	// Verifier is the log's key; the stored checkpoint must verify with it.
 	Verifier note.Verifier
-	// AttachmentsDir holds attachment files, sealed and named by their ID.
-	AttachmentsDir string
+	// Files holds the attachment files, sealed and stored by their ID.
+	Files Files
 	// Checkpoints are signed checkpoints seen earlier (by a mirror, a
 	// witness, a reporter's receipt); the stored tree must agree with each.
 	Checkpoints [][]byte
+}
+
+// Files is what Audit needs of the attachment store (blob.Store).
+type Files interface {
+	// Get returns the sealed file of an attachment.
+	Get(ctx context.Context, id string) ([]byte, error)
 }
 
 // AuditReport is the outcome of Audit.
@@ -79,8 +83,8 @@ func (f AuditFailure) String() string {
 // Records whose data key was destroyed count as erased, not as failures. The
 // error is for an audit that could not run; findings are in the report.
 func Audit(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, error) {
-	if opts.Keyring == nil || opts.Verifier == nil {
-		return nil, errors.New("ledger: audit: keyring and verifier are required")
+	if opts.Keyring == nil || opts.Verifier == nil || opts.Files == nil {
+		return nil, errors.New("ledger: audit: keyring, verifier and attachment files are required")
 	}
 	rep := &AuditReport{}
 	if err := auditTree(ctx, db, opts, rep); err != nil {
@@ -89,7 +93,7 @@ func Audit(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, 
 	a := &recordAuditor{opts: opts, rep: rep}
 	for _, kind := range []string{KindStatement, KindRecantation, KindAttachment} {
 		err := db.Read().EachLedgerAuditRecord(ctx, kind, func(r *store.LedgerAuditRecord) error {
-			a.check(r)
+			a.check(ctx, r)
 			return nil
 		})
 		if err != nil {
@@ -120,7 +124,7 @@ func Audit(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, 
 // tree from the stored leaves and checks it against the stored tiles, the
 // latest signed checkpoint and any checkpoints given. It needs the log's
 // verifier key but not the master key, so a restored backup can be checked
-// before its keys are back; Keyring and AttachmentsDir are not used.
+// before its keys are back; Keyring and Files are not used.
 func AuditTree(ctx context.Context, db *store.DB, opts AuditOptions) (*AuditReport, error) {
 	if opts.Verifier == nil {
 		return nil, errors.New("ledger: audit: a verifier is required")
@@ -159,7 +163,7 @@ func (a *recordAuditor) dataKey(r *store.LedgerAuditRecord) (*seal.DataKey, erro
 	return a.dk, a.dkErr
 }
 
-func (a *recordAuditor) check(r *store.LedgerAuditRecord) {
+func (a *recordAuditor) check(ctx context.Context, r *store.LedgerAuditRecord) {
 	fail := func(reason string) { a.rep.fail(r.Kind, r.RecordID, r.Version, r.LeafIndex, reason) }
 	if r.EntryID == "" {
 		fail("no ledger entry for this record version")
@@ -219,9 +223,9 @@ func (a *recordAuditor) check(r *store.LedgerAuditRecord) {
 			fail(fmt.Sprintf("the attachment's file name %q is not a SHA-256", r.SHA256))
 			return
 		}
-		// Files are sealed with the report's data key and named by the
+		// Files are sealed with the report's data key and stored by the
 		// attachment's ID; the record keeps the plaintext's SHA-256.
-		sealedFile, err := os.ReadFile(filepath.Join(a.opts.AttachmentsDir, r.RecordID))
+		sealedFile, err := a.opts.Files.Get(ctx, r.RecordID)
 		if err != nil {
 			fail("the attachment's file cannot be read: " + err.Error())
 			return

@@ -7,8 +7,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +14,8 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/vigil-project/vigil/internal/blob"
+	"github.com/vigil-project/vigil/internal/blob/blobtest"
 	"github.com/vigil-project/vigil/internal/ledger"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
@@ -31,7 +31,7 @@ type fixture struct {
 	keys    *seal.Keyring
 	log     *ledger.Log
 	key     *ledger.Key
-	dir     string // attachments
+	files   blob.Store // attachments
 	report  string
 	stmt    string // statement with versions 1 and 2
 	recant  string // statement recanting stmt
@@ -40,7 +40,7 @@ type fixture struct {
 	dk      *seal.DataKey
 }
 
-func newFixture(t *testing.T, e store.Engine) *fixture {
+func newFixture(t *testing.T, e store.Engine, files blob.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.DSN(t, e)
@@ -68,7 +68,7 @@ func newFixture(t *testing.T, e store.Engine) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, raw: raw, keys: keys, dir: t.TempDir()}
+	f := &fixture{db: db, raw: raw, keys: keys, files: files}
 	f.log, f.key = newLog(t, db)
 	now := time.Now()
 	org := &store.Organisation{ID: store.NewID(), Name: "Hotline", Kind: "hotline", CreatedAt: now.UnixMicro()}
@@ -128,7 +128,7 @@ func newFixture(t *testing.T, e store.Engine) *fixture {
 		sum := sha256.Sum256(content)
 		f.attHash = hex.EncodeToString(sum[:])
 		f.attach = store.NewID()
-		if err := os.WriteFile(filepath.Join(f.dir, f.attach), f.dk.Seal(content, "attachment:"+f.attach+":file"), 0o600); err != nil {
+		if err := f.files.Put(ctx, f.attach, f.dk.Seal(content, "attachment:"+f.attach+":file")); err != nil {
 			return err
 		}
 		asalt := make([]byte, 16)
@@ -169,7 +169,7 @@ func putEntry(ctx context.Context, q store.Q, e ledger.Entry) error {
 
 func (f *fixture) audit(t *testing.T, extra ...[]byte) *ledger.AuditReport {
 	t.Helper()
-	rep, err := ledger.Audit(context.Background(), f.db, ledger.AuditOptions{Keyring: f.keys, Verifier: f.key.Verifier(), AttachmentsDir: f.dir, Checkpoints: extra})
+	rep, err := ledger.Audit(context.Background(), f.db, ledger.AuditOptions{Keyring: f.keys, Verifier: f.key.Verifier(), Files: f.files, Checkpoints: extra})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,10 +187,22 @@ func (f *fixture) exec(t *testing.T, query string, args ...any) {
 	}
 }
 
+// TestAudit runs on both engines, with the attachment files in a
+// directory and in an S3 bucket (an S3 server in the test process).
 func TestAudit(t *testing.T) {
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		t.Run(string(e), func(t *testing.T) {
-			clean := newFixture(t, e)
+	for _, tc := range []struct {
+		e     store.Engine
+		files string
+	}{{store.SQLite, "dir"}, {store.Postgres, "dir"}, {store.SQLite, "s3"}, {store.Postgres, "s3"}} {
+		e := tc.e
+		newFiles := func(t *testing.T) blob.Store {
+			if tc.files == "s3" {
+				return blobtest.S3(t, "audit")
+			}
+			return blob.NewDir(t.TempDir())
+		}
+		t.Run(string(e)+"/"+tc.files, func(t *testing.T) {
+			clean := newFixture(t, e, newFiles(t))
 			rep := clean.audit(t)
 			if !rep.OK() || rep.Checked != 5 || rep.Erased != 1 || rep.Pending != 0 || rep.Size != 6 {
 				t.Fatalf("clean audit: ok=%v checked=%d erased=%d pending=%d size=%d failures=%v", rep.OK(), rep.Checked, rep.Erased, rep.Pending, rep.Size, rep.Failures)
@@ -234,10 +246,21 @@ func TestAudit(t *testing.T) {
 					f.exec(t, `UPDATE statements SET recants_id = $1 WHERE id = $2`, f.recant, f.recant)
 				}, []string{"recantation RECANT v1 (leaf 3): the stored record no longer matches"}},
 				{"attachment file replaced", func(t *testing.T, f *fixture) {
-					if err := os.WriteFile(filepath.Join(f.dir, f.attach), f.dk.Seal([]byte("another file"), "attachment:"+f.attach+":file"), 0o600); err != nil {
+					// The store never overwrites: replaced behind its back
+					// is deleted and put again.
+					ctx := context.Background()
+					if err := f.files.Delete(ctx, f.attach); err != nil {
+						t.Fatal(err)
+					}
+					if err := f.files.Put(ctx, f.attach, f.dk.Seal([]byte("another file"), "attachment:"+f.attach+":file")); err != nil {
 						t.Fatal(err)
 					}
 				}, []string{"attachment ATTACH v1 (leaf 4): the attachment's content does not match its recorded SHA-256"}},
+				{"attachment file gone", func(t *testing.T, f *fixture) {
+					if err := f.files.Delete(context.Background(), f.attach); err != nil {
+						t.Fatal(err)
+					}
+				}, []string{"attachment ATTACH v1 (leaf 4): the attachment's file cannot be read: blob: ATTACH: blob: not found"}},
 				{"ledger entry rewritten", func(t *testing.T, f *fixture) {
 					e := ledger.StatementEntry(f.stmt, 1, []byte("salt"), []byte("They never took our passports."), time.Now())
 					f.exec(t, `UPDATE ledger_entries SET entry = $1 WHERE record_id = $2 AND version = 1 AND kind = 'statement'`, e.Marshal(), f.stmt)
@@ -253,8 +276,11 @@ func TestAudit(t *testing.T) {
 				}, []string{"tree: the stored checkpoint does not verify"}},
 			}
 			for _, tt := range tests {
+				if tc.files == "s3" && !strings.HasPrefix(tt.name, "attachment") {
+					continue // the others touch no file
+				}
 				t.Run(tt.name, func(t *testing.T) {
-					f := newFixture(t, e)
+					f := newFixture(t, e, newFiles(t))
 					tt.tamper(t, f)
 					rep := f.audit(t)
 					var got []string

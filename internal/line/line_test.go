@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/converse"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/intake/intaketest"
@@ -44,7 +45,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	in := intake.New(db, keys, nil, nil, slog.New(slog.DiscardHandler))
-	in.AttachmentsDir = t.TempDir()
+	in.Files = blob.NewDir(t.TempDir())
 	in.Start()
 	t.Cleanup(in.Close)
 	st := staff.New(db, 0)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/api"
 	"github.com/vigil-project/vigil/internal/audit"
+	"github.com/vigil-project/vigil/internal/blob"
 	"github.com/vigil-project/vigil/internal/casework"
 	"github.com/vigil-project/vigil/internal/clientip"
 	"github.com/vigil-project/vigil/internal/config"
@@ -77,6 +78,9 @@ type Server struct {
 	Metrics  *metrics.Registry
 	Log      *slog.Logger
 	Ingest   *ingest.Service // spreadsheet and KoboToolbox imports
+	// Files keeps the attachment files (Attachments: the data
+	// directory's, or the configured bucket).
+	Files blob.Store
 
 	handler http.Handler
 	// telegramSecret is the Telegram webhook's secret token, "" when the
@@ -129,9 +133,45 @@ func (s *Server) screenReports(ctx context.Context, ids []string) map[string]err
 	return failed
 }
 
-// New builds a server on an open database.
+// Attachments returns the store of the attachment files cfg names: the
+// bucket of cfg.AttachmentsS3, else the data directory's attachments/.
+func Attachments(cfg *config.Config) (blob.Store, error) {
+	a := cfg.AttachmentsS3
+	if !a.On() {
+		return blob.NewDir(filepath.Join(cfg.DataDir, "attachments")), nil
+	}
+	return blob.NewS3(blob.S3Config{Endpoint: a.Endpoint, Bucket: a.Bucket, Prefix: a.Prefix, Region: a.Region,
+		AccessKey: a.AccessKey, SecretKey: a.SecretKey, Insecure: a.Insecure})
+}
+
+// CheckTimeout bounds the check at start that the attachment store can
+// be reached.
+const CheckTimeout = 15 * time.Second
+
+// OpenAttachments is Attachments, checked: a bucket that cannot be
+// reached, or does not exist, is an error naming it, so a server fails at
+// start rather than at its first attachment.
+func OpenAttachments(ctx context.Context, cfg *config.Config) (blob.Store, error) {
+	files, err := Attachments(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+	defer cancel()
+	if err := files.Check(ctx); err != nil {
+		return nil, fmt.Errorf("attachments: %s cannot be used (check VIGIL_ATTACHMENTS_S3_*): %w", files, err)
+	}
+	return files, nil
+}
+
+// New builds a server on an open database. It checks that the attachment
+// store can be reached (OpenAttachments).
 func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyring, logger *slog.Logger) (*Server, error) {
 	s := &Server{Cfg: cfg, DB: db, Keys: keys, Log: logger, Metrics: metrics.New()}
+	var err error
+	if s.Files, err = OpenAttachments(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	// Audit reasons stored in plaintext by a version before migration 0011
 	// are sealed before anything is served.
 	if err := audit.SealStoredReasons(ctx, db, keys, logger); err != nil {
@@ -159,7 +199,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	}
 	s.Intake = intake.New(db, keys, s.Ledger, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
 	s.Intake.FollowUps = []string{JobLinks, JobScreen, webhooks.JobReport}
-	s.Intake.AttachmentsDir = filepath.Join(cfg.DataDir, "attachments")
+	s.Intake.Files = s.Files
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Ingest = ingest.New(db, s.Intake, logger)
 	// A hit is as visible as its report: screen asks intake who may see one.
@@ -223,7 +263,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// One budget per client for the public pages and the public API
 	// routes together.
 	public := ratelimit.New(cfg.PublicRate, clientip.New(cfg.TrustedProxies))
-	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, Webhooks: s.Webhooks, DB: db, Reasons: keys, Ingest: s.Ingest}, logger,
+	s.API = api.New(api.Services{Intake: s.Intake, Casework: s.Casework, Staff: s.Staff, Links: s.Links, Screen: s.Screen, Search: s.Search, Notify: s.Notify, Stats: s.Stats, Export: exports, Data: data, Views: savedViews, Webhooks: s.Webhooks, DB: db, Reasons: keys, Ingest: s.Ingest, Files: s.Files}, logger,
 		api.Options{BodyLimit: cfg.BodyLimit, PublicRate: cfg.PublicRate, Metrics: s.Metrics, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken, Limiter: public, PublicURL: cfg.PublicURL})
 	mux := http.NewServeMux()
 	s.API.Mount(mux)

@@ -113,7 +113,7 @@ func TestReportWithAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ledger.Audit(context.Background(), e.srv.DB, ledger.AuditOptions{Keyring: e.srv.Keys, Verifier: verifier, AttachmentsDir: e.srv.Intake.AttachmentsDir})
+	rep, err := ledger.Audit(context.Background(), e.srv.DB, ledger.AuditOptions{Keyring: e.srv.Keys, Verifier: verifier, Files: e.srv.Files})
 	if err != nil {
 		t.Fatal(err)
 	}

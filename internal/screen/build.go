@@ -7,6 +7,7 @@ package screen
 import (
 	"hash/maphash"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -33,6 +34,8 @@ func Build(list string, entries []Entry, opt BuildOptions) *Index {
 	ix.buildTokenKeys()
 	ix.buildAcronyms()
 	ix.neigh = make([]atomic.Pointer[neighbours], len(ix.words))
+	ix.vmeta = tokenMeta(ix.words)
+	ix.nameBits = bits.Len32(uint32(len(ix.nameEntry)))
 	return ix
 }
 
@@ -124,14 +127,18 @@ func (ix *Index) fillPostings(df []int32) {
 		ix.postOff[v+1] = ix.postOff[v] + d
 	}
 	ix.post = make([]int32, ix.postOff[len(ix.words)])
+	ix.postW = make([]float32, len(ix.post))
+	ix.repeats = make([]uint64, (nNames+63)/64)
 	fill := slices.Clone(ix.postOff[:len(ix.words)])
 	for n := 0; n < nNames; n++ {
 		toks := ix.tokIDs[ix.nameOff[n]:ix.nameOff[n+1]]
 		for j, v := range toks {
 			if slices.Contains(toks[:j], v) {
+				ix.repeats[n>>6] |= 1 << (n & 63)
 				continue
 			}
 			ix.post[fill[v]] = int32(n)
+			ix.postW[fill[v]] = ix.nameW[n]
 			fill[v]++
 		}
 	}

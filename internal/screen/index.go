@@ -137,13 +137,19 @@ type Index struct {
 	nameOff   []int32 // into tokIDs; len(names)+1
 	tokIDs    []int32
 	nameW     []float32 // sum of the name's token weights
+	nameBits  int       // bits of the highest name ID
+	repeats   []uint64  // per name, a bit: a token occurs twice in it
 
 	// Vocabulary.
 	vocab   map[string]int32
 	words   []string
 	weight  []float32
-	postOff []int32 // into post; len(words)+1
-	post    []int32 // name IDs per token, ascending
+	vmeta   []uint16 // length and weakness of each token (tokenMeta)
+	postOff []int32  // into post; len(words)+1
+	post    []int32  // name IDs per token, ascending
+	// postW is nameW of each posting's name, beside it: gather reads it
+	// with the posting instead of at a random place in nameW.
+	postW []float32
 
 	phon    keyTable // phonetic key → token IDs
 	phonDel keyTable // phonetic key with one letter deleted → token IDs

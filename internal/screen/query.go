@@ -48,7 +48,7 @@ type prepared struct {
 	acronym bool // single-token query that may be an acronym
 }
 
-func (ix *Index) prepare(q Query) *prepared {
+func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge)}
 	if p.typ == "" {
 		p.guess = guessType(q.Name)
@@ -101,13 +101,13 @@ func (ix *Index) prepare(q Query) *prepared {
 		if len(t) < 2 {
 			continue // an initial: matched while scoring
 		}
-		best := ix.similar(t, func(v int32, sim float32) { add(v, 1<<i, sim) })
+		best := ix.similar(sc, t, func(v int32, sim float32) { add(v, 1<<i, sim) })
 		if _, ok := ix.vocab[t]; !ok {
 			// An article or kinship word written joined to the name
 			// (alharamayn ~ al haramain, abdulrahman ~ abdul rahman).
 			for _, pre := range joinedPrefixes {
 				if len(t) >= len(pre)+4 && strings.HasPrefix(t, pre) {
-					b := ix.lookupFuzzy(t[len(pre):], func(v int32, sim float32) { add(v, 1<<i, sim*0.98) })
+					b := ix.lookupFuzzy(sc, t[len(pre):], func(v int32, sim float32) { add(v, 1<<i, sim*0.98) })
 					best = max(best, b)
 				}
 			}

@@ -145,6 +145,10 @@ type Index struct {
 	words   []string
 	weight  []float32
 	vmeta   []uint16 // length and weakness of each token (tokenMeta)
+	// met is each token's number in the order the list's names were
+	// read, which decides between equals (see rank); the tokens
+	// themselves are numbered in the order of their phonetic keys.
+	met []int32
 	postOff []int32  // into post; len(words)+1
 	post    []int32  // name IDs per token, ascending
 	// postW is nameW of each posting's name, beside it: gather reads it
@@ -230,3 +234,13 @@ func (ix *Index) Len() int { return len(ix.entries) }
 
 // Names returns the number of names (primary names and aliases) indexed.
 func (ix *Index) Names() int { return len(ix.nameEntry) }
+
+// rank is the place of vocabulary token v in the order the list's names
+// were read: ties between tokens go to the one met first, whatever the
+// order the index keeps them in.
+func (ix *Index) rank(v int32) int32 {
+	if ix.met == nil {
+		return v
+	}
+	return ix.met[v]
+}

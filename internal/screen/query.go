@@ -187,14 +187,14 @@ func strongCount(n normName) int {
 }
 
 // bestWeight returns the weight of the most similar vocabulary token linked
-// to the query tokens in mask; of equally similar ones, the first in the
-// vocabulary, so a score does not depend on map order.
+// to the query tokens in mask; of equally similar ones, the first met in
+// the list (rank), so a score does not depend on map order.
 func (ix *Index) bestWeight(vedges map[int32][]qedge, mask uint32) float32 {
 	var best float32
 	bestV := int32(-1)
 	for v, es := range vedges {
 		for _, e := range es {
-			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && v < bestV) {
+			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && ix.rank(v) < ix.rank(bestV)) {
 				best, bestV = e.sim, v
 			}
 		}

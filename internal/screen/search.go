@@ -206,7 +206,7 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 		if c := cmp.Compare(a.size, b.size); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.v, b.v)
+		return cmp.Compare(ix.rank(a.v), ix.rank(b.v))
 	})
 	read := 0
 	var deferred []deferredUnit

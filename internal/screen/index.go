@@ -141,16 +141,16 @@ type Index struct {
 	repeats   []uint64  // per name, a bit: a token occurs twice in it
 
 	// Vocabulary.
-	vocab   map[string]int32
-	words   []string
-	weight  []float32
-	vmeta   []uint16 // length and weakness of each token (tokenMeta)
+	vocab  map[string]int32
+	words  []string
+	weight []float32
+	vmeta  []uint16 // length and weakness of each token (tokenMeta)
 	// met is each token's number in the order the list's names were
 	// read, which decides between equals (see rank); the tokens
 	// themselves are numbered in the order of their phonetic keys.
-	met []int32
-	postOff []int32  // into post; len(words)+1
-	post    []int32  // name IDs per token, ascending
+	met     []int32
+	postOff []int32 // into post; len(words)+1
+	post    []int32 // name IDs per token, ascending
 	// postW is nameW of each posting's name, beside it: gather reads it
 	// with the posting instead of at a random place in nameW.
 	postW []float32

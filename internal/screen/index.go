@@ -140,20 +140,16 @@ type Index struct {
 	nameBits  int       // bits of the highest name ID
 	repeats   []uint64  // per name, a bit: a token occurs twice in it
 
-	// Vocabulary.
-	vocab  map[string]int32
-	words  []string
-	weight []float32
-	vmeta  []uint16 // length and weakness of each token (tokenMeta)
-	// met is each token's number in the order the list's names were
-	// read, which decides between equals (see rank); the tokens
-	// themselves are numbered in the order of their phonetic keys.
-	met     []int32
-	postOff []int32 // into post; len(words)+1
-	post    []int32 // name IDs per token, ascending
-	// postW is nameW of each posting's name, beside it: gather reads it
-	// with the posting instead of at a random place in nameW.
-	postW []float32
+	// Vocabulary, numbered in the order of the tokens' phonetic keys
+	// (orderVocabulary).
+	vocab   map[string]int32
+	words   []string
+	weight  []float32
+	vmeta   []uint16  // length and weakness of each token (tokenMeta)
+	met     []int32   // each token's number in the order the names were read (rank)
+	postOff []int32   // into post; len(words)+1
+	post    []int32   // name IDs per token, ascending
+	postW   []float32 // nameW of each posting's name, read with it (gather)
 
 	phon    keyTable // phonetic key → token IDs
 	phonDel keyTable // phonetic key with one letter deleted → token IDs

@@ -49,7 +49,7 @@ type prepared struct {
 }
 
 func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
-	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge)}
+	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge, 64)}
 	if p.typ == "" {
 		p.guess = guessType(q.Name)
 	}

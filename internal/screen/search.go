@@ -148,22 +148,28 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 			best[e] = result{c.n, s}
 		}
 	}
-	out := make([]result, 0, len(best))
+	// Ties go to the lower entry ID, so the order does not depend on the
+	// order the entries were loaded in. The IDs are read once each, not
+	// at every comparison.
+	type ranked struct {
+		result
+		id string
+	}
+	rs := make([]ranked, 0, len(best))
 	for _, r := range best {
 		if r.score >= minScore {
-			out = append(out, r)
+			rs = append(rs, ranked{r, ix.entries[ix.nameEntry[r.name]].id})
 		}
 	}
-	// Ties go to the lower entry ID, so the order does not depend on the
-	// order the entries were loaded in.
-	slices.SortFunc(out, func(a, b result) int {
+	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return strings.Compare(ix.entries[ix.nameEntry[a.name]].id, ix.entries[ix.nameEntry[b.name]].id)
+		return strings.Compare(a.id, b.id)
 	})
-	if len(out) > limit {
-		out = out[:limit]
+	out := make([]result, min(len(rs), limit))
+	for i := range out {
+		out[i] = rs[i].result
 	}
 	return out
 }

@@ -183,6 +183,17 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 		w    float32
 		sim  float32
 		size int32
+		// The order to read in (see below), worked out once: the
+		// similarity's step, inverted, over the size; then the rank.
+		key  uint64
+		rank int32
+	}
+	// Most similar first (in steps, so near-equals go by size), then the
+	// rarest: the budget goes to the tokens that identify a name.
+	mk := func(v int32, w, sim float32) unit {
+		size := ix.postOff[v+1] - ix.postOff[v]
+		step := int(sim * 20)
+		return unit{v, w, sim, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
 	}
 	units := make([]unit, 0, len(p.vedges))
 	for v, es := range p.vedges {
@@ -195,24 +206,18 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 			w = max(w, qw*e.sim)
 			sim = max(sim, e.sim)
 		}
-		units = append(units, unit{v, w, sim, ix.postOff[v+1] - ix.postOff[v]})
+		units = append(units, mk(v, w, sim))
 	}
 	for _, s := range p.splits {
 		w := p.wq[s.qi] / 2
-		units = append(units, unit{s.left, w, splitSim, ix.postOff[s.left+1] - ix.postOff[s.left]})
-		units = append(units, unit{s.right, w, splitSim, ix.postOff[s.right+1] - ix.postOff[s.right]})
+		units = append(units, mk(s.left, w, splitSim))
+		units = append(units, mk(s.right, w, splitSim))
 	}
-	// Most similar first (in steps, so near-equals go by size), then the
-	// rarest: the budget goes to the tokens that identify a name.
-	step := func(s float32) int { return int(s * 20) }
 	slices.SortFunc(units, func(a, b unit) int {
-		if c := cmp.Compare(step(b.sim), step(a.sim)); c != 0 {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		return cmp.Compare(ix.rank(a.v), ix.rank(b.v))
+		return cmp.Compare(a.rank, b.rank)
 	})
 	read := 0
 	var deferred []deferredUnit
@@ -258,7 +263,11 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 // sumByName sorts ps by name, keeping the order of each name's postings,
 // and appends to out each name once with the sum of its weights.
 func (ix *Index) sumByName(sc *scratchBuf, ps []posting, out []posting) []posting {
-	ps = ix.sortPostings(sc, ps)
+	// One token's postings, or several that do not interleave, are in
+	// order already.
+	if !slices.IsSortedFunc(ps, func(a, b posting) int { return cmp.Compare(a.n, b.n) }) {
+		ps = ix.sortPostings(sc, ps)
+	}
 	for i := 0; i < len(ps); {
 		n, nw := ps[i].n, ps[i].nw
 		var w float32

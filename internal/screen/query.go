@@ -75,6 +75,7 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 			}
 		}
 	}
+	var block []qedge
 	addKind := func(v int32, mask uint32, sim float32, kind uint8) {
 		for k, e := range p.vedges[v] {
 			if e.qmask == mask {
@@ -85,7 +86,19 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 				return
 			}
 		}
-		p.vedges[v] = append(p.vedges[v], qedge{mask, sim, kind})
+		es := p.vedges[v]
+		if len(es) == 0 {
+			// Most tokens link to one query token: their edges are cut
+			// from a shared block (capped, so a second edge copies
+			// out) rather than allocated one by one.
+			if len(block) == cap(block) {
+				block = make([]qedge, 0, 64)
+			}
+			block = append(block, qedge{mask, sim, kind})
+			p.vedges[v] = block[len(block)-1 : len(block) : len(block)]
+			return
+		}
+		p.vedges[v] = append(es, qedge{mask, sim, kind})
 	}
 	add := func(v int32, mask uint32, sim float32) { addKind(v, mask, sim, kindFuzzy) }
 	for i, t := range toks {

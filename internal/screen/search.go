@@ -23,6 +23,7 @@ type scratchBuf struct {
 	hits      []uint8   // per found name: how many deferred tokens it has
 	hitW      []float32 // per found name: the weight of the first
 	isFound   []uint64  // per name, a bit: found; zero outside addDeferred
+	coarse    []uint64  // per 64 names, a bit: one of them found; likewise
 
 	// lookupFuzzy's: the stamp of the look-up that last tried each
 	// vocabulary token, and trigram counts (zero outside a look-up) with
@@ -58,6 +59,7 @@ func (ix *Index) getScratch() *scratchBuf {
 	return &scratchBuf{
 		vw:      make([]float32, len(ix.words)),
 		isFound: make([]uint64, len(ix.repeats)),
+		coarse:  make([]uint64, (len(ix.repeats)+63)/64),
 		tried:   make([]uint32, len(ix.words)),
 		grams:   make([]uint16, len(ix.words)),
 	}
@@ -366,14 +368,19 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	// A bitmap of the found names: the deferred postings, tens of
 	// thousands, are tested against it one bit each, and only a hit looks
 	// for the name in the sorted list.
+	// A second, coarse bitmap (a bit for 64 names, a few kilobytes) turns
+	// most postings away before the fine one is read.
 	for _, x := range f {
-		sc.isFound[x.n>>6] |= 1 << (x.n & 63)
+		w := x.n >> 6
+		sc.isFound[w] |= 1 << (x.n & 63)
+		sc.coarse[w>>6] |= 1 << (w & 63)
 	}
 	for _, v := range sc.dv {
 		rest := f
 		base := 0
 		for _, n := range ix.post[ix.postOff[v]:ix.postOff[v+1]] {
-			if sc.isFound[n>>6]&(1<<(n&63)) == 0 {
+			w := n >> 6
+			if sc.coarse[w>>6]&(1<<(w&63)) == 0 || sc.isFound[w]&(1<<(n&63)) == 0 {
 				continue
 			}
 			j := gallop(rest, n)
@@ -388,6 +395,7 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	}
 	for _, x := range f {
 		sc.isFound[x.n>>6] = 0
+		sc.coarse[x.n>>12] = 0
 	}
 	for i, h := range sc.hits {
 		switch {

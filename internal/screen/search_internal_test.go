@@ -19,10 +19,9 @@ func naiveGather(ix *Index, p *prepared) (map[int32]float32, bool) {
 	acc := make([]float32, len(ix.nameEntry))
 	var touched []int32
 	type unit struct {
-		v       int32
-		w, sim  float32
-		size    int32
-		deferIt bool
+		v      int32
+		w, sim float32
+		size   int32
 	}
 	var units []unit
 	for v, es := range p.vedges {

@@ -137,13 +137,19 @@ type Index struct {
 	nameOff   []int32 // into tokIDs; len(names)+1
 	tokIDs    []int32
 	nameW     []float32 // sum of the name's token weights
+	nameBits  int       // bits of the highest name ID
+	repeats   []uint64  // per name, a bit: a token occurs twice in it
 
-	// Vocabulary.
+	// Vocabulary, numbered in the order of the tokens' phonetic keys
+	// (orderVocabulary).
 	vocab   map[string]int32
 	words   []string
 	weight  []float32
-	postOff []int32 // into post; len(words)+1
-	post    []int32 // name IDs per token, ascending
+	vmeta   []uint16  // length and weakness of each token (tokenMeta)
+	met     []int32   // each token's number in the order the names were read (rank)
+	postOff []int32   // into post; len(words)+1
+	post    []int32   // name IDs per token, ascending
+	postW   []float32 // nameW of each posting's name, read with it (gather)
 
 	phon    keyTable // phonetic key → token IDs
 	phonDel keyTable // phonetic key with one letter deleted → token IDs
@@ -224,3 +230,13 @@ func (ix *Index) Len() int { return len(ix.entries) }
 
 // Names returns the number of names (primary names and aliases) indexed.
 func (ix *Index) Names() int { return len(ix.nameEntry) }
+
+// rank is the place of vocabulary token v in the order the list's names
+// were read: ties between tokens go to the one met first, whatever the
+// order the index keeps them in.
+func (ix *Index) rank(v int32) int32 {
+	if ix.met == nil {
+		return v
+	}
+	return ix.met[v]
+}

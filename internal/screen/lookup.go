@@ -23,15 +23,15 @@ func trigrams(toks []string, buf []uint32) []uint32 {
 }
 
 // similar is lookupFuzzy, memoised for tokens of the list's vocabulary.
-func (ix *Index) similar(t string, fn func(v int32, sim float32)) float32 {
+func (ix *Index) similar(sc *scratchBuf, t string, fn func(v int32, sim float32)) float32 {
 	v, ok := ix.vocab[t]
 	if !ok {
-		return ix.lookupFuzzy(t, fn)
+		return ix.lookupFuzzy(sc, t, fn)
 	}
 	nb := ix.neigh[v].Load()
 	if nb == nil {
 		nb = &neighbours{}
-		nb.best = ix.lookupFuzzy(t, func(v int32, sim float32) {
+		nb.best = ix.lookupFuzzy(sc, t, func(v int32, sim float32) {
 			nb.v = append(nb.v, v)
 			nb.sim = append(nb.sim, sim)
 		})
@@ -46,19 +46,23 @@ func (ix *Index) similar(t string, fn func(v int32, sim float32)) float32 {
 // lookupFuzzy calls fn for every vocabulary token similar to t (exactly,
 // by phonetic key, or by a phonetic key one letter apart) with its
 // similarity, and returns the best similarity found for a token other than
-// t itself.
-func (ix *Index) lookupFuzzy(t string, fn func(v int32, sim float32)) float32 {
+// t itself. The tokens it has tried are stamped in sc.tried (a map here
+// was half of the look-up's time against a large list).
+func (ix *Index) lookupFuzzy(sc *scratchBuf, t string, fn func(v int32, sim float32)) float32 {
 	var best float32
-	visited := make(map[int32]bool, 64)
+	stamp := sc.nextStamp()
 	try := func(v int32, sameKey bool) {
-		if visited[v] {
+		if sc.tried[v] == stamp {
 			return
 		}
-		visited[v] = true
+		sc.tried[v] = stamp
+		// Weak words and lengths that cannot reach edgeMin are ruled
+		// out from a table, without reading the token.
+		m := ix.vmeta[v]
+		if m&vmetaWeak != 0 || !lengthsCompatible(len(t), ix.wordLen(v, m)) {
+			return
+		}
 		w := ix.words[v]
-		if weakWords[w] || !lengthsCompatible(len(t), len(w)) {
-			return
-		}
 		s := ix.tokenSim(t, w, sameKey, ix.tune.edgeMin)
 		if s >= ix.tune.edgeMin {
 			fn(v, s)
@@ -68,7 +72,7 @@ func (ix *Index) lookupFuzzy(t string, fn func(v int32, sim float32)) float32 {
 		}
 	}
 	if v, ok := ix.vocab[t]; ok {
-		visited[v] = true
+		sc.tried[v] = stamp
 		fn(v, 1)
 	}
 	k := phoneticKey(t)
@@ -113,10 +117,12 @@ func (ix *Index) lookupFuzzy(t string, fn func(v int32, sim float32)) float32 {
 	}
 	if best < 0.9 && len(t) >= 6 && isASCII(t) {
 		// Long tokens more than one edit apart (chaivorasilp ~
-		// chaiworasin): tokens sharing many trigrams.
-		qg := slices.Compact(trigrams([]string{t}, nil))
+		// chaiworasin): tokens sharing many trigrams, counted in
+		// sc.grams (zero outside this loop).
+		var gbuf [72]uint32
+		qg := slices.Compact(trigrams([]string{t}, gbuf[:0]))
 		need := max(3, len(qg)*2/5)
-		counts := make(map[int32]int, 64)
+		counted := sc.counted[:0]
 		for _, g := range qg {
 			ps := ix.grams.get(uint64(g))
 			if len(ps) > maxGramPostings {
@@ -124,16 +130,49 @@ func (ix *Index) lookupFuzzy(t string, fn func(v int32, sim float32)) float32 {
 				continue
 			}
 			for _, v := range ps {
-				counts[v]++
+				if sc.grams[v] == 0 {
+					counted = append(counted, v)
+				}
+				sc.grams[v]++
 			}
 		}
-		for v, c := range counts {
-			if c >= max(need, 2) {
+		need = max(need, 2)
+		for _, v := range counted {
+			if int(sc.grams[v]) >= need {
 				try(v, false)
 			}
+			sc.grams[v] = 0
 		}
+		sc.counted = counted[:0]
 	}
 	return best
+}
+
+// wordLen is the length of vocabulary token v, whose vmeta is m.
+func (ix *Index) wordLen(v int32, m uint16) int {
+	if l := m &^ vmetaWeak; l < vmetaLong {
+		return int(l)
+	}
+	return len(ix.words[v])
+}
+
+// vmeta bits: a token's length (vmetaLong when it is that long or longer)
+// and whether it is a weak word.
+const (
+	vmetaWeak = 1 << 15
+	vmetaLong = 1<<15 - 1
+)
+
+// tokenMeta tabulates each vocabulary token's length and weakness.
+func tokenMeta(words []string) []uint16 {
+	m := make([]uint16, len(words))
+	for v, w := range words {
+		m[v] = uint16(min(len(w), vmetaLong))
+		if weakWords[w] {
+			m[v] |= vmetaWeak
+		}
+	}
+	return m
 }
 
 // lengthsCompatible reports whether tokens of these lengths can reach

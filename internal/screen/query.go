@@ -48,8 +48,8 @@ type prepared struct {
 	acronym bool // single-token query that may be an acronym
 }
 
-func (ix *Index) prepare(q Query) *prepared {
-	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge)}
+func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
+	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge, 64)}
 	if p.typ == "" {
 		p.guess = guessType(q.Name)
 	}
@@ -75,6 +75,7 @@ func (ix *Index) prepare(q Query) *prepared {
 			}
 		}
 	}
+	var block []qedge
 	addKind := func(v int32, mask uint32, sim float32, kind uint8) {
 		for k, e := range p.vedges[v] {
 			if e.qmask == mask {
@@ -85,7 +86,19 @@ func (ix *Index) prepare(q Query) *prepared {
 				return
 			}
 		}
-		p.vedges[v] = append(p.vedges[v], qedge{mask, sim, kind})
+		es := p.vedges[v]
+		if len(es) == 0 {
+			// Most tokens link to one query token: their edges are cut
+			// from a shared block (capped, so a second edge copies
+			// out) rather than allocated one by one.
+			if len(block) == cap(block) {
+				block = make([]qedge, 0, 64)
+			}
+			block = append(block, qedge{mask, sim, kind})
+			p.vedges[v] = block[len(block)-1 : len(block) : len(block)]
+			return
+		}
+		p.vedges[v] = append(es, qedge{mask, sim, kind})
 	}
 	add := func(v int32, mask uint32, sim float32) { addKind(v, mask, sim, kindFuzzy) }
 	for i, t := range toks {
@@ -101,13 +114,13 @@ func (ix *Index) prepare(q Query) *prepared {
 		if len(t) < 2 {
 			continue // an initial: matched while scoring
 		}
-		best := ix.similar(t, func(v int32, sim float32) { add(v, 1<<i, sim) })
+		best := ix.similar(sc, t, func(v int32, sim float32) { add(v, 1<<i, sim) })
 		if _, ok := ix.vocab[t]; !ok {
 			// An article or kinship word written joined to the name
 			// (alharamayn ~ al haramain, abdulrahman ~ abdul rahman).
 			for _, pre := range joinedPrefixes {
 				if len(t) >= len(pre)+4 && strings.HasPrefix(t, pre) {
-					b := ix.lookupFuzzy(t[len(pre):], func(v int32, sim float32) { add(v, 1<<i, sim*0.98) })
+					b := ix.lookupFuzzy(sc, t[len(pre):], func(v int32, sim float32) { add(v, 1<<i, sim*0.98) })
 					best = max(best, b)
 				}
 			}
@@ -187,14 +200,14 @@ func strongCount(n normName) int {
 }
 
 // bestWeight returns the weight of the most similar vocabulary token linked
-// to the query tokens in mask; of equally similar ones, the first in the
-// vocabulary, so a score does not depend on map order.
+// to the query tokens in mask; of equally similar ones, the first met in
+// the list (rank), so a score does not depend on map order.
 func (ix *Index) bestWeight(vedges map[int32][]qedge, mask uint32) float32 {
 	var best float32
 	bestV := int32(-1)
 	for v, es := range vedges {
 		for _, e := range es {
-			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && v < bestV) {
+			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && ix.rank(v) < ix.rank(bestV)) {
 				best, bestV = e.sim, v
 			}
 		}

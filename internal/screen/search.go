@@ -11,18 +11,58 @@ import (
 	"strings"
 )
 
-// scratchBuf holds per-query buffers sized to the index.
+// scratchBuf holds per-query buffers, some sized to the index.
 type scratchBuf struct {
-	acc     []float32 // per name; zero outside a query
-	touched []int32
-	vw      []float32 // per token: weight of a deferred token; zero outside a query
+	// gather's: the postings read, and the names found with their
+	// pre-scores, ascending by name (see gather).
+	read, tmp []posting
+	found     []posting
+	merged    []posting // addAcronyms's, the next found
+	vw        []float32 // per token: weight of a deferred token; zero outside a query
+	dv        []int32   // the distinct deferred tokens
+	hits      []uint8   // per found name: how many deferred tokens it has
+	hitW      []float32 // per found name: the weight of the first
+	isFound   []uint64  // per name, a bit: found; zero outside addDeferred
+	coarse    []uint64  // per 64 names, a bit: one of them found; likewise
+
+	// lookupFuzzy's: the stamp of the look-up that last tried each
+	// vocabulary token, and trigram counts (zero outside a look-up) with
+	// the tokens counted.
+	tried   []uint32
+	stamp   uint32
+	grams   []uint16
+	counted []int32
+}
+
+// posting is a name with a weight: a token's weight in the query while
+// gather reads postings, the sum of those of its tokens after; and the
+// name's own weight (nameW).
+type posting struct {
+	n     int32
+	w, nw float32
+}
+
+// nextStamp returns a stamp for a new look-up, no token tried with it.
+func (sc *scratchBuf) nextStamp() uint32 {
+	sc.stamp++
+	if sc.stamp == 0 {
+		clear(sc.tried)
+		sc.stamp = 1
+	}
+	return sc.stamp
 }
 
 func (ix *Index) getScratch() *scratchBuf {
 	if s, ok := ix.scratch.Get().(*scratchBuf); ok {
 		return s
 	}
-	return &scratchBuf{acc: make([]float32, len(ix.nameEntry)), vw: make([]float32, len(ix.words))}
+	return &scratchBuf{
+		vw:      make([]float32, len(ix.words)),
+		isFound: make([]uint64, len(ix.repeats)),
+		coarse:  make([]uint64, (len(ix.repeats)+63)/64),
+		tried:   make([]uint32, len(ix.words)),
+		grams:   make([]uint16, len(ix.words)),
+	}
 }
 
 // result is a scored name.
@@ -34,11 +74,13 @@ type result struct {
 // Search returns the entries of the index that match q, best first, at most
 // limit of them and none below minScore.
 func (ix *Index) Search(q Query, limit int, minScore float64) []Match {
-	p := ix.prepare(q)
+	sc := ix.getScratch()
+	defer ix.scratch.Put(sc)
+	p := ix.prepare(sc, q)
 	if len(p.norm.toks) == 0 {
 		return nil
 	}
-	res := ix.search(p, limit, minScore)
+	res := ix.search(p, sc, limit, minScore)
 	out := make([]Match, len(res))
 	for i, r := range res {
 		out[i] = ix.match(p, r)
@@ -46,12 +88,10 @@ func (ix *Index) Search(q Query, limit int, minScore float64) []Match {
 	return out
 }
 
-func (ix *Index) search(p *prepared, limit int, minScore float64) []result {
+func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64) []result {
 	if limit <= 0 {
 		limit = 10
 	}
-	sc := ix.getScratch()
-	defer ix.scratch.Put(sc)
 	ix.gather(p, sc)
 	// Keep the best-looking candidates by a cheap pre-score.
 	type cand struct {
@@ -79,10 +119,9 @@ func (ix *Index) search(p *prepared, limit int, minScore float64) []result {
 			i = m
 		}
 	}
-	for _, n := range sc.touched {
-		a := sc.acc[n]
-		sc.acc[n] = 0
-		c := cand{n, a / float32(math.Sqrt(float64(p.wqSum*max(ix.nameW[n], 0.01))))}
+	for _, f := range sc.found {
+		n := f.n
+		c := cand{n, f.w / float32(math.Sqrt(float64(p.wqSum*max(f.nw, 0.01))))}
 		if len(cs) < k {
 			cs = append(cs, c)
 			for i := len(cs) - 1; i > 0; {
@@ -98,7 +137,6 @@ func (ix *Index) search(p *prepared, limit int, minScore float64) []result {
 			down(0)
 		}
 	}
-	sc.touched = sc.touched[:0]
 	// Score fully; keep each entry's best name.
 	best := make(map[int32]result, len(cs))
 	for _, c := range cs {
@@ -112,22 +150,28 @@ func (ix *Index) search(p *prepared, limit int, minScore float64) []result {
 			best[e] = result{c.n, s}
 		}
 	}
-	out := make([]result, 0, len(best))
+	// Ties go to the lower entry ID, so the order does not depend on the
+	// order the entries were loaded in. The IDs are read once each, not
+	// at every comparison.
+	type ranked struct {
+		result
+		id string
+	}
+	rs := make([]ranked, 0, len(best))
 	for _, r := range best {
 		if r.score >= minScore {
-			out = append(out, r)
+			rs = append(rs, ranked{r, ix.entries[ix.nameEntry[r.name]].id})
 		}
 	}
-	// Ties go to the lower entry ID, so the order does not depend on the
-	// order the entries were loaded in.
-	slices.SortFunc(out, func(a, b result) int {
+	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return strings.Compare(ix.entries[ix.nameEntry[a.name]].id, ix.entries[ix.nameEntry[b.name]].id)
+		return strings.Compare(a.id, b.id)
 	})
-	if len(out) > limit {
-		out = out[:limit]
+	out := make([]result, min(len(rs), limit))
+	for i := range out {
+		out[i] = rs[i].result
 	}
 	return out
 }
@@ -141,6 +185,17 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 		w    float32
 		sim  float32
 		size int32
+		// The order to read in (see below), worked out once: the
+		// similarity's step, inverted, over the size; then the rank.
+		key  uint64
+		rank int32
+	}
+	// Most similar first (in steps, so near-equals go by size), then the
+	// rarest: the budget goes to the tokens that identify a name.
+	mk := func(v int32, w, sim float32) unit {
+		size := ix.postOff[v+1] - ix.postOff[v]
+		step := int(sim * 20)
+		return unit{v, w, sim, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
 	}
 	units := make([]unit, 0, len(p.vedges))
 	for v, es := range p.vedges {
@@ -153,67 +208,222 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 			w = max(w, qw*e.sim)
 			sim = max(sim, e.sim)
 		}
-		units = append(units, unit{v, w, sim, ix.postOff[v+1] - ix.postOff[v]})
+		units = append(units, mk(v, w, sim))
 	}
 	for _, s := range p.splits {
 		w := p.wq[s.qi] / 2
-		units = append(units, unit{s.left, w, splitSim, ix.postOff[s.left+1] - ix.postOff[s.left]})
-		units = append(units, unit{s.right, w, splitSim, ix.postOff[s.right+1] - ix.postOff[s.right]})
+		units = append(units, mk(s.left, w, splitSim))
+		units = append(units, mk(s.right, w, splitSim))
 	}
-	// Most similar first (in steps, so near-equals go by size), then the
-	// rarest: the budget goes to the tokens that identify a name.
-	step := func(s float32) int { return int(s * 20) }
 	slices.SortFunc(units, func(a, b unit) int {
-		if c := cmp.Compare(step(b.sim), step(a.sim)); c != 0 {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.size, b.size); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.v, b.v)
+		return cmp.Compare(a.rank, b.rank)
 	})
 	read := 0
-	var deferred []unit
+	var deferred []deferredUnit
+	sc.read = sc.read[:0]
 	for _, u := range units {
 		if ix.weight[u.v] <= weakWeight && len(units) > 1 {
 			continue // particles never bring candidates of their own
 		}
 		if read > 0 && read+int(u.size) > postBudget {
-			deferred = append(deferred, u)
+			deferred = append(deferred, deferredUnit{u.v, u.w})
 			continue
 		}
 		read += int(u.size)
-		for _, n := range ix.post[ix.postOff[u.v]:ix.postOff[u.v+1]] {
-			if sc.acc[n] == 0 {
-				sc.touched = append(sc.touched, n)
-			}
-			sc.acc[n] += u.w
+		lo, hi := ix.postOff[u.v], ix.postOff[u.v+1]
+		for j, n := range ix.post[lo:hi] {
+			sc.read = append(sc.read, posting{n, u.w, ix.postW[lo+int32(j)]})
 		}
 	}
+	// The names found, each with the sum of its tokens' weights, added in
+	// the order the tokens were read. They are kept as a list sorted by
+	// name rather than in an array over all names: at a million names
+	// such an array is megabytes, and adding to it one cache miss a
+	// posting.
+	sc.found = ix.sumByName(sc, sc.read, sc.found[:0])
 	if len(deferred) > 0 {
-		// Common tokens only add to the names already found.
-		for _, u := range deferred {
-			sc.vw[u.v] = max(sc.vw[u.v], u.w)
-		}
-		for _, n := range sc.touched {
-			for _, v := range ix.tokIDs[ix.nameOff[n]:ix.nameOff[n+1]] {
-				sc.acc[n] += sc.vw[v]
-			}
-		}
-		for _, u := range deferred {
-			sc.vw[u.v] = 0
-		}
+		ix.addDeferred(deferred, sc)
 	}
 	// Query tokens that may be acronyms of names (IRISL, BIF-USA).
+	sc.read = sc.read[:0]
 	for i, t := range p.norm.toks {
 		if i >= 32 || len(t) < 2 || len(t) > 8 || p.norm.weak[i] || (len(t) < 3 && !p.acronym) {
 			continue
 		}
 		for _, n := range ix.acro.get(ix.hash(t)) {
-			if sc.acc[n] == 0 {
-				sc.touched = append(sc.touched, n)
-			}
-			sc.acc[n] += p.wq[i] * acronymSim
+			sc.read = append(sc.read, posting{n, p.wq[i] * acronymSim, ix.nameW[n]})
 		}
 	}
+	if len(sc.read) > 0 {
+		ix.addAcronyms(sc)
+	}
+}
+
+// sumByName sorts ps by name, keeping the order of each name's postings,
+// and appends to out each name once with the sum of its weights.
+func (ix *Index) sumByName(sc *scratchBuf, ps []posting, out []posting) []posting {
+	// One token's postings, or several that do not interleave, are in
+	// order already.
+	if !slices.IsSortedFunc(ps, func(a, b posting) int { return cmp.Compare(a.n, b.n) }) {
+		ps = ix.sortPostings(sc, ps)
+	}
+	for i := 0; i < len(ps); {
+		n, nw := ps[i].n, ps[i].nw
+		var w float32
+		for ; i < len(ps) && ps[i].n == n; i++ {
+			w += ps[i].w
+		}
+		out = append(out, posting{n, w, nw})
+	}
+	return out
+}
+
+// sortPostings sorts ps by name, stably (a radix sort: the names read are
+// thousands, their IDs up to millions), and returns the sorted slice,
+// ps's storage or sc.tmp's.
+func (ix *Index) sortPostings(sc *scratchBuf, ps []posting) []posting {
+	if len(ps) <= 32 {
+		slices.SortStableFunc(ps, func(a, b posting) int { return cmp.Compare(a.n, b.n) })
+		return ps
+	}
+	const digit = 11
+	if cap(sc.tmp) < len(ps) {
+		sc.tmp = make([]posting, len(ps), 2*len(ps))
+	}
+	tmp := sc.tmp[:len(ps)]
+	var count [1<<digit + 1]int32
+	for shift := 0; shift < ix.nameBits; shift += digit {
+		clear(count[:])
+		for _, p := range ps {
+			count[uint32(p.n)>>shift&(1<<digit-1)+1]++
+		}
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, p := range ps {
+			d := uint32(p.n) >> shift & (1<<digit - 1)
+			tmp[count[d]] = p
+			count[d]++
+		}
+		ps, tmp = tmp, ps
+	}
+	return ps
+}
+
+// addAcronyms adds the acronym postings in sc.read to sc.found, as names
+// already found or new ones.
+func (ix *Index) addAcronyms(sc *scratchBuf) {
+	ps := ix.sortPostings(sc, sc.read)
+	out := sc.merged[:0]
+	f := sc.found
+	i := 0
+	for j := 0; j < len(ps); {
+		n, nw := ps[j].n, ps[j].nw
+		for ; i < len(f) && f[i].n < n; i++ {
+			out = append(out, f[i])
+		}
+		var w float32
+		if i < len(f) && f[i].n == n {
+			w = f[i].w
+			i++
+		}
+		for ; j < len(ps) && ps[j].n == n; j++ {
+			w += ps[j].w
+		}
+		out = append(out, posting{n, w, nw})
+	}
+	out = append(out, f[i:]...)
+	sc.found, sc.merged = out, f
+}
+
+// deferredUnit is a common token gather did not read the postings of,
+// with its weight in the query.
+type deferredUnit struct {
+	v int32
+	w float32
+}
+
+// addDeferred adds the weight of the deferred common tokens to the names
+// already found (sc.found) that have them; it finds no new names. Each
+// such name gets, as it would from its own tokens, the weight of every
+// deferred token it has, once per occurrence: the deferred tokens'
+// postings are read against the found names (both sorted), and a name
+// with two of them, or a token twice, adds its tokens' weights in its own
+// order.
+func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
+	sc.dv = sc.dv[:0]
+	for _, u := range deferred {
+		if sc.vw[u.v] == 0 {
+			sc.dv = append(sc.dv, u.v)
+		}
+		sc.vw[u.v] = max(sc.vw[u.v], u.w)
+	}
+	f := sc.found
+	sc.hits = slices.Grow(sc.hits[:0], len(f))[:len(f)]
+	clear(sc.hits)
+	sc.hitW = slices.Grow(sc.hitW[:0], len(f))[:len(f)]
+	// A bitmap of the found names: the deferred postings, tens of
+	// thousands, are tested against it one bit each, and only a hit looks
+	// for the name in the sorted list.
+	// A second, coarse bitmap (a bit for 64 names, a few kilobytes) turns
+	// most postings away before the fine one is read.
+	for _, x := range f {
+		w := x.n >> 6
+		sc.isFound[w] |= 1 << (x.n & 63)
+		sc.coarse[w>>6] |= 1 << (w & 63)
+	}
+	for _, v := range sc.dv {
+		rest := f
+		base := 0
+		for _, n := range ix.post[ix.postOff[v]:ix.postOff[v+1]] {
+			w := n >> 6
+			if sc.coarse[w>>6]&(1<<(w&63)) == 0 || sc.isFound[w]&(1<<(n&63)) == 0 {
+				continue
+			}
+			j := gallop(rest, n)
+			i := base + j
+			if sc.hits[i] == 0 {
+				sc.hitW[i] = sc.vw[v]
+			}
+			sc.hits[i] = min(sc.hits[i]+1, 2)
+			// Postings ascend: the next hit is further on.
+			rest, base = rest[j+1:], i+1
+		}
+	}
+	for _, x := range f {
+		sc.isFound[x.n>>6] = 0
+		sc.coarse[x.n>>12] = 0
+	}
+	for i, h := range sc.hits {
+		switch {
+		case h == 0:
+		case h == 1 && ix.repeats[f[i].n>>6]&(1<<(f[i].n&63)) == 0:
+			f[i].w += sc.hitW[i]
+		default:
+			n := f[i].n
+			for _, v := range ix.tokIDs[ix.nameOff[n]:ix.nameOff[n+1]] {
+				f[i].w += sc.vw[v]
+			}
+		}
+	}
+	for _, v := range sc.dv {
+		sc.vw[v] = 0
+	}
+}
+
+// gallop returns the index of name n in f, sorted by name, where n is
+// known to be: hits come in ascending order, most a few places after the
+// last, so it looks 1, 2, 4 … places ahead before searching in halves.
+func gallop(f []posting, n int32) int {
+	hi := 1
+	for hi < len(f) && f[hi-1].n < n {
+		hi *= 2
+	}
+	lo := hi / 2
+	hi = min(hi, len(f))
+	j, _ := slices.BinarySearchFunc(f[lo:hi], n, func(x posting, n int32) int { return cmp.Compare(x.n, n) })
+	return lo + j
 }

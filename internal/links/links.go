@@ -613,26 +613,6 @@ func answerFrom(kind, value string, t trustAnswer) *CheckAnswer {
 	return ans
 }
 
-// publicIdentifier returns the identifier of kind and value if it is
-// public, and store.ErrNotFound if not, as if it were not indexed: one
-// read by its blind index.
-func (s *Service) publicIdentifier(ctx context.Context, kind, value string) (*store.Identifier, error) {
-	q := s.db.Read()
-	i, err := q.GetIdentifier(ctx, s.keys.BlindIndex(kind, value))
-	if err != nil {
-		return nil, err
-	}
-	if i.Side != store.SideVictim {
-		if i.Staff, err = q.StaffSide(ctx, i.ID); err != nil {
-			return nil, err
-		}
-	}
-	if !i.Public() {
-		return nil, fmt.Errorf("links: identifier %s: %w", i.ID, store.ErrNotFound)
-	}
-	return i, nil
-}
-
 // ReportsFor counts the verified reports a public identifier appears in
 // (0 for any other, and for a protected or wrongly reported one, as
 // Check): the lure check's link-index signal, which anonymous reports

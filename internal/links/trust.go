@@ -62,19 +62,23 @@ type trustAnswer struct {
 // assessment of the reports naming it.
 func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, error) {
 	id := s.keys.BlindIndex(kind, value)
-	protected, disputed, kept, err := s.db.Read().CheckState(ctx, id)
-	if err != nil {
+	switch t, kept, err := s.db.Read().KeptCheck(ctx, id); {
+	case err != nil:
 		return trustAnswer{}, err
-	}
-	if protected || disputed {
-		return trustAnswer{protected: protected}, nil
-	}
-	if _, err := s.publicIdentifier(ctx, kind, value); errors.Is(err, store.ErrNotFound) {
+	case kept && t == nil: // neither indexed nor protected
 		return trustAnswer{}, nil
-	} else if err != nil {
-		return trustAnswer{}, err
+	case kept:
+		return keptAnswer(t), nil
 	}
-	if kept != nil {
+	i, protected, disputed, kept, err := s.db.Read().CheckState(ctx, id)
+	switch {
+	case err != nil:
+		return trustAnswer{}, err
+	case protected || disputed:
+		return trustAnswer{protected: protected}, nil
+	case i == nil || !i.Public():
+		return trustAnswer{}, nil
+	case kept != nil:
 		return fromTrust(kept), nil
 	}
 	return s.weigh(ctx, s.db.Read(), id)
@@ -91,6 +95,18 @@ func (s *Service) weigh(ctx context.Context, q store.Q, identifierID string) (tr
 	return assess(rs), nil
 }
 
+// keptAnswer is what the check may say of an identifier by its kept row
+// alone (the order of trust's own reads).
+func keptAnswer(t *store.Trust) trustAnswer {
+	switch {
+	case t.Protected || t.Disputed:
+		return trustAnswer{protected: t.Protected}
+	case !t.Public:
+		return trustAnswer{}
+	}
+	return fromTrust(t)
+}
+
 // fromTrust is a kept assessment as the check reads it.
 func fromTrust(t *store.Trust) trustAnswer {
 	cats := t.Categories
@@ -101,9 +117,9 @@ func fromTrust(t *store.Trust) trustAnswer {
 }
 
 // toTrust is an assessment as it is kept.
-func toTrust(identifierID string, t trustAnswer, at int64) *store.Trust {
+func toTrust(identifierID string, t trustAnswer, public, protected, disputed bool, at int64) *store.Trust {
 	return &store.Trust{IdentifierID: identifierID, Verified: t.verified, First: t.first, Last: t.last, Categories: t.categories,
-		Sources: t.sources, Shown: t.shown, Held: t.held, ChangedAt: at}
+		Sources: t.sources, Shown: t.shown, Held: t.held, Public: public, Protected: protected, Disputed: disputed, ChangedAt: at}
 }
 
 // assess weighs the reports naming an identifier.
@@ -434,7 +450,7 @@ func (s *Service) ownIdentifier(ctx context.Context, a auth.Actor, identifierID 
 // held tells whether a burst of anonymous reports naming an identifier is
 // held from the public check (for staff views).
 func (s *Service) held(ctx context.Context, q store.Q, identifierID string) (bool, error) {
-	_, _, kept, err := q.CheckState(ctx, identifierID)
+	_, _, _, kept, err := q.CheckState(ctx, identifierID)
 	if err != nil {
 		return false, err
 	}
@@ -471,19 +487,23 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 	for _, i := range found {
 		public[i.ID] = i.Public()
 	}
+	protected, disputed, err := q.TrustMarks(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
 	now := store.Now()
 	keep := make([]*store.Trust, len(ids))
 	for k, id := range ids {
 		var t trustAnswer
-		// The check answers nothing for an identifier that is not public
-		// before it asks for trust: its row is empty, written only so the
-		// published range sees the change (changed_at).
-		if public[id] {
+		// The check weighs reports only for a public identifier no one
+		// protected or disputed: for the others the row keeps why it
+		// answers as it does.
+		if public[id] && !protected[id] && !disputed[id] {
 			if t, err = s.weigh(ctx, q, id); err != nil {
 				return 0, err
 			}
 		}
-		keep[k] = toTrust(id, t, now)
+		keep[k] = toTrust(id, t, public[id], protected[id], disputed[id], now)
 	}
 	err = s.db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
 	if err != nil {

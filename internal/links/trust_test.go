@@ -52,10 +52,10 @@ func (w *world) check(q string) *links.CheckAnswer {
 	if !reflect.DeepEqual(live, kept) {
 		w.t.Errorf("check %q: weighed now %+v, kept %+v", q, live, kept)
 	}
-	// An answer from reports came from the kept row.
-	if kept.Reported || kept.UnverifiedReports != links.BandNone {
-		if _, _, row, err := w.db.Read().CheckState(ctx, w.keys.BlindIndex(kept.Kind, kept.Value)); err != nil || row == nil {
-			w.t.Errorf("check %q: no kept assessment after weighing (%v)", q, err)
+	// An answer from reports or protection came from the kept row.
+	if kept.Reported || kept.UnverifiedReports != links.BandNone || kept.Legitimate {
+		if row, ok, err := w.db.Read().KeptCheck(ctx, w.keys.BlindIndex(kept.Kind, kept.Value)); err != nil || !ok || row == nil {
+			w.t.Errorf("check %q: no kept row after weighing (%v)", q, err)
 		}
 	}
 	return kept

@@ -159,10 +159,8 @@ func identifierRow(i *Identifier) []any {
 }
 
 // GetIdentifier returns an identifier by id, without what staff said
-// (Staff is left empty: see StaffSide). An identifier's id is its blind
-// index, so this is also the look-up by kind and value. It is the public
-// check's read, kept to one table: SQLite spends more time parsing a
-// subquery than reading the row.
+// (Staff is left empty). An identifier's id is its blind index, so this is
+// also the look-up by kind and value.
 func (q Q) GetIdentifier(ctx context.Context, id string) (*Identifier, error) {
 	i, err := scanIdentifier(q.q.QueryRowContext(ctx, `SELECT `+identifierCols+`, '' FROM identifiers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -172,15 +170,6 @@ func (q Q) GetIdentifier(ctx context.Context, id string) (*Identifier, error) {
 		return nil, fmt.Errorf("store: get identifier: %w", err)
 	}
 	return i, nil
-}
-
-// StaffSide returns what staff said of an identifier (Identifier.Staff).
-func (q Q) StaffSide(ctx context.Context, id string) (string, error) {
-	var side string
-	if err := q.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(side), '') FROM identifier_sides WHERE identifier_id = $1`, id).Scan(&side); err != nil {
-		return "", fmt.Errorf("store: staff side: %w", err)
-	}
-	return side, nil
 }
 
 // GetIdentifiers returns identifiers by id, in kind and id order.

@@ -109,10 +109,21 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 	if err := q.deleteKeys(ctx, "identifiers", []string{"id"}, del); err != nil {
 		return SyncStats{}, err
 	}
-	for _, i := range upd {
+	changed := make([]string, len(upd))
+	for k, i := range upd {
 		if err := q.UpdateIdentifier(ctx, ids[i]); err != nil {
 			return SyncStats{}, err
 		}
+		changed[k] = ids[i].ID
+	}
+	// Its side may have changed: the check's kept row says whether it is
+	// public.
+	if len(changed) <= 100_000 {
+		if err := q.MarkTrust(ctx, changed); err != nil {
+			return SyncStats{}, err
+		}
+	} else if err := q.MarkAllTrust(ctx); err != nil {
+		return SyncStats{}, err
 	}
 	if err := q.CopyIdentifiers(ctx, pick(ids, ins)); err != nil {
 		return SyncStats{}, err
@@ -168,9 +179,12 @@ func (q Q) syncOccurrences(ctx context.Context, ix *LinkIndex) (SyncStats, error
 	if err := q.CopyOccurrences(ctx, len(ins), func(n int) *Occurrence { return ix.Occurrence(ins[n]) }); err != nil {
 		return SyncStats{}, err
 	}
-	// The public check's assessment of an identifier whose reports changed
-	// must be weighed again.
-	changed := make([]string, 0, len(del)+len(ins))
+	// The public check's assessment of an identifier whose reports or
+	// roles changed must be weighed again.
+	changed := make([]string, 0, len(del)+len(ins)+len(upd))
+	for _, i := range upd {
+		changed = append(changed, ix.Occurrence(i).IdentifierID)
+	}
 	for _, k := range del {
 		id, _, _ := strings.Cut(k, "\x00")
 		changed = append(changed, id)

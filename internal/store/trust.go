@@ -247,6 +247,10 @@ type Trust struct {
 	Sources int
 	Shown   bool // the unverified reports may be shown
 	Held    bool // a burst of anonymous reports is held for staff
+	// Public, Protected and Disputed are the rest of what the check reads:
+	// the identifier is public (Identifier.Public), protected by an
+	// organisation, marked wrongly reported by one.
+	Public, Protected, Disputed bool
 	// ChangedAt is when the row was written.
 	ChangedAt int64
 }
@@ -345,11 +349,13 @@ func (q Q) SaveTrust(ctx context.Context, ts []*Trust, marks []TrustMark) error 
 		if t.Categories == nil {
 			cats = []byte("[]")
 		}
-		rows[i] = []any{t.IdentifierID, int64(t.Verified), t.First, t.Last, string(cats), int64(t.Sources), boolInt(t.Shown), boolInt(t.Held), t.ChangedAt}
+		rows[i] = []any{t.IdentifierID, int64(t.Verified), t.First, t.Last, string(cats), int64(t.Sources), boolInt(t.Shown), boolInt(t.Held),
+			boolInt(t.Public), boolInt(t.Protected), boolInt(t.Disputed), t.ChangedAt}
 	}
-	if err := q.insertMany(ctx, "identifier_trust", "identifier_id, verified, first_seen, last_seen, categories, sources, shown, held, changed_at", rows,
+	if err := q.insertMany(ctx, "identifier_trust", "identifier_id, verified, first_seen, last_seen, categories, sources, shown, held, public, protected, disputed, changed_at", rows,
 		`ON CONFLICT (identifier_id) DO UPDATE SET verified = excluded.verified, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-		categories = excluded.categories, sources = excluded.sources, shown = excluded.shown, held = excluded.held, changed_at = excluded.changed_at`); err != nil {
+		categories = excluded.categories, sources = excluded.sources, shown = excluded.shown, held = excluded.held,
+		public = excluded.public, protected = excluded.protected, disputed = excluded.disputed, changed_at = excluded.changed_at`); err != nil {
 		return fmt.Errorf("store: save trust: %w", err)
 	}
 	for _, m := range marks {
@@ -367,19 +373,20 @@ func boolInt(b bool) int64 {
 	return 0
 }
 
-const trustCols = `t.identifier_id, t.verified, t.first_seen, t.last_seen, t.categories, t.sources, t.shown, t.held, t.changed_at`
+const trustCols = `t.identifier_id, t.verified, t.first_seen, t.last_seen, t.categories, t.sources, t.shown, t.held, t.public, t.protected, t.disputed, t.changed_at`
 
 // keptScan scans trustCols of a LEFT JOIN (all NULL when there is no row)
 // and the pending mark after them.
 type keptScan struct {
 	id, cats        sql.NullString
 	ver, src, sh, h sql.NullInt64
+	pub, prot, disp sql.NullInt64
 	first, last, ch sql.NullInt64
 	pending         int
 }
 
 func (k *keptScan) dest() []any {
-	return []any{&k.id, &k.ver, &k.first, &k.last, &k.cats, &k.src, &k.sh, &k.h, &k.ch, &k.pending}
+	return []any{&k.id, &k.ver, &k.first, &k.last, &k.cats, &k.src, &k.sh, &k.h, &k.pub, &k.prot, &k.disp, &k.ch, &k.pending}
 }
 
 // trust is the kept row if there is one and it is not marked, else nil.
@@ -388,7 +395,7 @@ func (k *keptScan) trust() (*Trust, error) {
 		return nil, nil
 	}
 	t := &Trust{IdentifierID: k.id.String, Verified: int(k.ver.Int64), First: k.first.Int64, Last: k.last.Int64, Sources: int(k.src.Int64),
-		Shown: k.sh.Int64 != 0, Held: k.h.Int64 != 0, ChangedAt: k.ch.Int64}
+		Shown: k.sh.Int64 != 0, Held: k.h.Int64 != 0, Public: k.pub.Int64 != 0, Protected: k.prot.Int64 != 0, Disputed: k.disp.Int64 != 0, ChangedAt: k.ch.Int64}
 	if err := json.Unmarshal([]byte(k.cats.String), &t.Categories); err != nil {
 		return nil, fmt.Errorf("identifier %s trust categories: %w", t.IdentifierID, err)
 	}
@@ -398,24 +405,75 @@ func (k *keptScan) trust() (*Trust, error) {
 // pendingCol is 1 when the identifier is marked for weighing.
 const pendingCol = `CASE WHEN EXISTS (SELECT 1 FROM trust_pending p WHERE p.identifier_id = t.identifier_id) THEN 1 ELSE 0 END`
 
-// CheckState is what the public check reads of an identifier besides the
-// identifier itself: its marks, and its Trust row when that is current (no
-// row, or a row marked for weighing again, is nil: the caller weighs the
-// reports itself). One statement.
-func (q Q) CheckState(ctx context.Context, identifierID string) (protected, disputed bool, t *Trust, err error) {
-	var p, d int
+// KeptCheck is the public check's read of an identifier: its kept row
+// when that is current (kept true, t its row), or no row and no mark
+// (kept true, t nil: the identifier is neither indexed nor protected,
+// since indexing or protecting one marks it in the same transaction); else
+// kept false, and the caller reads CheckState and weighs. One statement,
+// two key look-ups.
+func (q Q) KeptCheck(ctx context.Context, identifierID string) (t *Trust, kept bool, err error) {
 	var k keptScan
-	err = q.q.QueryRowContext(ctx, `SELECT `+trustCols+`, `+pendingCol+`,
-		CASE WHEN EXISTS (SELECT 1 FROM protected_identifiers WHERE identifier_id = k.id) THEN 1 ELSE 0 END,
-		CASE WHEN EXISTS (SELECT 1 FROM identifier_disputes WHERE identifier_id = k.id) THEN 1 ELSE 0 END
-		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(append(k.dest(), &p, &d)...)
+	var marked int
+	err = q.hotRow(ctx, `SELECT `+trustCols+`, `+pendingCol+`,
+		CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END
+		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(append(k.dest(), &marked)...)
 	if err != nil {
-		return false, false, nil, fmt.Errorf("store: check state: %w", err)
+		return nil, false, fmt.Errorf("store: kept check: %w", err)
+	}
+	if marked != 0 {
+		return nil, false, nil
 	}
 	if t, err = k.trust(); err != nil {
-		return false, false, nil, fmt.Errorf("store: check state: %w", err)
+		return nil, false, fmt.Errorf("store: kept check: %w", err)
 	}
-	return p != 0, d != 0, t, nil
+	return t, true, nil
+}
+
+// TrustMarks tells which of identifiers any organisation protected, and
+// which any marked wrongly reported.
+func (q Q) TrustMarks(ctx context.Context, identifierIDs []string) (protected, disputed map[string]bool, err error) {
+	protected, disputed = map[string]bool{}, map[string]bool{}
+	if len(identifierIDs) == 0 {
+		return protected, disputed, nil
+	}
+	for table, out := range map[string]map[string]bool{"protected_identifiers": protected, "identifier_disputes": disputed} {
+		in, args := q.inList("identifier_id", identifierIDs, 1)
+		ids, err := q.strings(ctx, `SELECT DISTINCT identifier_id FROM `+table+` WHERE `+in, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: trust marks: %w", err)
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+	}
+	return protected, disputed, nil
+}
+
+// CheckState is what the public check reads of an identifier, in one
+// statement: whether it is indexed and whose side it is on (Side and Staff
+// of an Identifier with only those and ID set; nil when not indexed), its
+// marks, and its Trust row when that is current (no row, or a row marked
+// for weighing again, is nil: the caller weighs the reports itself).
+func (q Q) CheckState(ctx context.Context, identifierID string) (i *Identifier, protected, disputed bool, t *Trust, err error) {
+	var p, d int
+	var k keptScan
+	var side, staff sql.NullString
+	err = q.hotRow(ctx, `SELECT identifiers.side, COALESCE((SELECT MAX(s.side) FROM identifier_sides s WHERE s.identifier_id = k.id), ''),
+		`+trustCols+`, `+pendingCol+`,
+		CASE WHEN EXISTS (SELECT 1 FROM protected_identifiers WHERE identifier_id = k.id) THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM identifier_disputes WHERE identifier_id = k.id) THEN 1 ELSE 0 END
+		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifiers ON identifiers.id = k.id LEFT JOIN identifier_trust t ON t.identifier_id = k.id`,
+		identifierID).Scan(append(append([]any{&side, &staff}, k.dest()...), &p, &d)...)
+	if err != nil {
+		return nil, false, false, nil, fmt.Errorf("store: check state: %w", err)
+	}
+	if side.Valid {
+		i = &Identifier{ID: identifierID, Side: side.String, Staff: staff.String}
+	}
+	if t, err = k.trust(); err != nil {
+		return nil, false, false, nil, fmt.Errorf("store: check state: %w", err)
+	}
+	return i, p != 0, d != 0, t, nil
 }
 
 // RangeRow is an identifier as the published range of the public check

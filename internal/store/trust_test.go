@@ -23,14 +23,26 @@ func TestKeptTrust(t *testing.T) {
 		a, b := "0000000000000000000000000000000a", "0000000000000000000000000000000b"
 		state := func(id string) *store.Trust {
 			t.Helper()
-			_, _, kept, err := db.Read().CheckState(ctx, id)
+			_, _, _, kept, err := db.Read().CheckState(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return kept
 		}
+		kept := func(id string) (*store.Trust, bool) {
+			t.Helper()
+			row, ok, err := db.Read().KeptCheck(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return row, ok
+		}
 		if state(a) != nil {
 			t.Fatal("a row before anything was kept")
+		}
+		// Neither marked nor kept: the check may answer "not known" at once.
+		if row, ok := kept(a); row != nil || !ok {
+			t.Fatalf("KeptCheck of an identifier never marked: %v, %v; want no row, answered", row, ok)
 		}
 		tx(func(q store.Q) error { return q.MarkTrust(ctx, []string{a, b, a}) })
 		marks, err := db.Read().PendingTrust(ctx, 10)
@@ -44,6 +56,9 @@ func TestKeptTrust(t *testing.T) {
 		if state(a) != nil {
 			t.Error("a's row is read although a change marked it after it was weighed")
 		}
+		if row, ok := kept(a); row != nil || ok {
+			t.Errorf("KeptCheck of a marked identifier: %v, %v; want not answered", row, ok)
+		}
 		if left, err := db.Read().PendingTrust(ctx, 10); err != nil || len(left) != 1 || left[0].IdentifierID != a {
 			t.Fatalf("marks left: %+v, %v; want a's renewed mark only", left, err)
 		}
@@ -55,6 +70,9 @@ func TestKeptTrust(t *testing.T) {
 		}
 		if n, err := db.Read().CountPendingTrust(ctx); err != nil || n != 0 {
 			t.Fatalf("pending: %d, %v", n, err)
+		}
+		if row, ok := kept(a); row == nil || !ok || row.Verified != 2 {
+			t.Errorf("KeptCheck of a kept identifier: %+v, %v; want its row", row, ok)
 		}
 	})
 }

@@ -4,8 +4,8 @@
 -- Issue 16's trust rules weigh every report naming an identifier (verified
 -- or not, how many independent sources, a held burst). Read at each check,
 -- that was up to 500 reports joined to their cases and verifications: the
--- check at 1M reports fell from 11,554/s to 442/s. The assessment is now
--- kept here, written by the trust worker (links.RunTrust) whenever
+-- check at 1M reports fell from 11,554/s to 442/s. The assessment, with
+-- everything else the check reads, is now kept here, written by the trust worker (links.RunTrust) whenever
 -- something it depends on changes: a report linked or unlinked, verified or
 -- not, put in a case or taken out, an identifier's side or marks. Those
 -- changes mark the identifier in trust_pending, in the same transaction;
@@ -20,6 +20,13 @@ CREATE TABLE identifier_trust (
     sources       INTEGER NOT NULL,
     shown         INTEGER NOT NULL,
     held          INTEGER NOT NULL,
+    -- What else the check reads, as of the weighing: whether the
+    -- identifier is public (Identifier.Public), protected by any
+    -- organisation, or marked wrongly reported by any. A change to any of
+    -- them marks the identifier too, so a check reads this one row.
+    public        INTEGER NOT NULL,
+    protected     INTEGER NOT NULL,
+    disputed      INTEGER NOT NULL,
     -- changed_at is when the row was last written (microseconds): the
     -- published range reads the rows changed since its last build.
     changed_at    BIGINT NOT NULL
@@ -33,5 +40,8 @@ CREATE TABLE trust_pending (
     identifier_id TEXT NOT NULL PRIMARY KEY,
     token         TEXT NOT NULL
 );
--- Every identifier indexed before this migration is weighed once.
+-- Every identifier indexed or protected before this migration is weighed
+-- once.
 INSERT INTO trust_pending (identifier_id, token) SELECT id, '' FROM identifiers;
+INSERT INTO trust_pending (identifier_id, token) SELECT DISTINCT identifier_id, '' FROM protected_identifiers
+    WHERE identifier_id NOT IN (SELECT id FROM identifiers);

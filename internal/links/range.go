@@ -106,8 +106,8 @@ func PrefixFor(n int) int {
 // entries changed; the others are shared with the version before.
 type Published struct {
 	// Version names the content: the first 16 hex digits of the SHA-256
-	// of the buckets' digests (each the SHA-256 of the bucket's entries as
-	// the full list encodes them), in prefix order. Two builds of the same
+	// of the buckets' digests (each the SHA-256 of the bucket's prefix and
+	// its entries as its body encodes them), in prefix order. Two builds of the same
 	// answers have the same version, on any server.
 	Version      string
 	PrefixLength int
@@ -148,10 +148,37 @@ type candidate struct{ kind, value string }
 
 // bucket is one prefix's entries, sorted by suffix, and their encodings.
 type bucket struct {
+	prefix  string
 	entries []rangeItem
 	part    []byte // the entries as a bucket's body lists them
-	list    []byte // the entries as the full list lists them
 	digest  [32]byte
+	// list is the entries as the full list lists them, encoded when a
+	// list is first asked for (most builds are never listed).
+	listOnce sync.Once
+	list     []byte
+}
+
+// listed is the bucket's entries as the full list lists them.
+func (b *bucket) listed() []byte {
+	b.listOnce.Do(func() {
+		n := 0
+		for _, e := range b.entries {
+			n += len(`{"hash":"",`) + len(b.prefix) + len(e.suffix) + len(e.coarse) + 1
+		}
+		list := make([]byte, 0, n)
+		for i, e := range b.entries {
+			if i > 0 {
+				list = append(list, ',')
+			}
+			list = append(list, `{"hash":"`...)
+			list = append(list, b.prefix...)
+			list = append(list, e.suffix...)
+			list = append(list, `",`...)
+			list = append(list, e.coarse...)
+		}
+		b.list = list
+	})
+	return b.list
 }
 
 // rangeItem is an entry: its hash after the prefix, and its answer as JSON
@@ -187,7 +214,7 @@ func (p *Published) List() Body {
 		if len(body) > 1 {
 			body = append(body, comma)
 		}
-		body = append(body, p.buckets[prefix].list)
+		body = append(body, p.buckets[prefix].listed())
 	}
 	return append(body, listEnd)
 }
@@ -641,22 +668,29 @@ func assemble(items []hashedItem) *Published {
 	return finish(buckets, n, len(items))
 }
 
-// encodeBucket encodes a prefix's entries (sorted by suffix).
+// encodeBucket encodes a prefix's entries (sorted by suffix). The digest
+// is of the bucket's body part, which with the prefix says all the list
+// would.
 func encodeBucket(prefix string, entries []rangeItem) *bucket {
-	b := &bucket{entries: entries}
-	var part, list bytes.Buffer
+	n := 0
+	for _, e := range entries {
+		n += len(`{"suffix":"",`) + len(e.suffix) + len(e.coarse) + 1
+	}
+	part := make([]byte, 0, n+len(prefix))
 	for i, e := range entries {
 		if i > 0 {
-			part.WriteByte(',')
-			list.WriteByte(',')
+			part = append(part, ',')
 		}
-		part.WriteString(`{"suffix":"` + e.suffix + `",`)
-		part.Write(e.coarse)
-		list.WriteString(`{"hash":"` + prefix + e.suffix + `",`)
-		list.Write(e.coarse)
+		part = append(part, `{"suffix":"`...)
+		part = append(part, e.suffix...)
+		part = append(part, `",`...)
+		part = append(part, e.coarse...)
 	}
-	b.part, b.list = part.Bytes(), list.Bytes()
-	b.digest = sha256.Sum256(b.list)
+	h := sha256.New()
+	h.Write([]byte(prefix))
+	h.Write(part)
+	b := &bucket{prefix: prefix, entries: entries, part: part}
+	h.Sum(b.digest[:0])
 	return b
 }
 

@@ -76,21 +76,9 @@ func benchLink(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer srv.Close()
-	org, err := db.Read().PublicIntakeOrganisation(ctx)
+	ids, err := fileGenerated(ctx, srv, *n, *seed)
 	if err != nil {
 		return fmt.Errorf("bench link: %w", err)
-	}
-	// The network sizes of a data set about 20 times larger than n, so the
-	// new reports mostly join existing networks' identifiers.
-	gen := demo.NewGenerator(*seed, *n*20, time.Now().AddDate(0, -1, 0), time.Now())
-	items := make([]intake.BulkItem, *n)
-	for i := range items {
-		sub, at := gen.Next()
-		items[i] = intake.BulkItem{OrgID: org.ID, At: at, Sub: sub}
-	}
-	ids, err := srv.Intake.SubmitBulk(ctx, items)
-	if err != nil {
-		return err
 	}
 	var extract, update []time.Duration
 	for _, id := range ids {
@@ -157,19 +145,9 @@ func benchPublish(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "full build: %d published, prefix %d, in %v\n", p.Entries, p.PrefixLength, time.Since(start).Round(time.Millisecond))
-	org, err := db.Read().PublicIntakeOrganisation(ctx)
+	ids, err := fileGenerated(ctx, srv, *n, *seed)
 	if err != nil {
 		return fmt.Errorf("bench publish: %w", err)
-	}
-	gen := demo.NewGenerator(*seed, *n*20, time.Now().AddDate(0, -1, 0), time.Now())
-	items := make([]intake.BulkItem, *n)
-	for i := range items {
-		sub, at := gen.Next()
-		items[i] = intake.BulkItem{OrgID: org.ID, At: at, Sub: sub}
-	}
-	ids, err := srv.Intake.SubmitBulk(ctx, items)
-	if err != nil {
-		return err
 	}
 	start = time.Now()
 	for at := 0; at < len(ids); at += server.JobClaim { // as the job workers do
@@ -190,4 +168,22 @@ func benchPublish(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "after %d new reports: weighed %d identifiers in %v; built from the changes in %v: %d published (was %d), version %s\n",
 		len(ids), k, took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), q.Entries, p.Entries, q.Version)
 	return nil
+}
+
+// fileGenerated files n generated reports from the public (stored in bulk,
+// not linked) and returns their IDs. The networks are sized for a data set
+// about 20 times larger than n, so the new reports mostly join existing
+// networks' identifiers.
+func fileGenerated(ctx context.Context, srv *server.Server, n int, seed uint64) ([]string, error) {
+	org, err := srv.DB.Read().PublicIntakeOrganisation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gen := demo.NewGenerator(seed, n*20, time.Now().AddDate(0, -1, 0), time.Now())
+	items := make([]intake.BulkItem, n)
+	for i := range items {
+		sub, at := gen.Next()
+		items[i] = intake.BulkItem{OrgID: org.ID, At: at, Sub: sub}
+	}
+	return srv.Intake.SubmitBulk(ctx, items)
 }

@@ -127,7 +127,7 @@ func createDB(ctx context.Context, c *config.Config) (*store.DB, error) {
 // openStore opens the configured database as it is, with the configured
 // pool size.
 func openStore(ctx context.Context, c *config.Config) (*store.DB, error) {
-	return store.OpenWith(ctx, c.DSN(), store.Options{MaxConns: c.DBMaxConns})
+	return store.OpenWith(ctx, c.DSN(), store.Options{MaxConns: c.DBMaxConns, Replica: c.DatabaseReplica})
 }
 
 // openKeyring opens the master key for db: created on the first run only,

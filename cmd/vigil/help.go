@@ -169,6 +169,7 @@ func envDocs() [][2]string {
 	return [][2]string{
 		{"VIGIL_DATA", "data directory (--data; default ./vigil-data)"},
 		{"VIGIL_DATABASE", "postgres://USER@HOST/DB to use PostgreSQL, or sqlite:PATH (default: DIR/vigil.db)"},
+		{"VIGIL_DATABASE_REPLICA", "postgres://… of a streaming replica of VIGIL_DATABASE: the public check and the published range read from it"},
 		{"VIGIL_MASTER_KEY_FILE", "master key file (default DIR/master.key)"},
 		{"VIGIL_LOG_KEY_FILE", "ledger signing key file (default DIR/log.key)"},
 		{"VIGIL_LOG_ORIGIN", "the ledger's name in its checkpoints (default vigil.example/log)"},

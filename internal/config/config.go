@@ -30,6 +30,10 @@ type Config struct {
 	// Database is a PostgreSQL URL (postgres://…) or empty for the SQLite
 	// file in DataDir.
 	Database string
+	// DatabaseReplica is a PostgreSQL URL of a streaming replica of
+	// Database, or empty: the public check and the published range read
+	// from it (docs/operations.md, "Replicas").
+	DatabaseReplica string
 	// MasterKeyFile is the file holding the key that wraps every report's
 	// data key. It is created with mode 0600 on first run.
 	MasterKeyFile string
@@ -159,6 +163,7 @@ func FromEnv(getenv Getenv) (Config, error) {
 	str("VIGIL_ADDR", &c.Addr)
 	str("VIGIL_DATA", &c.DataDir)
 	str("VIGIL_DATABASE", &c.Database)
+	str("VIGIL_DATABASE_REPLICA", &c.DatabaseReplica)
 	str("VIGIL_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("VIGIL_LOG_KEY_FILE", &c.LogKeyFile)
 	str("VIGIL_LOG_ORIGIN", &c.LogOrigin)
@@ -330,6 +335,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") && !strings.HasPrefix(c.Database, "sqlite:") {
 		errs = append(errs, fmt.Errorf("VIGIL_DATABASE: want postgres://… or sqlite:PATH, got %q", redact(c.Database)))
+	}
+	if r := c.DatabaseReplica; r != "" && (!strings.HasPrefix(c.Database, "postgres") || !strings.HasPrefix(r, "postgres://") && !strings.HasPrefix(r, "postgresql://")) {
+		errs = append(errs, fmt.Errorf("VIGIL_DATABASE_REPLICA: want postgres://… of a replica of VIGIL_DATABASE, which must be PostgreSQL too; got %q", redact(r)))
 	}
 	if c.BodyLimit < 1024 {
 		errs = append(errs, fmt.Errorf("--body-limit: %d is below 1024 bytes", c.BodyLimit))

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/config"
@@ -28,6 +29,31 @@ func TestUploadSettings(t *testing.T) {
 		env["VIGIL_MIN_FREE_DISK"] = bad
 		if _, err := config.FromEnv(func(k string) string { return env[k] }); err == nil {
 			t.Errorf("VIGIL_MIN_FREE_DISK=%q was accepted", bad)
+		}
+	}
+}
+
+// TestDatabaseReplica: a replica is a PostgreSQL URL beside a PostgreSQL
+// database; anything else is refused naming the variable.
+func TestDatabaseReplica(t *testing.T) {
+	for _, tc := range []struct {
+		db, replica string
+		ok          bool
+	}{
+		{"postgres://p/v", "postgres://r/v", true},
+		{"postgresql://p/v", "postgresql://r/v", true},
+		{"postgres://p/v", "", true},
+		{"", "postgres://r/v", false}, // SQLite has no replica
+		{"sqlite:/x/vigil.db", "postgres://r/v", false},
+		{"postgres://p/v", "mysql://r/v", false},
+	} {
+		env := map[string]string{"VIGIL_DATABASE": tc.db, "VIGIL_DATABASE_REPLICA": tc.replica}
+		c, err := config.FromEnv(func(k string) string { return env[k] })
+		if err == nil {
+			err = c.Validate()
+		}
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "VIGIL_DATABASE_REPLICA") {
+			t.Errorf("VIGIL_DATABASE=%q VIGIL_DATABASE_REPLICA=%q: %v; want ok %v", tc.db, tc.replica, err, tc.ok)
 		}
 	}
 }

@@ -330,6 +330,19 @@ const fullEvery = 15 * time.Minute
 // overlap's worth of changes again.
 const overlap = 2 * time.Second
 
+// replicaOverlap is overlap when the range reads from a replica
+// (VIGIL_DATABASE_REPLICA): a change weighed on the primary reaches the
+// replica after the replication delay, and one that arrives later than
+// this shows at the next full build (docs/operations.md, "Replicas").
+const replicaOverlap = 30 * time.Second
+
+func (s *Service) overlap() time.Duration {
+	if s.db.Replicated() {
+		return replicaOverlap
+	}
+	return overlap
+}
+
 // pendingInBuild is how many identifiers still marked for weighing a build
 // from changes weighs itself.
 const pendingInBuild = 2000
@@ -461,7 +474,7 @@ func (p *Published) ListSince(version string) (Body, error) {
 // protected one.
 func (s *Service) publishAll(ctx context.Context) (*Published, error) {
 	since := store.Now()
-	q := s.db.Read()
+	q := s.db.Public()
 	seen := map[string]bool{}
 	var list []ListEntry
 	err := q.RangeRows(ctx, 0, func(r *store.RangeRow) error {
@@ -527,10 +540,10 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	// Marked identifiers too, weighed now (a few, unless a rebuild or an
 	// upgrade marked them all: the rest wait for the trust worker, which
 	// calls Changed when it has weighed them).
-	if err := s.db.Read().PendingRangeRows(ctx, pendingInBuild, change); err != nil {
+	if err := s.db.Public().PendingRangeRows(ctx, pendingInBuild, change); err != nil {
 		return nil, err
 	}
-	if err := s.db.Read().RangeRows(ctx, prev.since-overlap.Microseconds(), change); err != nil {
+	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), change); err != nil {
 		return nil, err
 	}
 	protected, err := s.protectedCandidates(ctx)
@@ -602,7 +615,7 @@ func (s *Service) rowAnswer(ctx context.Context, r *store.RangeRow, value string
 		t = fromTrust(r.Trust)
 	default:
 		var err error
-		if t, err = s.weigh(ctx, s.db.Read(), r.ID); err != nil {
+		if t, err = s.weigh(ctx, s.db.Public(), r.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -611,7 +624,7 @@ func (s *Service) rowAnswer(ctx context.Context, r *store.RangeRow, value string
 
 // protectedCandidates are the protected identifiers, by identifier id.
 func (s *Service) protectedCandidates(ctx context.Context) (map[string]candidate, error) {
-	prot, err := s.db.Read().AllProtectedIdentifiers(ctx)
+	prot, err := s.db.Public().AllProtectedIdentifiers(ctx)
 	if err != nil {
 		return nil, err
 	}

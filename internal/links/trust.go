@@ -62,7 +62,7 @@ type trustAnswer struct {
 // assessment of the reports naming it.
 func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, error) {
 	id := s.keys.BlindIndex(kind, value)
-	switch t, kept, err := s.db.Read().KeptCheck(ctx, id); {
+	switch t, kept, err := s.db.Public().KeptCheck(ctx, id); {
 	case err != nil:
 		return trustAnswer{}, err
 	case kept && t == nil: // neither indexed nor protected
@@ -70,7 +70,7 @@ func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, e
 	case kept:
 		return keptAnswer(t), nil
 	}
-	i, protected, disputed, kept, err := s.db.Read().CheckState(ctx, id)
+	i, protected, disputed, kept, err := s.db.Public().CheckState(ctx, id)
 	switch {
 	case err != nil:
 		return trustAnswer{}, err
@@ -81,7 +81,7 @@ func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, e
 	case kept != nil:
 		return fromTrust(kept), nil
 	}
-	return s.weigh(ctx, s.db.Read(), id)
+	return s.weigh(ctx, s.db.Public(), id)
 }
 
 // weigh assesses the reports naming an identifier, read now: what the

@@ -62,6 +62,8 @@ type DB struct {
 	// stmts holds the reader pool's prepared statements for the queries
 	// every public check runs (SQLite: see [Q.hotRow]).
 	stmts *stmtCache
+	// replica is a PostgreSQL streaming replica's pool, or nil: see Public.
+	replica *sql.DB
 }
 
 // stmtCache is a set of prepared statements by query text.
@@ -101,6 +103,9 @@ type Options struct {
 	// pool, or the SQLite reader pool beside its one writer. Zero means
 	// [DefaultMaxConns].
 	MaxConns int
+	// Replica is a PostgreSQL URL of a streaming replica of the database,
+	// or empty. Public reads from it (as many connections again).
+	Replica string
 }
 
 // DefaultMaxConns is the default connection cap: four per core the process
@@ -127,18 +132,26 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		db, err := sql.Open("pgx", dsn)
+		db, err := openPostgres(ctx, dsn, opt.MaxConns)
 		if err != nil {
-			return nil, fmt.Errorf("store: open postgres: %w", err)
+			return nil, err
 		}
-		db.SetMaxOpenConns(opt.MaxConns)
-		db.SetMaxIdleConns(opt.MaxConns)
-		db.SetConnMaxIdleTime(5 * time.Minute)
-		if err := db.PingContext(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("store: connect postgres: %w", err)
+		out := &DB{Engine: Postgres, w: db, r: db}
+		if opt.Replica != "" {
+			dsn, err := withSessionDefaults(opt.Replica)
+			if err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store: open replica: %w", err)
+			}
+			if out.replica, err = openPostgres(ctx, dsn, opt.MaxConns); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store: replica: %w", err)
+			}
 		}
-		return &DB{Engine: Postgres, w: db, r: db}, nil
+		return out, nil
+	}
+	if opt.Replica != "" {
+		return nil, fmt.Errorf("store: a replica needs PostgreSQL")
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	if dir := filepath.Dir(path); dir != "" {
@@ -245,6 +258,9 @@ func (db *DB) Close() error {
 		err = db.stmts.close()
 	}
 	err = errors.Join(err, db.w.Close())
+	if db.replica != nil {
+		err = errors.Join(err, db.replica.Close())
+	}
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
@@ -273,6 +289,36 @@ type Q struct {
 	// stmts is set on SQLite's reader pool (Read): see hotRow.
 	stmts *stmtCache
 }
+
+// openPostgres opens and pings a PostgreSQL pool of at most max
+// connections.
+func openPostgres(ctx context.Context, dsn string, max int) (*sql.DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(max)
+	db.SetMaxIdleConns(max)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect postgres: %w", err)
+	}
+	return db, nil
+}
+
+// Public returns a Q for the public check's and the published range's
+// reads: on the replica when one is configured (its answers may lag the
+// primary by the replication delay), else as Read.
+func (db *DB) Public() Q {
+	if db.replica != nil {
+		return Q{q: db.replica, engine: db.Engine}
+	}
+	return db.Read()
+}
+
+// Replicated tells whether Public reads from a replica.
+func (db *DB) Replicated() bool { return db.replica != nil }
 
 // Read returns a Q on the reader pool, for queries outside a transaction.
 func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine, stmts: db.stmts} }

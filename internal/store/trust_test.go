@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/vigil-project/vigil/internal/store"
@@ -75,4 +76,36 @@ func TestKeptTrust(t *testing.T) {
 			t.Errorf("KeptCheck of a kept identifier: %+v, %v; want its row", row, ok)
 		}
 	})
+}
+
+// TestReplica: with a replica configured, Public reads through it (here
+// the same database under a second pool: a real streaming replica was
+// tried by hand, docs/operations.md "Replicas"); SQLite refuses one.
+func TestReplica(t *testing.T) {
+	ctx := context.Background()
+	db, dsn := storetest.OpenDSN(t, store.Postgres)
+	tx := db.Tx(ctx, func(q store.Q) error { return q.MarkTrust(ctx, []string{"0000000000000000000000000000000c"}) })
+	if tx != nil {
+		t.Fatal(tx)
+	}
+	rep, err := store.OpenWith(ctx, dsn, store.Options{Replica: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if !rep.Replicated() || db.Replicated() {
+		t.Fatalf("Replicated: %v with a replica, %v without", rep.Replicated(), db.Replicated())
+	}
+	if _, kept, err := rep.Public().KeptCheck(ctx, "0000000000000000000000000000000c"); err != nil || kept {
+		t.Fatalf("KeptCheck through the replica: %v, %v; want the mark seen", kept, err)
+	}
+	if _, err := store.OpenWith(ctx, "postgres://nobody@127.0.0.1:1/none", store.Options{Replica: dsn}); err == nil {
+		t.Error("an unreachable primary opened")
+	}
+	if _, err := store.OpenWith(ctx, dsn, store.Options{Replica: "postgres://nobody@127.0.0.1:1/none"}); err == nil || !strings.Contains(err.Error(), "replica") {
+		t.Errorf("an unreachable replica: %v; want an error naming the replica", err)
+	}
+	if _, err := store.OpenWith(ctx, "sqlite:"+t.TempDir()+"/x.db", store.Options{Replica: dsn}); err == nil {
+		t.Error("SQLite accepted a replica")
+	}
 }

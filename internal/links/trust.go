@@ -454,7 +454,9 @@ func (s *Service) held(ctx context.Context, q store.Q, identifierID string) (boo
 	if err != nil {
 		return false, err
 	}
-	if kept != nil {
+	// A row kept without weighing (protected, disputed or not public)
+	// does not say; staff still see a burst held on those.
+	if kept != nil && kept.Public && !kept.Protected && !kept.Disputed {
 		return kept.Held, nil
 	}
 	t, err := s.weigh(ctx, q, identifierID)

@@ -309,7 +309,9 @@ func (q Q) markTrustOfReports(ctx context.Context, reportIDs ...string) error {
 
 // MarkAllTrust marks every identifier (after the link index is rebuilt).
 func (q Q) MarkAllTrust(ctx context.Context) error {
-	if _, err := q.q.ExecContext(ctx, `INSERT INTO trust_pending (identifier_id, token) SELECT id, $1 FROM identifiers
+	// "WHERE true": SQLite would read ON CONFLICT as the SELECT's join
+	// constraint without it.
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO trust_pending (identifier_id, token) SELECT id, $1 FROM identifiers WHERE true
 		ON CONFLICT (identifier_id) DO UPDATE SET token = excluded.token`, NewID()); err != nil {
 		return fmt.Errorf("store: mark all trust: %w", err)
 	}

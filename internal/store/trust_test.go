@@ -75,6 +75,17 @@ func TestKeptTrust(t *testing.T) {
 		if row, ok := kept(a); row == nil || !ok || row.Verified != 2 {
 			t.Errorf("KeptCheck of a kept identifier: %+v, %v; want its row", row, ok)
 		}
+		// Marking every identifier (a rebuild from empty) is one statement
+		// both engines take.
+		tx(func(q store.Q) error {
+			if err := q.PutIdentifiers(ctx, []*store.Identifier{{ID: a, Kind: "phone", Sealed: []byte{1}, Side: store.SideRecruiter, Categories: []string{}}}); err != nil {
+				return err
+			}
+			return q.MarkAllTrust(ctx)
+		})
+		if row, ok := kept(a); row != nil || ok {
+			t.Errorf("KeptCheck after every identifier was marked: %v, %v; want not answered", row, ok)
+		}
 	})
 }
 

@@ -129,6 +129,9 @@ type Published struct {
 	// history is how the last versions before this one became the next,
 	// oldest first (at most maxHistory): what ListSince answers from.
 	history []step
+	// deltas caches ListSince's bodies by the version they start from:
+	// each is built once per version, however many clients ask.
+	deltas sync.Map
 }
 
 // maxHistory is how many versions back ListSince answers with a delta.
@@ -438,6 +441,9 @@ func (p *Published) ListSince(version string) (Body, error) {
 	if at < 0 {
 		return p.List(), nil
 	}
+	if b, ok := p.deltas.Load(version); ok {
+		return b.(Body), nil
+	}
 	merged := map[string][]byte{}
 	for _, s := range p.history[at:] {
 		maps.Copy(merged, s.changes)
@@ -467,7 +473,8 @@ func (p *Published) ListSince(version string) (Body, error) {
 		b.WriteString(`"` + h + `"`)
 	}
 	b.WriteString(`]}`)
-	return Body{b.Bytes()}, nil
+	body, _ := p.deltas.LoadOrStore(version, Body{b.Bytes()})
+	return body.(Body), nil
 }
 
 // publishAll builds the range from every public identifier and every

@@ -420,15 +420,16 @@ const pendingCol = `CASE WHEN EXISTS (SELECT 1 FROM trust_pending p WHERE p.iden
 // kept false, and the caller reads CheckState and weighs. One statement,
 // two key look-ups.
 func (q Q) KeptCheck(ctx context.Context, identifierID string) (t *Trust, kept bool, err error) {
+	// The mark is probed by the queried id, row or no row: one probe
+	// serves for "row marked" and "marked before any row".
 	var k keptScan
-	var marked int
-	err = q.hotRow(ctx, `SELECT `+trustCols+`, `+pendingCol+`,
+	err = q.hotRow(ctx, `SELECT `+trustCols+`,
 		CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END
-		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(append(k.dest(), &marked)...)
+		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(k.dest()...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: kept check: %w", err)
 	}
-	if marked != 0 {
+	if k.pending != 0 {
 		return nil, false, nil
 	}
 	if t, err = k.trust(); err != nil {

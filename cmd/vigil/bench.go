@@ -22,8 +22,18 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		fs.DurationVar(&opt.Duration, "duration", 30*time.Second, "how long to measure")
 		fs.DurationVar(&opt.Warmup, "warmup", 3*time.Second, "unmeasured warm-up")
 		fs.IntVar(&opt.Max, "max", 0, "stop after this many requests (0: no limit)")
+		fs.Float64Var(&opt.Rate, "rate", 0, "at most this many requests a second, all clients together (0: as fast as answered)")
+		metricsToken := fs.String("metrics-token", "", "the server's VIGIL_METRICS_TOKEN: print its follow-up backlog every --backlog-every while running and after")
+		backlogEvery := fs.Duration("backlog-every", 5*time.Second, "how often to read the backlog (with --metrics-token)")
+		after := fs.Duration("backlog-after", 0, "keep reading the backlog this long after the load ends, to see it drain (with --metrics-token)")
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
+		}
+		if opt.Rate < 0 {
+			return fmt.Errorf("bench %s: --rate %v is negative: %w", args[0], opt.Rate, errUsage)
+		}
+		if *metricsToken != "" && *backlogEvery <= 0 {
+			return fmt.Errorf("bench %s: --backlog-every must be positive: %w", args[0], errUsage)
 		}
 		drive := loadgen.Intake
 		switch args[0] {
@@ -32,11 +42,17 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		case "range":
 			drive = loadgen.Range
 		}
+		stop := func() {}
+		if *metricsToken != "" {
+			stop = watchBacklog(ctx, e, opt.URL, *metricsToken, *backlogEvery, opt.Warmup+opt.Duration+*after)
+		}
 		res, err := drive(ctx, opt)
 		if err != nil {
+			stop()
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s, %d clients: %s\n", args[0], opt.Clients, res)
+		stop()
 		return nil
 	case "ceiling":
 		fs := newFlags(e, "bench ceiling")
@@ -75,4 +91,33 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return benchSearch(ctx, e, args[1:])
 	}
 	return fmt.Errorf("bench: unknown %q (want intake, check, range, network, link, publish, upload, ceiling, slowloris or search): %w", args[0], errUsage)
+}
+
+// watchBacklog prints the server's follow-up backlog every interval for
+// at most d from now; the returned func waits until it is done.
+func watchBacklog(ctx context.Context, e *env, url, token string, every, d time.Duration) (wait func()) {
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			b, err := loadgen.ReadBacklog(ctx, url, token)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "backlog at %v: %v\n", time.Since(start).Round(time.Second), err)
+			} else {
+				fmt.Fprintf(e.stdout, "backlog at %v: %s\n", time.Since(start).Round(time.Second), b)
+			}
+			if time.Since(start)+every > d {
+				return
+			}
+		}
+	}()
+	return func() { <-done }
 }

@@ -95,7 +95,7 @@ func docs() map[string]doc {
 			{"cv", "--in ADS.csv [--folds 5]", "cross-validate the training recipe by campaign, beside the baselines"},
 		}},
 		"bench": {subs: []subDoc{
-			{"intake", "[--url URL] [--clients N] [--duration D]", "post reports to a running server and measure"},
+			{"intake", "[--url URL] [--clients N] [--duration D] [--rate R] [--metrics-token T]", "post reports to a running server and measure (--rate: sustained; --metrics-token: its follow-up backlog too)"},
 			{"check", "[--url URL] [--clients N] [--duration D]", "run public lure checks against a running server and measure"},
 			{"range", "[--url URL] [--clients N] [--duration D]", "ask random buckets of the published check range of a running server and measure"},
 			{"network", "[--data DIR] [flags]", "measure network queries of the link index"},
@@ -180,6 +180,7 @@ func envDocs() [][2]string {
 		{"VIGIL_TRUSTED_PROXIES", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 		{"VIGIL_LOG_RATE", "requests a second per client on the public log /log/ (default 20)"},
 		{"VIGIL_METRICS_TOKEN", "bearer token that reads /metrics (at least 32 characters; unset: no /metrics)"},
+		{"VIGIL_PPROF_ADDR", "loopback address (127.0.0.1:6060) serving Go's profiler, /debug/pprof/, for finding where the time goes (unset: not served)"},
 		{"VIGIL_METRICS_TOKEN_FILE", "file holding that token"},
 		{"VIGIL_DB_MAX_CONNS", "most database connections per process (--db-max-conns)"},
 		{"VIGIL_HTTP_MAX_CONNS", "most open HTTP connections (--http-max-conns)"},

@@ -72,6 +72,10 @@ type Config struct {
 	// MetricsToken is the bearer token that reads /metrics. Empty: /metrics
 	// is not served.
 	MetricsToken string
+	// PprofAddr, if set, is a loopback address (127.0.0.1:6060) where Go's
+	// profiler (net/http/pprof) is served apart from the application, for an
+	// operator finding where a server's time goes. Empty: not served.
+	PprofAddr string
 	// DBMaxConns caps the process's database connections (the PostgreSQL
 	// pool, or the SQLite readers). Zero means store.DefaultMaxConns.
 	DBMaxConns int
@@ -177,6 +181,7 @@ func FromEnv(getenv Getenv) (Config, error) {
 		c.LogRate = f
 	}
 	str("VIGIL_METRICS_TOKEN", &c.MetricsToken)
+	str("VIGIL_PPROF_ADDR", &c.PprofAddr)
 	str("VIGIL_SMTP_URL", &c.SMTPURL)
 	if f := getenv("VIGIL_SMTP_URL_FILE"); f != "" {
 		b, err := os.ReadFile(f)
@@ -350,6 +355,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
 		errs = append(errs, fmt.Errorf("VIGIL_METRICS_TOKEN: %d characters is too short to guess-proof; use at least 32 (e.g. openssl rand -hex 32)", len(c.MetricsToken)))
+	}
+	if c.PprofAddr != "" && !loopback(c.PprofAddr) {
+		errs = append(errs, fmt.Errorf("VIGIL_PPROF_ADDR: %q is not a loopback address with a port (127.0.0.1:6060 or [::1]:6060): the profiler is never served to the network", c.PprofAddr))
 	}
 	if c.DBMaxConns < 0 || c.DBMaxConns > 10000 {
 		errs = append(errs, fmt.Errorf("--db-max-conns: %d is not from 1 to 10000 (0: the default)", c.DBMaxConns))

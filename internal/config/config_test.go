@@ -57,3 +57,30 @@ func TestDatabaseReplica(t *testing.T) {
 		}
 	}
 }
+
+// TestPprofAddr: the profiler is served on a loopback address only, and a
+// refusal names the variable.
+func TestPprofAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"", true},
+		{"127.0.0.1:6060", true},
+		{"[::1]:6060", true},
+		{"localhost:6060", true},
+		{"0.0.0.0:6060", false},
+		{":6060", false},
+		{"10.0.0.5:6060", false},
+		{"127.0.0.1", false}, // no port
+	} {
+		env := map[string]string{"VIGIL_PPROF_ADDR": tc.addr}
+		c, err := config.FromEnv(func(k string) string { return env[k] })
+		if err == nil {
+			err = c.Validate()
+		}
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "VIGIL_PPROF_ADDR") {
+			t.Errorf("VIGIL_PPROF_ADDR=%q: %v; want ok %v", tc.addr, err, tc.ok)
+		}
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Options configure a run.
@@ -26,6 +28,10 @@ type Options struct {
 	Duration time.Duration // how long to run
 	Max      int           // stop after this many requests (0: no limit)
 	Warmup   time.Duration // requests in the first Warmup are not measured
+	// Rate paces the clients together to at most this many requests a
+	// second (a sustained load, as a busy day brings); 0: as fast as
+	// they are answered.
+	Rate float64
 }
 
 // Result is what a run measured.
@@ -132,6 +138,10 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 	var lat []time.Duration
 	var errs int
 	statuses := map[int]int{}
+	pace := rate.NewLimiter(rate.Inf, 1)
+	if opt.Rate > 0 {
+		pace = rate.NewLimiter(rate.Limit(opt.Rate), max(1, int(opt.Rate/100)))
+	}
 	var wg sync.WaitGroup
 	for c := 0; c < opt.Clients; c++ {
 		wg.Add(1)
@@ -143,6 +153,9 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 			localErr := 0
 			for ctx.Err() == nil {
 				if opt.Max > 0 && sent.Add(1) > int64(opt.Max) {
+					break
+				}
+				if pace.Wait(ctx) != nil {
 					break
 				}
 				req, err := build(ctx, rng)

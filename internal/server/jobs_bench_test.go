@@ -29,8 +29,9 @@ var benchSubjects = []intake.SubjectIn{
 }
 
 // queueBacklog stores n generated reports (one in three naming a subject)
-// in bulk on srv, as the demo loader does, and queues each one's linking
-// and screening jobs as intake does for a report it takes. It returns the
+// in bulk on srv, as the demo loader does, and queues each one's follow-up
+// jobs (linking, screening, announcing it to webhooks) as intake does for a
+// report it takes. It returns the
 // reports' ids in the order queued.
 func queueBacklog(tb testing.TB, srv *server.Server, n int) []string {
 	tb.Helper()
@@ -65,9 +66,9 @@ func queueBacklog(tb testing.TB, srv *server.Server, n int) []string {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		jobs := make([]*store.Job, 0, 2*len(got))
+		jobs := make([]*store.Job, 0, len(srv.Intake.FollowUps)*len(got))
 		for _, id := range got {
-			for _, k := range []string{server.JobLinks, server.JobScreen} {
+			for _, k := range srv.Intake.FollowUps {
 				jobs = append(jobs, &store.Job{ID: store.NewID(), Kind: k, ReportID: id})
 			}
 		}
@@ -106,8 +107,8 @@ func benchReports(b *testing.B) int {
 	return 5000
 }
 
-// BenchmarkJobsDrain times the server's job workers draining the linking
-// and screening jobs of a backlog of generated reports (see queueBacklog)
+// BenchmarkJobsDrain times the server's job workers draining the follow-up
+// jobs of a backlog of generated reports (see queueBacklog)
 // on each engine, and reports reports/s drained. Each iteration builds a
 // fresh database, so run it once: -bench JobsDrain -benchtime 1x.
 func BenchmarkJobsDrain(b *testing.B) {
@@ -162,7 +163,7 @@ func BenchmarkJobsDrain(b *testing.B) {
 				}
 				b.ReportMetric(float64(n)/took.Seconds(), "reports/s")
 				b.ReportMetric(cpu.Seconds()*1000/float64(n), "cpu-ms/report")
-				b.Logf("%s: %d reports' linking and screening jobs drained in %v (%.0f reports/s), %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
+				b.Logf("%s: %d reports' follow-up jobs drained in %v (%.0f reports/s), %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
 					e, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(n))
 				if failed.Load() > 0 {
 					b.Fatalf("%d jobs failed", failed.Load())

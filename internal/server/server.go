@@ -224,10 +224,12 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Links.Hits = s.Screen
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{
 		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
-		converse.JobSweep: s.Converse.Sweep, webhooks.JobDeliver: s.Webhooks.Deliver, webhooks.JobReport: s.Webhooks.Report}, logger)
-	// Linking and screening are done a claim's worth at a time, in one
-	// transaction per kind, to keep up with intake (issue #19).
-	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports}
+		converse.JobSweep: s.Converse.Sweep, webhooks.JobDeliver: s.Webhooks.Deliver}, logger)
+	// Linking, screening and announcing new reports are done a claim's worth
+	// at a time, in one transaction per kind, to keep up with intake (issue
+	// #19).
+	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports,
+		webhooks.JobReport: s.Webhooks.ReportBatch}
 	s.Jobs.Claim = JobClaim
 	// Webhook deliveries wait on other people's servers: workers of their
 	// own (DeliveryWorkers) send them, so an endpoint that never answers
@@ -513,6 +515,12 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.get}
 		serve = func(ln net.Listener) error { return srv.ServeTLS(ln, "", "") }
 		scheme = "https"
+	}
+	if s.Cfg.PprofAddr != "" {
+		if err := s.servePprof(ctx); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	s.Start(ctx)
 	errc := make(chan error, 1)

@@ -464,7 +464,7 @@ func scanLedgerEntry(row interface{ Scan(...any) error }) (*LedgerEntry, error) 
 
 // GetLedgerEntry returns the entry with id (LeafIndex -1 while pending).
 func (q Q) GetLedgerEntry(ctx context.Context, id string) (*LedgerEntry, error) {
-	v, err := scanLedgerEntry(q.q.QueryRowContext(ctx, `SELECT `+ledgerEntryCols+` FROM ledger_entries WHERE id = $1`, id))
+	v, err := scanLedgerEntry(q.hotRow(ctx, `SELECT `+ledgerEntryCols+` FROM ledger_entries WHERE id = $1`, id))
 	return found(v, err, "ledger entry", id)
 }
 

@@ -41,7 +41,7 @@ func (q Q) GetOrganisation(ctx context.Context, id string) (*Organisation, error
 // PublicIntakeOrganisation returns the organisation that receives public
 // reports: the oldest one marked receives_public.
 func (q Q) PublicIntakeOrganisation(ctx context.Context) (*Organisation, error) {
-	o, err := scanOrg(q.q.QueryRowContext(ctx, `SELECT `+orgCols+` FROM organisations WHERE receives_public = 1 ORDER BY id LIMIT 1`))
+	o, err := scanOrg(q.hotRow(ctx, `SELECT `+orgCols+` FROM organisations WHERE receives_public = 1 ORDER BY id LIMIT 1`))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: organisation receiving public reports: %w", ErrNotFound)
 	}

@@ -323,12 +323,13 @@ func (db *DB) Replicated() bool { return db.replica != nil }
 // Read returns a Q on the reader pool, for queries outside a transaction.
 func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine, stmts: db.stmts} }
 
-// hotRow runs a one-row query that every public check runs. On SQLite's
-// reader pool it goes through a prepared statement kept for the life of the
-// pool: modernc's driver otherwise parses the text each time, and parsing
-// was 30 % of a public check's CPU at a million reports (the statement is
-// prepared again on each connection that runs it, by database/sql). pgx
-// keeps a statement cache per connection itself.
+// hotRow runs a one-row query that every public check (or every report
+// filed) runs. On SQLite's reader pool it goes through a prepared
+// statement kept for the life of the pool: modernc's driver otherwise
+// parses the text each time, and parsing was 30 % of a public check's CPU
+// at a million reports (the statement is prepared again on each connection
+// that runs it, by database/sql). pgx keeps a statement cache per
+// connection itself.
 func (q Q) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if q.stmts != nil {
 		if s, err := q.stmts.get(ctx, query); err == nil {
@@ -336,6 +337,19 @@ func (q Q) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
 		}
 	}
 	return q.q.QueryRowContext(ctx, query, args...)
+}
+
+// hotQuery is hotRow for a query of many rows that a background worker
+// runs again and again: the trust worker's signals of each identifier it
+// weighs (parsing was a fifth of a server's CPU under intake), and each
+// build of the published range.
+func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if q.stmts != nil {
+		if s, err := q.stmts.get(ctx, query); err == nil {
+			return s.QueryContext(ctx, args...)
+		}
+	}
+	return q.q.QueryContext(ctx, query, args...)
 }
 
 // Tx runs fn in one write transaction, committing if fn returns nil and

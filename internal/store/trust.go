@@ -37,7 +37,7 @@ func (q Q) IdentifierSignals(ctx context.Context, identifierID string, limit int
 	if q.engine == SQLite {
 		hint = " INDEXED BY reports_signals"
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT r.id, r.org_id, r.channel, r.language, r.created_by, r.received_at, r.incident_types,
+	rows, err := q.hotQuery(ctx, `SELECT r.id, r.org_id, r.channel, r.language, r.created_by, r.received_at, r.incident_types,
 		CASE WHEN EXISTS (SELECT 1 FROM case_reports c WHERE c.report_id = r.id) OR EXISTS (SELECT 1 FROM report_verifications v WHERE v.report_id = r.id) THEN 1 ELSE 0 END
 		FROM (SELECT report_id FROM identifier_occurrences WHERE identifier_id = $1 ORDER BY report_id DESC LIMIT $2) o
 		JOIN reports r`+hint+` ON r.id = o.report_id ORDER BY r.id DESC`, identifierID, limit)
@@ -520,7 +520,7 @@ const rangeCols = `identifiers.id, identifiers.kind, identifiers.sealed_value, i
 	CASE WHEN EXISTS (SELECT 1 FROM identifier_disputes d WHERE d.identifier_id = identifiers.id) THEN 1 ELSE 0 END`
 
 func (q Q) rangeRows(ctx context.Context, fn func(r *RangeRow) error, query string, args ...any) error {
-	rows, err := q.q.QueryContext(ctx, query, args...)
+	rows, err := q.hotQuery(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: range rows: %w", err)
 	}

@@ -453,18 +453,72 @@ func queue(ctx context.Context, q store.Q, orgID, event string, data map[string]
 	return q.PutJobs(ctx, jobs, store.Now())
 }
 
-// Report announces a new report to its organisation's endpoints (a
-// jobs.Handler for JobReport, queued by intake with the report). A report
-// is announced once, at its receipt time, however often the job runs.
+// Report announces a new report to its organisation's endpoints. A report
+// is announced once, at its receipt time, however often it is asked.
 func (s *Service) Report(ctx context.Context, reportID string) error {
-	r, err := s.db.Read().GetReport(ctx, reportID)
-	if errors.Is(err, store.ErrNotFound) {
+	return s.ReportBatch(ctx, []string{reportID})[reportID]
+}
+
+// ReportBatch announces new reports to their organisations' endpoints (a
+// jobs.BatchHandler for JobReport, queued by intake with each report): one
+// read of the reports, one of each organisation's endpoints, and one
+// transaction for the reports of organisations with an endpoint that wants
+// them — none at all when no endpoint does, the common case, so the job
+// costs intake's single writer nothing (issue #19). An endpoint made after
+// a report was received is never sent it (as queue decides), so reading
+// the endpoints before the transaction misses none that matter. It returns
+// the reports that failed, each with its error.
+func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]error {
+	failAll := func(ids []string, err error) map[string]error {
+		failed := make(map[string]error, len(ids))
+		for _, id := range ids {
+			failed[id] = err
+		}
+		return failed
+	}
+	rs, err := s.db.Read().GetReports(ctx, ids)
+	if err != nil {
+		return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
+	}
+	wants := map[string]bool{}
+	var announce []*store.Report
+	for _, id := range ids {
+		r, ok := rs[id]
+		if !ok || r.OrgID == "" {
+			continue // erased or never stored: nothing to announce
+		}
+		want, seen := wants[r.OrgID]
+		if !seen {
+			es, err := s.db.Read().WebhookEndpoints(ctx, r.OrgID)
+			if err != nil {
+				return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
+			}
+			want = slices.ContainsFunc(es, func(e *store.WebhookEndpoint) bool {
+				return e.Enabled && slices.Contains(splitEvents(e.Events), ReportReceived)
+			})
+			wants[r.OrgID] = want
+		}
+		if want {
+			announce = append(announce, r)
+		}
+	}
+	if len(announce) == 0 {
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	return s.db.Tx(ctx, func(q store.Q) error {
-		return queue(ctx, q, r.OrgID, ReportReceived, map[string]string{"report_id": r.ID, "org_id": r.OrgID}, store.Time(r.ReceivedAt), r.ID)
+	err = s.db.Tx(ctx, func(q store.Q) error {
+		for _, r := range announce {
+			if err := queue(ctx, q, r.OrgID, ReportReceived, map[string]string{"report_id": r.ID, "org_id": r.OrgID}, store.Time(r.ReceivedAt), r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		ids := make([]string, len(announce))
+		for i, r := range announce {
+			ids[i] = r.ID
+		}
+		return failAll(ids, err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -692,4 +693,48 @@ func mustLastReport(t *testing.T, w *world) string {
 		t.Fatalf("newest report: %v, %v", rs, err)
 	}
 	return rs[0].ID
+}
+
+// TestReportBatch: the follow-up that announces new reports, done a claim's
+// worth at a time, queues one delivery per report to each endpoint that
+// wants new reports, none to one that does not, skips a report that is not
+// there, and queues nothing more when the same batch runs again.
+func TestReportBatch(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		rcv := newReceiver(t, http.StatusNoContent, "")
+		wants, err := w.srv.Webhooks.Create(ctx, w.coord, &webhooks.EndpointIn{URL: rcv.srv.URL + "/reports", Events: []string{webhooks.ReportReceived}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := w.srv.Webhooks.Create(ctx, w.coord, &webhooks.EndpointIn{URL: rcv.srv.URL + "/cases", Events: []string{webhooks.CaseStatusChanged}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i := range 3 {
+			ack, err := w.srv.Intake.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Channel: "web", Narrative: fmt.Sprintf("Report %d to announce.", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, ack.ID)
+		}
+		batch := append(slices.Clone(ids), "no-such-report")
+		for round := range 2 {
+			if failed := w.srv.Webhooks.ReportBatch(ctx, batch); len(failed) != 0 {
+				t.Fatalf("round %d: failed %v", round, failed)
+			}
+			ds, err := w.srv.Webhooks.Deliveries(ctx, w.coord, wants.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ds) != len(ids) {
+				t.Errorf("round %d: %d deliveries to the endpoint that wants new reports, want %d", round, len(ds), len(ids))
+			}
+			if ds, err := w.srv.Webhooks.Deliveries(ctx, w.coord, other.ID, 50); err != nil || len(ds) != 0 {
+				t.Errorf("round %d: %d deliveries to the endpoint of case events (%v), want 0", round, len(ds), err)
+			}
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,43 +150,73 @@ type step struct {
 // normalised form.
 type candidate struct{ kind, value string }
 
-// bucket is one prefix's entries, sorted by suffix, and their encodings.
+// bucket is one prefix's entries, sorted by suffix, encoded once: part
+// is the entries as a bucket's body lists them, `{"suffix":"…",…answer}`
+// separated by commas, and ends[i] is where entry i ends in part. The
+// entries are read back from part (suffix, coarse), so a bucket holds no
+// pointer per entry, and a rebuild copies the runs of entries that did not
+// change in one piece each (apply).
 type bucket struct {
-	prefix  string
-	entries []rangeItem
-	part    []byte // the entries as a bucket's body lists them
-	digest  [32]byte
+	prefix string
+	part   []byte
+	ends   []int32
+	digest [32]byte
 	// list is the entries as the full list lists them, encoded when a
 	// list is first asked for (most builds are never listed).
 	listOnce sync.Once
 	list     []byte
 }
 
+// suffixStart is where an entry's suffix starts in its encoding.
+const suffixStart = len(`{"suffix":"`)
+
+// len is how many entries the bucket has.
+func (b *bucket) len() int { return len(b.ends) }
+
+// entry is entry i's encoding, `{"suffix":"…",…answer}`.
+func (b *bucket) entry(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = int(b.ends[i-1]) + 1 // after the comma
+	}
+	return b.part[start:b.ends[i]]
+}
+
+// suffix is entry i's hash after the prefix; every suffix of a bucket has
+// the same length.
+func (b *bucket) suffix(i int) []byte {
+	return b.entry(i)[suffixStart : suffixStart+hashHex-len(b.prefix)]
+}
+
+// coarse is entry i's answer as JSON without its opening brace.
+func (b *bucket) coarse(i int) []byte {
+	e := b.entry(i)
+	return e[suffixStart+hashHex-len(b.prefix)+len(`",`):]
+}
+
+// hashHex is the length of a whole hash in hex.
+const hashHex = 2 * sha256.Size
+
 // listed is the bucket's entries as the full list lists them.
 func (b *bucket) listed() []byte {
 	b.listOnce.Do(func() {
-		n := 0
-		for _, e := range b.entries {
-			n += len(`{"hash":"",`) + len(b.prefix) + len(e.suffix) + len(e.coarse) + 1
-		}
+		n := len(b.part) + b.len()*(len(`{"hash":"`)+len(b.prefix)-suffixStart)
 		list := make([]byte, 0, n)
-		for i, e := range b.entries {
+		for i := range b.len() {
 			if i > 0 {
 				list = append(list, ',')
 			}
 			list = append(list, `{"hash":"`...)
 			list = append(list, b.prefix...)
-			list = append(list, e.suffix...)
-			list = append(list, `",`...)
-			list = append(list, e.coarse...)
+			list = append(list, b.entry(i)[suffixStart:]...)
 		}
 		b.list = list
 	})
 	return b.list
 }
 
-// rangeItem is an entry: its hash after the prefix, and its answer as JSON
-// without the opening brace.
+// rangeItem is an entry to encode: its hash after the prefix, and its
+// answer as JSON without the opening brace.
 type rangeItem struct {
 	suffix string
 	coarse []byte
@@ -388,8 +419,8 @@ func diff(a, b *Published) map[string][]byte {
 		m := map[string][]byte{}
 		for _, prefix := range prefixes {
 			if bk := p.buckets[prefix]; bk != nil {
-				for _, e := range bk.entries {
-					m[prefix+e.suffix] = e.coarse
+				for i := range bk.len() {
+					m[prefix+string(bk.suffix(i))] = bk.coarse(i)
 				}
 			}
 		}
@@ -688,30 +719,59 @@ func assemble(items []hashedItem) *Published {
 	return finish(buckets, n, len(items))
 }
 
-// encodeBucket encodes a prefix's entries (sorted by suffix). The digest
-// is of the bucket's body part, which with the prefix says all the list
-// would.
+// encodeBucket encodes a prefix's entries (sorted by suffix).
 func encodeBucket(prefix string, entries []rangeItem) *bucket {
 	n := 0
 	for _, e := range entries {
-		n += len(`{"suffix":"",`) + len(e.suffix) + len(e.coarse) + 1
+		n += suffixStart + len(e.suffix) + len(`",`) + len(e.coarse) + 1
 	}
-	part := make([]byte, 0, n+len(prefix))
-	for i, e := range entries {
-		if i > 0 {
-			part = append(part, ',')
-		}
-		part = append(part, `{"suffix":"`...)
-		part = append(part, e.suffix...)
-		part = append(part, `",`...)
-		part = append(part, e.coarse...)
+	b := &bucket{prefix: prefix, part: make([]byte, 0, n), ends: make([]int32, 0, len(entries))}
+	for _, e := range entries {
+		b.add(e.suffix, e.coarse)
 	}
-	h := sha256.New()
-	h.Write([]byte(prefix))
-	h.Write(part)
-	b := &bucket{prefix: prefix, entries: entries, part: part}
-	h.Sum(b.digest[:0])
+	b.seal()
 	return b
+}
+
+// add appends an entry to the bucket's part.
+func (b *bucket) add(suffix string, coarse []byte) {
+	if len(b.ends) > 0 {
+		b.part = append(b.part, ',')
+	}
+	b.part = append(b.part, `{"suffix":"`...)
+	b.part = append(b.part, suffix...)
+	b.part = append(b.part, `",`...)
+	b.part = append(b.part, coarse...)
+	b.ends = append(b.ends, int32(len(b.part)))
+}
+
+// copyRun appends old's entries from..to-1 as they are: one copy of their
+// encodings, and their ends moved by where they now start.
+func (b *bucket) copyRun(old *bucket, from, to int) {
+	if from >= to {
+		return
+	}
+	if len(b.ends) > 0 {
+		b.part = append(b.part, ',')
+	}
+	start := 0
+	if from > 0 {
+		start = int(old.ends[from-1]) + 1
+	}
+	shift := int32(len(b.part) - start)
+	b.part = append(b.part, old.part[start:old.ends[to-1]]...)
+	for _, e := range old.ends[from:to] {
+		b.ends = append(b.ends, e+shift)
+	}
+}
+
+// seal computes the digest, of the bucket's body part, which with the
+// prefix says all the list would.
+func (b *bucket) seal() {
+	h := sha256.New()
+	h.Write([]byte(b.prefix))
+	h.Write(b.part)
+	h.Sum(b.digest[:0])
 }
 
 // finish names a version of buckets (n entries, prefixes of length l) and
@@ -743,45 +803,62 @@ func (p *Published) apply(changes map[string]*Coarse) (*Published, error) {
 	buckets := maps.Clone(p.buckets)
 	n := p.Entries
 	for prefix, hashes := range byPrefix {
-		var entries []rangeItem
-		if b := buckets[prefix]; b != nil {
-			entries = slices.Clone(b.entries)
+		slices.Sort(hashes)
+		old := buckets[prefix]
+		if old == nil {
+			old = &bucket{prefix: prefix}
 		}
-		n -= len(entries)
+		n -= old.len()
+		grow := 0
 		for _, h := range hashes {
-			at, found := slices.BinarySearchFunc(entries, h[l:], func(e rangeItem, suffix string) int { return strings.Compare(e.suffix, suffix) })
-			c := changes[h]
-			switch {
-			case c == nil && found:
-				entries = slices.Delete(entries, at, at+1)
-			case c == nil:
-			default:
-				b, err := json.Marshal(c)
+			if c := changes[h]; c != nil {
+				grow += suffixStart + hashHex + 200
+			}
+		}
+		nb := &bucket{prefix: prefix, part: make([]byte, 0, len(old.part)+grow), ends: make([]int32, 0, old.len()+len(hashes))}
+		// Walk the old entries and the changes, both sorted by suffix:
+		// runs of unchanged entries are copied whole.
+		i := 0
+		for _, h := range hashes {
+			suffix := h[l:]
+			at, found := old.search(i, suffix)
+			nb.copyRun(old, i, at)
+			i = at
+			if found {
+				i++ // the old entry is replaced or removed
+			}
+			if c := changes[h]; c != nil {
+				enc, err := json.Marshal(c)
 				if err != nil {
 					return nil, fmt.Errorf("links: publish: %w", err)
 				}
-				if found {
-					entries[at].coarse = b[1:]
-				} else {
-					entries = slices.Insert(entries, at, rangeItem{h[l:], b[1:]})
-				}
+				nb.add(suffix, enc[1:])
 			}
 		}
-		n += len(entries)
-		if len(entries) == 0 {
+		nb.copyRun(old, i, old.len())
+		n += nb.len()
+		if nb.len() == 0 {
 			delete(buckets, prefix)
 		} else {
-			buckets[prefix] = encodeBucket(prefix, entries)
+			nb.seal()
+			buckets[prefix] = nb
 		}
 	}
 	if PrefixFor(n) != l {
 		var items []hashedItem
 		for prefix, b := range buckets {
-			for _, e := range b.entries {
-				items = append(items, hashedItem{prefix + e.suffix, e.coarse})
+			for i := range b.len() {
+				items = append(items, hashedItem{prefix + string(b.suffix(i)), b.coarse(i)})
 			}
 		}
 		return assemble(items), nil
 	}
 	return finish(buckets, l, n), nil
+}
+
+// search finds suffix among the entries from i on: where it is or would
+// go, and whether it is there.
+func (b *bucket) search(i int, suffix string) (int, bool) {
+	at := i + sort.Search(b.len()-i, func(k int) bool { return string(b.suffix(i+k)) >= suffix })
+	return at, at < b.len() && string(b.suffix(at)) == suffix
 }

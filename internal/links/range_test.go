@@ -450,3 +450,86 @@ func entriesByHash(t *testing.T, list []byte) map[string]string {
 	}
 	return out
 }
+
+// TestApplyEqualsBuild: a version built from changes — entries changed,
+// removed and added, at the start, middle and end of buckets, whole buckets
+// emptied and new ones made, and a change of prefix length — is byte for
+// byte the version built from the resulting list: same version, same
+// buckets, same full list.
+func TestApplyEqualsBuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 19))
+	coarse := func(i int) links.Coarse {
+		return links.Coarse{Kind: "phone", Reported: true, Band: []string{links.BandFew, links.BandMany}[i%2], UnverifiedReports: links.BandNone,
+			FirstSeen: "2026-01", LastSeen: fmt.Sprintf("2026-%02d", 1+i%12), Categories: []string{}}
+	}
+	for _, size := range []int{0, 40, 5000, 70000} {
+		cur := map[string]links.Coarse{}
+		for i := range size {
+			cur[links.RangeHash("phone", fmt.Sprintf("+855%09d", rng.IntN(1e9)))] = coarse(i)
+		}
+		build := func() *links.Published {
+			var list []links.ListEntry
+			for h, c := range cur {
+				list = append(list, links.ListEntry{Hash: h, Coarse: c})
+			}
+			p, err := links.Build(list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		p := build()
+		for round := range 4 {
+			changes := map[string]*links.Coarse{}
+			keys := slices.Sorted(maps.Keys(cur))
+			for i := range 1 + len(keys)/20 {
+				switch i % 3 {
+				case 0:
+					if len(keys) > 0 {
+						h := keys[rng.IntN(len(keys))]
+						c := coarse(i + round + 1)
+						changes[h], cur[h] = &c, c
+					}
+				case 1:
+					if len(keys) > 0 {
+						h := keys[rng.IntN(len(keys))]
+						changes[h] = nil
+						delete(cur, h)
+					}
+				default:
+					h := links.RangeHash("telegram", fmt.Sprintf("@new_%d_%d_%d", size, round, i))
+					c := coarse(i)
+					changes[h], cur[h] = &c, c
+				}
+			}
+			if round == 3 { // grow past the next prefix length
+				for i := range size / 2 {
+					h := links.RangeHash("line", fmt.Sprintf("grow_%d", i))
+					c := coarse(i)
+					changes[h], cur[h] = &c, c
+				}
+			}
+			got, err := p.Apply(changes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := build()
+			if got.Version != want.Version || got.Entries != want.Entries || got.PrefixLength != want.PrefixLength {
+				t.Fatalf("size %d round %d: applied %s (%d entries, prefix %d), built %s (%d, %d)", size, round,
+					got.Version, got.Entries, got.PrefixLength, want.Version, want.Entries, want.PrefixLength)
+			}
+			if g, w := got.List().Bytes(), want.List().Bytes(); string(g) != string(w) {
+				t.Fatalf("size %d round %d: the lists differ (%d and %d bytes)", size, round, len(g), len(w))
+			}
+			for i := range 1 << (4 * want.PrefixLength) {
+				prefix := fmt.Sprintf("%0*x", want.PrefixLength, i)
+				g, _ := got.Bucket(prefix)
+				w, _ := want.Bucket(prefix)
+				if string(g.Bytes()) != string(w.Bytes()) {
+					t.Fatalf("size %d round %d: bucket %s differs", size, round, prefix)
+				}
+			}
+			p = got
+		}
+	}
+}

@@ -18,12 +18,20 @@ type scratchBuf struct {
 	read, tmp []posting
 	found     []posting
 	merged    []posting // addAcronyms's, the next found
+	units     []gatherUnit
+	cands     []cand   // search's
+	ranked    []ranked // likewise
+	deferred  []deferredUnit
 	vw        []float32 // per token: weight of a deferred token; zero outside a query
 	dv        []int32   // the distinct deferred tokens
 	hits      []uint8   // per found name: how many deferred tokens it has
 	hitW      []float32 // per found name: the weight of the first
 	isFound   []uint64  // per name, a bit: found; zero outside addDeferred
-	coarse    []uint64  // per 64 names, a bit: one of them found; likewise
+	vslot     []int32   // per token, prepared.slot; zero outside a query
+	vs        []int32   // prepared's buffers, kept for the next query
+	ves       [][]qedge
+	block     []qedge
+	cand      []int32 // addDeferred's: the postings of a deferred token that may be found names
 
 	// lookupFuzzy's: the stamp of the look-up that last tried each
 	// vocabulary token, and trigram counts (zero outside a look-up) with
@@ -59,7 +67,7 @@ func (ix *Index) getScratch() *scratchBuf {
 	return &scratchBuf{
 		vw:      make([]float32, len(ix.words)),
 		isFound: make([]uint64, len(ix.repeats)),
-		coarse:  make([]uint64, (len(ix.repeats)+63)/64),
+		vslot:   make([]int32, len(ix.words)),
 		tried:   make([]uint32, len(ix.words)),
 		grams:   make([]uint16, len(ix.words)),
 	}
@@ -71,12 +79,27 @@ type result struct {
 	score float64
 }
 
+// cand is a name search may score fully, with its pre-score.
+type cand struct {
+	n   int32
+	pre float32
+}
+
+// ranked is a scored name of an entry, with the entry's ID once results
+// are ranked.
+type ranked struct {
+	result
+	entry int32
+	id    string
+}
+
 // Search returns the entries of the index that match q, best first, at most
 // limit of them and none below minScore.
 func (ix *Index) Search(q Query, limit int, minScore float64) []Match {
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
 	p := ix.prepare(sc, q)
+	defer p.release(sc)
 	if len(p.norm.toks) == 0 {
 		return nil
 	}
@@ -94,13 +117,9 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 	}
 	ix.gather(p, sc)
 	// Keep the best-looking candidates by a cheap pre-score.
-	type cand struct {
-		n   int32
-		pre float32
-	}
 	// A min-heap of the best K by pre-score (ties to the lower name).
 	k := ix.tune.cands
-	cs := make([]cand, 0, k)
+	cs := sc.cands[:0]
 	worse := func(a, b cand) bool { return a.pre < b.pre || (a.pre == b.pre && a.n > b.n) }
 	down := func(i int) {
 		for {
@@ -137,32 +156,39 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 			down(0)
 		}
 	}
-	// Score fully; keep each entry's best name.
-	best := make(map[int32]result, len(cs))
+	sc.cands = cs
+	// Score fully; keep each entry's best name: the higher score, of
+	// equals the lower name.
+	rs := sc.ranked[:0]
 	for _, c := range cs {
 		s, _ := ix.scoreName(p, c.n, false)
 		if s <= 0 {
 			continue
 		}
 		e := ix.nameEntry[c.n]
-		s = ix.adjust(p, e, s, nil)
-		if r, ok := best[e]; !ok || s > r.score || (s == r.score && c.n < r.name) {
-			best[e] = result{c.n, s}
-		}
+		rs = append(rs, ranked{result: result{c.n, ix.adjust(p, e, s, nil)}, entry: e})
 	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if c := cmp.Compare(a.entry, b.entry); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.name, b.name)
+	})
 	// Ties go to the lower entry ID, so the order does not depend on the
 	// order the entries were loaded in. The IDs are read once each, not
 	// at every comparison.
-	type ranked struct {
-		result
-		id string
-	}
-	rs := make([]ranked, 0, len(best))
-	for _, r := range best {
-		if r.score >= minScore {
-			rs = append(rs, ranked{r, ix.entries[ix.nameEntry[r.name]].id})
+	kept := rs[:0]
+	for i, r := range rs {
+		if (i == 0 || r.entry != rs[i-1].entry) && r.score >= minScore {
+			r.id = ix.entries[r.entry].id
+			kept = append(kept, r)
 		}
 	}
+	sc.ranked = rs
+	rs = kept
 	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
@@ -180,25 +206,16 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 // query: rare tokens first, and common tokens only for names already found
 // once the postings read pass a budget.
 func (ix *Index) gather(p *prepared, sc *scratchBuf) {
-	type unit struct {
-		v    int32
-		w    float32
-		sim  float32
-		size int32
-		// The order to read in (see below), worked out once: the
-		// similarity's step, inverted, over the size; then the rank.
-		key  uint64
-		rank int32
-	}
 	// Most similar first (in steps, so near-equals go by size), then the
 	// rarest: the budget goes to the tokens that identify a name.
-	mk := func(v int32, w, sim float32) unit {
+	mk := func(v int32, w, sim float32) gatherUnit {
 		size := ix.postOff[v+1] - ix.postOff[v]
 		step := int(sim * 20)
-		return unit{v, w, sim, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
+		return gatherUnit{v, w, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
 	}
-	units := make([]unit, 0, len(p.vedges))
-	for v, es := range p.vedges {
+	units := sc.units[:0]
+	for k, v := range p.vs {
+		es := p.ves[k]
 		var w, sim float32
 		for _, e := range es {
 			var qw float32
@@ -215,14 +232,15 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 		units = append(units, mk(s.left, w, splitSim))
 		units = append(units, mk(s.right, w, splitSim))
 	}
-	slices.SortFunc(units, func(a, b unit) int {
+	sc.units = units
+	slices.SortFunc(units, func(a, b gatherUnit) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.rank, b.rank)
 	})
 	read := 0
-	var deferred []deferredUnit
+	deferred := sc.deferred[:0]
 	sc.read = sc.read[:0]
 	for _, u := range units {
 		if ix.weight[u.v] <= weakWeight && len(units) > 1 {
@@ -247,6 +265,7 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 	if len(deferred) > 0 {
 		ix.addDeferred(deferred, sc)
 	}
+	sc.deferred = deferred
 	// Query tokens that may be acronyms of names (IRISL, BIF-USA).
 	sc.read = sc.read[:0]
 	for i, t := range p.norm.toks {
@@ -260,6 +279,18 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 	if len(sc.read) > 0 {
 		ix.addAcronyms(sc)
 	}
+}
+
+// gatherUnit is a vocabulary token gather may read the postings of, with
+// its weight in the query, its number of postings, and the order to read
+// in (see gather), worked out once: the similarity's step, inverted, over
+// the size; then the rank.
+type gatherUnit struct {
+	v    int32
+	w    float32
+	size int32
+	key  uint64
+	rank int32
 }
 
 // sumByName sorts ps by name, keeping the order of each name's postings,
@@ -366,23 +397,23 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	clear(sc.hits)
 	sc.hitW = slices.Grow(sc.hitW[:0], len(f))[:len(f)]
 	// A bitmap of the found names: the deferred postings, tens of
-	// thousands, are tested against it one bit each, and only a hit looks
-	// for the name in the sorted list.
-	// A second, coarse bitmap (a bit for 64 names, a few kilobytes) turns
-	// most postings away before the fine one is read.
+	// thousands, are tested against it one bit each, without a branch
+	// (whether a posting is a found name is a coin toss to the
+	// processor), and only the hits look for the name in the sorted list.
 	for _, x := range f {
-		w := x.n >> 6
-		sc.isFound[w] |= 1 << (x.n & 63)
-		sc.coarse[w>>6] |= 1 << (w & 63)
+		sc.isFound[x.n>>6] |= 1 << (x.n & 63)
 	}
 	for _, v := range sc.dv {
+		ps := ix.post[ix.postOff[v]:ix.postOff[v+1]]
+		sc.cand = slices.Grow(sc.cand[:0], len(ps))[:len(ps)]
+		k := 0
+		for _, n := range ps {
+			sc.cand[k] = n
+			k += int(sc.isFound[uint32(n)>>6] >> (uint32(n) & 63) & 1)
+		}
 		rest := f
 		base := 0
-		for _, n := range ix.post[ix.postOff[v]:ix.postOff[v+1]] {
-			w := n >> 6
-			if sc.coarse[w>>6]&(1<<(w&63)) == 0 || sc.isFound[w]&(1<<(n&63)) == 0 {
-				continue
-			}
+		for _, n := range sc.cand[:k] {
 			j := gallop(rest, n)
 			i := base + j
 			if sc.hits[i] == 0 {
@@ -395,7 +426,6 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	}
 	for _, x := range f {
 		sc.isFound[x.n>>6] = 0
-		sc.coarse[x.n>>12] = 0
 	}
 	for i, h := range sc.hits {
 		switch {

@@ -24,7 +24,8 @@ func naiveGather(ix *Index, p *prepared) (map[int32]float32, bool) {
 		size   int32
 	}
 	var units []unit
-	for v, es := range p.vedges {
+	for k, v := range p.vs {
+		es := p.ves[k]
 		var w, sim float32
 		for _, e := range es {
 			var qw float32
@@ -130,6 +131,7 @@ func TestGatherMatchesNaive(t *testing.T) {
 			sc := ix.getScratch()
 			defer ix.scratch.Put(sc)
 			p := ix.prepare(sc, Query{Name: q})
+			defer p.release(sc)
 			want, d := naiveGather(ix, p)
 			if d {
 				deferred++

@@ -27,6 +27,7 @@ type scratchBuf struct {
 	hits      []uint8   // per found name: how many deferred tokens it has
 	hitW      []float32 // per found name: the weight of the first
 	isFound   []uint64  // per name, a bit: found; zero outside addDeferred
+	rankBase  []int32   // per 64 names, the place in found of the first found
 	vslot     []int32   // per token, prepared.slot; zero outside a query
 	vs        []int32   // prepared's buffers, kept for the next query
 	ves       [][]qedge
@@ -65,11 +66,12 @@ func (ix *Index) getScratch() *scratchBuf {
 		return s
 	}
 	return &scratchBuf{
-		vw:      make([]float32, len(ix.words)),
-		isFound: make([]uint64, len(ix.repeats)),
-		vslot:   make([]int32, len(ix.words)),
-		tried:   make([]uint32, len(ix.words)),
-		grams:   make([]uint16, len(ix.words)),
+		vw:       make([]float32, len(ix.words)),
+		isFound:  make([]uint64, len(ix.repeats)),
+		rankBase: make([]int32, len(ix.repeats)),
+		vslot:    make([]int32, len(ix.words)),
+		tried:    make([]uint32, len(ix.words)),
+		grams:    make([]uint16, len(ix.words)),
 	}
 }
 
@@ -158,7 +160,8 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 	}
 	sc.cands = cs
 	// Score fully; keep each entry's best name: the higher score, of
-	// equals the lower name.
+	// equals the lower name. An entry whose best is below minScore has
+	// no name at it, so those are left out first.
 	rs := sc.ranked[:0]
 	for _, c := range cs {
 		s, _ := ix.scoreName(p, c.n, false)
@@ -166,29 +169,35 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 			continue
 		}
 		e := ix.nameEntry[c.n]
-		rs = append(rs, ranked{result: result{c.n, ix.adjust(p, e, s, nil)}, entry: e})
-	}
-	slices.SortFunc(rs, func(a, b ranked) int {
-		if c := cmp.Compare(a.entry, b.entry); c != 0 {
-			return c
+		if s = ix.adjust(p, e, s, nil); s >= minScore {
+			rs = append(rs, ranked{result: result{c.n, s}, entry: e})
 		}
+	}
+	sc.ranked = rs
+	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.name, b.name)
 	})
-	// Ties go to the lower entry ID, so the order does not depend on the
-	// order the entries were loaded in. The IDs are read once each, not
-	// at every comparison.
 	kept := rs[:0]
-	for i, r := range rs {
-		if (i == 0 || r.entry != rs[i-1].entry) && r.score >= minScore {
-			r.id = ix.entries[r.entry].id
+	for _, r := range rs {
+		if !slices.ContainsFunc(kept, func(k ranked) bool { return k.entry == r.entry }) {
 			kept = append(kept, r)
 		}
 	}
-	sc.ranked = rs
 	rs = kept
+	// Ties go to the lower entry ID, so the order does not depend on the
+	// order the entries were loaded in. Only the results returned, and
+	// those tied with the last of them, need their IDs read.
+	end := min(len(rs), limit)
+	for end > 0 && end < len(rs) && rs[end].score == rs[end-1].score {
+		end++
+	}
+	rs = rs[:end]
+	for i := range rs {
+		rs[i].id = ix.entries[rs[i].entry].id
+	}
 	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
@@ -399,9 +408,15 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	// A bitmap of the found names: the deferred postings, tens of
 	// thousands, are tested against it one bit each, without a branch
 	// (whether a posting is a found name is a coin toss to the
-	// processor), and only the hits look for the name in the sorted list.
-	for _, x := range f {
-		sc.isFound[x.n>>6] |= 1 << (x.n & 63)
+	// processor); a hit's place in the sorted list is counted from it:
+	// the place of the first found name of its 64 (rankBase) and the
+	// bits below it.
+	for i, x := range f {
+		w := x.n >> 6
+		if sc.isFound[w] == 0 {
+			sc.rankBase[w] = int32(i)
+		}
+		sc.isFound[w] |= 1 << (x.n & 63)
 	}
 	for _, v := range sc.dv {
 		ps := ix.post[ix.postOff[v]:ix.postOff[v+1]]
@@ -411,17 +426,13 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 			sc.cand[k] = n
 			k += int(sc.isFound[uint32(n)>>6] >> (uint32(n) & 63) & 1)
 		}
-		rest := f
-		base := 0
 		for _, n := range sc.cand[:k] {
-			j := gallop(rest, n)
-			i := base + j
+			w, b := uint32(n)>>6, uint32(n)&63
+			i := sc.rankBase[w] + int32(bits.OnesCount64(sc.isFound[w]&(1<<b-1)))
 			if sc.hits[i] == 0 {
 				sc.hitW[i] = sc.vw[v]
 			}
 			sc.hits[i] = min(sc.hits[i]+1, 2)
-			// Postings ascend: the next hit is further on.
-			rest, base = rest[j+1:], i+1
 		}
 	}
 	for _, x := range f {
@@ -442,18 +453,4 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	for _, v := range sc.dv {
 		sc.vw[v] = 0
 	}
-}
-
-// gallop returns the index of name n in f, sorted by name, where n is
-// known to be: hits come in ascending order, most a few places after the
-// last, so it looks 1, 2, 4 … places ahead before searching in halves.
-func gallop(f []posting, n int32) int {
-	hi := 1
-	for hi < len(f) && f[hi-1].n < n {
-		hi *= 2
-	}
-	lo := hi / 2
-	hi = min(hi, len(f))
-	j, _ := slices.BinarySearchFunc(f[lo:hi], n, func(x posting, n int32) int { return cmp.Compare(x.n, n) })
-	return lo + j
 }

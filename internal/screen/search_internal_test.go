@@ -159,21 +159,6 @@ func TestGatherMatchesNaive(t *testing.T) {
 	}
 }
 
-// TestGallop finds every element of a sorted list from every start.
-func TestGallop(t *testing.T) {
-	var f []posting
-	for n := int32(0); n < 300; n += 3 {
-		f = append(f, posting{n: n})
-	}
-	for start := range f {
-		for i := start; i < len(f); i++ {
-			if got := gallop(f[start:], f[i].n); got != i-start {
-				t.Fatalf("gallop from %d for %d = %d, want %d", start, f[i].n, got, i-start)
-			}
-		}
-	}
-}
-
 // TestSortPostingsStable sorts by name and keeps each name's postings in
 // the order given, for short lists and long ones (the radix sort).
 func TestSortPostingsStable(t *testing.T) {

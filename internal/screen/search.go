@@ -21,6 +21,7 @@ type scratchBuf struct {
 	units     []gatherUnit
 	cands     []cand   // search's
 	ranked    []ranked // likewise
+	sink      uint32   // what touch read
 	deferred  []deferredUnit
 	vw        []float32 // per token: weight of a deferred token; zero outside a query
 	dv        []int32   // the distinct deferred tokens
@@ -159,6 +160,7 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 		}
 	}
 	sc.cands = cs
+	sc.sink = ix.touch(p, cs)
 	// Score fully; keep each entry's best name: the higher score, of
 	// equals the lower name. An entry whose best is below minScore has
 	// no name at it, so those are left out first.
@@ -290,6 +292,57 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 	}
 }
 
+// foundIn copies to out the names of ps whose bit is set in found, and
+// returns how many. Most postings are not found names, but which are is a
+// coin toss to the processor: eight are tested at once and passed over
+// together when none is found; otherwise each is copied and the count
+// moved on by its bit, without a branch. out must be as long as ps.
+func foundIn(ps []int32, found []uint64, out []int32) int {
+	bit := func(n int32) uint64 { return found[uint32(n)>>6] >> (uint32(n) & 63) & 1 }
+	out = out[:len(ps)]
+	k, i := 0, 0
+	for ; i+8 <= len(ps); i += 8 {
+		q := ps[i : i+8 : i+8]
+		var any uint64
+		for _, n := range q {
+			any |= bit(n)
+		}
+		if any == 0 {
+			continue
+		}
+		for _, n := range q {
+			out[k] = n
+			k += int(bit(n))
+		}
+	}
+	for _, n := range ps[i:] {
+		out[k] = n
+		k += int(bit(n))
+	}
+	return k
+}
+
+// touch reads, for each candidate, what scoring it will read, in passes
+// of loads that do not wait on each other: the candidates are names
+// scattered over arrays of a million and more, and read one after the
+// other each of those loads would wait for memory in turn. It returns a
+// sum of what it read, so the loads are not left out.
+func (ix *Index) touch(p *prepared, cs []cand) uint32 {
+	var x uint32
+	for _, c := range cs {
+		x += uint32(ix.nameOff[c.n]) + uint32(ix.nameEntry[c.n]) + uint32(ix.nameFlags[c.n]) + math.Float32bits(ix.nameW[c.n])
+	}
+	for _, c := range cs {
+		x += uint32(ix.tokIDs[ix.nameOff[c.n]]) + uint32(len(ix.entries[ix.nameEntry[c.n]].typ))
+	}
+	for _, c := range cs {
+		for _, v := range ix.tokIDs[ix.nameOff[c.n]:ix.nameOff[c.n+1]] {
+			x += uint32(p.slot[v]) + math.Float32bits(ix.weight[v])
+		}
+	}
+	return x
+}
+
 // gatherUnit is a vocabulary token gather may read the postings of, with
 // its weight in the query, its number of postings, and the order to read
 // in (see gather), worked out once: the similarity's step, inverted, over
@@ -406,9 +459,7 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	clear(sc.hits)
 	sc.hitW = slices.Grow(sc.hitW[:0], len(f))[:len(f)]
 	// A bitmap of the found names: the deferred postings, tens of
-	// thousands, are tested against it one bit each, without a branch
-	// (whether a posting is a found name is a coin toss to the
-	// processor); a hit's place in the sorted list is counted from it:
+	// thousands, are tested against it (foundIn); a hit's place in the sorted list is counted from it:
 	// the place of the first found name of its 64 (rankBase) and the
 	// bits below it.
 	for i, x := range f {
@@ -421,11 +472,7 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	for _, v := range sc.dv {
 		ps := ix.post[ix.postOff[v]:ix.postOff[v+1]]
 		sc.cand = slices.Grow(sc.cand[:0], len(ps))[:len(ps)]
-		k := 0
-		for _, n := range ps {
-			sc.cand[k] = n
-			k += int(sc.isFound[uint32(n)>>6] >> (uint32(n) & 63) & 1)
-		}
+		k := foundIn(ps, sc.isFound, sc.cand)
 		for _, n := range sc.cand[:k] {
 			w, b := uint32(n)>>6, uint32(n)&63
 			i := sc.rankBase[w] + int32(bits.OnesCount64(sc.isFound[w]&(1<<b-1)))

@@ -181,3 +181,44 @@ func TestSortPostingsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestFoundIn copies exactly the postings whose bit is set, in order, for
+// lists shorter than, equal to and longer than its groups of eight, with
+// no hit, every posting a hit, and hits scattered.
+func TestFoundIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const names = 1 << 16
+	for _, tt := range []struct {
+		name    string
+		size    int
+		hitRate float64
+	}{
+		{"empty", 0, 0.5}, {"one hit", 1, 1}, {"one miss", 1, 0}, {"seven", 7, 0.5}, {"eight, none", 8, 0},
+		{"eight, all", 8, 1}, {"nine", 9, 0.3}, {"sparse", 5000, 0.01}, {"dense", 5000, 0.6}, {"all", 333, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			found := make([]uint64, names/64)
+			ps := make([]int32, 0, tt.size)
+			var want []int32
+			for len(ps) < tt.size {
+				n := int32(r.IntN(names))
+				if slices.Contains(ps, n) {
+					continue
+				}
+				ps = append(ps, n)
+			}
+			slices.Sort(ps)
+			for _, n := range ps {
+				if r.Float64() < tt.hitRate {
+					found[n>>6] |= 1 << (n & 63)
+					want = append(want, n)
+				}
+			}
+			out := make([]int32, len(ps))
+			k := foundIn(ps, found, out)
+			if !slices.Equal(out[:k], want) {
+				t.Fatalf("foundIn = %v, want %v", out[:k], want)
+			}
+		})
+	}
+}

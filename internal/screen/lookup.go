@@ -222,23 +222,29 @@ func levSim(a, b string) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	return 1 - float64(editDistanceRunes(ra, rb))/float64(max(len(ra), len(rb)))
+}
+
+// editDistanceRunes is the Levenshtein distance of a and b by the table,
+// a row at a time.
+func editDistanceRunes(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			c := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				c = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
 		}
 		prev, cur = cur, prev
 	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return prev[len(b)]
 }
 
 // editDistanceASCII is the Levenshtein distance of a (1 to 64 bytes) and

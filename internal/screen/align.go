@@ -60,7 +60,7 @@ func (ix *Index) scoreName(p *prepared, n int32, explain bool) (float64, []edge)
 // equals, the edge covering more tokens first.
 func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
 	for j, v := range toks {
-		for _, e := range p.vedges[v] {
+		for _, e := range p.edges(v) {
 			edges = append(edges, edge{e.qmask, 1 << j, e.sim, e.kind})
 		}
 	}

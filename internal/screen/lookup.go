@@ -216,43 +216,64 @@ func levSim(a, b string) float64 {
 		if len(a) == 0 || len(b) == 0 {
 			return 0
 		}
-		var p, c [64]int
-		prev, cur := p[:len(b)+1], c[:len(b)+1]
-		for j := range prev {
-			prev[j] = j
-		}
-		for i := 1; i <= len(a); i++ {
-			cur[0] = i
-			for j := 1; j <= len(b); j++ {
-				d := 1
-				if a[i-1] == b[j-1] {
-					d = 0
-				}
-				cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+d)
-			}
-			prev, cur = cur, prev
-		}
-		return 1 - float64(prev[len(b)])/float64(max(len(a), len(b)))
+		return 1 - float64(editDistanceASCII(a, b))/float64(max(len(a), len(b)))
 	}
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	return 1 - float64(editDistanceRunes(ra, rb))/float64(max(len(ra), len(rb)))
+}
+
+// editDistanceRunes is the Levenshtein distance of a and b by the table,
+// a row at a time.
+func editDistanceRunes(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			c := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				c = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
 		}
 		prev, cur = cur, prev
 	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return prev[len(b)]
+}
+
+// editDistanceASCII is the Levenshtein distance of a (1 to 64 bytes) and
+// b, computed a column of the table at a time in the bits of a word
+// (Myers 1999, as Hyyrö 2003 writes it for the whole of both strings):
+// the same distance as the table, in len(b) steps.
+func editDistanceASCII(a, b string) int {
+	var peq [128]uint64
+	for i := 0; i < len(a); i++ {
+		peq[a[i]&127] |= 1 << i
+	}
+	pv, mv := ^uint64(0), uint64(0)
+	last := uint64(1) << (len(a) - 1)
+	d := len(a)
+	for j := 0; j < len(b); j++ {
+		eq := peq[b[j]&127]
+		xv := eq | mv
+		xh := ((eq & pv) + pv) ^ pv | eq
+		ph := mv | ^(xh | pv)
+		mh := pv & xh
+		if ph&last != 0 {
+			d++
+		} else if mh&last != 0 {
+			d--
+		}
+		ph = ph<<1 | 1
+		mh <<= 1
+		pv = mh | ^(xv | ph)
+		mv = ph & xv
+	}
+	return d
 }

@@ -40,8 +40,17 @@ type prepared struct {
 	country string
 	wq      []float32
 	wqSum   float32
-	vedges  map[int32][]qedge
-	splits  []qsplit
+	// The vocabulary tokens the query links to, in the order first
+	// linked, with their edges (ves[k] are vs[k]'s); slot[v] is one more
+	// than v's place in vs, zero when v is not linked (sc.vslot, which
+	// release clears). An array over the vocabulary, not a map: a
+	// query links to hundreds of tokens, and scoring looks up each
+	// candidate name's tokens.
+	vs     []int32
+	ves    [][]qedge
+	slot   []int32
+	block  []qedge // where a token's first edge is cut from
+	splits []qsplit
 	// left memoises leftover token similarities: query token i and
 	// vocabulary token v at key i<<32|v.
 	left    map[uint64]float32
@@ -49,7 +58,8 @@ type prepared struct {
 }
 
 func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
-	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type), vedges: make(map[int32][]qedge, 64)}
+	p := &prepared{q: q, norm: normalize(q.Name), typ: NormalizeType(q.Type),
+		vs: sc.vs[:0], ves: sc.ves[:0], slot: sc.vslot, block: sc.block[:0]}
 	if p.typ == "" {
 		p.guess = guessType(q.Name)
 	}
@@ -75,32 +85,7 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 			}
 		}
 	}
-	var block []qedge
-	addKind := func(v int32, mask uint32, sim float32, kind uint8) {
-		for k, e := range p.vedges[v] {
-			if e.qmask == mask {
-				if sim > e.sim {
-					p.vedges[v][k].sim = sim
-					p.vedges[v][k].kind = kind
-				}
-				return
-			}
-		}
-		es := p.vedges[v]
-		if len(es) == 0 {
-			// Most tokens link to one query token: their edges are cut
-			// from a shared block (capped, so a second edge copies
-			// out) rather than allocated one by one.
-			if len(block) == cap(block) {
-				block = make([]qedge, 0, 64)
-			}
-			block = append(block, qedge{mask, sim, kind})
-			p.vedges[v] = block[len(block)-1 : len(block) : len(block)]
-			return
-		}
-		p.vedges[v] = append(es, qedge{mask, sim, kind})
-	}
-	add := func(v int32, mask uint32, sim float32) { addKind(v, mask, sim, kindFuzzy) }
+	add := func(v int32, mask uint32, sim float32) { p.link(v, mask, sim, kindFuzzy) }
 	for i, t := range toks {
 		if i >= 32 {
 			break
@@ -128,7 +113,7 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 		if _, ok := ix.vocab[t]; !ok && best > 0 {
 			// A token the list does not have: weigh it like the list's
 			// token it resembles, not as a rare one.
-			p.wq[i] = max(p.wq[i]*(1-best)+best*ix.bestWeight(p.vedges, 1<<i), minWeight)
+			p.wq[i] = max(p.wq[i]*(1-best)+best*ix.bestWeight(p, 1<<i), minWeight)
 		}
 		// Two query tokens joined (xiao ming ~ xiaoming).
 		if i+1 < len(toks) && i+1 < 32 && !p.norm.weak[i+1] && len(toks[i+1]) >= 2 {
@@ -160,7 +145,7 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 			}
 		}
 		if v, ok := ix.vocab[b.String()]; ok {
-			addKind(v, mask, acronymSim, kindStruct)
+			p.link(v, mask, acronymSim, kindStruct)
 		}
 	} else if len(toks) == 1 && len(toks[0]) >= 2 && len(toks[0]) <= 8 {
 		p.acronym = true
@@ -199,14 +184,64 @@ func strongCount(n normName) int {
 	return c
 }
 
+// link adds an edge from vocabulary token v to the query tokens in mask,
+// or raises the similarity of the one it has to them.
+func (p *prepared) link(v int32, mask uint32, sim float32, kind uint8) {
+	k := p.slot[v] - 1
+	if k < 0 {
+		// Most tokens link to one query token: their edges are cut from
+		// a shared block (capped, so a second edge copies out) rather
+		// than allocated one by one.
+		if len(p.block) == cap(p.block) {
+			p.block = make([]qedge, 0, max(64, 2*cap(p.block)))
+		}
+		p.block = append(p.block, qedge{mask, sim, kind})
+		p.vs = append(p.vs, v)
+		p.ves = append(p.ves, p.block[len(p.block)-1:len(p.block):len(p.block)])
+		p.slot[v] = int32(len(p.vs))
+		return
+	}
+	es := p.ves[k]
+	for i, e := range es {
+		if e.qmask == mask {
+			if sim > e.sim {
+				es[i].sim = sim
+				es[i].kind = kind
+			}
+			return
+		}
+	}
+	p.ves[k] = append(es, qedge{mask, sim, kind})
+}
+
+// edges returns the edges of vocabulary token v, none when the query does
+// not link to it.
+func (p *prepared) edges(v int32) []qedge {
+	if k := p.slot[v]; k != 0 {
+		return p.ves[k-1]
+	}
+	return nil
+}
+
+// release clears the query's slots and gives its buffers back to sc for
+// the next query.
+func (p *prepared) release(sc *scratchBuf) {
+	for _, v := range p.vs {
+		p.slot[v] = 0
+	}
+	clear(p.ves)
+	sc.vs, sc.ves, sc.block = p.vs[:0], p.ves[:0], p.block[:0]
+}
+
 // bestWeight returns the weight of the most similar vocabulary token linked
 // to the query tokens in mask; of equally similar ones, the first met in
-// the list (rank), so a score does not depend on map order.
-func (ix *Index) bestWeight(vedges map[int32][]qedge, mask uint32) float32 {
+// the list (rank), so a score does not depend on the order they were
+// linked in.
+func (ix *Index) bestWeight(p *prepared, mask uint32) float32 {
 	var best float32
 	bestV := int32(-1)
-	for v, es := range vedges {
-		for _, e := range es {
+	for k, v := range p.vs {
+		for _, e := range p.ves[k] {
 			if e.qmask == mask && (e.sim > best || e.sim == best && best > 0 && ix.rank(v) < ix.rank(bestV)) {
 				best, bestV = e.sim, v
 			}

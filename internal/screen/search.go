@@ -18,12 +18,22 @@ type scratchBuf struct {
 	read, tmp []posting
 	found     []posting
 	merged    []posting // addAcronyms's, the next found
+	units     []gatherUnit
+	cands     []cand   // search's
+	ranked    []ranked // likewise
+	sink      uint32   // what touch read
+	deferred  []deferredUnit
 	vw        []float32 // per token: weight of a deferred token; zero outside a query
 	dv        []int32   // the distinct deferred tokens
 	hits      []uint8   // per found name: how many deferred tokens it has
 	hitW      []float32 // per found name: the weight of the first
 	isFound   []uint64  // per name, a bit: found; zero outside addDeferred
-	coarse    []uint64  // per 64 names, a bit: one of them found; likewise
+	rankBase  []int32   // per 64 names, the place in found of the first found
+	vslot     []int32   // per token, prepared.slot; zero outside a query
+	vs        []int32   // prepared's buffers, kept for the next query
+	ves       [][]qedge
+	block     []qedge
+	cand      []int32 // addDeferred's: the postings of a deferred token that may be found names
 
 	// lookupFuzzy's: the stamp of the look-up that last tried each
 	// vocabulary token, and trigram counts (zero outside a look-up) with
@@ -57,11 +67,12 @@ func (ix *Index) getScratch() *scratchBuf {
 		return s
 	}
 	return &scratchBuf{
-		vw:      make([]float32, len(ix.words)),
-		isFound: make([]uint64, len(ix.repeats)),
-		coarse:  make([]uint64, (len(ix.repeats)+63)/64),
-		tried:   make([]uint32, len(ix.words)),
-		grams:   make([]uint16, len(ix.words)),
+		vw:       make([]float32, len(ix.words)),
+		isFound:  make([]uint64, len(ix.repeats)),
+		rankBase: make([]int32, len(ix.repeats)),
+		vslot:    make([]int32, len(ix.words)),
+		tried:    make([]uint32, len(ix.words)),
+		grams:    make([]uint16, len(ix.words)),
 	}
 }
 
@@ -71,12 +82,27 @@ type result struct {
 	score float64
 }
 
+// cand is a name search may score fully, with its pre-score.
+type cand struct {
+	n   int32
+	pre float32
+}
+
+// ranked is a scored name of an entry, with the entry's ID once results
+// are ranked.
+type ranked struct {
+	result
+	entry int32
+	id    string
+}
+
 // Search returns the entries of the index that match q, best first, at most
 // limit of them and none below minScore.
 func (ix *Index) Search(q Query, limit int, minScore float64) []Match {
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
 	p := ix.prepare(sc, q)
+	defer p.release(sc)
 	if len(p.norm.toks) == 0 {
 		return nil
 	}
@@ -94,13 +120,9 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 	}
 	ix.gather(p, sc)
 	// Keep the best-looking candidates by a cheap pre-score.
-	type cand struct {
-		n   int32
-		pre float32
-	}
 	// A min-heap of the best K by pre-score (ties to the lower name).
 	k := ix.tune.cands
-	cs := make([]cand, 0, k)
+	cs := sc.cands[:0]
 	worse := func(a, b cand) bool { return a.pre < b.pre || (a.pre == b.pre && a.n > b.n) }
 	down := func(i int) {
 		for {
@@ -137,31 +159,46 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 			down(0)
 		}
 	}
-	// Score fully; keep each entry's best name.
-	best := make(map[int32]result, len(cs))
+	sc.cands = cs
+	sc.sink = ix.touch(p, cs)
+	// Score fully; keep each entry's best name: the higher score, of
+	// equals the lower name. An entry whose best is below minScore has
+	// no name at it, so those are left out first.
+	rs := sc.ranked[:0]
 	for _, c := range cs {
 		s, _ := ix.scoreName(p, c.n, false)
 		if s <= 0 {
 			continue
 		}
 		e := ix.nameEntry[c.n]
-		s = ix.adjust(p, e, s, nil)
-		if r, ok := best[e]; !ok || s > r.score || (s == r.score && c.n < r.name) {
-			best[e] = result{c.n, s}
+		if s = ix.adjust(p, e, s, nil); s >= minScore {
+			rs = append(rs, ranked{result: result{c.n, s}, entry: e})
 		}
 	}
+	sc.ranked = rs
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.name, b.name)
+	})
+	kept := rs[:0]
+	for _, r := range rs {
+		if !slices.ContainsFunc(kept, func(k ranked) bool { return k.entry == r.entry }) {
+			kept = append(kept, r)
+		}
+	}
+	rs = kept
 	// Ties go to the lower entry ID, so the order does not depend on the
-	// order the entries were loaded in. The IDs are read once each, not
-	// at every comparison.
-	type ranked struct {
-		result
-		id string
+	// order the entries were loaded in. Only the results returned, and
+	// those tied with the last of them, need their IDs read.
+	end := min(len(rs), limit)
+	for end > 0 && end < len(rs) && rs[end].score == rs[end-1].score {
+		end++
 	}
-	rs := make([]ranked, 0, len(best))
-	for _, r := range best {
-		if r.score >= minScore {
-			rs = append(rs, ranked{r, ix.entries[ix.nameEntry[r.name]].id})
-		}
+	rs = rs[:end]
+	for i := range rs {
+		rs[i].id = ix.entries[rs[i].entry].id
 	}
 	slices.SortFunc(rs, func(a, b ranked) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -180,25 +217,16 @@ func (ix *Index) search(p *prepared, sc *scratchBuf, limit int, minScore float64
 // query: rare tokens first, and common tokens only for names already found
 // once the postings read pass a budget.
 func (ix *Index) gather(p *prepared, sc *scratchBuf) {
-	type unit struct {
-		v    int32
-		w    float32
-		sim  float32
-		size int32
-		// The order to read in (see below), worked out once: the
-		// similarity's step, inverted, over the size; then the rank.
-		key  uint64
-		rank int32
-	}
 	// Most similar first (in steps, so near-equals go by size), then the
 	// rarest: the budget goes to the tokens that identify a name.
-	mk := func(v int32, w, sim float32) unit {
+	mk := func(v int32, w, sim float32) gatherUnit {
 		size := ix.postOff[v+1] - ix.postOff[v]
 		step := int(sim * 20)
-		return unit{v, w, sim, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
+		return gatherUnit{v, w, size, uint64(1<<16-step)<<32 | uint64(uint32(size)), ix.rank(v)}
 	}
-	units := make([]unit, 0, len(p.vedges))
-	for v, es := range p.vedges {
+	units := sc.units[:0]
+	for k, v := range p.vs {
+		es := p.ves[k]
 		var w, sim float32
 		for _, e := range es {
 			var qw float32
@@ -215,14 +243,15 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 		units = append(units, mk(s.left, w, splitSim))
 		units = append(units, mk(s.right, w, splitSim))
 	}
-	slices.SortFunc(units, func(a, b unit) int {
+	sc.units = units
+	slices.SortFunc(units, func(a, b gatherUnit) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.rank, b.rank)
 	})
 	read := 0
-	var deferred []deferredUnit
+	deferred := sc.deferred[:0]
 	sc.read = sc.read[:0]
 	for _, u := range units {
 		if ix.weight[u.v] <= weakWeight && len(units) > 1 {
@@ -247,6 +276,7 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 	if len(deferred) > 0 {
 		ix.addDeferred(deferred, sc)
 	}
+	sc.deferred = deferred
 	// Query tokens that may be acronyms of names (IRISL, BIF-USA).
 	sc.read = sc.read[:0]
 	for i, t := range p.norm.toks {
@@ -260,6 +290,69 @@ func (ix *Index) gather(p *prepared, sc *scratchBuf) {
 	if len(sc.read) > 0 {
 		ix.addAcronyms(sc)
 	}
+}
+
+// foundIn copies to out the names of ps whose bit is set in found, and
+// returns how many. Most postings are not found names, but which are is a
+// coin toss to the processor: eight are tested at once and passed over
+// together when none is found; otherwise each is copied and the count
+// moved on by its bit, without a branch. out must be as long as ps.
+func foundIn(ps []int32, found []uint64, out []int32) int {
+	bit := func(n int32) uint64 { return found[uint32(n)>>6] >> (uint32(n) & 63) & 1 }
+	out = out[:len(ps)]
+	k, i := 0, 0
+	for ; i+8 <= len(ps); i += 8 {
+		q := ps[i : i+8 : i+8]
+		var any uint64
+		for _, n := range q {
+			any |= bit(n)
+		}
+		if any == 0 {
+			continue
+		}
+		for _, n := range q {
+			out[k] = n
+			k += int(bit(n))
+		}
+	}
+	for _, n := range ps[i:] {
+		out[k] = n
+		k += int(bit(n))
+	}
+	return k
+}
+
+// touch reads, for each candidate, what scoring it will read, in passes
+// of loads that do not wait on each other: the candidates are names
+// scattered over arrays of a million and more, and read one after the
+// other each of those loads would wait for memory in turn. It returns a
+// sum of what it read, so the loads are not left out.
+func (ix *Index) touch(p *prepared, cs []cand) uint32 {
+	var x uint32
+	for _, c := range cs {
+		x += uint32(ix.nameOff[c.n]) + uint32(ix.nameEntry[c.n]) + uint32(ix.nameFlags[c.n]) + math.Float32bits(ix.nameW[c.n])
+	}
+	for _, c := range cs {
+		x += uint32(ix.tokIDs[ix.nameOff[c.n]]) + uint32(len(ix.entries[ix.nameEntry[c.n]].typ))
+	}
+	for _, c := range cs {
+		for _, v := range ix.tokIDs[ix.nameOff[c.n]:ix.nameOff[c.n+1]] {
+			x += uint32(p.slot[v]) + math.Float32bits(ix.weight[v])
+		}
+	}
+	return x
+}
+
+// gatherUnit is a vocabulary token gather may read the postings of, with
+// its weight in the query, its number of postings, and the order to read
+// in (see gather), worked out once: the similarity's step, inverted, over
+// the size; then the rank.
+type gatherUnit struct {
+	v    int32
+	w    float32
+	size int32
+	key  uint64
+	rank int32
 }
 
 // sumByName sorts ps by name, keeping the order of each name's postings,
@@ -366,36 +459,31 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	clear(sc.hits)
 	sc.hitW = slices.Grow(sc.hitW[:0], len(f))[:len(f)]
 	// A bitmap of the found names: the deferred postings, tens of
-	// thousands, are tested against it one bit each, and only a hit looks
-	// for the name in the sorted list.
-	// A second, coarse bitmap (a bit for 64 names, a few kilobytes) turns
-	// most postings away before the fine one is read.
-	for _, x := range f {
+	// thousands, are tested against it (foundIn); a hit's place in the sorted list is counted from it:
+	// the place of the first found name of its 64 (rankBase) and the
+	// bits below it.
+	for i, x := range f {
 		w := x.n >> 6
+		if sc.isFound[w] == 0 {
+			sc.rankBase[w] = int32(i)
+		}
 		sc.isFound[w] |= 1 << (x.n & 63)
-		sc.coarse[w>>6] |= 1 << (w & 63)
 	}
 	for _, v := range sc.dv {
-		rest := f
-		base := 0
-		for _, n := range ix.post[ix.postOff[v]:ix.postOff[v+1]] {
-			w := n >> 6
-			if sc.coarse[w>>6]&(1<<(w&63)) == 0 || sc.isFound[w]&(1<<(n&63)) == 0 {
-				continue
-			}
-			j := gallop(rest, n)
-			i := base + j
+		ps := ix.post[ix.postOff[v]:ix.postOff[v+1]]
+		sc.cand = slices.Grow(sc.cand[:0], len(ps))[:len(ps)]
+		k := foundIn(ps, sc.isFound, sc.cand)
+		for _, n := range sc.cand[:k] {
+			w, b := uint32(n)>>6, uint32(n)&63
+			i := sc.rankBase[w] + int32(bits.OnesCount64(sc.isFound[w]&(1<<b-1)))
 			if sc.hits[i] == 0 {
 				sc.hitW[i] = sc.vw[v]
 			}
 			sc.hits[i] = min(sc.hits[i]+1, 2)
-			// Postings ascend: the next hit is further on.
-			rest, base = rest[j+1:], i+1
 		}
 	}
 	for _, x := range f {
 		sc.isFound[x.n>>6] = 0
-		sc.coarse[x.n>>12] = 0
 	}
 	for i, h := range sc.hits {
 		switch {
@@ -412,18 +500,4 @@ func (ix *Index) addDeferred(deferred []deferredUnit, sc *scratchBuf) {
 	for _, v := range sc.dv {
 		sc.vw[v] = 0
 	}
-}
-
-// gallop returns the index of name n in f, sorted by name, where n is
-// known to be: hits come in ascending order, most a few places after the
-// last, so it looks 1, 2, 4 … places ahead before searching in halves.
-func gallop(f []posting, n int32) int {
-	hi := 1
-	for hi < len(f) && f[hi-1].n < n {
-		hi *= 2
-	}
-	lo := hi / 2
-	hi = min(hi, len(f))
-	j, _ := slices.BinarySearchFunc(f[lo:hi], n, func(x posting, n int32) int { return cmp.Compare(x.n, n) })
-	return lo + j
 }

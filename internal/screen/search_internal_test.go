@@ -24,7 +24,8 @@ func naiveGather(ix *Index, p *prepared) (map[int32]float32, bool) {
 		size   int32
 	}
 	var units []unit
-	for v, es := range p.vedges {
+	for k, v := range p.vs {
+		es := p.ves[k]
 		var w, sim float32
 		for _, e := range es {
 			var qw float32
@@ -130,6 +131,7 @@ func TestGatherMatchesNaive(t *testing.T) {
 			sc := ix.getScratch()
 			defer ix.scratch.Put(sc)
 			p := ix.prepare(sc, Query{Name: q})
+			defer p.release(sc)
 			want, d := naiveGather(ix, p)
 			if d {
 				deferred++
@@ -157,21 +159,6 @@ func TestGatherMatchesNaive(t *testing.T) {
 	}
 }
 
-// TestGallop finds every element of a sorted list from every start.
-func TestGallop(t *testing.T) {
-	var f []posting
-	for n := int32(0); n < 300; n += 3 {
-		f = append(f, posting{n: n})
-	}
-	for start := range f {
-		for i := start; i < len(f); i++ {
-			if got := gallop(f[start:], f[i].n); got != i-start {
-				t.Fatalf("gallop from %d for %d = %d, want %d", start, f[i].n, got, i-start)
-			}
-		}
-	}
-}
-
 // TestSortPostingsStable sorts by name and keeps each name's postings in
 // the order given, for short lists and long ones (the radix sort).
 func TestSortPostingsStable(t *testing.T) {
@@ -192,5 +179,46 @@ func TestSortPostingsStable(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("size %d: sortPostings differs from a stable sort", size)
 		}
+	}
+}
+
+// TestFoundIn copies exactly the postings whose bit is set, in order, for
+// lists shorter than, equal to and longer than its groups of eight, with
+// no hit, every posting a hit, and hits scattered.
+func TestFoundIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const names = 1 << 16
+	for _, tt := range []struct {
+		name    string
+		size    int
+		hitRate float64
+	}{
+		{"empty", 0, 0.5}, {"one hit", 1, 1}, {"one miss", 1, 0}, {"seven", 7, 0.5}, {"eight, none", 8, 0},
+		{"eight, all", 8, 1}, {"nine", 9, 0.3}, {"sparse", 5000, 0.01}, {"dense", 5000, 0.6}, {"all", 333, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			found := make([]uint64, names/64)
+			ps := make([]int32, 0, tt.size)
+			var want []int32
+			for len(ps) < tt.size {
+				n := int32(r.IntN(names))
+				if slices.Contains(ps, n) {
+					continue
+				}
+				ps = append(ps, n)
+			}
+			slices.Sort(ps)
+			for _, n := range ps {
+				if r.Float64() < tt.hitRate {
+					found[n>>6] |= 1 << (n & 63)
+					want = append(want, n)
+				}
+			}
+			out := make([]int32, len(ps))
+			k := foundIn(ps, found, out)
+			if !slices.Equal(out[:k], want) {
+				t.Fatalf("foundIn = %v, want %v", out[:k], want)
+			}
+		})
 	}
 }

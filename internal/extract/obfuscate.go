@@ -213,6 +213,35 @@ var wordsByLetter, wordsByRune = func() (t [26][]numberWord, m map[rune][]number
 	return t, m
 }()
 
+// wordLetters has, for each letter a–z, a bit n set when a Latin-script
+// number word starting with it has n leading ASCII letters: all of it, or
+// up to its first letter with a diacritic ("kh" of "không"). A word can
+// stand at s[i] only if s has exactly that many ASCII letters there.
+var wordLetters = func() (t [26]uint32) {
+	for c, ws := range wordsByLetter {
+		for _, w := range ws {
+			n := 0
+			for n < len(w.w) && isLetter(w.w[n]) {
+				n++
+			}
+			if n >= 32 || n < len(w.w) && w.w[n] < 0x80 {
+				panic("extract: number word " + w.w + " does not fit wordLetters")
+			}
+			t[c] |= 1 << n
+		}
+	}
+	return t
+}()
+
+// asciiLetters returns how many ASCII letters start s[i:], at most 31.
+func asciiLetters(s string, i int) int {
+	n := 0
+	for i+n < len(s) && n < 31 && isLetter(s[i+n]) {
+		n++
+	}
+	return n
+}
+
 // unitRunes is a bitmap of the runes below U+10000 that are a symbol
 // digit or start a number word, so that most text in other scripts is
 // passed over without the lookups.
@@ -372,6 +401,9 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			// "O9l-738": a lone l or I among digits is a one.
 			return digitUnit{d: '1', end: i + 1, kind: unitWord}
 		}
+		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
+			return digitUnit{}
+		}
 		for _, w := range wordsByLetter[c|0x20-'a'] {
 			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
 				if w.repeat > 0 {
@@ -478,6 +510,7 @@ const (
 func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
 	var buf []byte
+	var cuts []int // lengths of buf where a separator stood
 	for i := 0; i < len(s); {
 		var u digitUnit
 		switch unitClass[s[i]] {
@@ -501,7 +534,7 @@ func spellDigits(s string) (string, *spanMap) {
 		start, end := i, u.end
 		buf = buf[:0]
 		special, singles, group, glued, odd := 0, 0, 0, false, false
-		var cuts []int // lengths of buf where a separator stood
+		cuts = cuts[:0]
 		for {
 			if u.kind == unitRepeat {
 				// "double eight": the next unit, as many times.
@@ -654,15 +687,49 @@ func plusBefore(s string, start int) int {
 // filter ("recruit at gmail dot com", "2836617705艾特qq点com",
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
-	atWords  = []string{"at", "et", "艾特", "圈a", "แอท", "a còng", "acong"}
-	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik"}
+	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong")
+	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik")
 )
+
+// A wordSet is a list of at-words or dot-words (lower case, at least two
+// bytes long) with a bit set for the first two bytes of each, so that
+// wordAt turns down most places with one look-up.
+type wordSet struct {
+	words []string
+	pairs [1 << 16 / 64]uint64
+}
+
+func newWordSet(words ...string) *wordSet {
+	ws := &wordSet{words: words}
+	for _, w := range words {
+		p := uint16(w[0])<<8 | uint16(w[1])
+		ws.pairs[p/64] |= 1 << (p % 64)
+	}
+	return ws
+}
+
+// mayStart reports whether one of the words may start at s[j]: whether
+// s[j:j+2], ASCII letters folded to lower case, starts one of them.
+func (ws *wordSet) mayStart(s string, j int) bool {
+	if j+1 >= len(s) {
+		return false
+	}
+	c0, c1 := s[j], s[j+1]
+	if c0 >= 'A' && c0 <= 'Z' {
+		c0 += 'a' - 'A'
+	}
+	if c1 >= 'A' && c1 <= 'Z' {
+		c1 += 'a' - 'A'
+	}
+	p := uint16(c0)<<8 | uint16(c1)
+	return ws.pairs[p/64]&(1<<(p%64)) != 0
+}
 
 // wordStarts marks the bytes an at-word or dot-word starts with: the
 // first letter of a Latin one in both cases, the first byte of another.
 var wordStarts = func() (t [256]bool) {
-	for _, ws := range [][]string{atWords, dotWords} {
-		for _, w := range ws {
+	for _, ws := range []*wordSet{atWords, dotWords} {
+		for _, w := range ws.words {
 			c := w[0]
 			t[c] = true
 			if c >= 'a' && c <= 'z' {
@@ -789,12 +856,15 @@ func isHandleStart(c byte) bool { return isLetter(c) || c == '_' }
 // wordAt reads one of words at s[i]: a Latin word with a space on each
 // side (the spaces are part of it), another one with optional spaces
 // around it. It returns where the word and its spaces start and end.
-func wordAt(s string, i int, words []string) (start, end int, ok bool) {
+func wordAt(s string, i int, words *wordSet) (start, end int, ok bool) {
 	j := i
 	for j < len(s) && s[j] == ' ' {
 		j++
 	}
-	for _, wd := range words {
+	if !words.mayStart(s, j) {
+		return 0, 0, false
+	}
+	for _, wd := range words.words {
 		if !hasPrefixFoldASCII(s[j:], wd) {
 			continue
 		}

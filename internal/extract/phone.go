@@ -77,6 +77,7 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 type numberDesc struct {
 	lengths []int32 // possible lengths of national numbers; empty: any
 	pattern *regexp.Regexp
+	dfa     *digitDFA // the pattern as an automaton; nil if it could not be built
 }
 
 func (d *numberDesc) match(national string) bool {
@@ -85,6 +86,9 @@ func (d *numberDesc) match(national string) bool {
 	}
 	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(national))) {
 		return false
+	}
+	if d.dfa != nil && allDigits(national) {
+		return d.dfa.match(national)
 	}
 	return d.pattern.MatchString(national)
 }
@@ -125,7 +129,8 @@ var validators = sync.OnceValue(func() map[string]*validator {
 		if err != nil {
 			return nil
 		}
-		return &numberDesc{lengths: d.PossibleLength, pattern: re}
+		dfa, _ := compileDigitDFA(d.GetNationalNumberPattern())
+		return &numberDesc{lengths: d.PossibleLength, pattern: re, dfa: dfa}
 	}
 	out := make(map[string]*validator)
 	for _, m := range coll.GetMetadata() {

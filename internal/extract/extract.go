@@ -150,23 +150,60 @@ func Text(text string, opts Options) []Hit {
 	return tidy(hits)
 }
 
-// tidy sorts hits and drops exact duplicates.
+// tidy sorts hits and drops exact duplicates. Hits already in strict
+// order are returned as they are. Otherwise tidy sorts the hits' indices
+// rather than the hits, then moves each hit once: sorting the indices
+// makes the same comparisons as sorting the hits (pdqsort is deterministic
+// and sees the same order), so hits that compare equal come out in the
+// same order as if the hits themselves had been sorted.
 func tidy(hits []Hit) []Hit {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
+	sorted := true
+	for i := 1; i < len(hits) && sorted; i++ {
+		sorted = compareHits(&hits[i-1], &hits[i]) < 0
+	}
+	if sorted {
+		return hits // strictly increasing: no two are the same hit
+	}
+	idx := make([]int32, len(hits))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return compareHits(&hits[a], &hits[b]) })
+	// Put hits[idx[j]] at j for every j, one cycle of the permutation at
+	// a time.
+	for i := range idx {
+		if idx[i] < 0 {
+			continue
 		}
-		if a.End != b.End {
-			return a.End - b.End
+		first, j := hits[i], int32(i)
+		for {
+			k := idx[j]
+			idx[j] = -1
+			if k == int32(i) {
+				hits[j] = first
+				break
+			}
+			hits[j] = hits[k]
+			j = k
 		}
-		if a.Kind != b.Kind {
-			return cmp.Compare(a.Kind, b.Kind)
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
+	}
 	return slices.CompactFunc(hits, func(a, b Hit) bool {
 		return a.Kind == b.Kind && a.Value == b.Value && a.Start == b.Start && a.End == b.End
 	})
+}
+
+// compareHits orders hits by start, end, kind and value.
+func compareHits(a, b *Hit) int {
+	if a.Start != b.Start {
+		return a.Start - b.Start
+	}
+	if a.End != b.End {
+		return a.End - b.End
+	}
+	if a.Kind != b.Kind {
+		return cmp.Compare(a.Kind, b.Kind)
+	}
+	return cmp.Compare(a.Value, b.Value)
 }
 
 // scanner holds the state of one call to Text. Offsets in hits, kws and

@@ -242,6 +242,29 @@ func asciiLetters(s string, i int) int {
 	return n
 }
 
+// runeWordsFrom and runeWordsTable hold wordsByRune as a table indexed by
+// rune - runeWordsFrom, so that unitAt needs no map look-up.
+var runeWordsFrom, runeWordsTable = func() (rune, [][]numberWord) {
+	lo, hi := rune(utf8.MaxRune), rune(0)
+	for r := range wordsByRune {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	t := make([][]numberWord, hi-lo+1)
+	for r, ws := range wordsByRune {
+		t[r-lo] = ws
+	}
+	return lo, t
+}()
+
+// runeWords returns the number words that start with r (not ASCII),
+// longest first.
+func runeWords(r rune) []numberWord {
+	if i := int(r - runeWordsFrom); i >= 0 && i < len(runeWordsTable) {
+		return runeWordsTable[i]
+	}
+	return nil
+}
+
 // unitRunes is a bitmap of the runes below U+10000 that are a symbol
 // digit or start a number word, so that most text in other scripts is
 // passed over without the lookups.
@@ -424,7 +447,7 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			}
 			return digitUnit{d: byte('0' + d), end: i + n, kind: kind}
 		}
-		for _, w := range wordsByRune[r] {
+		for _, w := range runeWords(r) {
 			if strings.HasPrefix(s[i:], w.w) {
 				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
 			}
@@ -458,14 +481,39 @@ func sepAt(s string, i int) int {
 		return 0
 	}
 	r, n := utf8.DecodeRuneInString(s[i:])
-	switch {
-	case r == '\u200B' || r == '\u200D' || r == '\uFE0F' || r == '\u00A0':
-		return n
-	case unicode.In(r, unicode.So, unicode.Sk, unicode.Sm, unicode.Pd, unicode.Po) && symbolDigit(r) < 0:
+	if r < 0x10000 {
+		if sepRunes[r>>6]&(1<<(r&63)) != 0 {
+			return n
+		}
+		return 0
+	}
+	if isSepRune(r) {
 		return n
 	}
 	return 0
 }
+
+// isSepRune reports whether a rune that is not ASCII may stand between
+// the digits of a pulled-apart number.
+func isSepRune(r rune) bool {
+	switch {
+	case r == '\u200B' || r == '\u200D' || r == '\uFE0F' || r == '\u00A0':
+		return true
+	case unicode.In(r, unicode.So, unicode.Sk, unicode.Sm, unicode.Pd, unicode.Po) && symbolDigit(r) < 0:
+		return true
+	}
+	return false
+}
+
+// sepRunes is isSepRune for the runes below U+10000, as a bitmap.
+var sepRunes = func() (t [0x10000 / 64]uint64) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if isSepRune(r) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
 
 // Limits of what stands between two units: three separator runes, and no
 // more than 16 bytes of them (an emoji with its variation selector is 7).

@@ -1,0 +1,146 @@
+package extract
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestUnitAtWords covers the edges of the number-word look-up, which first
+// counts the ASCII letters at i: whole words only, any ASCII case, words
+// with diacritics, and words at the end of the text.
+func TestUnitAtWords(t *testing.T) {
+	tests := []struct {
+		s    string
+		d    byte // 0: no unit
+		end  int
+		kind int
+	}{
+		{"one", '1', 3, unitWord},
+		{"ONE two", '1', 3, unitWord},
+		{"OnE-", '1', 3, unitWord},
+		{"ones", 0, 0, 0},
+		{"one_", 0, 0, 0}, // '_' continues a word
+		{"oneé", 0, 0, 0}, // so does a letter of another script
+		{"o 1", '0', 1, unitWord},
+		{"oh,", '0', 2, unitWord},
+		{"ohm", 0, 0, 0},
+		{"không1", '0', len("không"), unitWord},
+		{"khong", '0', 5, unitWord},
+		{"khôngx", 0, 0, 0},
+		{"kh", 0, 0, 0},
+		{"tư", '4', len("tư"), unitWord},
+		{"tu", 0, 0, 0},
+		{"sembilan", '9', 8, unitWord},
+		{"sembilanx", 0, 0, 0},
+		{"double", 0, 6, unitRepeat},
+		{"abcdefghijklmnopqrstuvwxyzabcdefghijklmnop", 0, 0, 0}, // longer than the letter count goes
+		{"l2", '1', 1, unitWord},
+	}
+	for _, tt := range tests {
+		u := unitAt(tt.s, 0, false)
+		if u.kind != tt.kind || u.d != tt.d || u.kind != 0 && u.end != tt.end {
+			t.Errorf("unitAt(%q) = %+v, want digit %q end %d kind %d", tt.s, u, tt.d, tt.end, tt.kind)
+		}
+	}
+}
+
+// TestWordAt covers the two-byte filter before the at- and dot-word
+// look-up.
+func TestWordAt(t *testing.T) {
+	tests := []struct {
+		s      string
+		i      int
+		words  *wordSet
+		ok     bool
+		wantTo int
+	}{
+		{"x dot com", 1, dotWords, true, 6},
+		{"x DOT com", 1, dotWords, true, 6},
+		{"x Dot  com", 1, dotWords, true, 7},
+		{"x dots com", 1, dotWords, false, 0},
+		{"x dot", 1, dotWords, false, 0}, // a Latin word needs a space after it
+		{"x d", 1, dotWords, false, 0},
+		{"x ", 1, dotWords, false, 0},
+		{"x点com", 1, dotWords, true, 4},
+		{"x 点 com", 1, dotWords, true, 6},
+		{"x点", 1, dotWords, true, 4},
+		{"x chấm com", 1, dotWords, true, len("x chấm ")},
+		{"x at y", 1, atWords, true, 5},
+		{"x AT y", 1, atWords, true, 5},
+		{"x a còng y", 1, atWords, true, len("x a còng ")},
+		{"x艾特y", 1, atWords, true, 7},
+		{"x艾y", 1, atWords, false, 0},
+		{"xat y", 1, atWords, false, 0}, // no space before
+	}
+	for _, tt := range tests {
+		_, end, ok := wordAt(tt.s, tt.i, tt.words)
+		if ok != tt.ok || ok && end != tt.wantTo {
+			t.Errorf("wordAt(%q, %d) = %d, %v; want %d, %v", tt.s, tt.i, end, ok, tt.wantTo, tt.ok)
+		}
+	}
+}
+
+// TestSepAt covers the separator look-up, which reads a bitmap for runes
+// below U+10000.
+func TestSepAt(t *testing.T) {
+	tests := []struct {
+		s    string
+		want int
+	}{
+		{" ", 1}, {"-", 1}, {"a", 0}, {"7", 0},
+		{"★", 3}, {"—", 3}, {"，", 3}, {"\u200b", 3}, {"\u00a0", 2}, {"\ufe0f", 3},
+		{"①", 0}, {"中", 0}, {"é", 0},
+		{"\xff", 1}, // not UTF-8: read as U+FFFD, a symbol
+		{"😀", 4}, {"🄀", 0}, {"𝟎", 0},
+	}
+	for _, tt := range tests {
+		if got := sepAt(tt.s, 0); got != tt.want {
+			t.Errorf("sepAt(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestTidy checks tidy against sorting the hits themselves with the same
+// comparison, on random hits with many exact and near duplicates (same
+// span, kind and value; another confidence or role), of which the one
+// sorted first must be kept.
+func TestTidy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := []Kind{KindPhone, KindURL, KindDomain, KindPlace}
+	roles := []Role{RoleNone, RolePayment, RoleRecruiter}
+	for n := range 300 {
+		hits := make([]Hit, n%70)
+		for i := range hits {
+			start := rng.IntN(20)
+			hits[i] = Hit{
+				Kind: kinds[rng.IntN(len(kinds))], Value: string(rune('a' + rng.IntN(3))),
+				Start: start, End: start + 1 + rng.IntN(3), Confidence: float64(rng.IntN(4)) / 4, Role: roles[rng.IntN(len(roles))],
+			}
+		}
+		if n%3 == 0 { // sorted input takes the early return
+			slices.SortStableFunc(hits, func(a, b Hit) int { return compareHits(&a, &b) })
+			hits = slices.CompactFunc(hits, func(a, b Hit) bool { return compareHits(&a, &b) == 0 })
+		}
+		want := slices.Clone(hits)
+		slices.SortFunc(want, func(a, b Hit) int {
+			if a.Start != b.Start {
+				return a.Start - b.Start
+			}
+			if a.End != b.End {
+				return a.End - b.End
+			}
+			if a.Kind != b.Kind {
+				return cmp.Compare(a.Kind, b.Kind)
+			}
+			return cmp.Compare(a.Value, b.Value)
+		})
+		want = slices.CompactFunc(want, func(a, b Hit) bool {
+			return a.Kind == b.Kind && a.Value == b.Value && a.Start == b.Start && a.End == b.End
+		})
+		if got := tidy(hits); !slices.Equal(got, want) {
+			t.Fatalf("tidy of %d hits:\n got %v\nwant %v", len(hits), got, want)
+		}
+	}
+}

@@ -51,6 +51,9 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 			}
 		}
 		if cc == 0 {
+			if intlInvalid(d) {
+				return "", false, true
+			}
 			return "", false, false
 		}
 	} else {
@@ -72,6 +75,61 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 	}
 	return "+" + strconv.Itoa(int(cc)) + national, true, true
 }
+
+// intlInvalid reports, for the digits d after a '+' outside trunkZero,
+// whether phonenumbers.Parse and IsValidNumber would surely turn the number
+// down — it starts with 0 or with no known country code, or has fewer
+// digits after its country code than any national number there — so that
+// the library's slow parse is spared for them. False means it cannot tell.
+func intlInvalid(d string) bool {
+	if !allDigits(d) {
+		return false
+	}
+	if len(d) <= 2 || d[0] == '0' {
+		return true // too short after the '+', or no country code starts with 0
+	}
+	// Like the library, take the shortest prefix that is a country code.
+	for l := 1; l <= 3 && l <= len(d); l++ {
+		cc := int(atoi32(d[:l]))
+		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) == 0 {
+			continue
+		}
+		minLen, ok := nationalMinLengths()[cc]
+		return ok && len(d)-l < minLen
+	}
+	return true
+}
+
+// nationalMinLengths gives, for each country calling code, the length of
+// its shortest valid national number, from the general descriptions of its
+// regions. Codes are left out where a region allows any length, or where
+// the main region, whose rules Parse applies to the national number, has a
+// national prefix transform rule (which may lengthen it).
+var nationalMinLengths = sync.OnceValue(func() map[int]int {
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return nil
+	}
+	out := map[int]int{}
+	unsure := map[int]bool{}
+	for _, m := range coll.GetMetadata() {
+		cc := int(m.GetCountryCode())
+		lengths := m.GetGeneralDesc().GetPossibleLength()
+		main := phonenumbers.GetRegionCodeForCountryCode(cc) == m.GetId()
+		if len(lengths) == 0 || main && m.GetNationalPrefixTransformRule() != "" {
+			unsure[cc] = true
+			continue
+		}
+		least := int(slices.Min(lengths))
+		if l, seen := out[cc]; !seen || least < l {
+			out[cc] = least
+		}
+	}
+	for cc := range unsure {
+		delete(out, cc)
+	}
+	return out
+})
 
 // numberDesc is one number description of a region's metadata, compiled.
 type numberDesc struct {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // TestUnitAtWords covers the edges of the number-word look-up, which first
@@ -141,6 +143,27 @@ func TestTidy(t *testing.T) {
 		})
 		if got := tidy(hits); !slices.Equal(got, want) {
 			t.Fatalf("tidy of %d hits:\n got %v\nwant %v", len(hits), got, want)
+		}
+	}
+}
+
+// TestCleanHostDomain checks that cleanHost's registrable domain, derived
+// from the one public suffix look-up it makes, is what
+// publicsuffix.EffectiveTLDPlusOne says.
+func TestCleanHostDomain(t *testing.T) {
+	for _, h := range []string{
+		"example.com", "www.example.com", "a.b.c.example.co.uk", "co.uk", "www.co.uk", "example.com.kh",
+		"com.kh", "jobs.gov.kh", "x.blogspot.com", "blogspot.com", "foo.bar.golang.org", "hr.kaibo-group.com",
+		"asia-careers.top", "t.me", "xn--fiqs8s.xn--fiqz9s", "a.xn--fiqs8s", "example.notatld", "a.b.notatld",
+		"s3.amazonaws.com", "bucket.s3.amazonaws.com", "example.ck", "www.ck", "a.b.example.ck",
+	} {
+		host, domain, ok := cleanHost(h)
+		want, err := publicsuffix.EffectiveTLDPlusOne(host)
+		if !ok {
+			continue
+		}
+		if err != nil || domain != want {
+			t.Errorf("cleanHost(%q) = %q, %q; EffectiveTLDPlusOne says %q, %v", h, host, domain, want, err)
 		}
 	}
 }

@@ -560,11 +560,14 @@ func spellDigits(s string) (string, *spanMap) {
 	var buf []byte
 	var cuts []int // lengths of buf where a separator stood
 	for i := 0; i < len(s); {
+		for i < len(s) && unitClass[s[i]] == classOther {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		var u digitUnit
 		switch unitClass[s[i]] {
-		case classOther:
-			i++
-			continue
 		case classLetter:
 		default:
 			u = unitAt(s, i, false)
@@ -788,6 +791,16 @@ var wordStarts = func() (t [256]bool) {
 	return t
 }()
 
+// wordLeads marks the bytes where mayStartWord may be true: a space, or
+// the first byte of a word that is not Latin.
+var wordLeads = func() (t [256]bool) {
+	t[' '] = true
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = wordStarts[c]
+	}
+	return t
+}()
+
 // mayStartWord reports whether an at-word or dot-word may stand at s[i]:
 // after spaces there (a Latin word needs them; another may have them), or
 // at s[i] itself for a word that is not Latin. It saves wordAt's work on
@@ -814,7 +827,10 @@ var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "in
 func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		if !mayStartWord(s, i) {
+		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
+			i++
+		}
+		if i == len(s) || !mayStartWord(s, i) {
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
@@ -980,6 +996,11 @@ const minSpacedLetters = 6
 func closeSpaces(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
+		// Every case below needs a space, 'm' or '@' at i, or a space
+		// after it: skip the bytes that have neither.
+		for i+1 < len(s) && !closeStarts[s[i]] && s[i+1] != ' ' {
+			i++
+		}
 		c := s[i]
 		switch {
 		case c == ' ' && at(s, i+1) == '_' && at(s, i+2) == ' ' && i > 0 && isAlnum(s[i-1]) && isAlnum(at(s, i+3)):
@@ -1044,6 +1065,9 @@ func closeSpaces(s string) (string, *spanMap) {
 	}
 	return w.finish()
 }
+
+// closeStarts marks the bytes that may start one of closeSpaces' cases.
+var closeStarts = [256]bool{' ': true, 'm': true, '@': true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,

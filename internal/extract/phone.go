@@ -298,7 +298,10 @@ const maxPhoneDigits = 18
 
 // readPhoneRun reads the run starting at t[i] ('+', '(' or a digit).
 func readPhoneRun(r *phoneRun, t string, i int) bool {
-	*r = phoneRun{start: i}
+	// Reset what is read; the arrays are only read up to nd and ng, so
+	// they are not cleared (a kilobyte, strings among it, per call).
+	r.start, r.end, r.plus, r.nd, r.ng = i, 0, false, 0, 0
+	r.groups, r.ends, r.seps = nil, nil, nil
 	p := i
 	if t[p] == '+' {
 		r.plus = true
@@ -344,7 +347,7 @@ func readPhoneRun(r *phoneRun, t string, i int) bool {
 		p = q
 	}
 	if group > 0 {
-		r.groupsA[r.ng], r.endsA[r.ng] = group, p
+		r.groupsA[r.ng], r.endsA[r.ng], r.sepsA[r.ng] = group, p, ""
 		r.ng++
 	}
 	r.end = p

@@ -167,3 +167,50 @@ func TestCleanHostDomain(t *testing.T) {
 		}
 	}
 }
+
+// TestViewStepEdges runs the view steps whose loops skip bytes no rule
+// can start at on rules at the very start and end of the text.
+func TestViewStepEdges(t *testing.T) {
+	tests := []struct {
+		step    func(string) (string, *spanMap)
+		in, out string
+	}{
+		{closeSpaces, "a b c d e f", "abcdef"},
+		{closeSpaces, "x i g a n g _ h r 8 8", "xigang_hr88"},
+		{closeSpaces, "see a b c d e f", "see abcdef"},
+		{closeSpaces, "a b c d e f g.", "abcdefg."},
+		{closeSpaces, "@ ngan . dee99", "@ngan.dee99"},
+		{closeSpaces, "x@ y", "x@ y"},
+		{closeSpaces, "t.me / name", "t.me/name"},
+		{closeSpaces, "t.me/ name", "t.me/name"},
+		{closeSpaces, "wa.me / 85512", "wa.me/85512"},
+		{closeSpaces, "pp _ hr _ 2025", "pp_hr_2025"},
+		{closeSpaces, "boss_wang 1 6 8", "boss_wang168"},
+		{closeSpaces, "me", "me"},
+		{deobfuscate, "x[.]com", "x.com"},
+		{deobfuscate, "hr [at] jobs [dot] net", "hr@jobs.net"},
+		{deobfuscate, "hxxps://a.b", "https://a.b"},
+		{deobfuscate, "Hxxp://a", "http://a"},
+		{deobfuscate, "example . com", "example.com"},
+		{deobfuscate, "example .com", "example.com"},
+		{deobfuscate, "t dot me/x", "t.me/x"},
+		{deobfuscate, "a dot com website", "a dot com website"},
+		{deobfuscate, "x (dot) y", "x.y"},
+		{deobfuscate, "ab.", "ab."},
+		{deobfuscate, "(", "("},
+		{spellAddress, "recruit at gmail dot com", "recruit@gmail.com"},
+		{spellAddress, "2836617705艾特qq点com", "2836617705@qq.com"},
+		{spellAddress, "hr แอท gmail ดอท com", "hr@gmail.com"},
+		{spellAddress, "TG at boss_x", "TG @boss_x"},
+		{spellAddress, "www点hxzp88点top", "www.hxzp88.top"},
+		{spellAddress, "apply at example.com", "apply at example.com"},
+		{spellDigits, "zero one two three four five six", "0123456"},
+		{spellDigits, "call 0 1 2 3 4 5 6 7 8", "call 012345678"},
+		{spellDigits, "one", "one"},
+	}
+	for _, tt := range tests {
+		if got, _ := tt.step(tt.in); got != tt.out {
+			t.Errorf("%q became %q, want %q", tt.in, got, tt.out)
+		}
+	}
+}

@@ -78,9 +78,11 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 
 // intlInvalid reports, for the digits d after a '+' outside trunkZero,
 // whether phonenumbers.Parse and IsValidNumber would surely turn the number
-// down — it starts with 0 or with no known country code, or has fewer
-// digits after its country code than any national number there — so that
-// the library's slow parse is spared for them. False means it cannot tell.
+// down, so that the library's slow parse is spared for them: it starts with
+// 0 or with no known country code, or the national number after the code,
+// with or without what the main region's national prefix rule would strip,
+// matches the general description of none of the code's regions. False
+// means it cannot tell.
 func intlInvalid(d string) bool {
 	if !allDigits(d) {
 		return false
@@ -94,35 +96,76 @@ func intlInvalid(d string) bool {
 		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) == 0 {
 			continue
 		}
-		minLen, ok := nationalMinLengths()[cc]
-		return ok && len(d)-l < minLen
+		r := callingCodes()[cc]
+		if r == nil {
+			return false
+		}
+		national := d[l:]
+		if r.general(national) {
+			return false
+		}
+		if r.prefix != nil {
+			if loc := r.prefix.FindStringIndex(national); loc != nil && r.general(national[loc[1]:]) {
+				return false
+			}
+		}
+		return true
 	}
 	return true
 }
 
-// nationalMinLengths gives, for each country calling code, the length of
-// its shortest valid national number, from the general descriptions of its
-// regions. Codes are left out where a region allows any length, or where
-// the main region, whose rules Parse applies to the national number, has a
-// national prefix transform rule (which may lengthen it).
-var nationalMinLengths = sync.OnceValue(func() map[int]int {
+// ccRule is what intlInvalid knows of the national numbers of one country
+// calling code: the general description of each of its regions, and the
+// national prefix its main region's rules strip as a number is parsed.
+type ccRule struct {
+	generals []*numberDesc
+	prefix   *regexp.Regexp // "^(?:prefix)"; nil if none
+}
+
+// general reports whether the national number matches the general
+// description of one of the regions.
+func (r *ccRule) general(national string) bool {
+	for _, g := range r.generals {
+		if g.match(national) {
+			return true
+		}
+	}
+	return false
+}
+
+// callingCodes builds, once, the rule of each country calling code. A code
+// is left out where the main region, whose rules Parse applies to the
+// national number, has a national prefix transform rule (which may rewrite
+// it), or where a region has no general description.
+var callingCodes = sync.OnceValue(func() map[int]*ccRule {
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		return nil
 	}
-	out := map[int]int{}
+	out := map[int]*ccRule{}
 	unsure := map[int]bool{}
 	for _, m := range coll.GetMetadata() {
 		cc := int(m.GetCountryCode())
-		lengths := m.GetGeneralDesc().GetPossibleLength()
-		main := phonenumbers.GetRegionCodeForCountryCode(cc) == m.GetId()
-		if len(lengths) == 0 || main && m.GetNationalPrefixTransformRule() != "" {
+		g := compileDesc(m.GetGeneralDesc())
+		if g == nil {
 			unsure[cc] = true
 			continue
 		}
-		least := int(slices.Min(lengths))
-		if l, seen := out[cc]; !seen || least < l {
-			out[cc] = least
+		r := out[cc]
+		if r == nil {
+			r = &ccRule{}
+			out[cc] = r
+		}
+		r.generals = append(r.generals, g)
+		if phonenumbers.GetRegionCodeForCountryCode(cc) == m.GetId() {
+			if m.GetNationalPrefixTransformRule() != "" {
+				unsure[cc] = true
+			}
+			if p := m.GetNationalPrefixForParsing(); p != "" {
+				if r.prefix, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+					unsure[cc] = true
+				}
+			}
 		}
 	}
 	for cc := range unsure {
@@ -130,6 +173,20 @@ var nationalMinLengths = sync.OnceValue(func() map[int]int {
 	}
 	return out
 })
+
+// compileDesc compiles a number description of the metadata, or returns
+// nil if there is none or its pattern does not compile.
+func compileDesc(d *phonenumbers.PhoneNumberDesc) *numberDesc {
+	if d == nil {
+		return nil
+	}
+	re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+	if err != nil {
+		return nil
+	}
+	dfa, _ := compileDigitDFA(d.GetNationalNumberPattern())
+	return &numberDesc{lengths: d.PossibleLength, pattern: re, dfa: dfa}
+}
 
 // numberDesc is one number description of a region's metadata, compiled.
 type numberDesc struct {
@@ -179,28 +236,17 @@ var validators = sync.OnceValue(func() map[string]*validator {
 	if err != nil {
 		return nil
 	}
-	compile := func(d *phonenumbers.PhoneNumberDesc) *numberDesc {
-		if d == nil {
-			return nil
-		}
-		re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
-		if err != nil {
-			return nil
-		}
-		dfa, _ := compileDigitDFA(d.GetNationalNumberPattern())
-		return &numberDesc{lengths: d.PossibleLength, pattern: re, dfa: dfa}
-	}
 	out := make(map[string]*validator)
 	for _, m := range coll.GetMetadata() {
 		if trunkZeroRegions[m.GetId()] == 0 {
 			continue
 		}
-		v := &validator{general: compile(m.GetGeneralDesc()), mobile: compile(m.GetMobile()), sameMobileFixedLines: m.GetSameMobileAndFixedLinePattern()}
+		v := &validator{general: compileDesc(m.GetGeneralDesc()), mobile: compileDesc(m.GetMobile()), sameMobileFixedLines: m.GetSameMobileAndFixedLinePattern()}
 		for _, d := range []*phonenumbers.PhoneNumberDesc{
 			m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(), m.GetPersonalNumber(),
 			m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine(),
 		} {
-			if c := compile(d); c != nil {
+			if c := compileDesc(d); c != nil {
 				v.types = append(v.types, c)
 			}
 		}

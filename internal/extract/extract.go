@@ -215,10 +215,9 @@ type scanner struct {
 	region   string
 	kws      []keyword // keyword occurrences in t, by start
 	hits     []Hit
-	claims   []span    // parts of t already taken by a hit, by start
-	maxClaim int       // length of the longest claim
-	run      *phoneRun // scratch space of phoneAt, made on first use
-	hitSpans []span    // see inHit
+	claims   []span // parts of t already taken by a hit, by start
+	maxClaim int    // length of the longest claim
+	hitSpans []span // see inHit
 }
 
 // span is a part of the view taken by a hit of some kind.
@@ -231,8 +230,10 @@ func newScanner(text, region string) *scanner {
 	s := &scanner{src: text, region: upperASCII(region)}
 	s.t, s.maps = view(text)
 	if len(s.t) > 4096 { // short texts grow their few slices as they go
-		s.kws = make([]keyword, 0, len(s.t)/64)
-		s.hits = make([]Hit, 0, len(s.t)/128)
+		// The development corpus has a keyword every 53 bytes and a hit
+		// every 96 (as one text).
+		s.kws = make([]keyword, 0, len(s.t)/48)
+		s.hits = make([]Hit, 0, len(s.t)/80)
 		s.claims = make([]span, 0, len(s.t)/128)
 	}
 	return s

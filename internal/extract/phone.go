@@ -333,11 +333,13 @@ type phoneRun struct {
 	digits     [maxPhoneDigits + 1]byte   // ASCII
 	groupsA    [maxPhoneDigits + 1]int    // digits in each group
 	endsA      [maxPhoneDigits + 1]int    // end offset in t of each group
-	sepsA      [maxPhoneDigits + 1]string // separator before each group after the first
-	groups     []int                      // groupsA[:ng], and so on
-	ends       []int
-	seps       []string
+	sepsA      [maxPhoneDigits + 1]string // separator after each group but the last
 }
+
+// groups returns the digits in each group; ends and seps the rest.
+func (r *phoneRun) groups() []int  { return r.groupsA[:r.ng] }
+func (r *phoneRun) ends() []int    { return r.endsA[:r.ng] }
+func (r *phoneRun) seps() []string { return r.sepsA[:r.ng] }
 
 // maxPhoneDigits bounds a run; longer runs of digits are not phone numbers.
 const maxPhoneDigits = 18
@@ -347,7 +349,6 @@ func readPhoneRun(r *phoneRun, t string, i int) bool {
 	// Reset what is read; the arrays are only read up to nd and ng, so
 	// they are not cleared (a kilobyte, strings among it, per call).
 	r.start, r.end, r.plus, r.nd, r.ng = i, 0, false, 0, 0
-	r.groups, r.ends, r.seps = nil, nil, nil
 	p := i
 	if t[p] == '+' {
 		r.plus = true
@@ -397,7 +398,6 @@ func readPhoneRun(r *phoneRun, t string, i int) bool {
 		r.ng++
 	}
 	r.end = p
-	r.groups, r.ends, r.seps = r.groupsA[:r.ng], r.endsA[:r.ng], r.sepsA[:r.ng]
 	return r.ng > 0
 }
 
@@ -446,23 +446,20 @@ func (r *phoneRun) looksLikeDate(k int) bool {
 	if k != 3 {
 		return false
 	}
-	for _, s := range r.seps[:k-1] {
+	for _, s := range r.seps()[:k-1] {
 		if strings.TrimSpace(s) != "." && strings.TrimSpace(s) != "-" && strings.TrimSpace(s) != "/" {
 			return false
 		}
 	}
-	g := r.groups
+	g := r.groups()
 	return g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2) || g[0] == 4 && g[1] <= 2 && g[2] <= 2
 }
 
 // phoneAt tries to read a phone number at t[i]. It returns the E.164 value,
 // the span, the confidence, and where scanning should resume.
-func (s *scanner) phoneAt(i int, labelled bool) (value string, start, end int, conf float64, next int) {
+// r is scratch space for the run.
+func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, start, end int, conf float64, next int) {
 	t := s.t
-	if s.run == nil {
-		s.run = new(phoneRun)
-	}
-	r := s.run
 	if !readPhoneRun(r, t, i) {
 		return "", 0, 0, 0, max(r.end, i+1)
 	}
@@ -470,24 +467,24 @@ func (s *scanner) phoneAt(i int, labelled bool) (value string, start, end int, c
 		return "", 0, 0, 0, r.end
 	}
 	next = i + 1
-	if len(r.ends) > 0 {
-		next = r.ends[0]
+	if len(r.ends()) > 0 {
+		next = r.ends()[0]
 	}
 	// Try the whole run, then drop trailing groups: "call 012 345 678 2
 	// times", "012345678 098765432".
-	for k := len(r.groups); k >= 1; k-- {
+	for k := len(r.groups()); k >= 1; k-- {
 		n := 0
-		for _, g := range r.groups[:k] {
+		for _, g := range r.groups()[:k] {
 			n += g
 		}
-		e := r.ends[k-1]
-		if k < len(r.groups) && strings.TrimSpace(r.seps[k-1]) != "" {
+		e := r.ends()[k-1]
+		if k < len(r.groups()) && strings.TrimSpace(r.seps()[k-1]) != "" {
 			continue // only a space splits two numbers: "012345678 098765432"
 		}
 		if n < 8 || !phoneRightOK(t, e) || r.looksLikeDate(k) {
 			continue
 		}
-		if k == len(r.groups) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
+		if k == len(r.groups()) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
 			e++ // "(+855) 12 345 678)" is rare; "(012 345 678)" is not
 		}
 		v, c := s.readPhone(r, k, string(r.digits[:n]), labelled)
@@ -542,7 +539,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 			}
 		}
 		return found, 0.6
-	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && (k == 1 || slices.Equal(r.groups[:k], []int{3, 4, 4})):
+	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && (k == 1 || slices.Equal(r.groups()[:k], []int{3, 4, 4})):
 		// A mainland China mobile number, written without +86 as usual.
 		if v, ok := parsePhone(d, "CN"); ok {
 			if s.region == "CN" || labelled {
@@ -553,7 +550,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 	}
 	// A country code written without '+': only when labelled, or grouped so
 	// that the first group is a country code of the region.
-	if labelled || k > 1 && regionCodes[d[:r.groups[0]]] {
+	if labelled || k > 1 && regionCodes[d[:r.groups()[0]]] {
 		if v, ok := parsePhone("+"+d, ""); ok {
 			return v, 0.7
 		}
@@ -564,6 +561,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 // phones finds phone numbers outside the spans other extractors claimed.
 func (s *scanner) phones() {
 	t := s.t
+	var run phoneRun
 	for i := 0; i < len(t); {
 		if !phoneStart[t[i]] {
 			i++
@@ -586,7 +584,7 @@ func (s *scanner) phones() {
 			continue
 		}
 		labelled := s.phoneLabelled(i)
-		v, start, end, conf, next := s.phoneAt(i, labelled)
+		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
 			if k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 40, s.labelGap); ok {

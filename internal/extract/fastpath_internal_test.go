@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -211,6 +212,28 @@ func TestViewStepEdges(t *testing.T) {
 	for _, tt := range tests {
 		if got, _ := tt.step(tt.in); got != tt.out {
 			t.Errorf("%q became %q, want %q", tt.in, got, tt.out)
+		}
+	}
+}
+
+// TestUnitAtRunes covers the block test unitAt makes on the first two
+// bytes of a three-byte rune before decoding it.
+func TestUnitAtRunes(t *testing.T) {
+	if unitRunes[utf8.RuneError>>6]&(1<<(utf8.RuneError&63)) != 0 {
+		t.Fatal("U+FFFD is marked as a digit unit")
+	}
+	tests := []struct {
+		s string
+		d byte // 0: no unit
+	}{
+		{"七", '7'}, {"零", '0'}, {"①", '1'}, {"❾", '9'}, {"១", '1'}, {"๙", '9'}, {"０", '0'},
+		{"ប្រាំពីរ", '7'}, {"แปด", '8'}, {"中", 0}, {"七"[:2], 0}, {"\xe4\x00\x80", 0}, {"\xef", 0},
+		{"𝟕", '7'}, {"🄀", '0'}, {"😀", 0},
+	}
+	for _, tt := range tests {
+		u := unitAt(tt.s, 0, false)
+		if u.d != tt.d || (tt.d == 0) != (u.kind == 0) {
+			t.Errorf("unitAt(%q) = %+v, want digit %q", tt.s, u, tt.d)
 		}
 	}
 }

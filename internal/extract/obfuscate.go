@@ -436,6 +436,12 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			}
 		}
 	case c >= 0xE0:
+		if c < 0xF0 && i+1 < len(s) && unitRunes[int(c&0x0F)<<6|int(s[i+1]&0x3F)] == 0 {
+			// The first two bytes of a three-byte rune give its block of
+			// 64 in unitRunes: none of them is a unit. (Were the bytes not
+			// UTF-8, the rune would be U+FFFD, which is no unit either.)
+			return digitUnit{}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r < 0x10000 && unitRunes[r>>6]&(1<<(r&63)) == 0 {
 			return digitUnit{}

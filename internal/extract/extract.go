@@ -120,7 +120,8 @@ func Text(text string, opts Options) []Hit {
 		}
 		text = text[:cut]
 	}
-	s := newScanner(text, opts.Region)
+	var s scanner
+	s.init(text, opts.Region)
 	s.keywords()
 	s.tokens()
 	s.labels()
@@ -226,8 +227,9 @@ type span struct {
 	kind       Kind
 }
 
-func newScanner(text, region string) *scanner {
-	s := &scanner{src: text, region: upperASCII(region)}
+// init readies s, a zero scanner, for text.
+func (s *scanner) init(text, region string) {
+	s.src, s.region = text, upperASCII(region)
 	s.t, s.maps = view(text)
 	if len(s.t) > 4096 { // short texts grow their few slices as they go
 		// The development corpus has a keyword every 53 bytes and a hit
@@ -236,7 +238,6 @@ func newScanner(text, region string) *scanner {
 		s.hits = make([]Hit, 0, len(s.t)/80)
 		s.claims = make([]span, 0, len(s.t)/128)
 	}
-	return s
 }
 
 func (s *scanner) add(h Hit) {
@@ -300,6 +301,13 @@ func (s *scanner) obfuscated(start, end int) bool {
 }
 
 func upperASCII(s string) string {
+	i := 0
+	for i < len(s) && !(s[i] >= 'a' && s[i] <= 'z') {
+		i++
+	}
+	if i == len(s) {
+		return s // nothing to change: no copy
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'a' && c <= 'z' {

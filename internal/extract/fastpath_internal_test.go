@@ -237,3 +237,13 @@ func TestUnitAtRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestUpperASCII covers upperASCII's early return for text with no lower
+// case ASCII letter.
+func TestUpperASCII(t *testing.T) {
+	for in, want := range map[string]string{"": "", "KH": "KH", "kh": "KH", "Kh": "KH", "k": "K", "É1é": "É1é", "x-É": "X-É"} {
+		if got := upperASCII(in); got != want {
+			t.Errorf("upperASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -244,6 +245,37 @@ func TestUpperASCII(t *testing.T) {
 	for in, want := range map[string]string{"": "", "KH": "KH", "kh": "KH", "Kh": "KH", "k": "K", "É1é": "É1é", "x-É": "X-É"} {
 		if got := upperASCII(in); got != want {
 			t.Errorf("upperASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestRoleReach covers roleNear's running count of the runes between a
+// role keyword and the identifier after it, and its newline test.
+func TestRoleReach(t *testing.T) {
+	phone := "+85512345678"
+	tests := []struct {
+		gap  string
+		want Role
+	}{
+		{" ", RoleRecruiter},
+		{" " + strings.Repeat("中", roleBefore-1), RoleRecruiter},       // 80 runes
+		{" " + strings.Repeat("中", roleBefore), RoleNone},              // 81 runes
+		{" " + strings.Repeat("-", roleBefore-2) + " ", RoleRecruiter}, // 80 runes of ASCII
+		{" " + strings.Repeat("-", roleBefore-1) + " ", RoleNone},
+		{" \n ", RoleNone},
+		{" " + strings.Repeat("中", 30) + "\n", RoleNone},
+		{" boss: ", RoleCompound}, // the nearest keyword wins
+	}
+	for _, tt := range tests {
+		text := "recruiter" + tt.gap + phone
+		var got []Role
+		for _, h := range Text(text, Options{Region: "KH"}) {
+			if h.Kind == KindPhone {
+				got = append(got, h.Role)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("Text(%.40q…): phone roles %v, want %q", text, got, tt.want)
 		}
 	}
 }

@@ -490,12 +490,23 @@ func (s *scanner) roles() {
 
 func (s *scanner) roleNear(start, end int) Role {
 	t := s.t
+	// Keywords end in order and at rune starts, so the runes between each
+	// and start are counted a piece at a time, and the last newline in
+	// reach is found once.
+	lo := max(0, start-4*roleBefore)
+	nl := strings.LastIndexByte(t[lo:start], '\n')
+	if nl >= 0 {
+		nl += lo
+	}
+	runes, counted := 0, start // runes in t[counted:start]
 	for i := s.kwIndexBefore(start); i >= 0; i-- {
 		k := s.kws[i]
-		if start-k.end > 4*roleBefore || utf8.RuneCountInString(t[k.end:start]) > roleBefore {
+		if start-k.end > 4*roleBefore {
 			break
 		}
-		if strings.Contains(t[k.end:start], "\n") {
+		runes += utf8.RuneCountInString(t[k.end:counted])
+		counted = k.end
+		if runes > roleBefore || nl >= k.end { // too far, or a newline between
 			break
 		}
 		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {

@@ -105,8 +105,9 @@ func intlInvalid(d string) bool {
 			return false
 		}
 		if r.prefix != nil {
-			if loc := r.prefix.FindStringIndex(national); loc != nil && r.general(national[loc[1]:]) {
-				return false
+			loc := r.prefix.FindStringIndex(national)
+			if loc != nil && (r.transform || r.general(national[loc[1]:])) {
+				return false // stripped, or rewritten by a rule not modelled here
 			}
 		}
 		return true
@@ -118,8 +119,9 @@ func intlInvalid(d string) bool {
 // calling code: the general description of each of its regions, and the
 // national prefix its main region's rules strip as a number is parsed.
 type ccRule struct {
-	generals []*numberDesc
-	prefix   *regexp.Regexp // "^(?:prefix)"; nil if none
+	generals  []*numberDesc
+	prefix    *regexp.Regexp // "^(?:prefix)"; nil if none
+	transform bool           // a number the prefix matches may be rewritten, not only stripped
 }
 
 // general reports whether the national number matches the general
@@ -134,9 +136,9 @@ func (r *ccRule) general(national string) bool {
 }
 
 // callingCodes builds, once, the rule of each country calling code. A code
-// is left out where the main region, whose rules Parse applies to the
-// national number, has a national prefix transform rule (which may rewrite
-// it), or where a region has no general description.
+// is left out where a region has no general description, or where its main
+// region, whose rules Parse applies to the national number, has a national
+// prefix transform rule but no prefix to apply it to.
 var callingCodes = sync.OnceValue(func() map[int]*ccRule {
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
@@ -158,13 +160,13 @@ var callingCodes = sync.OnceValue(func() map[int]*ccRule {
 		}
 		r.generals = append(r.generals, g)
 		if phonenumbers.GetRegionCodeForCountryCode(cc) == m.GetId() {
-			if m.GetNationalPrefixTransformRule() != "" {
-				unsure[cc] = true
-			}
+			r.transform = m.GetNationalPrefixTransformRule() != ""
 			if p := m.GetNationalPrefixForParsing(); p != "" {
 				if r.prefix, err = regexp.Compile("^(?:" + p + ")"); err != nil {
 					unsure[cc] = true
 				}
+			} else if r.transform {
+				unsure[cc] = true
 			}
 		}
 	}

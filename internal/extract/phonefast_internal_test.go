@@ -134,12 +134,12 @@ func TestIntlInvalidAgrees(t *testing.T) {
 	if rejected < len(nums)/4 {
 		t.Errorf("intlInvalid turned down only %d of %d numbers: the test does not exercise it", rejected, len(nums))
 	}
-	for _, num := range []string{"+0012345678", "+123456", "+34567890", "+12", "+12345678", "+1099012345"} {
+	for _, num := range []string{"+0012345678", "+123456", "+34567890", "+12", "+12345678", "+1099012345", "+55551234"} {
 		if !intlInvalid(num[1:]) {
 			t.Errorf("intlInvalid(%q) = false, want true", num)
 		}
 	}
-	for _, num := range []string{"+12025550123", "+441234567890", "+8613812345678", "+12a"} {
+	for _, num := range []string{"+12025550123", "+441234567890", "+8613812345678", "+5511987654321", "+12a"} {
 		if intlInvalid(num[1:]) {
 			t.Errorf("intlInvalid(%q) = true, want false", num)
 		}

@@ -753,34 +753,20 @@ var (
 // wordAt turns down most places with one look-up.
 type wordSet struct {
 	words []string
-	pairs [1 << 16 / 64]uint64
+	pairs pairSet
 }
 
 func newWordSet(words ...string) *wordSet {
 	ws := &wordSet{words: words}
 	for _, w := range words {
-		p := uint16(w[0])<<8 | uint16(w[1])
-		ws.pairs[p/64] |= 1 << (p % 64)
+		ws.pairs.add(w)
 	}
 	return ws
 }
 
 // mayStart reports whether one of the words may start at s[j]: whether
 // s[j:j+2], ASCII letters folded to lower case, starts one of them.
-func (ws *wordSet) mayStart(s string, j int) bool {
-	if j+1 >= len(s) {
-		return false
-	}
-	c0, c1 := s[j], s[j+1]
-	if c0 >= 'A' && c0 <= 'Z' {
-		c0 += 'a' - 'A'
-	}
-	if c1 >= 'A' && c1 <= 'Z' {
-		c1 += 'a' - 'A'
-	}
-	p := uint16(c0)<<8 | uint16(c1)
-	return ws.pairs[p/64]&(1<<(p%64)) != 0
-}
+func (ws *wordSet) mayStart(s string, j int) bool { return ws.pairs.has(s, j) }
 
 // wordStarts marks the bytes an at-word or dot-word starts with: the
 // first letter of a Latin one in both cases, the first byte of another.

@@ -232,10 +232,10 @@ func (s *scanner) init(text, region string) {
 	s.src, s.region = text, upperASCII(region)
 	s.t, s.maps = view(text)
 	if len(s.t) > 4096 { // short texts grow their few slices as they go
-		// The development corpus has a keyword every 53 bytes and a hit
-		// every 96 (as one text).
+		// The development corpus, as one text, has a keyword every 53
+		// bytes and a hit every 76, places included.
 		s.kws = make([]keyword, 0, len(s.t)/48)
-		s.hits = make([]Hit, 0, len(s.t)/80)
+		s.hits = make([]Hit, 0, len(s.t)/64)
 		s.claims = make([]span, 0, len(s.t)/128)
 	}
 }

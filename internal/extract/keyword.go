@@ -174,8 +174,11 @@ var keywordList = []struct {
 type keyword struct {
 	start, end int
 	class      kwClass
-	word       string // the keyword as listed (lower case)
+	entry      int32 // index in keywordList
 }
+
+// word returns the keyword as listed (lower case).
+func (k keyword) word() string { return keywordList[k.entry].word }
 
 // kwTrie is a byte trie over the lower-cased keywords. The root's children
 // are in a table because every word start probes it.
@@ -266,7 +269,7 @@ func (s *scanner) keywords() {
 			continue
 		}
 		k := keywordList[entry]
-		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, word: k.word})
+		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, entry: int32(entry)})
 		i = end
 	}
 }

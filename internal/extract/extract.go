@@ -334,7 +334,16 @@ func lowerASCII(s string) string {
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+func isAlnum(c byte) bool  { return alnum[c] }
+
+// alnum marks the ASCII letters and digits: one look-up where isAlnum is
+// called for nearly every byte of a text.
+var alnum = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isDigit(byte(c)) || isLetter(byte(c))
+	}
+	return t
+}()
 
 // at returns t[i], or 0 outside t.
 func at(t string, i int) byte {

@@ -11,9 +11,14 @@ type Trie struct {
 	nodes []node
 }
 
+// node is one trie node. Most nodes below the first levels have one child,
+// which is kept in the node itself so that following it reads no other
+// memory; further children are in next.
 type node struct {
-	next  []edge
 	entry int32 // the entry ending here, -1 if none
+	b     byte  // the byte of the first child
+	child int32 // the first child, 0 if none
+	next  []edge
 }
 
 type edge struct {
@@ -35,10 +40,13 @@ func (t *Trie) Insert(key string, entry int32) (old int32) {
 		if c == 0 {
 			c = int32(len(t.nodes))
 			t.nodes = append(t.nodes, node{entry: -1})
-			if n == 0 {
+			switch nd := &t.nodes[n]; {
+			case n == 0:
 				t.root[key[i]] = c
-			} else {
-				t.nodes[n].next = append(t.nodes[n].next, edge{key[i], c})
+			case nd.child == 0:
+				nd.b, nd.child = key[i], c
+			default:
+				nd.next = append(nd.next, edge{key[i], c})
 			}
 		}
 		n = c
@@ -52,7 +60,11 @@ func (t *Trie) Next(n int32, b byte) int32 {
 	if n == 0 {
 		return t.root[b]
 	}
-	for _, e := range t.nodes[n].next {
+	nd := &t.nodes[n]
+	if nd.b == b && nd.child != 0 {
+		return nd.child
+	}
+	for _, e := range nd.next {
 		if e.b == b {
 			return e.node
 		}

@@ -20,7 +20,7 @@ func walk(t *bytetrie.Trie, key string) int32 {
 
 func TestTrie(t *testing.T) {
 	tr := bytetrie.New()
-	keys := []string{"telegram", "tele", "西港", "sihanoukville", "s"}
+	keys := []string{"telegram", "tele", "西港", "sihanoukville", "s", "sa", "sb", "sc", "tell", "telx"}
 	for i, k := range keys {
 		if old := tr.Insert(k, int32(i)); old != -1 {
 			t.Fatalf("Insert(%q) = %d, want -1", k, old)
@@ -32,6 +32,7 @@ func TestTrie(t *testing.T) {
 	}{
 		{"telegram", 0}, {"tele", 1}, {"西港", 2}, {"sihanoukville", 3}, {"s", 4},
 		{"tel", -1}, {"telegrams", -1}, {"西", -1}, {"", -1}, {"x", -1},
+		{"sa", 5}, {"sb", 6}, {"sc", 7}, {"sd", -1}, {"tell", 8}, {"telx", 9}, {"tely", -1}, {"si", -1},
 	} {
 		if got := walk(tr, tc.key); got != tc.want {
 			t.Errorf("walk(%q) = %d, want %d", tc.key, got, tc.want)

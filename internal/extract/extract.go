@@ -120,7 +120,8 @@ func Text(text string, opts Options) []Hit {
 		}
 		text = text[:cut]
 	}
-	s := newScanner(text, opts.Region)
+	var s scanner
+	s.init(text, opts.Region)
 	s.keywords()
 	s.tokens()
 	s.labels()
@@ -150,23 +151,60 @@ func Text(text string, opts Options) []Hit {
 	return tidy(hits)
 }
 
-// tidy sorts hits and drops exact duplicates.
+// tidy sorts hits and drops exact duplicates. Hits already in strict
+// order are returned as they are. Otherwise tidy sorts the hits' indices
+// rather than the hits, then moves each hit once: sorting the indices
+// makes the same comparisons as sorting the hits (pdqsort is deterministic
+// and sees the same order), so hits that compare equal come out in the
+// same order as if the hits themselves had been sorted.
 func tidy(hits []Hit) []Hit {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
+	sorted := true
+	for i := 1; i < len(hits) && sorted; i++ {
+		sorted = compareHits(&hits[i-1], &hits[i]) < 0
+	}
+	if sorted {
+		return hits // strictly increasing: no two are the same hit
+	}
+	idx := make([]int32, len(hits))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return compareHits(&hits[a], &hits[b]) })
+	// Put hits[idx[j]] at j for every j, one cycle of the permutation at
+	// a time.
+	for i := range idx {
+		if idx[i] < 0 {
+			continue
 		}
-		if a.End != b.End {
-			return a.End - b.End
+		first, j := hits[i], int32(i)
+		for {
+			k := idx[j]
+			idx[j] = -1
+			if k == int32(i) {
+				hits[j] = first
+				break
+			}
+			hits[j] = hits[k]
+			j = k
 		}
-		if a.Kind != b.Kind {
-			return cmp.Compare(a.Kind, b.Kind)
-		}
-		return cmp.Compare(a.Value, b.Value)
-	})
+	}
 	return slices.CompactFunc(hits, func(a, b Hit) bool {
 		return a.Kind == b.Kind && a.Value == b.Value && a.Start == b.Start && a.End == b.End
 	})
+}
+
+// compareHits orders hits by start, end, kind and value.
+func compareHits(a, b *Hit) int {
+	if a.Start != b.Start {
+		return a.Start - b.Start
+	}
+	if a.End != b.End {
+		return a.End - b.End
+	}
+	if a.Kind != b.Kind {
+		return cmp.Compare(a.Kind, b.Kind)
+	}
+	return cmp.Compare(a.Value, b.Value)
 }
 
 // scanner holds the state of one call to Text. Offsets in hits, kws and
@@ -178,10 +216,9 @@ type scanner struct {
 	region   string
 	kws      []keyword // keyword occurrences in t, by start
 	hits     []Hit
-	claims   []span    // parts of t already taken by a hit, by start
-	maxClaim int       // length of the longest claim
-	run      *phoneRun // scratch space of phoneAt, made on first use
-	hitSpans []span    // see inHit
+	claims   []span // parts of t already taken by a hit, by start
+	maxClaim int    // length of the longest claim
+	hitSpans []span // see inHit
 }
 
 // span is a part of the view taken by a hit of some kind.
@@ -190,15 +227,17 @@ type span struct {
 	kind       Kind
 }
 
-func newScanner(text, region string) *scanner {
-	s := &scanner{src: text, region: upperASCII(region)}
+// init readies s, a zero scanner, for text.
+func (s *scanner) init(text, region string) {
+	s.src, s.region = text, upperASCII(region)
 	s.t, s.maps = view(text)
 	if len(s.t) > 4096 { // short texts grow their few slices as they go
-		s.kws = make([]keyword, 0, len(s.t)/64)
-		s.hits = make([]Hit, 0, len(s.t)/128)
+		// The development corpus, as one text, has a keyword every 53
+		// bytes and a hit every 76, places included.
+		s.kws = make([]keyword, 0, len(s.t)/48)
+		s.hits = make([]Hit, 0, len(s.t)/64)
 		s.claims = make([]span, 0, len(s.t)/128)
 	}
-	return s
 }
 
 func (s *scanner) add(h Hit) {
@@ -262,6 +301,13 @@ func (s *scanner) obfuscated(start, end int) bool {
 }
 
 func upperASCII(s string) string {
+	i := 0
+	for i < len(s) && !(s[i] >= 'a' && s[i] <= 'z') {
+		i++
+	}
+	if i == len(s) {
+		return s // nothing to change: no copy
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if c >= 'a' && c <= 'z' {
@@ -288,7 +334,16 @@ func lowerASCII(s string) string {
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+func isAlnum(c byte) bool  { return alnum[c] }
+
+// alnum marks the ASCII letters and digits: one look-up where isAlnum is
+// called for nearly every byte of a text.
+var alnum = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isDigit(byte(c)) || isLetter(byte(c))
+	}
+	return t
+}()
 
 // at returns t[i], or 0 outside t.
 func at(t string, i int) byte {

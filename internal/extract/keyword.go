@@ -174,14 +174,17 @@ var keywordList = []struct {
 type keyword struct {
 	start, end int
 	class      kwClass
-	word       string // the keyword as listed (lower case)
+	entry      int32 // index in keywordList
 }
+
+// word returns the keyword as listed (lower case).
+func (k keyword) word() string { return keywordList[k.entry].word }
 
 // kwTrie is a byte trie over the lower-cased keywords. The root's children
 // are in a table because every word start probes it.
 type kwTrie struct {
 	*bytetrie.Trie                      // entries index keywordList
-	pairs          [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin keyword
+	pairs          pairSet              // the first two bytes of every Latin keyword
 	wide           [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other keyword
 }
 
@@ -194,10 +197,25 @@ func (k *kwTrie) mayStart(t string, i int) bool {
 		h := bytetrie.Hash6(t[i:])
 		return k.wide[h/64]&(1<<(h%64)) != 0
 	}
-	if i+1 >= len(t) {
+	return k.pairs.has(t, i)
+}
+
+// A pairSet is a set of two-byte beginnings of lower-case words.
+type pairSet [1 << 16 / 64]uint64
+
+// add puts the first two bytes of w in the set.
+func (ps *pairSet) add(w string) {
+	p := uint16(w[0])<<8 | uint16(w[1])
+	ps[p/64] |= 1 << (p % 64)
+}
+
+// has reports whether s[i:i+2], ASCII letters folded to lower case, is in
+// the set.
+func (ps *pairSet) has(s string, i int) bool {
+	if i+1 >= len(s) {
 		return false
 	}
-	c0, c1 := t[i], t[i+1]
+	c0, c1 := s[i], s[i+1]
 	if c0 >= 'A' && c0 <= 'Z' {
 		c0 += 'a' - 'A'
 	}
@@ -205,7 +223,7 @@ func (k *kwTrie) mayStart(t string, i int) bool {
 		c1 += 'a' - 'A'
 	}
 	p := uint16(c0)<<8 | uint16(c1)
-	return k.pairs[p/64]&(1<<(p%64)) != 0
+	return ps[p/64]&(1<<(p%64)) != 0
 }
 
 var keywords = func() *kwTrie {
@@ -217,8 +235,7 @@ var keywords = func() *kwTrie {
 		}
 		switch {
 		case w[0] < 0x80:
-			p := uint16(w[0])<<8 | uint16(w[1])
-			t.pairs[p/64] |= 1 << (p % 64)
+			t.pairs.add(w)
 		case len(w) >= 6:
 			h := bytetrie.Hash6(w)
 			t.wide[h/64] |= 1 << (h % 64)
@@ -252,7 +269,7 @@ func (s *scanner) keywords() {
 			continue
 		}
 		k := keywordList[entry]
-		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, word: k.word})
+		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, entry: int32(entry)})
 		i = end
 	}
 }

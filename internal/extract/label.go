@@ -138,7 +138,7 @@ func (s *scanner) labelledHandle(k keyword) {
 	if p >= len(t) || !isLetter(t[p]) {
 		return // '@' names are read by the word scanner, digits by the phone scanner
 	}
-	if isLetter(k.word[len(k.word)-1]) && len(k.word) <= 4 && !explicit {
+	if w := k.word(); isLetter(w[len(w)-1]) && len(w) <= 4 && !explicit {
 		return // "line", "wx", "tg", "ig" must be followed by ':' or "ID"
 	}
 	e := p
@@ -314,7 +314,7 @@ func (s *scanner) company(idx int) {
 		s.companyHit(k.start, end, name+" co ltd")
 	case k.class&kwCompanyPrefix != 0:
 		s.companyAfter(k)
-	case isLetter(k.word[0]):
+	case isLetter(k.word()[0]):
 		s.companyEnglish(k)
 	default:
 		s.companyHan(k)
@@ -367,7 +367,7 @@ func (s *scanner) companyEnglish(k keyword) {
 	if at(t, end) == '.' {
 		end++
 	}
-	canon := suffixCanon[k.word]
+	canon := suffixCanon[k.word()]
 	s.companyHit(start, end, t[start:k.start]+" "+canon)
 }
 
@@ -394,7 +394,7 @@ func (s *scanner) companyHan(k keyword) {
 // Jaya", "Công ty TNHH Ánh Dương", "ក្រុមហ៊ុន ABC".
 func (s *scanner) companyAfter(k keyword) {
 	t := s.t
-	word := k.word
+	word := k.word()
 	if word == "pt" || word == "pt." || word == "cv" {
 		if !(t[k.start] >= 'A' && t[k.start] <= 'Z' && t[k.start+1] >= 'A' && t[k.start+1] <= 'Z') {
 			return // only "PT" and "CV" in capitals
@@ -490,12 +490,23 @@ func (s *scanner) roles() {
 
 func (s *scanner) roleNear(start, end int) Role {
 	t := s.t
+	// Keywords end in order and at rune starts, so the runes between each
+	// and start are counted a piece at a time, and the last newline in
+	// reach is found once.
+	lo := max(0, start-4*roleBefore)
+	nl := strings.LastIndexByte(t[lo:start], '\n')
+	if nl >= 0 {
+		nl += lo
+	}
+	runes, counted := 0, start // runes in t[counted:start]
 	for i := s.kwIndexBefore(start); i >= 0; i-- {
 		k := s.kws[i]
-		if start-k.end > 4*roleBefore || utf8.RuneCountInString(t[k.end:start]) > roleBefore {
+		if start-k.end > 4*roleBefore {
 			break
 		}
-		if strings.Contains(t[k.end:start], "\n") {
+		runes += utf8.RuneCountInString(t[k.end:counted])
+		counted = k.end
+		if runes > roleBefore || nl >= k.end { // too far, or a newline between
 			break
 		}
 		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {

@@ -188,8 +188,11 @@ var spacedTLDs = map[string]bool{
 func deobfuscate(s string) (string, *spanMap) {
 	w := rewriter{src: s}
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			continue
+		for i < len(s) && !deobfuscateStarts[s[i]] { // no case below is there
+			i++
+		}
+		if i == len(s) {
+			break
 		}
 		switch c := s[i]; c {
 		case '[', '(', '{', '<':
@@ -265,6 +268,9 @@ func deobfuscate(s string) (string, *spanMap) {
 	}
 	return w.finish()
 }
+
+// deobfuscateStarts marks the bytes deobfuscate looks at.
+var deobfuscateStarts = [256]bool{'[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true}
 
 // spacedTLDAt reports whether s[k:] starts with a label in spacedTLDs, all
 // lower or all upper case, that ends a word.

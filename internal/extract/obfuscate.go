@@ -213,6 +213,58 @@ var wordsByLetter, wordsByRune = func() (t [26][]numberWord, m map[rune][]number
 	return t, m
 }()
 
+// wordLetters has, for each letter a–z, a bit n set when a Latin-script
+// number word starting with it has n leading ASCII letters: all of it, or
+// up to its first letter with a diacritic ("kh" of "không"). A word can
+// stand at s[i] only if s has exactly that many ASCII letters there.
+var wordLetters = func() (t [26]uint32) {
+	for c, ws := range wordsByLetter {
+		for _, w := range ws {
+			n := 0
+			for n < len(w.w) && isLetter(w.w[n]) {
+				n++
+			}
+			if n >= 32 || n < len(w.w) && w.w[n] < 0x80 {
+				panic("extract: number word " + w.w + " does not fit wordLetters")
+			}
+			t[c] |= 1 << n
+		}
+	}
+	return t
+}()
+
+// asciiLetters returns how many ASCII letters start s[i:], at most 31.
+func asciiLetters(s string, i int) int {
+	n := 0
+	for i+n < len(s) && n < 31 && isLetter(s[i+n]) {
+		n++
+	}
+	return n
+}
+
+// runeWordsFrom and runeWordsTable hold wordsByRune as a table indexed by
+// rune - runeWordsFrom, so that unitAt needs no map look-up.
+var runeWordsFrom, runeWordsTable = func() (rune, [][]numberWord) {
+	lo, hi := rune(utf8.MaxRune), rune(0)
+	for r := range wordsByRune {
+		lo, hi = min(lo, r), max(hi, r)
+	}
+	t := make([][]numberWord, hi-lo+1)
+	for r, ws := range wordsByRune {
+		t[r-lo] = ws
+	}
+	return lo, t
+}()
+
+// runeWords returns the number words that start with r (not ASCII),
+// longest first.
+func runeWords(r rune) []numberWord {
+	if i := int(r - runeWordsFrom); i >= 0 && i < len(runeWordsTable) {
+		return runeWordsTable[i]
+	}
+	return nil
+}
+
 // unitRunes is a bitmap of the runes below U+10000 that are a symbol
 // digit or start a number word, so that most text in other scripts is
 // passed over without the lookups.
@@ -372,6 +424,9 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			// "O9l-738": a lone l or I among digits is a one.
 			return digitUnit{d: '1', end: i + 1, kind: unitWord}
 		}
+		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
+			return digitUnit{}
+		}
 		for _, w := range wordsByLetter[c|0x20-'a'] {
 			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
 				if w.repeat > 0 {
@@ -381,6 +436,12 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			}
 		}
 	case c >= 0xE0:
+		if c < 0xF0 && i+1 < len(s) && unitRunes[int(c&0x0F)<<6|int(s[i+1]&0x3F)] == 0 {
+			// The first two bytes of a three-byte rune give its block of
+			// 64 in unitRunes: none of them is a unit. (Were the bytes not
+			// UTF-8, the rune would be U+FFFD, which is no unit either.)
+			return digitUnit{}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r < 0x10000 && unitRunes[r>>6]&(1<<(r&63)) == 0 {
 			return digitUnit{}
@@ -392,7 +453,7 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			}
 			return digitUnit{d: byte('0' + d), end: i + n, kind: kind}
 		}
-		for _, w := range wordsByRune[r] {
+		for _, w := range runeWords(r) {
 			if strings.HasPrefix(s[i:], w.w) {
 				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
 			}
@@ -426,14 +487,39 @@ func sepAt(s string, i int) int {
 		return 0
 	}
 	r, n := utf8.DecodeRuneInString(s[i:])
-	switch {
-	case r == '\u200B' || r == '\u200D' || r == '\uFE0F' || r == '\u00A0':
-		return n
-	case unicode.In(r, unicode.So, unicode.Sk, unicode.Sm, unicode.Pd, unicode.Po) && symbolDigit(r) < 0:
+	if r < 0x10000 {
+		if sepRunes[r>>6]&(1<<(r&63)) != 0 {
+			return n
+		}
+		return 0
+	}
+	if isSepRune(r) {
 		return n
 	}
 	return 0
 }
+
+// isSepRune reports whether a rune that is not ASCII may stand between
+// the digits of a pulled-apart number.
+func isSepRune(r rune) bool {
+	switch {
+	case r == '\u200B' || r == '\u200D' || r == '\uFE0F' || r == '\u00A0':
+		return true
+	case unicode.In(r, unicode.So, unicode.Sk, unicode.Sm, unicode.Pd, unicode.Po) && symbolDigit(r) < 0:
+		return true
+	}
+	return false
+}
+
+// sepRunes is isSepRune for the runes below U+10000, as a bitmap.
+var sepRunes = func() (t [0x10000 / 64]uint64) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if isSepRune(r) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
 
 // Limits of what stands between two units: three separator runes, and no
 // more than 16 bytes of them (an emoji with its variation selector is 7).
@@ -478,12 +564,16 @@ const (
 func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
 	var buf []byte
+	var cuts []int // lengths of buf where a separator stood
 	for i := 0; i < len(s); {
+		for i < len(s) && unitClass[s[i]] == classOther {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		var u digitUnit
 		switch unitClass[s[i]] {
-		case classOther:
-			i++
-			continue
 		case classLetter:
 		default:
 			u = unitAt(s, i, false)
@@ -501,7 +591,7 @@ func spellDigits(s string) (string, *spanMap) {
 		start, end := i, u.end
 		buf = buf[:0]
 		special, singles, group, glued, odd := 0, 0, 0, false, false
-		var cuts []int // lengths of buf where a separator stood
+		cuts = cuts[:0]
 		for {
 			if u.kind == unitRepeat {
 				// "double eight": the next unit, as many times.
@@ -654,21 +744,51 @@ func plusBefore(s string, start int) int {
 // filter ("recruit at gmail dot com", "2836617705艾特qq点com",
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
-	atWords  = []string{"at", "et", "艾特", "圈a", "แอท", "a còng", "acong"}
-	dotWords = []string{"dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik"}
+	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong")
+	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik")
 )
+
+// A wordSet is a list of at-words or dot-words (lower case, at least two
+// bytes long) with a bit set for the first two bytes of each, so that
+// wordAt turns down most places with one look-up.
+type wordSet struct {
+	words []string
+	pairs pairSet
+}
+
+func newWordSet(words ...string) *wordSet {
+	ws := &wordSet{words: words}
+	for _, w := range words {
+		ws.pairs.add(w)
+	}
+	return ws
+}
+
+// mayStart reports whether one of the words may start at s[j]: whether
+// s[j:j+2], ASCII letters folded to lower case, starts one of them.
+func (ws *wordSet) mayStart(s string, j int) bool { return ws.pairs.has(s, j) }
 
 // wordStarts marks the bytes an at-word or dot-word starts with: the
 // first letter of a Latin one in both cases, the first byte of another.
 var wordStarts = func() (t [256]bool) {
-	for _, ws := range [][]string{atWords, dotWords} {
-		for _, w := range ws {
+	for _, ws := range []*wordSet{atWords, dotWords} {
+		for _, w := range ws.words {
 			c := w[0]
 			t[c] = true
 			if c >= 'a' && c <= 'z' {
 				t[c-'a'+'A'] = true
 			}
 		}
+	}
+	return t
+}()
+
+// wordLeads marks the bytes where mayStartWord may be true: a space, or
+// the first byte of a word that is not Latin.
+var wordLeads = func() (t [256]bool) {
+	t[' '] = true
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = wordStarts[c]
 	}
 	return t
 }()
@@ -699,7 +819,10 @@ var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "in
 func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		if !mayStartWord(s, i) {
+		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
+			i++
+		}
+		if i == len(s) || !mayStartWord(s, i) {
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
@@ -789,12 +912,15 @@ func isHandleStart(c byte) bool { return isLetter(c) || c == '_' }
 // wordAt reads one of words at s[i]: a Latin word with a space on each
 // side (the spaces are part of it), another one with optional spaces
 // around it. It returns where the word and its spaces start and end.
-func wordAt(s string, i int, words []string) (start, end int, ok bool) {
+func wordAt(s string, i int, words *wordSet) (start, end int, ok bool) {
 	j := i
 	for j < len(s) && s[j] == ' ' {
 		j++
 	}
-	for _, wd := range words {
+	if !words.mayStart(s, j) {
+		return 0, 0, false
+	}
+	for _, wd := range words.words {
 		if !hasPrefixFoldASCII(s[j:], wd) {
 			continue
 		}
@@ -862,6 +988,11 @@ const minSpacedLetters = 6
 func closeSpaces(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
+		// Every case below needs a space, 'm' or '@' at i, or a space
+		// after it: skip the bytes that have neither.
+		for i+1 < len(s) && !closeStarts[s[i]] && s[i+1] != ' ' {
+			i++
+		}
 		c := s[i]
 		switch {
 		case c == ' ' && at(s, i+1) == '_' && at(s, i+2) == ' ' && i > 0 && isAlnum(s[i-1]) && isAlnum(at(s, i+3)):
@@ -926,6 +1057,9 @@ func closeSpaces(s string) (string, *spanMap) {
 	}
 	return w.finish()
 }
+
+// closeStarts marks the bytes that may start one of closeSpaces' cases.
+var closeStarts = [256]bool{' ': true, 'm': true, '@': true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,

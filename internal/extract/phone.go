@@ -51,6 +51,9 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 			}
 		}
 		if cc == 0 {
+			if intlInvalid(d) {
+				return "", false, true
+			}
 			return "", false, false
 		}
 	} else {
@@ -73,10 +76,125 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 	return "+" + strconv.Itoa(int(cc)) + national, true, true
 }
 
+// intlInvalid reports, for the digits d after a '+' outside trunkZero,
+// whether phonenumbers.Parse and IsValidNumber would surely turn the number
+// down, so that the library's slow parse is spared for them: it starts with
+// 0 or with no known country code, or the national number after the code,
+// with or without what the main region's national prefix rule would strip,
+// matches the general description of none of the code's regions. False
+// means it cannot tell.
+func intlInvalid(d string) bool {
+	if !allDigits(d) {
+		return false
+	}
+	if len(d) <= 2 || d[0] == '0' {
+		return true // too short after the '+', or no country code starts with 0
+	}
+	// Like the library, take the shortest prefix that is a country code.
+	for l := 1; l <= 3 && l <= len(d); l++ {
+		cc := int(atoi32(d[:l]))
+		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) == 0 {
+			continue
+		}
+		r := callingCodes()[cc]
+		if r == nil {
+			return false
+		}
+		national := d[l:]
+		if r.general(national) {
+			return false
+		}
+		if r.prefix != nil {
+			loc := r.prefix.FindStringIndex(national)
+			if loc != nil && (r.transform || r.general(national[loc[1]:])) {
+				return false // stripped, or rewritten by a rule not modelled here
+			}
+		}
+		return true
+	}
+	return true
+}
+
+// ccRule is what intlInvalid knows of the national numbers of one country
+// calling code: the general description of each of its regions, and the
+// national prefix its main region's rules strip as a number is parsed.
+type ccRule struct {
+	generals  []*numberDesc
+	prefix    *regexp.Regexp // "^(?:prefix)"; nil if none
+	transform bool           // a number the prefix matches may be rewritten, not only stripped
+}
+
+// general reports whether the national number matches the general
+// description of one of the regions.
+func (r *ccRule) general(national string) bool {
+	for _, g := range r.generals {
+		if g.match(national) {
+			return true
+		}
+	}
+	return false
+}
+
+// callingCodes builds, once, the rule of each country calling code. A code
+// is left out where a region has no general description, or where its main
+// region, whose rules Parse applies to the national number, has a national
+// prefix transform rule but no prefix to apply it to.
+var callingCodes = sync.OnceValue(func() map[int]*ccRule {
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return nil
+	}
+	out := map[int]*ccRule{}
+	unsure := map[int]bool{}
+	for _, m := range coll.GetMetadata() {
+		cc := int(m.GetCountryCode())
+		g := compileDesc(m.GetGeneralDesc())
+		if g == nil {
+			unsure[cc] = true
+			continue
+		}
+		r := out[cc]
+		if r == nil {
+			r = &ccRule{}
+			out[cc] = r
+		}
+		r.generals = append(r.generals, g)
+		if phonenumbers.GetRegionCodeForCountryCode(cc) == m.GetId() {
+			r.transform = m.GetNationalPrefixTransformRule() != ""
+			if p := m.GetNationalPrefixForParsing(); p != "" {
+				if r.prefix, err = regexp.Compile("^(?:" + p + ")"); err != nil {
+					unsure[cc] = true
+				}
+			} else if r.transform {
+				unsure[cc] = true
+			}
+		}
+	}
+	for cc := range unsure {
+		delete(out, cc)
+	}
+	return out
+})
+
+// compileDesc compiles a number description of the metadata, or returns
+// nil if there is none or its pattern does not compile.
+func compileDesc(d *phonenumbers.PhoneNumberDesc) *numberDesc {
+	if d == nil {
+		return nil
+	}
+	re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+	if err != nil {
+		return nil
+	}
+	dfa, _ := compileDigitDFA(d.GetNationalNumberPattern())
+	return &numberDesc{lengths: d.PossibleLength, pattern: re, dfa: dfa}
+}
+
 // numberDesc is one number description of a region's metadata, compiled.
 type numberDesc struct {
 	lengths []int32 // possible lengths of national numbers; empty: any
 	pattern *regexp.Regexp
+	dfa     *digitDFA // the pattern as an automaton; nil if it could not be built
 }
 
 func (d *numberDesc) match(national string) bool {
@@ -85,6 +203,9 @@ func (d *numberDesc) match(national string) bool {
 	}
 	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(national))) {
 		return false
+	}
+	if d.dfa != nil && allDigits(national) {
+		return d.dfa.match(national)
 	}
 	return d.pattern.MatchString(national)
 }
@@ -117,27 +238,17 @@ var validators = sync.OnceValue(func() map[string]*validator {
 	if err != nil {
 		return nil
 	}
-	compile := func(d *phonenumbers.PhoneNumberDesc) *numberDesc {
-		if d == nil {
-			return nil
-		}
-		re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
-		if err != nil {
-			return nil
-		}
-		return &numberDesc{lengths: d.PossibleLength, pattern: re}
-	}
 	out := make(map[string]*validator)
 	for _, m := range coll.GetMetadata() {
 		if trunkZeroRegions[m.GetId()] == 0 {
 			continue
 		}
-		v := &validator{general: compile(m.GetGeneralDesc()), mobile: compile(m.GetMobile()), sameMobileFixedLines: m.GetSameMobileAndFixedLinePattern()}
+		v := &validator{general: compileDesc(m.GetGeneralDesc()), mobile: compileDesc(m.GetMobile()), sameMobileFixedLines: m.GetSameMobileAndFixedLinePattern()}
 		for _, d := range []*phonenumbers.PhoneNumberDesc{
 			m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(), m.GetPersonalNumber(),
 			m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine(),
 		} {
-			if c := compile(d); c != nil {
+			if c := compileDesc(d); c != nil {
 				v.types = append(v.types, c)
 			}
 		}
@@ -224,18 +335,22 @@ type phoneRun struct {
 	digits     [maxPhoneDigits + 1]byte   // ASCII
 	groupsA    [maxPhoneDigits + 1]int    // digits in each group
 	endsA      [maxPhoneDigits + 1]int    // end offset in t of each group
-	sepsA      [maxPhoneDigits + 1]string // separator before each group after the first
-	groups     []int                      // groupsA[:ng], and so on
-	ends       []int
-	seps       []string
+	sepsA      [maxPhoneDigits + 1]string // separator after each group but the last
 }
+
+// groups returns the digits in each group; ends and seps the rest.
+func (r *phoneRun) groups() []int  { return r.groupsA[:r.ng] }
+func (r *phoneRun) ends() []int    { return r.endsA[:r.ng] }
+func (r *phoneRun) seps() []string { return r.sepsA[:r.ng] }
 
 // maxPhoneDigits bounds a run; longer runs of digits are not phone numbers.
 const maxPhoneDigits = 18
 
 // readPhoneRun reads the run starting at t[i] ('+', '(' or a digit).
 func readPhoneRun(r *phoneRun, t string, i int) bool {
-	*r = phoneRun{start: i}
+	// Reset what is read; the arrays are only read up to nd and ng, so
+	// they are not cleared (a kilobyte, strings among it, per call).
+	r.start, r.end, r.plus, r.nd, r.ng = i, 0, false, 0, 0
 	p := i
 	if t[p] == '+' {
 		r.plus = true
@@ -281,11 +396,10 @@ func readPhoneRun(r *phoneRun, t string, i int) bool {
 		p = q
 	}
 	if group > 0 {
-		r.groupsA[r.ng], r.endsA[r.ng] = group, p
+		r.groupsA[r.ng], r.endsA[r.ng], r.sepsA[r.ng] = group, p, ""
 		r.ng++
 	}
 	r.end = p
-	r.groups, r.ends, r.seps = r.groupsA[:r.ng], r.endsA[:r.ng], r.sepsA[:r.ng]
 	return r.ng > 0
 }
 
@@ -334,23 +448,20 @@ func (r *phoneRun) looksLikeDate(k int) bool {
 	if k != 3 {
 		return false
 	}
-	for _, s := range r.seps[:k-1] {
+	for _, s := range r.seps()[:k-1] {
 		if strings.TrimSpace(s) != "." && strings.TrimSpace(s) != "-" && strings.TrimSpace(s) != "/" {
 			return false
 		}
 	}
-	g := r.groups
+	g := r.groups()
 	return g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2) || g[0] == 4 && g[1] <= 2 && g[2] <= 2
 }
 
 // phoneAt tries to read a phone number at t[i]. It returns the E.164 value,
 // the span, the confidence, and where scanning should resume.
-func (s *scanner) phoneAt(i int, labelled bool) (value string, start, end int, conf float64, next int) {
+// r is scratch space for the run.
+func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, start, end int, conf float64, next int) {
 	t := s.t
-	if s.run == nil {
-		s.run = new(phoneRun)
-	}
-	r := s.run
 	if !readPhoneRun(r, t, i) {
 		return "", 0, 0, 0, max(r.end, i+1)
 	}
@@ -358,24 +469,24 @@ func (s *scanner) phoneAt(i int, labelled bool) (value string, start, end int, c
 		return "", 0, 0, 0, r.end
 	}
 	next = i + 1
-	if len(r.ends) > 0 {
-		next = r.ends[0]
+	if len(r.ends()) > 0 {
+		next = r.ends()[0]
 	}
 	// Try the whole run, then drop trailing groups: "call 012 345 678 2
 	// times", "012345678 098765432".
-	for k := len(r.groups); k >= 1; k-- {
+	for k := len(r.groups()); k >= 1; k-- {
 		n := 0
-		for _, g := range r.groups[:k] {
+		for _, g := range r.groups()[:k] {
 			n += g
 		}
-		e := r.ends[k-1]
-		if k < len(r.groups) && strings.TrimSpace(r.seps[k-1]) != "" {
+		e := r.ends()[k-1]
+		if k < len(r.groups()) && strings.TrimSpace(r.seps()[k-1]) != "" {
 			continue // only a space splits two numbers: "012345678 098765432"
 		}
 		if n < 8 || !phoneRightOK(t, e) || r.looksLikeDate(k) {
 			continue
 		}
-		if k == len(r.groups) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
+		if k == len(r.groups()) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
 			e++ // "(+855) 12 345 678)" is rare; "(012 345 678)" is not
 		}
 		v, c := s.readPhone(r, k, string(r.digits[:n]), labelled)
@@ -430,7 +541,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 			}
 		}
 		return found, 0.6
-	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && (k == 1 || slices.Equal(r.groups[:k], []int{3, 4, 4})):
+	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && (k == 1 || slices.Equal(r.groups()[:k], []int{3, 4, 4})):
 		// A mainland China mobile number, written without +86 as usual.
 		if v, ok := parsePhone(d, "CN"); ok {
 			if s.region == "CN" || labelled {
@@ -441,7 +552,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 	}
 	// A country code written without '+': only when labelled, or grouped so
 	// that the first group is a country code of the region.
-	if labelled || k > 1 && regionCodes[d[:r.groups[0]]] {
+	if labelled || k > 1 && regionCodes[d[:r.groups()[0]]] {
 		if v, ok := parsePhone("+"+d, ""); ok {
 			return v, 0.7
 		}
@@ -452,6 +563,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 // phones finds phone numbers outside the spans other extractors claimed.
 func (s *scanner) phones() {
 	t := s.t
+	var run phoneRun
 	for i := 0; i < len(t); {
 		if !phoneStart[t[i]] {
 			i++
@@ -474,7 +586,7 @@ func (s *scanner) phones() {
 			continue
 		}
 		labelled := s.phoneLabelled(i)
-		v, start, end, conf, next := s.phoneAt(i, labelled)
+		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
 			if k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 40, s.labelGap); ok {

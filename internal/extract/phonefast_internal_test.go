@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -69,5 +70,78 @@ func TestValidatorsAgree(t *testing.T) {
 	}
 	if valid < 500 {
 		t.Errorf("only %d of the numbers were valid: the test does not cover valid numbers", valid)
+	}
+}
+
+// TestIntlInvalidAgrees checks that every international number intlInvalid
+// turns down is one phonenumbers turns down too: random digits after '+',
+// led by every calling code the library knows, then by random digits, and
+// a few written cases.
+func TestIntlInvalidAgrees(t *testing.T) {
+	var codes []int
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		codes = append(codes, cc)
+	}
+	slices.Sort(codes)
+	rng := rand.New(rand.NewPCG(7, 8))
+	nums := []string{"+0012345678", "+050000", "+12", "+1", "+12345678", "+1099012345", "+34567890", "+2025550123", "+999123456"}
+	for _, cc := range codes {
+		for range 40 {
+			b := []byte("+" + strconv.Itoa(cc))
+			for n := rng.IntN(14); n > 0; n-- {
+				b = append(b, byte('0'+rng.IntN(10)))
+			}
+			nums = append(nums, string(b))
+		}
+	}
+	for range 5000 {
+		b := []byte("+")
+		for n := 1 + rng.IntN(16); n > 0; n-- {
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		nums = append(nums, string(b))
+	}
+	// Valid numbers: the library's examples of every type in every region,
+	// and the same with a digit changed, added or cut.
+	valid := 0
+	for region := range phonenumbers.GetSupportedRegions() {
+		for typ := phonenumbers.FIXED_LINE; typ <= phonenumbers.VOICEMAIL; typ++ {
+			ex := phonenumbers.GetExampleNumberForType(region, typ)
+			if ex == nil {
+				continue
+			}
+			num := phonenumbers.Format(ex, phonenumbers.E164)
+			nums = append(nums, num)
+			valid++
+			k := 2 + rng.IntN(len(num)-2)
+			c := string(rune('0' + rng.IntN(10)))
+			nums = append(nums, num[:k]+c+num[k+1:], num[:k]+c+num[k:], num[:k]+num[k+1:])
+		}
+	}
+	if valid < 500 {
+		t.Fatalf("only %d example numbers", valid)
+	}
+	rejected := 0
+	for _, num := range nums {
+		if !intlInvalid(num[1:]) {
+			continue
+		}
+		rejected++
+		if pn, err := phonenumbers.Parse(num, ""); err == nil && phonenumbers.IsValidNumber(pn) {
+			t.Errorf("intlInvalid(%q) is true, but phonenumbers reads it as valid", num)
+		}
+	}
+	if rejected < len(nums)/4 {
+		t.Errorf("intlInvalid turned down only %d of %d numbers: the test does not exercise it", rejected, len(nums))
+	}
+	for _, num := range []string{"+0012345678", "+123456", "+34567890", "+12", "+12345678", "+1099012345", "+55551234"} {
+		if !intlInvalid(num[1:]) {
+			t.Errorf("intlInvalid(%q) = false, want true", num)
+		}
+	}
+	for _, num := range []string{"+12025550123", "+441234567890", "+8613812345678", "+5511987654321", "+12a"} {
+		if intlInvalid(num[1:]) {
+			t.Errorf("intlInvalid(%q) = true, want false", num)
+		}
 	}
 }

@@ -145,14 +145,20 @@ func cleanHost(h string) (host, domain string, ok bool) {
 	}
 	// An ICANN suffix, or a private one under it ("blogspot.com"); "*.kh"
 	// style wildcard rules make "kh" alone unknown, so ask about the host.
-	if ps, icann := publicsuffix.PublicSuffix(h); !icann && strings.IndexByte(ps, '.') < 0 {
+	ps, icann := publicsuffix.PublicSuffix(h)
+	if !icann && strings.IndexByte(ps, '.') < 0 {
 		return "", "", false
 	}
-	d, err := publicsuffix.EffectiveTLDPlusOne(h)
-	if err != nil {
+	// The registrable domain, as publicsuffix.EffectiveTLDPlusOne finds it
+	// (h has no empty label), without looking the suffix up again.
+	if len(h) <= len(ps) {
 		return "", "", false
 	}
-	return h, d, true
+	i := len(h) - len(ps) - 1
+	if h[i] != '.' {
+		return "", "", false
+	}
+	return h, h[1+strings.LastIndexByte(h[:i], '.'):], true
 }
 
 // urlTail returns the end of the port, path, query and fragment that follow

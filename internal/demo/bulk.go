@@ -107,6 +107,9 @@ func Bulk(ctx context.Context, srv *server.Server, opt BulkOptions) (*BulkResult
 		return nil, fmt.Errorf("demo: bulk: %w", err)
 	}
 	res.Store = time.Since(start)
+	if err := srv.DB.AnalyzeReports(ctx); err != nil {
+		return nil, fmt.Errorf("demo: bulk: %w", err)
+	}
 
 	// The server's sequencer integrates the entries as they come; wait
 	// until it has them all, so every statement has its receipt.

@@ -253,6 +253,13 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, p *Plan, o Options) 
 		return nil, fmt.Errorf("ingest: import %s: %w", p.Source, err)
 	}
 	res.Created = len(created)
+	if res.Created >= analyzeAfter {
+		// A large import changes the tables' statistics at once; the
+		// linking jobs it queues read them (see store.DB.AnalyzeReports).
+		if err := s.db.AnalyzeReports(ctx); err != nil {
+			s.log.WarnContext(ctx, "ingest: refreshing the planner's statistics after a large import failed", "err", err)
+		}
+	}
 	s.intake.Imported(ctx, res.Reports)
 	for i, r := range created {
 		for _, at := range r.Attachments {
@@ -265,6 +272,10 @@ func (s *Service) Import(ctx context.Context, a auth.Actor, p *Plan, o Options) 
 	}
 	return res, nil
 }
+
+// analyzeAfter is how many reports an import creates before it refreshes
+// the planner's statistics (PostgreSQL).
+const analyzeAfter = 10_000
 
 // MaxFetch bounds an attachment fetched from Kobo (intake checks it
 // against its own, smaller limit).

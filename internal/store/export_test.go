@@ -110,3 +110,11 @@ func (db *DB) QueryStrings(ctx context.Context, query string, args ...any) ([][]
 	}
 	return out, rows.Err()
 }
+
+// RelTuples is PostgreSQL's planner estimate of table's rows (-1 before
+// the table was ever analyzed or vacuumed), for tests of AnalyzeReports.
+func (db *DB) RelTuples(ctx context.Context, table string) (float64, error) {
+	var n float64
+	err := db.r.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = $1 AND relkind = 'r'`, table).Scan(&n)
+	return n, err
+}

@@ -142,5 +142,14 @@ func restorePostgres(ctx context.Context, e *env, cfg *config.Config, dump strin
 		return err
 	}
 	e.log.Info("restore: database loaded", "took", time.Since(start).Round(time.Millisecond))
-	return nil
+	// pg_restore leaves the planner without statistics until autovacuum
+	// gets to every table (see store.DB.AnalyzeReports): gather them now.
+	if db, err = openStore(ctx, cfg); err != nil {
+		return err
+	}
+	defer db.Close()
+	p = startProgress(e, "restore: ANALYZE (the planner's statistics)", 0)
+	err = db.AnalyzeAll(ctx)
+	p.Done()
+	return err
 }

@@ -88,9 +88,12 @@ func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// close closes the statements and forgets them, so that a read after the
+// pool closed fails as the pool does ("database is closed": unavailable).
 func (c *stmtCache) close() error {
 	var err error
-	c.m.Range(func(_, s any) bool {
+	c.m.Range(func(q, s any) bool {
+		c.m.Delete(q)
 		err = errors.Join(err, s.(*sql.Stmt).Close())
 		return true
 	})

@@ -57,8 +57,9 @@ func IsUnavailable(err error) bool {
 	if errors.As(err, &ne) {
 		return true
 	}
-	// database/sql does not export the error a closed pool returns.
-	return strings.Contains(err.Error(), "sql: database is closed")
+	// database/sql does not export the errors a closed pool, or a
+	// statement prepared on it before it closed, returns.
+	return strings.Contains(err.Error(), "sql: database is closed") || strings.Contains(err.Error(), "sql: statement is closed")
 }
 
 // SQLite primary result codes (sqlite3.h).

@@ -22,6 +22,11 @@ func TestIsUnavailable(t *testing.T) {
 	ctx := context.Background()
 	t.Run("closed", func(t *testing.T) {
 		storetest.Engines(t, func(t *testing.T, db *store.DB) {
+			// Read once first, so that the statement is prepared and kept
+			// on SQLite's reader pool (store.Q.hotRow) when it closes.
+			if _, err := db.Read().PublicIntakeOrganisation(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
 			db.Close()
 			_, err := db.Read().PublicIntakeOrganisation(ctx)
 			if err == nil || !store.IsUnavailable(err) {

@@ -341,7 +341,8 @@ func (s *Server) WarnSetup(ctx context.Context) {
 // needs it in shared_buffers (with the default 128 MB it read from the OS
 // cache and missed its target at a million reports); the planner needs
 // effective_cache_size to count on the identifiers and the search index's
-// key being cached.
+// key being cached; and the planner needs current statistics of the large
+// tables (after a load by hand, before autovacuum got to them).
 func PostgresWarnings(m store.PostgresMemory) []string {
 	mb := func(n int64) string { return fmt.Sprintf("%d MB", (n+1<<20-1)>>20) }
 	var out []string
@@ -352,6 +353,10 @@ func PostgresWarnings(m store.PostgresMemory) []string {
 	if hot := m.Identifiers + m.SearchKey; m.EffectiveCache > 0 && m.EffectiveCache < hot {
 		out = append(out, fmt.Sprintf("PostgreSQL's effective_cache_size (%s) is smaller than the identifiers table and the search index's key together (%s): give the machine that much memory for its cache and set effective_cache_size to it (docs/operations.md, \"PostgreSQL settings\")",
 			mb(m.EffectiveCache), mb(hot)))
+	}
+	if len(m.Unanalyzed) > 0 {
+		out = append(out, fmt.Sprintf("PostgreSQL has no current planner statistics for %s (never analyzed, or more than half the rows changed since): run ANALYZE on the database; until autovacuum gets to them a query may scan a whole table (docs/operations.md, \"PostgreSQL settings\")",
+			strings.Join(m.Unanalyzed, ", ")))
 	}
 	return out
 }

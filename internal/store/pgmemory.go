@@ -17,7 +17,17 @@ type PostgresMemory struct {
 	// SearchKey is the search index's key (search_terms' primary key):
 	// every staff search reads it.
 	SearchKey int64
+	// Unanalyzed lists the large tables (10,000 rows or more) whose
+	// planner statistics are missing or stale — never analyzed, or more
+	// than half their rows changed since — in name order. With them a
+	// generic plan may scan a whole table (docs/benchmarks.md,
+	// "Incremental update").
+	Unanalyzed []string
 }
+
+// staleTables are the tables whose statistics PostgresMemory checks: those
+// the hot paths read through prepared statements.
+var staleTables = []string{"reports", "statements", "statement_versions", "data_keys", "identifiers", "identifier_occurrences", "report_links", "identifier_trust", "search_terms", "jobs"}
 
 // PostgresMemory reads the memory settings and the sizes of the hot
 // tables. It is meant for PostgreSQL only; on SQLite it returns zeros.
@@ -33,6 +43,24 @@ func (db *DB) PostgresMemory(ctx context.Context) (PostgresMemory, error) {
 		pg_indexes_size('search_terms')`).Scan(&m.SharedBuffers, &m.EffectiveCache, &m.Identifiers, &m.SearchKey)
 	if err != nil {
 		return m, fmt.Errorf("store: postgresql memory settings: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT relname FROM pg_stat_user_tables
+		WHERE relname = ANY($1::text[]) AND n_live_tup >= 10000
+		AND (COALESCE(last_analyze, last_autoanalyze) IS NULL OR n_mod_since_analyze > n_live_tup / 2)
+		ORDER BY relname`, staleTables)
+	if err != nil {
+		return m, fmt.Errorf("store: postgresql statistics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return m, fmt.Errorf("store: postgresql statistics: %w", err)
+		}
+		m.Unanalyzed = append(m.Unanalyzed, t)
+	}
+	if err := rows.Err(); err != nil {
+		return m, fmt.Errorf("store: postgresql statistics: %w", err)
 	}
 	return m, nil
 }

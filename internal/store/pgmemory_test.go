@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ func TestPostgresMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		if db.Engine == store.SQLite {
-			if m != (store.PostgresMemory{}) {
+			if !reflect.DeepEqual(m, store.PostgresMemory{}) {
 				t.Errorf("SQLite: %+v, want zeros", m)
 			}
 			return
@@ -27,6 +28,11 @@ func TestPostgresMemory(t *testing.T) {
 		// are at least PostgreSQL's minimums.
 		if m.SharedBuffers < 128<<10 || m.EffectiveCache < 8<<10 || m.Identifiers <= 0 || m.SearchKey <= 0 {
 			t.Errorf("PostgreSQL: %+v", m)
+		}
+		// A new database's tables are far below the size at which stale
+		// statistics are worth a warning.
+		if len(m.Unanalyzed) != 0 {
+			t.Errorf("PostgreSQL: a new database's tables reported without statistics: %v", m.Unanalyzed)
 		}
 	})
 }

@@ -419,10 +419,22 @@ func queue(ctx context.Context, q store.Q, orgID, event string, data map[string]
 	if err != nil {
 		return fmt.Errorf("webhooks: queue %s: %w", event, err)
 	}
+	return queueTo(ctx, q, es, orgID, event, data, now, once)
+}
+
+// wants tells whether endpoint e is on and asked for event.
+func wants(e *store.WebhookEndpoint, event string) bool {
+	return e.Enabled && slices.Contains(splitEvents(e.Events), event)
+}
+
+// queueTo is queue to the endpoints es of organisation orgID, read in q's
+// transaction.
+func queueTo(ctx context.Context, q store.Q, es []*store.WebhookEndpoint, orgID, event string, data map[string]string, now time.Time, once string) error {
+	var err error
 	var body []byte
 	var jobs []*store.Job
 	for _, e := range es {
-		if !e.Enabled || !slices.Contains(splitEvents(e.Events), event) {
+		if !wants(e, event) {
 			continue
 		}
 		if body == nil {
@@ -464,10 +476,10 @@ func (s *Service) Report(ctx context.Context, reportID string) error {
 // read of the reports, one of each organisation's endpoints, and one
 // transaction for the reports of organisations with an endpoint that wants
 // them — none at all when no endpoint does, the common case, so the job
-// costs intake's single writer nothing (issue #19). An endpoint made after
-// a report was received is never sent it (as queue decides), so reading
-// the endpoints before the transaction misses none that matter. It returns
-// the reports that failed, each with its error.
+// costs intake's single writer nothing (issue #19). The transaction reads
+// each such organisation's endpoints again, once, so it queues to what is
+// there when it commits. It returns the reports that failed, each with its
+// error.
 func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]error {
 	failAll := func(ids []string, err error) map[string]error {
 		failed := make(map[string]error, len(ids))
@@ -480,45 +492,53 @@ func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]erro
 	if err != nil {
 		return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
 	}
-	wants := map[string]bool{}
-	var announce []*store.Report
+	byOrg := map[string][]*store.Report{}
+	var orgs []string
 	for _, id := range ids {
 		r, ok := rs[id]
 		if !ok || r.OrgID == "" {
 			continue // erased or never stored: nothing to announce
 		}
-		want, seen := wants[r.OrgID]
-		if !seen {
-			es, err := s.db.Read().WebhookEndpoints(ctx, r.OrgID)
-			if err != nil {
-				return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
-			}
-			want = slices.ContainsFunc(es, func(e *store.WebhookEndpoint) bool {
-				return e.Enabled && slices.Contains(splitEvents(e.Events), ReportReceived)
-			})
-			wants[r.OrgID] = want
+		if byOrg[r.OrgID] == nil {
+			orgs = append(orgs, r.OrgID)
 		}
-		if want {
-			announce = append(announce, r)
+		byOrg[r.OrgID] = append(byOrg[r.OrgID], r)
+	}
+	var announce []string // organisations with an endpoint that wants new reports
+	for _, org := range orgs {
+		es, err := s.db.Read().WebhookEndpoints(ctx, org)
+		if err != nil {
+			return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
+		}
+		if slices.ContainsFunc(es, func(e *store.WebhookEndpoint) bool { return wants(e, ReportReceived) }) {
+			announce = append(announce, org)
 		}
 	}
 	if len(announce) == 0 {
 		return nil
 	}
 	err = s.db.Tx(ctx, func(q store.Q) error {
-		for _, r := range announce {
-			if err := queue(ctx, q, r.OrgID, ReportReceived, map[string]string{"report_id": r.ID, "org_id": r.OrgID}, store.Time(r.ReceivedAt), r.ID); err != nil {
-				return err
+		for _, org := range announce {
+			es, err := q.WebhookEndpoints(ctx, org)
+			if err != nil {
+				return fmt.Errorf("webhooks: announce reports: %w", err)
+			}
+			for _, r := range byOrg[org] {
+				if err := queueTo(ctx, q, es, org, ReportReceived, map[string]string{"report_id": r.ID, "org_id": org}, store.Time(r.ReceivedAt), r.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		ids := make([]string, len(announce))
-		for i, r := range announce {
-			ids[i] = r.ID
+		var failed []string
+		for _, org := range announce {
+			for _, r := range byOrg[org] {
+				failed = append(failed, r.ID)
+			}
 		}
-		return failAll(ids, err)
+		return failAll(failed, err)
 	}
 	return nil
 }

@@ -32,12 +32,16 @@ var (
 		"How long the oldest due job of a kind has been due.", []string{"kind"}, nil)
 	trustPendingDesc = prometheus.NewDesc("vigil_trust_pending",
 		"Identifiers whose public-check assessment waits to be weighed again (links.RunTrust); a check of one weighs its reports itself.", nil, nil)
+	checkpointsDesc = prometheus.NewDesc("vigil_sqlite_checkpoints_total",
+		"SQLite's background checkpoints of its write-ahead log, by result (ok, failed).", []string{"result"}, nil)
+	checkpointBehindDesc = prometheus.NewDesc("vigil_sqlite_wal_pages_behind",
+		"Pages in SQLite's write-ahead log not yet in the database file after the latest background checkpoint.", nil, nil)
 	scrapeErrDesc = prometheus.NewDesc("vigil_metrics_database_up",
 		"1 when the database answered this scrape's queries, else 0.", nil, nil)
 )
 
 func (c dbCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{ledgerSizeDesc, ledgerPendingDesc, ledgerLagDesc, jobsDesc, jobsAgeDesc, trustPendingDesc, scrapeErrDesc} {
+	for _, d := range []*prometheus.Desc{ledgerSizeDesc, ledgerPendingDesc, ledgerLagDesc, jobsDesc, jobsAgeDesc, trustPendingDesc, checkpointsDesc, checkpointBehindDesc, scrapeErrDesc} {
 		ch <- d
 	}
 }
@@ -47,6 +51,12 @@ func (c dbCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	up := 1.0
 	defer func() { ch <- prometheus.MustNewConstMetric(scrapeErrDesc, prometheus.GaugeValue, up) }()
+	if c.db.Engine == store.SQLite {
+		ck := c.db.Checkpoints()
+		ch <- prometheus.MustNewConstMetric(checkpointsDesc, prometheus.CounterValue, float64(ck.Runs), "ok")
+		ch <- prometheus.MustNewConstMetric(checkpointsDesc, prometheus.CounterValue, float64(ck.Failures), "failed")
+		ch <- prometheus.MustNewConstMetric(checkpointBehindDesc, prometheus.GaugeValue, float64(ck.Behind))
+	}
 	q := c.db.Read()
 	now := time.Now()
 	size := int64(0)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/staff"
+	"github.com/vigil-project/vigil/internal/store"
 )
 
 // TestMetricsScrape: a scraper with the token reads the runtime, the
@@ -61,7 +62,7 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	for _, want := range []string{
+	wants := []string{
 		`(?m)^go_goroutines \d+`,
 		`(?m)^process_resident_memory_bytes `,
 		`(?m)^vigil_http_requests_total\{code="201",route="POST /api/v1/reports"\} 1$`,
@@ -74,7 +75,11 @@ func TestMetricsScrape(t *testing.T) {
 		`(?m)^vigil_jobs\{kind="links",state="due"\} 0$`,
 		`(?m)^vigil_trust_pending \d+$`,
 		`(?m)^vigil_metrics_database_up 1$`,
-	} {
+	}
+	if srv.DB.Engine == store.SQLite {
+		wants = append(wants, `(?m)^vigil_sqlite_checkpoints_total\{result="failed"\} 0$`, `(?m)^vigil_sqlite_wal_pages_behind \d+$`)
+	}
+	for _, want := range wants {
 		if !regexp.MustCompile(want).MatchString(body) {
 			t.Errorf("/metrics lacks %s", want)
 		}

@@ -404,10 +404,8 @@ func (db *DB) SealPlaintextReasons(ctx context.Context, sealFn func(eventID, rea
 		}
 	}
 	if n > 0 && db.Engine == SQLite {
-		for _, stmt := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-			if _, err := db.w.ExecContext(ctx, stmt); err != nil {
-				return n, fmt.Errorf("store: after sealing audit reasons: %s: %w", stmt, err)
-			}
+		if err := db.vacuum(ctx, db.w); err != nil {
+			return n, fmt.Errorf("store: after sealing audit reasons: %w", err)
 		}
 	}
 	return n, nil

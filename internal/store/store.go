@@ -64,6 +64,8 @@ type DB struct {
 	stmts *stmtCache
 	// replica is a PostgreSQL streaming replica's pool, or nil: see Public.
 	replica *sql.DB
+	// ckpt checkpoints SQLite's write-ahead log in the background, or nil.
+	ckpt *checkpointer
 }
 
 // stmtCache is a set of prepared statements by query text.
@@ -173,7 +175,8 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	// zeros, so what was deleted (a destroyed data key, the plaintext link
 	// index migration 0008 drops) does not linger in the file.
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=mmap_size(17179869184)&_pragma=secure_delete(1)"
-	w, err := sql.Open("sqlite", "file:"+path+pragmas+"&_pragma=cache_size(-262144)&_txlock=immediate")
+	// The writer's own checkpoints only fence the log: see checkpointer.
+	w, err := sql.Open("sqlite", "file:"+path+pragmas+fmt.Sprintf("&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(%d)&_txlock=immediate", writerCheckpointPages))
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite writer: %w", err)
 	}
@@ -197,7 +200,13 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
 	}
-	return &DB{Engine: SQLite, w: w, r: r, path: path, stmts: &stmtCache{pool: r}}, nil
+	ckpt, err := startCheckpointer(ctx, "file:"+path+pragmas, checkpointEvery)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	return &DB{Engine: SQLite, w: w, r: r, path: path, stmts: &stmtCache{pool: r}, ckpt: ckpt}, nil
 }
 
 // sessionDefaults are the PostgreSQL settings each of Vigil's connections
@@ -257,8 +266,11 @@ func createSQLite(ctx context.Context, path string) error {
 // Close closes both pools and releases the directory lock.
 func (db *DB) Close() error {
 	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
 	if db.stmts != nil {
-		err = db.stmts.close()
+		err = errors.Join(err, db.stmts.close())
 	}
 	err = errors.Join(err, db.w.Close())
 	if db.replica != nil {
@@ -556,10 +568,8 @@ func (db *DB) migrate(ctx context.Context, upTo int) (applied int, err error) {
 	if vacuum {
 		// Rewrite the file without free pages and empty the WAL, so no
 		// page the migration dropped survives in either.
-		for _, stmt := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-			if _, err := conn.ExecContext(ctx, stmt); err != nil {
-				return applied, fmt.Errorf("store: migrate: %s (the migrations are applied; run it again by hand): %w", stmt, err)
-			}
+		if err := db.vacuum(ctx, conn); err != nil {
+			return applied, fmt.Errorf("store: migrate: %w (the migrations are applied; run VACUUM again by hand)", err)
 		}
 	}
 	return applied, nil

@@ -53,6 +53,15 @@ func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil
 		// The jobs are looked up by id from the array the subquery makes
 		// (IN would hash-join it against a scan of the whole table).
 		where = `id = ANY(ARRAY(` + due + ` FOR UPDATE SKIP LOCKED))`
+		// The due jobs are read in jobs_pending's order, n of them, never
+		// all of them sorted: a queue's size swings faster than autovacuum
+		// analyzes it, and with statistics from a quiet moment the planner
+		// estimated 154 due jobs where 18,812 were, read them all and
+		// sorted them (122 ms a claim; 5.5 ms in index order). In the
+		// claim's transaction only (a no-op outside one).
+		if _, err := q.q.ExecContext(ctx, `SET LOCAL enable_sort = off`); err != nil {
+			return nil, fmt.Errorf("store: claim jobs: %w", err)
+		}
 	}
 	rows, err := q.q.QueryContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE `+where+`
 		RETURNING id, kind, report_id, attempts - 1`,

@@ -118,3 +118,26 @@ func (db *DB) RelTuples(ctx context.Context, table string) (float64, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE relname = $1 AND relkind = 'r'`, table).Scan(&n)
 	return n, err
 }
+
+// ExplainClaim is PostgreSQL's plan of a claim of n jobs of kinds, as
+// ClaimJobs would run it in q's transaction.
+func (q Q) ExplainClaim(ctx context.Context, kinds []string, n int, now int64) (string, error) {
+	query, args, err := q.claim(ctx, kinds)
+	if err != nil {
+		return "", err
+	}
+	rows, err := q.q.QueryContext(ctx, `EXPLAIN `+query, append([]any{now + 1, now, n}, args...)...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		plan = append(plan, line)
+	}
+	return strings.Join(plan, "\n"), rows.Err()
+}

@@ -46,26 +46,11 @@ func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil
 	if len(kinds) == 0 || n <= 0 {
 		return nil, nil
 	}
-	ph, args := placeholders(kinds, 4)
-	due := `SELECT id FROM jobs WHERE done_at = 0 AND run_after <= $2 AND kind IN (` + ph + `) ORDER BY run_after, id LIMIT $3`
-	where := `id IN (` + due + `)`
-	if q.engine == Postgres {
-		// The jobs are looked up by id from the array the subquery makes
-		// (IN would hash-join it against a scan of the whole table).
-		where = `id = ANY(ARRAY(` + due + ` FOR UPDATE SKIP LOCKED))`
-		// The due jobs are read in jobs_pending's order, n of them, never
-		// all of them sorted: a queue's size swings faster than autovacuum
-		// analyzes it, and with statistics from a quiet moment the planner
-		// estimated 154 due jobs where 18,812 were, read them all and
-		// sorted them (122 ms a claim; 5.5 ms in index order). In the
-		// claim's transaction only (a no-op outside one).
-		if _, err := q.q.ExecContext(ctx, `SET LOCAL enable_sort = off`); err != nil {
-			return nil, fmt.Errorf("store: claim jobs: %w", err)
-		}
+	query, args, err := q.claim(ctx, kinds)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := q.q.QueryContext(ctx, `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE `+where+`
-		RETURNING id, kind, report_id, attempts - 1`,
-		append([]any{leaseUntil, now, n}, args...)...)
+	rows, err := q.q.QueryContext(ctx, query, append([]any{leaseUntil, now, n}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim jobs: %w", err)
 	}
@@ -84,6 +69,30 @@ func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil
 	// RETURNING follows no order.
 	slices.SortFunc(out, func(a, b *Job) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// claim prepares the claim of jobs of kinds in q's transaction and returns
+// its statement ($1 lease end, $2 now, $3 how many, then the kinds).
+func (q Q) claim(ctx context.Context, kinds []string) (string, []any, error) {
+	ph, args := placeholders(kinds, 4)
+	due := `SELECT id FROM jobs WHERE done_at = 0 AND run_after <= $2 AND kind IN (` + ph + `) ORDER BY run_after, id LIMIT $3`
+	where := `id IN (` + due + `)`
+	if q.engine == Postgres {
+		// The jobs are looked up by id from the array the subquery makes
+		// (IN would hash-join it against a scan of the whole table).
+		where = `id = ANY(ARRAY(` + due + ` FOR UPDATE SKIP LOCKED))`
+		// The due jobs are read in jobs_pending's order, n of them, never
+		// all of them sorted: a queue's size swings faster than autovacuum
+		// analyzes it, and with statistics from a quiet moment the planner
+		// estimated 154 due jobs where 18,812 were, read them all and
+		// sorted them (122 ms a claim; 5.5 ms in index order). In the
+		// claim's transaction only (a no-op outside one).
+		if _, err := q.q.ExecContext(ctx, `SET LOCAL enable_sort = off`); err != nil {
+			return "", nil, fmt.Errorf("store: claim jobs: %w", err)
+		}
+	}
+	return `UPDATE jobs SET run_after = $1, attempts = attempts + 1 WHERE ` + where + `
+		RETURNING id, kind, report_id, attempts - 1`, args, nil
 }
 
 // JobOutcome is how one claimed job ended.

@@ -16,8 +16,9 @@ import (
 // transaction: with 16 KiB pages that is 16 MB copied and the database file
 // synced while every writer waits. On the link index at 100,000 reports it
 // was the slowest one in fifty of the index updates, 20 ms against a median
-// of 2.2 (p99 20–21 ms; 3.8–5.2 ms without it: docs/benchmarks.md,
-// "Incremental update").
+// of 2.2 (p99 20–21 ms; 3.8–5.2 ms without it); at a million reports p99
+// 27–29 ms, 5–15 ms with the background checkpoint below
+// (docs/benchmarks.md, "Checkpoints off the writer").
 //
 // So the writer does not checkpoint in the normal course; a connection of
 // its own does, in the background, every checkpointEvery (a PASSIVE
@@ -104,6 +105,11 @@ func (c *checkpointer) checkpoint(ctx context.Context) (behind int, err error) {
 	var busy, log, done int
 	if err := c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
 		return 0, fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if busy != 0 && log < 0 {
+		// Another checkpoint held the log (the writer's fence, a
+		// vacuum's): nothing was learnt.
+		return int(c.behind.Load()), nil
 	}
 	return max(0, log-done), nil
 }

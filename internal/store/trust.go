@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ReportSignal is what the public check weighs of one report naming an
@@ -372,13 +371,12 @@ func (q Q) SaveTrust(ctx context.Context, ts []*Trust, marks []TrustMark) error 
 	for len(marks) > 0 {
 		chunk := marks[:min(len(marks), 500)]
 		marks = marks[len(chunk):]
-		pairs := make([]string, len(chunk))
-		args := make([]any, 0, 2*len(chunk))
+		ids, tokens := make([]string, len(chunk)), make([]string, len(chunk))
 		for i, m := range chunk {
-			pairs[i] = fmt.Sprintf("($%d, $%d)", 2*i+1, 2*i+2)
-			args = append(args, m.IdentifierID, m.Token)
+			ids[i], tokens[i] = m.IdentifierID, m.Token
 		}
-		if _, err := q.q.ExecContext(ctx, `DELETE FROM trust_pending WHERE (identifier_id, token) IN (VALUES `+strings.Join(pairs, ", ")+`)`, args...); err != nil {
+		with, args := q.probeTable("m(i, t)", [][]string{ids, tokens}, 1)
+		if _, err := q.q.ExecContext(ctx, `WITH `+with+` DELETE FROM trust_pending WHERE (identifier_id, token) IN (SELECT i, t FROM m)`, args...); err != nil {
 			return fmt.Errorf("store: save trust: %w", err)
 		}
 	}

@@ -10,8 +10,9 @@
 //     hit only; an e-mail address gives an email hit only;
 //   - a profile link of Telegram, WhatsApp, LINE, Facebook, Instagram or
 //     TikTok gives the handle only (wa.me links also a phone);
-//   - a phone number after a WhatsApp, WeChat or LINE label gives the phone
-//     and the account, whose value is the phone in E.164;
+//   - a phone number after a WhatsApp, WeChat or LINE label, or followed by
+//     one ("… (WA)"), gives the phone and the account, whose value is the
+//     phone in E.164;
 //   - an "@name" is a Telegram username unless a nearby label names another
 //     network; a wallet inside an explorer link is reported besides the link;
 //   - a place name inside another identifier is not a mention.

@@ -51,8 +51,8 @@ var keywordList = []struct {
 
 	// Messaging labels.
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
-	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone},
-	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone},
+	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone},
+	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
 	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
 	{"纸飞机", kwTelegram}, {"电报", kwTelegram}, {"เทเลแกรม", kwTelegram}, {"เทเล", kwTelegram}, {"តេឡេក្រាម", kwTelegram}, {"តេឡេ", kwTelegram},
@@ -64,7 +64,7 @@ var keywordList = []struct {
 	{"微信同号", kwWeChat}, {"同微信", kwWeChat}, {"电话同微信", kwWeChat}, {"手机同微信", kwWeChat},
 	{"v❤", kwWeChat}, {"v♥", kwWeChat},
 	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram},
-	{"tiktok", kwTikTok}, {"tik tok", kwTikTok},
+	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok},
 	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial},
 
 	// Documents and accounts.

@@ -12,6 +12,8 @@ var labelGapWords = []string{
 	"ID", "Id", "id", "No.", "no.", "NO.", "No", "no", "NO", "number", "Number", "num", "only", "Only",
 	"号码", "号", "號", "是", "为", "码", "账号", "is", "là", "คือ", "adalah", "số", "nomor", "nya",
 	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me",
+	// Thai: "with this number", "right away", "come": "แอดไลน์ด้วยเบอร์นี้ได้เลย 08…", "ทักไลน์มาเลย 09…".
+	"ด้วย", "นี้", "ได้เลย", "มาเลย", "เลย",
 }
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp
@@ -19,7 +21,7 @@ var labelGapWords = []string{
 // tells whether a colon, "=", "ID" or similar was among them.
 func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	t := s.t
-	limit := min(len(t), p+40)
+	limit := min(len(t), p+60)
 	ki := s.kwIndexBefore(p) + 1
 	for p < limit {
 		switch t[p] {
@@ -35,6 +37,12 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			p += len("៖")
 			explicit = true
 			continue
+		}
+		if t[p] >= 0xE2 { // an arrow or emoji pointing at the value: "whatsapp me ➡️ 097…"
+			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) {
+				p += n
+				continue
+			}
 		}
 		for ki < len(s.kws) && s.kws[ki].start < p {
 			ki++
@@ -61,6 +69,20 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 		}
 	}
 	return p, explicit
+}
+
+// gapSymbol reports whether r is a symbol that may stand between a label
+// and its value: an arrow, a pictograph, or what joins emoji.
+func gapSymbol(r rune) bool {
+	switch {
+	case r >= 0x2190 && r <= 0x21FF, r >= 0x27A1 && r <= 0x27BF, r >= 0x2B05 && r <= 0x2B07: // arrows
+		return true
+	case r == 0xFE0F, r == 0x200D: // emoji presentation, zero-width joiner
+		return true
+	case r >= 0x1F300 && r <= 0x1FAFF: // pictographs: 👉 📞 📱
+		return true
+	}
+	return r == 0x260E // ☎
 }
 
 // isIDByte reports whether c can continue an account name.

@@ -95,8 +95,169 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits,
+	dropZeroWidth, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
+
+// joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
+// 9900-\n3172") as one line: a line break between digit groups becomes a
+// space when every piece has at most maxLinePiece digits (a list of whole
+// numbers, one a line, stays apart) and the pieces together have at least
+// minJoinedDigits. The phone scanner then decides what the digits are.
+func joinLines(s string) (string, *spanMap) {
+	i := strings.IndexByte(s, '\n')
+	if i < 0 {
+		return s, nil
+	}
+	var w *rewriter
+	for ; i >= 0 && i < len(s); i = nextLF(s, i+1) {
+		// The piece before: digit groups back to the line's start or a non-digit.
+		b := i
+		for b > 0 && (s[b-1] == ' ' || s[b-1] == '-') {
+			b--
+		}
+		if b == 0 || !isDigit(s[b-1]) {
+			continue
+		}
+		before, _ := digitPiece(s, b, -1)
+		if before == 0 || before > maxLinePiece {
+			continue
+		}
+		// The pieces after, over as many breaks as the number takes.
+		total, cuts, p, q := before, []int{i}, i+1, 0
+		for {
+			n, e := digitPiece(s, p, 1)
+			if n == 0 || n > maxLinePiece {
+				total = 0
+				break
+			}
+			total += n
+			for q = e; q < len(s) && (s[q] == ' ' || s[q] == '-'); q++ {
+			}
+			if at(s, q) != '\n' || !isDigit(at(s, q+1)) || len(cuts) == 4 {
+				break
+			}
+			cuts, p = append(cuts, q), q+1
+		}
+		if total < minJoinedDigits || total > 13 {
+			continue
+		}
+		if w == nil {
+			w = &rewriter{src: s}
+		}
+		for _, c := range cuts {
+			w.replace(c, c+1, " ")
+		}
+		i = cuts[len(cuts)-1]
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
+// Pieces of a number broken over lines (joinLines).
+const (
+	maxLinePiece    = 6
+	minJoinedDigits = 8
+)
+
+// nextLF returns the index of the next line break at or after i, or -1.
+func nextLF(s string, i int) int {
+	if i >= len(s) {
+		return -1
+	}
+	if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+		return i + j
+	}
+	return -1
+}
+
+// digitPiece counts the digits of the groups (apart by one space or '-')
+// that end at s[i] (dir -1: s[:i]) or start there (dir 1), and returns the
+// count and the far end; 0 when a letter touches them.
+func digitPiece(s string, i, dir int) (int, int) {
+	n, p := 0, i
+	if dir > 0 {
+		for p < len(s) {
+			switch c := s[p]; {
+			case isDigit(c):
+				n++
+			case (c == ' ' || c == '-') && isDigit(at(s, p+1)) && p > i:
+			default:
+				if isLetter(c) {
+					return 0, p
+				}
+				return n, p
+			}
+			p++
+		}
+		return n, p
+	}
+	for p > 0 {
+		switch c := s[p-1]; {
+		case isDigit(c):
+			n++
+		case (c == ' ' || c == '-') && p-2 >= 0 && isDigit(s[p-2]) && p < i:
+		default:
+			if isLetter(c) {
+				return 0, p
+			}
+			return n, p
+		}
+		p--
+	}
+	return n, p
+}
+
+// zeroWidth are the invisible characters slipped into a handle to break a
+// filter's match ("@loker\u200bkamboja_vip"); the joiner U+200D is left to
+// the emoji it joins.
+var zeroWidth = [...]string{"\u200b", "\u200c", "\u2060", "\ufeff"}
+
+// dropZeroWidth takes zero-width characters out from between ASCII
+// letters, digits and underscores. Elsewhere (between Khmer or Thai words,
+// which some writers separate with U+200B) they stay.
+func dropZeroWidth(s string) (string, *spanMap) {
+	first := -1
+	for _, z := range zeroWidth {
+		if i := strings.Index(s, z); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return s, nil
+	}
+	w := rewriter{src: s}
+	for i := first; i < len(s); {
+		n := zeroWidthAt(s, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		e := i + n
+		for m := zeroWidthAt(s, e); m > 0; m = zeroWidthAt(s, e) {
+			e += m
+		}
+		if i > 0 && isHandleByte(s[i-1]) && isHandleByte(at(s, e)) {
+			w.replace(i, e, "")
+		}
+		i = e
+	}
+	return w.finish()
+}
+
+// zeroWidthAt returns the length of the zero-width character at s[i], or 0.
+func zeroWidthAt(s string, i int) int {
+	for _, z := range zeroWidth {
+		if strings.HasPrefix(s[i:], z) {
+			return len(z)
+		}
+	}
+	return 0
+}
+
+// isHandleByte reports whether c is an ASCII letter, digit or underscore.
+func isHandleByte(c byte) bool { return isAlnum(c) || c == '_' }
 
 // view returns the text scanners look at and the maps back to text, the
 // last applied last.
@@ -259,10 +420,18 @@ func deobfuscate(s string) (string, *spanMap) {
 			}
 			w.replace(i, k, ".")
 			i = k - 1
-			if e := slashAfterMe(s, k+2); me && e > k+3 {
-				// "t . me / name", "t dot me slash name": the slash alone.
-				w.replace(k+2, e, "/")
-				i = e - 1
+			if me {
+				if e, slash := slashAfter(s, k+2); e > k+3 {
+					// "t . me / name", "t dot me slash name": the slash alone.
+					w.replace(k+2, e, slash)
+					i = e - 1
+				}
+			} else if te := tldEnd(s, k); at(s, te) != '/' {
+				// "facebook . com / page": so the page too.
+				if e, slash := slashAfter(s, te); e > te {
+					w.replace(te, e, slash)
+					i = e - 1
+				}
 			}
 		}
 	}
@@ -271,6 +440,14 @@ func deobfuscate(s string) (string, *spanMap) {
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
 var deobfuscateStarts = [256]bool{'[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true}
+
+// tldEnd returns the end of the letters at s[k].
+func tldEnd(s string, k int) int {
+	for k < len(s) && isLetter(s[k]) {
+		k++
+	}
+	return k
+}
 
 // spacedTLDAt reports whether s[k:] starts with a label in spacedTLDs, all
 // lower or all upper case, that ends a word.
@@ -297,7 +474,7 @@ func spacedMeAt(s string, i, k int) bool {
 	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
 		return false
 	}
-	if s[k+2] != '/' && slashAfterMe(s, k+2) == k+2 {
+	if e, _ := slashAfter(s, k+2); s[k+2] != '/' && e == k+2 {
 		return false
 	}
 	p := i
@@ -311,10 +488,16 @@ func spacedMeAt(s string, i, k int) bool {
 	return w == "t" || w == "wa"
 }
 
-// slashAfterMe returns the end of a slash written with spaces or as a
-// word after "t.me" at s[i] ("me / name", "me slash name", "me/ +invite"),
-// or i when there is none.
-func slashAfterMe(s string, i int) int {
+// slashWords are "/" written as a word ("t dot me slash name", "wa titik
+// me garis miring 62…", "t chấm me gạch chéo name"), spaces around.
+var slashWords = [...]string{"slash", "garis miring", "gạch chéo"}
+
+// slashAfter reads a slash written with spaces or as a word at s[i],
+// after "t.me" or a domain whose dot was written out ("me / name", "me
+// slash name", "me/ +invite", "me / + invite", "com / page"), and returns
+// its end and what stands for it ("/", or "/+" for an invitation), or i
+// and "" when there is none.
+func slashAfter(s string, i int) (int, string) {
 	e := i
 	for e < len(s) && s[e] == ' ' {
 		e++
@@ -322,18 +505,38 @@ func slashAfterMe(s string, i int) int {
 	switch {
 	case at(s, e) == '/':
 		e++
-	case e > i && hasPrefixFoldASCII(s[e:], "slash") && at(s, e+5) == ' ':
-		e += 5
+	case e > i && wordAfter(s, e, slashWords[:]) > e:
+		e = wordAfter(s, e, slashWords[:])
 	default:
-		return i
+		return i, ""
 	}
 	for e < len(s) && s[e] == ' ' {
 		e++
 	}
-	if e < len(s) && (isAlnum(s[e]) || s[e] == '_' || s[e] == '+') {
-		return e
+	if at(s, e) == '+' {
+		p := e + 1
+		for p < len(s) && s[p] == ' ' {
+			p++
+		}
+		if isAlnum(at(s, p)) {
+			return p, "/+"
+		}
 	}
-	return i
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '_') {
+		return e, "/"
+	}
+	return i, ""
+}
+
+// wordAfter returns the end of one of words (lower case) at s[e] when a
+// space follows it, or e.
+func wordAfter(s string, e int, words []string) int {
+	for _, w := range words {
+		if hasPrefixFoldASCII(s[e:], w) && at(s, e+len(w)) == ' ' {
+			return e + len(w)
+		}
+	}
+	return e
 }
 
 // bracketed recognises "[.]", "(dot)", "{at}", "[:]", "[://]", "[/]" and

@@ -895,13 +895,13 @@ func dotWordDomain(s string, i int) (int, string, int) {
 		// One letter before a worded dot is a word: "a dot com website".
 		return 0, "", 0
 	}
-	if domain == "t.me" || domain == "wa.me" {
-		// "t点me/name", "t dot me slash name": the slash too.
-		if e := slashAfterMe(s, end); e > end {
-			return e, domain + "/", ds
-		} else if at(s, end) != '/' {
-			return 0, "", 0
-		}
+	// "t点me/name", "t dot me slash name", "fb titik com/ page": the
+	// slash too.
+	if e, slash := slashAfter(s, end); e > end {
+		return e, domain + slash, ds
+	}
+	if (domain == "t.me" || domain == "wa.me") && at(s, end) != '/' {
+		return 0, "", 0
 	}
 	return end, domain, ds
 }
@@ -957,10 +957,15 @@ func spelledDomain(s string, i int) (string, int, bool) {
 		for e < len(s) && (isAlnum(s[e]) || s[e] == '-') {
 			e++
 		}
+		label := lowerASCII(s[i:e])
+		if e == i && worded && strings.HasPrefix(s[i:], "คอม") {
+			// "gmail ดอทคอม": "com" in Thai letters after a worded dot.
+			e, label = i+len("คอม"), "com"
+		}
 		if e == i || e-i > 63 || len(labels) == maxSpelledLabels {
 			break
 		}
-		labels = append(labels, lowerASCII(s[i:e]))
+		labels = append(labels, label)
 		end = e
 		if e < len(s) && s[e] == '.' && isAlnum(at(s, e+1)) {
 			i = e + 1
@@ -1004,19 +1009,19 @@ func closeSpaces(s string) (string, *spanMap) {
 			i += 2
 		case c == 'm' && at(s, i+1) == 'e' && (strings.HasSuffix(s[:i], "t.") || strings.HasSuffix(s[:i], "wa.")) && at(s, i+2) != '/':
 			// "t.me / name", "t.me/ name"
-			if e := slashAfterMe(s, i+2); e > i+2 {
+			if e, slash := slashAfter(s, i+2); e > i+2 {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
-				w.replace(i+2, e, "/")
+				w.replace(i+2, e, slash)
 				i = e - 1
 			}
 		case c == 'm' && at(s, i+1) == 'e' && at(s, i+2) == '/' && at(s, i+3) == ' ' && strings.HasSuffix(s[:i], "t."):
-			if e := slashAfterMe(s, i+2); e > i+3 {
+			if e, slash := slashAfter(s, i+2); e > i+3 {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
-				w.replace(i+2, e, "/")
+				w.replace(i+2, e, slash)
 				i = e - 1
 			}
 		case c == ' ' && isDigit(at(s, i+1)) && i > 0 && isAlnum(s[i-1]) && handleBefore(s, i):

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -589,7 +590,11 @@ func (s *scanner) phones() {
 		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
-			if k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 40, s.labelGap); ok {
+			k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 60, s.labelGap)
+			if !ok {
+				k, ok = s.accountLabelAfter(end)
+			}
+			if ok {
 				kind := KindWhatsApp
 				switch {
 				case k.class&kwWeChat != 0:
@@ -602,6 +607,83 @@ func (s *scanner) phones() {
 		}
 		i = max(next, i+1)
 	}
+}
+
+// afterLabelJoiners may join labels after a number: "← តេឡេក្រាម និង
+// វ៉ាត់សាប់" (Telegram and WhatsApp), "(Telegram/WA)".
+var afterLabelJoiners = []string{"/", ",", "&", "និង", "and", "和", "และ", "và", "dan", "or", "หรือ", "或"}
+
+// accountLabelAfter finds a WhatsApp, WeChat or LINE label written right
+// after a phone number that ends at end ("0857-2231-4490 (wa)", "០៩២ ៧៧៨
+// ៤៥១ ← តេឡេក្រាម និង វ៉ាត់សាប់"), perhaps after other messaging labels
+// joined to it. A label followed by a colon or a Latin word is the next
+// value's label, not this number's.
+func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
+	t := s.t
+	p := end
+	skip := func() {
+		for p < len(t) {
+			switch {
+			case t[p] == ' ' || t[p] == '(' || t[p] == '[':
+				p++
+				continue
+			case strings.HasPrefix(t[p:], "（"):
+				p += len("（")
+				continue
+			case t[p] >= 0xE2:
+				if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) {
+					p += n
+					continue
+				}
+			}
+			return
+		}
+	}
+	skip()
+	for p < len(t) && p-end < 80 {
+		var k keyword
+		for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start <= p; i++ {
+			if s.kws[i].start == p && s.kws[i].class&kwHandles != 0 && s.kws[i].end > k.end {
+				k = s.kws[i]
+			}
+		}
+		if k.end == 0 {
+			return keyword{}, false
+		}
+		if k.class&(kwWhatsApp|kwWeChat|kwLine) != 0 {
+			q := k.end
+			for q < len(t) && t[q] == ' ' {
+				q++
+			}
+			if c := at(t, q); c == ':' || c == '=' || isAlnum(c) || strings.HasPrefix(t[q:], "：") {
+				return keyword{}, false
+			}
+			return k, true
+		}
+		p = k.end
+		joined := false
+		for p < len(t) {
+			for p < len(t) && t[p] == ' ' {
+				p++
+			}
+			n := 0
+			for _, j := range afterLabelJoiners {
+				if hasPrefixFoldASCII(t[p:], j) && (!isLetter(j[0]) || !isAlnum(at(t, p+len(j)))) {
+					n = len(j)
+					break
+				}
+			}
+			if n == 0 {
+				break
+			}
+			p += n
+			joined = true
+		}
+		if !joined {
+			return keyword{}, false
+		}
+	}
+	return keyword{}, false
 }
 
 // phoneLabelled reports whether a phone label ("Tel", "电话", "เบอร์") comes

@@ -54,7 +54,7 @@ func (s *scanner) tokens() {
 
 // word extracts from the word t[ws:we] and returns where scanning resumes.
 func (s *scanner) word(ws, we int, cls uint8) int {
-	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 {
+	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && s.t[ws] == 'b' && at(s.t, we) == ' ') {
 		return we
 	}
 	t := s.t
@@ -95,6 +95,11 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 		}
 		if e-r >= 14 {
 			s.wallet(r, e)
+		}
+		if e == we && e-r >= 4 && at(t, e) == ' ' && !s.claimed(r, e) {
+			if ge := s.walletGroups(r, e); ge > end {
+				end = ge
+			}
 		}
 		if e-r >= 4 && isUpperAt(t, r) && isUpperAt(t, r+1) && isDigit(t[r+2]) && isDigit(t[r+3]) {
 			if ie := s.iban(r, e); ie > end {
@@ -561,6 +566,50 @@ func (s *scanner) wallet(r, e int) {
 	}
 	h.Start, h.End = r, e
 	s.add(h)
+}
+
+// walletGroups reads a Bitcoin (bech32) or TRON address written in groups
+// apart by single spaces, starting with the run t[r:e] at a word's end
+// ("BC1QW5 08D6QE JXTDG4 …", "TR7NHq jeKQxG TCi8q8 …"), adds it and
+// returns the end of its last group, or 0. Only these checksummed forms are
+// joined, and only when the whole checks: the checksum is what makes
+// joining words safe.
+func (s *scanner) walletGroups(r, e int) int {
+	t := s.t
+	a := t[r:e]
+	bech := hasPrefixFoldASCII(a, "bc1")
+	tron := a[0] == 'T'
+	if !bech && !tron || s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
+		return 0
+	}
+	var arr [64]byte
+	buf := append(arr[:0], a...)
+	for p := e; len(buf) < 62 && at(t, p) == ' ' && isAlnum(at(t, p+1)); {
+		q := p + 1
+		for q < len(t) && isAlnum(t[q]) {
+			q++
+		}
+		if q-p-1 > 16 {
+			return 0
+		}
+		buf = append(buf, t[p+1:q]...)
+		p = q
+		var h Hit
+		switch {
+		case tron && len(buf) == 34 && isTRON(string(buf)):
+			h = Hit{Kind: KindTRON, Value: string(buf), Confidence: 0.9}
+		case bech && len(buf) >= 42 && isBTCBech32(string(buf)):
+			h = Hit{Kind: KindBTC, Value: lowerASCII(string(buf)), Confidence: 0.9}
+		case tron && len(buf) > 34:
+			return 0
+		default:
+			continue
+		}
+		h.Start, h.End = r, p
+		s.add(h)
+		return p
+	}
+	return 0
 }
 
 // iban checks for an IBAN starting at r, written compact or in groups of

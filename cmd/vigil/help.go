@@ -96,7 +96,7 @@ func docs() map[string]doc {
 		}},
 		"bench": {subs: []subDoc{
 			{"intake", "[--url URL] [--clients N] [--duration D] [--rate R] [--metrics-token T]", "post reports to a running server and measure (--rate: sustained; --metrics-token: its follow-up backlog too)"},
-			{"check", "[--url URL] [--clients N] [--duration D]", "run public lure checks against a running server and measure"},
+			{"check", "[--url URL] [--clients N] [--duration D]", "run public identifier checks (GET /api/v1/check) against a running server and measure"},
 			{"range", "[--url URL] [--clients N] [--duration D]", "ask random buckets of the published check range of a running server and measure"},
 			{"network", "[--data DIR] [flags]", "measure network queries of the link index"},
 			{"link", "[--data DIR] [flags]", "measure link lookups"},

@@ -62,7 +62,7 @@ type trustAnswer struct {
 // assessment of the reports naming it.
 func (s *Service) trust(ctx context.Context, kind, value string) (trustAnswer, error) {
 	id := s.keys.BlindIndex(kind, value)
-	switch t, kept, err := s.db.Public().KeptCheck(ctx, id); {
+	switch t, kept, err := s.db.KeptCheck(ctx, id); {
 	case err != nil:
 		return trustAnswer{}, err
 	case kept && t == nil: // neither indexed nor protected

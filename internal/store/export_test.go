@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // RefillStats empties the statistics roll-up and the incident-type index
@@ -140,4 +142,33 @@ func (q Q) ExplainClaim(ctx context.Context, kinds []string, n int, now int64) (
 		plan = append(plan, line)
 	}
 	return strings.Join(plan, "\n"), rows.Err()
+}
+
+// KeptCheckConcurrently runs n checks of ids (ids[i%len(ids)]) at once
+// through a keptBatcher of slots readers on db, as PostgreSQL's public
+// check does, and returns each answer and how many statements were run
+// (counted on the batcher's reads).
+func (db *DB) KeptCheckConcurrently(ctx context.Context, ids []string, n, slots int) (answers []Kept, statements int, err error) {
+	var mu sync.Mutex
+	b := newKeptBatcher(func() Q {
+		mu.Lock()
+		statements++
+		mu.Unlock()
+		return db.Read()
+	}, slots, keptBatchMax)
+	answers = make([]Kept, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			answers[i].Trust, answers[i].Kept, errs[i] = b.check(ctx, ids[i%len(ids)])
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return answers, statements, errors.Join(errs...)
 }

@@ -447,6 +447,66 @@ func (q Q) KeptCheck(ctx context.Context, identifierID string) (t *Trust, kept b
 	return t, true, nil
 }
 
+// Kept is one identifier's answer of KeptChecks: as KeptCheck's.
+type Kept struct {
+	Trust *Trust
+	Kept  bool
+}
+
+// KeptChecks is KeptCheck for many identifiers in one statement: out[i]
+// answers identifierIDs[i] (repeats allowed). On PostgreSQL the text is
+// fixed (one array), so pgx prepares it once a connection.
+func (q Q) KeptChecks(ctx context.Context, identifierIDs []string) ([]Kept, error) {
+	out := make([]Kept, len(identifierIDs))
+	if len(identifierIDs) == 0 {
+		return out, nil
+	}
+	at := make(map[string][]int, len(identifierIDs))
+	uniq := make([]string, 0, len(identifierIDs))
+	for i, id := range identifierIDs {
+		if _, seen := at[id]; !seen {
+			uniq = append(uniq, id)
+		}
+		at[id] = append(at[id], i)
+	}
+	probe, args := q.probeTable("k(id)", [][]string{uniq}, 1)
+	query := `WITH ` + probe + ` SELECT k.id, ` + trustCols + `,
+		CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END
+		FROM k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`
+	var rows *sql.Rows
+	var err error
+	if q.engine == Postgres {
+		rows, err = q.hotQuery(ctx, query, args...)
+	} else { // the text changes with the count: not worth keeping prepared
+		rows, err = q.q.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: kept checks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var k keptScan
+		if err := rows.Scan(append([]any{&id}, k.dest()...)...); err != nil {
+			return nil, fmt.Errorf("store: kept checks: %w", err)
+		}
+		var ans Kept
+		if k.pending == 0 {
+			if ans.Trust, err = k.trust(); err != nil {
+				return nil, fmt.Errorf("store: kept checks: %w", err)
+			}
+			ans.Kept = true
+		}
+		for _, i := range at[id] {
+			out[i] = ans
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: kept checks: %w", err)
+	}
+	return out, nil
+}
+
 // TrustMarks tells which of identifiers any organisation protected, and
 // which any marked wrongly reported.
 func (q Q) TrustMarks(ctx context.Context, identifierIDs []string) (protected, disputed map[string]bool, err error) {

@@ -120,3 +120,69 @@ func TestReplica(t *testing.T) {
 		t.Error("SQLite accepted a replica")
 	}
 }
+
+// TestKeptChecks: the batched read answers each identifier as KeptCheck
+// does (kept, marked, unknown, repeated), and checks that arrive together
+// through the public check's batcher are answered alike by fewer
+// statements than checks.
+func TestKeptChecks(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		kept, marked, unknown := "0000000000000000000000000000000a", "0000000000000000000000000000000b", "0000000000000000000000000000000c"
+		row := &store.Trust{IdentifierID: kept, Verified: 3, First: 10, Last: 20, Categories: []string{"fraud"}, Sources: 2, Shown: true, Public: true, ChangedAt: 30}
+		if err := db.Tx(ctx, func(q store.Q) error {
+			if err := q.MarkTrust(ctx, []string{kept}); err != nil {
+				return err
+			}
+			marks, err := q.PendingTrust(ctx, 10)
+			if err != nil {
+				return err
+			}
+			if err := q.SaveTrust(ctx, []*store.Trust{row}, marks); err != nil {
+				return err
+			}
+			return q.MarkTrust(ctx, []string{marked})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{kept, marked, unknown, kept, unknown}
+		got, err := db.Read().KeptChecks(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(what string, i int, g store.Kept) {
+			t.Helper()
+			wt, wk, err := db.Read().KeptCheck(ctx, ids[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Kept != wk || (g.Trust == nil) != (wt == nil) || (wt != nil && (g.Trust.Verified != wt.Verified || g.Trust.IdentifierID != wt.IdentifierID || !g.Trust.Public)) {
+				t.Errorf("%s of %s: %+v (row %+v); KeptCheck says %v (row %+v)", what, ids[i], g, g.Trust, wk, wt)
+			}
+		}
+		if len(got) != len(ids) {
+			t.Fatalf("KeptChecks gave %d answers for %d identifiers", len(got), len(ids))
+		}
+		for i, g := range got {
+			same("KeptChecks", i, g)
+		}
+		if !got[0].Kept || got[0].Trust == nil || got[1].Kept || !got[2].Kept || got[2].Trust != nil {
+			t.Errorf("KeptChecks: %+v; want kept row, not answered (marked), answered without a row", got[:3])
+		}
+		if none, err := db.Read().KeptChecks(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("KeptChecks of none: %v, %v", none, err)
+		}
+		const n = 200
+		answers, statements, err := db.KeptCheckConcurrently(ctx, ids, n, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, g := range answers {
+			same("a coalesced check", i%len(ids), g)
+		}
+		if statements >= n || statements < 1 {
+			t.Errorf("%d checks at once took %d statements; want fewer than the checks", n, statements)
+		}
+		t.Logf("%d checks at once: %d statements", n, statements)
+	})
+}

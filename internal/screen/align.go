@@ -29,11 +29,14 @@ func (ix *Index) scoreName(p *prepared, n int32, explain bool) (float64, []edge)
 		toks = toks[:32]
 	}
 	var buf [48]edge
-	edges := ix.nameEdges(p, toks, buf[:0])
+	edges := ix.nameEdges(p, n, toks, buf[:0])
 	if len(edges) == 0 {
 		return 0, nil
 	}
-	a := aligner{ix: ix, p: p, toks: toks, qn: min(len(p.norm.toks), 32), explain: explain}
+	a := aligner{ix: ix, p: p, n: n, toks: toks, qn: min(len(p.norm.toks), 32), explain: explain}
+	if s := ix.nameSur[n]; s != 0 && p.sur != 0 {
+		a.sur = 1<<s - 1
+	}
 	a.greedy(edges)
 	// Then what the looked-up edges cannot see, each step on the tokens
 	// the steps before left unmatched.
@@ -58,9 +61,13 @@ func (ix *Index) scoreName(p *prepared, n int32, explain bool) (float64, []edge)
 // token that is two of the name's tokens joined, and a one-token query
 // that is the name's acronym. They come sorted, most similar first and, of
 // equals, the edge covering more tokens first.
-func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
+func (ix *Index) nameEdges(p *prepared, n int32, toks []int32, edges []edge) []edge {
+	person := ix.nameFlags[n]&namePerson != 0
 	for j, v := range toks {
 		for _, e := range p.edges(v) {
+			if person && e.kind == kindStruct && e.qmask&(e.qmask-1) != 0 {
+				continue // the query's initials: a person's name is no acronym
+			}
 			edges = append(edges, edge{e.qmask, 1 << j, e.sim, e.kind})
 		}
 	}
@@ -77,7 +84,7 @@ func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
 			edges = append(edges, edge{1 << s.qi, 1<<l | 1<<r, splitSim, kindStruct})
 		}
 	}
-	if p.acronym && len(toks) >= 2 {
+	if p.acronym && len(toks) >= 2 && !person {
 		var a strings.Builder
 		var mask uint32
 		for j, v := range toks {
@@ -87,6 +94,17 @@ func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
 			}
 		}
 		if q := p.norm.toks[0]; a.String() == q || (len(q) >= 3 && strings.HasPrefix(a.String(), q)) {
+			if len(q) < a.Len() {
+				// A prefix (IDRO ~ Industrial Development and Renovation
+				// Organization of Iran): the tokens it spells, not the tail.
+				mask = 0
+				for j, k := 0, 0; k < len(q); j++ {
+					mask |= 1 << j
+					if !weakWords[ix.words[toks[j]]] {
+						k++
+					}
+				}
+			}
 			edges = append(edges, edge{1, mask, acronymSim, kindStruct})
 		} else {
 			a.Reset()
@@ -95,6 +113,8 @@ func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
 			}
 			if a.String() == p.norm.toks[0] {
 				edges = append(edges, edge{1, 1<<len(toks) - 1, acronymSim, kindStruct})
+			} else if ix.nameFlags[n]&nameLegalAcronym != 0 && legalAcronym(ix.nameText[n]) == p.norm.toks[0] {
+				edges = append(edges, edge{1, mask, acronymSim, kindStruct})
 			}
 		}
 	}
@@ -112,6 +132,8 @@ func (ix *Index) nameEdges(p *prepared, toks []int32, edges []edge) []edge {
 type aligner struct {
 	ix   *Index
 	p    *prepared
+	n    int32   // the name
+	sur  uint32  // the name's surname tokens, a mask (none unless both are persons' names)
 	toks []int32 // the name's tokens (at most 32)
 	qn   int     // the query's tokens considered (at most 32)
 
@@ -139,6 +161,9 @@ func (a *aligner) take(e edge, gq, gc float32) {
 	if e.kind == kindFuzzy {
 		es = a.ix.sharpen(e.s)
 	}
+	if a.sur != 0 && a.p.sur != 0 && (e.q&(1<<a.p.sur-1) != 0) != (e.c&a.sur != 0) {
+		es *= crossX // a surname matched to a given name, or the other way
+	}
 	for m := e.q; m != 0; m &= m - 1 {
 		a.mq += gq * es * a.p.wq[bits.TrailingZeros32(m)]
 	}
@@ -162,9 +187,21 @@ func (a *aligner) greedy(edges []edge) {
 
 // initials matches an initial to an unmatched token with that first
 // letter: "J" ~ "John", either way round; the initial covers only part of
-// the full token.
+// the full token. The same initial on both sides (W&G ~ W and G) is
+// matched first, and covers both.
 func (a *aligner) initials() {
 	qt := a.p.norm.toks
+	for i := range a.qn {
+		if a.usedQ&(1<<i) != 0 || len(qt[i]) != 1 {
+			continue
+		}
+		for j := range a.toks {
+			if a.usedC&(1<<j) == 0 && a.word(j) == qt[i] {
+				a.take(edge{1 << i, 1 << j, initialSim, kindStruct}, 1, 1)
+				break
+			}
+		}
+	}
 	for i := range a.qn {
 		if a.usedQ&(1<<i) != 0 {
 			continue
@@ -214,15 +251,23 @@ func (a *aligner) leftovers() {
 // HASSAN DRUG TRAFFICKING ORGANIZATION), either way round.
 func (a *aligner) innerAcronyms() {
 	qt := a.p.norm.toks
+	// A person's name is no acronym, nor are its tokens one.
+	person := a.ix.nameFlags[a.n]&namePerson != 0
 	for i := range a.qn {
-		if a.usedQ&(1<<i) == 0 && len(qt[i]) >= 2 && len(qt[i]) <= 6 {
+		if person {
+			break
+		}
+		if a.usedQ&(1<<i) == 0 && len(qt[i]) >= 2 && len(qt[i]) <= 6 && !a.p.norm.weak[i] {
 			if m := acronymRun(qt[i], len(a.toks), a.usedC, a.word); m != 0 {
 				a.take(edge{1 << i, m, acronymSim, kindStruct}, 1, 1)
 			}
 		}
 	}
 	for j := range a.toks {
-		if w := a.word(j); a.usedC&(1<<j) == 0 && len(w) >= 2 && len(w) <= 6 {
+		if a.p.person {
+			break
+		}
+		if w := a.word(j); a.usedC&(1<<j) == 0 && len(w) >= 2 && len(w) <= 6 && !weakWords[w] {
 			if m := acronymRun(w, a.qn, a.usedQ, func(i int) string { return qt[i] }); m != 0 {
 				a.take(edge{m, 1 << j, acronymSim, kindStruct}, 1, 1)
 			}

@@ -68,8 +68,14 @@ func (ix *Index) addEntries(entries []Entry, opt BuildOptions) []int32 {
 				df[id]++
 			}
 		}
+		var sur uint8
+		if guessType(text) == TypePerson {
+			flags |= namePerson
+			sur = uint8(min(n.sur, 32))
+		}
 		ix.nameEntry = append(ix.nameEntry, int32(ei))
 		ix.nameFlags = append(ix.nameFlags, flags)
+		ix.nameSur = append(ix.nameSur, sur)
 		ix.nameText = append(ix.nameText, text)
 		ix.nameOff = append(ix.nameOff, int32(len(ix.tokIDs)))
 	}
@@ -232,7 +238,7 @@ func (ix *Index) buildAcronyms() {
 	var acro []keyVal
 	for n := 0; n < len(ix.nameEntry); n++ {
 		toks := ix.tokIDs[ix.nameOff[n]:ix.nameOff[n+1]]
-		if len(toks) < 2 {
+		if len(toks) < 2 || ix.nameFlags[n]&namePerson != 0 {
 			continue
 		}
 		var all, strong strings.Builder
@@ -254,8 +260,50 @@ func (ix *Index) buildAcronyms() {
 		if all.Len() != strong.Len() {
 			acro = append(acro, keyVal{ix.hash(all.String()), int32(n)})
 		}
+		if a := legalAcronym(ix.nameText[n]); len(a) > strong.Len() && len(a) <= 8 {
+			acro = append(acro, keyVal{ix.hash(a), int32(n)})
+			ix.nameFlags[n] |= nameLegalAcronym
+		}
 	}
 	ix.acro = newKeyTable(acro)
+}
+
+// legalAcronym is a name's acronym with the initials of its legal form
+// (Company, Group, Ltd), which the name's tokens leave out: GLBC ~ Great
+// Lakes Business Company, AMIG ~ Ammunition and Metallurgy Industries
+// Group. It is "" when the name has no legal form, or when it is not
+// ASCII.
+func legalAcronym(text string) string {
+	var b []byte
+	legal := false
+	single := 0 // letters of the current run of single letters (S.A.)
+	for _, f := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 0x80)
+	}) {
+		if !isASCII(f) {
+			return ""
+		}
+		if len(f) == 1 {
+			// A run of single letters is one word (S.A., C.V.).
+			if single == 0 {
+				b = append(b, f[0])
+			}
+			single++
+			continue
+		}
+		single = 0
+		switch {
+		case legalForms[f]:
+			legal = true
+		case weakWords[f] || dropWords[f]:
+			continue
+		}
+		b = append(b, f[0])
+	}
+	if !legal {
+		return ""
+	}
+	return string(b)
 }
 
 func tokenWeight(w string, df int, logN float64, n int, pow float64) float32 {

@@ -58,8 +58,15 @@ const (
 	// otherwise.
 	DefaultMinScore = 0.60
 
-	edgeMin     = 0.80 // token similarity below which tokens do not match
-	acronymSim  = 0.85 // an acronym matching the initials of a name
+	edgeMin    = 0.80 // token similarity below which tokens do not match
+	acronymSim = 0.85 // an acronym matching the initials of a name
+	// queryAcronymSim is a name's token matching the initials of the
+	// query's (a name spelled out against its acronym, the rarer way
+	// round): three or four initials spell many short tokens by chance.
+	queryAcronymSim = 0.60
+	// crossX is the factor on a token matched across the comma of two
+	// persons' names, "LAST, First": a surname to a given name.
+	crossX      = 0.8
 	splitSim    = 0.98 // a token matching two joined tokens (xiaoming ~ xiao ming)
 	initialSim  = 0.90 // an initial matching a token with that first letter
 	initialGive = 0.50 // how much of the full token an initial covers
@@ -133,6 +140,7 @@ type Index struct {
 	// Names: every primary name and alias, as token IDs.
 	nameEntry []int32
 	nameFlags []uint8
+	nameSur   []uint8 // tokens of a person's name before its comma (normName.sur)
 	nameText  []string
 	nameOff   []int32 // into tokIDs; len(names)+1
 	tokIDs    []int32
@@ -219,6 +227,12 @@ func sharpTable(t tuning) []float32 {
 const (
 	namePrimary = 1 << iota
 	nameWeak
+	// namePerson marks a name shaped like a person's ("LAST, First", no
+	// organisation word): its tokens are not an acronym's letters.
+	namePerson
+	// nameLegalAcronym marks a name with an acronym of its own and its
+	// legal form's initials (legalAcronym).
+	nameLegalAcronym
 )
 
 func (ix *Index) hash(s string) uint64 { return maphash.String(ix.seed, s) }

@@ -30,6 +30,10 @@ type normName struct {
 	// scripts names the non-Latin scripts that were romanised, for the
 	// explanation of a score.
 	scripts []string
+	// sur is how many of the first tokens came before the name's first
+	// comma ("LAST, First"): the surname, when the name is a person's;
+	// 0 when there is no comma or nothing after it.
+	sur int
 }
 
 // maxTokens bounds the tokens kept of one name; longer names are cut.
@@ -50,6 +54,7 @@ func normalize(s string) normName {
 	var raw []string
 	var run []rune
 	runScript := scriptNone
+	rawSur := -1
 	flush := func() {
 		if len(run) == 0 {
 			return
@@ -88,6 +93,9 @@ func normalize(s string) normName {
 		if sc == scriptSep {
 			flush()
 			runScript = scriptNone
+			if r == ',' && rawSur < 0 {
+				rawSur = len(raw)
+			}
 			continue
 		}
 		if sc != runScript {
@@ -97,7 +105,7 @@ func normalize(s string) normName {
 		run = append(run, r)
 	}
 	flush()
-	n.toks, n.weak = cleanTokens(raw)
+	n.toks, n.weak, n.sur = cleanTokens(raw, rawSur)
 	return n
 }
 
@@ -402,7 +410,11 @@ var dropWords = setOf(
 	"oknha", "okhna", "oknya", "lokchumteav", "chumteav", "samdech",
 	"datuk", "dato", "datin", "haji", "hajji", "hadji", "hj", "gen", "col", "lt",
 	"maj", "capt", "cpt", "brig", "sgt", "jr", "sr", "senior", "junior",
-	// legal forms
+).union(legalForms)
+
+// legalForms are companies' legal forms (and the words of Chinese and
+// Thai ones): dropped from a name like titles.
+var legalForms = setOf(
 	"co", "company", "companies", "corp", "corporation", "inc", "incorporated", "ltd", "limited",
 	"llc", "lp", "llp", "plc", "sa", "sas", "sarl", "srl", "spa", "sl", "sau", "gmbh", "ag",
 	"kg", "bv", "nv", "oy", "oyj", "ab", "asa", "aps", "jsc", "ojsc", "cjsc", "pjsc", "ooo",
@@ -422,8 +434,18 @@ var weakWords = setOf(
 	"for", "und", "et", "ye", "va", "wa", "wal", "fi", "lil",
 )
 
-func setOf(words ...string) map[string]bool {
-	m := make(map[string]bool, len(words))
+type wordSet map[string]bool
+
+// union adds t's words to s and returns s.
+func (s wordSet) union(t wordSet) wordSet {
+	for w := range t {
+		s[w] = true
+	}
+	return s
+}
+
+func setOf(words ...string) wordSet {
+	m := make(wordSet, len(words))
 	for _, w := range words {
 		m[w] = true
 	}
@@ -499,11 +521,13 @@ var orgWords = map[string]string{
 }
 
 // cleanTokens joins runs of single letters, drops titles and legal forms
-// and marks particles.
-func cleanTokens(raw []string) ([]string, []bool) {
+// and marks particles. It also returns how many of the tokens kept come
+// from the first rawSur raw tokens (see normName.sur).
+func cleanTokens(raw []string, rawSur int) ([]string, []bool, int) {
 	// Join runs of single letters: "m d s" → "mds" (three or more), and a
 	// pair that spells a legal form ("k k" → "kk", dropped below).
 	var toks []string
+	var from []int // the raw index each token starts at
 	for i := 0; i < len(raw); {
 		j := i
 		for j < len(raw) && len(raw[j]) == 1 {
@@ -511,13 +535,17 @@ func cleanTokens(raw []string) ([]string, []bool) {
 		}
 		if n := j - i; n >= 3 || (n == 2 && dropWords[raw[i]+raw[i+1]]) {
 			toks = append(toks, strings.Join(raw[i:j], ""))
+			from = append(from, i)
 			i = j
 			continue
 		}
 		if j == i {
 			j = i + 1
 		}
-		toks = append(toks, raw[i:j]...)
+		for k := i; k < j; k++ {
+			toks = append(toks, raw[k])
+			from = append(from, k)
+		}
 		i = j
 	}
 	for i, t := range toks {
@@ -526,25 +554,54 @@ func cleanTokens(raw []string) ([]string, []bool) {
 		}
 	}
 	kept := toks[:0:0]
-	for _, t := range toks {
+	sur := 0
+	for i, t := range toks {
 		if !dropWords[t] {
 			kept = append(kept, t)
+			if from[i] < rawSur {
+				sur++
+			}
 		}
 	}
 	if len(kept) == 0 {
 		kept = toks
+		sur = 0
 	}
 	if len(kept) > maxTokens {
 		kept = kept[:maxTokens]
 	}
+	if sur >= len(kept) {
+		sur = 0 // nothing after the comma
+	}
 	weak := make([]bool, len(kept))
 	allWeak := true
 	for i, t := range kept {
-		weak[i] = weakWords[t]
+		weak[i] = weakWords[t] || i+1 < len(kept) && assimilated(t, kept[i+1])
 		allWeak = allWeak && weak[i]
 	}
 	if allWeak {
 		clear(weak)
 	}
-	return kept, weak
+	return kept, weak, sur
+}
+
+// assimilated reports whether t is the Arabic article al (or ul) written
+// as it is said before next, whose first consonant it takes: ar-Rahman,
+// as-Sadiq, ash-Shaykh, ud-Din.
+func assimilated(t, next string) bool {
+	if len(t) < 2 || len(t) > 3 || (t[0] != 'a' && t[0] != 'u') || !sunLetter(t[1]) {
+		return false
+	}
+	return strings.HasPrefix(next, t[1:]) && len(next) > len(t)
+}
+
+// sunLetter reports whether an Arabic article assimilates to a word
+// beginning with c (t, th, d, dh, r, z, s, sh, n; not l, which is al
+// itself).
+func sunLetter(c byte) bool {
+	switch c {
+	case 't', 'd', 'r', 'z', 's', 'n':
+		return true
+	}
+	return false
 }

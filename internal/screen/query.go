@@ -55,6 +55,8 @@ type prepared struct {
 	// vocabulary token v at key i<<32|v.
 	left    map[uint64]float32
 	acronym bool // single-token query that may be an acronym
+	person  bool // the query is a person's name, by type or shape
+	sur     int  // the query's surname tokens (normName.sur), a person's
 }
 
 func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
@@ -109,6 +111,12 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 					best = max(best, b)
 				}
 			}
+			// The article as it is said before the name (addunya ~ al
+			// dunya, arrahman ~ al rahman).
+			if len(t) >= 6 && t[0] == 'a' && t[1] == t[2] && sunLetter(t[1]) {
+				b := ix.lookupFuzzy(sc, t[2:], func(v int32, sim float32) { add(v, 1<<i, sim*0.98) })
+				best = max(best, b)
+			}
 		}
 		if _, ok := ix.vocab[t]; !ok && best > 0 {
 			// A token the list does not have: weigh it like the list's
@@ -135,7 +143,11 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 	}
 	// The query's initials as a token of the list (BNC ~ Banco Nacional de
 	// Cuba is handled the other way, below).
-	if strong := strongCount(p.norm); strong >= 3 {
+	p.person = p.typ == TypePerson || p.guess == TypePerson
+	if p.person {
+		p.sur = min(p.norm.sur, 32)
+	}
+	if strong := strongCount(p.norm); strong >= 3 && !p.person {
 		var b strings.Builder
 		var mask uint32
 		for i, t := range toks {
@@ -145,7 +157,7 @@ func (ix *Index) prepare(sc *scratchBuf, q Query) *prepared {
 			}
 		}
 		if v, ok := ix.vocab[b.String()]; ok {
-			p.link(v, mask, acronymSim, kindStruct)
+			p.link(v, mask, queryAcronymSim, kindStruct)
 		}
 	} else if len(toks) == 1 && len(toks[0]) >= 2 && len(toks[0]) <= 8 {
 		p.acronym = true

@@ -14,6 +14,7 @@ var labelGapWords = []string{
 	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me",
 	// Thai: "with this number", "right away", "come": "แอดไลน์ด้วยเบอร์นี้ได้เลย 08…", "ทักไลน์มาเลย 09…".
 	"ด้วย", "นี้", "ได้เลย", "มาเลย", "เลย",
+	"同号", // "飞机同号": the same number on Telegram
 }
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp
@@ -32,6 +33,12 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			p++
 			explicit = true
 			continue
+		case '/':
+			// "LINE/电话：", "Line/WA:": another label joined to this one.
+			if q := s.labelAt(p + 1); q > p+1 {
+				p = q
+				continue
+			}
 		}
 		if strings.HasPrefix(t[p:], "៖") { // the Khmer colon
 			p += len("៖")
@@ -71,6 +78,21 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	return p, explicit
 }
 
+// labelAt returns the end of a phone or messaging label at t[p] (after
+// spaces), or p.
+func (s *scanner) labelAt(p int) int {
+	for p < len(s.t) && s.t[p] == ' ' {
+		p++
+	}
+	end := p
+	for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start <= p; i++ {
+		if k := s.kws[i]; k.start == p && k.class&(kwHandles|kwPhone) != 0 && k.end > end {
+			end = k.end
+		}
+	}
+	return end
+}
+
 // gapSymbol reports whether r is a symbol that may stand between a label
 // and its value: an arrow, a pictograph, or what joins emoji.
 func gapSymbol(r rune) bool {
@@ -80,6 +102,8 @@ func gapSymbol(r rune) bool {
 	case r == 0xFE0F, r == 0x200D: // emoji presentation, zero-width joiner
 		return true
 	case r >= 0x1F300 && r <= 0x1FAFF: // pictographs: 👉 📞 📱
+		return true
+	case r >= 0x1F1E6 && r <= 0x1F1FF: // a flag's letters: "WhatsApp 🇮🇩 08…"
 		return true
 	}
 	return r == 0x260E // ☎

@@ -3,6 +3,9 @@ package extract
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The view: before extraction, the text is rewritten so that one set of
@@ -95,7 +98,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	dropZeroWidth, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+	dropZeroWidth, foldStyled, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -207,6 +210,41 @@ func digitPiece(s string, i, dir int) (int, int) {
 		p--
 	}
 	return n, p
+}
+
+// foldStyled turns the styled letters and digits of Unicode's
+// mathematical alphanumeric block (U+1D400–U+1D7FF: "𝗿𝗲𝗸𝗿𝘂𝘁", "𝐦𝐰𝐝_𝐡𝐫𝟔𝟔"),
+// which posters use to slip contacts past filters, into ASCII, by their
+// compatibility decomposition.
+func foldStyled(s string) (string, *spanMap) {
+	first := strings.Index(s, "\xf0\x9d")
+	if first < 0 {
+		return s, nil
+	}
+	var w *rewriter
+	for i := first; i+4 <= len(s); {
+		j := strings.Index(s[i:], "\xf0\x9d")
+		if j < 0 {
+			break
+		}
+		i += j
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < 0x1D400 || r > 0x1D7FF {
+			i += max(n, 1)
+			continue
+		}
+		if f := norm.NFKC.String(s[i : i+n]); len(f) == 1 && f[0] < 0x80 && isAlnum(f[0]) {
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, i+n, f)
+		}
+		i += n
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
 }
 
 // zeroWidth are the invisible characters slipped into a handle to break a
@@ -356,6 +394,11 @@ func deobfuscate(s string) (string, *spanMap) {
 			break
 		}
 		switch c := s[i]; c {
+		case '#':
+			// "hrteam.kh#outlook.com": '#' for '@' before a mail host.
+			if i > 0 && isAlnum(s[i-1]) && mailHostAt(s, i+1) {
+				w.replace(i, i+1, "@")
+			}
 		case '[', '(', '{', '<':
 			if end, repl := bracketed(s, i); end > 0 {
 				ss, se := i, end
@@ -369,6 +412,13 @@ func deobfuscate(s string) (string, *spanMap) {
 				}
 				w.replace(ss, se, repl)
 				i = se - 1
+				if te := tldEnd(s, se); repl == "." && spacedTLDAt(s, se) && at(s, te) != '/' {
+					// "asia-dream-jobs [dot] com / apply": the page too.
+					if e, slash := slashAfter(s, te); e > te {
+						w.replace(te, e, slash)
+						i = e - 1
+					}
+				}
 			}
 		case 'h', 'H':
 			if i+4 <= len(s) && (i == 0 || !isLetter(s[i-1])) &&
@@ -438,8 +488,21 @@ func deobfuscate(s string) (string, *spanMap) {
 	return w.finish()
 }
 
+// mailHosts are the hosts of the mail services recruiters use most.
+var mailHosts = [...]string{"gmail.", "yahoo.", "outlook.", "hotmail.", "qq.", "163.", "126.", "icloud.", "proton.", "protonmail.", "mail.ru"}
+
+// mailHostAt reports whether one of mailHosts starts at s[i].
+func mailHostAt(s string, i int) bool {
+	for _, h := range mailHosts {
+		if hasPrefixFoldASCII(s[i:], h) {
+			return true
+		}
+	}
+	return false
+}
+
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true}
+var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true}
 
 // tldEnd returns the end of the letters at s[k].
 func tldEnd(s string, k int) int {
@@ -490,7 +553,7 @@ func spacedMeAt(s string, i, k int) bool {
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik
 // me garis miring 62…", "t chấm me gạch chéo name"), spaces around.
-var slashWords = [...]string{"slash", "garis miring", "gạch chéo"}
+var slashWords = [...]string{"slash", "garis miring", "gạch chéo", "ทับ"}
 
 // slashAfter reads a slash written with spaces or as a word at s[i],
 // after "t.me" or a domain whose dot was written out ("me / name", "me

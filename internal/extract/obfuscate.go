@@ -454,7 +454,7 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			return digitUnit{d: byte('0' + d), end: i + n, kind: kind}
 		}
 		for _, w := range runeWords(r) {
-			if strings.HasPrefix(s[i:], w.w) {
+			if strings.HasPrefix(s[i:], w.w) && !(w.w == "โท" && strings.HasPrefix(s[i+len(w.w):], "ร")) { // โทร is "call"
 				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
 			}
 		}
@@ -481,7 +481,7 @@ func sepAt(s string, i int) int {
 	c := s[i]
 	if c < 0x80 {
 		switch c {
-		case ' ', '.', '-', '_', ',', '/', '|', '*', '~', ':', '\'', '"', '+', '#', '=':
+		case ' ', '.', '-', '_', ',', '/', '|', '*', '~', ':', '\'', '"', '+', '#', '=', '(', ')':
 			return 1
 		}
 		return 0
@@ -609,6 +609,18 @@ func spellDigits(s string) (string, *spanMap) {
 				u = nu
 			}
 			buf = append(buf, u.d)
+			if e := tensWord(s, u.end); e > u.end && u.kind == unitWord {
+				// Indonesian and Malay tens: "enam puluh dua" is 62 (a
+				// country code read out), "enam puluh," 60.
+				if nu, spaced := nextUnit(s, e); nu.kind == unitWord && nu.d != '0' && spaced && s[e:nextStart(s, e)] == " " {
+					buf = append(buf, nu.d)
+					u.end = nu.end
+				} else {
+					buf = append(buf, '0')
+					u.end = e
+				}
+				special++
+			}
 			if u.kind == unitASCII {
 				group++
 			} else {
@@ -676,6 +688,15 @@ func spellDigits(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// tensWord returns the end of " puluh" (tens, in Indonesian and Malay)
+// at s[i], or i.
+func tensWord(s string, i int) int {
+	if at(s, i) != ' ' || !hasPrefixFoldASCII(s[i+1:], "puluh") || letterAt(s, i+6) {
+		return i
+	}
+	return i + 6
 }
 
 // minOddDigits is how many digits plain groups need to be read as a
@@ -812,6 +833,39 @@ func mayStartWord(s string, i int) bool {
 // handleLabels are the labels after which "at name" is "@name".
 var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "instagram": true, "tiktok": true}
 
+// handleLabelsOther are handleLabels in other scripts.
+var handleLabelsOther = [...]string{"เทเลแกรม", "เทเล", "飞机", "纸飞机", "电报", "តេឡេក្រាម", "តេឡេ", "ไอจี"}
+
+// handleLabelBefore reports whether s[:e] ends with one of
+// handleLabelsOther.
+func handleLabelBefore(s string, e int) bool {
+	if e == 0 || s[e-1] < 0x80 {
+		return false
+	}
+	for _, l := range handleLabelsOther {
+		if strings.HasSuffix(s[:e], l) {
+			return true
+		}
+	}
+	return false
+}
+
+// underscoreWords are "_" written as a word between a handle's parts
+// ("admin garis bawah loker88", "boss ขีดล่าง kk88").
+var underscoreWords = [...]string{"underscore", "garis bawah", "ขีดล่าง", "gạch dưới", "下划线", "下劃線"}
+
+// underscoreWordAt returns the end of " word " at s[i] (a space, one of
+// underscoreWords, a space) when a letter or digit follows, or i.
+func underscoreWordAt(s string, i int) int {
+	j := i + 1
+	for _, u := range underscoreWords {
+		if hasPrefixFoldASCII(s[j:], u) && at(s, j+len(u)) == ' ' && isAlnum(at(s, j+len(u)+1)) {
+			return j + len(u) + 1
+		}
+	}
+	return i
+}
+
 // spellAddress rewrites e-mail addresses whose "@" and dots are written as
 // words into their plain form, and "TG at name" into "TG @name". Only a
 // whole address is rewritten: a local part, the at-word, labels joined by
@@ -845,6 +899,16 @@ func spellAddress(s string) (string, *spanMap) {
 		ls := le
 		for ls > 0 && (isAlnum(s[ls-1]) || strings.IndexByte("._%+-", s[ls-1]) >= 0) {
 			ls--
+		}
+		if ls == le && handleLabelBefore(s, le) && (w == nil || ws >= w.copied) && we < len(s) && s[we-1] == ' ' && isHandleStart(at(s, we)) {
+			// "ทักเทเลแกรม แอท boss_kk88": the at-word after a label in
+			// another script.
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(ws, we, " @")
+			i = we - 1
+			continue
 		}
 		if ls == le || w != nil && ls < w.copied {
 			continue
@@ -1000,6 +1064,14 @@ func closeSpaces(s string) (string, *spanMap) {
 		}
 		c := s[i]
 		switch {
+		case c == ' ' && i > 0 && isAlnum(s[i-1]) && underscoreWordAt(s, i) > i:
+			// "admin garis bawah loker88": the underscore as a word.
+			e := underscoreWordAt(s, i)
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, e, "_")
+			i = e - 1
 		case c == ' ' && at(s, i+1) == '_' && at(s, i+2) == ' ' && i > 0 && isAlnum(s[i-1]) && isAlnum(at(s, i+3)):
 			// "pp _ hr _ 2025": an underscore with spaces around it joins.
 			if w == nil {
@@ -1034,6 +1106,15 @@ func closeSpaces(s string) (string, *spanMap) {
 				i = e - 1
 			}
 		case c == '@' && at(s, i+1) == ' ' && !(i > 0 && isAlnum(s[i-1])):
+			// "@ p h _ r e c r u i t _ 2 4", "@ i n f o . k e r j a"
+			if end, joined := spacedLetters(s, i+2); joined != "" {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i, end, "@"+joined)
+				i = end - 1
+				continue
+			}
 			end, joined := spacedHandle(s, i+1)
 			if joined == "" {
 				continue
@@ -1041,9 +1122,34 @@ func closeSpaces(s string) (string, *spanMap) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
-			w.replace(i, end, "@"+joined)
+			from := i
+			if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
+				// "hr.vn.asia @ yahoo.com": an address with the at sign apart.
+				from = i - 1
+			}
+			w.replace(from, end, "@"+joined)
 			i = end - 1
-		case isIDByte(c) && !(i > 0 && s[i-1] != ' ') && at(s, i+1) == ' ':
+		case c == 'w' && strings.HasPrefix(s[i:], "w w w") && !(i > 0 && isIDByte(s[i-1])) && spacedDotAfter(s, i+5) > i+5:
+			// "w w w . example . net"
+			e := spacedDotAfter(s, i+5)
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, e, "www.")
+			i = e - 1
+		case (c == '.' || c == '-') && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && (w == nil || w.copied < i):
+			// "j.o.b.s.t.h.a.i.9": single characters apart by dots.
+			end, joined := dottedLetters(s, i-1)
+			if joined == "" {
+				i = max(i, end-1)
+				continue
+			}
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i-1, end, joined)
+			i = end - 1
+		case isIDByte(c) && !(i > 0 && (isIDByte(s[i-1]) || s[i-1] >= 0x80)) && at(s, i+1) == ' ':
 			end, joined := spacedLetters(s, i)
 			if joined == "" {
 				// Skip the rest of this run of single characters.
@@ -1064,7 +1170,7 @@ func closeSpaces(s string) (string, *spanMap) {
 }
 
 // closeStarts marks the bytes that may start one of closeSpaces' cases.
-var closeStarts = [256]bool{' ': true, 'm': true, '@': true}
+var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,
@@ -1128,6 +1234,49 @@ func spacedLetters(s string, i int) (int, string) {
 		e++
 	}
 	if len(b) < minSpacedLetters || letters < 2 || isDigit(b[0]) {
+		return e, ""
+	}
+	return e, string(b)
+}
+
+// spacedDotAfter returns the end of spaces, a '.' and spaces at s[i] when
+// a letter or digit follows, or i.
+func spacedDotAfter(s string, i int) int {
+	e := i
+	for e < len(s) && s[e] == ' ' {
+		e++
+	}
+	if at(s, e) != '.' {
+		return i
+	}
+	for e++; e < len(s) && s[e] == ' '; e++ {
+	}
+	if !isAlnum(at(s, e)) {
+		return i
+	}
+	return e
+}
+
+// dottedLetters reads single letters and digits apart by one '.' or '-'
+// each from s[i] ("j.o.b.s.t.h.a.i.9"), and returns their end and them
+// joined when there are at least minSpacedLetters with two letters, or
+// their end and "".
+func dottedLetters(s string, i int) (int, string) {
+	var b []byte
+	letters, e := 0, i
+	sep := at(s, i+1)
+	for e < len(s) && isHandleByte(s[e]) && !isHandleByte(at(s, e+1)) {
+		b = append(b, s[e])
+		if isLetter(s[e]) {
+			letters++
+		}
+		e++
+		if at(s, e) != sep || !isHandleByte(at(s, e+1)) {
+			break
+		}
+		e++
+	}
+	if len(b) < minSpacedLetters || letters < 2 {
 		return e, ""
 	}
 	return e, string(b)

@@ -594,7 +594,7 @@ func (s *scanner) phones() {
 			if !ok {
 				k, ok = s.accountLabelAfter(end)
 			}
-			if ok {
+			for ok {
 				kind := KindWhatsApp
 				switch {
 				case k.class&kwWeChat != 0:
@@ -603,10 +603,34 @@ func (s *scanner) phones() {
 					kind = KindLine
 				}
 				s.hits = append(s.hits, Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
+				// "Line/WA: 09…": each label joined by '/' names an account.
+				k, ok = s.joinedLabelBefore(k)
 			}
 		}
 		i = max(next, i+1)
 	}
+}
+
+// joinedLabelBefore returns the WhatsApp, WeChat or LINE label joined by
+// '/' to k's start ("Line/WA"), if any.
+func (s *scanner) joinedLabelBefore(k keyword) (keyword, bool) {
+	p := k.start
+	for p > 0 && s.t[p-1] == ' ' {
+		p--
+	}
+	if p == 0 || s.t[p-1] != '/' {
+		return keyword{}, false
+	}
+	p--
+	for p > 0 && s.t[p-1] == ' ' {
+		p--
+	}
+	for i := s.kwIndexBefore(p); i >= 0 && s.kws[i].end == p; i-- {
+		if j := s.kws[i]; j.class&(kwWhatsApp|kwWeChat|kwLine) != 0 && j.class&(kwWhatsApp|kwWeChat|kwLine) != k.class&(kwWhatsApp|kwWeChat|kwLine) {
+			return j, true
+		}
+	}
+	return keyword{}, false
 }
 
 // afterLabelJoiners may join labels after a number: "← តេឡេក្រាម និង

@@ -51,20 +51,20 @@ var keywordList = []struct {
 
 	// Messaging labels.
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
-	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone},
+	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone}, {"whats4pp", kwWhatsApp | kwPhone},
 	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
 	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
 	{"纸飞机", kwTelegram}, {"电报", kwTelegram}, {"เทเลแกรม", kwTelegram}, {"เทเล", kwTelegram}, {"តេឡេក្រាម", kwTelegram}, {"តេឡេ", kwTelegram},
 	{"line", kwLine}, {"line id", kwLine}, {"id line", kwLine}, {"ไลน์", kwLine}, {"ไอดีไลน์", kwLine},
-	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine}, {"ឡាញ", kwLine}, {"l1ne", kwLine},
+	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine}, {"ឡាញ", kwLine}, {"l1ne", kwLine}, {"加賴", kwLine}, {"加赖", kwLine},
 	{"wechat", kwWeChat}, {"we chat", kwWeChat}, {"weixin", kwWeChat}, {"wx", kwWeChat}, {"vx", kwWeChat},
 	{"v信", kwWeChat}, {"微信", kwWeChat}, {"微信号", kwWeChat}, {"薇信", kwWeChat}, {"威信", kwWeChat},
 	{"加微", kwWeChat}, {"加薇", kwWeChat}, {"加薇信", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat}, {"វីឆាត", kwWeChat},
 	{"微信同号", kwWeChat}, {"同微信", kwWeChat}, {"电话同微信", kwWeChat}, {"手机同微信", kwWeChat},
-	{"v❤", kwWeChat}, {"v♥", kwWeChat}, {"绿泡泡", kwWeChat},
-	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram},
-	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok},
+	{"v❤", kwWeChat}, {"v♥", kwWeChat}, {"绿泡泡", kwWeChat}, {"微同号", kwWeChat}, {"v同号", kwWeChat}, {"薇❤", kwWeChat},
+	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram}, {"ins", kwInstagram}, {"ไอจี", kwInstagram}, {"អ៊ីនស្តា", kwInstagram},
+	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok}, {"tiktod", kwTikTok}, {"តិកតុក", kwTikTok},
 	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial},
 
 	// Documents and accounts.

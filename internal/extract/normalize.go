@@ -212,32 +212,74 @@ func digitPiece(s string, i, dir int) (int, int) {
 	return n, p
 }
 
-// foldStyled turns the styled letters and digits of Unicode's
-// mathematical alphanumeric block (U+1D400–U+1D7FF: "𝗿𝗲𝗸𝗿𝘂𝘁", "𝐦𝐰𝐝_𝐡𝐫𝟔𝟔"),
-// which posters use to slip contacts past filters, into ASCII, by their
-// compatibility decomposition.
+// foldStyled turns the characters posters use to slip a contact past a
+// filter into ASCII: the styled letters and digits of Unicode's
+// mathematical alphanumeric block ("𝗿𝗲𝗸𝗿𝘂𝘁", "𝐦𝐰𝐝_𝐡𝐫𝟔𝟔", by their
+// compatibility decomposition), superscript and subscript digits
+// ("+⁸⁵⁵ ⁸⁸", "+₆₀ ₁₁"), small capitals ("ʟᴀᴏᴊᴏʙ_ᴠᴛᴇ"), a lone regional
+// indicator letter ("🇳 🇦 🇳 🇹 🇦": two side by side are a flag, and stay),
+// the small full stop "﹒", and it drops the underline or strike-through
+// marks drawn under ASCII letters ("b̲o̲n̲g̲").
 func foldStyled(s string) (string, *spanMap) {
-	first := strings.Index(s, "\xf0\x9d")
-	if first < 0 {
-		return s, nil
-	}
 	var w *rewriter
-	for i := first; i+4 <= len(s); {
-		j := strings.Index(s[i:], "\xf0\x9d")
-		if j < 0 {
+	for i := 0; i < len(s); {
+		for i < len(s) && !styledLead[s[i]] {
+			i++
+		}
+		if i == len(s) {
 			break
 		}
-		i += j
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r < 0x1D400 || r > 0x1D7FF {
-			i += max(n, 1)
+		if s[i] == 0xE1 && at(s, i+1) != 0xB4 { // Khmer and others; small capitals are U+1D00…
+			i++
 			continue
 		}
-		if f := norm.NFKC.String(s[i : i+n]); len(f) == 1 && f[0] < 0x80 && isAlnum(f[0]) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		repl, ok := "", false
+		switch {
+		case r >= 0x1D400 && r <= 0x1D7FF:
+			if f := norm.NFKC.String(s[i : i+n]); len(f) == 1 && isAlnum(f[0]) {
+				repl, ok = f, true
+			}
+		case r == 0x2070 || r >= 0x2074 && r <= 0x2079:
+			repl, ok = asciiStrings['0'+r-0x2070], true
+		case r == 0xB9:
+			repl, ok = "1", true
+		case r == 0xB2 || r == 0xB3:
+			repl, ok = asciiStrings['0'+r-0xB0], true
+		case r == 0x207A || r == 0x208A:
+			repl, ok = "+", true
+		case r >= 0x2080 && r <= 0x2089:
+			repl, ok = asciiStrings['0'+r-0x2080], true
+		case r == 0xFE52:
+			repl, ok = ".", true
+		case r == 0x2022 || r == 0xB7:
+			// "yahoo•com": a bullet or middle dot as the dot before a top-level domain.
+			if i > 0 && isAlnum(s[i-1]) && spacedTLDAt(s, i+n) {
+				repl, ok = ".", true
+			}
+		case r == 0x27E8 || r == 0x27E9 || r == 0x3010 || r == 0x3011:
+			// "⟨dot⟩", "【.】": brackets that deobfuscate reads as < > [ ].
+			repl, ok = bracketFold(r), true
+		case r >= 0x1F1E6 && r <= 0x1F1FF:
+			prev, _ := utf8.DecodeLastRuneInString(s[:i])
+			next, _ := utf8.DecodeRuneInString(s[i+n:])
+			if !(prev >= 0x1F1E6 && prev <= 0x1F1FF) && !(next >= 0x1F1E6 && next <= 0x1F1FF) {
+				repl, ok = asciiStrings['a'+r-0x1F1E6], true
+			}
+		case r == 0x0332 || r == 0x0333 || r == 0x0335 || r == 0x0336 || r == 0x0331:
+			if i > 0 && s[i-1] < 0x80 {
+				repl, ok = "", true
+			}
+		default:
+			if c, found := smallCaps[r]; found {
+				repl, ok = asciiStrings[c], true
+			}
+		}
+		if ok {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
-			w.replace(i, i+n, f)
+			w.replace(i, i+n, repl)
 		}
 		i += n
 	}
@@ -246,6 +288,37 @@ func foldStyled(s string) (string, *spanMap) {
 	}
 	return w.finish()
 }
+
+// bracketFold is the ASCII bracket for ⟨ ⟩ 【 】.
+func bracketFold(r rune) string {
+	switch r {
+	case 0x27E8:
+		return "<"
+	case 0x27E9:
+		return ">"
+	case 0x3010:
+		return "["
+	}
+	return "]"
+}
+
+// smallCaps are the small capital letters, by the letter they stand for.
+var smallCaps = map[rune]byte{
+	'ᴀ': 'a', 'ʙ': 'b', 'ᴄ': 'c', 'ᴅ': 'd', 'ᴇ': 'e', 'ꜰ': 'f', 'ɢ': 'g', 'ʜ': 'h', 'ɪ': 'i', 'ᴊ': 'j',
+	'ᴋ': 'k', 'ʟ': 'l', 'ᴍ': 'm', 'ɴ': 'n', 'ᴏ': 'o', 'ᴘ': 'p', 'ʀ': 'r', 'ꜱ': 's', 'ᴛ': 't',
+	'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
+}
+
+// styledLead marks the first bytes of the runes foldStyled changes.
+var styledLead = func() (t [256]bool) {
+	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010} {
+		t[string(r)[0]] = true
+	}
+	for r := range smallCaps {
+		t[string(r)[0]] = true
+	}
+	return t
+}()
 
 // zeroWidth are the invisible characters slipped into a handle to break a
 // filter's match ("@loker\u200bkamboja_vip"); the joiner U+200D is left to
@@ -631,7 +704,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		inner = inner[:len(inner)-1]
 	}
 	switch lowerASCII(inner) {
-	case ".", "dot", "titik", "点", "點", "ដត", "ចុច", "จุด":
+	case ".", "dot", "titik", "点", "點", "ដត", "ចុច", "จุด", "ดอท", "chấm", "cham", "•":
 		repl = "."
 	case "@", "at", "et":
 		repl = "@"

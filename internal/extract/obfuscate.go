@@ -765,7 +765,7 @@ func plusBefore(s string, start int) int {
 // filter ("recruit at gmail dot com", "2836617705艾特qq点com",
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
-	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong")
+	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong", "a keong", "អាត់")
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik")
 )
 
@@ -1221,13 +1221,14 @@ func spacedHandle(s string, i int) (int, string) {
 // are enough of them with at least two letters, or their end and "".
 func spacedLetters(s string, i int) (int, string) {
 	var b []byte
-	letters, e := 0, i
+	letters, e, last := 0, i, i
 	for e < len(s) && isIDByte(s[e]) && !isIDByte(at(s, e+1)) {
 		b = append(b, s[e])
 		if isLetter(s[e]) {
 			letters++
 		}
 		e++
+		last = e
 		if at(s, e) != ' ' || !isIDByte(at(s, e+1)) {
 			break
 		}
@@ -1235,6 +1236,11 @@ func spacedLetters(s string, i int) (int, string) {
 	}
 	if len(b) < minSpacedLetters || letters < 2 || isDigit(b[0]) {
 		return e, ""
+	}
+	if e > last && isAlnum(at(s, e+1)) {
+		// A word follows after the space ("@ t u y e n d u n g nha"): it
+		// is not part of the name.
+		return last, string(b)
 	}
 	return e, string(b)
 }

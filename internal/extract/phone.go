@@ -664,6 +664,7 @@ func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
 		}
 	}
 	skip()
+	first := true
 	for p < len(t) && p-end < 80 {
 		var k keyword
 		for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start <= p; i++ {
@@ -671,6 +672,13 @@ func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
 				k = s.kws[i]
 			}
 		}
+		if k.end == 0 && first {
+			// A few words between: "← same no. on whatsapp", "(có
+			// whatsapp)", "เบอร์นี้มีวอทส์แอป" — no digit, at sign, colon
+			// or line break among them.
+			k = s.accountLabelWithin(p, p+afterLabelWords)
+		}
+		first = false
 		if k.end == 0 {
 			return keyword{}, false
 		}
@@ -708,6 +716,28 @@ func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
 		}
 	}
 	return keyword{}, false
+}
+
+// afterLabelWords is how far after a number, in bytes of other words, a
+// WhatsApp, WeChat or LINE label still names it (accountLabelAfter).
+const afterLabelWords = 36
+
+// accountLabelWithin returns the first WhatsApp, WeChat or LINE label
+// starting in t[p:limit] with no digit, '@', ':' or line break before it,
+// or a zero keyword.
+func (s *scanner) accountLabelWithin(p, limit int) keyword {
+	t := s.t
+	for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start < limit; i++ {
+		k := s.kws[i]
+		if k.start < p || k.class&(kwWhatsApp|kwWeChat|kwLine) == 0 {
+			continue
+		}
+		if strings.IndexAny(t[p:k.start], "0123456789@:\n") >= 0 {
+			return keyword{}
+		}
+		return k
+	}
+	return keyword{}
 }
 
 // phoneLabelled reports whether a phone label ("Tel", "电话", "เบอร์") comes

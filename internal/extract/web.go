@@ -54,7 +54,7 @@ func (s *scanner) tokens() {
 
 // word extracts from the word t[ws:we] and returns where scanning resumes.
 func (s *scanner) word(ws, we int, cls uint8) int {
-	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && s.t[ws] == 'b' && at(s.t, we) == ' ') {
+	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && s.t[ws] == 'b' && we < len(s.t)) {
 		return we
 	}
 	t := s.t
@@ -96,7 +96,7 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 		if e-r >= 14 {
 			s.wallet(r, e)
 		}
-		if e == we && e-r >= 4 && at(t, e) == ' ' && !s.claimed(r, e) {
+		if e-r >= 4 && e < len(t) && !s.claimed(r, e) && walletLead(t[r]) {
 			if ge := s.walletGroups(r, e); ge > end {
 				end = ge
 			}
@@ -568,42 +568,73 @@ func (s *scanner) wallet(r, e int) {
 	s.add(h)
 }
 
-// walletGroups reads a Bitcoin (bech32) or TRON address written in groups
-// apart by single spaces, starting with the run t[r:e] at a word's end
-// ("BC1QW5 08D6QE JXTDG4 …", "TR7NHq jeKQxG TCi8q8 …"), adds it and
-// returns the end of its last group, or 0. Only these checksummed forms are
-// joined, and only when the whole checks: the checksum is what makes
-// joining words safe.
+// walletGroups reads a wallet address written in pieces, starting with
+// the run t[r:e] ("BC1QW5 08D6QE JXTDG4 …", "TEcav3S76HK / GKcA6kovWUG /
+// …", "TXsfMVG8fN5bGUDnd 后半段 vdWWgw6C3sF38tyip", an EIP-55 address over
+// three lines), adds it and returns the end of its last piece, or 0. Only
+// checksummed forms are joined — bech32, TRON and Bitcoin base58check, and
+// Ethereum addresses in mixed case (EIP-55) — and only when the whole
+// checks: the checksum is what makes joining pieces safe. Up to
+// maxWalletGap bytes of anything but ASCII letters and digits may stand
+// between two pieces.
 func (s *scanner) walletGroups(r, e int) int {
 	t := s.t
 	a := t[r:e]
-	bech := hasPrefixFoldASCII(a, "bc1")
-	tron := a[0] == 'T'
-	if !bech && !tron || s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
+	var max int
+	switch {
+	case hasPrefixFoldASCII(a, "bc1"):
+		max = 62
+	case a[0] == 'T':
+		max = 34
+	case len(a) > 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'):
+		max = 42
+	case (a[0] == '1' || a[0] == '3') && strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0:
+		max = 35
+	default:
+		return 0
+	}
+	if len(a) >= max || s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
 		return 0
 	}
 	var arr [64]byte
 	buf := append(arr[:0], a...)
-	for p := e; len(buf) < 62 && at(t, p) == ' ' && isAlnum(at(t, p+1)); {
-		q := p + 1
+	for p := e; len(buf) < max; {
+		q := p
+		for q < len(t) && q-p <= maxWalletGap && !isAlnum(t[q]) {
+			q++
+		}
+		if q == p || q-p > maxWalletGap || q == len(t) {
+			return 0
+		}
+		p = q
 		for q < len(t) && isAlnum(t[q]) {
 			q++
 		}
-		if q-p-1 > 16 {
+		if len(buf)+q-p > max {
 			return 0
 		}
-		buf = append(buf, t[p+1:q]...)
+		buf = append(buf, t[p:q]...)
 		p = q
 		var h Hit
-		switch {
-		case tron && len(buf) == 34 && isTRON(string(buf)):
-			h = Hit{Kind: KindTRON, Value: string(buf), Confidence: 0.9}
-		case bech && len(buf) >= 42 && isBTCBech32(string(buf)):
-			h = Hit{Kind: KindBTC, Value: lowerASCII(string(buf)), Confidence: 0.9}
-		case tron && len(buf) > 34:
-			return 0
+		w := string(buf)
+		switch n := len(buf); {
+		case max == 34 && n == 34 && isTRON(w):
+			h = Hit{Kind: KindTRON, Value: w, Confidence: 0.9}
+		case max == 62 && n >= 42 && isBTCBech32(w):
+			h = Hit{Kind: KindBTC, Value: lowerASCII(w), Confidence: 0.9}
+		case max == 35 && n >= 26 && isBTCBase58(w):
+			h = Hit{Kind: KindBTC, Value: w, Confidence: 0.9}
+		case max == 42 && n == 42:
+			if valid, checksummed := ethChecksum(w); valid && checksummed {
+				h = Hit{Kind: KindETH, Value: "0x" + lowerASCII(w[2:]), Confidence: 0.9}
+			} else {
+				return 0
+			}
 		default:
 			continue
+		}
+		if s.claimed(r, p) {
+			return 0
 		}
 		h.Start, h.End = r, p
 		s.add(h)
@@ -611,6 +642,16 @@ func (s *scanner) walletGroups(r, e int) int {
 	}
 	return 0
 }
+
+// walletLead reports whether a wallet address may start with c.
+func walletLead(c byte) bool {
+	return c == 'b' || c == 'B' || c == 'T' || c == '0' || c == '1' || c == '3'
+}
+
+// maxWalletGap is how many bytes may stand between two pieces of a
+// wallet address (walletGroups): a separator, or a few words such as
+// "后半段" or "បន្ទាត់ទី២៖".
+const maxWalletGap = 40
 
 // iban checks for an IBAN starting at r, written compact or in groups of
 // four, and returns the end of the last word it used (or 0).

@@ -229,7 +229,7 @@ func foldStyled(s string) (string, *spanMap) {
 		if i == len(s) {
 			break
 		}
-		if s[i] == 0xE1 && at(s, i+1) != 0xB4 { // Khmer and others; small capitals are U+1D00…
+		if !styledSecond(s, i) {
 			i++
 			continue
 		}
@@ -287,6 +287,23 @@ func foldStyled(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// styledSecond looks past the lead byte at s[i] for the few lead bytes
+// that ordinary text uses all the time: Khmer (E1; small capitals are
+// U+1D00…), punctuation (E2; only superscripts, subscripts, "•" and "⟨⟩"
+// matter) and emoji (F0 9F; only regional indicators matter).
+func styledSecond(s string, i int) bool {
+	c1 := at(s, i+1)
+	switch s[i] {
+	case 0xE1:
+		return c1 == 0xB4
+	case 0xE2:
+		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x80 && at(s, i+2) == 0xA2
+	case 0xF0:
+		return c1 == 0x9D || c1 == 0x9F && at(s, i+2) == 0x87
+	}
+	return true
 }
 
 // bracketFold is the ASCII bracket for ⟨ ⟩ 【 】.

@@ -858,6 +858,9 @@ var underscoreWords = [...]string{"underscore", "garis bawah", "ขีดล่�
 // underscoreWords, a space) when a letter or digit follows, or i.
 func underscoreWordAt(s string, i int) int {
 	j := i + 1
+	if c := at(s, j) | 0x20; c != 'u' && c != 'g' && c != 0xE0|0x20 && c != 0xE4|0x20 { // the words' first bytes
+		return i
+	}
 	for _, u := range underscoreWords {
 		if hasPrefixFoldASCII(s[j:], u) && at(s, j+len(u)) == ' ' && isAlnum(at(s, j+len(u)+1)) {
 			return j + len(u) + 1

@@ -584,8 +584,8 @@ func (s *scanner) walletGroups(r, e int) int {
 	switch {
 	case hasPrefixFoldASCII(a, "bc1"):
 		max = 62
-	case a[0] == 'T':
-		max = 34
+	case a[0] == 'T' && strings.IndexFunc(a[1:], func(c rune) bool { return c >= '1' && c <= '9' || c >= 'A' && c <= 'Z' }) >= 0:
+		max = 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
 	case len(a) > 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'):
 		max = 42
 	case (a[0] == '1' || a[0] == '3') && strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0:

@@ -732,7 +732,7 @@ func (s *scanner) accountLabelWithin(p, limit int) keyword {
 		if k.start < p || k.class&(kwWhatsApp|kwWeChat|kwLine) == 0 {
 			continue
 		}
-		if strings.IndexAny(t[p:k.start], "0123456789@:\n") >= 0 {
+		if strings.ContainsAny(t[p:k.start], "0123456789@:\n") {
 			return keyword{}
 		}
 		return k

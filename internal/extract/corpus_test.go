@@ -279,12 +279,15 @@ const (
 	obfuscatedBlind5Corpus  = "testdata/obfuscated_holdout5.jsonl"
 	obfuscatedBlind6Corpus  = "testdata/obfuscated_holdout6.jsonl"
 	obfuscatedBlind7Corpus  = "testdata/obfuscated_holdout7.jsonl"
+	obfuscatedBlind8Corpus  = "testdata/obfuscated_holdout8.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
 // obfuscated corpora and holds each to the targets (0.98 and 0.95), except
 // blind corpora 4, 6 and 7, to their figures after the fixes they led to
-// (0.98 and 0.93; 0.98 and 0.94; 0.93 and 0.85), as regression floors.
+// (0.98 and 0.93; 0.98 and 0.94; 0.93 and 0.85), and blind corpus 8,
+// measured once on frozen code (74781a3) and not used to fix anything, to
+// that measurement (0.916 and 0.686), as regression floors.
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
 	for _, c := range []struct {
@@ -299,6 +302,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 5", obfuscatedBlind5Corpus, 0.98, 0.95},
 		{"obfuscated blind 6", obfuscatedBlind6Corpus, 0.98, 0.94},
 		{"obfuscated blind 7", obfuscatedBlind7Corpus, 0.93, 0.85},
+		{"obfuscated blind 8", obfuscatedBlind8Corpus, 0.91, 0.68},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

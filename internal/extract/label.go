@@ -14,7 +14,10 @@ var labelGapWords = []string{
 	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me",
 	// Thai: "with this number", "right away", "come": "แอดไลน์ด้วยเบอร์นี้ได้เลย 08…", "ทักไลน์มาเลย 09…".
 	"ด้วย", "นี้", "ได้เลย", "มาเลย", "เลย",
-	"同号", // "飞机同号": the same number on Telegram
+	"同号",  // "飞机同号": the same number on Telegram
+	"พี่", // "ไลน์พี่", "ไอจีพี่": the elder sibling's, as a recruiter calls herself
+	// Pronouns: "WA saya:", "tt kami:", "IG của chị".
+	"saya", "kami", "aku", "chị", "anh", "em",
 }
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp
@@ -48,6 +51,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 		if t[p] >= 0xE2 { // an arrow or emoji pointing at the value: "whatsapp me ➡️ 097…"
 			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) {
 				p += n
+				explicit = explicit || pointer(r)
 				continue
 			}
 		}
@@ -91,6 +95,12 @@ func (s *scanner) labelAt(p int) int {
 		}
 	}
 	return end
+}
+
+// pointer reports whether r is an arrow or a pointing hand: as explicit as
+// a colon ("tele → hr_sakura_88").
+func pointer(r rune) bool {
+	return r >= 0x2190 && r <= 0x21FF || r >= 0x27A1 && r <= 0x27BF || r >= 0x2B05 && r <= 0x2B07 || r == 0x1F449
 }
 
 // gapSymbol reports whether r is a symbol that may stand between a label

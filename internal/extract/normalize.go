@@ -252,10 +252,37 @@ func foldStyled(s string) (string, *spanMap) {
 			repl, ok = asciiStrings['0'+r-0x2080], true
 		case r == 0xFE52:
 			repl, ok = ".", true
+		case r == 0x2044 || r == 0x2215: // fraction and division slashes: "t.me ⁄ name"
+			repl, ok = "/", true
+		case r >= 0x24B6 && r <= 0x24E9: // circled letters: "ⓓⓐⓡⓐ"; a lone ⓐ is an at sign
+			prev, _ := utf8.DecodeLastRuneInString(s[:i])
+			next, _ := utf8.DecodeRuneInString(s[i+n:])
+			circled := func(r rune) bool { return r >= 0x24B6 && r <= 0x24E9 }
+			switch {
+			case r == 0x24D0 && !circled(prev) && !circled(next):
+				repl = "@"
+			case r >= 0x24D0:
+				repl = asciiStrings['a'+r-0x24D0]
+			default:
+				repl = asciiStrings['a'+r-0x24B6]
+			}
+			ok = true
 		case r == 0x2022 || r == 0xB7:
-			// "yahoo•com": a bullet or middle dot as the dot before a top-level domain.
-			if i > 0 && isAlnum(s[i-1]) && spacedTLDAt(s, i+n) {
-				repl, ok = ".", true
+			// "yahoo•com", "angkorhr • com", "t•me/": a bullet or middle dot as a dot.
+			b, e := i, i+n
+			for b > 0 && s[b-1] == ' ' {
+				b--
+			}
+			for e < len(s) && s[e] == ' ' {
+				e++
+			}
+			if b > 0 && isAlnum(s[b-1]) && (spacedTLDAt(s, e) || hasPrefixFoldASCII(s[e:], "me/")) && (w == nil || w.copied <= b) {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(b, e, ".")
+				i = e
+				continue
 			}
 		case r == 0x27E8 || r == 0x27E9 || r == 0x3010 || r == 0x3011:
 			// "⟨dot⟩", "【.】": brackets that deobfuscate reads as < > [ ].
@@ -299,7 +326,7 @@ func styledSecond(s string, i int) bool {
 	case 0xE1:
 		return c1 == 0xB4
 	case 0xE2:
-		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x80 && at(s, i+2) == 0xA2
+		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && at(s, i+2) == 0x95 || c1 == 0x80 && at(s, i+2) == 0xA2
 	case 0xF0:
 		return c1 == 0x9D || c1 == 0x9F && at(s, i+2) == 0x87
 	}
@@ -328,7 +355,7 @@ var smallCaps = map[rune]byte{
 
 // styledLead marks the first bytes of the runes foldStyled changes.
 var styledLead = func() (t [256]bool) {
-	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010} {
+	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6} {
 		t[string(r)[0]] = true
 	}
 	for r := range smallCaps {
@@ -643,7 +670,7 @@ func spacedMeAt(s string, i, k int) bool {
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik
 // me garis miring 62…", "t chấm me gạch chéo name"), spaces around.
-var slashWords = [...]string{"slash", "garis miring", "gạch chéo", "ทับ"}
+var slashWords = [...]string{"slash", "garis miring", "gạch chéo", "ทับ", "xẹt"}
 
 // slashAfter reads a slash written with spaces or as a word at s[i],
 // after "t.me" or a domain whose dot was written out ("me / name", "me

@@ -424,6 +424,17 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			// "O9l-738": a lone l or I among digits is a one.
 			return digitUnit{d: '1', end: i + 1, kind: unitWord}
 		}
+		if (c == 'Z' || c == 'S' || c == 'B') && !letterAt(s, i+1) && (glued || isDigit(at(s, i+1))) {
+			// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
+			d := byte('8')
+			switch c {
+			case 'Z':
+				d = '2'
+			case 'S':
+				d = '5'
+			}
+			return digitUnit{d: d, end: i + 1, kind: unitWord}
+		}
 		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
 			return digitUnit{}
 		}
@@ -765,7 +776,7 @@ func plusBefore(s string, start int) int {
 // filter ("recruit at gmail dot com", "2836617705艾特qq点com",
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
-	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong", "a keong", "អាត់")
+	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong", "a keong", "អាត់", "小老鼠")
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik")
 )
 
@@ -1132,9 +1143,12 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(from, end, "@"+joined)
 			i = end - 1
-		case c == 'w' && strings.HasPrefix(s[i:], "w w w") && !(i > 0 && isIDByte(s[i-1])) && spacedDotAfter(s, i+5) > i+5:
-			// "w w w . example . net"
+		case c == 'w' && (strings.HasPrefix(s[i:], "w w w") && spacedDotAfter(s, i+5) > i+5 || hasPrefixFoldASCII(s[i:], "www ") && spacedDotAfter(s, i+3) > i+4) && !(i > 0 && isIDByte(s[i-1])):
+			// "w w w . example . net", "www . example . com"
 			e := spacedDotAfter(s, i+5)
+			if !strings.HasPrefix(s[i:], "w w w") {
+				e = spacedDotAfter(s, i+3)
+			}
 			if w == nil {
 				w = &rewriter{src: s}
 			}

@@ -18,6 +18,7 @@ var labelGapWords = []string{
 	"พี่", // "ไลน์พี่", "ไอจีพี่": the elder sibling's, as a recruiter calls herself
 	// Pronouns: "WA saya:", "tt kami:", "IG của chị".
 	"saya", "kami", "aku", "chị", "anh", "em",
+	"ไอดี", // "วีแชท ไอดี chen_boss": Thai "ID"
 }
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp

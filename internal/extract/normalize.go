@@ -670,7 +670,7 @@ func spacedMeAt(s string, i, k int) bool {
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik
 // me garis miring 62…", "t chấm me gạch chéo name"), spaces around.
-var slashWords = [...]string{"slash", "garis miring", "gạch chéo", "ทับ", "xẹt"}
+var slashWords = [...]string{"slash", "garis miring", "gạch chéo", "ทับ", "สแลช", "xẹt"}
 
 // slashAfter reads a slash written with spaces or as a word at s[i],
 // after "t.me" or a domain whose dot was written out ("me / name", "me
@@ -734,7 +734,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		closer = '>'
 	}
 	j := i + 1
-	for j < len(s) && j-i <= 9 && s[j] != closer {
+	for j < len(s) && j-i <= 24 && s[j] != closer { // "(underscore)", "(ขีดล่าง)"
 		j++
 	}
 	if j >= len(s) || s[j] != closer {
@@ -752,6 +752,9 @@ func bracketed(s string, i int) (end int, repl string) {
 		repl = "."
 	case "@", "at", "et":
 		repl = "@"
+	case "_", "underscore", "gạch dưới", "ขีดล่าง", "garis bawah", "下划线":
+		// "mr (underscore) kevin", "somchai(ขีดล่าง)work"
+		repl = "_"
 	case ":", "://", "/":
 		if i > 0 && isLetter(s[i-1]) {
 			return j + 1, inner

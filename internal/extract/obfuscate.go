@@ -777,7 +777,7 @@ func plusBefore(s string, start int) int {
 // "hr แอท gmail ดอท com"). Latin ones need spaces around them.
 var (
 	atWords  = newWordSet("at", "et", "艾特", "圈a", "แอท", "a còng", "acong", "a keong", "អាត់", "小老鼠")
-	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "chấm", "cham", "titik")
+	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "ចំណុច", "chấm", "cham", "titik")
 )
 
 // A wordSet is a list of at-words or dot-words (lower case, at least two
@@ -1125,7 +1125,12 @@ func closeSpaces(s string) (string, *spanMap) {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
-				w.replace(i, end, "@"+joined)
+				from := i
+				if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
+					// "hr.manager2024 @ g m a i l . c o m"
+					from = i - 1
+				}
+				w.replace(from, end, "@"+joined)
 				i = end - 1
 				continue
 			}

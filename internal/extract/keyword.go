@@ -28,6 +28,7 @@ const (
 
 	kwRoles    = kwRoleRecruiter | kwRolePayment | kwRoleVictim | kwRoleCompound
 	kwHandles  = kwWhatsApp | kwTelegram | kwLine | kwWeChat | kwInstagram | kwTikTok | kwOtherSocial
+	kwAccounts = kwWhatsApp | kwWeChat | kwLine // labels that make a phone number an account too
 	kwLabelled = kwHandles | kwPassport | kwBank
 )
 

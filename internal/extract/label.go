@@ -89,26 +89,38 @@ func (s *scanner) labelAt(p int) int {
 	for p < len(s.t) && s.t[p] == ' ' {
 		p++
 	}
-	end := p
+	if k := s.kwAt(p, kwHandles|kwPhone); k.end > p {
+		return k.end
+	}
+	return p
+}
+
+// kwAt returns the longest keyword of a class in c that starts at p, or a
+// zero keyword.
+func (s *scanner) kwAt(p int, c kwClass) keyword {
+	var k keyword
 	for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start <= p; i++ {
-		if k := s.kws[i]; k.start == p && k.class&(kwHandles|kwPhone) != 0 && k.end > end {
-			end = k.end
+		if j := s.kws[i]; j.start == p && j.class&c != 0 && j.end > k.end {
+			k = j
 		}
 	}
-	return end
+	return k
+}
+
+// arrow reports whether r is an arrow.
+func arrow(r rune) bool {
+	return r >= 0x2190 && r <= 0x21FF || r >= 0x27A1 && r <= 0x27BF || r >= 0x2B05 && r <= 0x2B07
 }
 
 // pointer reports whether r is an arrow or a pointing hand: as explicit as
 // a colon ("tele → hr_sakura_88").
-func pointer(r rune) bool {
-	return r >= 0x2190 && r <= 0x21FF || r >= 0x27A1 && r <= 0x27BF || r >= 0x2B05 && r <= 0x2B07 || r == 0x1F449
-}
+func pointer(r rune) bool { return arrow(r) || r == 0x1F449 }
 
 // gapSymbol reports whether r is a symbol that may stand between a label
 // and its value: an arrow, a pictograph, or what joins emoji.
 func gapSymbol(r rune) bool {
 	switch {
-	case r >= 0x2190 && r <= 0x21FF, r >= 0x27A1 && r <= 0x27BF, r >= 0x2B05 && r <= 0x2B07: // arrows
+	case arrow(r):
 		return true
 	case r == 0xFE0F, r == 0x200D: // emoji presentation, zero-width joiner
 		return true

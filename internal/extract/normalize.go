@@ -255,11 +255,8 @@ func foldStyled(s string) (string, *spanMap) {
 		case r == 0x2044 || r == 0x2215: // fraction and division slashes: "t.me ⁄ name"
 			repl, ok = "/", true
 		case r >= 0x24B6 && r <= 0x24E9: // circled letters: "ⓓⓐⓡⓐ"; a lone ⓐ is an at sign
-			prev, _ := utf8.DecodeLastRuneInString(s[:i])
-			next, _ := utf8.DecodeRuneInString(s[i+n:])
-			circled := func(r rune) bool { return r >= 0x24B6 && r <= 0x24E9 }
 			switch {
-			case r == 0x24D0 && !circled(prev) && !circled(next):
+			case r == 0x24D0 && lone(s, i, n, 0x24B6, 0x24E9):
 				repl = "@"
 			case r >= 0x24D0:
 				repl = asciiStrings['a'+r-0x24D0]
@@ -288,9 +285,7 @@ func foldStyled(s string) (string, *spanMap) {
 			// "⟨dot⟩", "【.】": brackets that deobfuscate reads as < > [ ].
 			repl, ok = bracketFold(r), true
 		case r >= 0x1F1E6 && r <= 0x1F1FF:
-			prev, _ := utf8.DecodeLastRuneInString(s[:i])
-			next, _ := utf8.DecodeRuneInString(s[i+n:])
-			if !(prev >= 0x1F1E6 && prev <= 0x1F1FF) && !(next >= 0x1F1E6 && next <= 0x1F1FF) {
+			if lone(s, i, n, 0x1F1E6, 0x1F1FF) {
 				repl, ok = asciiStrings['a'+r-0x1F1E6], true
 			}
 		case r == 0x0332 || r == 0x0333 || r == 0x0335 || r == 0x0336 || r == 0x0331:
@@ -314,6 +309,14 @@ func foldStyled(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// lone reports whether neither the rune before s[i] nor the one after
+// s[i:i+n] is in lo..hi.
+func lone(s string, i, n int, lo, hi rune) bool {
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	next, _ := utf8.DecodeRuneInString(s[i+n:])
+	return !(prev >= lo && prev <= hi) && !(next >= lo && next <= hi)
 }
 
 // styledSecond looks past the lead byte at s[i] for the few lead bytes
@@ -529,12 +532,9 @@ func deobfuscate(s string) (string, *spanMap) {
 				}
 				w.replace(ss, se, repl)
 				i = se - 1
-				if te := tldEnd(s, se); repl == "." && spacedTLDAt(s, se) && at(s, te) != '/' {
+				if repl == "." && spacedTLDAt(s, se) {
 					// "asia-dream-jobs [dot] com / apply": the page too.
-					if e, slash := slashAfter(s, te); e > te {
-						w.replace(te, e, slash)
-						i = e - 1
-					}
+					i = pageSlash(&w, s, se, i)
 				}
 			}
 		case 'h', 'H':
@@ -593,16 +593,28 @@ func deobfuscate(s string) (string, *spanMap) {
 					w.replace(k+2, e, slash)
 					i = e - 1
 				}
-			} else if te := tldEnd(s, k); at(s, te) != '/' {
+			} else {
 				// "facebook . com / page": so the page too.
-				if e, slash := slashAfter(s, te); e > te {
-					w.replace(te, e, slash)
-					i = e - 1
-				}
+				i = pageSlash(&w, s, k, i)
 			}
 		}
 	}
 	return w.finish()
+}
+
+// pageSlash rewrites a slash written with spaces or as a word after the
+// top-level domain at s[k] ("com / apply") into "/", and returns where
+// deobfuscate goes on: the slash's end less one, or i when there is none.
+func pageSlash(w *rewriter, s string, k, i int) int {
+	te := tldEnd(s, k)
+	if at(s, te) == '/' {
+		return i
+	}
+	if e, slash := slashAfter(s, te); e > te {
+		w.replace(te, e, slash)
+		return e - 1
+	}
+	return i
 }
 
 // mailHosts are the hosts of the mail services recruiters use most.

@@ -1125,12 +1125,7 @@ func closeSpaces(s string) (string, *spanMap) {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
-				from := i
-				if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
-					// "hr.manager2024 @ g m a i l . c o m"
-					from = i - 1
-				}
-				w.replace(from, end, "@"+joined)
+				w.replace(atStart(s, i, joined, w), end, "@"+joined)
 				i = end - 1
 				continue
 			}
@@ -1141,19 +1136,11 @@ func closeSpaces(s string) (string, *spanMap) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
-			from := i
-			if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
-				// "hr.vn.asia @ yahoo.com": an address with the at sign apart.
-				from = i - 1
-			}
-			w.replace(from, end, "@"+joined)
+			w.replace(atStart(s, i, joined, w), end, "@"+joined)
 			i = end - 1
-		case c == 'w' && (strings.HasPrefix(s[i:], "w w w") && spacedDotAfter(s, i+5) > i+5 || hasPrefixFoldASCII(s[i:], "www ") && spacedDotAfter(s, i+3) > i+4) && !(i > 0 && isIDByte(s[i-1])):
+		case c == 'w' && !(i > 0 && isIDByte(s[i-1])) && wwwDotEnd(s, i) > i:
 			// "w w w . example . net", "www . example . com"
-			e := spacedDotAfter(s, i+5)
-			if !strings.HasPrefix(s[i:], "w w w") {
-				e = spacedDotAfter(s, i+3)
-			}
+			e := wwwDotEnd(s, i)
 			if w == nil {
 				w = &rewriter{src: s}
 			}
@@ -1189,6 +1176,33 @@ func closeSpaces(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// atStart is where the rewrite of "@ " at s[i] followed by joined starts:
+// at the space before it when joined is a domain and a local part ends
+// there ("hr.vn.asia @ yahoo.com", "hr.manager2024 @ g m a i l . c o m":
+// an address with the at sign apart), else at i.
+func atStart(s string, i int, joined string, w *rewriter) int {
+	if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
+		return i - 1
+	}
+	return i
+}
+
+// wwwDotEnd returns the end of "w w w ." or "www ." (spaces around the dot)
+// at s[i] when a letter or digit follows, or i.
+func wwwDotEnd(s string, i int) int {
+	switch {
+	case strings.HasPrefix(s[i:], "w w w"):
+		if e := spacedDotAfter(s, i+5); e > i+5 {
+			return e
+		}
+	case hasPrefixFoldASCII(s[i:], "www "):
+		if e := spacedDotAfter(s, i+3); e > i+4 {
+			return e
+		}
+	}
+	return i
 }
 
 // closeStarts marks the bytes that may start one of closeSpaces' cases.

@@ -590,7 +590,7 @@ func (s *scanner) phones() {
 		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
-			k, ok := s.kwBefore(start, kwWhatsApp|kwWeChat|kwLine, 60, s.labelGap)
+			k, ok := s.kwBefore(start, kwAccounts, 60, s.labelGap)
 			if !ok {
 				k, ok = s.accountLabelAfter(end)
 			}
@@ -626,7 +626,7 @@ func (s *scanner) joinedLabelBefore(k keyword) (keyword, bool) {
 		p--
 	}
 	for i := s.kwIndexBefore(p); i >= 0 && s.kws[i].end == p; i-- {
-		if j := s.kws[i]; j.class&(kwWhatsApp|kwWeChat|kwLine) != 0 && j.class&(kwWhatsApp|kwWeChat|kwLine) != k.class&(kwWhatsApp|kwWeChat|kwLine) {
+		if j := s.kws[i]; j.class&kwAccounts != 0 && j.class&kwAccounts != k.class&kwAccounts {
 			return j, true
 		}
 	}
@@ -666,12 +666,7 @@ func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
 	skip()
 	first := true
 	for p < len(t) && p-end < 80 {
-		var k keyword
-		for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start <= p; i++ {
-			if s.kws[i].start == p && s.kws[i].class&kwHandles != 0 && s.kws[i].end > k.end {
-				k = s.kws[i]
-			}
-		}
+		k := s.kwAt(p, kwHandles)
 		if k.end == 0 && first {
 			// A few words between: "← same no. on whatsapp", "(có
 			// whatsapp)", "เบอร์นี้มีวอทส์แอป" — no digit, at sign, colon
@@ -682,7 +677,7 @@ func (s *scanner) accountLabelAfter(end int) (keyword, bool) {
 		if k.end == 0 {
 			return keyword{}, false
 		}
-		if k.class&(kwWhatsApp|kwWeChat|kwLine) != 0 {
+		if k.class&kwAccounts != 0 {
 			q := k.end
 			for q < len(t) && t[q] == ' ' {
 				q++
@@ -729,7 +724,7 @@ func (s *scanner) accountLabelWithin(p, limit int) keyword {
 	t := s.t
 	for i := s.kwIndexBefore(p) + 1; i < len(s.kws) && s.kws[i].start < limit; i++ {
 		k := s.kws[i]
-		if k.start < p || k.class&(kwWhatsApp|kwWeChat|kwLine) == 0 {
+		if k.start < p || k.class&kwAccounts == 0 {
 			continue
 		}
 		if strings.ContainsAny(t[p:k.start], "0123456789@:\n") {

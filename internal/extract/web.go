@@ -537,35 +537,41 @@ func socialProfile(host, tail, region string) (Kind, string, bool) {
 
 // wallet checks the alphanumeric run t[r:e] for a crypto address.
 func (s *scanner) wallet(r, e int) {
-	t := s.t
-	a := t[r:e]
 	// A wallet inside a block-explorer link is still a wallet.
 	if s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
 		return
 	}
-	var h Hit
+	h, _, ok := walletHit(s.t[r:e])
+	if !ok {
+		return
+	}
+	h.Start, h.End = r, e
+	s.add(h)
+}
+
+// walletHit reads a as a whole wallet address: its hit (without a span),
+// whether a checksum vouches for it (an Ethereum address in one case has
+// none), and whether it is one.
+func walletHit(a string) (h Hit, checked, ok bool) {
 	switch {
 	case len(a) == 42 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'):
 		valid, checksummed := ethChecksum(a)
 		if !valid {
-			return
+			return Hit{}, false, false
 		}
 		conf := 0.75
 		if checksummed {
 			conf = 0.99
 		}
-		h = Hit{Kind: KindETH, Value: "0x" + lowerASCII(a[2:]), Confidence: conf}
+		return Hit{Kind: KindETH, Value: "0x" + lowerASCII(a[2:]), Confidence: conf}, checksummed, true
 	case (a[0] == '1' || a[0] == '3') && isBTCBase58(a):
-		h = Hit{Kind: KindBTC, Value: a, Confidence: 0.99}
+		return Hit{Kind: KindBTC, Value: a, Confidence: 0.99}, true, true
 	case (a[0] == 'b' || a[0] == 'B') && isBTCBech32(a):
-		h = Hit{Kind: KindBTC, Value: lowerASCII(a), Confidence: 0.99}
+		return Hit{Kind: KindBTC, Value: lowerASCII(a), Confidence: 0.99}, true, true
 	case a[0] == 'T' && isTRON(a):
-		h = Hit{Kind: KindTRON, Value: a, Confidence: 0.99}
-	default:
-		return
+		return Hit{Kind: KindTRON, Value: a, Confidence: 0.99}, true, true
 	}
-	h.Start, h.End = r, e
-	s.add(h)
+	return Hit{}, false, false
 }
 
 // walletGroups reads a wallet address written in pieces, starting with
@@ -580,25 +586,25 @@ func (s *scanner) wallet(r, e int) {
 func (s *scanner) walletGroups(r, e int) int {
 	t := s.t
 	a := t[r:e]
-	var max int
+	var least, most int // the address's length, by its first piece
 	switch {
 	case hasPrefixFoldASCII(a, "bc1"):
-		max = 62
+		least, most = 42, 62
 	case a[0] == 'T' && strings.IndexFunc(a[1:], func(c rune) bool { return c >= '1' && c <= '9' || c >= 'A' && c <= 'Z' }) >= 0:
-		max = 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
+		least, most = 34, 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
 	case len(a) > 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'):
-		max = 42
+		least, most = 42, 42
 	case (a[0] == '1' || a[0] == '3') && strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0:
-		max = 35
+		least, most = 26, 35
 	default:
 		return 0
 	}
-	if len(a) >= max || s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
+	if len(a) >= most || s.claimedBy(r, e, func(k Kind) bool { return k == KindURL || k == KindDomain }) {
 		return 0
 	}
 	var arr [64]byte
 	buf := append(arr[:0], a...)
-	for p := e; len(buf) < max; {
+	for p := e; len(buf) < most; {
 		q := p
 		for q < len(t) && q-p <= maxWalletGap && !isAlnum(t[q]) {
 			q++
@@ -610,33 +616,22 @@ func (s *scanner) walletGroups(r, e int) int {
 		for q < len(t) && isAlnum(t[q]) {
 			q++
 		}
-		if len(buf)+q-p > max {
+		if len(buf)+q-p > most {
 			return 0
 		}
 		buf = append(buf, t[p:q]...)
 		p = q
-		var h Hit
-		w := string(buf)
-		switch n := len(buf); {
-		case max == 34 && n == 34 && isTRON(w):
-			h = Hit{Kind: KindTRON, Value: w, Confidence: 0.9}
-		case max == 62 && n >= 42 && isBTCBech32(w):
-			h = Hit{Kind: KindBTC, Value: lowerASCII(w), Confidence: 0.9}
-		case max == 35 && n >= 26 && isBTCBase58(w):
-			h = Hit{Kind: KindBTC, Value: w, Confidence: 0.9}
-		case max == 42 && n == 42:
-			if valid, checksummed := ethChecksum(w); valid && checksummed {
-				h = Hit{Kind: KindETH, Value: "0x" + lowerASCII(w[2:]), Confidence: 0.9}
-			} else {
-				return 0
-			}
-		default:
+		if len(buf) < least {
 			continue
 		}
-		if s.claimed(r, p) {
-			return 0
+		h, checked, ok := walletHit(string(buf))
+		if !ok {
+			continue
 		}
-		h.Start, h.End = r, p
+		if !checked || s.claimed(r, p) {
+			return 0 // an Ethereum address in one case: nothing vouches for the joining
+		}
+		h.Start, h.End, h.Confidence = r, p, 0.9
 		s.add(h)
 		return p
 	}

@@ -432,19 +432,32 @@ func (q Q) KeptCheck(ctx context.Context, identifierID string) (t *Trust, kept b
 	// The mark is probed by the queried id, row or no row: one probe
 	// serves for "row marked" and "marked before any row".
 	var k keptScan
-	err = q.hotRow(ctx, `SELECT `+trustCols+`,
-		CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END
+	err = q.hotRow(ctx, `SELECT `+trustCols+`, `+keptMark+`
 		FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, identifierID).Scan(k.dest()...)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: kept check: %w", err)
 	}
-	if k.pending != 0 {
-		return nil, false, nil
-	}
-	if t, err = k.trust(); err != nil {
+	ans, err := k.kept()
+	if err != nil {
 		return nil, false, fmt.Errorf("store: kept check: %w", err)
 	}
-	return t, true, nil
+	return ans.Trust, ans.Kept, nil
+}
+
+// keptMark is 1 when the queried identifier k.id is marked for weighing.
+const keptMark = `CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END`
+
+// kept is KeptCheck's answer from a scanned row: not answered while
+// marked, else the row (nil when there is none).
+func (k *keptScan) kept() (Kept, error) {
+	if k.pending != 0 {
+		return Kept{}, nil
+	}
+	t, err := k.trust()
+	if err != nil {
+		return Kept{}, err
+	}
+	return Kept{Trust: t, Kept: true}, nil
 }
 
 // Kept is one identifier's answer of KeptChecks: as KeptCheck's.
@@ -470,16 +483,9 @@ func (q Q) KeptChecks(ctx context.Context, identifierIDs []string) ([]Kept, erro
 		at[id] = append(at[id], i)
 	}
 	probe, args := q.probeTable("k(id)", [][]string{uniq}, 1)
-	query := `WITH ` + probe + ` SELECT k.id, ` + trustCols + `,
-		CASE WHEN EXISTS (SELECT 1 FROM trust_pending m WHERE m.identifier_id = k.id) THEN 1 ELSE 0 END
-		FROM k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`
-	var rows *sql.Rows
-	var err error
-	if q.engine == Postgres {
-		rows, err = q.hotQuery(ctx, query, args...)
-	} else { // the text changes with the count: not worth keeping prepared
-		rows, err = q.q.QueryContext(ctx, query, args...)
-	}
+	// Not through hotQuery: on SQLite the text changes with the count.
+	rows, err := q.q.QueryContext(ctx, `WITH `+probe+` SELECT k.id, `+trustCols+`, `+keptMark+`
+		FROM k LEFT JOIN identifier_trust t ON t.identifier_id = k.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: kept checks: %w", err)
 	}
@@ -490,12 +496,9 @@ func (q Q) KeptChecks(ctx context.Context, identifierIDs []string) ([]Kept, erro
 		if err := rows.Scan(append([]any{&id}, k.dest()...)...); err != nil {
 			return nil, fmt.Errorf("store: kept checks: %w", err)
 		}
-		var ans Kept
-		if k.pending == 0 {
-			if ans.Trust, err = k.trust(); err != nil {
-				return nil, fmt.Errorf("store: kept checks: %w", err)
-			}
-			ans.Kept = true
+		ans, err := k.kept()
+		if err != nil {
+			return nil, fmt.Errorf("store: kept checks: %w", err)
 		}
 		for _, i := range at[id] {
 			out[i] = ans

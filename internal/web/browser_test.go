@@ -114,6 +114,11 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 func (b *browser) text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil && strings.Contains(err.Error(), "No node with given id") {
+		// The page's script replaced the node between finding and reading
+		// it (seen once in CI on the check page): find it again.
+		s, err = chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	}
 	if err != nil {
 		b.t.Fatalf("browser: text of %s: %v", sel, err)
 	}

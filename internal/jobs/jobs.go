@@ -240,7 +240,7 @@ func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
 	}
 	now := r.Now()
 	var claimed []*store.Job
-	err := r.db.Tx(ctx, func(q store.Q) error {
+	err := r.db.DerivedTx(ctx, func(q store.Q) error {
 		var err error
 		claimed, err = q.ClaimJobs(ctx, kinds, n, now.UnixMicro(), now.Add(r.Lease).UnixMicro())
 		return err
@@ -307,8 +307,10 @@ func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
 			r.log.Warn("jobs: failed", "kind", j.Kind, "report", j.ReportID, "attempt", j.Attempts+1, "err", err)
 		}
 	}
-	// One transaction (one fsync) and two statements mark the whole batch.
-	err = r.db.Tx(ctx, func(q store.Q) error { return q.FinishJobs(ctx, outcomes, r.Now().UnixMicro()) })
+	// One transaction and two statements mark the whole batch. A lease and
+	// an outcome are derived data (store.DB.DerivedTx): lost in a power
+	// cut, the jobs run again.
+	err = r.db.DerivedTx(ctx, func(q store.Q) error { return q.FinishJobs(ctx, outcomes, r.Now().UnixMicro()) })
 	if err != nil {
 		return 0, fmt.Errorf("jobs: finish: %w", err)
 	}

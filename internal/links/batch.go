@@ -68,7 +68,7 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	if len(ready) == 0 {
 		return failed
 	}
-	err = s.db.Tx(ctx, func(q store.Q) error {
+	err = s.db.DerivedTx(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	}
 	s.log.Warn("links: batch failed, linking its reports one by one", "reports", len(ready), "err", err)
 	for _, it := range ready {
-		if err := s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, it.src, it.fs) }); err != nil {
+		if err := s.db.DerivedTx(ctx, func(q store.Q) error { return s.link(ctx, q, it.src, it.fs) }); err != nil {
 			failed[it.src.ID] = err
 		}
 	}

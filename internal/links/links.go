@@ -185,7 +185,7 @@ func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, u
 	fs := s.find(opened.Region, src.Subjects, opened.Texts, opened.Sealed)
 	extract = time.Since(start)
 	start = time.Now()
-	err = s.db.Tx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })
+	err = s.db.DerivedTx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })
 	return extract, time.Since(start), err
 }
 

@@ -507,7 +507,7 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 		}
 		keep[k] = toTrust(id, t, public[id], protected[id], disputed[id], now)
 	}
-	err = s.db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
+	err = s.db.DerivedTx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
 	if err != nil {
 		return 0, fmt.Errorf("links: weigh trust: %w", err)
 	}

@@ -60,7 +60,7 @@ func (s *Service) ScreenReports(ctx context.Context, reports []ReportSubjects) (
 	for i, r := range reports {
 		ids[i] = r.ReportID
 	}
-	err := s.db.Tx(ctx, func(q store.Q) error {
+	err := s.db.DerivedTx(ctx, func(q store.Q) error {
 		have, err := q.ScreeningHitsByReport(ctx, ids)
 		if err != nil {
 			return err

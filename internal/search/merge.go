@@ -20,7 +20,7 @@ const MergeBatch = 500
 // term-keyed table (store.MergeSearchPending) and returns how many.
 func (s *Service) MergePending(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.Tx(ctx, func(q store.Q) error {
+	err := s.db.DerivedTx(ctx, func(q store.Q) error {
 		var err error
 		n, err = q.MergeSearchPending(ctx, MergeBatch)
 		return err

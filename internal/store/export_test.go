@@ -172,3 +172,19 @@ func (db *DB) KeptCheckConcurrently(ctx context.Context, ids []string, n, slots 
 	wg.Wait()
 	return answers, statements, errors.Join(errs...)
 }
+
+// CommitSync reports whether a commit in q's transaction waits for the
+// disk: SQLite's synchronous setting on the writer (FULL, or NORMAL for a
+// derived transaction), PostgreSQL's synchronous_commit.
+func (q Q) CommitSync(ctx context.Context) (string, error) {
+	if q.engine == Postgres {
+		var v string
+		err := q.q.QueryRowContext(ctx, `SHOW synchronous_commit`).Scan(&v)
+		return v, err
+	}
+	var v int
+	if err := q.q.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&v); err != nil {
+		return "", err
+	}
+	return map[int]string{0: "off", 1: "normal", 2: "full", 3: "extra"}[v], nil
+}

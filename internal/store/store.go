@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -395,6 +396,56 @@ func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // rolling back otherwise.
 func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 	return inTx(ctx, db.w, db.Engine, fn)
+}
+
+// DerivedTx is Tx for a transaction that writes only derived data: what
+// Vigil computes again from what is already durable if the transaction is
+// lost — the link index, the search index's merge, the trust weights,
+// screening's hits and the follow-up jobs' leases and outcomes. Its commit
+// does not wait for the disk (SQLite: synchronous=NORMAL for this
+// transaction, the write-ahead log not synced; PostgreSQL: SET LOCAL
+// synchronous_commit = off): the sync was about a fifth of a linking
+// batch's hold on SQLite's one writer under intake (docs/benchmarks.md,
+// "Fifth round" of the follow-up jobs).
+//
+// Safe because both engines' logs are written in order: a power cut can
+// lose only a suffix of recent commits, and the next ordinary commit (a
+// report taken, a staff action, the ledger) syncs every commit before it.
+// So a derived write can be lost only together with everything after it:
+// a lost link batch loses its jobs' outcomes too and the jobs run again. A
+// process crash loses nothing (the log is in the OS's cache). Never for
+// what is acknowledged to a person or signed: reports, statements, staff
+// actions, audit events, the ledger.
+func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
+	if db.Engine == Postgres {
+		return inTx(ctx, db.w, db.Engine, func(q Q) error {
+			if _, err := q.q.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return fmt.Errorf("store: derived transaction: %w", err)
+			}
+			return fn(q)
+		})
+	}
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: derived transaction: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		conn.Close()
+		return fmt.Errorf("store: derived transaction: %w", err)
+	}
+	txErr := inTx(ctx, conn, db.Engine, fn)
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); err != nil {
+		// The writer must not go back to the pool without syncing its
+		// commits: drop the connection (the pool opens a new one, with
+		// the DSN's pragmas).
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+		return errors.Join(txErr, fmt.Errorf("store: derived transaction: restore synchronous: %w", err))
+	}
+	if err := conn.Close(); err != nil {
+		return errors.Join(txErr, fmt.Errorf("store: derived transaction: %w", err))
+	}
+	return txErr
 }
 
 // txBeginner is a pool or a connection that begins transactions.

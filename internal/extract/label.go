@@ -77,10 +77,53 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			}
 		}
 		if !matched {
+			if q := s.wordsToColon(p); q > p {
+				p = q // not explicit: a colon after words may end a phrase
+				continue
+			}
 			break
 		}
 	}
 	return p, explicit
+}
+
+// wordsToColon returns the end of a colon after a few words at t[p] ("sếp
+// Trần:", "ថៅកែចិន៖", "under his phone number:") — letters and spaces
+// only, no other messaging label among them — or p.
+func (s *scanner) wordsToColon(p int) int {
+	t := s.t
+	q, words := p, 0
+	for q < len(t) && q-p <= 40 {
+		c := t[q]
+		switch {
+		case c == ':' && words > 0:
+			return q + 1
+		case strings.HasPrefix(t[q:], "៖") && words > 0:
+			return q + len("៖")
+		case c == ' ':
+			q++
+			continue
+		case isLetter(c):
+		case c >= 0x80:
+			r, n := utf8.DecodeRuneInString(t[q:])
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+				return p
+			}
+			q += n
+			words++
+			continue
+		default:
+			return p
+		}
+		if k := s.kwAt(q, kwHandles); k.end > q {
+			return p // "WhatsApp down, LINE: …" is LINE's
+		}
+		for q < len(t) && isLetter(t[q]) {
+			q++
+		}
+		words++
+	}
+	return p
 }
 
 // labelAt returns the end of a phone or messaging label at t[p] (after
@@ -128,8 +171,10 @@ func gapSymbol(r rune) bool {
 		return true
 	case r >= 0x1F1E6 && r <= 0x1F1FF: // a flag's letters: "WhatsApp 🇮🇩 08…"
 		return true
+	case r >= 0x2600 && r <= 0x27BF: // symbols and dingbats: ❤ ✅ ✨ ☎
+		return true
 	}
-	return r == 0x260E // ☎
+	return r == 0x2B50 || r == 0x2B55 // ⭐ ⭕
 }
 
 // isIDByte reports whether c can continue an account name.
@@ -224,8 +269,8 @@ func (s *scanner) labelledHandle(k keyword) {
 		}
 	}
 	name := t[p:e]
-	if s.claimed(p, e) || notIDs[lowerASCII(name)] {
-		return
+	if s.claimed(p, e) || notIDs[lowerASCII(name)] || name[len(name)-1] == '_' {
+		return // a name ending in '_' is the first piece of one ("ploy_ … hr2024")
 	}
 	plain := strings.IndexFunc(name, func(r rune) bool { return r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' }) < 0
 	if plain && !explicit {

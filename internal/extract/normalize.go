@@ -368,9 +368,9 @@ var styledLead = func() (t [256]bool) {
 }()
 
 // zeroWidth are the invisible characters slipped into a handle to break a
-// filter's match ("@loker\u200bkamboja_vip"); the joiner U+200D is left to
-// the emoji it joins.
-var zeroWidth = [...]string{"\u200b", "\u200c", "\u2060", "\ufeff"}
+// filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
+// "boss\u00ad_tran88"); the joiner U+200D is left to the emoji it joins.
+var zeroWidth = [...]string{"\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad"}
 
 // dropZeroWidth takes zero-width characters out from between ASCII
 // letters, digits and underscores. Elsewhere (between Khmer or Thai words,
@@ -705,13 +705,14 @@ func slashAfter(s string, i int) (int, string) {
 	for e < len(s) && s[e] == ' ' {
 		e++
 	}
-	if at(s, e) == '+' {
+	if c := at(s, e); c == '+' || c == '@' {
+		// "t.me / + invite", "tiktok . com / @ name"
 		p := e + 1
 		for p < len(s) && s[p] == ' ' {
 			p++
 		}
 		if isAlnum(at(s, p)) {
-			return p, "/+"
+			return p, "/" + string(c)
 		}
 	}
 	if e < len(s) && (isAlnum(s[e]) || s[e] == '_') {
@@ -764,7 +765,14 @@ func bracketed(s string, i int) (end int, repl string) {
 		repl = "."
 	case "@", "at", "et":
 		repl = "@"
-	case "_", "underscore", "gạch dưới", "ขีดล่าง", "garis bawah", "下划线":
+	case "a":
+		// "tuyen.dung.vn(a)outlook[.]com": only set close between two
+		// words, so a list's "(a)" stays.
+		if i == 0 || !isHandleByte(s[i-1]) || !isAlnum(at(s, j+1)) {
+			return 0, ""
+		}
+		repl = "@"
+	case "_", "underscore", "gạch dưới", "ขีดล่าง", "garis bawah", "下划线", "下劃線":
 		// "mr (underscore) kevin", "somchai(ขีดล่าง)work"
 		repl = "_"
 	case ":", "://", "/":

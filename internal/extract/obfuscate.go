@@ -420,9 +420,16 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		if !glued && letterBefore(s, i) {
 			return digitUnit{}
 		}
-		if (c == 'l' || c == 'I') && !letterAt(s, i+1) && (glued || isDigit(at(s, i+1))) {
-			// "O9l-738": a lone l or I among digits is a one.
-			return digitUnit{d: '1', end: i + 1, kind: unitWord}
+		if c == 'l' || c == 'I' {
+			// "O9l-738", "O857 ll88": an l or I, or a run of them, among
+			// digits is a one each.
+			j := i + 1
+			for j < len(s) && j-i < 3 && (s[j] == 'l' || s[j] == 'I') {
+				j++
+			}
+			if !letterAt(s, j) && (glued || isDigit(at(s, j))) {
+				return digitUnit{d: '1', end: i + 1, kind: unitWord}
+			}
 		}
 		if (c == 'Z' || c == 'S' || c == 'B') && !letterAt(s, i+1) && (glued || isDigit(at(s, i+1))) {
 			// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
@@ -1086,6 +1093,14 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(i, e, "_")
 			i = e - 1
+		case c == 0xE4 && i > 0 && isAlnum(s[i-1]) && (strings.HasPrefix(s[i:], "下划线") || strings.HasPrefix(s[i:], "下劃線")) && isAlnum(at(s, i+len("下划线"))):
+			// "xg下划线boss下划线668": the Chinese word for an underscore,
+			// set close between a handle's parts.
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, i+len("下划线"), "_")
+			i += len("下划线") - 1
 		case c == ' ' && at(s, i+1) == '_' && at(s, i+2) == ' ' && i > 0 && isAlnum(s[i-1]) && isAlnum(at(s, i+3)):
 			// "pp _ hr _ 2025": an underscore with spaces around it joins.
 			if w == nil {
@@ -1206,7 +1221,7 @@ func wwwDotEnd(s string, i int) int {
 }
 
 // closeStarts marks the bytes that may start one of closeSpaces' cases.
-var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true}
+var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true, 0xE4: true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,

@@ -54,7 +54,7 @@ func (s *scanner) tokens() {
 
 // word extracts from the word t[ws:we] and returns where scanning resumes.
 func (s *scanner) word(ws, we int, cls uint8) int {
-	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && s.t[ws] == 'b' && we < len(s.t)) {
+	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && pieceLead(s.t, ws) && we < len(s.t)) {
 		return we
 	}
 	t := s.t
@@ -112,6 +112,14 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 }
 
 func isUpperAt(t string, i int) bool { c := at(t, i); return c >= 'A' && c <= 'Z' }
+
+// pieceLead reports whether a word at t[i] with no capital may be the
+// first piece of a wallet address written in pieces (walletGroups): "bc1…",
+// or "0x…" (an Ethereum address whose first piece has no capital, "0xcc96
+// c7DB 1Ea0 …": the capitals of the later pieces carry its checksum).
+func pieceLead(t string, i int) bool {
+	return t[i] == 'b' || t[i] == '0' && at(t, i+1)|0x20 == 'x'
+}
 
 // confidence lowers c for identifiers that were obfuscated in the input.
 func (s *scanner) confidence(c float64, start, end int) float64 {

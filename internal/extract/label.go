@@ -11,7 +11,7 @@ import (
 var labelGapWords = []string{
 	"ID", "Id", "id", "No.", "no.", "NO.", "No", "no", "NO", "number", "Number", "num", "only", "Only",
 	"号码", "号", "號", "是", "为", "码", "账号", "is", "là", "คือ", "adalah", "số", "nomor", "nya",
-	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me",
+	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me", "on", "at",
 	// Thai: "with this number", "right away", "come": "แอดไลน์ด้วยเบอร์นี้ได้เลย 08…", "ทักไลน์มาเลย 09…".
 	"ด้วย", "นี้", "ได้เลย", "มาเลย", "เลย",
 	"同号",  // "飞机同号": the same number on Telegram
@@ -256,10 +256,23 @@ func (s *scanner) labelledHandle(k keyword) {
 		return // "line", "wx", "tg", "ig" must be followed by ':' or "ID"
 	}
 	e := p
+	var native []byte // the name, when Thai, Khmer, Lao or Myanmar digits end it ("jobth_๙๙")
 	for e < len(t) && e-p <= 64 && isIDByte(t[e]) {
 		e++
 	}
-	for e > p && (t[e-1] == '.' || t[e-1] == '-') {
+	for e < len(t) && e-p <= 64 && t[e] >= 0xE0 {
+		r, n := utf8.DecodeRuneInString(t[e:])
+		d := symbolDigit(r)
+		if d < 0 || !(r >= 0x0E50 && r <= 0x0E59 || r >= 0x17E0 && r <= 0x17E9 || r >= 0x0ED0 && r <= 0x0ED9 || r >= 0x1040 && r <= 0x1049) {
+			break
+		}
+		if native == nil {
+			native = append(native, t[p:e]...)
+		}
+		native = append(native, byte('0'+d))
+		e += n
+	}
+	for e > p && native == nil && (t[e-1] == '.' || t[e-1] == '-') {
 		e--
 	}
 	if e < len(t) && (t[e] == '@' || t[e] >= 0x80 && isLetterRune(t[e:])) {
@@ -269,6 +282,9 @@ func (s *scanner) labelledHandle(k keyword) {
 		}
 	}
 	name := t[p:e]
+	if native != nil {
+		name = string(native)
+	}
 	if s.claimed(p, e) || notIDs[lowerASCII(name)] || name[len(name)-1] == '_' {
 		return // a name ending in '_' is the first piece of one ("ploy_ … hr2024")
 	}

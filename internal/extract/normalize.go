@@ -264,8 +264,9 @@ func foldStyled(s string) (string, *spanMap) {
 				repl = asciiStrings['a'+r-0x24B6]
 			}
 			ok = true
-		case r == 0x2022 || r == 0xB7:
-			// "yahoo•com", "angkorhr • com", "t•me/": a bullet or middle dot as a dot.
+		case r == 0x2022 || r == 0xB7 || r == 0x22C5 || r == 0x2219 || r == 0x30FB:
+			// "yahoo•com", "angkorhr • com", "t•me/", "facebook ⋅ com/": a
+			// bullet, middle dot, dot operator or katakana middle dot as a dot.
 			b, e := i, i+n
 			for b > 0 && s[b-1] == ' ' {
 				b--
@@ -329,7 +330,8 @@ func styledSecond(s string, i int) bool {
 	case 0xE1:
 		return c1 == 0xB4
 	case 0xE2:
-		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && at(s, i+2) == 0x95 || c1 == 0x80 && at(s, i+2) == 0xA2
+		c2 := at(s, i+2)
+		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && (c2 == 0x95 || c2 == 0x99) || c1 == 0x80 && c2 == 0xA2 || c1 == 0x8B && c2 == 0x85
 	case 0xF0:
 		return c1 == 0x9D || c1 == 0x9F && at(s, i+2) == 0x87
 	}
@@ -358,7 +360,7 @@ var smallCaps = map[rune]byte{
 
 // styledLead marks the first bytes of the runes foldStyled changes.
 var styledLead = func() (t [256]bool) {
-	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6} {
+	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB} {
 		t[string(r)[0]] = true
 	}
 	for r := range smallCaps {
@@ -382,11 +384,21 @@ func dropZeroWidth(s string) (string, *spanMap) {
 			first = i
 		}
 	}
+	if i := strings.Index(s, keycap); i > 0 && (first < 0 || i-3 < first) {
+		first = max(0, i-3) // where its U+FE0F would start
+	}
 	if first < 0 {
 		return s, nil
 	}
 	w := rewriter{src: s}
 	for i := first; i < len(s); {
+		if n := keycapAt(s, i); n > 0 {
+			if handleKeycaps(s, i) {
+				w.replace(i, i+n, "") // "zhang_boss7️⃣7️⃣": the handle's digits
+			}
+			i += n
+			continue
+		}
 		n := zeroWidthAt(s, i)
 		if n == 0 {
 			i++
@@ -396,12 +408,63 @@ func dropZeroWidth(s string) (string, *spanMap) {
 		for m := zeroWidthAt(s, e); m > 0; m = zeroWidthAt(s, e) {
 			e += m
 		}
-		if i > 0 && isHandleByte(s[i-1]) && isHandleByte(at(s, e)) {
+		if i > 0 && handleSide(s[:i], false) && handleSide(s[e:], true) {
 			w.replace(i, e, "")
 		}
 		i = e
 	}
 	return w.finish()
+}
+
+// handleSide reports whether the text on one side of an invisible
+// character continues a handle: an ASCII letter, digit or underscore, or a
+// dot and then one ("vieclam.\u200bcambodia").
+func handleSide(s string, after bool) bool {
+	if after {
+		return isHandleByte(at(s, 0)) || at(s, 0) == '.' && isHandleByte(at(s, 1))
+	}
+	n := len(s)
+	return n > 0 && (isHandleByte(s[n-1]) || s[n-1] == '.' && n > 1 && isHandleByte(s[n-2]))
+}
+
+// keycap is the mark that makes a digit a keycap emoji ("7\uFE0F\u20E3").
+const keycap = "\u20e3"
+
+// keycapAt returns the length of a keycap's marks at s[i] (an optional
+// U+FE0F, then U+20E3) after an ASCII digit, or 0.
+func keycapAt(s string, i int) int {
+	if i == 0 || !isDigit(s[i-1]) {
+		return 0
+	}
+	if strings.HasPrefix(s[i:], keycap) {
+		return len(keycap)
+	}
+	if strings.HasPrefix(s[i:], "\ufe0f"+keycap) {
+		return len("\ufe0f" + keycap)
+	}
+	return 0
+}
+
+// handleKeycaps reports whether the keycap digits ending at s[i] follow a
+// handle's letters ("boss7️⃣7️⃣"), not a number written in keycaps.
+func handleKeycaps(s string, i int) bool {
+	// From the digit back over the keycaps before it; a handle has few
+	// digits, so no walk back over a long run.
+	j := i - 1
+	for n := 0; j > 0 && n < 32; n++ {
+		k := j
+		switch {
+		case strings.HasSuffix(s[:k], "\ufe0f"+keycap):
+			k -= len("\ufe0f" + keycap)
+		case strings.HasSuffix(s[:k], keycap):
+			k -= len(keycap)
+		}
+		if k == j || k == 0 || !isDigit(s[k-1]) {
+			break
+		}
+		j = k - 1
+	}
+	return j > 0 && (isLetter(s[j-1]) || s[j-1] == '_')
 }
 
 // zeroWidthAt returns the length of the zero-width character at s[i], or 0.

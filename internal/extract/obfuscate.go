@@ -386,6 +386,31 @@ func symbolDigit(r rune) int {
 	return -1
 }
 
+// placeValues are the Chinese words for ten, hundred, thousand, ten
+// thousand and a hundred million: a numeral next to one is a quantity
+// ("二十四", "三千"), not a digit of a number written out.
+var placeValues = [...]string{"十", "拾", "百", "佰", "千", "仟", "万", "萬", "亿", "億"}
+
+// placeValueAt reports whether one of placeValues starts at s[i].
+func placeValueAt(s string, i int) bool {
+	for _, p := range placeValues {
+		if strings.HasPrefix(s[i:], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeValueBefore reports whether one of placeValues ends at s[i].
+func placeValueBefore(s string, i int) bool {
+	for _, p := range placeValues {
+		if strings.HasSuffix(s[:i], p) {
+			return true
+		}
+	}
+	return false
+}
+
 // A digitUnit is one digit of an obfuscated number as written: its digit,
 // where it ends, its kind, and for a repeat word how many times the next
 // digit comes.
@@ -465,6 +490,9 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			return digitUnit{}
 		}
 		if d := symbolDigit(r); d >= 0 {
+			if r >= 0x4E00 && r <= 0x9FFF && (placeValueAt(s, i+n) || placeValueBefore(s, i)) {
+				return digitUnit{} // "二十四小时", "三百": a quantity, not digits
+			}
 			kind := unitSymbol
 			if r >= 0x2460 && r <= 0x27BF || r >= 0x1D7CE || r == '🄀' {
 				kind = unitStyled
@@ -771,7 +799,7 @@ func plusBefore(s string, start int) int {
 	if p >= 4 && hasPrefixFoldASCII(s[p-4:], "plus") && !letterBefore(s, p-4) {
 		return p - 4
 	}
-	for _, plus := range []string{"➕", "បូក", "บวก"} {
+	for _, plus := range []string{"➕", "បូក", "บวก", "加"} { // 加: "加九五 九七六 …"
 		if strings.HasSuffix(s[:p], plus) {
 			return p - len(plus)
 		}
@@ -940,7 +968,9 @@ func spellAddress(s string) (string, *spanMap) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
-			w.replace(le, end, "@"+domain)
+			// "hr dot kkpark at gmail dot com": dot-words in the local part too.
+			local, from := localDots(s, ls, w.copied)
+			w.replace(from, end, local+s[ls:le]+"@"+domain)
 			i = end - 1
 			continue
 		}
@@ -956,6 +986,43 @@ func spellAddress(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// localDots reads the pieces of an e-mail address's local part joined by
+// dot-words before the piece at s[ls] ("rina dot hrd", "hr 点 kk"), not
+// before from: it returns them joined by dots, each followed by a dot, and
+// where the first begins (ls and "" when there are none).
+func localDots(s string, ls, from int) (string, int) {
+	start, local := ls, ""
+	for n := 0; n < 3; n++ {
+		p := start
+		for p > 0 && s[p-1] == ' ' {
+			p--
+		}
+		q := -1
+		for _, d := range dotWords.words {
+			if strings.HasSuffix(s[:p], d) && (d[0] >= 0x80 || p-len(d) > 0 && s[p-len(d)-1] == ' ' && p < start) {
+				q = p - len(d)
+				break
+			}
+		}
+		if q < 0 {
+			break
+		}
+		for q > 0 && s[q-1] == ' ' {
+			q--
+		}
+		ps := q
+		for ps > 0 && (isAlnum(s[ps-1]) || s[ps-1] == '_' || s[ps-1] == '-') {
+			ps--
+		}
+		if ps == q || ps < from || letterBefore(s, ps) {
+			break
+		}
+		local = s[ps:q] + "." + local
+		start = ps
+	}
+	return local, start
 }
 
 // dotWordDomain reads a domain at whose first dot-word s[i] stands: the
@@ -1062,10 +1129,30 @@ func spelledDomain(s string, i int) (string, int, bool) {
 		}
 		i, worded = de, true
 	}
-	if me := len(labels) == 2 && labels[1] == "me" && (labels[0] == "t" || labels[0] == "wa"); len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] && !me {
+	if me := len(labels) == 2 && labels[1] == "me" && (labels[0] == "t" || labels[0] == "wa"); len(labels) < 2 || !spacedTLDs[labels[len(labels)-1]] && !me && !countrySecondLevel(labels) {
 		return "", 0, false
 	}
 	return strings.Join(labels, "."), end, worded
+}
+
+// countrySecondLevel reports whether labels end in a country's second-level
+// domain ("yahoo dot co dot id", "x dot com dot my"): a country code too
+// like a word to stand alone ("id", "my") counts after "co", "com" and kin.
+func countrySecondLevel(labels []string) bool {
+	n := len(labels)
+	if n < 3 {
+		return false
+	}
+	switch labels[n-2] {
+	case "co", "com", "net", "org", "or", "ac", "go", "gov", "edu":
+	default:
+		return false
+	}
+	switch labels[n-1] {
+	case "id", "my", "sg", "tw", "hk", "jp", "kr", "in", "pk", "bd", "np", "lk", "uk", "au", "nz":
+		return true
+	}
+	return false
 }
 
 // minSpacedLetters is how many single letters and digits apart by spaces

@@ -54,7 +54,7 @@ func (s *scanner) tokens() {
 
 // word extracts from the word t[ws:we] and returns where scanning resumes.
 func (s *scanner) word(ws, we int, cls uint8) int {
-	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(we-ws >= 4 && pieceLead(s.t, ws) && we < len(s.t)) {
+	if cls&(cAt|cDot|cColon|cSlash) == 0 && we-ws < 14 && cls&cUpper == 0 && !(pieceLead(s.t, ws, we) && we < len(s.t)) {
 		return we
 	}
 	t := s.t
@@ -96,7 +96,7 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 		if e-r >= 14 {
 			s.wallet(r, e)
 		}
-		if e-r >= 4 && e < len(t) && !s.claimed(r, e) && walletLead(t[r]) {
+		if (e-r >= 4 || e-r == 2 && t[r] == '0' && t[r+1]|0x20 == 'x') && e < len(t) && !s.claimed(r, e) && walletLead(t[r]) {
 			if ge := s.walletGroups(r, e); ge > end {
 				end = ge
 			}
@@ -113,12 +113,13 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 
 func isUpperAt(t string, i int) bool { c := at(t, i); return c >= 'A' && c <= 'Z' }
 
-// pieceLead reports whether a word at t[i] with no capital may be the
+// pieceLead reports whether the word t[i:e] with no capital may be the
 // first piece of a wallet address written in pieces (walletGroups): "bc1…",
 // or "0x…" (an Ethereum address whose first piece has no capital, "0xcc96
-// c7DB 1Ea0 …": the capitals of the later pieces carry its checksum).
-func pieceLead(t string, i int) bool {
-	return t[i] == 'b' || t[i] == '0' && at(t, i+1)|0x20 == 'x'
+// c7DB …", or is "0x" alone, "0x c728F927 …":
+// the capitals of the later pieces carry its checksum).
+func pieceLead(t string, i, e int) bool {
+	return t[i] == 'b' && e-i >= 4 || t[i] == '0' && e-i >= 2 && t[i+1]|0x20 == 'x'
 }
 
 // confidence lowers c for identifiers that were obfuscated in the input.
@@ -600,7 +601,7 @@ func (s *scanner) walletGroups(r, e int) int {
 		least, most = 42, 62
 	case a[0] == 'T' && strings.IndexFunc(a[1:], func(c rune) bool { return c >= '1' && c <= '9' || c >= 'A' && c <= 'Z' }) >= 0:
 		least, most = 34, 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
-	case len(a) > 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'):
+	case len(a) >= 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'): // "0x c728F927 A2aC149A …"
 		least, most = 42, 42
 	case (a[0] == '1' || a[0] == '3') && strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0:
 		least, most = 26, 35

@@ -228,3 +228,33 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// TestProseNamesNoAccount: a messaging label followed in prose by "me",
+// "on", "at" or a time is no account name; the same gap before a number or
+// a name that looks like an account still names one.
+func TestProseNamesNoAccount(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"Message me on Telegram at night, not during the day.", nil},
+		{"Find us on Telegram on weekends.", nil},
+		{"Telegram me tomorrow please", nil},
+		{"They contacted her on LINE at work", nil},
+		{"Add me on WeChat at lunchtime", nil},
+		{"WhatsApp me on zero nine seven, three one eight, two two six four", []string{"phone=+855973182264", "whatsapp=+855973182264"}},
+		{"TG at boss_kk88 for the job", []string{"telegram=@boss_kk88"}},
+		{"WeChat sếp Trần: boss_tran88", []string{"wechat=boss_tran88"}},
+	} {
+		var got []string
+		for _, h := range extract.Text(tc.text, extract.Options{Region: "KH"}) {
+			if h.Kind != extract.KindPlace {
+				got = append(got, string(h.Kind)+"="+h.Value)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Text(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

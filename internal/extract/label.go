@@ -11,7 +11,7 @@ import (
 var labelGapWords = []string{
 	"ID", "Id", "id", "No.", "no.", "NO.", "No", "no", "NO", "number", "Number", "num", "only", "Only",
 	"号码", "号", "號", "是", "为", "码", "账号", "is", "là", "คือ", "adalah", "số", "nomor", "nya",
-	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của", "me", "on", "at",
+	"ของ", "របស់", "លេខ", "เลขที่", "หมายเลข", "เบอร์", "của",
 	// Thai: "with this number", "right away", "come": "แอดไลน์ด้วยเบอร์นี้ได้เลย 08…", "ทักไลน์มาเลย 09…".
 	"ด้วย", "นี้", "ได้เลย", "มาเลย", "เลย",
 	"同号",  // "飞机同号": the same number on Telegram
@@ -20,6 +20,12 @@ var labelGapWords = []string{
 	"saya", "kami", "aku", "chị", "anh", "em",
 	"ไอดี", // "วีแชท ไอดี chen_boss": Thai "ID"
 }
+
+// softGapWords may stand between a label and its value too, but say
+// less than a colon: "WhatsApp me on 097…" names the account, "contacted
+// her on LINE at work" names none (a plain word after one of these is no
+// account name).
+var softGapWords = []string{"me", "on", "at"}
 
 // skipLabelGap skips separators, filler words and role words ("WhatsApp
 // only:", "ไลน์ไอดีของหัวหน้า:", "微信号是") after a label ending at p. explicit
@@ -74,6 +80,11 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 				p = e
 				matched, explicit = true, true
 				break
+			}
+		}
+		for _, w := range softGapWords {
+			if !matched && strings.HasPrefix(t[p:], w) && !isAlnum(at(t, p+len(w))) {
+				p, matched = p+len(w), true
 			}
 		}
 		if !matched {

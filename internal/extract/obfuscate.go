@@ -974,7 +974,7 @@ func spellAddress(s string) (string, *spanMap) {
 			i = end - 1
 			continue
 		}
-		if handleLabels[lowerASCII(s[ls:le])] && we < len(s) && s[we-1] == ' ' && isHandleStart(at(s, we)) {
+		if handleLabels[lowerASCII(s[ls:le])] && we < len(s) && s[we-1] == ' ' && isHandleStart(at(s, we)) && handleish(s, we) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
@@ -1023,6 +1023,20 @@ func localDots(s string, ls, from int) (string, int) {
 		start = ps
 	}
 	return local, start
+}
+
+// handleish reports whether the word at s[i] looks like an account name
+// rather than a word of prose: a digit, an underscore or a dot inside it
+// ("TG at boss_kk88", not "Telegram at night").
+func handleish(s string, i int) bool {
+	e := i
+	for e < len(s) && isIDByte(s[e]) {
+		e++
+	}
+	for e > i && (s[e-1] == '.' || s[e-1] == '-') {
+		e--
+	}
+	return strings.IndexFunc(s[i:e], func(r rune) bool { return r >= '0' && r <= '9' || r == '_' || r == '.' }) >= 0
 }
 
 // dotWordDomain reads a domain at whose first dot-word s[i] stands: the

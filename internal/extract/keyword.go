@@ -25,6 +25,7 @@ const (
 	kwRolePayment
 	kwRoleVictim
 	kwRoleCompound
+	kwTracking // "tracking no.", "no resi", "运单号": a parcel's number follows, not a phone
 
 	kwRoles    = kwRoleRecruiter | kwRolePayment | kwRoleVictim | kwRoleCompound
 	kwHandles  = kwWhatsApp | kwTelegram | kwLine | kwWeChat | kwInstagram | kwTikTok | kwOtherSocial
@@ -50,9 +51,16 @@ var keywordList = []struct {
 	{"เบอร์", kwPhone}, {"เบอร์โทร", kwPhone}, {"โทร", kwPhone}, {"ทีเอ็ม", kwPhone},
 	{"ទូរស័ព្ទ", kwPhone}, {"លេខទូរស័ព្ទ", kwPhone}, {"លេខ", kwPhone},
 
+	// A parcel's tracking number (a delivery-scam text's "tracking JT 7788
+	// 0912 3345 6" is no phone number).
+	{"tracking", kwTracking}, {"tracking no", kwTracking}, {"tracking number", kwTracking}, {"resi", kwTracking},
+	{"no resi", kwTracking}, {"nomor resi", kwTracking}, {"vận đơn", kwTracking}, {"mã vận đơn", kwTracking},
+	{"เลขพัสดุ", kwTracking}, {"เลขติดตามพัสดุ", kwTracking}, {"លេខតាមដាន", kwTracking}, {"快递单号", kwTracking},
+	{"运单号", kwTracking}, {"物流单号", kwTracking}, {"運單號", kwTracking},
+
 	// Messaging labels.
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
-	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone}, {"whats4pp", kwWhatsApp | kwPhone}, {"whats@pp", kwWhatsApp | kwPhone},
+	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone}, {"whats4pp", kwWhatsApp | kwPhone}, {"whats@pp", kwWhatsApp | kwPhone}, {"what'sapp", kwWhatsApp | kwPhone}, {"what's app", kwWhatsApp | kwPhone},
 	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วัทแอป", kwWhatsApp | kwPhone}, {"oát sáp", kwWhatsApp | kwPhone}, {"វ៉ាត់អាប់", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
 	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},

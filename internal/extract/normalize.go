@@ -293,6 +293,11 @@ func foldStyled(s string) (string, *spanMap) {
 			if i > 0 && s[i-1] < 0x80 {
 				repl, ok = "", true
 			}
+		case r >= 0x1D2C && r <= 0x1D6A || r >= 0x02B0 && r <= 0x02E4:
+			// Modifier letters, as superscripts: "ᵂᴴᴬᵀˢᴬᴾᴾ".
+			if f := norm.NFKC.String(s[i : i+n]); len(f) == 1 && isLetter(f[0]) {
+				repl, ok = lowerASCII(f), true
+			}
 		default:
 			if c, found := smallCaps[r]; found {
 				repl, ok = asciiStrings[c], true
@@ -328,7 +333,7 @@ func styledSecond(s string, i int) bool {
 	c1 := at(s, i+1)
 	switch s[i] {
 	case 0xE1:
-		return c1 == 0xB4
+		return c1 == 0xB4 || c1 == 0xB5 // small capitals and modifier letters (U+1D00…U+1D7F)
 	case 0xE2:
 		c2 := at(s, i+2)
 		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && (c2 == 0x95 || c2 == 0x99) || c1 == 0x80 && c2 == 0xA2 || c1 == 0x8B && c2 == 0x85
@@ -360,7 +365,7 @@ var smallCaps = map[rune]byte{
 
 // styledLead marks the first bytes of the runes foldStyled changes.
 var styledLead = func() (t [256]bool) {
-	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB} {
+	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB, 0x02B0, 0x02E2} {
 		t[string(r)[0]] = true
 	}
 	for r := range smallCaps {
@@ -408,7 +413,7 @@ func dropZeroWidth(s string) (string, *spanMap) {
 		for m := zeroWidthAt(s, e); m > 0; m = zeroWidthAt(s, e) {
 			e += m
 		}
-		if i > 0 && handleSide(s[:i], false) && handleSide(s[e:], true) {
+		if i > 0 && (handleSide(s[:i], false) && handleSide(s[e:], true) || hanSide(s[:i], false) && (hanSide(s[e:], true) || isHandleByte(at(s, e)))) {
 			w.replace(i, e, "")
 		}
 		i = e
@@ -417,14 +422,29 @@ func dropZeroWidth(s string) (string, *spanMap) {
 }
 
 // handleSide reports whether the text on one side of an invisible
-// character continues a handle: an ASCII letter, digit or underscore, or a
-// dot and then one ("vieclam.\u200bcambodia").
+// character continues a handle or a host: an ASCII letter, digit or
+// underscore, or a dot or hyphen and then one ("vieclam.\u200bcambodia",
+// "fast\u200bjob\u200b-asia\u200b.net").
 func handleSide(s string, after bool) bool {
 	if after {
-		return isHandleByte(at(s, 0)) || at(s, 0) == '.' && isHandleByte(at(s, 1))
+		c := at(s, 0)
+		return isHandleByte(c) || (c == '.' || c == '-') && isHandleByte(at(s, 1))
 	}
 	n := len(s)
-	return n > 0 && (isHandleByte(s[n-1]) || s[n-1] == '.' && n > 1 && isHandleByte(s[n-2]))
+	return n > 0 && (isHandleByte(s[n-1]) || (s[n-1] == '.' || s[n-1] == '-') && n > 1 && isHandleByte(s[n-2]))
+}
+
+// hanSide reports whether a Chinese character, or a colon, stands on one
+// side of an invisible character: Chinese is written without spaces, so
+// one there only breaks a word for a filter ("微\u200b信：\u200bwx_hr520").
+func hanSide(s string, after bool) bool {
+	var r rune
+	if after {
+		r, _ = utf8.DecodeRuneInString(s)
+	} else {
+		r, _ = utf8.DecodeLastRuneInString(s)
+	}
+	return r >= 0x4E00 && r <= 0x9FFF || r == '：' || r == ':'
 }
 
 // keycap is the mark that makes a digit a keycap emoji ("7\uFE0F\u20E3").

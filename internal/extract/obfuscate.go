@@ -478,6 +478,25 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: w.d, end: i + len(w.w), kind: unitWord}
 			}
 		}
+	case c == 0xD0 || c == 0xD1:
+		// Cyrillic letters written for digits among digits ("0878 6612
+		// О9З5"): О for 0, З for 3, Ч for 4, б for 6.
+		r, n := utf8.DecodeRuneInString(s[i:])
+		d := byte(0)
+		switch r {
+		case 'О', 'о':
+			d = '0'
+		case 'З', 'з':
+			d = '3'
+		case 'Ч':
+			d = '4'
+		case 'б':
+			d = '6'
+		}
+		if d != 0 && (glued || isDigit(at(s, i+n))) && !letterAt(s, i+n) && (glued || !letterBefore(s, i)) {
+			return digitUnit{d: d, end: i + n, kind: unitWord}
+		}
+		return digitUnit{}
 	case c >= 0xE0:
 		if c < 0xF0 && i+1 < len(s) && unitRunes[int(c&0x0F)<<6|int(s[i+1]&0x3F)] == 0 {
 			// The first two bytes of a three-byte rune give its block of
@@ -799,7 +818,7 @@ func plusBefore(s string, start int) int {
 	if p >= 4 && hasPrefixFoldASCII(s[p-4:], "plus") && !letterBefore(s, p-4) {
 		return p - 4
 	}
-	for _, plus := range []string{"➕", "បូក", "บวก", "加"} { // 加: "加九五 九七六 …"
+	for _, plus := range []string{"➕", "✙", "✚", "បូក", "บวก", "加"} { // 加: "加九五 九七六 …"
 		if strings.HasSuffix(s[:p], plus) {
 			return p - len(plus)
 		}
@@ -1169,6 +1188,64 @@ func countrySecondLevel(labels []string) bool {
 	return false
 }
 
+// waDigits reads the phone number of a wa.me link written in groups
+// ("62 812 9087 3345") at s[i]: digit groups apart by single spaces or
+// hyphens, two groups at least and 15 digits at most. It returns the end
+// of the last group and the digits, or i and "".
+func waDigits(s string, i int) (int, string) {
+	var b []byte
+	e, groups := i, 0
+	for p := i; p < len(s) && isDigit(s[p]); {
+		q := p
+		for q < len(s) && isDigit(s[q]) {
+			q++
+		}
+		if len(b)+q-p > 15 {
+			return i, ""
+		}
+		b = append(b, s[p:q]...)
+		e, groups = q, groups+1
+		if (at(s, q) == ' ' || at(s, q) == '-') && isDigit(at(s, q+1)) {
+			p = q + 1
+			continue
+		}
+		break
+	}
+	if groups < 2 || isAlnum(at(s, e)) {
+		return i, ""
+	}
+	return e, string(b)
+}
+
+// spacedScheme reads "h t t p s : / /" (single spaces, or none, between
+// the characters; the "s" optional) at s[i], followed by a host, and
+// returns its end (spaces after it included) and the scheme written
+// plainly, or i and "".
+func spacedScheme(s string, i int) (int, string) {
+	p := i
+	var scheme []byte
+	for _, want := range []byte("https://") {
+		for p < len(s) && s[p] == ' ' && p-i < 24 {
+			p++
+		}
+		if at(s, p)|0x20 != want|0x20 || want == ':' && at(s, p) != ':' || want == '/' && at(s, p) != '/' {
+			if want == 's' && at(s, p) == ':' {
+				continue // "http", no "s"
+			}
+			return i, ""
+		}
+		scheme = append(scheme, want)
+		p++
+	}
+	for p < len(s) && s[p] == ' ' {
+		p++
+	}
+	if !isAlnum(at(s, p)) {
+		return i, ""
+	}
+	return p, string(scheme)
+}
+
 // minSpacedLetters is how many single letters and digits apart by spaces
 // are read as one name ("x i g a n g _ h r 8 8").
 const minSpacedLetters = 6
@@ -1216,6 +1293,27 @@ func closeSpaces(s string) (string, *spanMap) {
 					w = &rewriter{src: s}
 				}
 				w.replace(i+2, e, slash)
+				i = e - 1
+				if de, digits := waDigits(s, e); de > e && strings.HasSuffix(s[:i-1], "wa.") {
+					w.replace(e, de, digits) // "wa . me / 62 812 9087 3345"
+					i = de - 1
+				}
+			}
+		case c == 'm' && at(s, i+1) == 'e' && at(s, i+2) == '/' && strings.HasSuffix(s[:i], "wa."):
+			if de, digits := waDigits(s, i+3); de > i+3 {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i+3, de, digits) // "wa.me/62 812 9087 3345"
+				i = de - 1
+			}
+		case c == 'h' && at(s, i+1) == ' ' && (i == 0 || !isAlnum(s[i-1])):
+			// "h t t p s : / / host": a scheme spelled out letter by letter.
+			if e, scheme := spacedScheme(s, i); e > i {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(i, e, scheme)
 				i = e - 1
 			}
 		case c == 'm' && at(s, i+1) == 'e' && at(s, i+2) == '/' && at(s, i+3) == ' ' && strings.HasSuffix(s[:i], "t."):

@@ -311,10 +311,12 @@ var phoneStart = func() (t [256]bool) {
 }()
 
 // sepLen returns the length of a separator inside a phone number at t[i]:
-// space, no-break space, hyphen, en dash, dot or parenthesis; 0 if none.
+// space, no-break space, hyphen, en dash, dot, parenthesis or underscore
+// ("062_417_9358", as spammers write to slip past number filters); 0 if
+// none.
 func sepLen(t string, i int) int {
 	switch t[i] {
-	case ' ', '-', '.', '(', ')':
+	case ' ', '-', '.', '(', ')', '_':
 		return 1
 	case 0xC2:
 		if at(t, i+1) == 0xA0 {
@@ -588,6 +590,9 @@ func (s *scanner) phones() {
 		}
 		labelled := s.phoneLabelled(i)
 		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
+		if v != "" && !labelled && s.trackingBefore(start) {
+			v = "" // a parcel's tracking number
+		}
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
 			k, ok := s.kwBefore(start, kwAccounts, 60, s.labelGap)
@@ -609,6 +614,14 @@ func (s *scanner) phones() {
 		}
 		i = max(next, i+1)
 	}
+}
+
+// trackingBefore reports whether a parcel-tracking label stands shortly
+// before pos on the same line ("tracking JT 7788 0912 3345 6", "លេខតាមដាន
+// កញ្ចប់ KH ៨៨០ …").
+func (s *scanner) trackingBefore(pos int) bool {
+	k, ok := s.kwBefore(pos, kwTracking, 40, nil)
+	return ok && !strings.Contains(s.t[k.end:pos], "\n")
 }
 
 // joinedLabelBefore returns the WhatsApp, WeChat or LINE label joined by

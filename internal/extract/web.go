@@ -357,7 +357,7 @@ func (s *scanner) at(ws, a, we int) {
 			return
 		}
 		end := a + 1 + len(raw)
-		s.add(Hit{Kind: KindEmail, Value: lowerASCII(t[ls:a]) + "@" + host, Start: ls, End: end, Confidence: s.confidence(0.95, ls, end)})
+		s.add(Hit{Kind: KindEmail, Value: dropNoSpam(lowerASCII(t[ls:a])) + "@" + host, Start: ls, End: end, Confidence: s.confidence(0.95, ls, end)})
 		return
 	}
 	// A handle: "@name", after a label or standing alone.
@@ -405,6 +405,25 @@ func (s *scanner) handleLabel(pos int) (keyword, bool) {
 		return keyword{}, false
 	}
 	return k, true
+}
+
+// dropNoSpam takes out of an e-mail address's local part the "nospam" a
+// writer asks to remove before sending ("kaylee.recruit-NOSPAM@…",
+// "nhansu.vnjobsNOSPAM@…"), with a separator before it; a local part that
+// is only "nospam" stays.
+func dropNoSpam(local string) string {
+	i := strings.Index(local, "nospam")
+	if i <= 0 {
+		return local
+	}
+	j := i
+	if c := local[j-1]; c == '-' || c == '.' || c == '_' || c == '+' {
+		j--
+	}
+	if j == 0 {
+		return local
+	}
+	return local[:j] + local[i+len("nospam"):]
 }
 
 func isLocalByte(c byte) bool {

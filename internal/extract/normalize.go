@@ -632,8 +632,33 @@ func deobfuscate(s string) (string, *spanMap) {
 					i += 3
 				}
 			}
+		case '\\':
+			// Escapes copied from markdown or JSON: "@lowker\_kamboja",
+			// "https:\/\/host\/page".
+			if i >= w.copied && i > 0 && (at(s, i+1) == '_' && isHandleByte(s[i-1]) && isHandleByte(at(s, i+2)) ||
+				at(s, i+1) == '/' && (isAlnum(s[i-1]) || s[i-1] == ':' || s[i-1] == '/')) {
+				w.replace(i, i+1, "")
+			}
+		case ',', ';':
+			// A comma or semicolon for the dot of a host: "www,seajobhub,net/form",
+			// "kh-remote-work ; c o m", "facebook,com/page".
+			if i == 0 {
+				continue
+			}
+			if b, e, repl := commaDot(s, i); e > i && b >= w.copied {
+				w.replace(b, e, repl)
+				i = e - 1
+				if tl := len(repl) - 1; tl > 0 && !strings.Contains(s[e-tl:e], " ") {
+					i = pageSlash(&w, s, e-tl, i) // "kerja-kamboja ; net / daftar": the page too
+				}
+			}
 		case ' ', '.':
 			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
+				continue
+			}
+			if c == '.' && hasPrefixFoldASCII(s[i+1:], "c0m") && !isAlnum(at(s, i+4)) {
+				w.replace(i+1, i+4, "com") // "kh-jobcenter.c0m/apply": a zero for the o
+				i += 3
 				continue
 			}
 			if i < 2 || !isAlnum(s[i-2]) && s[i-2] != '-' {
@@ -685,6 +710,67 @@ func deobfuscate(s string) (string, *spanMap) {
 	return w.finish()
 }
 
+// commaTLDs are the top-level domains a comma or semicolon may stand before
+// as a dot (commaDot): no two-letter ones, which follow commas in prose
+// ("Vientiane, LA").
+var commaTLDs = map[string]bool{"com": true, "net": true, "org": true, "vip": true, "xyz": true, "top": true, "info": true,
+	"online": true, "site": true, "shop": true, "club": true, "asia": true, "biz": true}
+
+// commaDot reads a comma or semicolon at s[i] that stands for the dot of a
+// host: right after "www" before a label, or between a label and a
+// top-level domain of commaTLDs (its letters maybe set apart by single
+// spaces, "c o m") that ends the host. The label before the top-level
+// domain must look like a host's — a digit or hyphen in it, "www" before
+// it, or a path after the domain — so that a comma in prose stays. It
+// returns what to replace, s[b:e], and by what; e is i when there is none.
+func commaDot(s string, i int) (b, e int, repl string) {
+	b = i
+	for b > 0 && s[b-1] == ' ' {
+		b--
+	}
+	ls := b
+	for ls > 0 && (isAlnum(s[ls-1]) || s[ls-1] == '-') {
+		ls--
+	}
+	if ls == b || !isAlnum(s[b-1]) || letterBefore(s, ls) {
+		return i, i, ""
+	}
+	label := lowerASCII(s[ls:b])
+	if label == "www" && b == i && isAlnum(at(s, i+1)) {
+		return i, i + 1, "." // "www,seajobhub,net"
+	}
+	k := i + 1
+	for k < len(s) && s[k] == ' ' {
+		k++
+	}
+	var tld []byte
+	e = k
+	spaced := false
+	for e < len(s) && isLetter(s[e]) && len(tld) < 6 {
+		tld = append(tld, s[e]|0x20)
+		e++
+		if at(s, e) == ' ' && isLetter(at(s, e+1)) && !isLetter(at(s, e+2)) && (e-k) == 2*len(tld)-1 && !isLetter(at(s, k+1)) {
+			e++ // "c o m": single letters set apart
+			spaced = true
+		}
+	}
+	if !commaTLDs[string(tld)] || isAlnum(at(s, e)) || strings.IndexFunc(label, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0 {
+		return i, i, ""
+	}
+	www := ls >= 4 && strings.IndexByte(",;.", s[ls-1]) >= 0 && hasPrefixFoldASCII(s[ls-4:], "www")
+	path := at(s, e) == '/' || at(s, e) == ' ' && at(s, e+1) == '/'
+	hostish := strings.IndexAny(label, "-0123456789") >= 0
+	if b < i || k > i+1 {
+		// Spaces around it, as in prose ("report-2024, net loss"): only
+		// with "www", a path or a top-level domain in letters set apart.
+		hostish = spaced
+	}
+	if !www && !path && !hostish {
+		return i, i, ""
+	}
+	return b, e, "." + string(tld)
+}
+
 // pageSlash rewrites a slash written with spaces or as a word after the
 // top-level domain at s[k] ("com / apply") into "/", and returns where
 // deobfuscate goes on: the slash's end less one, or i when there is none.
@@ -714,7 +800,7 @@ func mailHostAt(s string, i int) bool {
 }
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true}
+var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true}
 
 // tldEnd returns the end of the letters at s[k].
 func tldEnd(s string, k int) int {

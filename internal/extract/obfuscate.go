@@ -25,11 +25,13 @@ var confusable = map[rune]byte{
 	'α': 'a', 'ο': 'o', 'ν': 'v', 'ρ': 'p', 'ι': 'i', 'κ': 'k', 'υ': 'u', 'χ': 'x',
 	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O',
 	'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
+	// Armenian: "@hr_օnline_kհ"
+	'օ': 'o', 'հ': 'h', 'ս': 'u', 'ո': 'n', 'ց': 'g',
 }
 
 // isCyrGreek reports whether the two-byte rune starting with lead byte c
-// is Cyrillic or Greek (U+0370..U+052F).
-func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD4 }
+// is Greek, Cyrillic or Armenian (U+0370..U+05BF).
+func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD6 }
 
 // foldConfusables replaces look-alike Cyrillic and Greek letters by Latin
 // ones inside a token (a run of ASCII letters, digits, '_' and Cyrillic or

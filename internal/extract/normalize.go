@@ -759,7 +759,7 @@ func commaDot(s string, i int) (b, e int, repl string) {
 	}
 	www := ls >= 4 && strings.IndexByte(",;.", s[ls-1]) >= 0 && hasPrefixFoldASCII(s[ls-4:], "www")
 	path := at(s, e) == '/' || at(s, e) == ' ' && at(s, e+1) == '/'
-	hostish := strings.IndexAny(label, "-0123456789") >= 0
+	hostish := strings.ContainsAny(label, "-0123456789")
 	if b < i || k > i+1 {
 		// Spaces around it, as in prose ("report-2024, net loss"): only
 		// with "www", a path or a top-level domain in letters set apart.

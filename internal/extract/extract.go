@@ -7,7 +7,8 @@
 // What one occurrence yields:
 //   - a URL with a scheme, a path or "www." gives a url hit and a domain hit
 //     (its registrable domain) over the same span; a bare host gives a domain
-//     hit only; an e-mail address gives an email hit only;
+//     hit only; an e-mail address gives an email hit only (a "nospam" its
+//     writer asks to remove is taken out of it);
 //   - a profile link of Telegram, WhatsApp, LINE, Facebook, Instagram or
 //     TikTok gives the handle only (wa.me links also a phone);
 //   - a phone number after a WhatsApp, WeChat or LINE label, or followed by
@@ -15,7 +16,8 @@
 //     phone in E.164;
 //   - an "@name" is a Telegram username unless a nearby label names another
 //     network; a wallet inside an explorer link is reported besides the link;
-//   - a place name inside another identifier is not a mention.
+//   - a place name inside another identifier is not a mention;
+//   - a number after a parcel-tracking label is no phone number.
 //
 // National phone numbers are read in Options.Region only (plus mainland
 // China mobile numbers, which are usually written without +86); without a

@@ -447,8 +447,12 @@ func hanSide(s string, after bool) bool {
 	return r >= 0x4E00 && r <= 0x9FFF || r == '：' || r == ':'
 }
 
-// keycap is the mark that makes a digit a keycap emoji ("7\uFE0F\u20E3").
-const keycap = "\u20e3"
+// keycap is the mark that makes a digit a keycap emoji ("7\uFE0F\u20E3"),
+// and keycapFull the same with the emoji presentation selector before it.
+const (
+	keycap     = "\u20e3"
+	keycapFull = "\ufe0f" + keycap
+)
 
 // keycapAt returns the length of a keycap's marks at s[i] (an optional
 // U+FE0F, then U+20E3) after an ASCII digit, or 0.
@@ -459,8 +463,8 @@ func keycapAt(s string, i int) int {
 	if strings.HasPrefix(s[i:], keycap) {
 		return len(keycap)
 	}
-	if strings.HasPrefix(s[i:], "\ufe0f"+keycap) {
-		return len("\ufe0f" + keycap)
+	if strings.HasPrefix(s[i:], keycapFull) {
+		return len(keycapFull)
 	}
 	return 0
 }
@@ -474,8 +478,8 @@ func handleKeycaps(s string, i int) bool {
 	for n := 0; j > 0 && n < 32; n++ {
 		k := j
 		switch {
-		case strings.HasSuffix(s[:k], "\ufe0f"+keycap):
-			k -= len("\ufe0f" + keycap)
+		case strings.HasSuffix(s[:k], keycapFull):
+			k -= len(keycapFull)
 		case strings.HasSuffix(s[:k], keycap):
 			k -= len(keycap)
 		}

@@ -96,7 +96,7 @@ func (s *scanner) word(ws, we int, cls uint8) int {
 		if e-r >= 14 {
 			s.wallet(r, e)
 		}
-		if (e-r >= 4 || e-r == 2 && t[r] == '0' && t[r+1]|0x20 == 'x') && e < len(t) && !s.claimed(r, e) && walletLead(t[r]) {
+		if (e-r >= 4 || pieceLead(t, r, e)) && e < len(t) && !s.claimed(r, e) && walletLead(t[r]) {
 			if ge := s.walletGroups(r, e); ge > end {
 				end = ge
 			}

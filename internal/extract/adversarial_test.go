@@ -27,7 +27,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"⁸", "₆ ", "🇳 ", "b̲", "ᴀ", "a•com ", "【.】", "0 (có whatsapp) ", "TEcav3S76HK / ", "0xb4f2BC4FDC - ", "1BQ5e-", "ⓐ", "ⓓⓐ", "⁄", "48Z-", "tele → ", "www . a ", "a • com ", "a(underscore)", "(ขีดล่าง)", "a @ g m a i l . c o m ",
 		"l", "0ll", "a下划线", "a(a)", "a\u00ad", "WeChat sếp ", "WeChat aa aa aa aa ", "WeChat aa: ", "❤", "whats@pp ", "x . com / @ ",
 		"0x ", "0x", "a dot ", "a dot b at c dot co dot id ", "⋅", "加一", "二十", "a.\u200b", "7\u20e3", "a7\ufe0f\u20e3", "7\ufe0f\u20e3", "ไอดี: a๙",
-		"h ", "h t t p s : / / ", "wa.me/1 ", "wa . me / 1 2 ", "О9", "З", "a\u200b-", "微\u200b", "tracking 1 ", "ᴬ", "ˢ", "0_1_", "x-nospam@a.com ",
+		"h ", "h t t p s : / / ", "wa.me/1 ", "wa . me / 1 2 ", "wa.me/ 1 2 ", "wa.me / 1 2 ", "О9", "З", "a\u200b-", "微\u200b", "tracking 1 ", "ᴬ", "ˢ", "0_1_", "x-nospam@a.com ",
 		",", "a1,com ", "www,", "a-b ; c o m ", "a ; ", "a\\_", "a\\/", "a.c0m ", "օ", "aօ",
 	}
 	for _, p := range patterns {

@@ -258,3 +258,24 @@ func TestProseNamesNoAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestWaMeNumberInGroups: a wa.me link whose number is written in groups
+// gives that number, however the slash is spaced — not a link to wa.me and
+// a number read from its tail.
+func TestWaMeNumberInGroups(t *testing.T) {
+	for _, text := range []string{
+		"chat wa.me/62 812 9087 3345 now",
+		"chat wa.me/ 62 812 9087 3345 now",
+		"chat wa.me / 62 812 9087 3345 now",
+		"chat wa . me / 62 812 9087 3345 now",
+	} {
+		var got []string
+		for _, h := range extract.Text(text, extract.Options{Region: "ID"}) {
+			got = append(got, string(h.Kind)+"="+h.Value)
+		}
+		slices.Sort(got)
+		if want := []string{"phone=+6281290873345", "whatsapp=+6281290873345"}; !slices.Equal(got, want) {
+			t.Errorf("Text(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -1294,19 +1294,24 @@ func closeSpaces(s string) (string, *spanMap) {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
+				wa := strings.HasSuffix(s[:i], "wa.")
 				w.replace(i+2, e, slash)
 				i = e - 1
-				if de, digits := waDigits(s, e); de > e && strings.HasSuffix(s[:i-1], "wa.") {
+				if de, digits := waDigits(s, e); de > e && wa {
 					w.replace(e, de, digits) // "wa . me / 62 812 9087 3345"
 					i = de - 1
 				}
 			}
 		case c == 'm' && at(s, i+1) == 'e' && at(s, i+2) == '/' && strings.HasSuffix(s[:i], "wa."):
-			if de, digits := waDigits(s, i+3); de > i+3 {
+			p := i + 3
+			for p < len(s) && s[p] == ' ' {
+				p++
+			}
+			if de, digits := waDigits(s, p); de > p {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
-				w.replace(i+3, de, digits) // "wa.me/62 812 9087 3345"
+				w.replace(i+3, de, digits) // "wa.me/62 812 9087 3345", "wa.me/ 62 812 …"
 				i = de - 1
 			}
 		case c == 'h' && at(s, i+1) == ' ' && (i == 0 || !isAlnum(s[i-1])):

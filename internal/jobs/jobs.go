@@ -218,6 +218,50 @@ func (r *Runner) Schedule(ctx context.Context) error {
 	return nil
 }
 
+// JobPrune is the periodic job that deletes jobs finished more than Keep
+// ago (Prune); the server queues it every PruneEvery.
+const JobPrune = "jobs.prune"
+
+// Keep is how long a finished job's row stays, for whoever looks into
+// what ran when; three rows a report would otherwise stay for ever.
+const Keep = 7 * 24 * time.Hour
+
+// PruneEvery is how often JobPrune runs.
+const PruneEvery = 10 * time.Minute
+
+// pruneBatch is how many rows one of Prune's transactions deletes: each
+// holds SQLite's one writer briefly, so intake waits little.
+const pruneBatch = 1000
+
+// pruneRounds bounds one Prune: a backlog larger than pruneRounds ×
+// pruneBatch (the first run after an upgrade, say) is worked off over
+// several runs rather than holding a job worker for long.
+const pruneRounds = 100
+
+// Prune deletes the jobs that succeeded before before, pruneBatch at a
+// time, at most pruneRounds batches, and returns how many it deleted.
+// Jobs given up and jobs not done are kept. A deletion is derived data
+// (store.DB.DerivedTx): one lost in a power cut is done again next time.
+func Prune(ctx context.Context, db *store.DB, before time.Time) (int64, error) {
+	var total int64
+	for range pruneRounds {
+		var n int64
+		err := db.DerivedTx(ctx, func(q store.Q) error {
+			var err error
+			n, err = q.PruneJobs(ctx, before.UnixMicro(), pruneBatch)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("jobs: prune: %w", err)
+		}
+		total += n
+		if n < pruneBatch || ctx.Err() != nil {
+			break
+		}
+	}
+	return total, nil
+}
+
 // backoff is how long to wait after a job's attempt-th failure (from 0).
 func backoff(attempt int) time.Duration {
 	if attempt >= 10 {

@@ -254,3 +254,41 @@ func TestApartKindsHoldNoWorker(t *testing.T) {
 		close(release)
 	})
 }
+
+// TestPruneInBatches: Prune works through more finished jobs than one
+// batch holds, and leaves the recent ones.
+func TestPruneInBatches(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+		put := func(prefix string, n int, at time.Time) {
+			t.Helper()
+			js := make([]*store.Job, n)
+			outs := make([]store.JobOutcome, n)
+			for i := range js {
+				js[i] = &store.Job{ID: fmt.Sprintf("%s-%05d", prefix, i), Kind: "k", ReportID: "r"}
+				outs[i].ID = js[i].ID
+			}
+			if err := db.Tx(ctx, func(q store.Q) error {
+				if err := q.PutJobs(ctx, js, at.UnixMicro()); err != nil {
+					return err
+				}
+				return q.FinishJobs(ctx, outs, at.UnixMicro())
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("old", 2500, now.Add(-8*24*time.Hour))
+		put("new", 10, now.Add(-time.Hour))
+		n, err := jobs.Prune(ctx, db, now.Add(-jobs.Keep))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 2500 {
+			t.Errorf("pruned %d, want the 2,500 finished more than a week ago", n)
+		}
+		if n, err := jobs.Prune(ctx, db, now.Add(-time.Minute)); err != nil || n != 10 {
+			t.Errorf("pruning up to a minute ago deleted %d (%v), want the 10 recent ones", n, err)
+		}
+	})
+}

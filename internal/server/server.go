@@ -224,7 +224,14 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Links.Hits = s.Screen
 	s.Jobs = jobs.New(db, map[string]jobs.Handler{
 		notify.JobMail: s.Notify.SendOne, notify.JobDigest: s.Notify.SendDigest, notify.JobSweep: s.Notify.Sweep,
-		converse.JobSweep: s.Converse.Sweep, webhooks.JobDeliver: s.Webhooks.Deliver}, logger)
+		converse.JobSweep: s.Converse.Sweep, webhooks.JobDeliver: s.Webhooks.Deliver,
+		jobs.JobPrune: func(ctx context.Context, _ string) error {
+			n, err := jobs.Prune(ctx, db, time.Now().Add(-jobs.Keep))
+			if n > 0 {
+				logger.Info("jobs: pruned finished jobs", "deleted", n)
+			}
+			return err
+		}}, logger)
 	// Linking, screening and announcing new reports are done a claim's worth
 	// at a time, in one transaction per kind, to keep up with intake (issue
 	// #19).
@@ -238,7 +245,8 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	// E-mail waits out a mail server that is down for about two days
 	// (backoff up to an hour) before it is given up and shown to admins.
 	s.Jobs.Attempts = map[string]int{notify.JobMail: MailAttempts, notify.JobDigest: MailAttempts}
-	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery, converse.JobSweep: time.Hour}
+	s.Jobs.Every = map[string]time.Duration{notify.JobSweep: notify.SweepEvery, converse.JobSweep: time.Hour,
+		jobs.JobPrune: jobs.PruneEvery}
 	s.Jobs.Observe = s.Metrics.Job
 	s.Metrics.Register(dbCollector{db: db, kinds: s.Jobs.Kinds()})
 	if cfg.SMTP != nil {

@@ -176,6 +176,24 @@ func (q Q) FinishJobs(ctx context.Context, outcomes []JobOutcome, now int64) err
 	return nil
 }
 
+// PruneJobs deletes up to n jobs that succeeded before before (Unix
+// microseconds), those finished first first, and returns how many it
+// deleted. Jobs given up stay: they are the failures admins are shown
+// (MailFailures). Pending jobs are never touched. The jobs_pending index
+// hands over the oldest finished ones, so a call reads about n rows.
+func (q Q) PruneJobs(ctx context.Context, before int64, n int) (int64, error) {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs
+		WHERE done_at > 0 AND done_at < $1 AND last_error = '' ORDER BY done_at LIMIT $2)`, before, n)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune jobs: %w", err)
+	}
+	deleted, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: prune jobs: %w", err)
+	}
+	return deleted, nil
+}
+
 // JobQueue is the jobs of one kind not yet done.
 type JobQueue struct {
 	Kind string

@@ -245,6 +245,11 @@ func TestProseNamesNoAccount(t *testing.T) {
 		{"WhatsApp me on zero nine seven, three one eight, two two six four", []string{"phone=+855973182264", "whatsapp=+855973182264"}},
 		{"TG at boss_kk88 for the job", []string{"telegram=@boss_kk88"}},
 		{"WeChat sếp Trần: boss_tran88", []string{"wechat=boss_tran88"}},
+		{"Line manager: John", nil},
+		{"My line supervisor: Dara Sok", nil},
+		{"LINE manager: somchai", []string{"line=somchai"}},
+		{"Line manager: somchai_88", []string{"line=somchai_88"}},
+		{"Line: somchai", []string{"line=somchai"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: "KH"}) {

@@ -300,7 +300,7 @@ func (s *scanner) labelledHandle(k keyword) {
 		return // a name ending in '_' is the first piece of one ("ploy_ … hr2024")
 	}
 	plain := strings.IndexFunc(name, func(r rune) bool { return r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' }) < 0
-	if plain && !explicit {
+	if plain && (!explicit || s.lineInProse(k, p)) {
 		return
 	}
 	// WhatsApp accounts are phone numbers.
@@ -317,6 +317,18 @@ func (s *scanner) labelledHandle(k keyword) {
 		conf = 0.6
 	}
 	s.add(Hit{Kind: kind, Value: v, Start: p, End: e, Confidence: conf})
+}
+
+// lineInProse reports whether k is the English word "line" written as a
+// word ("Line", "line", not the app's "LINE") with words after it before
+// the value at p: "Line manager: John" names a manager, not a LINE account.
+// A plain name is not taken after it; a name with digits or '_' still is.
+func (s *scanner) lineInProse(k keyword, p int) bool {
+	w := s.t[k.start:k.end]
+	if k.word() != "line" || w == "LINE" {
+		return false
+	}
+	return strings.IndexFunc(s.t[k.end:p], unicode.IsLetter) >= 0
 }
 
 // labelKind is the kind of handle a label of class names: LINE, WeChat,

@@ -29,6 +29,8 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"0x ", "0x", "a dot ", "a dot b at c dot co dot id ", "⋅", "加一", "二十", "a.\u200b", "7\u20e3", "a7\ufe0f\u20e3", "7\ufe0f\u20e3", "ไอดี: a๙",
 		"h ", "h t t p s : / / ", "wa.me/1 ", "wa . me / 1 2 ", "wa.me/ 1 2 ", "wa.me / 1 2 ", "О9", "З", "a\u200b-", "微\u200b", "tracking 1 ", "ᴬ", "ˢ", "0_1_", "x-nospam@a.com ",
 		",", "a1,com ", "www,", "a-b ; c o m ", "a ; ", "a\\_", "a\\/", "a.c0m ", "օ", "aօ",
+		"<b>1</b>", "<span ", "<font color=red", "<", "&#64;", "&#", "&a", "&", "a\u200d", "1 ▪️ ", "1 /// ", "a🍥gmail.", "🍥", "\u2009", "a\u2024",
+		"a @ b-", "_+1 ", "_", "w.a ", "watsup:::_", "https://a.com./", "https://a.com.", " ", "  at",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -19,6 +19,14 @@
 //   - a place name inside another identifier is not a mention;
 //   - a number after a parcel-tracking label is no phone number.
 //
+// The scanners read a view of the text with what hides identifiers from
+// filters undone (viewSteps): HTML tags and character references pasted
+// with it, invisible characters and joiners inside a handle or host,
+// styled, full-width and small-form characters and spaces of other widths,
+// look-alike letters, digits, at signs and dots written as words or
+// symbols, letters spaced apart, and symbols between a number's digit
+// groups. Hits point into the original text.
+//
 // National phone numbers are read in Options.Region only (plus mainland
 // China mobile numbers, which are usually written without +86); without a
 // region, only labelled numbers valid in exactly one nearby country are read.

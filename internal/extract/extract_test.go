@@ -284,3 +284,41 @@ func TestWaMeNumberInGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestDisguisesOfPastedText: what pasted or reposted text carries around an
+// identifier to slip it past a filter — HTML tags and character references,
+// joiners and spaces of other widths, a pictograph for the at sign, symbols
+// between digit groups, a root dot before a path, filler before a number —
+// is read through, and ordinary text with '<' and '&' stays as it is.
+func TestDisguisesOfPastedText(t *testing.T) {
+	for _, tc := range []struct {
+		text, region string
+		want         []string
+	}{
+		{"pasted like this: +855 <b>16</b> 58<span>3</span> 902", "KH", []string{"phone=+85516583902"}},
+		{"微信同号 186<font color=red>5531</font>0927", "CN", []string{"phone=+8618655310927", "wechat=+8618655310927"}},
+		{"Apply by e-mail: admin.hr&#64;mekongstarjobs&#46;com", "KH", []string{"email=admin.hr@mekongstarjobs.com"}},
+		{"mail hr&commat;jobs-kh&period;com", "KH", []string{"email=hr@jobs-kh.com"}},
+		{"A&B Co pays <5 days late, ask <username>", "KH", nil},
+		{"Message @man\u200dila_rec\u200druit on Telegram", "PH", []string{"telegram=@manila_recruit"}},
+		{"e-mail hr.desk\u2009@\u2009sunrise-staffing\u2024net today", "KH", []string{"email=hr.desk@sunrise-staffing.net"}},
+		{"send CV to recruit.angkorhr🍥gmail.com before Friday", "KH", []string{"email=recruit.angkorhr@gmail.com"}},
+		{"I love noodles🍥 and tea.", "KH", nil},
+		{"WA 0857 ▪️ 2148 ▪️ 6630", "ID", []string{"phone=+6285721486630", "whatsapp=+6285721486630"}},
+		{"watsup : +855 12 /// 604 /// 318", "TH", []string{"phone=+85512604318", "whatsapp=+85512604318"}},
+		{"Register at https://kh-jobnow.com./register now", "KH", []string{"domain=kh-jobnow.com", "url=https://kh-jobnow.com/register"}},
+		{"watsup:::_+63 917 205 4418 ask for Joy", "PH", []string{"phone=+639172054418", "whatsapp=+639172054418"}},
+		{"contact whatsup—>> +60 12-708 3391", "MY", []string{"phone=+60127083391", "whatsapp=+60127083391"}},
+	} {
+		var got []string
+		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {
+			if h.Kind != extract.KindPlace {
+				got = append(got, string(h.Kind)+"="+h.Value)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Text(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

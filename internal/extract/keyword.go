@@ -61,6 +61,7 @@ var keywordList = []struct {
 	// Messaging labels.
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
 	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone}, {"whats4pp", kwWhatsApp | kwPhone}, {"whats@pp", kwWhatsApp | kwPhone}, {"what'sapp", kwWhatsApp | kwPhone}, {"what's app", kwWhatsApp | kwPhone},
+	{"watsup", kwWhatsApp | kwPhone}, {"whatsup", kwWhatsApp | kwPhone}, {"whats-app", kwWhatsApp | kwPhone}, {"w.a", kwWhatsApp | kwPhone}, {"whatsap", kwWhatsApp | kwPhone}, {"watsapp", kwWhatsApp | kwPhone},
 	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วัทแอป", kwWhatsApp | kwPhone}, {"oát sáp", kwWhatsApp | kwPhone}, {"វ៉ាត់អាប់", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
 	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},

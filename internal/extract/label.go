@@ -39,10 +39,21 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 		case ' ', '\t', '-', '#', '.', ')':
 			p++
 			continue
-		case ':', '=':
-			p++
+		case ':', '=', '>':
+			p++ // ">" and "->>": an arrow drawn in ASCII
 			explicit = true
 			continue
+		case '_':
+			// "whatsapp___+60 17…", "watsup:::_+63 …": underscores as filler
+			// before a number (a handle does not start with one).
+			e := p
+			for e < limit && t[e] == '_' {
+				e++
+			}
+			if c := at(t, e); c == '+' || isDigit(c) || c == ' ' && (at(t, e+1) == '+' || isDigit(at(t, e+1))) {
+				p = e
+				continue
+			}
 		case '/':
 			// "LINE/电话：", "Line/WA:": another label joined to this one.
 			if q := s.labelAt(p + 1); q > p+1 {
@@ -56,7 +67,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			continue
 		}
 		if t[p] >= 0xE2 { // an arrow or emoji pointing at the value: "whatsapp me ➡️ 097…"
-			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) {
+			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) || r == '—' || r == '–' {
 				p += n
 				explicit = explicit || pointer(r)
 				continue

@@ -98,7 +98,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	dropZeroWidth, foldStyled, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+	stripMarkup, dropZeroWidth, foldStyled, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -218,8 +218,11 @@ func digitPiece(s string, i, dir int) (int, int) {
 // compatibility decomposition), superscript and subscript digits
 // ("+⁸⁵⁵ ⁸⁸", "+₆₀ ₁₁"), small capitals ("ʟᴀᴏᴊᴏʙ_ᴠᴛᴇ"), a lone regional
 // indicator letter ("🇳 🇦 🇳 🇹 🇦": two side by side are a flag, and stay),
-// the small full stop "﹒", and it drops the underline or strike-through
-// marks drawn under ASCII letters ("b̲o̲n̲g̲").
+// the small full stop "﹒" and the one dot leader "․" (dots), the small "﹫"
+// and a pictograph between a local part and a mail service's host
+// ("hr🍥gmail.com") as at signs, spaces of other widths (a thin space) as
+// spaces, and it drops the underline or strike-through marks drawn under
+// ASCII letters ("b̲o̲n̲g̲").
 func foldStyled(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
@@ -250,8 +253,21 @@ func foldStyled(s string) (string, *spanMap) {
 			repl, ok = "+", true
 		case r >= 0x2080 && r <= 0x2089:
 			repl, ok = asciiStrings['0'+r-0x2080], true
-		case r == 0xFE52:
+		case r == 0xFE52 || r == 0x2024: // small full stop, one dot leader: "t․me/", "gmail․com"
 			repl, ok = ".", true
+		case r == 0xFE6B: // small commercial at
+			repl, ok = "@", true
+		case r >= 0x1F300 && r <= 0x1FAFF && i > 0 && isAlnum(s[i-1]) && mailHostAt(s, afterSelector(s, i+n)):
+			// "recruit.angkorhr🍥gmail.com": a pictograph glued between a
+			// local part and a mail service's host stands for the at sign.
+			repl, ok = "@", true
+			n = afterSelector(s, i+n) - i
+		case r == 0xFE55: // small colon
+			repl, ok = ":", true
+		case r >= 0x2000 && r <= 0x200A || r == 0x202F || r == 0x205F:
+			// Spaces of other widths (a thin space around an '@'), as
+			// Unicode's compatibility decomposition reads them.
+			repl, ok = " ", true
 		case r == 0x2044 || r == 0x2215: // fraction and division slashes: "t.me ⁄ name"
 			repl, ok = "/", true
 		case r >= 0x24B6 && r <= 0x24E9: // circled letters: "ⓓⓐⓡⓐ"; a lone ⓐ is an at sign
@@ -336,9 +352,10 @@ func styledSecond(s string, i int) bool {
 		return c1 == 0xB4 || c1 == 0xB5 // small capitals and modifier letters (U+1D00…U+1D7F)
 	case 0xE2:
 		c2 := at(s, i+2)
-		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && (c2 == 0x95 || c2 == 0x99) || c1 == 0x80 && c2 == 0xA2 || c1 == 0x8B && c2 == 0x85
+		return c1 == 0x81 || c1 == 0x82 || c1 == 0x9F || c1 == 0x92 || c1 == 0x93 || c1 == 0x88 && (c2 == 0x95 || c2 == 0x99) ||
+			c1 == 0x80 && (c2 == 0xA2 || c2 == 0xA4 || c2 == 0xAF || c2 >= 0x80 && c2 <= 0x8A) || c1 == 0x8B && c2 == 0x85
 	case 0xF0:
-		return c1 == 0x9D || c1 == 0x9F && at(s, i+2) == 0x87
+		return c1 == 0x9D || c1 == 0x9F // styled letters; regional indicators and pictographs
 	}
 	return true
 }
@@ -363,6 +380,15 @@ var smallCaps = map[rune]byte{
 	'ᴜ': 'u', 'ᴠ': 'v', 'ᴡ': 'w', 'ʏ': 'y', 'ᴢ': 'z',
 }
 
+// afterSelector returns i past an emoji presentation selector at s[i], if
+// there is one.
+func afterSelector(s string, i int) int {
+	if strings.HasPrefix(s[i:], "\uFE0F") {
+		return i + len("\uFE0F")
+	}
+	return i
+}
+
 // styledLead marks the first bytes of the runes foldStyled changes.
 var styledLead = func() (t [256]bool) {
 	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB, 0x02B0, 0x02E2} {
@@ -376,8 +402,10 @@ var styledLead = func() (t [256]bool) {
 
 // zeroWidth are the invisible characters slipped into a handle to break a
 // filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
-// "boss\u00ad_tran88"); the joiner U+200D is left to the emoji it joins.
-var zeroWidth = [...]string{"\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad"}
+// "boss\u00ad_tran88", a joiner in "@man\u200dila_recruit"). They are taken
+// out only between a handle's or a host's characters (or Chinese ones), so
+// the joiner U+200D stays in the emoji it joins.
+var zeroWidth = [...]string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 // dropZeroWidth takes zero-width characters out from between ASCII
 // letters, digits and underscores. Elsewhere (between Khmer or Thai words,
@@ -791,7 +819,8 @@ func pageSlash(w *rewriter, s string, k, i int) int {
 }
 
 // mailHosts are the hosts of the mail services recruiters use most.
-var mailHosts = [...]string{"gmail.", "yahoo.", "outlook.", "hotmail.", "qq.", "163.", "126.", "icloud.", "proton.", "protonmail.", "mail.ru"}
+var mailHosts = [...]string{"gmail.", "yahoo.", "outlook.", "hotmail.", "qq.", "163.", "126.", "icloud.", "proton.", "protonmail.", "mail.ru",
+	"foxmail.", "yandex.", "aol.", "live.", "msn.", "sina.", "sohu.", "gmx.", "zoho.", "naver."}
 
 // mailHostAt reports whether one of mailHosts starts at s[i].
 func mailHostAt(s string, i int) bool {

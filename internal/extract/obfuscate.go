@@ -590,6 +590,8 @@ var sepRunes = func() (t [0x10000 / 64]uint64) {
 
 // Limits of what stands between two units: three separator runes, and no
 // more than 16 bytes of them (an emoji with its variation selector is 7).
+// A variation selector or joiner is not counted (it is part of the symbol
+// before it: " ▪️ " is three), nor is a separator repeated (" /// ").
 const (
 	maxSepRunes = 3
 	maxSepBytes = 16
@@ -603,8 +605,10 @@ func nextUnit(s string, e int) (digitUnit, bool) {
 		if n == 0 || k+n-e > maxSepBytes {
 			break
 		}
+		if sep := s[k : k+n]; sep != "\uFE0F" && sep != "\u200D" && (k-n < e || s[k-n:k] != sep) {
+			runes++
+		}
 		k += n
-		runes++
 	}
 	if k == len(s) || k > e && sepAt(s, k) != 0 {
 		return digitUnit{}, false
@@ -897,6 +901,15 @@ func mayStartWord(s string, i int) bool {
 	return j < len(s) && wordStarts[s[j]]
 }
 
+// spaceRunEnd returns the last of the spaces that start at s[i], or i when
+// s[i] is no space.
+func spaceRunEnd(s string, i int) int {
+	for i+1 < len(s) && s[i] == ' ' && s[i+1] == ' ' {
+		i++
+	}
+	return i
+}
+
 // handleLabels are the labels after which "at name" is "@name".
 var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "instagram": true, "tiktok": true}
 
@@ -946,7 +959,11 @@ func spellAddress(s string) (string, *spanMap) {
 		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
 			i++
 		}
-		if i == len(s) || !mayStartWord(s, i) {
+		if i == len(s) {
+			break
+		}
+		if !mayStartWord(s, i) {
+			i = spaceRunEnd(s, i) // the same answer for every space of a run
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
@@ -959,7 +976,12 @@ func spellAddress(s string) (string, *spanMap) {
 				}
 				w.replace(ds, end, domain)
 				i = end - 1
+				continue
 			}
+			// Neither reads differently from a later space of the same
+			// run (each skips the run; a dot-word needs a letter or digit
+			// right before it): a long run of spaces is read once.
+			i = spaceRunEnd(s, i)
 			continue
 		}
 		le := ws
@@ -1448,8 +1470,14 @@ func spacedHandle(s string, i int) (int, string) {
 		}
 		b.WriteString(s[i:e])
 		end = e
-		// A joiner: spaces, then '.' or '_', then spaces, then a word.
+		// A joiner: spaces, then '.' or '_', then spaces, then a word; or a
+		// hyphen between two words, as in a host ("sunrise-staffing.net").
 		j := e
+		if at(s, j) == '-' && isAlnum(at(s, j+1)) {
+			b.WriteByte('-')
+			i = j + 1
+			continue
+		}
 		for j < len(s) && s[j] == ' ' {
 			j++
 		}

@@ -413,6 +413,9 @@ func phoneLeftOK(t string, i int) bool {
 		return true
 	}
 	c := t[i-1]
+	if c == '_' && t[i] == '+' {
+		return true // "whatsapp___+60 17…": underscores as filler, and a '+' starts no handle's part
+	}
 	if isAlnum(c) || strings.IndexByte("_/#$@=&%\\", c) >= 0 {
 		return false
 	}

@@ -237,9 +237,14 @@ func (s *scanner) schemeURL(ws, k, we int) int {
 	if !ok {
 		return he
 	}
+	raw := he
 	he = hs + len(strings.TrimRight(t[hs:he], "."))
-	end := urlTail(t, he, we)
-	s.urlHit(ss, end, scheme, host, domain, t[he:end], 0.95)
+	ts := he
+	if raw == he+1 && raw < we && strings.IndexByte("/?#:", t[raw]) >= 0 {
+		ts = raw // "https://kh-jobnow.com./register": the root's dot, then the path
+	}
+	end := urlTail(t, ts, we)
+	s.urlHit(ss, end, scheme, host, domain, t[ts:end], 0.95)
 	return end
 }
 

@@ -221,15 +221,16 @@ func compareHits(a, b *Hit) int {
 // scanner holds the state of one call to Text. Offsets in hits, kws and
 // claims are in the normalised view t until mapped() converts them.
 type scanner struct {
-	src      string // the input
-	t        string // the view: full-width folded, obfuscations undone
-	maps     []*spanMap
-	region   string
-	kws      []keyword // keyword occurrences in t, by start
-	hits     []Hit
-	claims   []span // parts of t already taken by a hit, by start
-	maxClaim int    // length of the longest claim
-	hitSpans []span // see inHit
+	src       string // the input
+	t         string // the view: full-width folded, obfuscations undone
+	maps      []*spanMap
+	region    string
+	kws       []keyword // keyword occurrences in t, by start
+	hits      []Hit
+	claims    []span // parts of t already taken by a hit, by start
+	maxClaim  int    // length of the longest claim
+	claimHint int    // the last answer of claimsBefore
+	hitSpans  []span // see inHit
 }
 
 // span is a part of the view taken by a hit of some kind.
@@ -275,7 +276,7 @@ func (s *scanner) claimed(start, end int) bool {
 // claimedBy reports whether [start, end) overlaps a claimed span whose kind
 // is not ignored.
 func (s *scanner) claimedBy(start, end int, ignore func(Kind) bool) bool {
-	i, _ := slices.BinarySearchFunc(s.claims, end, func(c span, e int) int { return c.start - e })
+	i := s.claimsBefore(end)
 	for i--; i >= 0; i-- {
 		c := s.claims[i]
 		if c.start+s.maxClaim <= start {
@@ -286,6 +287,30 @@ func (s *scanner) claimedBy(start, end int, ignore func(Kind) bool) bool {
 		}
 	}
 	return false
+}
+
+// claimsBefore returns the number of claims that start before end: the
+// index of the first claim starting at or after it. The scanners ask about
+// places near the one they asked about last, so the search starts from
+// the answer it gave then (claims inserted since only move it), a few
+// steps either way, and falls back to a binary search.
+func (s *scanner) claimsBefore(end int) int {
+	c := s.claims
+	i := min(s.claimHint, len(c))
+	for n := 0; n < 4; n++ {
+		switch {
+		case i < len(c) && c[i].start < end:
+			i++
+		case i > 0 && c[i-1].start >= end:
+			i--
+		default:
+			s.claimHint = i
+			return i
+		}
+	}
+	i, _ = slices.BinarySearchFunc(c, end, func(c span, e int) int { return c.start - e })
+	s.claimHint = i
+	return i
 }
 
 // mapped returns the hits with spans converted to offsets in the input.

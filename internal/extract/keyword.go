@@ -210,13 +210,46 @@ func (k *kwTrie) mayStart(t string, i int) bool {
 	return k.pairs.has(t, i)
 }
 
-// A pairSet is a set of two-byte beginnings of lower-case words.
-type pairSet [1 << 16 / 64]uint64
+// A pairSet is a set of two-byte beginnings of lower-case words, ASCII
+// letters matching in either case. It is kept small so that it stays in
+// the first-level cache — it is probed at nearly every word start of a
+// text: rows[row[c0]] is the set of second bytes after the first byte c0,
+// row 0 the empty one.
+type pairSet struct {
+	row  [256]uint8
+	rows [][4]uint64
+}
 
-// add puts the first two bytes of w in the set.
+// add puts the first two bytes of w in the set, both cases of an ASCII
+// letter among them.
 func (ps *pairSet) add(w string) {
-	p := uint16(w[0])<<8 | uint16(w[1])
-	ps[p/64] |= 1 << (p % 64)
+	if w[0] >= 'A' && w[0] <= 'Z' || w[1] >= 'A' && w[1] <= 'Z' {
+		panic("extract: pairSet word " + w + " is not lower case")
+	}
+	if ps.rows == nil {
+		ps.rows = make([][4]uint64, 1) // the empty row
+	}
+	for _, c0 := range bothCases(w[0]) {
+		if ps.row[c0] == 0 {
+			if len(ps.rows) == 256 {
+				panic("extract: pairSet has too many first bytes")
+			}
+			ps.row[c0] = uint8(len(ps.rows))
+			ps.rows = append(ps.rows, [4]uint64{})
+		}
+		r := &ps.rows[ps.row[c0]]
+		for _, c1 := range bothCases(w[1]) {
+			r[c1/64] |= 1 << (c1 % 64)
+		}
+	}
+}
+
+// bothCases returns c and, for an ASCII letter, its other case.
+func bothCases(c byte) []byte {
+	if isLetter(c) {
+		return []byte{c | 0x20, c &^ 0x20}
+	}
+	return []byte{c}
 }
 
 // has reports whether s[i:i+2], ASCII letters folded to lower case, is in
@@ -225,15 +258,12 @@ func (ps *pairSet) has(s string, i int) bool {
 	if i+1 >= len(s) {
 		return false
 	}
-	c0, c1 := s[i], s[i+1]
-	if c0 >= 'A' && c0 <= 'Z' {
-		c0 += 'a' - 'A'
+	r := ps.row[s[i]]
+	if r == 0 {
+		return false
 	}
-	if c1 >= 'A' && c1 <= 'Z' {
-		c1 += 'a' - 'A'
-	}
-	p := uint16(c0)<<8 | uint16(c1)
-	return ps[p/64]&(1<<(p%64)) != 0
+	c1 := s[i+1]
+	return ps.rows[r][c1/64]&(1<<(c1%64)) != 0
 }
 
 var keywords = func() *kwTrie {
@@ -270,18 +300,31 @@ func (s *scanner) keywords() {
 			continue
 		}
 		if !keywords.mayStart(t, i) {
-			i++
+			i = pastWord(t, i)
 			continue
 		}
 		end, entry := keywords.longest(t, i)
 		if entry < 0 {
-			i++
+			i = pastWord(t, i)
 			continue
 		}
 		k := keywordList[entry]
 		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, entry: int32(entry)})
 		i = end
 	}
+}
+
+// pastWord returns where the keyword scan goes on after finding no
+// keyword at t[i]: past the letters and digits that follow an ASCII letter
+// or digit there, which cannot start one (a keyword starting with a letter
+// or digit starts a word), else at i+1.
+func pastWord(t string, i int) int {
+	if !isAlnum(t[i]) {
+		return i + 1
+	}
+	for i++; i < len(t) && isAlnum(t[i]); i++ {
+	}
+	return i
 }
 
 func (t *kwTrie) longest(text string, start int) (end, entry int) {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -227,7 +228,7 @@ func foldStyled(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
 		for i < len(s) && !styledLead[s[i]] {
-			i++
+			i = nextLead(s, i+1) // every styledLead byte leads a sequence
 		}
 		if i == len(s) {
 			break
@@ -389,13 +390,19 @@ func afterSelector(s string, i int) int {
 	return i
 }
 
-// styledLead marks the first bytes of the runes foldStyled changes.
+// styledLead marks the first bytes of the runes foldStyled changes. None
+// of them is ASCII: foldStyled's scan skips ahead with nextLead.
 var styledLead = func() (t [256]bool) {
 	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB, 0x02B0, 0x02E2} {
 		t[string(r)[0]] = true
 	}
 	for r := range smallCaps {
 		t[string(r)[0]] = true
+	}
+	for c := range 0xC0 {
+		if t[c] {
+			panic("extract: styledLead has a byte that leads no sequence")
+		}
 	}
 	return t
 }()
@@ -998,4 +1005,25 @@ func bracketed(s string, i int) (end int, repl string) {
 		return 0, ""
 	}
 	return j + 1, repl
+}
+
+// nextLead returns the index of the first byte at or after i that leads a
+// multi-byte UTF-8 sequence (0xC0 or above), or len(s). It reads eight bytes
+// at a time, so that steps looking for rare non-ASCII characters pass over
+// ASCII text and continuation bytes quickly.
+func nextLead(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		// The top bit of byte k of m is set when bits 7 and 6 of byte k
+		// of v are: bit 6 moves up to bit 7, bit 7 up into the next byte.
+		if m := v & (v << 1) & 0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(s) && s[i] < 0xC0 {
+		i++
+	}
+	return i
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -33,28 +34,34 @@ var confusable = map[rune]byte{
 // is Greek, Cyrillic or Armenian (U+0370..U+05BF).
 func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD6 }
 
+// nextCyrGreek returns the index of the first byte at or after i that
+// isCyrGreek, or len(s).
+func nextCyrGreek(s string, i int) int {
+	for i = nextLead(s, i); i < len(s) && !isCyrGreek(s[i]); i = nextLead(s, i+1) {
+	}
+	return i
+}
+
 // foldConfusables replaces look-alike Cyrillic and Greek letters by Latin
 // ones inside a token (a run of ASCII letters, digits, '_' and Cyrillic or
 // Greek letters) that has at least one ASCII letter and whose other letters
 // all look Latin. Words written in Cyrillic or Greek are left alone.
 func foldConfusables(s string) (string, *spanMap) {
-	first := 0 // the token scan starts at the word before the first Cyrillic or Greek byte
-	for first < len(s) && !isCyrGreek(s[first]) {
-		first++
-	}
-	if first == len(s) {
-		return s, nil
-	}
-	for first > 0 && (isAlnum(s[first-1]) || s[first-1] == '_') {
-		first--
-	}
 	var w *rewriter
-	for i := first; i < len(s); {
-		c := s[i]
-		if !isAlnum(c) && c != '_' && !isCyrGreek(c) {
-			i++
-			continue
+	for i := 0; i < len(s); {
+		// Only a token with a Cyrillic or Greek letter can change: start
+		// at the word before the next Cyrillic or Greek byte. The tokens
+		// passed over are ASCII only, and a byte that is neither a letter,
+		// a digit nor '_' ends them, so the scan below would have come to
+		// that word's start too.
+		p := nextCyrGreek(s, i)
+		if p == len(s) {
+			break
 		}
+		for p > i && (isAlnum(s[p-1]) || s[p-1] == '_') {
+			p--
+		}
+		i = p
 		// A token: s[i:e].
 		e, latin, other, ok := i, false, false, true
 		for e < len(s) {
@@ -529,6 +536,21 @@ func unitAt(s string, i int, glued bool) digitUnit {
 	return digitUnit{}
 }
 
+// mayBeUnitRune reports whether the three bytes at s[i] (a lead byte
+// 0xE0..0xEF) may start a digit unit, without decoding them: their rune, if
+// they are one, is in unitRunes. Thai, Khmer and Chinese text has a lead
+// byte every three bytes, nearly all of which start no unit. Were the
+// bytes no rune, unitAt would decode U+FFFD, which is no unit either; so
+// false means that unitAt finds none.
+func mayBeUnitRune(s string, i int) bool {
+	c := s[i]
+	if c >= 0xF0 || i+2 >= len(s) {
+		return true // let unitAt decide
+	}
+	r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+	return unitRunes[r>>6]&(1<<(r&63)) != 0
+}
+
 // letterBefore reports whether a letter (of any script) ends at s[i].
 func letterBefore(s string, i int) bool {
 	if i == 0 {
@@ -646,6 +668,12 @@ func spellDigits(s string) (string, *spanMap) {
 		var u digitUnit
 		switch unitClass[s[i]] {
 		case classLetter:
+		case classLead:
+			if !mayBeUnitRune(s, i) {
+				i++ // what unitAt would find: no unit
+				continue
+			}
+			u = unitAt(s, i, false)
 		default:
 			u = unitAt(s, i, false)
 		}
@@ -840,18 +868,42 @@ var (
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "ចំណុច", "chấm", "cham", "titik")
 )
 
+// wordPairs has the first two bytes of every at-word and dot-word: where
+// it has none, spellAddress needs neither.
+var wordPairs = func() (ps pairSet) {
+	for _, w := range append(slices.Clone(atWords.words), dotWords.words...) {
+		ps.add(w)
+	}
+	return ps
+}()
+
+// nextNonSpace returns the index of the first byte at or after i that is
+// not a space, or len(s).
+func nextNonSpace(s string, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
+}
+
 // A wordSet is a list of at-words or dot-words (lower case, at least two
 // bytes long) with a bit set for the first two bytes of each, so that
-// wordAt turns down most places with one look-up.
+// wordAt turns down most places with one look-up, and the words by their
+// first byte (both cases of a letter), so that it compares only those
+// that may match: "a " or "do" starts many words of prose.
 type wordSet struct {
-	words []string
-	pairs pairSet
+	words   []string
+	pairs   pairSet
+	byFirst [256][]string // in the order of words
 }
 
 func newWordSet(words ...string) *wordSet {
 	ws := &wordSet{words: words}
 	for _, w := range words {
 		ws.pairs.add(w)
+		for _, c := range bothCases(w[0]) {
+			ws.byFirst[c] = append(ws.byFirst[c], w)
+		}
 	}
 	return ws
 }
@@ -962,8 +1014,10 @@ func spellAddress(s string) (string, *spanMap) {
 		if i == len(s) {
 			break
 		}
-		if !mayStartWord(s, i) {
-			i = spaceRunEnd(s, i) // the same answer for every space of a run
+		if !mayStartWord(s, i) || !wordPairs.has(s, nextNonSpace(s, i)) {
+			// Neither an at-word nor a dot-word: both wordAt calls below
+			// fail, and so they would at every space of the same run.
+			i = spaceRunEnd(s, i)
 			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
@@ -1129,7 +1183,7 @@ func wordAt(s string, i int, words *wordSet) (start, end int, ok bool) {
 	if !words.mayStart(s, j) {
 		return 0, 0, false
 	}
-	for _, wd := range words.words {
+	for _, wd := range words.byFirst[s[j]] {
 		if !hasPrefixFoldASCII(s[j:], wd) {
 			continue
 		}
@@ -1286,6 +1340,9 @@ func closeSpaces(s string) (string, *spanMap) {
 			i++
 		}
 		c := s[i]
+		if closeNothing(s, i) {
+			continue
+		}
 		switch {
 		case c == ' ' && i > 0 && isAlnum(s[i-1]) && underscoreWordAt(s, i) > i:
 			// "admin garis bawah loker88": the underscore as a word.
@@ -1419,6 +1476,20 @@ func closeSpaces(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// closeNothing reports cheaply that none of closeSpaces' cases applies at
+// s[i], for the two stops its scan makes at every space: the space
+// itself after no letter or digit (every case for a space wants one
+// before it), and the last byte of a word that is not a lone character
+// (only 'm', 'h' and 'w' start a case of their own there; the one for
+// any character wants a lone one).
+func closeNothing(s string, i int) bool {
+	c := s[i]
+	if c == ' ' {
+		return i == 0 || !isAlnum(s[i-1])
+	}
+	return isAlnum(c) && c != 'm' && c != 'h' && c != 'w' && i > 0 && isIDByte(s[i-1])
 }
 
 // atStart is where the rewrite of "@ " at s[i] followed by joined starts:

@@ -301,6 +301,11 @@ func digitAt(t string, i int) (int, int) {
 	return -1, 0
 }
 
+// nativeDigitSecond marks the second bytes of the native digits digitAt
+// reads after a lead byte 0xE0 or 0xE1 (Khmer 9F, Thai B9, Lao BB,
+// Myanmar 81): with another one there, it reads none.
+var nativeDigitSecond = [256]bool{0x9F: true, 0xB9: true, 0xBB: true, 0x81: true}
+
 // phoneStart marks the bytes a phone number can start with.
 var phoneStart = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
@@ -576,6 +581,10 @@ func (s *scanner) phones() {
 			continue
 		}
 		if t[i] >= 0xE0 {
+			if i+1 < len(t) && !nativeDigitSecond[t[i+1]] {
+				i++ // Thai or Khmer text, not a digit: what digitAt would say
+				continue
+			}
 			if _, n := digitAt(t, i); n == 0 {
 				i++
 				continue

@@ -250,6 +250,9 @@ func TestProseNamesNoAccount(t *testing.T) {
 		{"LINE manager: somchai", []string{"line=somchai"}},
 		{"Line manager: somchai_88", []string{"line=somchai_88"}},
 		{"Line: somchai", []string{"line=somchai"}},
+		{"Open Telegram > Settings > Privacy and block him", nil},
+		{"go to LINE → Home → Settings", nil},
+		{"Telegram >> jobkh", []string{"telegram=@jobkh"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: "KH"}) {

@@ -39,9 +39,15 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 		case ' ', '\t', '-', '#', '.', ')':
 			p++
 			continue
-		case ':', '=', '>':
-			p++ // ">" and "->>": an arrow drawn in ASCII
+		case ':', '=':
+			p++
 			explicit = true
+			continue
+		case '>':
+			// An arrow drawn in ASCII ("->", ">>", "—>>") is as explicit as
+			// a colon; a lone '>' is more often a menu path's step.
+			explicit = explicit || at(t, p+1) == '>' || p > 0 && (t[p-1] == '-' || t[p-1] == '>')
+			p++
 			continue
 		case '_':
 			// "whatsapp___+60 17…", "watsup:::_+63 …": underscores as filler
@@ -217,6 +223,10 @@ var notIDs = map[string]bool{
 	"him": true, "her": true, "me": true, "us": true, "or": true, "for": true, "to": true, "is": true,
 	"id": true, "app": true, "message:": true, "blocked": true, "deleted": true, "unknown": true,
 	"username": true, "channel": true, "now": true, "today": true, "agent": true, "recruiter": true,
+	// The app's own menus, in notes on what a victim was told to tap:
+	// "Telegram > Settings > Privacy", "LINE → Home".
+	"settings": true, "setting": true, "privacy": true, "chats": true, "home": true, "profile": true,
+	"contacts": true, "calls": true, "search": true, "menu": true, "security": true, "devices": true,
 }
 
 // labels extracts identifiers that are told only by a label before them:

@@ -31,6 +31,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		",", "a1,com ", "www,", "a-b ; c o m ", "a ; ", "a\\_", "a\\/", "a.c0m ", "օ", "aօ",
 		"<b>1</b>", "<span ", "<font color=red", "<", "&#64;", "&#", "&a", "&", "a\u200d", "1 ▪️ ", "1 /// ", "a🍥gmail.", "🍥", "\u2009", "a\u2024",
 		"a @ b-", "_+1 ", "_", "w.a ", "watsup:::_", "https://a.com./", "https://a.com.", " ", "  at",
+		"[1] a: 1\n", "a:\n1", "[", "a\u2062", "a\u3164", "https :// ", "IG: a . ", "a\\.", "a (at) ", "a . b (at) ", "О7", "0️⃣ 🌸1", "@ a ", "a-\u200b",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -52,11 +52,20 @@ var keywordList = []struct {
 	{"ទូរស័ព្ទ", kwPhone}, {"លេខទូរស័ព្ទ", kwPhone}, {"លេខ", kwPhone},
 
 	// A parcel's tracking number (a delivery-scam text's "tracking JT 7788
-	// 0912 3345 6" is no phone number).
+	// 0912 3345 6" is no phone number), and an order's number ("订单号 2024
+	// 0518 7731 6620").
+	{"order no", kwTracking}, {"order number", kwTracking}, {"order id", kwTracking}, {"订单号", kwTracking},
+	{"订单编号", kwTracking}, {"訂單號", kwTracking}, {"mã đơn hàng", kwTracking}, {"nomor pesanan", kwTracking},
+	{"หมายเลขคำสั่งซื้อ", kwTracking}, {"เลขคำสั่งซื้อ", kwTracking},
 	{"tracking", kwTracking}, {"tracking no", kwTracking}, {"tracking number", kwTracking}, {"resi", kwTracking},
 	{"no resi", kwTracking}, {"nomor resi", kwTracking}, {"vận đơn", kwTracking}, {"mã vận đơn", kwTracking},
 	{"เลขพัสดุ", kwTracking}, {"เลขติดตามพัสดุ", kwTracking}, {"លេខតាមដាន", kwTracking}, {"快递单号", kwTracking},
 	{"运单号", kwTracking}, {"物流单号", kwTracking}, {"運單號", kwTracking},
+
+	// Words that end in a messaging label but are none: "online" in Thai
+	// and Khmer ends in the word for LINE (ออนไลน์, អនឡាញ), and Thai and
+	// Khmer are written without spaces, so only the longer word tells.
+	{"ออนไลน์", 0}, {"អនឡាញ", 0}, {"អ៊ីនធឺណិត", 0},
 
 	// Messaging labels.
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},

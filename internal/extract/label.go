@@ -36,7 +36,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	ki := s.kwIndexBefore(p) + 1
 	for p < limit {
 		switch t[p] {
-		case ' ', '\t', '-', '#', '.', ')':
+		case ' ', '\t', '-', '#', '.', ')', '~':
 			p++
 			continue
 		case ':', '=':
@@ -211,7 +211,13 @@ func isIDByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '
 // labelGap reports whether the text from a label's end to pos is only what
 // skipLabelGap skips.
 func (s *scanner) labelGap(from, pos int) bool {
-	q, _ := s.skipLabelGap(from)
+	q, explicit := s.skipLabelGap(from)
+	if q < pos && at(s.t, q) == '\n' && (explicit || q > 0 && s.t[q-1] == ':') {
+		// "WA admin:\n0878…": a number on the line after a label and
+		// its colon (an account name is not looked for there).
+		for q++; at(s.t, q) == ' '; q++ {
+		}
+	}
 	return q >= pos
 }
 
@@ -316,6 +322,38 @@ func (s *scanner) labelledHandle(k keyword) {
 	name := t[p:e]
 	if native != nil {
 		name = string(native)
+	} else if explicit {
+		// "IG: cpc . tuyen . dung": pieces joined by dots with spaces
+		// around them, after a colon.
+		var joined []byte
+		for n := 0; n < 4; n++ {
+			j := e
+			for at(t, j) == ' ' && j-e < 2 {
+				j++
+			}
+			if at(t, j) != '.' {
+				break
+			}
+			q := j + 1
+			for at(t, q) == ' ' && q-j < 3 {
+				q++
+			}
+			if j == e || q == j+1 || !isHandleByte(at(t, q)) {
+				break // spaces on both sides, or it is a full stop ("wxid_kk88. Phone …")
+			}
+			r := q
+			for r < len(t) && r-q <= 32 && isHandleByte(t[r]) {
+				r++
+			}
+			if joined == nil {
+				joined = append(joined, t[p:e]...)
+			}
+			joined = append(append(joined, '.'), t[q:r]...)
+			e = r
+		}
+		if joined != nil {
+			name = string(joined)
+		}
 	}
 	if s.claimed(p, e) || notIDs[lowerASCII(name)] || name[len(name)-1] == '_' {
 		return // a name ending in '_' is the first piece of one ("ploy_ … hr2024")

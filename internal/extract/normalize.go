@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -126,8 +127,14 @@ func joinLines(s string) (string, *spanMap) {
 		if before == 0 || before > maxLinePiece {
 			continue
 		}
-		// The pieces after, over as many breaks as the number takes.
-		total, cuts, p, q := before, []int{i}, i+1, 0
+		// The pieces after, over as many breaks as the number takes; a
+		// chat's time and speaker may start each line ("[10:02] Recruiter:
+		// 652").
+		d := chatPrefixEnd(s, i+1)
+		if !isDigit(at(s, d)) {
+			continue
+		}
+		total, cuts, p, q := before, [][2]int{{i, d}}, d, 0
 		for {
 			n, e := digitPiece(s, p, 1)
 			if n == 0 || n > maxLinePiece {
@@ -137,10 +144,14 @@ func joinLines(s string) (string, *spanMap) {
 			total += n
 			for q = e; q < len(s) && (s[q] == ' ' || s[q] == '-'); q++ {
 			}
-			if at(s, q) != '\n' || !isDigit(at(s, q+1)) || len(cuts) == 4 {
+			if at(s, q) != '\n' || len(cuts) == maxLinePieces-1 {
 				break
 			}
-			cuts, p = append(cuts, q), q+1
+			d := chatPrefixEnd(s, q+1)
+			if !isDigit(at(s, d)) {
+				break
+			}
+			cuts, p = append(cuts, [2]int{q, d}), d
 		}
 		if total < minJoinedDigits || total > 13 {
 			continue
@@ -149,9 +160,9 @@ func joinLines(s string) (string, *spanMap) {
 			w = &rewriter{src: s}
 		}
 		for _, c := range cuts {
-			w.replace(c, c+1, " ")
+			w.replace(c[0], c[1], " ")
 		}
-		i = cuts[len(cuts)-1]
+		i = cuts[len(cuts)-1][0]
 	}
 	if w == nil {
 		return s, nil
@@ -159,11 +170,47 @@ func joinLines(s string) (string, *spanMap) {
 	return w.finish()
 }
 
-// Pieces of a number broken over lines (joinLines).
+// Pieces of a number broken over lines (joinLines): each at most
+// maxLinePiece digits, at most maxLinePieces of them (one digit a line is
+// the longest: "0\n8\n7\n8\n…"), together minJoinedDigits or more.
 const (
 	maxLinePiece    = 6
+	maxLinePieces   = 13
 	minJoinedDigits = 8
 )
+
+// maxChatPrefix bounds each part of a chat line's prefix (chatPrefixEnd).
+const maxChatPrefix = 32
+
+// chatPrefixEnd returns the end of what a copied chat puts before each
+// message at the line starting at s[p] — a time in brackets ("[10:02] ",
+// "[ម៉ោង ៩:១៥] "), a speaker's name and a colon ("Recruiter: ") — or p when
+// there is neither. A name has no digit and no bracket.
+func chatPrefixEnd(s string, p int) int {
+	q := p
+	if at(s, q) == '[' {
+		e := strings.IndexByte(s[q:min(len(s), q+maxChatPrefix)], ']')
+		if e < 0 || strings.IndexByte(s[q:q+e], '\n') >= 0 {
+			return p
+		}
+		q += e + 1
+		for at(s, q) == ' ' {
+			q++
+		}
+	}
+	// A speaker: letters and spaces up to a colon.
+	e := q
+	for e < len(s) && e-q < maxChatPrefix && s[e] != ':' && s[e] != '\n' && s[e] != '[' && !isDigit(s[e]) {
+		e++
+	}
+	if e > q && at(s, e) == ':' && strings.IndexFunc(s[q:e], unicode.IsLetter) >= 0 {
+		q = e + 1
+		for at(s, q) == ' ' {
+			q++
+		}
+	}
+	return q
+}
 
 // nextLF returns the index of the next line break at or after i, or -1.
 func nextLF(s string, i int) int {
@@ -407,22 +454,60 @@ var styledLead = func() (t [256]bool) {
 	return t
 }()
 
-// zeroWidth are the invisible characters slipped into a handle to break a
-// filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
-// "boss\u00ad_tran88", a joiner in "@man\u200dila_recruit"). They are taken
-// out only between a handle's or a host's characters (or Chinese ones), so
-// the joiner U+200D stays in the emoji it joins.
-var zeroWidth = [...]string{"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+// Invisible characters are slipped into a handle, a host or an address to
+// break a filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
+// "boss\u00ad_tran88", a joiner in "@man\u200dila_recruit", U+2062 in
+// "payroll\u2062-usdt.cc", the Hangul filler U+3164). Which characters a
+// renderer shows nothing for is Unicode's Default_Ignorable_Code_Point
+// property; invisible reads it from the format characters (Cf), the
+// variation selectors and Other_Default_Ignorable_Code_Point. They are
+// taken out only between a handle's, host's or address's characters (or
+// Chinese ones), so a joiner stays in the emoji it joins and U+200B
+// between Khmer or Thai words stays.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// invisibleLead marks the first bytes of the invisible characters.
+var invisibleLead = func() (t [256]bool) {
+	for _, tab := range []*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point} {
+		for _, r := range tab.R16 {
+			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
+				t[string(c)[0]] = true
+			}
+		}
+		for _, r := range tab.R32 {
+			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
+				t[string(c)[0]] = true
+			}
+		}
+	}
+	return t
+}()
+
+// nextInvisible returns the index of the first invisible character at or
+// after i, or len(s).
+func nextInvisible(s string, i int) int {
+	for {
+		if i = nextLead(s, i); i == len(s) {
+			return i
+		}
+		if invisibleLead[s[i]] {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
+				return i
+			}
+		}
+		i++
+	}
+}
 
 // dropZeroWidth takes zero-width characters out from between ASCII
 // letters, digits and underscores. Elsewhere (between Khmer or Thai words,
 // which some writers separate with U+200B) they stay.
 func dropZeroWidth(s string) (string, *spanMap) {
 	first := -1
-	for _, z := range zeroWidth {
-		if i := strings.Index(s, z); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
+	if i := nextInvisible(s, 0); i < len(s) {
+		first = i
 	}
 	if i := strings.Index(s, keycap); i > 0 && (first < 0 || i-3 < first) {
 		first = max(0, i-3) // where its U+FE0F would start
@@ -457,17 +542,49 @@ func dropZeroWidth(s string) (string, *spanMap) {
 }
 
 // handleSide reports whether the text on one side of an invisible
-// character continues a handle or a host: an ASCII letter, digit or
-// underscore, or a dot or hyphen and then one ("vieclam.\u200bcambodia",
-// "fast\u200bjob\u200b-asia\u200b.net").
+// character continues a handle, a host or an address: an ASCII letter,
+// digit or underscore, or a joining mark — a dot, hyphen, at sign or
+// slash — and then one, past more invisible characters
+// ("vieclam.\u200bcambodia", "fast\u200bjob\u200b-asia\u200b.net",
+// "jb\u200b-\u200brenshi88", "cpc\u200b2025@\u200bgmail.com").
 func handleSide(s string, after bool) bool {
 	if after {
 		c := at(s, 0)
-		return isHandleByte(c) || (c == '.' || c == '-') && isHandleByte(at(s, 1))
+		if isHandleByte(c) {
+			return true
+		}
+		if !joinMark(c) {
+			return false
+		}
+		j := 1
+		for n := zeroWidthAt(s, j); n > 0 && j < 64; n = zeroWidthAt(s, j) {
+			j += n
+		}
+		return isHandleByte(at(s, j))
 	}
 	n := len(s)
-	return n > 0 && (isHandleByte(s[n-1]) || (s[n-1] == '.' || s[n-1] == '-') && n > 1 && isHandleByte(s[n-2]))
+	if n == 0 {
+		return false
+	}
+	if isHandleByte(s[n-1]) {
+		return true
+	}
+	if !joinMark(s[n-1]) {
+		return false
+	}
+	j := n - 1
+	for k := 0; j > 0 && k < 16; k++ {
+		r, m := utf8.DecodeLastRuneInString(s[:j])
+		if !invisible(r) {
+			break
+		}
+		j -= m
+	}
+	return j > 0 && isHandleByte(s[j-1])
 }
+
+// joinMark reports whether c joins the parts of a handle, host or address.
+func joinMark(c byte) bool { return c == '.' || c == '-' || c == '@' || c == '/' }
 
 // hanSide reports whether a Chinese character, or a colon, stands on one
 // side of an invisible character: Chinese is written without spaces, so
@@ -528,10 +645,11 @@ func handleKeycaps(s string, i int) bool {
 
 // zeroWidthAt returns the length of the zero-width character at s[i], or 0.
 func zeroWidthAt(s string, i int) int {
-	for _, z := range zeroWidth {
-		if strings.HasPrefix(s[i:], z) {
-			return len(z)
-		}
+	if i >= len(s) || !invisibleLead[s[i]] {
+		return 0
+	}
+	if r, n := utf8.DecodeRuneInString(s[i:]); invisible(r) {
+		return n
 	}
 	return 0
 }
@@ -652,6 +770,17 @@ func deobfuscate(s string) (string, *spanMap) {
 						se++
 					}
 				}
+				if repl == "@" {
+					// "recruit dot nexus (at) gmail dot com": dot-words
+					// and spaced dots in the local part too.
+					ls := ss
+					for ls > w.copied && isIDByte(s[ls-1]) && s[ls-1] != '.' {
+						ls--
+					}
+					if local, from := localDots(s, ls, w.copied); from < ls && ls < ss {
+						ss, repl = from, local+s[ls:ss]+"@"
+					}
+				}
 				w.replace(ss, se, repl)
 				i = se - 1
 				if repl == "." && spacedTLDAt(s, se) {
@@ -660,6 +789,11 @@ func deobfuscate(s string) (string, *spanMap) {
 				}
 			}
 		case 'h', 'H':
+			if e, scheme := spacedSchemeAt(s, i); e > i && i >= w.copied {
+				w.replace(i, e, scheme) // "https :// host . site /page"
+				i = e - 1
+				continue
+			}
 			if i+4 <= len(s) && (i == 0 || !isLetter(s[i-1])) &&
 				s[i+1]|0x20 == 'x' && s[i+2]|0x20 == 'x' && s[i+3]|0x20 == 'p' {
 				n := at(s, i+4)
@@ -673,8 +807,8 @@ func deobfuscate(s string) (string, *spanMap) {
 			}
 		case '\\':
 			// Escapes copied from markdown or JSON: "@lowker\_kamboja",
-			// "https:\/\/host\/page".
-			if i >= w.copied && i > 0 && (at(s, i+1) == '_' && isHandleByte(s[i-1]) && isHandleByte(at(s, i+2)) ||
+			// "https:\/\/host\/page", "khmer-work\.asia", "hr\@jobs.com".
+			if c := at(s, i+1); i >= w.copied && i > 0 && ((c == '_' || c == '.' || c == '-' || c == '@') && isHandleByte(s[i-1]) && isHandleByte(at(s, i+2)) ||
 				at(s, i+1) == '/' && (isAlnum(s[i-1]) || s[i-1] == ':' || s[i-1] == '/')) {
 				w.replace(i, i+1, "")
 			}
@@ -841,6 +975,37 @@ func mailHostAt(s string, i int) bool {
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
 var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true}
+
+// spacedSchemeAt returns the end of "http://" or "https://" written with
+// spaces inside its "://" at s[i] ("https :// ", "http: //"), and the
+// scheme written plainly; or i when there is none.
+func spacedSchemeAt(s string, i int) (int, string) {
+	if i > 0 && isLetter(s[i-1]) || !hasPrefixFoldASCII(s[i:], "http") {
+		return i, ""
+	}
+	scheme, j := "http://", i+4
+	if c := at(s, j); c == 's' || c == 'S' {
+		scheme, j = "https://", j+1
+	}
+	spaced := false
+	for _, want := range []byte{':', '/', '/'} {
+		for k := 0; at(s, j) == ' ' && k < 3; k++ {
+			j++
+			spaced = true
+		}
+		if at(s, j) != want {
+			return i, ""
+		}
+		j++
+	}
+	if !spaced {
+		return i, ""
+	}
+	for at(s, j) == ' ' {
+		j++
+	}
+	return j, scheme
+}
 
 // tldEnd returns the end of the letters at s[k].
 func tldEnd(s string, k int) int {

@@ -310,6 +310,9 @@ var unitClass = func() (t [256]byte) {
 	for c := 0xE0; c <= 0xF0; c++ {
 		t[c] = classLead
 	}
+	// Cyrillic О, З, Ч and б written for digits may start a number too
+	// ("О78 91З 42О"), not only go on with one.
+	t[0xD0], t[0xD1] = classLead, classLead
 	return t
 }()
 
@@ -544,8 +547,8 @@ func unitAt(s string, i int, glued bool) digitUnit {
 // false means that unitAt finds none.
 func mayBeUnitRune(s string, i int) bool {
 	c := s[i]
-	if c >= 0xF0 || i+2 >= len(s) {
-		return true // let unitAt decide
+	if c >= 0xF0 || c < 0xE0 || i+2 >= len(s) {
+		return true // let unitAt decide (a two- or four-byte rune)
 	}
 	r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 	return unitRunes[r>>6]&(1<<(r&63)) != 0
@@ -731,9 +734,10 @@ func spellDigits(s string) (string, *spanMap) {
 			}
 			end = u.end
 			nu, spaced := nextUnit(s, u.end)
-			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII {
+			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII && !oddSep(s[u.end:nextStart(s, u.end)]) {
 				// Styled digits are not continued by plain ones across a
-				// separator: "⓪⑦⑦ ④⑧① ②⑤⑨ 24/7".
+				// plain separator: "⓪⑦⑦ ④⑧① ②⑤⑨ 24/7"; across an emoji
+				// they are ("0️⃣3️⃣8️⃣7️⃣ 🌸215🌸946").
 				break
 			}
 			if spaced {
@@ -1067,6 +1071,9 @@ func spellAddress(s string) (string, *spanMap) {
 			}
 			// "hr dot kkpark at gmail dot com": dot-words in the local part too.
 			local, from := localDots(s, ls, w.copied)
+			if local == "" && pronouns[lowerASCII(s[ls:le])] {
+				continue // "find us at facebook dot com" is prose
+			}
 			w.replace(from, end, local+s[ls:le]+"@"+domain)
 			i = end - 1
 			continue
@@ -1085,6 +1092,11 @@ func spellAddress(s string) (string, *spanMap) {
 	return w.finish()
 }
 
+// pronouns are the English object pronouns, which stand before a Latin
+// at-word in prose ("find us at …", "call me at …"), not as an address's
+// local part.
+var pronouns = map[string]bool{"me": true, "us": true, "him": true, "her": true, "them": true, "you": true, "it": true}
+
 // localDots reads the pieces of an e-mail address's local part joined by
 // dot-words before the piece at s[ls] ("rina dot hrd", "hr 点 kk"), not
 // before from: it returns them joined by dots, each followed by a dot, and
@@ -1102,6 +1114,9 @@ func localDots(s string, ls, from int) (string, int) {
 				q = p - len(d)
 				break
 			}
+		}
+		if q < 0 && p > 1 && s[p-1] == '.' && s[p-2] == ' ' && p < start {
+			q = p - 1 // a dot with spaces around it: "kh . visa . fastpass [at] proton"
 		}
 		if q < 0 {
 			break
@@ -1432,6 +1447,9 @@ func closeSpaces(s string) (string, *spanMap) {
 			end, joined := spacedHandle(s, i+1)
 			if joined == "" {
 				continue
+			}
+			if strings.IndexFunc(joined, func(r rune) bool { return r < 'A' || r > 'z' || r > 'Z' && r < 'a' }) < 0 && underscoreWordAt(s, end) == end {
+				continue // "no @ mentions": one plain word after a spaced at sign is prose
 			}
 			if w == nil {
 				w = &rewriter{src: s}

@@ -330,6 +330,21 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"WA admin:\n0\n8\n7\n8\n3\n3\n2\n0\n1\n9\n5\n6", "ID", []string{"phone=+6287833201956", "whatsapp=+6287833201956"}},
 		{"SĐT 0️⃣3️⃣8️⃣7️⃣ 🌸215🌸946 gọi", "VN", []string{"phone=+84387215946"}},
 		{"[10:01] A: 1500\n[10:02] B: 2000", "KH", nil},
+		{"Questions go to hr.mekong©yahoo.com please", "KH", []string{"email=hr.mekong@yahoo.com"}},
+		{"mail was rec\u0308ruiter.lin@gm\u0303ail.com", "MM", []string{"email=recruiter.lin@gmail.com"}},
+		{"Reply to sţaff.hiring@gmaıl.com only", "KH", []string{"email=staff.hiring@gmail.com"}},
+		{"Gọi chị Hà: 0912 345 678", "VN", []string{"phone=+84912345678"}},
+		{"Full job list at www dot luckystar-recruit dot com", "KH", []string{"domain=luckystar-recruit.com", "url=http://www.luckystar-recruit.com"}},
+		{"hr.angkor (at) NOSPAM gmail (dot) com", "KH", []string{"email=hr.angkor@gmail.com"}},
+		{"The page is facebook. com/ laos.jobs.vte - gone", "LA", []string{"facebook=laos.jobs.vte"}},
+		{"ទំព័រ៖ FaceBook.Com/KhmerJobs.Abroad", "KH", []string{"facebook=khmerjobs.abroad"}},
+		{"We stayed home.Today we left", "KH", nil},
+		{"Zalo O335 829 4lO", "VN", []string{"phone=+84335829410"}},
+		{"L-i-n-e : kru.aom2024 รับสมัคร", "TH", []string{"line=kru.aom2024"}},
+		{"微 信 ： w x _ 8 8 6 6 2 1 （ 字 分 开 写 ）", "CN", []string{"wechat=wx_886621"}},
+		{"想去的加V：xg_hr2025（不回就是在忙）", "CN", []string{"wechat=xg_hr2025"}},
+		{"联系：186￥7724%0315，不看学历", "CN", []string{"phone=+8618677240315"}},
+		{"价格 ¥1380 ¥2000 ¥3000 包邮，增长 15% 30% 45%", "CN", nil},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

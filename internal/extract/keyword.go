@@ -81,7 +81,7 @@ var keywordList = []struct {
 	{"v信", kwWeChat}, {"微信", kwWeChat}, {"微信号", kwWeChat}, {"薇信", kwWeChat}, {"威信", kwWeChat},
 	{"加微", kwWeChat}, {"加薇", kwWeChat}, {"加薇信", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat}, {"វីឆាត", kwWeChat}, {"vi chát", kwWeChat}, {"uy chát", kwWeChat},
 	{"微信同号", kwWeChat}, {"同微信", kwWeChat}, {"电话同微信", kwWeChat}, {"手机同微信", kwWeChat},
-	{"v❤", kwWeChat}, {"v♥", kwWeChat}, {"绿泡泡", kwWeChat}, {"微同号", kwWeChat}, {"v同号", kwWeChat}, {"薇❤", kwWeChat},
+	{"加v:", kwWeChat}, {"v❤", kwWeChat}, {"v♥", kwWeChat}, {"绿泡泡", kwWeChat}, {"微同号", kwWeChat}, {"v同号", kwWeChat}, {"薇❤", kwWeChat},
 	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram}, {"ins", kwInstagram}, {"ไอจี", kwInstagram}, {"អ៊ីនស្តា", kwInstagram},
 	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok}, {"tiktod", kwTikTok}, {"tt", kwTikTok}, {"តិកតុក", kwTikTok},
 	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"za lô", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial}, {"เฟสบุ๊ค", kwOtherSocial}, {"เฟสบุ๊ก", kwOtherSocial}, {"phây búc", kwOtherSocial},
@@ -288,12 +288,36 @@ var keywords = func() *kwTrie {
 		case len(w) >= 6:
 			h := bytetrie.Hash6(w)
 			t.wide[h/64] |= 1 << (h % 64)
+		case len(w) == 5:
+			// "加v:": every sixth byte, and ASCII letters in both cases
+			// (the hash reads the text as written).
+			for _, v := range caseVariants(w) {
+				for c := range 256 {
+					h := bytetrie.Hash6(v + string([]byte{byte(c)}))
+					t.wide[h/64] |= 1 << (h % 64)
+				}
+			}
 		default:
 			panic("extract: keyword " + k.word + " is too short")
 		}
 	}
 	return t
 }()
+
+// caseVariants returns w with its ASCII letters in every mix of cases.
+func caseVariants(w string) []string {
+	out := []string{""}
+	for i := 0; i < len(w); i++ {
+		var next []string
+		for _, p := range out {
+			for _, c := range bothCases(w[i]) {
+				next = append(next, p+string([]byte{c}))
+			}
+		}
+		out = next
+	}
+	return out
+}
 
 // keywords finds keyword occurrences in the view, leftmost-longest.
 func (s *scanner) keywords() {

@@ -100,7 +100,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	stripMarkup, dropZeroWidth, foldStyled, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+	stripMarkup, dropZeroWidth, foldStyled, foldAccents, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -305,9 +305,10 @@ func foldStyled(s string) (string, *spanMap) {
 			repl, ok = ".", true
 		case r == 0xFE6B: // small commercial at
 			repl, ok = "@", true
-		case r >= 0x1F300 && r <= 0x1FAFF && i > 0 && isAlnum(s[i-1]) && mailHostAt(s, afterSelector(s, i+n)):
-			// "recruit.angkorhr🍥gmail.com": a pictograph glued between a
-			// local part and a mail service's host stands for the at sign.
+		case (r >= 0x1F300 && r <= 0x1FAFF || r < 0x100 && unicode.Is(unicode.So, r)) && i > 0 && isAlnum(s[i-1]) && mailHostAt(s, afterSelector(s, i+n)):
+			// "recruit.angkorhr🍥gmail.com", "hr.mekong©yahoo.com": a
+			// pictograph or symbol glued between a local part and a mail
+			// service's host stands for the at sign.
 			repl, ok = "@", true
 			n = afterSelector(s, i+n) - i
 		case r == 0xFE55: // small colon
@@ -771,6 +772,11 @@ func deobfuscate(s string) (string, *spanMap) {
 					}
 				}
 				if repl == "@" {
+					// "hr (at) NOSPAM gmail (dot) com": the word to remove.
+					if hasPrefixFoldASCII(s[se:], "nospam") && at(s, se+6) == ' ' {
+						for se += 6; at(s, se) == ' '; se++ {
+						}
+					}
 					// "recruit dot nexus (at) gmail dot com": dot-words
 					// and spaced dots in the local part too.
 					ls := ss
@@ -949,8 +955,8 @@ func commaDot(s string, i int) (b, e int, repl string) {
 // deobfuscate goes on: the slash's end less one, or i when there is none.
 func pageSlash(w *rewriter, s string, k, i int) int {
 	te := tldEnd(s, k)
-	if at(s, te) == '/' {
-		return i
+	if at(s, te) == '/' && at(s, te+1) != ' ' {
+		return i // already plain ("com/apply"); "com/ apply" goes on
 	}
 	if e, slash := slashAfter(s, te); e > te {
 		w.replace(te, e, slash)

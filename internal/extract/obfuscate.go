@@ -464,7 +464,9 @@ func unitAt(s string, i int, glued bool) digitUnit {
 			for j < len(s) && j-i < 3 && (s[j] == 'l' || s[j] == 'I') {
 				j++
 			}
-			if !letterAt(s, j) && (glued || isDigit(at(s, j))) {
+			// "4lO": a capital O standing for 0 may follow it, alone.
+			oAfter := at(s, j) == 'O' && !letterAt(s, j+1)
+			if (!letterAt(s, j) || oAfter) && (glued || isDigit(at(s, j)) || oAfter) {
 				return digitUnit{d: '1', end: i + 1, kind: unitWord}
 			}
 		}
@@ -575,6 +577,8 @@ func sepAt(s string, i int) int {
 		switch c {
 		case ' ', '.', '-', '_', ',', '/', '|', '*', '~', ':', '\'', '"', '+', '#', '=', '(', ')':
 			return 1
+		case '%', '$':
+			return gluedSep(s, i, 1)
 		}
 		return 0
 	}
@@ -583,9 +587,23 @@ func sepAt(s string, i int) int {
 		if sepRunes[r>>6]&(1<<(r&63)) != 0 {
 			return n
 		}
+		if unicode.Is(unicode.Sc, r) {
+			return gluedSep(s, i, n)
+		}
 		return 0
 	}
 	if isSepRune(r) {
+		return n
+	}
+	return 0
+}
+
+// gluedSep returns n when the n bytes at s[i] stand between two ASCII
+// digits with no space ("186￥7724%0315"), else 0: a currency or percent
+// sign set apart ("¥1380 ¥2000", "15% 30%") is a price's or a share's, not
+// a separator.
+func gluedSep(s string, i, n int) int {
+	if i > 0 && isDigit(s[i-1]) && isDigit(at(s, i+n)) {
 		return n
 	}
 	return 0
@@ -1071,8 +1089,10 @@ func spellAddress(s string) (string, *spanMap) {
 			}
 			// "hr dot kkpark at gmail dot com": dot-words in the local part too.
 			local, from := localDots(s, ls, w.copied)
-			if local == "" && pronouns[lowerASCII(s[ls:le])] {
-				continue // "find us at facebook dot com" is prose
+			if local == "" && pronouns[lowerASCII(s[ls:le])] || strings.HasPrefix(domain, "www.") {
+				// "find us at facebook dot com", "the list at www dot
+				// example dot com" are prose: a site, not an address.
+				continue
 			}
 			w.replace(from, end, local+s[ls:le]+"@"+domain)
 			i = end - 1
@@ -1355,6 +1375,14 @@ func closeSpaces(s string) (string, *spanMap) {
 			i++
 		}
 		c := s[i]
+		if c == ' ' && i > 2 && s[i-1] >= 0x80 && spacedHan(s, i) {
+			// "微 信 ： w x _ 8 8": Chinese characters set apart one by one.
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i, i+1, "")
+			continue
+		}
 		if closeNothing(s, i) {
 			continue
 		}
@@ -1510,6 +1538,25 @@ func closeNothing(s string, i int) bool {
 	return isAlnum(c) && c != 'm' && c != 'h' && c != 'w' && i > 0 && isIDByte(s[i-1])
 }
 
+// spacedHan reports whether the space at s[i] stands between two Chinese
+// characters each set apart from its neighbours ("微 信 ：", "字 分 开 写"):
+// a word spelled out to slip past a filter, since Chinese is written
+// without spaces. Words of two or more characters apart by spaces ("柬埔寨
+// 西港 客服") stay apart.
+func spacedHan(s string, i int) bool {
+	r1, n1 := utf8.DecodeLastRuneInString(s[:i])
+	r2, n2 := utf8.DecodeRuneInString(s[i+1:])
+	if !isHanRune(r1) || !isHanRune(r2) {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:i-n1])
+	after, _ := utf8.DecodeRuneInString(s[i+1+n2:])
+	return !isHanRune(before) && !isHanRune(after)
+}
+
+// isHanRune reports whether r is a CJK unified ideograph.
+func isHanRune(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }
+
 // atStart is where the rewrite of "@ " at s[i] followed by joined starts:
 // at the space before it when joined is a domain and a local part ends
 // there ("hr.vn.asia @ yahoo.com", "hr.manager2024 @ g m a i l . c o m":
@@ -1656,10 +1703,18 @@ func dottedLetters(s string, i int) (int, string) {
 		}
 		e++
 	}
-	if len(b) < minSpacedLetters || letters < 2 {
+	if letters < 2 || len(b) < minSpacedLetters && !labelWord(string(b)) {
 		return e, ""
 	}
 	return e, string(b)
+}
+
+// labelWord reports whether w is a whole messaging or phone label ("line",
+// "wa", "tele"): spelled out letter by letter ("L-i-n-e :") it is joined
+// however short.
+func labelWord(w string) bool {
+	end, entry := keywords.longest(w, 0)
+	return entry >= 0 && end == len(w) && keywordList[entry].class&(kwHandles|kwPhone) != 0
 }
 
 // handleBefore reports whether the word ending at s[i] looks like an

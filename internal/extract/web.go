@@ -314,8 +314,10 @@ func (s *scanner) bareHost(ws, d, we int) int {
 	}
 	tldRaw := raw[strings.LastIndexByte(raw, '.')+1:]
 	tld := lowerASCII(tldRaw)
-	if tldRaw != tld && tldRaw != upperASCII(tldRaw) {
-		return he // "Co.Ltd", "home.Today": sentence punctuation, not a domain
+	if tldRaw != tld && tldRaw != upperASCII(tldRaw) && at(t, he) != '/' {
+		// "Co.Ltd", "home.Today": sentence punctuation, not a domain; with
+		// a path it is one ("FaceBook.Com/KhmerJobs", "T.Me/TuyenDung").
+		return he
 	}
 	end := urlTail(t, he, we)
 	www := strings.HasPrefix(host, "www.")

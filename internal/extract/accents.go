@@ -1,0 +1,128 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxAccentToken bounds the token foldAccents looks at on each side of an
+// accented letter.
+const maxAccentToken = 64
+
+// foldAccents reads ASCII addresses, hosts and handles that carry marks to
+// slip past a filter ("rec̈ruiter.lin@gm̃ail.com", "sţaff.hiring@gmaıl.com",
+// "hrd.asiajaya@ya̾hoo.co.id"): in a token — a run without spaces or
+// brackets — that has an '@', '.' or '_' between ASCII letters and whose
+// other characters are ASCII letters, digits, combining marks, Latin
+// letters that decompose to an ASCII letter and a mark, or the dotless ı,
+// the marks are dropped and the letters folded. Words of Vietnamese and
+// other languages written with marks have none of '@', '.' and '_' and
+// stay as written, so labels ("gọi", "số") still read.
+func foldAccents(s string) (string, *spanMap) {
+	var w *rewriter
+	for i := nextLead(s, 0); i < len(s); i = nextLead(s, i) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if _, ok := accentFold(r); !ok {
+			i += n
+			continue
+		}
+		b, e, ok := tokenBounds(s, i)
+		if !ok || w != nil && b < w.copied || !addressToken(s[b:e]) {
+			i = max(e, i+n)
+			continue
+		}
+		if w == nil {
+			w = &rewriter{src: s}
+		}
+		for j := b; j < e; {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if r >= utf8.RuneSelf {
+				f, _ := accentFold(r)
+				w.replace(j, j+n, f)
+			}
+			j += n
+		}
+		i = e
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
+// accentFold returns what r becomes in an ASCII token: "" for a combining
+// mark, the ASCII letter of a Latin letter with marks (by its canonical
+// decomposition), "i" for the dotless ı; false for anything else.
+func accentFold(r rune) (string, bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		return "", false
+	case r == 'ı':
+		return "i", true
+	case unicode.Is(unicode.Mn, r) && r != 0x20E3 && r != 0xFE0F:
+		return "", true
+	case r >= 0xC0 && r <= 0x24F:
+		d := norm.NFD.String(string(r))
+		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
+			return d[:1], true
+		}
+	}
+	return "", false
+}
+
+// tokenBounds returns the run around s[i] without spaces, brackets, quotes
+// or commas; false when it is longer than maxAccentToken bytes on a side
+// (no address is).
+func tokenBounds(s string, i int) (int, int, bool) {
+	b := i
+	for b > 0 && !tokenEnd(s[b-1]) {
+		if i-b == maxAccentToken {
+			return b, i, false
+		}
+		b--
+	}
+	e := i
+	for e < len(s) && !tokenEnd(s[e]) {
+		if e-i == maxAccentToken {
+			return b, e, false
+		}
+		e++
+	}
+	return b, e, true
+}
+
+// tokenEnd reports whether c ends a token for foldAccents.
+func tokenEnd(c byte) bool {
+	return c <= ' ' || strings.IndexByte(",;:()[]{}<>\"'", c) >= 0
+}
+
+// addressToken reports whether t reads as an ASCII address, host or handle
+// once folded: an '@', '.' or '_' between ASCII letters, at least three
+// ASCII letters, and nothing foldAccents cannot fold.
+func addressToken(t string) bool {
+	joined, letters := false, 0
+	for j := 0; j < len(t); {
+		c := t[j]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(t[j:])
+			if _, ok := accentFold(r); !ok {
+				return false
+			}
+			j += n
+			continue
+		}
+		switch {
+		case isLetter(c):
+			letters++
+		case c == '@' || c == '.' || c == '_':
+			joined = joined || j > 0 && isAlnum(t[j-1]) && isAlnum(at(t, j+1))
+		case !isAlnum(c) && c != '-':
+			return false
+		}
+		j++
+	}
+	return joined && letters >= 3
+}

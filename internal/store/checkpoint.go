@@ -29,8 +29,17 @@ import (
 // log grew to 1.35 GB in a 15 s intake run and intake slowed by a quarter,
 // every read searching a larger log index.
 
-// checkpointEvery is how often the background checkpoint runs.
-const checkpointEvery = 200 * time.Millisecond
+// checkpointEvery is how often the background checkpoint runs. Once
+// derived writes stopped waiting for the disk (DerivedTx), a checkpoint
+// every 200 ms was what slowed the link index's updates: each copied a
+// few thousand pages and synced the file while updates went on, and at a
+// million reports the update's p99 was 10.7–16.0 ms against 2.4–2.7 ms
+// with one a second (three alternated pairs of 500 updates; the slowest of
+// each run, about 160 ms, is the writer's own checkpoint at
+// writerCheckpointPages either way). Intake under a 64-client flood took
+// 997–1,000 reports/s against 896–988 (docs/benchmarks.md, "Checkpoints
+// once a second").
+const checkpointEvery = time.Second
 
 // writerCheckpointPages is the log size (pages) at which the writer's own
 // commit checkpoints: ten times SQLite's default, reached only when the

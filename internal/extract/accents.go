@@ -103,22 +103,31 @@ func tokenEnd(c byte) bool {
 // once folded: an '@', '.' or '_' between ASCII letters, at least three
 // ASCII letters, and nothing foldAccents cannot fold.
 func addressToken(t string) bool {
-	joined, letters := false, 0
+	var b strings.Builder // t folded: "@l̃oker̂_asiá" is "@loker_asia"
 	for j := 0; j < len(t); {
 		c := t[j]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(t[j:])
-			if _, ok := accentFold(r); !ok {
+			f, ok := accentFold(r)
+			if !ok {
 				return false
 			}
+			b.WriteString(f)
 			j += n
 			continue
 		}
+		b.WriteByte(c)
+		j++
+	}
+	t = b.String()
+	joined, letters := false, 0
+	for j := 0; j < len(t); {
+		c := t[j]
 		switch {
 		case isLetter(c):
 			letters++
 		case c == '@' || c == '.' || c == '_':
-			joined = joined || j > 0 && isAlnum(t[j-1]) && isAlnum(at(t, j+1))
+			joined = joined || (j == 0 && c == '@' || j > 0 && isAlnum(t[j-1])) && isAlnum(at(t, j+1))
 		case !isAlnum(c) && c != '-':
 			return false
 		}

@@ -345,6 +345,18 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"想去的加V：xg_hr2025（不回就是在忙）", "CN", []string{"wechat=xg_hr2025"}},
 		{"联系：186￥7724%0315，不看学历", "CN", []string{"phone=+8618677240315"}},
 		{"价格 ¥1380 ¥2000 ¥3000 包邮，增长 15% 30% 45%", "CN", nil},
+		{"Add LINE ( n a n _ j o b s 9 9 ) - type it without spaces", "TH", []string{"line=nan_jobs99"}},
+		{"The group link: https://t.me/%6Ba%6Fjob_hr", "KH", []string{"telegram=@kaojob_hr"}},
+		{"wechat: d#i#n#g#h#r#8#8#9#9", "CN", []string{"wechat=dinghr8899"}},
+		{"加\n我\nV\n：\nl\na\nn\ns\nh\na\nn\n_\nk\nf\n6", "CN", []string{"wechat=lanshan_kf6"}},
+		{"แอดไลน์ไอดี s.o.m.c.h.a.i.j.o.b (พิมพ์ติดกัน)", "TH", []string{"line=somchaijob"}},
+		{"ดูรีวิวที่ไอจี instagram.com/ khun.beauty.job", "TH", []string{"instagram=@khun.beauty.job"}},
+		{"Oát xáp: +855 31 664 2819", "KH", []string{"phone=+855316642819", "whatsapp=+855316642819"}},
+		{"Hubungi O8l3-9O27-SS6l (Pak Budi)", "ID", []string{"phone=+6281390275561"}},
+		{"grup FB: facebook . com / groups / lokerkambojaresmi", "ID", []string{"facebook=groups/lokerkambojaresmi"}},
+		{"email: cs.kerjaluar@yahoo titik co titik id", "ID", []string{"email=cs.kerjaluar@yahoo.co.id"}},
+		{"TikTok @l\u0303oker\u0302_asia\u0301 (akun resmi)", "ID", []string{"tiktok=@loker_asia"}},
+		{"send to this address, in 3 parts:\n[1/3] 0x5aAeb6053F3E94\n[2/3] C9b9A09f33669435\n[3/3] E7Ef1BeAed", "MM", []string{"eth=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

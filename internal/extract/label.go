@@ -36,7 +36,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	ki := s.kwIndexBefore(p) + 1
 	for p < limit {
 		switch t[p] {
-		case ' ', '\t', '-', '#', '.', ')', '~':
+		case ' ', '\t', '-', '#', '.', '(', ')', '~':
 			p++
 			continue
 		case ':', '=':
@@ -287,11 +287,16 @@ func (s *scanner) labels() {
 func (s *scanner) labelledHandle(k keyword) {
 	t := s.t
 	p, explicit := s.skipLabelGap(k.end)
+	// A label that says "ID" ("LINE ID", "ไลน์ไอดี") is as explicit as a colon.
+	explicit = explicit || strings.Contains(k.word(), "id") || strings.Contains(k.word(), "ไอดี")
 	if p >= len(t) || !isLetter(t[p]) {
 		return // '@' names are read by the word scanner, digits by the phone scanner
 	}
-	if w := k.word(); isLetter(w[len(w)-1]) && len(w) <= 4 && !explicit {
-		return // "line", "wx", "tg", "ig" must be followed by ':' or "ID"
+	if w := k.word(); isLetter(w[len(w)-1]) && len(w) <= 4 && !explicit && strings.IndexByte(t[k.end:p], '(') < 0 {
+		// "line", "wx", "tg", "ig" must be followed by ':' or "ID", or
+		// the name in brackets ("LINE ( nan_jobs99 )"; a plain word in
+		// them still is none).
+		return
 	}
 	e := p
 	var native []byte // the name, when Thai, Khmer, Lao or Myanmar digits end it ("jobth_๙๙")

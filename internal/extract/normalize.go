@@ -100,7 +100,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	stripMarkup, dropZeroWidth, foldStyled, foldAccents, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+	stripMarkup, joinVertical, dropZeroWidth, foldStyled, foldAccents, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -164,6 +164,58 @@ func joinLines(s string) (string, *spanMap) {
 		}
 		i = cuts[len(cuts)-1][0]
 	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
+// minVerticalLines is how many lines of one character each joinVertical
+// needs to read them as one word.
+const minVerticalLines = 6
+
+// joinVertical reads text written one character a line ("加\n我\nV\n：\nl\na\nn
+// …", a way past filters that read line by line) as one line: in a run of
+// at least minVerticalLines lines that each hold one character, the line
+// breaks are dropped.
+func joinVertical(s string) (string, *spanMap) {
+	if strings.Count(s, "\n") < minVerticalLines-1 {
+		return s, nil
+	}
+	var w *rewriter
+	start, n := 0, 0 // the run's first line and how many lines it has
+	flush := func(end int) {
+		if n >= minVerticalLines {
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			for j := start; j < end; j++ {
+				if s[j] == '\n' && j+1 < end {
+					w.replace(j, j+1, "")
+				}
+			}
+		}
+		n = 0
+	}
+	for i := 0; i <= len(s); {
+		e := strings.IndexByte(s[i:], '\n')
+		if e < 0 {
+			e = len(s)
+		} else {
+			e += i
+		}
+		line := strings.TrimSpace(s[i:e])
+		if line != "" && utf8.RuneCountInString(line) == 1 && line == s[i:e] {
+			if n == 0 {
+				start = i
+			}
+			n++
+		} else {
+			flush(i)
+		}
+		i = e + 1
+	}
+	flush(len(s))
 	if w == nil {
 		return s, nil
 	}
@@ -818,6 +870,28 @@ func deobfuscate(s string) (string, *spanMap) {
 				at(s, i+1) == '/' && (isAlnum(s[i-1]) || s[i-1] == ':' || s[i-1] == '/')) {
 				w.replace(i, i+1, "")
 			}
+		case '%':
+			// A letter, digit or '-', '.', '_', '~' percent-encoded in a
+			// link's path ("t.me/%6Ba%6Fjob_hr"): RFC 3986 says such
+			// octets are the same as the character.
+			if i >= w.copied && i > 0 && (isIDByte(s[i-1]) || s[i-1] == '/' || s[i-1] == '~') {
+				if c, ok := unreservedEscape(s, i); ok {
+					w.replace(i, i+3, asciiStrings[c])
+					i += 2
+				}
+			}
+		case '/':
+			// "instagram.com/ khun.beauty.job": spaces after a host's slash.
+			if i >= w.copied && at(s, i+1) == ' ' && hostBefore(s, i) {
+				e := i + 1
+				for e < len(s) && e-i <= 3 && s[e] == ' ' {
+					e++
+				}
+				if isHandleByte(at(s, e)) {
+					w.replace(i, e, "/")
+					i = e - 1
+				}
+			}
 		case ',', ';':
 			// A comma or semicolon for the dot of a host: "www,seajobhub,net/form",
 			// "kh-remote-work ; c o m", "facebook,com/page".
@@ -958,11 +1032,29 @@ func pageSlash(w *rewriter, s string, k, i int) int {
 	if at(s, te) == '/' && at(s, te+1) != ' ' {
 		return i // already plain ("com/apply"); "com/ apply" goes on
 	}
-	if e, slash := slashAfter(s, te); e > te {
-		w.replace(te, e, slash)
-		return e - 1
+	e, slash := slashAfter(s, te)
+	if e == te {
+		return i
 	}
-	return i
+	w.replace(te, e, slash)
+	// "facebook . com / groups / lokerkamboja": the path's next segments,
+	// with their slashes apart too.
+	for n := 0; n < 3; n++ {
+		p := e
+		for p < len(s) && (isIDByte(s[p]) || s[p] == '~') {
+			p++
+		}
+		if p == e || at(s, p) != ' ' {
+			break
+		}
+		q, slash := slashAfter(s, p)
+		if q == p || slash != "/" {
+			break
+		}
+		w.replace(p, q, slash)
+		e = q
+	}
+	return e - 1
 }
 
 // mailHosts are the hosts of the mail services recruiters use most.
@@ -980,7 +1072,7 @@ func mailHostAt(s string, i int) bool {
 }
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true}
+var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true}
 
 // spacedSchemeAt returns the end of "http://" or "https://" written with
 // spaces inside its "://" at s[i] ("https :// ", "http: //"), and the
@@ -1011,6 +1103,43 @@ func spacedSchemeAt(s string, i int) (int, string) {
 		j++
 	}
 	return j, scheme
+}
+
+// unreservedEscape reads "%XX" at s[i] and returns the byte when it is an
+// unreserved character of RFC 3986 (a letter, a digit, '-', '.', '_', '~').
+func unreservedEscape(s string, i int) (byte, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	h, l := hexVal(s[i+1]), hexVal(s[i+2])
+	if h < 0 || l < 0 {
+		return 0, false
+	}
+	c := byte(h<<4 | l)
+	return c, isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// hexVal is the value of a hexadecimal digit, or -1.
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// hostBefore reports whether a host with a known top-level domain ends at
+// s[i] ("instagram.com" before "/ name").
+func hostBefore(s string, i int) bool {
+	b := i
+	for b > 0 && i-b <= 6 && isLetter(s[b-1]) {
+		b--
+	}
+	return b < i && b > 1 && s[b-1] == '.' && isAlnum(s[b-2]) && spacedTLDs[lowerASCII(s[b:i])]
 }
 
 // tldEnd returns the end of the letters at s[k].

@@ -470,7 +470,11 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: '1', end: i + 1, kind: unitWord}
 			}
 		}
-		if (c == 'Z' || c == 'S' || c == 'B') && !letterAt(s, i+1) && (glued || isDigit(at(s, i+1))) {
+		j := i + 1 // "SS6l": a run of them, as of l and I
+		for j < len(s) && j-i < 3 && (s[j] == 'Z' || s[j] == 'S' || s[j] == 'B') {
+			j++
+		}
+		if (c == 'Z' || c == 'S' || c == 'B') && (j > i+1 || !letterAt(s, i+1)) && !letterAt(s, j) && (glued || isDigit(at(s, j))) {
 			// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
 			d := byte('8')
 			switch c {
@@ -1185,7 +1189,7 @@ func dotWordDomain(s string, i int) (int, string, int) {
 	for ds > 0 && (isAlnum(s[ds-1]) || s[ds-1] == '-' || s[ds-1] == '.') {
 		ds--
 	}
-	if ds > 0 && (s[ds-1] == '@' || s[ds-1] == '/') {
+	if ds > 0 && s[ds-1] == '/' {
 		return 0, "", 0
 	}
 	domain, end, _ := spelledDomain(s, ds)
@@ -1492,7 +1496,7 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(i, e, "www.")
 			i = e - 1
-		case (c == '.' || c == '-') && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && (w == nil || w.copied < i):
+		case (c == '.' || c == '-' || c == '#' || c == '*' || c == '~') && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && (w == nil || w.copied < i):
 			// "j.o.b.s.t.h.a.i.9": single characters apart by dots.
 			end, joined := dottedLetters(s, i-1)
 			if joined == "" {
@@ -1585,7 +1589,7 @@ func wwwDotEnd(s string, i int) int {
 }
 
 // closeStarts marks the bytes that may start one of closeSpaces' cases.
-var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true, 0xE4: true}
+var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true, '#': true, '*': true, '~': true, 0xE4: true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,

@@ -642,6 +642,14 @@ func (s *scanner) walletGroups(r, e int) int {
 	for p := e; len(buf) < most; {
 		q := p
 		for q < len(t) && q-p <= maxWalletGap && !isAlnum(t[q]) {
+			if t[q] == '\n' {
+				// The next piece on a chat's next line, after its time or
+				// count: "[2/3] C9b9A09f…", "[20:11] 26T4Fm…".
+				if c := chatPrefixEnd(t, q+1); c > q+1 {
+					q = c
+					continue
+				}
+			}
 			q++
 		}
 		if q == p || q-p > maxWalletGap || q == len(t) {

@@ -51,10 +51,16 @@ type Place struct {
 	Lat     float64  `json:"lat"`
 	Lon     float64  `json:"lon"`
 	Aliases []string `json:"aliases"` // other names, in any script
+	// NotIn are words that hold one of the names without naming the
+	// place: Chinese is written without spaces, so "国公" (Koh Kong) stands
+	// inside "中国公司" (a Chinese company). A name found inside one of
+	// them is no mention.
+	NotIn []string `json:"not_in,omitempty"`
 }
 
 func (p Place) clone() Place {
 	p.Aliases = slices.Clone(p.Aliases)
+	p.NotIn = slices.Clone(p.NotIn)
 	return p
 }
 
@@ -178,13 +184,31 @@ func (g *Gazetteer) Find(text string) []Match {
 			continue
 		}
 		if end, idx := g.trie.longest(text, i); idx >= 0 {
-			out = append(out, Match{ID: g.places[idx].ID, Start: i, End: end})
-			i = end
-			continue
+			if !inWord(text, i, end, g.places[idx].NotIn) {
+				out = append(out, Match{ID: g.places[idx].ID, Start: i, End: end})
+				i = end
+				continue
+			}
 		}
 		i++
 	}
 	return out
+}
+
+// inWord reports whether text[start:end] stands inside one of words
+// there (each word holding the name once).
+func inWord(text string, start, end int, words []string) bool {
+	name := text[start:end]
+	for _, w := range words {
+		k := strings.Index(w, name)
+		if k < 0 {
+			continue
+		}
+		if b := start - k; b >= 0 && b+len(w) <= len(text) && text[b:b+len(w)] == w {
+			return true
+		}
+	}
+	return false
 }
 
 // fold makes the lookup key of a name.

@@ -1,6 +1,7 @@
 package gazetteer_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -163,4 +164,28 @@ func FuzzFind(f *testing.F) {
 		}
 		g.Lookup(text)
 	})
+}
+
+// TestNotIn: a Chinese name found inside a word that only holds it ("国公"
+// in "中国公司", a Chinese company) is no mention of the place; the same name
+// standing for the place still is.
+func TestNotIn(t *testing.T) {
+	g := gazetteer.Default()
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"泰国公司招中文客服", nil},
+		{"在中國公司工作，住國公寓", nil},
+		{"他被卖到国公省的园区", []string{"koh-kong"}},
+		{"国公", []string{"koh-kong"}},
+	} {
+		var got []string
+		for _, m := range g.Find(tc.text) {
+			got = append(got, m.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Find(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
 }

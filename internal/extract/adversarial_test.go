@@ -34,6 +34,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"[1] a: 1\n", "a:\n1", "[", "a\u2062", "a\u3164", "https :// ", "IG: a . ", "a\\.", "a (at) ", "a . b (at) ", "О7", "0️⃣ 🌸1", "@ a ", "a-\u200b",
 		"a©gmail.", "ä.b@c ", "aı.b_", "ä", "www dot a dot com ", "(at) NOSPAM ", "a. com/ ", "A.Com/", "4lO", "L-i-", "微 ", "微 信 ", "加v:", "1￥2", "1%2",
 		"a\n", "加\n", "/%6B", "%6", "a/ ", "a.com/ ", "d#i#", "a.com / b / ", "SS", "S", "[1/3] 0x5a\n", "x@a titik ", "LINE ( a", "国公",
+		"a @ g mail ", "@g mail.", "Te-le-", "a-b-", " *at* ", "*", "a·b·", "a…", "·", "@$a", "$", "wat sap ",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

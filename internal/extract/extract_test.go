@@ -356,6 +356,14 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"grup FB: facebook . com / groups / lokerkambojaresmi", "ID", []string{"facebook=groups/lokerkambojaresmi"}},
 		{"email: cs.kerjaluar@yahoo titik co titik id", "ID", []string{"email=cs.kerjaluar@yahoo.co.id"}},
 		{"TikTok @l\u0303oker\u0302_asia\u0301 (akun resmi)", "ID", []string{"tiktok=@loker_asia"}},
+		{"Send passport to kyaw.agent @ g mail . com, ticket paid", "MM", []string{"email=kyaw.agent@gmail.com"}},
+		{"Te-le-gram: gtsez_hr (search it, no @)", "LA", []string{"telegram=@gtsez_hr"}},
+		{"only answers by email: info *at* khmer-bright *dot* com *dot* kh. They want", "KH", []string{"email=info@khmer-bright.com.kh"}},
+		{"a *very* important job, *at* least 1,000 USD", "KH", nil},
+		{"加威信 l·y·h·r·0·9·1·7 备注来意", "CN", []string{"wechat=lyhr0917"}},
+		{"ไอดีไลน์ s…o…m…s…a…k…8…8 ทักมา", "TH", []string{"line=somsak88"}},
+		{"wat sap 0.8.1.2.4.5.3.9.6 សួររកបង", "KH", []string{"phone=+85581245396", "whatsapp=+85581245396"}},
+		{"Telegram @$urya_rekrut, chat aja; harga US$100", "ID", []string{"telegram=@surya_rekrut"}},
 		{"send to this address, in 3 parts:\n[1/3] 0x5aAeb6053F3E94\n[2/3] C9b9A09f33669435\n[3/3] E7Ef1BeAed", "MM", []string{"eth=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
 	} {
 		var got []string

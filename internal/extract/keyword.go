@@ -71,7 +71,7 @@ var keywordList = []struct {
 	{"whatsapp", kwWhatsApp | kwPhone}, {"whats app", kwWhatsApp | kwPhone}, {"wa", kwWhatsApp | kwPhone},
 	{"wasap", kwWhatsApp | kwPhone}, {"watsap", kwWhatsApp | kwPhone}, {"wsp", kwWhatsApp | kwPhone}, {"wsap", kwWhatsApp | kwPhone}, {"ws", kwWhatsApp | kwPhone}, {"whats4pp", kwWhatsApp | kwPhone}, {"whats@pp", kwWhatsApp | kwPhone}, {"what'sapp", kwWhatsApp | kwPhone}, {"what's app", kwWhatsApp | kwPhone},
 	{"watsup", kwWhatsApp | kwPhone}, {"whatsup", kwWhatsApp | kwPhone}, {"whats-app", kwWhatsApp | kwPhone}, {"w.a", kwWhatsApp | kwPhone}, {"whatsap", kwWhatsApp | kwPhone}, {"watsapp", kwWhatsApp | kwPhone},
-	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วัทแอป", kwWhatsApp | kwPhone}, {"oát sáp", kwWhatsApp | kwPhone}, {"oát xáp", kwWhatsApp | kwPhone}, {"វ៉ាត់អាប់", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
+	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วัทแอป", kwWhatsApp | kwPhone}, {"oát sáp", kwWhatsApp | kwPhone}, {"oát xáp", kwWhatsApp | kwPhone}, {"wat sap", kwWhatsApp | kwPhone}, {"what sap", kwWhatsApp | kwPhone}, {"wats app", kwWhatsApp | kwPhone}, {"វ៉ាត់អាប់", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
 	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
 	{"纸飞机", kwTelegram}, {"电报", kwTelegram}, {"เทเลแกรม", kwTelegram}, {"เทเล", kwTelegram}, {"តេឡេក្រាម", kwTelegram}, {"តេឡេ", kwTelegram},
@@ -79,11 +79,11 @@ var keywordList = []struct {
 	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine}, {"ឡាញ", kwLine}, {"l1ne", kwLine}, {"加賴", kwLine}, {"加赖", kwLine},
 	{"wechat", kwWeChat}, {"we chat", kwWeChat}, {"weixin", kwWeChat}, {"wx", kwWeChat}, {"vx", kwWeChat},
 	{"v信", kwWeChat}, {"微信", kwWeChat}, {"微信号", kwWeChat}, {"薇信", kwWeChat}, {"威信", kwWeChat},
-	{"加微", kwWeChat}, {"加薇", kwWeChat}, {"加薇信", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat}, {"វីឆាត", kwWeChat}, {"vi chát", kwWeChat}, {"uy chát", kwWeChat},
+	{"加微", kwWeChat}, {"加薇", kwWeChat}, {"加薇信", kwWeChat}, {"加微信", kwWeChat}, {"加我微信", kwWeChat}, {"วีแชท", kwWeChat}, {"វីឆាត", kwWeChat}, {"វីចាត", kwWeChat}, {"vi chát", kwWeChat}, {"uy chát", kwWeChat},
 	{"微信同号", kwWeChat}, {"同微信", kwWeChat}, {"电话同微信", kwWeChat}, {"手机同微信", kwWeChat},
 	{"加v:", kwWeChat}, {"加我v:", kwWeChat}, {"v❤", kwWeChat}, {"v♥", kwWeChat}, {"绿泡泡", kwWeChat}, {"微同号", kwWeChat}, {"v同号", kwWeChat}, {"薇❤", kwWeChat},
 	{"instagram", kwInstagram}, {"ig", kwInstagram}, {"insta", kwInstagram}, {"ins", kwInstagram}, {"ไอจี", kwInstagram}, {"អ៊ីនស្តា", kwInstagram},
-	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok}, {"tiktod", kwTikTok}, {"tt", kwTikTok}, {"តិកតុក", kwTikTok},
+	{"tiktok", kwTikTok}, {"tik tok", kwTikTok}, {"ติ๊กต๊อก", kwTikTok}, {"ติ๊กต็อก", kwTikTok}, {"tiktod", kwTikTok}, {"tt", kwTikTok}, {"តិកតុក", kwTikTok}, {"ធីកតុក", kwTikTok},
 	{"twitter", kwOtherSocial}, {"抖音", kwOtherSocial}, {"douyin", kwOtherSocial}, {"zalo", kwOtherSocial}, {"za lô", kwOtherSocial}, {"facebook", kwOtherSocial}, {"fb", kwOtherSocial}, {"เฟสบุ๊ค", kwOtherSocial}, {"เฟสบุ๊ก", kwOtherSocial}, {"phây búc", kwOtherSocial},
 
 	// Documents and accounts.

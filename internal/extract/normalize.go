@@ -100,7 +100,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made.
 var viewSteps = [...]func(string) (string, *spanMap){
-	stripMarkup, joinVertical, dropZeroWidth, foldStyled, foldAccents, foldWidth, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+	stripMarkup, joinVertical, dropZeroWidth, foldStyled, foldAccents, foldWidth, joinMailHosts, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -812,8 +812,8 @@ func deobfuscate(s string) (string, *spanMap) {
 			if i > 0 && isAlnum(s[i-1]) && mailHostAt(s, i+1) {
 				w.replace(i, i+1, "@")
 			}
-		case '[', '(', '{', '<':
-			if end, repl := bracketed(s, i); end > 0 {
+		case '[', '(', '{', '<', '*':
+			if end, repl := bracketed(s, i); end > 0 && (c != '*' || repl == "@" || repl == ".") {
 				ss, se := i, end
 				if repl == "." || repl == "@" {
 					for ss > w.copied && s[ss-1] == ' ' {
@@ -869,6 +869,12 @@ func deobfuscate(s string) (string, *spanMap) {
 			if c := at(s, i+1); i >= w.copied && i > 0 && ((c == '_' || c == '.' || c == '-' || c == '@') && isHandleByte(s[i-1]) && isHandleByte(at(s, i+2)) ||
 				at(s, i+1) == '/' && (isAlnum(s[i-1]) || s[i-1] == ':' || s[i-1] == '/')) {
 				w.replace(i, i+1, "")
+			}
+		case '$':
+			// "@$urya_rekrut": a dollar sign for the s of a handle (no
+			// handle has one); "US$100" stays, a digit follows it there.
+			if i > 0 && i >= w.copied && (s[i-1] == '@' || isHandleByte(s[i-1]) && handleRunBack(s, i)) && isLetter(at(s, i+1)) {
+				w.replace(i, i+1, "s")
 			}
 		case '%':
 			// A letter, digit or '-', '.', '_', '~' percent-encoded in a
@@ -1057,6 +1063,53 @@ func pageSlash(w *rewriter, s string, k, i int) int {
 	return e - 1
 }
 
+// splitMailHosts are mail services' hosts written as two words, and how
+// they are written as one.
+var splitMailHosts = [...][2]string{{"g mail", "gmail"}, {"g-mail", "gmail"}, {"hot mail", "hotmail"}, {"ya hoo", "yahoo"}, {"out look", "outlook"}, {"i cloud", "icloud"}}
+
+// joinMailHosts writes a mail service's host cut in two after an at sign
+// as one word ("kyaw.agent @ g mail . com"), when a dot, written or spaced,
+// follows it.
+func joinMailHosts(s string) (string, *spanMap) {
+	i := strings.IndexByte(s, '@')
+	if i < 0 {
+		return s, nil
+	}
+	var w *rewriter
+	for i >= 0 {
+		j := i + 1
+		for j < len(s) && j-i <= 3 && s[j] == ' ' {
+			j++
+		}
+		for _, h := range splitMailHosts {
+			e := j + len(h[0])
+			if !hasPrefixFoldASCII(s[j:], h[0]) || isAlnum(at(s, e)) {
+				continue
+			}
+			d := e
+			for d < len(s) && d-e <= 2 && s[d] == ' ' {
+				d++
+			}
+			if at(s, d) == '.' || d > e && hasPrefixFoldASCII(s[d:], "dot ") {
+				if w == nil {
+					w = &rewriter{src: s}
+				}
+				w.replace(j, e, h[1])
+			}
+			break
+		}
+		next := strings.IndexByte(s[i+1:], '@')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	if w == nil {
+		return s, nil
+	}
+	return w.finish()
+}
+
 // mailHosts are the hosts of the mail services recruiters use most.
 var mailHosts = [...]string{"gmail.", "yahoo.", "outlook.", "hotmail.", "qq.", "163.", "126.", "icloud.", "proton.", "protonmail.", "mail.ru",
 	"foxmail.", "yandex.", "aol.", "live.", "msn.", "sina.", "sohu.", "gmx.", "zoho.", "naver."}
@@ -1072,7 +1125,7 @@ func mailHostAt(s string, i int) bool {
 }
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true}
+var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, '*': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true, '$': true}
 
 // spacedSchemeAt returns the end of "http://" or "https://" written with
 // spaces inside its "://" at s[i] ("https :// ", "http: //"), and the
@@ -1103,6 +1156,16 @@ func spacedSchemeAt(s string, i int) (int, string) {
 		j++
 	}
 	return j, scheme
+}
+
+// handleRunBack reports whether the letters, digits and underscores that
+// end at s[i] follow an '@' (at most 32 of them): "@ma$ter_hr".
+func handleRunBack(s string, i int) bool {
+	b := i
+	for b > 0 && i-b < 32 && isHandleByte(s[b-1]) {
+		b--
+	}
+	return b > 0 && s[b-1] == '@'
 }
 
 // unreservedEscape reads "%XX" at s[i] and returns the byte when it is an
@@ -1254,12 +1317,19 @@ func bracketed(s string, i int) (end int, repl string) {
 		closer = '}'
 	case '<':
 		closer = '>'
+	case '*':
+		// "info *at* khmer-bright *dot* com": markdown's emphasis as
+		// brackets, only around a word with spaces outside.
+		if i == 0 || s[i-1] != ' ' {
+			return 0, ""
+		}
+		closer = '*'
 	}
 	j := i + 1
 	for j < len(s) && j-i <= 24 && s[j] != closer { // "(underscore)", "(ขีดล่าง)"
 		j++
 	}
-	if j >= len(s) || s[j] != closer {
+	if j >= len(s) || s[j] != closer || closer == '*' && at(s, j+1) != ' ' {
 		return 0, ""
 	}
 	inner := s[i+1 : j]

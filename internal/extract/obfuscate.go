@@ -1496,6 +1496,31 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(i, e, "www.")
 			i = e - 1
+		case c >= 0xC2 && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && letterSep(s, i) != "" && (w == nil || w.copied < i):
+			// "l·y·h·r·0·9·1·7", "s…o…m…s…a…k…8…8": single characters apart
+			// by a middle dot, bullet or ellipsis.
+			end, joined := sepLetters(s, i-1, letterSep(s, i))
+			if joined == "" {
+				i = max(i, end-1)
+				continue
+			}
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(i-1, end, joined)
+			i = end - 1
+		case c == '-' && i > 0 && isLetter(s[i-1]) && hyphenLabelEnd(s, i) > i && (w == nil || w.copied < i):
+			// "Te-le-gram:", "What-sApp": a label cut into syllables.
+			b := i
+			for b > 0 && isLetter(s[b-1]) {
+				b--
+			}
+			e := hyphenLabelEnd(s, i)
+			if w == nil {
+				w = &rewriter{src: s}
+			}
+			w.replace(b, e, strings.ReplaceAll(s[b:e], "-", ""))
+			i = e - 1
 		case (c == '.' || c == '-' || c == '#' || c == '*' || c == '~') && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && (w == nil || w.copied < i):
 			// "j.o.b.s.t.h.a.i.9": single characters apart by dots.
 			end, joined := dottedLetters(s, i-1)
@@ -1589,7 +1614,7 @@ func wwwDotEnd(s string, i int) int {
 }
 
 // closeStarts marks the bytes that may start one of closeSpaces' cases.
-var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true, '#': true, '*': true, '~': true, 0xE4: true}
+var closeStarts = [256]bool{' ': true, 'm': true, 'w': true, '@': true, '.': true, '-': true, '#': true, '*': true, '~': true, 0xC2: true, 0xE2: true, 0xE3: true, 0xE4: true}
 
 // spacedHandle reads a name after "@ " at s[i]: words joined by spaced
 // dots or underscores, and returns its end and the name without spaces,
@@ -1693,24 +1718,72 @@ func spacedDotAfter(s string, i int) int {
 // joined when there are at least minSpacedLetters with two letters, or
 // their end and "".
 func dottedLetters(s string, i int) (int, string) {
+	return sepLetters(s, i, s[i+1:i+2])
+}
+
+// sepLetters is dottedLetters with the separator sep, of any length
+// ("l·y·h·r·0·9", "s…o…m…s…a…k").
+func sepLetters(s string, i int, sep string) (int, string) {
 	var b []byte
 	letters, e := 0, i
-	sep := at(s, i+1)
 	for e < len(s) && isHandleByte(s[e]) && !isHandleByte(at(s, e+1)) {
 		b = append(b, s[e])
 		if isLetter(s[e]) {
 			letters++
 		}
 		e++
-		if at(s, e) != sep || !isHandleByte(at(s, e+1)) {
+		if !strings.HasPrefix(s[e:], sep) || !isHandleByte(at(s, e+len(sep))) {
 			break
 		}
-		e++
+		e += len(sep)
 	}
 	if letters < 2 || len(b) < minSpacedLetters && !labelWord(string(b)) {
 		return e, ""
 	}
 	return e, string(b)
+}
+
+// letterSeps are the non-ASCII characters set between the single
+// characters of a handle: a middle dot, a bullet, an ellipsis, a katakana
+// middle dot.
+var letterSeps = [...]string{"·", "•", "…", "・"}
+
+// letterSep returns the one of letterSeps at s[i], or "".
+func letterSep(s string, i int) string {
+	for _, sep := range letterSeps {
+		if strings.HasPrefix(s[i:], sep) {
+			return sep
+		}
+	}
+	return ""
+}
+
+// hyphenLabelEnd returns the end of a word cut by hyphens into pieces of
+// letters, the hyphen at s[i] among them, when the pieces joined are a
+// messaging label ("Te-le-gram", "Whats-App"), or i.
+func hyphenLabelEnd(s string, i int) int {
+	b := i
+	for b > 0 && i-b < 12 && isLetter(s[b-1]) {
+		b--
+	}
+	if b > 0 && (isIDByte(s[b-1]) || s[b-1] >= 0x80) {
+		return i
+	}
+	e := i
+	var joined []byte
+	joined = append(joined, s[b:i]...)
+	for n := 0; n < 4 && at(s, e) == '-' && isLetter(at(s, e+1)); n++ {
+		q := e + 1
+		for q < len(s) && q-e <= 12 && isLetter(s[q]) {
+			q++
+		}
+		joined = append(joined, s[e+1:q]...)
+		e = q
+	}
+	if isIDByte(at(s, e)) || !labelWord(lowerASCII(string(joined))) {
+		return i
+	}
+	return e
 }
 
 // labelWord reports whether w is a whole messaging or phone label ("line",

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -24,6 +23,10 @@ const maxAccentToken = 64
 func foldAccents(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := nextLead(s, 0); i < len(s); i = nextLead(s, i) {
+		if !accentLead[s[i]] {
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if _, ok := accentFold(r); !ok {
 			i += n
@@ -62,16 +65,45 @@ func accentFold(r rune) (string, bool) {
 		return "", false
 	case r == 'ı':
 		return "i", true
-	case unicode.Is(unicode.Mn, r) && r != 0x20E3 && r != 0xFE0F:
-		return "", true
 	case r >= 0xC0 && r <= 0x24F:
-		d := norm.NFD.String(string(r))
-		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
-			return d[:1], true
+		if c := latinBase[r-0xC0]; c != 0 {
+			return asciiStrings[c], true
 		}
+	case combiningMark(r):
+		return "", true
 	}
 	return "", false
 }
+
+// combiningMark reports whether r is a combining mark of the blocks drawn
+// over Latin letters (not a Thai or Khmer vowel sign, nor the keycap).
+func combiningMark(r rune) bool {
+	return r >= 0x300 && r <= 0x36F || r >= 0x1AB0 && r <= 0x1AFF || r >= 0x1DC0 && r <= 0x1DFF ||
+		r >= 0x20D0 && r <= 0x20FF && r != 0x20E3 || r >= 0xFE20 && r <= 0xFE2F
+}
+
+// latinBase is the ASCII letter of each Latin letter U+00C0…U+024F whose
+// canonical decomposition starts with one, else 0.
+var latinBase = func() (t [0x250 - 0xC0]byte) {
+	for r := rune(0xC0); r < 0x250; r++ {
+		d := norm.NFD.String(string(r))
+		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
+			t[r-0xC0] = d[0]
+		}
+	}
+	return t
+}()
+
+// accentLead marks the first bytes of the runes accentFold folds.
+var accentLead = func() (t [256]bool) {
+	for _, r := range []rune{0xC0, 0x24F, 'ı', 0x300, 0x36F, 0x1AB0, 0x1DC0, 0x20D0, 0xFE20} {
+		t[string(r)[0]] = true
+	}
+	for c := 0xC3; c <= 0xC9; c++ { // U+00C0…U+024F
+		t[c] = true
+	}
+	return t
+}()
 
 // tokenBounds returns the run around s[i] without spaces, brackets, quotes
 // or commas; false when it is longer than maxAccentToken bytes on a side

@@ -518,8 +518,23 @@ var styledLead = func() (t [256]bool) {
 // Chinese ones), so a joiner stays in the emoji it joins and U+200B
 // between Khmer or Thai words stays.
 func invisible(r rune) bool {
+	if r < 0x10000 {
+		return invisibleBMP[r>>6]&(1<<(r&63)) != 0
+	}
 	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
+
+// invisibleBMP is invisible for the runes below U+10000, as a bitmap.
+var invisibleBMP = func() (t [0x10000 / 64]uint64) {
+	for _, tab := range []*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point} {
+		for _, r := range tab.R16 {
+			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
+				t[c>>6] |= 1 << (c & 63)
+			}
+		}
+	}
+	return t
+}()
 
 // invisibleLead marks the first bytes of the invisible characters.
 var invisibleLead = func() (t [256]bool) {

@@ -364,6 +364,15 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"ไอดีไลน์ s…o…m…s…a…k…8…8 ทักมา", "TH", []string{"line=somsak88"}},
 		{"wat sap 0.8.1.2.4.5.3.9.6 សួររកបង", "KH", []string{"phone=+85581245396", "whatsapp=+85581245396"}},
 		{"Telegram @$urya_rekrut, chat aja; harga US$100", "ID", []string{"telegram=@surya_rekrut"}},
+		{"Send CV to  hiring.desk @ proton . me  before Friday", "KH", []string{"email=hiring.desk@proton.me"}},
+		{"vvv.sea-career-link.com/apply is the only official form", "MY", []string{"domain=sea-career-link.com", "url=http://www.sea-career-link.com/apply"}},
+		{"客服说号码分开发：\n前面 152\n中间 0378\n后面 4412\n打过去", "CN", []string{"phone=+8615203784412"}},
+		{"แอดไลน์ ไอดี nong จุด mai77 งานคีย์ข้อมูล", "TH", []string{"line=nong.mai77"}},
+		{"เว็บบริษัท jobthai-overseas*com มีสัญญา", "TH", []string{"domain=jobthai-overseas.com"}},
+		{"เมลของน้องคือ kaew.thong2001 at gmail.com ใคร", "TH", []string{"email=kaew.thong2001@gmail.com"}},
+		{"we met at gmail.com's office", "KH", []string{"domain=gmail.com"}},
+		{"số của anh: 0912\n(tin sau) 447\n(tin sau nữa) 803\nnhớ xoá", "VN", []string{"phone=+84912447803"}},
+		{"Info lowongan W.A • 0821•4478•0912 • gaji", "ID", []string{"phone=+6282144780912", "whatsapp=+6282144780912"}},
 		{"send to this address, in 3 parts:\n[1/3] 0x5aAeb6053F3E94\n[2/3] C9b9A09f33669435\n[3/3] E7Ef1BeAed", "MM", []string{"eth=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
 	} {
 		var got []string

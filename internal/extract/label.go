@@ -72,8 +72,8 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			explicit = true
 			continue
 		}
-		if t[p] >= 0xE2 { // an arrow or emoji pointing at the value: "whatsapp me ➡️ 097…"
-			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) || r == '—' || r == '–' {
+		if t[p] >= 0xC2 { // an arrow or emoji pointing at the value: "whatsapp me ➡️ 097…"
+			if r, n := utf8.DecodeRuneInString(t[p:]); gapSymbol(r) || r == '—' || r == '–' || r == '•' || r == '·' {
 				p += n
 				explicit = explicit || pointer(r)
 				continue
@@ -336,11 +336,18 @@ func (s *scanner) labelledHandle(k keyword) {
 			for at(t, j) == ' ' && j-e < 2 {
 				j++
 			}
-			if at(t, j) != '.' {
+			q := j + 1
+			switch {
+			case at(t, j) == '.':
+			case j > e && dotWordAt(t, j) > j && at(t, dotWordAt(t, j)) == ' ':
+				q = dotWordAt(t, j) // "ไอดี nong จุด mai77", "IG: hr dot kh"
+			default:
+				q = -1
+			}
+			if q < 0 {
 				break
 			}
-			q := j + 1
-			for at(t, q) == ' ' && q-j < 3 {
+			for at(t, q) == ' ' && q-j < 16 {
 				q++
 			}
 			if j == e || q == j+1 || !isHandleByte(at(t, q)) {

@@ -231,6 +231,15 @@ const (
 	minJoinedDigits = 8
 )
 
+// firstRune returns the rune at s[i], or utf8.RuneError past the end.
+func firstRune(s string, i int) rune {
+	if i >= len(s) {
+		return utf8.RuneError
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
 // maxChatPrefix bounds each part of a chat line's prefix (chatPrefixEnd).
 const maxChatPrefix = 32
 
@@ -240,14 +249,29 @@ const maxChatPrefix = 32
 // there is neither. A name has no digit and no bracket.
 func chatPrefixEnd(s string, p int) int {
 	q := p
-	if at(s, q) == '[' {
-		e := strings.IndexByte(s[q:min(len(s), q+maxChatPrefix)], ']')
+	if c := at(s, q); c == '[' || c == '(' {
+		closer := byte(']')
+		if c == '(' {
+			closer = ')' // "(tin sau) 447"
+		}
+		e := strings.IndexByte(s[q:min(len(s), q+maxChatPrefix)], closer)
 		if e < 0 || strings.IndexByte(s[q:q+e], '\n') >= 0 {
 			return p
 		}
 		q += e + 1
 		for at(s, q) == ' ' {
 			q++
+		}
+	}
+	// A word or two of Chinese before the piece ("中间 0378", "后面：4412").
+	if h := q; isHanRune(firstRune(s, h)) {
+		for n := 0; n < 4 && isHanRune(firstRune(s, h)); n++ {
+			h += 3
+		}
+		if c := at(s, h); c == ' ' || c == ':' {
+			for h++; at(s, h) == ' '; h++ {
+			}
+			return h
 		}
 	}
 	// A speaker: letters and spaces up to a colon.
@@ -827,8 +851,32 @@ func deobfuscate(s string) (string, *spanMap) {
 			if i > 0 && isAlnum(s[i-1]) && mailHostAt(s, i+1) {
 				w.replace(i, i+1, "@")
 			}
-		case '[', '(', '{', '<', '*':
-			if end, repl := bracketed(s, i); end > 0 && (c != '*' || repl == "@" || repl == ".") {
+		case 'v', 'V':
+			// "vvv.sea-career-link.com": v's for the w's of www.
+			if i >= w.copied && (i == 0 || !isAlnum(s[i-1])) && hasPrefixFoldASCII(s[i:], "vvv.") && isAlnum(at(s, i+4)) {
+				w.replace(i, i+3, "www")
+				i += 2
+			}
+		case '*':
+			// "jobthai-overseas*com": a star for the dot before a
+			// top-level domain, glued to both.
+			if i >= w.copied && i > 1 && isAlnum(s[i-1]) && isLetter(at(s, i+1)) && spacedTLDAt(s, i+1) && !isAlnum(at(s, tldEnd(s, i+1))) {
+				w.replace(i, i+1, ".")
+				continue
+			}
+			if end, repl := bracketed(s, i); end > 0 && (repl == "@" || repl == ".") {
+				ss, se := i, end
+				for ss > w.copied && s[ss-1] == ' ' {
+					ss--
+				}
+				for se < len(s) && s[se] == ' ' {
+					se++
+				}
+				w.replace(ss, se, repl)
+				i = se - 1
+			}
+		case '[', '(', '{', '<':
+			if end, repl := bracketed(s, i); end > 0 {
 				ss, se := i, end
 				if repl == "." || repl == "@" {
 					for ss > w.copied && s[ss-1] == ' ' {
@@ -1140,7 +1188,7 @@ func mailHostAt(s string, i int) bool {
 }
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, '*': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true, '$': true}
+var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, '*': true, 'v': true, 'V': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true, '$': true}
 
 // spacedSchemeAt returns the end of "http://" or "https://" written with
 // spaces inside its "://" at s[i] ("https :// ", "http: //"), and the

@@ -938,6 +938,20 @@ func newWordSet(words ...string) *wordSet {
 // s[j:j+2], ASCII letters folded to lower case, starts one of them.
 func (ws *wordSet) mayStart(s string, j int) bool { return ws.pairs.has(s, j) }
 
+// dotWordAt returns the end of a dot-word ("dot", "จุด", "chấm", …) at s[j]
+// that ends a word, or j.
+func dotWordAt(s string, j int) int {
+	if !dotWords.mayStart(s, j) {
+		return j
+	}
+	for _, d := range dotWords.words {
+		if hasPrefixFoldASCII(s[j:], d) && (d[len(d)-1] >= 0x80 || !isAlnum(at(s, j+len(d)))) {
+			return j + len(d)
+		}
+	}
+	return j
+}
+
 // wordStarts marks the bytes an at-word or dot-word starts with: the
 // first letter of a Latin one in both cases, the first byte of another.
 var wordStarts = func() (t [256]bool) {
@@ -1087,7 +1101,11 @@ func spellAddress(s string) (string, *spanMap) {
 		}
 		// "apply at example.com" is prose: a Latin at-word makes an
 		// address only with a dot written as a word after it.
-		if domain, end, worded := spelledDomain(s, we); domain != "" && (worded || s[ws+strings.IndexFunc(s[ws:], notSpace)] >= 0x80) {
+		if domain, end, worded := spelledDomain(s, we); domain != "" && (worded || s[ws+strings.IndexFunc(s[ws:], notSpace)] >= 0x80 ||
+			mailHostAt(domain, 0) && strings.ContainsAny(s[ls:le], "._0123456789")) {
+			// (A mail service's host after a Latin at-word makes an
+			// address when the local part looks like one:
+			// "kaew.thong2001 at gmail.com", not "we met at gmail.com".)
 			if w == nil {
 				w = &rewriter{src: s}
 			}
@@ -1591,7 +1609,7 @@ func isHanRune(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }
 // there ("hr.vn.asia @ yahoo.com", "hr.manager2024 @ g m a i l . c o m":
 // an address with the at sign apart), else at i.
 func atStart(s string, i int, joined string, w *rewriter) int {
-	if d := strings.LastIndexByte(joined, '.'); d > 0 && spacedTLDs[lowerASCII(joined[d+1:])] && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
+	if d := strings.LastIndexByte(joined, '.'); d > 0 && (spacedTLDs[lowerASCII(joined[d+1:])] || mailHostAt(joined, 0)) && i > 1 && s[i-1] == ' ' && isAlnum(s[i-2]) && w.copied <= i-1 {
 		return i - 1
 	}
 	return i

@@ -629,7 +629,9 @@ func (s *scanner) walletGroups(r, e int) int {
 		least, most = 34, 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
 	case len(a) >= 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'): // "0x c728F927 A2aC149A …"
 		least, most = 42, 42
-	case (a[0] == '1' || a[0] == '3') && strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0:
+	case (a[0] == '1' || a[0] == '3') && (strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0 || len(a) == 4 && letterPieceAt(t, e)):
+		// A first piece of four digits only when letters follow in the
+		// next ("1433 aktC woAz …"); the checksum vouches for the rest.
 		least, most = 26, 35
 	default:
 		return 0
@@ -679,6 +681,20 @@ func (s *scanner) walletGroups(r, e int) int {
 		return p
 	}
 	return 0
+}
+
+// letterPieceAt reports whether a space and then letters and digits with a
+// letter among them stand at t[e].
+func letterPieceAt(t string, e int) bool {
+	if at(t, e) != ' ' {
+		return false
+	}
+	for q := e + 1; q < len(t) && q-e <= 8 && isAlnum(t[q]); q++ {
+		if isLetter(t[q]) {
+			return true
+		}
+	}
+	return false
 }
 
 // walletLead reports whether a wallet address may start with c.

@@ -21,11 +21,13 @@
 //
 // The scanners read a view of the text with what hides identifiers from
 // filters undone (viewSteps): HTML tags and character references pasted
-// with it, invisible characters and joiners inside a handle or host,
-// styled, full-width and small-form characters and spaces of other widths,
-// look-alike letters, digits, at signs and dots written as words or
-// symbols, letters spaced apart, and symbols between a number's digit
-// groups. Hits point into the original text.
+// with it, invisible characters (Unicode's default-ignorable ones) inside a
+// handle, host or address, styled, full-width and small-form characters
+// and spaces of other widths, marks on an address's letters, look-alike
+// letters, digits, at signs and dots written as words or symbols, letters
+// spaced apart or one a line, symbols between a number's digit groups,
+// percent-encoded characters in a link's path, and numbers or wallets
+// split over a chat's lines. Hits point into the original text.
 //
 // National phone numbers are read in Options.Region only (plus mainland
 // China mobile numbers, which are usually written without +86); without a

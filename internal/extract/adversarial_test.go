@@ -36,6 +36,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"a\n", "加\n", "/%6B", "%6", "a/ ", "a.com/ ", "d#i#", "a.com / b / ", "SS", "S", "[1/3] 0x5a\n", "x@a titik ", "LINE ( a", "国公",
 		"a @ g mail ", "@g mail.", "Te-le-", "a-b-", " *at* ", "*", "a·b·", "a…", "·", "@$a", "$", "wat sap ",
 		"a @ proton . ", "vvv.", "v", "前面 1\n", "(a) 1\n", "ไอดี a จุด ", "IG: a dot ", "a*com ", "a at gmail.", "W.A • ", "1433 ab ",
+		"【a 】", "话1234567\n[a] b：1", "https:// ", "tele gram: ", "WA1", "wa0", "12345678\n(a) 1\n",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -296,7 +296,7 @@ const (
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
 // obfuscated corpora and holds each to the targets (0.98 and 0.95), except
-// blind corpora 4 and 6 to 19, to their figures after the fixes they led
+// blind corpora 4 and 6 to 20, to their figures after the fixes they led
 // to (0.98 and 0.93; 0.98 and 0.94; 0.93 and 0.85; 0.95 and 0.78; 0.94 and
 // 0.79; 0.98 and 0.97; 0.99 and 0.99; 0.96 and 0.92; 0.91 and 0.75; 0.99
 // and 0.96 — corpus 14 measured 0.761 and 0.558 at first sight; 0.99 and
@@ -304,8 +304,9 @@ const (
 // — corpus 16 measured 0.936 and 0.896 at first sight; 0.99 and 0.96 —
 // corpus 17 measured 0.948 and 0.889 at first sight; 0.99 and 0.97 —
 // corpus 18 measured 0.978 and 0.924 at first sight; 0.99 and 0.98 —
-// corpus 19 measured 0.981 and 0.938 at first sight), and blind corpus 20
-// to its first measurement (0.993 and 0.930), as regression floors.
+// corpus 19 measured 0.981 and 0.938 at first sight; 0.99 and 0.97 —
+// corpus 20 measured 0.993 and 0.930 at first sight), as regression
+// floors.
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
 	for _, c := range []struct {
@@ -332,7 +333,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 17", obfuscatedBlind17Corpus, 0.99, 0.96},
 		{"obfuscated blind 18", obfuscatedBlind18Corpus, 0.99, 0.97},
 		{"obfuscated blind 19", obfuscatedBlind19Corpus, 0.99, 0.98},
-		{"obfuscated blind 20", obfuscatedBlind20Corpus, 0.99, 0.93},
+		{"obfuscated blind 20", obfuscatedBlind20Corpus, 0.99, 0.97},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

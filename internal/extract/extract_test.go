@@ -373,6 +373,13 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"we met at gmail.com's office", "KH", []string{"domain=gmail.com"}},
 		{"số của anh: 0912\n(tin sau) 447\n(tin sau nữa) 803\nnhớ xoá", "VN", []string{"phone=+84912447803"}},
 		{"Info lowongan W.A • 0821•4478•0912 • gaji", "ID", []string{"phone=+6282144780912", "whatsapp=+6282144780912"}},
+		{"【薇 信】ganjob_888【备注：应聘客服】", "KH", []string{"wechat=ganjob_888"}},
+		{"[群聊] 阿义：我电话177 0452\n[群聊] 阿义：8813 直接打", "CN", []string{"phone=+8617704528813"}},
+		{"ចុះឈ្មោះនៅ https:// kh-jobcenter . com / apply ដោយ", "KH", []string{"domain=kh-jobcenter.com", "url=https://kh-jobcenter.com/apply"}},
+		{"คนที่ชวนไปใช้ Tele gram: mae_sot_agent", "TH", []string{"telegram=@mae_sot_agent"}},
+		{"langsung chat WA081933846021 ya kak", "ID", []string{"phone=+6281933846021", "whatsapp=+6281933846021"}},
+		{"buy an iPhone12 or a SHP081933846021 part", "ID", nil},
+		{"nomor: 0857 2291\n(lanjutan) 4463 ya", "ID", []string{"phone=+6285722914463"}},
 		{"send to this address, in 3 parts:\n[1/3] 0x5aAeb6053F3E94\n[2/3] C9b9A09f33669435\n[3/3] E7Ef1BeAed", "MM", []string{"eth=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
 	} {
 		var got []string

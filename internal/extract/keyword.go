@@ -73,7 +73,7 @@ var keywordList = []struct {
 	{"watsup", kwWhatsApp | kwPhone}, {"whatsup", kwWhatsApp | kwPhone}, {"whats-app", kwWhatsApp | kwPhone}, {"w.a", kwWhatsApp | kwPhone}, {"whatsap", kwWhatsApp | kwPhone}, {"watsapp", kwWhatsApp | kwPhone},
 	{"วอทส์แอพ", kwWhatsApp | kwPhone}, {"วอทแอพ", kwWhatsApp | kwPhone}, {"วอทแอป", kwWhatsApp | kwPhone}, {"วัทแอป", kwWhatsApp | kwPhone}, {"oát sáp", kwWhatsApp | kwPhone}, {"oát xáp", kwWhatsApp | kwPhone}, {"wat sap", kwWhatsApp | kwPhone}, {"what sap", kwWhatsApp | kwPhone}, {"wats app", kwWhatsApp | kwPhone}, {"វ៉ាត់អាប់", kwWhatsApp | kwPhone}, {"วอทส์แอป", kwWhatsApp | kwPhone},
 	{"វ៉ាត់សាប់", kwWhatsApp | kwPhone}, {"វ៉ាតសាប", kwWhatsApp | kwPhone},
-	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
+	{"telegram", kwTelegram}, {"tg", kwTelegram}, {"tele", kwTelegram}, {"tele gram", kwTelegram}, {"飞机", kwTelegram}, {"飛機", kwTelegram},
 	{"纸飞机", kwTelegram}, {"电报", kwTelegram}, {"เทเลแกรม", kwTelegram}, {"เทเล", kwTelegram}, {"តេឡេក្រាម", kwTelegram}, {"តេឡេ", kwTelegram},
 	{"line", kwLine}, {"line id", kwLine}, {"id line", kwLine}, {"ไลน์", kwLine}, {"ไอดีไลน์", kwLine},
 	{"ไลน์ไอดี", kwLine}, {"id ไลน์", kwLine}, {"ឡាញ", kwLine}, {"l1ne", kwLine}, {"加賴", kwLine}, {"加赖", kwLine},

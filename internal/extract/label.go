@@ -36,7 +36,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	ki := s.kwIndexBefore(p) + 1
 	for p < limit {
 		switch t[p] {
-		case ' ', '\t', '-', '#', '.', '(', ')', '~':
+		case ' ', '\t', '-', '#', '.', '(', ')', '~', '[', ']':
 			p++
 			continue
 		case ':', '=':

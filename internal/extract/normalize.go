@@ -124,20 +124,22 @@ func joinLines(s string) (string, *spanMap) {
 			continue
 		}
 		before, _ := digitPiece(s, b, -1)
-		if before == 0 || before > maxLinePiece {
-			continue
-		}
 		// The pieces after, over as many breaks as the number takes; a
 		// chat's time and speaker may start each line ("[10:02] Recruiter:
-		// 652").
+		// 652"). After such a mark a piece may be longer ("电话177 0452\n
+		// [群聊] 阿义：8813"): the mark says the line goes on.
 		d := chatPrefixEnd(s, i+1)
-		if !isDigit(at(s, d)) {
+		limit := maxLinePiece
+		if d > i+1 {
+			limit = maxChatPiece
+		}
+		if before == 0 || before > limit || !isDigit(at(s, d)) {
 			continue
 		}
 		total, cuts, p, q := before, [][2]int{{i, d}}, d, 0
 		for {
 			n, e := digitPiece(s, p, 1)
-			if n == 0 || n > maxLinePiece {
+			if n == 0 || n > limit {
 				total = 0
 				break
 			}
@@ -239,6 +241,10 @@ func firstRune(s string, i int) rune {
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return r
 }
+
+// maxChatPiece is how many digits a piece of a number may have when a
+// chat's mark starts the line after it (joinLines).
+const maxChatPiece = 8
 
 // maxChatPrefix bounds each part of a chat line's prefix (chatPrefixEnd).
 const maxChatPrefix = 32
@@ -1212,11 +1218,12 @@ func spacedSchemeAt(s string, i int) (int, string) {
 		}
 		j++
 	}
-	if !spaced {
-		return i, ""
+	for k := 0; at(s, j) == ' ' && k < 3; k++ {
+		j++ // "https:// host": a space after the slashes only
+		spaced = true
 	}
-	for at(s, j) == ' ' {
-		j++
+	if !spaced || !isAlnum(at(s, j)) {
+		return i, ""
 	}
 	return j, scheme
 }

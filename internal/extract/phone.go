@@ -411,6 +411,26 @@ func readPhoneRun(r *phoneRun, t string, i int) bool {
 	return r.ng > 0
 }
 
+// gluedLabels are the labels that posters glue to a number without a
+// space ("WA081933846021", "Tel0912…"), with what they make of it.
+var gluedLabels = map[string]kwClass{
+	"wa": kwWhatsApp | kwPhone, "whatsapp": kwWhatsApp | kwPhone, "tel": kwPhone, "telp": kwPhone,
+	"hp": kwPhone, "phone": kwPhone, "mobile": kwPhone, "sdt": kwPhone, "zalo": kwPhone,
+}
+
+// gluedLabel returns the class of the label that ends at t[i] glued to the
+// digit there and starts a word, or 0.
+func gluedLabel(t string, i int) kwClass {
+	b := i
+	for b > 0 && i-b <= 8 && isLetter(t[b-1]) {
+		b--
+	}
+	if b == i || b > 0 && (isAlnum(t[b-1]) || t[b-1] == '_' || t[b-1] >= 0x80) || !isDigit(at(t, i)) && at(t, i) != '+' {
+		return 0
+	}
+	return gluedLabels[lowerASCII(t[b:i])]
+}
+
 // phoneLeftOK reports whether a phone number may start at t[i]: not inside a
 // word, an amount, a URL or another number.
 func phoneLeftOK(t string, i int) bool {
@@ -420,6 +440,9 @@ func phoneLeftOK(t string, i int) bool {
 	c := t[i-1]
 	if c == '_' && t[i] == '+' {
 		return true // "whatsapp___+60 17…": underscores as filler, and a '+' starts no handle's part
+	}
+	if isLetter(c) && gluedLabel(t, i) != 0 {
+		return true // "chat WA081933846021": a label glued to its number
 	}
 	if isAlnum(c) || strings.IndexByte("_/#$@=&%\\", c) >= 0 {
 		return false
@@ -610,6 +633,9 @@ func (s *scanner) phones() {
 			k, ok := s.kwBefore(start, kwAccounts, 60, s.labelGap)
 			if !ok {
 				k, ok = s.accountLabelAfter(end)
+			}
+			if !ok && gluedLabel(t, start)&kwWhatsApp != 0 {
+				s.hits = append(s.hits, Hit{Kind: KindWhatsApp, Value: v, Start: start, End: end, Confidence: conf})
 			}
 			for ok {
 				kind := KindWhatsApp

@@ -43,12 +43,19 @@ type Result struct {
 	P50, P90  time.Duration
 	P99, Max  time.Duration
 	Statuses  map[int]int
+	// FirstError is the first transport error, if any ("" for none): a
+	// count alone does not say whether the server or the network failed.
+	FirstError string
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%d ok, %d errors in %v: %.0f/s; latency p50 %v p90 %v p99 %v max %v; statuses %v",
+	s := fmt.Sprintf("%d ok, %d errors in %v: %.0f/s; latency p50 %v p90 %v p99 %v max %v; statuses %v",
 		r.Requests, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
 		r.P50.Round(10*time.Microsecond), r.P90.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Statuses)
+	if r.FirstError != "" {
+		s += "; first transport error: " + r.FirstError
+	}
+	return s
 }
 
 var places = []string{"Sihanoukville", "Bavet", "Poipet", "Myawaddy", "KK Park", "西港", "ក្រុងព្រះសីហនុ", "ปอยเปต"}
@@ -137,6 +144,7 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs int
+	var firstErr string
 	statuses := map[int]int{}
 	pace := rate.NewLimiter(rate.Inf, 1)
 	if opt.Rate > 0 {
@@ -172,6 +180,11 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 				if err != nil {
 					if ctx.Err() == nil {
 						localErr++
+						mu.Lock()
+						if firstErr == "" {
+							firstErr = err.Error()
+						}
+						mu.Unlock()
 					}
 					continue
 				}
@@ -198,7 +211,7 @@ func run(ctx context.Context, opt Options, build func(context.Context, *rand.Ran
 	}
 	wg.Wait()
 	elapsed := time.Since(measureFrom)
-	r := Result{Requests: len(lat), Errors: errs, Elapsed: elapsed, Statuses: statuses}
+	r := Result{Requests: len(lat), Errors: errs, Elapsed: elapsed, Statuses: statuses, FirstError: firstErr}
 	if len(lat) == 0 {
 		return r, fmt.Errorf("loadgen: no request was acknowledged (statuses %v, %d errors)", statuses, errs)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,5 +67,32 @@ vigil_trust_pending 42
 	}
 	if _, err := loadgen.ReadBacklog(context.Background(), srv.URL, "wrong"); err == nil {
 		t.Error("a wrong token read the backlog")
+	}
+}
+
+// TestFirstTransportError: a run whose server drops connections says what
+// the transport error was, not only how many there were.
+func TestFirstTransportError(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // no answer at all
+			}
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	res, err := loadgen.Intake(context.Background(), loadgen.Options{URL: srv.URL, Clients: 2, Duration: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Errors == 0 || res.FirstError == "" {
+		t.Fatalf("errors %d, first %q: want both", res.Errors, res.FirstError)
+	}
+	if !strings.Contains(res.String(), "first transport error: ") {
+		t.Errorf("String() = %q, want the first transport error named", res.String())
 	}
 }

@@ -551,35 +551,41 @@ func invisible(r rune) bool {
 	if r < 0x10000 {
 		return invisibleBMP[r>>6]&(1<<(r&63)) != 0
 	}
-	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+	return unicode.In(r, invisibleTables[:]...)
 }
 
 // invisibleBMP is invisible for the runes below U+10000, as a bitmap.
 var invisibleBMP = func() (t [0x10000 / 64]uint64) {
-	for _, tab := range []*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point} {
-		for _, r := range tab.R16 {
-			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
-				t[c>>6] |= 1 << (c & 63)
-			}
+	eachInvisible(func(c rune) {
+		if c < 0x10000 {
+			t[c>>6] |= 1 << (c & 63)
 		}
-	}
+	})
 	return t
 }()
 
-// invisibleLead marks the first bytes of the invisible characters.
-var invisibleLead = func() (t [256]bool) {
-	for _, tab := range []*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point} {
+// invisibleTables are the tables invisible reads.
+var invisibleTables = [...]*unicode.RangeTable{unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point}
+
+// eachInvisible calls f with every invisible character.
+func eachInvisible(f func(rune)) {
+	for _, tab := range invisibleTables {
 		for _, r := range tab.R16 {
 			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
-				t[string(c)[0]] = true
+				f(c)
 			}
 		}
 		for _, r := range tab.R32 {
 			for c := rune(r.Lo); c <= rune(r.Hi); c += rune(r.Stride) {
-				t[string(c)[0]] = true
+				f(c)
 			}
 		}
 	}
+}
+
+// invisibleLead marks the first bytes of the invisible characters.
+var invisibleLead = func() (t [256]bool) {
+	eachInvisible(func(c rune) { t[string(c)[0]] = true })
 	return t
 }()
 

@@ -1514,19 +1514,6 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(i, e, "www.")
 			i = e - 1
-		case c >= 0xC2 && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && letterSep(s, i) != "" && (w == nil || w.copied < i):
-			// "l·y·h·r·0·9·1·7", "s…o…m…s…a…k…8…8": single characters apart
-			// by a middle dot, bullet or ellipsis.
-			end, joined := sepLetters(s, i-1, letterSep(s, i))
-			if joined == "" {
-				i = max(i, end-1)
-				continue
-			}
-			if w == nil {
-				w = &rewriter{src: s}
-			}
-			w.replace(i-1, end, joined)
-			i = end - 1
 		case c == '-' && i > 0 && isLetter(s[i-1]) && hyphenLabelEnd(s, i) > i && (w == nil || w.copied < i):
 			// "Te-le-gram:", "What-sApp": a label cut into syllables.
 			b := i
@@ -1539,9 +1526,10 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 			w.replace(b, e, strings.ReplaceAll(s[b:e], "-", ""))
 			i = e - 1
-		case (c == '.' || c == '-' || c == '#' || c == '*' || c == '~') && i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && (w == nil || w.copied < i):
-			// "j.o.b.s.t.h.a.i.9": single characters apart by dots.
-			end, joined := dottedLetters(s, i-1)
+		case i > 0 && isHandleByte(s[i-1]) && !(i > 1 && isIDByte(s[i-2])) && letterSep(s, i) != "" && (w == nil || w.copied < i):
+			// "j.o.b.s.t.h.a.i.9", "d#i#n#g", "l·y·h·r·0·9": single
+			// characters apart by one separator.
+			end, joined := sepLetters(s, i-1, letterSep(s, i))
 			if joined == "" {
 				i = max(i, end-1)
 				continue
@@ -1731,16 +1719,10 @@ func spacedDotAfter(s string, i int) int {
 	return e
 }
 
-// dottedLetters reads single letters and digits apart by one '.' or '-'
-// each from s[i] ("j.o.b.s.t.h.a.i.9"), and returns their end and them
-// joined when there are at least minSpacedLetters with two letters, or
-// their end and "".
-func dottedLetters(s string, i int) (int, string) {
-	return sepLetters(s, i, s[i+1:i+2])
-}
-
-// sepLetters is dottedLetters with the separator sep, of any length
-// ("l·y·h·r·0·9", "s…o…m…s…a…k").
+// sepLetters reads single letters and digits apart by one sep each from
+// s[i] ("j.o.b.s.t.h.a.i.9", "l·y·h·r·0·9", "s…o…m…s…a…k"), and returns
+// their end and them joined when there are at least minSpacedLetters (or
+// they spell a label) with two letters, or their end and "".
 func sepLetters(s string, i int, sep string) (int, string) {
 	var b []byte
 	letters, e := 0, i
@@ -1761,13 +1743,16 @@ func sepLetters(s string, i int, sep string) (int, string) {
 	return e, string(b)
 }
 
-// letterSeps are the non-ASCII characters set between the single
-// characters of a handle: a middle dot, a bullet, an ellipsis, a katakana
-// middle dot.
-var letterSeps = [...]string{"·", "•", "…", "・"}
+// letterSeps are the characters set between the single characters of a
+// handle: '.', '-', '#', '*', '~', a middle dot, a bullet, an ellipsis, a
+// katakana middle dot.
+var letterSeps = [...]string{".", "-", "#", "*", "~", "·", "•", "…", "・"}
 
 // letterSep returns the one of letterSeps at s[i], or "".
 func letterSep(s string, i int) string {
+	if c := s[i]; c < 0x80 && c != '.' && c != '-' && c != '#' && c != '*' && c != '~' || c >= 0x80 && c < 0xC2 {
+		return ""
+	}
 	for _, sep := range letterSeps {
 		if strings.HasPrefix(s[i:], sep) {
 			return sep

@@ -37,6 +37,8 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"a @ g mail ", "@g mail.", "Te-le-", "a-b-", " *at* ", "*", "a·b·", "a…", "·", "@$a", "$", "wat sap ",
 		"a @ proton . ", "vvv.", "v", "前面 1\n", "(a) 1\n", "ไอดี a จุด ", "IG: a dot ", "a*com ", "a at gmail.", "W.A • ", "1433 ab ",
 		"【a 】", "话1234567\n[a] b：1", "https:// ", "tele gram: ", "WA1", "wa0", "12345678\n(a) 1\n",
+		"Z a l o ", "a b ", "បង៖ 1\n", "បង៖", "090 chấm 31 ", "12 dot 34 dot ", "12 ", "1111 ", "line . me / a / ", "a / ~b / ",
+		"facebook com/a ", "facebook com", "微\na\n", "薇:a", "薇：1 ", ":",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -381,6 +381,19 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"buy an iPhone12 or a SHP081933846021 part", "ID", nil},
 		{"nomor: 0857 2291\n(lanjutan) 4463 ya", "ID", []string{"phone=+6285722914463"}},
 		{"send to this address, in 3 parts:\n[1/3] 0x5aAeb6053F3E94\n[2/3] C9b9A09f33669435\n[3/3] E7Ef1BeAed", "MM", []string{"eth=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"}},
+		{"Z a l o: 0 9 8 1 2 2 4 5 6 7 chị Mai", "VN", []string{"phone=+84981224567"}},
+		{"W A 0812 4477 9031", "ID", []string{"phone=+6281244779031", "whatsapp=+6281244779031"}},
+		{"ម៉ែ៖ លេខកូន\n097\nម៉ែ៖ 551\nម៉ែ៖ 2046", "KH", []string{"phone=+855975512046"}},
+		{"số em 091 chấm 442 chấm 7781 nha", "VN", []string{"phone=+84914427781"}},
+		{"hubungi 0813 titik 2277 titik 4410", "ID", []string{"phone=+6281322774410"}},
+		{"下午3 点 30 集合, version 12 dot 5", "CN", nil},
+		{"NIK 3171 0406 9205 0003 dan kartu 4111 1111 1111 1111", "ID", nil},
+		{"Hubungi Nik 0812 3456 7890 sekarang", "ID", []string{"phone=+6281234567890"}},
+		{"แอดที่ line . me / ti / p / ~joy.work88 นะ", "TH", []string{"line=joy.work88"}},
+		{"info grup facebook com/groups/kerja.kamboja88 ya", "ID", []string{"facebook=groups/kerja.kamboja88"}},
+		{"私聊我\n薇信\nh\nr\n_\nj\no\nb\n9", "CN", []string{"wechat=hr_job9"}},
+		{"高薪，威：kf_zhang66，备注来意", "CN", []string{"wechat=kf_zhang66"}},
+		{"小薇：你好，明天见", "CN", nil},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

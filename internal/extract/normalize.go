@@ -191,6 +191,9 @@ func joinVertical(s string) (string, *spanMap) {
 			if w == nil {
 				w = &rewriter{src: s}
 			}
+			if start > 0 && labelLine(s, start-1) {
+				w.replace(start-1, start, " ") // "微信\nw\nx\nk…": the label's line joins too
+			}
 			for j := start; j < end; j++ {
 				if s[j] == '\n' && j+1 < end {
 					w.replace(j, j+1, "")
@@ -222,6 +225,23 @@ func joinVertical(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// maxLabelLine is how many characters a line before a word written one
+// character a line may have to be read as its label (joinVertical).
+const maxLabelLine = 10
+
+// labelLine reports whether the line that ends at the line break s[lf]
+// may be a label for what follows it: short, with a letter, not a
+// sentence's end.
+func labelLine(s string, lf int) bool {
+	b := strings.LastIndexByte(s[:lf], '\n') + 1
+	line := strings.TrimSpace(s[b:lf])
+	if line == "" || utf8.RuneCountInString(line) > maxLabelLine || strings.IndexFunc(line, unicode.IsLetter) < 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return !strings.ContainsRune(".!?。！？", r)
 }
 
 // Pieces of a number broken over lines (joinLines): each at most
@@ -280,19 +300,30 @@ func chatPrefixEnd(s string, p int) int {
 			return h
 		}
 	}
-	// A speaker: letters and spaces up to a colon.
+	// A speaker: letters and spaces up to a colon (Khmer's "៖" too:
+	// "បង៖ 486").
 	e := q
-	for e < len(s) && e-q < maxChatPrefix && s[e] != ':' && s[e] != '\n' && s[e] != '[' && !isDigit(s[e]) {
+	for e < len(s) && e-q < maxChatPrefix && s[e] != ':' && s[e] != '\n' && s[e] != '[' && !isDigit(s[e]) && !strings.HasPrefix(s[e:], khmerColon) {
 		e++
 	}
-	if e > q && at(s, e) == ':' && strings.IndexFunc(s[q:e], unicode.IsLetter) >= 0 {
-		q = e + 1
+	colon := 0
+	switch {
+	case at(s, e) == ':':
+		colon = 1
+	case strings.HasPrefix(s[e:], khmerColon):
+		colon = len(khmerColon)
+	}
+	if e > q && colon > 0 && strings.IndexFunc(s[q:e], unicode.IsLetter) >= 0 {
+		q = e + colon
 		for at(s, q) == ' ' {
 			q++
 		}
 	}
 	return q
 }
+
+// khmerColon is the Khmer sign camnuc pii kuuh, Khmer's colon.
+const khmerColon = "\u17D6"
 
 // nextLF returns the index of the next line break at or after i, or -1.
 func nextLF(s string, i int) int {
@@ -973,6 +1004,18 @@ func deobfuscate(s string) (string, *spanMap) {
 					i = e - 1
 				}
 			}
+		case ':':
+			// "薇：152★8843★6610": WeChat's name cut to one character
+			// (微, or 薇 or 威 that sound like it) before a colon.
+			if i >= 3 && i-3 >= w.copied && wechatChar(s[i-3:i]) && (i == 3 || !isHanRune(lastRune(s[:i-3]))) {
+				j := i + 1
+				for j < len(s) && s[j] == ' ' {
+					j++
+				}
+				if isAlnum(at(s, j)) || at(s, j) == '+' {
+					w.replace(i-3, i, "微信")
+				}
+			}
 		case ',', ';':
 			// A comma or semicolon for the dot of a host: "www,seajobhub,net/form",
 			// "kh-remote-work ; c o m", "facebook,com/page".
@@ -989,6 +1032,21 @@ func deobfuscate(s string) (string, *spanMap) {
 		case ' ', '.':
 			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
 				continue
+			}
+			if c == ' ' && platformNoDot(s, i) {
+				w.replace(i, i+1, ".") // "facebook com/groups/…": the dot left out
+				continue
+			}
+			if c == ' ' && isDigit(s[i-1]) {
+				// "090 chấm 318 chấm 4462": a number's groups apart by a
+				// dot written as a word.
+				if seps := dottedDigits(s, i); seps != nil {
+					for _, sp := range seps {
+						w.replace(sp[0], sp[1], ".")
+					}
+					i = seps[len(seps)-1][1] - 1
+					continue
+				}
 			}
 			if c == '.' && hasPrefixFoldASCII(s[i+1:], "c0m") && !isAlnum(at(s, i+4)) {
 				w.replace(i+1, i+4, "com") // "kh-jobcenter.c0m/apply": a zero for the o
@@ -1031,9 +1089,10 @@ func deobfuscate(s string) (string, *spanMap) {
 			i = k - 1
 			if me {
 				if e, slash := slashAfter(s, k+2); e > k+3 {
-					// "t . me / name", "t dot me slash name": the slash alone.
+					// "t . me / name", "t dot me slash name": the slash
+					// alone; "line . me / ti / p / ~name": the path's.
 					w.replace(k+2, e, slash)
-					i = e - 1
+					i = pathSegments(&w, s, e) - 1
 				}
 			} else {
 				// "facebook . com / page": so the page too.
@@ -1042,6 +1101,89 @@ func deobfuscate(s string) (string, *spanMap) {
 		}
 	}
 	return w.finish()
+}
+
+// wechatChar reports whether c is one character that stands for WeChat
+// as a label: 微, or 薇 or 威, which sound like it.
+func wechatChar(c string) bool { return c == "微" || c == "薇" || c == "威" }
+
+// lastRune returns the last rune of s, or utf8.RuneError when s is empty.
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// noDotPlatforms are the social networks whose host is written with its
+// dot left out before a path ("facebook com/groups/…").
+var noDotPlatforms = [...]string{"facebook", "fb", "instagram", "tiktok", "youtube", "twitter"}
+
+// platformNoDot reports whether the space at s[i] stands for the dot of a
+// social network's host: one of noDotPlatforms (a word) before it, "com/"
+// and a path after it.
+func platformNoDot(s string, i int) bool {
+	if !hasPrefixFoldASCII(s[i+1:], "com/") || !isIDByte(at(s, i+5)) {
+		return false
+	}
+	b := i
+	for b > 0 && i-b <= 9 && isLetter(s[b-1]) {
+		b--
+	}
+	if b > 0 && (isIDByte(s[b-1]) || s[b-1] == '/') {
+		return false
+	}
+	w := lowerASCII(s[b:i])
+	for _, p := range noDotPlatforms {
+		if w == p {
+			return true
+		}
+	}
+	return false
+}
+
+// dottedDigits reads the groups of a number apart by a dot written as a
+// word with spaces around it ("090 chấm 318 chấm 4462", "0812 titik 3456
+// titik 7890"), the space at s[i] ending the first group, and returns the
+// spans to write as '.': nil unless the groups could be a phone number's
+// (2–5 digits each, 9–15 together; a time's "3 点 30" is not).
+func dottedDigits(s string, i int) [][2]int {
+	b := i
+	for b > 0 && isDigit(s[b-1]) {
+		b--
+	}
+	n := i - b
+	if n < 2 || n > 5 || b > 0 && (isAlnum(s[b-1]) || s[b-1] == '.' || s[b-1] == '_') {
+		return nil
+	}
+	var seps [][2]int
+	for p := i; at(s, p) == ' ' && len(seps) < 6; {
+		j := p + 1
+		e := dotWordAt(s, j)
+		if e == j || at(s, e) != ' ' {
+			break
+		}
+		g := e + 1
+		q := g
+		for q < len(s) && isDigit(s[q]) {
+			q++
+		}
+		if q-g < 2 || q-g > 5 {
+			break
+		}
+		seps = append(seps, [2]int{p, g})
+		n += q - g
+		p = q
+	}
+	if len(seps) == 0 || n < 9 || n > 15 {
+		return nil
+	}
+	last := seps[len(seps)-1][1]
+	for last < len(s) && isDigit(s[last]) {
+		last++
+	}
+	if isAlnum(at(s, last)) {
+		return nil
+	}
+	return seps
 }
 
 // commaTLDs are the top-level domains a comma or semicolon may stand before
@@ -1118,9 +1260,15 @@ func pageSlash(w *rewriter, s string, k, i int) int {
 		return i
 	}
 	w.replace(te, e, slash)
-	// "facebook . com / groups / lokerkamboja": the path's next segments,
-	// with their slashes apart too.
-	for n := 0; n < 3; n++ {
+	return pathSegments(w, s, e) - 1
+}
+
+// pathSegments rewrites the slashes written apart between the next
+// segments of a path that starts at s[e] ("facebook . com / groups /
+// lokerkamboja", "line . me / ti / p / ~name"), and returns where the last
+// segment starts.
+func pathSegments(w *rewriter, s string, e int) int {
+	for n := 0; n < 4; n++ {
 		p := e
 		for p < len(s) && (isIDByte(s[p]) || s[p] == '~') {
 			p++
@@ -1129,13 +1277,13 @@ func pageSlash(w *rewriter, s string, k, i int) int {
 			break
 		}
 		q, slash := slashAfter(s, p)
-		if q == p || slash != "/" {
+		if q == p || slash != "/" && slash != "/@" {
 			break
 		}
 		w.replace(p, q, slash)
 		e = q
 	}
-	return e - 1
+	return e
 }
 
 // splitMailHosts are mail services' hosts written as two words, and how
@@ -1200,7 +1348,7 @@ func mailHostAt(s string, i int) bool {
 }
 
 // deobfuscateStarts marks the bytes deobfuscate looks at.
-var deobfuscateStarts = [256]bool{'#': true, '[': true, '(': true, '{': true, '<': true, '*': true, 'v': true, 'V': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true, '$': true}
+var deobfuscateStarts = [256]bool{':': true, '#': true, '[': true, '(': true, '{': true, '<': true, '*': true, 'v': true, 'V': true, 'h': true, 'H': true, ' ': true, '.': true, '\\': true, ',': true, ';': true, '%': true, '/': true, '$': true}
 
 // spacedSchemeAt returns the end of "http://" or "https://" written with
 // spaces inside its "://" at s[i] ("https :// ", "http: //"), and the
@@ -1309,7 +1457,8 @@ func spacedTLDAt(s string, k int) bool {
 }
 
 // spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
-// s[k:] joins "t" or "wa" to "me/" ("t dot me/name", "wa . me/855…").
+// s[k:] joins "t", "wa" or "line" to "me/" ("t dot me/name", "wa .
+// me/855…", "line . me / ti / p / ~name").
 func spacedMeAt(s string, i, k int) bool {
 	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
 		return false
@@ -1325,7 +1474,7 @@ func spacedMeAt(s string, i, k int) bool {
 		return false
 	}
 	w := lowerASCII(s[p:i])
-	return w == "t" || w == "wa"
+	return w == "t" || w == "wa" || w == "line"
 }
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik
@@ -1363,7 +1512,7 @@ func slashAfter(s string, i int) (int, string) {
 			return p, "/" + string(c)
 		}
 	}
-	if e < len(s) && (isAlnum(s[e]) || s[e] == '_') {
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '_' || s[e] == '~' && isIDByte(at(s, e+1))) {
 		return e, "/"
 	}
 	return i, ""

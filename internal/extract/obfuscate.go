@@ -1486,7 +1486,7 @@ func closeSpaces(s string) (string, *spanMap) {
 			}
 		case c == '@' && at(s, i+1) == ' ' && !(i > 0 && isAlnum(s[i-1])):
 			// "@ p h _ r e c r u i t _ 2 4", "@ i n f o . k e r j a"
-			if end, joined := spacedLetters(s, i+2); joined != "" {
+			if end, joined := spacedLetters(s, i+2, false); joined != "" {
 				if w == nil {
 					w = &rewriter{src: s}
 				}
@@ -1540,7 +1540,7 @@ func closeSpaces(s string) (string, *spanMap) {
 			w.replace(i-1, end, joined)
 			i = end - 1
 		case isIDByte(c) && !(i > 0 && (isIDByte(s[i-1]) || s[i-1] >= 0x80)) && at(s, i+1) == ' ':
-			end, joined := spacedLetters(s, i)
+			end, joined := spacedLetters(s, i, true)
 			if joined == "" {
 				// Skip the rest of this run of single characters.
 				i = max(i, end-1)
@@ -1674,8 +1674,10 @@ func spacedHandle(s string, i int) (int, string) {
 
 // spacedLetters reads single letters, digits, '_' and '.' apart by one
 // space each from s[i], and returns their end and them joined when there
-// are enough of them with at least two letters, or their end and "".
-func spacedLetters(s string, i int) (int, string) {
+// are enough of them with at least two letters, or their end and "". With
+// labels, fewer are enough when they spell a messaging or phone label
+// ("Z a l o  0 9 3 2 …": else the o would be read as a zero).
+func spacedLetters(s string, i int, labels bool) (int, string) {
 	var b []byte
 	letters, e, last := 0, i, i
 	for e < len(s) && isIDByte(s[e]) && !isIDByte(at(s, e+1)) {
@@ -1690,7 +1692,7 @@ func spacedLetters(s string, i int) (int, string) {
 		}
 		e++
 	}
-	if len(b) < minSpacedLetters || letters < 2 || isDigit(b[0]) {
+	if len(b) < minSpacedLetters && !(labels && labelWord(lowerASCII(string(b)))) || letters < 2 || isDigit(b[0]) {
 		return e, ""
 	}
 	if e > last && isAlnum(at(s, e+1)) {

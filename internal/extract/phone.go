@@ -491,6 +491,22 @@ func (r *phoneRun) looksLikeDate(k int) bool {
 	return g[0] <= 2 && g[1] <= 2 && (g[2] == 4 || g[2] == 2) || g[0] == 4 && g[1] <= 2 && g[2] <= 2
 }
 
+// cardLike reports whether the run is four or more groups of four digits
+// ("3173 0512 8901 0002"): a payment card's or an identity card's number
+// (Indonesia's NIK), longer than any phone number, whose last groups are
+// not one either.
+func (r *phoneRun) cardLike() bool {
+	if r.ng < 4 || r.nd < 16 {
+		return false
+	}
+	for _, g := range r.groups() {
+		if g != 4 {
+			return false
+		}
+	}
+	return true
+}
+
 // phoneAt tries to read a phone number at t[i]. It returns the E.164 value,
 // the span, the confidence, and where scanning should resume.
 // r is scratch space for the run.
@@ -499,7 +515,7 @@ func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, star
 	if !readPhoneRun(r, t, i) {
 		return "", 0, 0, 0, max(r.end, i+1)
 	}
-	if !phoneLeftOK(t, i) {
+	if !phoneLeftOK(t, i) || r.cardLike() {
 		return "", 0, 0, 0, r.end
 	}
 	next = i + 1

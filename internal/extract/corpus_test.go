@@ -148,7 +148,7 @@ const (
 func TestCorpus(t *testing.T) {
 	var report strings.Builder
 	for _, c := range []struct{ name, path string }{{"development", devCorpus}, {"held-out", holdoutCorpus}} {
-		table, groups := evaluate(t, loadCorpus(t, c.path))
+		table, groups := evaluate(t, loadCorpus(t, c.path), false)
 		fmt.Fprintf(&report, "### %s corpus (%s)\n\n%s\n", c.name, c.path, table)
 		t.Logf("%s corpus:\n%s", c.name, table)
 		for _, g := range corpusGroups {
@@ -170,7 +170,7 @@ func TestCorpus(t *testing.T) {
 
 // evaluate runs Text over a corpus and returns the markdown table of the
 // outcomes per kind and per target group.
-func evaluate(t *testing.T, corpus []corpusEntry) (string, map[string]*counts) {
+func evaluate(t *testing.T, corpus []corpusEntry, noPlaces bool) (string, map[string]*counts) {
 	t.Helper()
 	perKind := map[extract.Kind]*counts{}
 	get := func(k extract.Kind) *counts {
@@ -189,7 +189,7 @@ func evaluate(t *testing.T, corpus []corpusEntry) (string, map[string]*counts) {
 			want[key{w.Kind, w.Value}] = w.Role
 		}
 		got := map[key]extract.Role{}
-		for _, h := range extract.Text(e.Text, extract.Options{Region: e.Region}) {
+		for _, h := range extract.Text(e.Text, extract.Options{Region: e.Region, NoPlaces: noPlaces}) {
 			k := key{h.Kind, h.Value}
 			if _, seen := got[k]; !seen {
 				got[k] = h.Role
@@ -293,6 +293,7 @@ const (
 	obfuscatedBlind19Corpus = "testdata/obfuscated_holdout19.jsonl"
 	obfuscatedBlind20Corpus = "testdata/obfuscated_holdout20.jsonl"
 	obfuscatedBlind21Corpus = "testdata/obfuscated_holdout21.jsonl"
+	obfuscatedBlind22Corpus = "testdata/obfuscated_holdout22.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
@@ -308,6 +309,10 @@ const (
 // corpus 19 measured 0.981 and 0.938 at first sight; 0.99 and 0.97 —
 // corpus 20 measured 0.993 and 0.930 at first sight), and blind corpus 21
 // to its first measurement (0.992 and 0.936), as regression floors.
+// unannotatedPlaces are the corpora whose writers were asked to leave place
+// names out of the annotation: places are not scored on them.
+var unannotatedPlaces = map[string]bool{obfuscatedBlind22Corpus: true}
+
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
 	for _, c := range []struct {
@@ -335,7 +340,8 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 18", obfuscatedBlind18Corpus, 0.99, 0.97},
 		{"obfuscated blind 19", obfuscatedBlind19Corpus, 0.99, 0.98},
 		{"obfuscated blind 20", obfuscatedBlind20Corpus, 0.99, 0.97},
-		{"obfuscated blind 21", obfuscatedBlind21Corpus, 0.99, 0.93},
+		{"obfuscated blind 21", obfuscatedBlind21Corpus, 0.99, 0.98},
+		{"obfuscated blind 22", obfuscatedBlind22Corpus, 0.98, 0.96},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)
@@ -345,7 +351,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		for _, e := range corpus {
 			checkAnnotations(t, e)
 		}
-		table, groups := evaluate(t, corpus)
+		table, groups := evaluate(t, corpus, unannotatedPlaces[c.path])
 		fmt.Fprintf(&report, "### %s corpus (%s)\n\n%s\n", c.name, c.path, table)
 		t.Logf("%s corpus:\n%s", c.name, table)
 		if all := groups["all"]; all.precision < c.minPrecision || all.recall < c.minRecall {

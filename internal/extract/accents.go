@@ -160,10 +160,27 @@ func addressToken(t string) bool {
 			letters++
 		case c == '@' || c == '.' || c == '_':
 			joined = joined || (j == 0 && c == '@' || j > 0 && isAlnum(t[j-1])) && isAlnum(at(t, j+1))
+		case c == '/' && hostBeforeSlash(t[:j]):
+			// A link's path: "t.me/lökerkambojá".
 		case !isAlnum(c) && c != '-':
 			return false
 		}
 		j++
 	}
 	return joined && letters >= 3
+}
+
+// hostBeforeSlash reports whether h, what stands before a slash, ends in
+// a host: a dot, then "me" (t.me, wa.me) or a top-level domain of
+// spacedTLDs, or the path's earlier segments after one.
+func hostBeforeSlash(h string) bool {
+	if i := strings.IndexByte(h, '/'); i >= 0 {
+		h = h[:i]
+	}
+	d := strings.LastIndexByte(h, '.')
+	if d < 1 || !isAlnum(h[d-1]) {
+		return false
+	}
+	tld := lowerASCII(h[d+1:])
+	return tld == "me" || spacedTLDs[tld]
 }

@@ -39,6 +39,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"【a 】", "话1234567\n[a] b：1", "https:// ", "tele gram: ", "WA1", "wa0", "12345678\n(a) 1\n",
 		"Z a l o ", "a b ", "បង៖ 1\n", "បង៖", "090 chấm 31 ", "12 dot 34 dot ", "12 ", "1111 ", "line . me / a / ", "a / ~b / ",
 		"facebook com/a ", "facebook com", "微\na\n", "薇:a", "薇：1 ", ":",
+		"wa a ➡ ", "a ➡", "t.me/ö", "a.com/ö/", "ｇ。", "ａ。ｂ", "1 ⑨ ", "+1 ⑨ 2 ", "០\n", "០៦ ០\n",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

@@ -394,6 +394,14 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"私聊我\n薇信\nh\nr\n_\nj\no\nb\n9", "CN", []string{"wechat=hr_job9"}},
 		{"高薪，威：kf_zhang66，备注来意", "CN", []string{"wechat=kf_zhang66"}},
 		{"小薇：你好，明天见", "CN", nil},
+		{"WhatsApp admin Lina 👉 +62 812 4410 2297", "ID", []string{"phone=+6281244102297", "whatsapp=+6281244102297"}},
+		{"WhatsApp down, call the office ➡ 012 345 678", "KH", []string{"phone=+85512345678"}},
+		{"join t.me/kérja_luàr_88 now", "ID", []string{"telegram=@kerja_luar_88"}},
+		{"Hà Nội/TP.HCM và Đà Nẵng", "VN", nil},
+		{"邮箱：ｊｏｂ．ｋｈ８８＠ｙａｈｏｏ。ｃｏｍ", "CN", []string{"email=job.kh88@yahoo.com"}},
+		{"电话 +855 ⑦⑦ 412 905", "KH", []string{"phone=+85577412905"}},
+		{"លេខ៖\n០៩២\n៧៧៨\n៤៥១\nអរគុណ", "KH", []string{"phone=+85592778451"}},
+		{"ថ្ងៃ\n១២\n២០២៥", "KH", nil},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

@@ -115,9 +115,10 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 	return p, explicit
 }
 
-// wordsToColon returns the end of a colon after a few words at t[p] ("sếp
-// Trần:", "ថៅកែចិន៖", "under his phone number:") — letters and spaces
-// only, no other messaging label among them — or p.
+// wordsToColon returns the end of a colon, or of an arrow pointing at the
+// value, after a few words at t[p] ("sếp Trần:", "ថៅកែចិន៖", "under his
+// phone number:", "HR Kevin ➡") — letters and spaces only, no other
+// messaging label among them — or p.
 func (s *scanner) wordsToColon(p int) int {
 	t := s.t
 	q, words := p, 0
@@ -134,6 +135,9 @@ func (s *scanner) wordsToColon(p int) int {
 		case isLetter(c):
 		case c >= 0x80:
 			r, n := utf8.DecodeRuneInString(t[q:])
+			if pointer(r) && words > 0 {
+				return q + n
+			}
 			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
 				return p
 			}

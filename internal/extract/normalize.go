@@ -120,7 +120,7 @@ func joinLines(s string) (string, *spanMap) {
 		for b > 0 && (s[b-1] == ' ' || s[b-1] == '-') {
 			b--
 		}
-		if b == 0 || !isDigit(s[b-1]) {
+		if digitEndingAt(s, b) == 0 {
 			continue
 		}
 		before, _ := digitPiece(s, b, -1)
@@ -133,7 +133,7 @@ func joinLines(s string) (string, *spanMap) {
 		if d > i+1 {
 			limit = maxChatPiece
 		}
-		if before == 0 || before > limit || !isDigit(at(s, d)) {
+		if before == 0 || before > limit || digitLen(s, d) == 0 {
 			continue
 		}
 		total, cuts, p, q := before, [][2]int{{i, d}}, d, 0
@@ -150,7 +150,7 @@ func joinLines(s string) (string, *spanMap) {
 				break
 			}
 			d := chatPrefixEnd(s, q+1)
-			if !isDigit(at(s, d)) {
+			if digitLen(s, d) == 0 {
 				break
 			}
 			cuts, p = append(cuts, [2]int{q, d}), d
@@ -344,9 +344,11 @@ func digitPiece(s string, i, dir int) (int, int) {
 	if dir > 0 {
 		for p < len(s) {
 			switch c := s[p]; {
-			case isDigit(c):
+			case digitLen(s, p) > 0:
 				n++
-			case (c == ' ' || c == '-') && isDigit(at(s, p+1)) && p > i:
+				p += digitLen(s, p)
+				continue
+			case (c == ' ' || c == '-') && digitLen(s, p+1) > 0 && p > i:
 			default:
 				if isLetter(c) {
 					return 0, p
@@ -359,9 +361,11 @@ func digitPiece(s string, i, dir int) (int, int) {
 	}
 	for p > 0 {
 		switch c := s[p-1]; {
-		case isDigit(c):
+		case digitEndingAt(s, p) > 0:
 			n++
-		case (c == ' ' || c == '-') && p-2 >= 0 && isDigit(s[p-2]) && p < i:
+			p -= digitEndingAt(s, p)
+			continue
+		case (c == ' ' || c == '-') && digitEndingAt(s, p-1) > 0 && p < i:
 		default:
 			if isLetter(c) {
 				return 0, p
@@ -371,6 +375,27 @@ func digitPiece(s string, i, dir int) (int, int) {
 		p--
 	}
 	return n, p
+}
+
+// digitLen returns the length of the digit at s[i] — ASCII, or Khmer,
+// Thai, Lao or Myanmar (digitAt) — or 0.
+func digitLen(s string, i int) int {
+	if i >= len(s) {
+		return 0
+	}
+	_, n := digitAt(s, i)
+	return n
+}
+
+// digitEndingAt returns the length of the digit that ends at s[p], or 0.
+func digitEndingAt(s string, p int) int {
+	switch {
+	case p >= 1 && isDigit(s[p-1]):
+		return 1
+	case p >= 3 && digitLen(s, p-3) == 3:
+		return 3
+	}
+	return 0
 }
 
 // foldStyled turns the characters posters use to slip a contact past a
@@ -806,6 +831,22 @@ func view(text string) (string, []*spanMap) {
 	return t, maps
 }
 
+// wideLetterAt reports whether a full-width Latin letter (U+FF21…U+FF3A,
+// U+FF41…U+FF5A) starts at s[i].
+func wideLetterAt(s string, i int) bool {
+	if i+2 >= len(s) || s[i] != 0xEF {
+		return false
+	}
+	c1, c2 := s[i+1], s[i+2]
+	return c1 == 0xBC && c2 >= 0xA1 && c2 <= 0xBA || c1 == 0xBD && c2 >= 0x81 && c2 <= 0x9A
+}
+
+// wideAlnumBefore reports whether a full-width Latin letter or digit
+// (U+FF10…U+FF19) ends at s[i].
+func wideAlnumBefore(s string, i int) bool {
+	return i >= 3 && (wideLetterAt(s, i-3) || s[i-3] == 0xEF && s[i-2] == 0xBC && s[i-1] >= 0x90 && s[i-1] <= 0x99)
+}
+
 // foldWidth turns full-width ASCII (U+FF01..U+FF5E) into ASCII, the
 // ideographic space into a space, and an ideographic full stop between ASCII
 // letters or digits ("example。com") into a dot.
@@ -852,7 +893,9 @@ func foldWidth(s string) (string, *spanMap) {
 			case s[i+2] == 0x80:
 				w.replaceUnit(i, i+3, " ", 3)
 				i += 2
-			case s[i+2] == 0x82 && i > 0 && isAlnum(s[i-1]) && i+3 < len(s) && isLetter(s[i+3]):
+			case s[i+2] == 0x82 && (i > 0 && isAlnum(s[i-1]) || wideAlnumBefore(s, i)) && (isLetter(at(s, i+3)) || wideLetterAt(s, i+3)):
+				// "gmail。com", "ｇｍａｉｌ。ｃｏｍ": IDNA (UTS #46) reads
+				// the ideographic full stop as a host's dot.
 				w.replace(i, i+3, ".")
 				i += 2
 			}

@@ -714,7 +714,7 @@ func spellDigits(s string) (string, *spanMap) {
 		}
 		start, end := i, u.end
 		buf = buf[:0]
-		special, singles, group, glued, odd := 0, 0, 0, false, false
+		special, singles, group, glued, odd, plain := 0, 0, 0, false, false, false
 		cuts = cuts[:0]
 		for {
 			if u.kind == unitRepeat {
@@ -747,6 +747,7 @@ func spellDigits(s string) (string, *spanMap) {
 			}
 			if u.kind == unitASCII {
 				group++
+				plain = true
 			} else {
 				if group == 1 {
 					singles++
@@ -756,10 +757,11 @@ func spellDigits(s string) (string, *spanMap) {
 			}
 			end = u.end
 			nu, spaced := nextUnit(s, u.end)
-			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII && !oddSep(s[u.end:nextStart(s, u.end)]) {
+			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII && !plain && !oddSep(s[u.end:nextStart(s, u.end)]) {
 				// Styled digits are not continued by plain ones across a
 				// plain separator: "⓪⑦⑦ ④⑧① ②⑤⑨ 24/7"; across an emoji
-				// they are ("0️⃣3️⃣8️⃣7️⃣ 🌸215🌸946").
+				// they are ("0️⃣3️⃣8️⃣7️⃣ 🌸215🌸946"), and so they are
+				// when the number started plain ("+855 ⑨⑧ 264 117").
 				break
 			}
 			if spaced {

@@ -294,6 +294,7 @@ const (
 	obfuscatedBlind20Corpus = "testdata/obfuscated_holdout20.jsonl"
 	obfuscatedBlind21Corpus = "testdata/obfuscated_holdout21.jsonl"
 	obfuscatedBlind22Corpus = "testdata/obfuscated_holdout22.jsonl"
+	obfuscatedBlind23Corpus = "testdata/obfuscated_holdout23.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
@@ -311,7 +312,7 @@ const (
 // to its first measurement (0.992 and 0.936), as regression floors.
 // unannotatedPlaces are the corpora whose writers were asked to leave place
 // names out of the annotation: places are not scored on them.
-var unannotatedPlaces = map[string]bool{obfuscatedBlind22Corpus: true}
+var unannotatedPlaces = map[string]bool{obfuscatedBlind22Corpus: true, obfuscatedBlind23Corpus: true}
 
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
@@ -342,6 +343,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 20", obfuscatedBlind20Corpus, 0.99, 0.97},
 		{"obfuscated blind 21", obfuscatedBlind21Corpus, 0.99, 0.98},
 		{"obfuscated blind 22", obfuscatedBlind22Corpus, 0.99, 0.99},
+		{"obfuscated blind 23", obfuscatedBlind23Corpus, 0.97, 0.97},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

@@ -40,6 +40,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"Z a l o ", "a b ", "បង៖ 1\n", "បង៖", "090 chấm 31 ", "12 dot 34 dot ", "12 ", "1111 ", "line . me / a / ", "a / ~b / ",
 		"facebook com/a ", "facebook com", "微\na\n", "薇:a", "薇：1 ", ":",
 		"wa a ➡ ", "a ➡", "t.me/ö", "a.com/ö/", "ｇ。", "ａ。ｂ", "1 ⑨ ", "+1 ⑨ 2 ", "០\n", "០៦ ០\n",
+		"a{{at}}b{{dot}}com ", "{{", "((", "a@b.cc@", "加微[a]信", "微[", "微[a]", "LINE @ a ", "@ a ", "CCCD 1 ", "身份证 1 ",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

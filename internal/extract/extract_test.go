@@ -402,6 +402,13 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"电话 +855 ⑦⑦ 412 905", "KH", []string{"phone=+85577412905"}},
 		{"លេខ៖\n០៩២\n៧៧៨\n៤៥១\nអរគុណ", "KH", []string{"phone=+85592778451"}},
 		{"ថ្ងៃ\n១២\n២០២៥", "KH", nil},
+		{"CV: hr.desk{{at}}mekongjobs{{dot}}net, no calls", "KH", []string{"email=hr.desk@mekongjobs.net"}},
+		{"Wi-Fi: guest@cafe.me@2024, ask staff", "KH", nil},
+		{"加威[防封]信 kf_lan88，备注应聘", "CN", []string{"wechat=kf_lan88"}},
+		{"我们(注意)公司很好", "CN", nil},
+		{"สนใจทักไลน์ @ baanjob88 ได้เลย", "TH", []string{"line=@baanjob88"}},
+		{"Số CCCD: 001 203 004 567, gọi 0912 345 678", "VN", []string{"phone=+84912345678"}},
+		{"លេខអត្តសញ្ញាណប័ណ្ណ ០១០ ២៣៤ ៥៦៧", "KH", nil},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

@@ -26,6 +26,7 @@ const (
 	kwRoleVictim
 	kwRoleCompound
 	kwTracking // "tracking no.", "no resi", "运单号": a parcel's number follows, not a phone
+	kwIDCard   // "ID card", "身份证号", "CCCD": an identity card's number follows, not a phone
 
 	kwRoles    = kwRoleRecruiter | kwRolePayment | kwRoleVictim | kwRoleCompound
 	kwHandles  = kwWhatsApp | kwTelegram | kwLine | kwWeChat | kwInstagram | kwTikTok | kwOtherSocial
@@ -61,6 +62,15 @@ var keywordList = []struct {
 	{"no resi", kwTracking}, {"nomor resi", kwTracking}, {"vận đơn", kwTracking}, {"mã vận đơn", kwTracking},
 	{"เลขพัสดุ", kwTracking}, {"เลขติดตามพัสดุ", kwTracking}, {"លេខតាមដាន", kwTracking}, {"快递单号", kwTracking},
 	{"运单号", kwTracking}, {"物流单号", kwTracking}, {"運單號", kwTracking},
+
+	// An identity card's number right after its label ("លេខអត្តសញ្ញាណប័ណ្ណ
+	// ០១០ ២៣៤ ៥៦៧" reads as a Cambodian mobile number; "CCCD 001 203 004
+	// 567" as an international one after 00).
+	{"id card", kwIDCard}, {"id card no", kwIDCard}, {"id card number", kwIDCard}, {"national id", kwIDCard},
+	{"身份证", kwIDCard}, {"身份证号", kwIDCard}, {"身份证号码", kwIDCard}, {"身份證", kwIDCard}, {"身份證號", kwIDCard},
+	{"บัตรประชาชน", kwIDCard}, {"เลขบัตรประชาชน", kwIDCard}, {"cccd", kwIDCard}, {"cmnd", kwIDCard},
+	{"số cccd", kwIDCard}, {"số cmnd", kwIDCard}, {"căn cước", kwIDCard},
+	{"អត្តសញ្ញាណប័ណ្ណ", kwIDCard}, {"លេខអត្តសញ្ញាណប័ណ្ណ", kwIDCard},
 
 	// Words that end in a messaging label but are none: "online" in Thai
 	// and Khmer ends in the word for LINE (ออนไลน์, អនឡាញ), and Thai and

@@ -962,6 +962,11 @@ func deobfuscate(s string) (string, *spanMap) {
 				i = se - 1
 			}
 		case '[', '(', '{', '<':
+			if e := splitLabelEnd(s, i); e > i && i >= w.copied {
+				w.replace(i, e, "") // "加微[防和谐]信": a note set inside a label
+				i = e - 1
+				continue
+			}
 			if end, repl := bracketed(s, i); end > 0 {
 				ss, se := i, end
 				if repl == "." || repl == "@" {
@@ -1144,6 +1149,41 @@ func deobfuscate(s string) (string, *spanMap) {
 		}
 	}
 	return w.finish()
+}
+
+// splitLabelEnd returns the end of a short note in brackets set inside a
+// messaging label written in Chinese characters ("加微[防和谐]信", the note
+// saying it dodges the filter), or i: the characters on its two sides,
+// joined, must spell a label.
+func splitLabelEnd(s string, i int) int {
+	var closer byte
+	switch s[i] {
+	case '[':
+		closer = ']'
+	case '(':
+		closer = ')'
+	default:
+		return i
+	}
+	if i < 3 || !isHanRune(lastRune(s[:i])) {
+		return i
+	}
+	j := strings.IndexByte(s[i+1:min(len(s), i+1+24)], closer)
+	if j < 0 {
+		return i
+	}
+	j += i + 1
+	if strings.IndexByte(s[i+1:j], '\n') >= 0 || !isHanRune(firstRune(s, j+1)) {
+		return i
+	}
+	for b := i - 3; b >= 0 && i-b <= 9 && isHanRune(firstRune(s, b)); b -= 3 {
+		for e := j + 4; e <= len(s) && e-j-1 <= 9 && isHanRune(lastRune(s[:e])); e += 3 {
+			if labelWord(s[b:i] + s[j+1:e]) {
+				return j + 1
+			}
+		}
+	}
+	return i
 }
 
 // wechatChar reports whether c is one character that stands for WeChat
@@ -1593,14 +1633,19 @@ func bracketed(s string, i int) (end int, repl string) {
 		}
 		closer = '*'
 	}
-	j := i + 1
+	// Doubled brackets, as templates write them: "ops.team{{at}}angkorhr".
+	w := 1
+	if closer != '*' && at(s, i+1) == s[i] {
+		w = 2
+	}
+	j := i + w
 	for j < len(s) && j-i <= 24 && s[j] != closer { // "(underscore)", "(ขีดล่าง)"
 		j++
 	}
-	if j >= len(s) || s[j] != closer || closer == '*' && at(s, j+1) != ' ' {
+	if j >= len(s) || s[j] != closer || closer == '*' && at(s, j+1) != ' ' || w == 2 && at(s, j+1) != closer {
 		return 0, ""
 	}
-	inner := s[i+1 : j]
+	inner := s[i+w : j]
 	for len(inner) > 0 && inner[0] == ' ' {
 		inner = inner[1:]
 	}
@@ -1624,7 +1669,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		repl = "_"
 	case ":", "://", "/":
 		if i > 0 && isLetter(s[i-1]) {
-			return j + 1, inner
+			return j + w, inner
 		}
 		return 0, ""
 	default:
@@ -1635,14 +1680,14 @@ func bracketed(s string, i int) (end int, repl string) {
 	for p >= 0 && s[p] == ' ' {
 		p--
 	}
-	n := j + 1
+	n := j + w
 	for n < len(s) && s[n] == ' ' {
 		n++
 	}
 	if p < 0 || n >= len(s) || !(isAlnum(s[p]) || s[p] == '_' || s[p] == '-') || !isAlnum(s[n]) {
 		return 0, ""
 	}
-	return j + 1, repl
+	return j + w, repl
 }
 
 // nextLead returns the index of the first byte at or after i that leads a

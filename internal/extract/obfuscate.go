@@ -1010,6 +1010,28 @@ var handleLabels = map[string]bool{"tg": true, "telegram": true, "ig": true, "in
 // handleLabelsOther are handleLabels in other scripts.
 var handleLabelsOther = [...]string{"เทเลแกรม", "เทเล", "飞机", "纸飞机", "电报", "តេឡេក្រាម", "តេឡេ", "ไอจี"}
 
+// labelBeforeAt reports whether a messaging label ends right before the at
+// sign at s[i], spaces or a colon between ("LINE @ siamwork", "IG: @
+// name").
+func labelBeforeAt(s string, i int) bool {
+	e := i
+	for e > 0 && (s[e-1] == ' ' || s[e-1] == ':') && i-e < 4 {
+		e--
+	}
+	if handleLabelBefore(s, e) {
+		return true
+	}
+	b := e
+	for b > 0 && e-b < 10 && isLetter(s[b-1]) {
+		b--
+	}
+	if b == e || b > 0 && isIDByte(s[b-1]) {
+		return false
+	}
+	_, entry := keywords.longest(lowerASCII(s[b:e]), 0)
+	return entry >= 0 && keywordList[entry].class&kwHandles != 0 && len(keywordList[entry].word) == e-b
+}
+
 // handleLabelBefore reports whether s[:e] ends with one of
 // handleLabelsOther.
 func handleLabelBefore(s string, e int) bool {
@@ -1500,8 +1522,13 @@ func closeSpaces(s string) (string, *spanMap) {
 			if joined == "" {
 				continue
 			}
-			if strings.IndexFunc(joined, func(r rune) bool { return r < 'A' || r > 'z' || r > 'Z' && r < 'a' }) < 0 && underscoreWordAt(s, end) == end {
-				continue // "no @ mentions": one plain word after a spaced at sign is prose
+			if strings.IndexFunc(joined, func(r rune) bool { return r < 'A' || r > 'z' || r > 'Z' && r < 'a' }) < 0 && underscoreWordAt(s, end) == end &&
+				!(labelBeforeAt(s, i) && !(at(s, end) == ' ' && isLetter(at(s, end+1)))) {
+				// "no @ mentions": one plain word after a spaced at sign is
+				// prose, unless a label stands before it and no word after
+				// it ("LINE @ siamwork (…)"; "ins: @ linh chi _ model" is
+				// more than one word).
+				continue
 			}
 			if w == nil {
 				w = &rewriter{src: s}

@@ -641,8 +641,8 @@ func (s *scanner) phones() {
 		}
 		labelled := s.phoneLabelled(i)
 		v, start, end, conf, next := s.phoneAt(&run, i, labelled)
-		if v != "" && !labelled && s.trackingBefore(start) {
-			v = "" // a parcel's tracking number
+		if v != "" && !labelled && (s.trackingBefore(start) || s.idCardBefore(start)) {
+			v = "" // a parcel's tracking number, an identity card's number
 		}
 		if v != "" && !s.claimed(start, end) {
 			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
@@ -676,6 +676,14 @@ func (s *scanner) phones() {
 func (s *scanner) trackingBefore(pos int) bool {
 	k, ok := s.kwBefore(pos, kwTracking, 40, nil)
 	return ok && !strings.Contains(s.t[k.end:pos], "\n")
+}
+
+// idCardBefore reports whether an identity card's label stands right
+// before pos, with only what may stand between a label and its value
+// between them ("CCCD: 001 203 004 567").
+func (s *scanner) idCardBefore(pos int) bool {
+	_, ok := s.kwBefore(pos, kwIDCard, 24, s.labelGap)
+	return ok
 }
 
 // joinedLabelBefore returns the WhatsApp, WeChat or LINE label joined by

@@ -360,8 +360,8 @@ func (s *scanner) at(ws, a, we int) {
 		}
 		raw := strings.TrimRight(t[a+1:de], ".-")
 		host, _, ok := cleanHost(raw)
-		if !ok || s.claimed(ls, a+1+len(raw)) {
-			return
+		if !ok || s.claimed(ls, a+1+len(raw)) || at(t, a+1+len(raw)) == '@' {
+			return // no address is glued to another at sign: "p@ssW0rd.me@Home"
 		}
 		end := a + 1 + len(raw)
 		s.add(Hit{Kind: KindEmail, Value: dropNoSpam(lowerASCII(t[ls:a])) + "@" + host, Start: ls, End: end, Confidence: s.confidence(0.95, ls, end)})

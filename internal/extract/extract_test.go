@@ -409,6 +409,13 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"สนใจทักไลน์ @ baanjob88 ได้เลย", "TH", []string{"line=@baanjob88"}},
 		{"Số CCCD: 001 203 004 567, gọi 0912 345 678", "VN", []string{"phone=+84912345678"}},
 		{"លេខអត្តសញ្ញាណប័ណ្ណ ០១០ ២៣៤ ៥៦៧", "KH", nil},
+		{"CV to staff.desk [at] proton [d0t] me", "KH", []string{"email=staff.desk@proton.me"}},
+		{"mail hr.ops@NOSPAMgmail.com (delete NOSPAM)", "PH", []string{"email=hr.ops@gmail.com"}},
+		{"kirim ke loker.id@yahoo.REMOVEMEcom ya", "ID", []string{"email=loker.id@yahoo.com"}},
+		{"Apply: chat kerja_88 di telegram sekarang", "ID", []string{"telegram=@kerja_88"}},
+		{"message me on telegram, or my friend on LINE", "PH", nil},
+		{"I played game2 on line all night", "PH", nil},
+		{"联系我微信\n139 1234 5678\n谢谢", "CN", []string{"phone=+8613912345678", "wechat=+8613912345678"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

@@ -216,9 +216,10 @@ func isIDByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '
 // skipLabelGap skips.
 func (s *scanner) labelGap(from, pos int) bool {
 	q, explicit := s.skipLabelGap(from)
-	if q < pos && at(s.t, q) == '\n' && (explicit || q > 0 && s.t[q-1] == ':') {
-		// "WA admin:\n0878…": a number on the line after a label and
-		// its colon (an account name is not looked for there).
+	if q < pos && at(s.t, q) == '\n' && (explicit || q > 0 && s.t[q-1] == ':' || strings.TrimSpace(s.t[from:q]) == "") {
+		// "WA admin:\n0878…", "加我威信\n138 0297 6615": a number on the
+		// line after a label and its colon, or after a label that ends
+		// its line (an account name is not looked for there).
 		for q++; at(s.t, q) == ' '; q++ {
 		}
 	}
@@ -246,6 +247,7 @@ func (s *scanner) labels() {
 		switch {
 		case k.class&kwHandles != 0 && k.class&kwOtherSocial == 0:
 			s.labelledHandle(k)
+			s.handleOnLabel(k)
 		case k.class&kwPassport != 0:
 			s.passport(k)
 		case k.class&kwBank != 0:
@@ -392,6 +394,58 @@ func (s *scanner) labelledHandle(k keyword) {
 		conf = 0.6
 	}
 	s.add(Hit{Kind: kind, Value: v, Start: p, End: e, Confidence: conf})
+}
+
+// onWords are the words that put a name on a network written after it
+// ("DM hr_loren_ph on telegram").
+var onWords = [...]string{"on", "via", "di", "trên", "qua"}
+
+// handleOnLabel reads an account name written before its network's label,
+// with "on" or "via" between ("DM hr_loren_ph on telegram", "chat
+// kerja_88 di tele"): only a name that looks like an account — a letter and
+// a digit or '_' in it, five characters or more — so that "message me on
+// telegram" names nobody.
+func (s *scanner) handleOnLabel(k keyword) {
+	t := s.t
+	if t[k.start:k.end] == "line" {
+		return // "on line" in lower case is often "online"
+	}
+	p := k.start
+	for p > 0 && t[p-1] == ' ' {
+		p--
+	}
+	w := -1
+	for _, o := range onWords {
+		if strings.HasSuffix(t[:p], o) && p > len(o) && t[p-len(o)-1] == ' ' {
+			w = p - len(o)
+			break
+		}
+	}
+	if w < 0 {
+		return
+	}
+	e := w
+	for e > 0 && t[e-1] == ' ' {
+		e--
+	}
+	b := e
+	for b > 0 && e-b <= 32 && isHandleByte(t[b-1]) {
+		b--
+	}
+	if e-b < 5 || b > 0 && (isIDByte(t[b-1]) || t[b-1] == '@' || t[b-1] >= 0x80 && isLetterRune(t[b-1:])) || s.claimed(b, e) {
+		return
+	}
+	name := t[b:e]
+	if !isLetter(name[0]) || strings.IndexFunc(name, func(r rune) bool { return r >= '0' && r <= '9' || r == '_' }) < 0 {
+		return
+	}
+	kind, ok := labelKind(k.class, kwWhatsApp)
+	if !ok {
+		return
+	}
+	if v, ok := handleValue(kind, name); ok {
+		s.add(Hit{Kind: kind, Value: v, Start: b, End: e, Confidence: 0.6})
+	}
 }
 
 // lineInProse reports whether k is the English word "line" written as a

@@ -1653,7 +1653,7 @@ func bracketed(s string, i int) (end int, repl string) {
 		inner = inner[:len(inner)-1]
 	}
 	switch lowerASCII(inner) {
-	case ".", "dot", "titik", "点", "點", "ដត", "ចុច", "จุด", "ดอท", "chấm", "cham", "•":
+	case ".", "dot", "d0t", "titik", "点", "點", "ដត", "ចុច", "จุด", "ดอท", "chấm", "cham", "•":
 		repl = "."
 	case "@", "at", "et":
 		repl = "@"

@@ -359,7 +359,7 @@ func (s *scanner) at(ws, a, we int) {
 			de++
 		}
 		raw := strings.TrimRight(t[a+1:de], ".-")
-		host, _, ok := cleanHost(raw)
+		host, _, ok := cleanHost(dropMarker(raw))
 		if !ok || s.claimed(ls, a+1+len(raw)) || at(t, a+1+len(raw)) == '@' {
 			return // no address is glued to another at sign: "p@ssW0rd.me@Home"
 		}
@@ -431,6 +431,29 @@ func dropNoSpam(local string) string {
 		return local
 	}
 	return local[:j] + local[i+len("nospam"):]
+}
+
+// removeMarkers are the words a writer asks the reader to take out of an
+// address's host ("jobs@NOSPAMyahoo.com", "recruit@gmail.REMOVEMEcom",
+// "(remove NOSPAM before sending)").
+var removeMarkers = [...]string{"nospam", "removeme", "removethis", "deleteme"}
+
+// dropMarker returns host without the first of removeMarkers in it (any
+// case), when a letter or dot stays on each side.
+func dropMarker(host string) string {
+	if len(host) < 8 {
+		return host
+	}
+	l := lowerASCII(host)
+	for _, m := range removeMarkers {
+		if i := strings.Index(l, m); i > 0 && i+len(m) < len(l) {
+			return host[:i] + host[i+len(m):]
+		}
+		if strings.HasPrefix(l, m) && len(l) > len(m) && isLetter(l[len(m)]) {
+			return host[len(m):]
+		}
+	}
+	return host
 }
 
 func isLocalByte(c byte) bool {

@@ -164,6 +164,9 @@ type linkBatch struct {
 	// flush with their clusters then.
 	cases []store.OpenCaseReport
 	put   []*store.ReportLink
+	// probe, when set, is what linking the one report of a batch of one
+	// read at its start (store.Q.ProbeLinks).
+	probe *store.LinkProbe
 }
 
 func newLinkBatch() *linkBatch {

@@ -199,6 +199,27 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 		return err
 	}
 	b := newLinkBatch()
+	// The report's link row, whether its identifiers occur elsewhere in its
+	// organisation and the clusters sharing them, in one statement (for
+	// every identifier it names, a superset of those linkLocked asks about).
+	var ids, linkIDs []string
+	for _, f := range fs {
+		ids = append(ids, f.id)
+		if linking(f.kind) {
+			linkIDs = append(linkIDs, f.id)
+		}
+	}
+	p, err := q.ProbeLinks(ctx, r.ID, r.OrgID, uniq(ids), linkIDs)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		b.probe = p
+		b.links = map[string]*store.ReportLink{}
+		if p.Link != nil {
+			b.links[r.ID] = p.Link
+		}
+	}
 	if err := s.linkLocked(ctx, q, r, fs, b); err != nil {
 		return err
 	}
@@ -246,10 +267,15 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 		return err
 	}
 	var seen map[string]bool
-	if b.pre {
+	switch {
+	case b.pre:
 		seen = b.seenIn(r, ids)
-	} else if seen, err = q.SeenInOrg(ctx, ids, r.OrgID, r.ID); err != nil {
-		return err
+	case b.probe != nil:
+		seen = b.probe.Seen
+	default:
+		if seen, err = q.SeenInOrg(ctx, ids, r.OrgID, r.ID); err != nil {
+			return err
+		}
 	}
 	for _, n := range news {
 		i, ok := b.idents[n.id]
@@ -272,10 +298,15 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 		}
 	}
 	var clusters []string
-	if b.pre {
+	switch {
+	case b.pre:
 		clusters = b.clustersSharingBefore(r.ID, linkIDs)
-	} else if clusters, err = q.ClustersSharing(ctx, r.ID, linkIDs); err != nil {
-		return err
+	case b.probe != nil:
+		clusters = slices.Clone(b.probe.Clusters)
+	default:
+		if clusters, err = q.ClustersSharing(ctx, r.ID, linkIDs); err != nil {
+			return err
+		}
 	}
 	clusters = append(clusters, b.clustersSharing(r.ID, linkIDs)...)
 	if prev != nil {

@@ -336,6 +336,80 @@ func (q Q) ClustersSharing(ctx context.Context, reportID string, identifierIDs [
 	return out, nil
 }
 
+// LinkProbe is what linking one report reads of the index before writing
+// (ProbeLinks).
+type LinkProbe struct {
+	// Link is the report's link row, nil before it is linked.
+	Link *ReportLink
+	// Seen tells which identifiers occur in another report of the
+	// report's organisation (as SeenInOrg).
+	Seen map[string]bool
+	// Clusters are those of the other reports having any of the linking
+	// identifiers (as ClustersSharing).
+	Clusters []string
+}
+
+// maxProbeColumns bounds the columns of ProbeLinks' one row (PostgreSQL
+// allows 1,664); a report naming more identifiers is read as before.
+const maxProbeColumns = 1000
+
+// ProbeLinks reads in one statement what linking one report reads of the
+// index: its link row (GetReportLink), which of ids occur in another
+// report of orgID (SeenInOrg) and the clusters of other reports having any
+// of linkIDs (ClustersSharing). Linking a new report is a dozen round
+// trips on PostgreSQL, and these three were the most of its reads. It
+// returns nil, and no error, when there are too many identifiers for one
+// row: the caller reads them one statement at a time.
+func (q Q) ProbeLinks(ctx context.Context, reportID, orgID string, ids, linkIDs []string) (*LinkProbe, error) {
+	if 3+len(ids)+len(linkIDs) > maxProbeColumns {
+		return nil, nil
+	}
+	cols := make([]string, 0, 3+len(ids)+len(linkIDs))
+	cols = append(cols, "l.cluster_id", "l.linked_at", "l.identifiers")
+	args := make([]any, 0, 2+len(ids)+len(linkIDs))
+	args = append(args, reportID)
+	if len(ids) > 0 {
+		args = append(args, orgID) // $2: PostgreSQL refuses a parameter no column uses
+	}
+	for _, id := range ids {
+		args = append(args, id)
+		cols = append(cols, fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM identifier_occurrences WHERE identifier_id = $%d AND org_id = $2 AND report_id <> $1) THEN 1 ELSE 0 END`, len(args)))
+	}
+	for _, id := range linkIDs {
+		args = append(args, id)
+		cols = append(cols, fmt.Sprintf(`COALESCE((SELECT s.cluster_id FROM report_links s WHERE s.report_id = (SELECT o.report_id FROM identifier_occurrences o WHERE o.identifier_id = $%d AND o.report_id <> $1 LIMIT 1)), '')`, len(args)))
+	}
+	var cluster, refs sql.NullString
+	var linkedAt sql.NullInt64
+	seen := make([]int, len(ids))
+	found := make([]string, len(linkIDs))
+	dest := make([]any, 0, len(cols))
+	dest = append(dest, &cluster, &linkedAt, &refs)
+	for k := range seen {
+		dest = append(dest, &seen[k])
+	}
+	for k := range found {
+		dest = append(dest, &found[k])
+	}
+	query := `SELECT ` + strings.Join(cols, ", ") + ` FROM (SELECT 1 AS one) x LEFT JOIN report_links l ON l.report_id = $1`
+	if err := q.q.QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("store: probe links of %s: %w", reportID, err)
+	}
+	p := &LinkProbe{Seen: make(map[string]bool, len(ids))}
+	if cluster.Valid {
+		p.Link = &ReportLink{ReportID: reportID, ClusterID: cluster.String, LinkedAt: linkedAt.Int64, Identifiers: decodeRefs(refs.String)}
+	}
+	for k, id := range ids {
+		p.Seen[id] = seen[k] != 0
+	}
+	for _, c := range found {
+		if c != "" && !slices.Contains(p.Clusters, c) {
+			p.Clusters = append(p.Clusters, c)
+		}
+	}
+	return p, nil
+}
+
 // OrgProbe asks whether an identifier occurs in a report of an
 // organisation other than one (SeenInOrgMany).
 type OrgProbe struct{ IdentifierID, OrgID, ExceptReport string }

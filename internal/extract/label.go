@@ -716,7 +716,9 @@ func (s *scanner) roleNear(start, end int) Role {
 	t := s.t
 	// Keywords end in order and at rune starts, so the runes between each
 	// and start are counted a piece at a time, and the last newline in
-	// reach is found once.
+	// reach is found once. A rune is at least a byte: no keyword within
+	// roleBefore bytes can be too far, so counting waits until one is
+	// further than that.
 	lo := max(0, start-4*roleBefore)
 	nl := strings.LastIndexByte(t[lo:start], '\n')
 	if nl >= 0 {
@@ -728,8 +730,10 @@ func (s *scanner) roleNear(start, end int) Role {
 		if start-k.end > 4*roleBefore {
 			break
 		}
-		runes += utf8.RuneCountInString(t[k.end:counted])
-		counted = k.end
+		if start-k.end > roleBefore {
+			runes += utf8.RuneCountInString(t[k.end:counted])
+			counted = k.end
+		}
 		if runes > roleBefore || nl >= k.end { // too far, or a newline between
 			break
 		}
@@ -737,13 +741,24 @@ func (s *scanner) roleNear(start, end int) Role {
 			return r
 		}
 	}
+	// After the hit, the same way, as keywords start in order: the runes
+	// in t[end:counted] are counted once, and t[end:checked] has no stop.
+	runes, counted, checked := 0, end, end
 	for i := s.kwIndexBefore(end) + 1; i < len(s.kws); i++ {
 		k := s.kws[i]
 		if k.start < end {
 			continue
 		}
-		if utf8.RuneCountInString(t[end:k.start]) > roleAfter || strings.ContainsAny(t[end:k.start], "\n,;.!?，。；！？") {
+		if strings.ContainsAny(t[checked:k.start], "\n,;.!?，。；！？") {
 			break
+		}
+		checked = k.start
+		if k.start-end > roleAfter {
+			runes += utf8.RuneCountInString(t[counted:k.start])
+			counted = k.start
+			if runes > roleAfter {
+				break
+			}
 		}
 		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
 			return r

@@ -209,8 +209,10 @@ func joinVertical(s string) (string, *spanMap) {
 		} else {
 			e += i
 		}
-		line := strings.TrimSpace(s[i:e])
-		if line != "" && utf8.RuneCountInString(line) == 1 && line == s[i:e] {
+		// A line of one character has at most utf8.UTFMax bytes: longer
+		// lines are not trimmed and counted, which would walk every line.
+		line := s[i:e]
+		if e-i <= utf8.UTFMax && strings.TrimSpace(line) == line && line != "" && utf8.RuneCountInString(line) == 1 {
 			if n == 0 {
 				start = i
 			}

@@ -149,19 +149,44 @@ func Text(text string, opts Options) []Hit {
 		// A place name inside a handle, an address or a company name
 		// ("t.me/otres_boss", "hr@kaibo-group.com") is not a mention.
 		hits = tidy(hits)
-		others, reach, j := len(hits), 0, 0 // reach: the furthest end of hits[:j]
-		for _, m := range g.Find(text) {
-			for j < others && hits[j].Start < m.End {
+		places := g.Find(text)
+		kept := places[:0] // the mentions, in order, over places read
+		reach, j := 0, 0   // reach: the furthest end of hits[:j]
+		for _, m := range places {
+			for j < len(hits) && hits[j].Start < m.End {
 				reach = max(reach, hits[j].End)
 				j++
 			}
 			if reach > m.Start {
 				continue
 			}
-			hits = append(hits, Hit{Kind: KindPlace, Value: m.ID, Start: m.Start, End: m.End, Confidence: 0.8})
+			kept = append(kept, m)
 		}
+		return withPlaces(hits, kept)
 	}
 	return tidy(hits)
+}
+
+// withPlaces returns hits, which tidy has put in order, with a place hit
+// for each of places (ordered by Start, none overlapping) merged in. The
+// scanners find no places, so no hit compares equal to a place: the merge
+// gives what tidy would give for hits and places together, without
+// sorting them again.
+func withPlaces(hits []Hit, places []gazetteer.Match) []Hit {
+	i := len(hits) - 1
+	hits = slices.Grow(hits, len(places))[:len(hits)+len(places)]
+	for j, k := len(places)-1, len(hits)-1; j >= 0; k-- {
+		m := places[j]
+		p := Hit{Kind: KindPlace, Value: m.ID, Start: m.Start, End: m.End, Confidence: 0.8}
+		if i >= 0 && compareHits(&hits[i], &p) > 0 {
+			hits[k] = hits[i]
+			i--
+		} else {
+			hits[k] = p
+			j--
+		}
+	}
+	return hits
 }
 
 // tidy sorts hits and drops exact duplicates. Hits already in strict

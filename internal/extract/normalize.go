@@ -389,10 +389,7 @@ func digitPiece(s string, i, dir int) (int, int) {
 func foldStyled(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
-		for i < len(s) && !styledLead[s[i]] {
-			i = nextLead(s, i+1) // every styledLead byte leads a sequence
-		}
-		if i == len(s) {
+		if i = nextLeadIn(&styledLead, s, i); i == len(s) {
 			break
 		}
 		if !styledSecond(s, i) {
@@ -554,7 +551,7 @@ func afterSelector(s string, i int) int {
 }
 
 // styledLead marks the first bytes of the runes foldStyled changes. None
-// of them is ASCII: foldStyled's scan skips ahead with nextLead.
+// of them is ASCII: foldStyled's scan skips ahead with nextLeadIn.
 var styledLead = func() (t [256]bool) {
 	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB, 0x02B0, 0x02E2} {
 		t[string(r)[0]] = true
@@ -626,16 +623,37 @@ var invisibleLead = func() (t [256]bool) {
 // after i, or len(s).
 func nextInvisible(s string, i int) int {
 	for {
-		if i = nextLead(s, i); i == len(s) {
+		if i = nextLeadIn(&invisibleLead, s, i); i == len(s) {
 			return i
 		}
-		if invisibleLead[s[i]] {
+		if mayBeInvisible(s, i) {
 			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
 				return i
 			}
 		}
 		i++
 	}
+}
+
+// mayBeInvisible reports whether the character at s[i], whose first byte
+// is one of invisibleLead, may be invisible. Khmer and Thai share their
+// lead bytes with invisible characters, so a three-byte character is
+// first looked up in invisibleBMP as if its bytes were UTF-8, without
+// decoding it: were they not, the decoder would read U+FFFD, which is not
+// invisible either.
+func mayBeInvisible(s string, i int) bool {
+	if c := s[i]; c < 0xE0 || c >= 0xF0 || i+2 >= len(s) {
+		return true // let the decoder and invisible decide
+	}
+	r := rune3(s, i)
+	return invisibleBMP[r>>6]&(1<<(r&63)) != 0
+}
+
+// rune3 returns the rune that the three bytes at s[i] encode if they are
+// UTF-8 with a lead byte 0xE0..0xEF, which it does not check: a cheap
+// look-up key for tables of runes below U+10000, ahead of a decode.
+func rune3(s string, i int) rune {
+	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }
 
 // dropZeroWidth takes zero-width characters out from between ASCII
@@ -1604,22 +1622,28 @@ func bracketed(s string, i int) (end int, repl string) {
 	return j + 1, repl
 }
 
-// nextLead returns the index of the first byte at or after i that leads a
-// multi-byte UTF-8 sequence (0xC0 or above), or len(s). It reads eight bytes
-// at a time, so that steps looking for rare non-ASCII characters pass over
-// ASCII text and continuation bytes quickly.
-func nextLead(s string, i int) int {
+// nextLeadIn returns the index of the first byte at or after i that set
+// holds, or len(s); set holds only lead bytes (0xC0 or above). It reads
+// eight bytes at a time, so that steps looking for rare non-ASCII
+// characters pass over ASCII text and continuation bytes quickly, and it
+// looks up each lead byte among them in set without leaving the loop:
+// Thai, Khmer and Chinese text has a lead byte every three bytes, few of
+// which those steps want.
+func nextLeadIn(set *[256]bool, s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		b := s[i : i+8]
 		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		// The top bit of byte k of m is set when bits 7 and 6 of byte k
-		// of v are: bit 6 moves up to bit 7, bit 7 up into the next byte.
-		if m := v & (v << 1) & 0x8080808080808080; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		// of v are (a lead byte): bit 6 moves up to bit 7, bit 7 up into
+		// the next byte.
+		for m := v & (v << 1) & 0x8080808080808080; m != 0; m &= m - 1 {
+			if k := bits.TrailingZeros64(m) / 8; set[b[k]] {
+				return i + k
+			}
 		}
 	}
-	for i < len(s) && s[i] < 0xC0 {
+	for i < len(s) && !set[s[i]] {
 		i++
 	}
 	return i

@@ -37,10 +37,16 @@ func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD6 }
 // nextCyrGreek returns the index of the first byte at or after i that
 // isCyrGreek, or len(s).
 func nextCyrGreek(s string, i int) int {
-	for i = nextLead(s, i); i < len(s) && !isCyrGreek(s[i]); i = nextLead(s, i+1) {
-	}
-	return i
+	return nextLeadIn(&cyrGreekLead, s, i)
 }
+
+// cyrGreekLead marks the bytes that isCyrGreek, for nextLeadIn.
+var cyrGreekLead = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isCyrGreek(byte(c))
+	}
+	return t
+}()
 
 // foldConfusables replaces look-alike Cyrillic and Greek letters by Latin
 // ones inside a token (a run of ASCII letters, digits, '_' and Cyrillic or
@@ -556,7 +562,7 @@ func mayBeUnitRune(s string, i int) bool {
 	if c >= 0xF0 || c < 0xE0 || i+2 >= len(s) {
 		return true // let unitAt decide (a two- or four-byte rune)
 	}
-	r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+	r := rune3(s, i)
 	return unitRunes[r>>6]&(1<<(r&63)) != 0
 }
 
@@ -1391,11 +1397,22 @@ const minSpacedLetters = 6
 func closeSpaces(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		// Every case below needs a space, 'm' or '@' at i, or a space
-		// after it: skip the bytes that have neither.
-		for i+1 < len(s) && !closeStarts[s[i]] && s[i+1] != ' ' {
-			i++
+		// Every case below needs a byte of closeStarts at i, or a space
+		// after it: skip the bytes that have neither. A space is one of
+		// closeStarts, so the scan looks for the next of them alone and
+		// stops before it when it is a space. (Past the last of them, no
+		// case applies.)
+		q := i
+		for q < len(s) && !closeStarts[s[q]] {
+			q++
 		}
+		if q == len(s) {
+			break
+		}
+		if s[q] == ' ' && q > i {
+			q--
+		}
+		i = q
 		c := s[i]
 		if c == ' ' && i > 2 && s[i-1] >= 0x80 && spacedHan(s, i) {
 			// "微 信 ： w x _ 8 8": Chinese characters set apart one by one.

@@ -40,6 +40,7 @@ package extract
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -257,6 +258,7 @@ type scanner struct {
 	claims    []span // parts of t already taken by a hit, by start
 	maxClaim  int    // length of the longest claim
 	claimHint int    // the last answer of claimsBefore
+	kwHint    int    // the last answer of kwIndexBefore, plus one
 	hitSpans  []span // see inHit
 }
 
@@ -335,9 +337,25 @@ func (s *scanner) claimsBefore(end int) int {
 			return i
 		}
 	}
-	i, _ = slices.BinarySearchFunc(c, end, func(c span, e int) int { return c.start - e })
+	i = spansBefore(c, end)
 	s.claimHint = i
 	return i
+}
+
+// spansBefore returns the number of spans of sp (ordered by start) that
+// start before v: a binary search written out, which costs less than
+// slices.BinarySearchFunc's call of a closure at every step.
+func spansBefore(sp []span, v int) int {
+	lo, hi := 0, len(sp)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if sp[h].start < v {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // mapped returns the hits with spans converted to offsets in the input.
@@ -407,6 +425,56 @@ var alnum = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// A charSet is a set of characters to look for in a text: the ASCII ones
+// in a table, the others by their UTF-8 bytes. It answers what
+// strings.ContainsAny does without decoding the text rune by rune (which,
+// with a set that is not all ASCII, ContainsAny does).
+type charSet struct {
+	ascii [utf8.RuneSelf]bool
+	lead  [256]bool // the first bytes of wide
+	wide  []string  // the characters that are not ASCII
+}
+
+// newCharSet returns the set of the characters of chars, valid UTF-8
+// without U+FFFD.
+func newCharSet(chars string) *charSet {
+	cs := &charSet{}
+	for _, r := range chars {
+		if r < utf8.RuneSelf {
+			cs.ascii[r] = true
+			continue
+		}
+		c := string(r)
+		cs.lead[c[0]] = true
+		cs.wide = append(cs.wide, c)
+	}
+	return cs
+}
+
+// in reports whether s holds one of the characters of cs. A lead byte
+// starts a character wherever it stands, and bytes that are not UTF-8
+// decode to U+FFFD, which no set holds: comparing bytes at the lead bytes
+// finds what decoding would.
+func (cs *charSet) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if cs.ascii[c] {
+				return true
+			}
+			continue
+		}
+		if cs.lead[c] {
+			for _, w := range cs.wide {
+				if strings.HasPrefix(s[i:], w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // at returns t[i], or 0 outside t.
 func at(t string, i int) byte {

@@ -267,3 +267,55 @@ func TestRoleReach(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleReachAfter covers roleNear's count of the runes between an
+// identifier and a role keyword after it, made a piece at a time between
+// the keywords on the way, and its look for a clause's end.
+func TestRoleReachAfter(t *testing.T) {
+	phone := "+85512345678"
+	tests := []struct {
+		gap  string
+		want Role
+	}{
+		{" ", RoleRecruiter},
+		{" " + strings.Repeat("中", roleAfter-2) + " ", RoleRecruiter},    // 30 runes
+		{" " + strings.Repeat("中", roleAfter-1) + " ", RoleNone},         // 31 runes
+		{" wa " + strings.Repeat("-", roleAfter-5) + " ", RoleRecruiter}, // 30 runes, a keyword among them
+		{" wa " + strings.Repeat("-", roleAfter-4) + " ", RoleNone},
+		{" wa 中。", RoleNone},
+		{" 中，", RoleNone},
+		{" \xef\xbc", RoleRecruiter}, // a full-width comma cut short is no comma
+	}
+	for _, tt := range tests {
+		text := phone + tt.gap + "recruiter"
+		var got []Role
+		for _, h := range Text(text, Options{Region: "KH"}) {
+			if h.Kind == KindPhone {
+				got = append(got, h.Role)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("Text(%q): phone roles %v, want %q", text, got, tt.want)
+		}
+	}
+}
+
+// TestCharSet compares charSet.in with strings.ContainsAny, on text with
+// the set's characters whole, cut short and among bytes that are not
+// UTF-8.
+func TestCharSet(t *testing.T) {
+	const chars = "\n,;.!?，。；！？"
+	cs := newCharSet(chars)
+	pieces := []string{"a", " ", "中", "，", "。", "\xef\xbc", "\xbc\x8c", "\xe3\x80", "\x82", "\xff", ".", "\n", "é", "！", "?"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cs.in(s), strings.ContainsAny(s, chars); got != want {
+			t.Fatalf("in(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -21,6 +21,15 @@ var labelGapWords = []string{
 	"ไอดี", // "วีแชท ไอดี chen_boss": Thai "ID"
 }
 
+// labelGapByFirst holds labelGapWords by their first byte, each list in
+// labelGapWords' order: skipLabelGap tries only the words that may match.
+var labelGapByFirst = func() (t [256][]string) {
+	for _, w := range labelGapWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
 // softGapWords may stand between a label and its value too, but say
 // less than a colon: "WhatsApp me on 097…" names the account, "contacted
 // her on LINE at work" names none (a plain word after one of these is no
@@ -88,7 +97,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			continue
 		}
 		matched := false
-		for _, w := range labelGapWords {
+		for _, w := range labelGapByFirst[t[p]] {
 			if strings.HasPrefix(t[p:], w) {
 				e := p + len(w)
 				if isLetter(w[len(w)-1]) && e < len(t) && isAlnum(t[e]) {
@@ -683,6 +692,10 @@ const (
 	roleAfter  = 30
 )
 
+// roleStops end the clause in which a role keyword after a hit tells its
+// role.
+var roleStops = newCharSet("\n,;.!?，。；！？")
+
 // roles gives each hit the role of the nearest role keyword before it on the
 // same line, or else shortly after it; wallets, IBANs and bank accounts
 // default to payment.
@@ -749,7 +762,7 @@ func (s *scanner) roleNear(start, end int) Role {
 		if k.start < end {
 			continue
 		}
-		if strings.ContainsAny(t[checked:k.start], "\n,;.!?，。；！？") {
+		if roleStops.in(t[checked:k.start]) {
 			break
 		}
 		checked = k.start
@@ -770,7 +783,7 @@ func (s *scanner) roleNear(start, end int) Role {
 // inHit reports whether pos lies inside a hit; roles sets up hitSpans,
 // sorted by start with ends replaced by their running maximum.
 func (s *scanner) inHit(pos int) bool {
-	i, _ := slices.BinarySearchFunc(s.hitSpans, pos+1, func(sp span, p int) int { return sp.start - p })
+	i := spansBefore(s.hitSpans, pos+1)
 	return i > 0 && s.hitSpans[i-1].end > pos
 }
 

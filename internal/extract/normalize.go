@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math/bits"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,7 +27,7 @@ type spanMap struct{ segs []seg }
 
 // start maps a span start: inside a rewrite, the start of its source.
 func (m *spanMap) start(v int) int {
-	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs > v }) - 1
+	i := m.segsBefore(v+1) - 1
 	if i < 0 {
 		return v
 	}
@@ -41,7 +40,7 @@ func (m *spanMap) start(v int) int {
 
 // end maps an exclusive span end: inside a rewrite, the end of its source.
 func (m *spanMap) end(v int) int {
-	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs >= v }) - 1
+	i := m.segsBefore(v) - 1
 	if i < 0 {
 		return v
 	}
@@ -53,6 +52,22 @@ func (m *spanMap) end(v int) int {
 		return g.se
 	}
 	return g.se + v - g.ve
+}
+
+// segsBefore returns the number of segs that start before view offset v
+// (they are in order): a binary search written out, which costs less than
+// sort.Search's call of a closure at every step.
+func (m *spanMap) segsBefore(v int) int {
+	lo, hi := 0, len(m.segs)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if m.segs[h].vs < v {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // rewriter builds a rewritten copy of src lazily: nothing is allocated until

@@ -272,7 +272,7 @@ type span struct {
 func (s *scanner) init(text, region string) {
 	s.src, s.region = text, upperASCII(region)
 	s.t, s.maps = view(text)
-	if len(s.t) > 4096 { // short texts grow their few slices as they go
+	if len(s.t) > 4096 { // short texts make their few slices as they go
 		// The development corpus, as one text, has a keyword every 53
 		// bytes and a hit every 76, places included.
 		s.kws = make([]keyword, 0, len(s.t)/48)
@@ -281,9 +281,28 @@ func (s *scanner) init(text, region string) {
 	}
 }
 
+// Capacities of the slices a short text's scanner makes at its first
+// keyword, hit and claim: as many as most snippets of the development
+// corpus need (a chat message or an ad has up to four keywords and one
+// or two hits), so that one allocation is made where growing them from
+// nothing made two or three, for about as many bytes.
+const (
+	shortKeywords = 4
+	shortHits     = 2
+	shortClaims   = 2
+)
+
 func (s *scanner) add(h Hit) {
-	s.hits = append(s.hits, h)
+	s.addHit(h)
 	s.claim(h.Start, h.End, h.Kind)
+}
+
+// addHit appends h to the hits without claiming its span.
+func (s *scanner) addHit(h Hit) {
+	if s.hits == nil {
+		s.hits = make([]Hit, 0, shortHits)
+	}
+	s.hits = append(s.hits, h)
 }
 
 // claim records that [start, end) is taken, keeping claims sorted by start.
@@ -292,6 +311,9 @@ func (s *scanner) claim(start, end int, kind Kind) {
 	i := len(s.claims)
 	for i > 0 && s.claims[i-1].start > start {
 		i--
+	}
+	if s.claims == nil {
+		s.claims = make([]span, 0, shortClaims)
 	}
 	s.claims = slices.Insert(s.claims, i, span{start, end, kind})
 	s.maxClaim = max(s.maxClaim, end-start)

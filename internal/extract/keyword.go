@@ -342,6 +342,9 @@ func (s *scanner) keywords() {
 			continue
 		}
 		k := keywordList[entry]
+		if s.kws == nil {
+			s.kws = make([]keyword, 0, shortKeywords)
+		}
 		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, entry: int32(entry)})
 		i = end
 	}

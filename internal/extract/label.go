@@ -564,7 +564,7 @@ func (s *scanner) companyHit(start, end int, name string) {
 	if v == "" || !utf8.ValidString(v) {
 		return
 	}
-	s.hits = append(s.hits, Hit{Kind: KindCompany, Value: v, Start: start, End: end, Confidence: 0.6})
+	s.addHit(Hit{Kind: KindCompany, Value: v, Start: start, End: end, Confidence: 0.6})
 }
 
 // companyEnglish reads capitalised words backwards from a legal form:

@@ -645,13 +645,13 @@ func (s *scanner) phones() {
 			v = "" // a parcel's tracking number
 		}
 		if v != "" && !s.claimed(start, end) {
-			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
+			s.addHit(Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
 			k, ok := s.kwBefore(start, kwAccounts, 60, s.labelGap)
 			if !ok {
 				k, ok = s.accountLabelAfter(end)
 			}
 			if !ok && gluedLabel(t, start)&kwWhatsApp != 0 {
-				s.hits = append(s.hits, Hit{Kind: KindWhatsApp, Value: v, Start: start, End: end, Confidence: conf})
+				s.addHit(Hit{Kind: KindWhatsApp, Value: v, Start: start, End: end, Confidence: conf})
 			}
 			for ok {
 				kind := KindWhatsApp
@@ -661,7 +661,7 @@ func (s *scanner) phones() {
 				case k.class&kwLine != 0:
 					kind = KindLine
 				}
-				s.hits = append(s.hits, Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
+				s.addHit(Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
 				// "Line/WA: 09…": each label joined by '/' names an account.
 				k, ok = s.joinedLabelBefore(k)
 			}

@@ -259,7 +259,6 @@ type scanner struct {
 	maxClaim  int    // length of the longest claim
 	claimHint int    // the last answer of claimsBefore
 	kwHint    int    // the last answer of kwIndexBefore, plus one
-	hitSpans  []span // see inHit
 }
 
 // span is a part of the view taken by a hit of some kind.

@@ -700,21 +700,27 @@ var roleStops = newCharSet("\n,;.!?，。；！？")
 // same line, or else shortly after it; wallets, IBANs and bank accounts
 // default to payment.
 func (s *scanner) roles() {
-	// Words inside identifiers ("t.me/jobs_asia") tell no role.
-	s.hitSpans = make([]span, len(s.hits))
-	for i, h := range s.hits {
-		s.hitSpans[i] = span{start: h.Start, end: h.End}
+	// Words inside identifiers ("t.me/jobs_asia") tell no role: inHit
+	// reads the hits' spans, sorted by start with ends replaced by their
+	// running maximum. A snippet's few fit in an array on the stack.
+	var few [8]span
+	spans := few[:0]
+	if len(s.hits) > len(few) {
+		spans = make([]span, 0, len(s.hits))
 	}
-	slices.SortFunc(s.hitSpans, func(a, b span) int { return a.start - b.start })
-	for i := 1; i < len(s.hitSpans); i++ {
-		s.hitSpans[i].end = max(s.hitSpans[i].end, s.hitSpans[i-1].end) // running maximum
+	for _, h := range s.hits {
+		spans = append(spans, span{start: h.Start, end: h.End})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(spans); i++ {
+		spans[i].end = max(spans[i].end, spans[i-1].end) // running maximum
 	}
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.Kind == KindPlace || h.Kind == KindCompany {
 			continue
 		}
-		if r := s.roleNear(h.Start, h.End); r != RoleNone {
+		if r := s.roleNear(h.Start, h.End, spans); r != RoleNone {
 			h.Role = r
 			continue
 		}
@@ -725,7 +731,9 @@ func (s *scanner) roles() {
 	}
 }
 
-func (s *scanner) roleNear(start, end int) Role {
+// roleNear returns the role told by the keywords around the hit at
+// [start, end); hits are the spans inHit reads.
+func (s *scanner) roleNear(start, end int, hits []span) Role {
 	t := s.t
 	// Keywords end in order and at rune starts, so the runes between each
 	// and start are counted a piece at a time, and the last newline in
@@ -750,7 +758,7 @@ func (s *scanner) roleNear(start, end int) Role {
 		if runes > roleBefore || nl >= k.end { // too far, or a newline between
 			break
 		}
-		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+		if r := roleOf(k.class); r != RoleNone && !inHit(hits, k.start) {
 			return r
 		}
 	}
@@ -773,18 +781,18 @@ func (s *scanner) roleNear(start, end int) Role {
 				break
 			}
 		}
-		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+		if r := roleOf(k.class); r != RoleNone && !inHit(hits, k.start) {
 			return r
 		}
 	}
 	return RoleNone
 }
 
-// inHit reports whether pos lies inside a hit; roles sets up hitSpans,
-// sorted by start with ends replaced by their running maximum.
-func (s *scanner) inHit(pos int) bool {
-	i := spansBefore(s.hitSpans, pos+1)
-	return i > 0 && s.hitSpans[i-1].end > pos
+// inHit reports whether pos lies inside one of hits, sorted by start
+// with ends replaced by their running maximum (roles makes them).
+func inHit(hits []span, pos int) bool {
+	i := spansBefore(hits, pos+1)
+	return i > 0 && hits[i-1].end > pos
 }
 
 func roleOf(c kwClass) Role {

@@ -687,8 +687,13 @@ const (
 // decides what the digits are.
 func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
-	var buf []byte
-	var cuts []int // lengths of buf where a separator stood
+	// A run's digits and cuts: a run stops past maxSpelledDigits digits,
+	// so the arrays on the stack hold nearly every run, and only a longer
+	// one (a repeat word's digits at the end) makes buf grow on the heap.
+	var digits [2 * maxSpelledDigits]byte
+	var seps [maxSpelledDigits]int
+	buf := digits[:0]
+	cuts := seps[:0] // lengths of buf where a separator stood
 	for i := 0; i < len(s); {
 		for i < len(s) && unitClass[s[i]] == classOther {
 			i++

@@ -476,20 +476,22 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: '1', end: i + 1, kind: unitWord}
 			}
 		}
-		j := i + 1 // "SS6l": a run of them, as of l and I
-		for j < len(s) && j-i < 3 && (s[j] == 'Z' || s[j] == 'S' || s[j] == 'B') {
-			j++
-		}
-		if (c == 'Z' || c == 'S' || c == 'B') && (j > i+1 || !letterAt(s, i+1)) && !letterAt(s, j) && (glued || isDigit(at(s, j))) {
-			// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
-			d := byte('8')
-			switch c {
-			case 'Z':
-				d = '2'
-			case 'S':
-				d = '5'
+		if c == 'Z' || c == 'S' || c == 'B' {
+			j := i + 1 // "SS6l": a run of them, as of l and I
+			for j < len(s) && j-i < 3 && (s[j] == 'Z' || s[j] == 'S' || s[j] == 'B') {
+				j++
 			}
-			return digitUnit{d: d, end: i + 1, kind: unitWord}
+			if (j > i+1 || !letterAt(s, i+1)) && !letterAt(s, j) && (glued || isDigit(at(s, j))) {
+				// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
+				d := byte('8')
+				switch c {
+				case 'Z':
+					d = '2'
+				case 'S':
+					d = '5'
+				}
+				return digitUnit{d: d, end: i + 1, kind: unitWord}
+			}
 		}
 		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
 			return digitUnit{}
@@ -744,17 +746,19 @@ func spellDigits(s string) (string, *spanMap) {
 				u = nu
 			}
 			buf = append(buf, u.d)
-			if e := tensWord(s, u.end); e > u.end && u.kind == unitWord {
-				// Indonesian and Malay tens: "enam puluh dua" is 62 (a
-				// country code read out), "enam puluh," 60.
-				if nu, spaced := nextUnit(s, e); nu.kind == unitWord && nu.d != '0' && spaced && s[e:nextStart(s, e)] == " " {
-					buf = append(buf, nu.d)
-					u.end = nu.end
-				} else {
-					buf = append(buf, '0')
-					u.end = e
+			// Indonesian and Malay tens after a number word: "enam puluh dua"
+			// is 62 (a country code read out), "enam puluh," 60.
+			if u.kind == unitWord {
+				if e := tensWord(s, u.end); e > u.end {
+					if nu, spaced := nextUnit(s, e); nu.kind == unitWord && nu.d != '0' && spaced && s[e:nextStart(s, e)] == " " {
+						buf = append(buf, nu.d)
+						u.end = nu.end
+					} else {
+						buf = append(buf, '0')
+						u.end = e
+					}
+					special++
 				}
-				special++
 			}
 			if u.kind == unitASCII {
 				group++

@@ -615,9 +615,11 @@ func (s *scanner) phones() {
 	t := s.t
 	var run phoneRun
 	for i := 0; i < len(t); {
-		if !phoneStart[t[i]] {
-			i++
-			continue
+		for i < len(t) && !phoneStart[t[i]] {
+			i++ // in a loop of its own: the scan passes over most bytes here
+		}
+		if i == len(t) {
+			break
 		}
 		if t[i] >= 0xE0 {
 			if i+1 < len(t) && !nativeDigitSecond[t[i+1]] {

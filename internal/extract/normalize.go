@@ -1072,7 +1072,7 @@ func deobfuscate(s string) (string, *spanMap) {
 			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
 				continue
 			}
-			if c == ' ' && platformNoDot(s, i) {
+			if c == ' ' && at(s, i+1)|0x20 == 'c' && platformNoDot(s, i) { // "com/" follows
 				w.replace(i, i+1, ".") // "facebook com/groups/…": the dot left out
 				continue
 			}

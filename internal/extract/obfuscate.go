@@ -1418,8 +1418,8 @@ func closeSpaces(s string) (string, *spanMap) {
 		if q == len(s) {
 			break
 		}
-		if s[q] == ' ' && q > i {
-			q--
+		if s[q] == ' ' && q > i && !closeNothing(s, q-1) {
+			q-- // the byte before a space, unless no case applies there
 		}
 		i = q
 		c := s[i]

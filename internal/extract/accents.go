@@ -22,7 +22,7 @@ const maxAccentToken = 64
 // stay as written, so labels ("gọi", "số") still read.
 func foldAccents(s string) (string, *spanMap) {
 	var w *rewriter
-	for i := nextLeadIn(&accentLead, s, 0); i < len(s); i = nextLeadIn(&accentLead, s, i) {
+	for i := nextLeadIn(accentLeads, s, 0); i < len(s); i = nextLeadIn(accentLeads, s, i) {
 		if !accentSecond(s, i) {
 			i++ // nextLeadIn passes over the rest of the character
 			continue
@@ -104,6 +104,12 @@ var accentLead = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// accentLeads is accentLead with the second bytes accentSecond lets
+// through.
+var accentLeads = newLeadSet(&accentLead, func(c0, c1 byte) bool {
+	return accentSecond(string([]byte{c0, c1}), 0)
+})
 
 // accentSecond looks past the lead byte at s[i] for the three lead bytes
 // that accentFold's marks share with much else, Khmer and Vietnamese

@@ -319,3 +319,48 @@ func TestCharSet(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadSets checks that nextLeadIn, with the two-byte filter of each
+// view step's leadSet, stops at every character the step acts on:
+// styled, accented, invisible, Cyrillic and Greek ones among Khmer, Thai
+// and Chinese text, whole and cut short.
+func TestLeadSets(t *testing.T) {
+	wants := []struct {
+		name string
+		set  *leadSet
+		want func(s string, i int) bool // the step's own test at a lead byte
+	}{
+		{"styled", styledLeads, func(s string, i int) bool { return styledLead[s[i]] && styledSecond(s, i) }},
+		{"accent", accentLeads, func(s string, i int) bool {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			_, ok := accentFold(r)
+			return accentLead[s[i]] && ok
+		}},
+		{"invisible", invisibleLeads, func(s string, i int) bool {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			return invisible(r)
+		}},
+		{"cyrGreek", cyrGreekLeads, func(s string, i int) bool { return isCyrGreek(s[i]) }},
+	}
+	pieces := []string{"a", " ", "ក", "ស្រុក", "ไทย", "中文", "\u17b4", "\u200b", "\u00ad", "\u3164", "é", "ı", "\u0301", "\u1dc0",
+		"\u20d0", "\ufe20", "𝐚", "⁵", "₆", "•", "ᴀ", "ʟ", "🇦", "⟨", "【", "\u0332", "ο", "а", "\xe1", "\xe1\x9e", "\xe2\x80", "\xf0\x9f", "\xff"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		for _, w := range wants {
+			stops := map[int]bool{}
+			for i := nextLeadIn(w.set, s, 0); i < len(s); i = nextLeadIn(w.set, s, i+1) {
+				stops[i] = true
+			}
+			for i := 0; i < len(s); i++ {
+				if s[i] >= 0xC0 && w.want(s, i) && !stops[i] {
+					t.Fatalf("%s: nextLeadIn passes over %q at %d in %q", w.name, s[i:], i, s)
+				}
+			}
+		}
+	}
+}

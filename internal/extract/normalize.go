@@ -408,7 +408,7 @@ func digitPiece(s string, i, dir int) (int, int) {
 func foldStyled(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
-		if i = nextLeadIn(&styledLead, s, i); i == len(s) {
+		if i = nextLeadIn(styledLeads, s, i); i == len(s) {
 			break
 		}
 		if !styledSecond(s, i) {
@@ -586,6 +586,17 @@ var styledLead = func() (t [256]bool) {
 	return t
 }()
 
+// styledLeads is styledLead with the second bytes styledSecond may let
+// through (for any third byte).
+var styledLeads = newLeadSet(&styledLead, func(c0, c1 byte) bool {
+	for c2 := 0x80; c2 < 0xC0; c2++ {
+		if styledSecond(string([]byte{c0, c1, byte(c2)}), 0) {
+			return true
+		}
+	}
+	return false
+})
+
 // Invisible characters are slipped into a handle, a host or an address to
 // break a filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
 // "boss\u00ad_tran88", a joiner in "@man\u200dila_recruit", U+2062 in
@@ -638,11 +649,20 @@ var invisibleLead = func() (t [256]bool) {
 	return t
 }()
 
+// invisibleLeads is invisibleLead with, for a three-byte character, the
+// second bytes of the blocks of 64 that hold an invisible character.
+var invisibleLeads = newLeadSet(&invisibleLead, func(c0, c1 byte) bool {
+	if c0 < 0xE0 || c0 >= 0xF0 {
+		return true
+	}
+	return invisibleBMP[rune3(string([]byte{c0, c1, 0x80}), 0)>>6] != 0
+})
+
 // nextInvisible returns the index of the first invisible character at or
 // after i, or len(s).
 func nextInvisible(s string, i int) int {
 	for {
-		if i = nextLeadIn(&invisibleLead, s, i); i == len(s) {
+		if i = nextLeadIn(invisibleLeads, s, i); i == len(s) {
 			return i
 		}
 		if mayBeInvisible(s, i) {
@@ -1641,14 +1661,58 @@ func bracketed(s string, i int) (end int, repl string) {
 	return j + 1, repl
 }
 
-// nextLeadIn returns the index of the first byte at or after i that set
-// holds, or len(s); set holds only lead bytes (0xC0 or above). It reads
-// eight bytes at a time, so that steps looking for rare non-ASCII
-// characters pass over ASCII text and continuation bytes quickly, and it
-// looks up each lead byte among them in set without leaving the loop:
-// Thai, Khmer and Chinese text has a lead byte every three bytes, few of
-// which those steps want.
-func nextLeadIn(set *[256]bool, s string, i int) int {
+// A leadSet holds the beginnings of the multi-byte characters a view
+// step looks for: for each lead byte, a bit for the low six bits of each
+// second byte that may follow it (none for a lead byte it does not want).
+// Two bytes tell a character's block: the Khmer, Thai or Chinese
+// characters that share their lead byte with those the step wants mostly
+// differ in the second.
+type leadSet [256]uint64
+
+// newLeadSet returns the set of the lead bytes in lead, each with the
+// second bytes for which second(c0, c1) may be true; second may be true
+// for more than the step wants (the step looks again), never for less.
+func newLeadSet(lead *[256]bool, second func(c0, c1 byte) bool) *leadSet {
+	var ls leadSet
+	for c0 := 0xC0; c0 < 0x100; c0++ {
+		if !lead[c0] {
+			continue
+		}
+		for c1 := 0x80; c1 < 0xC0; c1++ {
+			if second(byte(c0), byte(c1)) {
+				ls[c0] |= 1 << (c1 & 63)
+			}
+		}
+	}
+	for c0 := range 0xC0 {
+		if lead[c0] {
+			panic("extract: a leadSet's byte leads no sequence")
+		}
+	}
+	return &ls
+}
+
+// anySecond is newLeadSet's second for a step that wants every
+// character of its lead bytes.
+func anySecond(c0, c1 byte) bool { return true }
+
+// has reports whether ls may want the character whose lead byte is
+// s[i]: its second byte is one ls holds, or there is none (so that the
+// step itself looks at a sequence cut short). A second byte that is no
+// continuation byte may pass too; the step reads no character there.
+func (ls *leadSet) has(s string, i int) bool {
+	m := ls[s[i]]
+	return m != 0 && (i+1 >= len(s) || m&(1<<(s[i+1]&63)) != 0)
+}
+
+// nextLeadIn returns the index of the first lead byte (0xC0 or above)
+// at or after i that set may want, or len(s). It reads eight bytes at a
+// time, so that steps looking for rare non-ASCII characters pass over
+// ASCII text and continuation bytes quickly, and it looks up each lead
+// byte among them in set without leaving the loop: Thai, Khmer and
+// Chinese text has a lead byte every three bytes, few of which those
+// steps want.
+func nextLeadIn(set *leadSet, s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		b := s[i : i+8]
 		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
@@ -1657,13 +1721,15 @@ func nextLeadIn(set *[256]bool, s string, i int) int {
 		// of v are (a lead byte): bit 6 moves up to bit 7, bit 7 up into
 		// the next byte.
 		for m := v & (v << 1) & 0x8080808080808080; m != 0; m &= m - 1 {
-			if k := bits.TrailingZeros64(m) / 8; set[b[k]] {
+			if k := bits.TrailingZeros64(m) / 8; set.has(s, i+k) {
 				return i + k
 			}
 		}
 	}
-	for i < len(s) && !set[s[i]] {
-		i++
+	for ; i < len(s); i++ {
+		if s[i] >= 0xC0 && set.has(s, i) {
+			return i
+		}
 	}
 	return i
 }

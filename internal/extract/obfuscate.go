@@ -37,15 +37,17 @@ func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD6 }
 // nextCyrGreek returns the index of the first byte at or after i that
 // isCyrGreek, or len(s).
 func nextCyrGreek(s string, i int) int {
-	return nextLeadIn(&cyrGreekLead, s, i)
+	return nextLeadIn(cyrGreekLeads, s, i)
 }
 
-// cyrGreekLead marks the bytes that isCyrGreek, for nextLeadIn.
-var cyrGreekLead = func() (t [256]bool) {
-	for c := range t {
-		t[c] = isCyrGreek(byte(c))
+// cyrGreekLeads holds the two-byte characters that isCyrGreek, for
+// nextLeadIn.
+var cyrGreekLeads = func() *leadSet {
+	var lead [256]bool
+	for c := range lead {
+		lead[c] = isCyrGreek(byte(c))
 	}
-	return t
+	return newLeadSet(&lead, anySecond)
 }()
 
 // foldConfusables replaces look-alike Cyrillic and Greek letters by Latin

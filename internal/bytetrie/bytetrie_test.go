@@ -53,4 +53,15 @@ func TestHash6(t *testing.T) {
 	if bytetrie.Hash6("ស្រុកក") == bytetrie.Hash6("西港abc") {
 		t.Log("collision (allowed, but unlikely for these)")
 	}
+	// The hash of the six bytes as one little-endian number, whatever
+	// loads read them.
+	for _, s := range []string{"西港abc", "ស្រុកក", "abcdef", "\xff\x00\x80\x7f\x01\xfe", "telegram"} {
+		var v uint64
+		for i := 5; i >= 0; i-- {
+			v = v<<8 | uint64(s[i])
+		}
+		if got, want := bytetrie.Hash6(s), uint16((v*0x9E3779B97F4A7C15)>>48); got != want {
+			t.Errorf("Hash6(%q) = %#x, want %#x", s, got, want)
+		}
+	}
 }

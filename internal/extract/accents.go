@@ -22,9 +22,9 @@ const maxAccentToken = 64
 // stay as written, so labels ("gọi", "số") still read.
 func foldAccents(s string) (string, *spanMap) {
 	var w *rewriter
-	for i := nextLead(s, 0); i < len(s); i = nextLead(s, i) {
-		if !accentLead[s[i]] {
-			i++
+	for i := nextLeadIn(accentLeads, s, 0); i < len(s); i = nextLeadIn(accentLeads, s, i) {
+		if !accentSecond(s, i) {
+			i++ // nextLeadIn passes over the rest of the character
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -104,6 +104,29 @@ var accentLead = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// accentLeads is accentLead with the second bytes accentSecond lets
+// through.
+var accentLeads = newLeadSet(&accentLead, func(c0, c1 byte) bool {
+	return accentSecond(string([]byte{c0, c1}), 0)
+})
+
+// accentSecond looks past the lead byte at s[i] for the three lead bytes
+// that accentFold's marks share with much else, Khmer and Vietnamese
+// letters (E1) above all: only the second bytes of the blocks of marks
+// can start a rune that accentFold folds.
+func accentSecond(s string, i int) bool {
+	c1 := at(s, i+1)
+	switch s[i] {
+	case 0xE1:
+		return c1 == 0xAA || c1 == 0xAB || c1 == 0xB7 // U+1A80…U+1AFF, U+1DC0…U+1DFF
+	case 0xE2:
+		return c1 == 0x83 // U+20C0…U+20FF
+	case 0xEF:
+		return c1 == 0xB8 // U+FE00…U+FE3F
+	}
+	return true
+}
 
 // tokenBounds returns the run around s[i] without spaces, brackets, quotes
 // or commas; false when it is longer than maxAccentToken bytes on a side

@@ -40,6 +40,7 @@ package extract
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -149,19 +150,44 @@ func Text(text string, opts Options) []Hit {
 		// A place name inside a handle, an address or a company name
 		// ("t.me/otres_boss", "hr@kaibo-group.com") is not a mention.
 		hits = tidy(hits)
-		others, reach, j := len(hits), 0, 0 // reach: the furthest end of hits[:j]
-		for _, m := range g.Find(text) {
-			for j < others && hits[j].Start < m.End {
+		places := g.Find(text)
+		kept := places[:0] // the mentions, in order, over places read
+		reach, j := 0, 0   // reach: the furthest end of hits[:j]
+		for _, m := range places {
+			for j < len(hits) && hits[j].Start < m.End {
 				reach = max(reach, hits[j].End)
 				j++
 			}
 			if reach > m.Start {
 				continue
 			}
-			hits = append(hits, Hit{Kind: KindPlace, Value: m.ID, Start: m.Start, End: m.End, Confidence: 0.8})
+			kept = append(kept, m)
 		}
+		return withPlaces(hits, kept)
 	}
 	return tidy(hits)
+}
+
+// withPlaces returns hits, which tidy has put in order, with a place hit
+// for each of places (ordered by Start, none overlapping) merged in. The
+// scanners find no places, so no hit compares equal to a place: the merge
+// gives what tidy would give for hits and places together, without
+// sorting them again.
+func withPlaces(hits []Hit, places []gazetteer.Match) []Hit {
+	i := len(hits) - 1
+	hits = slices.Grow(hits, len(places))[:len(hits)+len(places)]
+	for j, k := len(places)-1, len(hits)-1; j >= 0; k-- {
+		m := places[j]
+		p := Hit{Kind: KindPlace, Value: m.ID, Start: m.Start, End: m.End, Confidence: 0.8}
+		if i >= 0 && compareHits(&hits[i], &p) > 0 {
+			hits[k] = hits[i]
+			i--
+		} else {
+			hits[k] = p
+			j--
+		}
+	}
+	return hits
 }
 
 // tidy sorts hits and drops exact duplicates. Hits already in strict
@@ -232,7 +258,7 @@ type scanner struct {
 	claims    []span // parts of t already taken by a hit, by start
 	maxClaim  int    // length of the longest claim
 	claimHint int    // the last answer of claimsBefore
-	hitSpans  []span // see inHit
+	kwHint    int    // the last answer of kwIndexBefore, plus one
 }
 
 // span is a part of the view taken by a hit of some kind.
@@ -245,7 +271,7 @@ type span struct {
 func (s *scanner) init(text, region string) {
 	s.src, s.region = text, upperASCII(region)
 	s.t, s.maps = view(text)
-	if len(s.t) > 4096 { // short texts grow their few slices as they go
+	if len(s.t) > 4096 { // short texts make their few slices as they go
 		// The development corpus, as one text, has a keyword every 53
 		// bytes and a hit every 76, places included.
 		s.kws = make([]keyword, 0, len(s.t)/48)
@@ -254,9 +280,28 @@ func (s *scanner) init(text, region string) {
 	}
 }
 
+// Capacities of the slices a short text's scanner makes at its first
+// keyword, hit and claim: as many as most snippets of the development
+// corpus need (a chat message or an ad has up to four keywords and one
+// or two hits), so that one allocation is made where growing them from
+// nothing made two or three, for about as many bytes.
+const (
+	shortKeywords = 4
+	shortHits     = 2
+	shortClaims   = 2
+)
+
 func (s *scanner) add(h Hit) {
-	s.hits = append(s.hits, h)
+	s.addHit(h)
 	s.claim(h.Start, h.End, h.Kind)
+}
+
+// addHit appends h to the hits without claiming its span.
+func (s *scanner) addHit(h Hit) {
+	if s.hits == nil {
+		s.hits = make([]Hit, 0, shortHits)
+	}
+	s.hits = append(s.hits, h)
 }
 
 // claim records that [start, end) is taken, keeping claims sorted by start.
@@ -265,6 +310,9 @@ func (s *scanner) claim(start, end int, kind Kind) {
 	i := len(s.claims)
 	for i > 0 && s.claims[i-1].start > start {
 		i--
+	}
+	if s.claims == nil {
+		s.claims = make([]span, 0, shortClaims)
 	}
 	s.claims = slices.Insert(s.claims, i, span{start, end, kind})
 	s.maxClaim = max(s.maxClaim, end-start)
@@ -310,9 +358,25 @@ func (s *scanner) claimsBefore(end int) int {
 			return i
 		}
 	}
-	i, _ = slices.BinarySearchFunc(c, end, func(c span, e int) int { return c.start - e })
+	i = spansBefore(c, end)
 	s.claimHint = i
 	return i
+}
+
+// spansBefore returns the number of spans of sp (ordered by start) that
+// start before v: a binary search written out, which costs less than
+// slices.BinarySearchFunc's call of a closure at every step.
+func spansBefore(sp []span, v int) int {
+	lo, hi := 0, len(sp)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if sp[h].start < v {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // mapped returns the hits with spans converted to offsets in the input.
@@ -382,6 +446,56 @@ var alnum = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// A charSet is a set of characters to look for in a text: the ASCII ones
+// in a table, the others by their UTF-8 bytes. It answers what
+// strings.ContainsAny does without decoding the text rune by rune (which,
+// with a set that is not all ASCII, ContainsAny does).
+type charSet struct {
+	ascii [utf8.RuneSelf]bool
+	lead  [256]bool // the first bytes of wide
+	wide  []string  // the characters that are not ASCII
+}
+
+// newCharSet returns the set of the characters of chars, valid UTF-8
+// without U+FFFD.
+func newCharSet(chars string) *charSet {
+	cs := &charSet{}
+	for _, r := range chars {
+		if r < utf8.RuneSelf {
+			cs.ascii[r] = true
+			continue
+		}
+		c := string(r)
+		cs.lead[c[0]] = true
+		cs.wide = append(cs.wide, c)
+	}
+	return cs
+}
+
+// in reports whether s holds one of the characters of cs. A lead byte
+// starts a character wherever it stands, and bytes that are not UTF-8
+// decode to U+FFFD, which no set holds: comparing bytes at the lead bytes
+// finds what decoding would.
+func (cs *charSet) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if cs.ascii[c] {
+				return true
+			}
+			continue
+		}
+		if cs.lead[c] {
+			for _, w := range cs.wide {
+				if strings.HasPrefix(s[i:], w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // at returns t[i], or 0 outside t.
 func at(t string, i int) byte {

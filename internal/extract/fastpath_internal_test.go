@@ -267,3 +267,100 @@ func TestRoleReach(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleReachAfter covers roleNear's count of the runes between an
+// identifier and a role keyword after it, made a piece at a time between
+// the keywords on the way, and its look for a clause's end.
+func TestRoleReachAfter(t *testing.T) {
+	phone := "+85512345678"
+	tests := []struct {
+		gap  string
+		want Role
+	}{
+		{" ", RoleRecruiter},
+		{" " + strings.Repeat("中", roleAfter-2) + " ", RoleRecruiter},    // 30 runes
+		{" " + strings.Repeat("中", roleAfter-1) + " ", RoleNone},         // 31 runes
+		{" wa " + strings.Repeat("-", roleAfter-5) + " ", RoleRecruiter}, // 30 runes, a keyword among them
+		{" wa " + strings.Repeat("-", roleAfter-4) + " ", RoleNone},
+		{" wa 中。", RoleNone},
+		{" 中，", RoleNone},
+		{" \xef\xbc", RoleRecruiter}, // a full-width comma cut short is no comma
+	}
+	for _, tt := range tests {
+		text := phone + tt.gap + "recruiter"
+		var got []Role
+		for _, h := range Text(text, Options{Region: "KH"}) {
+			if h.Kind == KindPhone {
+				got = append(got, h.Role)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("Text(%q): phone roles %v, want %q", text, got, tt.want)
+		}
+	}
+}
+
+// TestCharSet compares charSet.in with strings.ContainsAny, on text with
+// the set's characters whole, cut short and among bytes that are not
+// UTF-8.
+func TestCharSet(t *testing.T) {
+	const chars = "\n,;.!?，。；！？"
+	cs := newCharSet(chars)
+	pieces := []string{"a", " ", "中", "，", "。", "\xef\xbc", "\xbc\x8c", "\xe3\x80", "\x82", "\xff", ".", "\n", "é", "！", "?"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cs.in(s), strings.ContainsAny(s, chars); got != want {
+			t.Fatalf("in(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestLeadSets checks that nextLeadIn, with the two-byte filter of each
+// view step's leadSet, stops at every character the step acts on:
+// styled, accented, invisible, Cyrillic and Greek ones among Khmer, Thai
+// and Chinese text, whole and cut short.
+func TestLeadSets(t *testing.T) {
+	wants := []struct {
+		name string
+		set  *leadSet
+		want func(s string, i int) bool // the step's own test at a lead byte
+	}{
+		{"styled", styledLeads, func(s string, i int) bool { return styledLead[s[i]] && styledSecond(s, i) }},
+		{"accent", accentLeads, func(s string, i int) bool {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			_, ok := accentFold(r)
+			return accentLead[s[i]] && ok
+		}},
+		{"invisible", invisibleLeads, func(s string, i int) bool {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			return invisible(r)
+		}},
+		{"cyrGreek", cyrGreekLeads, func(s string, i int) bool { return isCyrGreek(s[i]) }},
+	}
+	pieces := []string{"a", " ", "ក", "ស្រុក", "ไทย", "中文", "\u17b4", "\u200b", "\u00ad", "\u3164", "é", "ı", "\u0301", "\u1dc0",
+		"\u20d0", "\ufe20", "𝐚", "⁵", "₆", "•", "ᴀ", "ʟ", "🇦", "⟨", "【", "\u0332", "ο", "а", "\xe1", "\xe1\x9e", "\xe2\x80", "\xf0\x9f", "\xff"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		for _, w := range wants {
+			stops := map[int]bool{}
+			for i := nextLeadIn(w.set, s, 0); i < len(s); i = nextLeadIn(w.set, s, i+1) {
+				stops[i] = true
+			}
+			for i := 0; i < len(s); i++ {
+				if s[i] >= 0xC0 && w.want(s, i) && !stops[i] {
+					t.Fatalf("%s: nextLeadIn passes over %q at %d in %q", w.name, s[i:], i, s)
+				}
+			}
+		}
+	}
+}

@@ -352,6 +352,9 @@ func (s *scanner) keywords() {
 			continue
 		}
 		k := keywordList[entry]
+		if s.kws == nil {
+			s.kws = make([]keyword, 0, shortKeywords)
+		}
 		s.kws = append(s.kws, keyword{start: i, end: end, class: k.class, entry: int32(entry)})
 		i = end
 	}
@@ -413,16 +416,33 @@ func (s *scanner) kwBefore(pos int, c kwClass, gap int, sep func(from, to int) b
 }
 
 // kwIndexBefore returns the index of the last keyword ending at or before
-// pos, or -1.
+// pos, or -1. Keywords do not overlap, so they end in order. As in
+// claimsBefore, the search starts from the last answer, a few steps
+// either way, since the scanners ask about places near the last one, and
+// falls back to a binary search.
 func (s *scanner) kwIndexBefore(pos int) int {
-	lo, hi := 0, len(s.kws)
+	k := s.kws
+	i := min(s.kwHint, len(k)) // the number of keywords ending at or before pos
+	for n := 0; n < 4; n++ {
+		switch {
+		case i < len(k) && k[i].end <= pos:
+			i++
+		case i > 0 && k[i-1].end > pos:
+			i--
+		default:
+			s.kwHint = i
+			return i - 1
+		}
+	}
+	lo, hi := 0, len(k)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if s.kws[m].end <= pos {
+		if k[m].end <= pos {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
+	s.kwHint = lo
 	return lo - 1
 }

@@ -21,6 +21,15 @@ var labelGapWords = []string{
 	"ไอดี", // "วีแชท ไอดี chen_boss": Thai "ID"
 }
 
+// labelGapByFirst holds labelGapWords by their first byte, each list in
+// labelGapWords' order: skipLabelGap tries only the words that may match.
+var labelGapByFirst = func() (t [256][]string) {
+	for _, w := range labelGapWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
 // softGapWords may stand between a label and its value too, but say
 // less than a colon: "WhatsApp me on 097…" names the account, "contacted
 // her on LINE at work" names none (a plain word after one of these is no
@@ -88,7 +97,7 @@ func (s *scanner) skipLabelGap(p int) (q int, explicit bool) {
 			continue
 		}
 		matched := false
-		for _, w := range labelGapWords {
+		for _, w := range labelGapByFirst[t[p]] {
 			if strings.HasPrefix(t[p:], w) {
 				e := p + len(w)
 				if isLetter(w[len(w)-1]) && e < len(t) && isAlnum(t[e]) {
@@ -613,7 +622,7 @@ func (s *scanner) companyHit(start, end int, name string) {
 	if v == "" || !utf8.ValidString(v) {
 		return
 	}
-	s.hits = append(s.hits, Hit{Kind: KindCompany, Value: v, Start: start, End: end, Confidence: 0.6})
+	s.addHit(Hit{Kind: KindCompany, Value: v, Start: start, End: end, Confidence: 0.6})
 }
 
 // companyEnglish reads capitalised words backwards from a legal form:
@@ -741,25 +750,35 @@ const (
 	roleAfter  = 30
 )
 
+// roleStops end the clause in which a role keyword after a hit tells its
+// role.
+var roleStops = newCharSet("\n,;.!?，。；！？")
+
 // roles gives each hit the role of the nearest role keyword before it on the
 // same line, or else shortly after it; wallets, IBANs and bank accounts
 // default to payment.
 func (s *scanner) roles() {
-	// Words inside identifiers ("t.me/jobs_asia") tell no role.
-	s.hitSpans = make([]span, len(s.hits))
-	for i, h := range s.hits {
-		s.hitSpans[i] = span{start: h.Start, end: h.End}
+	// Words inside identifiers ("t.me/jobs_asia") tell no role: inHit
+	// reads the hits' spans, sorted by start with ends replaced by their
+	// running maximum. A snippet's few fit in an array on the stack.
+	var few [8]span
+	spans := few[:0]
+	if len(s.hits) > len(few) {
+		spans = make([]span, 0, len(s.hits))
 	}
-	slices.SortFunc(s.hitSpans, func(a, b span) int { return a.start - b.start })
-	for i := 1; i < len(s.hitSpans); i++ {
-		s.hitSpans[i].end = max(s.hitSpans[i].end, s.hitSpans[i-1].end) // running maximum
+	for _, h := range s.hits {
+		spans = append(spans, span{start: h.Start, end: h.End})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(spans); i++ {
+		spans[i].end = max(spans[i].end, spans[i-1].end) // running maximum
 	}
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.Kind == KindPlace || h.Kind == KindCompany {
 			continue
 		}
-		if r := s.roleNear(h.Start, h.End); r != RoleNone {
+		if r := s.roleNear(h.Start, h.End, spans); r != RoleNone {
 			h.Role = r
 			continue
 		}
@@ -770,11 +789,15 @@ func (s *scanner) roles() {
 	}
 }
 
-func (s *scanner) roleNear(start, end int) Role {
+// roleNear returns the role told by the keywords around the hit at
+// [start, end); hits are the spans inHit reads.
+func (s *scanner) roleNear(start, end int, hits []span) Role {
 	t := s.t
 	// Keywords end in order and at rune starts, so the runes between each
 	// and start are counted a piece at a time, and the last newline in
-	// reach is found once.
+	// reach is found once. A rune is at least a byte: no keyword within
+	// roleBefore bytes can be too far, so counting waits until one is
+	// further than that.
 	lo := max(0, start-4*roleBefore)
 	nl := strings.LastIndexByte(t[lo:start], '\n')
 	if nl >= 0 {
@@ -786,35 +809,48 @@ func (s *scanner) roleNear(start, end int) Role {
 		if start-k.end > 4*roleBefore {
 			break
 		}
-		runes += utf8.RuneCountInString(t[k.end:counted])
-		counted = k.end
+		if start-k.end > roleBefore {
+			runes += utf8.RuneCountInString(t[k.end:counted])
+			counted = k.end
+		}
 		if runes > roleBefore || nl >= k.end { // too far, or a newline between
 			break
 		}
-		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+		if r := roleOf(k.class); r != RoleNone && !inHit(hits, k.start) {
 			return r
 		}
 	}
+	// After the hit, the same way, as keywords start in order: the runes
+	// in t[end:counted] are counted once, and t[end:checked] has no stop.
+	runes, counted, checked := 0, end, end
 	for i := s.kwIndexBefore(end) + 1; i < len(s.kws); i++ {
 		k := s.kws[i]
 		if k.start < end {
 			continue
 		}
-		if utf8.RuneCountInString(t[end:k.start]) > roleAfter || strings.ContainsAny(t[end:k.start], "\n,;.!?，。；！？") {
+		if roleStops.in(t[checked:k.start]) {
 			break
 		}
-		if r := roleOf(k.class); r != RoleNone && !s.inHit(k.start) {
+		checked = k.start
+		if k.start-end > roleAfter {
+			runes += utf8.RuneCountInString(t[counted:k.start])
+			counted = k.start
+			if runes > roleAfter {
+				break
+			}
+		}
+		if r := roleOf(k.class); r != RoleNone && !inHit(hits, k.start) {
 			return r
 		}
 	}
 	return RoleNone
 }
 
-// inHit reports whether pos lies inside a hit; roles sets up hitSpans,
-// sorted by start with ends replaced by their running maximum.
-func (s *scanner) inHit(pos int) bool {
-	i, _ := slices.BinarySearchFunc(s.hitSpans, pos+1, func(sp span, p int) int { return sp.start - p })
-	return i > 0 && s.hitSpans[i-1].end > pos
+// inHit reports whether pos lies inside one of hits, sorted by start
+// with ends replaced by their running maximum (roles makes them).
+func inHit(hits []span, pos int) bool {
+	i := spansBefore(hits, pos+1)
+	return i > 0 && hits[i-1].end > pos
 }
 
 func roleOf(c kwClass) Role {

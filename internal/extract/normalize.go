@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math/bits"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -28,7 +27,7 @@ type spanMap struct{ segs []seg }
 
 // start maps a span start: inside a rewrite, the start of its source.
 func (m *spanMap) start(v int) int {
-	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs > v }) - 1
+	i := m.segsBefore(v+1) - 1
 	if i < 0 {
 		return v
 	}
@@ -41,7 +40,7 @@ func (m *spanMap) start(v int) int {
 
 // end maps an exclusive span end: inside a rewrite, the end of its source.
 func (m *spanMap) end(v int) int {
-	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].vs >= v }) - 1
+	i := m.segsBefore(v) - 1
 	if i < 0 {
 		return v
 	}
@@ -53,6 +52,22 @@ func (m *spanMap) end(v int) int {
 		return g.se
 	}
 	return g.se + v - g.ve
+}
+
+// segsBefore returns the number of segs that start before view offset v
+// (they are in order): a binary search written out, which costs less than
+// sort.Search's call of a closure at every step.
+func (m *spanMap) segsBefore(v int) int {
+	lo, hi := 0, len(m.segs)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if m.segs[h].vs < v {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo
 }
 
 // rewriter builds a rewritten copy of src lazily: nothing is allocated until
@@ -76,7 +91,11 @@ func (w *rewriter) replaceUnit(ss, se int, repl string, unit int) {
 	if !w.started {
 		w.started = true
 		w.b.Grow(len(w.src))
-		w.segs = make([]seg, 0, 16)
+		// Room for a few rewrites: a step that rewrites a snippet of the
+		// development corpus makes one to four nearly always, and room
+		// for 16 (640 bytes) was a quarter of the bytes Text allocated
+		// for those snippets.
+		w.segs = make([]seg, 0, 4)
 	}
 	w.b.WriteString(w.src[w.copied:ss])
 	vs := w.b.Len()
@@ -209,8 +228,10 @@ func joinVertical(s string) (string, *spanMap) {
 		} else {
 			e += i
 		}
-		line := strings.TrimSpace(s[i:e])
-		if line != "" && utf8.RuneCountInString(line) == 1 && line == s[i:e] {
+		// A line of one character has at most utf8.UTFMax bytes: longer
+		// lines are not trimmed and counted, which would walk every line.
+		line := s[i:e]
+		if e-i <= utf8.UTFMax && strings.TrimSpace(line) == line && line != "" && utf8.RuneCountInString(line) == 1 {
 			if n == 0 {
 				start = i
 			}
@@ -412,10 +433,7 @@ func digitEndingAt(s string, p int) int {
 func foldStyled(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
-		for i < len(s) && !styledLead[s[i]] {
-			i = nextLead(s, i+1) // every styledLead byte leads a sequence
-		}
-		if i == len(s) {
+		if i = nextLeadIn(styledLeads, s, i); i == len(s) {
 			break
 		}
 		if !styledSecond(s, i) {
@@ -577,7 +595,7 @@ func afterSelector(s string, i int) int {
 }
 
 // styledLead marks the first bytes of the runes foldStyled changes. None
-// of them is ASCII: foldStyled's scan skips ahead with nextLead.
+// of them is ASCII: foldStyled's scan skips ahead with nextLeadIn.
 var styledLead = func() (t [256]bool) {
 	for _, r := range []rune{0x1D400, 0x1D7FF, 0x2070, 0x2089, 0xB9, 0xB2, 0xFE52, 0x1F1E6, 0x0332, 0x2022, 0x27E8, 0x3010, 0x2044, 0x2215, 0x24B6, 0x30FB, 0x02B0, 0x02E2} {
 		t[string(r)[0]] = true
@@ -592,6 +610,17 @@ var styledLead = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// styledLeads is styledLead with the second bytes styledSecond may let
+// through (for any third byte).
+var styledLeads = newLeadSet(&styledLead, func(c0, c1 byte) bool {
+	for c2 := 0x80; c2 < 0xC0; c2++ {
+		if styledSecond(string([]byte{c0, c1, byte(c2)}), 0) {
+			return true
+		}
+	}
+	return false
+})
 
 // Invisible characters are slipped into a handle, a host or an address to
 // break a filter's match ("@loker\u200bkamboja_vip", a soft hyphen in
@@ -645,20 +674,50 @@ var invisibleLead = func() (t [256]bool) {
 	return t
 }()
 
+// invisibleLeads is invisibleLead with, for a three-byte character, the
+// second bytes of the blocks of 64 that hold an invisible character.
+var invisibleLeads = newLeadSet(&invisibleLead, func(c0, c1 byte) bool {
+	if c0 < 0xE0 || c0 >= 0xF0 {
+		return true
+	}
+	return invisibleBMP[rune3(string([]byte{c0, c1, 0x80}), 0)>>6] != 0
+})
+
 // nextInvisible returns the index of the first invisible character at or
 // after i, or len(s).
 func nextInvisible(s string, i int) int {
 	for {
-		if i = nextLead(s, i); i == len(s) {
+		if i = nextLeadIn(invisibleLeads, s, i); i == len(s) {
 			return i
 		}
-		if invisibleLead[s[i]] {
+		if mayBeInvisible(s, i) {
 			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
 				return i
 			}
 		}
 		i++
 	}
+}
+
+// mayBeInvisible reports whether the character at s[i], whose first byte
+// is one of invisibleLead, may be invisible. Khmer and Thai share their
+// lead bytes with invisible characters, so a three-byte character is
+// first looked up in invisibleBMP as if its bytes were UTF-8, without
+// decoding it: were they not, the decoder would read U+FFFD, which is not
+// invisible either.
+func mayBeInvisible(s string, i int) bool {
+	if c := s[i]; c < 0xE0 || c >= 0xF0 || i+2 >= len(s) {
+		return true // let the decoder and invisible decide
+	}
+	r := rune3(s, i)
+	return invisibleBMP[r>>6]&(1<<(r&63)) != 0
+}
+
+// rune3 returns the rune that the three bytes at s[i] encode if they are
+// UTF-8 with a lead byte 0xE0..0xEF, which it does not check: a cheap
+// look-up key for tables of runes below U+10000, ahead of a decode.
+func rune3(s string, i int) rune {
+	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }
 
 // dropZeroWidth takes zero-width characters out from between ASCII
@@ -1081,7 +1140,7 @@ func deobfuscate(s string) (string, *spanMap) {
 			if i == 0 || !isAlnum(s[i-1]) || i < w.copied {
 				continue
 			}
-			if c == ' ' && platformNoDot(s, i) {
+			if c == ' ' && at(s, i+1)|0x20 == 'c' && platformNoDot(s, i) { // "com/" follows
 				w.replace(i, i+1, ".") // "facebook com/groups/…": the dot left out
 				continue
 			}
@@ -1690,23 +1749,75 @@ func bracketed(s string, i int) (end int, repl string) {
 	return j + w, repl
 }
 
-// nextLead returns the index of the first byte at or after i that leads a
-// multi-byte UTF-8 sequence (0xC0 or above), or len(s). It reads eight bytes
-// at a time, so that steps looking for rare non-ASCII characters pass over
-// ASCII text and continuation bytes quickly.
-func nextLead(s string, i int) int {
+// A leadSet holds the beginnings of the multi-byte characters a view
+// step looks for: for each lead byte, a bit for the low six bits of each
+// second byte that may follow it (none for a lead byte it does not want).
+// Two bytes tell a character's block: the Khmer, Thai or Chinese
+// characters that share their lead byte with those the step wants mostly
+// differ in the second.
+type leadSet [256]uint64
+
+// newLeadSet returns the set of the lead bytes in lead, each with the
+// second bytes for which second(c0, c1) may be true; second may be true
+// for more than the step wants (the step looks again), never for less.
+func newLeadSet(lead *[256]bool, second func(c0, c1 byte) bool) *leadSet {
+	var ls leadSet
+	for c0 := 0xC0; c0 < 0x100; c0++ {
+		if !lead[c0] {
+			continue
+		}
+		for c1 := 0x80; c1 < 0xC0; c1++ {
+			if second(byte(c0), byte(c1)) {
+				ls[c0] |= 1 << (c1 & 63)
+			}
+		}
+	}
+	for c0 := range 0xC0 {
+		if lead[c0] {
+			panic("extract: a leadSet's byte leads no sequence")
+		}
+	}
+	return &ls
+}
+
+// anySecond is newLeadSet's second for a step that wants every
+// character of its lead bytes.
+func anySecond(c0, c1 byte) bool { return true }
+
+// has reports whether ls may want the character whose lead byte is
+// s[i]: its second byte is one ls holds, or there is none (so that the
+// step itself looks at a sequence cut short). A second byte that is no
+// continuation byte may pass too; the step reads no character there.
+func (ls *leadSet) has(s string, i int) bool {
+	m := ls[s[i]]
+	return m != 0 && (i+1 >= len(s) || m&(1<<(s[i+1]&63)) != 0)
+}
+
+// nextLeadIn returns the index of the first lead byte (0xC0 or above)
+// at or after i that set may want, or len(s). It reads eight bytes at a
+// time, so that steps looking for rare non-ASCII characters pass over
+// ASCII text and continuation bytes quickly, and it looks up each lead
+// byte among them in set without leaving the loop: Thai, Khmer and
+// Chinese text has a lead byte every three bytes, few of which those
+// steps want.
+func nextLeadIn(set *leadSet, s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		b := s[i : i+8]
 		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 		// The top bit of byte k of m is set when bits 7 and 6 of byte k
-		// of v are: bit 6 moves up to bit 7, bit 7 up into the next byte.
-		if m := v & (v << 1) & 0x8080808080808080; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		// of v are (a lead byte): bit 6 moves up to bit 7, bit 7 up into
+		// the next byte.
+		for m := v & (v << 1) & 0x8080808080808080; m != 0; m &= m - 1 {
+			if k := bits.TrailingZeros64(m) / 8; set.has(s, i+k) {
+				return i + k
+			}
 		}
 	}
-	for i < len(s) && s[i] < 0xC0 {
-		i++
+	for ; i < len(s); i++ {
+		if s[i] >= 0xC0 && set.has(s, i) {
+			return i
+		}
 	}
 	return i
 }

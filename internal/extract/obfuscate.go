@@ -37,10 +37,18 @@ func isCyrGreek(c byte) bool { return c >= 0xCD && c <= 0xD6 }
 // nextCyrGreek returns the index of the first byte at or after i that
 // isCyrGreek, or len(s).
 func nextCyrGreek(s string, i int) int {
-	for i = nextLead(s, i); i < len(s) && !isCyrGreek(s[i]); i = nextLead(s, i+1) {
-	}
-	return i
+	return nextLeadIn(cyrGreekLeads, s, i)
 }
+
+// cyrGreekLeads holds the two-byte characters that isCyrGreek, for
+// nextLeadIn.
+var cyrGreekLeads = func() *leadSet {
+	var lead [256]bool
+	for c := range lead {
+		lead[c] = isCyrGreek(byte(c))
+	}
+	return newLeadSet(&lead, anySecond)
+}()
 
 // foldConfusables replaces look-alike Cyrillic and Greek letters by Latin
 // ones inside a token (a run of ASCII letters, digits, '_' and Cyrillic or
@@ -470,20 +478,22 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: '1', end: i + 1, kind: unitWord}
 			}
 		}
-		j := i + 1 // "SS6l": a run of them, as of l and I
-		for j < len(s) && j-i < 3 && (s[j] == 'Z' || s[j] == 'S' || s[j] == 'B') {
-			j++
-		}
-		if (c == 'Z' || c == 'S' || c == 'B') && (j > i+1 || !letterAt(s, i+1)) && !letterAt(s, j) && (glued || isDigit(at(s, j))) {
-			// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
-			d := byte('8')
-			switch c {
-			case 'Z':
-				d = '2'
-			case 'S':
-				d = '5'
+		if c == 'Z' || c == 'S' || c == 'B' {
+			j := i + 1 // "SS6l": a run of them, as of l and I
+			for j < len(s) && j-i < 3 && (s[j] == 'Z' || s[j] == 'S' || s[j] == 'B') {
+				j++
 			}
-			return digitUnit{d: d, end: i + 1, kind: unitWord}
+			if (j > i+1 || !letterAt(s, i+1)) && !letterAt(s, j) && (glued || isDigit(at(s, j))) {
+				// "O9I7-48Z-3O65", "O3S8": capitals written for 2, 5 and 8 among digits.
+				d := byte('8')
+				switch c {
+				case 'Z':
+					d = '2'
+				case 'S':
+					d = '5'
+				}
+				return digitUnit{d: d, end: i + 1, kind: unitWord}
+			}
 		}
 		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
 			return digitUnit{}
@@ -556,7 +566,7 @@ func mayBeUnitRune(s string, i int) bool {
 	if c >= 0xF0 || c < 0xE0 || i+2 >= len(s) {
 		return true // let unitAt decide (a two- or four-byte rune)
 	}
-	r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+	r := rune3(s, i)
 	return unitRunes[r>>6]&(1<<(r&63)) != 0
 }
 
@@ -681,8 +691,13 @@ const (
 // decides what the digits are.
 func spellDigits(s string) (string, *spanMap) {
 	var w *rewriter
-	var buf []byte
-	var cuts []int // lengths of buf where a separator stood
+	// A run's digits and cuts: a run stops past maxSpelledDigits digits,
+	// so the arrays on the stack hold nearly every run, and only a longer
+	// one (a repeat word's digits at the end) makes buf grow on the heap.
+	var digits [2 * maxSpelledDigits]byte
+	var seps [maxSpelledDigits]int
+	buf := digits[:0]
+	cuts := seps[:0] // lengths of buf where a separator stood
 	for i := 0; i < len(s); {
 		for i < len(s) && unitClass[s[i]] == classOther {
 			i++
@@ -733,17 +748,19 @@ func spellDigits(s string) (string, *spanMap) {
 				u = nu
 			}
 			buf = append(buf, u.d)
-			if e := tensWord(s, u.end); e > u.end && u.kind == unitWord {
-				// Indonesian and Malay tens: "enam puluh dua" is 62 (a
-				// country code read out), "enam puluh," 60.
-				if nu, spaced := nextUnit(s, e); nu.kind == unitWord && nu.d != '0' && spaced && s[e:nextStart(s, e)] == " " {
-					buf = append(buf, nu.d)
-					u.end = nu.end
-				} else {
-					buf = append(buf, '0')
-					u.end = e
+			// Indonesian and Malay tens after a number word: "enam puluh dua"
+			// is 62 (a country code read out), "enam puluh," 60.
+			if u.kind == unitWord {
+				if e := tensWord(s, u.end); e > u.end {
+					if nu, spaced := nextUnit(s, e); nu.kind == unitWord && nu.d != '0' && spaced && s[e:nextStart(s, e)] == " " {
+						buf = append(buf, nu.d)
+						u.end = nu.end
+					} else {
+						buf = append(buf, '0')
+						u.end = e
+					}
+					special++
 				}
-				special++
 			}
 			if u.kind == unitASCII {
 				group++
@@ -1415,11 +1432,22 @@ const minSpacedLetters = 6
 func closeSpaces(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		// Every case below needs a space, 'm' or '@' at i, or a space
-		// after it: skip the bytes that have neither.
-		for i+1 < len(s) && !closeStarts[s[i]] && s[i+1] != ' ' {
-			i++
+		// Every case below needs a byte of closeStarts at i, or a space
+		// after it: skip the bytes that have neither. A space is one of
+		// closeStarts, so the scan looks for the next of them alone and
+		// stops before it when it is a space. (Past the last of them, no
+		// case applies.)
+		q := i
+		for q < len(s) && !closeStarts[s[q]] {
+			q++
 		}
+		if q == len(s) {
+			break
+		}
+		if s[q] == ' ' && q > i && !closeNothing(s, q-1) {
+			q-- // the byte before a space, unless no case applies there
+		}
+		i = q
 		c := s[i]
 		if c == ' ' && i > 2 && s[i-1] >= 0x80 && spacedHan(s, i) {
 			// "微 信 ： w x _ 8 8": Chinese characters set apart one by one.

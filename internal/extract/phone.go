@@ -615,9 +615,11 @@ func (s *scanner) phones() {
 	t := s.t
 	var run phoneRun
 	for i := 0; i < len(t); {
-		if !phoneStart[t[i]] {
-			i++
-			continue
+		for i < len(t) && !phoneStart[t[i]] {
+			i++ // in a loop of its own: the scan passes over most bytes here
+		}
+		if i == len(t) {
+			break
 		}
 		if t[i] >= 0xE0 {
 			if i+1 < len(t) && !nativeDigitSecond[t[i+1]] {
@@ -645,13 +647,13 @@ func (s *scanner) phones() {
 			v = "" // a parcel's tracking number, an identity card's number
 		}
 		if v != "" && !s.claimed(start, end) {
-			s.hits = append(s.hits, Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
+			s.addHit(Hit{Kind: KindPhone, Value: v, Start: start, End: end, Confidence: conf})
 			k, ok := s.kwBefore(start, kwAccounts, 60, s.labelGap)
 			if !ok {
 				k, ok = s.accountLabelAfter(end)
 			}
 			if !ok && gluedLabel(t, start)&kwWhatsApp != 0 {
-				s.hits = append(s.hits, Hit{Kind: KindWhatsApp, Value: v, Start: start, End: end, Confidence: conf})
+				s.addHit(Hit{Kind: KindWhatsApp, Value: v, Start: start, End: end, Confidence: conf})
 			}
 			for ok {
 				kind := KindWhatsApp
@@ -661,7 +663,7 @@ func (s *scanner) phones() {
 				case k.class&kwLine != 0:
 					kind = KindLine
 				}
-				s.hits = append(s.hits, Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
+				s.addHit(Hit{Kind: kind, Value: v, Start: start, End: end, Confidence: conf})
 				// "Line/WA: 09…": each label joined by '/' names an account.
 				k, ok = s.joinedLabelBefore(k)
 			}

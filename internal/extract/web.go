@@ -192,7 +192,7 @@ func urlTail(t string, i, we int) int {
 		return i
 	}
 	j := i
-	for j < we && !strings.ContainsRune("\"<>`{}|\\^", rune(t[j])) {
+	for j < we && !urlPathStop[t[j]] {
 		j++
 	}
 	for j > i {
@@ -207,6 +207,9 @@ func urlTail(t string, i, we int) int {
 	}
 	return j
 }
+
+// urlPathStop marks the bytes that end a URL's path for urlTail.
+var urlPathStop = [256]bool{'"': true, '<': true, '>': true, '`': true, '{': true, '}': true, '|': true, '\\': true, '^': true}
 
 // schemeURL handles the "://" at k inside the word t[ws:we] and returns where
 // to look for the next one.
@@ -403,12 +406,16 @@ func (s *scanner) at(ws, a, we int) {
 	s.add(Hit{Kind: kind, Value: value, Start: a, End: he, Confidence: s.confidence(conf, a, he)})
 }
 
+// handleLabelStops end the clause in which a keyword names a handle's
+// network.
+var handleLabelStops = newCharSet("\n.!?。！？")
+
 // handleLabel returns the messaging or social keyword that tells whose
 // handle an "@name" at pos is: the nearest one before it on the same line,
 // within a short clause ("TikTok @x", "抖音上发广告，账号 @x").
 func (s *scanner) handleLabel(pos int) (keyword, bool) {
 	k, ok := s.kwBefore(pos, kwHandles, 48, nil)
-	if !ok || strings.ContainsAny(s.t[k.end:pos], "\n.!?。！？") {
+	if !ok || handleLabelStops.in(s.t[k.end:pos]) {
 		return keyword{}, false
 	}
 	return k, true

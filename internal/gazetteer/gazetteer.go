@@ -171,15 +171,18 @@ func (g *Gazetteer) Find(text string) []Match {
 	var out []Match
 	for i := 0; i < len(text); {
 		c := text[i]
-		if c >= 0x80 && c < 0xC0 { // UTF-8 continuation byte: never a start
-			i++
+		if c >= 0x80 && c < 0xC0 { // UTF-8 continuation bytes: never a start
+			for i++; i < len(text) && text[i] >= 0x80 && text[i] < 0xC0; i++ {
+			}
 			continue
 		}
 		if isASCIIAlnum(c) && i > 0 && isASCIIAlnum(text[i-1]) {
-			i++
+			// Inside a Latin word: no name starts at any of its bytes.
+			for i++; i < len(text) && isASCIIAlnum(text[i]); i++ {
+			}
 			continue
 		}
-		if !g.trie.mayStart(text, i) {
+		if !g.trie.first[c] || !g.trie.mayStart(text, i) {
 			i++
 			continue
 		}
@@ -248,9 +251,16 @@ func matchKey(s string) string {
 
 // isASCIIAlnum reports whether c is an ASCII letter, digit or underscore:
 // a byte that continues a Latin word.
-func isASCIIAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
-}
+func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
+
+// asciiAlnum is isASCIIAlnum as a table: one look-up where Find asks about
+// nearly every byte of a text.
+var asciiAlnum = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	}
+	return t
+}()
 
 // trie is a byte trie over match keys (entries index the places), with a
 // cheap test of where a key may start.
@@ -259,6 +269,10 @@ type trie struct {
 	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin key
 	wide  [1 << 16 / 64]uint64 // bit set for a hash of the first six bytes of every other key
 	short bool                 // some non-Latin key is shorter than six bytes: wide cannot be used
+	// first marks the first bytes of the keys, ASCII letters in both
+	// cases: at any other byte no key starts (longest finds none), and
+	// Find moves on without asking mayStart.
+	first [256]bool
 }
 
 func newTrie() trie {
@@ -272,6 +286,10 @@ func (t *trie) add(key string, place int) {
 		return
 	}
 	t.Insert(key, int32(place))
+	t.first[key[0]] = true
+	if c := key[0]; c >= 'a' && c <= 'z' {
+		t.first[c-'a'+'A'] = true
+	}
 	switch {
 	case key[0] < 0x80 && len(key) >= 2:
 		p := uint16(key[0])<<8 | uint16(key[1])

@@ -416,6 +416,8 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"message me on telegram, or my friend on LINE", "PH", nil},
 		{"I played game2 on line all night", "PH", nil},
 		{"联系我微信\n139 1234 5678\n谢谢", "CN", []string{"phone=+8613912345678", "wechat=+8613912345678"}},
+		{"we waited in line\n0812 3456 7890 is my brother's", "ID", []string{"phone=+6281234567890"}},
+		{"WA 0812 3456 7890 2024", "ID", []string{"phone=+6281234567890", "whatsapp=+6281234567890"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

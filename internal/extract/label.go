@@ -225,10 +225,11 @@ func isIDByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '
 // skipLabelGap skips.
 func (s *scanner) labelGap(from, pos int) bool {
 	q, explicit := s.skipLabelGap(from)
-	if q < pos && at(s.t, q) == '\n' && (explicit || q > 0 && s.t[q-1] == ':' || strings.TrimSpace(s.t[from:q]) == "") {
+	if q < pos && at(s.t, q) == '\n' && (explicit || q > 0 && s.t[q-1] == ':' || strings.TrimSpace(s.t[from:q]) == "" && !strings.HasSuffix(s.t[:from], "line")) {
 		// "WA admin:\n0878…", "加我威信\n138 0297 6615": a number on the
 		// line after a label and its colon, or after a label that ends
-		// its line (an account name is not looked for there).
+		// its line (not the word "line" in lower case: "I waited in
+		// line\n0812…"; an account name is not looked for there).
 		for q++; at(s.t, q) == ' '; q++ {
 		}
 	}

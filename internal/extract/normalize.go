@@ -1215,13 +1215,8 @@ func deobfuscate(s string) (string, *spanMap) {
 // saying it dodges the filter), or i: the characters on its two sides,
 // joined, must spell a label.
 func splitLabelEnd(s string, i int) int {
-	var closer byte
-	switch s[i] {
-	case '[':
-		closer = ']'
-	case '(':
-		closer = ')'
-	default:
+	closer := closerOf(s[i])
+	if closer != ']' && closer != ')' {
 		return i
 	}
 	if i < 3 || !isHanRune(lastRune(s[:i])) {
@@ -1671,20 +1666,26 @@ func wordAfter(s string, e int, words []string) int {
 	return e
 }
 
+// closerOf returns the bracket that closes c ('[', '(', '{' or '<'), or 0.
+func closerOf(c byte) byte {
+	switch c {
+	case '[':
+		return ']'
+	case '(':
+		return ')'
+	case '{':
+		return '}'
+	case '<':
+		return '>'
+	}
+	return 0
+}
+
 // bracketed recognises "[.]", "(dot)", "{at}", "[:]", "[://]", "[/]" and
 // the like at s[i] and returns the end of the bracket and its meaning.
 func bracketed(s string, i int) (end int, repl string) {
-	var closer byte
-	switch s[i] {
-	case '[':
-		closer = ']'
-	case '(':
-		closer = ')'
-	case '{':
-		closer = '}'
-	case '<':
-		closer = '>'
-	case '*':
+	closer := closerOf(s[i])
+	if s[i] == '*' {
 		// "info *at* khmer-bright *dot* com": markdown's emphasis as
 		// brackets, only around a word with spaces outside.
 		if i == 0 || s[i-1] != ' ' {

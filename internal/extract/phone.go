@@ -494,7 +494,8 @@ func (r *phoneRun) looksLikeDate(k int) bool {
 // cardLike reports whether the run is four or more groups of four digits
 // ("3173 0512 8901 0002"): a payment card's or an identity card's number
 // (Indonesia's NIK), longer than any phone number, whose last groups are
-// not one either.
+// not one either. A labelled run is still read ("WA 0812 3456 7890 2024"
+// keeps its number).
 func (r *phoneRun) cardLike() bool {
 	if r.ng < 4 || r.nd < 16 {
 		return false
@@ -515,7 +516,7 @@ func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, star
 	if !readPhoneRun(r, t, i) {
 		return "", 0, 0, 0, max(r.end, i+1)
 	}
-	if !phoneLeftOK(t, i) || r.cardLike() {
+	if !phoneLeftOK(t, i) || !labelled && r.cardLike() {
 		return "", 0, 0, 0, r.end
 	}
 	next = i + 1

@@ -309,7 +309,10 @@ func (t *trie) mayStart(text string, i int) bool {
 	if i+1 >= len(text) {
 		return false
 	}
-	if text[i] >= 0x80 && !t.short {
+	if t.short {
+		return true // a key too short for the filters: no position can be ruled out
+	}
+	if text[i] >= 0x80 {
 		if i+6 > len(text) {
 			return false
 		}

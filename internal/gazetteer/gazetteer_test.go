@@ -189,3 +189,34 @@ func TestNotIn(t *testing.T) {
 		}
 	}
 }
+
+// TestShortNames: a gazetteer holding a name too short for Find's filters
+// (one Chinese character, one Latin letter) still finds every name, in any
+// script. The filters were built for the default list, whose names are all
+// long enough; with a short one every non-Latin name went unfound.
+func TestShortNames(t *testing.T) {
+	g, err := gazetteer.New([]gazetteer.Place{
+		{ID: "sihanoukville", Name: "Sihanoukville", Country: "KH", Kind: gazetteer.KindCity, Lat: 10.6, Lon: 103.5, Aliases: []string{"西港", "ក្រុងព្រះសីហនុ"}},
+		{ID: "short", Name: "Q", Country: "MM", Kind: gazetteer.KindCity, Lat: 16, Lon: 98, Aliases: []string{"缅"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"他在西港的园区", []string{"sihanoukville"}},
+		{"នៅក្រុងព្រះសីហនុ", []string{"sihanoukville"}},
+		{"moved to Sihanoukville", []string{"sihanoukville"}},
+		{"去缅那边", []string{"short"}},
+	} {
+		var got []string
+		for _, m := range g.Find(tc.text) {
+			got = append(got, m.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("Find(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func foldAccents(s string) (string, *spanMap) {
 			continue
 		}
 		b, e, ok := tokenBounds(s, i)
-		if !ok || w != nil && b < w.copied || !addressToken(s[b:e]) {
+		if !ok || w != nil && b < w.copied || !strings.ContainsAny(s[b:e], "@._") || !addressToken(s[b:e]) {
 			i = max(e, i+n)
 			continue
 		}
@@ -69,6 +69,12 @@ func accentFold(r rune) (string, bool) {
 		if c := latinBase[r-0xC0]; c != 0 {
 			return asciiStrings[c], true
 		}
+	case r >= 0x1E00 && r <= 0x1EFF:
+		// Latin Extended Additional: Vietnamese's letters with two marks
+		// and the dotted ones ("jọbthai-ọnline.com").
+		if c := latinExtBase[r-0x1E00]; c != 0 {
+			return asciiStrings[c], true
+		}
 	case combiningMark(r):
 		return "", true
 	}
@@ -94,6 +100,17 @@ var latinBase = func() (t [0x250 - 0xC0]byte) {
 	return t
 }()
 
+// latinExtBase is latinBase for U+1E00…U+1EFF.
+var latinExtBase = func() (t [0x100]byte) {
+	for r := rune(0x1E00); r < 0x1F00; r++ {
+		d := norm.NFD.String(string(r))
+		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
+			t[r-0x1E00] = d[0]
+		}
+	}
+	return t
+}()
+
 // accentLead marks the first bytes of the runes accentFold folds.
 var accentLead = func() (t [256]bool) {
 	for _, r := range []rune{0xC0, 0x24F, 'ı', 0x300, 0x36F, 0x1AB0, 0x1DC0, 0x20D0, 0xFE20} {
@@ -112,14 +129,15 @@ var accentLeads = newLeadSet(&accentLead, func(c0, c1 byte) bool {
 })
 
 // accentSecond looks past the lead byte at s[i] for the three lead bytes
-// that accentFold's marks share with much else, Khmer and Vietnamese
-// letters (E1) above all: only the second bytes of the blocks of marks
-// can start a rune that accentFold folds.
+// that accentFold's marks share with much else, Khmer letters (E1) above
+// all: only the second bytes of the blocks of marks and of Latin Extended
+// Additional (Vietnamese's letters) can start a rune that accentFold folds.
 func accentSecond(s string, i int) bool {
 	c1 := at(s, i+1)
 	switch s[i] {
 	case 0xE1:
-		return c1 == 0xAA || c1 == 0xAB || c1 == 0xB7 // U+1A80…U+1AFF, U+1DC0…U+1DFF
+		// U+1A80…U+1AFF, U+1DC0…U+1DFF, U+1E00…U+1EFF
+		return c1 == 0xAA || c1 == 0xAB || c1 == 0xB7 || c1 >= 0xB8 && c1 <= 0xBB
 	case 0xE2:
 		return c1 == 0x83 // U+20C0…U+20FF
 	case 0xEF:

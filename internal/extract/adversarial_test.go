@@ -42,6 +42,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"wa a ➡ ", "a ➡", "t.me/ö", "a.com/ö/", "ｇ。", "ａ。ｂ", "1 ⑨ ", "+1 ⑨ 2 ", "០\n", "០៦ ០\n",
 		"a{{at}}b{{dot}}com ", "{{", "((", "a@b.cc@", "加微[a]信", "微[", "微[a]", "LINE @ a ", "@ a ", "CCCD 1 ", "身份证 1 ",
 		"a [D0T] ", "a@NOSPAMb.com ", "a@b.REMOVEMEcom ", "nospam", "a_1 on telegram ", "on telegram ", "微信\n1\n", "WA\n0",
+		"no. PH ", "ọ", "aọ.b ", "gọi ", "1\u2062 1", "+1 2\n1234567 ", "+1\n",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

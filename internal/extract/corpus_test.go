@@ -347,7 +347,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 22", obfuscatedBlind22Corpus, 0.99, 0.99},
 		{"obfuscated blind 23", obfuscatedBlind23Corpus, 0.99, 0.99},
 		{"obfuscated blind 24", obfuscatedBlind24Corpus, 0.99, 0.99},
-		{"obfuscated blind 25", obfuscatedBlind25Corpus, 0.97, 0.95},
+		{"obfuscated blind 25", obfuscatedBlind25Corpus, 0.99, 0.99},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

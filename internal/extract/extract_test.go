@@ -418,6 +418,10 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"联系我微信\n139 1234 5678\n谢谢", "CN", []string{"phone=+8613912345678", "wechat=+8613912345678"}},
 		{"we waited in line\n0812 3456 7890 is my brother's", "ID", []string{"phone=+6281234567890"}},
 		{"WA 0812 3456 7890 2024", "ID", []string{"phone=+6281234567890", "whatsapp=+6281234567890"}},
+		{"Parcel no. KH 7781 2290 3345 arrived; Tel. TH office closed", "KH", nil},
+		{"Đăng ký tại vieclam-cạmpuchia.com/form nhé, gọi anh Hùng", "VN", []string{"domain=vieclam-campuchia.com", "url=http://vieclam-campuchia.com/form"}},
+		{"LINE: +66 81\n2345 678 ค่ะ", "TH", []string{"line=+66812345678", "phone=+66812345678"}},
+		{"call +63 917\u2062 555\u2062 0192 now", "PH", []string{"phone=+639175550192"}},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

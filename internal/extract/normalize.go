@@ -142,14 +142,17 @@ func joinLines(s string) (string, *spanMap) {
 		if digitEndingAt(s, b) == 0 {
 			continue
 		}
-		before, _ := digitPiece(s, b, -1)
+		before, ps := digitPiece(s, b, -1)
 		// The pieces after, over as many breaks as the number takes; a
 		// chat's time and speaker may start each line ("[10:02] Recruiter:
 		// 652"). After such a mark a piece may be longer ("电话177 0452\n
 		// [群聊] 阿义：8813"): the mark says the line goes on.
 		d := chatPrefixEnd(s, i+1)
 		limit := maxLinePiece
-		if d > i+1 {
+		if d > i+1 || ps > 0 && s[ps-1] == '+' {
+			// After a chat's mark, or when the number began with a
+			// country code ("WhatsApp：+856 20\n5583 1947"), the next piece
+			// may be longer.
 			limit = maxChatPiece
 		}
 		if before == 0 || before > limit || digitLen(s, d) == 0 {
@@ -752,7 +755,10 @@ func dropZeroWidth(s string) (string, *spanMap) {
 		for m := zeroWidthAt(s, e); m > 0; m = zeroWidthAt(s, e) {
 			e += m
 		}
-		if i > 0 && (handleSide(s[:i], false) && handleSide(s[e:], true) || hanSide(s[:i], false) && (hanSide(s[e:], true) || isHandleByte(at(s, e)))) {
+		if i > 0 && (handleSide(s[:i], false) && handleSide(s[e:], true) || hanSide(s[:i], false) && (hanSide(s[e:], true) || isHandleByte(at(s, e))) ||
+			isDigit(s[i-1]) && at(s, e) == ' ' && isDigit(at(s, e+1))) {
+			// …or after a number's group, before the space to the next
+			// ("+855 88\u2062 914\u2062 27").
 			w.replace(i, e, "")
 		}
 		i = e
@@ -1167,6 +1173,9 @@ func deobfuscate(s string) (string, *spanMap) {
 					continue
 				}
 			}
+			if c == '.' && abbreviationBefore(s, i) {
+				continue // "Tracking no. PH 9174…", "Tel. TH …": an abbreviation's dot
+			}
 			j := i
 			for j < len(s) && s[j] == ' ' {
 				j++
@@ -1248,6 +1257,20 @@ func wechatChar(c string) bool { return c == "微" || c == "薇" || c == "威" }
 func lastRune(s string) rune {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return r
+}
+
+// abbreviations are words written with a dot after them that a country's
+// two letters may follow in prose ("no. PH 9174 …").
+var abbreviations = map[string]bool{"no": true, "tel": true, "mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jl": true, "rd": true, "vs": true, "etc": true}
+
+// abbreviationBefore reports whether the word that ends at s[i] is one of
+// abbreviations.
+func abbreviationBefore(s string, i int) bool {
+	b := i
+	for b > 0 && i-b <= 3 && isLetter(s[b-1]) {
+		b--
+	}
+	return b < i && (b == 0 || !isIDByte(s[b-1])) && abbreviations[lowerASCII(s[b:i])]
 }
 
 // noDotPlatforms are the social networks whose host is written with its

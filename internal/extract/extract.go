@@ -7,17 +7,21 @@
 // What one occurrence yields:
 //   - a URL with a scheme, a path or "www." gives a url hit and a domain hit
 //     (its registrable domain) over the same span; a bare host gives a domain
-//     hit only; an e-mail address gives an email hit only (a "nospam" its
-//     writer asks to remove is taken out of it);
+//     hit only; an e-mail address gives an email hit only (a "nospam" or
+//     "removeme" its writer asks to remove is taken out of it);
 //   - a profile link of Telegram, WhatsApp, LINE, Facebook, Instagram or
 //     TikTok gives the handle only (wa.me links also a phone);
 //   - a phone number after a WhatsApp, WeChat or LINE label, or followed by
 //     one ("… (WA)"), gives the phone and the account, whose value is the
 //     phone in E.164;
 //   - an "@name" is a Telegram username unless a nearby label names another
-//     network; a wallet inside an explorer link is reported besides the link;
+//     network; a name with a digit or '_' right before "on <network>" is
+//     that network's account; a wallet inside an explorer link is reported
+//     besides the link;
 //   - a place name inside another identifier is not a mention;
-//   - a number after a parcel-tracking label is no phone number.
+//   - a number after a parcel-tracking or identity-card label is no phone
+//     number, nor are four or more unlabelled groups of four digits (a
+//     card's number).
 //
 // The scanners read a view of the text with what hides identifiers from
 // filters undone (viewSteps): HTML tags and character references pasted
@@ -26,8 +30,9 @@
 // and spaces of other widths, marks on an address's letters, look-alike
 // letters, digits, at signs and dots written as words or symbols, letters
 // spaced apart or one a line, symbols between a number's digit groups,
-// percent-encoded characters in a link's path, and numbers or wallets
-// split over a chat's lines. Hits point into the original text.
+// percent-encoded characters in a link's path, notes set inside a label,
+// and numbers or wallets split over a chat's lines. Hits point into the
+// original text.
 //
 // National phone numbers are read in Options.Region only (plus mainland
 // China mobile numbers, which are usually written without +86); without a

@@ -88,28 +88,25 @@ func combiningMark(r rune) bool {
 		r >= 0x20D0 && r <= 0x20FF && r != 0x20E3 || r >= 0xFE20 && r <= 0xFE2F
 }
 
-// latinBase is the ASCII letter of each Latin letter U+00C0…U+024F whose
-// canonical decomposition starts with one, else 0.
-var latinBase = func() (t [0x250 - 0xC0]byte) {
-	for r := rune(0xC0); r < 0x250; r++ {
-		d := norm.NFD.String(string(r))
-		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
-			t[r-0xC0] = d[0]
-		}
-	}
-	return t
-}()
+// latinBase and latinExtBase are the ASCII letters of the Latin letters
+// U+00C0…U+024F and U+1E00…U+1EFF (latinBases).
+var (
+	latinBase    = latinBases(0xC0, 0x250)
+	latinExtBase = latinBases(0x1E00, 0x1F00)
+)
 
-// latinExtBase is latinBase for U+1E00…U+1EFF.
-var latinExtBase = func() (t [0x100]byte) {
-	for r := rune(0x1E00); r < 0x1F00; r++ {
+// latinBases returns, for each rune from lo up to hi, the ASCII letter its
+// canonical decomposition starts with, or 0.
+func latinBases(lo, hi rune) []byte {
+	t := make([]byte, hi-lo)
+	for r := lo; r < hi; r++ {
 		d := norm.NFD.String(string(r))
 		if len(d) > 1 && d[0] < utf8.RuneSelf && isLetter(d[0]) {
-			t[r-0x1E00] = d[0]
+			t[r-lo] = d[0]
 		}
 	}
 	return t
-}()
+}
 
 // accentLead marks the first bytes of the runes accentFold folds.
 var accentLead = func() (t [256]bool) {

@@ -256,13 +256,7 @@ func TestRoleReach(t *testing.T) {
 	}
 	for _, tt := range tests {
 		text := "recruiter" + tt.gap + phone
-		var got []Role
-		for _, h := range Text(text, Options{Region: "KH"}) {
-			if h.Kind == KindPhone {
-				got = append(got, h.Role)
-			}
-		}
-		if len(got) != 1 || got[0] != tt.want {
+		if got := phoneRoles(text); len(got) != 1 || got[0] != tt.want {
 			t.Errorf("Text(%.40q…): phone roles %v, want %q", text, got, tt.want)
 		}
 	}
@@ -288,16 +282,22 @@ func TestRoleReachAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		text := phone + tt.gap + "recruiter"
-		var got []Role
-		for _, h := range Text(text, Options{Region: "KH"}) {
-			if h.Kind == KindPhone {
-				got = append(got, h.Role)
-			}
-		}
-		if len(got) != 1 || got[0] != tt.want {
+		if got := phoneRoles(text); len(got) != 1 || got[0] != tt.want {
 			t.Errorf("Text(%q): phone roles %v, want %q", text, got, tt.want)
 		}
 	}
+}
+
+// phoneRoles returns the roles of the phone numbers Text finds in text
+// (region KH).
+func phoneRoles(text string) []Role {
+	var roles []Role
+	for _, h := range Text(text, Options{Region: "KH"}) {
+		if h.Kind == KindPhone {
+			roles = append(roles, h.Role)
+		}
+	}
+	return roles
 }
 
 // TestCharSet compares charSet.in with strings.ContainsAny, on text with

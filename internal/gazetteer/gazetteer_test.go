@@ -180,11 +180,7 @@ func TestNotIn(t *testing.T) {
 		{"他被卖到国公省的园区", []string{"koh-kong"}},
 		{"国公", []string{"koh-kong"}},
 	} {
-		var got []string
-		for _, m := range g.Find(tc.text) {
-			got = append(got, m.ID)
-		}
-		if !slices.Equal(got, tc.want) {
+		if got := foundIDs(g, tc.text); !slices.Equal(got, tc.want) {
 			t.Errorf("Find(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
@@ -211,12 +207,17 @@ func TestShortNames(t *testing.T) {
 		{"moved to Sihanoukville", []string{"sihanoukville"}},
 		{"去缅那边", []string{"short"}},
 	} {
-		var got []string
-		for _, m := range g.Find(tc.text) {
-			got = append(got, m.ID)
-		}
-		if !slices.Equal(got, tc.want) {
+		if got := foundIDs(g, tc.text); !slices.Equal(got, tc.want) {
 			t.Errorf("Find(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
+}
+
+// foundIDs returns the ids of the places g finds in text, in order.
+func foundIDs(g *gazetteer.Gazetteer, text string) []string {
+	var ids []string
+	for _, m := range g.Find(text) {
+		ids = append(ids, m.ID)
+	}
+	return ids
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-project/vigil/internal/auth"
@@ -97,4 +98,44 @@ func notFoundMessage(err error) string {
 		return nf.NotFoundMessage()
 	}
 	return "not found"
+}
+
+// AcceptsGzip reports whether the request's Accept-Encoding takes gzip
+// (RFC 9110 §12.5.3): "gzip" (or "x-gzip") with a quality above zero, or,
+// when gzip is not named, "*" with one.
+func AcceptsGzip(r *http.Request) bool {
+	named, star := false, false
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		ok := true
+		if q, given := quality(params); given {
+			ok = q > 0
+		}
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip", "x-gzip":
+			if !ok {
+				return false
+			}
+			named = true
+		case "*":
+			star = ok
+		}
+	}
+	return named || star
+}
+
+// quality is the q parameter among params ("q=0.5"), if one is given; one
+// that does not read as a number counts as zero.
+func quality(params string) (float64, bool) {
+	for p := range strings.SplitSeq(params, ";") {
+		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(strings.TrimSpace(name), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			if err != nil {
+				return 0, true
+			}
+			return q, true
+		}
+	}
+	return 0, false
 }

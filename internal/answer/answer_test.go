@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -50,5 +51,34 @@ func TestOf(t *testing.T) {
 	}
 	if a := answer.Of(errors.New("pq: secret table name")); a.Message != "something went wrong on our side; it was logged" {
 		t.Errorf("an unknown error's message is %q: it must not carry the cause", a.Message)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br, zstd", true},
+		{"deflate, br", false},
+		{"GZIP;q=0.5", true},
+		{"gzip;q=0.05", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0.000", false},
+		{"gzip;q=nonsense", false},
+		{"x-gzip", true},
+		{"*", true},
+		{"*;q=0", false},
+		{"gzip;q=0, *", false},
+		{"br, *;q=0.1", true},
+		{"identity", false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", tc.header)
+		if got := answer.AcceptsGzip(r); got != tc.want {
+			t.Errorf("Accept-Encoding %q: %v, want %v", tc.header, got, tc.want)
+		}
 	}
 }

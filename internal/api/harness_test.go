@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -165,6 +166,16 @@ func (e *env) do(email, method, pattern, path string, body any, headers ...strin
 	rec := httptest.NewRecorder()
 	e.mux.ServeHTTP(rec, req)
 	res := response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
+	if res.header.Get("Content-Encoding") == "gzip" {
+		// As a client does: the body is what the encoding hides.
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			e.t.Fatalf("%s %s: Content-Encoding gzip: %v", method, path, err)
+		}
+		if res.body, err = io.ReadAll(zr); err != nil {
+			e.t.Fatalf("%s %s: Content-Encoding gzip: %v", method, path, err)
+		}
+	}
 	if res.status >= 500 {
 		e.t.Errorf("%s %s: status %d: %s", method, path, res.status, res.body)
 	}

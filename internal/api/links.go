@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/answer"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
@@ -133,16 +134,25 @@ func (api *API) getIdentifier(w http.ResponseWriter, r *http.Request, a auth.Act
 const rangeMaxAge = "public, max-age=300"
 
 // published answers from the current published range with its version
-// as the ETag: 304 when the client has it.
-func published(w http.ResponseWriter, r *http.Request, version string, body links.Body) {
+// as the ETag: 304 when the client has it. A body compressed with gzip
+// (gz) has the ETag "<version>-gzip", as it is another representation;
+// If-None-Match with either matches the version.
+func published(w http.ResponseWriter, r *http.Request, version string, body links.Body, gz bool) {
 	etag := `"` + version + `"`
+	gzipTag := `"` + version + `-gzip"`
 	h := w.Header()
-	h.Set("ETag", etag)
+	if gz {
+		h.Set("ETag", gzipTag)
+		h.Set("Content-Encoding", "gzip")
+	} else {
+		h.Set("ETag", etag)
+	}
 	h.Set("Cache-Control", rangeMaxAge)
 	h.Set("Vary", "Accept-Encoding")
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for t := range strings.SplitSeq(inm, ",") {
-			if t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); t == etag || t == "*" {
+			if t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); t == etag || t == gzipTag || t == "*" {
+				h.Del("Content-Encoding")
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
@@ -158,31 +168,42 @@ func published(w http.ResponseWriter, r *http.Request, version string, body link
 	}
 }
 
-// fromRange serves what body picks from the current published range.
-func (api *API) fromRange(body func(p *links.Published, r *http.Request) (links.Body, error)) Handler {
+// fromRange serves what body picks from the current published range;
+// body says whether what it picked is compressed with gzip.
+func (api *API) fromRange(body func(p *links.Published, r *http.Request) (links.Body, bool, error)) Handler {
 	return func(w http.ResponseWriter, r *http.Request, a auth.Actor) error {
 		p, err := api.svc.Links.Range(r.Context())
 		if err != nil {
 			return err
 		}
-		b, err := body(p, r)
+		b, gz, err := body(p, r)
 		if err != nil {
 			return err
 		}
-		published(w, r, p.Version, b)
+		published(w, r, p.Version, b, gz)
 		return nil
 	}
 }
 
-func rangeIndex(p *links.Published, r *http.Request) (links.Body, error) { return p.Index(), nil }
-
-func rangeBucket(p *links.Published, r *http.Request) (links.Body, error) {
-	return p.Bucket(r.PathValue("prefix"))
+func rangeIndex(p *links.Published, r *http.Request) (links.Body, bool, error) {
+	return p.Index(), false, nil
 }
 
-func rangeList(p *links.Published, r *http.Request) (links.Body, error) {
-	if since := r.URL.Query().Get("since"); since != "" {
-		return p.ListSince(since)
+// rangeBucket is a bucket's body, compressed with gzip for a client that
+// takes it (every browser and CDN does): the range's load is these.
+func rangeBucket(p *links.Published, r *http.Request) (links.Body, bool, error) {
+	if answer.AcceptsGzip(r) {
+		z, err := p.BucketGzip(r.PathValue("prefix"))
+		return links.Body{z}, true, err
 	}
-	return p.List(), nil
+	b, err := p.Bucket(r.PathValue("prefix"))
+	return b, false, err
+}
+
+func rangeList(p *links.Published, r *http.Request) (links.Body, bool, error) {
+	if since := r.URL.Query().Get("since"); since != "" {
+		b, err := p.ListSince(since)
+		return b, false, err
+	}
+	return p.List(), false, nil
 }

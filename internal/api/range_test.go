@@ -82,6 +82,23 @@ func TestCheckRangeAPI(t *testing.T) {
 		if res := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+other, nil); res.status != http.StatusOK || string(res.body) != `{"entries":[],"version":"`+idx.Version+`"}` {
 			t.Errorf("an empty bucket: %d %s; want 200 and an empty list", res.status, res.body)
 		}
+		// A client that takes gzip (a browser, a CDN) gets the same body
+		// compressed, under an ETag of its own.
+		plain := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+hash[:1], nil)
+		for _, accept := range []string{"gzip, deflate, br, zstd", "gzip;q=0.5", "*"} {
+			res := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+hash[:1], nil, "Accept-Encoding", accept)
+			if res.status != http.StatusOK || res.header.Get("Content-Encoding") != "gzip" || string(res.body) != string(plain.body) || res.header.Get("ETag") != `"`+idx.Version+`-gzip"` || res.header.Get("Vary") != "Accept-Encoding" {
+				t.Errorf("Accept-Encoding %q: %d, encoding %q, ETag %q, body %s; want gzip of %s", accept, res.status, res.header.Get("Content-Encoding"), res.header.Get("ETag"), res.body, plain.body)
+			}
+			if res := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+hash[:1], nil, "Accept-Encoding", accept, "If-None-Match", res.header.Get("ETag")); res.status != http.StatusNotModified || len(res.body) != 0 {
+				t.Errorf("Accept-Encoding %q with the gzip ETag: %d; want 304", accept, res.status)
+			}
+		}
+		for _, accept := range []string{"", "br", "gzip;q=0"} {
+			if res := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+hash[:1], nil, "Accept-Encoding", accept); res.header.Get("Content-Encoding") != "" || string(res.body) != string(plain.body) {
+				t.Errorf("Accept-Encoding %q: encoding %q; want none", accept, res.header.Get("Content-Encoding"))
+			}
+		}
 		for _, bad := range []string{"zz", "g", "00", "%20"} {
 			if res := e.do("", "GET", "/api/v1/check/range/{prefix}", "/api/v1/check/range/"+bad, nil); res.status != http.StatusBadRequest || !refused(res, "prefix") {
 				t.Errorf("prefix %q: %d %s; want 400 naming prefix", bad, res.status, res.body)

@@ -97,7 +97,7 @@ func (l *Log) serveTile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", cacheImmutable)
 	if t.Level == EntriesLevel {
 		w.Header().Set("Vary", "Accept-Encoding")
-		if acceptsGzip(r) {
+		if answer.AcceptsGzip(r) {
 			w.Header().Set("Content-Encoding", "gzip")
 			gz := gzip.NewWriter(w)
 			gz.Write(body)
@@ -135,16 +135,6 @@ func (l *Log) entryBundle(r *http.Request, t Tile) ([]byte, error) {
 		b = append(b, leaf.Entry...)
 	}
 	return b, nil
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") && !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") {
-			return true
-		}
-	}
-	return false
 }
 
 // plainError answers a failure of the plain-text routes: 404 for what does

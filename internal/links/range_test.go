@@ -1,10 +1,13 @@
 package links_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
@@ -531,5 +534,68 @@ func TestApplyEqualsBuild(t *testing.T) {
 			}
 			p = got
 		}
+	}
+}
+
+// TestBucketGzip: a bucket compressed with gzip is the bucket's body, byte
+// for byte, once undone; it is compressed once per version (the same bytes
+// on a second call), carries its own version after a rebuild, and is about a
+// quarter of the body's size; a bad prefix is refused as Bucket refuses it.
+func TestBucketGzip(t *testing.T) {
+	var list []links.ListEntry
+	for i := range 5000 {
+		list = append(list, links.ListEntry{Hash: links.RangeHash("phone", fmt.Sprintf("+85512%06d", i)),
+			Coarse: links.Coarse{Kind: "phone", Reported: true, Band: links.BandFew, UnverifiedReports: links.BandNone, Categories: []string{"recruitment"}}})
+	}
+	p, err := links.Build(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gunzip := func(z []byte) []byte {
+		t.Helper()
+		zr, err := gzip.NewReader(bytes.NewReader(z))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	check := func(p *links.Published) {
+		t.Helper()
+		plain, zipped := 0, 0
+		for i := range 1 << (4 * p.PrefixLength) {
+			prefix := fmt.Sprintf("%0*x", p.PrefixLength, i)
+			body, _ := p.Bucket(prefix)
+			z, err := p.BucketGzip(strings.ToUpper(prefix))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := gunzip(z); !bytes.Equal(got, body.Bytes()) {
+				t.Fatalf("bucket %s: gzip holds %q, want %q", prefix, got, body.Bytes())
+			}
+			if again, _ := p.BucketGzip(prefix); &again[0] != &z[0] {
+				t.Errorf("bucket %s compressed twice in one version", prefix)
+			}
+			plain, zipped = plain+body.Len(), zipped+len(z)
+		}
+		if zipped*3 > plain {
+			t.Errorf("compressed %d of %d bytes; want under a third", zipped, plain)
+		}
+	}
+	check(p)
+	c := links.Coarse{Kind: "phone", Reported: true, Band: links.BandMany, UnverifiedReports: links.BandNone, Categories: []string{}}
+	next, err := p.Apply(map[string]*links.Coarse{list[0].Hash: &c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Version == p.Version {
+		t.Fatal("a change kept the version")
+	}
+	check(next)
+	if _, err := p.BucketGzip("zz"); answer.Of(err).Field != "prefix" {
+		t.Errorf("prefix zz: %v; want refused naming prefix", err)
 	}
 }

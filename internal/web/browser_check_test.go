@@ -153,6 +153,8 @@ type recorder struct {
 	h    http.Handler
 	mu   sync.Mutex
 	seen []string
+	// encoding is the Content-Encoding each path was last answered with.
+	encoding map[string]string
 }
 
 func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -162,6 +164,12 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.seen = append(r.seen, req.Method+" "+req.URL.String()+" "+string(body)+" "+req.Header.Get("Referer"))
 	r.mu.Unlock()
 	r.h.ServeHTTP(w, req)
+	r.mu.Lock()
+	if r.encoding == nil {
+		r.encoding = map[string]string{}
+	}
+	r.encoding[req.URL.Path] = w.Header().Get("Content-Encoding")
+	r.mu.Unlock()
 }
 
 func (r *recorder) reset() []string {
@@ -241,6 +249,11 @@ func TestCheckOnDevice(t *testing.T) {
 				if !asked {
 					t.Errorf("%s: the page did not ask for bucket %s: %q", tc.typed, hash[:idx.PrefixLength], seen)
 				}
+				rec.mu.Lock()
+				if enc := rec.encoding["/api/v1/check/range/"+hash[:idx.PrefixLength]]; enc != "gzip" {
+					t.Errorf("%s: the bucket came with Content-Encoding %q; want gzip, which the browser takes", tc.typed, enc)
+				}
+				rec.mu.Unlock()
 			}
 
 			// Not something the page can read: it says so and sends nothing

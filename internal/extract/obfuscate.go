@@ -656,6 +656,12 @@ const (
 
 // nextUnit skips a short separator after e and reads the unit after it.
 func nextUnit(s string, e int) (digitUnit, bool) {
+	if e < len(s) && isDigit(s[e]) && (e+1 == len(s) || s[e+1] != 0xEF && s[e+1] != 0xE2) {
+		// The common case, a digit right after the unit: no separator,
+		// and no keycap after it (whose bytes start 0xEF or 0xE2), so
+		// unitAt would read a plain one.
+		return digitUnit{d: s[e], end: e + 1, kind: unitASCII}, false
+	}
 	k, runes := e, 0
 	for k < len(s) && runes < maxSepRunes {
 		n := sepAt(s, k)
@@ -1089,17 +1095,8 @@ func underscoreWordAt(s string, i int) int {
 func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
-			i++
-		}
-		if i == len(s) {
+		if i = nextAddressWord(s, i); i == len(s) {
 			break
-		}
-		if !mayStartWord(s, i) || !wordPairs.has(s, nextNonSpace(s, i)) {
-			// Neither an at-word nor a dot-word: both wordAt calls below
-			// fail, and so they would at every space of the same run.
-			i = spaceRunEnd(s, i)
-			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
 		ws, we, ok := wordAt(s, i, atWords)
@@ -1173,6 +1170,48 @@ func spellAddress(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// nextAddressWord returns the first place at or after i where
+// spellAddress may find an at-word or a dot-word, or len(s). Its scan
+// stops at a space (the first of a run) and at the lead byte of a word
+// that is not Latin; at a place where no at-word starts after the spaces,
+// nor a dot-word after a letter or digit, both wordAt calls fail (and
+// dotWordDomain with them), and so they would at every space of the same
+// run, which is passed over.
+func nextAddressWord(s string, i int) int {
+	for ; i < len(s); i++ {
+		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		j := i
+		if s[i] == ' ' {
+			j = nextNonSpace(s, i)
+		}
+		if atWords.mayStart(s, j) && wordIn(atWords, s, j) ||
+			i > 0 && isAlnum(s[i-1]) && dotWords.mayStart(s, j) && wordIn(dotWords, s, j) {
+			// (dotWordDomain wants a letter or digit before the spaces.)
+			return i
+		}
+		if j > i {
+			i = j - 1 // the last space of the run
+		}
+	}
+	return len(s)
+}
+
+// wordIn reports whether one of words starts at s[j], ASCII letters
+// compared without case.
+func wordIn(words *wordSet, s string, j int) bool {
+	for _, wd := range words.byFirst[s[j]] {
+		if hasPrefixFoldASCII(s[j:], wd) {
+			return true
+		}
+	}
+	return false
 }
 
 // pronouns are the English object pronouns, which stand before a Latin

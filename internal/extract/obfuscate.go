@@ -1483,8 +1483,13 @@ func closeSpaces(s string) (string, *spanMap) {
 		if q == len(s) {
 			break
 		}
-		if s[q] == ' ' && q > i && !closeNothing(s, q-1) {
-			q-- // the byte before a space, unless no case applies there
+		if s[q] == ' ' {
+			if q > i && !closeNothing(s, q-1) {
+				q-- // the byte before a space, unless no case applies there
+			} else if spaceNothing(s, q) {
+				i = q // no case applies at the space either
+				continue
+			}
 		}
 		i = q
 		c := s[i]
@@ -1667,6 +1672,22 @@ func closeNothing(s string, i int) bool {
 		return i == 0 || !isAlnum(s[i-1])
 	}
 	return isAlnum(c) && c != 'm' && c != 'h' && c != 'w' && i > 0 && isIDByte(s[i-1])
+}
+
+// spaceNothing reports cheaply that none of closeSpaces' cases applies at
+// the space s[i]: not after a character that is not ASCII (spacedHan's),
+// and after no letter or digit (closeNothing's), or before none of the
+// bytes the cases for a space after one want next: a digit, '_', or the
+// first byte of an underscore word (underscoreWordAt's test).
+func spaceNothing(s string, i int) bool {
+	if i > 0 && s[i-1] >= utf8.RuneSelf {
+		return false
+	}
+	if i == 0 || !isAlnum(s[i-1]) {
+		return true
+	}
+	c := at(s, i+1)
+	return !isDigit(c) && c != '_' && c|0x20 != 'u' && c|0x20 != 'g' && c|0x20 != 0xE0|0x20 && c|0x20 != 0xE4|0x20
 }
 
 // spacedHan reports whether the space at s[i] stands between two Chinese

@@ -996,6 +996,9 @@ func deobfuscate(s string) (string, *spanMap) {
 		if i == len(s) {
 			break
 		}
+		if deobNothing(s, i) {
+			continue
+		}
 		switch c := s[i]; c {
 		case '#':
 			// "hrteam.kh#outlook.com": '#' for '@' before a mail host.
@@ -1217,6 +1220,32 @@ func deobfuscate(s string) (string, *spanMap) {
 		}
 	}
 	return w.finish()
+}
+
+// deobNothing reports cheaply that none of deobfuscate's cases applies at
+// s[i], for the bytes it meets most: a space or a dot after no letter or
+// digit; a dot before neither a space nor "c0m"; a space after a letter
+// (not a digit, whose dots may be words) before a byte that is neither a
+// space, a dot, the c of "com/" nor the first byte of a dot-word; an 'h'
+// after a letter (a scheme is written after none) and a 'v' after a
+// letter or digit ("vvv." after neither).
+func deobNothing(s string, i int) bool {
+	switch c := s[i]; c {
+	case ' ', '.':
+		if i == 0 || !isAlnum(s[i-1]) {
+			return true
+		}
+		n := at(s, i+1)
+		if c == '.' {
+			return n != ' ' && n|0x20 != 'c'
+		}
+		return !isDigit(s[i-1]) && n != ' ' && n != '.' && n|0x20 != 'c' && dotWords.pairs.row[n] == 0
+	case 'h', 'H':
+		return i > 0 && isLetter(s[i-1])
+	case 'v', 'V':
+		return i > 0 && isAlnum(s[i-1])
+	}
+	return false
 }
 
 // splitLabelEnd returns the end of a short note in brackets set inside a

@@ -946,11 +946,18 @@ type wordSet struct {
 	words   []string
 	pairs   pairSet
 	byFirst [256][]string // in the order of words
+	// firstRunes has the first characters of the words that start with
+	// a three-byte character (rune3 of their first bytes), as a bitmap.
+	firstRunes [0x10000 / 64]uint64
 }
 
 func newWordSet(words ...string) *wordSet {
 	ws := &wordSet{words: words}
 	for _, w := range words {
+		if c := w[0]; c >= 0xE0 && c < 0xF0 {
+			r := rune3(w, 0)
+			ws.firstRunes[r>>6] |= 1 << (r & 63)
+		}
 		ws.pairs.add(w)
 		for _, c := range bothCases(w[0]) {
 			ws.byFirst[c] = append(ws.byFirst[c], w)
@@ -1206,6 +1213,12 @@ func nextAddressWord(s string, i int) int {
 // wordIn reports whether one of words starts at s[j], ASCII letters
 // compared without case.
 func wordIn(words *wordSet, s string, j int) bool {
+	if c := s[j]; c >= 0xE0 && c < 0xF0 && j+2 < len(s) {
+		// The three bytes of a character: whether it starts a word.
+		if r := rune3(s, j); words.firstRunes[r>>6]&(1<<(r&63)) == 0 {
+			return false
+		}
+	}
 	for _, wd := range words.byFirst[s[j]] {
 		if hasPrefixFoldASCII(s[j:], wd) {
 			return true

@@ -250,6 +250,23 @@ var wordLetters = func() (t [26]uint32) {
 	return t
 }()
 
+// wordsByLetterLen is wordsByLetter with the words of each letter put
+// apart by their number of leading ASCII letters (as in wordLetters): a
+// word can match at s[i] only when s has as many there, so unitAt
+// compares only those.
+var wordsByLetterLen = func() (t [26][32][]numberWord) {
+	for c, ws := range wordsByLetter {
+		for _, w := range ws {
+			n := 0
+			for n < len(w.w) && isLetter(w.w[n]) {
+				n++
+			}
+			t[c][n] = append(t[c][n], w)
+		}
+	}
+	return t
+}()
+
 // asciiLetters returns how many ASCII letters start s[i:], at most 31.
 func asciiLetters(s string, i int) int {
 	n := 0
@@ -462,6 +479,12 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		}
 		return digitUnit{d: c, end: e, kind: unitASCII}
 	case isLetter(c):
+		n := asciiLetters(s, i)
+		if c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' && wordLetters[c|0x20-'a']&(1<<n) == 0 {
+			// No number word has as many letters (the test below, made
+			// first: letterBefore decodes the character before).
+			return digitUnit{}
+		}
 		if !glued && letterBefore(s, i) {
 			return digitUnit{}
 		}
@@ -495,10 +518,10 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: d, end: i + 1, kind: unitWord}
 			}
 		}
-		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
+		if wordLetters[c|0x20-'a']&(1<<n) == 0 {
 			return digitUnit{}
 		}
-		for _, w := range wordsByLetter[c|0x20-'a'] {
+		for _, w := range wordsByLetterLen[c|0x20-'a'][n] {
 			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
 				if w.repeat > 0 {
 					return digitUnit{end: i + len(w.w), kind: unitRepeat, repeat: w.repeat}
@@ -656,10 +679,7 @@ const (
 
 // nextUnit skips a short separator after e and reads the unit after it.
 func nextUnit(s string, e int) (digitUnit, bool) {
-	if e < len(s) && isDigit(s[e]) && (e+1 == len(s) || s[e+1] != 0xEF && s[e+1] != 0xE2) {
-		// The common case, a digit right after the unit: no separator,
-		// and no keycap after it (whose bytes start 0xEF or 0xE2), so
-		// unitAt would read a plain one.
+	if plainDigitAt(s, e) {
 		return digitUnit{d: s[e], end: e + 1, kind: unitASCII}, false
 	}
 	k, runes := e, 0
@@ -678,6 +698,14 @@ func nextUnit(s string, e int) (digitUnit, bool) {
 	}
 	u := unitAt(s, k, k == e)
 	return u, k > e
+}
+
+// plainDigitAt reports whether a plain ASCII digit unit starts at s[e],
+// right after another unit: a digit not followed by a keycap's bytes
+// (U+FE0F and U+20E3 start 0xEF and 0xE2), so that nextUnit finds no
+// separator there and unitAt reads a unitASCII.
+func plainDigitAt(s string, e int) bool {
+	return e < len(s) && isDigit(s[e]) && (e+1 == len(s) || s[e+1] != 0xEF && s[e+1] != 0xE2)
 }
 
 // Bounds of a number worth rewriting: as short as a local phone number, as
@@ -714,9 +742,22 @@ func spellDigits(s string) (string, *spanMap) {
 		var u digitUnit
 		switch unitClass[s[i]] {
 		case classLetter:
+			// No unit: skip the word, as below.
+			for i++; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
+			}
+			continue
 		case classLead:
 			if !mayBeUnitRune(s, i) {
-				i++ // what unitAt would find: no unit
+				// What unitAt would find: no unit. So for the characters
+				// of three bytes right after it (Thai, Khmer, Chinese
+				// text): pass over them here, not one turn of the loop each.
+				for {
+					for i++; i < len(s) && s[i]&0xC0 == 0x80; i++ { // continuation bytes: classOther
+					}
+					if i+2 >= len(s) || s[i]&0xF0 != 0xE0 || mayBeUnitRune(s, i) {
+						break
+					}
+				}
 				continue
 			}
 			u = unitAt(s, i, false)
@@ -779,6 +820,15 @@ func spellDigits(s string) (string, *spanMap) {
 				special++
 			}
 			end = u.end
+			for u.kind == unitASCII && len(buf) <= maxSpelledDigits && plainDigitAt(s, u.end) {
+				// A plain digit right after a plain one: what a turn of the
+				// loop does for it (nextUnit reads it unspaced; nothing
+				// closes the group).
+				u = digitUnit{d: s[u.end], end: u.end + 1, kind: unitASCII}
+				buf = append(buf, u.d)
+				group++
+				end = u.end
+			}
 			nu, spaced := nextUnit(s, u.end)
 			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII && !plain && !oddSep(s[u.end:nextStart(s, u.end)]) {
 				// Styled digits are not continued by plain ones across a

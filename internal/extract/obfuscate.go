@@ -624,7 +624,7 @@ func sepAt(s string, i int) int {
 		if sepRunes[r>>6]&(1<<(r&63)) != 0 {
 			return n
 		}
-		if unicode.Is(unicode.Sc, r) {
+		if currencyRunes[r>>6]&(1<<(r&63)) != 0 { // unicode.Is(unicode.Sc, r)
 			return gluedSep(s, i, n)
 		}
 		return 0
@@ -662,6 +662,17 @@ func isSepRune(r rune) bool {
 var sepRunes = func() (t [0x10000 / 64]uint64) {
 	for r := rune(0x80); r < 0x10000; r++ {
 		if isSepRune(r) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
+
+// currencyRunes is unicode.Sc (currency symbols) below U+10000, as a
+// bitmap.
+var currencyRunes = func() (t [0x10000 / 64]uint64) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if unicode.Is(unicode.Sc, r) {
 			t[r>>6] |= 1 << (r & 63)
 		}
 	}
@@ -759,6 +770,19 @@ func spellDigits(s string) (string, *spanMap) {
 					}
 				}
 				continue
+			}
+			u = unitAt(s, i, false)
+		case classWord:
+			if c := s[i]; c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' {
+				n := asciiLetters(s, i)
+				if wordLetters[c|0x20-'a']&(1<<n) == 0 {
+					// No number word has as many letters: unitAt finds
+					// none. Skip the word, as below, past the letters
+					// counted.
+					for i += n; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
+					}
+					continue
+				}
 			}
 			u = unitAt(s, i, false)
 		default:

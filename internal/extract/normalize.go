@@ -23,7 +23,10 @@ type seg struct{ vs, ve, ss, se, unit int }
 
 // spanMap maps offsets of a rewritten string back to its source. Between
 // segments the two advance together.
-type spanMap struct{ segs []seg }
+type spanMap struct {
+	segs []seg
+	hint int // the last answer of segsBefore
+}
 
 // start maps a span start: inside a rewrite, the start of its source.
 func (m *spanMap) start(v int) int {
@@ -55,9 +58,31 @@ func (m *spanMap) end(v int) int {
 }
 
 // segsBefore returns the number of segs that start before view offset v
-// (they are in order): a binary search written out, which costs less than
-// sort.Search's call of a closure at every step.
+// (they are in order). Spans are asked for nearly in order, start and
+// end by turns, so the search starts from the answer it gave last, a few
+// steps either way, and falls back to a binary search written out (which
+// costs less than sort.Search's call of a closure at every step).
 func (m *spanMap) segsBefore(v int) int {
+	g := m.segs
+	i := min(m.hint, len(g))
+	for n := 0; n < 4; n++ {
+		switch {
+		case i < len(g) && g[i].vs < v:
+			i++
+		case i > 0 && g[i-1].vs >= v:
+			i--
+		default:
+			m.hint = i
+			return i
+		}
+	}
+	i = m.segsSearch(v)
+	m.hint = i
+	return i
+}
+
+// segsSearch is segsBefore by binary search.
+func (m *spanMap) segsSearch(v int) int {
 	lo, hi := 0, len(m.segs)
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
@@ -113,7 +138,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 		return w.src, nil
 	}
 	w.b.WriteString(w.src[w.copied:])
-	return w.b.String(), &spanMap{w.segs}
+	return w.b.String(), &spanMap{segs: w.segs}
 }
 
 // viewSteps are the rewrites that make the view, in order: each sees the

@@ -1324,7 +1324,15 @@ func abbreviationBefore(s string, i int) bool {
 	for b > 0 && i-b <= 3 && isLetter(s[b-1]) {
 		b--
 	}
-	return b < i && (b == 0 || !isIDByte(s[b-1])) && abbreviations[lowerASCII(s[b:i])]
+	if b == i || b > 0 && isIDByte(s[b-1]) {
+		return false
+	}
+	var key [4]byte // the word lower-cased, on the stack (up to four letters)
+	n := copy(key[:], s[b:i])
+	for k := range n {
+		key[k] |= 0x20
+	}
+	return abbreviations[string(key[:n])]
 }
 
 // noDotPlatforms are the social networks whose host is written with its
@@ -1425,15 +1433,16 @@ func commaDot(s string, i int) (b, e int, repl string) {
 	if ls == b || !isAlnum(s[b-1]) || letterBefore(s, ls) {
 		return i, i, ""
 	}
-	label := lowerASCII(s[ls:b])
-	if label == "www" && b == i && isAlnum(at(s, i+1)) {
+	label := s[ls:b] // letters, digits and '-': ASCII
+	if b-ls == 3 && hasPrefixFoldASCII(label, "www") && b == i && isAlnum(at(s, i+1)) {
 		return i, i + 1, "." // "www,seajobhub,net"
 	}
 	k := i + 1
 	for k < len(s) && s[k] == ' ' {
 		k++
 	}
-	var tld []byte
+	var tldBytes [6]byte // on the stack: string(tld) copies it
+	tld := tldBytes[:0]
 	e = k
 	spaced := false
 	for e < len(s) && isLetter(s[e]) && len(tld) < 6 {
@@ -1444,7 +1453,7 @@ func commaDot(s string, i int) (b, e int, repl string) {
 			spaced = true
 		}
 	}
-	if !commaTLDs[string(tld)] || isAlnum(at(s, e)) || strings.IndexFunc(label, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0 {
+	if !commaTLDs[string(tld)] || isAlnum(at(s, e)) || strings.IndexFunc(label, isASCIILetterRune) < 0 {
 		return i, i, ""
 	}
 	www := ls >= 4 && strings.IndexByte(",;.", s[ls-1]) >= 0 && hasPrefixFoldASCII(s[ls-4:], "www")
@@ -1460,6 +1469,9 @@ func commaDot(s string, i int) (b, e int, repl string) {
 	}
 	return b, e, "." + string(tld)
 }
+
+// isASCIILetterRune reports whether r is an ASCII letter.
+func isASCIILetterRune(r rune) bool { return r < utf8.RuneSelf && isLetter(byte(r)) }
 
 // pageSlash rewrites a slash written with spaces or as a word after the
 // top-level domain at s[k] ("com / apply") into "/", and returns where
@@ -1661,20 +1673,27 @@ func spacedTLDAt(s string, k int) bool {
 	if e-k < 2 || e-k > 6 || isAlnum(at(s, e)) || at(s, e) == '_' {
 		return false
 	}
-	label := s[k:e]
-	if l := lowerASCII(label); label != l && label != upperASCII(label) {
-		return false
-	} else {
-		label = l
+	// All in lower case or all in upper case; looked up in lower case, on
+	// the stack (what lowerASCII and upperASCII would allocate for).
+	var key [6]byte
+	lower, upper := false, false
+	for j := k; j < e; j++ {
+		c := s[j]
+		lower = lower || c >= 'a'
+		upper = upper || c < 'a'
+		key[j-k] = c | 0x20
 	}
-	return spacedTLDs[label]
+	if lower && upper {
+		return false
+	}
+	return spacedTLDs[string(key[:e-k])]
 }
 
 // spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
 // s[k:] joins "t", "wa" or "line" to "me/" ("t dot me/name", "wa .
 // me/855…", "line . me / ti / p / ~name").
 func spacedMeAt(s string, i, k int) bool {
-	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
+	if k+3 > len(s) || !hasPrefixFoldASCII(s[k:], "me") {
 		return false
 	}
 	if e, _ := slashAfter(s, k+2); s[k+2] != '/' && e == k+2 {
@@ -1687,8 +1706,8 @@ func spacedMeAt(s string, i, k int) bool {
 	if p > 0 && (isAlnum(s[p-1]) || s[p-1] == '_' || s[p-1] == '.' || s[p-1] == '/') {
 		return false
 	}
-	w := lowerASCII(s[p:i])
-	return w == "t" || w == "wa" || w == "line"
+	w := s[p:i] // letters: compared without case, not lower-cased (which allocates)
+	return len(w) == 1 && w[0]|0x20 == 't' || len(w) == 2 && hasPrefixFoldASCII(w, "wa") || len(w) == 4 && hasPrefixFoldASCII(w, "line")
 }
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik

@@ -1979,8 +1979,8 @@ func hyphenLabelEnd(s string, i int) int {
 		return i
 	}
 	e := i
-	var joined []byte
-	joined = append(joined, s[b:i]...)
+	var buf [64]byte // room for the pieces: up to 12 + 4 × 12 letters
+	joined := append(buf[:0], s[b:i]...)
 	for n := 0; n < 4 && at(s, e) == '-' && isLetter(at(s, e+1)); n++ {
 		q := e + 1
 		for q < len(s) && q-e <= 12 && isLetter(s[q]) {
@@ -1989,7 +1989,13 @@ func hyphenLabelEnd(s string, i int) int {
 		joined = append(joined, s[e+1:q]...)
 		e = q
 	}
-	if isIDByte(at(s, e)) || !labelWord(lowerASCII(string(joined))) {
+	if isIDByte(at(s, e)) {
+		return i
+	}
+	for k, c := range joined {
+		joined[k] = c | 0x20 // letters: lower case
+	}
+	if !labelWord(string(joined)) {
 		return i
 	}
 	return e

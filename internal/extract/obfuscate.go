@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -993,15 +992,6 @@ var (
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "ចំណុច", "chấm", "cham", "titik")
 )
 
-// wordPairs has the first two bytes of every at-word and dot-word: where
-// it has none, spellAddress needs neither.
-var wordPairs = func() (ps pairSet) {
-	for _, w := range append(slices.Clone(atWords.words), dotWords.words...) {
-		ps.add(w)
-	}
-	return ps
-}()
-
 // nextNonSpace returns the index of the first byte at or after i that is
 // not a space, or len(s).
 func nextNonSpace(s string, i int) int {
@@ -1073,8 +1063,10 @@ var wordStarts = func() (t [256]bool) {
 	return t
 }()
 
-// wordLeads marks the bytes where mayStartWord may be true: a space, or
-// the first byte of a word that is not Latin.
+// wordLeads marks the bytes where an at-word or dot-word may stand, after
+// spaces or at the byte itself: a space (a Latin word needs one before
+// it; another may have them), or the first byte of a word that is not
+// Latin.
 var wordLeads = func() (t [256]bool) {
 	t[' '] = true
 	for c := 0x80; c < 0x100; c++ {
@@ -1082,22 +1074,6 @@ var wordLeads = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// mayStartWord reports whether an at-word or dot-word may stand at s[i]:
-// after spaces there (a Latin word needs them; another may have them), or
-// at s[i] itself for a word that is not Latin. It saves wordAt's work on
-// the bytes of ordinary text.
-func mayStartWord(s string, i int) bool {
-	c := s[i]
-	if c != ' ' {
-		return c >= 0x80 && wordStarts[c] // a lead byte: no word starts with a continuation byte
-	}
-	j := i + 1
-	for j < len(s) && s[j] == ' ' {
-		j++
-	}
-	return j < len(s) && wordStarts[s[j]]
-}
 
 // spaceRunEnd returns the last of the spaces that start at s[i], or i when
 // s[i] is no space.
@@ -1262,7 +1238,7 @@ func spellAddress(s string) (string, *spanMap) {
 // run, which is passed over.
 func nextAddressWord(s string, i int) int {
 	for ; i < len(s); i++ {
-		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
+		for i < len(s) && !wordLeads[s[i]] { // no word may stand there
 			i++
 		}
 		if i == len(s) {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/bits"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -912,13 +913,89 @@ func isHandleByte(c byte) bool { return isAlnum(c) || c == '_' }
 func view(text string) (string, []*spanMap) {
 	var maps []*spanMap
 	t := text
-	for _, step := range viewSteps {
+	var absent uint8 // of a short text: the lead sets none of whose leads it has
+	if len(text) <= maxPrescan {
+		absent = absentLeadSets(text)
+	}
+	for k, step := range viewSteps {
+		if g := leadGates[k]; g != 0 && len(maps) == 0 && absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
+			// The text is the input yet (no step before rewrote it), and
+			// it has no lead byte of the set this step starts at (nor,
+			// for dropZeroWidth, a keycap after its first byte): the
+			// step would return it as it is.
+			continue
+		}
 		var m *spanMap
 		if t, m = step(t); m != nil {
 			maps = append(maps, m)
 		}
 	}
 	return t, maps
+}
+
+// maxPrescan is the longest text view looks over first for the lead
+// bytes of four of its steps (a snippet: most have none of one set or
+// another, and the steps' own scans are passed over); a longer one is
+// likelier to have all, and to pay for the look for nothing.
+const maxPrescan = 4096
+
+// The lead sets of the view steps that do nothing to a text without one
+// of their lead bytes, as bits; leadGates has each step's bit (0 for the
+// other steps).
+const (
+	gateInvisible = 1 << iota // dropZeroWidth (and a keycap, looked for apart)
+	gateStyled                // foldStyled
+	gateAccent                // foldAccents
+	gateCyrGreek              // foldConfusables
+	gateAll       = gateInvisible | gateStyled | gateAccent | gateCyrGreek
+)
+
+var leadGates = func() (g [len(viewSteps)]uint8) {
+	for k, step := range viewSteps {
+		switch reflect.ValueOf(step).Pointer() {
+		case reflect.ValueOf(dropZeroWidth).Pointer():
+			g[k] = gateInvisible
+		case reflect.ValueOf(foldStyled).Pointer():
+			g[k] = gateStyled
+		case reflect.ValueOf(foldAccents).Pointer():
+			g[k] = gateAccent
+		case reflect.ValueOf(foldConfusables).Pointer():
+			g[k] = gateCyrGreek
+		}
+	}
+	return g
+}()
+
+// gatedLeads is the union of the four lead sets.
+var gatedLeads = func() *leadSet {
+	var u leadSet
+	for _, ls := range []*leadSet{invisibleLeads, styledLeads, accentLeads, cyrGreekLeads} {
+		for c := range u {
+			u[c] |= ls[c]
+		}
+	}
+	return &u
+}()
+
+// absentLeadSets returns the gate bits of the lead sets none of whose
+// lead bytes s has, in one scan for the four.
+func absentLeadSets(s string) uint8 {
+	present := uint8(0)
+	for i := nextLeadIn(gatedLeads, s, 0); i < len(s) && present != gateAll; i = nextLeadIn(gatedLeads, s, i+1) {
+		if invisibleLeads.has(s, i) {
+			present |= gateInvisible
+		}
+		if styledLeads.has(s, i) {
+			present |= gateStyled
+		}
+		if accentLeads.has(s, i) {
+			present |= gateAccent
+		}
+		if cyrGreekLeads.has(s, i) {
+			present |= gateCyrGreek
+		}
+	}
+	return gateAll &^ present
 }
 
 // wideLetterAt reports whether a full-width Latin letter (U+FF21…U+FF3A,

@@ -33,7 +33,7 @@ func foldAccents(s string) (string, *spanMap) {
 			continue
 		}
 		b, e, ok := tokenBounds(s, i)
-		if !ok || w != nil && b < w.copied || !strings.ContainsAny(s[b:e], "@._") || !addressToken(s[b:e]) {
+		if !ok || w != nil && b < w.copied || !addressMarks(s[b:e]) || !addressToken(s[b:e]) {
 			i = max(e, i+n)
 			continue
 		}
@@ -165,8 +165,30 @@ func tokenBounds(s string, i int) (int, int, bool) {
 }
 
 // tokenEnd reports whether c ends a token for foldAccents.
-func tokenEnd(c byte) bool {
-	return c <= ' ' || strings.IndexByte(",;:()[]{}<>\"'", c) >= 0
+func tokenEnd(c byte) bool { return tokenEnds[c] }
+
+// tokenEnds marks the bytes that end a token: the controls, the space and
+// ",;:()[]{}<>\"'", as a table (tokenBounds asks at every byte of a token).
+var tokenEnds = func() (t [256]bool) {
+	for c := 0; c <= ' '; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte(",;:()[]{}<>\"'") {
+		t[c] = true
+	}
+	return t
+}()
+
+// addressMarks reports whether t has an '@', '.' or '_' (what
+// strings.ContainsAny(t, "@._") answers: in UTF-8, valid or not, an
+// ASCII byte is always that character).
+func addressMarks(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c == '@' || c == '.' || c == '_' {
+			return true
+		}
+	}
+	return false
 }
 
 // addressToken reports whether t reads as an ASCII address, host or handle

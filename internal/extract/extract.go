@@ -46,6 +46,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/vigil-project/vigil/internal/gazetteer"
@@ -140,6 +141,8 @@ func Text(text string, opts Options) []Hit {
 		text = text[:cut]
 	}
 	var s scanner
+	sc := scratchPool.Get().(*scratch)
+	s.kws, s.claims = sc.kws[:0], sc.claims[:0]
 	s.init(text, opts.Region)
 	s.keywords()
 	s.tokens()
@@ -147,6 +150,10 @@ func Text(text string, opts Options) []Hit {
 	s.phones()
 	s.roles()
 	hits := s.mapped()
+	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch {
+		sc.kws, sc.claims = s.kws[:0], s.claims[:0]
+		scratchPool.Put(sc)
+	}
 	if !opts.NoPlaces {
 		g := opts.Places
 		if g == nil {
@@ -279,11 +286,23 @@ func (s *scanner) init(text, region string) {
 	if len(s.t) > 4096 { // short texts make their few slices as they go
 		// The development corpus, as one text, has a keyword every 53
 		// bytes and a hit every 76, places included.
-		s.kws = make([]keyword, 0, len(s.t)/48)
+		s.kws = slices.Grow(s.kws, len(s.t)/48)
 		s.hits = make([]Hit, 0, len(s.t)/64)
-		s.claims = make([]span, 0, len(s.t)/128)
+		s.claims = slices.Grow(s.claims, len(s.t)/128)
 	}
 }
+
+// A scratch holds the keyword and claim slices of a call to Text for the
+// next one: they do not leave the call (the hits, which do, are made
+// anew). Slices grown past maxScratch, for a huge text, are let go.
+type scratch struct {
+	kws    []keyword
+	claims []span
+}
+
+const maxScratch = 1 << 14
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // Capacities of the slices a short text's scanner makes at its first
 // keyword, hit and claim: as many as most snippets of the development

@@ -333,6 +333,12 @@ func caseVariants(w string) []string {
 func (s *scanner) keywords() {
 	t := s.t
 	for i := 0; i < len(t); {
+		for i < len(t) && kwPass[t[i]] {
+			i++
+		}
+		if i == len(t) {
+			break
+		}
 		c := t[i]
 		if c >= 0x80 && c < 0xC0 {
 			i++
@@ -359,6 +365,20 @@ func (s *scanner) keywords() {
 		i = end
 	}
 }
+
+// kwPass marks the bytes the keyword scan passes over one at a time
+// without a look-up: UTF-8 continuation bytes, and the ASCII bytes that
+// are not letters or digits and start no keyword's first two bytes (the
+// scan's test there fails, and pastWord moves on by one).
+var kwPass = func() (t [256]bool) {
+	for c := 0x80; c < 0xC0; c++ {
+		t[c] = true
+	}
+	for c := 0; c < 0x80; c++ {
+		t[c] = !isAlnum(byte(c)) && keywords.pairs.row[c] == 0
+	}
+	return t
+}()
 
 // pastWord returns where the keyword scan goes on after finding no
 // keyword at t[i]: past the letters and digits that follow an ASCII letter

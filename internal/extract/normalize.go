@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/bits"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,7 +24,10 @@ type seg struct{ vs, ve, ss, se, unit int }
 
 // spanMap maps offsets of a rewritten string back to its source. Between
 // segments the two advance together.
-type spanMap struct{ segs []seg }
+type spanMap struct {
+	segs []seg
+	hint int // the last answer of segsBefore
+}
 
 // start maps a span start: inside a rewrite, the start of its source.
 func (m *spanMap) start(v int) int {
@@ -55,9 +59,31 @@ func (m *spanMap) end(v int) int {
 }
 
 // segsBefore returns the number of segs that start before view offset v
-// (they are in order): a binary search written out, which costs less than
-// sort.Search's call of a closure at every step.
+// (they are in order). Spans are asked for nearly in order, start and
+// end by turns, so the search starts from the answer it gave last, a few
+// steps either way, and falls back to a binary search written out (which
+// costs less than sort.Search's call of a closure at every step).
 func (m *spanMap) segsBefore(v int) int {
+	g := m.segs
+	i := min(m.hint, len(g))
+	for n := 0; n < 4; n++ {
+		switch {
+		case i < len(g) && g[i].vs < v:
+			i++
+		case i > 0 && g[i-1].vs >= v:
+			i--
+		default:
+			m.hint = i
+			return i
+		}
+	}
+	i = m.segsSearch(v)
+	m.hint = i
+	return i
+}
+
+// segsSearch is segsBefore by binary search.
+func (m *spanMap) segsSearch(v int) int {
 	lo, hi := 0, len(m.segs)
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
@@ -113,7 +139,7 @@ func (w *rewriter) finish() (string, *spanMap) {
 		return w.src, nil
 	}
 	w.b.WriteString(w.src[w.copied:])
-	return w.b.String(), &spanMap{w.segs}
+	return w.b.String(), &spanMap{segs: w.segs}
 }
 
 // viewSteps are the rewrites that make the view, in order: each sees the
@@ -887,13 +913,89 @@ func isHandleByte(c byte) bool { return isAlnum(c) || c == '_' }
 func view(text string) (string, []*spanMap) {
 	var maps []*spanMap
 	t := text
-	for _, step := range viewSteps {
+	var absent uint8 // of a short text: the lead sets none of whose leads it has
+	if len(text) <= maxPrescan {
+		absent = absentLeadSets(text)
+	}
+	for k, step := range viewSteps {
+		if g := leadGates[k]; g != 0 && len(maps) == 0 && absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
+			// The text is the input yet (no step before rewrote it), and
+			// it has no lead byte of the set this step starts at (nor,
+			// for dropZeroWidth, a keycap after its first byte): the
+			// step would return it as it is.
+			continue
+		}
 		var m *spanMap
 		if t, m = step(t); m != nil {
 			maps = append(maps, m)
 		}
 	}
 	return t, maps
+}
+
+// maxPrescan is the longest text view looks over first for the lead
+// bytes of four of its steps (a snippet: most have none of one set or
+// another, and the steps' own scans are passed over); a longer one is
+// likelier to have all, and to pay for the look for nothing.
+const maxPrescan = 4096
+
+// The lead sets of the view steps that do nothing to a text without one
+// of their lead bytes, as bits; leadGates has each step's bit (0 for the
+// other steps).
+const (
+	gateInvisible = 1 << iota // dropZeroWidth (and a keycap, looked for apart)
+	gateStyled                // foldStyled
+	gateAccent                // foldAccents
+	gateCyrGreek              // foldConfusables
+	gateAll       = gateInvisible | gateStyled | gateAccent | gateCyrGreek
+)
+
+var leadGates = func() (g [len(viewSteps)]uint8) {
+	for k, step := range viewSteps {
+		switch reflect.ValueOf(step).Pointer() {
+		case reflect.ValueOf(dropZeroWidth).Pointer():
+			g[k] = gateInvisible
+		case reflect.ValueOf(foldStyled).Pointer():
+			g[k] = gateStyled
+		case reflect.ValueOf(foldAccents).Pointer():
+			g[k] = gateAccent
+		case reflect.ValueOf(foldConfusables).Pointer():
+			g[k] = gateCyrGreek
+		}
+	}
+	return g
+}()
+
+// gatedLeads is the union of the four lead sets.
+var gatedLeads = func() *leadSet {
+	var u leadSet
+	for _, ls := range []*leadSet{invisibleLeads, styledLeads, accentLeads, cyrGreekLeads} {
+		for c := range u {
+			u[c] |= ls[c]
+		}
+	}
+	return &u
+}()
+
+// absentLeadSets returns the gate bits of the lead sets none of whose
+// lead bytes s has, in one scan for the four.
+func absentLeadSets(s string) uint8 {
+	present := uint8(0)
+	for i := nextLeadIn(gatedLeads, s, 0); i < len(s) && present != gateAll; i = nextLeadIn(gatedLeads, s, i+1) {
+		if invisibleLeads.has(s, i) {
+			present |= gateInvisible
+		}
+		if styledLeads.has(s, i) {
+			present |= gateStyled
+		}
+		if accentLeads.has(s, i) {
+			present |= gateAccent
+		}
+		if cyrGreekLeads.has(s, i) {
+			present |= gateCyrGreek
+		}
+	}
+	return gateAll &^ present
 }
 
 // wideLetterAt reports whether a full-width Latin letter (U+FF21…U+FF3A,
@@ -995,6 +1097,9 @@ func deobfuscate(s string) (string, *spanMap) {
 		}
 		if i == len(s) {
 			break
+		}
+		if deobNothing(s, i) {
+			continue
 		}
 		switch c := s[i]; c {
 		case '#':
@@ -1219,6 +1324,32 @@ func deobfuscate(s string) (string, *spanMap) {
 	return w.finish()
 }
 
+// deobNothing reports cheaply that none of deobfuscate's cases applies at
+// s[i], for the bytes it meets most: a space or a dot after no letter or
+// digit; a dot before neither a space nor "c0m"; a space after a letter
+// (not a digit, whose dots may be words) before a byte that is neither a
+// space, a dot, the c of "com/" nor the first byte of a dot-word; an 'h'
+// after a letter (a scheme is written after none) and a 'v' after a
+// letter or digit ("vvv." after neither).
+func deobNothing(s string, i int) bool {
+	switch c := s[i]; c {
+	case ' ', '.':
+		if i == 0 || !isAlnum(s[i-1]) {
+			return true
+		}
+		n := at(s, i+1)
+		if c == '.' {
+			return n != ' ' && n|0x20 != 'c'
+		}
+		return !isDigit(s[i-1]) && n != ' ' && n != '.' && n|0x20 != 'c' && dotWords.pairs.row[n] == 0
+	case 'h', 'H':
+		return i > 0 && isLetter(s[i-1])
+	case 'v', 'V':
+		return i > 0 && isAlnum(s[i-1])
+	}
+	return false
+}
+
 // splitLabelEnd returns the end of a short note in brackets set inside a
 // messaging label written in Chinese characters ("加微[防和谐]信", the note
 // saying it dodges the filter), or i: the characters on its two sides,
@@ -1270,7 +1401,15 @@ func abbreviationBefore(s string, i int) bool {
 	for b > 0 && i-b <= 3 && isLetter(s[b-1]) {
 		b--
 	}
-	return b < i && (b == 0 || !isIDByte(s[b-1])) && abbreviations[lowerASCII(s[b:i])]
+	if b == i || b > 0 && isIDByte(s[b-1]) {
+		return false
+	}
+	var key [4]byte // the word lower-cased, on the stack (up to four letters)
+	n := copy(key[:], s[b:i])
+	for k := range n {
+		key[k] |= 0x20
+	}
+	return abbreviations[string(key[:n])]
 }
 
 // noDotPlatforms are the social networks whose host is written with its
@@ -1371,15 +1510,16 @@ func commaDot(s string, i int) (b, e int, repl string) {
 	if ls == b || !isAlnum(s[b-1]) || letterBefore(s, ls) {
 		return i, i, ""
 	}
-	label := lowerASCII(s[ls:b])
-	if label == "www" && b == i && isAlnum(at(s, i+1)) {
+	label := s[ls:b] // letters, digits and '-': ASCII
+	if b-ls == 3 && hasPrefixFoldASCII(label, "www") && b == i && isAlnum(at(s, i+1)) {
 		return i, i + 1, "." // "www,seajobhub,net"
 	}
 	k := i + 1
 	for k < len(s) && s[k] == ' ' {
 		k++
 	}
-	var tld []byte
+	var tldBytes [6]byte // on the stack: string(tld) copies it
+	tld := tldBytes[:0]
 	e = k
 	spaced := false
 	for e < len(s) && isLetter(s[e]) && len(tld) < 6 {
@@ -1390,7 +1530,7 @@ func commaDot(s string, i int) (b, e int, repl string) {
 			spaced = true
 		}
 	}
-	if !commaTLDs[string(tld)] || isAlnum(at(s, e)) || strings.IndexFunc(label, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0 {
+	if !commaTLDs[string(tld)] || isAlnum(at(s, e)) || strings.IndexFunc(label, isASCIILetterRune) < 0 {
 		return i, i, ""
 	}
 	www := ls >= 4 && strings.IndexByte(",;.", s[ls-1]) >= 0 && hasPrefixFoldASCII(s[ls-4:], "www")
@@ -1406,6 +1546,9 @@ func commaDot(s string, i int) (b, e int, repl string) {
 	}
 	return b, e, "." + string(tld)
 }
+
+// isASCIILetterRune reports whether r is an ASCII letter.
+func isASCIILetterRune(r rune) bool { return r < utf8.RuneSelf && isLetter(byte(r)) }
 
 // pageSlash rewrites a slash written with spaces or as a word after the
 // top-level domain at s[k] ("com / apply") into "/", and returns where
@@ -1607,20 +1750,27 @@ func spacedTLDAt(s string, k int) bool {
 	if e-k < 2 || e-k > 6 || isAlnum(at(s, e)) || at(s, e) == '_' {
 		return false
 	}
-	label := s[k:e]
-	if l := lowerASCII(label); label != l && label != upperASCII(label) {
-		return false
-	} else {
-		label = l
+	// All in lower case or all in upper case; looked up in lower case, on
+	// the stack (what lowerASCII and upperASCII would allocate for).
+	var key [6]byte
+	lower, upper := false, false
+	for j := k; j < e; j++ {
+		c := s[j]
+		lower = lower || c >= 'a'
+		upper = upper || c < 'a'
+		key[j-k] = c | 0x20
 	}
-	return spacedTLDs[label]
+	if lower && upper {
+		return false
+	}
+	return spacedTLDs[string(key[:e-k])]
 }
 
 // spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
 // s[k:] joins "t", "wa" or "line" to "me/" ("t dot me/name", "wa .
 // me/855…", "line . me / ti / p / ~name").
 func spacedMeAt(s string, i, k int) bool {
-	if k+3 > len(s) || lowerASCII(s[k:k+2]) != "me" {
+	if k+3 > len(s) || !hasPrefixFoldASCII(s[k:], "me") {
 		return false
 	}
 	if e, _ := slashAfter(s, k+2); s[k+2] != '/' && e == k+2 {
@@ -1633,8 +1783,8 @@ func spacedMeAt(s string, i, k int) bool {
 	if p > 0 && (isAlnum(s[p-1]) || s[p-1] == '_' || s[p-1] == '.' || s[p-1] == '/') {
 		return false
 	}
-	w := lowerASCII(s[p:i])
-	return w == "t" || w == "wa" || w == "line"
+	w := s[p:i] // letters: compared without case, not lower-cased (which allocates)
+	return len(w) == 1 && w[0]|0x20 == 't' || len(w) == 2 && hasPrefixFoldASCII(w, "wa") || len(w) == 4 && hasPrefixFoldASCII(w, "line")
 }
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik

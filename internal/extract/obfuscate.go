@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -250,6 +249,23 @@ var wordLetters = func() (t [26]uint32) {
 	return t
 }()
 
+// wordsByLetterLen is wordsByLetter with the words of each letter put
+// apart by their number of leading ASCII letters (as in wordLetters): a
+// word can match at s[i] only when s has as many there, so unitAt
+// compares only those.
+var wordsByLetterLen = func() (t [26][32][]numberWord) {
+	for c, ws := range wordsByLetter {
+		for _, w := range ws {
+			n := 0
+			for n < len(w.w) && isLetter(w.w[n]) {
+				n++
+			}
+			t[c][n] = append(t[c][n], w)
+		}
+	}
+	return t
+}()
+
 // asciiLetters returns how many ASCII letters start s[i:], at most 31.
 func asciiLetters(s string, i int) int {
 	n := 0
@@ -462,6 +478,12 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		}
 		return digitUnit{d: c, end: e, kind: unitASCII}
 	case isLetter(c):
+		n := asciiLetters(s, i)
+		if c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' && wordLetters[c|0x20-'a']&(1<<n) == 0 {
+			// No number word has as many letters (the test below, made
+			// first: letterBefore decodes the character before).
+			return digitUnit{}
+		}
 		if !glued && letterBefore(s, i) {
 			return digitUnit{}
 		}
@@ -495,10 +517,10 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: d, end: i + 1, kind: unitWord}
 			}
 		}
-		if wordLetters[c|0x20-'a']&(1<<asciiLetters(s, i)) == 0 {
+		if wordLetters[c|0x20-'a']&(1<<n) == 0 {
 			return digitUnit{}
 		}
-		for _, w := range wordsByLetter[c|0x20-'a'] {
+		for _, w := range wordsByLetterLen[c|0x20-'a'][n] {
 			if hasPrefixFoldASCII(s[i:], w.w) && !letterAt(s, i+len(w.w)) {
 				if w.repeat > 0 {
 					return digitUnit{end: i + len(w.w), kind: unitRepeat, repeat: w.repeat}
@@ -601,7 +623,7 @@ func sepAt(s string, i int) int {
 		if sepRunes[r>>6]&(1<<(r&63)) != 0 {
 			return n
 		}
-		if unicode.Is(unicode.Sc, r) {
+		if currencyRunes[r>>6]&(1<<(r&63)) != 0 { // unicode.Is(unicode.Sc, r)
 			return gluedSep(s, i, n)
 		}
 		return 0
@@ -645,6 +667,17 @@ var sepRunes = func() (t [0x10000 / 64]uint64) {
 	return t
 }()
 
+// currencyRunes is unicode.Sc (currency symbols) below U+10000, as a
+// bitmap.
+var currencyRunes = func() (t [0x10000 / 64]uint64) {
+	for r := rune(0x80); r < 0x10000; r++ {
+		if unicode.Is(unicode.Sc, r) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
+
 // Limits of what stands between two units: three separator runes, and no
 // more than 16 bytes of them (an emoji with its variation selector is 7).
 // A variation selector or joiner is not counted (it is part of the symbol
@@ -656,6 +689,9 @@ const (
 
 // nextUnit skips a short separator after e and reads the unit after it.
 func nextUnit(s string, e int) (digitUnit, bool) {
+	if plainDigitAt(s, e) {
+		return digitUnit{d: s[e], end: e + 1, kind: unitASCII}, false
+	}
 	k, runes := e, 0
 	for k < len(s) && runes < maxSepRunes {
 		n := sepAt(s, k)
@@ -672,6 +708,14 @@ func nextUnit(s string, e int) (digitUnit, bool) {
 	}
 	u := unitAt(s, k, k == e)
 	return u, k > e
+}
+
+// plainDigitAt reports whether a plain ASCII digit unit starts at s[e],
+// right after another unit: a digit not followed by a keycap's bytes
+// (U+FE0F and U+20E3 start 0xEF and 0xE2), so that nextUnit finds no
+// separator there and unitAt reads a unitASCII.
+func plainDigitAt(s string, e int) bool {
+	return e < len(s) && isDigit(s[e]) && (e+1 == len(s) || s[e+1] != 0xEF && s[e+1] != 0xE2)
 }
 
 // Bounds of a number worth rewriting: as short as a local phone number, as
@@ -708,10 +752,36 @@ func spellDigits(s string) (string, *spanMap) {
 		var u digitUnit
 		switch unitClass[s[i]] {
 		case classLetter:
+			// No unit: skip the word, as below.
+			for i++; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
+			}
+			continue
 		case classLead:
 			if !mayBeUnitRune(s, i) {
-				i++ // what unitAt would find: no unit
+				// What unitAt would find: no unit. So for the characters
+				// of three bytes right after it (Thai, Khmer, Chinese
+				// text): pass over them here, not one turn of the loop each.
+				for {
+					for i++; i < len(s) && s[i]&0xC0 == 0x80; i++ { // continuation bytes: classOther
+					}
+					if i+2 >= len(s) || s[i]&0xF0 != 0xE0 || mayBeUnitRune(s, i) {
+						break
+					}
+				}
 				continue
+			}
+			u = unitAt(s, i, false)
+		case classWord:
+			if c := s[i]; c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' {
+				n := asciiLetters(s, i)
+				if wordLetters[c|0x20-'a']&(1<<n) == 0 {
+					// No number word has as many letters: unitAt finds
+					// none. Skip the word, as below, past the letters
+					// counted.
+					for i += n; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
+					}
+					continue
+				}
 			}
 			u = unitAt(s, i, false)
 		default:
@@ -773,6 +843,15 @@ func spellDigits(s string) (string, *spanMap) {
 				special++
 			}
 			end = u.end
+			for u.kind == unitASCII && len(buf) <= maxSpelledDigits && plainDigitAt(s, u.end) {
+				// A plain digit right after a plain one: what a turn of the
+				// loop does for it (nextUnit reads it unspaced; nothing
+				// closes the group).
+				u = digitUnit{d: s[u.end], end: u.end + 1, kind: unitASCII}
+				buf = append(buf, u.d)
+				group++
+				end = u.end
+			}
 			nu, spaced := nextUnit(s, u.end)
 			if nu.kind == 0 || spaced && u.kind == unitStyled && nu.kind == unitASCII && !plain && !oddSep(s[u.end:nextStart(s, u.end)]) {
 				// Styled digits are not continued by plain ones across a
@@ -913,15 +992,6 @@ var (
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "ចំណុច", "chấm", "cham", "titik")
 )
 
-// wordPairs has the first two bytes of every at-word and dot-word: where
-// it has none, spellAddress needs neither.
-var wordPairs = func() (ps pairSet) {
-	for _, w := range append(slices.Clone(atWords.words), dotWords.words...) {
-		ps.add(w)
-	}
-	return ps
-}()
-
 // nextNonSpace returns the index of the first byte at or after i that is
 // not a space, or len(s).
 func nextNonSpace(s string, i int) int {
@@ -940,11 +1010,18 @@ type wordSet struct {
 	words   []string
 	pairs   pairSet
 	byFirst [256][]string // in the order of words
+	// firstRunes has the first characters of the words that start with
+	// a three-byte character (rune3 of their first bytes), as a bitmap.
+	firstRunes [0x10000 / 64]uint64
 }
 
 func newWordSet(words ...string) *wordSet {
 	ws := &wordSet{words: words}
 	for _, w := range words {
+		if c := w[0]; c >= 0xE0 && c < 0xF0 {
+			r := rune3(w, 0)
+			ws.firstRunes[r>>6] |= 1 << (r & 63)
+		}
 		ws.pairs.add(w)
 		for _, c := range bothCases(w[0]) {
 			ws.byFirst[c] = append(ws.byFirst[c], w)
@@ -986,8 +1063,10 @@ var wordStarts = func() (t [256]bool) {
 	return t
 }()
 
-// wordLeads marks the bytes where mayStartWord may be true: a space, or
-// the first byte of a word that is not Latin.
+// wordLeads marks the bytes where an at-word or dot-word may stand, after
+// spaces or at the byte itself: a space (a Latin word needs one before
+// it; another may have them), or the first byte of a word that is not
+// Latin.
 var wordLeads = func() (t [256]bool) {
 	t[' '] = true
 	for c := 0x80; c < 0x100; c++ {
@@ -995,22 +1074,6 @@ var wordLeads = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// mayStartWord reports whether an at-word or dot-word may stand at s[i]:
-// after spaces there (a Latin word needs them; another may have them), or
-// at s[i] itself for a word that is not Latin. It saves wordAt's work on
-// the bytes of ordinary text.
-func mayStartWord(s string, i int) bool {
-	c := s[i]
-	if c != ' ' {
-		return c >= 0x80 && wordStarts[c] // a lead byte: no word starts with a continuation byte
-	}
-	j := i + 1
-	for j < len(s) && s[j] == ' ' {
-		j++
-	}
-	return j < len(s) && wordStarts[s[j]]
-}
 
 // spaceRunEnd returns the last of the spaces that start at s[i], or i when
 // s[i] is no space.
@@ -1089,17 +1152,8 @@ func underscoreWordAt(s string, i int) int {
 func spellAddress(s string) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); i++ {
-		for i < len(s) && !wordLeads[s[i]] { // mayStartWord is false there
-			i++
-		}
-		if i == len(s) {
+		if i = nextAddressWord(s, i); i == len(s) {
 			break
-		}
-		if !mayStartWord(s, i) || !wordPairs.has(s, nextNonSpace(s, i)) {
-			// Neither an at-word nor a dot-word: both wordAt calls below
-			// fail, and so they would at every space of the same run.
-			i = spaceRunEnd(s, i)
-			continue
 		}
 		// The local part ends at i (after optional spaces for non-Latin words).
 		ws, we, ok := wordAt(s, i, atWords)
@@ -1173,6 +1227,54 @@ func spellAddress(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// nextAddressWord returns the first place at or after i where
+// spellAddress may find an at-word or a dot-word, or len(s). Its scan
+// stops at a space (the first of a run) and at the lead byte of a word
+// that is not Latin; at a place where no at-word starts after the spaces,
+// nor a dot-word after a letter or digit, both wordAt calls fail (and
+// dotWordDomain with them), and so they would at every space of the same
+// run, which is passed over.
+func nextAddressWord(s string, i int) int {
+	for ; i < len(s); i++ {
+		for i < len(s) && !wordLeads[s[i]] { // no word may stand there
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		j := i
+		if s[i] == ' ' {
+			j = nextNonSpace(s, i)
+		}
+		if atWords.mayStart(s, j) && wordIn(atWords, s, j) ||
+			i > 0 && isAlnum(s[i-1]) && dotWords.mayStart(s, j) && wordIn(dotWords, s, j) {
+			// (dotWordDomain wants a letter or digit before the spaces.)
+			return i
+		}
+		if j > i {
+			i = j - 1 // the last space of the run
+		}
+	}
+	return len(s)
+}
+
+// wordIn reports whether one of words starts at s[j], ASCII letters
+// compared without case.
+func wordIn(words *wordSet, s string, j int) bool {
+	if c := s[j]; c >= 0xE0 && c < 0xF0 && j+2 < len(s) {
+		// The three bytes of a character: whether it starts a word.
+		if r := rune3(s, j); words.firstRunes[r>>6]&(1<<(r&63)) == 0 {
+			return false
+		}
+	}
+	for _, wd := range words.byFirst[s[j]] {
+		if hasPrefixFoldASCII(s[j:], wd) {
+			return true
+		}
+	}
+	return false
 }
 
 // pronouns are the English object pronouns, which stand before a Latin
@@ -1444,8 +1546,13 @@ func closeSpaces(s string) (string, *spanMap) {
 		if q == len(s) {
 			break
 		}
-		if s[q] == ' ' && q > i && !closeNothing(s, q-1) {
-			q-- // the byte before a space, unless no case applies there
+		if s[q] == ' ' {
+			if q > i && !closeNothing(s, q-1) {
+				q-- // the byte before a space, unless no case applies there
+			} else if spaceNothing(s, q) {
+				i = q // no case applies at the space either
+				continue
+			}
 		}
 		i = q
 		c := s[i]
@@ -1628,6 +1735,22 @@ func closeNothing(s string, i int) bool {
 		return i == 0 || !isAlnum(s[i-1])
 	}
 	return isAlnum(c) && c != 'm' && c != 'h' && c != 'w' && i > 0 && isIDByte(s[i-1])
+}
+
+// spaceNothing reports cheaply that none of closeSpaces' cases applies at
+// the space s[i]: not after a character that is not ASCII (spacedHan's),
+// and after no letter or digit (closeNothing's), or before none of the
+// bytes the cases for a space after one want next: a digit, '_', or the
+// first byte of an underscore word (underscoreWordAt's test).
+func spaceNothing(s string, i int) bool {
+	if i > 0 && s[i-1] >= utf8.RuneSelf {
+		return false
+	}
+	if i == 0 || !isAlnum(s[i-1]) {
+		return true
+	}
+	c := at(s, i+1)
+	return !isDigit(c) && c != '_' && c|0x20 != 'u' && c|0x20 != 'g' && c|0x20 != 0xE0|0x20 && c|0x20 != 0xE4|0x20
 }
 
 // spacedHan reports whether the space at s[i] stands between two Chinese
@@ -1832,8 +1955,8 @@ func hyphenLabelEnd(s string, i int) int {
 		return i
 	}
 	e := i
-	var joined []byte
-	joined = append(joined, s[b:i]...)
+	var buf [64]byte // room for the pieces: up to 12 + 4 × 12 letters
+	joined := append(buf[:0], s[b:i]...)
 	for n := 0; n < 4 && at(s, e) == '-' && isLetter(at(s, e+1)); n++ {
 		q := e + 1
 		for q < len(s) && q-e <= 12 && isLetter(s[q]) {
@@ -1842,7 +1965,13 @@ func hyphenLabelEnd(s string, i int) int {
 		joined = append(joined, s[e+1:q]...)
 		e = q
 	}
-	if isIDByte(at(s, e)) || !labelWord(lowerASCII(string(joined))) {
+	if isIDByte(at(s, e)) {
+		return i
+	}
+	for k, c := range joined {
+		joined[k] = c | 0x20 // letters: lower case
+	}
+	if !labelWord(string(joined)) {
 		return i
 	}
 	return e

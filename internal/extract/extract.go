@@ -39,7 +39,8 @@
 // region, only labelled numbers valid in exactly one nearby country are read.
 //
 // Everything here is a pure function of its input: no I/O, no database, no
-// mutable package state.
+// mutable package state but a pool of scratch slices that no answer depends
+// on (scratchPool).
 package extract
 
 import (

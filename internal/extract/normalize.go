@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math/bits"
-	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -143,9 +142,16 @@ func (w *rewriter) finish() (string, *spanMap) {
 }
 
 // viewSteps are the rewrites that make the view, in order: each sees the
-// text the one before it made.
-var viewSteps = [...]func(string) (string, *spanMap){
-	stripMarkup, joinVertical, dropZeroWidth, foldStyled, foldAccents, foldWidth, joinMailHosts, foldConfusables, spellAddress, deobfuscate, closeSpaces, spellDigits, joinLines,
+// text the one before it made. gate is the lead set (see view) without
+// whose bytes the step leaves a text as it is, 0 for the steps that have
+// none.
+var viewSteps = [...]struct {
+	step func(string) (string, *spanMap)
+	gate uint8
+}{
+	{stripMarkup, 0}, {joinVertical, 0}, {dropZeroWidth, gateInvisible}, {foldStyled, gateStyled},
+	{foldAccents, gateAccent}, {foldWidth, 0}, {joinMailHosts, 0}, {foldConfusables, gateCyrGreek},
+	{spellAddress, 0}, {deobfuscate, 0}, {closeSpaces, 0}, {spellDigits, 0}, {joinLines, 0},
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -917,8 +923,8 @@ func view(text string) (string, []*spanMap) {
 	if len(text) <= maxPrescan {
 		absent = absentLeadSets(text)
 	}
-	for k, step := range viewSteps {
-		if g := leadGates[k]; g != 0 && len(maps) == 0 && absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
+	for _, vs := range viewSteps {
+		if g := vs.gate; g != 0 && len(maps) == 0 && absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
 			// The text is the input yet (no step before rewrote it), and
 			// it has no lead byte of the set this step starts at (nor,
 			// for dropZeroWidth, a keycap after its first byte): the
@@ -926,7 +932,7 @@ func view(text string) (string, []*spanMap) {
 			continue
 		}
 		var m *spanMap
-		if t, m = step(t); m != nil {
+		if t, m = vs.step(t); m != nil {
 			maps = append(maps, m)
 		}
 	}
@@ -940,8 +946,7 @@ func view(text string) (string, []*spanMap) {
 const maxPrescan = 4096
 
 // The lead sets of the view steps that do nothing to a text without one
-// of their lead bytes, as bits; leadGates has each step's bit (0 for the
-// other steps).
+// of their lead bytes, as bits (viewSteps' gate).
 const (
 	gateInvisible = 1 << iota // dropZeroWidth (and a keycap, looked for apart)
 	gateStyled                // foldStyled
@@ -949,22 +954,6 @@ const (
 	gateCyrGreek              // foldConfusables
 	gateAll       = gateInvisible | gateStyled | gateAccent | gateCyrGreek
 )
-
-var leadGates = func() (g [len(viewSteps)]uint8) {
-	for k, step := range viewSteps {
-		switch reflect.ValueOf(step).Pointer() {
-		case reflect.ValueOf(dropZeroWidth).Pointer():
-			g[k] = gateInvisible
-		case reflect.ValueOf(foldStyled).Pointer():
-			g[k] = gateStyled
-		case reflect.ValueOf(foldAccents).Pointer():
-			g[k] = gateAccent
-		case reflect.ValueOf(foldConfusables).Pointer():
-			g[k] = gateCyrGreek
-		}
-	}
-	return g
-}()
 
 // gatedLeads is the union of the four lead sets.
 var gatedLeads = func() *leadSet {

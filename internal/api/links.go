@@ -194,7 +194,7 @@ func rangeIndex(p *links.Published, r *http.Request) (links.Body, bool, error) {
 func rangeBucket(p *links.Published, r *http.Request) (links.Body, bool, error) {
 	if answer.AcceptsGzip(r) {
 		z, err := p.BucketGzip(r.PathValue("prefix"))
-		return links.Body{z}, true, err
+		return z, true, err
 	}
 	b, err := p.Bucket(r.PathValue("prefix"))
 	return b, false, err

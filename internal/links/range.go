@@ -2,12 +2,14 @@ package links
 
 import (
 	"bytes"
-	"compress/gzip"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"net/http"
 	"slices"
@@ -134,9 +136,6 @@ type Published struct {
 	// deltas caches ListSince's bodies by the version they start from:
 	// each is built once per version, however many clients ask.
 	deltas sync.Map
-	// gzipped caches buckets' bodies compressed with gzip, by prefix:
-	// each is compressed once per version, when first asked.
-	gzipped sync.Map
 }
 
 // maxHistory is how many versions back ListSince answers with a delta.
@@ -169,6 +168,13 @@ type bucket struct {
 	// list is first asked for (most builds are never listed).
 	listOnce sync.Once
 	list     []byte
+	// zipped is the start of the bucket's body (bucketStart and part)
+	// compressed with DEFLATE and flushed, not final, with the CRC-32 of
+	// what it holds: compressed when first asked, and shared, like the
+	// bucket, by every version that keeps it (BucketGzip).
+	zipOnce sync.Once
+	zipped  []byte
+	zipCRC  uint32
 }
 
 // suffixStart is where an entry's suffix starts in its encoding.
@@ -276,33 +282,54 @@ func (p *Published) Bucket(prefix string) (Body, error) {
 	return Body{bucketStart, p.tail}, nil
 }
 
-// BucketGzip is Bucket's body compressed with gzip: about a quarter of
-// its size (the hashes are hex, the field names repeat), so a response
-// costs the server and the network that much less. Each bucket is
-// compressed once per version, when first asked, and kept with the
-// version.
-func (p *Published) BucketGzip(prefix string) ([]byte, error) {
-	body, err := p.Bucket(prefix)
-	if err != nil {
+// BucketGzip is Bucket's body compressed with gzip, in parts: about a
+// quarter of its size (the hashes are hex, the field names repeat), so a
+// response costs the server and the network that much less. Only a
+// bucket's start and entries are compressed, once a bucket (zipped), so a
+// version that keeps a bucket keeps its compression too; the tail, which
+// names the version, follows as a stored block (RFC 1951 §3.2.4), and the
+// gzip trailer's CRC-32 continues the start's over it (RFC 1952).
+func (p *Published) BucketGzip(prefix string) (Body, error) {
+	if _, err := p.Bucket(prefix); err != nil {
 		return nil, err
 	}
-	key := strings.ToLower(prefix)
-	if z, ok := p.gzipped.Load(key); ok {
-		return z.([]byte), nil
+	b, ok := p.buckets[strings.ToLower(prefix)]
+	if !ok {
+		return gzipStored(Body{bucketStart, p.tail}.Bytes()), nil
 	}
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, fmt.Errorf("links: compress bucket %s: %w", key, err)
-	}
-	for _, part := range body {
-		zw.Write(part) // a bytes.Buffer takes every write
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("links: compress bucket %s: %w", key, err)
-	}
-	z, _ := p.gzipped.LoadOrStore(key, buf.Bytes())
-	return z.([]byte), nil
+	b.zipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := flate.NewWriter(&buf, flate.BestCompression) // the level is valid
+		zw.Write(bucketStart)                                 // a bytes.Buffer takes every write
+		zw.Write(b.part)
+		zw.Flush() // ends on a byte, not final: blocks may follow
+		b.zipped = buf.Bytes()
+		b.zipCRC = crc32.Update(crc32.ChecksumIEEE(bucketStart), crc32.IEEETable, b.part)
+	})
+	end := storedFinal(p.tail, crc32.Update(b.zipCRC, crc32.IEEETable, p.tail), len(bucketStart)+len(b.part)+len(p.tail))
+	return Body{gzipHeader, b.zipped, end}, nil
+}
+
+// gzipHeader starts a gzip member: DEFLATE, no flags, no time, unknown
+// system (RFC 1952 §2.3).
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
+
+// gzipStored is data as a whole gzip member of one stored block.
+func gzipStored(data []byte) Body {
+	return Body{gzipHeader, storedFinal(data, crc32.ChecksumIEEE(data), len(data))}
+}
+
+// storedFinal is data as DEFLATE's final stored block (data under 64 KiB,
+// started on a byte), then the gzip trailer: crc, the CRC-32 of all the
+// member holds, and size, its length.
+func storedFinal(data []byte, crc uint32, size int) []byte {
+	out := make([]byte, 0, 5+len(data)+8)
+	out = append(out, 1) // BFINAL, BTYPE 00 (stored), the rest of the byte
+	out = binary.LittleEndian.AppendUint16(out, uint16(len(data)))
+	out = binary.LittleEndian.AppendUint16(out, ^uint16(len(data)))
+	out = append(out, data...)
+	out = binary.LittleEndian.AppendUint32(out, crc)
+	return binary.LittleEndian.AppendUint32(out, uint32(size))
 }
 
 // publisher keeps the current published version. mu serialises builds;

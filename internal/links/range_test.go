@@ -538,9 +538,11 @@ func TestApplyEqualsBuild(t *testing.T) {
 }
 
 // TestBucketGzip: a bucket compressed with gzip is the bucket's body, byte
-// for byte, once undone; it is compressed once per version (the same bytes
-// on a second call), carries its own version after a rebuild, and is about a
-// quarter of the body's size; a bad prefix is refused as Bucket refuses it.
+// for byte, once undone, in every bucket, empty ones included; its start is
+// compressed once and shared by the next version when the bucket did not
+// change (the same bytes), while a changed bucket and every tail carry the
+// new version; it is under a third of the body's size; a bad prefix is
+// refused as Bucket refuses it.
 func TestBucketGzip(t *testing.T) {
 	var list []links.ListEntry
 	for i := range 5000 {
@@ -563,38 +565,66 @@ func TestBucketGzip(t *testing.T) {
 		}
 		return b
 	}
-	check := func(p *links.Published) {
+	// starts are the compressed starts of p's buckets, by prefix.
+	check := func(p *links.Published, prefixLength int) (starts map[string]*byte) {
 		t.Helper()
+		starts = map[string]*byte{}
 		plain, zipped := 0, 0
-		for i := range 1 << (4 * p.PrefixLength) {
-			prefix := fmt.Sprintf("%0*x", p.PrefixLength, i)
+		for i := range 1 << (4 * prefixLength) {
+			prefix := fmt.Sprintf("%0*x", prefixLength, i)
 			body, _ := p.Bucket(prefix)
 			z, err := p.BucketGzip(strings.ToUpper(prefix))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := gunzip(z); !bytes.Equal(got, body.Bytes()) {
+			if got := gunzip(z.Bytes()); !bytes.Equal(got, body.Bytes()) {
 				t.Fatalf("bucket %s: gzip holds %q, want %q", prefix, got, body.Bytes())
 			}
-			if again, _ := p.BucketGzip(prefix); &again[0] != &z[0] {
-				t.Errorf("bucket %s compressed twice in one version", prefix)
+			if len(z) == 3 {
+				if again, _ := p.BucketGzip(prefix); &again[1][0] != &z[1][0] {
+					t.Errorf("bucket %s compressed twice", prefix)
+				}
+				starts[prefix] = &z[1][0]
 			}
-			plain, zipped = plain+body.Len(), zipped+len(z)
+			plain, zipped = plain+body.Len(), zipped+z.Len()
 		}
 		if zipped*3 > plain {
 			t.Errorf("compressed %d of %d bytes; want under a third", zipped, plain)
 		}
+		return starts
 	}
-	check(p)
+	before := check(p, p.PrefixLength)
+	if len(before) != 1<<(4*p.PrefixLength) {
+		t.Fatalf("%d of %d buckets have entries; the test wants all", len(before), 1<<(4*p.PrefixLength))
+	}
 	c := links.Coarse{Kind: "phone", Reported: true, Band: links.BandMany, UnverifiedReports: links.BandNone, Categories: []string{}}
 	next, err := p.Apply(map[string]*links.Coarse{list[0].Hash: &c})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Version == p.Version {
-		t.Fatal("a change kept the version")
+	if next.Version == p.Version || next.PrefixLength != p.PrefixLength {
+		t.Fatalf("a change: version %s → %s, prefix %d → %d", p.Version, next.Version, p.PrefixLength, next.PrefixLength)
 	}
-	check(next)
+	after := check(next, next.PrefixLength)
+	changed := list[0].Hash[:p.PrefixLength]
+	for prefix, start := range after {
+		if shared := start == before[prefix]; shared != (prefix != changed) {
+			t.Errorf("bucket %s: compressed start shared with the version before %v; want %v", prefix, shared, prefix != changed)
+		}
+	}
+	// A bucket with no entry.
+	one, err := links.Build(list[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := "0"
+	if list[0].Hash[0] == '0' {
+		empty = "1"
+	}
+	z, _ := one.BucketGzip(empty)
+	if got := string(gunzip(z.Bytes())); got != `{"entries":[],"version":"`+one.Version+`"}` {
+		t.Errorf("an empty bucket: %s", got)
+	}
 	if _, err := p.BucketGzip("zz"); answer.Of(err).Field != "prefix" {
 		t.Errorf("prefix zz: %v; want refused naming prefix", err)
 	}

@@ -273,13 +273,25 @@ var (
 // none, or a refusal (400) naming the field "prefix" when it is not PrefixLength
 // hex digits.
 func (p *Published) Bucket(prefix string) (Body, error) {
-	if len(prefix) != p.PrefixLength || strings.Trim(strings.ToLower(prefix), "0123456789abcdef") != "" {
-		return nil, answer.Refuse(http.StatusBadRequest, "invalid_prefix", "prefix", fmt.Sprintf("want %d hex digits (the start of the SHA-256 of kind:value); see GET /api/v1/check/range", p.PrefixLength))
+	b, err := p.bucket(prefix)
+	if err != nil {
+		return nil, err
 	}
-	if b, ok := p.buckets[strings.ToLower(prefix)]; ok {
+	if b != nil {
 		return Body{bucketStart, b.part, p.tail}, nil
 	}
 	return Body{bucketStart, p.tail}, nil
+}
+
+// bucket is the bucket of prefix (any case), nil when it has no entry, or
+// a refusal (400) naming the field "prefix" when it is not PrefixLength
+// hex digits.
+func (p *Published) bucket(prefix string) (*bucket, error) {
+	key := strings.ToLower(prefix)
+	if len(key) != p.PrefixLength || strings.Trim(key, "0123456789abcdef") != "" {
+		return nil, answer.Refuse(http.StatusBadRequest, "invalid_prefix", "prefix", fmt.Sprintf("want %d hex digits (the start of the SHA-256 of kind:value); see GET /api/v1/check/range", p.PrefixLength))
+	}
+	return p.buckets[key], nil
 }
 
 // BucketGzip is Bucket's body compressed with gzip, in parts: about a
@@ -290,11 +302,11 @@ func (p *Published) Bucket(prefix string) (Body, error) {
 // names the version, follows as a stored block (RFC 1951 §3.2.4), and the
 // gzip trailer's CRC-32 continues the start's over it (RFC 1952).
 func (p *Published) BucketGzip(prefix string) (Body, error) {
-	if _, err := p.Bucket(prefix); err != nil {
+	b, err := p.bucket(prefix)
+	if err != nil {
 		return nil, err
 	}
-	b, ok := p.buckets[strings.ToLower(prefix)]
-	if !ok {
+	if b == nil {
 		return gzipStored(Body{bucketStart, p.tail}.Bytes()), nil
 	}
 	b.zipOnce.Do(func() {

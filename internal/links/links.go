@@ -42,11 +42,18 @@ type Service struct {
 	Hits HitReader
 	// pub keeps the published range of the public check (range.go).
 	pub *publisher
+	// SpillDir is where a rebuild keeps its temporary files (package spill):
+	// the data directory, not a temporary file system that may be memory.
+	// "": the system's temporary directory. Set once before use.
+	SpillDir string
+	// A rebuild's shard and link chunk sizes (rebuild.go); tests make
+	// them small.
+	shardOccurrences, linkChunk int
 }
 
 // New returns the link service.
 func New(db *store.DB, keys *seal.Keyring, in *intake.Service, logger *slog.Logger) *Service {
-	return &Service{db: db, keys: keys, intake: in, log: logger, pub: newPublisher()}
+	return &Service{db: db, keys: keys, intake: in, log: logger, pub: newPublisher(), shardOccurrences: shardOccurrences, linkChunk: linkChunk}
 }
 
 // linking reports whether identifiers of kind join reports into clusters.

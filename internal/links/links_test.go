@@ -15,6 +15,7 @@ import (
 // indexState is what the link index holds, minus the times it was written.
 type indexState struct {
 	Identifiers []store.Identifier
+	Occurrences map[string][]store.Occurrence
 	Refs        map[string][]store.LinkRef
 	Clusters    map[string]string
 }
@@ -31,9 +32,16 @@ func snapshot(t *testing.T, db *store.DB, reportIDs []string) indexState {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := indexState{Refs: map[string][]store.LinkRef{}, Clusters: map[string]string{}}
+	st := indexState{Occurrences: map[string][]store.Occurrence{}, Refs: map[string][]store.LinkRef{}, Clusters: map[string]string{}}
 	for _, i := range idents {
 		st.Identifiers = append(st.Identifiers, *i)
+		occs, err := q.IdentifierOccurrences(ctx, i.ID, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range occs {
+			st.Occurrences[i.ID] = append(st.Occurrences[i.ID], *o)
+		}
 	}
 	for id, l := range links {
 		st.Refs[id] = l.Identifiers
@@ -149,66 +157,86 @@ func TestClustersAndCheck(t *testing.T) {
 		if _, err := ls.Network(ctx, auth.Actor{UserID: "x", OrgID: "other", Role: auth.Investigator}, ids[0], 2, 10); err == nil {
 			t.Error("another organisation read the network")
 		}
-		// A rebuild from scratch gives the same clusters, identifiers,
-		// aggregates and per-report identifier lists.
 		before := snapshot(t, db, ids)
-		rs, err := ls.Rebuild(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rs.Reports != len(ids) || rs.Clusters != 3 {
-			t.Errorf("rebuild stats %+v, want %d reports in 3 clusters", rs, len(ids))
-		}
-		again, err := ls.Clusters(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(clusters, again) {
-			t.Errorf("rebuild changed the clusters:\nincremental %v\nrebuild     %v", clusters, again)
-		}
-		after := snapshot(t, db, ids)
-		if !reflect.DeepEqual(before, after) {
-			t.Errorf("rebuild changed the index:\nincremental %+v\nrebuild     %+v", before, after)
-		}
-		// A rebuild of a right index writes nothing.
-		if rs, err := ls.Rebuild(ctx); err != nil || rs.Changed != (store.SyncStats{}) {
-			t.Errorf("rebuild of an index that was right changed %+v (%v)", rs.Changed, err)
-		}
-		// A damaged index is repaired: a lost occurrence, a wrong count,
-		// a stray identifier and a report moved to another cluster.
-		damage := []string{
-			`DELETE FROM identifier_occurrences WHERE report_id = '` + ids[2] + `' AND role <> 'victim_contact'`,
-			`UPDATE identifiers SET report_count = 99`,
-			`INSERT INTO identifiers (id, kind, sealed_value) VALUES ('stray', 'phone', '')`,
-			`UPDATE report_links SET cluster_id = 'elsewhere' WHERE report_id = '` + ids[1] + `'`,
-		}
-		if err := db.Tx(ctx, func(q store.Q) error {
-			for _, d := range damage {
-				if err := q.Exec(ctx, d); err != nil {
-					return err
+		// Twice: with the rebuild's usual sizes (one shard, one chunk of
+		// link rows here), then with a shard and a chunk of link rows for
+		// about each identifier and report, so every edge between them is
+		// crossed.
+		for _, size := range []struct{ shard, chunk int }{{0, 0}, {1, 1}} {
+			if size.shard > 0 {
+				ls.SetRebuildSizes(size.shard, size.chunk)
+				// From empty.
+				if err := db.Tx(ctx, func(q store.Q) error {
+					for _, table := range []string{"identifier_occurrences", "report_links", "identifiers"} {
+						if err := q.Exec(ctx, `DELETE FROM `+table); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
 				}
 			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		rs, err = ls.Rebuild(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rs.Changed.Inserted == 0 || rs.Changed.Updated == 0 || rs.Changed.Deleted != 1 {
-			t.Errorf("repair wrote %+v; want inserts (lost occurrences), updates (counts, cluster) and one delete (the stray)", rs.Changed)
-		}
-		if again := snapshot(t, db, ids); !reflect.DeepEqual(after, again) {
-			t.Errorf("rebuild did not repair the index:\nright    %+v\nrepaired %+v", after, again)
+			// A rebuild from scratch gives the same clusters, identifiers,
+			// aggregates, occurrences and per-report identifier lists.
+			rs, err := ls.Rebuild(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs.Reports != len(ids) || rs.Clusters != 3 {
+				t.Errorf("rebuild stats %+v, want %d reports in 3 clusters", rs, len(ids))
+			}
+			again, err := ls.Clusters(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(clusters, again) {
+				t.Errorf("rebuild changed the clusters:\nincremental %v\nrebuild     %v", clusters, again)
+			}
+			after := snapshot(t, db, ids)
+			if !reflect.DeepEqual(before, after) {
+				t.Errorf("rebuild changed the index:\nincremental %+v\nrebuild     %+v", before, after)
+			}
+			// A rebuild of a right index writes nothing.
+			if rs, err := ls.Rebuild(ctx); err != nil || rs.Changed != (store.SyncStats{}) {
+				t.Errorf("rebuild of an index that was right changed %+v (%v)", rs.Changed, err)
+			}
+			// A damaged index is repaired: a lost occurrence, a wrong count,
+			// a stray identifier and a report moved to another cluster.
+			damage := []string{
+				`DELETE FROM identifier_occurrences WHERE report_id = '` + ids[2] + `' AND role <> 'victim_contact'`,
+				`UPDATE identifiers SET report_count = 99`,
+				`INSERT INTO identifiers (id, kind, sealed_value) VALUES ('stray', 'phone', '')`,
+				`UPDATE report_links SET cluster_id = 'elsewhere' WHERE report_id = '` + ids[1] + `'`,
+			}
+			if err := db.Tx(ctx, func(q store.Q) error {
+				for _, d := range damage {
+					if err := q.Exec(ctx, d); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			rs, err = ls.Rebuild(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs.Changed.Inserted == 0 || rs.Changed.Updated == 0 || rs.Changed.Deleted != 1 {
+				t.Errorf("repair wrote %+v; want inserts (lost occurrences), updates (counts, cluster) and one delete (the stray)", rs.Changed)
+			}
+			if again := snapshot(t, db, ids); !reflect.DeepEqual(after, again) {
+				t.Errorf("rebuild did not repair the index:\nright    %+v\nrepaired %+v", after, again)
+			}
 		}
 
 		// Linking a report again adds nothing.
 		if err := ls.Process(ctx, ids[1]); err != nil {
 			t.Fatal(err)
 		}
-		if again := snapshot(t, db, ids); !reflect.DeepEqual(after, again) {
-			t.Errorf("linking a report twice changed the index:\nonce  %+v\ntwice %+v", after, again)
+		if again := snapshot(t, db, ids); !reflect.DeepEqual(before, again) {
+			t.Errorf("linking a report twice changed the index:\nonce  %+v\ntwice %+v", before, again)
 		}
 	})
 }

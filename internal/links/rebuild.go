@@ -3,13 +3,17 @@ package links
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/vigil-project/vigil/internal/spill"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -17,7 +21,8 @@ import (
 type RebuildStats struct {
 	Reports, Identifiers, Occurrences, Clusters int
 	// Read is reading, opening and extracting every report (on every
-	// core); Write is loading the index in one transaction.
+	// core) and spilling what was found; Write is computing the index a
+	// shard at a time and loading it, in one transaction.
 	Read, Write time.Duration
 	// Relinked counts reports filed during the rebuild and linked after it.
 	Relinked int
@@ -34,65 +39,143 @@ func (st RebuildStats) String() string {
 
 // extracted is one report's identifiers, from a worker.
 type extracted struct {
+	seq        int // its place in the scan, which is in id order
 	id, orgID  string
 	receivedAt int64
 	types      []string
 	found      []found
 }
 
-// rebuildReport is a report as the rebuild keeps it in memory.
-type rebuildReport struct {
-	id, orgID  string
-	receivedAt int64
-	types      []string
-	refs       []store.LinkRef
+// rebuildBuckets is how many spill files the occurrences are dealt into,
+// by the first two hex digits of their identifier's id (a keyed hash, so
+// they spread evenly); consecutive buckets are read back together as
+// shards of at most shardOccurrences.
+const rebuildBuckets = 64
+
+// shardOccurrences bounds a shard: about 200 bytes of memory each while
+// the shard is computed (the occurrence and its share of an identifier).
+const shardOccurrences = 2_000_000
+
+// linkChunk is how many reports' link rows are compared and written at a
+// time.
+const linkChunk = 50_000
+
+// bucketLo is the lowest identifier id of bucket k ("" for the first).
+func bucketLo(k int) string {
+	if k == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%02x", k*256/rebuildBuckets)
 }
 
-// rebuildOcc is one occurrence, by index: compact, because a million
-// reports have millions of them.
-type rebuildOcc struct {
-	ident, report int32
-	org           int32
-	conf          float32
-	role          string
+// bucketOf is the bucket of an identifier id: the last whose lowest id is
+// not above it. Ids are lower-case hex, read directly; anything else is
+// searched for.
+func bucketOf(id string) int {
+	if len(id) >= 2 {
+		if hi, lo := unhex(id[0]), unhex(id[1]); hi >= 0 && lo >= 0 {
+			return (hi<<4 | lo) * rebuildBuckets / 256
+		}
+	}
+	return sort.Search(rebuildBuckets, func(k int) bool { return k > 0 && bucketLo(k) > id }) - 1
 }
 
-// rebuildSet is the whole index as a rebuild computes it in memory.
-type rebuildSet struct {
-	reports  []*rebuildReport
-	identIdx map[string]int32
-	idents   []*store.Identifier
-	orgIdx   map[string]int32
+// unhex is the value of a lower-case hex digit, or -1.
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
+// rebuildPass is what a rebuild's reading leaves: every report's id in id
+// order (its rank), in memory, about 45 bytes a report; each report's
+// identifiers and every occurrence, spilled to disk.
+type rebuildPass struct {
+	ids  []byte // report ids end to end, in rank order
+	ends []int  // where each ends in ids
+	// Organisations and sets of incident types, each kept once.
 	orgs     []string
-	occs     []rebuildOcc
-	// Ranks of reports, identifiers and organisations by id (see order).
-	reportRank, identRank, orgRank []int32
+	orgIdx   map[string]int32
+	typeSets [][]string
+	typeIdx  map[string]int32
+	// refs holds each report's identifiers, in rank order; buckets every
+	// occurrence with its identifier's kind and value.
+	refs    *spill.File
+	buckets [rebuildBuckets]*spill.File
+	occs    int
+	rec     record
 }
 
-// Rebuild recomputes the whole index from the reports, in bulk: every
-// report is read, opened and extracted on every core (the same extraction
-// as for a new report); identifiers, their aggregates, occurrences and
-// clusters (connected components, union-find) are computed in memory; and
-// the stored index is made equal to it in one transaction — compared table
-// by table in key order, so only what differs is written (COPY on
-// PostgreSQL) — and readers see the old index or the new one, never half of
-// either. Reports filed while it ran are linked after it, one by one.
+func (s *Service) newPass() (*rebuildPass, error) {
+	p := &rebuildPass{orgIdx: map[string]int32{}, typeIdx: map[string]int32{}}
+	var err error
+	if p.refs, err = spill.New(s.SpillDir); err != nil {
+		return nil, err
+	}
+	for k := range p.buckets {
+		if p.buckets[k], err = spill.New(s.SpillDir); err != nil {
+			p.close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *rebuildPass) close() {
+	if p.refs != nil {
+		p.refs.Close()
+	}
+	for _, b := range p.buckets {
+		if b != nil {
+			b.Close()
+		}
+	}
+}
+
+func (p *rebuildPass) reports() int { return len(p.ends) }
+
+// id is the id of the report of rank r.
+func (p *rebuildPass) id(r int) string {
+	lo := 0
+	if r > 0 {
+		lo = p.ends[r-1]
+	}
+	return string(p.ids[lo:p.ends[r]])
+}
+
+// Rebuild recomputes the whole index from the reports, in bulk and in
+// bounded memory. Every report is read (in id order), opened and
+// extracted on every core (the same extraction as for a new report); its
+// identifiers are spilled to encrypted temporary files (package spill), dealt
+// by identifier into buckets. Then, in one transaction, the buckets are
+// read back a shard at a time: each shard's identifiers, their aggregates
+// and occurrences are computed in memory, the reports they join are
+// merged into clusters (union-find over report ranks, the one structure
+// that spans shards, 4 bytes a report), and the stored index's range is
+// made equal to it — compared in key order, so only what differs is
+// written (COPY on PostgreSQL); the reports' cluster rows follow, a chunk
+// of reports at a time. Readers see the old index or the new one, never
+// half of either. Reports filed while it ran are linked after it, one by
+// one. What stays in memory for the whole rebuild is about 50 bytes a
+// report; the rest is bounded by a shard.
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	defer s.Changed() // the published range may change
 	var st RebuildStats
 	start := time.Now()
-	set, err := s.readAll(ctx)
+	p, err := s.readAll(ctx)
 	if err != nil {
 		return st, fmt.Errorf("links: rebuild: read: %w", err)
 	}
-	st.Reports, st.Identifiers, st.Occurrences = len(set.reports), len(set.idents), len(set.occs)
-	set.order()
-	ix, clusters := set.index()
-	st.Clusters = clusters
+	defer p.close()
+	st.Reports, st.Occurrences = p.reports(), p.occs
 	st.Read = time.Since(start)
 
 	start = time.Now()
-	if st.Changed, err = s.writeIndex(ctx, ix); err != nil {
+	if err := s.writeIndex(ctx, p, &st); err != nil {
 		return st, fmt.Errorf("links: rebuild: write: %w", err)
 	}
 	st.Write = time.Since(start)
@@ -104,17 +187,26 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 }
 
 // readAll reads, opens and extracts every report on every core and
-// collects what was found.
-func (s *Service) readAll(ctx context.Context) (*rebuildSet, error) {
-	set := &rebuildSet{identIdx: map[string]int32{}, orgIdx: map[string]int32{}}
-	srcs := make(chan *store.LinkSource, 256)
+// spills what was found.
+func (s *Service) readAll(ctx context.Context) (*rebuildPass, error) {
+	p, err := s.newPass()
+	if err != nil {
+		return nil, err
+	}
+	type source struct {
+		seq int
+		src *store.LinkSource
+	}
+	srcs := make(chan source, 256)
 	out := make(chan *extracted, 256)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(srcs)
+		seq := 0
 		return s.db.Read().ScanLinkSources(gctx, func(src *store.LinkSource) error {
 			select {
-			case srcs <- src:
+			case srcs <- source{seq, src}:
+				seq++
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()
@@ -125,14 +217,15 @@ func (s *Service) readAll(ctx context.Context) (*rebuildSet, error) {
 	wg, _ := errgroup.WithContext(gctx)
 	for range workers {
 		wg.Go(func() error {
-			for src := range srcs {
+			for in := range srcs {
+				src := in.src
 				opened, err := s.intake.OpenSource(src)
 				if err != nil {
 					return err
 				}
 				fs := s.find(opened.Region, src.Subjects, opened.Texts, opened.Sealed)
 				select {
-				case out <- &extracted{id: src.ID, orgID: src.OrgID, receivedAt: src.ReceivedAt, types: src.IncidentTypes, found: fs}:
+				case out <- &extracted{seq: in.seq, id: src.ID, orgID: src.OrgID, receivedAt: src.ReceivedAt, types: src.IncidentTypes, found: fs}:
 				case <-gctx.Done():
 					return gctx.Err()
 				}
@@ -145,147 +238,337 @@ func (s *Service) readAll(ctx context.Context) (*rebuildSet, error) {
 		return wg.Wait()
 	})
 	g.Go(func() error {
+		// Workers finish out of order: the reports are spilled in the
+		// scan's order, so a report's rank is its place in id order.
+		waiting := map[int]*extracted{}
 		for e := range out {
-			s.collect(set, e)
+			waiting[e.seq] = e
+			for next := p.reports(); waiting[next] != nil; next = p.reports() {
+				e := waiting[next]
+				delete(waiting, next)
+				if err := p.add(e); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
 	if err := g.Wait(); err != nil {
+		p.close()
 		return nil, err
 	}
-	return set, nil
+	return p, nil
 }
 
-// collect adds one report's identifiers to set (one goroutine only).
-func (s *Service) collect(set *rebuildSet, e *extracted) {
-	ri := int32(len(set.reports))
-	rr := &rebuildReport{id: e.id, orgID: e.orgID, receivedAt: e.receivedAt, types: e.types, refs: make([]store.LinkRef, len(e.found))}
-	set.reports = append(set.reports, rr)
-	oi, ok := set.orgIdx[e.orgID]
+// add spills one report's identifiers, the report of the next rank (one
+// goroutine only).
+func (p *rebuildPass) add(e *extracted) error {
+	rank := p.reports()
+	if rank > 0 && e.id <= p.id(rank-1) {
+		return fmt.Errorf("reports not read in id order (%s after %s): is the database's collation byte order?", e.id, p.id(rank-1))
+	}
+	p.ids = append(p.ids, e.id...)
+	p.ends = append(p.ends, len(p.ids))
+	org, ok := p.orgIdx[e.orgID]
 	if !ok {
-		oi = int32(len(set.orgs))
-		set.orgIdx[e.orgID] = oi
-		set.orgs = append(set.orgs, e.orgID)
+		org = int32(len(p.orgs))
+		p.orgIdx[e.orgID] = org
+		p.orgs = append(p.orgs, e.orgID)
 	}
-	for k, f := range e.found {
-		ii, ok := set.identIdx[f.id]
+	key := strings.Join(e.types, "\x00")
+	types, ok := p.typeIdx[key]
+	if !ok {
+		types = int32(len(p.typeSets))
+		p.typeIdx[key] = types
+		p.typeSets = append(p.typeSets, e.types)
+	}
+	r := &p.rec
+	r.b = r.b[:0]
+	r.uint(uint64(len(e.found)))
+	for _, f := range e.found {
+		r.str(f.id)
+		r.str(f.role)
+	}
+	if err := p.refs.Put(r.b); err != nil {
+		return err
+	}
+	for _, f := range e.found {
+		r.b = r.b[:0]
+		r.uint(uint64(rank))
+		r.uint(uint64(org))
+		r.uint(uint64(types))
+		r.int(e.receivedAt)
+		r.u64(math.Float64bits(f.confidence))
+		r.str(f.id)
+		r.str(f.kind)
+		r.str(f.value)
+		r.str(f.role)
+		if err := p.buckets[bucketOf(f.id)].Put(r.b); err != nil {
+			return err
+		}
+	}
+	p.occs += len(e.found)
+	return nil
+}
+
+// shardOcc is one occurrence of a shard, by index: compact, because a
+// shard has millions of them.
+type shardOcc struct {
+	ident, report, org int32 // org by rank
+	types              int32
+	conf               float64 // as extracted: a new report's link stores the same
+	at                 int64
+	role               string
+}
+
+// shard is a shard's identifiers and occurrences, computed: those of
+// buckets first to last.
+type shard struct {
+	first, last int
+	idents      []*store.Identifier
+	occs        []shardOcc
+}
+
+// loadShard reads buckets [first, last] back and computes their
+// identifiers (sealed) and occurrences in (identifier, organisation,
+// report) order.
+func (s *Service) loadShard(p *rebuildPass, first, last int, orgRank []int32) (*shard, error) {
+	sh := &shard{first: first, last: last}
+	identIdx := map[string]int32{}
+	names := map[string]string{} // kinds and roles, each kept once
+	name := func(b []byte) string {
+		n, ok := names[string(b)]
 		if !ok {
-			ii = int32(len(set.idents))
-			set.identIdx[f.id] = ii
-			set.idents = append(set.idents, s.identifier(f))
+			n = string(b)
+			names[n] = n
 		}
-		set.idents[ii].Side = joinSide(set.idents[ii].Side, sideOf(f.role))
-		rr.refs[k] = store.LinkRef{IdentifierID: f.id, Role: f.role}
-		set.occs = append(set.occs, rebuildOcc{ident: ii, report: ri, org: oi, conf: float32(f.confidence), role: f.role})
+		return n
 	}
-}
-
-// order ranks reports, identifiers and organisations by id (workers finish
-// out of order) and sorts the occurrences by identifier, organisation and
-// report, so the index is written in key order.
-func (set *rebuildSet) order() {
-	set.reportRank = rankBy(len(set.reports), func(i int) string { return set.reports[i].id })
-	set.identRank = rankBy(len(set.idents), func(i int) string { return set.idents[i].ID })
-	set.orgRank = rankBy(len(set.orgs), func(i int) string { return set.orgs[i] })
-	slices.SortFunc(set.occs, func(a, b rebuildOcc) int {
-		if c := set.identRank[a.ident] - set.identRank[b.ident]; c != 0 {
+	for k := first; k <= last; k++ {
+		rd, err := p.buckets[k].Read()
+		if err != nil {
+			return nil, err
+		}
+		for {
+			b, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			r := recordReader{b: b}
+			o := shardOcc{report: int32(r.uint()), org: orgRank[r.uint()], types: int32(r.uint()), at: r.int(), conf: math.Float64frombits(r.u64())}
+			id, kind, value, role := r.str(), r.str(), r.str(), r.str()
+			if r.bad {
+				return nil, fmt.Errorf("spill: a short record")
+			}
+			o.role = name(role)
+			ii, ok := identIdx[string(id)]
+			if !ok {
+				ii = int32(len(sh.idents))
+				f := found{id: string(id), kind: name(kind), value: string(value)}
+				identIdx[f.id] = ii
+				sh.idents = append(sh.idents, s.identifier(f))
+			}
+			o.ident = ii
+			sh.idents[ii].Side = joinSide(sh.idents[ii].Side, sideOf(o.role))
+			sh.occs = append(sh.occs, o)
+		}
+	}
+	rank := rankBy(len(sh.idents), func(i int) string { return sh.idents[i].ID })
+	byRank := make([]*store.Identifier, len(sh.idents))
+	for i, id := range sh.idents {
+		byRank[rank[i]] = id
+	}
+	sh.idents = byRank
+	for i := range sh.occs {
+		sh.occs[i].ident = rank[sh.occs[i].ident]
+	}
+	slices.SortFunc(sh.occs, func(a, b shardOcc) int {
+		if c := a.ident - b.ident; c != 0 {
 			return int(c)
 		}
-		if c := set.orgRank[a.org] - set.orgRank[b.org]; c != 0 {
+		if c := a.org - b.org; c != 0 {
 			return int(c)
 		}
-		return int(set.reportRank[a.report] - set.reportRank[b.report])
+		return int(a.report - b.report)
 	})
+	return sh, nil
 }
 
-// index computes each identifier's aggregates and the clusters (reports
-// joined by a linking identifier, union-find over report ranks) one run of
-// occurrences at a time, and returns the index to store and how many
-// clusters it has. order must have run.
-func (set *rebuildSet) index() (*store.LinkIndex, int) {
-	parent := make([]int32, len(set.reports))
-	for i := range parent {
-		parent[i] = int32(i)
+// unionFind joins reports into clusters by rank; a cluster's root is its
+// lowest rank, so its id is its first report's.
+type unionFind []int32
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = int32(i)
 	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
+	return u
+}
+
+func (u unionFind) find(x int32) int32 {
+	for u[x] != x {
+		u[x] = u[u[x]]
+		x = u[x]
 	}
-	occs := set.occs
+	return x
+}
+
+// index computes each identifier's aggregates one run of occurrences at a
+// time and joins the reports a linking identifier names.
+func (sh *shard) index(p *rebuildPass, clusters unionFind) {
+	occs := sh.occs
 	for lo := 0; lo < len(occs); {
 		hi := lo
 		for hi < len(occs) && occs[hi].ident == occs[lo].ident {
 			hi++
 		}
-		ident := set.idents[occs[lo].ident]
+		ident := sh.idents[occs[lo].ident]
 		for k := lo; k < hi; k++ {
-			r := set.reports[occs[k].report]
-			addReport(ident, r.receivedAt, k == lo || occs[k].org != occs[k-1].org, r.types)
+			addReport(ident, occs[k].at, k == lo || occs[k].org != occs[k-1].org, p.typeSets[occs[k].types])
 		}
 		if linking(ident.Kind) {
-			root := find(set.reportRank[occs[lo].report])
+			root := clusters.find(occs[lo].report)
 			for k := lo + 1; k < hi; k++ {
-				other := find(set.reportRank[occs[k].report])
+				other := clusters.find(occs[k].report)
 				if other < root {
-					parent[root], root = other, other
+					clusters[root], root = other, other
 				} else if other > root {
-					parent[other] = root
+					clusters[other] = root
 				}
 			}
 		}
 		lo = hi
 	}
-	byRank := make([]*rebuildReport, len(set.reports))
-	for i, r := range set.reports {
-		byRank[set.reportRank[i]] = r
-	}
-	now := store.Now()
-	links := make([]*store.ReportLink, len(byRank))
-	roots := 0
-	for rank, r := range byRank {
-		root := find(int32(rank))
-		if root == int32(rank) {
-			roots++
-		}
-		links[rank] = &store.ReportLink{ReportID: r.id, ClusterID: byRank[root].id, LinkedAt: now, Identifiers: r.refs}
-	}
-	identsByRank := make([]*store.Identifier, len(set.idents))
-	for i, id := range set.idents {
-		identsByRank[set.identRank[i]] = id
-	}
-	o := &store.Occurrence{}
-	return &store.LinkIndex{Identifiers: identsByRank, Links: links, Occurrences: len(occs), Occurrence: func(n int) *store.Occurrence {
-		c := occs[n]
-		*o = store.Occurrence{IdentifierID: set.idents[c.ident].ID, OrgID: set.orgs[c.org], ReportID: set.reports[c.report].id, Role: c.role, Confidence: float64(c.conf)}
-		return o
-	}}, roots
 }
 
-// writeIndex makes the stored index equal to ix in one transaction, writing
-// only what differs, and refreshes the planner's statistics after a large
-// change.
-func (s *Service) writeIndex(ctx context.Context, ix *store.LinkIndex) (store.SyncStats, error) {
-	var changed store.SyncStats
+// writeIndex computes the index shard by shard and makes the stored index
+// equal to it in one transaction, writing only what differs, then
+// refreshes the planner's statistics after a large change.
+func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildStats) error {
+	orgRank := rankBy(len(p.orgs), func(i int) string { return p.orgs[i] })
+	orgByRank := make([]string, len(p.orgs))
+	for i, o := range p.orgs {
+		orgByRank[orgRank[i]] = o
+	}
+	clusters := newUnionFind(p.reports())
+	var ls store.LinkSync
 	err := s.db.Bulk(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
 		}
+		// The next shard is read back and computed while this one is
+		// written: two shards in memory at most.
+		g, gctx := errgroup.WithContext(ctx)
+		loaded := make(chan *shard)
+		g.Go(func() error {
+			defer close(loaded)
+			for first := 0; first < rebuildBuckets; {
+				last, n := first, p.buckets[first].Len()
+				for last+1 < rebuildBuckets && n+p.buckets[last+1].Len() <= s.shardOccurrences {
+					last++
+					n += p.buckets[last].Len()
+				}
+				sh, err := s.loadShard(p, first, last, orgRank)
+				if err != nil {
+					return err
+				}
+				select {
+				case loaded <- sh:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				first = last + 1
+			}
+			return nil
+		})
+		g.Go(func() error {
+			for sh := range loaded {
+				sh.index(p, clusters)
+				st.Identifiers += len(sh.idents)
+				o := &store.Occurrence{}
+				part := &store.LinkShard{Lo: bucketLo(sh.first), Identifiers: sh.idents, Occurrences: len(sh.occs), Occurrence: func(n int) *store.Occurrence {
+					c := sh.occs[n]
+					*o = store.Occurrence{IdentifierID: sh.idents[c.ident].ID, OrgID: orgByRank[c.org], ReportID: p.id(int(c.report)), Role: c.role, Confidence: c.conf}
+					return o
+				}}
+				if sh.last+1 < rebuildBuckets {
+					part.Hi = bucketLo(sh.last + 1)
+				}
+				if err := q.SyncLinkShard(gctx, &ls, part); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err := g.Wait(); err != nil {
+			return err
+		}
 		var err error
-		changed, err = q.SyncLinks(ctx, ix)
-		return err
+		st.Clusters, err = s.syncReportLinks(ctx, q, &ls, p, clusters)
+		if err != nil {
+			return err
+		}
+		return q.FinishLinkSync(ctx, &ls)
 	})
+	st.Changed = ls.Changed
 	if err != nil {
-		return changed, err
+		return err
 	}
-	if changed.Inserted+changed.Deleted > 100_000 {
-		if err := s.db.AnalyzeLinks(ctx); err != nil {
-			return changed, err
+	if ls.Changed.Inserted+ls.Changed.Deleted > 100_000 {
+		return s.db.AnalyzeLinks(ctx)
+	}
+	return nil
+}
+
+// syncReportLinks writes every report's cluster and identifiers, a chunk
+// of reports at a time, and returns how many clusters there are. The
+// union-find must be complete.
+func (s *Service) syncReportLinks(ctx context.Context, q store.Q, ls *store.LinkSync, p *rebuildPass, clusters unionFind) (int, error) {
+	rd, err := p.refs.Read()
+	if err != nil {
+		return 0, err
+	}
+	now := store.Now()
+	roots := 0
+	n := p.reports()
+	for lo := 0; lo == 0 || lo < n; lo += s.linkChunk {
+		hi := min(n, lo+s.linkChunk)
+		links := make([]*store.ReportLink, 0, hi-lo)
+		for rank := lo; rank < hi; rank++ {
+			b, err := rd.Next()
+			if err != nil {
+				return 0, err
+			}
+			r := recordReader{b: b}
+			refs := make([]store.LinkRef, r.uint())
+			for k := range refs {
+				refs[k] = store.LinkRef{IdentifierID: string(r.str()), Role: string(r.str())}
+			}
+			if r.bad {
+				return 0, fmt.Errorf("spill: a short record")
+			}
+			root := clusters.find(int32(rank))
+			if root == int32(rank) {
+				roots++
+			}
+			links = append(links, &store.ReportLink{ReportID: p.id(rank), ClusterID: p.id(int(root)), LinkedAt: now, Identifiers: refs})
+		}
+		loKey, hiKey := "", ""
+		if lo > 0 {
+			loKey = p.id(lo)
+		}
+		if hi < n {
+			hiKey = p.id(hi)
+		}
+		if err := q.SyncReportLinks(ctx, ls, loKey, hiKey, links); err != nil {
+			return 0, err
 		}
 	}
-	return changed, nil
+	return roots, nil
 }
 
 // relinkMissing links the reports filed while the rebuild read: their jobs

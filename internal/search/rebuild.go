@@ -3,7 +3,9 @@ package search
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vigil-project/vigil/internal/seal"
+	"github.com/vigil-project/vigil/internal/spill"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -26,10 +29,10 @@ func (st RebuildStats) String() string {
 	return fmt.Sprintf("%d reports, %d index rows, in %v", st.Reports, st.Rows, st.Took.Round(time.Millisecond))
 }
 
-// row is one row of the index in memory during a rebuild: the term's
-// hash and the report's place in the rebuild's list of report ids (89
-// rows a report on the generated data: a compact row keeps a million
-// reports' rows in about 2 GB).
+// row is one row of the index during a rebuild: the term's hash and the
+// report's place in the rebuild's list of report ids (89 rows a report on
+// the generated data: 89 million rows at a million reports, 890 million
+// at ten, so they are spilled to disk and sorted a bucket at a time).
 type row struct {
 	term   [seal.SearchTermSize]byte
 	report uint32
@@ -38,12 +41,17 @@ type row struct {
 // Rebuild recomputes the whole search index from the reports, in one
 // transaction: every report not erased is read, opened and cut into terms
 // on every core (the same terms as intake's: the latest version of each
-// statement, and the subjects' names), the rows are sorted in the index's
-// key order, and the index is replaced by them (store.LoadSearchIndex:
-// copied in key order), each report's hashes listed in one search_docs
-// row as they come. Intake waits for the rebuild to commit; on SQLite
-// searches read the old index meanwhile, on PostgreSQL they wait too. Versions a statement had before its latest are
-// not indexed by a rebuild (intake indexes each as it is written).
+// statement, and the subjects' names), the rows are spilled to 256
+// encrypted temporary files by their term's first byte (package spill),
+// each file is read back and sorted in the index's key order in turn (the
+// next while one is loaded), and the index is replaced by them
+// (store.LoadSearchIndex: copied in key order), each report's hashes
+// listed in one search_docs row as they come. Memory holds the report ids
+// (about 50 bytes a report) and two buckets of rows, not every row. Intake
+// waits for the rebuild to commit; on SQLite searches read the old index
+// meanwhile, on PostgreSQL they wait too. Versions a statement had before
+// its latest are not indexed by a rebuild (intake indexes each as it is
+// written).
 func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	var st RebuildStats
 	start := time.Now()
@@ -54,9 +62,21 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 			return err
 		}
 		var ids []string
-		// Rows go to 256 buckets by the first byte of their term, each
-		// sorted on its own.
-		var buckets [256][]row
+		// Rows go to 256 spill files by the first byte of their term.
+		var buckets [256]*spill.File
+		defer func() {
+			for _, b := range buckets {
+				if b != nil {
+					b.Close()
+				}
+			}
+		}()
+		for i := range buckets {
+			var err error
+			if buckets[i], err = spill.New(s.SpillDir); err != nil {
+				return err
+			}
+		}
 		srcs := make(chan *store.LinkSource, 256)
 		type terms struct {
 			id string
@@ -117,11 +137,13 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 					return fmt.Errorf("more than %d reports", math.MaxUint32)
 				}
 				ids = append(ids, t.id)
+				var rec [rowSize]byte
+				binary.LittleEndian.PutUint32(rec[seal.SearchTermSize:], uint32(len(ids)-1))
 				for _, term := range t.ts {
-					var r row
-					copy(r.term[:], term.Term)
-					r.report = uint32(len(ids) - 1)
-					buckets[r.term[0]] = append(buckets[r.term[0]], r)
+					copy(rec[:seal.SearchTermSize], term.Term)
+					if err := buckets[rec[0]].Put(rec[:]); err != nil {
+						return err
+					}
 				}
 				docs = append(docs, t.ts...)
 				if reports++; reports == 1000 {
@@ -138,38 +160,46 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		}
 		st.Reports = len(ids)
 
-		// Sort the buckets on every core; drop repeated rows.
-		sorter, _ := errgroup.WithContext(ctx)
-		sorter.SetLimit(max(1, runtime.GOMAXPROCS(0)))
-		for i := range buckets {
-			sorter.Go(func() error {
-				b := buckets[i]
+		// Each bucket is read back, sorted (repeated rows dropped) and
+		// loaded in turn; the next is sorted while one is loaded.
+		lg, lctx := errgroup.WithContext(ctx)
+		sorted := make(chan []row)
+		lg.Go(func() error {
+			defer close(sorted)
+			for _, bucket := range buckets {
+				b, err := readRows(bucket)
+				if err != nil {
+					return err
+				}
 				slices.SortFunc(b, func(x, y row) int {
 					if c := bytes.Compare(x.term[:], y.term[:]); c != 0 {
 						return c
 					}
 					return strings.Compare(ids[x.report], ids[y.report])
 				})
-				buckets[i] = slices.Compact(b)
-				return nil
-			})
-		}
-		sorter.Wait()
-		all := make([]row, 0, func() int {
-			n := 0
-			for _, b := range buckets {
-				n += len(b)
+				select {
+				case sorted <- slices.Compact(b):
+				case <-lctx.Done():
+					return lctx.Err()
+				}
 			}
-			return n
-		}())
-		for i := range buckets {
-			all = append(all, buckets[i]...)
-			buckets[i] = nil
-		}
-		st.Rows = len(all)
-		return q.LoadSearchIndex(ctx, len(all), func(i int) store.SearchTerm {
-			return store.SearchTerm{Term: all[i].term[:], ReportID: ids[all[i].report]}
+			return nil
 		})
+		lg.Go(func() error {
+			for b := range sorted {
+				st.Rows += len(b)
+				if err := q.LoadSearchIndex(lctx, len(b), func(i int) store.SearchTerm {
+					return store.SearchTerm{Term: b[i].term[:], ReportID: ids[b[i].report]}
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err := lg.Wait(); err != nil {
+			return err
+		}
+		return q.AnalyzeSearchIndex(ctx)
 	})
 	if err != nil {
 		return st, fmt.Errorf("search: rebuild: %w", err)
@@ -180,4 +210,32 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	}
 	st.Took = time.Since(start)
 	return st, nil
+}
+
+// rowSize is a spilled row: the term, then the report's place.
+const rowSize = seal.SearchTermSize + 4
+
+// readRows reads a bucket's spilled rows back.
+func readRows(f *spill.File) ([]row, error) {
+	rd, err := f.Read()
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]row, 0, f.Len())
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) != rowSize {
+			return nil, fmt.Errorf("spill: a row of %d bytes", len(rec))
+		}
+		var r row
+		copy(r.term[:], rec)
+		r.report = binary.LittleEndian.Uint32(rec[seal.SearchTermSize:])
+		rows = append(rows, r)
+	}
 }

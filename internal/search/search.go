@@ -82,6 +82,11 @@ type Service struct {
 	// walk examines at most when that word is common (0:
 	// store.SearchWindow); tests set it small.
 	Window int
+	// SpillDir is where a rebuild keeps its temporary files (package
+	// spill): the data directory, not a temporary file system that may
+	// be memory. "": the system's temporary directory. Set once before
+	// use.
+	SpillDir string
 }
 
 // New returns a search service.

@@ -211,9 +211,11 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 	s.Notify = notify.New(db)
 	s.Webhooks = webhooks.New(db, keys, logger, cfg.WebhookAllowPrivate)
 	s.Search = search.New(db, keys, s.Intake, s.Casework, logger)
+	s.Search.SpillDir = cfg.DataDir
 	s.Intake.Index = s.Search
 	s.Staff = staff.New(db, cfg.SessionTTL)
 	s.Links = links.New(db, keys, s.Intake, logger)
+	s.Links.SpillDir = cfg.DataDir
 	if s.Converse, err = converse.New(db, keys, s.Intake, logger); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

@@ -609,36 +609,16 @@ func (q Q) AllIdentifiers(ctx context.Context) ([]*Identifier, error) {
 }
 
 // identifierIndexes are the secondary indexes of identifiers, as the
-// migrations create them: CopyIdentifiers drops them and builds them again
-// after loading many, which sorts once instead of inserting random keys one
-// by one.
+// migrations create them: a link sync that loads many drops them and
+// builds them again at the end (FinishLinkSync), which sorts once instead
+// of inserting random keys one by one.
 // TestRebuildKeepsSchema checks the two stay the same.
 var identifierIndexes = []struct{ name, create string }{
 	{"identifiers_by_last_seen", `CREATE INDEX identifiers_by_last_seen ON identifiers(last_seen) WHERE side <> 'victim'`},
 }
 
-// CopyIdentifiers bulk-loads identifiers with their aggregates into an
-// emptied index (inside [DB.Bulk]), given in id order.
-func (q Q) CopyIdentifiers(ctx context.Context, ids []*Identifier) error {
-	if len(ids) < 100_000 {
-		return q.copyIdentifiers(ctx, ids)
-	}
-	for _, ix := range identifierIndexes {
-		if _, err := q.q.ExecContext(ctx, `DROP INDEX `+ix.name); err != nil {
-			return fmt.Errorf("store: copy identifiers: %w", err)
-		}
-	}
-	if err := q.copyIdentifiers(ctx, ids); err != nil {
-		return err
-	}
-	for _, ix := range identifierIndexes {
-		if _, err := q.q.ExecContext(ctx, ix.create); err != nil {
-			return fmt.Errorf("store: copy identifiers: %w", err)
-		}
-	}
-	return nil
-}
-
+// copyIdentifiers bulk-loads identifiers with their aggregates (inside
+// [DB.Bulk]), given in id order.
 func (q Q) copyIdentifiers(ctx context.Context, ids []*Identifier) error {
 	return q.CopyRows(ctx, "identifiers", strings.Split(identifierCols, ", "), len(ids), func(n int) []any { return identifierRow(ids[n]) })
 }

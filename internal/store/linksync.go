@@ -7,44 +7,92 @@ import (
 	"strings"
 )
 
-// LinkIndex is a link index computed from scratch, each part in key order,
-// ready to replace what is stored.
-type LinkIndex struct {
+// LinkShard is the part of a link index computed from scratch whose
+// identifiers fall in [Lo, Hi) ("" Hi: no upper bound), each part in key
+// order, ready to replace what is stored there. A rebuild computes the
+// index one shard at a time, so its memory is bounded by a shard, not by
+// the whole index.
+type LinkShard struct {
+	Lo, Hi      string
 	Identifiers []*Identifier // by id
 	// Occurrence returns the n-th of Occurrences occurrences, in
 	// (identifier, organisation, report) order. It may reuse its result.
 	Occurrences int
 	Occurrence  func(n int) *Occurrence
-	Links       []*ReportLink // by report id
 }
 
-// SyncStats counts the rows SyncLinks changed.
+// SyncStats counts the rows a sync changed.
 type SyncStats struct {
 	Inserted, Updated, Deleted int
 }
 
-func (s SyncStats) add(o SyncStats) SyncStats {
+// Add returns the sum of s and o.
+func (s SyncStats) Add(o SyncStats) SyncStats {
 	return SyncStats{s.Inserted + o.Inserted, s.Updated + o.Updated, s.Deleted + o.Deleted}
 }
 
-// SyncLinks makes the stored link index equal to ix (inside [DB.Bulk],
-// after [Q.LockLinks]). It reads each table once in key order, merges it
-// with ix and writes only the difference, so a rebuild of an index that
-// was right writes nothing, and one into an empty index is a bulk load in
-// key order.
-func (q Q) SyncLinks(ctx context.Context, ix *LinkIndex) (SyncStats, error) {
-	var total SyncStats
-	st, err := q.syncIdentifiers(ctx, ix.Identifiers)
-	if err != nil {
-		return total, err
+// LinkSync is the state of a sync of the whole link index spread over
+// several calls in one transaction: [Q.SyncLinkShard] for each shard of
+// identifiers, [Q.SyncReportLinks] for each range of reports, then
+// [Q.FinishLinkSync].
+type LinkSync struct {
+	// Changed counts the rows written so far.
+	Changed SyncStats
+	// marks are the identifiers whose public-check assessment must be
+	// weighed again (see [Q.MarkTrust]); past 100,000 the sync stops
+	// listing them and marks every identifier (a rebuild from empty: one
+	// statement).
+	marks     []string
+	markAll   bool
+	unindexed bool // identifierIndexes dropped for a bulk load
+}
+
+func (ls *LinkSync) mark(id string) {
+	if ls.markAll {
+		return
 	}
-	total = total.add(st)
-	if st, err = q.syncOccurrences(ctx, ix); err != nil {
-		return total, err
+	if len(ls.marks) == 100_000 {
+		ls.marks, ls.markAll = nil, true
+		return
 	}
-	total = total.add(st)
-	st, err = q.syncReportLinks(ctx, ix.Links)
-	return total.add(st), err
+	ls.marks = append(ls.marks, id)
+}
+
+// FinishLinkSync builds the indexes a bulk load dropped and marks the
+// identifiers the sync changed for the trust worker.
+func (q Q) FinishLinkSync(ctx context.Context, ls *LinkSync) error {
+	if ls.unindexed {
+		for _, ix := range identifierIndexes {
+			if _, err := q.q.ExecContext(ctx, ix.create); err != nil {
+				return fmt.Errorf("store: sync links: %w", err)
+			}
+		}
+		ls.unindexed = false
+	}
+	if ls.markAll {
+		return q.MarkAllTrust(ctx)
+	}
+	return q.MarkTrust(ctx, ls.marks)
+}
+
+// keyRange is the condition for col in [lo, hi) and its arguments.
+func keyRange(col, lo, hi string) (string, []any) {
+	if hi == "" {
+		return ` WHERE ` + col + ` >= $1`, []any{lo}
+	}
+	return ` WHERE ` + col + ` >= $1 AND ` + col + ` < $2`, []any{lo, hi}
+}
+
+// SyncLinkShard makes the stored identifiers and occurrences in the
+// shard's range equal to sh (inside [DB.Bulk], after [Q.LockLinks]). It
+// reads each table's range once in key order, merges it with sh and
+// writes only the difference, so a rebuild of an index that was right
+// writes nothing, and one into an empty index is a bulk load in key order.
+func (q Q) SyncLinkShard(ctx context.Context, ls *LinkSync, sh *LinkShard) error {
+	if err := q.syncIdentifiers(ctx, ls, sh); err != nil {
+		return err
+	}
+	return q.syncOccurrences(ctx, ls, sh)
 }
 
 // diff merges stored keys (read in order by next) with n computed ones: it
@@ -79,10 +127,12 @@ func diff(n int, key func(i int) string, next func() (string, bool, error), same
 	return ins, upd, del, nil
 }
 
-func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers ORDER BY id`)
+func (q Q) syncIdentifiers(ctx context.Context, ls *LinkSync, sh *LinkShard) error {
+	ids := sh.Identifiers
+	where, args := keyRange("id", sh.Lo, sh.Hi)
+	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierCols+` FROM identifiers`+where+` ORDER BY id`, args...)
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
+		return fmt.Errorf("store: sync identifiers: %w", err)
 	}
 	// The stored row is compared as stored: its categories as JSON text,
 	// not decoded (two million identifiers make that count). A sealed value
@@ -104,31 +154,34 @@ func (q Q) syncIdentifiers(ctx context.Context, ids []*Identifier) (SyncStats, e
 	})
 	rows.Close()
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync identifiers: %w", err)
+		return fmt.Errorf("store: sync identifiers: %w", err)
 	}
 	if err := q.deleteKeys(ctx, "identifiers", []string{"id"}, del); err != nil {
-		return SyncStats{}, err
+		return err
 	}
-	changed := make([]string, len(upd))
-	for k, i := range upd {
+	for _, i := range upd {
 		if err := q.UpdateIdentifier(ctx, ids[i]); err != nil {
-			return SyncStats{}, err
+			return err
 		}
-		changed[k] = ids[i].ID
+		// Its side may have changed: the check's kept row says whether
+		// it is public.
+		ls.mark(ids[i].ID)
 	}
-	// Its side may have changed: the check's kept row says whether it is
-	// public.
-	if len(changed) <= 100_000 {
-		if err := q.MarkTrust(ctx, changed); err != nil {
-			return SyncStats{}, err
+	// A bulk load drops the secondary indexes once for the whole sync
+	// (FinishLinkSync builds them), not once a shard.
+	if len(ins) >= 100_000 && !ls.unindexed {
+		for _, ix := range identifierIndexes {
+			if _, err := q.q.ExecContext(ctx, `DROP INDEX `+ix.name); err != nil {
+				return fmt.Errorf("store: sync identifiers: %w", err)
+			}
 		}
-	} else if err := q.MarkAllTrust(ctx); err != nil {
-		return SyncStats{}, err
+		ls.unindexed = true
 	}
-	if err := q.CopyIdentifiers(ctx, pick(ids, ins)); err != nil {
-		return SyncStats{}, err
+	if err := q.copyIdentifiers(ctx, pick(ids, ins)); err != nil {
+		return err
 	}
-	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	return nil
 }
 
 func pick[T any](all []T, at []int) []T {
@@ -143,10 +196,11 @@ func occurrenceKey(o *Occurrence) string {
 	return o.IdentifierID + "\x00" + o.OrgID + "\x00" + o.ReportID
 }
 
-func (q Q) syncOccurrences(ctx context.Context, ix *LinkIndex) (SyncStats, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, org_id, report_id, role, confidence FROM identifier_occurrences ORDER BY identifier_id, org_id, report_id`)
+func (q Q) syncOccurrences(ctx context.Context, ls *LinkSync, ix *LinkShard) error {
+	where, args := keyRange("identifier_id", ix.Lo, ix.Hi)
+	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, org_id, report_id, role, confidence FROM identifier_occurrences`+where+` ORDER BY identifier_id, org_id, report_id`, args...)
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+		return fmt.Errorf("store: sync occurrences: %w", err)
 	}
 	var cur Occurrence
 	ins, upd, del, err := diff(ix.Occurrences, func(i int) string { return occurrenceKey(ix.Occurrence(i)) }, func() (string, bool, error) {
@@ -164,48 +218,45 @@ func (q Q) syncOccurrences(ctx context.Context, ix *LinkIndex) (SyncStats, error
 	})
 	rows.Close()
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+		return fmt.Errorf("store: sync occurrences: %w", err)
 	}
 	if err := q.deleteKeys(ctx, "identifier_occurrences", []string{"identifier_id", "org_id", "report_id"}, del); err != nil {
-		return SyncStats{}, err
+		return err
 	}
 	for _, i := range upd {
 		o := ix.Occurrence(i)
 		if _, err := q.q.ExecContext(ctx, `UPDATE identifier_occurrences SET role = $1, confidence = $2 WHERE identifier_id = $3 AND org_id = $4 AND report_id = $5`,
 			o.Role, o.Confidence, o.IdentifierID, o.OrgID, o.ReportID); err != nil {
-			return SyncStats{}, fmt.Errorf("store: sync occurrences: %w", err)
+			return fmt.Errorf("store: sync occurrences: %w", err)
 		}
 	}
 	if err := q.CopyOccurrences(ctx, len(ins), func(n int) *Occurrence { return ix.Occurrence(ins[n]) }); err != nil {
-		return SyncStats{}, err
+		return err
 	}
 	// The public check's assessment of an identifier whose reports or
 	// roles changed must be weighed again.
-	changed := make([]string, 0, len(del)+len(ins)+len(upd))
 	for _, i := range upd {
-		changed = append(changed, ix.Occurrence(i).IdentifierID)
+		ls.mark(ix.Occurrence(i).IdentifierID)
 	}
 	for _, k := range del {
 		id, _, _ := strings.Cut(k, "\x00")
-		changed = append(changed, id)
+		ls.mark(id)
 	}
 	for _, i := range ins {
-		changed = append(changed, ix.Occurrence(i).IdentifierID)
+		ls.mark(ix.Occurrence(i).IdentifierID)
 	}
-	mark := q.MarkTrust
-	if len(changed) > 100_000 { // a rebuild from empty: one statement
-		mark = func(ctx context.Context, _ []string) error { return q.MarkAllTrust(ctx) }
-	}
-	if err := mark(ctx, changed); err != nil {
-		return SyncStats{}, err
-	}
-	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	return nil
 }
 
-func (q Q) syncReportLinks(ctx context.Context, links []*ReportLink) (SyncStats, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, identifiers FROM report_links ORDER BY report_id`)
+// SyncReportLinks makes the stored report links with report ids in
+// [lo, hi) ("" hi: no upper bound) equal to links (in report id order),
+// as SyncLinkShard does for identifiers.
+func (q Q) SyncReportLinks(ctx context.Context, ls *LinkSync, lo, hi string, links []*ReportLink) error {
+	where, args := keyRange("report_id", lo, hi)
+	rows, err := q.q.QueryContext(ctx, `SELECT report_id, cluster_id, identifiers FROM report_links`+where+` ORDER BY report_id`, args...)
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync report links: %w", err)
+		return fmt.Errorf("store: sync report links: %w", err)
 	}
 	var id, cluster, refs string
 	ins, upd, del, err := diff(len(links), func(i int) string { return links[i].ReportID }, func() (string, bool, error) {
@@ -219,20 +270,21 @@ func (q Q) syncReportLinks(ctx context.Context, links []*ReportLink) (SyncStats,
 	}, func(i int) bool { return links[i].ClusterID == cluster && EncodeRefs(links[i].Identifiers) == refs })
 	rows.Close()
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("store: sync report links: %w", err)
+		return fmt.Errorf("store: sync report links: %w", err)
 	}
 	if err := q.deleteKeys(ctx, "report_links", []string{"report_id"}, del); err != nil {
-		return SyncStats{}, err
+		return err
 	}
 	for _, i := range upd {
 		if err := q.PutReportLink(ctx, links[i]); err != nil {
-			return SyncStats{}, err
+			return err
 		}
 	}
 	if err := q.CopyReportLinks(ctx, pick(links, ins)); err != nil {
-		return SyncStats{}, err
+		return err
 	}
-	return SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)}, nil
+	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	return nil
 }
 
 // deleteKeys deletes rows by key; a key joins its columns with NUL.

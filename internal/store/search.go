@@ -168,12 +168,13 @@ func searchDocs(ts []SearchTerm) (docs [][]any) {
 	return docs
 }
 
-// LoadSearchIndex fills the search index, emptied by ClearSearchIndex in
-// the same transaction (meant for [DB.Bulk]), with n rows, row(i) the
-// i-th, given in the table's key order (term, then report id): the rows
-// are copied in key order (on PostgreSQL by COPY), so each lands at the
-// end of the key's B-tree instead of at a random page. The reports'
-// search_docs rows are written by PutSearchDocs.
+// LoadSearchIndex adds n rows to the search index, emptied by
+// ClearSearchIndex in the same transaction (meant for [DB.Bulk]), row(i)
+// the i-th, given in the table's key order (term, then report id) and
+// after the rows of any earlier call: the rows are copied in key order (on
+// PostgreSQL by COPY), so each lands at the end of the key's B-tree
+// instead of at a random page. The reports' search_docs rows are written
+// by PutSearchDocs; AnalyzeSearchIndex follows the last call.
 func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTerm) error {
 	err := q.CopyRows(ctx, "search_terms", []string{"term", "report_id"}, n, func(i int) []any {
 		t := row(i)
@@ -182,6 +183,12 @@ func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTer
 	if err != nil {
 		return fmt.Errorf("store: load search index: %w", err)
 	}
+	return nil
+}
+
+// AnalyzeSearchIndex refreshes the planner's statistics of the search
+// index after LoadSearchIndex, on PostgreSQL; nothing on SQLite.
+func (q Q) AnalyzeSearchIndex(ctx context.Context) error {
 	if q.engine == Postgres {
 		if _, err := q.q.ExecContext(ctx, `ANALYZE search_terms`); err != nil {
 			return fmt.Errorf("store: load search index: %w", err)

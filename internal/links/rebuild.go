@@ -489,10 +489,13 @@ func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildSta
 			for sh := range loaded {
 				sh.index(p, clusters)
 				st.Identifiers += len(sh.idents)
-				o := &store.Occurrence{}
+				o, at := &store.Occurrence{}, -1
 				part := &store.LinkShard{Lo: bucketLo(sh.first), Identifiers: sh.idents, Occurrences: len(sh.occs), Occurrence: func(n int) *store.Occurrence {
-					c := sh.occs[n]
-					*o = store.Occurrence{IdentifierID: sh.idents[c.ident].ID, OrgID: orgByRank[c.org], ReportID: p.id(int(c.report)), Role: c.role, Confidence: c.conf}
+					if n != at { // asked for the same one several times in a row
+						c := sh.occs[n]
+						*o = store.Occurrence{IdentifierID: sh.idents[c.ident].ID, OrgID: orgByRank[c.org], ReportID: p.id(int(c.report)), Role: c.role, Confidence: c.conf}
+						at = n
+					}
 					return o
 				}}
 				if sh.last+1 < rebuildBuckets {

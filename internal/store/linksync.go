@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -95,36 +96,55 @@ func (q Q) SyncLinkShard(ctx context.Context, ls *LinkSync, sh *LinkShard) error
 	return q.syncOccurrences(ctx, ls, sh)
 }
 
-// diff merges stored keys (read in order by next) with n computed ones: it
+// diff merges the stored rows, read in key order by next, with n computed
+// ones in key order: cmp(i) compares the i-th computed row's key with the
+// current stored row's (negative: the computed row comes first). It
 // returns the positions of computed rows to insert and to update (same
-// differs) and the stored keys to delete.
-func diff(n int, key func(i int) string, next func() (string, bool, error), same func(i int) bool) (ins, upd []int, del []string, err error) {
+// differs) and the keys (delKey) of stored rows to delete. Keys are
+// compared in place, never built: a rebuild compares millions.
+func diff(n int, cmp func(i int) int, next func() (bool, error), same func(i int) bool, delKey func() string) (ins, upd []int, del []string, err error) {
 	i := 0
 	for {
-		k, ok, err := next()
+		ok, err := next()
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		if !ok {
 			break
 		}
-		for i < n && key(i) < k {
+		c := -1
+		for i < n {
+			if c = cmp(i); c >= 0 {
+				break
+			}
 			ins = append(ins, i)
 			i++
 		}
-		if i < n && key(i) == k {
+		if i < n && c == 0 {
 			if !same(i) {
 				upd = append(upd, i)
 			}
 			i++
 			continue
 		}
-		del = append(del, k)
+		del = append(del, delKey())
 	}
 	for ; i < n; i++ {
 		ins = append(ins, i)
 	}
 	return ins, upd, del, nil
+}
+
+// compare compares a computed key with a stored one read as raw bytes,
+// without copying either.
+func compare(a string, b sql.RawBytes) int {
+	switch {
+	case a == string(b):
+		return 0
+	case a < string(b):
+		return -1
+	}
+	return 1
 }
 
 func (q Q) syncIdentifiers(ctx context.Context, ls *LinkSync, sh *LinkShard) error {
@@ -134,24 +154,22 @@ func (q Q) syncIdentifiers(ctx context.Context, ls *LinkSync, sh *LinkShard) err
 	if err != nil {
 		return fmt.Errorf("store: sync identifiers: %w", err)
 	}
-	// The stored row is compared as stored: its categories as JSON text,
-	// not decoded (two million identifiers make that count). A sealed value
-	// is deterministic, so an unchanged one compares equal.
-	var cur Identifier
-	var cats string
-	ins, upd, del, err := diff(len(ids), func(i int) string { return ids[i].ID }, func() (string, bool, error) {
+	// The stored row is compared as stored, in place: its categories as
+	// JSON text, not decoded (two million identifiers make that count). A
+	// sealed value is deterministic, so an unchanged one compares equal.
+	var id, kind, sealed, side, cats sql.RawBytes
+	var reports, orgs int
+	var first, last int64
+	ins, upd, del, err := diff(len(ids), func(i int) int { return compare(ids[i].ID, id) }, func() (bool, error) {
 		if !rows.Next() {
-			return "", false, rows.Err()
+			return false, rows.Err()
 		}
-		if err := rows.Scan(&cur.ID, &cur.Kind, &cur.Sealed, &cur.Side, &cur.ReportCount, &cur.OrgCount, &cur.FirstSeen, &cur.LastSeen, &cats); err != nil {
-			return "", false, err
-		}
-		return cur.ID, true, nil
+		return true, rows.Scan(&id, &kind, &sealed, &side, &reports, &orgs, &first, &last, &cats)
 	}, func(i int) bool {
 		n := ids[i]
-		return cur.Kind == n.Kind && bytes.Equal(cur.Sealed, n.Sealed) && cur.Side == n.Side && cur.ReportCount == n.ReportCount && cur.OrgCount == n.OrgCount &&
-			cur.FirstSeen == n.FirstSeen && cur.LastSeen == n.LastSeen && cats == mustJSON(nonNil(n.Categories))
-	})
+		return n.Kind == string(kind) && bytes.Equal(sealed, n.Sealed) && n.Side == string(side) && reports == n.ReportCount && orgs == n.OrgCount &&
+			first == n.FirstSeen && last == n.LastSeen && mustJSON(nonNil(n.Categories)) == string(cats)
+	}, func() string { return string(id) })
 	rows.Close()
 	if err != nil {
 		return fmt.Errorf("store: sync identifiers: %w", err)
@@ -192,30 +210,33 @@ func pick[T any](all []T, at []int) []T {
 	return out
 }
 
-func occurrenceKey(o *Occurrence) string {
-	return o.IdentifierID + "\x00" + o.OrgID + "\x00" + o.ReportID
-}
-
 func (q Q) syncOccurrences(ctx context.Context, ls *LinkSync, ix *LinkShard) error {
 	where, args := keyRange("identifier_id", ix.Lo, ix.Hi)
 	rows, err := q.q.QueryContext(ctx, `SELECT identifier_id, org_id, report_id, role, confidence FROM identifier_occurrences`+where+` ORDER BY identifier_id, org_id, report_id`, args...)
 	if err != nil {
 		return fmt.Errorf("store: sync occurrences: %w", err)
 	}
-	var cur Occurrence
-	ins, upd, del, err := diff(ix.Occurrences, func(i int) string { return occurrenceKey(ix.Occurrence(i)) }, func() (string, bool, error) {
+	var ident, org, report, role sql.RawBytes
+	var conf float64
+	ins, upd, del, err := diff(ix.Occurrences, func(i int) int {
+		o := ix.Occurrence(i)
+		if c := compare(o.IdentifierID, ident); c != 0 {
+			return c
+		}
+		if c := compare(o.OrgID, org); c != 0 {
+			return c
+		}
+		return compare(o.ReportID, report)
+	}, func() (bool, error) {
 		if !rows.Next() {
-			return "", false, rows.Err()
+			return false, rows.Err()
 		}
-		if err := rows.Scan(&cur.IdentifierID, &cur.OrgID, &cur.ReportID, &cur.Role, &cur.Confidence); err != nil {
-			return "", false, err
-		}
-		return occurrenceKey(&cur), true, nil
+		return true, rows.Scan(&ident, &org, &report, &role, &conf)
 	}, func(i int) bool {
 		o := ix.Occurrence(i)
 		// Confidence is stored as a REAL, single precision on PostgreSQL.
-		return o.Role == cur.Role && float32(o.Confidence) == float32(cur.Confidence)
-	})
+		return o.Role == string(role) && float32(o.Confidence) == float32(conf)
+	}, func() string { return string(ident) + "\x00" + string(org) + "\x00" + string(report) })
 	rows.Close()
 	if err != nil {
 		return fmt.Errorf("store: sync occurrences: %w", err)
@@ -258,16 +279,15 @@ func (q Q) SyncReportLinks(ctx context.Context, ls *LinkSync, lo, hi string, lin
 	if err != nil {
 		return fmt.Errorf("store: sync report links: %w", err)
 	}
-	var id, cluster, refs string
-	ins, upd, del, err := diff(len(links), func(i int) string { return links[i].ReportID }, func() (string, bool, error) {
+	var id, cluster, refs sql.RawBytes
+	ins, upd, del, err := diff(len(links), func(i int) int { return compare(links[i].ReportID, id) }, func() (bool, error) {
 		if !rows.Next() {
-			return "", false, rows.Err()
+			return false, rows.Err()
 		}
-		if err := rows.Scan(&id, &cluster, &refs); err != nil {
-			return "", false, err
-		}
-		return id, true, nil
-	}, func(i int) bool { return links[i].ClusterID == cluster && EncodeRefs(links[i].Identifiers) == refs })
+		return true, rows.Scan(&id, &cluster, &refs)
+	}, func(i int) bool {
+		return links[i].ClusterID == string(cluster) && EncodeRefs(links[i].Identifiers) == string(refs)
+	}, func() string { return string(id) })
 	rows.Close()
 	if err != nil {
 		return fmt.Errorf("store: sync report links: %w", err)

@@ -249,6 +249,9 @@ func (s *Service) readAll(ctx context.Context) (*rebuildPass, error) {
 				if err := p.add(e); err != nil {
 					return err
 				}
+				if n := p.reports(); n%100_000 == 0 {
+					s.log.InfoContext(ctx, "links rebuild: read", "reports", n, "occurrences", p.occs)
+				}
 			}
 		}
 		return nil
@@ -504,6 +507,8 @@ func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildSta
 				if err := q.SyncLinkShard(gctx, &ls, part); err != nil {
 					return err
 				}
+				s.log.InfoContext(ctx, "links rebuild: shard written", "buckets", fmt.Sprintf("%d-%d of %d", sh.first, sh.last, rebuildBuckets),
+					"identifiers", len(sh.idents), "occurrences", len(sh.occs))
 			}
 			return nil
 		})
@@ -569,6 +574,9 @@ func (s *Service) syncReportLinks(ctx context.Context, q store.Q, ls *store.Link
 		}
 		if err := q.SyncReportLinks(ctx, ls, loKey, hiKey, links); err != nil {
 			return 0, err
+		}
+		if hi == n || hi%500_000 == 0 {
+			s.log.InfoContext(ctx, "links rebuild: report links written", "reports", hi, "total", n)
 		}
 	}
 	return roots, nil

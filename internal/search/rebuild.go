@@ -137,6 +137,9 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 					return fmt.Errorf("more than %d reports", math.MaxUint32)
 				}
 				ids = append(ids, t.id)
+				if len(ids)%100_000 == 0 {
+					s.log.InfoContext(ctx, "search rebuild: read", "reports", len(ids))
+				}
 				var rec [rowSize]byte
 				binary.LittleEndian.PutUint32(rec[seal.SearchTermSize:], uint32(len(ids)-1))
 				for _, term := range t.ts {
@@ -186,12 +189,16 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 			return nil
 		})
 		lg.Go(func() error {
+			loadedBuckets := 0
 			for b := range sorted {
 				st.Rows += len(b)
 				if err := q.LoadSearchIndex(lctx, len(b), func(i int) store.SearchTerm {
 					return store.SearchTerm{Term: b[i].term[:], ReportID: ids[b[i].report]}
 				}); err != nil {
 					return err
+				}
+				if loadedBuckets++; loadedBuckets%64 == 0 {
+					s.log.InfoContext(ctx, "search rebuild: rows written", "buckets", fmt.Sprintf("%d of %d", loadedBuckets, len(buckets)), "rows", st.Rows)
 				}
 			}
 			return nil

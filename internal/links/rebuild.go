@@ -106,7 +106,6 @@ type rebuildPass struct {
 	// occurrence with its identifier's kind and value.
 	refs    *spill.File
 	buckets [rebuildBuckets]*spill.File
-	occs    int
 	rec     record
 }
 
@@ -137,6 +136,15 @@ func (p *rebuildPass) close() {
 }
 
 func (p *rebuildPass) reports() int { return len(p.ends) }
+
+// occurrences is how many occurrences were spilled.
+func (p *rebuildPass) occurrences() int {
+	n := 0
+	for _, b := range p.buckets {
+		n += b.Len()
+	}
+	return n
+}
 
 // id is the id of the report of rank r.
 func (p *rebuildPass) id(r int) string {
@@ -171,7 +179,7 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		return st, fmt.Errorf("links: rebuild: read: %w", err)
 	}
 	defer p.close()
-	st.Reports, st.Occurrences = p.reports(), p.occs
+	st.Reports, st.Occurrences = p.reports(), p.occurrences()
 	st.Read = time.Since(start)
 
 	start = time.Now()
@@ -250,7 +258,7 @@ func (s *Service) readAll(ctx context.Context) (*rebuildPass, error) {
 					return err
 				}
 				if n := p.reports(); n%100_000 == 0 {
-					s.log.InfoContext(ctx, "links rebuild: read", "reports", n, "occurrences", p.occs)
+					s.log.InfoContext(ctx, "links rebuild: read", "reports", n, "occurrences", p.occurrences())
 				}
 			}
 		}
@@ -310,7 +318,6 @@ func (p *rebuildPass) add(e *extracted) error {
 			return err
 		}
 	}
-	p.occs += len(e.found)
 	return nil
 }
 
@@ -361,7 +368,7 @@ func (s *Service) loadShard(p *rebuildPass, first, last int, orgRank []int32) (*
 				return nil, err
 			}
 			r := recordReader{b: b}
-			o := shardOcc{report: int32(r.uint()), org: orgRank[r.uint()], types: int32(r.uint()), at: r.int(), conf: math.Float64frombits(r.u64())}
+			o := shardOcc{report: int32(r.index(p.reports())), org: orgRank[r.index(len(orgRank))], types: int32(r.index(len(p.typeSets))), at: r.int(), conf: math.Float64frombits(r.u64())}
 			id, kind, value, role := r.str(), r.str(), r.str(), r.str()
 			if r.bad {
 				return nil, fmt.Errorf("spill: a short record")
@@ -552,7 +559,7 @@ func (s *Service) syncReportLinks(ctx context.Context, q store.Q, ls *store.Link
 				return 0, err
 			}
 			r := recordReader{b: b}
-			refs := make([]store.LinkRef, r.uint())
+			refs := make([]store.LinkRef, r.index(len(b))) // each ref takes at least two bytes
 			for k := range refs {
 				refs[k] = store.LinkRef{IdentifierID: string(r.str()), Role: string(r.str())}
 			}

@@ -45,4 +45,10 @@ func TestRecord(t *testing.T) {
 	if short := (recordReader{b: []byte{1, 2}}); short.u64() != 0 || !short.bad {
 		t.Error("a short u64 was read")
 	}
+	if out := (recordReader{b: []byte{7}}); out.index(7) != 0 || !out.bad {
+		t.Error("a position out of its list was read")
+	}
+	if in := (recordReader{b: []byte{6}}); in.index(7) != 6 || in.bad {
+		t.Error("a position in its list was refused")
+	}
 }

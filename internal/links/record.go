@@ -17,8 +17,12 @@ type recordReader struct {
 	bad bool
 }
 
-func (r *recordReader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
+func (r *recordReader) uint() uint64 { return varint(r, binary.Uvarint) }
+func (r *recordReader) int() int64   { return varint(r, binary.Varint) }
+
+// varint reads a varint with read (binary.Uvarint or binary.Varint).
+func varint[T uint64 | int64](r *recordReader, read func([]byte) (T, int)) T {
+	v, n := read(r.b)
 	if n <= 0 {
 		r.bad = true
 		return 0
@@ -27,14 +31,16 @@ func (r *recordReader) uint() uint64 {
 	return v
 }
 
-func (r *recordReader) int() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
+// index reads a position in a list of n (a rank, an organisation, a
+// count of what follows bounded by n): one out of range reads as 0 and
+// sets bad, rather than being used.
+func (r *recordReader) index(n int) int {
+	v := r.uint()
+	if v >= uint64(n) {
 		r.bad = true
 		return 0
 	}
-	r.b = r.b[n:]
-	return v
+	return int(v)
 }
 
 // str returns the next string's bytes (valid while the record is).

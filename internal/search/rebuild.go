@@ -170,7 +170,7 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 		lg.Go(func() error {
 			defer close(sorted)
 			for _, bucket := range buckets {
-				b, err := readRows(bucket)
+				b, err := readRows(bucket, len(ids))
 				if err != nil {
 					return err
 				}
@@ -222,8 +222,8 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 // rowSize is a spilled row: the term, then the report's place.
 const rowSize = seal.SearchTermSize + 4
 
-// readRows reads a bucket's spilled rows back.
-func readRows(f *spill.File) ([]row, error) {
+// readRows reads a bucket's spilled rows back, of reports places below n.
+func readRows(f *spill.File, n int) ([]row, error) {
 	rd, err := f.Read()
 	if err != nil {
 		return nil, err
@@ -243,6 +243,9 @@ func readRows(f *spill.File) ([]row, error) {
 		var r row
 		copy(r.term[:], rec)
 		r.report = binary.LittleEndian.Uint32(rec[seal.SearchTermSize:])
+		if int64(r.report) >= int64(n) {
+			return nil, fmt.Errorf("spill: a row of report %d of %d", r.report, n)
+		}
 		rows = append(rows, r)
 	}
 }

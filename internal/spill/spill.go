@@ -32,6 +32,10 @@ type File struct {
 // bufSize is each file's write and read buffer.
 const bufSize = 64 << 10
 
+// maxRecord is the longest record Put takes and Next reads: a length past
+// it read back is a damaged file, not a reason to allocate.
+const maxRecord = 16 << 20
+
 // New makes a spill file in dir ("": the system's temporary directory,
 // which may be a file system in memory: give a directory on disk).
 func New(dir string) (*File, error) {
@@ -39,7 +43,7 @@ func New(dir string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
-	os.Remove(f.Name()) // open, it stays readable; close removes it (see close)
+	os.Remove(f.Name()) // open, it stays readable; Close removes it where this could not
 	key := make([]byte, 32)
 	iv := make([]byte, aes.BlockSize)
 	rand.Read(key)
@@ -56,6 +60,9 @@ func New(dir string) (*File, error) {
 
 // Put writes one record: its length, then its bytes.
 func (sp *File) Put(rec []byte) error {
+	if len(rec) > maxRecord {
+		return fmt.Errorf("spill: a record of %d bytes (at most %d)", len(rec), maxRecord)
+	}
 	var n [binary.MaxVarintLen64]byte
 	if _, err := sp.w.Write(n[:binary.PutUvarint(n[:], uint64(len(rec)))]); err != nil {
 		return fmt.Errorf("spill: %w", err)
@@ -120,6 +127,9 @@ func (r *Reader) Next() ([]byte, error) {
 			return nil, io.EOF
 		}
 		return nil, fmt.Errorf("spill: %w", err)
+	}
+	if n > maxRecord {
+		return nil, fmt.Errorf("spill: a record of %d bytes: the file is damaged", n)
 	}
 	if uint64(cap(r.buf)) < n {
 		r.buf = make([]byte, n)

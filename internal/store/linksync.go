@@ -27,8 +27,7 @@ type SyncStats struct {
 	Inserted, Updated, Deleted int
 }
 
-// Add returns the sum of s and o.
-func (s SyncStats) Add(o SyncStats) SyncStats {
+func (s SyncStats) add(o SyncStats) SyncStats {
 	return SyncStats{s.Inserted + o.Inserted, s.Updated + o.Updated, s.Deleted + o.Deleted}
 }
 
@@ -198,7 +197,7 @@ func (q Q) syncIdentifiers(ctx context.Context, ls *LinkSync, sh *LinkShard) err
 	if err := q.copyIdentifiers(ctx, pick(ids, ins)); err != nil {
 		return err
 	}
-	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	ls.Changed = ls.Changed.add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
 	return nil
 }
 
@@ -266,7 +265,7 @@ func (q Q) syncOccurrences(ctx context.Context, ls *LinkSync, ix *LinkShard) err
 	for _, i := range ins {
 		ls.mark(ix.Occurrence(i).IdentifierID)
 	}
-	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	ls.Changed = ls.Changed.add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
 	return nil
 }
 
@@ -303,7 +302,7 @@ func (q Q) SyncReportLinks(ctx context.Context, ls *LinkSync, lo, hi string, lin
 	if err := q.CopyReportLinks(ctx, pick(links, ins)); err != nil {
 		return err
 	}
-	ls.Changed = ls.Changed.Add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
+	ls.Changed = ls.Changed.add(SyncStats{Inserted: len(ins), Updated: len(upd), Deleted: len(del)})
 	return nil
 }
 

@@ -607,7 +607,22 @@ type CheckAnswer struct {
 // — it answers as for an identifier never reported. Of a public one it
 // counts verified reports in Band and independent unverified ones in
 // UnverifiedReports (assess says which and why).
+//
+// The answer comes from the published range (Range) when it is current:
+// built after every change this process knows of, so it says exactly what
+// the database would, without reading it — a flood of public checks then
+// costs the database nothing. After a change (a report linked or weighed, a
+// side, protection or dispute set, anything marked for weighing) the check
+// reads the database until the next build (the server's RangeDebounce, 2 s,
+// later). A change made through another server shows here at this server's
+// next build (within its RangeRefresh, 10 s), as it does in the range.
 func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer, error) {
+	return s.check(ctx, query, region, true)
+}
+
+// check is Check, reading the database even when the published range is
+// current unless fromRange.
+func (s *Service) check(ctx context.Context, query, region string, fromRange bool) (*CheckAnswer, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return nil, invalid.Field("q", "required", "give a phone number, handle, URL or wallet address")
@@ -622,6 +637,11 @@ func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer
 	h, ok := extract.Query(query, region)
 	if !ok {
 		return nil, invalid.Field("q", "not_an_identifier", "%q is not a phone number, handle, URL, e-mail or wallet address Vigil can read", query)
+	}
+	if fromRange {
+		if ans, ok := s.published(string(h.Kind), h.Value); ok {
+			return ans, nil
+		}
 	}
 	return s.answer(ctx, string(h.Kind), h.Value)
 }

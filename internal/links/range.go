@@ -136,6 +136,13 @@ type Published struct {
 	// deltas caches ListSince's bodies by the version they start from:
 	// each is built once per version, however many clients ask.
 	deltas sync.Map
+	// gen and marks are the publisher's generation and the database's
+	// Marks when the build began to read, and complete tells whether it
+	// weighed every identifier then marked for weighing: the version
+	// answers exactly as the check would while both numbers stand
+	// (Service.published).
+	gen, marks uint64
+	complete   bool
 }
 
 // maxHistory is how many versions back ListSince answers with a delta.
@@ -351,6 +358,8 @@ type publisher struct {
 	full    time.Time // the last full build (mu held)
 	cur     atomic.Pointer[Published]
 	changed chan struct{} // one pending change, at most
+	// gen counts the calls to Changed.
+	gen atomic.Uint64
 }
 
 func newPublisher() *publisher { return &publisher{changed: make(chan struct{}, 1)} }
@@ -359,6 +368,7 @@ func newPublisher() *publisher { return &publisher{changed: make(chan struct{}, 
 // linked, a report verified, a side, protection or dispute set): RunRange
 // rebuilds after its debounce. It never blocks.
 func (s *Service) Changed() {
+	s.pub.gen.Add(1)
 	select {
 	case s.pub.changed <- struct{}{}:
 	default:
@@ -461,6 +471,7 @@ const pendingInBuild = 2000
 // check never reads a query as one.
 func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	prev := s.pub.cur.Load()
+	gen, marks := s.pub.gen.Load(), s.db.Marks()
 	var p *Published
 	var err error
 	if prev == nil || prev.protected == nil || time.Since(s.pub.full) >= fullEvery {
@@ -473,6 +484,7 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	if err != nil {
 		return nil, fmt.Errorf("links: publish: %w", err)
 	}
+	p.gen, p.marks = gen, marks
 	if prev != nil {
 		p.history = prev.history
 		if p.Version != prev.Version {
@@ -618,7 +630,9 @@ func (s *Service) publishAll(ctx context.Context) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.since, p.protected = since, protected
+	// Every public identifier was answered as the check answers it, the
+	// marked ones weighed (rowAnswer).
+	p.since, p.protected, p.complete = since, protected, true
 	return p, nil
 }
 
@@ -650,7 +664,11 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	// Marked identifiers too, weighed now (a few, unless a rebuild or an
 	// upgrade marked them all: the rest wait for the trust worker, which
 	// calls Changed when it has weighed them).
-	if err := s.db.Public().PendingRangeRows(ctx, pendingInBuild, change); err != nil {
+	pending := 0
+	if err := s.db.Public().PendingRangeRows(ctx, pendingInBuild, func(r *store.RangeRow) error {
+		pending++
+		return change(r)
+	}); err != nil {
 		return nil, err
 	}
 	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), change); err != nil {
@@ -678,7 +696,7 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	if err != nil {
 		return nil, err
 	}
-	p.since, p.protected = since, protected
+	p.since, p.protected, p.complete = since, protected, pending < pendingInBuild
 	return p, nil
 }
 
@@ -747,6 +765,30 @@ func (s *Service) protectedCandidates(ctx context.Context) (map[string]candidate
 		out[p.IdentifierID] = candidate{p.Kind, v}
 	}
 	return out, nil
+}
+
+// published is the published version's answer for an identifier of kind
+// and value in normalised form, when the current version answers exactly
+// as the check's reads would (ok): it weighed every marked identifier, and
+// since it began to read this service saw no change (Changed) and this
+// process's transactions marked nothing for weighing (store.DB.Marks).
+// Otherwise, or with none built, the check reads the database.
+func (s *Service) published(kind, value string) (*CheckAnswer, bool) {
+	p := s.pub.cur.Load()
+	if p == nil || !p.complete || p.gen != s.pub.gen.Load() || p.marks != s.db.Marks() {
+		return nil, false
+	}
+	hash := RangeHash(kind, value)
+	if b := p.buckets[hash[:p.PrefixLength]]; b != nil {
+		if i, ok := b.search(0, hash[p.PrefixLength:]); ok {
+			ans := &CheckAnswer{Value: value}
+			if err := json.Unmarshal(append([]byte{'{'}, b.coarse(i)...), &ans.Coarse); err != nil {
+				return nil, false
+			}
+			return ans, true
+		}
+	}
+	return answerFrom(kind, value, trustAnswer{}), true
 }
 
 // Install makes p the current published version until the next build (for

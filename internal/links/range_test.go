@@ -136,13 +136,20 @@ func TestRangeMatchesCheck(t *testing.T) {
 		}
 		known, unknown, kinds := 0, 0, map[string]bool{}
 		for _, pr := range probes {
-			ans, err := w.links.Check(ctx, pr.value, "")
+			ans, err := w.links.CheckDatabase(ctx, pr.value, "")
 			var fe *invalid.Error
 			if errors.As(err, &fe) {
 				continue // the check cannot be asked for it (a place)
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The check itself answers from the range now that it is
+			// current: word for word what the database says.
+			if fromRange, err := w.links.Check(ctx, pr.value, ""); err != nil {
+				t.Fatal(err)
+			} else if g, want := mustJSON(t, fromRange), mustJSON(t, ans); g != want {
+				t.Errorf("%s:%s: the check answers %s from the range, %s from the database", pr.kind, pr.value, g, want)
 			}
 			if ans.Kind != pr.kind || ans.Value != pr.value {
 				t.Fatalf("check %s:%s read it as %s:%s", pr.kind, pr.value, ans.Kind, ans.Value)
@@ -181,6 +188,96 @@ func TestRangeMatchesCheck(t *testing.T) {
 		// The same answers publish as the same version.
 		if again, err := w.links.Publish(ctx); err != nil || again.Version != p.Version {
 			t.Errorf("republished unchanged: version %v, %v; want %s", again, err, p.Version)
+		}
+	})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestCheckFromRange: the public check answers from the published range
+// while it is current, and from the database as soon as anything may have
+// changed an answer: a change the link service made (Changed), or
+// identifiers marked for weighing in a transaction of this process — so
+// a check never answers from a version older than a change it could know
+// of. A kept assessment written behind the service's back (as only another
+// server would) shows the difference.
+func TestCheckFromRange(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		coord := w.actors["coordinator@hotline"]
+		ack, err := w.in.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Country: "KH",
+			Narrative: "The recruiter called from +855 12 700 321 and promised a job in Sihanoukville."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.runner.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.links.SetVerified(ctx, coord, ack.ID, &links.VerifyIn{Verified: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.links.WeighPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		const q = "+855 12 700 321"
+		band := func(check func(context.Context, string, string) (*links.CheckAnswer, error)) string {
+			t.Helper()
+			a, err := check(ctx, q, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.Band
+		}
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Fatalf("before any build: band %q, want %q", got, links.BandFew)
+		}
+		if _, err := w.links.Publish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Another server's trust worker weighs it again (here: its row
+		// written directly, neither marked nor announced).
+		id := w.keys.BlindIndex("phone", "+85512700321")
+		kept := &store.Trust{IdentifierID: id, Verified: 7, First: 1, Last: 2, Categories: []string{}, Public: true, ChangedAt: store.Now()}
+		if err := db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, []*store.Trust{kept}, nil) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := band(w.links.CheckDatabase); got != links.BandMany {
+			t.Fatalf("the database's answer: band %q, want %q", got, links.BandMany)
+		}
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("with the range current: band %q, want the published %q (no read of the database)", got, links.BandFew)
+		}
+		w.links.Changed()
+		if got := band(w.links.Check); got != links.BandMany {
+			t.Errorf("after Changed: band %q, want the database's %q", got, links.BandMany)
+		}
+		if _, err := w.links.Publish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := band(w.links.Check); got != links.BandMany {
+			t.Errorf("after the next build: band %q, want %q", got, links.BandMany)
+		}
+		// Marked for weighing in this process: the check weighs the
+		// reports again (one verified) at once, before any build.
+		if err := db.Tx(ctx, func(q store.Q) error { return q.MarkTrust(ctx, []string{id}) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("after a mark: band %q, want the weighed %q", got, links.BandFew)
+		}
+		if _, err := w.links.Publish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("after the build that weighed the mark: band %q, want %q", got, links.BandFew)
 		}
 	})
 }

@@ -22,8 +22,11 @@ type RebuildStats struct {
 	Reports, Identifiers, Occurrences, Clusters int
 	// Read is reading, opening and extracting every report (on every
 	// core) and spilling what was found; Write is computing the index a
-	// shard at a time and loading it, in one transaction.
-	Read, Write time.Duration
+	// shard at a time and loading it, in one transaction: of it, Links is
+	// writing the reports' cluster rows and Finish rebuilding dropped
+	// indexes, marking identifiers to weigh, committing and refreshing the
+	// planner's statistics. Relink is linking the reports filed meanwhile.
+	Read, Write, Links, Finish, Relink time.Duration
 	// Relinked counts reports filed during the rebuild and linked after it.
 	Relinked int
 	// Changed counts the rows the rebuild had to write: none when the index
@@ -32,9 +35,10 @@ type RebuildStats struct {
 }
 
 func (st RebuildStats) String() string {
-	return fmt.Sprintf("%d reports, %d identifiers, %d occurrences, %d clusters (read and extract %v, compare and write %v: %d rows inserted, %d updated, %d deleted; %d filed meanwhile and linked after)",
-		st.Reports, st.Identifiers, st.Occurrences, st.Clusters, st.Read.Round(time.Millisecond), st.Write.Round(time.Millisecond),
-		st.Changed.Inserted, st.Changed.Updated, st.Changed.Deleted, st.Relinked)
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	return fmt.Sprintf("%d reports, %d identifiers, %d occurrences, %d clusters (read and extract %v, compare and write %v, of which report links %v and finishing %v: %d rows inserted, %d updated, %d deleted; %d filed meanwhile and linked after in %v)",
+		st.Reports, st.Identifiers, st.Occurrences, st.Clusters, ms(st.Read), ms(st.Write), ms(st.Links), ms(st.Finish),
+		st.Changed.Inserted, st.Changed.Updated, st.Changed.Deleted, st.Relinked, ms(st.Relink))
 }
 
 // extracted is one report's identifiers, from a worker.
@@ -188,9 +192,11 @@ func (s *Service) Rebuild(ctx context.Context) (RebuildStats, error) {
 	}
 	st.Write = time.Since(start)
 
+	start = time.Now()
 	if st.Relinked, err = s.relinkMissing(ctx); err != nil {
 		return st, err
 	}
+	st.Relink = time.Since(start)
 	return st, nil
 }
 
@@ -466,6 +472,7 @@ func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildSta
 	}
 	clusters := newUnionFind(p.reports())
 	var ls store.LinkSync
+	var finish time.Time
 	err := s.db.Bulk(ctx, func(q store.Q) error {
 		if err := q.LockLinks(ctx); err != nil {
 			return err
@@ -522,11 +529,14 @@ func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildSta
 		if err := g.Wait(); err != nil {
 			return err
 		}
+		start := time.Now()
 		var err error
 		st.Clusters, err = s.syncReportLinks(ctx, q, &ls, p, clusters)
 		if err != nil {
 			return err
 		}
+		st.Links = time.Since(start)
+		finish = time.Now()
 		return q.FinishLinkSync(ctx, &ls)
 	})
 	st.Changed = ls.Changed
@@ -534,9 +544,10 @@ func (s *Service) writeIndex(ctx context.Context, p *rebuildPass, st *RebuildSta
 		return err
 	}
 	if ls.Changed.Inserted+ls.Changed.Deleted > 100_000 {
-		return s.db.AnalyzeLinks(ctx)
+		err = s.db.AnalyzeLinks(ctx)
 	}
-	return nil
+	st.Finish = time.Since(finish)
+	return err
 }
 
 // syncReportLinks writes every report's cluster and identifiers, a chunk

@@ -377,9 +377,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // The published range of the public check (links.Published) is rebuilt
 // RangeDebounce after the link service changes it, and every RangeRefresh
 // whatever happened (a report put in a case, another server's changes).
+// The public check answers from it while it is current (links.Service.Check),
+// so RangeRefresh is also how late another server's change can show in this
+// server's check; a build with nothing changed is three short reads.
 const (
 	RangeDebounce = 2 * time.Second
-	RangeRefresh  = time.Minute
+	RangeRefresh  = 10 * time.Second
 )
 
 // SearchMergeEvery is how often the search index's pending rows (a row of

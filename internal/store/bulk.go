@@ -42,7 +42,8 @@ func (db *DB) Bulk(ctx context.Context, fn func(q Q) error) error {
 	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
 		return fmt.Errorf("store: bulk: begin: %w", err)
 	}
-	if err := fn(Q{q: conn, engine: db.Engine, conn: conn}); err != nil {
+	marks := &txMarks{total: &db.marks}
+	if err := fn(Q{q: conn, engine: db.Engine, conn: conn, marks: marks}); err != nil {
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {
 			// The connection's state is unknown: drop it from the pool.
 			conn.Raw(func(any) error { return driver.ErrBadConn })
@@ -50,7 +51,9 @@ func (db *DB) Bulk(ctx context.Context, fn func(q Q) error) error {
 		}
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+	_, err = conn.ExecContext(ctx, `COMMIT`)
+	marks.committed()
+	if err != nil {
 		return fmt.Errorf("store: bulk: commit: %w", err)
 	}
 	return nil

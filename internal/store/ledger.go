@@ -87,7 +87,7 @@ func (l *LedgerLock) Tx(ctx context.Context, fn func(q Q) error) error {
 	if l.conn == nil {
 		return l.db.Tx(ctx, fn)
 	}
-	return inTx(ctx, l.conn, l.db.Engine, fn)
+	return inTx(ctx, l.conn, l.db, fn)
 }
 
 // Release gives the lock up. If the unlock cannot be confirmed the

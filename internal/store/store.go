@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,6 +71,39 @@ type DB struct {
 	// kept coalesces the public check's reads on PostgreSQL, or nil: see
 	// KeptCheck.
 	kept *keptBatcher
+	// marks counts the transactions of this process that marked
+	// identifiers for the trust worker: see Marks.
+	marks atomic.Uint64
+}
+
+// Marks is a number that changes whenever a transaction of this process
+// marks identifiers for the trust worker ([Q.MarkTrust],
+// [Q.MarkAllTrust]): once when it marks, and again when it commits. A
+// reader that saw the same number before and after reading what was
+// marked knows no change of this process marked anything meanwhile (the
+// published range's answers stand in for the public check's only then:
+// links.Service.Check).
+func (db *DB) Marks() uint64 { return db.marks.Load() }
+
+// txMarks is a write transaction's part in DB.Marks.
+type txMarks struct {
+	total  *atomic.Uint64
+	marked bool
+}
+
+// noteMark counts a mark of the transaction q is in.
+func (q Q) noteMark() {
+	if q.marks != nil {
+		q.marks.marked = true
+		q.marks.total.Add(1)
+	}
+}
+
+// committed counts a commit of a transaction that marked.
+func (m *txMarks) committed() {
+	if m.marked {
+		m.total.Add(1)
+	}
 }
 
 // Public check reads in flight at once on PostgreSQL, and the most one
@@ -328,6 +362,8 @@ type Q struct {
 	conn *sql.Conn
 	// stmts is set on SQLite's reader pool (Read): see hotRow.
 	stmts *stmtCache
+	// marks is set in a write transaction: see DB.Marks.
+	marks *txMarks
 }
 
 // openPostgres opens and pings a PostgreSQL pool of at most max
@@ -395,7 +431,7 @@ func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // Tx runs fn in one write transaction, committing if fn returns nil and
 // rolling back otherwise.
 func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
-	return inTx(ctx, db.w, db.Engine, fn)
+	return inTx(ctx, db.w, db, fn)
 }
 
 // DerivedTx is Tx for a transaction that writes only derived data: what
@@ -418,7 +454,7 @@ func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 // actions, audit events, the ledger.
 func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine == Postgres {
-		return inTx(ctx, db.w, db.Engine, func(q Q) error {
+		return inTx(ctx, db.w, db, func(q Q) error {
 			if _, err := q.q.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 				return fmt.Errorf("store: derived transaction: %w", err)
 			}
@@ -433,7 +469,7 @@ func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 		conn.Close()
 		return fmt.Errorf("store: derived transaction: %w", err)
 	}
-	txErr := inTx(ctx, conn, db.Engine, fn)
+	txErr := inTx(ctx, conn, db, fn)
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); err != nil {
 		// The writer must not go back to the pool without syncing its
 		// commits: drop the connection (the pool opens a new one, with
@@ -455,18 +491,21 @@ type txBeginner interface {
 
 // inTx runs fn in a transaction begun on b, committing if fn returns nil
 // and rolling back otherwise.
-func inTx(ctx context.Context, b txBeginner, engine Engine, fn func(q Q) error) error {
+func inTx(ctx context.Context, b txBeginner, db *DB, fn func(q Q) error) error {
 	tx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(Q{q: tx, engine: engine}); err != nil {
+	marks := &txMarks{total: &db.marks}
+	if err := fn(Q{q: tx, engine: db.Engine, marks: marks}); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
 		}
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	marks.committed()
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil

@@ -14,3 +14,7 @@ func (s *Service) SetRebuildSizes(shard, chunk int) { s.shardOccurrences, s.link
 func (s *Service) CheckDatabase(ctx context.Context, query, region string) (*CheckAnswer, error) {
 	return s.check(ctx, query, region, false)
 }
+
+// SetAfterRead makes fn run when a rebuild has read every report, before
+// it writes.
+func (s *Service) SetAfterRead(fn func()) { s.afterRead = fn }

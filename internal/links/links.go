@@ -49,6 +49,9 @@ type Service struct {
 	// A rebuild's shard and link chunk sizes (rebuild.go); tests make
 	// them small.
 	shardOccurrences, linkChunk int
+	// afterRead, when set (by tests), runs when a rebuild has read every
+	// report and before it writes.
+	afterRead func()
 }
 
 // New returns the link service.

@@ -240,3 +240,62 @@ func TestClustersAndCheck(t *testing.T) {
 		}
 	})
 }
+
+// TestRebuildRelinksFiledMeanwhile: reports filed while a rebuild reads —
+// one not linked yet, one its job linked into the old index — are linked
+// after it into the new one, joined to the reports they share identifiers
+// with; the reports the rebuild read are not linked again.
+func TestRebuildRelinksFiledMeanwhile(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		submit := func(narrative string) string {
+			t.Helper()
+			ack, err := w.in.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Country: "KH", Narrative: narrative})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ack.ID
+		}
+		first := []string{
+			submit("The recruiter called from +855 12 345 678 and said the job is in Sihanoukville."),
+			submit("The agent on Telegram @golden_job_kh took our passports."),
+			submit("Unrelated: the agent used LINE ID: agent.bkk.77"),
+		}
+		if err := w.runner.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var late []string
+		w.links.SetAfterRead(func() {
+			late = append(late, submit("Both again: +855 12 345 678 and @golden_job_kh."))
+			linked := submit("Once more the number +855 12 345 678.")
+			if err := w.links.Process(ctx, linked); err != nil {
+				t.Error(err)
+			}
+			late = append(late, linked)
+		})
+		st, err := w.links.Rebuild(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Reports != len(first) || st.Relinked != len(late) {
+			t.Errorf("rebuild read %d reports and linked %d after; want %d and %d", st.Reports, st.Relinked, len(first), len(late))
+		}
+		clusters, err := w.links.Clusters(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(clusters) != len(first)+len(late) {
+			t.Errorf("%d reports linked, want %d: %v", len(clusters), len(first)+len(late), clusters)
+		}
+		joined := []string{first[0], first[1], late[0], late[1]}
+		for _, id := range joined {
+			if clusters[id] != clusters[first[0]] {
+				t.Errorf("report %s in cluster %q, want %q with the reports it shares a number or handle with", id, clusters[id], clusters[first[0]])
+			}
+		}
+		if clusters[first[2]] == clusters[first[0]] {
+			t.Errorf("the unrelated report joined the others' cluster")
+		}
+	})
+}

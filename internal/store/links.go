@@ -683,6 +683,29 @@ func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {
 	return q.strings(ctx, `SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM report_links l WHERE l.report_id = r.id) ORDER BY r.id`)
 }
 
+// ScanReportIDs calls fn with every report's id, in id order (the
+// primary key's index alone is read).
+func (q Q) ScanReportIDs(ctx context.Context, fn func(id []byte) error) error {
+	rows, err := q.q.QueryContext(ctx, `SELECT id FROM reports ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("store: report ids: %w", err)
+	}
+	defer rows.Close()
+	var id sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("store: report ids: %w", err)
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: report ids: %w", err)
+	}
+	return nil
+}
+
 // SampleReports returns up to n reports of an organisation drawn at
 // random (for load generators).
 func (q Q) SampleReports(ctx context.Context, orgID string, n int) ([]string, error) {

@@ -68,10 +68,7 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	if len(ready) == 0 {
 		return failed
 	}
-	err = s.db.DerivedTx(ctx, func(q store.Q) error {
-		if err := q.LockLinks(ctx); err != nil {
-			return err
-		}
+	err = s.db.LinkTx(ctx, func(q store.Q) error {
 		b := newLinkBatch()
 		ids := make([]string, len(ready))
 		for k, it := range ready {
@@ -94,14 +91,14 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 				return fmt.Errorf("report %s: %w", it.src.ID, err)
 			}
 		}
-		return b.flush(ctx, q)
+		return b.flush(ctx, q.Deferred())
 	})
 	if err == nil {
 		return failed
 	}
 	s.log.Warn("links: batch failed, linking its reports one by one", "reports", len(ready), "err", err)
 	for _, it := range ready {
-		if err := s.db.DerivedTx(ctx, func(q store.Q) error { return s.link(ctx, q, it.src, it.fs) }); err != nil {
+		if err := s.db.LinkTx(ctx, func(q store.Q) error { return s.link(ctx, q, it.src, it.fs) }); err != nil {
 			failed[it.src.ID] = err
 		}
 	}

@@ -195,7 +195,7 @@ func (s *Service) ProcessTimed(ctx context.Context, reportID string) (extract, u
 	fs := s.find(opened.Region, src.Subjects, opened.Texts, opened.Sealed)
 	extract = time.Since(start)
 	start = time.Now()
-	err = s.db.DerivedTx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })
+	err = s.db.LinkTx(ctx, func(q store.Q) error { return s.link(ctx, q, src, fs) })
 	return extract, time.Since(start), err
 }
 
@@ -233,7 +233,7 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 	if err := s.linkLocked(ctx, q, r, fs, b); err != nil {
 		return err
 	}
-	return b.flush(ctx, q)
+	return b.flush(ctx, q.Deferred())
 }
 
 // linkLocked is link in a transaction that holds the link lock, as one
@@ -340,7 +340,7 @@ func (s *Service) linkLocked(ctx context.Context, q store.Q, r *store.LinkSource
 	link := &store.ReportLink{ReportID: r.ID, ClusterID: into, LinkedAt: store.Now(), Identifiers: refs}
 	if b.pre {
 		b.put = append(b.put, link) // written at flush
-	} else if err := q.PutReportLink(ctx, link); err != nil {
+	} else if err := q.Deferred().PutReportLink(ctx, link); err != nil { // nothing reads it before the commit
 		return err
 	}
 	if len(clusters) == 0 {

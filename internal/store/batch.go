@@ -57,7 +57,7 @@ func (q Q) insertMany(ctx context.Context, table, cols string, rows [][]any, suf
 		for _, s := range suffix {
 			b.WriteString(" " + s)
 		}
-		if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
+		if err := q.exec(ctx, table, b.String(), args...); err != nil {
 			return insertError(table, err)
 		}
 	}
@@ -90,7 +90,7 @@ func (q Q) insertArrays(ctx context.Context, table, cols string, arrays []any, t
 	for _, s := range suffix {
 		b.WriteString(" " + s)
 	}
-	if _, err := q.q.ExecContext(ctx, b.String(), arrays...); err != nil {
+	if err := q.exec(ctx, table, b.String(), arrays...); err != nil {
 		return insertError(table, err)
 	}
 	return nil

@@ -134,7 +134,7 @@ const linksLockKey = 7215003
 // sharing an identifier must see each other's occurrences to put their
 // reports in one cluster); SQLite has one writer anyway.
 func (q Q) LockLinks(ctx context.Context) error {
-	if q.engine != Postgres {
+	if q.engine != Postgres || q.linksLocked {
 		return nil
 	}
 	if _, err := q.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, linksLockKey); err != nil {

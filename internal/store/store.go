@@ -364,6 +364,12 @@ type Q struct {
 	stmts *stmtCache
 	// marks is set in a write transaction: see DB.Marks.
 	marks *txMarks
+	// pipe holds the deferred writes of a pipelined transaction
+	// (DB.LinkTx), deferring says q defers them (Deferred), and
+	// linksLocked that the transaction holds the link lock.
+	pipe        *pipeline
+	deferring   bool
+	linksLocked bool
 }
 
 // openPostgres opens and pings a PostgreSQL pool of at most max
@@ -454,12 +460,7 @@ func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 // actions, audit events, the ledger.
 func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine == Postgres {
-		return inTx(ctx, db.w, db, func(q Q) error {
-			if _, err := q.q.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-				return fmt.Errorf("store: derived transaction: %w", err)
-			}
-			return fn(q)
-		})
+		return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off`, false, fn)
 	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// LinkTx is DerivedTx for linking reports: the transaction holds the link
+// index's lock ([Q.LockLinks] is then a no-op) and the writes made through
+// [Q.Deferred] are sent when it commits. On PostgreSQL that is two round
+// trips fewer at the start (BEGIN, synchronous_commit off and the lock in
+// one simple query) and one statement's round trip fewer per deferred
+// write: they go with COMMIT in one pipelined batch. Linking one report
+// took about a dozen round trips of 0.1–0.2 ms each (docs/benchmarks.md,
+// "Incremental update"). On SQLite, in process, it is DerivedTx and
+// deferred writes are made at once.
+func (db *DB) LinkTx(ctx context.Context, fn func(q Q) error) error {
+	if db.Engine != Postgres {
+		return db.DerivedTx(ctx, fn) // one writer: no lock to take
+	}
+	return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(`+strconv.Itoa(linksLockKey)+`)`, true, fn)
+}
+
+// pipeline holds a transaction's deferred writes until it commits.
+type pipeline struct {
+	stmts []pipelined
+}
+
+type pipelined struct {
+	what, query string
+	args        []any
+}
+
+// Deferred is q for writes that nothing later in the transaction reads:
+// inside [DB.LinkTx] on PostgreSQL they are sent with the commit; anywhere
+// else they are made at once, as through q.
+func (q Q) Deferred() Q {
+	q.deferring = q.pipe != nil
+	return q
+}
+
+// exec runs a write, or defers it when q is Deferred in a pipelined
+// transaction; what names its table in an error.
+func (q Q) exec(ctx context.Context, what, query string, args ...any) error {
+	if q.deferring {
+		q.pipe.stmts = append(q.pipe.stmts, pipelined{what, query, args})
+		return nil
+	}
+	_, err := q.q.ExecContext(ctx, query, args...)
+	return err
+}
+
+// pgTx runs fn in a transaction on a connection of its own, begun by the
+// simple query begin (which may hold several statements: one round trip),
+// committing if fn returns nil — with the deferred writes, in one pipelined
+// batch, when pipelined — and rolling back otherwise.
+func (db *DB) pgTx(ctx context.Context, begin string, pipelined bool, fn func(q Q) error) (err error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer conn.Close()
+	settled := false
+	defer func() {
+		if !settled {
+			// fn panicked, or the connection's state is unknown: never
+			// return it to the pool inside a transaction.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	q := Q{q: conn, engine: db.Engine, marks: &txMarks{total: &db.marks}, linksLocked: pipelined}
+	if pipelined {
+		q.pipe = &pipeline{}
+	}
+	rollback := func(err error) error {
+		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
+		}
+		settled = true
+		return err
+	}
+	if err := fn(q); err != nil {
+		return rollback(err)
+	}
+	if q.pipe == nil || len(q.pipe.stmts) == 0 {
+		_, err = conn.ExecContext(ctx, `COMMIT`)
+	} else {
+		err = commitPipelined(ctx, conn, q.pipe.stmts)
+	}
+	q.marks.committed()
+	if err != nil {
+		return rollback(fmt.Errorf("store: commit: %w", err))
+	}
+	settled = true
+	return nil
+}
+
+// commitPipelined sends stmts and COMMIT in one batch. After a failed
+// statement the server skips the rest, COMMIT included, and the
+// transaction is left to be rolled back.
+func commitPipelined(ctx context.Context, conn *sql.Conn, stmts []pipelined) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: pipeline: driver connection is %T", dc)
+		}
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(s.query, s.args...)
+		}
+		b.Queue(`COMMIT`)
+		br := c.Conn().SendBatch(ctx, b)
+		for _, s := range stmts {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return insertError(s.what, err)
+			}
+		}
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+		return br.Close()
+	})
+}

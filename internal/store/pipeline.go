@@ -59,9 +59,10 @@ func (q Q) exec(ctx context.Context, what, query string, args ...any) error {
 
 // pgTx runs fn in a transaction on a connection of its own, begun by the
 // simple query begin (which may hold several statements: one round trip),
-// committing if fn returns nil — with the deferred writes, in one pipelined
-// batch, when pipelined — and rolling back otherwise.
-func (db *DB) pgTx(ctx context.Context, begin string, pipelined bool, fn func(q Q) error) (err error) {
+// committing if fn returns nil and rolling back otherwise. A link
+// transaction (LinkTx) holds the link lock (begin took it) and sends its
+// deferred writes with the COMMIT, in one pipelined batch.
+func (db *DB) pgTx(ctx context.Context, begin string, link bool, fn func(q Q) error) (err error) {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -78,8 +79,8 @@ func (db *DB) pgTx(ctx context.Context, begin string, pipelined bool, fn func(q 
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	q := Q{q: conn, engine: db.Engine, marks: &txMarks{total: &db.marks}, linksLocked: pipelined}
-	if pipelined {
+	q := Q{q: conn, engine: db.Engine, marks: &txMarks{total: &db.marks}, linksLocked: link}
+	if link {
 		q.pipe = &pipeline{}
 	}
 	rollback := func(err error) error {

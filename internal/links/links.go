@@ -611,12 +611,14 @@ type CheckAnswer struct {
 // counts verified reports in Band and independent unverified ones in
 // UnverifiedReports (assess says which and why).
 //
-// The answer comes from the published range (Range) when it is current:
-// built after every change this process knows of, so it says exactly what
-// the database would, without reading it — a flood of public checks then
-// costs the database nothing. After a change (a report linked or weighed, a
-// side, protection or dispute set, anything marked for weighing) the check
-// reads the database until the next build (the server's RangeDebounce, 2 s,
+// The answer comes from the published range (Range) when it is current for
+// the identifier: the version weighed everything marked when its build
+// began, and no transaction of this process has marked the identifier since
+// (every change to what the check reads of it marks it: a report naming it
+// linked or verified, a side, protection or dispute set). It then says
+// exactly what the database would, without reading it, so a flood of public
+// checks costs the database nothing; an identifier changed since is read
+// from the database until the next build (the server's RangeDebounce, 2 s,
 // later). A change made through another server shows here at this server's
 // next build (within its RangeRefresh, 10 s), as it does in the range.
 func (s *Service) Check(ctx context.Context, query, region string) (*CheckAnswer, error) {

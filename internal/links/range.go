@@ -136,13 +136,13 @@ type Published struct {
 	// deltas caches ListSince's bodies by the version they start from:
 	// each is built once per version, however many clients ask.
 	deltas sync.Map
-	// gen and marks are the publisher's generation and the database's
-	// Marks when the build began to read, and complete tells whether it
-	// weighed every identifier then marked for weighing: the version
-	// answers exactly as the check would while both numbers stand
+	// marks is the database's count of marks (store.DB.Marks) when the
+	// build began to read, and complete tells whether it weighed every
+	// identifier then marked for weighing: the version answers exactly as
+	// the check would for every identifier not marked since
 	// (Service.published).
-	gen, marks uint64
-	complete   bool
+	marks    uint64
+	complete bool
 }
 
 // maxHistory is how many versions back ListSince answers with a delta.
@@ -358,8 +358,6 @@ type publisher struct {
 	full    time.Time // the last full build (mu held)
 	cur     atomic.Pointer[Published]
 	changed chan struct{} // one pending change, at most
-	// gen counts the calls to Changed.
-	gen atomic.Uint64
 }
 
 func newPublisher() *publisher { return &publisher{changed: make(chan struct{}, 1)} }
@@ -368,7 +366,6 @@ func newPublisher() *publisher { return &publisher{changed: make(chan struct{}, 
 // linked, a report verified, a side, protection or dispute set): RunRange
 // rebuilds after its debounce. It never blocks.
 func (s *Service) Changed() {
-	s.pub.gen.Add(1)
 	select {
 	case s.pub.changed <- struct{}{}:
 	default:
@@ -471,7 +468,7 @@ const pendingInBuild = 2000
 // check never reads a query as one.
 func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	prev := s.pub.cur.Load()
-	gen, marks := s.pub.gen.Load(), s.db.Marks()
+	marks := s.db.Marks()
 	var p *Published
 	var err error
 	if prev == nil || prev.protected == nil || time.Since(s.pub.full) >= fullEvery {
@@ -484,7 +481,7 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 	if err != nil {
 		return nil, fmt.Errorf("links: publish: %w", err)
 	}
-	p.gen, p.marks = gen, marks
+	p.marks = marks
 	if prev != nil {
 		p.history = prev.history
 		if p.Version != prev.Version {
@@ -492,6 +489,9 @@ func (s *Service) publishLocked(ctx context.Context) (*Published, error) {
 		}
 	}
 	s.pub.cur.Store(p)
+	// A check that still holds the version before sees it is no longer
+	// current before it trusts what it read of the marks (published).
+	s.db.ForgetMarks(marks)
 	return p, nil
 }
 
@@ -768,27 +768,35 @@ func (s *Service) protectedCandidates(ctx context.Context) (map[string]candidate
 }
 
 // published is the published version's answer for an identifier of kind
-// and value in normalised form, when the current version answers exactly
-// as the check's reads would (ok): it weighed every marked identifier, and
-// since it began to read this service saw no change (Changed) and this
-// process's transactions marked nothing for weighing (store.DB.Marks).
+// and value in normalised form, when that answer is exactly what the
+// check's reads would give (ok): the version weighed every identifier
+// marked when its build began, and no transaction of this process has
+// marked this one since (store.DB.MarkedSince) — every change to what the
+// check reads of an identifier marks it, in the change's transaction
+// (store.Q.MarkTrust). So under intake the identifiers just linked are read
+// from the database until the next build, and all others from memory.
 // Otherwise, or with none built, the check reads the database.
 func (s *Service) published(kind, value string) (*CheckAnswer, bool) {
 	p := s.pub.cur.Load()
-	if p == nil || !p.complete || p.gen != s.pub.gen.Load() || p.marks != s.db.Marks() {
+	if p == nil || !p.complete || s.db.MarkedSince(s.keys.BlindIndex(kind, value), p.marks) {
 		return nil, false
 	}
+	ans := answerFrom(kind, value, trustAnswer{})
 	hash := RangeHash(kind, value)
 	if b := p.buckets[hash[:p.PrefixLength]]; b != nil {
 		if i, ok := b.search(0, hash[p.PrefixLength:]); ok {
-			ans := &CheckAnswer{Value: value}
+			ans = &CheckAnswer{Value: value}
 			if err := json.Unmarshal(append([]byte{'{'}, b.coarse(i)...), &ans.Coarse); err != nil {
 				return nil, false
 			}
-			return ans, true
 		}
 	}
-	return answerFrom(kind, value, trustAnswer{}), true
+	// A newer version may have been installed meanwhile, and the marks
+	// older than its build forgotten (publishLocked): read again then.
+	if s.pub.cur.Load() != p {
+		return nil, false
+	}
+	return ans, true
 }
 
 // Install makes p the current published version until the next build (for

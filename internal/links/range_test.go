@@ -201,20 +201,22 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// TestCheckFromRange: the public check answers from the published range
-// while it is current, and from the database as soon as anything may have
-// changed an answer: a change the link service made (Changed), or
-// identifiers marked for weighing in a transaction of this process — so
-// a check never answers from a version older than a change it could know
-// of. A kept assessment written behind the service's back (as only another
-// server would) shows the difference.
+// TestCheckFromRange: the public check answers an identifier from the
+// published range while the range is current for it, and from the database
+// as soon as anything may have changed its answer — it was marked for
+// weighing (every change to what the check reads of an identifier marks it,
+// in the change's transaction) by a transaction of this process since the
+// range's build began — so a check never answers from a version older than
+// a change it could know of, and a mark of one identifier sends only that
+// one to the database. A kept assessment written behind the service's back
+// (as only another server would) shows which one answered.
 func TestCheckFromRange(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := newWorld(t, db)
 		coord := w.actors["coordinator@hotline"]
 		ack, err := w.in.Submit(ctx, auth.Actor{}, &intake.Submission{Language: "en", Country: "KH",
-			Narrative: "The recruiter called from +855 12 700 321 and promised a job in Sihanoukville."})
+			Narrative: "The recruiter called from +855 12 700 321 and promised a job in Sihanoukville. Another agent used +855 12 700 654."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,48 +238,94 @@ func TestCheckFromRange(t *testing.T) {
 			}
 			return a.Band
 		}
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Fatalf("before any build: band %q, want %q", got, links.BandFew)
+		publish := func() {
+			t.Helper()
+			if _, err := w.links.Publish(ctx); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if _, err := w.links.Publish(ctx); err != nil {
-			t.Fatal(err)
+		mark := func(id string) {
+			t.Helper()
+			if err := db.Tx(ctx, func(q store.Q) error { return q.MarkTrust(ctx, []string{id}) }); err != nil {
+				t.Fatal(err)
+			}
 		}
 		// Another server's trust worker weighs it again (here: its row
 		// written directly, neither marked nor announced).
-		id := w.keys.BlindIndex("phone", "+85512700321")
-		kept := &store.Trust{IdentifierID: id, Verified: 7, First: 1, Last: 2, Categories: []string{}, Public: true, ChangedAt: store.Now()}
-		if err := db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, []*store.Trust{kept}, nil) }); err != nil {
-			t.Fatal(err)
+		id, other := w.keys.BlindIndex("phone", "+85512700321"), w.keys.BlindIndex("phone", "+85512700654")
+		behind := func(verified int) {
+			t.Helper()
+			kept := &store.Trust{IdentifierID: id, Verified: verified, First: 1, Last: 2, Categories: []string{}, Public: true, ChangedAt: store.Now()}
+			if err := db.Tx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, []*store.Trust{kept}, nil) }); err != nil {
+				t.Fatal(err)
+			}
 		}
+
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Fatalf("before any build: band %q, want %q", got, links.BandFew)
+		}
+		publish()
+		behind(7)
 		if got := band(w.links.CheckDatabase); got != links.BandMany {
 			t.Fatalf("the database's answer: band %q, want %q", got, links.BandMany)
 		}
 		if got := band(w.links.Check); got != links.BandFew {
 			t.Errorf("with the range current: band %q, want the published %q (no read of the database)", got, links.BandFew)
 		}
-		w.links.Changed()
-		if got := band(w.links.Check); got != links.BandMany {
-			t.Errorf("after Changed: band %q, want the database's %q", got, links.BandMany)
+		// Another identifier marked: this one is still answered from the
+		// range.
+		mark(other)
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("after a mark of another identifier: band %q, want the published %q", got, links.BandFew)
 		}
-		if _, err := w.links.Publish(ctx); err != nil {
-			t.Fatal(err)
-		}
+		publish()
 		if got := band(w.links.Check); got != links.BandMany {
 			t.Errorf("after the next build: band %q, want %q", got, links.BandMany)
 		}
-		// Marked for weighing in this process: the check weighs the
-		// reports again (one verified) at once, before any build.
-		if err := db.Tx(ctx, func(q store.Q) error { return q.MarkTrust(ctx, []string{id}) }); err != nil {
-			t.Fatal(err)
-		}
+		// This one marked for weighing: the check weighs the reports again
+		// (one verified) at once, before any build.
+		mark(id)
 		if got := band(w.links.Check); got != links.BandFew {
 			t.Errorf("after a mark: band %q, want the weighed %q", got, links.BandFew)
 		}
-		if _, err := w.links.Publish(ctx); err != nil {
+		publish()
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("after the build that weighed the mark: band %q, want %q", got, links.BandFew)
+		}
+		// A mark of every identifier (a rebuild) sends every check to the
+		// database until the next build.
+		if _, err := w.links.WeighPending(ctx); err != nil { // the trust worker clears the mark
+			t.Fatal(err)
+		}
+		behind(7)
+		publish()
+		if got := band(w.links.Check); got != links.BandMany {
+			t.Errorf("after a build that read the row written behind: band %q, want %q", got, links.BandMany)
+		}
+		if err := db.Tx(ctx, func(q store.Q) error { return q.MarkAllTrust(ctx) }); err != nil {
 			t.Fatal(err)
 		}
 		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after the build that weighed the mark: band %q, want %q", got, links.BandFew)
+			t.Errorf("after every identifier was marked: band %q, want the weighed %q", got, links.BandFew)
+		}
+		// A build that read while a mark was made but not committed did not
+		// see it: the commit counts as a mark again.
+		if _, err := w.links.WeighPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		behind(7)
+		publish()
+		if err := db.Tx(ctx, func(q store.Q) error {
+			if err := q.MarkTrust(ctx, []string{id}); err != nil {
+				return err
+			}
+			publish()
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := band(w.links.Check); got != links.BandFew {
+			t.Errorf("after a mark committed during a build: band %q, want the weighed %q", got, links.BandFew)
 		}
 	})
 }

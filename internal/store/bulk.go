@@ -42,7 +42,7 @@ func (db *DB) Bulk(ctx context.Context, fn func(q Q) error) error {
 	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
 		return fmt.Errorf("store: bulk: begin: %w", err)
 	}
-	marks := &txMarks{total: &db.marks}
+	marks := &txMarks{log: &db.marks}
 	if err := fn(Q{q: conn, engine: db.Engine, conn: conn, marks: marks}); err != nil {
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {
 			// The connection's state is unknown: drop it from the pool.

@@ -79,7 +79,7 @@ func (db *DB) pgTx(ctx context.Context, begin string, link bool, fn func(q Q) er
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	q := Q{q: conn, engine: db.Engine, marks: &txMarks{total: &db.marks}, linksLocked: link}
+	q := Q{q: conn, engine: db.Engine, marks: &txMarks{log: &db.marks}, linksLocked: link}
 	if link {
 		q.pipe = &pipeline{}
 	}

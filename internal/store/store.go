@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -71,39 +70,9 @@ type DB struct {
 	// kept coalesces the public check's reads on PostgreSQL, or nil: see
 	// KeptCheck.
 	kept *keptBatcher
-	// marks counts the transactions of this process that marked
-	// identifiers for the trust worker: see Marks.
-	marks atomic.Uint64
-}
-
-// Marks is a number that changes whenever a transaction of this process
-// marks identifiers for the trust worker ([Q.MarkTrust],
-// [Q.MarkAllTrust]): once when it marks, and again when it commits. A
-// reader that saw the same number before and after reading what was
-// marked knows no change of this process marked anything meanwhile (the
-// published range's answers stand in for the public check's only then:
-// links.Service.Check).
-func (db *DB) Marks() uint64 { return db.marks.Load() }
-
-// txMarks is a write transaction's part in DB.Marks.
-type txMarks struct {
-	total  *atomic.Uint64
-	marked bool
-}
-
-// noteMark counts a mark of the transaction q is in.
-func (q Q) noteMark() {
-	if q.marks != nil {
-		q.marks.marked = true
-		q.marks.total.Add(1)
-	}
-}
-
-// committed counts a commit of a transaction that marked.
-func (m *txMarks) committed() {
-	if m.marked {
-		m.total.Add(1)
-	}
+	// marks records which identifiers this process's transactions
+	// marked for weighing: see Marks.
+	marks markLog
 }
 
 // Public check reads in flight at once on PostgreSQL, and the most one
@@ -497,7 +466,7 @@ func inTx(ctx context.Context, b txBeginner, db *DB, fn func(q Q) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	marks := &txMarks{total: &db.marks}
+	marks := &txMarks{log: &db.marks}
 	if err := fn(Q{q: tx, engine: db.Engine, marks: marks}); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))

@@ -276,7 +276,7 @@ func (q Q) MarkTrust(ctx context.Context, identifierIDs []string) error {
 	if len(identifierIDs) == 0 {
 		return nil
 	}
-	q.noteMark()
+	q.marks.note(identifierIDs, false)
 	token := NewID()
 	seen := make(map[string]bool, len(identifierIDs))
 	rows := make([][]any, 0, len(identifierIDs))
@@ -310,7 +310,7 @@ func (q Q) markTrustOfReports(ctx context.Context, reportIDs ...string) error {
 
 // MarkAllTrust marks every identifier (after the link index is rebuilt).
 func (q Q) MarkAllTrust(ctx context.Context) error {
-	q.noteMark()
+	q.marks.note(nil, true)
 	// "WHERE true": SQLite would read ON CONFLICT as the SELECT's join
 	// constraint without it.
 	if _, err := q.q.ExecContext(ctx, `INSERT INTO trust_pending (identifier_id, token) SELECT id, $1 FROM identifiers WHERE true

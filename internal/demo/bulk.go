@@ -137,5 +137,8 @@ func Bulk(ctx context.Context, srv *server.Server, opt BulkOptions) (*BulkResult
 		return nil, fmt.Errorf("demo: bulk: %w", err)
 	}
 	res.LinksTime = time.Since(start)
+	if err := srv.DB.TidyAfterBulk(ctx); err != nil {
+		return nil, fmt.Errorf("demo: bulk: %w", err)
+	}
 	return res, nil
 }

@@ -188,3 +188,19 @@ func (q Q) CommitSync(ctx context.Context) (string, error) {
 	}
 	return map[int]string{0: "off", 1: "normal", 2: "full", 3: "extra"}[v], nil
 }
+
+// RelPages is a PostgreSQL table's size in pages, and fills and empties
+// search_pending with n rows first when fill.
+func (db *DB) RelPages(ctx context.Context, table string, fill int) (int64, error) {
+	if fill > 0 {
+		if _, err := db.w.ExecContext(ctx, `INSERT INTO search_pending (id, report_id, terms) SELECT 'p' || g, 'r' || g, '\x00'::bytea FROM generate_series(1, $1) g`, fill); err != nil {
+			return 0, err
+		}
+		if _, err := db.w.ExecContext(ctx, `DELETE FROM search_pending`); err != nil {
+			return 0, err
+		}
+	}
+	var n int64
+	err := db.w.QueryRowContext(ctx, `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int`, table).Scan(&n)
+	return n, err
+}

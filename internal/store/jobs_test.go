@@ -275,3 +275,36 @@ func TestAnalyzeReports(t *testing.T) {
 		}
 	})
 }
+
+// TestTidyAfterBulk: after a bulk load the queue-like tables it filled and
+// emptied are vacuumed (their empty pages returned, so a count of pending
+// rows does not read through them) and analyzed; nothing to do on SQLite.
+func TestTidyAfterBulk(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if db.Engine != store.Postgres {
+			if err := db.TidyAfterBulk(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		before, err := db.RelPages(ctx, "search_pending", 20000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before == 0 {
+			t.Fatal("20,000 rows inserted and deleted left search_pending with no page: the test proves nothing")
+		}
+		if err := db.TidyAfterBulk(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after, err := db.RelPages(ctx, "search_pending", 0); err != nil || after != 0 {
+			t.Errorf("search_pending after TidyAfterBulk: %d pages (%v), want 0 (was %d)", after, err, before)
+		}
+		for _, table := range []string{"search_pending", "jobs", "trust_pending", "search_terms"} {
+			if n, err := db.RelTuples(ctx, table); err != nil || n < 0 {
+				t.Errorf("%s: reltuples %v (%v) after TidyAfterBulk: never analyzed", table, n, err)
+			}
+		}
+	})
+}

@@ -16,6 +16,13 @@ type markLog struct {
 	all uint64            // the count after the last mark of every identifier
 }
 
+// maxMarkLog bounds the log: past it the log is taken for a mark of every
+// identifier, which errs on the side of reading the database. A server
+// forgets the log at each build of the range, a few seconds apart; a
+// process that builds none (an import, a rebuild from the command line)
+// would otherwise keep every identifier it ever marked.
+const maxMarkLog = 100_000
+
 // note records a mark (or a commit) of ids, or of every identifier.
 func (l *markLog) note(ids []string, all bool) {
 	l.mu.Lock()
@@ -27,8 +34,9 @@ func (l *markLog) note(ids []string, all bool) {
 	for _, id := range ids {
 		l.at[id] = l.n
 	}
-	if all {
+	if all || len(l.at) > maxMarkLog {
 		l.all = l.n
+		clear(l.at)
 	}
 }
 

@@ -261,6 +261,15 @@ func TestCheckFromRange(t *testing.T) {
 			}
 		}
 
+		// expect: the check (from the range or the database, whichever it
+		// takes) answers band want.
+		expect := func(when, want string) {
+			t.Helper()
+			if got := band(w.links.Check); got != want {
+				t.Errorf("%s: band %q, want %q", when, got, want)
+			}
+		}
+
 		if got := band(w.links.Check); got != links.BandFew {
 			t.Fatalf("before any build: band %q, want %q", got, links.BandFew)
 		}
@@ -269,29 +278,19 @@ func TestCheckFromRange(t *testing.T) {
 		if got := band(w.links.CheckDatabase); got != links.BandMany {
 			t.Fatalf("the database's answer: band %q, want %q", got, links.BandMany)
 		}
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("with the range current: band %q, want the published %q (no read of the database)", got, links.BandFew)
-		}
+		expect("with the range current (no read of the database)", links.BandFew)
 		// Another identifier marked: this one is still answered from the
 		// range.
 		mark(other)
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after a mark of another identifier: band %q, want the published %q", got, links.BandFew)
-		}
+		expect("after a mark of another identifier", links.BandFew)
 		publish()
-		if got := band(w.links.Check); got != links.BandMany {
-			t.Errorf("after the next build: band %q, want %q", got, links.BandMany)
-		}
+		expect("after the next build", links.BandMany)
 		// This one marked for weighing: the check weighs the reports again
 		// (one verified) at once, before any build.
 		mark(id)
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after a mark: band %q, want the weighed %q", got, links.BandFew)
-		}
+		expect("after a mark", links.BandFew)
 		publish()
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after the build that weighed the mark: band %q, want %q", got, links.BandFew)
-		}
+		expect("after the build that weighed the mark", links.BandFew)
 		// A mark of every identifier (a rebuild) sends every check to the
 		// database until the next build.
 		if _, err := w.links.WeighPending(ctx); err != nil { // the trust worker clears the mark
@@ -299,15 +298,11 @@ func TestCheckFromRange(t *testing.T) {
 		}
 		behind(7)
 		publish()
-		if got := band(w.links.Check); got != links.BandMany {
-			t.Errorf("after a build that read the row written behind: band %q, want %q", got, links.BandMany)
-		}
+		expect("after a build that read the row written behind", links.BandMany)
 		if err := db.Tx(ctx, func(q store.Q) error { return q.MarkAllTrust(ctx) }); err != nil {
 			t.Fatal(err)
 		}
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after every identifier was marked: band %q, want the weighed %q", got, links.BandFew)
-		}
+		expect("after every identifier was marked", links.BandFew)
 		// A build that read while a mark was made but not committed did not
 		// see it: the commit counts as a mark again.
 		if _, err := w.links.WeighPending(ctx); err != nil {
@@ -324,9 +319,7 @@ func TestCheckFromRange(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got := band(w.links.Check); got != links.BandFew {
-			t.Errorf("after a mark committed during a build: band %q, want the weighed %q", got, links.BandFew)
-		}
+		expect("after a mark committed during a build", links.BandFew)
 	})
 }
 

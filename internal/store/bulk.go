@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -32,31 +30,7 @@ func (db *DB) Bulk(ctx context.Context, fn func(q Q) error) error {
 		defer db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT`)
 		return db.Tx(ctx, fn)
 	}
-	// database/sql hides a transaction's connection, and COPY needs it: run
-	// the transaction by hand on a connection of our own.
-	conn, err := db.w.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("store: bulk: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
-		return fmt.Errorf("store: bulk: begin: %w", err)
-	}
-	marks := &txMarks{log: &db.marks}
-	if err := fn(Q{q: conn, engine: db.Engine, conn: conn, marks: marks}); err != nil {
-		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {
-			// The connection's state is unknown: drop it from the pool.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			return errors.Join(err, fmt.Errorf("store: bulk: rollback: %w", rbErr))
-		}
-		return err
-	}
-	_, err = conn.ExecContext(ctx, `COMMIT`)
-	marks.committed()
-	if err != nil {
-		return fmt.Errorf("store: bulk: commit: %w", err)
-	}
-	return nil
+	return db.pgTx(ctx, `BEGIN`, pgBulk, fn)
 }
 
 // CopyRows loads n rows into table; row(i) returns the i-th row's values in

@@ -204,3 +204,9 @@ func (db *DB) RelPages(ctx context.Context, table string, fill int) (int64, erro
 	err := db.w.QueryRowContext(ctx, `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int`, table).Scan(&n)
 	return n, err
 }
+
+// UnlinkedReports returns the reports not in the link index, oldest
+// first.
+func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {
+	return q.strings(ctx, `SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM report_links l WHERE l.report_id = r.id) ORDER BY r.id`)
+}

@@ -677,12 +677,6 @@ func (q Q) PublicIdentifiers(ctx context.Context) ([]*Identifier, error) {
 	return out, rows.Err()
 }
 
-// UnlinkedReports returns the reports not in the link index, oldest
-// first.
-func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {
-	return q.strings(ctx, `SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM report_links l WHERE l.report_id = r.id) ORDER BY r.id`)
-}
-
 // ScanReportIDs calls fn with every report's id, in id order (the
 // primary key's index alone is read).
 func (q Q) ScanReportIDs(ctx context.Context, fn func(id []byte) error) error {

@@ -25,7 +25,7 @@ func (db *DB) LinkTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine != Postgres {
 		return db.DerivedTx(ctx, fn) // one writer: no lock to take
 	}
-	return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(`+strconv.Itoa(linksLockKey)+`)`, true, fn)
+	return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(`+strconv.Itoa(linksLockKey)+`)`, pgLink, fn)
 }
 
 // pipeline holds a transaction's deferred writes until it commits.
@@ -57,12 +57,22 @@ func (q Q) exec(ctx context.Context, what, query string, args ...any) error {
 	return err
 }
 
-// pgTx runs fn in a transaction on a connection of its own, begun by the
-// simple query begin (which may hold several statements: one round trip),
-// committing if fn returns nil and rolling back otherwise. A link
-// transaction (LinkTx) holds the link lock (begin took it) and sends its
-// deferred writes with the COMMIT, in one pipelined batch.
-func (db *DB) pgTx(ctx context.Context, begin string, link bool, fn func(q Q) error) (err error) {
+// pgKind is what a hand-run PostgreSQL transaction (pgTx) is for.
+type pgKind int
+
+const (
+	pgDerived pgKind = iota // DerivedTx
+	pgLink                  // LinkTx: holds the link lock, pipelines deferred writes
+	pgBulk                  // Bulk: Q.CopyRows uses COPY on its connection
+)
+
+// pgTx runs fn in a transaction on a connection of its own (database/sql
+// hides a transaction's connection, which COPY and pipelining need), begun
+// by the simple query begin (which may hold several statements: one round
+// trip), committing if fn returns nil and rolling back otherwise. A link
+// transaction holds the link lock (begin took it) and sends its deferred
+// writes with the COMMIT, in one pipelined batch.
+func (db *DB) pgTx(ctx context.Context, begin string, kind pgKind, fn func(q Q) error) error {
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -79,9 +89,12 @@ func (db *DB) pgTx(ctx context.Context, begin string, link bool, fn func(q Q) er
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	q := Q{q: conn, engine: db.Engine, marks: &txMarks{log: &db.marks}, linksLocked: link}
-	if link {
-		q.pipe = &pipeline{}
+	q := Q{q: conn, engine: db.Engine, marks: &txMarks{log: &db.marks}}
+	switch kind {
+	case pgLink:
+		q.linksLocked, q.pipe = true, &pipeline{}
+	case pgBulk:
+		q.conn = conn
 	}
 	rollback := func(err error) error {
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {

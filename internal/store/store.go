@@ -429,7 +429,7 @@ func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 // actions, audit events, the ledger.
 func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine == Postgres {
-		return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off`, false, fn)
+		return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off`, pgDerived, fn)
 	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {

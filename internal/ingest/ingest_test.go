@@ -116,7 +116,7 @@ func (w *world) count(t *testing.T, what string) int {
 	case "jobs":
 		var js []*store.Job
 		err = w.srv.DB.Tx(ctx, func(q store.Q) error {
-			js, err = q.ClaimJobs(ctx, []string{server.JobLinks, server.JobScreen}, 1000, time.Now().UnixMicro(), time.Now().Add(time.Hour).UnixMicro())
+			js, err = q.ClaimJobs(ctx, w.srv.Intake.FollowUps, 1000, time.Now().UnixMicro(), time.Now().Add(time.Hour).UnixMicro())
 			return err
 		})
 		n = int64(len(js))

@@ -81,8 +81,8 @@ func stateOf(t *testing.T, srv *server.Server, ids []string) jobsState {
 	return st
 }
 
-// TestBatchJobsEqualPerReport: the linking and screening jobs of a backlog
-// done in batches (the server's runner) leave the same link index —
+// TestBatchJobsEqualPerReport: the follow-up jobs of a backlog (linking
+// and screening) done in batches (the server's runner) leave the same link index —
 // identifiers with their aggregates and sides, each report's identifiers,
 // clusters — and the same screening hits as the same jobs done one report
 // at a time, on both engines; a report that cannot be read fails alone,
@@ -105,8 +105,10 @@ func TestBatchJobsEqualPerReport(t *testing.T) {
 
 			// One at a time: the handlers the runner had before batches.
 			perReport := jobs.New(one.DB, map[string]jobs.Handler{
-				server.JobLinks: one.Links.Process,
-				server.JobScreen: func(ctx context.Context, id string) error {
+				server.JobFollowUp: func(ctx context.Context, id string) error {
+					if err := one.Links.Process(ctx, id); err != nil {
+						return err
+					}
 					r, err := one.DB.Read().GetReport(ctx, id)
 					if err != nil {
 						return err
@@ -122,7 +124,8 @@ func TestBatchJobsEqualPerReport(t *testing.T) {
 			// In batches, with a job for a report that is not there among
 			// them.
 			if err := batch.DB.Tx(ctx, func(q store.Q) error {
-				return q.PutJobs(ctx, []*store.Job{{ID: store.NewID(), Kind: server.JobLinks, ReportID: "no-such-report"},
+				return q.PutJobs(ctx, []*store.Job{{ID: store.NewID(), Kind: server.JobFollowUp, ReportID: "no-such-report"},
+					{ID: store.NewID(), Kind: server.JobLinks, ReportID: "no-such-report"},
 					{ID: store.NewID(), Kind: server.JobScreen, ReportID: "no-such-report"}}, store.Now())
 			}); err != nil {
 				t.Fatal(err)
@@ -141,11 +144,13 @@ func TestBatchJobsEqualPerReport(t *testing.T) {
 			if err := batch.Jobs.Drain(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if want := map[string]int{server.JobLinks: 1, server.JobScreen: 1}; !maps.Equal(failed, want) {
+			// The follow-up job of intake and, as an older version
+			// queued them, a linking and a screening job alone.
+			if want := map[string]int{server.JobFollowUp: 1, server.JobLinks: 1, server.JobScreen: 1}; !maps.Equal(failed, want) {
 				t.Errorf("failed jobs by kind: %v, want %v (the missing report's, alone)", failed, want)
 			}
-			if n := pendingJobs(t, batch.DB); n != 2 {
-				t.Errorf("%d jobs pending after the drain, want the missing report's 2 waiting for their retry", n)
+			if n := pendingJobs(t, batch.DB); n != 3 {
+				t.Errorf("%d jobs pending after the drain, want the missing report's 3 waiting for their retry", n)
 			}
 
 			got, want := stateOf(t, batch, batchIDs), stateOf(t, one, oneIDs)
@@ -229,7 +234,7 @@ func TestMetricsJobBacklog(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 	body := scrape()
-	for _, kind := range []string{server.JobLinks, server.JobScreen} {
+	for _, kind := range srv.Intake.FollowUps {
 		for _, want := range []string{
 			`(?m)^vigil_jobs\{kind="` + kind + `",state="due"\} 40$`,
 			`(?m)^vigil_jobs\{kind="` + kind + `",state="waiting"\} 0$`,
@@ -246,7 +251,7 @@ func TestMetricsJobBacklog(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = scrape()
-	for _, kind := range []string{server.JobLinks, server.JobScreen} {
+	for _, kind := range srv.Intake.FollowUps {
 		if want := `(?m)^vigil_jobs\{kind="` + kind + `",state="due"\} 0$`; !regexp.MustCompile(want).MatchString(body) {
 			t.Errorf("after the drain, /metrics lacks %s", want)
 		}

@@ -68,11 +68,15 @@ func TestMetricsScrape(t *testing.T) {
 		`(?m)^vigil_http_requests_total\{code="201",route="POST /api/v1/reports"\} 1$`,
 		`(?m)^vigil_http_request_duration_seconds_bucket\{route="POST /api/v1/reports",le="\+Inf"\} 1$`,
 		`(?m)^vigil_reports_received_total 1$`,
+		`(?m)^vigil_job_duration_seconds_count\{kind="report.followup",outcome="ok"\} 1$`,
+		// Each step of the follow-up job is observed under its own kind.
 		`(?m)^vigil_job_duration_seconds_count\{kind="links",outcome="ok"\} 1$`,
+		`(?m)^vigil_job_duration_seconds_count\{kind="screen",outcome="ok"\} 1$`,
+		`(?m)^vigil_job_duration_seconds_count\{kind="webhook.report",outcome="ok"\} 1$`,
 		`(?m)^vigil_screen_duration_seconds_count\{call="report",outcome="ok"\} 1$`,
 		`(?m)^vigil_ledger_size [1-9]`,
 		`(?m)^vigil_ledger_lag_seconds `,
-		`(?m)^vigil_jobs\{kind="links",state="due"\} 0$`,
+		`(?m)^vigil_jobs\{kind="report.followup",state="due"\} 0$`,
 		`(?m)^vigil_trust_pending \d+$`,
 		`(?m)^vigil_metrics_database_up 1$`,
 	}

@@ -96,12 +96,50 @@ type Server struct {
 
 // Job kinds.
 const (
+	// JobFollowUp is the one job intake queues for every new or changed
+	// report: linking it, screening it and announcing it to webhooks, in
+	// that order, a claim's worth at a time (followUp).
+	JobFollowUp = "report.followup"
+	// JobLinks, JobScreen and webhooks.JobReport are each one of those
+	// steps alone: intake queued all three before JobFollowUp, and the
+	// migration that emptied the link index queues JobLinks. They are
+	// still run, for jobs queued by an older version.
 	JobLinks  = "links"
 	JobScreen = "screen"
 )
 
 // MailAttempts is how often an e-mail is tried before it is given up.
 const MailAttempts = 60
+
+// followUp is JobFollowUp's batch handler: the reports are linked, then
+// screened, then announced, each step a batch (one transaction, or none)
+// for all of them. A report that fails any step fails the job, which the
+// runner retries whole with backoff; every step is safe to do again (the
+// index and the hits are compared with what is there, a webhook delivery
+// is queued once per report and endpoint), so a retry repeats no effect.
+// Each step is observed under its own kind, so the job metrics keep
+// linking, screening and announcing apart.
+func (s *Server) followUp(ctx context.Context, ids []string) map[string]error {
+	failed := map[string]error{}
+	for _, step := range []struct {
+		kind string
+		run  jobs.BatchHandler
+	}{{JobLinks, s.Links.ProcessBatch}, {JobScreen, s.screenReports}, {webhooks.JobReport, s.Webhooks.ReportBatch}} {
+		start := time.Now()
+		stepFailed := step.run(ctx, ids)
+		each := time.Since(start) / time.Duration(max(1, len(ids)))
+		for _, id := range ids {
+			err, bad := stepFailed[id]
+			if bad {
+				if _, already := failed[id]; !already {
+					failed[id] = fmt.Errorf("%s: %w", step.kind, err)
+				}
+			}
+			s.Metrics.Job(step.kind, each, err)
+		}
+	}
+	return failed
+}
 
 // screenReports screens the subjects of a batch of reports against every
 // loaded watch list (the screening job's batch handler): the reports are
@@ -198,7 +236,7 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.Intake = intake.New(db, keys, s.Ledger, func(ctx context.Context, ids []string) { s.Jobs.Notify() }, logger)
-	s.Intake.FollowUps = []string{JobLinks, JobScreen, webhooks.JobReport}
+	s.Intake.FollowUps = []string{JobFollowUp}
 	s.Intake.Files = s.Files
 	s.Intake.Uploads = intake.UploadLimits{ClientHourly: cfg.AttachClientHourly, Hourly: cfg.AttachHourly, MinFreeDisk: cfg.MinFreeDisk}
 	s.Ingest = ingest.New(db, s.Intake, logger)
@@ -235,9 +273,10 @@ func New(ctx context.Context, cfg *config.Config, db *store.DB, keys *seal.Keyri
 			return err
 		}}, logger)
 	// Linking, screening and announcing new reports are done a claim's worth
-	// at a time, in one transaction per kind, to keep up with intake (issue
-	// #19).
-	s.Jobs.Batch = map[string]jobs.BatchHandler{JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports,
+	// at a time, in one transaction per step, to keep up with intake (issue
+	// #19); one job a report, not one a step, so the queue's churn (a row
+	// written, claimed and finished) is paid once a report.
+	s.Jobs.Batch = map[string]jobs.BatchHandler{JobFollowUp: s.followUp, JobLinks: s.Links.ProcessBatch, JobScreen: s.screenReports,
 		webhooks.JobReport: s.Webhooks.ReportBatch}
 	s.Jobs.Claim = JobClaim
 	// Webhook deliveries wait on other people's servers: workers of their

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -106,6 +107,37 @@ func TestRangeMatchesCheck(t *testing.T) {
 		ids, err := db.Read().AllIdentifiers(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The trust worker's read of many identifiers' reports in one
+		// statement is the read of each alone, the newest limit of each.
+		all := make([]string, len(ids))
+		for k, i := range ids {
+			all[k] = i.ID
+		}
+		for _, limit := range []int{3, 500} {
+			many, err := db.Read().IdentifiersSignals(ctx, append(all, "no-such-identifier"), limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cut := 0
+			for _, id := range all {
+				one, err := db.Read().IdentifierSignals(ctx, id, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(one) == limit {
+					cut++
+				}
+				if !reflect.DeepEqual(many[id], one) {
+					t.Errorf("limit %d, identifier %s: read with others %+v, alone %+v", limit, id, many[id], one)
+				}
+			}
+			if _, ok := many["no-such-identifier"]; ok || len(many) > len(all) {
+				t.Errorf("limit %d: signals of %d identifiers for %d named", limit, len(many), len(all))
+			}
+			if limit == 3 && cut == 0 {
+				t.Error("no identifier has more than 3 reports: the limit is not tested")
+			}
 		}
 		var disputed bool
 		for _, i := range ids {

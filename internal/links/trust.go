@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -467,6 +468,11 @@ func (s *Service) held(ctx context.Context, q store.Q, identifierID string) (boo
 // transaction.
 const trustBatch = 500
 
+// signalsChunk is how many identifiers' reports the trust worker reads in
+// one statement (store.Q.IdentifiersSignals): at most signalsChunk ×
+// signalLimit rows.
+const signalsChunk = 50
+
 // WeighPending weighs up to trustBatch identifiers marked since their
 // assessment was kept (a report linked, verified, put in a case …), keeps
 // the new assessments and clears the marks no change renewed meanwhile. It
@@ -493,17 +499,31 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The check weighs reports only for a public identifier no one
+	// protected or disputed: for the others the row keeps why it answers
+	// as it does.
+	var weighed []string
+	for _, id := range ids {
+		if public[id] && !protected[id] && !disputed[id] {
+			weighed = append(weighed, id)
+		}
+	}
+	signals := make(map[string][]*store.ReportSignal, len(weighed))
+	for len(weighed) > 0 {
+		chunk := weighed[:min(len(weighed), signalsChunk)]
+		weighed = weighed[len(chunk):]
+		got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
+		if err != nil {
+			return 0, err
+		}
+		maps.Copy(signals, got)
+	}
 	now := store.Now()
 	keep := make([]*store.Trust, len(ids))
 	for k, id := range ids {
 		var t trustAnswer
-		// The check weighs reports only for a public identifier no one
-		// protected or disputed: for the others the row keeps why it
-		// answers as it does.
 		if public[id] && !protected[id] && !disputed[id] {
-			if t, err = s.weigh(ctx, q, id); err != nil {
-				return 0, err
-			}
+			t = assess(signals[id])
 		}
 		keep[k] = toTrust(id, t, public[id], protected[id], disputed[id], now)
 	}

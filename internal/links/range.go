@@ -664,12 +664,21 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	// Marked identifiers too, weighed now (a few, unless a rebuild or an
 	// upgrade marked them all: the rest wait for the trust worker, which
 	// calls Changed when it has weighed them).
-	pending := 0
+	var marked []*store.RangeRow
 	if err := s.db.Public().PendingRangeRows(ctx, pendingInBuild, func(r *store.RangeRow) error {
-		pending++
-		return change(r)
+		marked = append(marked, r)
+		return nil
 	}); err != nil {
 		return nil, err
+	}
+	pending := len(marked)
+	if err := s.weighRows(ctx, marked); err != nil {
+		return nil, err
+	}
+	for _, r := range marked {
+		if err := change(r); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), change); err != nil {
 		return nil, err
@@ -748,6 +757,42 @@ func (s *Service) rowAnswer(ctx context.Context, r *store.RangeRow, value string
 		}
 	}
 	return answerFrom(r.Kind, value, t), nil
+}
+
+// weighRows weighs, together, the rows rowAnswer would weigh one by one
+// (public, neither protected nor disputed, no kept assessment), and gives
+// each the assessment it would have kept: their reports are read in a few
+// statements (store.Q.IdentifiersSignals), in one batch of reads, where
+// each alone was a read transaction of its own (a build from changes
+// under intake weighs up to pendingInBuild of them).
+func (s *Service) weighRows(ctx context.Context, rows []*store.RangeRow) error {
+	var ids []string
+	byID := map[string]*store.RangeRow{}
+	for _, r := range rows {
+		if !r.Protected && !r.Disputed && r.Public() && r.Trust == nil {
+			ids = append(ids, r.ID)
+			byID[r.ID] = r
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	now := store.Now()
+	return s.db.PublicBatch(ctx, func(q store.Q) error {
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), signalsChunk)]
+			ids = ids[len(chunk):]
+			got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
+			if err != nil {
+				return err
+			}
+			for _, id := range chunk {
+				r := byID[id]
+				r.Trust = toTrust(id, assess(got[id]), true, false, false, now)
+			}
+		}
+		return nil
+	})
 }
 
 // protectedCandidates are the protected identifiers, by identifier id.

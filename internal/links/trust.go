@@ -478,18 +478,40 @@ const signalsChunk = 50
 // the new assessments and clears the marks no change renewed meanwhile. It
 // returns how many marks it read: less than trustBatch when it caught up.
 func (s *Service) WeighPending(ctx context.Context) (int, error) {
-	q := s.db.Read()
-	marks, err := q.PendingTrust(ctx, trustBatch)
+	var marks []store.TrustMark
+	var keep []*store.Trust
+	// The reads are one batch (one read transaction on SQLite, whose pages
+	// then stay cached from one identifier to the next).
+	err := s.db.ReadBatch(ctx, func(q store.Q) error {
+		var err error
+		marks, err = q.PendingTrust(ctx, trustBatch)
+		if err != nil || len(marks) == 0 {
+			return err
+		}
+		keep, err = s.weighMarked(ctx, q, marks)
+		return err
+	})
 	if err != nil || len(marks) == 0 {
 		return 0, err
 	}
+	err = s.db.DerivedTx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
+	if err != nil {
+		return 0, fmt.Errorf("links: weigh trust: %w", err)
+	}
+	s.Changed() // the published range may change
+	return len(marks), nil
+}
+
+// weighMarked weighs the marked identifiers through q: the assessments
+// to keep, one for each mark, in order.
+func (s *Service) weighMarked(ctx context.Context, q store.Q, marks []store.TrustMark) ([]*store.Trust, error) {
 	ids := make([]string, len(marks))
 	for i, m := range marks {
 		ids[i] = m.IdentifierID
 	}
 	found, err := q.GetIdentifiers(ctx, ids)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	public := make(map[string]bool, len(found))
 	for _, i := range found {
@@ -497,7 +519,7 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 	}
 	protected, disputed, err := q.TrustMarks(ctx, ids)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// The check weighs reports only for a public identifier no one
 	// protected or disputed: for the others the row keeps why it answers
@@ -514,7 +536,7 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 		weighed = weighed[len(chunk):]
 		got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		maps.Copy(signals, got)
 	}
@@ -527,12 +549,7 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 		}
 		keep[k] = toTrust(id, t, public[id], protected[id], disputed[id], now)
 	}
-	err = s.db.DerivedTx(ctx, func(q store.Q) error { return q.SaveTrust(ctx, keep, marks) })
-	if err != nil {
-		return 0, fmt.Errorf("links: weigh trust: %w", err)
-	}
-	s.Changed() // the published range may change
-	return len(marks), nil
+	return keep, nil
 }
 
 // RunTrust keeps the public check's kept assessments current until ctx

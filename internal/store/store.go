@@ -329,8 +329,11 @@ type Q struct {
 	// conn is set inside [DB.Bulk] on PostgreSQL, where CopyRows uses COPY
 	// on the transaction's connection.
 	conn *sql.Conn
-	// stmts is set on SQLite's reader pool (Read): see hotRow.
-	stmts *stmtCache
+	// stmts is set on SQLite's reader pool (Read): see hotRow. In a read
+	// transaction (ReadBatch) readTx is that transaction, through which
+	// the pool's prepared statements run.
+	stmts  *stmtCache
+	readTx *sql.Tx
 	// marks is set in a write transaction: see DB.Marks.
 	marks *txMarks
 	// pipe holds the deferred writes of a pipelined transaction
@@ -374,6 +377,40 @@ func (db *DB) Replicated() bool { return db.replica != nil }
 // Read returns a Q on the reader pool, for queries outside a transaction.
 func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine, stmts: db.stmts} }
 
+// PublicBatch is ReadBatch for the public check's reads: through Public,
+// on the replica when one is configured.
+func (db *DB) PublicBatch(ctx context.Context, fn func(q Q) error) error {
+	if db.replica != nil {
+		return fn(db.Public())
+	}
+	return db.ReadBatch(ctx, fn)
+}
+
+// ReadBatch runs fn, a worker's many reads in a row, with q on the reader
+// pool. On SQLite they are one read transaction on one reader connection
+// (fn sees one snapshot). A statement outside a transaction is a read
+// transaction of its own, and SQLite drops a connection's whole page cache
+// when a transaction begins after anything was written: under intake every
+// read started by reading its pages again, which was the trust worker's
+// largest cost (a quarter of a server's CPU under intake, most of it
+// decoding pages read back). In one transaction the pages stay cached
+// from one statement to the next. On PostgreSQL fn reads as through Read:
+// each statement sees the data as it is when it runs. fn's error is
+// returned as it is.
+func (db *DB) ReadBatch(ctx context.Context, fn func(q Q) error) error {
+	if db.Engine != SQLite {
+		return fn(db.Read())
+	}
+	tx, err := db.r.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	// Only reads: nothing to commit, and the reader connections are
+	// query_only.
+	defer tx.Rollback()
+	return fn(Q{q: tx, engine: db.Engine, stmts: db.stmts, readTx: tx})
+}
+
 // hotRow runs a one-row query that every public check (or every report
 // filed) runs. On SQLite's reader pool it goes through a prepared
 // statement kept for the life of the pool: modernc's driver otherwise
@@ -384,6 +421,9 @@ func (db *DB) Read() Q { return Q{q: db.r, engine: db.Engine, stmts: db.stmts} }
 func (q Q) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if q.stmts != nil {
 		if s, err := q.stmts.get(ctx, query); err == nil {
+			if q.readTx != nil {
+				s = q.readTx.StmtContext(ctx, s)
+			}
 			return s.QueryRowContext(ctx, args...)
 		}
 	}
@@ -397,6 +437,9 @@ func (q Q) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
 func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if q.stmts != nil {
 		if s, err := q.stmts.get(ctx, query); err == nil {
+			if q.readTx != nil {
+				s = q.readTx.StmtContext(ctx, s)
+			}
 			return s.QueryContext(ctx, args...)
 		}
 	}

@@ -186,3 +186,57 @@ func TestKeptChecks(t *testing.T) {
 		t.Logf("%d checks at once: %d statements", n, statements)
 	})
 }
+
+// TestReadBatch: a batch of reads on SQLite is one read transaction (a
+// write committed meanwhile is not seen until the next batch), and the
+// kept statements run in it; on PostgreSQL each read sees what is
+// committed when it runs. The batch returns its connection: many batches
+// in a row do not run the pool dry.
+func TestReadBatch(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		count := func(q store.Q) int {
+			t.Helper()
+			n, err := q.CountPendingTrust(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		err := db.ReadBatch(ctx, func(q store.Q) error {
+			if n := count(q); n != 0 {
+				t.Fatalf("%d marks before any was made", n)
+			}
+			if err := db.Tx(ctx, func(w store.Q) error { return w.MarkTrust(ctx, []string{"0000000000000000000000000000000c"}) }); err != nil {
+				return err
+			}
+			want := 1
+			if db.Engine == store.SQLite {
+				want = 0 // the batch's snapshot
+			}
+			if n := count(q); n != want {
+				t.Errorf("%d marks seen in the batch after one was committed, want %d", n, want)
+			}
+			// A kept (prepared) statement, run in the batch.
+			rs, err := q.IdentifierSignals(ctx, "0000000000000000000000000000000c", 10)
+			if err != nil || len(rs) != 0 {
+				t.Errorf("signals of an identifier no report names: %v, %v", rs, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 100 {
+			if err := db.ReadBatch(ctx, func(q store.Q) error {
+				if n := count(q); n != 1 {
+					t.Fatalf("%d marks seen after the batch, want 1", n)
+				}
+				_, err := q.IdentifierSignals(ctx, "0000000000000000000000000000000c", 10)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

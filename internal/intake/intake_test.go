@@ -529,3 +529,61 @@ func TestStaffIntake(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicOrganisationKept: intake keeps which organisation receives
+// public reports for at most PublicOrgTTL: a new installation takes public
+// reports as soon as one is set up (a refusal is not kept), and a change of
+// the receiving organisation is followed once PublicOrgTTL has passed.
+func TestPublicOrganisationKept(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		keys, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := intake.New(db, keys, nil, nil, slog.New(slog.DiscardHandler))
+		in.Start()
+		t.Cleanup(in.Close)
+		st := staff.New(db, 0)
+		sub := func() *intake.Submission {
+			return &intake.Submission{Language: "en", Narrative: "They took my passport at the compound."}
+		}
+		if _, err := in.Submit(ctx, auth.Actor{}, sub()); !errors.Is(err, intake.ErrNotAccepting) {
+			t.Fatalf("public report with no organisation receiving them: %v, want ErrNotAccepting", err)
+		}
+		first, err := st.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "first", Kind: "ngo", ReceivesPublic: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgOf := func() string {
+			t.Helper()
+			ack, err := in.Submit(ctx, auth.Actor{}, sub())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := db.Read().GetReport(ctx, ack.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.OrgID
+		}
+		if got := orgOf(); got != first.ID {
+			t.Fatalf("right after set-up a public report went to %q, want %q", got, first.ID)
+		}
+		second, err := st.CreateOrg(ctx, staff.System, &staff.OrgIn{Name: "second", Kind: "ngo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		yes, no := true, false
+		if _, err := st.UpdateOrg(ctx, staff.System, first.ID, &staff.OrgChange{ReceivesPublic: &no}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.UpdateOrg(ctx, staff.System, second.ID, &staff.OrgChange{ReceivesPublic: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(intake.PublicOrgTTL + 50*time.Millisecond)
+		if got := orgOf(); got != second.ID {
+			t.Errorf("%v after the change a public report went to %q, want %q", intake.PublicOrgTTL, got, second.ID)
+		}
+	})
+}

@@ -54,8 +54,10 @@ type Log struct {
 	// headAt is when head was last read from the database or published.
 	headAt time.Time
 	// published is closed (and replaced) whenever a new head is published
-	// by this process, waking Receipt waiters.
-	published chan struct{}
+	// by this process, waking Receipt waiters; publishedAt is when that
+	// last happened.
+	published   chan struct{}
+	publishedAt time.Time
 	// recent and older map the IDs of entries this process integrated
 	// lately to their leaves, so that receipts for them need no query;
 	// older is dropped when recent fills.
@@ -560,6 +562,7 @@ func (l *Log) setHead(h *head, published bool) {
 	}
 	l.headAt = time.Now()
 	if published {
+		l.publishedAt = l.headAt
 		close(l.published)
 		l.published = make(chan struct{})
 	}
@@ -598,6 +601,14 @@ func (l *Log) Checkpoint(ctx context.Context) (string, Checkpoint, error) {
 }
 
 // publishedChan returns the channel closed at the next local publish.
+// publishedWithin tells whether this process published a head within d:
+// its sequencer is at work.
+func (l *Log) publishedWithin(d time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return time.Since(l.publishedAt) < d
+}
+
 func (l *Log) publishedChan() <-chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()

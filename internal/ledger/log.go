@@ -600,7 +600,6 @@ func (l *Log) Checkpoint(ctx context.Context) (string, Checkpoint, error) {
 	return h.note, Checkpoint{Origin: l.Origin(), Size: h.size, Root: h.root}, nil
 }
 
-// publishedChan returns the channel closed at the next local publish.
 // publishedWithin tells whether this process published a head within d:
 // its sequencer is at work.
 func (l *Log) publishedWithin(d time.Duration) bool {
@@ -609,6 +608,7 @@ func (l *Log) publishedWithin(d time.Duration) bool {
 	return time.Since(l.publishedAt) < d
 }
 
+// publishedChan returns the channel closed at the next local publish.
 func (l *Log) publishedChan() <-chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()

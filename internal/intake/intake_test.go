@@ -39,13 +39,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	keys, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := intake.New(db, keys, nil, nil, log)
-	in.Start()
-	t.Cleanup(in.Close)
+	keys, in := startIntake(t, db)
 	e := &env{db: db, in: in, cw: casework.New(db, keys, in, log), orgs: map[string]string{}, actors: map[string]auth.Actor{}}
 	st := staff.New(db, 0)
 	for _, o := range []struct {
@@ -71,6 +65,20 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		}
 	}
 	return e
+}
+
+// startIntake starts an intake service on db, with no ledger, closed
+// when the test ends.
+func startIntake(t *testing.T, db *store.DB) (*seal.Keyring, *intake.Service) {
+	t.Helper()
+	keys, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := intake.New(db, keys, nil, nil, slog.New(slog.DiscardHandler))
+	in.Start()
+	t.Cleanup(in.Close)
+	return keys, in
 }
 
 // submit files s as the actor named ("" for the public) and returns the
@@ -537,13 +545,7 @@ func TestStaffIntake(t *testing.T) {
 func TestPublicOrganisationKept(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		keys, err := seal.New(bytes.Repeat([]byte{7}, seal.KeySize))
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := intake.New(db, keys, nil, nil, slog.New(slog.DiscardHandler))
-		in.Start()
-		t.Cleanup(in.Close)
+		_, in := startIntake(t, db)
 		st := staff.New(db, 0)
 		sub := func() *intake.Submission {
 			return &intake.Submission{Language: "en", Narrative: "They took my passport at the compound."}

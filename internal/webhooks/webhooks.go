@@ -481,17 +481,26 @@ func (s *Service) Report(ctx context.Context, reportID string) error {
 // there when it commits. It returns the reports that failed, each with its
 // error.
 func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]error {
-	failAll := func(ids []string, err error) map[string]error {
-		failed := make(map[string]error, len(ids))
-		for _, id := range ids {
-			failed[id] = err
-		}
-		return failed
-	}
 	rs, err := s.db.Read().GetReports(ctx, ids)
 	if err != nil {
 		return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
 	}
+	return s.AnnounceReports(ctx, ids, rs)
+}
+
+// failAll fails every one of ids with err.
+func failAll(ids []string, err error) map[string]error {
+	failed := make(map[string]error, len(ids))
+	for _, id := range ids {
+		failed[id] = err
+	}
+	return failed
+}
+
+// AnnounceReports is ReportBatch with the reports already read (by ID; a
+// report missing from rs is not announced), for a caller that read them
+// for another step too.
+func (s *Service) AnnounceReports(ctx context.Context, ids []string, rs map[string]*store.Report) map[string]error {
 	byOrg := map[string][]*store.Report{}
 	var orgs []string
 	for _, id := range ids {
@@ -517,7 +526,7 @@ func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]erro
 	if len(announce) == 0 {
 		return nil
 	}
-	err = s.db.Tx(ctx, func(q store.Q) error {
+	err := s.db.Tx(ctx, func(q store.Q) error {
 		for _, org := range announce {
 			es, err := q.WebhookEndpoints(ctx, org)
 			if err != nil {

@@ -245,10 +245,12 @@ func TestEventsDelivered(t *testing.T) {
 		}
 		check(got[0], webhooks.ReportReceived, map[string]string{"report_id": ack.ID, "org_id": w.org})
 
-		// The report follow-ups run again (a statement added): the report
-		// is not announced twice.
+		// The report follow-ups run again (a statement added), as one job
+		// and as a webhook job alone (queued by an older version): the
+		// report is not announced twice.
 		if err := db.Tx(ctx, func(q store.Q) error {
-			return q.PutJobs(ctx, []*store.Job{{ID: store.NewID(), Kind: webhooks.JobReport, ReportID: ack.ID}}, store.Now())
+			return q.PutJobs(ctx, []*store.Job{{ID: store.NewID(), Kind: server.JobFollowUp, ReportID: ack.ID},
+				{ID: store.NewID(), Kind: webhooks.JobReport, ReportID: ack.ID}}, store.Now())
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -223,7 +223,7 @@ func (r *Runner) Schedule(ctx context.Context) error {
 const JobPrune = "jobs.prune"
 
 // Keep is how long a finished job's row stays, for whoever looks into
-// what ran when; three rows a report would otherwise stay for ever.
+// what ran when; a row a report would otherwise stay for ever.
 const Keep = 7 * 24 * time.Hour
 
 // PruneEvery is how often JobPrune runs.

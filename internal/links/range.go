@@ -680,8 +680,24 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 			return nil, err
 		}
 	}
-	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), change); err != nil {
+	// The rows changed since prev: those marked again meanwhile are
+	// weighed together too.
+	var changed []*store.RangeRow
+	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), func(r *store.RangeRow) error {
+		if !done[r.ID] {
+			changed = append(changed, r)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
+	}
+	if err := s.weighRows(ctx, changed); err != nil {
+		return nil, err
+	}
+	for _, r := range changed {
+		if err := change(r); err != nil {
+			return nil, err
+		}
 	}
 	protected, err := s.protectedCandidates(ctx)
 	if err != nil {
@@ -769,7 +785,7 @@ func (s *Service) weighRows(ctx context.Context, rows []*store.RangeRow) error {
 	var ids []string
 	byID := map[string]*store.RangeRow{}
 	for _, r := range rows {
-		if !r.Protected && !r.Disputed && r.Public() && r.Trust == nil {
+		if _, twice := byID[r.ID]; !twice && !r.Protected && !r.Disputed && r.Public() && r.Trust == nil {
 			ids = append(ids, r.ID)
 			byID[r.ID] = r
 		}

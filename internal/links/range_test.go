@@ -115,7 +115,8 @@ func TestRangeMatchesCheck(t *testing.T) {
 			all[k] = i.ID
 		}
 		for _, limit := range []int{3, 500} {
-			many, err := db.Read().IdentifiersSignals(ctx, append(all, "no-such-identifier"), limit)
+			// An identifier named twice is read once.
+			many, err := db.Read().IdentifiersSignals(ctx, append(slices.Clone(all), "no-such-identifier", all[0]), limit)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ReportSignal is what the public check weighs of one report naming an
@@ -102,10 +103,12 @@ func (q Q) IdentifiersSignals(ctx context.Context, identifierIDs []string, limit
 		}
 		return out, nil
 	}
+	// An identifier named twice would have its reports read twice.
+	unique := slices.Compact(slices.Sorted(slices.Values(identifierIDs)))
 	rows, err := q.q.QueryContext(ctx, `SELECT i.id, `+signalCols+`
 		FROM unnest($1::text[]) AS i(id)
 		CROSS JOIN LATERAL (SELECT report_id FROM identifier_occurrences WHERE identifier_id = i.id ORDER BY report_id DESC LIMIT $2) o
-		JOIN reports r ON r.id = o.report_id ORDER BY i.id, r.id DESC`, identifierIDs, limit)
+		JOIN reports r ON r.id = o.report_id ORDER BY i.id, r.id DESC`, unique, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: identifiers' signals: %w", err)
 	}

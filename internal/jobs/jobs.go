@@ -29,6 +29,16 @@ type Handler func(ctx context.Context, reportID string) error
 // it does a Handler's.
 type BatchHandler func(ctx context.Context, ids []string) (failed map[string]error)
 
+// FailAll is a BatchHandler's answer when every subject failed with err
+// (the batch's reports could not be read, say).
+func FailAll(ids []string, err error) map[string]error {
+	failed := make(map[string]error, len(ids))
+	for _, id := range ids {
+		failed[id] = err
+	}
+	return failed
+}
+
 // MaxBackoff is the longest wait between two attempts of a job.
 const MaxBackoff = time.Hour
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/store"
 )
 
@@ -32,10 +33,7 @@ func (s *Service) ProcessBatch(ctx context.Context, reportIDs []string) (failed 
 	items := make([]item, len(reportIDs))
 	srcs, err := s.db.Read().GetLinkSources(ctx, reportIDs)
 	if err != nil {
-		for _, id := range reportIDs {
-			failed[id] = err
-		}
-		return failed
+		return jobs.FailAll(reportIDs, err)
 	}
 	var wg sync.WaitGroup
 	workers := min(len(reportIDs), max(1, runtime.GOMAXPROCS(0)))

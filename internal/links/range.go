@@ -664,6 +664,18 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	// Marked identifiers too, weighed now (a few, unless a rebuild or an
 	// upgrade marked them all: the rest wait for the trust worker, which
 	// calls Changed when it has weighed them).
+	// Rows read are weighed together (weighRows), then each answered.
+	changeAll := func(rows []*store.RangeRow) error {
+		if err := s.weighRows(ctx, rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := change(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var marked []*store.RangeRow
 	if err := s.db.Public().PendingRangeRows(ctx, pendingInBuild, func(r *store.RangeRow) error {
 		marked = append(marked, r)
@@ -672,16 +684,11 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 		return nil, err
 	}
 	pending := len(marked)
-	if err := s.weighRows(ctx, marked); err != nil {
+	if err := changeAll(marked); err != nil {
 		return nil, err
 	}
-	for _, r := range marked {
-		if err := change(r); err != nil {
-			return nil, err
-		}
-	}
-	// The rows changed since prev: those marked again meanwhile are
-	// weighed together too.
+	// The rows changed since prev (those marked again meanwhile weighed
+	// too).
 	var changed []*store.RangeRow
 	if err := s.db.Public().RangeRows(ctx, prev.since-s.overlap().Microseconds(), func(r *store.RangeRow) error {
 		if !done[r.ID] {
@@ -691,13 +698,8 @@ func (s *Service) publishChanges(ctx context.Context, prev *Published) (*Publish
 	}); err != nil {
 		return nil, err
 	}
-	if err := s.weighRows(ctx, changed); err != nil {
+	if err := changeAll(changed); err != nil {
 		return nil, err
-	}
-	for _, r := range changed {
-		if err := change(r); err != nil {
-			return nil, err
-		}
 	}
 	protected, err := s.protectedCandidates(ctx)
 	if err != nil {
@@ -795,17 +797,12 @@ func (s *Service) weighRows(ctx context.Context, rows []*store.RangeRow) error {
 	}
 	now := store.Now()
 	return s.db.PublicBatch(ctx, func(q store.Q) error {
-		for len(ids) > 0 {
-			chunk := ids[:min(len(ids), signalsChunk)]
-			ids = ids[len(chunk):]
-			got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
-			if err != nil {
-				return err
-			}
-			for _, id := range chunk {
-				r := byID[id]
-				r.Trust = toTrust(id, assess(got[id]), true, false, false, now)
-			}
+		signals, err := signalsOf(ctx, q, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			byID[id].Trust = toTrust(id, assess(signals[id]), true, false, false, now)
 		}
 		return nil
 	})

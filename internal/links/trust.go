@@ -502,6 +502,22 @@ func (s *Service) WeighPending(ctx context.Context) (int, error) {
 	return len(marks), nil
 }
 
+// signalsOf reads the newest signalLimit reports of each identifier,
+// signalsChunk identifiers to a statement.
+func signalsOf(ctx context.Context, q store.Q, ids []string) (map[string][]*store.ReportSignal, error) {
+	signals := make(map[string][]*store.ReportSignal, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), signalsChunk)]
+		ids = ids[len(chunk):]
+		got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(signals, got)
+	}
+	return signals, nil
+}
+
 // weighMarked weighs the marked identifiers through q: the assessments
 // to keep, one for each mark, in order.
 func (s *Service) weighMarked(ctx context.Context, q store.Q, marks []store.TrustMark) ([]*store.Trust, error) {
@@ -530,15 +546,9 @@ func (s *Service) weighMarked(ctx context.Context, q store.Q, marks []store.Trus
 			weighed = append(weighed, id)
 		}
 	}
-	signals := make(map[string][]*store.ReportSignal, len(weighed))
-	for len(weighed) > 0 {
-		chunk := weighed[:min(len(weighed), signalsChunk)]
-		weighed = weighed[len(chunk):]
-		got, err := q.IdentifiersSignals(ctx, chunk, signalLimit)
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(signals, got)
+	signals, err := signalsOf(ctx, q, weighed)
+	if err != nil {
+		return nil, err
 	}
 	now := store.Now()
 	keep := make([]*store.Trust, len(ids))

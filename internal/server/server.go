@@ -121,26 +121,23 @@ const MailAttempts = 60
 // linking, screening and announcing apart.
 func (s *Server) followUp(ctx context.Context, ids []string) map[string]error {
 	failed := map[string]error{}
-	// Screening and webhooks read the same reports: once, after linking.
-	var rs map[string]*store.Report
-	read := func(ctx context.Context, ids []string) (map[string]*store.Report, error) {
-		if rs != nil {
-			return rs, nil
-		}
-		var err error
-		rs, err = s.DB.Read().GetReports(ctx, ids)
-		return rs, err
-	}
+	// Screening and webhooks read the same reports: once (linking changes
+	// none of what they read).
+	rs, readErr := s.DB.Read().GetReports(ctx, ids)
 	for _, step := range []struct {
 		kind string
 		run  jobs.BatchHandler
 	}{
 		{JobLinks, s.Links.ProcessBatch},
-		{JobScreen, func(ctx context.Context, ids []string) map[string]error { return s.screenRead(ctx, ids, read) }},
+		{JobScreen, func(ctx context.Context, ids []string) map[string]error {
+			if readErr != nil {
+				return jobs.FailAll(ids, readErr)
+			}
+			return s.screenRead(ctx, ids, rs)
+		}},
 		{webhooks.JobReport, func(ctx context.Context, ids []string) map[string]error {
-			rs, err := read(ctx, ids)
-			if err != nil {
-				return failEach(ids, fmt.Errorf("server: announce reports: %w", err))
+			if readErr != nil {
+				return jobs.FailAll(ids, fmt.Errorf("server: announce reports: %w", readErr))
 			}
 			return s.Webhooks.AnnounceReports(ctx, ids, rs)
 		}},
@@ -161,29 +158,20 @@ func (s *Server) followUp(ctx context.Context, ids []string) map[string]error {
 	return failed
 }
 
-// failEach fails every one of ids with err.
-func failEach(ids []string, err error) map[string]error {
-	failed := make(map[string]error, len(ids))
-	for _, id := range ids {
-		failed[id] = err
-	}
-	return failed
-}
-
 // screenReports screens the subjects of a batch of reports against every
 // loaded watch list (the screening job's batch handler): the reports are
 // read in one query and screened together (screen.Service.ScreenReports).
 // A report that is not there fails alone.
 func (s *Server) screenReports(ctx context.Context, ids []string) map[string]error {
-	return s.screenRead(ctx, ids, s.DB.Read().GetReports)
+	rs, err := s.DB.Read().GetReports(ctx, ids)
+	if err != nil {
+		return jobs.FailAll(ids, err)
+	}
+	return s.screenRead(ctx, ids, rs)
 }
 
-// screenRead is screenReports with the reports read by read.
-func (s *Server) screenRead(ctx context.Context, ids []string, read func(context.Context, []string) (map[string]*store.Report, error)) map[string]error {
-	rs, err := read(ctx, ids)
-	if err != nil {
-		return failEach(ids, err)
-	}
+// screenRead is screenReports with the reports already read, by ID.
+func (s *Server) screenRead(ctx context.Context, ids []string, rs map[string]*store.Report) map[string]error {
 	var batch []screen.ReportSubjects
 	missing := map[string]error{}
 	for _, id := range ids {

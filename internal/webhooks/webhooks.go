@@ -40,6 +40,7 @@ import (
 	"github.com/vigil-project/vigil/internal/audit"
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/invalid"
+	"github.com/vigil-project/vigil/internal/jobs"
 	"github.com/vigil-project/vigil/internal/seal"
 	"github.com/vigil-project/vigil/internal/store"
 )
@@ -483,18 +484,9 @@ func (s *Service) Report(ctx context.Context, reportID string) error {
 func (s *Service) ReportBatch(ctx context.Context, ids []string) map[string]error {
 	rs, err := s.db.Read().GetReports(ctx, ids)
 	if err != nil {
-		return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
+		return jobs.FailAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
 	}
 	return s.AnnounceReports(ctx, ids, rs)
-}
-
-// failAll fails every one of ids with err.
-func failAll(ids []string, err error) map[string]error {
-	failed := make(map[string]error, len(ids))
-	for _, id := range ids {
-		failed[id] = err
-	}
-	return failed
 }
 
 // AnnounceReports is ReportBatch with the reports already read (by ID; a
@@ -517,7 +509,7 @@ func (s *Service) AnnounceReports(ctx context.Context, ids []string, rs map[stri
 	for _, org := range orgs {
 		es, err := s.db.Read().WebhookEndpoints(ctx, org)
 		if err != nil {
-			return failAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
+			return jobs.FailAll(ids, fmt.Errorf("webhooks: announce reports: %w", err))
 		}
 		if slices.ContainsFunc(es, func(e *store.WebhookEndpoint) bool { return wants(e, ReportReceived) }) {
 			announce = append(announce, org)
@@ -547,7 +539,7 @@ func (s *Service) AnnounceReports(ctx context.Context, ids []string, rs map[stri
 				failed = append(failed, r.ID)
 			}
 		}
-		return failAll(failed, err)
+		return jobs.FailAll(failed, err)
 	}
 	return nil
 }

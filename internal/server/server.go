@@ -447,6 +447,11 @@ const (
 // table, 500 at a time (search.MergeBatch) until none is left.
 const SearchMergeEvery = time.Second
 
+// UpkeepEvery is how often a server on PostgreSQL looks for tables of its
+// hot paths whose planner statistics are stale, or queues whose dead rows
+// pile up, and refreshes or vacuums them (store.DB.Upkeep).
+const UpkeepEvery = 10 * time.Second
+
 // TrustEvery is how often the trust worker looks for identifiers to weigh
 // again (links.RunTrust) once it has caught up: until it has, a check of
 // one of them weighs its reports itself.
@@ -473,7 +478,11 @@ func (s *Server) Start(ctx context.Context) {
 		return
 	}
 	ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
-	s.bg.Add(4 + JobWorkers + DeliveryWorkers)
+	s.bg.Add(5 + JobWorkers + DeliveryWorkers)
+	go func() {
+		defer s.bg.Done()
+		s.DB.RunUpkeep(ctx, UpkeepEvery, s.Log)
+	}()
 	go func() {
 		defer s.bg.Done()
 		s.Links.RunRange(ctx, RangeDebounce, RangeRefresh)

@@ -210,3 +210,53 @@ func (db *DB) RelPages(ctx context.Context, table string, fill int) (int64, erro
 func (q Q) UnlinkedReports(ctx context.Context) ([]string, error) {
 	return q.strings(ctx, `SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM report_links l WHERE l.report_id = r.id) ORDER BY r.id`)
 }
+
+// Churn inserts n jobs, inserts n search_pending rows and deletes them
+// again, then makes PostgreSQL publish the counts at once (they are
+// otherwise flushed up to a second later), for tests of Upkeep.
+func (db *DB) Churn(ctx context.Context, n int) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, stmt := range []string{
+		`INSERT INTO jobs (id, kind, report_id, run_after) SELECT 'churn-' || md5(random()::text || g), 'test', 'x', 0 FROM generate_series(1, $1) g`,
+		`INSERT INTO search_pending (id, report_id, terms) SELECT 'churn-' || md5(random()::text || g), 'r', '\x00' FROM generate_series(1, $1) g`,
+	} {
+		if _, err := conn.ExecContext(ctx, stmt, n); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	for _, stmt := range []string{`DELETE FROM search_pending WHERE id LIKE 'churn-%'`, `SELECT pg_stat_force_next_flush()`} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+// HoldUpkeepLock takes the upkeep's advisory lock on a connection of its
+// own, as another server's upkeep would, until release is called.
+func (db *DB) HoldUpkeepLock(ctx context.Context) (release func(), err error) {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, upkeepLockKey); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, upkeepLockKey)
+		conn.Close()
+	}, nil
+}
+
+// PutTermOnly writes a row of search_terms with no search_docs row listing
+// it, as a report looks to one merge while another server's merge of its
+// other pending row is committing.
+func (db *DB) PutTermOnly(ctx context.Context, term []byte, reportID string) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO search_terms (term, report_id) VALUES ($1, $2)`, term, reportID)
+	return err
+}

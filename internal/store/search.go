@@ -105,14 +105,41 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 		}
 		return strings.Compare(a.ReportID, b.ReportID)
 	})
-	rows := make([][]any, 0, len(terms))
+	// A report with no search_docs row has no rows in search_terms yet
+	// (they are written together), so its rows go in with a plain insert.
+	// On PostgreSQL, ON CONFLICT DO NOTHING probes the key once more and
+	// writes a confirmation record for every row: 25,000 rows took 150 ms
+	// with it against 60-70 ms without, at 1.3M rows. Rows of reports
+	// already indexed (a statement added later) keep it.
+	reports := make([]string, 0, len(docs))
+	for _, d := range docs {
+		reports = append(reports, d[0].(string))
+	}
+	slices.Sort(reports)
+	cond, args := q.inList("report_id", slices.Compact(reports), 1)
+	listed, err := q.strings(ctx, `SELECT DISTINCT report_id FROM search_docs WHERE `+cond, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: merge search index: %w", err)
+	}
+	indexed := make(map[string]bool, len(listed))
+	for _, r := range listed {
+		indexed[r] = true
+	}
+	var fresh, again [][]any
 	for i, t := range terms {
 		if i > 0 && bytes.Equal(t.Term, terms[i-1].Term) && t.ReportID == terms[i-1].ReportID {
 			continue
 		}
-		rows = append(rows, []any{t.Term, t.ReportID})
+		if indexed[t.ReportID] {
+			again = append(again, []any{t.Term, t.ReportID})
+		} else {
+			fresh = append(fresh, []any{t.Term, t.ReportID})
+		}
 	}
-	if err := q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING"); err != nil {
+	if err := q.insertFresh(ctx, fresh); err != nil {
+		return 0, fmt.Errorf("store: merge search index: %w", err)
+	}
+	if err := q.insertMany(ctx, "search_terms", "term, report_id", again, "ON CONFLICT DO NOTHING"); err != nil {
 		return 0, fmt.Errorf("store: merge search index: %w", err)
 	}
 	// The merged hashes are listed for erasure.
@@ -128,6 +155,32 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 		}
 	}
 	return merged, nil
+}
+
+// insertFresh inserts rows of reports not yet in search_terms without
+// ON CONFLICT. Two servers merging two pending rows of one new report at
+// once (its first statement and one added later) may still meet each
+// other's rows: the insert is then undone to a savepoint and made again
+// with ON CONFLICT DO NOTHING.
+func (q Q) insertFresh(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if _, err := q.q.ExecContext(ctx, `SAVEPOINT fresh_terms`); err != nil {
+		return err
+	}
+	err := q.insertMany(ctx, "search_terms", "term, report_id", rows)
+	if errors.Is(err, ErrConflict) {
+		if _, err := q.q.ExecContext(ctx, `ROLLBACK TO SAVEPOINT fresh_terms`); err != nil {
+			return err
+		}
+		err = q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING")
+	}
+	if err != nil {
+		return err
+	}
+	_, err = q.q.ExecContext(ctx, `RELEASE SAVEPOINT fresh_terms`)
+	return err
 }
 
 // hashes yields the hashes of a search_docs or search_pending row's list.

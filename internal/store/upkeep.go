@@ -12,11 +12,6 @@ import (
 // once (see linksLockKey for the others).
 const upkeepLockKey = 7215004
 
-// upkeepTables are the tables whose planner statistics Upkeep keeps: those
-// the hot paths read through prepared statements (staleTables), and the
-// queues they work from.
-var upkeepTables = append(append([]string(nil), staleTables...), "search_pending", "trust_pending")
-
 // upkeepQueues are the tables Upkeep also vacuums: queues whose rows are
 // deleted or updated as soon as they are done, so that their dead rows
 // outnumber their live ones within minutes under load (a count of
@@ -28,12 +23,14 @@ var upkeepQueues = []string{"search_pending", "trust_pending", "jobs"}
 // database once a minute by default).
 const UpkeepSpacing = 30 * time.Second
 
-// Upkeep refreshes, on PostgreSQL, the planner statistics of the tables
-// Vigil's hot paths read, and vacuums its queues, by autovacuum's default
-// rules: a table is analyzed once more than 50 rows and a tenth of its
-// live rows changed since it was last analyzed (never analyzed counts as
-// all changed), a queue vacuumed once its dead rows pass 50 and a fifth of
-// its live ones; neither more often than UpkeepSpacing. It returns what it
+// Upkeep refreshes, on PostgreSQL, the planner statistics of Vigil's
+// tables (every table of the current schema) and vacuums its queues, by
+// autovacuum's default rules: a table is analyzed once more than 50 rows
+// and a tenth of its live rows changed since it was last analyzed (never
+// analyzed counts as all changed), a queue vacuumed once its dead rows
+// pass 50 and a fifth of its live ones; neither more often than
+// UpkeepSpacing. Other tables are left to autovacuum's vacuum, which
+// throttles itself where a VACUUM run here would not. It returns what it
 // ran. Nothing on SQLite.
 //
 // Vigil does not leave this to autovacuum alone. A prepared statement's
@@ -42,7 +39,7 @@ const UpkeepSpacing = 30 * time.Second
 // database was small are kept however large it grows: with autovacuum off
 // (as on the project's CI machine), 30 s of intake on a new database left
 // the follow-up jobs reading a claim's identifiers and texts by whole-table
-// scans (26-75 ms a read where an index gives 1-10 ms) and 7,800-11,200
+// scans (26-75 ms a read where an index gives about 3) and 8,600-11,200
 // jobs behind (docs/benchmarks.md, "Follow-up jobs keep up", eighth round).
 // Autovacuum, when it runs, looks only once a minute, and the same happens
 // meanwhile to a database that grows fast (a first day, an import, a
@@ -65,13 +62,13 @@ func (db *DB) Upkeep(ctx context.Context) ([]string, error) {
 		return nil, nil
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, upkeepLockKey)
-	rows, err := conn.QueryContext(ctx, `SELECT relname,
+	rows, err := conn.QueryContext(ctx, `SELECT quote_ident(relname),
 		n_mod_since_analyze > 50 + n_live_tup / 10
-			AND COALESCE(GREATEST(last_analyze, last_autoanalyze), 'epoch') < now() - make_interval(secs => $3),
-		relname = ANY($2::text[]) AND n_dead_tup > 50 + n_live_tup / 5
-			AND COALESCE(GREATEST(last_vacuum, last_autovacuum), 'epoch') < now() - make_interval(secs => $3)
-		FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ANY($1::text[])
-		ORDER BY relname`, upkeepTables, upkeepQueues, UpkeepSpacing.Seconds())
+			AND COALESCE(GREATEST(last_analyze, last_autoanalyze), 'epoch') < now() - make_interval(secs => $2),
+		relname = ANY($1::text[]) AND n_dead_tup > 50 + n_live_tup / 5
+			AND COALESCE(GREATEST(last_vacuum, last_autovacuum), 'epoch') < now() - make_interval(secs => $2)
+		FROM pg_stat_user_tables WHERE schemaname = current_schema()
+		ORDER BY relname`, upkeepQueues, UpkeepSpacing.Seconds())
 	if err != nil {
 		return nil, fmt.Errorf("store: upkeep: %w", err)
 	}

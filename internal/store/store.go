@@ -67,6 +67,9 @@ type DB struct {
 	replica *sql.DB
 	// ckpt checkpoints SQLite's write-ahead log in the background, or nil.
 	ckpt *checkpointer
+	// gate orders SQLite's writer between transactions a person waits for
+	// and derived ones, or nil (PostgreSQL): see writeGate.
+	gate *writeGate
 	// kept coalesces the public check's reads on PostgreSQL, or nil: see
 	// KeptCheck.
 	kept *keptBatcher
@@ -234,7 +237,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		r.Close()
 		return nil, err
 	}
-	return &DB{Engine: SQLite, w: w, r: r, path: path, stmts: &stmtCache{pool: r}, ckpt: ckpt}, nil
+	return &DB{Engine: SQLite, w: w, r: r, path: path, stmts: &stmtCache{pool: r}, ckpt: ckpt, gate: &writeGate{}}, nil
 }
 
 // sessionDefaults are the PostgreSQL settings each of Vigil's connections
@@ -449,6 +452,12 @@ func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // Tx runs fn in one write transaction, committing if fn returns nil and
 // rolling back otherwise.
 func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
+	if db.gate != nil {
+		if err := db.gate.acquire(ctx, true); err != nil {
+			return fmt.Errorf("store: begin: %w", err)
+		}
+		defer db.gate.release()
+	}
 	return inTx(ctx, db.w, db, fn)
 }
 
@@ -473,6 +482,12 @@ func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
 func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine == Postgres {
 		return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off`, pgDerived, fn)
+	}
+	if db.gate != nil {
+		if err := db.gate.acquire(ctx, false); err != nil {
+			return fmt.Errorf("store: derived transaction: %w", err)
+		}
+		defer db.gate.release()
 	}
 	conn, err := db.w.Conn(ctx)
 	if err != nil {

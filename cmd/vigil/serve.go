@@ -73,13 +73,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	srv.WarnSetup(ctx)
+	// The setup link is for a server with no account; the demo's accounts,
+	// loaded after the server was made, close it.
+	setup := srv.SetupToken != ""
+	if setup && *withDemo {
+		if setup, err = srv.Staff.NeedsSetup(ctx); err != nil {
+			return err
+		}
+	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
 	}
 	return srv.ListenAndServe(ctx, func(addr string) {
 		fmt.Fprintf(e.stderr, "vigil: listening on %s://%s\n", scheme, addr)
-		if srv.SetupToken != "" {
+		if setup {
 			fmt.Fprintf(e.stderr, "vigil: no account exists yet. To create the first organisation and its admin, open (once):\n\n    %s://%s/setup?token=%s\n\n  or run: vigil setup --data DIR --org NAME --admin-email EMAIL --admin-name NAME\n", scheme, addr, srv.SetupToken)
 		}
 	})

@@ -795,16 +795,12 @@ func (s *scanner) roles() {
 func (s *scanner) roleNear(start, end int, hits []span) Role {
 	t := s.t
 	// Keywords end in order and at rune starts, so the runes between each
-	// and start are counted a piece at a time, and the last newline in
-	// reach is found once. A rune is at least a byte: no keyword within
-	// roleBefore bytes can be too far, so counting waits until one is
-	// further than that.
-	lo := max(0, start-4*roleBefore)
-	nl := strings.LastIndexByte(t[lo:start], '\n')
-	if nl >= 0 {
-		nl += lo
-	}
+	// and start are counted a piece at a time, and so the bytes are
+	// looked over for a newline. A rune is at least a byte: no keyword
+	// within roleBefore bytes can be too far, so counting waits until one
+	// is further than that.
 	runes, counted := 0, start // runes in t[counted:start]
+	searched := start          // t[searched:start] has no newline
 	for i := s.kwIndexBefore(start); i >= 0; i-- {
 		k := s.kws[i]
 		if start-k.end > 4*roleBefore {
@@ -814,9 +810,13 @@ func (s *scanner) roleNear(start, end int, hits []span) Role {
 			runes += utf8.RuneCountInString(t[k.end:counted])
 			counted = k.end
 		}
-		if runes > roleBefore || nl >= k.end { // too far, or a newline between
-			break
+		if runes > roleBefore {
+			break // too far
 		}
+		if strings.IndexByte(t[k.end:searched], '\n') >= 0 {
+			break // a newline between
+		}
+		searched = k.end
 		if r := roleOf(k.class); r != RoleNone && !inHit(hits, k.start) {
 			return r
 		}

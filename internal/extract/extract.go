@@ -45,6 +45,7 @@ package extract
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -528,4 +529,24 @@ func at(t string, i int) byte {
 		return t[i]
 	}
 	return 0
+}
+
+// pastNonASCII returns the index of the first ASCII byte of s at or after
+// i, or len(s). It reads eight bytes at a time: the scans that pass over
+// every byte that is not ASCII call it at the first of a run of them (Thai,
+// Khmer and Chinese text, runs of 16 bytes on average in the development
+// corpus).
+func pastNonASCII(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		v := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		if m := ^v & 0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(s) && s[i] >= utf8.RuneSelf {
+		i++
+	}
+	return i
 }

@@ -1082,6 +1082,10 @@ func deobfuscate(s string) (string, *spanMap) {
 	w := rewriter{src: s}
 	for i := 0; i < len(s); i++ {
 		for i < len(s) && !deobfuscateStarts[s[i]] { // no case below is there
+			if s[i] >= utf8.RuneSelf {
+				i = pastNonASCII(s, i) // nor at any byte that is not ASCII
+				continue
+			}
 			i++
 		}
 		if i == len(s) {

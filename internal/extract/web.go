@@ -39,7 +39,11 @@ func (s *scanner) tokens() {
 	t := s.t
 	for i := 0; i < len(t); {
 		if c := t[i]; c <= ' ' || c >= 0x7F {
-			i++
+			if c >= 0x80 {
+				i = pastNonASCII(t, i)
+			} else {
+				i++
+			}
 			continue
 		}
 		var cls uint8

@@ -992,6 +992,15 @@ var (
 	dotWords = newWordSet("dot", "点", "點", "ดอท", "จุด", "ដត", "ចុច", "ចំណុច", "chấm", "cham", "titik")
 )
 
+// addressWordRunes has the first characters of the at-words and dot-words
+// that start with a three-byte character (their firstRunes), as a bitmap.
+var addressWordRunes = func() (t [0x10000 / 64]uint64) {
+	for k := range t {
+		t[k] = atWords.firstRunes[k] | dotWords.firstRunes[k]
+	}
+	return t
+}()
+
 // nextNonSpace returns the index of the first byte at or after i that is
 // not a space, or len(s).
 func nextNonSpace(s string, i int) int {
@@ -1243,6 +1252,13 @@ func nextAddressWord(s string, i int) int {
 		}
 		if i == len(s) {
 			break
+		}
+		if c := s[i]; c >= 0xE0 && c < 0xF0 && i+2 < len(s) {
+			// A character of three bytes (Thai, Khmer, Chinese) that no
+			// word starts with: wordIn's first test fails for both sets.
+			if r := rune3(s, i); addressWordRunes[r>>6]&(1<<(r&63)) == 0 {
+				continue
+			}
 		}
 		j := i
 		if s[i] == ' ' {

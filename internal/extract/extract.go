@@ -144,7 +144,7 @@ func Text(text string, opts Options) []Hit {
 	}
 	var s scanner
 	sc := scratchPool.Get().(*scratch)
-	s.kws, s.claims = sc.kws[:0], sc.claims[:0]
+	s.kws, s.claims, s.spans, s.keys = sc.kws[:0], sc.claims[:0], sc.spans[:0], sc.keys[:0]
 	s.init(text, opts.Region)
 	s.keywords()
 	s.tokens()
@@ -152,8 +152,8 @@ func Text(text string, opts Options) []Hit {
 	s.phones()
 	s.roles()
 	hits := s.mapped()
-	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch {
-		sc.kws, sc.claims = s.kws[:0], s.claims[:0]
+	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch && cap(s.spans) <= maxScratch && cap(s.keys) <= maxScratch {
+		sc.kws, sc.claims, sc.spans, sc.keys = s.kws[:0], s.claims[:0], s.spans[:0], s.keys[:0]
 		scratchPool.Put(sc)
 	}
 	if !opts.NoPlaces {
@@ -269,10 +269,12 @@ type scanner struct {
 	region    string
 	kws       []keyword // keyword occurrences in t, by start
 	hits      []Hit
-	claims    []span // parts of t already taken by a hit, by start
-	maxClaim  int    // length of the longest claim
-	claimHint int    // the last answer of claimsBefore
-	kwHint    int    // the last answer of kwIndexBefore, plus one
+	claims    []span   // parts of t already taken by a hit, by start
+	maxClaim  int      // length of the longest claim
+	claimHint int      // the last answer of claimsBefore
+	kwHint    int      // the last answer of kwIndexBefore, plus one
+	spans     []span   // roles' scratch: the hits' spans
+	keys      []uint64 // roles' scratch: the hits' spans as numbers
 }
 
 // span is a part of the view taken by a hit of some kind.
@@ -294,12 +296,14 @@ func (s *scanner) init(text, region string) {
 	}
 }
 
-// A scratch holds the keyword and claim slices of a call to Text for the
-// next one: they do not leave the call (the hits, which do, are made
-// anew). Slices grown past maxScratch, for a huge text, are let go.
+// A scratch holds the keyword, claim and role slices of a call to Text
+// for the next one: they do not leave the call (the hits, which do, are
+// made anew). Slices grown past maxScratch, for a huge text, are let go.
 type scratch struct {
 	kws    []keyword
 	claims []span
+	spans  []span
+	keys   []uint64
 }
 
 const maxScratch = 1 << 14

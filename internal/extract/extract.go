@@ -554,3 +554,13 @@ func pastNonASCII(s string, i int) int {
 	}
 	return i
 }
+
+// pastChar3 returns the end of the character of three bytes whose lead
+// byte is s[i], when two continuation bytes follow it, else i+1: where a
+// scan whose stops include no continuation byte goes on after it.
+func pastChar3(s string, i int) int {
+	if i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		return i + 3
+	}
+	return i + 1
+}

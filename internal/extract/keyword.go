@@ -349,7 +349,11 @@ func (s *scanner) keywords() {
 			continue
 		}
 		if !keywords.mayStart(t, i) {
-			i = pastWord(t, i)
+			if c >= 0xE0 {
+				i = pastChar3(t, i) // its continuation bytes start nothing
+			} else {
+				i = pastWord(t, i)
+			}
 			continue
 		}
 		end, entry := keywords.longest(t, i)

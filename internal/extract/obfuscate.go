@@ -1257,6 +1257,7 @@ func nextAddressWord(s string, i int) int {
 			// A character of three bytes (Thai, Khmer, Chinese) that no
 			// word starts with: wordIn's first test fails for both sets.
 			if r := rune3(s, i); addressWordRunes[r>>6]&(1<<(r&63)) == 0 {
+				i = pastChar3(s, i) - 1 // (its continuation bytes are no stops)
 				continue
 			}
 		}

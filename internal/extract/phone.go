@@ -624,11 +624,13 @@ func (s *scanner) phones() {
 		}
 		if t[i] >= 0xE0 {
 			if i+1 < len(t) && !nativeDigitSecond[t[i+1]] {
-				i++ // Thai or Khmer text, not a digit: what digitAt would say
+				// Thai or Khmer text, not a digit: what digitAt would
+				// say. (Its continuation bytes start nothing.)
+				i = pastChar3(t, i)
 				continue
 			}
 			if _, n := digitAt(t, i); n == 0 {
-				i++
+				i = pastChar3(t, i)
 				continue
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
@@ -239,4 +240,50 @@ func TestReadBatch(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSaveTrustPassesLockedMark (PostgreSQL: SQLite has one writer, so no
+// two transactions hold marks at once): the trust worker's save does not
+// wait for a mark another transaction is renewing — linking, which holds
+// the link lock meanwhile — and leaves it pending; the marks no one holds
+// are cleared.
+func TestSaveTrustPassesLockedMark(t *testing.T) {
+	ctx := context.Background()
+	db, _ := storetest.OpenDSN(t, store.Postgres)
+	a, b := "0000000000000000000000000000000a", "0000000000000000000000000000000b"
+	if err := db.Tx(ctx, func(q store.Q) error { return q.MarkTrust(ctx, []string{a, b}) }); err != nil {
+		t.Fatal(err)
+	}
+	marks, err := db.Read().PendingTrust(ctx, 10)
+	if err != nil || len(marks) != 2 {
+		t.Fatalf("marks: %+v, %v; want a and b", marks, err)
+	}
+	held, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- db.DerivedTx(ctx, func(q store.Q) error {
+			if err := q.MarkTrust(ctx, []string{a}); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	err = db.DerivedTx(sctx, func(q store.Q) error {
+		return q.SaveTrust(sctx, []*store.Trust{{IdentifierID: a, Categories: []string{}}, {IdentifierID: b, Categories: []string{}}}, marks)
+	})
+	cancel()
+	close(release)
+	if err != nil {
+		t.Fatalf("the save while another transaction renews a's mark: %v; want done without waiting for it", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	left, err := db.Read().PendingTrust(ctx, 10)
+	if err != nil || len(left) != 1 || left[0].IdentifierID != a {
+		t.Fatalf("marks left: %+v, %v; want a's renewed mark only", left, err)
+	}
 }

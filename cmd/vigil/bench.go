@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/config"
 	"github.com/vigil-project/vigil/internal/loadgen"
 )
 
@@ -47,6 +48,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			stop = watchBacklog(ctx, e, opt.URL, *metricsToken, *backlogEvery, opt.Warmup+opt.Duration+*after)
 		}
 		res, err := drive(ctx, opt)
+		// Past the server's cap on one address's connections the clients
+		// over it are refused: say so, the errors alone do not.
+		if capped := config.Defaults().HTTPMaxConnsPerClient; (err != nil || res.FirstError != "") && opt.Clients > capped {
+			fmt.Fprintf(e.stderr, "vigil: note: a server refuses more than --http-max-conns-per-client connections from one address (%d unless set); for %d clients from this machine start it with VIGIL_HTTP_MAX_CONNS_PER_CLIENT=%d or more\n", capped, opt.Clients, opt.Clients)
+		}
 		if err != nil {
 			stop()
 			return err

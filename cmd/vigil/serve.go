@@ -73,10 +73,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	srv.WarnSetup(ctx)
-	// The setup link is for a server with no account; the demo's accounts,
-	// loaded after the server was made, close it.
+	// The setup link is for a server with no account, asked again now: the
+	// token was drawn when the server was made, and accounts loaded since
+	// (the demo's) close it.
 	setup := srv.SetupToken != ""
-	if setup && *withDemo {
+	if setup {
 		if setup, err = srv.Staff.NeedsSetup(ctx); err != nil {
 			return err
 		}

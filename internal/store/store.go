@@ -452,13 +452,25 @@ func (q Q) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // Tx runs fn in one write transaction, committing if fn returns nil and
 // rolling back otherwise.
 func (db *DB) Tx(ctx context.Context, fn func(q Q) error) error {
-	if db.gate != nil {
-		if err := db.gate.acquire(ctx, true); err != nil {
-			return fmt.Errorf("store: begin: %w", err)
-		}
-		defer db.gate.release()
+	release, err := db.writerTurn(ctx, true)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
 	}
+	defer release()
 	return inTx(ctx, db.w, db, fn)
+}
+
+// writerTurn waits for SQLite's writer through the gate (first says the
+// transaction is one a person waits for) and returns what ends the turn;
+// on PostgreSQL, with no gate, it returns at once.
+func (db *DB) writerTurn(ctx context.Context, first bool) (release func(), err error) {
+	if db.gate == nil {
+		return func() {}, nil
+	}
+	if err := db.gate.acquire(ctx, first); err != nil {
+		return nil, err
+	}
+	return db.gate.release, nil
 }
 
 // DerivedTx is Tx for a transaction that writes only derived data: what
@@ -483,12 +495,11 @@ func (db *DB) DerivedTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine == Postgres {
 		return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off`, pgDerived, fn)
 	}
-	if db.gate != nil {
-		if err := db.gate.acquire(ctx, false); err != nil {
-			return fmt.Errorf("store: derived transaction: %w", err)
-		}
-		defer db.gate.release()
+	release, err := db.writerTurn(ctx, false)
+	if err != nil {
+		return fmt.Errorf("store: derived transaction: %w", err)
 	}
+	defer release()
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: derived transaction: %w", err)

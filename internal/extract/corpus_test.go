@@ -297,6 +297,7 @@ const (
 	obfuscatedBlind23Corpus = "testdata/obfuscated_holdout23.jsonl"
 	obfuscatedBlind24Corpus = "testdata/obfuscated_holdout24.jsonl"
 	obfuscatedBlind25Corpus = "testdata/obfuscated_holdout25.jsonl"
+	obfuscatedBlind26Corpus = "testdata/obfuscated_holdout26.jsonl"
 )
 
 // TestObfuscatedCorpus measures precision and recall over all kinds on the
@@ -311,10 +312,12 @@ const (
 // corpus 18 measured 0.978 and 0.924 at first sight; 0.99 and 0.98 —
 // corpus 19 measured 0.981 and 0.938 at first sight; 0.99 and 0.97 —
 // corpus 20 measured 0.993 and 0.930 at first sight), and blind corpus 21
-// to its first measurement (0.992 and 0.936), as regression floors.
+// to its first measurement (0.992 and 0.936), as regression floors; blind
+// corpora 22 to 25 are held to 0.99 and 0.99 after their fixes, and blind
+// corpus 26 to its first measurement (0.992 and 0.955).
 // unannotatedPlaces are the corpora whose writers were asked to leave place
 // names out of the annotation: places are not scored on them.
-var unannotatedPlaces = map[string]bool{obfuscatedBlind22Corpus: true, obfuscatedBlind23Corpus: true, obfuscatedBlind24Corpus: true, obfuscatedBlind25Corpus: true}
+var unannotatedPlaces = map[string]bool{obfuscatedBlind22Corpus: true, obfuscatedBlind23Corpus: true, obfuscatedBlind24Corpus: true, obfuscatedBlind25Corpus: true, obfuscatedBlind26Corpus: true}
 
 func TestObfuscatedCorpus(t *testing.T) {
 	var report strings.Builder
@@ -348,6 +351,7 @@ func TestObfuscatedCorpus(t *testing.T) {
 		{"obfuscated blind 23", obfuscatedBlind23Corpus, 0.99, 0.99},
 		{"obfuscated blind 24", obfuscatedBlind24Corpus, 0.99, 0.99},
 		{"obfuscated blind 25", obfuscatedBlind25Corpus, 0.99, 0.99},
+		{"obfuscated blind 26", obfuscatedBlind26Corpus, 0.99, 0.95},
 	} {
 		if _, err := os.Stat(c.path); err != nil {
 			t.Logf("%s: %v", c.path, err)

@@ -343,9 +343,16 @@ func (s *Service) submit(ctx context.Context, a auth.Actor, sub *Submission, cha
 		wctx, cancel := context.WithTimeout(ctx, s.ReceiptWait)
 		rc, err := s.ledger.Receipt(wctx, b.first.entry.ID)
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			// The one who asked went away (or the server is stopping):
+			// the report is stored, its receipt can be asked for by its
+			// tracking code, and no one waits for this answer. A client
+			// that hangs up is no fault of the ledger's to warn of.
+			s.log.Debug("intake: no ledger receipt: the request ended first", "report", r.ID, "err", err)
+		case err != nil:
 			s.log.Warn("intake: no ledger receipt in time", "report", r.ID, "err", err)
-		} else {
+		default:
 			ack.Receipt = rc
 		}
 	}

@@ -43,6 +43,7 @@ func TestNoQuadraticBlowUp(t *testing.T) {
 		"a{{at}}b{{dot}}com ", "{{", "((", "a@b.cc@", "加微[a]信", "微[", "微[a]", "LINE @ a ", "@ a ", "CCCD 1 ", "身份证 1 ",
 		"a [D0T] ", "a@NOSPAMb.com ", "a@b.REMOVEMEcom ", "nospam", "a_1 on telegram ", "on telegram ", "微信\n1\n", "WA\n0",
 		"no. PH ", "ọ", "aọ.b ", "gọi ", "1\u2062 1", "+1 2\n1234567 ", "+1\n",
+		"㈠", "㊀ ", "0 x ", "0 x 5 a ", "0 x\n", "1\n-", "12-\n-1", "12\n-12\n-", "អត្តសញ្ញាណប័ណ្ណលេខ 1 ", "t . m e / a ", "t . m e ", "s . id / a ", "s . id ", "s . ",
 	}
 	for _, p := range patterns {
 		text := strings.Repeat(p, (1<<20)/len(p))

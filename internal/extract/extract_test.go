@@ -422,6 +422,21 @@ func TestDisguisesOfPastedText(t *testing.T) {
 		{"Đăng ký tại vieclam-cạmpuchia.com/form nhé, gọi anh Hùng", "VN", []string{"domain=vieclam-campuchia.com", "url=http://vieclam-campuchia.com/form"}},
 		{"LINE: +66 81\n2345 678 ค่ะ", "TH", []string{"line=+66812345678", "phone=+66812345678"}},
 		{"call +63 917\u2062 555\u2062 0192 now", "PH", []string{"phone=+639175550192"}},
+		{"电话 ㈠㈧㈥ ㈤㈤㈢㈠ 〇㈨㈡㈦", "CN", []string{"phone=+8618655310927"}},
+		{"手机 ㊀㊂㊈ ㊀㊁㊂㊃ ㊄㊅㊆㊇", "CN", []string{"phone=+8613912345678"}},
+		{"流程：㈠报名 ㈡面试 ㈢签约 ㈣入职 ㈤上岗 ㈥转正", "CN", nil},
+		{"USDT 地址 0 x f B 6 9 1 6 0 9 5 c a 1 d f 6 0 b B 7 9 C e 9 2 c E 3 E a 7 4 c 3 7 c 5 d 3 5 9 到账", "KH", []string{"eth=0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359"}},
+		{"地址 0 x f b 6 9 1 6 0 9 5 C a 1 d f 6 0 b B 7 9 C e 9 2 c E 3 E a 7 4 c 3 7 c 5 d 3 5 9 错一位", "KH", nil},
+		{"地址 0 x f b 6 9 1 6 0 9 5 c a 1 d f 6 0 b b 7 9 c e 9 2 c e 3 e a 7 4 c 3 7 c 5 d 3 5 9 全小写", "KH", nil},
+		{"អត្តសញ្ញាណប័ណ្ណលេខ ០១៥៣៣៤៥៦៧ ទូរស័ព្ទ ០១២ ៣៤៥ ៦៧៨", "KH", []string{"phone=+85512345678"}},
+		{"អត្តសញ្ញាណប័ណ្ណ លេខ ០៩២ ៧៧៨ ៤៥១ ចេញនៅថ្ងៃទី ០៣", "KH", nil},
+		{"បាត់អត្តសញ្ញាណប័ណ្ណ។ លេខទូរស័ព្ទ ០១២ ៣៤៥ ៦៧៨", "KH", []string{"phone=+85512345678"}},
+		{"โทร 081-234\n-5678 ค่ะ", "TH", []string{"phone=+66812345678"}},
+		{"เงินเดือน 15000\n-2000 ค่าที่พัก", "TH", nil},
+		{"Channel resmi: t . m e / kerja_luar88", "ID", []string{"telegram=@kerja_luar88"}},
+		{"huruf t . m e saja", "ID", nil},
+		{"Form: s . id / daftarkerja (ketik manual)", "ID", []string{"domain=s.id", "url=http://s.id/daftarkerja"}},
+		{"Nilai kelas s . Id / nama siswa; pakai kode s . id sampai besok", "ID", nil},
 	} {
 		var got []string
 		for _, h := range extract.Text(tc.text, extract.Options{Region: tc.region}) {

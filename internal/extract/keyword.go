@@ -70,7 +70,7 @@ var keywordList = []struct {
 	{"身份证", kwIDCard}, {"身份证号", kwIDCard}, {"身份证号码", kwIDCard}, {"身份證", kwIDCard}, {"身份證號", kwIDCard},
 	{"บัตรประชาชน", kwIDCard}, {"เลขบัตรประชาชน", kwIDCard}, {"cccd", kwIDCard}, {"cmnd", kwIDCard},
 	{"số cccd", kwIDCard}, {"số cmnd", kwIDCard}, {"căn cước", kwIDCard},
-	{"អត្តសញ្ញាណប័ណ្ណ", kwIDCard}, {"លេខអត្តសញ្ញាណប័ណ្ណ", kwIDCard},
+	{"អត្តសញ្ញាណប័ណ្ណ", kwIDCard}, {"លេខអត្តសញ្ញាណប័ណ្ណ", kwIDCard}, {"អត្តសញ្ញាណប័ណ្ណលេខ", kwIDCard}, {"អត្តសញ្ញាណប័ណ្ណ លេខ", kwIDCard},
 
 	// Words that end in a messaging label but are none: "online" in Thai
 	// and Khmer ends in the word for LINE (ออนไลน์, អនឡាញ), and Thai and

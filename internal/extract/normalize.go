@@ -155,10 +155,11 @@ var viewSteps = [...]struct {
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
-// 9900-\n3172") as one line: a line break between digit groups becomes a
-// space when every piece has at most maxLinePiece digits (a list of whole
-// numbers, one a line, stays apart) and the pieces together have at least
-// minJoinedDigits. The phone scanner then decides what the digits are.
+// 9900-\n3172", "092-518\n-3067") as one line: a line break between
+// digit groups becomes a space when every piece has at most maxLinePiece
+// digits (a list of whole numbers, one a line, stays apart) and the pieces
+// together have at least minJoinedDigits. The phone scanner then decides
+// what the digits are.
 func joinLines(s string) (string, *spanMap) {
 	i := strings.IndexByte(s, '\n')
 	if i < 0 {
@@ -179,9 +180,10 @@ func joinLines(s string) (string, *spanMap) {
 		// chat's time and speaker may start each line ("[10:02] Recruiter:
 		// 652"). After such a mark a piece may be longer ("电话177 0452\n
 		// [群聊] 阿义：8813"): the mark says the line goes on.
-		d := chatPrefixEnd(s, i+1)
+		c := chatPrefixEnd(s, i+1)
+		d := pastLeadingDash(s, c)
 		limit := maxLinePiece
-		if d > i+1 || ps > 0 && s[ps-1] == '+' {
+		if c > i+1 || ps > 0 && s[ps-1] == '+' {
 			// After a chat's mark, or when the number began with a
 			// country code ("WhatsApp：+856 20\n5583 1947"), the next piece
 			// may be longer.
@@ -203,7 +205,7 @@ func joinLines(s string) (string, *spanMap) {
 			if at(s, q) != '\n' || len(cuts) == maxLinePieces-1 {
 				break
 			}
-			d := chatPrefixEnd(s, q+1)
+			d := pastLeadingDash(s, chatPrefixEnd(s, q+1))
 			if digitLen(s, d) == 0 {
 				break
 			}
@@ -224,6 +226,17 @@ func joinLines(s string) (string, *spanMap) {
 		return s, nil
 	}
 	return w.finish()
+}
+
+// pastLeadingDash returns p past a '-' that starts a line's piece of a
+// number, touching its first digit ("092-518\n-3067": the group's
+// separator written after the break); else p. A bullet ("- 5000") has a
+// space after it and stays.
+func pastLeadingDash(s string, p int) int {
+	if at(s, p) == '-' && digitLen(s, p+1) > 0 {
+		return p + 1
+	}
+	return p
 }
 
 // minVerticalLines is how many lines of one character each joinVertical
@@ -1264,10 +1277,12 @@ func deobfuscate(s string) (string, *spanMap) {
 				i += 3
 				continue
 			}
+			shortLink := false
 			if i < 2 || !isAlnum(s[i-2]) && s[i-2] != '-' {
 				// One letter before a spaced dot is a word ("a dot com
-				// website"), except the t of "t dot me".
-				if !(s[i-1]|0x20 == 't') {
+				// website"), except the t of "t dot me", and the s of the
+				// link shortener s.id when a path follows (below).
+				if shortLink = s[i-1]|0x20 == 's'; !shortLink && s[i-1]|0x20 != 't' {
 					continue
 				}
 			}
@@ -1295,17 +1310,25 @@ func deobfuscate(s string) (string, *spanMap) {
 			for k < len(s) && s[k] == ' ' {
 				k++
 			}
-			me := spacedMeAt(s, i, k)
-			if !me && !spacedTLDAt(s, k) {
+			if shortLink && !shortLinkPathAt(s, k) {
 				continue
 			}
-			w.replace(i, k, ".")
-			i = k - 1
-			if me {
-				if e, slash := slashAfter(s, k+2); e > k+3 {
+			me := spacedMeAt(s, i, k)
+			if me == 0 && !shortLink && !spacedTLDAt(s, k) {
+				continue
+			}
+			if me == k+3 {
+				w.replace(i, me, "."+s[k:k+1]+s[k+2:k+3]) // "t . m e / name"
+				i = me - 1
+			} else {
+				w.replace(i, k, ".")
+				i = k - 1
+			}
+			if me > 0 {
+				if e, slash := slashAfter(s, me); e > me+1 {
 					// "t . me / name", "t dot me slash name": the slash
 					// alone; "line . me / ti / p / ~name": the path's.
-					w.replace(k+2, e, slash)
+					w.replace(me, e, slash)
 					i = pathSegments(&w, s, e) - 1
 				}
 			} else {
@@ -1759,25 +1782,46 @@ func spacedTLDAt(s string, k int) bool {
 	return spacedTLDs[string(key[:e-k])]
 }
 
-// spacedMeAt reports whether a spaced or spelled-out dot between s[:i] and
-// s[k:] joins "t", "wa" or "line" to "me/" ("t dot me/name", "wa .
-// me/855…", "line . me / ti / p / ~name").
-func spacedMeAt(s string, i, k int) bool {
-	if k+3 > len(s) || !hasPrefixFoldASCII(s[k:], "me") {
+// shortLinkPathAt reports whether "id" (or "ID", not "Id": a sentence's
+// start) and a slash (spaced or a word) with a path after it start s[k:]:
+// after "s" and a spaced dot, the link shortener s.id ("s . id /
+// lokerkh"). Without the path, "s . id" may be a sentence's end and the
+// next one's start.
+func shortLinkPathAt(s string, k int) bool {
+	if !strings.HasPrefix(s[k:], "id") && !strings.HasPrefix(s[k:], "ID") || isAlnum(at(s, k+2)) || at(s, k+2) == '_' {
 		return false
 	}
-	if e, _ := slashAfter(s, k+2); s[k+2] != '/' && e == k+2 {
-		return false
+	e, _ := slashAfter(s, k+2)
+	return e > k+2
+}
+
+// spacedMeAt returns the end of "me" when a spaced or spelled-out dot
+// between s[:i] and s[k:] joins "t", "wa" or "line" to "me/" ("t dot
+// me/name", "wa . me/855…", "line . me / ti / p / ~name"), its letters
+// apart too ("t . m e / name"); else 0.
+func spacedMeAt(s string, i, k int) int {
+	me := k + 2
+	if k+3 > len(s) || !hasPrefixFoldASCII(s[k:], "me") {
+		if k+4 > len(s) || s[k]|0x20 != 'm' || s[k+1] != ' ' || s[k+2]|0x20 != 'e' {
+			return 0
+		}
+		me = k + 3 // "m e"
+	}
+	if e, _ := slashAfter(s, me); s[me] != '/' && e == me {
+		return 0
 	}
 	p := i
 	for p > 0 && isLetter(s[p-1]) {
 		p--
 	}
 	if p > 0 && (isAlnum(s[p-1]) || s[p-1] == '_' || s[p-1] == '.' || s[p-1] == '/') {
-		return false
+		return 0
 	}
 	w := s[p:i] // letters: compared without case, not lower-cased (which allocates)
-	return len(w) == 1 && w[0]|0x20 == 't' || len(w) == 2 && hasPrefixFoldASCII(w, "wa") || len(w) == 4 && hasPrefixFoldASCII(w, "line")
+	if len(w) == 1 && w[0]|0x20 == 't' || len(w) == 2 && hasPrefixFoldASCII(w, "wa") || len(w) == 4 && hasPrefixFoldASCII(w, "line") {
+		return me
+	}
+	return 0
 }
 
 // slashWords are "/" written as a word ("t dot me slash name", "wa titik

@@ -406,6 +406,10 @@ func symbolDigit(r rune) int {
 		return int(r - '➀' + 1)
 	case r >= '➊' && r <= '➒':
 		return int(r - '➊' + 1)
+	case r >= 0x3220 && r <= 0x3228: // parenthesized ideographs ㈠..㈨, the Chinese numerals one to nine
+		return int(r - 0x3220 + 1)
+	case r >= 0x3280 && r <= 0x3288: // circled ideographs ㊀..㊈
+		return int(r - 0x3280 + 1)
 	case r >= 0x1D7CE && r <= 0x1D7FF: // mathematical bold, double-struck, sans-serif and monospace digits
 		return int(r-0x1D7CE) % 10
 	case r >= 0xFF10 && r <= 0xFF19: // full-width digits, where the width fold did not reach

@@ -120,10 +120,17 @@ func isUpperAt(t string, i int) bool { c := at(t, i); return c >= 'A' && c <= 'Z
 // pieceLead reports whether the word t[i:e] with no capital may be the
 // first piece of a wallet address written in pieces (walletGroups): "bc1…",
 // or "0x…" (an Ethereum address whose first piece has no capital, "0xcc96
-// c7DB …", or is "0x" alone, "0x c728F927 …":
-// the capitals of the later pieces carry its checksum).
+// c7DB …", or is "0x" alone, "0x c728F927 …", or "0" before a spaced x,
+// "0 x 5 a A e …": the capitals of the later pieces carry its checksum).
 func pieceLead(t string, i, e int) bool {
-	return t[i] == 'b' && e-i >= 4 || t[i] == '0' && e-i >= 2 && t[i+1]|0x20 == 'x'
+	return t[i] == 'b' && e-i >= 4 || t[i] == '0' && (e-i >= 2 && t[i+1]|0x20 == 'x' || spacedHexLead(t, i, e))
+}
+
+// spacedHexLead reports whether the word t[i:e] is "0" and a spaced x and
+// a letter or digit follow: an Ethereum address spelled one character at a
+// time ("0 x 5 a A e b 6 …").
+func spacedHexLead(t string, i, e int) bool {
+	return e-i == 1 && at(t, e) == ' ' && at(t, e+1)|0x20 == 'x' && at(t, e+2) == ' ' && isAlnum(at(t, e+3))
 }
 
 // confidence lowers c for identifiers that were obfuscated in the input.
@@ -661,7 +668,7 @@ func (s *scanner) walletGroups(r, e int) int {
 		least, most = 42, 62
 	case a[0] == 'T' && strings.IndexFunc(a[1:], func(c rune) bool { return c >= '1' && c <= '9' || c >= 'A' && c <= 'Z' }) >= 0:
 		least, most = 34, 34 // a piece of a TRON address has a digit or a capital after the T ("Thai" does not)
-	case len(a) >= 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X'): // "0x c728F927 A2aC149A …"
+	case len(a) >= 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X') || spacedHexLead(t, r, e): // "0x c728F927 A2aC149A …", "0 x 5 a A e …"
 		least, most = 42, 42
 	case (a[0] == '1' || a[0] == '3') && (strings.IndexFunc(a, func(c rune) bool { return c > '9' }) >= 0 || len(a) == 4 && letterPieceAt(t, e)):
 		// A first piece of four digits only when letters follow in the

@@ -260,34 +260,3 @@ func (db *DB) PutTermOnly(ctx context.Context, term []byte, reportID string) err
 	_, err := db.w.ExecContext(ctx, `INSERT INTO search_terms (term, report_id) VALUES ($1, $2)`, term, reportID)
 	return err
 }
-
-// ExplainSignals is the plan of the trust worker's read of an identifier's
-// newest reports: IdentifiersSignals' statement on PostgreSQL, and
-// IdentifierSignals' on SQLite, one line of the plan a line.
-func (q Q) ExplainSignals(ctx context.Context, identifierID string, limit int) (string, error) {
-	query, args := `EXPLAIN `+manySignalsQuery, []any{[]string{identifierID}, limit}
-	if q.engine == SQLite {
-		query, args = `EXPLAIN QUERY PLAN `+q.signalsQuery(), []any{identifierID, limit}
-	}
-	rows, err := q.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return "", err
-	}
-	var plan []string
-	for rows.Next() {
-		dest := make([]any, len(cols))
-		for i := range dest {
-			dest[i] = new(any)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return "", err
-		}
-		plan = append(plan, fmt.Sprint(*dest[len(dest)-1].(*any)))
-	}
-	return strings.Join(plan, "\n"), rows.Err()
-}

@@ -27,14 +27,20 @@ type ReportSignal struct {
 
 // IdentifierSignals returns the newest limit reports naming an identifier,
 // newest first, with their signals. The cost is bounded by limit however
-// often the identifier was seen: the newest are picked from
-// identifier_occurrences_newest before any report is read (joined first,
-// SQLite read every report naming an identifier and sorted them: 11 ms a
-// weighing at 1M reports, 0.7 ms then; and until migration 0030 every
-// occurrence was still read and sorted, the key ordering them by
-// organisation first).
+// often the identifier was seen: the newest are picked from the
+// occurrences' key before any report is read (joined first, SQLite read
+// every report naming an identifier and sorted them: 11 ms a weighing at
+// 1M reports, 0.7 ms now).
 func (q Q) IdentifierSignals(ctx context.Context, identifierID string, limit int) ([]*ReportSignal, error) {
-	rows, err := q.hotQuery(ctx, q.signalsQuery(), identifierID, limit)
+	// SQLite prefers the unique key for r.id = …; the covering index
+	// reports_signals is one probe where the key is two (migration 0029).
+	hint := ""
+	if q.engine == SQLite {
+		hint = " INDEXED BY reports_signals"
+	}
+	rows, err := q.hotQuery(ctx, `SELECT '', `+signalCols+`
+		FROM (SELECT report_id FROM identifier_occurrences WHERE identifier_id = $1 ORDER BY report_id DESC LIMIT $2) o
+		JOIN reports r`+hint+` ON r.id = o.report_id ORDER BY r.id DESC`, identifierID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: identifier signals: %w", err)
 	}
@@ -44,31 +50,6 @@ func (q Q) IdentifierSignals(ctx context.Context, identifierID string, limit int
 	}
 	return out[""], nil
 }
-
-// newestOccurrences reads the reports of the newest $2 occurrences of
-// identifier $1, in the order of identifier_occurrences_newest (migration
-// 0030): as many rows as it returns, however many reports name the
-// identifier.
-const newestOccurrences = `SELECT report_id FROM identifier_occurrences WHERE identifier_id = $1 ORDER BY report_id DESC LIMIT $2`
-
-// signalsQuery is IdentifierSignals' statement.
-func (q Q) signalsQuery() string {
-	// SQLite prefers the unique key for r.id = …; the covering index
-	// reports_signals is one probe where the key is two (migration 0029).
-	hint := ""
-	if q.engine == SQLite {
-		hint = " INDEXED BY reports_signals"
-	}
-	return `SELECT '', ` + signalCols + `
-		FROM (` + newestOccurrences + `) o
-		JOIN reports r` + hint + ` ON r.id = o.report_id ORDER BY r.id DESC`
-}
-
-// manySignalsQuery is IdentifiersSignals' statement on PostgreSQL.
-const manySignalsQuery = `SELECT i.id, ` + signalCols + `
-		FROM unnest($1::text[]) AS i(id)
-		CROSS JOIN LATERAL (SELECT report_id FROM identifier_occurrences WHERE identifier_id = i.id ORDER BY report_id DESC LIMIT $2) o
-		JOIN reports r ON r.id = o.report_id ORDER BY i.id, r.id DESC`
 
 // signalCols are a report's signals as IdentifierSignals reads them (r is
 // the report), in scanSignals' order after the identifier.
@@ -124,7 +105,10 @@ func (q Q) IdentifiersSignals(ctx context.Context, identifierIDs []string, limit
 	}
 	// An identifier named twice would have its reports read twice.
 	unique := slices.Compact(slices.Sorted(slices.Values(identifierIDs)))
-	rows, err := q.q.QueryContext(ctx, manySignalsQuery, unique, limit)
+	rows, err := q.q.QueryContext(ctx, `SELECT i.id, `+signalCols+`
+		FROM unnest($1::text[]) AS i(id)
+		CROSS JOIN LATERAL (SELECT report_id FROM identifier_occurrences WHERE identifier_id = i.id ORDER BY report_id DESC LIMIT $2) o
+		JOIN reports r ON r.id = o.report_id ORDER BY i.id, r.id DESC`, unique, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: identifiers' signals: %w", err)
 	}

@@ -26,11 +26,15 @@ type ReportSignal struct {
 }
 
 // IdentifierSignals returns the newest limit reports naming an identifier,
-// newest first, with their signals. The cost is bounded by limit however
-// often the identifier was seen: the newest are picked from the
-// occurrences' key before any report is read (joined first, SQLite read
+// newest first, with their signals. The reports read are bounded by
+// limit however often the identifier was seen: the newest are picked from
+// the occurrences' key before any report is read (joined first, SQLite read
 // every report naming an identifier and sorted them: 11 ms a weighing at
-// 1M reports, 0.7 ms now).
+// 1M reports, 0.7 ms now). The key itself orders an identifier's
+// occurrences by organisation first, so all of them are read and sorted;
+// an index in report order made weighing faster and linking, which holds
+// SQLite's writer, slower at 2.5M reports, and was not kept
+// (docs/benchmarks.md, "Two and a half million reports").
 func (q Q) IdentifierSignals(ctx context.Context, identifierID string, limit int) ([]*ReportSignal, error) {
 	// SQLite prefers the unique key for r.id = …; the covering index
 	// reports_signals is one probe where the key is two (migration 0029).

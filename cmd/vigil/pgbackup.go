@@ -112,6 +112,65 @@ func dumpPostgres(ctx context.Context, e *env, cfg *config.Config, db *store.DB,
 	return out, m, nil
 }
 
+// pgEmpty refuses a PostgreSQL database that holds any table: restore
+// never writes over data.
+func pgEmpty(ctx context.Context, cfg *config.Config) error {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	empty, err := db.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return errors.New("the PostgreSQL database of VIGIL_DATABASE is not empty: restore only into a new database (createdb), never over data")
+	}
+	return nil
+}
+
+// moveIntoPostgres copies a SQLite backup's database (a staged copy,
+// brought up to this binary's schema first if it is older) into the
+// configured PostgreSQL database, which must be empty: every row, in one
+// transaction, checked table by table (store.DB.MoveTo).
+func moveIntoPostgres(ctx context.Context, e *env, cfg *config.Config, path string) error {
+	src, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return fmt.Errorf("open the backup's database: %w", err)
+	}
+	defer src.Close()
+	have, want, err := src.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if have < want {
+		if _, err := src.Migrate(ctx); err != nil {
+			return fmt.Errorf("bring the backup's database (schema version %d) up to version %d: %w", have, want, err)
+		}
+		fmt.Fprintf(e.stdout, "the backup's database was at schema version %d: brought up to %d before the move\n", have, want)
+	}
+	dst, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	p := startProgress(e, "restore: rows copied from SQLite into PostgreSQL", 0)
+	p.items = true
+	start := time.Now()
+	res, err := src.MoveTo(ctx, dst, func(_ string, n int64) { p.Add(n) })
+	p.Done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "moved the backup's SQLite database into PostgreSQL: %d rows in %d tables in %v, each table's count checked\n",
+		res.Rows, len(res.Tables), time.Since(start).Round(time.Millisecond))
+	if len(res.Skipped) > 0 {
+		fmt.Fprintf(e.stdout, "left behind: %s (in the SQLite file, not part of Vigil's schema)\n", strings.Join(res.Skipped, ", "))
+	}
+	return nil
+}
+
 // restorePostgres loads a backup's dump into the configured PostgreSQL
 // database, which must hold no table: restore never writes over data.
 func restorePostgres(ctx context.Context, e *env, cfg *config.Config, dump string) error {
@@ -122,17 +181,8 @@ func restorePostgres(ctx context.Context, e *env, cfg *config.Config, dump strin
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg)
-	if err != nil {
+	if err := pgEmpty(ctx, cfg); err != nil {
 		return err
-	}
-	empty, err := db.Empty(ctx)
-	db.Close()
-	if err != nil {
-		return err
-	}
-	if !empty {
-		return errors.New("the PostgreSQL database of VIGIL_DATABASE is not empty: restore only into a new database (createdb), never over data")
 	}
 	p := startProgress(e, "restore: pg_restore of the database", 0)
 	start := time.Now()
@@ -144,7 +194,8 @@ func restorePostgres(ctx context.Context, e *env, cfg *config.Config, dump strin
 	e.log.Info("restore: database loaded", "took", time.Since(start).Round(time.Millisecond))
 	// pg_restore leaves the planner without statistics until autovacuum
 	// gets to every table (see store.DB.AnalyzeReports): gather them now.
-	if db, err = openStore(ctx, cfg); err != nil {
+	db, err := openStore(ctx, cfg)
+	if err != nil {
 		return err
 	}
 	defer db.Close()

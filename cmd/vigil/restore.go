@@ -111,6 +111,12 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	if err != nil {
 		return nil, err
 	}
+	if !strings.HasPrefix(cfg.DSN(), "sqlite:") {
+		// Before reading what may be a large file.
+		if err := pgEmpty(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
 	_, statErr := os.Stat(cfg.DataDir)
 	made := errors.Is(statErr, os.ErrNotExist)
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -228,7 +234,11 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	case m.Database == "postgres" && sqlite:
 		return nil, errors.New("this is a backup of a PostgreSQL database: set VIGIL_DATABASE to a new, empty PostgreSQL database to restore it into; nothing was restored")
 	case m.Database != "postgres" && !sqlite:
-		return nil, errors.New("this is a backup of a SQLite database, and VIGIL_DATABASE is PostgreSQL: restore it without VIGIL_DATABASE (moving between engines is not supported); nothing was restored")
+		// A SQLite backup restored into PostgreSQL: the move of a Vigil
+		// that outgrew SQLite (docs/operations.md).
+		if err := moveIntoPostgres(ctx, e, cfg, filepath.Join(stage, "vigil.db")); err != nil {
+			return nil, fmt.Errorf("%w; the attachments were not restored", err)
+		}
 	case !sqlite:
 		if err := restorePostgres(ctx, e, cfg, filepath.Join(stage, pgDumpName)); err != nil {
 			return nil, fmt.Errorf("%w; the attachments were not restored", err)

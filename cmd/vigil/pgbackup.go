@@ -157,14 +157,22 @@ func moveIntoPostgres(ctx context.Context, e *env, cfg *config.Config, path stri
 	defer dst.Close()
 	p := startProgress(e, "restore: rows copied from SQLite into PostgreSQL", 0)
 	p.items = true
+	labels := map[string]string{"build": "restore: keys, indexes and foreign keys built in PostgreSQL", "check": "restore: statistics gathered and counts compared"}
 	start := time.Now()
-	res, err := src.MoveTo(ctx, dst, func(_ string, n int64) { p.Add(n) })
+	res, err := src.MoveTo(ctx, dst, store.MoveProgress{
+		Rows: func(_ string, n int64) { p.Add(n) },
+		Stage: func(s string) {
+			p.Done()
+			p = startTimer(e, labels[s])
+		},
+	})
 	p.Done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "moved the backup's SQLite database into PostgreSQL: %d rows in %d tables in %v, each table's count checked\n",
-		res.Rows, len(res.Tables), time.Since(start).Round(time.Millisecond))
+	r := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+	fmt.Fprintf(e.stdout, "moved the backup's SQLite database into PostgreSQL: %d rows in %d tables in %v (copy %v, keys and indexes %v, statistics and counts %v), each table's count checked\n",
+		res.Rows, len(res.Tables), r(time.Since(start)), r(res.Copy), r(res.Build), r(res.Check))
 	if len(res.Skipped) > 0 {
 		fmt.Fprintf(e.stdout, "left behind: %s (in the SQLite file, not part of Vigil's schema)\n", strings.Join(res.Skipped, ", "))
 	}

@@ -38,12 +38,24 @@ type progress struct {
 	printed bool
 	// items: done and total count things (keys, reports), not bytes.
 	items bool
+	// timeOnly: the phase counts nothing; only its time is shown.
+	timeOnly bool
 }
 
 // startProgress starts reporting the phase label of total bytes (0:
 // unknown) to e.stderr; call Done when the phase ends.
 func startProgress(e *env, label string, total int64) *progress {
-	p := &progress{w: e.stderr, label: label, total: total, start: time.Now(), stop: make(chan struct{})}
+	return startPhase(e, &progress{label: label, total: total})
+}
+
+// startTimer starts reporting a phase that counts nothing: only its label
+// and how long it has run.
+func startTimer(e *env, label string) *progress {
+	return startPhase(e, &progress{label: label, timeOnly: true})
+}
+
+func startPhase(e *env, p *progress) *progress {
+	p.w, p.start, p.stop = e.stderr, time.Now(), make(chan struct{})
 	t := e.progress
 	if t == (progressTiming{}) {
 		t = defaultProgressTiming()
@@ -104,6 +116,9 @@ func (p *progress) print(suffix string) {
 		amount = func(n uint64) string { return humanize.Comma(int64(n)) }
 	}
 	line := fmt.Sprintf("vigil: %s: %s", p.label, amount(uint64(done)))
+	if p.timeOnly {
+		line = "vigil: " + p.label
+	}
 	if p.total > 0 {
 		line += fmt.Sprintf(" of %s (%d%%)", amount(uint64(p.total)), min(100, done*100/p.total))
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -30,10 +31,13 @@ type MoveTable struct {
 	Rows int64
 }
 
-// MoveResult says what [DB.MoveTo] copied.
+// MoveResult says what [DB.MoveTo] copied, and how long each stage took.
 type MoveResult struct {
 	Tables []MoveTable
 	Rows   int64
+	// Copy is the rows' copy; Build the keys, indexes and foreign keys
+	// built again; Check the planner's statistics and the counts compared.
+	Copy, Build, Check time.Duration
 	// Skipped are the source's tables that are not part of Vigil's schema
 	// (left behind, e.g. `vigil bench ceiling`'s scratch table).
 	Skipped []string
@@ -51,15 +55,17 @@ var scratchTables = map[string]bool{"bench_ceiling": true}
 // MoveTo copies every row of db, a SQLite database at the current schema,
 // into dst, an empty PostgreSQL database, which it migrates first. It
 // checks that each table holds as many rows in dst as in db afterwards.
-// progress, if not nil, is told of rows copied as they go (table, rows
-// since the last call). db must not change meanwhile: move a stopped
-// server's database, or a backup's.
-func (db *DB) MoveTo(ctx context.Context, dst *DB, progress func(table string, rows int64)) (*MoveResult, error) {
+// progress is told how it goes. db must not change meanwhile: move a
+// stopped server's database, or a backup's.
+func (db *DB) MoveTo(ctx context.Context, dst *DB, progress MoveProgress) (*MoveResult, error) {
 	if db.Engine != SQLite || dst.Engine != Postgres {
 		return nil, fmt.Errorf("store: move: from SQLite to PostgreSQL only, not %s to %s", db.Engine, dst.Engine)
 	}
-	if progress == nil {
-		progress = func(string, int64) {}
+	if progress.Rows == nil {
+		progress.Rows = func(string, int64) {}
+	}
+	if progress.Stage == nil {
+		progress.Stage = func(string) {}
 	}
 	if err := db.CheckSchema(ctx); err != nil {
 		return nil, fmt.Errorf("store: move: the SQLite database: %w", err)
@@ -83,8 +89,19 @@ func (db *DB) MoveTo(ctx context.Context, dst *DB, progress func(table string, r
 	return res, nil
 }
 
+// MoveProgress hears how a move goes; nil fields are not called.
+type MoveProgress struct {
+	// Rows is told of rows copied as they go: the table, and the rows
+	// since the last call.
+	Rows func(table string, rows int64)
+	// Stage is told when a stage after the copy begins: "build" (the
+	// keys, indexes and foreign keys), then "check" (statistics and
+	// counts).
+	Stage func(stage string)
+}
+
 // moveInto is MoveTo once dst is known to be empty.
-func (db *DB) moveInto(ctx context.Context, dst *DB, progress func(string, int64)) (*MoveResult, error) {
+func (db *DB) moveInto(ctx context.Context, dst *DB, progress MoveProgress) (*MoveResult, error) {
 	if _, err := dst.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("store: move: create the schema: %w", err)
 	}
@@ -101,6 +118,7 @@ func (db *DB) moveInto(ctx context.Context, dst *DB, progress func(string, int64
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	start := time.Now()
 	err = dst.pgTx(ctx, `BEGIN`, pgBulk, func(q Q) error {
 		rebuild, err := q.dropKeys(ctx)
 		if err != nil {
@@ -112,13 +130,16 @@ func (db *DB) moveInto(ctx context.Context, dst *DB, progress func(string, int64
 			return fmt.Errorf("store: move: empty the new tables: %w", err)
 		}
 		for _, name := range names {
-			n, err := q.moveTable(ctx, db, name, tables[name], progress)
+			n, err := q.moveTable(ctx, db, name, tables[name], progress.Rows)
 			if err != nil {
 				return err
 			}
 			res.Tables = append(res.Tables, MoveTable{Name: name, Rows: n})
 			res.Rows += n
 		}
+		res.Copy = time.Since(start)
+		progress.Stage("build")
+		start = time.Now()
 		for _, stmt := range rebuild {
 			if _, err := q.q.ExecContext(ctx, stmt.sql); err != nil {
 				return fmt.Errorf("store: move: %s: %w", stmt.what, err)
@@ -129,6 +150,9 @@ func (db *DB) moveInto(ctx context.Context, dst *DB, progress func(string, int64
 	if err != nil {
 		return nil, err
 	}
+	res.Build = time.Since(start)
+	progress.Stage("check")
+	start = time.Now()
 	if err := dst.AnalyzeAll(ctx); err != nil {
 		return nil, fmt.Errorf("store: move: %w", err)
 	}
@@ -144,6 +168,7 @@ func (db *DB) moveInto(ctx context.Context, dst *DB, progress func(string, int64
 			return nil, fmt.Errorf("store: move: table %s holds %d rows in PostgreSQL, %d in SQLite (%d copied)", t.Name, have, want, t.Rows)
 		}
 	}
+	res.Check = time.Since(start)
 	return res, nil
 }
 

@@ -39,12 +39,16 @@ func TestMoveTo(t *testing.T) {
 	}
 	defer dst.Close()
 	var told int64
-	res, err := src.MoveTo(ctx, dst, func(_ string, n int64) { told += n })
+	var stages []string
+	res, err := src.MoveTo(ctx, dst, store.MoveProgress{Rows: func(_ string, n int64) { told += n }, Stage: func(s string) { stages = append(stages, s) }})
 	if err != nil {
 		t.Fatalf("move: %v", err)
 	}
 	if told != res.Rows {
 		t.Errorf("progress told of %d rows, the move copied %d", told, res.Rows)
+	}
+	if !slices.Equal(stages, []string{"build", "check"}) {
+		t.Errorf("stages %v", stages)
 	}
 	if len(res.Skipped) != 0 {
 		t.Errorf("skipped %v", res.Skipped)
@@ -77,7 +81,7 @@ func TestMoveTo(t *testing.T) {
 
 	// A second move into the same database is refused and changes
 	// nothing.
-	if _, err := src.MoveTo(ctx, dst, nil); err == nil || !strings.Contains(err.Error(), "not empty") {
+	if _, err := src.MoveTo(ctx, dst, store.MoveProgress{}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("a move into a database that holds one: %v", err)
 	}
 	if n := len(rowsOf(t, pgDB, "reports")); int64(n) != copied["reports"] {
@@ -115,7 +119,7 @@ func TestMoveEveryTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	res, err := src.MoveTo(ctx, dst, nil)
+	res, err := src.MoveTo(ctx, dst, store.MoveProgress{})
 	if err != nil {
 		t.Fatalf("move: %v", err)
 	}
@@ -147,7 +151,7 @@ func TestMoveEveryTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	_, err = src.MoveTo(ctx, again, nil)
+	_, err = src.MoveTo(ctx, again, store.MoveProgress{})
 	if err == nil || !strings.Contains(err.Error(), "table organisations, row id ") || !strings.Contains(err.Error(), "column name: a NUL byte") {
 		t.Fatalf("move of a text with a NUL byte: %v, want an error naming the table, row and column", err)
 	}
@@ -158,12 +162,12 @@ func TestMoveEveryTable(t *testing.T) {
 	if _, err := raw.Exec(`UPDATE organisations SET name = ? WHERE id = ?`, name, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := src.MoveTo(ctx, again, nil); err != nil {
+	if _, err := src.MoveTo(ctx, again, store.MoveProgress{}); err != nil {
 		t.Fatalf("the move again, the row mended: %v", err)
 	}
 
 	// Only SQLite to PostgreSQL.
-	if _, err := again.MoveTo(ctx, src, nil); err == nil {
+	if _, err := again.MoveTo(ctx, src, store.MoveProgress{}); err == nil {
 		t.Error("a move from PostgreSQL to SQLite was not refused")
 	}
 }

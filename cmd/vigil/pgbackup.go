@@ -174,7 +174,8 @@ func moveIntoPostgres(ctx context.Context, e *env, cfg *config.Config, path stri
 	fmt.Fprintf(e.stdout, "moved the backup's SQLite database into PostgreSQL: %d rows in %d tables in %v (copy %v, keys and indexes %v, statistics and counts %v), each table's count checked\n",
 		res.Rows, len(res.Tables), r(time.Since(start)), r(res.Copy), r(res.Build), r(res.Check))
 	if len(res.Skipped) > 0 {
-		fmt.Fprintf(e.stdout, "left behind: %s (in the SQLite file, not part of Vigil's schema)\n", strings.Join(res.Skipped, ", "))
+		// Quoted: the names come from the backup's file, not from Vigil.
+		fmt.Fprintf(e.stdout, "left behind: %q (tables in the SQLite file that are not part of Vigil's schema)\n", res.Skipped)
 	}
 	return nil
 }

@@ -116,21 +116,41 @@ type Sealed struct {
 // organisations its cases are referred to, and the fields those referrals
 // share with the actor's organisation.
 func Access(ctx context.Context, q store.Q, a auth.Actor, r *store.Report) (auth.Resource, []string, error) {
-	res := auth.Resource{OrgID: r.OrgID}
 	caseIDs, err := q.ReportCaseIDs(ctx, r.ID)
 	if err != nil {
-		return res, nil, err
+		return auth.Resource{OrgID: r.OrgID}, nil, err
 	}
+	res, err := resource(a, r, caseIDs, func(cid string) ([]*store.Referral, error) { return q.ListReferrals(ctx, cid, "") })
+	return res, caseIDs, err
+}
+
+// resource is what Access computes, given the report's cases and a way to
+// read a case's referrals.
+func resource(a auth.Actor, r *store.Report, caseIDs []string, referrals func(caseID string) ([]*store.Referral, error)) (auth.Resource, error) {
+	res := auth.Resource{OrgID: r.OrgID}
 	for _, cid := range caseIDs {
-		refs, err := q.ListReferrals(ctx, cid, "")
+		refs, err := referrals(cid)
 		if err != nil {
-			return res, nil, err
+			return res, err
 		}
 		for _, ref := range refs {
 			res.AddReferral(a, ref.ToOrgID, ref.Shared)
 		}
 	}
-	return res, caseIDs, nil
+	return res, nil
+}
+
+// allowed says whether a may do act to a report of access res: not found
+// if a may not even read it (so its existence is not revealed), forbidden
+// if a may read it but not do act.
+func allowed(a auth.Actor, act auth.Action, id string, res auth.Resource) error {
+	if !auth.Can(a, auth.ReadReport, res) {
+		return fmt.Errorf("report %s: %w", id, store.ErrNotFound)
+	}
+	if !auth.Can(a, act, res) {
+		return auth.ErrForbidden
+	}
+	return nil
 }
 
 // load returns a report the actor may do act to. A report the actor may not
@@ -144,11 +164,8 @@ func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, 
 	if err != nil {
 		return nil, res, nil, err
 	}
-	if !auth.Can(a, auth.ReadReport, res) {
-		return nil, res, nil, fmt.Errorf("report %s: %w", id, store.ErrNotFound)
-	}
-	if !auth.Can(a, act, res) {
-		return nil, res, nil, auth.ErrForbidden
+	if err := allowed(a, act, id, res); err != nil {
+		return nil, res, nil, err
 	}
 	return r, res, caseIDs, nil
 }
@@ -159,6 +176,51 @@ func (s *Service) load(ctx context.Context, q store.Q, a auth.Actor, id string, 
 func (s *Service) Authorize(ctx context.Context, a auth.Actor, reportID string, act auth.Action) (*store.Report, error) {
 	r, _, _, err := s.load(ctx, s.db.Read(), a, reportID, act)
 	return r, err
+}
+
+// AuthorizeEach decides for each of reportIDs what Authorize decides, and
+// returns those a may do act to, keyed by id; the others (not found, not
+// a's to read, or not to act on) are left out. It reads the reports at
+// once, their cases at once and each of those cases' referrals once,
+// where Authorize takes two statements a report: a network of a hundred
+// reports asked two hundred.
+func (s *Service) AuthorizeEach(ctx context.Context, a auth.Actor, reportIDs []string, act auth.Action) (map[string]*store.Report, error) {
+	out := map[string]*store.Report{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	q := s.db.Read()
+	reports, err := q.GetReports(ctx, reportIDs)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(reports))
+	for id := range reports {
+		ids = append(ids, id)
+	}
+	cases, err := q.CaseIDsOfReports(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs := map[string][]*store.Referral{}
+	referrals := func(cid string) ([]*store.Referral, error) {
+		if r, ok := refs[cid]; ok {
+			return r, nil
+		}
+		r, err := q.ListReferrals(ctx, cid, "")
+		refs[cid] = r
+		return r, err
+	}
+	for id, r := range reports {
+		res, err := resource(a, r, cases[id], referrals)
+		if err != nil {
+			return nil, err
+		}
+		if allowed(a, act, id, res) == nil {
+			out[id] = r
+		}
+	}
+	return out, nil
 }
 
 // Get returns a report as a may see it.

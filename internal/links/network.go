@@ -221,6 +221,17 @@ func (b *netBuilder) reportsOf(ctx context.Context, i *store.Identifier) (news [
 	if err != nil {
 		return nil, false, err
 	}
+	// Which of the reports not yet in the network a may read, asked at once.
+	var ask []string
+	for _, o := range occ {
+		if o.Role != string(extract.RoleVictimContact) && !b.seen["r:"+o.ReportID] {
+			ask = append(ask, o.ReportID)
+		}
+	}
+	readable, err := b.s.intake.AuthorizeEach(ctx, b.a, ask, auth.ReadReport)
+	if err != nil {
+		return nil, false, err
+	}
 	for _, o := range occ {
 		if o.Role == string(extract.RoleVictimContact) {
 			continue
@@ -230,13 +241,9 @@ func (b *netBuilder) reportsOf(ctx context.Context, i *store.Identifier) (news [
 			b.edge(Edge{From: rn, To: nid, Role: o.Role})
 			continue
 		}
-		_, err := b.s.intake.Authorize(ctx, b.a, o.ReportID, auth.ReadReport)
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrForbidden) {
+		if readable[o.ReportID] == nil {
 			hidden++
 			continue
-		}
-		if err != nil {
-			return nil, false, err
 		}
 		if !b.add(Node{ID: rn, Type: NodeReport}) {
 			return news, true, nil

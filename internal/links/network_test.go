@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/invalid"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/staff"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -133,6 +134,62 @@ func TestNetworkAcrossCases(t *testing.T) {
 		}
 		if _, err := w.links.Network(ctx, w.actors["intake@hotline"], first, 2, 100); !errors.Is(err, auth.ErrForbidden) {
 			t.Errorf("intake staff read the network: %v, want forbidden", err)
+		}
+	})
+}
+
+// TestAuthorizeEachAgrees checks that intake's AuthorizeEach, which the
+// network asks once for all of an identifier's reports, decides for every
+// actor, action and report what Authorize decides for each one: reports
+// of the actor's organisation and of another, one in a case referred to
+// the other organisation (whose partner may read it), one in a case not
+// referred, and an ID that is no report.
+func TestAuthorizeEachAgrees(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		coord := w.actors["coordinator@hotline"]
+		ngo := w.actors["coordinator@ngo"].OrgID
+		partner, err := staff.New(db, 0).CreateUser(ctx, staff.System, &staff.UserIn{OrgID: ngo, Email: "partner@ngo.test", Name: "p", Role: string(auth.Partner), Password: "long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.actors["partner@ngo"] = auth.Actor{UserID: partner.ID, OrgID: ngo, Role: auth.Partner}
+		referred := w.file("coordinator@hotline", &intake.Submission{Language: "en", Country: "KH", Narrative: "Referred: recruiter +855 12 345 678."})
+		inCase := w.file("coordinator@hotline", &intake.Submission{Language: "en", Country: "KH", Narrative: "In a case: recruiter +855 12 345 678."})
+		plain := w.file("coordinator@hotline", &intake.Submission{Language: "en", Country: "KH", Narrative: "Alone: recruiter +855 12 345 678."})
+		theirs := w.file("coordinator@ngo", &intake.Submission{Language: "en", Country: "KH", Narrative: "Theirs: recruiter +855 12 345 678."})
+		cw := casework.New(db, w.keys, w.in, slog.New(slog.DiscardHandler))
+		caseR, err := cw.Create(ctx, coord, &casework.CaseIn{ReportIDs: []string{referred}, Title: "referred"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cw.Create(ctx, coord, &casework.CaseIn{ReportIDs: []string{inCase}, Title: "kept"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cw.Refer(ctx, coord, caseR.ID, &casework.ReferralIn{ToOrgID: ngo, Shared: []string{intake.ShareIncidentTypes}}); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{referred, inCase, plain, theirs, store.NewID()}
+		for name, a := range w.actors {
+			for _, act := range []auth.Action{auth.ReadReport, auth.ReadLinks, auth.VerifyReport, auth.RevealSealed} {
+				got, err := w.in.AuthorizeEach(ctx, a, ids, act)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, id := range ids {
+					_, err := w.in.Authorize(ctx, a, id, act)
+					if want := err == nil; (got[id] != nil) != want {
+						t.Errorf("%s, %s, report %s: AuthorizeEach says %v, Authorize %v", name, act, id, got[id] != nil, err)
+					}
+				}
+			}
+		}
+		// What the test is about happens: the partner reads the referred
+		// report and no other.
+		got, err := w.in.AuthorizeEach(ctx, w.actors["partner@ngo"], ids, auth.ReadReport)
+		if err != nil || len(got) != 1 || got[referred] == nil {
+			t.Errorf("the partner may read %v, %v; want the referred report alone", got, err)
 		}
 	})
 }

@@ -92,6 +92,23 @@ func TestBulkThenIncremental(t *testing.T) {
 			}
 		}
 		identsInc, clustersInc := indexOf(t, db)
+		// The services take an identifier's count of reports in every
+		// organisation (what the network's hidden node shows) from its
+		// ReportCount: it is the count of its occurrences, and the count
+		// of one organisation's a range of them.
+		for _, i := range identsInc {
+			own, all, err := db.Read().CountOccurrences(ctx, i.ID, orgs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ownKey, err := db.Read().CountOwnOccurrences(ctx, i.ID, orgs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all != i.ReportCount || own != ownKey {
+				t.Fatalf("identifier %s: %d occurrences (%d of %s), its ReportCount %d, its own counted from the key %d", i.ID, all, own, orgs[0].ID, i.ReportCount, ownKey)
+			}
+		}
 		if _, err := srv.Links.Rebuild(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -96,10 +96,11 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 	if err != nil {
 		return nil, err
 	}
-	own, all, err := q.CountOccurrences(ctx, id, a.OrgID)
+	own, err := q.CountOwnOccurrences(ctx, id, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
+	all := i.ReportCount
 	if own == 0 {
 		return nil, notFound
 	}

@@ -491,7 +491,7 @@ func (s *Service) ReportIdentifiers(ctx context.Context, a auth.Actor, reportID 
 			// report naming the same person's phone is itself what the
 			// sealed contact hides. Its months span every report, so
 			// they are left out too.
-			own, _, err := q.CountOccurrences(ctx, i.ID, a.OrgID)
+			own, err := q.CountOwnOccurrences(ctx, i.ID, a.OrgID)
 			if err != nil {
 				return nil, err
 			}

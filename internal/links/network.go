@@ -212,11 +212,14 @@ func (b *netBuilder) walk(ctx context.Context, frontier []string, depth int) err
 // identifier page counts it, and each of its own is asked of intake.
 func (b *netBuilder) reportsOf(ctx context.Context, i *store.Identifier) (news []string, full bool, err error) {
 	nid := "i:" + i.ID
-	own, all, err := b.q.CountOccurrences(ctx, i.ID, b.a.OrgID)
+	// The reports in every organisation are the identifier's count
+	// (linking counts each occurrence it writes into it, in the same
+	// transaction); the caller's own are counted from the key.
+	own, err := b.q.CountOwnOccurrences(ctx, i.ID, b.a.OrgID)
 	if err != nil {
 		return nil, false, err
 	}
-	hidden := all - own
+	hidden := i.ReportCount - own
 	occ, err := b.q.OrgOccurrences(ctx, i.ID, b.a.OrgID, "", b.max)
 	if err != nil {
 		return nil, false, err

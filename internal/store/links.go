@@ -729,8 +729,20 @@ func (q Q) GetReports(ctx context.Context, ids []string) (map[string]*Report, er
 	return out, rows.Err()
 }
 
+// CountOwnOccurrences counts the reports of one organisation an
+// identifier occurs in: a range of the occurrences' key. Their count in
+// every organisation is the identifier's ReportCount.
+func (q Q) CountOwnOccurrences(ctx context.Context, identifierID, orgID string) (int, error) {
+	var n int
+	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM identifier_occurrences WHERE identifier_id = $1 AND org_id = $2`, identifierID, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count occurrences: %w", err)
+	}
+	return n, nil
+}
+
 // CountOccurrences counts the reports an identifier occurs in: those of
-// one organisation, and all.
+// one organisation, and all, reading every occurrence (the tests' check of
+// ReportCount; the services use CountOwnOccurrences and ReportCount).
 func (q Q) CountOccurrences(ctx context.Context, identifierID, orgID string) (own, all int, err error) {
 	err = q.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN org_id = $2 THEN 1 ELSE 0 END), 0), COUNT(*) FROM identifier_occurrences WHERE identifier_id = $1`,
 		identifierID, orgID).Scan(&own, &all)

@@ -135,9 +135,7 @@ func testBackupUnderLoad(t *testing.T, engine store.Engine, dir, dsn string) {
 			t.Errorf("restore output %q lacks %q", stdout, want)
 		}
 	}
-	for _, k := range []string{"master.key", "log.key"} {
-		writeFile(t, filepath.Join(restored, k), readFile(t, filepath.Join(dir, k)))
-	}
+	copyKeys(t, dir, restored)
 	if stdout, err := runCmd(t, renv, "", "log", "audit"); err != nil || !strings.Contains(stdout, "OK: every stored record matches the log") {
 		t.Fatalf("log audit of the restored directory: %v\n%s", err, stdout)
 	}

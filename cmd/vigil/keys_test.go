@@ -145,6 +145,15 @@ func readFile(t *testing.T, path string) []byte {
 	return b
 }
 
+// copyKeys copies the master key and the log key of data directory from
+// into data directory to, as an operator does after a restore or a move.
+func copyKeys(t *testing.T, from, to string) {
+	t.Helper()
+	for _, k := range []string{"master.key", "log.key"} {
+		writeFile(t, filepath.Join(to, k), readFile(t, filepath.Join(from, k)))
+	}
+}
+
 func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o600); err != nil {

@@ -85,9 +85,7 @@ func TestMoveSQLiteToPostgres(t *testing.T) {
 			t.Errorf("restore output %q lacks %q", stdout, want)
 		}
 	}
-	for _, k := range []string{"master.key", "log.key"} {
-		writeFile(t, filepath.Join(moved, k), readFile(t, filepath.Join(dir, k)))
-	}
+	copyKeys(t, dir, moved)
 	if stdout, err := runCmd(t, pg, "", "log", "audit"); err != nil || !strings.Contains(stdout, "OK: every stored record matches the log") {
 		t.Fatalf("log audit on PostgreSQL: %v\n%s", err, stdout)
 	}

@@ -111,7 +111,8 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(cfg.DSN(), "sqlite:") {
+	dbPath, sqlite := strings.CutPrefix(cfg.DSN(), "sqlite:")
+	if !sqlite {
 		// Before reading what may be a large file.
 		if err := pgEmpty(ctx, cfg); err != nil {
 			return nil, err
@@ -229,7 +230,6 @@ func restoreFiles(ctx context.Context, e *env, cfg *config.Config, file string) 
 	}
 	// Into place: the database where the configuration looks for it, the
 	// attachments beside it (or in the bucket).
-	dbPath, sqlite := strings.CutPrefix(cfg.DSN(), "sqlite:")
 	switch {
 	case m.Database == "postgres" && sqlite:
 		return nil, errors.New("this is a backup of a PostgreSQL database: set VIGIL_DATABASE to a new, empty PostgreSQL database to restore it into; nothing was restored")

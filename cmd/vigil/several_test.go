@@ -179,9 +179,7 @@ func TestSeveralServers(t *testing.T) {
 		t.Fatalf("demo: %v", err)
 	}
 	for _, d := range dirs[1:] {
-		for _, k := range []string{"master.key", "log.key"} {
-			writeFile(t, filepath.Join(d, k), readFile(t, filepath.Join(dirs[0], k)))
-		}
+		copyKeys(t, dirs[0], d)
 	}
 	// One request a second per client, in bursts of five, so that the rate
 	// limit shows; the load comes from a new address per request.

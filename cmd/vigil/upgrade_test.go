@@ -43,11 +43,7 @@ func TestUpgrade(t *testing.T) {
 
 func upgradeFrom(t *testing.T, fixture string, e store.Engine) {
 	dir := t.TempDir()
-	for _, k := range []string{"master.key", "log.key"} {
-		if err := os.WriteFile(filepath.Join(dir, k), readFile(t, filepath.Join(fixture, k)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyKeys(t, fixture, dir)
 	vars := map[string]string{"VIGIL_DATA": dir, "VIGIL_LOG_ORIGIN": "fixture.example/log"}
 	if e == store.SQLite {
 		if err := os.WriteFile(filepath.Join(dir, "vigil.db"), gunzip(t, filepath.Join(fixture, "vigil.db.gz")), 0o600); err != nil {

@@ -359,11 +359,11 @@ func (q Q) dropKeys(ctx context.Context) ([]moveStmt, error) {
 // COPY, converting each value to its column's type, and returns the rows
 // copied.
 func (q Q) moveTable(ctx context.Context, src *DB, table string, cols []moveColumn, progress func(string, int64)) (int64, error) {
-	names := make([]string, len(cols))
+	names, quoted := make([]string, len(cols)), make([]string, len(cols))
 	for i, c := range cols {
-		names[i] = `"` + c.name + `"`
+		names[i], quoted[i] = c.name, `"`+c.name+`"`
 	}
-	rows, err := src.r.QueryContext(ctx, `SELECT `+strings.Join(names, ", ")+` FROM `+table)
+	rows, err := src.r.QueryContext(ctx, `SELECT `+strings.Join(quoted, ", ")+` FROM `+table)
 	if err != nil {
 		return 0, fmt.Errorf("store: move: read %s: %w", table, err)
 	}
@@ -373,17 +373,13 @@ func (q Q) moveTable(ctx context.Context, src *DB, table string, cols []moveColu
 	for i := range s.vals {
 		s.ptrs[i] = &s.vals[i]
 	}
-	colNames := make([]string, len(cols))
-	for i, c := range cols {
-		colNames[i] = c.name
-	}
 	var n int64
 	err = q.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("driver connection is %T", dc)
 		}
-		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, colNames, s)
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, names, s)
 		return err
 	})
 	progress(table, s.n-s.told)

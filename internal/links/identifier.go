@@ -13,10 +13,11 @@ import (
 	"github.com/vigil-project/vigil/internal/store"
 )
 
-// HitReader reads a report's screening hits as the screening service
-// decides who may see them (*screen.Service satisfies it).
+// HitReader reads reports' screening hits as the screening service
+// decides who may see them (*screen.Service satisfies it): those of the
+// reports a may review screening on, keyed by report, the others left out.
 type HitReader interface {
-	ReportHits(ctx context.Context, a auth.Actor, reportID string) ([]screen.Hit, error)
+	EachReportHits(ctx context.Context, a auth.Actor, reportIDs []string) (map[string][]screen.Hit, error)
 }
 
 // IdentifierPage is an identifier with where it was seen, as one actor may
@@ -111,19 +112,24 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 	// Readable starts as the organisation's whole count: whoever reads
 	// links (auth.ReadLinks) reads every report of its organisation, so
 	// the reports beyond the list are readable; those listed are checked
-	// one by one below all the same.
+	// below all the same.
 	p := &IdentifierPage{ID: i.ID, Kind: i.Kind, Side: side(i), Public: i.Public(), FirstSeen: month(i.FirstSeen), LastSeen: month(i.LastSeen),
 		Roles: []string{}, Reports: []IdentifierReport{}, Readable: own, Hidden: all - own, Contact: i.VictimSide()}
+	reportIDs := make([]string, len(occ))
+	for k, o := range occ {
+		reportIDs[k] = o.ReportID
+	}
+	views, err := s.intake.GetEach(ctx, a, reportIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, o := range occ {
-		v, err := s.intake.Get(ctx, a, o.ReportID)
-		if errors.Is(err, store.ErrNotFound) || errors.Is(err, auth.ErrForbidden) {
+		v, ok := views[o.ReportID]
+		if !ok {
 			// Counted with the reports a may not open.
 			p.Readable--
 			p.Hidden++
 			continue
-		}
-		if err != nil {
-			return nil, err
 		}
 		if o.Role == string(extract.RoleVictimContact) {
 			p.Contact = true
@@ -132,17 +138,9 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 			p.Roles = append(p.Roles, o.Role)
 		}
 		ir := IdentifierReport{ID: v.ID, ReceivedAt: v.ReceivedAt, Language: v.Language, Status: v.Status, Role: o.Role, CaseIDs: v.CaseIDs, Hits: []screen.Hit{}}
-		if s.Hits != nil {
-			switch hits, err := s.Hits.ReportHits(ctx, a, v.ID); {
-			case err == nil:
-				ir.Hits = hits
-			case !errors.Is(err, auth.ErrForbidden) && !errors.Is(err, store.ErrNotFound):
-				return nil, err
-			}
-		}
 		if s.lure != nil {
 			// Only the probability and level are kept: no reason texts.
-			lr, err := s.ReportLure(ctx, a, v.ID, "en")
+			lr, err := s.viewLure(ctx, a, v, "en")
 			if err != nil {
 				return nil, err
 			}
@@ -151,6 +149,23 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 			}
 		}
 		p.Reports = append(p.Reports, ir)
+	}
+	if s.Hits != nil && len(p.Reports) > 0 {
+		// The listed reports' hits in one question: the screening
+		// service leaves out the reports a may not review.
+		ids := make([]string, len(p.Reports))
+		for k, r := range p.Reports {
+			ids[k] = r.ID
+		}
+		hits, err := s.Hits.EachReportHits(ctx, a, ids)
+		if err != nil {
+			return nil, err
+		}
+		for k := range p.Reports {
+			if hs, ok := hits[p.Reports[k].ID]; ok {
+				p.Reports[k].Hits = hs
+			}
+		}
 	}
 	slices.Sort(p.Roles)
 	if p.Contact {

@@ -9,6 +9,7 @@ import (
 	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/links"
+	"github.com/vigil-project/vigil/internal/screen"
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
 )
@@ -102,5 +103,39 @@ func TestIdentifierPage(t *testing.T) {
 			}
 		}
 		_ = links.MaxIdentifierReports
+
+		// Screening hits come from the screening service, which decides
+		// again who sees them: the listed report whose subject is on the
+		// demo list carries its hits, the other none; intake staff, who
+		// read no links, are refused before that.
+		sc := screen.New(db, nil, screen.WithReports(w.in))
+		if _, err := sc.LoadDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		w.links.Hits = sc
+		named := w.file("", &intake.Submission{Narrative: "The boss at +855 12 345 678 is called Try Pheap.",
+			Subjects: []intake.SubjectIn{{Name: "Try Pheap", Type: "person"}}})
+		if hs, err := sc.ScreenReport(ctx, named, []store.Subject{{Name: "Try Pheap", Type: "person"}}); err != nil || len(hs) == 0 {
+			t.Fatalf("screening the named report: %d hits, %v", len(hs), err)
+		}
+		p, err = w.links.Identifier(ctx, w.actors["investigator@hotline"], phone, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := sc.ReportHits(ctx, w.actors["investigator@hotline"], named)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Reports {
+			switch {
+			case r.ID == named && (len(r.Hits) != len(want) || len(want) == 0 || r.Hits[0].ID != want[0].ID):
+				t.Errorf("the named report's hits on the page: %+v; want %+v", r.Hits, want)
+			case r.ID != named && len(r.Hits) != 0:
+				t.Errorf("report %s shows hits %+v; it named no one listed", r.ID, r.Hits)
+			}
+		}
+		if len(p.Reports) != 3 {
+			t.Errorf("the page lists %d reports; want 3", len(p.Reports))
+		}
 	})
 }

@@ -141,6 +141,13 @@ func (s *Service) ReportLure(ctx context.Context, a auth.Actor, reportID, lang s
 	if err != nil {
 		return nil, err
 	}
+	return s.viewLure(ctx, a, v, lang)
+}
+
+// viewLure is ReportLure for a report view a was already given (by
+// intake.Get, which decided a may read it), so that a page listing
+// reports reads each once.
+func (s *Service) viewLure(ctx context.Context, a auth.Actor, v *intake.ReportView, lang string) (*lure.Result, error) {
 	if s.lure == nil {
 		return nil, nil
 	}

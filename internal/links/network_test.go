@@ -138,7 +138,7 @@ func TestNetworkAcrossCases(t *testing.T) {
 	})
 }
 
-// TestAuthorizeEachAgrees checks that intake's AuthorizeEach, which the
+// TestAuthorizeEachAgrees checks that intake's AuthorizeEach (and GetEach), which the
 // network asks once for all of an identifier's reports, decides for every
 // actor, action and report what Authorize decides for each one: reports
 // of the actor's organisation and of another, one in a case referred to
@@ -181,6 +181,28 @@ func TestAuthorizeEachAgrees(t *testing.T) {
 					_, err := w.in.Authorize(ctx, a, id, act)
 					if want := err == nil; (got[id] != nil) != want {
 						t.Errorf("%s, %s, report %s: AuthorizeEach says %v, Authorize %v", name, act, id, got[id] != nil, err)
+					}
+				}
+			}
+		}
+		// GetEach gives each actor the views Get gives, the same to the
+		// byte, and leaves out the reports Get refuses.
+		for name, a := range w.actors {
+			views, err := w.in.GetEach(ctx, a, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				v, err := w.in.Get(ctx, a, id)
+				if (err == nil) != (views[id] != nil) {
+					t.Errorf("%s, report %s: GetEach gives %v, Get %v", name, id, views[id] != nil, err)
+					continue
+				}
+				if err == nil {
+					want, _ := json.Marshal(v)
+					got, _ := json.Marshal(views[id])
+					if string(got) != string(want) {
+						t.Errorf("%s, report %s: GetEach's view\n%s\nGet's\n%s", name, id, got, want)
 					}
 				}
 			}

@@ -17,6 +17,9 @@ import (
 // referral), so screen asks intake rather than working it out again.
 type Reports interface {
 	Authorize(ctx context.Context, a auth.Actor, reportID string, act auth.Action) (*store.Report, error)
+	// AuthorizeEach decides Authorize for many reports at once and
+	// returns those allowed, keyed by id; the others are left out.
+	AuthorizeEach(ctx context.Context, a auth.Actor, reportIDs []string, act auth.Action) (map[string]*store.Report, error)
 }
 
 // Option configures a Service.
@@ -73,6 +76,41 @@ func (s *Service) ReportHits(ctx context.Context, a auth.Actor, reportID string)
 		return nil, err
 	}
 	return s.hits(ctx, []string{reportID})
+}
+
+// EachReportHits is ReportHits for many reports at once (a page listing
+// reports): the hits of each report a may review screening on, keyed by
+// report, in one authorisation and one read; reports a may not review are
+// left out, as ReportHits would refuse them.
+func (s *Service) EachReportHits(ctx context.Context, a auth.Actor, reportIDs []string) (map[string][]Hit, error) {
+	if s.reports == nil {
+		return nil, errNoReports
+	}
+	ok, err := s.reports.AuthorizeEach(ctx, a, reportIDs, auth.ReviewScreen)
+	if err != nil {
+		return nil, fmt.Errorf("screen: reports: %w", err)
+	}
+	out := make(map[string][]Hit, len(ok))
+	if len(ok) == 0 {
+		return out, nil
+	}
+	ids := make([]string, 0, len(ok))
+	for _, id := range reportIDs {
+		if _, yes := ok[id]; yes {
+			if _, seen := out[id]; !seen {
+				ids = append(ids, id)
+				out[id] = []Hit{}
+			}
+		}
+	}
+	hs, err := s.hits(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		out[h.ReportID] = append(out[h.ReportID], h)
+	}
+	return out, nil
 }
 
 // ReviewHit records an actor's decision on a hit ("confirmed" or

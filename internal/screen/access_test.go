@@ -28,6 +28,32 @@ func (r *reportsFake) Authorize(ctx context.Context, _ auth.Actor, id string, ac
 	return r.db.Read().GetReport(ctx, id)
 }
 
+// AuthorizeEach asks Authorize of each report.
+func (r *reportsFake) AuthorizeEach(ctx context.Context, a auth.Actor, ids []string, act auth.Action) (map[string]*store.Report, error) {
+	out := map[string]*store.Report{}
+	for _, id := range ids {
+		rep, err := r.Authorize(ctx, a, id, act)
+		if err != nil {
+			continue
+		}
+		out[id] = rep
+	}
+	return out, nil
+}
+
+// sameHits reports whether two lists hold the same hits in the same order.
+func sameHits(a, b []screen.Hit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Status != b[i].Status {
+			return false
+		}
+	}
+	return true
+}
+
 // TestServiceAccess: the actor-taking methods ask the report's authoriser
 // for ReviewScreen, pass its refusal on unchanged in kind, and change
 // nothing when refused; a name screen needs RunScreen.
@@ -58,9 +84,18 @@ func TestServiceAccess(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				fake := &reportsFake{db: db, err: tc.err}
 				svc := screen.New(db, nil, screen.WithReports(fake))
-				_, err := svc.ReportHits(ctx, inv, report)
+				one, err := svc.ReportHits(ctx, inv, report)
 				if !errIs(err, tc.want) {
 					t.Errorf("ReportHits: got %v, want %v", err, tc.want)
+				}
+				// The batch form agrees: the same hits when allowed, the
+				// report left out when refused.
+				each, err := svc.EachReportHits(ctx, inv, []string{report, report})
+				if err != nil {
+					t.Fatalf("EachReportHits: %v", err)
+				}
+				if got, ok := each[report]; ok != (tc.want == nil) || len(each) > 1 || (ok && !sameHits(got, one)) {
+					t.Errorf("EachReportHits: %v (listed %v), want ReportHits' %v", got, ok, one)
 				}
 				_, err = svc.ReviewHit(ctx, inv, hit.ID, "dismissed", "")
 				if tc.want == nil {
@@ -97,6 +132,9 @@ func TestServiceAccess(t *testing.T) {
 		// No authoriser: refused, not answered.
 		if _, err := screen.New(db, nil).ReportHits(ctx, inv, report); err == nil {
 			t.Error("ReportHits without an authoriser answered")
+		}
+		if _, err := screen.New(db, nil).EachReportHits(ctx, inv, []string{report}); err == nil {
+			t.Error("EachReportHits without an authoriser answered")
 		}
 
 		// A name screen needs RunScreen in the actor's organisation.

@@ -53,6 +53,19 @@ func (r everyReport) Authorize(ctx context.Context, _ auth.Actor, id string, _ a
 	return r.db.Read().GetReport(ctx, id)
 }
 
+// AuthorizeEach asks Authorize of each report.
+func (r everyReport) AuthorizeEach(ctx context.Context, a auth.Actor, ids []string, act auth.Action) (map[string]*store.Report, error) {
+	out := map[string]*store.Report{}
+	for _, id := range ids {
+		rep, err := r.Authorize(ctx, a, id, act)
+		if err != nil {
+			continue
+		}
+		out[id] = rep
+	}
+	return out, nil
+}
+
 // hitsOf returns the hits of reports as a sees them.
 func hitsOf(t *testing.T, svc *screen.Service, a auth.Actor, reportIDs ...string) []screen.Hit {
 	t.Helper()

@@ -219,9 +219,19 @@ func (s *Service) link(ctx context.Context, q store.Q, r *store.LinkSource, fs [
 			linkIDs = append(linkIDs, f.id)
 		}
 	}
-	p, err := q.ProbeLinks(ctx, r.ID, r.OrgID, uniq(ids), linkIDs)
+	// The identifiers are read with it (those of a report linked before
+	// too, a superset of what linkLocked reads): on PostgreSQL the two
+	// go with the transaction's BEGIN in one round trip.
+	all := uniq(ids)
+	p, idents, err := q.ProbeLinksAndRead(ctx, r.ID, r.OrgID, all, linkIDs)
 	if err != nil {
 		return err
+	}
+	for _, id := range all {
+		b.asked[id] = true
+	}
+	for _, i := range idents {
+		b.idents[i.ID] = i
 	}
 	if p != nil {
 		b.probe = p

@@ -3,7 +3,10 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-project/vigil/internal/store"
 	"github.com/vigil-project/vigil/internal/store/storetest"
@@ -146,6 +149,104 @@ func TestLinkTx(t *testing.T) {
 		}
 		if got := pending(db.Read()); len(got) != 2 || got[1] != c {
 			t.Fatalf("marks %v, want [%s %s]", got, a, c)
+		}
+	})
+}
+
+// TestLinkTxProbeFirst: a linking transaction whose first statement is the
+// probe (ProbeLinksAndRead; on PostgreSQL it carries the BEGIN, the
+// setting and the link lock in one batch) reads what ProbeLinks and
+// GetIdentifiers read, holds the link lock from then on, and is a
+// transaction: a write after it is rolled back with it. One that sends
+// nothing, or fails before sending anything, leaves the next as usual.
+func TestLinkTxProbeFirst(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		one := &store.Identifier{ID: "00000000000000000000000000000001", Kind: "phone", Sealed: []byte{1}, Side: store.SideRecruiter, ReportCount: 3, OrgCount: 1, FirstSeen: 10, LastSeen: 20, Categories: []string{}}
+		if err := db.LinkTx(ctx, func(q store.Q) error {
+			return q.Deferred().PutIdentifiers(ctx, []*store.Identifier{one})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ids := []string{one.ID, "00000000000000000000000000000002"}
+		wantProbe, err := db.Read().ProbeLinks(ctx, "r1", "o1", ids, ids[:1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantIdents, err := db.Read().GetIdentifiers(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		held := make(chan struct{})
+		release := make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			done <- db.LinkTx(ctx, func(q store.Q) error {
+				p, idents, err := q.ProbeLinksAndRead(ctx, "r1", "o1", ids, ids[:1])
+				if err != nil {
+					return err
+				}
+				if fmt.Sprint(p) != fmt.Sprint(wantProbe) || len(idents) != len(wantIdents) || (len(idents) == 1 && fmt.Sprint(*idents[0]) != fmt.Sprint(*wantIdents[0])) {
+					t.Errorf("in the transaction: probe %+v, identifiers %+v; want %+v, %+v", p, idents, wantProbe, wantIdents)
+				}
+				// A write after the probe, then a failure: rolled back.
+				if err := q.MarkTrust(ctx, []string{"0000000000000000000000000000000f"}); err != nil {
+					return err
+				}
+				close(held)
+				<-release
+				return errors.New("rolled back on purpose")
+			})
+		}()
+		<-held
+		// The lock is held: another linking transaction, begun by its
+		// first statement, waits for it.
+		second := make(chan error, 1)
+		go func() {
+			second <- db.LinkTx(ctx, func(q store.Q) error {
+				_, err := q.PendingTrust(ctx, 1)
+				return err
+			})
+		}()
+		var secondErr error
+		select {
+		case secondErr = <-second:
+			t.Errorf("a second linking transaction ran while the first held the lock (%v)", secondErr)
+			close(release)
+		case <-time.After(300 * time.Millisecond):
+			close(release)
+			secondErr = <-second
+		}
+		if err := <-done; err == nil || !strings.Contains(err.Error(), "on purpose") {
+			t.Errorf("the first transaction: %v; want its own error", err)
+		}
+		if secondErr != nil {
+			t.Errorf("the second transaction: %v", secondErr)
+		}
+		if ms, err := db.Read().PendingTrust(ctx, 10); err != nil || len(ms) != 0 {
+			t.Errorf("the write after the probe stayed after the rollback: %+v, %v", ms, err)
+		}
+
+		// Nothing sent, or a failure before anything was: the next runs.
+		if err := db.LinkTx(ctx, func(store.Q) error { return nil }); err != nil {
+			t.Errorf("an empty linking transaction: %v", err)
+		}
+		if err := db.LinkTx(ctx, func(store.Q) error { return errors.New("early") }); err == nil || err.Error() != "early" {
+			t.Errorf("a transaction failing before any statement: %v; want its error", err)
+		}
+		p, idents, err := func() (*store.LinkProbe, []*store.Identifier, error) {
+			var p *store.LinkProbe
+			var idents []*store.Identifier
+			err := db.LinkTx(ctx, func(q store.Q) error {
+				var err error
+				p, idents, err = q.ProbeLinksAndRead(ctx, "r1", "o1", ids, ids[:1])
+				return err
+			})
+			return p, idents, err
+		}()
+		if err != nil || fmt.Sprint(p) != fmt.Sprint(wantProbe) || len(idents) != len(wantIdents) {
+			t.Errorf("after them: %+v, %+v, %v", p, idents, err)
 		}
 	})
 }

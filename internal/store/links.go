@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"slices"
 	"strings"
 )
@@ -361,8 +362,86 @@ const maxProbeColumns = 1000
 // returns nil, and no error, when there are too many identifiers for one
 // row: the caller reads them one statement at a time.
 func (q Q) ProbeLinks(ctx context.Context, reportID, orgID string, ids, linkIDs []string) (*LinkProbe, error) {
-	if 3+len(ids)+len(linkIDs) > maxProbeColumns {
+	pq := q.probeQuery(reportID, orgID, ids, linkIDs)
+	if pq == nil {
 		return nil, nil
+	}
+	if err := q.q.QueryRowContext(ctx, pq.query, pq.args...).Scan(pq.dest...); err != nil {
+		return nil, fmt.Errorf("store: probe links of %s: %w", reportID, err)
+	}
+	return pq.probe(), nil
+}
+
+// ProbeLinksAndRead is ProbeLinks, then GetIdentifiers of ids (what
+// linking a report reads before it writes). The first statement of a
+// link transaction on PostgreSQL ([DB.LinkTx]) carries the transaction's
+// BEGIN, setting and lock with it, so there the four go in one pipelined
+// batch: one round trip where they took three. A nil probe (too many
+// identifiers for one statement) is returned as ProbeLinks returns it,
+// with the identifiers read all the same.
+func (q Q) ProbeLinksAndRead(ctx context.Context, reportID, orgID string, ids, linkIDs []string) (*LinkProbe, []*Identifier, error) {
+	pq := q.probeQuery(reportID, orgID, ids, linkIDs)
+	lazy, ok := q.q.(*beginOnUse)
+	if pq == nil || !ok || lazy.sent || len(ids) == 0 || len(ids) > 1000 {
+		p, err := q.ProbeLinks(ctx, reportID, orgID, ids, linkIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		var idents []*Identifier
+		for start := 0; start < len(ids); start += 1000 {
+			got, err := q.GetIdentifiers(ctx, ids[start:min(len(ids), start+1000)])
+			if err != nil {
+				return nil, nil, err
+			}
+			idents = append(idents, got...)
+		}
+		return p, idents, nil
+	}
+	in, args := q.inList("id", ids, 1)
+	var idents []*Identifier
+	err := lazy.withBegin(ctx, func(b *pgx.Batch) {
+		b.Queue(pq.query, pq.args...)
+		b.Queue(`SELECT `+identifierRead+` FROM identifiers WHERE `+in+` ORDER BY kind, id`, args...)
+	}, func(br pgx.BatchResults) error {
+		if err := br.QueryRow().Scan(pq.dest...); err != nil {
+			return fmt.Errorf("store: probe links of %s: %w", reportID, err)
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return fmt.Errorf("store: get identifiers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			i, err := scanIdentifier(rows)
+			if err != nil {
+				return fmt.Errorf("store: get identifiers: %w", err)
+			}
+			idents = append(idents, i)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: get identifiers: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return pq.probe(), idents, nil
+}
+
+// probeQuery is ProbeLinks' statement, what it scans into and how the
+// probe is made of that: nil when the statement would have too many
+// columns.
+type probeQuery struct {
+	query string
+	args  []any
+	dest  []any
+	probe func() *LinkProbe
+}
+
+func (q Q) probeQuery(reportID, orgID string, ids, linkIDs []string) *probeQuery {
+	if 3+len(ids)+len(linkIDs) > maxProbeColumns {
+		return nil
 	}
 	cols := make([]string, 0, 3+len(ids)+len(linkIDs))
 	cols = append(cols, "l.cluster_id", "l.linked_at", "l.identifiers")
@@ -391,23 +470,26 @@ func (q Q) ProbeLinks(ctx context.Context, reportID, orgID string, ids, linkIDs 
 	for k := range found {
 		dest = append(dest, &found[k])
 	}
-	query := `SELECT ` + strings.Join(cols, ", ") + ` FROM (SELECT 1 AS one) x LEFT JOIN report_links l ON l.report_id = $1`
-	if err := q.q.QueryRowContext(ctx, query, args...).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("store: probe links of %s: %w", reportID, err)
+	return &probeQuery{
+		query: `SELECT ` + strings.Join(cols, ", ") + ` FROM (SELECT 1 AS one) x LEFT JOIN report_links l ON l.report_id = $1`,
+		args:  args,
+		dest:  dest,
+		probe: func() *LinkProbe {
+			p := &LinkProbe{Seen: make(map[string]bool, len(ids))}
+			if cluster.Valid {
+				p.Link = &ReportLink{ReportID: reportID, ClusterID: cluster.String, LinkedAt: linkedAt.Int64, Identifiers: decodeRefs(refs.String)}
+			}
+			for k, id := range ids {
+				p.Seen[id] = seen[k] != 0
+			}
+			for _, c := range found {
+				if c != "" && !slices.Contains(p.Clusters, c) {
+					p.Clusters = append(p.Clusters, c)
+				}
+			}
+			return p
+		},
 	}
-	p := &LinkProbe{Seen: make(map[string]bool, len(ids))}
-	if cluster.Valid {
-		p.Link = &ReportLink{ReportID: reportID, ClusterID: cluster.String, LinkedAt: linkedAt.Int64, Identifiers: decodeRefs(refs.String)}
-	}
-	for k, id := range ids {
-		p.Seen[id] = seen[k] != 0
-	}
-	for _, c := range found {
-		if c != "" && !slices.Contains(p.Clusters, c) {
-			p.Clusters = append(p.Clusters, c)
-		}
-	}
-	return p, nil
 }
 
 // OrgProbe asks whether an identifier occurs in a report of an

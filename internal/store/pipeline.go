@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,7 +26,94 @@ func (db *DB) LinkTx(ctx context.Context, fn func(q Q) error) error {
 	if db.Engine != Postgres {
 		return db.DerivedTx(ctx, fn) // one writer: no lock to take
 	}
-	return db.pgTx(ctx, `BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(`+strconv.Itoa(linksLockKey)+`)`, pgLink, fn)
+	return db.pgTx(ctx, "", pgLink, fn)
+}
+
+// linkBegin begins a link transaction on PostgreSQL: derived, so its
+// commit does not wait for the disk, and holding the link lock.
+var linkBegin = []string{`BEGIN`, `SET LOCAL synchronous_commit = off`, `SELECT pg_advisory_xact_lock(` + strconv.Itoa(linksLockKey) + `)`}
+
+// beginOnUse is a link transaction's connection on PostgreSQL before its
+// BEGIN is sent: the first statement sends it, as one simple query ahead
+// of itself, or in the same pipelined batch when that statement is the
+// probe (Q.ProbeLinksAndRead), so that beginning, taking the lock and the
+// reads before linking are one round trip.
+type beginOnUse struct {
+	conn *sql.Conn
+	sent bool
+	// err is why sending the BEGIN failed, for a statement that cannot
+	// return it (QueryRowContext).
+	err error
+}
+
+// start sends the BEGIN if it was not sent.
+func (c *beginOnUse) start(ctx context.Context) error {
+	if c.sent {
+		return c.err
+	}
+	c.sent = true
+	if _, err := c.conn.ExecContext(ctx, strings.Join(linkBegin, "; ")); err != nil {
+		c.err = fmt.Errorf("store: begin: %w", err)
+	}
+	return c.err
+}
+
+func (c *beginOnUse) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := c.start(ctx); err != nil {
+		return nil, err
+	}
+	return c.conn.ExecContext(ctx, query, args...)
+}
+
+func (c *beginOnUse) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := c.start(ctx); err != nil {
+		return nil, err
+	}
+	return c.conn.QueryContext(ctx, query, args...)
+}
+
+func (c *beginOnUse) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if err := c.start(ctx); err != nil {
+		// A Row carries its error only from a query: this one fails
+		// at once, and pgTx reports c.err, the real cause.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return c.conn.QueryRowContext(done, query, args...)
+	}
+	return c.conn.QueryRowContext(ctx, query, args...)
+}
+
+// withBegin sends the BEGIN and the statements queue adds in one batch,
+// and hands the batch's results, past the BEGIN's, to read.
+func (c *beginOnUse) withBegin(ctx context.Context, queue func(*pgx.Batch), read func(pgx.BatchResults) error) error {
+	if c.sent {
+		return fmt.Errorf("store: pipeline: the transaction has begun")
+	}
+	c.sent = true // whatever happens next, the transaction may have begun: roll back
+	return c.conn.Raw(func(dc any) error {
+		conn, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: pipeline: driver connection is %T", dc)
+		}
+		b := &pgx.Batch{}
+		for _, s := range linkBegin {
+			b.Queue(s)
+		}
+		queue(b)
+		br := conn.Conn().SendBatch(ctx, b)
+		for range linkBegin {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				c.err = fmt.Errorf("store: begin: %w", err)
+				return c.err
+			}
+		}
+		if err := read(br); err != nil {
+			br.Close()
+			return err
+		}
+		return br.Close()
+	})
 }
 
 // pipeline holds a transaction's deferred writes until it commits.
@@ -86,17 +174,26 @@ func (db *DB) pgTx(ctx context.Context, begin string, kind pgKind, fn func(q Q) 
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
+	q := Q{q: conn, engine: db.Engine, marks: &txMarks{log: &db.marks}}
+	var lazy *beginOnUse
+	if kind == pgLink {
+		// Begun by its first statement (beginOnUse).
+		lazy = &beginOnUse{conn: conn}
+		q.q, q.linksLocked, q.pipe = lazy, true, &pipeline{}
+	} else if _, err := conn.ExecContext(ctx, begin); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	q := Q{q: conn, engine: db.Engine, marks: &txMarks{log: &db.marks}}
-	switch kind {
-	case pgLink:
-		q.linksLocked, q.pipe = true, &pipeline{}
-	case pgBulk:
+	if kind == pgBulk {
 		q.conn = conn
 	}
 	rollback := func(err error) error {
+		if lazy != nil && lazy.err != nil {
+			err = errors.Join(lazy.err, err)
+		}
+		if lazy != nil && !lazy.sent {
+			settled = true // nothing was begun
+			return err
+		}
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("store: rollback: %w", rbErr))
 		}
@@ -106,9 +203,16 @@ func (db *DB) pgTx(ctx context.Context, begin string, kind pgKind, fn func(q Q) 
 	if err := fn(q); err != nil {
 		return rollback(err)
 	}
-	if q.pipe == nil || len(q.pipe.stmts) == 0 {
+	switch {
+	case lazy != nil && !lazy.sent && len(q.pipe.stmts) == 0:
+		// Nothing was read or written: nothing to begin or commit.
+	case lazy != nil && !lazy.sent:
+		// Only deferred writes: they go with the BEGIN and COMMIT.
+		lazy.sent = true
+		err = commitPipelined(ctx, conn, append(beginStmts(), q.pipe.stmts...))
+	case q.pipe == nil || len(q.pipe.stmts) == 0:
 		_, err = conn.ExecContext(ctx, `COMMIT`)
-	} else {
+	default:
 		err = commitPipelined(ctx, conn, q.pipe.stmts)
 	}
 	q.marks.committed()
@@ -117,6 +221,15 @@ func (db *DB) pgTx(ctx context.Context, begin string, kind pgKind, fn func(q Q) 
 	}
 	settled = true
 	return nil
+}
+
+// beginStmts is linkBegin as deferred statements.
+func beginStmts() []pipelined {
+	out := make([]pipelined, len(linkBegin))
+	for k, q := range linkBegin {
+		out[k] = pipelined{query: q} // no table: an error is the begin's
+	}
+	return out
 }
 
 // commitPipelined sends stmts and COMMIT in one batch. After a failed
@@ -137,6 +250,9 @@ func commitPipelined(ctx context.Context, conn *sql.Conn, stmts []pipelined) err
 		for _, s := range stmts {
 			if _, err := br.Exec(); err != nil {
 				br.Close()
+				if s.what == "" {
+					return fmt.Errorf("store: begin: %w", err)
+				}
 				return insertError(s.what, err)
 			}
 		}

@@ -377,6 +377,14 @@ func (q Q) MarkAllTrust(ctx context.Context) error {
 		ON CONFLICT (identifier_id) DO UPDATE SET token = excluded.token`, NewID()); err != nil {
 		return fmt.Errorf("store: mark all trust: %w", err)
 	}
+	if q.engine == Postgres {
+		// The table may have gone from empty to millions of rows: plans
+		// made from its old statistics read it whole (see SaveTrust).
+		// ANALYZE counts this transaction's own rows.
+		if _, err := q.q.ExecContext(ctx, `ANALYZE trust_pending`); err != nil {
+			return fmt.Errorf("store: mark all trust: analyze: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -437,10 +445,20 @@ func (q Q) SaveTrust(ctx context.Context, ts []*Trust, marks []TrustMark) error 
 	// is undone and the mark is weighed once more. Waiting for it made
 	// linking wait in turn for the marks this transaction had already
 	// locked, with the link lock held.
+	//
+	// The PostgreSQL form names the marks' identifiers as an array on both
+	// sides (= ANY), so that its plan reads trust_pending by key whatever
+	// the planner believes of the table's size. Written as a join (IN and
+	// a join to m), statistics taken while the table was empty and then
+	// stale after a rebuild marked 2.1M identifiers gave a plan that read
+	// the whole table once for each of its rows: the first save after
+	// `vigil demo --reports 1000000` ran for more than 15 minutes, holding
+	// the row locks every later save waited for.
 	del := `DELETE FROM trust_pending WHERE (identifier_id, token) IN (SELECT i, t FROM m)`
 	if q.engine == Postgres {
-		del = `DELETE FROM trust_pending WHERE identifier_id IN
-			(SELECT p.identifier_id FROM trust_pending p JOIN m ON p.identifier_id = m.i AND p.token = m.t FOR UPDATE OF p SKIP LOCKED)`
+		del = `DELETE FROM trust_pending WHERE identifier_id = ANY(ARRAY(
+			SELECT p.identifier_id FROM trust_pending p JOIN m ON p.identifier_id = m.i AND p.token = m.t
+			WHERE p.identifier_id = ANY($1::text[]) FOR UPDATE OF p SKIP LOCKED))`
 	}
 	for len(marks) > 0 {
 		chunk := marks[:min(len(marks), 500)]

@@ -167,26 +167,37 @@ func (g *Gazetteer) Lookup(name string) (Place, bool) {
 // overlaps, in order of appearance. Latin names match whole words, ignoring
 // ASCII case, with any spaces or hyphens between their words; names in other
 // scripts match exactly.
+//
+// Find asks the trie (longest) only where a name can start, and rules out
+// the other places with filters that each let every real start through:
+// bytes no name starts with are passed over in a table loop, a Latin word
+// with a pair of first bytes no name has is passed over whole, and a
+// character of three bytes no name starts with is not hashed. So the
+// answer is what asking longest at every byte would give.
 func (g *Gazetteer) Find(text string) []Match {
 	var out []Match
+	t := &g.trie
 	for i := 0; i < len(text); {
+		for i < len(text) && t.pass[text[i]] {
+			i++
+		}
+		if i >= len(text) {
+			break
+		}
 		c := text[i]
-		if c >= 0x80 && c < 0xC0 { // UTF-8 continuation bytes: never a start
-			for i++; i < len(text) && text[i] >= 0x80 && text[i] < 0xC0; i++ {
+		if isASCIIAlnum(c) {
+			if i > 0 && isASCIIAlnum(text[i-1]) || !t.first[c] || !t.latinMayStart(text, i) {
+				// Inside a Latin word, or at the start of one no name
+				// starts: no name starts at any of its bytes.
+				for i++; i < len(text) && isASCIIAlnum(text[i]); i++ {
+				}
+				continue
 			}
-			continue
-		}
-		if isASCIIAlnum(c) && i > 0 && isASCIIAlnum(text[i-1]) {
-			// Inside a Latin word: no name starts at any of its bytes.
-			for i++; i < len(text) && isASCIIAlnum(text[i]); i++ {
-			}
-			continue
-		}
-		if !g.trie.first[c] || !g.trie.mayStart(text, i) {
+		} else if c >= 0xE0 && c < 0xF0 && !t.rune3Start(text, i) || !t.mayStart(text, i) {
 			i++
 			continue
 		}
-		if end, idx := g.trie.longest(text, i); idx >= 0 {
+		if end, idx := t.longest(text, i); idx >= 0 {
 			if !inWord(text, i, end, g.places[idx].NotIn) {
 				out = append(out, Match{ID: g.places[idx].ID, Start: i, End: end})
 				i = end
@@ -262,8 +273,8 @@ var asciiAlnum = func() (t [256]bool) {
 	return t
 }()
 
-// trie is a byte trie over match keys (entries index the places), with a
-// cheap test of where a key may start.
+// trie is a byte trie over match keys (entries index the places), with
+// cheap tests of where a key may start.
 type trie struct {
 	*bytetrie.Trie
 	pairs [1 << 16 / 64]uint64 // bit set for the first two bytes of every Latin key
@@ -273,10 +284,37 @@ type trie struct {
 	// cases: at any other byte no key starts (longest finds none), and
 	// Find moves on without asking mayStart.
 	first [256]bool
+	// pass marks the bytes Find passes over without a look: UTF-8
+	// continuation bytes (never a start) and the bytes no key starts with
+	// that are not ASCII letters or digits (whether one of those starts a
+	// word depends on the byte before it).
+	pass [256]bool
+	// casePairs is pairs for the bytes as written, in either case, with
+	// every first letter of a Latin key followed by a space or hyphen set
+	// too (mayStart then looks past the space), so that Find turns down
+	// most Latin words with one look-up and no lower-casing. Unused when
+	// short.
+	casePairs [1 << 16 / 64]uint64
+	// starts3 marks rune3 of the first character of every key starting
+	// with a lead byte of three (a Thai, Khmer or Chinese character);
+	// any3 is set when such a key does not start with a whole character
+	// (it is not UTF-8), and starts3 cannot be used.
+	starts3 [1 << 16 / 64]uint64
+	any3    bool
 }
 
 func newTrie() trie {
-	return trie{Trie: bytetrie.New()}
+	t := trie{Trie: bytetrie.New()}
+	for c := 0x80; c < 0xC0; c++ {
+		t.pass[c] = true
+	}
+	for c := 0; c < 0x80; c++ {
+		t.pass[c] = !isASCIIAlnum(byte(c))
+	}
+	for c := 0xC0; c < 0x100; c++ {
+		t.pass[c] = true
+	}
+	return t
 }
 
 // add puts key in the trie for place; a later place with the same key
@@ -287,19 +325,79 @@ func (t *trie) add(key string, place int) {
 	}
 	t.Insert(key, int32(place))
 	t.first[key[0]] = true
+	if key[0] < 0x80 || key[0] >= 0xC0 { // Find never stops at a continuation byte
+		t.pass[key[0]] = false
+	}
 	if c := key[0]; c >= 'a' && c <= 'z' {
 		t.first[c-'a'+'A'] = true
+		t.pass[c-'a'+'A'] = false
 	}
 	switch {
 	case key[0] < 0x80 && len(key) >= 2:
 		p := uint16(key[0])<<8 | uint16(key[1])
 		t.pairs[p/64] |= 1 << (p % 64)
+		for _, c0 := range caseVariants(key[0]) {
+			for _, c1 := range caseVariants(key[1]) {
+				setBit(&t.casePairs, uint16(c0)<<8|uint16(c1))
+			}
+			if isASCIIAlnum(c0) {
+				setBit(&t.casePairs, uint16(c0)<<8|' ')
+				setBit(&t.casePairs, uint16(c0)<<8|'-')
+			}
+		}
 	case key[0] >= 0x80 && len(key) >= 6:
 		h := bytetrie.Hash6(key)
 		t.wide[h/64] |= 1 << (h % 64)
 	default:
 		t.short = true
 	}
+	if key[0] >= 0xE0 && key[0] < 0xF0 {
+		if len(key) < 3 || key[1]&0xC0 != 0x80 || key[2]&0xC0 != 0x80 {
+			// Not a character of three bytes: longest may match it
+			// with a space skipped or a letter lower-cased, which
+			// starts3 does not know.
+			t.any3 = true
+		} else {
+			setBit(&t.starts3, rune3(key, 0))
+		}
+	}
+}
+
+// caseVariants returns c and, for an ASCII letter, its other case.
+func caseVariants(c byte) []byte {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return []byte{c, c - 'a' + 'A'}
+	case c >= 'A' && c <= 'Z':
+		return []byte{c, c - 'A' + 'a'}
+	}
+	return []byte{c}
+}
+
+func setBit(set *[1 << 16 / 64]uint64, v uint16) { set[v/64] |= 1 << (v % 64) }
+
+func hasBit(set *[1 << 16 / 64]uint64, v uint16) bool { return set[v/64]&(1<<(v%64)) != 0 }
+
+// rune3 folds the three bytes at s[i] into 16 bits: for a character of
+// three bytes, its code point.
+func rune3(s string, i int) uint16 {
+	return uint16(s[i]&0x0F)<<12 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
+}
+
+// latinMayStart is mayStart for an ASCII letter or digit at text[i],
+// turning down first, without lower-casing, a pair of bytes no key starts
+// with (nor a first letter and a space or hyphen).
+func (t *trie) latinMayStart(text string, i int) bool {
+	if !t.short && (i+1 >= len(text) || !hasBit(&t.casePairs, uint16(text[i])<<8|uint16(text[i+1]))) {
+		return false
+	}
+	return t.mayStart(text, i)
+}
+
+// rune3Start reports whether a key may start with the three bytes at
+// text[i] (whose first is a lead byte of three), by starts3.
+func (t *trie) rune3Start(text string, i int) bool {
+	return t.any3 || i+2 < len(text) && hasBit(&t.starts3, rune3(text, i))
 }
 
 // mayStart reports cheaply whether a key can start at text[i]: whether

@@ -152,10 +152,7 @@ func Text(text string, opts Options) []Hit {
 	s.phones()
 	s.roles()
 	hits := s.mapped()
-	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch && cap(s.spans) <= maxScratch && cap(s.keys) <= maxScratch {
-		sc.kws, sc.claims, sc.spans, sc.keys = s.kws[:0], s.claims[:0], s.spans[:0], s.keys[:0]
-		scratchPool.Put(sc)
-	}
+	places := sc.places[:0]
 	if !opts.NoPlaces {
 		g := opts.Places
 		if g == nil {
@@ -164,7 +161,7 @@ func Text(text string, opts Options) []Hit {
 		// A place name inside a handle, an address or a company name
 		// ("t.me/otres_boss", "hr@kaibo-group.com") is not a mention.
 		hits = tidy(hits)
-		places := g.Find(text)
+		places = g.AppendMatches(places, text)
 		kept := places[:0] // the mentions, in order, over places read
 		reach, j := 0, 0   // reach: the furthest end of hits[:j]
 		for _, m := range places {
@@ -177,9 +174,15 @@ func Text(text string, opts Options) []Hit {
 			}
 			kept = append(kept, m)
 		}
-		return withPlaces(hits, kept)
+		hits = withPlaces(hits, kept)
+	} else {
+		hits = tidy(hits)
 	}
-	return tidy(hits)
+	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch && cap(s.spans) <= maxScratch && cap(s.keys) <= maxScratch && cap(places) <= maxScratch {
+		sc.kws, sc.claims, sc.spans, sc.keys, sc.places = s.kws[:0], s.claims[:0], s.spans[:0], s.keys[:0], places[:0]
+		scratchPool.Put(sc)
+	}
+	return hits
 }
 
 // withPlaces returns hits, which tidy has put in order, with a place hit
@@ -296,14 +299,16 @@ func (s *scanner) init(text, region string) {
 	}
 }
 
-// A scratch holds the keyword, claim and role slices of a call to Text
-// for the next one: they do not leave the call (the hits, which do, are
-// made anew). Slices grown past maxScratch, for a huge text, are let go.
+// A scratch holds the keyword, claim, role and place slices of a call to
+// Text for the next one: they do not leave the call (the hits, which do,
+// are made anew). Slices grown past maxScratch, for a huge text, are let
+// go.
 type scratch struct {
 	kws    []keyword
 	claims []span
 	spans  []span
 	keys   []uint64
+	places []gazetteer.Match
 }
 
 const maxScratch = 1 << 14

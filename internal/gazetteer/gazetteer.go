@@ -175,7 +175,14 @@ func (g *Gazetteer) Lookup(name string) (Place, bool) {
 // character of three bytes no name starts with is not hashed. So the
 // answer is what asking longest at every byte would give.
 func (g *Gazetteer) Find(text string) []Match {
-	var out []Match
+	return g.AppendMatches(nil, text)
+}
+
+// AppendMatches appends to dst what Find returns for text and returns the
+// extended slice: a caller finding places in text after text can reuse
+// one slice.
+func (g *Gazetteer) AppendMatches(dst []Match, text string) []Match {
+	out := dst
 	t := &g.trie
 	for i := 0; i < len(text); {
 		for i < len(text) && t.pass[text[i]] {

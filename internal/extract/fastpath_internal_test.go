@@ -364,3 +364,18 @@ func TestLeadSets(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberStems: the letters every Latin-script number word starts
+// with, in either case, pass numberStemAt, so that the filter turns down
+// no place where unitAt finds a word.
+func TestNumberStems(t *testing.T) {
+	for _, ws := range wordsByLetter {
+		for _, w := range ws {
+			for _, s := range []string{w.w, strings.ToUpper(w.w[:1]) + w.w[1:], upperASCII(w.w)} {
+				if n := asciiLetters(s, 0); !numberStemAt(s, 0, n) {
+					t.Errorf("numberStemAt(%q, 0, %d) = false", s, n)
+				}
+			}
+		}
+	}
+}

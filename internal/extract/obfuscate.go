@@ -266,6 +266,42 @@ var wordsByLetterLen = func() (t [26][32][]numberWord) {
 	return t
 }()
 
+// numberStems holds, by stemHash, the leading ASCII letters of every
+// Latin-script number word (as in wordLetters), lower-cased: a word can
+// stand at s[i] only if the n letters there are one of them. English and
+// Indonesian prose has many words of a number word's first letter and
+// length ("the", "and", "dan") for which unitAt compared every number
+// word of that letter and length; most are now turned down by one look-up.
+var numberStems = func() (t [1 << 16 / 64]uint64) {
+	for _, ws := range wordsByLetter {
+		for _, w := range ws {
+			n := 0
+			for n < len(w.w) && isLetter(w.w[n]) {
+				n++
+			}
+			h := stemHash(w.w, 0, n)
+			t[h/64] |= 1 << (h % 64)
+		}
+	}
+	return t
+}()
+
+// stemHash hashes the n ASCII letters at s[i], case ignored, to 16 bits.
+func stemHash(s string, i, n int) uint16 {
+	h := uint32(n)
+	for _, c := range []byte(s[i : i+n]) {
+		h = h*31 + uint32(c|0x20)
+	}
+	return uint16(h ^ h>>16)
+}
+
+// numberStemAt reports whether the n ASCII letters at s[i] may be those a
+// number word starts with (numberStems).
+func numberStemAt(s string, i, n int) bool {
+	h := stemHash(s, i, n)
+	return numberStems[h/64]&(1<<(h%64)) != 0
+}
+
 // asciiLetters returns how many ASCII letters start s[i:], at most 31.
 func asciiLetters(s string, i int) int {
 	n := 0
@@ -483,9 +519,10 @@ func unitAt(s string, i int, glued bool) digitUnit {
 		return digitUnit{d: c, end: e, kind: unitASCII}
 	case isLetter(c):
 		n := asciiLetters(s, i)
-		if c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' && wordLetters[c|0x20-'a']&(1<<n) == 0 {
-			// No number word has as many letters (the test below, made
-			// first: letterBefore decodes the character before).
+		if c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' && (wordLetters[c|0x20-'a']&(1<<n) == 0 || !numberStemAt(s, i, n)) {
+			// No number word has as many letters, or these letters (the
+			// tests below, made first: letterBefore decodes the
+			// character before).
 			return digitUnit{}
 		}
 		if !glued && letterBefore(s, i) {
@@ -521,7 +558,7 @@ func unitAt(s string, i int, glued bool) digitUnit {
 				return digitUnit{d: d, end: i + 1, kind: unitWord}
 			}
 		}
-		if wordLetters[c|0x20-'a']&(1<<n) == 0 {
+		if wordLetters[c|0x20-'a']&(1<<n) == 0 || !numberStemAt(s, i, n) {
 			return digitUnit{}
 		}
 		for _, w := range wordsByLetterLen[c|0x20-'a'][n] {
@@ -778,10 +815,10 @@ func spellDigits(s string) (string, *spanMap) {
 		case classWord:
 			if c := s[i]; c != 'l' && c != 'I' && c != 'Z' && c != 'S' && c != 'B' {
 				n := asciiLetters(s, i)
-				if wordLetters[c|0x20-'a']&(1<<n) == 0 {
-					// No number word has as many letters: unitAt finds
-					// none. Skip the word, as below, past the letters
-					// counted.
+				if wordLetters[c|0x20-'a']&(1<<n) == 0 || !numberStemAt(s, i, n) {
+					// No number word has as many letters, or these
+					// letters: unitAt finds none. Skip the word, as
+					// below, past the letters counted.
 					for i += n; i < len(s) && (isAlnum(s[i]) || s[i] == '_'); i++ {
 					}
 					continue

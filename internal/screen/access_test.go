@@ -30,15 +30,7 @@ func (r *reportsFake) Authorize(ctx context.Context, _ auth.Actor, id string, ac
 
 // AuthorizeEach asks Authorize of each report.
 func (r *reportsFake) AuthorizeEach(ctx context.Context, a auth.Actor, ids []string, act auth.Action) (map[string]*store.Report, error) {
-	out := map[string]*store.Report{}
-	for _, id := range ids {
-		rep, err := r.Authorize(ctx, a, id, act)
-		if err != nil {
-			continue
-		}
-		out[id] = rep
-	}
-	return out, nil
+	return authorizeEach(ctx, a, ids, act, r.Authorize)
 }
 
 // sameHits reports whether two lists hold the same hits in the same order.

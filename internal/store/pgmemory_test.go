@@ -38,26 +38,31 @@ func TestPostgresMemory(t *testing.T) {
 }
 
 // TestSessionDefaults: Vigil's PostgreSQL connections run without JIT and
-// parallel workers unless the database address asks for them.
+// parallel workers, and have the server check every 10 s that Vigil is
+// still there while a statement runs, unless the database address asks
+// otherwise.
 func TestSessionDefaults(t *testing.T) {
 	ctx := context.Background()
-	show := func(t *testing.T, db *store.DB) (jit, workers string) {
+	show := func(t *testing.T, db *store.DB) (jit, workers, check string) {
 		t.Helper()
 		jit, err := db.PostgresSetting(ctx, "jit")
 		if err == nil {
 			workers, err = db.PostgresSetting(ctx, "max_parallel_workers_per_gather")
 		}
+		if err == nil {
+			check, err = db.PostgresSetting(ctx, "client_connection_check_interval")
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		return jit, workers
+		return jit, workers, check
 	}
 	_, dsn := storetest.OpenDSN(t, store.Postgres)
 	for _, c := range []struct {
-		name, suffix, jit, workers string
+		name, suffix, jit, workers, check string
 	}{
-		{"defaults", "", "off", "0"},
-		{"the address's own", "jit=on&max_parallel_workers_per_gather=2", "on", "2"},
+		{"defaults", "", "off", "0", "10s"},
+		{"the address's own", "jit=on&max_parallel_workers_per_gather=2&client_connection_check_interval=3s", "on", "2", "3s"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := dsn
@@ -69,8 +74,8 @@ func TestSessionDefaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if jit, workers := show(t, db); jit != c.jit || workers != c.workers {
-				t.Errorf("jit %s, workers %s; want %s, %s", jit, workers, c.jit, c.workers)
+			if jit, workers, check := show(t, db); jit != c.jit || workers != c.workers || check != c.check {
+				t.Errorf("jit %s, workers %s, client check %s; want %s, %s, %s", jit, workers, check, c.jit, c.workers, c.check)
 			}
 		})
 	}

@@ -22,8 +22,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Sentinel errors every method returns wrapped, never nil results with nil
@@ -251,6 +253,37 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // "Search").
 var sessionDefaults = [][2]string{{"jit", "off"}, {"max_parallel_workers_per_gather", "0"}}
 
+// clientCheck is the PostgreSQL setting (14 and later) that has a server
+// look, while a statement runs, whether the client is still there, and end
+// the statement if it is not. Without it a statement runs to its end after
+// the process that sent it died: after `vigil demo --reports 1000000` a
+// trust save whose plan read its table once a row ran on for more than 15
+// minutes after the demo had exited, holding the row locks the next
+// server's saves waited for (docs/benchmarks.md, "The BEGIN with the first
+// reads"). Set after connecting, not in the address, which an older server
+// would refuse.
+const clientCheck = "client_connection_check_interval"
+
+// clientCheckEvery is how often the server looks.
+const clientCheckEvery = "10s"
+
+// checkClient sets clientCheck on a new connection to a server that has
+// it, unless the address set it (own).
+func checkClient(ctx context.Context, c *pgx.Conn, own bool) error {
+	if own {
+		return nil
+	}
+	v := c.PgConn().ParameterStatus("server_version") // "15.20 (Debian …)"
+	major, _, _ := strings.Cut(v, ".")
+	if n, err := strconv.Atoi(strings.TrimSpace(major)); err != nil || n < 14 {
+		return nil
+	}
+	if _, err := c.Exec(ctx, "SET "+clientCheck+" = '"+clientCheckEvery+"'"); err != nil {
+		return fmt.Errorf("store: set %s: %w", clientCheck, err)
+	}
+	return nil
+}
+
 // withSessionDefaults adds sessionDefaults to a postgres:// address's
 // query, each unless it is there already.
 func withSessionDefaults(dsn string) (string, error) {
@@ -350,10 +383,20 @@ type Q struct {
 // openPostgres opens and pings a PostgreSQL pool of at most max
 // connections.
 func openPostgres(ctx context.Context, dsn string, max int) (*sql.DB, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open postgres: %w", err)
+		// Only the reason: the whole error names the address, which may
+		// hold the password.
+		var pe *pgconn.ParseConfigError
+		if errors.As(err, &pe) && pe.Unwrap() != nil {
+			return nil, fmt.Errorf("store: open postgres: the database address: %w", pe.Unwrap())
+		}
+		return nil, errors.New("store: open postgres: the database address cannot be read")
 	}
+	_, own := cfg.RuntimeParams[clientCheck]
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		return checkClient(ctx, c, own)
+	}))
 	db.SetMaxOpenConns(max)
 	db.SetMaxIdleConns(max)
 	db.SetConnMaxIdleTime(5 * time.Minute)

@@ -260,3 +260,7 @@ func (db *DB) PutTermOnly(ctx context.Context, term []byte, reportID string) err
 	_, err := db.w.ExecContext(ctx, `INSERT INTO search_terms (term, report_id) VALUES ($1, $2)`, term, reportID)
 	return err
 }
+
+// ClearTrustPostgres is the statement SaveTrust clears its marks with on
+// PostgreSQL, after "WITH m(i, t) AS (…)".
+const ClearTrustPostgres = clearTrustPostgres

@@ -3,7 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -163,8 +163,14 @@ func TestLinkTxProbeFirst(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		one := &store.Identifier{ID: "00000000000000000000000000000001", Kind: "phone", Sealed: []byte{1}, Side: store.SideRecruiter, ReportCount: 3, OrgCount: 1, FirstSeen: 10, LastSeen: 20, Categories: []string{}}
+		// r1 was linked before (its link row names one), so the probe
+		// reads a whole row.
+		link := &store.ReportLink{ReportID: "r1", ClusterID: "c1", LinkedAt: 5, Identifiers: []store.LinkRef{{IdentifierID: one.ID, Role: "recruiter"}}}
 		if err := db.LinkTx(ctx, func(q store.Q) error {
-			return q.Deferred().PutIdentifiers(ctx, []*store.Identifier{one})
+			if err := q.Deferred().PutIdentifiers(ctx, []*store.Identifier{one}); err != nil {
+				return err
+			}
+			return q.Deferred().PutReportLink(ctx, link)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +193,7 @@ func TestLinkTxProbeFirst(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if fmt.Sprint(p) != fmt.Sprint(wantProbe) || len(idents) != len(wantIdents) || (len(idents) == 1 && fmt.Sprint(*idents[0]) != fmt.Sprint(*wantIdents[0])) {
+				if !reflect.DeepEqual(p, wantProbe) || !reflect.DeepEqual(idents, wantIdents) || wantProbe.Link == nil || len(wantIdents) != 1 {
 					t.Errorf("in the transaction: probe %+v, identifiers %+v; want %+v, %+v", p, idents, wantProbe, wantIdents)
 				}
 				// A write after the probe, then a failure: rolled back.
@@ -245,7 +251,7 @@ func TestLinkTxProbeFirst(t *testing.T) {
 			})
 			return p, idents, err
 		}()
-		if err != nil || fmt.Sprint(p) != fmt.Sprint(wantProbe) || len(idents) != len(wantIdents) {
+		if err != nil || !reflect.DeepEqual(p, wantProbe) || !reflect.DeepEqual(idents, wantIdents) {
 			t.Errorf("after them: %+v, %+v, %v", p, idents, err)
 		}
 	})

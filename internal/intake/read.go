@@ -199,8 +199,10 @@ func (s *Service) AuthorizeEach(ctx context.Context, a auth.Actor, reportIDs []s
 // GetEach is Get for many reports at once (a page listing reports): the
 // views of those a may read, keyed by id, the others left out. Who may
 // read them is decided as AuthorizeEach decides it, in a few statements
-// for all of them; each view is then built as Get builds it.
-func (s *Service) GetEach(ctx context.Context, a auth.Actor, reportIDs []string) (map[string]*ReportView, error) {
+// for all of them; each view is then built as Get builds it, with its
+// statements and attachments only when withStatements says so for its
+// report (they are most of a view's reads).
+func (s *Service) GetEach(ctx context.Context, a auth.Actor, reportIDs []string, withStatements func(reportID string) bool) (map[string]*ReportView, error) {
 	q := s.db.Read()
 	each, err := s.authorizeEach(ctx, q, a, reportIDs, auth.ReadReport)
 	if err != nil {
@@ -208,11 +210,18 @@ func (s *Service) GetEach(ctx context.Context, a auth.Actor, reportIDs []string)
 	}
 	out := make(map[string]*ReportView, len(each))
 	for id, e := range each {
-		if out[id], err = s.view(ctx, q, a, e.report, e.res, e.caseIDs, true); err != nil {
+		if out[id], err = s.view(ctx, q, a, e.report, e.res, e.caseIDs, withStatements(id)); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// WithJobAd returns which of reportIDs came with a job ad (a statement
+// of KindJobAd), in one read. It reads no text: who may read them is
+// GetEach's question.
+func (s *Service) WithJobAd(ctx context.Context, reportIDs []string) (map[string]bool, error) {
+	return s.db.Read().ReportsWithStatement(ctx, reportIDs, KindJobAd)
 }
 
 // authorized is a report some act was allowed on, with what its access

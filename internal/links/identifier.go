@@ -119,7 +119,15 @@ func (s *Service) Identifier(ctx context.Context, a auth.Actor, id string, limit
 	for k, o := range occ {
 		reportIDs[k] = o.ReportID
 	}
-	views, err := s.intake.GetEach(ctx, a, reportIDs)
+	// A view's statements are read only for the lure check's job ad:
+	// the page shows none.
+	ads := map[string]bool{}
+	if s.lure != nil {
+		if ads, err = s.intake.WithJobAd(ctx, reportIDs); err != nil {
+			return nil, err
+		}
+	}
+	views, err := s.intake.GetEach(ctx, a, reportIDs, func(id string) bool { return ads[id] })
 	if err != nil {
 		return nil, err
 	}

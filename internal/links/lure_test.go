@@ -161,6 +161,46 @@ func TestLureCheck(t *testing.T) {
 				})
 			}
 		})
+
+		// The identifier page scores the job ad of each listed report
+		// that has one (reading statements for those only), as
+		// ReportLure scores it.
+		t.Run("identifier page", func(t *testing.T) {
+			coord := w.actors["coordinator@hotline"]
+			ids, err := w.links.ReportIdentifiers(ctx, coord, withAd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			phone := ""
+			for _, i := range ids {
+				if i.Kind == "phone" {
+					phone = i.ID
+				}
+			}
+			p, err := w.links.Identifier(ctx, coord, phone, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := w.links.ReportLure(ctx, coord, withAd, "en")
+			if err != nil || want == nil {
+				t.Fatalf("the report's own score: %+v, %v", want, err)
+			}
+			scored := 0
+			for _, r := range p.Reports {
+				switch {
+				case r.ID == withAd && (r.Lure == nil || *r.Lure != want.Probability || r.LureLevel != string(want.Level)):
+					t.Errorf("the report with the ad on the page: lure %v %q; want %v %q", r.Lure, r.LureLevel, want.Probability, want.Level)
+				case r.ID != withAd && r.Lure != nil:
+					t.Errorf("report %s has no job ad but is scored %v", r.ID, *r.Lure)
+				}
+				if r.Lure != nil {
+					scored++
+				}
+			}
+			if len(p.Reports) != 3 || scored != 1 {
+				t.Errorf("the page lists %d reports, %d scored; want 3, 1", len(p.Reports), scored)
+			}
+		})
 	})
 }
 

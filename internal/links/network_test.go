@@ -188,7 +188,11 @@ func TestAuthorizeEachAgrees(t *testing.T) {
 		// GetEach gives each actor the views Get gives, the same to the
 		// byte, and leaves out the reports Get refuses.
 		for name, a := range w.actors {
-			views, err := w.in.GetEach(ctx, a, ids)
+			views, err := w.in.GetEach(ctx, a, ids, func(string) bool { return true })
+			if err != nil {
+				t.Fatal(err)
+			}
+			bare, err := w.in.GetEach(ctx, a, ids, func(string) bool { return false })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,6 +207,14 @@ func TestAuthorizeEachAgrees(t *testing.T) {
 					got, _ := json.Marshal(views[id])
 					if string(got) != string(want) {
 						t.Errorf("%s, report %s: GetEach's view\n%s\nGet's\n%s", name, id, got, want)
+					}
+					// Without statements: the same view, less its
+					// statements and attachments.
+					v.Statements, v.Attachments = nil, nil
+					want, _ = json.Marshal(v)
+					got, _ = json.Marshal(bare[id])
+					if string(got) != string(want) {
+						t.Errorf("%s, report %s: GetEach's view without statements\n%s\nwant\n%s", name, id, got, want)
 					}
 				}
 			}

@@ -36,6 +36,24 @@ func (q Q) GetStatement(ctx context.Context, id string) (*Statement, error) {
 	return found(v, err, "statement", id)
 }
 
+// ReportsWithStatement returns which of reportIDs have a statement of
+// kind, in one read.
+func (q Q) ReportsWithStatement(ctx context.Context, reportIDs []string, kind string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(reportIDs) == 0 {
+		return out, nil
+	}
+	in, args := q.inList("report_id", reportIDs, 2)
+	ids, err := q.strings(ctx, `SELECT DISTINCT report_id FROM statements WHERE kind = $1 AND `+in, append([]any{kind}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: reports with a %s statement: %w", kind, err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // ListStatements returns a report's statements, oldest first.
 func (q Q) ListStatements(ctx context.Context, reportID string) ([]*Statement, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+statementCols+` FROM statements WHERE report_id = $1 ORDER BY id`, reportID)

@@ -115,9 +115,9 @@ func (p *progress) print(suffix string) {
 	if p.items {
 		amount = func(n uint64) string { return humanize.Comma(int64(n)) }
 	}
-	line := fmt.Sprintf("vigil: %s: %s", p.label, amount(uint64(done)))
-	if p.timeOnly {
-		line = "vigil: " + p.label
+	line := "vigil: " + p.label
+	if !p.timeOnly {
+		line += ": " + amount(uint64(done))
 	}
 	if p.total > 0 {
 		line += fmt.Sprintf(" of %s (%d%%)", amount(uint64(p.total)), min(100, done*100/p.total))

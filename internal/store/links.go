@@ -382,14 +382,14 @@ func (q Q) ProbeLinks(ctx context.Context, reportID, orgID string, ids, linkIDs 
 func (q Q) ProbeLinksAndRead(ctx context.Context, reportID, orgID string, ids, linkIDs []string) (*LinkProbe, []*Identifier, error) {
 	pq := q.probeQuery(reportID, orgID, ids, linkIDs)
 	lazy, ok := q.q.(*beginOnUse)
-	if pq == nil || !ok || lazy.sent || len(ids) == 0 || len(ids) > 1000 {
+	if pq == nil || !ok || lazy.sent || len(ids) == 0 || len(ids) > identifiersPerRead {
 		p, err := q.ProbeLinks(ctx, reportID, orgID, ids, linkIDs)
 		if err != nil {
 			return nil, nil, err
 		}
 		var idents []*Identifier
-		for start := 0; start < len(ids); start += 1000 {
-			got, err := q.GetIdentifiers(ctx, ids[start:min(len(ids), start+1000)])
+		for chunk := range slices.Chunk(ids, identifiersPerRead) {
+			got, err := q.GetIdentifiers(ctx, chunk)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -428,6 +428,10 @@ func (q Q) ProbeLinksAndRead(ctx context.Context, reportID, orgID string, ids, l
 	}
 	return pq.probe(), idents, nil
 }
+
+// identifiersPerRead bounds the identifiers ProbeLinksAndRead reads in one
+// statement (SQLite's IN list).
+const identifiersPerRead = 1000
 
 // probeQuery is ProbeLinks' statement, what it scans into and how the
 // probe is made of that: nil when the statement would have too many

@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
+
+// KeptBatchMax is how many checks one batched statement reads at most.
+const KeptBatchMax = keptBatchMax
 
 // RefillStats empties the statistics roll-up and the incident-type index
 // and fills them again the way migration 0007 does, for tests of that fill.
@@ -144,10 +148,15 @@ func (q Q) ExplainClaim(ctx context.Context, kinds []string, n int, now int64) (
 	return strings.Join(plan, "\n"), rows.Err()
 }
 
-// KeptCheckConcurrently runs n checks of ids (ids[i%len(ids)]) at once
-// through a keptBatcher of slots readers on db, as PostgreSQL's public
-// check does, and returns each answer and how many statements were run
-// (counted on the batcher's reads).
+// KeptCheckConcurrently runs n checks of ids (ids[i%len(ids)]) through a
+// keptBatcher of slots readers on db, as PostgreSQL's public check does,
+// and returns each answer and how many statements were run (counted on
+// the batcher's reads). The checks arrive while every reader is busy:
+// the slots are held until all n are queued, then each held slot's
+// reader takes the queue, as a reader whose statement returns does. So
+// the count does not hang on how the goroutines happen to be scheduled
+// (run freely on a fast engine, each check could find a slot free and
+// go alone).
 func (db *DB) KeptCheckConcurrently(ctx context.Context, ids []string, n, slots int) (answers []Kept, statements int, err error) {
 	var mu sync.Mutex
 	b := newKeptBatcher(func() Q {
@@ -156,19 +165,32 @@ func (db *DB) KeptCheckConcurrently(ctx context.Context, ids []string, n, slots 
 		mu.Unlock()
 		return db.Read()
 	}, slots, keptBatchMax)
+	for range slots {
+		b.slots <- struct{}{}
+	}
 	answers = make([]Kept, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	start := make(chan struct{})
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			<-start
 			answers[i].Trust, answers[i].Kept, errs[i] = b.check(ctx, ids[i%len(ids)])
 		}()
 	}
-	close(start)
+	deadline := time.Now().Add(10 * time.Second)
+	for queued := 0; queued < n; {
+		if time.Now().After(deadline) {
+			return nil, 0, fmt.Errorf("%d of %d checks queued after 10 s", queued, n)
+		}
+		time.Sleep(time.Millisecond)
+		b.mu.Lock()
+		queued = len(b.queue)
+		b.mu.Unlock()
+	}
+	for range slots {
+		go b.run()
+	}
 	wg.Wait()
 	return answers, statements, errors.Join(errs...)
 }

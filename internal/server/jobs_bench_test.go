@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-project/vigil/internal/auth"
 	"github.com/vigil-project/vigil/internal/demo"
 	"github.com/vigil-project/vigil/internal/intake"
 	"github.com/vigil-project/vigil/internal/server"
@@ -36,30 +37,13 @@ var benchSubjects = []intake.SubjectIn{
 func queueBacklog(tb testing.TB, srv *server.Server, n int) []string {
 	tb.Helper()
 	ctx := context.Background()
-	var orgs []string
-	for _, o := range []staff.OrgIn{
-		{Name: "Hotline", Kind: "hotline", Country: "KH", ReceivesPublic: true},
-		{Name: "Shelter", Kind: "ngo", Country: "TH"},
-	} {
-		v, err := srv.Staff.CreateOrg(ctx, staff.System, &o)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		orgs = append(orgs, v.ID)
-	}
-	if _, err := srv.Screen.LoadDemo(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	to := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	gen := demo.NewGenerator(19, n, to.AddDate(-1, 0, 0), to)
+	orgs := benchOrgs(tb, srv)
+	gen := benchGenerator(n)
 	var ids []string
 	for done := 0; done < n; done += 1000 {
 		items := make([]intake.BulkItem, min(1000, n-done))
 		for i := range items {
-			sub, at := gen.Next()
-			if k := done + i; k%3 == 0 {
-				sub.Subjects = []intake.SubjectIn{benchSubjects[(k/3)%len(benchSubjects)]}
-			}
+			sub, at := benchReport(gen, done+i)
 			items[i] = intake.BulkItem{OrgID: orgs[(done+i)%len(orgs)], At: at, Sub: sub}
 		}
 		got, err := srv.Intake.SubmitBulk(ctx, items)
@@ -80,6 +64,45 @@ func queueBacklog(tb testing.TB, srv *server.Server, n int) []string {
 	return ids
 }
 
+// benchOrgs creates the two organisations the generated reports go to
+// (a hotline that receives public reports, a shelter) and loads the demo
+// watch list, and returns the organisations' ids.
+func benchOrgs(tb testing.TB, srv *server.Server) []string {
+	tb.Helper()
+	ctx := context.Background()
+	var orgs []string
+	for _, o := range []staff.OrgIn{
+		{Name: "Hotline", Kind: "hotline", Country: "KH", ReceivesPublic: true},
+		{Name: "Shelter", Kind: "ngo", Country: "TH"},
+	} {
+		v, err := srv.Staff.CreateOrg(ctx, staff.System, &o)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		orgs = append(orgs, v.ID)
+	}
+	if _, err := srv.Screen.LoadDemo(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return orgs
+}
+
+// benchGenerator generates n reports received over the year to
+// 2026-12-01, the same for every run.
+func benchGenerator(n int) *demo.Generator {
+	to := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	return demo.NewGenerator(19, n, to.AddDate(-1, 0, 0), to)
+}
+
+// benchReport is the k-th generated report: one in three names a subject.
+func benchReport(gen *demo.Generator, k int) (*intake.Submission, time.Time) {
+	sub, at := gen.Next()
+	if k%3 == 0 {
+		sub.Subjects = []intake.SubjectIn{benchSubjects[(k/3)%len(benchSubjects)]}
+	}
+	return sub, at
+}
+
 // pendingJobs counts the jobs not yet done.
 func pendingJobs(tb testing.TB, db *store.DB) int64 {
 	tb.Helper()
@@ -97,14 +120,7 @@ func pendingJobs(tb testing.TB, db *store.DB) int64 {
 // benchReports is how many reports BenchmarkJobsDrain queues
 // (VIGIL_BENCH_JOBS_REPORTS, 5,000 when unset).
 func benchReports(b *testing.B) int {
-	if s := os.Getenv("VIGIL_BENCH_JOBS_REPORTS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			b.Fatalf("VIGIL_BENCH_JOBS_REPORTS=%q: want a positive count", s)
-		}
-		return n
-	}
-	return 5000
+	return benchEnvInt(b, "VIGIL_BENCH_JOBS_REPORTS", 5000)
 }
 
 // BenchmarkJobsDrain times the server's job workers draining the follow-up
@@ -168,6 +184,124 @@ func BenchmarkJobsDrain(b *testing.B) {
 				if failed.Load() > 0 {
 					b.Fatalf("%d jobs failed", failed.Load())
 				}
+			}
+		})
+	}
+}
+
+// benchEnvInt is the positive integer in the environment variable name,
+// or def when it is unset.
+func benchEnvInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive number", name, s)
+	}
+	return n
+}
+
+// BenchmarkJobsKeepUp asks whether the follow-up jobs keep up with
+// sustained intake on each engine, with everything `vigil serve` runs
+// running (the ledger's sequencer, the job workers, the search merge, the
+// trust worker, range builds). Reports arrive through the bulk path a
+// spreadsheet or KoboToolbox import takes (intake.ImportInto: each report
+// sealed, its statement sent to the ledger, its search row and its
+// follow-up job written in the same transaction), a batch every 100 ms at
+// VIGIL_BENCH_KEEPUP_RATE reports/s (1,000 when unset) for
+// VIGIL_BENCH_KEEPUP_SECONDS (30). That path takes reports faster than
+// the public form, whose own costs (a request, a group commit and a
+// receipt a report) keep it under 1,000/s on this machine, so it asks the
+// follow-up work alone whether it keeps up at that rate.
+//
+// Every 5 s it logs the reports whose job is not done and how long the
+// oldest due one has waited; at the end, the rate fed, the most reports
+// waiting at any reading, and how long after the last batch the last job
+// was done. Run it once: -bench JobsKeepUp -benchtime 1x.
+func BenchmarkJobsKeepUp(b *testing.B) {
+	rate := benchEnvInt(b, "VIGIL_BENCH_KEEPUP_RATE", 1000)
+	seconds := benchEnvInt(b, "VIGIL_BENCH_KEEPUP_SECONDS", 30)
+	const tick = 100 * time.Millisecond
+	per := max(1, rate/10)
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(e), func(b *testing.B) {
+			if e == store.Postgres {
+				storetest.DSN(b, e) // skips when PostgreSQL is not reachable
+			}
+			for range b.N {
+				b.StopTimer()
+				srv := servertest.New(b, servertest.Options{Engine: e, Start: true})
+				ctx := context.Background()
+				orgs := benchOrgs(b, srv)
+				actors := make([]auth.Actor, len(orgs))
+				for i, o := range orgs {
+					actors[i] = auth.Actor{UserID: store.NewID(), OrgID: o, Role: auth.Coordinator}
+				}
+				batches := seconds * int(time.Second/tick)
+				gen := benchGenerator(batches * per)
+				var waiting, oldest, most int64
+				var worstAge float64
+				read := func() {
+					qs, err := srv.DB.Read().JobQueues(ctx, store.Now())
+					if err != nil {
+						b.Fatal(err)
+					}
+					waiting, oldest = 0, 0
+					for _, q := range qs {
+						waiting += q.Due + q.Waiting
+						if q.OldestDue != 0 && (oldest == 0 || q.OldestDue < oldest) {
+							oldest = q.OldestDue
+						}
+					}
+					most = max(most, waiting)
+				}
+				age := func() float64 {
+					if oldest == 0 {
+						return 0
+					}
+					return float64(store.Now()-oldest) / 1e6
+				}
+				start, cpu := time.Now(), cpuTime()
+				b.StartTimer()
+				next, fed := start, 0
+				for k := range batches {
+					subs := make([]*intake.Submission, per)
+					for i := range subs {
+						subs[i], _ = benchReport(gen, fed+i)
+					}
+					a := actors[k%len(actors)]
+					var ids []string
+					if err := srv.DB.Tx(ctx, func(q store.Q) error {
+						var err error
+						ids, err = srv.Intake.ImportInto(ctx, q, a, subs, time.Now())
+						return err
+					}); err != nil {
+						b.Fatal(err)
+					}
+					srv.Intake.Imported(ctx, ids)
+					fed += per
+					if (k+1)%50 == 0 {
+						read()
+						worstAge = max(worstAge, age())
+						b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s", e, time.Since(start).Seconds(), fed, waiting, age())
+					}
+					next = next.Add(tick)
+					time.Sleep(time.Until(next))
+				}
+				fedFor := time.Since(start)
+				for read(); waiting > 0; read() {
+					time.Sleep(50 * time.Millisecond)
+				}
+				b.StopTimer()
+				after, cpu := time.Since(start)-fedFor, cpuTime()-cpu
+				b.ReportMetric(float64(fed)/fedFor.Seconds(), "fed/s")
+				b.ReportMetric(float64(most), "max-waiting")
+				b.ReportMetric(worstAge, "max-oldest-s")
+				b.ReportMetric(after.Seconds(), "drained-after-s")
+				b.Logf("%s: %d reports fed in %v (%.0f/s, %d/s asked); at most %d waiting for their follow-up at a reading, the oldest due at most %.1f s; the last done %v after the last batch; %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
+					e, fed, fedFor.Round(time.Millisecond), float64(fed)/fedFor.Seconds(), rate, most, worstAge, after.Round(time.Millisecond), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(fed))
 			}
 		})
 	}

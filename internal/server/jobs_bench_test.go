@@ -123,70 +123,78 @@ func benchReports(b *testing.B) int {
 	return benchEnvInt(b, "VIGIL_BENCH_JOBS_REPORTS", 5000)
 }
 
-// BenchmarkJobsDrain times the server's job workers draining the follow-up
-// jobs of a backlog of generated reports (see queueBacklog)
-// on each engine, and reports reports/s drained. Each iteration builds a
-// fresh database, so run it once: -bench JobsDrain -benchtime 1x.
-func BenchmarkJobsDrain(b *testing.B) {
-	n := benchReports(b)
+// benchEngines runs fn b.N times under a sub-benchmark for each engine
+// (PostgreSQL skipped when it is not reachable).
+func benchEngines(b *testing.B, fn func(b *testing.B, e store.Engine)) {
 	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(e), func(b *testing.B) {
 			if e == store.Postgres {
 				storetest.DSN(b, e) // skips when PostgreSQL is not reachable
 			}
 			for range b.N {
-				b.StopTimer()
-				srv := servertest.New(b, servertest.Options{Engine: e, Start: true, NoJobs: true})
-				queueBacklog(b, srv, n)
-				// The ledger's sequencer has the bulk's entries: let it
-				// finish, so the workers are timed alone.
-				for {
-					p, err := srv.DB.Read().CountPendingLedgerEntries(context.Background())
-					if err != nil {
-						b.Fatal(err)
-					}
-					if p == 0 {
-						break
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				var failed atomic.Int64
-				observe := srv.Jobs.Observe
-				srv.Jobs.Observe = func(kind string, d time.Duration, err error) {
-					if err != nil {
-						failed.Add(1)
-					}
-					observe(kind, d, err)
-				}
-				ctx, cancel := context.WithCancel(context.Background())
-				start, cpu := time.Now(), cpuTime()
-				b.StartTimer()
-				done := make(chan struct{})
-				for range server.JobWorkers {
-					go func() {
-						defer func() { done <- struct{}{} }()
-						srv.Jobs.Run(ctx)
-					}()
-				}
-				for pendingJobs(b, srv.DB) > 0 {
-					time.Sleep(200 * time.Millisecond)
-				}
-				b.StopTimer()
-				took, cpu := time.Since(start), cpuTime()-cpu
-				cancel()
-				for range server.JobWorkers {
-					<-done
-				}
-				b.ReportMetric(float64(n)/took.Seconds(), "reports/s")
-				b.ReportMetric(cpu.Seconds()*1000/float64(n), "cpu-ms/report")
-				b.Logf("%s: %d reports' follow-up jobs drained in %v (%.0f reports/s), %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
-					e, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(n))
-				if failed.Load() > 0 {
-					b.Fatalf("%d jobs failed", failed.Load())
-				}
+				fn(b, e)
 			}
 		})
 	}
+}
+
+// BenchmarkJobsDrain times the server's job workers draining the follow-up
+// jobs of a backlog of generated reports (see queueBacklog)
+// on each engine, and reports reports/s drained. Each iteration builds a
+// fresh database, so run it once: -bench JobsDrain -benchtime 1x.
+func BenchmarkJobsDrain(b *testing.B) {
+	n := benchReports(b)
+	benchEngines(b, func(b *testing.B, e store.Engine) {
+		b.StopTimer()
+		srv := servertest.New(b, servertest.Options{Engine: e, Start: true, NoJobs: true})
+		queueBacklog(b, srv, n)
+		// The ledger's sequencer has the bulk's entries: let it
+		// finish, so the workers are timed alone.
+		for {
+			p, err := srv.DB.Read().CountPendingLedgerEntries(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if p == 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		var failed atomic.Int64
+		observe := srv.Jobs.Observe
+		srv.Jobs.Observe = func(kind string, d time.Duration, err error) {
+			if err != nil {
+				failed.Add(1)
+			}
+			observe(kind, d, err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		start, cpu := time.Now(), cpuTime()
+		b.StartTimer()
+		done := make(chan struct{})
+		for range server.JobWorkers {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				srv.Jobs.Run(ctx)
+			}()
+		}
+		for pendingJobs(b, srv.DB) > 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+		b.StopTimer()
+		took, cpu := time.Since(start), cpuTime()-cpu
+		cancel()
+		for range server.JobWorkers {
+			<-done
+		}
+		b.ReportMetric(float64(n)/took.Seconds(), "reports/s")
+		b.ReportMetric(cpu.Seconds()*1000/float64(n), "cpu-ms/report")
+		b.Logf("%s: %d reports' follow-up jobs drained in %v (%.0f reports/s), %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
+			e, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(n))
+		if failed.Load() > 0 {
+			b.Fatalf("%d jobs failed", failed.Load())
+		}
+	})
 }
 
 // benchEnvInt is the positive integer in the environment variable name,
@@ -225,84 +233,77 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 	seconds := benchEnvInt(b, "VIGIL_BENCH_KEEPUP_SECONDS", 30)
 	const tick = 100 * time.Millisecond
 	per := max(1, rate/10)
-	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
-		b.Run(string(e), func(b *testing.B) {
-			if e == store.Postgres {
-				storetest.DSN(b, e) // skips when PostgreSQL is not reachable
+	benchEngines(b, func(b *testing.B, e store.Engine) {
+		b.StopTimer()
+		srv := servertest.New(b, servertest.Options{Engine: e, Start: true})
+		ctx := context.Background()
+		orgs := benchOrgs(b, srv)
+		actors := make([]auth.Actor, len(orgs))
+		for i, o := range orgs {
+			actors[i] = auth.Actor{UserID: store.NewID(), OrgID: o, Role: auth.Coordinator}
+		}
+		batches := seconds * int(time.Second/tick)
+		gen := benchGenerator(batches * per)
+		var waiting, oldest, most int64
+		var worstAge float64
+		read := func() {
+			qs, err := srv.DB.Read().JobQueues(ctx, store.Now())
+			if err != nil {
+				b.Fatal(err)
 			}
-			for range b.N {
-				b.StopTimer()
-				srv := servertest.New(b, servertest.Options{Engine: e, Start: true})
-				ctx := context.Background()
-				orgs := benchOrgs(b, srv)
-				actors := make([]auth.Actor, len(orgs))
-				for i, o := range orgs {
-					actors[i] = auth.Actor{UserID: store.NewID(), OrgID: o, Role: auth.Coordinator}
+			waiting, oldest = 0, 0
+			for _, q := range qs {
+				waiting += q.Due + q.Waiting
+				if q.OldestDue != 0 && (oldest == 0 || q.OldestDue < oldest) {
+					oldest = q.OldestDue
 				}
-				batches := seconds * int(time.Second/tick)
-				gen := benchGenerator(batches * per)
-				var waiting, oldest, most int64
-				var worstAge float64
-				read := func() {
-					qs, err := srv.DB.Read().JobQueues(ctx, store.Now())
-					if err != nil {
-						b.Fatal(err)
-					}
-					waiting, oldest = 0, 0
-					for _, q := range qs {
-						waiting += q.Due + q.Waiting
-						if q.OldestDue != 0 && (oldest == 0 || q.OldestDue < oldest) {
-							oldest = q.OldestDue
-						}
-					}
-					most = max(most, waiting)
-				}
-				age := func() float64 {
-					if oldest == 0 {
-						return 0
-					}
-					return float64(store.Now()-oldest) / 1e6
-				}
-				start, cpu := time.Now(), cpuTime()
-				b.StartTimer()
-				next, fed := start, 0
-				for k := range batches {
-					subs := make([]*intake.Submission, per)
-					for i := range subs {
-						subs[i], _ = benchReport(gen, fed+i)
-					}
-					a := actors[k%len(actors)]
-					var ids []string
-					if err := srv.DB.Tx(ctx, func(q store.Q) error {
-						var err error
-						ids, err = srv.Intake.ImportInto(ctx, q, a, subs, time.Now())
-						return err
-					}); err != nil {
-						b.Fatal(err)
-					}
-					srv.Intake.Imported(ctx, ids)
-					fed += per
-					if (k+1)%50 == 0 {
-						read()
-						worstAge = max(worstAge, age())
-						b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s", e, time.Since(start).Seconds(), fed, waiting, age())
-					}
-					next = next.Add(tick)
-					time.Sleep(time.Until(next))
-				}
-				fedFor := time.Since(start)
-				for read(); waiting > 0; read() {
-					time.Sleep(50 * time.Millisecond)
-				}
-				b.StopTimer()
-				after, cpu := time.Since(start)-fedFor, cpuTime()-cpu
-				b.ReportMetric(float64(fed)/fedFor.Seconds(), "fed/s")
-				b.ReportMetric(float64(most), "max-waiting")
-				b.ReportMetric(worstAge, "max-oldest-s")
-				b.ReportMetric(after.Seconds(), "drained-after-s")
-				b.Logf("%s: %d reports fed in %v (%.0f/s, %d/s asked); at most %d waiting for their follow-up at a reading, the oldest due at most %.1f s; the last done %v after the last batch; %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
-					e, fed, fedFor.Round(time.Millisecond), float64(fed)/fedFor.Seconds(), rate, most, worstAge, after.Round(time.Millisecond), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(fed))
 			}
-		})
-	}
+			most = max(most, waiting)
+		}
+		age := func() float64 {
+			if oldest == 0 {
+				return 0
+			}
+			return float64(store.Now()-oldest) / 1e6
+		}
+		start, cpu := time.Now(), cpuTime()
+		b.StartTimer()
+		next, fed := start, 0
+		for k := range batches {
+			subs := make([]*intake.Submission, per)
+			for i := range subs {
+				subs[i], _ = benchReport(gen, fed+i)
+			}
+			a := actors[k%len(actors)]
+			var ids []string
+			if err := srv.DB.Tx(ctx, func(q store.Q) error {
+				var err error
+				ids, err = srv.Intake.ImportInto(ctx, q, a, subs, time.Now())
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			srv.Intake.Imported(ctx, ids)
+			fed += per
+			if (k+1)%50 == 0 {
+				read()
+				worstAge = max(worstAge, age())
+				b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s", e, time.Since(start).Seconds(), fed, waiting, age())
+			}
+			next = next.Add(tick)
+			time.Sleep(time.Until(next))
+		}
+		fedFor := time.Since(start)
+		for read(); waiting > 0; read() {
+			time.Sleep(50 * time.Millisecond)
+		}
+		b.StopTimer()
+		after, cpu := time.Since(start)-fedFor, cpuTime()-cpu
+		b.ReportMetric(float64(fed)/fedFor.Seconds(), "fed/s")
+		b.ReportMetric(float64(most), "max-waiting")
+		b.ReportMetric(worstAge, "max-oldest-s")
+		b.ReportMetric(after.Seconds(), "drained-after-s")
+		b.Logf("%s: %d reports fed in %v (%.0f/s, %d/s asked); at most %d waiting for their follow-up at a reading, the oldest due at most %.1f s; the last done %v after the last batch; %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
+			e, fed, fedFor.Round(time.Millisecond), float64(fed)/fedFor.Seconds(), rate, most, worstAge, after.Round(time.Millisecond), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(fed))
+	})
 }

@@ -295,6 +295,7 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 		}
 		fedFor := time.Since(start)
 		for read(); waiting > 0; read() {
+			worstAge = max(worstAge, age())
 			time.Sleep(50 * time.Millisecond)
 		}
 		b.StopTimer()

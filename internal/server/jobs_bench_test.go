@@ -224,8 +224,9 @@ func benchEnvInt(b *testing.B, name string, def int) int {
 // receipt a report) keep it under 1,000/s on this machine, so it asks the
 // follow-up work alone whether it keeps up at that rate.
 //
-// Every 5 s it logs the reports whose job is not done and how long the
-// oldest due one has waited; at the end, the rate fed, the most reports
+// Every 5 s it logs the reports whose job is not done, how long the
+// oldest due one has waited and the identifiers the trust worker has
+// still to weigh; at the end, the rate fed, the most reports
 // waiting at any reading, and how long after the last batch the last job
 // was done. Run it once: -bench JobsKeepUp -benchtime 1x.
 func BenchmarkJobsKeepUp(b *testing.B) {
@@ -245,6 +246,7 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 		batches := seconds * int(time.Second/tick)
 		gen := benchGenerator(batches * per)
 		var waiting, oldest, most int64
+		var weigh, mostWeigh int
 		var worstAge float64
 		read := func() {
 			qs, err := srv.DB.Read().JobQueues(ctx, store.Now())
@@ -259,6 +261,10 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 				}
 			}
 			most = max(most, waiting)
+			if weigh, err = srv.DB.Read().CountPendingTrust(ctx); err != nil {
+				b.Fatal(err)
+			}
+			mostWeigh = max(mostWeigh, weigh)
 		}
 		age := func() float64 {
 			if oldest == 0 {
@@ -288,7 +294,7 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 			if (k+1)%50 == 0 {
 				read()
 				worstAge = max(worstAge, age())
-				b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s", e, time.Since(start).Seconds(), fed, waiting, age())
+				b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s; %d identifiers to weigh", e, time.Since(start).Seconds(), fed, waiting, age(), weigh)
 			}
 			next = next.Add(tick)
 			time.Sleep(time.Until(next))
@@ -304,7 +310,7 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 		b.ReportMetric(float64(most), "max-waiting")
 		b.ReportMetric(worstAge, "max-oldest-s")
 		b.ReportMetric(after.Seconds(), "drained-after-s")
-		b.Logf("%s: %d reports fed in %v (%.0f/s, %d/s asked); at most %d waiting for their follow-up at a reading, the oldest due at most %.1f s; the last done %v after the last batch; %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
-			e, fed, fedFor.Round(time.Millisecond), float64(fed)/fedFor.Seconds(), rate, most, worstAge, after.Round(time.Millisecond), cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(fed))
+		b.Logf("%s: %d reports fed in %v (%.0f/s, %d/s asked); at most %d waiting for their follow-up at a reading, the oldest due at most %.1f s; the last done %v after the last batch; at most %d identifiers to weigh; %v of this process's CPU (%.2f ms a report; PostgreSQL's own not counted)",
+			e, fed, fedFor.Round(time.Millisecond), float64(fed)/fedFor.Seconds(), rate, most, worstAge, after.Round(time.Millisecond), mostWeigh, cpu.Round(time.Millisecond), cpu.Seconds()*1000/float64(fed))
 	})
 }

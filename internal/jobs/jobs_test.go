@@ -58,6 +58,58 @@ func TestDrainWaitsForJobsInHand(t *testing.T) {
 	})
 }
 
+// TestIdleRoundTakesNoWrite: a round with no due job asks with a read and
+// takes no write transaction, so on SQLite it does not wait for the one
+// writer while another transaction holds it; a due job is still claimed
+// and run once the writer is free.
+func TestIdleRoundTakesNoWrite(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ran := 0
+		r := jobs.New(db, map[string]jobs.Handler{
+			"work": func(context.Context, string) error { ran++; return nil },
+		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		// A job not due for an hour: not found by the read either.
+		later := time.Now().Add(time.Hour).UnixMicro()
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutJobs(ctx, []*store.Job{{ID: "later", Kind: "work", ReportID: "r0"}}, later)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		held, release := make(chan struct{}), make(chan struct{})
+		holder := make(chan error, 1)
+		go func() {
+			holder <- db.Tx(ctx, func(store.Q) error {
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		<-held
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := r.Drain(dctx)
+		cancel()
+		close(release)
+		if herr := <-holder; herr != nil {
+			t.Fatal(herr)
+		}
+		if err != nil {
+			t.Fatalf("a round with nothing due, while another transaction held the writer: %v", err)
+		}
+		if err := db.Tx(ctx, func(q store.Q) error {
+			return q.PutJobs(ctx, []*store.Job{{ID: "now", Kind: "work", ReportID: "r1"}}, time.Now().UnixMicro())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ran != 1 {
+			t.Errorf("%d jobs ran, want the one due", ran)
+		}
+	})
+}
+
 // TestEveryAndAttempts: a periodic job is queued once per interval even
 // by two runners on one database, and again in the next interval; a kind
 // with its own attempt limit is retried past MaxAttempts with backoff

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -69,6 +71,26 @@ func (q Q) ClaimJobs(ctx context.Context, kinds []string, n int, now, leaseUntil
 	// RETURNING follows no order.
 	slices.SortFunc(out, func(a, b *Job) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// AnyDueJobs reports whether a job of kinds may run at now: what a claim
+// would find, asked with a read. A runner asks it before claiming, so a
+// round with nothing to do takes no write transaction (on SQLite, no turn
+// of the one writer).
+func (q Q) AnyDueJobs(ctx context.Context, kinds []string, now int64) (bool, error) {
+	if len(kinds) == 0 {
+		return false, nil
+	}
+	cond, args := q.inList("kind", kinds, 2)
+	var one int
+	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM jobs WHERE done_at = 0 AND run_after <= $1 AND `+cond+` LIMIT 1`, append([]any{now}, args...)...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: due jobs: %w", err)
+	}
+	return true, nil
 }
 
 // claim prepares the claim of jobs of kinds in q's transaction and returns

@@ -768,6 +768,15 @@ func rune3(s string, i int) rune {
 	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }
 
+// zeroWidthStops are the lead bytes at which dropZeroWidth's loop may find
+// something: invisibleLeads, and every character whose lead byte starts a
+// keycap (U+20E3's 0xE2, U+FE0F's 0xEF), as keycapAt wants.
+var zeroWidthStops = func() *leadSet {
+	u := *invisibleLeads
+	u[0xE2], u[0xEF] = ^uint64(0), ^uint64(0)
+	return &u
+}()
+
 // dropZeroWidth takes zero-width characters out from between ASCII
 // letters, digits and underscores. Elsewhere (between Khmer or Thai words,
 // which some writers separate with U+200B) they stay.
@@ -793,7 +802,11 @@ func dropZeroWidth(s string) (string, *spanMap) {
 		}
 		n := zeroWidthAt(s, i)
 		if n == 0 {
-			i++
+			// Neither a keycap nor an invisible character starts before
+			// the next of zeroWidthStops: pass over the bytes between (a
+			// text with one invisible character near its start was read
+			// byte by byte to its end).
+			i = nextLeadIn(zeroWidthStops, s, i+1)
 			continue
 		}
 		e := i + n

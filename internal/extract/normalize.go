@@ -144,14 +144,17 @@ func (w *rewriter) finish() (string, *spanMap) {
 // viewSteps are the rewrites that make the view, in order: each sees the
 // text the one before it made. gate is the lead set (see viewWith and
 // leadStops.scan) without whose characters the step leaves a text as it
-// is, 0 for the steps that have none.
+// is, 0 for the steps that have none. ascii is set for a step that only
+// takes bytes out and writes ASCII in: no byte that is not ASCII is in
+// what it makes unless it was in what it read.
 var viewSteps = [...]struct {
-	step func(string) (string, *spanMap)
-	gate uint8
+	step  func(string) (string, *spanMap)
+	gate  uint8
+	ascii bool
 }{
-	{stripMarkup, 0}, {joinVertical, 0}, {dropZeroWidth, gateInvisible}, {foldStyled, gateStyled},
-	{foldAccents, gateAccent}, {foldWidth, 0}, {joinMailHosts, 0}, {foldConfusables, gateCyrGreek},
-	{spellAddress, 0}, {deobfuscate, 0}, {closeSpaces, 0}, {spellDigits, 0}, {joinLines, 0},
+	{stripMarkup, 0, false}, {joinVertical, 0, true}, {dropZeroWidth, gateInvisible, true}, {foldStyled, gateStyled, true},
+	{foldAccents, gateAccent, true}, {foldWidth, 0, true}, {joinMailHosts, 0, true}, {foldConfusables, gateCyrGreek, false},
+	{spellAddress, 0, false}, {deobfuscate, 0, false}, {closeSpaces, 0, false}, {spellDigits, 0, false}, {joinLines, 0, true},
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -963,8 +966,16 @@ func viewWith(text string, st *leadStops) (string, []*spanMap) {
 	var maps []*spanMap
 	t := text
 	scanned := false
-	var absent uint8 // the gated steps that have nothing to start at in t
+	var absent uint8   // the gated steps that have nothing to start at in t
+	asciiSince := true // the steps that rewrote t since the scan wrote only ASCII
 	for _, vs := range viewSteps {
+		if vs.gate == gateCyrGreek && scanned && asciiSince && absent&gateCyrGreek != 0 {
+			// The scanned text had no lead byte of foldConfusables' set
+			// (any byte 0xCD…0xD6), and the steps since took bytes out
+			// or wrote ASCII: t has none either, and the step would
+			// return it as it is.
+			continue
+		}
 		if g := vs.gate; g != 0 && len(maps) == 0 {
 			// The text is the input yet (no step before rewrote it): one
 			// scan finds what the gated steps' own scans would (st.scan).
@@ -991,6 +1002,7 @@ func viewWith(text string, st *leadStops) (string, []*spanMap) {
 		}
 		if m != nil {
 			maps = append(maps, m)
+			asciiSince = asciiSince && vs.ascii
 		}
 	}
 	return t, maps

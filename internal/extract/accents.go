@@ -20,9 +20,20 @@ const maxAccentToken = 64
 // the marks are dropped and the letters folded. Words of Vietnamese and
 // other languages written with marks have none of '@', '.' and '_' and
 // stay as written, so labels ("gọi", "số") still read.
-func foldAccents(s string) (string, *spanMap) {
+func foldAccents(s string) (string, *spanMap) { return foldAccentsAt(s, nil) }
+
+// foldAccentsAt is foldAccents; stops, if not nil, are the offsets of s at
+// which its scan would stop to look further (leadStops.accent), read in
+// place of the scan.
+func foldAccentsAt(s string, stops *stopList) (string, *spanMap) {
 	var w *rewriter
-	for i := nextLeadIn(accentLeads, s, 0); i < len(s); i = nextLeadIn(accentLeads, s, i) {
+	next := func(i int) int {
+		if stops != nil {
+			return stops.next(i, len(s))
+		}
+		return nextLeadIn(accentLeads, s, i)
+	}
+	for i := next(0); i < len(s); i = next(i) {
 		if !accentSecond(s, i) {
 			i++ // nextLeadIn passes over the rest of the character
 			continue

@@ -145,7 +145,7 @@ func Text(text string, opts Options) []Hit {
 	var s scanner
 	sc := scratchPool.Get().(*scratch)
 	s.kws, s.claims, s.spans, s.keys = sc.kws[:0], sc.claims[:0], sc.spans[:0], sc.keys[:0]
-	s.init(text, opts.Region)
+	s.init(text, opts.Region, &sc.stops)
 	s.keywords()
 	s.tokens()
 	s.labels()
@@ -178,7 +178,8 @@ func Text(text string, opts Options) []Hit {
 	} else {
 		hits = tidy(hits)
 	}
-	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch && cap(s.spans) <= maxScratch && cap(s.keys) <= maxScratch && cap(places) <= maxScratch {
+	if cap(s.kws) <= maxScratch && cap(s.claims) <= maxScratch && cap(s.spans) <= maxScratch && cap(s.keys) <= maxScratch && cap(places) <= maxScratch &&
+		cap(sc.stops.styled) <= maxScratch && cap(sc.stops.accent) <= maxScratch {
 		sc.kws, sc.claims, sc.spans, sc.keys, sc.places = s.kws[:0], s.claims[:0], s.spans[:0], s.keys[:0], places[:0]
 		scratchPool.Put(sc)
 	}
@@ -286,10 +287,10 @@ type span struct {
 	kind       Kind
 }
 
-// init readies s, a zero scanner, for text.
-func (s *scanner) init(text, region string) {
+// init readies s, a zero scanner, for text; st is the view's scratch.
+func (s *scanner) init(text, region string, st *leadStops) {
 	s.src, s.region = text, upperASCII(region)
-	s.t, s.maps = view(text)
+	s.t, s.maps = viewWith(text, st)
 	if len(s.t) > 4096 { // short texts make their few slices as they go
 		// The development corpus, as one text, has a keyword every 53
 		// bytes and a hit every 76, places included.
@@ -309,6 +310,7 @@ type scratch struct {
 	spans  []span
 	keys   []uint64
 	places []gazetteer.Match
+	stops  leadStops // the view's: offsets in the text, none kept past the call
 }
 
 const maxScratch = 1 << 14

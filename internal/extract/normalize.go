@@ -142,16 +142,19 @@ func (w *rewriter) finish() (string, *spanMap) {
 }
 
 // viewSteps are the rewrites that make the view, in order: each sees the
-// text the one before it made. gate is the lead set (see view) without
-// whose bytes the step leaves a text as it is, 0 for the steps that have
-// none.
+// text the one before it made. gate is the lead set (see viewWith and
+// leadStops.scan) without whose characters the step leaves a text as it
+// is, 0 for the steps that have none. ascii is set for a step that only
+// takes bytes out and writes ASCII in: no byte that is not ASCII is in
+// what it makes unless it was in what it read.
 var viewSteps = [...]struct {
-	step func(string) (string, *spanMap)
-	gate uint8
+	step  func(string) (string, *spanMap)
+	gate  uint8
+	ascii bool
 }{
-	{stripMarkup, 0}, {joinVertical, 0}, {dropZeroWidth, gateInvisible}, {foldStyled, gateStyled},
-	{foldAccents, gateAccent}, {foldWidth, 0}, {joinMailHosts, 0}, {foldConfusables, gateCyrGreek},
-	{spellAddress, 0}, {deobfuscate, 0}, {closeSpaces, 0}, {spellDigits, 0}, {joinLines, 0},
+	{stripMarkup, 0, false}, {joinVertical, 0, true}, {dropZeroWidth, gateInvisible, true}, {foldStyled, gateStyled, true},
+	{foldAccents, gateAccent, true}, {foldWidth, 0, true}, {joinMailHosts, 0, true}, {foldConfusables, gateCyrGreek, false},
+	{spellAddress, 0, false}, {deobfuscate, 0, false}, {closeSpaces, 0, false}, {spellDigits, 0, false}, {joinLines, 0, true},
 }
 
 // joinLines reads a number broken over lines ("012 88\n7 645", "0821-\n
@@ -478,10 +481,20 @@ func digitEndingAt(s string, p int) int {
 // ("hr🍥gmail.com") as at signs, spaces of other widths (a thin space) as
 // spaces, and it drops the underline or strike-through marks drawn under
 // ASCII letters ("b̲o̲n̲g̲").
-func foldStyled(s string) (string, *spanMap) {
+func foldStyled(s string) (string, *spanMap) { return foldStyledAt(s, nil) }
+
+// foldStyledAt is foldStyled; stops, if not nil, are the offsets of s at
+// which its scan would stop to look further (leadStops.styled), read in
+// place of the scan.
+func foldStyledAt(s string, stops *stopList) (string, *spanMap) {
 	var w *rewriter
 	for i := 0; i < len(s); {
-		if i = nextLeadIn(styledLeads, s, i); i == len(s) {
+		if stops != nil {
+			i = stops.next(i, len(s))
+		} else {
+			i = nextLeadIn(styledLeads, s, i)
+		}
+		if i == len(s) {
 			break
 		}
 		if !styledSecond(s, i) {
@@ -768,6 +781,15 @@ func rune3(s string, i int) rune {
 	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }
 
+// zeroWidthStops are the lead bytes at which dropZeroWidth's loop may find
+// something: invisibleLeads, and every character whose lead byte starts a
+// keycap (U+20E3's 0xE2, U+FE0F's 0xEF), as keycapAt wants.
+var zeroWidthStops = func() *leadSet {
+	u := *invisibleLeads
+	u[0xE2], u[0xEF] = ^uint64(0), ^uint64(0)
+	return &u
+}()
+
 // dropZeroWidth takes zero-width characters out from between ASCII
 // letters, digits and underscores. Elsewhere (between Khmer or Thai words,
 // which some writers separate with U+200B) they stay.
@@ -793,7 +815,11 @@ func dropZeroWidth(s string) (string, *spanMap) {
 		}
 		n := zeroWidthAt(s, i)
 		if n == 0 {
-			i++
+			// Neither a keycap nor an invisible character starts before
+			// the next of zeroWidthStops: pass over the bytes between (a
+			// text with one invisible character near its start was read
+			// byte by byte to its end).
+			i = nextLeadIn(zeroWidthStops, s, i+1)
 			continue
 		}
 		e := i + n
@@ -915,7 +941,9 @@ func handleKeycaps(s string, i int) bool {
 
 // zeroWidthAt returns the length of the zero-width character at s[i], or 0.
 func zeroWidthAt(s string, i int) int {
-	if i >= len(s) || !invisibleLead[s[i]] {
+	if i >= len(s) || !invisibleLead[s[i]] || !mayBeInvisible(s, i) {
+		// (mayBeInvisible turns down a Khmer or Thai character, which
+		// shares its lead byte with invisible ones, without decoding it.)
 		return 0
 	}
 	if r, n := utf8.DecodeRuneInString(s[i:]); invisible(r) {
@@ -930,33 +958,138 @@ func isHandleByte(c byte) bool { return isAlnum(c) || c == '_' }
 // view returns the text scanners look at and the maps back to text, the
 // last applied last.
 func view(text string) (string, []*spanMap) {
+	return viewWith(text, new(leadStops))
+}
+
+// viewWith is view, with st as scratch for the lead scan.
+func viewWith(text string, st *leadStops) (string, []*spanMap) {
 	var maps []*spanMap
 	t := text
-	var absent uint8 // of a short text: the lead sets none of whose leads it has
-	if len(text) <= maxPrescan {
-		absent = absentLeadSets(text)
-	}
+	scanned := false
+	var absent uint8   // the gated steps that have nothing to start at in t
+	asciiSince := true // the steps that rewrote t since the scan wrote only ASCII
 	for _, vs := range viewSteps {
-		if g := vs.gate; g != 0 && len(maps) == 0 && absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
-			// The text is the input yet (no step before rewrote it), and
-			// it has no lead byte of the set this step starts at (nor,
-			// for dropZeroWidth, a keycap after its first byte): the
-			// step would return it as it is.
+		if vs.gate == gateCyrGreek && scanned && asciiSince && absent&gateCyrGreek != 0 {
+			// The scanned text had no lead byte of foldConfusables' set
+			// (any byte 0xCD…0xD6), and the steps since took bytes out
+			// or wrote ASCII: t has none either, and the step would
+			// return it as it is.
 			continue
 		}
+		if g := vs.gate; g != 0 && len(maps) == 0 {
+			// The text is the input yet (no step before rewrote it): one
+			// scan finds what the gated steps' own scans would (st.scan).
+			if !scanned {
+				absent, scanned = st.scan(t), true
+			}
+			if absent&g != 0 && (g != gateInvisible || strings.Index(t, keycap) <= 0) {
+				// Nothing this step starts at (nor, for dropZeroWidth, a
+				// keycap after the first byte): it would return the
+				// text as it is.
+				continue
+			}
+		}
 		var m *spanMap
-		if t, m = vs.step(t); m != nil {
+		switch {
+		case vs.gate == gateStyled && len(maps) == 0:
+			l := st.styled
+			t, m = foldStyledAt(t, &l)
+		case vs.gate == gateAccent && len(maps) == 0:
+			l := st.accent
+			t, m = foldAccentsAt(t, &l)
+		default:
+			t, m = vs.step(t)
+		}
+		if m != nil {
 			maps = append(maps, m)
+			asciiSince = asciiSince && vs.ascii
 		}
 	}
 	return t, maps
 }
 
-// maxPrescan is the longest text view looks over first for the lead
-// bytes of four of its steps (a snippet: most have none of one set or
-// another, and the steps' own scans are passed over); a longer one is
-// likelier to have all, and to pay for the look for nothing.
-const maxPrescan = 4096
+// leadStops holds what one scan of a text finds for the gated view steps:
+// the offsets at which foldStyled's and foldAccents' scans would stop to
+// look further (a lead byte of their set with a second byte they want).
+// Each of the four steps scanned the whole text for its own lead bytes,
+// and Thai and Khmer characters share theirs with the sets, so that each
+// stopped at most characters of such text; one scan stops there once.
+type leadStops struct {
+	styled, accent stopList
+}
+
+// scan fills st for s and returns the gate bits of the steps that find
+// nothing to start at in s: for dropZeroWidth no invisible character (what
+// nextInvisible looks for; keycaps are looked for apart), for foldStyled
+// and foldAccents no stop, for foldConfusables no lead byte of its set.
+func (st *leadStops) scan(s string) uint8 {
+	st.styled, st.accent = st.styled[:0], st.accent[:0]
+	present := uint8(0)
+	// gatedLeads holds every lead byte, with its second bytes, of the
+	// four sets: the scan stops wherever one of the steps' would.
+	for i := nextLeadIn(gatedLeads, s, 0); i < len(s); i = nextLeadIn(gatedLeads, s, i+1) {
+		sets := gatedLast[s[i]] // the sets whose has(s, i) is true
+		if i+1 < len(s) {
+			sets = gatedSets[s[i]][s[i+1]&63]
+		}
+		if sets&gateInvisible != 0 && present&gateInvisible == 0 && mayBeInvisible(s, i) {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
+				present |= gateInvisible
+			}
+		}
+		if sets&gateStyled != 0 && styledSecond(s, i) {
+			present |= gateStyled
+			st.styled = append(st.styled, int32(i))
+		}
+		if sets&gateAccent != 0 && accentSecond(s, i) {
+			present |= gateAccent
+			st.accent = append(st.accent, int32(i))
+		}
+		present |= sets & gateCyrGreek
+	}
+	return gateAll &^ present
+}
+
+// gatedSets gives, for a lead byte and the low six bits of the byte after
+// it, the gate bits of the four lead sets whose has is true there: one
+// look-up for four at each of scan's stops. gatedLast is the same for a
+// lead byte that ends the text.
+var gatedSets, gatedLast = func() (t *[256][64]uint8, last *[256]uint8) {
+	t, last = new([256][64]uint8), new([256]uint8)
+	for _, g := range []struct {
+		ls  *leadSet
+		bit uint8
+	}{{invisibleLeads, gateInvisible}, {styledLeads, gateStyled}, {accentLeads, gateAccent}, {cyrGreekLeads, gateCyrGreek}} {
+		ls, bit := g.ls, g.bit
+		for c := range ls {
+			if ls[c] != 0 {
+				last[c] |= bit
+			}
+			for b := range 64 {
+				if ls[c]&(1<<b) != 0 {
+					t[c][b] |= bit
+				}
+			}
+		}
+	}
+	return t, last
+}()
+
+// A stopList is the offsets, in order, at which a step's scan would stop;
+// next consumes it as the scan goes on.
+type stopList []int32
+
+// next returns the first offset of l at or after i, dropping those before;
+// with none left, what nextLeadIn returns at the end of a text of n bytes.
+func (l *stopList) next(i, n int) int {
+	for len(*l) > 0 && int((*l)[0]) < i {
+		*l = (*l)[1:]
+	}
+	if len(*l) == 0 {
+		return max(i, n)
+	}
+	return int((*l)[0])
+}
 
 // The lead sets of the view steps that do nothing to a text without one
 // of their lead bytes, as bits (viewSteps' gate).
@@ -978,27 +1111,6 @@ var gatedLeads = func() *leadSet {
 	}
 	return &u
 }()
-
-// absentLeadSets returns the gate bits of the lead sets none of whose
-// lead bytes s has, in one scan for the four.
-func absentLeadSets(s string) uint8 {
-	present := uint8(0)
-	for i := nextLeadIn(gatedLeads, s, 0); i < len(s) && present != gateAll; i = nextLeadIn(gatedLeads, s, i+1) {
-		if invisibleLeads.has(s, i) {
-			present |= gateInvisible
-		}
-		if styledLeads.has(s, i) {
-			present |= gateStyled
-		}
-		if accentLeads.has(s, i) {
-			present |= gateAccent
-		}
-		if cyrGreekLeads.has(s, i) {
-			present |= gateCyrGreek
-		}
-	}
-	return gateAll &^ present
-}
 
 // wideLetterAt reports whether a full-width Latin letter (U+FF21…U+FF3A,
 // U+FF41…U+FF5A) starts at s[i].

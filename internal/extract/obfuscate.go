@@ -1817,6 +1817,12 @@ func spaceNothing(s string, i int) bool {
 // without spaces. Words of two or more characters apart by spaces ("柬埔寨
 // 西港 客服") stay apart.
 func spacedHan(s string, i int) bool {
+	if s[i-3] < 0xE4 || s[i-3] > 0xE9 || at(s, i+1) < 0xE4 || at(s, i+1) > 0xE9 {
+		// A CJK unified ideograph's first byte is 0xE4…0xE9: not one on
+		// each side (Thai or Khmer text before the space, most often),
+		// told without decoding either.
+		return false
+	}
 	r1, n1 := utf8.DecodeLastRuneInString(s[:i])
 	r2, n2 := utf8.DecodeRuneInString(s[i+1:])
 	if !isHanRune(r1) || !isHanRune(r2) {

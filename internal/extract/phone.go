@@ -44,10 +44,12 @@ var trunkZeroRegions = func() map[string]int32 {
 func parsePhoneFast(num, region string) (v string, ok, done bool) {
 	var cc int32
 	var national string
+	written := false // num is "+", the code in digits as strconv writes it, and national
 	if d, intl := strings.CutPrefix(num, "+"); intl {
 		for l := 1; l <= 3 && l < len(d); l++ {
 			if _, known := trunkZero[atoi32(d[:l])]; known {
 				cc, national = atoi32(d[:l]), d[l:]
+				written = d[0] != '0' && allDigits(d[:l])
 				break
 			}
 		}
@@ -63,7 +65,9 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 		}
 		national = num
 	}
-	national = strings.TrimPrefix(national, "0")
+	if n, trunk := strings.CutPrefix(national, "0"); trunk {
+		national, written = n, false
+	}
 	if len(national) < 4 || len(national) > 14 || national[0] == '0' {
 		return "", false, true
 	}
@@ -73,6 +77,9 @@ func parsePhoneFast(num, region string) (v string, ok, done bool) {
 	}
 	if !val.valid(national) {
 		return "", false, true
+	}
+	if written {
+		return num, true, true // the E.164 form as it stands: no new string
 	}
 	return "+" + strconv.Itoa(int(cc)) + national, true, true
 }
@@ -524,7 +531,11 @@ func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, star
 		next = r.ends()[0]
 	}
 	// Try the whole run, then drop trailing groups: "call 012 345 678 2
-	// times", "012345678 098765432".
+	// times", "012345678 098765432". The digits of every try are a prefix
+	// of the run's: they are made a string once, with a '+' before them
+	// for the tries that read a country code (one allocation where a
+	// string and a concatenation each try made two).
+	plusDigits := ""
 	for k := len(r.groups()); k >= 1; k-- {
 		n := 0
 		for _, g := range r.groups()[:k] {
@@ -540,7 +551,12 @@ func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, star
 		if k == len(r.groups()) && e < len(t) && t[e] == ')' && strings.Count(t[i:e], "(") > strings.Count(t[i:e], ")") {
 			e++ // "(+855) 12 345 678)" is rare; "(012 345 678)" is not
 		}
-		v, c := s.readPhone(r, k, string(r.digits[:n]), labelled)
+		if plusDigits == "" {
+			var b [maxPhoneDigits + 2]byte
+			b[0] = '+'
+			plusDigits = string(b[:1+copy(b[1:], r.digits[:r.nd])])
+		}
+		v, c := s.readPhone(r, k, plusDigits[:1+n], labelled)
 		if v != "" {
 			return v, i, e, c, e
 		}
@@ -548,11 +564,13 @@ func (s *scanner) phoneAt(r *phoneRun, i int, labelled bool) (value string, star
 	return "", 0, 0, 0, next
 }
 
-// readPhone interprets the first k groups of a run.
-func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string, float64) {
+// readPhone interprets the first k groups of a run, whose digits are
+// plusD less its leading '+'.
+func (s *scanner) readPhone(r *phoneRun, k int, plusD string, labelled bool) (string, float64) {
+	d := plusD[1:]
 	switch {
 	case r.plus:
-		if v, ok := parsePhone("+"+d, ""); ok {
+		if v, ok := parsePhone(plusD, ""); ok {
 			return v, 0.95
 		}
 		return "", 0
@@ -604,7 +622,7 @@ func (s *scanner) readPhone(r *phoneRun, k int, d string, labelled bool) (string
 	// A country code written without '+': only when labelled, or grouped so
 	// that the first group is a country code of the region.
 	if labelled || k > 1 && regionCodes[d[:r.groups()[0]]] {
-		if v, ok := parsePhone("+"+d, ""); ok {
+		if v, ok := parsePhone(plusD, ""); ok {
 			return v, 0.7
 		}
 	}

@@ -295,9 +295,10 @@ func (r *Runner) once(ctx context.Context, kinds []string, n int) (int, error) {
 	now := r.Now()
 	// A round that finds nothing is the last of every burst of work, and
 	// the workers are woken after every commit of new reports: asked by a
-	// read, such a round costs no write transaction. On SQLite it would otherwise wait for a
-	// turn of the one writer, behind a search merge or a linking batch,
-	// to claim nothing. If the read fails, the claim decides.
+	// read, such a round costs no write transaction. On SQLite it would
+	// otherwise wait for a turn of the one writer, behind a search merge
+	// or a linking batch, to claim nothing. If the read fails, the claim
+	// decides.
 	if due, err := r.db.Read().AnyDueJobs(ctx, kinds, now.UnixMicro()); err == nil && !due {
 		return 0, nil
 	}

@@ -226,10 +226,11 @@ func benchEnvInt(b *testing.B, name string, def int) int {
 //
 // Every 5 s it logs the reports whose job is not done, how long the
 // oldest due one has waited and the identifiers the trust worker has
-// still to weigh; at the end, the rate fed, the most reports
-// waiting at any reading, how long after the last batch the last job
-// was done, and how long until the trust worker had weighed every
-// identifier marked (read for two minutes at most). Run it once: -bench JobsKeepUp -benchtime 1x.
+// still to weigh; at the end, the rate fed, the most reports waiting at
+// any reading, how long after the last batch the last job was done, and
+// how long until the trust worker had weighed every identifier marked
+// (read for two minutes at most). Run it once: -bench JobsKeepUp
+// -benchtime 1x.
 func BenchmarkJobsKeepUp(b *testing.B) {
 	rate := benchEnvInt(b, "VIGIL_BENCH_KEEPUP_RATE", 1000)
 	seconds := benchEnvInt(b, "VIGIL_BENCH_KEEPUP_SECONDS", 30)
@@ -249,6 +250,13 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 		var waiting, oldest, most int64
 		var weigh, mostWeigh int
 		var worstAge float64
+		age := func() float64 {
+			if oldest == 0 {
+				return 0
+			}
+			return float64(store.Now()-oldest) / 1e6
+		}
+		// read takes the backlog's readings and keeps their worst.
 		read := func() {
 			qs, err := srv.DB.Read().JobQueues(ctx, store.Now())
 			if err != nil {
@@ -261,17 +269,11 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 					oldest = q.OldestDue
 				}
 			}
-			most = max(most, waiting)
+			most, worstAge = max(most, waiting), max(worstAge, age())
 			if weigh, err = srv.DB.Read().CountPendingTrust(ctx); err != nil {
 				b.Fatal(err)
 			}
 			mostWeigh = max(mostWeigh, weigh)
-		}
-		age := func() float64 {
-			if oldest == 0 {
-				return 0
-			}
-			return float64(store.Now()-oldest) / 1e6
 		}
 		start, cpu := time.Now(), cpuTime()
 		b.StartTimer()
@@ -294,7 +296,6 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 			fed += per
 			if (k+1)%50 == 0 {
 				read()
-				worstAge = max(worstAge, age())
 				b.Logf("%s at %4.1f s: %d reports fed, %d waiting for their follow-up, the oldest due %.1f s; %d identifiers to weigh", e, time.Since(start).Seconds(), fed, waiting, age(), weigh)
 			}
 			next = next.Add(tick)
@@ -302,7 +303,6 @@ func BenchmarkJobsKeepUp(b *testing.B) {
 		}
 		fedFor := time.Since(start)
 		for read(); waiting > 0; read() {
-			worstAge = max(worstAge, age())
 			time.Sleep(50 * time.Millisecond)
 		}
 		b.StopTimer()

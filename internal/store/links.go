@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Identifier is a normalised identifier with its aggregates. Its value is
@@ -178,12 +179,28 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	in, args := q.inList("id", ids, 1)
-	rows, err := q.q.QueryContext(ctx, `SELECT `+identifierRead+` FROM identifiers WHERE `+in+` ORDER BY kind, id`, args...)
+	query, args := q.identifiersQuery(ids)
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: get identifiers: %w", err)
 	}
 	defer rows.Close()
+	return scanIdentifiers(rows)
+}
+
+// identifiersQuery is GetIdentifiers' statement for ids and its arguments.
+func (q Q) identifiersQuery(ids []string) (string, []any) {
+	in, args := q.inList("id", ids, 1)
+	return `SELECT ` + identifierRead + ` FROM identifiers WHERE ` + in + ` ORDER BY kind, id`, args
+}
+
+// scanIdentifiers reads the rows of identifiersQuery (database/sql's or
+// pgx's).
+func scanIdentifiers(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}) ([]*Identifier, error) {
 	var out []*Identifier
 	for rows.Next() {
 		i, err := scanIdentifier(rows)
@@ -192,7 +209,10 @@ func (q Q) GetIdentifiers(ctx context.Context, ids []string) ([]*Identifier, err
 		}
 		out = append(out, i)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: get identifiers: %w", err)
+	}
+	return out, nil
 }
 
 // UpdateIdentifier writes an identifier's columns other than its id.
@@ -397,11 +417,11 @@ func (q Q) ProbeLinksAndRead(ctx context.Context, reportID, orgID string, ids, l
 		}
 		return p, idents, nil
 	}
-	in, args := q.inList("id", ids, 1)
+	read, args := q.identifiersQuery(ids)
 	var idents []*Identifier
 	err := lazy.withBegin(ctx, func(b *pgx.Batch) {
 		b.Queue(pq.query, pq.args...)
-		b.Queue(`SELECT `+identifierRead+` FROM identifiers WHERE `+in+` ORDER BY kind, id`, args...)
+		b.Queue(read, args...)
 	}, func(br pgx.BatchResults) error {
 		if err := br.QueryRow().Scan(pq.dest...); err != nil {
 			return fmt.Errorf("store: probe links of %s: %w", reportID, err)
@@ -411,17 +431,8 @@ func (q Q) ProbeLinksAndRead(ctx context.Context, reportID, orgID string, ids, l
 			return fmt.Errorf("store: get identifiers: %w", err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			i, err := scanIdentifier(rows)
-			if err != nil {
-				return fmt.Errorf("store: get identifiers: %w", err)
-			}
-			idents = append(idents, i)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("store: get identifiers: %w", err)
-		}
-		return nil
+		idents, err = scanIdentifiers(rows)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err

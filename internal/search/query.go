@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/vigil-project/vigil/internal/invalid"
 )
 
@@ -173,14 +174,12 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, bad
 	}
 	st, err := strconv.Atoi(parts[1])
-	if err != nil || st < 0 || st >= nStages || len(parts[2]) != 36 {
+	if err != nil || st < 0 || st >= nStages {
 		return cursor{}, bad
 	}
-	for i := 0; i < len(parts[2]); i++ {
-		c := parts[2][i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == '-') {
-			return cursor{}, bad
-		}
+	// An ID as Vigil writes them: a UUID in canonical form.
+	if u, err := uuid.Parse(parts[2]); err != nil || u.String() != parts[2] {
+		return cursor{}, bad
 	}
 	return cursor{stage: st, id: parts[2]}, nil
 }

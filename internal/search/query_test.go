@@ -75,6 +75,15 @@ func TestCursorRoundTrip(t *testing.T) {
 	if len(c.encode()) > 64 {
 		t.Errorf("cursor %q is longer than the API documents", c.encode())
 	}
+	// An id of the right length and characters that is not a UUID in
+	// canonical form (the index orders ids by their UUID's bytes) is
+	// refused, as a client's error.
+	for _, id := range []string{"0199a2b3c4d5-7e6f-8a9b-0c1d2e3f4a5b-", "0199A2B3-C4D5-7E6F-8A9B-0C1D2E3F4A5B", "------------------------------------"} {
+		bad := cursor{stage: stageSubject, id: id}
+		if _, err := parseCursor(bad.encode()); err == nil || !strings.HasPrefix(err.Error(), "cursor:") {
+			t.Errorf("cursor with id %q: %v, want refused by field cursor", id, err)
+		}
+	}
 }
 
 // FuzzParse: the query parser never panics, refuses only by field q, and

@@ -5,7 +5,7 @@
 // statements in English, Chinese, Khmer, Thai, Vietnamese, Indonesian and
 // other languages.
 //
-// Statement text stays sealed: the index (table search_terms) holds only
+// Statement text stays sealed: the index (table search_postings) holds only
 // keyed hashes of normalised terms (see Terms), under a key per
 // organisation derived from the master key (seal.SearchHasher). Intake
 // writes a report's rows in the transaction that stores its statements;

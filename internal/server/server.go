@@ -408,7 +408,7 @@ func (s *Server) WarnSetup(ctx context.Context) {
 // needs it in shared_buffers (with the default 128 MB it read from the OS
 // cache and missed its target at a million reports); the planner needs
 // effective_cache_size to count on the identifiers and the search index's
-// key being cached; and the planner needs current statistics of the large
+// blocks being cached; and the planner needs current statistics of the large
 // tables (after a load by hand, before autovacuum got to them).
 func PostgresWarnings(m store.PostgresMemory) []string {
 	mb := func(n int64) string { return fmt.Sprintf("%d MB", (n+1<<20-1)>>20) }
@@ -417,8 +417,8 @@ func PostgresWarnings(m store.PostgresMemory) []string {
 		out = append(out, fmt.Sprintf("PostgreSQL's shared_buffers (%s) is smaller than the link index's identifiers table (%s), which every public check reads: set shared_buffers to at least %s (docs/operations.md, \"PostgreSQL settings\")",
 			mb(m.SharedBuffers), mb(m.Identifiers), mb(m.Identifiers*5/4)))
 	}
-	if hot := m.Identifiers + m.SearchKey; m.EffectiveCache > 0 && m.EffectiveCache < hot {
-		out = append(out, fmt.Sprintf("PostgreSQL's effective_cache_size (%s) is smaller than the identifiers table and the search index's key together (%s): give the machine that much memory for its cache and set effective_cache_size to it (docs/operations.md, \"PostgreSQL settings\")",
+	if hot := m.Identifiers + m.SearchIndex; m.EffectiveCache > 0 && m.EffectiveCache < hot {
+		out = append(out, fmt.Sprintf("PostgreSQL's effective_cache_size (%s) is smaller than the identifiers table and the search index together (%s): give the machine that much memory for its cache and set effective_cache_size to it (docs/operations.md, \"PostgreSQL settings\")",
 			mb(m.EffectiveCache), mb(hot)))
 	}
 	if len(m.Unanalyzed) > 0 {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -275,12 +276,57 @@ func (db *DB) HoldUpkeepLock(ctx context.Context) (release func(), err error) {
 	}, nil
 }
 
-// PutTermOnly writes a row of search_terms with no search_docs row listing
-// it, as a report looks to one merge while another server's merge of its
-// other pending row is committing.
-func (db *DB) PutTermOnly(ctx context.Context, term []byte, reportID string) error {
-	_, err := db.w.ExecContext(ctx, `INSERT INTO search_terms (term, report_id) VALUES ($1, $2)`, term, reportID)
-	return err
+// SearchPostings reads every posting block, checks that each term's
+// blocks are kept as postings.go says (disjoint and in order, keys equal
+// to their bounds but the last's, openKey, no block empty or over
+// postingBlock, every id at or above its block's bound) and returns each
+// term's reports, oldest first.
+func (db *DB) SearchPostings(ctx context.Context) (map[string][]string, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT term, k, lo, reports FROM search_postings ORDER BY term, k`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	var term []byte
+	var prev *block
+	for rows.Next() {
+		var t, k, lo, reports []byte
+		if err := rows.Scan(&t, &k, &lo, &reports); err != nil {
+			return nil, err
+		}
+		b, err := decodeBlock(k, lo, reports)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(t, term) {
+			if prev != nil && !prev.open() {
+				return nil, fmt.Errorf("term %x: its last block has key %x, not the last block's", term, prev.key)
+			}
+			term, prev = t, nil
+		}
+		switch {
+		case len(b.ids) == 0 || len(b.ids) > postingBlock:
+			return nil, fmt.Errorf("term %x: a block of %d reports", t, len(b.ids))
+		case !b.open() && !bytes.Equal(k, lo):
+			return nil, fmt.Errorf("term %x: block %x has bound %x", t, k, lo)
+		case ridCompare(b.ids[0], b.lo) < 0:
+			return nil, fmt.Errorf("term %x: block %x holds %s, below its bound", t, k, b.ids[0])
+		case prev != nil && ridCompare(b.lo, prev.ids[len(prev.ids)-1]) <= 0:
+			return nil, fmt.Errorf("term %x: block %x's bound is not above the block before", t, k)
+		}
+		for i, r := range b.ids {
+			if i > 0 && ridCompare(r, b.ids[i-1]) <= 0 {
+				return nil, fmt.Errorf("term %x: block %x not in order", t, k)
+			}
+			out[string(t)] = append(out[string(t)], r.String())
+		}
+		prev = b
+	}
+	if prev != nil && !prev.open() {
+		return nil, fmt.Errorf("term %x: its last block has key %x, not the last block's", term, prev.key)
+	}
+	return out, rows.Err()
 }
 
 // ClearTrustPostgres is the statement SaveTrust clears its marks with on

@@ -268,7 +268,7 @@ func TestAnalyzeReports(t *testing.T) {
 		if err := db.AnalyzeAll(ctx); err != nil {
 			t.Fatal(err)
 		}
-		for _, table := range []string{"identifiers", "jobs", "search_terms", "cases"} {
+		for _, table := range []string{"identifiers", "jobs", "search_postings", "cases"} {
 			if n, err := db.RelTuples(ctx, table); err != nil || n < 0 {
 				t.Errorf("%s: reltuples %v (%v) after AnalyzeAll", table, n, err)
 			}
@@ -301,7 +301,7 @@ func TestTidyAfterBulk(t *testing.T) {
 		if after, err := db.RelPages(ctx, "search_pending", 0); err != nil || after != 0 {
 			t.Errorf("search_pending after TidyAfterBulk: %d pages (%v), want 0 (was %d)", after, err, before)
 		}
-		for _, table := range []string{"search_pending", "jobs", "trust_pending", "search_terms"} {
+		for _, table := range []string{"search_pending", "jobs", "trust_pending", "search_postings"} {
 			if n, err := db.RelTuples(ctx, table); err != nil || n < 0 {
 				t.Errorf("%s: reltuples %v (%v) after TidyAfterBulk: never analyzed", table, n, err)
 			}

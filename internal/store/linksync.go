@@ -365,7 +365,7 @@ func (db *DB) TidyAfterBulk(ctx context.Context) error {
 	if db.Engine != Postgres {
 		return nil
 	}
-	for _, stmt := range []string{`VACUUM (ANALYZE) search_pending, jobs, trust_pending`, `ANALYZE search_terms`} {
+	for _, stmt := range []string{`VACUUM (ANALYZE) search_pending, jobs, trust_pending`, `ANALYZE search_postings`} {
 		if _, err := db.w.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("store: after a bulk load: %s: %w", stmt, err)
 		}

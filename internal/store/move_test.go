@@ -60,7 +60,7 @@ func TestMoveTo(t *testing.T) {
 	// The tables that matter hold rows, so the comparison below compares
 	// something.
 	for _, name := range []string{"organisations", "users", "reports", "statements", "data_keys", "cases",
-		"ledger_entries", "ledger_tiles", "ledger_state", "identifiers", "identifier_occurrences", "search_terms", "watchlist_entries"} {
+		"ledger_entries", "ledger_tiles", "ledger_state", "identifiers", "identifier_occurrences", "search_postings", "watchlist_entries"} {
 		if copied[name] == 0 {
 			t.Errorf("the move copied no row of %s", name)
 		}

@@ -14,9 +14,9 @@ type PostgresMemory struct {
 	// Identifiers is the link index's identifiers table with its indexes:
 	// every public check reads it by key.
 	Identifiers int64
-	// SearchKey is the search index's key (search_terms' primary key):
-	// every staff search reads it.
-	SearchKey int64
+	// SearchIndex is the search index's posting blocks (search_postings
+	// with its key): every staff search reads them.
+	SearchIndex int64
 	// Unanalyzed lists the large tables (10,000 rows or more) whose
 	// planner statistics are missing or stale — never analyzed, or more
 	// than half their rows changed since — in name order. With them a
@@ -27,7 +27,7 @@ type PostgresMemory struct {
 
 // staleTables are the tables whose statistics PostgresMemory checks: those
 // the hot paths read through prepared statements.
-var staleTables = []string{"reports", "statements", "statement_versions", "data_keys", "identifiers", "identifier_occurrences", "report_links", "identifier_trust", "search_terms", "jobs"}
+var staleTables = []string{"reports", "statements", "statement_versions", "data_keys", "identifiers", "identifier_occurrences", "report_links", "identifier_trust", "search_postings", "jobs"}
 
 // PostgresMemory reads the memory settings and the sizes of the hot
 // tables. It is meant for PostgreSQL only; on SQLite it returns zeros.
@@ -40,7 +40,7 @@ func (db *DB) PostgresMemory(ctx context.Context) (PostgresMemory, error) {
 		(SELECT setting::bigint FROM pg_settings WHERE name = 'shared_buffers') * current_setting('block_size')::bigint,
 		(SELECT setting::bigint FROM pg_settings WHERE name = 'effective_cache_size') * current_setting('block_size')::bigint,
 		pg_total_relation_size('identifiers'),
-		pg_indexes_size('search_terms')`).Scan(&m.SharedBuffers, &m.EffectiveCache, &m.Identifiers, &m.SearchKey)
+		pg_total_relation_size('search_postings')`).Scan(&m.SharedBuffers, &m.EffectiveCache, &m.Identifiers, &m.SearchIndex)
 	if err != nil {
 		return m, fmt.Errorf("store: postgresql memory settings: %w", err)
 	}

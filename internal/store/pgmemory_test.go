@@ -26,7 +26,7 @@ func TestPostgresMemory(t *testing.T) {
 		}
 		// Even empty tables have their first index pages; the settings
 		// are at least PostgreSQL's minimums.
-		if m.SharedBuffers < 128<<10 || m.EffectiveCache < 8<<10 || m.Identifiers <= 0 || m.SearchKey <= 0 {
+		if m.SharedBuffers < 128<<10 || m.EffectiveCache < 8<<10 || m.Identifiers <= 0 || m.SearchIndex <= 0 {
 			t.Errorf("PostgreSQL: %+v", m)
 		}
 		// A new database's tables are far below the size at which stale

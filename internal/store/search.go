@@ -3,8 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -23,15 +21,14 @@ type SearchTerm struct {
 
 // PutSearchTerms adds rows to the search index as intake writes them: for
 // each report one search_pending row holding its hashes concatenated,
-// which MergeSearchPending later moves into search_terms in key order
+// which MergeSearchPending later adds to the terms' posting blocks
 // (searches read both meanwhile). A report's 89 terms (on generated data)
-// were 89 random inserts into search_terms' B-tree in the intake
-// transaction; now they are one row.
+// would be 89 blocks to write in the intake transaction; this is one row.
 //
 // Searches read pending rows whole, so their number is kept bounded: when
 // SearchPendingCap or more wait (the merge is behind, under a flood of
-// reports), the rows go straight into search_terms as before, which costs
-// intake more and so slows the flood down.
+// reports), intake merges as many of the oldest as it adds, which costs it
+// more and so slows the flood down.
 func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
 	docs := searchDocs(ts)
 	if len(docs) == 0 {
@@ -42,14 +39,15 @@ func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
 		return err
 	}
 	if waiting >= SearchPendingCap {
-		rows := make([][]any, len(ts))
-		for i, t := range ts {
-			rows[i] = []any{t.Term, t.ReportID}
-		}
-		if err := q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING"); err != nil {
+		// The merge is behind: this transaction merges as many of the
+		// oldest pending rows as it adds. Writing its own rows into the
+		// blocks instead would put them ahead of older reports, and every
+		// term of those would then be a report older than its last block's
+		// newest, each put in place (measured on `vigil demo --reports
+		// 100000`: 0.6 ms of CPU a report more than in order).
+		if _, err := q.MergeSearchPending(ctx, len(docs)); err != nil {
 			return err
 		}
-		return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
 	}
 	pending := make([][]any, len(docs))
 	for i, d := range docs {
@@ -59,16 +57,19 @@ func (q Q) PutSearchTerms(ctx context.Context, ts []SearchTerm) error {
 }
 
 // SearchPendingCap is how many search_pending rows may wait before intake
-// writes straight into search_terms (at 2,000, a search reads about 3 MB
+// merges as many as it adds (at 2,000, a search reads about 3 MB
 // of pending hashes).
 const SearchPendingCap = 2000
 
-// MergeSearchPending moves the rows of at most max search_pending rows,
-// oldest first, into search_terms in key order, and deletes them from
-// search_pending; it returns how many it moved. On PostgreSQL rows another
-// server is merging are passed over.
+// MergeSearchPending adds the rows of at most max search_pending rows,
+// oldest report first, to the terms' posting blocks, lists their hashes in
+// search_docs, and deletes them from search_pending; it returns how many
+// it merged. On PostgreSQL rows another server is merging are passed over,
+// and the blocks are written by one transaction at a time (searchLockKey).
 func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
-	sel := `SELECT id, report_id, terms FROM search_pending ORDER BY id LIMIT $1`
+	// In the order of their reports, as the blocks take new reports
+	// cheapest (appended to a term's last block).
+	sel := `SELECT id, report_id, terms FROM search_pending ORDER BY report_id, id LIMIT $1`
 	if q.engine == Postgres {
 		sel += ` FOR UPDATE SKIP LOCKED`
 	}
@@ -79,7 +80,6 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 	var ids []any
 	var terms []SearchTerm
 	var docs [][]any
-	var reports []string
 	for rs.Next() {
 		var id, report string
 		var b []byte
@@ -89,7 +89,6 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 		}
 		ids = append(ids, id)
 		docs = append(docs, []any{report, b})
-		reports = append(reports, report)
 		for t := range hashes(b) {
 			terms = append(terms, SearchTerm{Term: t, ReportID: report})
 		}
@@ -101,43 +100,7 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	slices.SortFunc(terms, func(a, b SearchTerm) int {
-		if c := bytes.Compare(a.Term, b.Term); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ReportID, b.ReportID)
-	})
-	// A report with no search_docs row has no rows in search_terms yet
-	// (they are written together), so its rows go in with a plain insert.
-	// On PostgreSQL, ON CONFLICT DO NOTHING probes the key once more and
-	// writes a confirmation record for every row: 25,000 rows took 150 ms
-	// with it against 60-70 ms without, at 1.3M rows. Rows of reports
-	// already indexed (a statement added later) keep it.
-	slices.Sort(reports)
-	cond, args := q.inList("report_id", slices.Compact(reports), 1)
-	listed, err := q.strings(ctx, `SELECT DISTINCT report_id FROM search_docs WHERE `+cond, args...)
-	if err != nil {
-		return 0, fmt.Errorf("store: merge search index: %w", err)
-	}
-	indexed := make(map[string]bool, len(listed))
-	for _, r := range listed {
-		indexed[r] = true
-	}
-	var fresh, again [][]any
-	for i, t := range terms {
-		if i > 0 && bytes.Equal(t.Term, terms[i-1].Term) && t.ReportID == terms[i-1].ReportID {
-			continue
-		}
-		if indexed[t.ReportID] {
-			again = append(again, []any{t.Term, t.ReportID})
-		} else {
-			fresh = append(fresh, []any{t.Term, t.ReportID})
-		}
-	}
-	if err := q.insertFresh(ctx, fresh); err != nil {
-		return 0, fmt.Errorf("store: merge search index: %w", err)
-	}
-	if err := q.insertMany(ctx, "search_terms", "term, report_id", again, "ON CONFLICT DO NOTHING"); err != nil {
+	if err := q.addPostings(ctx, terms); err != nil {
 		return 0, fmt.Errorf("store: merge search index: %w", err)
 	}
 	// The merged hashes are listed for erasure.
@@ -153,32 +116,6 @@ func (q Q) MergeSearchPending(ctx context.Context, max int) (int, error) {
 		}
 	}
 	return merged, nil
-}
-
-// insertFresh inserts rows of reports not yet in search_terms without
-// ON CONFLICT. Two servers merging two pending rows of one new report at
-// once (its first statement and one added later) may still meet each
-// other's rows: the insert is then undone to a savepoint and made again
-// with ON CONFLICT DO NOTHING.
-func (q Q) insertFresh(ctx context.Context, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if _, err := q.q.ExecContext(ctx, `SAVEPOINT fresh_terms`); err != nil {
-		return err
-	}
-	err := q.insertMany(ctx, "search_terms", "term, report_id", rows)
-	if errors.Is(err, ErrConflict) {
-		if _, err := q.q.ExecContext(ctx, `ROLLBACK TO SAVEPOINT fresh_terms`); err != nil {
-			return err
-		}
-		err = q.insertMany(ctx, "search_terms", "term, report_id", rows, "ON CONFLICT DO NOTHING")
-	}
-	if err != nil {
-		return err
-	}
-	_, err = q.q.ExecContext(ctx, `RELEASE SAVEPOINT fresh_terms`)
-	return err
 }
 
 // hashes yields the hashes of a search_docs or search_pending row's list.
@@ -221,16 +158,17 @@ func searchDocs(ts []SearchTerm) (docs [][]any) {
 
 // LoadSearchIndex adds n rows to the search index, emptied by
 // ClearSearchIndex in the same transaction (meant for [DB.Bulk]), row(i)
-// the i-th, given in the table's key order (term, then report id) and
-// after the rows of any earlier call: the rows are copied in key order (on
-// PostgreSQL by COPY), so each lands at the end of the key's B-tree
-// instead of at a random page. The reports' search_docs rows are written
+// the i-th, given in key order (term, then report id) and after the rows
+// of any earlier call, each term's rows in one call: they are packed into
+// full posting blocks, each term's rest as its last block, and copied in
+// key order (on PostgreSQL by COPY), so each lands at the end of the key's
+// B-tree instead of at a random page. The reports' search_docs rows are written
 // by PutSearchDocs; AnalyzeSearchIndex follows the last call.
 func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTerm) error {
-	err := q.CopyRows(ctx, "search_terms", []string{"term", "report_id"}, n, func(i int) []any {
-		t := row(i)
-		return []any{t.Term, t.ReportID}
-	})
+	blocks, err := loadBlocks(n, row)
+	if err == nil {
+		err = q.CopyRows(ctx, "search_postings", []string{"term", "k", "lo", "reports"}, len(blocks), func(i int) []any { return blocks[i] })
+	}
 	if err != nil {
 		return fmt.Errorf("store: load search index: %w", err)
 	}
@@ -241,7 +179,7 @@ func (q Q) LoadSearchIndex(ctx context.Context, n int, row func(i int) SearchTer
 // index after LoadSearchIndex, on PostgreSQL; nothing on SQLite.
 func (q Q) AnalyzeSearchIndex(ctx context.Context) error {
 	if q.engine == Postgres {
-		if _, err := q.q.ExecContext(ctx, `ANALYZE search_terms`); err != nil {
+		if _, err := q.q.ExecContext(ctx, `ANALYZE search_postings`); err != nil {
 			return fmt.Errorf("store: load search index: %w", err)
 		}
 	}
@@ -255,9 +193,9 @@ func (q Q) PutSearchDocs(ctx context.Context, ts []SearchTerm) error {
 	return q.insertMany(ctx, "search_docs", "report_id, terms", docs)
 }
 
-// DeleteSearchTerms removes a report's rows from the search index (when it
-// is erased): the hashes its search_docs rows list (those merged), each
-// deleted by the index's key, then those rows and its pending rows.
+// DeleteSearchTerms removes a report from the search index (when it is
+// erased): from the blocks of the terms its search_docs rows list (those
+// merged), then those rows and its pending rows.
 func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 	// The pending rows first: on PostgreSQL a merge moving one of them
 	// holds its lock, so this waits for the merge to commit, and the
@@ -283,7 +221,7 @@ func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 		return fmt.Errorf("store: delete search terms: %w", err)
 	}
 	seen := map[string]bool{}
-	var terms []any
+	var terms [][]byte
 	for _, b := range blobs {
 		if len(b)%seal.SearchTermSize != 0 {
 			return fmt.Errorf("store: delete search terms of %s: a list of %d bytes is not of %d-byte hashes", reportID, len(b), seal.SearchTermSize)
@@ -295,12 +233,8 @@ func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 			}
 		}
 	}
-	for len(terms) > 0 {
-		chunk := terms[:min(len(terms), 500)]
-		terms = terms[len(chunk):]
-		if _, err := q.q.ExecContext(ctx, `DELETE FROM search_terms WHERE report_id = $1 AND term IN (`+numbered(len(chunk), 2)+`)`, append([]any{reportID}, chunk...)...); err != nil {
-			return fmt.Errorf("store: delete search terms: %w", err)
-		}
+	if err := q.removePostings(ctx, terms, reportID); err != nil {
+		return fmt.Errorf("store: delete search terms: %w", err)
 	}
 	if _, err := q.q.ExecContext(ctx, `DELETE FROM search_docs WHERE report_id = $1`, reportID); err != nil {
 		return fmt.Errorf("store: delete search terms: %w", err)
@@ -320,9 +254,9 @@ func (q Q) DeleteSearchTerms(ctx context.Context, reportID string) error {
 // split in the middle, and the key at a million reports was 11 GB at 51 %
 // leaf density instead of about 6.
 func (q Q) ClearSearchIndex(ctx context.Context) error {
-	stmts := []string{`DELETE FROM search_terms`, `DELETE FROM search_docs`, `DELETE FROM search_pending`}
+	stmts := []string{`DELETE FROM search_postings`, `DELETE FROM search_docs`, `DELETE FROM search_pending`}
 	if q.engine == Postgres {
-		stmts = []string{`TRUNCATE search_terms, search_docs, search_pending`}
+		stmts = []string{`TRUNCATE search_postings, search_docs, search_pending`}
 	}
 	for _, stmt := range stmts {
 		if _, err := q.q.ExecContext(ctx, stmt); err != nil {
@@ -332,15 +266,15 @@ func (q Q) ClearSearchIndex(ctx context.Context) error {
 	return nil
 }
 
-// CountSearchTerms returns how many rows the search index has, those
-// still pending included.
+// CountSearchTerms returns how many (term, report) pairs the search index
+// has, those still pending included.
 func (q Q) CountSearchTerms(ctx context.Context) (int, error) {
 	var n, pending int
-	err := q.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM search_terms), (SELECT COALESCE(SUM(LENGTH(terms)), 0) FROM search_pending)`).Scan(&n, &pending)
+	err := q.q.QueryRowContext(ctx, `SELECT (SELECT COALESCE(SUM(LENGTH(reports)), 0) FROM search_postings), (SELECT COALESCE(SUM(LENGTH(terms)), 0) FROM search_pending)`).Scan(&n, &pending)
 	if err != nil {
 		return 0, fmt.Errorf("store: count search terms: %w", err)
 	}
-	return n + pending/seal.SearchTermSize, nil
+	return n/idSize + pending/seal.SearchTermSize, nil
 }
 
 // CountSearchPending returns how many search_pending rows wait for
@@ -407,17 +341,24 @@ func (q Q) SearchReports(ctx context.Context, terms [][]byte, before string, lim
 	return ids, stoppedAt, nil
 }
 
-// searchMerged is SearchReports on search_terms alone.
+// searchMerged is SearchReports on the posting blocks alone.
 func (q Q) searchMerged(ctx context.Context, terms [][]byte, before string, limit, window int) (ids []string, stoppedAt string, err error) {
 	if window <= 0 {
 		window = SearchWindow
+	}
+	var bound *rid
+	if before != "" {
+		r, err := reportKey(before)
+		if err != nil {
+			return nil, "", err
+		}
+		bound = &r
 	}
 	drive, common := 0, false
 	if len(terms) > 1 {
 		best := -1
 		for i, t := range terms {
-			var n int
-			err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = $1 LIMIT `+strconv.Itoa(termDrivingCap)+`) c`, t).Scan(&n)
+			n, err := q.termReportsUpTo(ctx, t, termDrivingCap)
 			if err != nil {
 				return nil, "", fmt.Errorf("store: search: %w", err)
 			}
@@ -430,41 +371,29 @@ func (q Q) searchMerged(ctx context.Context, terms [][]byte, before string, limi
 		}
 		common = best >= min(termDrivingCap, window)
 	}
-	args := []any{terms[drive]}
-	var b strings.Builder
-	b.WriteString(`SELECT t0.report_id FROM search_terms t0 WHERE t0.term = $1`)
-	if before != "" {
-		args = append(args, before)
-		b.WriteString(` AND t0.report_id < $` + strconv.Itoa(len(args)))
-	}
-	if common {
-		// The window's oldest report: the walk goes no further.
-		err := q.q.QueryRowContext(ctx, b.String()+` ORDER BY t0.report_id DESC LIMIT 1 OFFSET `+strconv.Itoa(window-1), args...).Scan(&stoppedAt)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, "", fmt.Errorf("store: search: %w", err)
+	others := q.probers(slices.Delete(slices.Clone(terms), drive, drive+1))
+	examined := 0
+	var last rid
+	err = q.walk(ctx, terms[drive], bound, func(r rid) (bool, error) {
+		if common && examined == window {
+			stoppedAt = last.String()
+			return false, nil
 		}
-		if stoppedAt != "" {
-			args = append(args, stoppedAt)
-			b.WriteString(` AND t0.report_id >= $` + strconv.Itoa(len(args)))
+		examined++
+		last = r
+		ok, err := others.hasAll(ctx, r)
+		if err != nil {
+			return false, err
 		}
-	}
-	for i, t := range terms {
-		if i == drive {
-			continue
+		if ok {
+			ids = append(ids, r.String())
 		}
-		args = append(args, t)
-		fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM search_terms t%d WHERE t%d.term = $%d AND t%d.report_id = t0.report_id)`, i+1, i+1, len(args), i+1)
-	}
-	b.WriteString(` ORDER BY t0.report_id DESC LIMIT ` + strconv.Itoa(limit))
-	out, err := q.strings(ctx, b.String(), args...)
+		return len(ids) < limit, nil
+	})
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search: %w", err)
 	}
-	if len(out) == limit {
-		// The page is full before the window's end.
-		stoppedAt = ""
-	}
-	return out, stoppedAt, nil
+	return ids, stoppedAt, nil
 }
 
 // ReportsWithTerms returns which of reportIDs have every one of terms.
@@ -473,30 +402,48 @@ func (q Q) ReportsWithTerms(ctx context.Context, terms [][]byte, reportIDs []str
 	if len(terms) == 0 || len(reportIDs) == 0 {
 		return out, nil
 	}
-	ph, args := placeholders(reportIDs, 1)
-	tph := make([]string, len(terms))
-	for i, t := range terms {
-		args = append(args, t)
-		tph[i] = "$" + strconv.Itoa(len(args))
-	}
-	ids, err := q.strings(ctx, `SELECT report_id FROM search_terms WHERE report_id IN (`+ph+`) AND term IN (`+strings.Join(tph, ",")+`)
-		GROUP BY report_id HAVING COUNT(*) = `+strconv.Itoa(len(terms)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", err)
+	if err := q.withTerms(ctx, terms, reportIDs, out); err != nil {
+		return nil, err
 	}
 	pending, err := q.pendingMatches(ctx, terms, "", reportIDs)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range append(ids, pending...) {
+	for _, id := range pending {
 		out[id] = true
 	}
 	return out, nil
 }
 
+// withTerms sets out[id] for those of reportIDs whose merged rows have
+// every one of terms.
+func (q Q) withTerms(ctx context.Context, terms [][]byte, reportIDs []string, out map[string]bool) error {
+	rs := make([]rid, 0, len(reportIDs))
+	for _, id := range reportIDs {
+		r, err := reportKey(id)
+		if err != nil {
+			return err
+		}
+		rs = append(rs, r)
+	}
+	// Newest first, as the probers read best.
+	slices.SortFunc(rs, func(a, b rid) int { return ridCompare(b, a) })
+	ps := q.probers(terms)
+	for _, r := range rs {
+		ok, err := ps.hasAll(ctx, r)
+		if err != nil {
+			return fmt.Errorf("store: search: %w", err)
+		}
+		if ok {
+			out[r.String()] = true
+		}
+	}
+	return nil
+}
+
 // pendingMatches returns the reports with pending rows (search_pending)
-// that have every one of terms, in those rows or, for the rest, in
-// search_terms (a statement added to a report already merged): those with
+// that have every one of terms, in those rows or, for the rest, in the
+// posting blocks (a statement added to a report already merged): those with
 // ids before before ("" for no bound), or, when within is not nil, those
 // of within.
 func (q Q) pendingMatches(ctx context.Context, terms [][]byte, before string, within []string) ([]string, error) {
@@ -551,36 +498,20 @@ func (q Q) pendingMatches(ctx context.Context, terms [][]byte, before string, wi
 			partly = append(partly, report)
 		}
 	}
-	for len(partly) > 0 {
-		chunk := partly[:min(len(partly), 200)]
-		partly = partly[len(chunk):]
-		ph, args := placeholders(chunk, 1)
-		for _, t := range terms {
-			args = append(args, t)
-		}
-		rs, err := q.q.QueryContext(ctx, `SELECT report_id, term FROM search_terms WHERE report_id IN (`+ph+`) AND term IN (`+numbered(len(terms), len(chunk)+1)+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: search pending: %w", err)
-		}
-		for rs.Next() {
-			var report string
-			var term []byte
-			if err := rs.Scan(&report, &term); err != nil {
-				rs.Close()
-				return nil, fmt.Errorf("store: search pending: %w", err)
-			}
+	if len(partly) > 0 {
+		merged := map[string]bool{}
+		// The terms not pending: every one is then either.
+		for _, report := range partly {
+			var rest [][]byte
 			for i, t := range terms {
-				if bytes.Equal(term, t) {
-					found[report][i] = true
+				if !found[report][i] {
+					rest = append(rest, t)
 				}
 			}
-		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return nil, fmt.Errorf("store: search pending: %w", err)
-		}
-		for _, report := range chunk {
-			if len(found[report]) == len(terms) {
+			if err := q.withTerms(ctx, rest, []string{report}, merged); err != nil {
+				return nil, err
+			}
+			if merged[report] {
 				out = append(out, report)
 			}
 		}

@@ -155,14 +155,9 @@ func (q Q) lastBlocks(ctx context.Context, terms [][]byte) (map[string]*block, e
 }
 
 // blockAt reads term's block whose key is the greatest at or below r,
-// the last block aside (first: the term's first block instead, which may
-// be the last), nil if none.
-func (q Q) blockAt(ctx context.Context, term []byte, r rid, first bool) (*block, error) {
-	query, args := `SELECT k, lo, reports FROM search_postings WHERE term = $1 AND k <= $2 AND k <> $3 ORDER BY k DESC LIMIT 1`, []any{term, r[:], openKey}
-	if first {
-		query, args = `SELECT k, lo, reports FROM search_postings WHERE term = $1 ORDER BY k LIMIT 1`, []any{term}
-	}
-	blocks, err := q.readBlocks(ctx, query, args...)
+// the last block aside, nil if none.
+func (q Q) blockAt(ctx context.Context, term []byte, r rid) (*block, error) {
+	blocks, err := q.readBlocks(ctx, `SELECT k, lo, reports FROM search_postings WHERE term = $1 AND k <= $2 AND k <> $3 ORDER BY k DESC LIMIT 1`, term, r[:], openKey)
 	if err != nil || len(blocks) == 0 {
 		return nil, err
 	}
@@ -197,34 +192,6 @@ type termBlocks struct {
 	term    []byte
 	last    *block
 	changed map[string]*block
-}
-
-// locate returns the block of tb's term that r belongs in (the one that
-// holds it, or would): the last if r is at or above its bound, else the
-// one with the greatest key at or below r, else the first. nil when the
-// term has no block.
-func (q Q) locate(ctx context.Context, tb *termBlocks, r rid) (*block, error) {
-	if tb.last == nil {
-		return nil, nil
-	}
-	if ridCompare(r, tb.last.lo) >= 0 {
-		return tb.last, nil
-	}
-	b, err := q.blockAt(ctx, tb.term, r, false)
-	if err == nil && b == nil {
-		b, err = q.blockAt(ctx, tb.term, r, true)
-	}
-	if err != nil || b == nil {
-		return nil, err
-	}
-	if b.open() {
-		return tb.last, nil
-	}
-	if c, ok := tb.changed[string(b.key)]; ok {
-		return c, nil
-	}
-	tb.changed[string(b.key)] = b
-	return b, nil
 }
 
 // addPostings adds ts's reports to their terms' blocks. A report newer
@@ -318,10 +285,9 @@ func (q Q) placeOlder(ctx context.Context, tb *termBlocks, older []rid) error {
 	return nil
 }
 
-// writeBlocks writes the last block and the changed blocks of each term,
-// each split into blocks of at most postingBlock reports, and deletes the
-// rows whose key changed or that are left empty. An empty last block
-// makes the term's block before it the last.
+// writeBlocks writes the last block and the changed blocks of each term
+// (blockRows), and deletes the rows whose key is no longer written or
+// that are left empty; it deletes before it writes.
 func (q Q) writeBlocks(ctx context.Context, tbs []*termBlocks) error {
 	var rows [][]any
 	var gone [][]byte // term, key pairs, flattened
@@ -334,34 +300,10 @@ func (q Q) writeBlocks(ctx context.Context, tbs []*termBlocks) error {
 			all = append(all, tb.last)
 		}
 		for _, b := range all {
-			last := b == tb.last
-			if len(b.ids) == 0 {
-				if b.key != nil {
-					gone = append(gone, tb.term, b.key)
-				}
-				continue
-			}
-			// A term's last block is cut into full blocks and the rest,
-			// another block evenly.
-			n := (len(b.ids) + postingBlock - 1) / postingBlock
-			per := (len(b.ids) + n - 1) / n
-			if last {
-				per = postingBlock
-			}
-			for i := 0; i < len(b.ids); i += per {
-				chunk := b.ids[i:min(len(b.ids), i+per)]
-				lo := chunk[0]
-				if i == 0 {
-					lo = b.lo
-				}
-				key := lo[:]
-				if last && i+per >= len(b.ids) {
-					key = openKey
-				}
-				if i == 0 && b.key != nil && !bytes.Equal(key, b.key) {
-					gone = append(gone, tb.term, b.key)
-				}
-				rows = append(rows, []any{tb.term, bytes.Clone(key), bytes.Clone(lo[:]), encodeIDs(chunk)})
+			written, kept := blockRows(tb.term, b, b == tb.last)
+			rows = append(rows, written...)
+			if b.key != nil && !kept {
+				gone = append(gone, tb.term, b.key)
 			}
 		}
 	}
@@ -374,6 +316,36 @@ func (q Q) writeBlocks(ctx context.Context, tbs []*termBlocks) error {
 		return fmt.Errorf("store: search index: %w", err)
 	}
 	return nil
+}
+
+// blockRows returns the rows (term, k, lo, reports) of block b of term,
+// split into blocks of at most postingBlock reports: a term's last block
+// (last) into full blocks and the rest, which stays the last, any other
+// evenly. kept says whether one of them has b's key (a block's first keeps
+// it unless its bound fell; a last block's rest always does).
+func blockRows(term []byte, b *block, last bool) (rows [][]any, kept bool) {
+	if len(b.ids) == 0 {
+		return nil, false
+	}
+	n := (len(b.ids) + postingBlock - 1) / postingBlock
+	per := (len(b.ids) + n - 1) / n
+	if last {
+		per = postingBlock
+	}
+	for i := 0; i < len(b.ids); i += per {
+		chunk := b.ids[i:min(len(b.ids), i+per)]
+		lo := chunk[0]
+		if i == 0 {
+			lo = b.lo
+		}
+		key := lo[:]
+		if last && i+per >= len(b.ids) {
+			key = openKey
+		}
+		kept = kept || bytes.Equal(key, b.key)
+		rows = append(rows, []any{term, bytes.Clone(key), bytes.Clone(lo[:]), encodeIDs(chunk)})
+	}
+	return rows, kept
 }
 
 // removePostings removes report r from the blocks of terms. A term whose
@@ -396,18 +368,28 @@ func (q Q) removePostings(ctx context.Context, terms [][]byte, reportID string) 
 	var writes []*termBlocks
 	for _, term := range terms {
 		tb := &termBlocks{term: term, last: last[string(term)], changed: map[string]*block{}}
-		b, err := q.locate(ctx, tb, r)
-		if err != nil {
-			return fmt.Errorf("store: search index: %w", err)
+		b := tb.last
+		if b == nil {
+			continue
 		}
-		if b == nil || !b.has(r) {
+		if ridCompare(r, b.lo) < 0 {
+			// Below the last block: in the block before it falls in, if any.
+			if b, err = q.blockAt(ctx, term, r); err != nil {
+				return fmt.Errorf("store: search index: %w", err)
+			}
+			if b == nil {
+				continue
+			}
+			tb.changed[string(b.key)] = b
+		}
+		if !b.has(r) {
 			continue
 		}
 		i, _ := slices.BinarySearchFunc(b.ids, r, ridCompare)
 		b.ids = slices.Delete(b.ids, i, i+1)
 		if b == tb.last && len(b.ids) == 0 {
 			// The block before becomes the last.
-			prev, err := q.blockAt(ctx, term, rid(openKey), false)
+			prev, err := q.blockAt(ctx, term, rid(openKey))
 			if err != nil {
 				return fmt.Errorf("store: search index: %w", err)
 			}
@@ -563,16 +545,12 @@ func loadBlocks(n int, row func(i int) SearchTerm) ([][]any, error) {
 	var term []byte
 	var ids []rid
 	flush := func() {
-		ids = slices.Compact(ids)
-		for i := 0; i < len(ids); i += postingBlock {
-			chunk := ids[i:min(len(ids), i+postingBlock)]
-			key := chunk[0][:]
-			if i+postingBlock >= len(ids) {
-				key = openKey
-			}
-			out = append(out, []any{term, bytes.Clone(key), bytes.Clone(chunk[0][:]), encodeIDs(chunk)})
+		if len(ids) > 0 {
+			ids = slices.Compact(ids)
+			rows, _ := blockRows(term, &block{lo: ids[0], ids: ids}, true)
+			out = append(out, rows...)
 		}
-		ids = ids[:0]
+		ids = nil
 	}
 	for i := range n {
 		t := row(i)
@@ -580,10 +558,8 @@ func loadBlocks(n int, row func(i int) SearchTerm) ([][]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if term != nil && !bytes.Equal(t.Term, term) {
+		if !bytes.Equal(t.Term, term) {
 			flush()
-		}
-		if term == nil || !bytes.Equal(t.Term, term) {
 			term = bytes.Clone(t.Term)
 		}
 		if len(ids) > 0 && ridCompare(r, ids[len(ids)-1]) < 0 {
@@ -591,8 +567,6 @@ func loadBlocks(n int, row func(i int) SearchTerm) ([][]any, error) {
 		}
 		ids = append(ids, r)
 	}
-	if term != nil {
-		flush()
-	}
+	flush()
 	return out, nil
 }

@@ -266,6 +266,11 @@ func (q Q) placeOlder(ctx context.Context, tb *termBlocks, older []rid) error {
 	blocks, err := q.readBlocks(ctx, `SELECT k, lo, reports FROM search_postings WHERE term = $1 AND k <> $2 AND k <= $3
 		AND k >= COALESCE((SELECT k FROM search_postings WHERE term = $1 AND k <> $2 AND k <= $4 ORDER BY k DESC LIMIT 1), $5) ORDER BY k`,
 		tb.term, openKey, hi[:], lo[:], []byte{})
+	if err == nil && len(blocks) == 0 {
+		// All below the term's first block but the last, if it has one:
+		// that block takes them (its bound falls).
+		blocks, err = q.readBlocks(ctx, `SELECT k, lo, reports FROM search_postings WHERE term = $1 AND k <> $2 ORDER BY k LIMIT 1`, tb.term, openKey)
+	}
 	if err != nil {
 		return err
 	}
@@ -274,7 +279,7 @@ func (q Q) placeOlder(ctx context.Context, tb *termBlocks, older []rid) error {
 		for j+1 < len(blocks) && ridCompare(blocks[j+1].lo, r) <= 0 {
 			j++
 		}
-		// Below every block but the last: the first block takes it.
+		// No block but the last: the last takes it.
 		b := tb.last
 		if len(blocks) > 0 {
 			b = blocks[j]

@@ -202,6 +202,11 @@ func TestPostingsAgainstModel(t *testing.T) {
 		put([]store.SearchTerm{{Term: term(5), ReportID: ids[2000]}})
 		merge()
 		check("term 5 again")
+		// A report older than every one of a term with full blocks: its
+		// first block's bound (and key) falls.
+		put([]store.SearchTerm{{Term: term(5), ReportID: ids[1990]}})
+		merge()
+		check("term 5's first block's bound lowered")
 		for _, id := range ids[2100:2201] {
 			erase(id)
 		}
